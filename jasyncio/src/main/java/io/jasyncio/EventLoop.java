@@ -1,0 +1,963 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.Engine;
+import io.jasyncio.internal.FiberHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.lang.ref.Cleaner;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * asyncio's event loop ({@code BaseEventLoop} with a selector): a FIFO queue of ready callbacks, a heap of
+ * timers, a selector for I/O, and the tasks that run on top. One iteration runs every callback that was ready
+ * when it began, as CPython does; timers with equal deadlines run in the order they were scheduled.
+ *
+ * <p>Threading: a loop runs on the one thread that called {@link #runForever()} or
+ * {@link #runUntilComplete}; everything except {@link #callSoonThreadsafe}, {@link #stop()} from a callback,
+ * and {@link #isRunning()}/{@link #isClosed()} must be called from that thread (its tasks and callbacks).
+ * {@link #callSoonThreadsafe} may be called from any thread and wakes a sleeping loop.
+ */
+public class EventLoop implements FiberHost, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final long MAX_SELECT_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(1);
+    private static final int MIN_SCHEDULED_TIMER_HANDLES = 100;
+    private static final long ORIGIN = System.nanoTime();
+
+    /** The loop running on this thread (callbacks run on it); tasks find theirs through {@link Asyncio}. */
+    static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+
+    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    private final PriorityQueue<TimerHandle> scheduled = new PriorityQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
+    private long timerSequence;
+    private int timerCancelledCount;
+    private volatile boolean sleeping;
+    private volatile Thread thread;
+    private boolean stopping;
+    private volatile boolean closed;
+    boolean debug;
+    private double slowCallbackDuration = 0.1;
+    private Task<?> currentTask;
+    private Handle currentHandle;
+    private Task<?> liveHead;
+    private int liveCount;
+    private TaskFactory taskFactory;
+    private ExceptionHandler exceptionHandler;
+    private Executor defaultExecutor;
+    private boolean executorShutdownCalled;
+    private final Set<Future<?>> unretrieved = new LinkedHashSet<>();
+    private Engine engine;
+    private Selector selector;
+    /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
+    private final long[] virtualNow;
+    /** Work on other threads that will call back through callSoonThreadsafe (executor jobs, wrapped stages). */
+    private final AtomicInteger pendingThreadsafeWork = new AtomicInteger();
+    private final Cleaner.Cleanable unclosedWarning;
+
+    /** A new loop on the real monotonic clock (asyncio's {@code new_event_loop()}). */
+    public EventLoop() {
+        this(false);
+    }
+
+    private EventLoop(boolean virtualClock) {
+        this.virtualNow = virtualClock ? new long[1] : null;
+        this.debug = Boolean.getBoolean("jasyncio.debug");
+        String name = toStringAtCreation();
+        ClosedFlag flag = new ClosedFlag();
+        this.closedFlag = flag;
+        this.unclosedWarning = CLEANER.register(this, () -> {
+            if (!flag.closed) LOG.log(Level.WARNING, "unclosed event loop " + name);
+        });
+    }
+
+    private final ClosedFlag closedFlag;
+
+    private static final class ClosedFlag {
+        volatile boolean closed;
+    }
+
+    /**
+     * A loop whose clock is virtual: {@link #time()} starts at 0 and, whenever the loop has nothing ready and
+     * no work pending on other threads, jumps straight to the next timer. Sleeps and timeouts then take no real
+     * time and happen at exact instants, which makes tests of time deterministic (like Trio's MockClock or
+     * Kotlin's {@code runTest}). Socket I/O still waits in real time; while executor jobs are pending the
+     * clock follows real time.
+     */
+    public static EventLoop withVirtualClock() {
+        return new EventLoop(true);
+    }
+
+    private String toStringAtCreation() {
+        return "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">";
+    }
+
+    // ---------------------------------------------------------------- running and stopping
+
+    /** Runs until {@link #stop()} is called. */
+    public void runForever() {
+        runForeverSetup();
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) break;
+            }
+        } finally {
+            runForeverCleanup();
+        }
+    }
+
+    /**
+     * Runs until {@code future} is done and returns its result (or throws its exception unchanged). A
+     * coroutine is wrapped in a task first.
+     */
+    public <T> T runUntilComplete(Future<T> future) {
+        checkClosed();
+        checkRunning();
+        if (future.loop != this) {
+            throw new IllegalArgumentException("The future belongs to a different loop than the one specified as the loop argument");
+        }
+        return runUntilDone(future, false);
+    }
+
+    /** Wraps {@code coro} in a task and runs until it is done; returns its result. */
+    public <T> T runUntilComplete(Coroutine<T> coro) {
+        checkClosed();
+        checkRunning();
+        return runUntilDone(createTask(coro), true);
+    }
+
+    private <T> T runUntilDone(Future<T> future, boolean newTask) {
+        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } catch (RuntimeException | Error e) {
+            if (newTask && future.done() && !future.cancelled()) {
+                future.exception(); // the caller cannot reach the task: do not report it as never retrieved
+            }
+            throw e;
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.done()) {
+            throw new IllegalStateException("Event loop stopped before Future completed.");
+        }
+        return future.result();
+    }
+
+    /** Stops the loop after the current iteration; callbacks already scheduled still run. */
+    public void stop() {
+        stopping = true;
+        if (Thread.currentThread() != thread) wakeup();
+    }
+
+    /** Whether the loop is running. */
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Closes the loop: drops pending callbacks and timers, reports tasks still pending and exceptions never
+     * retrieved, and shuts the default executor down without waiting. Idempotent; the loop must not be
+     * running.
+     */
+    @Override
+    public void close() {
+        if (isRunning()) throw new IllegalStateException("Cannot close a running event loop");
+        if (closed) return;
+        if (debug) LOG.log(Level.DEBUG, "Close " + this);
+        closed = true;
+        closedFlag.closed = true;
+        unclosedWarning.clean();
+        reportLeftovers();
+        ready.clear();
+        threadsafe.clear();
+        for (TimerHandle h : scheduled) h.scheduled = false;
+        scheduled.clear();
+        executorShutdownCalled = true;
+        Executor ex = defaultExecutor;
+        defaultExecutor = null;
+        if (ex instanceof ExecutorService es) es.shutdown();
+        if (selector != null) {
+            try {
+                for (SelectionKey k : selector.keys()) k.cancel();
+                selector.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the selector of " + this + " failed", e);
+            }
+            selector = null;
+        }
+    }
+
+    /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */
+    private void reportLeftovers() {
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            if (!t.done()) {
+                callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!")
+                        .future(t).sourceTraceback(t.sourceTraceback).build());
+            }
+        }
+        liveHead = null;
+        liveCount = 0;
+        for (Future<?> f : new ArrayList<>(unretrieved)) {
+            String kind = f instanceof Task ? "Task" : "Future";
+            callExceptionHandler(ExceptionContext.builder(kind + " exception was never retrieved")
+                    .exception(f.peekException()).future(f).sourceTraceback(f.sourceTraceback).build());
+        }
+        unretrieved.clear();
+    }
+
+    private void checkClosed() {
+        if (closed) throw new IllegalStateException("Event loop is closed");
+    }
+
+    private void checkRunning() {
+        if (isRunning()) throw new IllegalStateException("This event loop is already running");
+        if (Asyncio.runningLoopOrNull() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
+    }
+
+    private void runForeverSetup() {
+        checkClosed();
+        checkRunning();
+        Thread t = Thread.currentThread();
+        if (engine == null) {
+            // The loop-scheduled engine needs a platform thread to carry its virtual threads.
+            engine = t.isVirtual() ? Engine.portable() : Engine.get();
+        } else if (t.isVirtual() && engine != Engine.portable() && liveHead != null) {
+            throw new IllegalStateException("this loop's tasks run on the " + engine.name()
+                    + " engine, which needs a platform thread; it cannot now run on virtual thread " + t);
+        }
+        thread = t;
+        RUNNING.set(this);
+    }
+
+    private void runForeverCleanup() {
+        stopping = false;
+        thread = null;
+        RUNNING.remove();
+    }
+
+    // ---------------------------------------------------------------- one iteration
+
+    private void runOnce() {
+        purgeCancelledTimers();
+
+        long timeout;
+        if (!ready.isEmpty() || stopping || !threadsafe.isEmpty()) {
+            timeout = 0;
+        } else if (!scheduled.isEmpty()) {
+            timeout = Math.min(Math.max(scheduled.peek().whenNanos - nowNanos(), 0), MAX_SELECT_TIMEOUT_NANOS);
+        } else {
+            timeout = -1;
+        }
+        poll(timeout);
+        drainThreadsafe();
+
+        long end = nowNanos();
+        TimerHandle head;
+        while ((head = scheduled.peek()) != null && head.whenNanos <= end) {
+            scheduled.poll();
+            head.scheduled = false;
+            ready.add(head);
+        }
+
+        // Run what is ready now; what these callbacks schedule runs next time, after another poll.
+        int ntodo = ready.size();
+        if (debug) {
+            for (int i = 0; i < ntodo; i++) runDebug(ready.poll());
+        } else {
+            for (int i = 0; i < ntodo; i++) ready.poll().run();
+        }
+    }
+
+    private void runDebug(Runnable r) {
+        currentHandle = r instanceof Handle h ? h : null;
+        long t0 = System.nanoTime();
+        try {
+            r.run();
+        } finally {
+            currentHandle = null;
+        }
+        double dt = (System.nanoTime() - t0) / 1e9;
+        if (dt >= slowCallbackDuration) {
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", r, dt));
+        }
+    }
+
+    private void purgeCancelledTimers() {
+        int n = scheduled.size();
+        if (n > MIN_SCHEDULED_TIMER_HANDLES && timerCancelledCount * 2 > n) {
+            List<TimerHandle> keep = new ArrayList<>(n - timerCancelledCount);
+            for (TimerHandle h : scheduled) {
+                if (h.cancelled) h.scheduled = false;
+                else keep.add(h);
+            }
+            scheduled.clear();
+            scheduled.addAll(keep);
+            timerCancelledCount = 0;
+        } else {
+            TimerHandle h;
+            while ((h = scheduled.peek()) != null && h.cancelled) {
+                timerCancelledCount--;
+                scheduled.poll();
+                h.scheduled = false;
+            }
+        }
+    }
+
+    private void drainThreadsafe() {
+        Runnable r;
+        while ((r = threadsafe.poll()) != null) ready.add(r);
+    }
+
+    /** Waits for I/O or a wake-up for at most {@code timeoutNanos} (0: just look; -1: no limit). */
+    private void poll(long timeoutNanos) {
+        if (virtualNow != null && timeoutNanos > 0 && pendingThreadsafeWork.get() == 0) {
+            virtualNow[0] += timeoutNanos; // idle: time jumps to the next timer
+            timeoutNanos = 0;
+        }
+        if (timeoutNanos == 0) {
+            if (selector != null) selectIo(0);
+            return;
+        }
+        sleeping = true;
+        try {
+            if (!threadsafe.isEmpty()) return;
+            long t0 = virtualNow != null ? System.nanoTime() : 0;
+            if (selector != null) {
+                selectIo(timeoutNanos);
+            } else if (timeoutNanos < 0) {
+                LockSupport.park(this);
+            } else {
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+            if (virtualNow != null && timeoutNanos > 0) {
+                virtualNow[0] += Math.min(System.nanoTime() - t0, timeoutNanos);
+            }
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    private void selectIo(long timeoutNanos) {
+        try {
+            if (timeoutNanos == 0) {
+                selector.selectNow(this::processKey);
+            } else {
+                long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+                selector.select(this::processKey, ms);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("selector failed in " + this, e);
+        }
+    }
+
+    private void processKey(SelectionKey key) {
+        IoRegistration reg = (IoRegistration) key.attachment();
+        if (reg == null || !key.isValid()) return;
+        int ops = key.readyOps();
+        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+            if (reg.reader.cancelled) removeReader(reg.channel);
+            else ready.add(reg.reader);
+        }
+        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+            if (reg.writer.cancelled) removeWriter(reg.channel);
+            else ready.add(reg.writer);
+        }
+    }
+
+    private void wakeup() {
+        if (sleeping) {
+            sleeping = false;
+            Thread t = thread;
+            if (t != null) LockSupport.unpark(t);
+            Selector s = selector;
+            if (s != null) s.wakeup();
+        }
+    }
+
+    // ---------------------------------------------------------------- time and scheduling
+
+    /** The loop's clock in seconds: monotonic (or virtual), with an arbitrary origin. */
+    public double time() {
+        return nowNanos() / 1e9;
+    }
+
+    /** {@link #time()} in nanoseconds. */
+    public long nanoTime() {
+        return nowNanos();
+    }
+
+    private long nowNanos() {
+        return virtualNow != null ? virtualNow[0] : System.nanoTime() - ORIGIN;
+    }
+
+    /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
+    public Handle callSoon(Runnable callback) {
+        checkClosed();
+        if (debug) checkThread("callSoon");
+        Handle h = new Handle(this, callback);
+        ready.add(h);
+        return h;
+    }
+
+    /** Like {@link #callSoon}, from any thread: wakes the loop if it is waiting. */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        checkClosed();
+        Handle h = new Handle(this, callback);
+        threadsafe.add(h);
+        wakeup();
+        return h;
+    }
+
+    /** Schedules {@code callback} after {@code delay} seconds. */
+    public TimerHandle callLater(double delay, Runnable callback) {
+        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback);
+    }
+
+    /** Schedules {@code callback} after {@code delay}. */
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        return callAtNanos(nowNanos() + delay.toNanos(), callback);
+    }
+
+    /** Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}). */
+    public TimerHandle callAt(double when, Runnable callback) {
+        return callAtNanos(secondsToNanos(when, "when"), callback);
+    }
+
+    private TimerHandle callAtNanos(long when, Runnable callback) {
+        checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
+        if (debug) checkThread("callAt");
+        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback);
+        h.scheduled = true;
+        scheduled.add(h);
+        return h;
+    }
+
+    private static long secondsToNanos(double s, String what) {
+        if (Double.isNaN(s)) throw new IllegalArgumentException(what + " must not be NaN");
+        if (s >= 9.2e9) return Long.MAX_VALUE / 2;
+        if (s <= -9.2e9) return Long.MIN_VALUE / 2;
+        return (long) (s * 1e9);
+    }
+
+    void timerHandleCancelled(TimerHandle h) {
+        if (h.scheduled) timerCancelledCount++;
+    }
+
+    private void checkThread(String what) {
+        Thread t = thread;
+        if (t != null && Thread.currentThread() != t && runningFiberTask() == null) {
+            throw new IllegalStateException("Non-thread-safe operation " + what
+                    + "() invoked on an event loop other than the current one");
+        }
+    }
+
+    /** Schedules a runnable without a Handle: the loop's own steps and wake-ups. */
+    void callSoonInternal(Runnable r) {
+        ready.add(r);
+    }
+
+    void callSoonThreadsafeInternal(Runnable r) {
+        if (closed) return; // the loop is gone: nobody is left to receive it
+        threadsafe.add(r);
+        wakeup();
+    }
+
+    /** Counts work on another thread that will come back through callSoonThreadsafe (virtual clock only). */
+    void expectThreadsafeWakeup() {
+        pendingThreadsafeWork.incrementAndGet();
+    }
+
+    void threadsafeWakeupArrived() {
+        pendingThreadsafeWork.decrementAndGet();
+    }
+
+    // ---------------------------------------------------------------- futures and tasks
+
+    /** A new pending future attached to this loop. */
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    /** Wraps {@code coro} in a task scheduled to start on this loop (through the task factory, if set). */
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null);
+    }
+
+    /** Like {@link #createTask(Coroutine)}, with a name. */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        checkClosed();
+        TaskFactory f = taskFactory;
+        if (f == null) return new Task<>(this, coro, name, false);
+        @SuppressWarnings("unchecked")
+        Task<T> t = (Task<T>) f.create(this, coro, name);
+        return t;
+    }
+
+    /** Sets the factory {@link #createTask} uses; null restores the default. */
+    public void setTaskFactory(TaskFactory factory) {
+        this.taskFactory = factory;
+    }
+
+    /** The task factory, or null for the default. */
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    void registerTask(Task<?> t) {
+        t.live = true;
+        t.nextLive = liveHead;
+        if (liveHead != null) liveHead.prevLive = t;
+        liveHead = t;
+        liveCount++;
+    }
+
+    void unregisterTask(Task<?> t) {
+        if (!t.live) return;
+        t.live = false;
+        if (t.prevLive != null) t.prevLive.nextLive = t.nextLive;
+        else liveHead = t.nextLive;
+        if (t.nextLive != null) t.nextLive.prevLive = t.prevLive;
+        t.prevLive = t.nextLive = null;
+        liveCount--;
+    }
+
+    /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)}). */
+    public Set<Task<?>> allTasks() {
+        Set<Task<?>> s = new LinkedHashSet<>();
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+            if (!t.done()) s.add(t);
+        }
+        return s;
+    }
+
+    /** The task whose code is running, or null (asyncio's {@code current_task(loop)}). */
+    public Task<?> currentTask() {
+        return currentTask;
+    }
+
+    void enterTask(Task<?> t) {
+        if (currentTask != null) {
+            throw new IllegalStateException("Cannot enter into task " + t + " while another task " + currentTask
+                    + " is being executed.");
+        }
+        currentTask = t;
+    }
+
+    void leaveTask(Task<?> t) {
+        if (currentTask != t) {
+            throw new IllegalStateException("Leaving task " + t + " does not match the current task " + currentTask + ".");
+        }
+        currentTask = null;
+        if (t.done()) unregisterTask(t);
+    }
+
+    Task<?> swapCurrentTask(Task<?> t) {
+        Task<?> prev = currentTask;
+        currentTask = t;
+        return prev;
+    }
+
+    /** The task whose fiber is the calling thread, or null (from a callback, or another thread). */
+    Task<?> runningFiberTask() {
+        Task<?> t = currentTask;
+        return t != null && t.fiber() != null && t.fiber().thread() == Thread.currentThread() ? t : null;
+    }
+
+    Engine engine() {
+        if (engine == null) engine = Engine.get();
+        return engine;
+    }
+
+    /** The name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}. */
+    public String engineName() {
+        return engine().name();
+    }
+
+    @Override
+    public void resumeBlocked(Object owner, Runnable continuation) {
+        Task<?> task = (Task<?>) owner;
+        Runnable r = () -> task.runBlockedContinuation(continuation);
+        if (Thread.currentThread() == thread || runningFiberTask() != null) {
+            ready.add(r);
+        } else {
+            callSoonThreadsafeInternal(r);
+        }
+    }
+
+    @Override
+    public Thread loopThread() {
+        return thread;
+    }
+
+    void trackUnretrieved(Future<?> f) {
+        unretrieved.add(f);
+    }
+
+    void untrackUnretrieved(Future<?> f) {
+        unretrieved.remove(f);
+    }
+
+    // ---------------------------------------------------------------- errors and debug
+
+    /** Sets the handler called with unhandled errors; null restores the default (which logs). */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    /** The exception handler, or null for the default. */
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** The default handler: logs the message, the exception and the context at ERROR on logger "io.jasyncio". */
+    public void defaultExceptionHandler(ExceptionContext context) {
+        StringBuilder sb = new StringBuilder(context.message() == null ? "Unhandled error in event loop" : context.message());
+        if (context.future() != null) sb.append("\n").append(context.task() != null ? "task: " : "future: ").append(context.future());
+        if (context.handle() != null) sb.append("\nhandle: ").append(context.handle());
+        context.extra().forEach((k, v) -> sb.append("\n").append(k).append(": ").append(v));
+        if (context.sourceTraceback() != null) {
+            sb.append("\ncreated at: ").append(Task.firstUserFrame(context.sourceTraceback()));
+        }
+        LOG.log(Level.ERROR, sb.toString(), context.exception());
+    }
+
+    /** Calls the exception handler (or the default); a failing handler is logged, never propagated. */
+    public void callExceptionHandler(ExceptionContext context) {
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            try {
+                defaultExceptionHandler(context);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Exception in default exception handler", e);
+            }
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (RuntimeException e) {
+            try {
+                defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
+                        .exception(e).put("context", context).build());
+            } catch (RuntimeException e2) {
+                LOG.log(Level.ERROR, "Exception in default exception handler while handling an unexpected error "
+                        + "in custom exception handler", e2);
+            }
+        }
+    }
+
+    /** Debug mode: slow-callback warnings, where futures and tasks were created, thread checks. */
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /** In debug mode, a callback or task step taking at least this long (seconds) is logged. Default 0.1. */
+    public double getSlowCallbackDuration() {
+        return slowCallbackDuration;
+    }
+
+    public void setSlowCallbackDuration(double seconds) {
+        this.slowCallbackDuration = seconds;
+    }
+
+    // ---------------------------------------------------------------- executors
+
+    /**
+     * Runs {@code fn} on {@code executor} (null: the default executor, a pool of daemon threads named
+     * "asyncio-N", at most min(32, cores + 4)) and returns a future of its result. Cancelling the future
+     * keeps a job that has not started from running; it does not interrupt one that has.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        checkClosed();
+        if (executor == null) {
+            if (executorShutdownCalled) throw new IllegalStateException("Executor shutdown has been called");
+            executor = defaultExecutor();
+        }
+        Future<T> fut = createFuture();
+        expectThreadsafeWakeup();
+        FutureTask<T> job = new FutureTask<>(fn) {
+            @Override
+            protected void done() {
+                callSoonThreadsafeInternal(() -> {
+                    threadsafeWakeupArrived();
+                    if (fut.done()) return;
+                    try {
+                        fut.setResult(get());
+                    } catch (java.util.concurrent.CancellationException e) {
+                        fut.cancel();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        fut.setException(e.getCause());
+                    } catch (InterruptedException e) {
+                        fut.setException(e);
+                    }
+                });
+            }
+        };
+        fut.addDoneCallback(f -> {
+            if (f.cancelled()) job.cancel(false);
+        });
+        executor.execute(job);
+        return fut;
+    }
+
+    /** Sets the executor {@link #runInExecutor} uses when given null. */
+    public void setDefaultExecutor(Executor executor) {
+        this.defaultExecutor = executor;
+    }
+
+    private Executor defaultExecutor() {
+        if (defaultExecutor == null) {
+            int n = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new NamedThreadFactory("asyncio-"));
+            pool.allowCoreThreadTimeOut(true);
+            defaultExecutor = pool;
+        }
+        return defaultExecutor;
+    }
+
+    /**
+     * Shuts the default executor down and returns a future that is done when its threads have finished, or
+     * after {@code timeout} (null: no limit), when a warning is logged and the threads are left to finish
+     * alone. Asyncio's {@code shutdown_default_executor}; {@link Runner} calls it with 300 seconds.
+     */
+    public Future<Void> shutdownDefaultExecutor(Duration timeout) {
+        executorShutdownCalled = true;
+        Future<Void> done = createFuture();
+        Executor ex = defaultExecutor;
+        if (!(ex instanceof ExecutorService es)) {
+            done.setResult(null);
+            return done;
+        }
+        expectThreadsafeWakeup();
+        Thread joiner = new Thread(() -> {
+            es.shutdown();
+            boolean finished;
+            try {
+                finished = timeout == null ? es.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
+                        : es.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                if (finished && es instanceof ThreadPoolExecutor tpe && tpe.getThreadFactory() instanceof NamedThreadFactory f) {
+                    f.joinAll();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                finished = false;
+            }
+            boolean ok = finished;
+            callSoonThreadsafeInternal(() -> {
+                threadsafeWakeupArrived();
+                if (!ok) {
+                    LOG.log(Level.WARNING, "The executor did not finish joining its threads within "
+                            + (timeout == null ? "the time allowed" : timeout.toMillis() / 1000.0 + " seconds") + ".");
+                }
+                if (!done.done()) done.setResult(null);
+            });
+        }, "asyncio-executor-shutdown");
+        joiner.setDaemon(true);
+        joiner.start();
+        done.addDoneCallback(f -> joinQuietly(joiner));
+        return done;
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Daemon threads with a name prefix, remembered so that a shutdown can wait until they are gone. */
+    static final class NamedThreadFactory implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+        private final Set<Thread> threads = java.util.Collections.synchronizedSet(new java.util.HashSet<>());
+
+        NamedThreadFactory(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(() -> {
+                try {
+                    r.run();
+                } finally {
+                    threads.remove(Thread.currentThread());
+                }
+            }, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            threads.add(t);
+            return t;
+        }
+
+        void joinAll() throws InterruptedException {
+            List<Thread> copy;
+            synchronized (threads) {
+                copy = new ArrayList<>(threads);
+            }
+            for (Thread t : copy) t.join();
+        }
+    }
+
+    // ---------------------------------------------------------------- I/O readiness (add_reader & co)
+
+    /** The selector of this loop, opened on first use. Loop thread only. */
+    public Selector selector() {
+        if (selector == null) {
+            checkClosed();
+            try {
+                selector = Selector.open();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open a selector for " + this, e);
+            }
+        }
+        return selector;
+    }
+
+    private static final class IoRegistration {
+        final SelectableChannel channel;
+        Handle reader;
+        Handle writer;
+
+        IoRegistration(SelectableChannel channel) {
+            this.channel = channel;
+        }
+    }
+
+    /** Calls {@code callback} whenever {@code channel} is readable (or acceptable) until removed. */
+    public Handle addReader(SelectableChannel channel, Runnable callback) {
+        return addIo(channel, callback, true);
+    }
+
+    /** Calls {@code callback} whenever {@code channel} is writable (or its connect completed) until removed. */
+    public Handle addWriter(SelectableChannel channel, Runnable callback) {
+        return addIo(channel, callback, false);
+    }
+
+    /** Stops watching {@code channel} for reading; true if it was watched. */
+    public boolean removeReader(SelectableChannel channel) {
+        return removeIo(channel, true);
+    }
+
+    /** Stops watching {@code channel} for writing; true if it was watched. */
+    public boolean removeWriter(SelectableChannel channel) {
+        return removeIo(channel, false);
+    }
+
+    private Handle addIo(SelectableChannel channel, Runnable callback, boolean read) {
+        checkClosed();
+        Handle h = new Handle(this, callback);
+        SelectionKey key = channel.keyFor(selector());
+        try {
+            if (key == null || !key.isValid()) {
+                if (key != null) selector.selectNow(); // flush the cancelled key before re-registering
+                if (channel.isBlocking()) channel.configureBlocking(false);
+                IoRegistration reg = new IoRegistration(channel);
+                if (read) reg.reader = h;
+                else reg.writer = h;
+                channel.register(selector, opsOf(channel, read), reg);
+            } else {
+                IoRegistration reg = (IoRegistration) key.attachment();
+                Handle old = read ? reg.reader : reg.writer;
+                if (old != null) old.cancel();
+                if (read) reg.reader = h;
+                else reg.writer = h;
+                key.interestOps(key.interestOps() | opsOf(channel, read));
+            }
+        } catch (ClosedChannelException e) {
+            throw new IllegalArgumentException("channel " + channel + " is closed", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return h;
+    }
+
+    private static int opsOf(SelectableChannel channel, boolean read) {
+        int valid = channel.validOps();
+        if (read) return valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
+        return valid & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
+    }
+
+    private boolean removeIo(SelectableChannel channel, boolean read) {
+        if (selector == null) return false;
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null || !key.isValid()) return false;
+        IoRegistration reg = (IoRegistration) key.attachment();
+        Handle h = read ? reg.reader : reg.writer;
+        if (read) reg.reader = null;
+        else reg.writer = null;
+        int ops = key.interestOps() & ~opsOf(channel, read);
+        if (reg.reader == null && reg.writer == null) key.cancel();
+        else key.interestOps(ops);
+        if (h != null) {
+            h.cancel();
+            return true;
+        }
+        return false;
+    }
+
+    /** Handler of errors the loop cannot pass to anyone (asyncio's exception handler). */
+    @FunctionalInterface
+    public interface ExceptionHandler {
+        void handle(EventLoop loop, ExceptionContext context);
+    }
+
+    /**
+     * Creates the tasks of {@link #createTask} (asyncio's task factory). It must return a task running
+     * {@code coro} on {@code loop}, named {@code name} when that is not null.
+     */
+    @FunctionalInterface
+    public interface TaskFactory {
+        Task<?> create(EventLoop loop, Coroutine<?> coro, String name);
+    }
+
+    /** Asyncio's {@code eager_task_factory}: tasks start running inside {@code createTask}. */
+    public static final TaskFactory EAGER_TASK_FACTORY = new TaskFactory() {
+        @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
+            return new Task<>(loop, coro, name, true);
+        }
+        @Override public String toString() { return "eager_task_factory"; }
+    };
+
+    @Override
+    public String toString() {
+        return "<EventLoop running=" + isRunning() + " closed=" + closed + " debug=" + debug + ">";
+    }
+}

@@ -1,0 +1,320 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+
+/**
+ * asyncio's {@code Future}: a result that will exist later. It is pending, then either finished (with a result
+ * or an exception) or cancelled. Tasks wait for it with {@link Asyncio#await(Future)}; done callbacks are always
+ * scheduled on the loop with {@code callSoon}, never run inline.
+ *
+ * <p>Threading: a future belongs to one {@link EventLoop} and is not thread-safe; use it from that loop's
+ * thread (its tasks and callbacks). From another thread, go through {@link EventLoop#callSoonThreadsafe},
+ * {@link Asyncio#runCoroutineThreadsafe} or {@link #toCompletableFuture()}.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+    enum State { PENDING, CANCELLED, FINISHED }
+
+    final EventLoop loop;
+    State state = State.PENDING;
+    private T result;
+    private Throwable exception;
+    String cancelMessage;
+    /** The CancelledError a task ended with, handed out once by {@link #makeCancelledError()}. */
+    CancelledError cancelledExc;
+    /** First done callback (the common case), then the rest; entries are user Consumers or waiting Tasks. */
+    private Object callback0;
+    private ArrayList<Object> callbacks;
+    /** Whether an exception is set and nobody has looked at it yet (asyncio's {@code __log_traceback}). */
+    private boolean logTraceback;
+    /** Where the future was created, in debug mode. */
+    final Throwable sourceTraceback;
+
+    /** A pending future of {@code loop}. {@link EventLoop#createFuture()} is the usual way to get one. */
+    public Future(EventLoop loop) {
+        if (loop == null) throw new NullPointerException("loop");
+        this.loop = loop;
+        this.sourceTraceback = loop.debug ? new Throwable(getClass().getSimpleName() + " created here") : null;
+    }
+
+    /** The loop this future belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Whether the future is finished or cancelled. */
+    public boolean done() {
+        return state != State.PENDING;
+    }
+
+    /** Whether the future was cancelled. */
+    public boolean cancelled() {
+        return state == State.CANCELLED;
+    }
+
+    /** Cancels the future and schedules its callbacks; false if it was already done. */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /** Cancels the future with a message that the {@link CancelledError} will carry. */
+    public boolean cancel(String msg) {
+        clearLogTraceback();
+        if (state != State.PENDING) return false;
+        state = State.CANCELLED;
+        cancelMessage = msg;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /**
+     * The result. Throws {@link CancelledError} if cancelled, {@link InvalidStateError} if still pending, and
+     * the future's exception itself (unchanged, even when checked) if it finished with one.
+     */
+    public T result() {
+        if (state == State.CANCELLED) throw makeCancelledError();
+        if (state != State.FINISHED) throw new InvalidStateError("Result is not ready.");
+        clearLogTraceback();
+        if (exception != null) throw io.jasyncio.internal.Sneaky.rethrow(exception);
+        return result;
+    }
+
+    /** The exception (null if it finished with a result). Throws as {@link #result()} does if not finished. */
+    public Throwable exception() {
+        if (state == State.CANCELLED) throw makeCancelledError();
+        if (state != State.FINISHED) throw new InvalidStateError("Exception is not set.");
+        clearLogTraceback();
+        return exception;
+    }
+
+    /** Marks the future done with a result and schedules its callbacks. */
+    public void setResult(T value) {
+        if (state != State.PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        result = value;
+        state = State.FINISHED;
+        scheduleCallbacks();
+    }
+
+    /** Marks the future done with an exception and schedules its callbacks. */
+    public void setException(Throwable exc) {
+        if (exc == null) throw new NullPointerException("exception");
+        if (state != State.PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        exception = exc;
+        state = State.FINISHED;
+        scheduleCallbacks();
+        logTraceback = true;
+        loop.trackUnretrieved(this);
+    }
+
+    /**
+     * Adds a callback run (through {@code callSoon}) when the future is done, with the future as argument.
+     * If it is already done, the callback is scheduled at once.
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> fn) {
+        if (fn == null) throw new NullPointerException("callback");
+        addCallbackEntry(fn);
+    }
+
+    /** Removes every registration of {@code fn}; returns how many were removed. */
+    public int removeDoneCallback(Consumer<? super Future<T>> fn) {
+        return removeCallbackEntry(fn);
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes when this future does (from the loop's thread). Cancelling
+     * it, from any thread, cancels this future on its loop. Safe to call from the loop's thread only.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !loop.isClosed()) loop.callSoonThreadsafe(() -> Future.this.cancel());
+                return r;
+            }
+        };
+        addDoneCallback(f -> copyTo(cf));
+        return cf;
+    }
+
+    /**
+     * A future of {@code loop} that completes when {@code stage} does (asyncio's {@code wrap_future}, for any
+     * {@link CompletionStage}: a JDK {@code HttpClient.sendAsync}, an executor's result, ...). Cancelling the
+     * returned future cancels {@code stage} when it is a {@link java.util.concurrent.Future}.
+     */
+    public static <T> Future<T> wrap(CompletionStage<T> stage, EventLoop loop) {
+        Future<T> fut = loop.createFuture();
+        if (stage instanceof java.util.concurrent.Future<?> jf) {
+            fut.addDoneCallback(f -> {
+                if (f.cancelled()) jf.cancel(false);
+            });
+        }
+        loop.expectThreadsafeWakeup();
+        stage.whenComplete((v, e) -> loop.callSoonThreadsafeInternal(() -> {
+            loop.threadsafeWakeupArrived();
+            if (fut.cancelled()) return;
+            Throwable cause = unwrapCompletion(e);
+            if (cause instanceof java.util.concurrent.CancellationException && !(cause instanceof CancelledError)) {
+                fut.cancel();
+            } else if (cause != null) {
+                fut.setException(cause);
+            } else {
+                fut.setResult(v);
+            }
+        }));
+        return fut;
+    }
+
+    static Throwable unwrapCompletion(Throwable e) {
+        while ((e instanceof java.util.concurrent.CompletionException
+                || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    // ---- internals shared with Task and the loop ----
+
+    void copyTo(CompletableFuture<T> cf) {
+        if (state == State.CANCELLED) {
+            cf.completeExceptionally(makeCancelledError());
+        } else if (exception(/* marks retrieved */) != null) {
+            cf.completeExceptionally(exception);
+        } else {
+            cf.complete(result);
+        }
+    }
+
+    /** Registers a task to be woken (through the ready queue) when this future is done. */
+    void addWaiter(Task<?> task) {
+        addCallbackEntry(task);
+    }
+
+    /** Internal result-setting for Task, which refuses the public setters. */
+    void finishWithResult(T value) {
+        result = value;
+        state = State.FINISHED;
+        scheduleCallbacks();
+    }
+
+    void finishWithException(Throwable exc) {
+        exception = exc;
+        state = State.FINISHED;
+        scheduleCallbacks();
+        logTraceback = true;
+        loop.trackUnretrieved(this);
+    }
+
+    boolean cancelFuture(String msg) {
+        return cancelInternal(msg);
+    }
+
+    final boolean cancelInternal(String msg) {
+        clearLogTraceback();
+        if (state != State.PENDING) return false;
+        state = State.CANCELLED;
+        cancelMessage = msg;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /** The CancelledError to raise: the one a task was cancelled with (once), else a new one. */
+    CancelledError makeCancelledError() {
+        CancelledError e = cancelledExc;
+        if (e != null) {
+            cancelledExc = null;
+            return e;
+        }
+        return new CancelledError(cancelMessage);
+    }
+
+    /** Marks the exception as seen, so it is not reported as never retrieved. */
+    final void clearLogTraceback() {
+        if (logTraceback) {
+            logTraceback = false;
+            loop.untrackUnretrieved(this);
+        }
+    }
+
+    final Throwable peekException() {
+        return exception;
+    }
+
+    final T peekResult() {
+        return result;
+    }
+
+    String stateName() {
+        return state.name();
+    }
+
+    private void addCallbackEntry(Object entry) {
+        if (state != State.PENDING) {
+            scheduleCallback(entry);
+        } else if (callback0 == null && callbacks == null) {
+            callback0 = entry;
+        } else {
+            if (callbacks == null) callbacks = new ArrayList<>(4);
+            callbacks.add(entry);
+        }
+    }
+
+    private int removeCallbackEntry(Object entry) {
+        int removed = 0;
+        if (callback0 != null && callback0.equals(entry)) {
+            callback0 = null;
+            removed++;
+        }
+        if (callbacks != null) {
+            int before = callbacks.size();
+            callbacks.removeIf(e -> e.equals(entry));
+            removed += before - callbacks.size();
+        }
+        return removed;
+    }
+
+    private void scheduleCallbacks() {
+        Object first = callback0;
+        ArrayList<Object> rest = callbacks;
+        callback0 = null;
+        callbacks = null;
+        if (first != null) scheduleCallback(first);
+        if (rest != null) {
+            for (Object e : rest) scheduleCallback(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void scheduleCallback(Object entry) {
+        if (entry instanceof Task<?> waiter) {
+            waiter.scheduleWakeup(this);
+        } else {
+            Consumer<? super Future<T>> fn = (Consumer<? super Future<T>>) entry;
+            loop.callSoon(new DoneCallback<>(this, fn));
+        }
+    }
+
+    /** A done callback bound to its future; its toString names the callback for debug messages. */
+    private record DoneCallback<T>(Future<T> future, Consumer<? super Future<T>> fn) implements Runnable {
+        @Override public void run() { fn.accept(future); }
+        @Override public String toString() { return fn + "(" + future + ")"; }
+    }
+
+    /** How {@code toString} describes the state: "pending", "cancelled", "finished result=..." and so on. */
+    String describeState() {
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            case FINISHED -> exception != null ? "finished exception=" + exception : "finished result=" + result;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "<Future " + describeState() + ">";
+    }
+}

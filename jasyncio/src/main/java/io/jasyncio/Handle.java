@@ -1,0 +1,64 @@
+package io.jasyncio;
+
+/**
+ * asyncio's {@code Handle}: a callback scheduled on an {@link EventLoop} by {@code callSoon} and friends.
+ * Cancelling it before it runs keeps it from running.
+ *
+ * <p>Threading: {@link #cancel()} and {@link #cancelled()} belong to the loop's thread, except for a handle
+ * returned by {@link EventLoop#callSoonThreadsafe}, which may be cancelled from any thread.
+ */
+public class Handle implements Runnable {
+    final EventLoop loop;
+    private Runnable callback;
+    volatile boolean cancelled;
+    /** Where the handle was created, when the loop is in debug mode. */
+    final Throwable sourceTraceback;
+
+    Handle(EventLoop loop, Runnable callback) {
+        this.loop = loop;
+        this.callback = callback;
+        this.sourceTraceback = loop.debug ? new Throwable("handle created here") : null;
+    }
+
+    /** Keeps the callback from running, if it has not run yet. Idempotent. */
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            if (loop.debug) return; // keep the callback for the repr in debug mode, as asyncio does
+            callback = null;
+        }
+    }
+
+    /** Whether {@link #cancel()} was called. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** The loop that runs this handle. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Runs the callback (the loop calls this); an exception goes to the loop's exception handler. */
+    @Override
+    public void run() {
+        Runnable cb = callback;
+        if (cancelled || cb == null) return;
+        try {
+            cb.run();
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
+                    .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+        }
+    }
+
+    String describeCallback() {
+        Runnable cb = callback;
+        return cb == null ? "<cancelled>" : cb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + (cancelled ? " cancelled" : "") + " " + describeCallback() + ">";
+    }
+}

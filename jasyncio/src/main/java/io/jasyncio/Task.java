@@ -1,0 +1,338 @@
+package io.jasyncio;
+
+import io.jasyncio.internal.Fiber;
+import io.jasyncio.internal.Sneaky;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * asyncio's {@code Task}: a {@link Coroutine} running on an {@link EventLoop}, and a {@link Future} of its
+ * result. The coroutine runs in steps; between two {@link Asyncio#await} points it is never interrupted, and
+ * code of one loop never runs on two threads at once.
+ *
+ * <p>Unlike asyncio, whose loop keeps only weak references to tasks, a pending task is held strongly by its
+ * loop until it finishes: a task nobody references cannot vanish mid-flight.
+ *
+ * <p>Threading: like {@link Future}, a task belongs to its loop's thread. {@link #cancel()} from another thread
+ * must go through {@link EventLoop#callSoonThreadsafe}.
+ *
+ * @param <T> the result type
+ */
+public final class Task<T> extends Future<T> {
+    private static final AtomicLong NAME_COUNTER = new AtomicLong();
+
+    private final Coroutine<T> coro;
+    private String name;
+    private Fiber fiber;
+    /** The future this task waits for (asyncio's {@code _fut_waiter}). */
+    private Future<?> futWaiter;
+    private boolean mustCancel;
+    private int numCancelsRequested;
+    /** Exception the next step throws at the await point (asyncio's {@code __step(exc)}). */
+    private Throwable throwIn;
+    /** True while the task's code is suspended in an await (as opposed to running, or parked in the JDK). */
+    private boolean suspendedInAwait;
+    /** A child created with eager start from inside this task, to run before this task continues. */
+    private Task<?> eagerRequest;
+    /** Links in the loop's list of pending tasks (strong references: see the class comment). */
+    Task<?> prevLive, nextLive;
+    boolean live;
+    /** The loop's step for this task, allocated once: waking or yielding a task allocates nothing. */
+    final Runnable stepRunnable = new Runnable() {
+        @Override public void run() { step(); }
+        @Override public String toString() { return "step of " + Task.this; }
+    };
+
+    /**
+     * A task of {@code loop} running {@code coro}; it starts on the loop's next iteration, or at once when
+     * {@code eagerStart} is set and the loop is running (asyncio's eager tasks, 3.12).
+     * {@link EventLoop#createTask} is the usual way to get one.
+     */
+    public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart) {
+        super(loop);
+        if (coro == null) throw new NullPointerException("coroutine");
+        this.coro = coro;
+        this.name = name != null ? name : "Task-" + NAME_COUNTER.incrementAndGet();
+        if (eagerStart && loop.isRunning()) {
+            eagerStart();
+        } else {
+            loop.callSoonInternal(stepRunnable);
+            loop.registerTask(this);
+        }
+    }
+
+    /** The task's name ("Task-N" unless given). */
+    public String getName() {
+        return name;
+    }
+
+    /** Renames the task. */
+    public void setName(String name) {
+        this.name = String.valueOf(name);
+    }
+
+    /** The coroutine this task runs. */
+    public Coroutine<T> getCoro() {
+        return coro;
+    }
+
+    /**
+     * Requests cancellation: a {@link CancelledError} is raised at the task's current (or next) await point.
+     * The task may catch it; it is marked cancelled only if the CancelledError ends it. Returns false if the
+     * task was already done. With the default engine, a task blocked inside a blocking JDK call (socket I/O,
+     * {@code Thread.sleep}) is also interrupted, and an interruption that ends it counts as cancellation.
+     */
+    @Override
+    public boolean cancel(String msg) {
+        clearLogTraceback();
+        if (done()) return false;
+        numCancelsRequested++;
+        if (futWaiter != null && futWaiter.cancel(msg)) {
+            return true;
+        }
+        mustCancel = true;
+        cancelMessage = msg;
+        if (isBlockedInJdk()) fiber.thread().interrupt();
+        return true;
+    }
+
+    /** How many cancellation requests are pending (asyncio's {@code cancelling()}). */
+    public int cancelling() {
+        return numCancelsRequested;
+    }
+
+    /** Withdraws one cancellation request; returns how many remain (asyncio's {@code uncancel()}). */
+    public int uncancel() {
+        if (numCancelsRequested > 0) {
+            numCancelsRequested--;
+            if (numCancelsRequested == 0) mustCancel = false;
+        }
+        return numCancelsRequested;
+    }
+
+    /** Not supported: a task's result is what its coroutine returns. */
+    @Override
+    public void setResult(T value) {
+        throw new IllegalStateException("Task does not support set_result operation");
+    }
+
+    /** Not supported: a task's exception is what its coroutine throws. */
+    @Override
+    public void setException(Throwable exc) {
+        throw new IllegalStateException("Task does not support set_exception operation");
+    }
+
+    /** The task's current stack (its coroutine's frames while suspended), like asyncio's {@code get_stack()}. */
+    public StackTraceElement[] getStack() {
+        return fiber == null || done() ? new StackTraceElement[0] : fiber.thread().getStackTrace();
+    }
+
+    // ---------------------------------------------------------------- stepping (loop thread)
+
+    /** One step: resumes the coroutine until its next await, as asyncio's {@code __step}. */
+    private void step() {
+        if (done()) {
+            throw new InvalidStateError("_step(): already done: " + this);
+        }
+        Throwable exc = null;
+        if (mustCancel) {
+            exc = makeCancelledError();
+            mustCancel = false;
+        }
+        futWaiter = null;
+        loop.enterTask(this);
+        try {
+            throwIn = exc;
+            runFiber();
+        } finally {
+            loop.leaveTask(this);
+        }
+    }
+
+    /** Asyncio's {@code __eager_start}: the first step runs now, inside {@code createTask}. */
+    private void eagerStart() {
+        if (loop.runningFiberTask() != null) {
+            // Called from inside another task's code: that task pauses, the loop runs our first step, then
+            // resumes it (see runFiber). Its code cannot host ours: one stack per task.
+            Task<?> parent = loop.runningFiberTask();
+            parent.eagerRequest = this;
+            parent.suspendForLoop();
+        } else {
+            runEagerFirstStep();
+        }
+    }
+
+    private void runEagerFirstStep() {
+        Task<?> prev = loop.swapCurrentTask(this);
+        try {
+            runFiber();
+        } finally {
+            loop.swapCurrentTask(prev);
+        }
+        if (!done()) loop.registerTask(this);
+    }
+
+    /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
+    private void runFiber() {
+        if (fiber == null) {
+            fiber = loop.engine().newFiber(loop, this, name, this::body);
+        }
+        fiber.resume();
+        while (eagerRequest != null) {
+            Task<?> child = eagerRequest;
+            eagerRequest = null;
+            child.runEagerFirstStep();
+            loop.swapCurrentTask(this);
+            fiber.resume();
+        }
+    }
+
+    /** Resumption of a fiber released from a blocking JDK call (not from an await): no asyncio step logic. */
+    void runBlockedContinuation(Runnable continuation) {
+        loop.enterTask(this);
+        try {
+            continuation.run();
+            while (eagerRequest != null) {
+                Task<?> child = eagerRequest;
+                eagerRequest = null;
+                child.runEagerFirstStep();
+                loop.swapCurrentTask(this);
+                fiber.resume();
+            }
+        } finally {
+            loop.leaveTask(this);
+        }
+    }
+
+    /** Called when a future this task awaits is done: schedules the step (asyncio's {@code __wakeup}). */
+    void scheduleWakeup(Future<?> fut) {
+        loop.callSoonInternal(stepRunnable);
+    }
+
+    private boolean isBlockedInJdk() {
+        return fiber != null && !suspendedInAwait && loop.currentTask() != this
+                && loop.engine().blockingCallsParkTheTask();
+    }
+
+    // ---------------------------------------------------------------- the coroutine's side (fiber)
+
+    /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
+    private void body() {
+        Asyncio.enterFiber(this);
+        T value;
+        try {
+            Throwable first = takeThrowIn();
+            if (first != null) throw first;
+            value = coro.call();
+        } catch (CancelledError e) {
+            cancelledExc = e;
+            cancelInternal(e.getMessage());
+            return;
+        } catch (Throwable e) {
+            if (mustCancel && isInterruption(e)) {
+                mustCancel = false;
+                cancelInternal(cancelMessage);
+            } else {
+                finishWithException(e);
+            }
+            return;
+        }
+        if (mustCancel) {
+            // Cancelled right before the coroutine returned.
+            mustCancel = false;
+            cancelInternal(cancelMessage);
+        } else {
+            finishWithResult(value);
+        }
+    }
+
+    private static boolean isInterruption(Throwable e) {
+        return e instanceof InterruptedException || e instanceof ClosedByInterruptException
+                || e instanceof InterruptedIOException;
+    }
+
+    private Throwable takeThrowIn() {
+        Throwable t = throwIn;
+        throwIn = null;
+        return t;
+    }
+
+    /** Awaits {@code f} from this task's own code (asyncio's {@code await fut}). */
+    <R> R awaitFuture(Future<R> f) {
+        if (!f.done()) {
+            if (f.loop != loop) {
+                throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
+            }
+            if (f == this) {
+                throw new IllegalStateException("Task cannot await on itself: " + this);
+            }
+            f.addWaiter(this);
+            futWaiter = f;
+            if (mustCancel && futWaiter.cancel(cancelMessage)) {
+                mustCancel = false;
+            }
+            suspendForStep();
+            Throwable t = takeThrowIn();
+            if (t != null) {
+                f.clearLogTraceback();
+                throw Sneaky.rethrow(t);
+            }
+        }
+        return f.result();
+    }
+
+    /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
+    void yieldOnce() {
+        loop.callSoonInternal(stepRunnable);
+        suspendForStep();
+        Throwable t = takeThrowIn();
+        if (t != null) throw Sneaky.rethrow(t);
+    }
+
+    private void suspendForStep() {
+        suspendedInAwait = true;
+        try {
+            fiber.suspend();
+        } finally {
+            suspendedInAwait = false;
+        }
+    }
+
+    /** Pauses this task's code so that the loop can do something for it, then resumes it directly. */
+    private void suspendForLoop() {
+        fiber.suspend();
+    }
+
+    Fiber fiber() {
+        return fiber;
+    }
+
+    @Override
+    String stateName() {
+        return state.name();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<Task ");
+        if (state == State.PENDING && mustCancel) sb.append("cancelling");
+        else sb.append(describeState());
+        sb.append(" name='").append(name).append("' coro=").append(coro);
+        if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
+        if (sourceTraceback != null && sourceTraceback.getStackTrace().length > 0) {
+            sb.append(" created at ").append(firstUserFrame(sourceTraceback));
+        }
+        return sb.append('>').toString();
+    }
+
+    /** The first stack frame outside jasyncio itself: where user code created the task. */
+    static String firstUserFrame(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (!e.getClassName().startsWith("io.jasyncio.") || e.getClassName().contains("Test")) {
+                return e.getFileName() + ":" + e.getLineNumber();
+            }
+        }
+        return "?";
+    }
+}

@@ -1,0 +1,70 @@
+package io.jasyncio.internal;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Creates fibers. Two implementations exist: {@link LoopScheduledEngine} (virtual threads whose scheduler is
+ * the loop itself; needs {@code --add-opens java.base/java.lang=ALL-UNNAMED}) and {@link PortableEngine}
+ * (plain virtual threads with a baton, public API only). {@link #get()} picks one per JVM, once, and logs which.
+ *
+ * <p>Threading: engines are immutable and shared by all loops.
+ */
+public interface Engine {
+    /** The engine's short name: {@code vthread} or {@code portable}. */
+    String name();
+
+    /**
+     * Creates a fiber that runs {@code body} when first resumed.
+     *
+     * @param host the loop driving the fiber
+     * @param owner passed back to {@link FiberHost#resumeBlocked}
+     */
+    Fiber newFiber(FiberHost host, Object owner, String name, Runnable body);
+
+    /** Whether the fiber's code can park in blocking JDK calls without blocking the loop thread. */
+    boolean blockingCallsParkTheTask();
+
+    /** The engine of this JVM, chosen by the system property {@code jasyncio.engine} (vthread|portable|auto). */
+    static Engine get() {
+        return Holder.ENGINE;
+    }
+
+    /** The portable engine, for loops running on a thread the loop-scheduled engine cannot use. */
+    static Engine portable() {
+        return Holder.PORTABLE;
+    }
+
+    final class Holder {
+        private Holder() {}
+
+        static final Engine PORTABLE = new PortableEngine();
+        static final Engine ENGINE = choose();
+
+        private static Engine choose() {
+            String wanted = System.getProperty("jasyncio.engine", "auto").trim().toLowerCase();
+            System.Logger log = System.getLogger("io.jasyncio");
+            switch (wanted) {
+                case "portable":
+                    log.log(Level.INFO, "jasyncio engine: portable (requested by -Djasyncio.engine=portable)");
+                    return PORTABLE;
+                case "vthread": {
+                    Engine e = LoopScheduledEngine.create(); // throws with the reason if unavailable
+                    log.log(Level.INFO, "jasyncio engine: vthread (loop-scheduled virtual threads)");
+                    return e;
+                }
+                case "auto":
+                    try {
+                        Engine e = LoopScheduledEngine.create();
+                        log.log(Level.INFO, "jasyncio engine: vthread (loop-scheduled virtual threads)");
+                        return e;
+                    } catch (UnsupportedOperationException ex) {
+                        log.log(Level.WARNING, "jasyncio engine: portable, because " + ex.getMessage());
+                        return PORTABLE;
+                    }
+                default:
+                    throw new IllegalArgumentException("-Djasyncio.engine=" + wanted
+                            + " is not an engine; use vthread, portable or auto");
+            }
+        }
+    }
+}

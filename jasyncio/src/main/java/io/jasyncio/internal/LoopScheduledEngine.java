@@ -1,0 +1,133 @@
+package io.jasyncio.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The default engine: each task is a virtual thread whose scheduler is the task itself, and "scheduling" it
+ * means running its continuation on the loop thread. The loop resumes a task by unparking its virtual thread;
+ * the JDK then hands us the continuation, which we run at once on the loop thread. Task code therefore runs
+ * only on the loop thread, and a blocking JDK call inside a task parks just that task: the JDK later hands its
+ * continuation to {@link FiberHost#resumeBlocked}, which queues it on the loop.
+ *
+ * <p>Needs the JDK-internal {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, opened with
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
+ */
+final class LoopScheduledEngine implements Engine {
+    private final MethodHandle newBuilder; // (Executor) -> Thread.Builder.OfVirtual
+
+    private LoopScheduledEngine(MethodHandle newBuilder) {
+        this.newBuilder = newBuilder;
+    }
+
+    static Engine create() {
+        try {
+            Class<?> cls = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            Constructor<?> ctor = cls.getDeclaredConstructor(Executor.class);
+            ctor.setAccessible(true);
+            MethodHandle mh = MethodHandles.lookup().unreflectConstructor(ctor)
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            LoopScheduledEngine engine = new LoopScheduledEngine(mh);
+            engine.selfTest();
+            return engine;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new UnsupportedOperationException("the JVM does not open java.lang to jasyncio ("
+                    + e.getClass().getSimpleName() + "); add the JVM flag --add-opens java.base/java.lang=ALL-UNNAMED"
+                    + " for the faster loop-scheduled virtual-thread engine", e);
+        }
+    }
+
+    /** Runs one fiber through a suspend and a resume, so a JVM that refuses custom schedulers fails here. */
+    private void selfTest() {
+        int[] steps = {0};
+        FiberHost host = new FiberHost() {
+            @Override public void resumeBlocked(Object owner, Runnable continuation) {
+                throw new IllegalStateException("self-test fiber blocked");
+            }
+            @Override public Thread loopThread() { return Thread.currentThread(); }
+        };
+        Fiber[] f = new Fiber[1];
+        f[0] = newFiber(host, null, "jasyncio-selftest", () -> { steps[0]++; f[0].suspend(); steps[0]++; });
+        f[0].resume();
+        f[0].resume();
+        if (steps[0] != 2) throw new IllegalStateException("self-test fiber ran " + steps[0] + " steps");
+    }
+
+    @Override public String name() { return "vthread"; }
+
+    @Override public boolean blockingCallsParkTheTask() { return true; }
+
+    @Override
+    public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
+        VtFiber fiber = new VtFiber(host, owner);
+        Thread.Builder.OfVirtual builder;
+        try {
+            builder = (Thread.Builder.OfVirtual) newBuilder.invokeExact((Executor) fiber);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
+        }
+        fiber.thread = builder.name(name).unstarted(body);
+        return fiber;
+    }
+
+    /** A fiber whose virtual thread is scheduled by this object: the JDK calls {@link #execute} to run it. */
+    private static final class VtFiber implements Fiber, Executor {
+        private final FiberHost host;
+        private final Object owner;
+        Thread thread;
+        private boolean started;
+        /** Set by resume() on the loop thread: the next continuation the JDK hands us is ours to run inline. */
+        private boolean resuming;
+        /** True while the fiber's code is suspended in {@link #suspend()} waiting for resume(). */
+        private boolean suspended;
+
+        VtFiber(FiberHost host, Object owner) {
+            this.host = host;
+            this.owner = owner;
+        }
+
+        @Override public Thread thread() { return thread; }
+
+        @Override
+        public void resume() {
+            resuming = true;
+            suspended = false;
+            if (!started) {
+                started = true;
+                thread.start();
+            } else {
+                LockSupport.unpark(thread);
+            }
+            if (resuming) {
+                resuming = false;
+                throw new IllegalStateException("fiber " + thread + " was not parked when the loop resumed it");
+            }
+        }
+
+        @Override
+        public void suspend() {
+            suspended = true;
+            do {
+                // An interrupt left over from a cancelled blocking call would make park() return at once, for
+                // ever; the cancellation itself reaches the task through its await point instead.
+                Thread.interrupted();
+                LockSupport.park(this);
+            } while (suspended);
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            if (resuming && Thread.currentThread() == host.loopThread()) {
+                resuming = false;
+                continuation.run(); // runs the task's code here, on the loop thread, until it parks
+            } else {
+                // Released from a blocking JDK call (or Thread.yield): the loop runs it as its own step.
+                host.resumeBlocked(owner, continuation);
+            }
+        }
+    }
+}

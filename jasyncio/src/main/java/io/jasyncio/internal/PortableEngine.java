@@ -1,0 +1,77 @@
+package io.jasyncio.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The fallback engine, public API only: each task is a virtual thread on the JDK's default scheduler, and a
+ * baton passed between it and the loop thread makes sure exactly one of them runs at a time. Task code runs
+ * on a carrier thread rather than on the loop thread, and a blocking JDK call inside a task holds the baton,
+ * so it blocks the loop (as it would in Python's asyncio).
+ */
+final class PortableEngine implements Engine {
+    /** How long a side spins for the baton before parking: a hand-off is usually faster than a park. */
+    private static final int SPINS = 1 << 12;
+
+    @Override public String name() { return "portable"; }
+
+    @Override public boolean blockingCallsParkTheTask() { return false; }
+
+    @Override
+    public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
+        BatonFiber f = new BatonFiber();
+        f.thread = Thread.ofVirtual().name(name).unstarted(() -> {
+            f.awaitBaton(true);
+            try {
+                body.run();
+            } finally {
+                f.pass(false);
+            }
+        });
+        return f;
+    }
+
+    private static final class BatonFiber implements Fiber {
+        Thread thread;
+        private Thread loop;
+        private boolean started;
+        /** true: the fiber holds the baton; false: the loop does. Volatile: it orders everything in between. */
+        private volatile boolean fiberTurn;
+
+        @Override public Thread thread() { return thread; }
+
+        @Override
+        public void resume() {
+            loop = Thread.currentThread();
+            if (!started) {
+                started = true;
+                fiberTurn = true;
+                thread.start();
+            } else {
+                pass(true);
+            }
+            awaitBaton(false);
+        }
+
+        @Override
+        public void suspend() {
+            pass(false);
+            awaitBaton(true);
+        }
+
+        void pass(boolean toFiber) {
+            fiberTurn = toFiber;
+            LockSupport.unpark(toFiber ? thread : loop);
+        }
+
+        void awaitBaton(boolean fiberSide) {
+            for (int i = 0; i < SPINS; i++) {
+                if (fiberTurn == fiberSide) return;
+                Thread.onSpinWait();
+            }
+            while (fiberTurn != fiberSide) {
+                Thread.interrupted(); // a stale interrupt would turn park() into a busy loop
+                LockSupport.park(this);
+            }
+        }
+    }
+}
