@@ -192,6 +192,8 @@ public final class Asyncio {
         return Future.wrap(stage, getRunningLoop());
     }
 
+    // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield
+
     // ---------------------------------------------------------------- loops
 
     /** The loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()}). */
