@@ -283,12 +283,15 @@ public class EventLoop implements FiberHost, AutoCloseable {
         poll(timeout);
         drainThreadsafe();
 
-        long end = nowNanos();
-        TimerHandle head;
-        while ((head = scheduled.peek()) != null && head.whenNanos <= end) {
-            scheduled.poll();
-            head.scheduled = false;
-            ready.add(head);
+        TimerHandle head = scheduled.peek();
+        if (head != null) { // read the clock only when a timer may be due: it costs as much as a callback
+            long end = nowNanos();
+            while (head != null && head.whenNanos <= end) {
+                scheduled.poll();
+                head.scheduled = false;
+                ready.add(head);
+                head = scheduled.peek();
+            }
         }
 
         // Run what is ready now; what these callbacks schedule runs next time, after another poll.

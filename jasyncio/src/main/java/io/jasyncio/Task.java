@@ -4,7 +4,7 @@ import io.jasyncio.internal.Fiber;
 import io.jasyncio.internal.Sneaky;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * asyncio's {@code Task}: a {@link Coroutine} running on an {@link EventLoop}, and a {@link Future} of its
@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <T> the result type
  */
-public final class Task<T> extends Future<T> {
-    private static final AtomicLong NAME_COUNTER = new AtomicLong();
+public final class Task<T> extends Future<T> implements Thread.UncaughtExceptionHandler {
+    private static final AtomicInteger NAME_COUNTER = new AtomicInteger();
 
     private final Coroutine<T> coro;
+    /** The name, or null for the default "Task-" + nameId (built on demand: most tasks never need it). */
     private String name;
+    private final int nameId;
     private Fiber fiber;
     /** The future this task waits for (asyncio's {@code _fut_waiter}). */
     private Future<?> futWaiter;
@@ -53,7 +55,8 @@ public final class Task<T> extends Future<T> {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
         this.coro = coro;
-        this.name = name != null ? name : "Task-" + NAME_COUNTER.incrementAndGet();
+        this.name = name;
+        this.nameId = NAME_COUNTER.incrementAndGet();
         if (eagerStart && loop.isRunning()) {
             eagerStart();
         } else {
@@ -64,7 +67,7 @@ public final class Task<T> extends Future<T> {
 
     /** The task's name ("Task-N" unless given). */
     public String getName() {
-        return name;
+        return name != null ? name : "Task-" + nameId;
     }
 
     /** Renames the task. */
@@ -176,7 +179,8 @@ public final class Task<T> extends Future<T> {
     /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
     private void runFiber() {
         if (fiber == null) {
-            fiber = loop.engine().newFiber(loop, this, name, this::body);
+            fiber = loop.engine().newFiber(loop, this, loop.debug ? getName() : null, this::body);
+            fiber.thread().setUncaughtExceptionHandler(this);
         }
         fiber.resume();
         while (eagerRequest != null) {
@@ -219,7 +223,6 @@ public final class Task<T> extends Future<T> {
 
     /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
     private void body() {
-        Asyncio.enterFiber(this);
         T value;
         try {
             Throwable first = takeThrowIn();
@@ -247,6 +250,16 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The fiber's thread names its task through this handler (see {@link Asyncio#fiberTask()}); the body
+     * catches everything, so this only reports what escapes the engine itself.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        loop.callSoonThreadsafeInternal(() -> loop.callExceptionHandler(
+                ExceptionContext.builder("Unexpected error in the fiber of " + this).exception(e).future(this).build()));
+    }
+
     private static boolean isInterruption(Throwable e) {
         return e instanceof InterruptedException || e instanceof ClosedByInterruptException
                 || e instanceof InterruptedIOException;
@@ -258,44 +271,55 @@ public final class Task<T> extends Future<T> {
         return t;
     }
 
-    /** Awaits {@code f} from this task's own code (asyncio's {@code await fut}). */
+    /**
+     * Awaits {@code f} from this task's own code (asyncio's {@code await fut}). Kept tiny so the JIT inlines it:
+     * the frames on the stack while a task is parked are kept in memory for every parked task.
+     */
     <R> R awaitFuture(Future<R> f) {
         if (!f.done()) {
-            if (f.loop != loop) {
-                throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
-            }
-            if (f == this) {
-                throw new IllegalStateException("Task cannot await on itself: " + this);
-            }
-            f.addWaiter(this);
-            futWaiter = f;
-            if (mustCancel && futWaiter.cancel(cancelMessage)) {
-                mustCancel = false;
-            }
-            suspendForStep();
-            Throwable t = takeThrowIn();
-            if (t != null) {
-                f.clearLogTraceback();
-                throw Sneaky.rethrow(t);
-            }
+            beginWait(f);
+            fiber.suspend();
+            endWait(f);
         }
         return f.result();
+    }
+
+    private void beginWait(Future<?> f) {
+        if (f.loop != loop) {
+            throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
+        }
+        if (f == this) {
+            throw new IllegalStateException("Task cannot await on itself: " + this);
+        }
+        f.addWaiter(this);
+        futWaiter = f;
+        if (mustCancel && futWaiter.cancel(cancelMessage)) {
+            mustCancel = false;
+        }
+        suspendedInAwait = true;
+    }
+
+    /** After the step that resumed us: throws what the step delivered (a cancellation), if anything. */
+    private void endWait(Future<?> f) {
+        suspendedInAwait = false;
+        Throwable t = throwIn;
+        if (t != null) {
+            throwIn = null;
+            f.clearLogTraceback();
+            throw Sneaky.rethrow(t);
+        }
     }
 
     /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
     void yieldOnce() {
         loop.callSoonInternal(stepRunnable);
-        suspendForStep();
-        Throwable t = takeThrowIn();
-        if (t != null) throw Sneaky.rethrow(t);
-    }
-
-    private void suspendForStep() {
         suspendedInAwait = true;
-        try {
-            fiber.suspend();
-        } finally {
-            suspendedInAwait = false;
+        fiber.suspend();
+        suspendedInAwait = false;
+        Throwable t = throwIn;
+        if (t != null) {
+            throwIn = null;
+            throw Sneaky.rethrow(t);
         }
     }
 
@@ -318,7 +342,7 @@ public final class Task<T> extends Future<T> {
         StringBuilder sb = new StringBuilder("<Task ");
         if (state == State.PENDING && mustCancel) sb.append("cancelling");
         else sb.append(describeState());
-        sb.append(" name='").append(name).append("' coro=").append(coro);
+        sb.append(" name='").append(getName()).append("' coro=").append(coro);
         if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
         if (sourceTraceback != null && sourceTraceback.getStackTrace().length > 0) {
             sb.append(" created at ").append(firstUserFrame(sourceTraceback));

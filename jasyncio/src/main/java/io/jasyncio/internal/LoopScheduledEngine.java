@@ -70,7 +70,7 @@ final class LoopScheduledEngine implements Engine {
         } catch (Throwable t) {
             throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
         }
-        fiber.thread = builder.name(name).unstarted(body);
+        fiber.thread = (name != null ? builder.name(name) : builder).unstarted(body);
         return fiber;
     }
 
