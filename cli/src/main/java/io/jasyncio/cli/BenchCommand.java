@@ -12,10 +12,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code bench core}: jasyncio's core metrics, then CPython asyncio's and uvloop's in the same run, and ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks. 'bench core': the core loop metrics beside CPython asyncio and uvloop.")
+        description = {"Benchmarks. 'bench core': the core loop metrics beside CPython asyncio and uvloop.",
+                "'bench jmh [JMH options]': the JMH benchmarks (io.jasyncio.bench.jmh)."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core.")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core or jmh.")
     String which;
+
+    /** Everything else goes to JMH (bench jmh only), for example {@code -l} or {@code -f 1 CoreJmh.switchOnce}. */
+    @picocli.CommandLine.Unmatched
+    List<String> jmhArgs = new java.util.ArrayList<>();
 
     @Option(names = "--scale", defaultValue = "1.0", description = "Shrinks every count (0.1 for a quick run).")
     double scale;
@@ -31,8 +36,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (which.equals("jmh")) {
+            try {
+                org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
+                return 0;
+            } catch (Exception e) {
+                System.err.println("JMH failed: " + e);
+                return 1;
+            }
+        }
         if (!which.equals("core")) {
-            System.err.println("unknown benchmark '" + which + "'; available: core");
+            System.err.println("unknown benchmark '" + which + "'; available: core, jmh");
             return 2;
         }
         if (rounds < 1) {
