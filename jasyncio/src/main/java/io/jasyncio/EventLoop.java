@@ -49,7 +49,8 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** The loop running on this thread (callbacks run on it); tasks find theirs through {@link Asyncio}. */
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
-    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    /** Ready callbacks: Runnables, or Tasks whose step is due (a task is its own queue entry: no allocation). */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> scheduled = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
     private long timerSequence;
@@ -299,21 +300,26 @@ public class EventLoop implements FiberHost, AutoCloseable {
         if (debug) {
             for (int i = 0; i < ntodo; i++) runDebug(ready.poll());
         } else {
-            for (int i = 0; i < ntodo; i++) ready.poll().run();
+            for (int i = 0; i < ntodo; i++) {
+                Object o = ready.poll();
+                if (o instanceof Task<?> t) t.step();
+                else ((Runnable) o).run();
+            }
         }
     }
 
-    private void runDebug(Runnable r) {
-        currentHandle = r instanceof Handle h ? h : null;
+    private void runDebug(Object o) {
+        currentHandle = o instanceof Handle h ? h : null;
         long t0 = System.nanoTime();
         try {
-            r.run();
+            if (o instanceof Task<?> t) t.step();
+            else ((Runnable) o).run();
         } finally {
             currentHandle = null;
         }
         double dt = (System.nanoTime() - t0) / 1e9;
         if (dt >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", r, dt));
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
         }
     }
 
@@ -487,10 +493,18 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
     }
 
-    /** Schedules a runnable without a Handle: the loop's own steps and wake-ups. */
+    /** Schedules a runnable without a Handle: the loop's own callbacks. */
     void callSoonInternal(Runnable r) {
         ready.add(r);
     }
+
+    /** Schedules a step of {@code task} (its start, a wake-up, or the turn after a yield). */
+    void scheduleStep(Task<?> task) {
+        ready.add(task);
+    }
+
+    /** A task created with eager start from inside another task's code, waiting for its first step. */
+    Task<?> eagerRequest;
 
     void callSoonThreadsafeInternal(Runnable r) {
         if (closed) return; // the loop is gone: nobody is left to receive it

@@ -35,16 +35,9 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     private Throwable throwIn;
     /** True while the task's code is suspended in an await (as opposed to running, or parked in the JDK). */
     private boolean suspendedInAwait;
-    /** A child created with eager start from inside this task, to run before this task continues. */
-    private Task<?> eagerRequest;
     /** Links in the loop's list of pending tasks (strong references: see the class comment). */
     Task<?> prevLive, nextLive;
     boolean live;
-    /** The loop's step for this task, allocated once: waking or yielding a task allocates nothing. */
-    final Runnable stepRunnable = new Runnable() {
-        @Override public void run() { step(); }
-        @Override public String toString() { return "step of " + Task.this; }
-    };
 
     /**
      * A task of {@code loop} running {@code coro}; it starts on the loop's next iteration, or at once when
@@ -60,7 +53,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (eagerStart && loop.isRunning()) {
             eagerStart();
         } else {
-            loop.callSoonInternal(stepRunnable);
+            loop.scheduleStep(this);
             loop.registerTask(this);
         }
     }
@@ -134,7 +127,8 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     // ---------------------------------------------------------------- stepping (loop thread)
 
     /** One step: resumes the coroutine until its next await, as asyncio's {@code __step}. */
-    private void step() {
+    /** Called by the loop when this task's turn in the ready queue comes (see {@link EventLoop#scheduleStep}). */
+    void step() {
         if (done()) {
             throw new InvalidStateError("_step(): already done: " + this);
         }
@@ -159,7 +153,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             // Called from inside another task's code: that task pauses, the loop runs our first step, then
             // resumes it (see runFiber). Its code cannot host ours: one stack per task.
             Task<?> parent = loop.runningFiberTask();
-            parent.eagerRequest = this;
+            loop.eagerRequest = this;
             parent.suspendForLoop();
         } else {
             runEagerFirstStep();
@@ -183,9 +177,14 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             fiber.thread().setUncaughtExceptionHandler(this);
         }
         fiber.resume();
-        while (eagerRequest != null) {
-            Task<?> child = eagerRequest;
-            eagerRequest = null;
+        serveEagerRequests();
+    }
+
+    /** Runs the first step of each eager child this task's code created, resuming this task after each. */
+    private void serveEagerRequests() {
+        Task<?> child;
+        while ((child = loop.eagerRequest) != null) {
+            loop.eagerRequest = null;
             child.runEagerFirstStep();
             loop.swapCurrentTask(this);
             fiber.resume();
@@ -197,13 +196,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         loop.enterTask(this);
         try {
             continuation.run();
-            while (eagerRequest != null) {
-                Task<?> child = eagerRequest;
-                eagerRequest = null;
-                child.runEagerFirstStep();
-                loop.swapCurrentTask(this);
-                fiber.resume();
-            }
+            serveEagerRequests();
         } finally {
             loop.leaveTask(this);
         }
@@ -211,7 +204,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     /** Called when a future this task awaits is done: schedules the step (asyncio's {@code __wakeup}). */
     void scheduleWakeup(Future<?> fut) {
-        loop.callSoonInternal(stepRunnable);
+        loop.scheduleStep(this);
     }
 
     private boolean isBlockedInJdk() {
@@ -312,7 +305,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
     void yieldOnce() {
-        loop.callSoonInternal(stepRunnable);
+        loop.scheduleStep(this);
         suspendedInAwait = true;
         fiber.suspend();
         suspendedInAwait = false;
