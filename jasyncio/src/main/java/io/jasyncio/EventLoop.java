@@ -203,6 +203,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         threadsafe.clear();
         for (TimerHandle h : scheduled) h.scheduled = false;
         scheduled.clear();
+        if (signalHandlers != null) signalHandlers.removeAll();
         executorShutdownCalled = true;
         Executor ex = defaultExecutor;
         defaultExecutor = null;
@@ -949,6 +950,28 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
         return false;
     }
+
+    // ---------------------------------------------------------------- Unix signals
+
+    /**
+     * Runs {@code callback} on this loop whenever the process receives signal {@code sig} ("SIGINT", "SIGTERM",
+     * "SIGHUP", ...; asyncio's {@code add_signal_handler}). Replaces an earlier handler of this loop for the
+     * same signal. Throws {@link IllegalArgumentException} for a name the loop cannot handle and
+     * {@link IllegalStateException} when the JVM refuses the signal.
+     */
+    public void addSignalHandler(String sig, Runnable callback) {
+        checkClosed();
+        if (signalHandlers == null) signalHandlers = new SignalHandlers(this);
+        signalHandlers.add(sig, callback);
+    }
+
+    /** Removes this loop's handler for {@code sig} and restores the previous one; false if there was none. */
+    public boolean removeSignalHandler(String sig) {
+        SignalHandlers.normalize(sig);
+        return signalHandlers != null && signalHandlers.remove(sig);
+    }
+
+    private SignalHandlers signalHandlers;
 
     /** Handler of errors the loop cannot pass to anyone (asyncio's exception handler). */
     @FunctionalInterface
