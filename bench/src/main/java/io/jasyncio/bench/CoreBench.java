@@ -14,7 +14,8 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The core event-loop metrics, with the same names, workloads and units as CPython's peer script
- * ({@code asyncio_core.py}): each metric is the median of several rounds after warm-up rounds, in one JVM.
+ * ({@code asyncio_core.py}): each metric is the median of {@code rounds} measured rounds, after as many warm-up
+ * rounds, in one JVM (the JIT compiles these paths only after a few hundred thousand passes).
  *
  * <p>Threading: runs its own loops on the calling thread; not for use inside a running loop.
  */
@@ -56,7 +57,7 @@ public final class CoreBench {
     }
 
     double median(DoubleSupplier s) {
-        for (int i = 0; i < Math.max(1, rounds / 2); i++) s.getAsDouble(); // warm-up: JIT and heap sizing
+        for (int i = 0; i < rounds; i++) s.getAsDouble(); // warm-up: the JIT needs several rounds on these paths
         double[] v = new double[rounds];
         for (int i = 0; i < rounds; i++) v[i] = s.getAsDouble();
         Arrays.sort(v);
@@ -64,7 +65,7 @@ public final class CoreBench {
     }
 
     private double[] medianPair(java.util.function.Supplier<double[]> s) {
-        s.get();
+        for (int i = 0; i < rounds; i++) s.get();
         double[][] v = new double[rounds][];
         for (int i = 0; i < rounds; i++) v[i] = s.get();
         double[] a = new double[rounds], b = new double[rounds];
