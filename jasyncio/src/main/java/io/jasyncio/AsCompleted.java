@@ -8,30 +8,34 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What {@link Asyncio#asCompleted} returns (asyncio's {@code _AsCompletedIterator}): an iterator over the given
- * futures in the order they finish.
+ * What {@link Asyncio#asCompleted} returns (asyncio's {@code _AsCompletedIterator}): the given futures in the
+ * order they finish. It offers asyncio 3.13's two ways to iterate, sharing one count of what is left:
  * <pre>{@code
- * for (Task<String> t : Asyncio.asCompleted(tasks, 10.0)) {   // next() suspends the calling task
- *     String s = t.result();                                  // t is done; it is one of the tasks passed in
+ * // async for t in as_completed(tasks, timeout=10): each step suspends, then yields the original future, done
+ * for (Future<String> t : Asyncio.asCompleted(tasks, 10.0)) {
+ *     String s = t.result();
+ * }
+ * // for c in as_completed(tasks): each step returns at once an awaitable of the NEXT result to come
+ * for (Coroutine<String> c : Asyncio.asCompleted(tasks).awaitables()) {
+ *     String s = Asyncio.await(c);            // returns that result or throws its exception
  * }
  * }</pre>
- * This is asyncio 3.13's {@code async for t in as_completed(...)}: each step yields the original future, done.
- * (asyncio's plain {@code for}, which yields new awaitables of the next result, maps to
- * {@code Asyncio.await(it.next())}: awaiting a done future returns its result or throws its exception.)
  * {@link #hasNext()} never suspends; {@link #next()} suspends until one more future is done and throws
- * {@link TimeoutError} once the timeout has passed. Duplicates count once.
+ * {@link TimeoutError} once the timeout has passed (so do the awaitables, when awaited). Duplicates count once.
+ * Coroutines are not accepted: start them with {@link Asyncio#createTask} first (asyncio would wrap them in
+ * tasks the caller never sees).
  *
- * <p>Threading: create and iterate it on the loop's thread; {@link #next()} from a task's code. Several tasks
- * may iterate the same object: each future goes to one of them.
+ * <p>Threading: create and iterate it on the loop's thread; {@link #next()} and the awaitables from a task's
+ * code. Several tasks may wait on the same object: each future goes to one of them.
  *
- * @param <F> the type of future passed in
+ * @param <T> the futures' result type
  */
-public final class AsCompleted<F extends Future<?>> implements Iterable<F>, Iterator<F> {
+public final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
     /** Queued by the timeout, once per future left: each later next() throws TimeoutError. */
     private static final Object TIMED_OUT = new Object();
 
     private final EventLoop loop;
-    private final Set<F> todo;
+    private final Set<Future<T>> todo;
     private int todoLeft;
     private final ArrayDeque<Object> done = new ArrayDeque<>();
     /** Tasks suspended in next(), oldest first (asyncio uses a Queue for this). */
@@ -39,23 +43,42 @@ public final class AsCompleted<F extends Future<?>> implements Iterable<F>, Iter
     private final Consumer<Future<?>> onCompletion = this::handleCompletion;
     private TimerHandle timeoutHandle;
 
-    AsCompleted(Iterable<? extends F> aws, Double timeout) {
+    @SuppressWarnings("unchecked")
+    AsCompleted(Iterable<? extends Future<? extends T>> aws, Double timeout) {
         if (aws == null) throw new NullPointerException("futures");
         loop = Asyncio.getEventLoop();
         todo = new LinkedHashSet<>();
-        for (F f : aws) {
+        for (Future<? extends T> f : aws) {
             if (f == null) throw new NullPointerException("one of the futures passed to asCompleted() is null");
-            todo.add(f);
+            todo.add((Future<T>) f); // read-only use: the result is a T
         }
-        for (F f : todo) f.addDoneCallback(onCompletion);
+        for (Future<T> f : todo) f.addDoneCallback(onCompletion);
         if (!todo.isEmpty() && timeout != null) timeoutHandle = loop.callLater(timeout, this::handleTimeout);
         todoLeft = todo.size();
     }
 
     /** This object: like asyncio's, it iterates once. */
     @Override
-    public Iterator<F> iterator() {
+    public Iterator<Future<T>> iterator() {
         return this;
+    }
+
+    /**
+     * asyncio's plain iteration: each {@code next()} returns at once (without suspending) a coroutine that, when
+     * awaited, waits for the next future to finish and returns its result or throws its exception (or
+     * {@link TimeoutError}). Shares the count of what is left with this iterator.
+     */
+    public Iterable<Coroutine<T>> awaitables() {
+        return () -> new Iterator<>() {
+            @Override public boolean hasNext() {
+                return todoLeft > 0;
+            }
+
+            @Override public Coroutine<T> next() {
+                countOne();
+                return () -> nextDone().result();
+            }
+        };
     }
 
     /** Whether more futures are to come; never suspends. */
@@ -69,25 +92,32 @@ public final class AsCompleted<F extends Future<?>> implements Iterable<F>, Iter
      * the timeout passed first, {@link NoSuchElementException} when every future has been returned.
      */
     @Override
-    public F next() {
+    public Future<T> next() {
+        countOne();
+        return nextDone();
+    }
+
+    private void countOne() {
         if (todoLeft == 0) throw new NoSuchElementException("as_completed: every future has been returned");
         todoLeft--;
+    }
+
+    private Future<T> nextDone() {
         Object f = take();
         if (f == TIMED_OUT) throw new TimeoutError();
         @SuppressWarnings("unchecked")
-        F fut = (F) f;
+        Future<T> fut = (Future<T>) f;
         return fut;
     }
 
     private void handleTimeout() {
-        for (F f : todo) {
+        for (Future<T> f : todo) {
             f.removeDoneCallback(onCompletion);
             put(TIMED_OUT);
         }
         todo.clear();
     }
 
-    @SuppressWarnings("unchecked")
     private void handleCompletion(Future<?> f) {
         if (todo.isEmpty()) return; // the timeout came first
         todo.remove(f);

@@ -291,19 +291,20 @@ public final class Asyncio {
 
     /**
      * The futures in the order they finish ({@code asyncio.as_completed(fs)}): iterate the result in a task; each
-     * {@code next()} suspends until one more is done and returns it. See {@link AsCompleted}.
+     * {@code next()} suspends until one more is done and returns it; {@link AsCompleted#awaitables()} is asyncio's
+     * plain-iterator form. See {@link AsCompleted}.
      */
-    public static <F extends Future<?>> AsCompleted<F> asCompleted(Iterable<? extends F> fs) {
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs) {
         return new AsCompleted<>(fs, null);
     }
 
     /** {@link #asCompleted(Iterable)}; once {@code timeout} seconds (null: no limit) pass, {@code next()} throws {@link TimeoutError}. */
-    public static <F extends Future<?>> AsCompleted<F> asCompleted(Iterable<? extends F> fs, Double timeout) {
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs, Double timeout) {
         return new AsCompleted<>(fs, timeout);
     }
 
     /** {@link #asCompleted(Iterable, Double)} with a {@link Duration}. */
-    public static <F extends Future<?>> AsCompleted<F> asCompleted(Iterable<? extends F> fs, Duration timeout) {
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs, Duration timeout) {
         return new AsCompleted<>(fs, seconds(timeout));
     }
 

@@ -1,0 +1,38 @@
+package io.jasyncio;
+
+/** Test helpers of the composition tests: everything runs on a loop with a virtual clock. */
+final class CompositionSupport {
+    private CompositionSupport() {}
+
+    /** Runs {@code main} as asyncio.run does, on a virtual-clock loop. */
+    static <T> T run(Coroutine<T> main) {
+        try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {
+            return r.run(main);
+        }
+    }
+
+    /** The running loop's time. */
+    static double now() {
+        return Asyncio.getRunningLoop().time();
+    }
+
+    /** A coroutine that sleeps {@code delay} seconds, then returns {@code result}. */
+    static <T> Coroutine<T> sleeping(double delay, T result) {
+        return () -> Asyncio.sleep(delay, result);
+    }
+
+    /** Thrown by test coroutines, as Python's test suites use ZeroDivisionError and friends. */
+    static final class MyExc extends RuntimeException {
+        MyExc() {
+            super();
+        }
+
+        MyExc(String msg) {
+            super(msg);
+        }
+    }
+
+    /** Python's BaseException subclass of the TaskGroup tests: an Error in Java. */
+    static final class MyBaseExc extends Error {
+    }
+}
