@@ -250,9 +250,10 @@ public final class Asyncio {
         return Shield.shield(inner);
     }
 
-    /** {@link #shield(Future)} of a coroutine, started as a task of the running loop. */
+    /** {@link #shield(Future)} of a coroutine, started as a task of the current loop ({@link #getEventLoop()}). */
     public static <T> Future<T> shield(Coroutine<T> coro) {
-        return Shield.shield(getRunningLoop().createTask(coro));
+        if (coro == null) throw new NullPointerException("coroutine");
+        return Shield.shield(Awaitables.ensureFuture(coro, null));
     }
 
     /**
