@@ -197,6 +197,193 @@ public final class Asyncio {
 
     // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield
 
+    /**
+     * Runs the futures concurrently and returns a future of the list of their results, in argument order
+     * ({@code asyncio.gather(*fs)}). The first exception (a cancelled child counts as one raising
+     * {@link CancelledError}) becomes the returned future's exception at once; the other children keep running.
+     * Cancelling the returned future cancels the children that are not done; it then finishes with a
+     * {@code CancelledError} as exception. A future given twice is awaited once and appears twice in the list.
+     */
+    public static Future<java.util.List<Object>> gather(Future<?>... fs) {
+        return GatheringFuture.gather(java.util.Arrays.asList(fs), false);
+    }
+
+    /** {@link #gather(Future[])} of coroutines: each is started as a task of the running loop, in order. */
+    public static Future<java.util.List<Object>> gather(Coroutine<?>... coros) {
+        return GatheringFuture.gather(java.util.Arrays.asList(coros), false);
+    }
+
+    /**
+     * {@link #gather(Future[])} with asyncio's {@code return_exceptions}: when true, exceptions (and a
+     * {@link CancelledError} for each cancelled child) are returned in the list like results.
+     */
+    public static Future<java.util.List<Object>> gather(boolean returnExceptions, Future<?>... fs) {
+        return GatheringFuture.gather(java.util.Arrays.asList(fs), returnExceptions);
+    }
+
+    /** {@link #gather(boolean, Future[])} of coroutines. */
+    public static Future<java.util.List<Object>> gather(boolean returnExceptions, Coroutine<?>... coros) {
+        return GatheringFuture.gather(java.util.Arrays.asList(coros), returnExceptions);
+    }
+
+    /** {@code gather()} with nothing to gather: a future (of the current loop) already finished with an empty list. */
+    public static Future<java.util.List<Object>> gather() {
+        return GatheringFuture.gather(java.util.List.of(), false);
+    }
+
+    /** {@code gather(return_exceptions=...)} with nothing to gather: an empty list. */
+    public static Future<java.util.List<Object>> gather(boolean returnExceptions) {
+        return GatheringFuture.gather(java.util.List.of(), returnExceptions);
+    }
+
+    /**
+     * The general form of {@link #gather(Future[])}: {@code aws} mixes {@link Future}s and {@link Coroutine}s
+     * (anything else is an {@link IllegalArgumentException}).
+     */
+    public static Future<java.util.List<Object>> gather(java.util.Collection<?> aws, boolean returnExceptions) {
+        return GatheringFuture.gather(aws, returnExceptions);
+    }
+
+    /**
+     * A future that completes as {@code inner} does, but whose cancellation (by cancelling it, or the task
+     * awaiting it) leaves {@code inner} running ({@code asyncio.shield}). Returns {@code inner} if it is done.
+     * Keep a reference to {@code inner} if you want its result after a cancellation.
+     */
+    public static <T> Future<T> shield(Future<T> inner) {
+        return Shield.shield(inner);
+    }
+
+    /** {@link #shield(Future)} of a coroutine, started as a task of the current loop ({@link #getEventLoop()}). */
+    public static <T> Future<T> shield(Coroutine<T> coro) {
+        if (coro == null) throw new NullPointerException("coroutine");
+        return Shield.shield(Awaitables.ensureFuture(coro, null));
+    }
+
+    /**
+     * Suspends the calling task until all the futures are done ({@code asyncio.wait(fs)}); returns the done and
+     * pending sets (the futures themselves, never cancelled by wait). Throws {@link IllegalArgumentException}
+     * if {@code fs} is empty.
+     */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Iterable<? extends F> fs) {
+        return Waiting.wait(fs, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #wait(Iterable)} until {@code returnWhen} holds. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Iterable<? extends F> fs, ReturnWhen returnWhen) {
+        return Waiting.wait(fs, null, returnWhen);
+    }
+
+    /**
+     * {@link #wait(Iterable)} for at most {@code timeout} seconds (null: no limit); when time is up it returns
+     * the sets as they are, without throwing ({@code asyncio.wait(fs, timeout=...)}).
+     */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Iterable<? extends F> fs, Double timeout) {
+        return Waiting.wait(fs, timeout, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@link #wait(Iterable)} until {@code returnWhen} holds or {@code timeout} seconds (null: no limit) pass. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Iterable<? extends F> fs, Double timeout,
+                                                              ReturnWhen returnWhen) {
+        return Waiting.wait(fs, timeout, returnWhen);
+    }
+
+    /** {@link #wait(Iterable, Double, ReturnWhen)} with a {@link Duration}. */
+    public static <F extends Future<?>> DoneAndPending<F> wait(Iterable<? extends F> fs, Duration timeout,
+                                                              ReturnWhen returnWhen) {
+        return Waiting.wait(fs, seconds(timeout), returnWhen);
+    }
+
+    /**
+     * The futures in the order they finish ({@code asyncio.as_completed(fs)}): iterate the result in a task; each
+     * {@code next()} suspends until one more is done and returns it; {@link AsCompleted#awaitables()} is asyncio's
+     * plain-iterator form. See {@link AsCompleted}.
+     */
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs) {
+        return new AsCompleted<>(fs, null);
+    }
+
+    /** {@link #asCompleted(Iterable)}; once {@code timeout} seconds (null: no limit) pass, {@code next()} throws {@link TimeoutError}. */
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs, Double timeout) {
+        return new AsCompleted<>(fs, timeout);
+    }
+
+    /** {@link #asCompleted(Iterable, Double)} with a {@link Duration}. */
+    public static <T> AsCompleted<T> asCompleted(Iterable<? extends Future<? extends T>> fs, Duration timeout) {
+        return new AsCompleted<>(fs, seconds(timeout));
+    }
+
+    /**
+     * Waits for {@code fut} for at most {@code timeout} seconds (null: no limit) and returns its result
+     * ({@code asyncio.wait_for}, 3.12+ semantics: {@code async with timeout(t): return await fut}). When time is
+     * up, {@code fut} is cancelled, waited for, and {@link TimeoutError} is thrown — unless {@code fut} swallowed
+     * the cancellation and returned a value, which is then returned. Cancelling the caller cancels {@code fut}.
+     * Wrap {@code fut} in {@link #shield(Future)} to keep it running after a timeout.
+     */
+    public static <T> T waitFor(Future<T> fut, Double timeout) {
+        return Waiting.waitFor(fut, timeout);
+    }
+
+    /**
+     * {@link #waitFor(Future, Double)} for a coroutine: it runs in the calling task (as {@code await coro} does
+     * since 3.12), under a {@link Timeout}; with a timeout of zero or less it is started as a task and
+     * cancelled at once.
+     */
+    public static <T> T waitFor(Coroutine<T> coro, Double timeout) {
+        return Waiting.waitFor(coro, timeout);
+    }
+
+    /** {@link #waitFor(Future, Double)} with a {@link Duration}. */
+    public static <T> T waitFor(Future<T> fut, Duration timeout) {
+        return Waiting.waitFor(fut, seconds(timeout));
+    }
+
+    /** {@link #waitFor(Coroutine, Double)} with a {@link Duration}. */
+    public static <T> T waitFor(Coroutine<T> coro, Duration timeout) {
+        return Waiting.waitFor(coro, seconds(timeout));
+    }
+
+    /**
+     * A {@link Timeout} that fires {@code delay} seconds from now (null: never) on the running loop
+     * ({@code asyncio.timeout(delay)}); run a block under it with {@link Timeout#run}. (A literal {@code null}
+     * needs a cast, {@code (Double) null}, to choose between this and the {@link Duration} form.)
+     */
+    public static Timeout timeout(Double delay) {
+        return Timeout.after(delay);
+    }
+
+    /** {@link #timeout(Double)} with a {@link Duration}. */
+    public static Timeout timeout(Duration delay) {
+        return Timeout.after(seconds(delay));
+    }
+
+    /**
+     * Runs {@code body} in the calling task with a deadline {@code delay} seconds from now (null: none) and
+     * returns its value; throws {@link TimeoutError} if the deadline cut it short:
+     * {@code async with asyncio.timeout(delay): return await body()}. See {@link Timeout}.
+     */
+    public static <T> T timeout(Double delay, Coroutine<T> body) {
+        return Timeout.after(delay).run(body);
+    }
+
+    /** {@link #timeout(Double, Coroutine)} with a {@link Duration}. */
+    public static <T> T timeout(Duration delay, Coroutine<T> body) {
+        return Timeout.after(seconds(delay)).run(body);
+    }
+
+    /** A {@link Timeout} that fires at loop time {@code when} (null: never) ({@code asyncio.timeout_at}). */
+    public static Timeout timeoutAt(Double when) {
+        return new Timeout(when);
+    }
+
+    /** Runs {@code body} under {@link #timeoutAt(Double)}; see {@link #timeout(Double, Coroutine)}. */
+    public static <T> T timeoutAt(Double when, Coroutine<T> body) {
+        return new Timeout(when).run(body);
+    }
+
+    private static Double seconds(Duration d) {
+        return d == null ? null : d.toNanos() / 1e9;
+    }
+
     // ---------------------------------------------------------------- loops
 
     /** The loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()}). */

@@ -1,0 +1,55 @@
+package io.jasyncio;
+
+/**
+ * asyncio's {@code ensure_future} for the composition functions: turns an awaitable argument (a {@link Future}
+ * or a {@link Coroutine}) into a future.
+ *
+ * <p>Threading: loop thread only (it may create tasks).
+ */
+final class Awaitables {
+    private Awaitables() {}
+
+    /**
+     * {@code aw} itself if it is a future (checked to belong to {@code loop} when one is given), else a new task
+     * running the coroutine on {@code loop}, or on {@link Asyncio#getEventLoop()} when {@code loop} is null.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> Future<T> ensureFuture(Object aw, EventLoop loop) {
+        if (aw instanceof Future<?> f) {
+            if (loop != null && loop != f.loop) {
+                throw new IllegalArgumentException(
+                        "The future belongs to a different loop than the one specified as the loop argument");
+            }
+            return (Future<T>) f;
+        }
+        if (aw instanceof Coroutine<?> c) {
+            EventLoop l = loop != null ? loop : Asyncio.getEventLoop();
+            return l.createTask((Coroutine<T>) c);
+        }
+        if (aw == null) throw new NullPointerException("an awaitable (a Future or a Coroutine) is required, got null");
+        throw new IllegalArgumentException("An io.jasyncio.Future or a Coroutine is required, got "
+                + aw.getClass().getName());
+    }
+
+    /** asyncio's {@code _release_waiter}: completes {@code waiter} unless it is done already. */
+    static void releaseWaiter(Future<?> waiter) {
+        if (!waiter.done()) waiter.finishWithResult(null);
+    }
+
+    /**
+     * asyncio's {@code _cancel_and_wait}: cancels {@code fut} and waits until it is done. It waits on a private
+     * waiter, not on {@code fut}, so that cancelling the caller does not cancel {@code fut} a second time.
+     */
+    static void cancelAndWait(Future<?> fut) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Future<Void> waiter = loop.createFuture();
+        java.util.function.Consumer<Future<?>> cb = f -> releaseWaiter(waiter);
+        fut.addDoneCallback(cb);
+        try {
+            fut.cancel();
+            Asyncio.await(waiter);
+        } finally {
+            fut.removeDoneCallback(cb);
+        }
+    }
+}
