@@ -242,6 +242,11 @@ public final class Basics {
     }
 
     // ---- 8
+    private String quietlyAfter(double delay, String what) {
+        sleep(delay);
+        return what;
+    }
+
     private int mightFail(boolean fail, double delay) {
         sleep(delay);
         if (fail) throw new IllegalArgumentException("task failed");
@@ -259,9 +264,9 @@ public final class Basics {
             log(log, "gather[" + i + "]: " + (r instanceof Throwable t ? "exception " + t.getMessage() : r));
         }
         List<Task<String>> tasks = List.of(
-                Asyncio.createTask(() -> sayAfter(new ArrayList<>(), 0.3, "slow")),
-                Asyncio.createTask(() -> sayAfter(new ArrayList<>(), 0.1, "fast")),
-                Asyncio.createTask(() -> sayAfter(new ArrayList<>(), 0.2, "medium")));
+                Asyncio.createTask(() -> quietlyAfter(0.3, "slow")),
+                Asyncio.createTask(() -> quietlyAfter(0.1, "fast")),
+                Asyncio.createTask(() -> quietlyAfter(0.2, "medium")));
         DoneAndPending<Task<String>> first = Asyncio.wait(tasks, ReturnWhen.FIRST_COMPLETED);
         log(log, "wait(FIRST_COMPLETED): done=" + first.done().size() + " pending=" + first.pending().size());
         for (Future<String> f : Asyncio.asCompleted(tasks)) {
@@ -296,6 +301,7 @@ public final class Basics {
                 double ioTime = (System.nanoTime() - t0) / 1e9;
                 out.printf("  %d blocking jobs of %.2f s on a pool of %d threads: %.2f s%n", ioJobs, ioSeconds, ioJobs, ioTime);
 
+                cpuBound(cpuWork, new AtomicInteger(), new AtomicInteger()); // let the JIT compile it first
                 long t1 = System.nanoTime();
                 for (int i = 0; i < cpuJobs; i++) cpuBound(cpuWork, new AtomicInteger(), new AtomicInteger());
                 double serial = (System.nanoTime() - t1) / 1e9;
