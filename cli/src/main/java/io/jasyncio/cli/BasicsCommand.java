@@ -23,7 +23,7 @@ public final class BasicsCommand implements Callable<Integer> {
         Asyncio.run(() -> basics.runAll());
         System.out.println();
         System.out.println("== 9. Executors: blocking I/O on a thread pool, CPU work on every core ==");
-        basics.executors(4, 0.5 * scale, 4, 200_000_000L);
+        basics.executors(4, 0.5 * scale, 4, 600_000L);
         return 0;
     }
 }

@@ -282,7 +282,7 @@ public final class Basics {
      * unlike CPython's threads the speed-up is real. Returns {@code [ioSeconds, cpuSerialSeconds,
      * cpuParallelSeconds, maxConcurrentCpuJobs]} measured in real time.
      */
-    public double[] executors(int ioJobs, double ioSeconds, int cpuJobs, long cpuWork) {
+    public double[] executors(int ioJobs, double ioSeconds, int cpuJobs, long primesBelow) {
         int cores = Runtime.getRuntime().availableProcessors();
         return Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
@@ -301,9 +301,9 @@ public final class Basics {
                 double ioTime = (System.nanoTime() - t0) / 1e9;
                 out.printf("  %d blocking jobs of %.2f s on a pool of %d threads: %.2f s%n", ioJobs, ioSeconds, ioJobs, ioTime);
 
-                cpuBound(cpuWork, new AtomicInteger(), new AtomicInteger()); // let the JIT compile it first
+                cpuBound(primesBelow, new AtomicInteger(), new AtomicInteger()); // let the JIT compile it first
                 long t1 = System.nanoTime();
-                for (int i = 0; i < cpuJobs; i++) cpuBound(cpuWork, new AtomicInteger(), new AtomicInteger());
+                for (int i = 0; i < cpuJobs; i++) cpuBound(primesBelow, new AtomicInteger(), new AtomicInteger());
                 double serial = (System.nanoTime() - t1) / 1e9;
 
                 AtomicInteger running = new AtomicInteger();
@@ -311,7 +311,7 @@ public final class Basics {
                 long t2 = System.nanoTime();
                 List<Future<?>> cpu = new ArrayList<>();
                 for (int i = 0; i < cpuJobs; i++) {
-                    cpu.add(loop.runInExecutor(cpuPool, () -> cpuBound(cpuWork, running, maxRunning)));
+                    cpu.add(loop.runInExecutor(cpuPool, () -> cpuBound(primesBelow, running, maxRunning)));
                 }
                 Asyncio.await(Asyncio.gather(cpu, false));
                 double parallel = (System.nanoTime() - t2) / 1e9;
@@ -325,12 +325,24 @@ public final class Basics {
         });
     }
 
-    /** A CPU-bound job (an LCG loop the JIT cannot remove); counts how many run at the same moment. */
-    static long cpuBound(long iterations, AtomicInteger running, AtomicInteger maxRunning) {
+    /**
+     * A CPU-bound job: counts the primes below {@code limit} by trial division (branchy and data-dependent, so
+     * the JIT cannot vectorise it away the way it can a plain sum); counts how many jobs run at the same moment.
+     */
+    static long cpuBound(long limit, AtomicInteger running, AtomicInteger maxRunning) {
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-        long x = 1;
-        for (long i = 0; i < iterations; i++) x = x * 6364136223846793005L + 1442695040888963407L;
+        long count = 0;
+        for (long n = 2; n < limit; n++) {
+            boolean prime = true;
+            for (long d = 2; d * d <= n; d++) {
+                if (n % d == 0) {
+                    prime = false;
+                    break;
+                }
+            }
+            if (prime) count++;
+        }
         running.decrementAndGet();
-        return x;
+        return count;
     }
 }
