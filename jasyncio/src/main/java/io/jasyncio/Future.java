@@ -179,14 +179,15 @@ public class Future<T> {
 
     // ---- internals shared with Task and the loop ----
 
+    /** Completes {@code cf} as this done future completed; the exception counts as retrieved (it is passed on). */
     void copyTo(CompletableFuture<T> cf) {
         if (state == State.CANCELLED) {
             cf.completeExceptionally(makeCancelledError());
-        } else if (exception(/* marks retrieved */) != null) {
-            cf.completeExceptionally(exception);
-        } else {
-            cf.complete(result);
+            return;
         }
+        clearLogTraceback();
+        if (exception != null) cf.completeExceptionally(exception);
+        else cf.complete(result);
     }
 
     /** Registers a task to be woken (through the ready queue) when this future is done. */
