@@ -63,12 +63,7 @@ public class Future<T> {
 
     /** Cancels the future with a message that the {@link CancelledError} will carry. */
     public boolean cancel(String msg) {
-        clearLogTraceback();
-        if (state != State.PENDING) return false;
-        state = State.CANCELLED;
-        cancelMessage = msg;
-        scheduleCallbacks();
-        return true;
+        return cancelInternal(msg);
     }
 
     /**
@@ -210,10 +205,7 @@ public class Future<T> {
         loop.trackUnretrieved(this);
     }
 
-    boolean cancelFuture(String msg) {
-        return cancelInternal(msg);
-    }
-
+    /** Future's own cancel, which Task's override reaches when its coroutine ends cancelled. */
     final boolean cancelInternal(String msg) {
         clearLogTraceback();
         if (state != State.PENDING) return false;
