@@ -20,13 +20,16 @@ import java.util.concurrent.CompletionStage;
 public final class Asyncio {
     private Asyncio() {}
 
-    /** The task whose fiber is this thread (set once, when the fiber starts). */
-    private static final ThreadLocal<Task<?>> FIBER_TASK = new ThreadLocal<>();
     /** The loop set with {@link #setEventLoop} for this thread (asyncio's policy-held current loop). */
     private static final ThreadLocal<EventLoop> CURRENT_LOOP = new ThreadLocal<>();
 
-    static void enterFiber(Task<?> task) {
-        FIBER_TASK.set(task);
+    /**
+     * The task whose fiber is the calling thread, or null. A fiber's thread carries its task as its
+     * uncaught-exception handler (see {@link Task#uncaughtException}): one field read, no thread-local map
+     * per task.
+     */
+    static Task<?> fiberTask() {
+        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Task<?> t ? t : null;
     }
 
     // ---------------------------------------------------------------- running
@@ -417,13 +420,13 @@ public final class Asyncio {
     }
 
     static EventLoop runningLoopOrNull() {
-        Task<?> t = FIBER_TASK.get();
+        Task<?> t = fiberTask();
         if (t != null) return t.loop.isRunning() ? t.loop : null;
         return EventLoop.RUNNING.get();
     }
 
     private static Task<?> currentFiberTask(String what) {
-        Task<?> t = FIBER_TASK.get();
+        Task<?> t = fiberTask();
         if (t == null) {
             throw new IllegalStateException(what + "() must be called from a task's code (inside Asyncio.run or "
                     + "loop.createTask), not from thread '" + Thread.currentThread().getName() + "'");

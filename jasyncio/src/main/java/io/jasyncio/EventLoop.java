@@ -49,7 +49,8 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** The loop running on this thread (callbacks run on it); tasks find theirs through {@link Asyncio}. */
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
-    private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
+    /** Ready callbacks: Runnables, or Tasks whose step is due (a task is its own queue entry: no allocation). */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> scheduled = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
     private long timerSequence;
@@ -202,6 +203,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         threadsafe.clear();
         for (TimerHandle h : scheduled) h.scheduled = false;
         scheduled.clear();
+        if (signalHandlers != null) signalHandlers.removeAll();
         executorShutdownCalled = true;
         Executor ex = defaultExecutor;
         defaultExecutor = null;
@@ -283,12 +285,15 @@ public class EventLoop implements FiberHost, AutoCloseable {
         poll(timeout);
         drainThreadsafe();
 
-        long end = nowNanos();
-        TimerHandle head;
-        while ((head = scheduled.peek()) != null && head.whenNanos <= end) {
-            scheduled.poll();
-            head.scheduled = false;
-            ready.add(head);
+        TimerHandle head = scheduled.peek();
+        if (head != null) { // read the clock only when a timer may be due: it costs as much as a callback
+            long end = nowNanos();
+            while (head != null && head.whenNanos <= end) {
+                scheduled.poll();
+                head.scheduled = false;
+                ready.add(head);
+                head = scheduled.peek();
+            }
         }
 
         // Run what is ready now; what these callbacks schedule runs next time, after another poll.
@@ -296,21 +301,26 @@ public class EventLoop implements FiberHost, AutoCloseable {
         if (debug) {
             for (int i = 0; i < ntodo; i++) runDebug(ready.poll());
         } else {
-            for (int i = 0; i < ntodo; i++) ready.poll().run();
+            for (int i = 0; i < ntodo; i++) {
+                Object o = ready.poll();
+                if (o instanceof Task<?> t) t.step();
+                else ((Runnable) o).run();
+            }
         }
     }
 
-    private void runDebug(Runnable r) {
-        currentHandle = r instanceof Handle h ? h : null;
+    private void runDebug(Object o) {
+        currentHandle = o instanceof Handle h ? h : null;
         long t0 = System.nanoTime();
         try {
-            r.run();
+            if (o instanceof Task<?> t) t.step();
+            else ((Runnable) o).run();
         } finally {
             currentHandle = null;
         }
         double dt = (System.nanoTime() - t0) / 1e9;
         if (dt >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", r, dt));
+            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
         }
     }
 
@@ -484,10 +494,18 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
     }
 
-    /** Schedules a runnable without a Handle: the loop's own steps and wake-ups. */
+    /** Schedules a runnable without a Handle: the loop's own callbacks. */
     void callSoonInternal(Runnable r) {
         ready.add(r);
     }
+
+    /** Schedules a step of {@code task} (its start, a wake-up, or the turn after a yield). */
+    void scheduleStep(Task<?> task) {
+        ready.add(task);
+    }
+
+    /** A task created with eager start from inside another task's code, waiting for its first step. */
+    Task<?> eagerRequest;
 
     void callSoonThreadsafeInternal(Runnable r) {
         if (closed) return; // the loop is gone: nobody is left to receive it
@@ -932,6 +950,28 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
         return false;
     }
+
+    // ---------------------------------------------------------------- Unix signals
+
+    /**
+     * Runs {@code callback} on this loop whenever the process receives signal {@code sig} ("SIGINT", "SIGTERM",
+     * "SIGHUP", ...; asyncio's {@code add_signal_handler}). Replaces an earlier handler of this loop for the
+     * same signal. Throws {@link IllegalArgumentException} for a name the loop cannot handle and
+     * {@link IllegalStateException} when the JVM refuses the signal.
+     */
+    public void addSignalHandler(String sig, Runnable callback) {
+        checkClosed();
+        if (signalHandlers == null) signalHandlers = new SignalHandlers(this);
+        signalHandlers.add(sig, callback);
+    }
+
+    /** Removes this loop's handler for {@code sig} and restores the previous one; false if there was none. */
+    public boolean removeSignalHandler(String sig) {
+        SignalHandlers.normalize(sig);
+        return signalHandlers != null && signalHandlers.remove(sig);
+    }
+
+    private SignalHandlers signalHandlers;
 
     /** Handler of errors the loop cannot pass to anyone (asyncio's exception handler). */
     @FunctionalInterface

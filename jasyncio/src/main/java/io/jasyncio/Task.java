@@ -4,7 +4,7 @@ import io.jasyncio.internal.Fiber;
 import io.jasyncio.internal.Sneaky;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * asyncio's {@code Task}: a {@link Coroutine} running on an {@link EventLoop}, and a {@link Future} of its
@@ -19,11 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <T> the result type
  */
-public final class Task<T> extends Future<T> {
-    private static final AtomicLong NAME_COUNTER = new AtomicLong();
+public final class Task<T> extends Future<T> implements Thread.UncaughtExceptionHandler {
+    private static final AtomicInteger NAME_COUNTER = new AtomicInteger();
 
     private final Coroutine<T> coro;
+    /** The name, or null for the default "Task-" + nameId (built on demand: most tasks never need it). */
     private String name;
+    private final int nameId;
     private Fiber fiber;
     /** The future this task waits for (asyncio's {@code _fut_waiter}). */
     private Future<?> futWaiter;
@@ -33,16 +35,9 @@ public final class Task<T> extends Future<T> {
     private Throwable throwIn;
     /** True while the task's code is suspended in an await (as opposed to running, or parked in the JDK). */
     private boolean suspendedInAwait;
-    /** A child created with eager start from inside this task, to run before this task continues. */
-    private Task<?> eagerRequest;
     /** Links in the loop's list of pending tasks (strong references: see the class comment). */
     Task<?> prevLive, nextLive;
     boolean live;
-    /** The loop's step for this task, allocated once: waking or yielding a task allocates nothing. */
-    final Runnable stepRunnable = new Runnable() {
-        @Override public void run() { step(); }
-        @Override public String toString() { return "step of " + Task.this; }
-    };
 
     /**
      * A task of {@code loop} running {@code coro}; it starts on the loop's next iteration, or at once when
@@ -53,18 +48,19 @@ public final class Task<T> extends Future<T> {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
         this.coro = coro;
-        this.name = name != null ? name : "Task-" + NAME_COUNTER.incrementAndGet();
+        this.name = name;
+        this.nameId = NAME_COUNTER.incrementAndGet();
         if (eagerStart && loop.isRunning()) {
             eagerStart();
         } else {
-            loop.callSoonInternal(stepRunnable);
+            loop.scheduleStep(this);
             loop.registerTask(this);
         }
     }
 
     /** The task's name ("Task-N" unless given). */
     public String getName() {
-        return name;
+        return name != null ? name : "Task-" + nameId;
     }
 
     /** Renames the task. */
@@ -131,7 +127,8 @@ public final class Task<T> extends Future<T> {
     // ---------------------------------------------------------------- stepping (loop thread)
 
     /** One step: resumes the coroutine until its next await, as asyncio's {@code __step}. */
-    private void step() {
+    /** Called by the loop when this task's turn in the ready queue comes (see {@link EventLoop#scheduleStep}). */
+    void step() {
         if (done()) {
             throw new InvalidStateError("_step(): already done: " + this);
         }
@@ -156,7 +153,7 @@ public final class Task<T> extends Future<T> {
             // Called from inside another task's code: that task pauses, the loop runs our first step, then
             // resumes it (see runFiber). Its code cannot host ours: one stack per task.
             Task<?> parent = loop.runningFiberTask();
-            parent.eagerRequest = this;
+            loop.eagerRequest = this;
             parent.suspendForLoop();
         } else {
             runEagerFirstStep();
@@ -176,12 +173,18 @@ public final class Task<T> extends Future<T> {
     /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
     private void runFiber() {
         if (fiber == null) {
-            fiber = loop.engine().newFiber(loop, this, name, this::body);
+            fiber = loop.engine().newFiber(loop, this, loop.debug ? getName() : null, this::body);
+            fiber.thread().setUncaughtExceptionHandler(this);
         }
         fiber.resume();
-        while (eagerRequest != null) {
-            Task<?> child = eagerRequest;
-            eagerRequest = null;
+        serveEagerRequests();
+    }
+
+    /** Runs the first step of each eager child this task's code created, resuming this task after each. */
+    private void serveEagerRequests() {
+        Task<?> child;
+        while ((child = loop.eagerRequest) != null) {
+            loop.eagerRequest = null;
             child.runEagerFirstStep();
             loop.swapCurrentTask(this);
             fiber.resume();
@@ -193,13 +196,7 @@ public final class Task<T> extends Future<T> {
         loop.enterTask(this);
         try {
             continuation.run();
-            while (eagerRequest != null) {
-                Task<?> child = eagerRequest;
-                eagerRequest = null;
-                child.runEagerFirstStep();
-                loop.swapCurrentTask(this);
-                fiber.resume();
-            }
+            serveEagerRequests();
         } finally {
             loop.leaveTask(this);
         }
@@ -207,7 +204,7 @@ public final class Task<T> extends Future<T> {
 
     /** Called when a future this task awaits is done: schedules the step (asyncio's {@code __wakeup}). */
     void scheduleWakeup(Future<?> fut) {
-        loop.callSoonInternal(stepRunnable);
+        loop.scheduleStep(this);
     }
 
     private boolean isBlockedInJdk() {
@@ -219,7 +216,6 @@ public final class Task<T> extends Future<T> {
 
     /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
     private void body() {
-        Asyncio.enterFiber(this);
         T value;
         try {
             Throwable first = takeThrowIn();
@@ -247,6 +243,16 @@ public final class Task<T> extends Future<T> {
         }
     }
 
+    /**
+     * The fiber's thread names its task through this handler (see {@link Asyncio#fiberTask()}); the body
+     * catches everything, so this only reports what escapes the engine itself.
+     */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        loop.callSoonThreadsafeInternal(() -> loop.callExceptionHandler(
+                ExceptionContext.builder("Unexpected error in the fiber of " + this).exception(e).future(this).build()));
+    }
+
     private static boolean isInterruption(Throwable e) {
         return e instanceof InterruptedException || e instanceof ClosedByInterruptException
                 || e instanceof InterruptedIOException;
@@ -258,44 +264,55 @@ public final class Task<T> extends Future<T> {
         return t;
     }
 
-    /** Awaits {@code f} from this task's own code (asyncio's {@code await fut}). */
+    /**
+     * Awaits {@code f} from this task's own code (asyncio's {@code await fut}). Kept tiny so the JIT inlines it:
+     * the frames on the stack while a task is parked are kept in memory for every parked task.
+     */
     <R> R awaitFuture(Future<R> f) {
         if (!f.done()) {
-            if (f.loop != loop) {
-                throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
-            }
-            if (f == this) {
-                throw new IllegalStateException("Task cannot await on itself: " + this);
-            }
-            f.addWaiter(this);
-            futWaiter = f;
-            if (mustCancel && futWaiter.cancel(cancelMessage)) {
-                mustCancel = false;
-            }
-            suspendForStep();
-            Throwable t = takeThrowIn();
-            if (t != null) {
-                f.clearLogTraceback();
-                throw Sneaky.rethrow(t);
-            }
+            beginWait(f);
+            fiber.suspend();
+            endWait(f);
         }
         return f.result();
     }
 
-    /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
-    void yieldOnce() {
-        loop.callSoonInternal(stepRunnable);
-        suspendForStep();
-        Throwable t = takeThrowIn();
-        if (t != null) throw Sneaky.rethrow(t);
+    private void beginWait(Future<?> f) {
+        if (f.loop != loop) {
+            throw new IllegalStateException("Task " + this + " got Future " + f + " attached to a different loop");
+        }
+        if (f == this) {
+            throw new IllegalStateException("Task cannot await on itself: " + this);
+        }
+        f.addWaiter(this);
+        futWaiter = f;
+        if (mustCancel && futWaiter.cancel(cancelMessage)) {
+            mustCancel = false;
+        }
+        suspendedInAwait = true;
     }
 
-    private void suspendForStep() {
+    /** After the step that resumed us: throws what the step delivered (a cancellation), if anything. */
+    private void endWait(Future<?> f) {
+        suspendedInAwait = false;
+        Throwable t = throwIn;
+        if (t != null) {
+            throwIn = null;
+            f.clearLogTraceback();
+            throw Sneaky.rethrow(t);
+        }
+    }
+
+    /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
+    void yieldOnce() {
+        loop.scheduleStep(this);
         suspendedInAwait = true;
-        try {
-            fiber.suspend();
-        } finally {
-            suspendedInAwait = false;
+        fiber.suspend();
+        suspendedInAwait = false;
+        Throwable t = throwIn;
+        if (t != null) {
+            throwIn = null;
+            throw Sneaky.rethrow(t);
         }
     }
 
@@ -318,7 +335,7 @@ public final class Task<T> extends Future<T> {
         StringBuilder sb = new StringBuilder("<Task ");
         if (state == State.PENDING && mustCancel) sb.append("cancelling");
         else sb.append(describeState());
-        sb.append(" name='").append(name).append("' coro=").append(coro);
+        sb.append(" name='").append(getName()).append("' coro=").append(coro);
         if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
         if (sourceTraceback != null && sourceTraceback.getStackTrace().length > 0) {
             sb.append(" created at ").append(firstUserFrame(sourceTraceback));

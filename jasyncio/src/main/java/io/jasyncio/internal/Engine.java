@@ -18,6 +18,7 @@ public interface Engine {
      *
      * @param host the loop driving the fiber
      * @param owner passed back to {@link FiberHost#resumeBlocked}
+     * @param name the thread's name, or null for none (names cost memory per task; debug mode sets them)
      */
     Fiber newFiber(FiberHost host, Object owner, String name, Runnable body);
 

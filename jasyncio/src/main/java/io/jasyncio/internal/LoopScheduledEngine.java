@@ -2,8 +2,7 @@ package io.jasyncio.internal;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,23 +13,25 @@ import java.util.concurrent.locks.LockSupport;
  * only on the loop thread, and a blocking JDK call inside a task parks just that task: the JDK later hands its
  * continuation to {@link FiberHost#resumeBlocked}, which queues it on the loop.
  *
- * <p>Needs the JDK-internal {@code ThreadBuilders.VirtualThreadBuilder(Executor)} constructor, opened with
+ * <p>Needs the JDK-internal {@code ThreadBuilders.newVirtualThread} factory (a virtual thread with a scheduler of
+ * our choosing, which the public API does not offer yet), opened with
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class LoopScheduledEngine implements Engine {
-    private final MethodHandle newBuilder; // (Executor) -> Thread.Builder.OfVirtual
+    /** {@code ThreadBuilders.newVirtualThread(Executor scheduler, String name, int characteristics, Runnable)}. */
+    private final MethodHandle newThread;
 
-    private LoopScheduledEngine(MethodHandle newBuilder) {
-        this.newBuilder = newBuilder;
+    private LoopScheduledEngine(MethodHandle newThread) {
+        this.newThread = newThread;
     }
 
     static Engine create() {
         try {
-            Class<?> cls = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-            Constructor<?> ctor = cls.getDeclaredConstructor(Executor.class);
-            ctor.setAccessible(true);
-            MethodHandle mh = MethodHandles.lookup().unreflectConstructor(ctor)
-                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            Class<?> builders = Class.forName("java.lang.ThreadBuilders");
+            Method m = builders.getDeclaredMethod("newVirtualThread", Executor.class, String.class, int.class,
+                    Runnable.class);
+            m.setAccessible(true); // needs --add-opens java.base/java.lang
+            MethodHandle mh = MethodHandles.lookup().unreflect(m);
             LoopScheduledEngine engine = new LoopScheduledEngine(mh);
             engine.selfTest();
             return engine;
@@ -64,13 +65,11 @@ final class LoopScheduledEngine implements Engine {
     @Override
     public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
         VtFiber fiber = new VtFiber(host, owner);
-        Thread.Builder.OfVirtual builder;
         try {
-            builder = (Thread.Builder.OfVirtual) newBuilder.invokeExact((Executor) fiber);
+            fiber.thread = (Thread) newThread.invokeExact((Executor) fiber, name, 0, body);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
         }
-        fiber.thread = builder.name(name).unstarted(body);
         return fiber;
     }
 

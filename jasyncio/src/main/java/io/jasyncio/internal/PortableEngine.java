@@ -19,7 +19,8 @@ final class PortableEngine implements Engine {
     @Override
     public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
         BatonFiber f = new BatonFiber();
-        f.thread = Thread.ofVirtual().name(name).unstarted(() -> {
+        Thread.Builder.OfVirtual b = Thread.ofVirtual();
+        f.thread = (name != null ? b.name(name) : b).unstarted(() -> {
             f.awaitBaton(true);
             try {
                 body.run();
