@@ -101,8 +101,8 @@ public final class TaskGroup {
         return task;
     }
 
-    /** How many children are not done yet. */
-    public int size() {
+    /** How many children are not done yet (asyncio's {@code len(tg._tasks)}; for tests). */
+    int taskCount() {
         return tasks.size();
     }
 
