@@ -37,7 +37,7 @@ public final class CoreBench {
         this.rounds = rounds;
     }
 
-    private int k(int x) {
+    int k(int x) {
         return Math.max(10, (int) (x * scale));
     }
 
