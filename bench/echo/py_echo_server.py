@@ -1,0 +1,59 @@
+"""Echo server on CPython asyncio (or uvloop), the peer of `bin/jasyncio echo-server` in bench/echo/run.sh.
+
+Usage: python3 py_echo_server.py --port P [--mode streams|protocol] [--uvloop]
+Echoes every byte back; in streams mode it reads line by line (the benchmark's messages end in b"\\n"), as
+uvloop's benchmark server does, so both sides do the same work.
+"""
+import argparse
+import asyncio
+import socket
+
+
+async def handle_stream(reader, writer):
+    sock = writer.get_extra_info("socket")
+    if sock is not None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                break
+            writer.write(line)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+class EchoProtocol(asyncio.Protocol):
+    def connection_made(self, transport):
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+async def main(args):
+    loop = asyncio.get_running_loop()
+    if args.mode == "streams":
+        server = await asyncio.start_server(handle_stream, "127.0.0.1", args.port, limit=1 << 20)
+    else:
+        server = await loop.create_server(EchoProtocol, "127.0.0.1", args.port)
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--mode", choices=["streams", "protocol"], default="protocol")
+    p.add_argument("--uvloop", action="store_true")
+    a = p.parse_args()
+    if a.uvloop:
+        import uvloop
+        uvloop.install()
+    asyncio.run(main(a))
