@@ -171,6 +171,7 @@ public final class Asyncio {
                         t.addDoneCallback(f -> f.copyTo(this));
                     } catch (Throwable e) {
                         completeExceptionally(e);
+                        throw Sneaky.rethrow(e); // and to the loop's exception handler, as asyncio does
                     }
                 });
             }

@@ -740,7 +740,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
                     } catch (java.util.concurrent.CancellationException e) {
                         fut.cancel();
                     } catch (java.util.concurrent.ExecutionException e) {
-                        fut.setException(e.getCause());
+                        fut.setException(convertCancellation(e.getCause()));
                     } catch (InterruptedException e) {
                         fut.setException(e);
                     }
@@ -752,6 +752,20 @@ public class EventLoop implements FiberHost, AutoCloseable {
         });
         executor.execute(job);
         return fut;
+    }
+
+    /**
+     * A job that failed with a plain {@link java.util.concurrent.CancellationException} (for example from
+     * waiting on a cancelled {@code CompletableFuture}) fails the loop's future with a {@link CancelledError},
+     * as asyncio's {@code _convert_future_exc} turns concurrent.futures' CancelledError into its own.
+     */
+    private static Throwable convertCancellation(Throwable t) {
+        if (t instanceof java.util.concurrent.CancellationException && !(t instanceof CancelledError)) {
+            CancelledError c = new CancelledError(t.getMessage());
+            c.initCause(t);
+            return c;
+        }
+        return t;
     }
 
     /** Sets the executor {@link #runInExecutor} uses when given null. */

@@ -161,13 +161,14 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     }
 
     private void runEagerFirstStep() {
+        loop.registerTask(this); // all_tasks() includes a task during its eager step, as asyncio's _eager_tasks
         Task<?> prev = loop.swapCurrentTask(this);
         try {
             runFiber();
         } finally {
             loop.swapCurrentTask(prev);
+            if (done()) loop.unregisterTask(this);
         }
-        if (!done()) loop.registerTask(this);
     }
 
     /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
