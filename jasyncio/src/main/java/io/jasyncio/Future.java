@@ -63,12 +63,7 @@ public class Future<T> {
 
     /** Cancels the future with a message that the {@link CancelledError} will carry. */
     public boolean cancel(String msg) {
-        clearLogTraceback();
-        if (state != State.PENDING) return false;
-        state = State.CANCELLED;
-        cancelMessage = msg;
-        scheduleCallbacks();
-        return true;
+        return cancelInternal(msg);
     }
 
     /**
@@ -179,14 +174,15 @@ public class Future<T> {
 
     // ---- internals shared with Task and the loop ----
 
+    /** Completes {@code cf} as this done future completed; the exception counts as retrieved (it is passed on). */
     void copyTo(CompletableFuture<T> cf) {
         if (state == State.CANCELLED) {
             cf.completeExceptionally(makeCancelledError());
-        } else if (exception(/* marks retrieved */) != null) {
-            cf.completeExceptionally(exception);
-        } else {
-            cf.complete(result);
+            return;
         }
+        clearLogTraceback();
+        if (exception != null) cf.completeExceptionally(exception);
+        else cf.complete(result);
     }
 
     /** Registers a task to be woken (through the ready queue) when this future is done. */
@@ -209,10 +205,7 @@ public class Future<T> {
         loop.trackUnretrieved(this);
     }
 
-    boolean cancelFuture(String msg) {
-        return cancelInternal(msg);
-    }
-
+    /** Future's own cancel, which Task's override reaches when its coroutine ends cancelled. */
     final boolean cancelInternal(String msg) {
         clearLogTraceback();
         if (state != State.PENDING) return false;

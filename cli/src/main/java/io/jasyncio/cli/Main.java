@@ -6,12 +6,27 @@ import picocli.CommandLine.Command;
 /** The {@code jasyncio} command: one subcommand per program of the seeds, plus benchmarks. */
 @Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.1.0",
         description = "Python's asyncio in Java: the seeds' programs, servers and benchmarks.",
-        subcommands = {TourCommand.class, BasicsCommand.class, BenchCommand.class})
+        subcommands = {TourCommand.class, BasicsCommand.class, EchoLoadCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         OneLineLogging.install();
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::reportFailure)
+                .execute(args);
         System.exit(code);
+    }
+
+    /** A failure is one line naming what went wrong (the stack trace only with -Djasyncio.trace=true). */
+    private static int reportFailure(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof io.jasyncio.KeyboardInterrupt) {
+            System.err.println("interrupted");
+            return 130;
+        }
+        if (Boolean.getBoolean("jasyncio.trace")) e.printStackTrace();
+        String msg = e.getMessage() != null ? e.getMessage() : e.toString();
+        System.err.println(cmd.getCommandName() + ": " + msg);
+        return 1;
     }
 
     @Override
