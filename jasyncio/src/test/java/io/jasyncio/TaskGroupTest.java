@@ -993,9 +993,7 @@ class TaskGroupTest {
     }
 
     @Test
-    void errorReportedWhenChildFailsAfterParentIsDone() {
-        // A group whose block ran in a callback-less way cannot finish before its children; this checks the
-        // normal path instead: every child error is in the group, none goes to the loop's handler.
+    void childErrorsGoToTheGroupNotToTheLoopHandler() {
         java.util.List<ExceptionContext> reported = new java.util.ArrayList<>();
         run(() -> {
             Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
