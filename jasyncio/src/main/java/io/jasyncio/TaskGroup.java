@@ -16,8 +16,8 @@ import java.util.Set;
  * int sum = TaskGroup.run(tg -> {
  *     Task<Integer> a = tg.createTask(() -> fetch(1));
  *     Task<Integer> b = tg.createTask(() -> fetch(2));
- *     return null;                  // the block; the children finish before run() returns
- * }) ... ;
+ *     return List.of(a, b);
+ * }).stream().mapToInt(Task::result).sum();   // run() returned: a and b are done
  * }</pre>
  *
  * <p>Why a lambda and not try-with-resources: asyncio's {@code __aexit__} sees the exception the block ends

@@ -966,4 +966,57 @@ class TaskGroupTest {
             return null;
         });
     }
+
+    @Test
+    void repeatedParentCancellationWhileChildrenFinish() {
+        run(() -> {
+            Task<Object> t = Asyncio.createTask(() -> TaskGroup.run(g -> {
+                g.createTask(() -> {
+                    try {
+                        Asyncio.sleep(5);
+                    } catch (CancelledError e) {
+                        Asyncio.sleep(2);
+                    }
+                    return null;
+                });
+                return null;
+            }));
+            Asyncio.sleep(1);
+            t.cancel();
+            Asyncio.sleep(1);
+            t.cancel(); // the group is already aborting: it keeps waiting for the child
+            assertThrows(CancelledError.class, () -> Asyncio.await(t));
+            assertTrue(t.cancelled());
+            assertEquals(3.0, now(), 1e-9);
+            return null;
+        });
+    }
+
+    @Test
+    void childErrorsGoToTheGroupNotToTheLoopHandler() {
+        java.util.List<ExceptionContext> reported = new java.util.ArrayList<>();
+        run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            assertThrows(ExceptionGroup.class, () -> TaskGroup.run(g -> {
+                g.createTask(() -> { throw new MyExc(); });
+                return null;
+            }));
+            return null;
+        });
+        assertTrue(reported.isEmpty(), reported::toString);
+    }
+
+    @Test
+    void toStringShowsTheState() {
+        run(() -> {
+            TaskGroup tg = new TaskGroup();
+            assertEquals("<TaskGroup>", tg.toString());
+            tg.run(() -> {
+                tg.createTask(sleeping(1, null));
+                assertEquals("<TaskGroup tasks=1 entered>", tg.toString());
+                return null;
+            });
+            return null;
+        });
+    }
 }

@@ -396,4 +396,31 @@ class WaitForTest {
             return null;
         });
     }
+
+    @Test
+    void cancellingTheCallerDuringZeroTimeoutCancelsTheWorkOnce() {
+        run(() -> {
+            Task<String> slow = Asyncio.createTask(() -> {
+                try {
+                    Asyncio.sleep(10);
+                } catch (CancelledError e) {
+                    Asyncio.sleep(2); // takes a while to give up
+                    throw e;
+                }
+                return "never";
+            });
+            Asyncio.sleep(0);
+            Task<String> caller = Asyncio.createTask(() -> Asyncio.waitFor(slow, 0.0));
+            Asyncio.sleep(1); // caller waits in cancel-and-wait
+            assertEquals(1, slow.cancelling());
+            caller.cancel();
+            assertThrows(CancelledError.class, () -> Asyncio.await(caller));
+            // the caller did not pass its own cancellation on: slow still has one request only
+            assertEquals(1, slow.cancelling());
+            assertThrows(CancelledError.class, () -> Asyncio.await(slow));
+            assertEquals(2.0, now(), 1e-9); // cancelled at 0, gave up 2 s later
+            assertFalse(Asyncio.currentTask().cancelling() > 0);
+            return null;
+        });
+    }
 }
