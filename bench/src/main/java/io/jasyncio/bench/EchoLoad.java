@@ -55,6 +55,7 @@ public final class EchoLoad {
         Conn(SocketChannel ch, ByteBuffer message) {
             this.ch = ch;
             this.out = message.duplicate();
+            out.position(out.limit()); // "previous message fully sent": the first send() starts a new one
         }
     }
 

@@ -34,6 +34,7 @@ class EchoLoadTest {
             EchoLoad.Result r = new EchoLoad(new InetSocketAddress("127.0.0.1", server.getLocalPort()), 1, 100, 0.2).run();
             assertTrue(r.requests() > 0, r.summary());
             assertTrue(r.p50us() <= r.p99us() && r.p99us() <= r.maxUs(), r.summary());
+            assertTrue(r.maxUs() <= r.seconds() * 1e6, "no round trip can last longer than the run: " + r.summary());
             t.join(5000);
         }
     }
