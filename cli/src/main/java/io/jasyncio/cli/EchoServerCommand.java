@@ -2,6 +2,7 @@ package io.jasyncio.cli;
 
 import io.jasyncio.examples.echo.EchoServer;
 import io.jasyncio.examples.echo.HandmadeLoopEchoServer;
+import io.jasyncio.examples.echo.JasyncioEchoServer;
 import io.jasyncio.examples.echo.SelectorEchoServer;
 import io.jasyncio.examples.echo.SequentialEchoServer;
 import io.jasyncio.examples.echo.ThreadPerClientEchoServer;
@@ -33,7 +34,8 @@ public final class EchoServerCommand implements Callable<Integer> {
             case pool -> new ThreadPoolEchoServer();
             case selector -> new SelectorEchoServer();
             case handmade -> new HandmadeLoopEchoServer();
-            case streams, protocol -> throw new IllegalArgumentException("--mode " + mode + " is not built yet");
+            case streams -> new JasyncioEchoServer(JasyncioEchoServer.Style.STREAMS);
+            case protocol -> new JasyncioEchoServer(JasyncioEchoServer.Style.PROTOCOL);
         };
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
