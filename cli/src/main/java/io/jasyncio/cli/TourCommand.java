@@ -1,32 +1,53 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.Task;
+import io.jasyncio.examples.Basics;
+import io.jasyncio.examples.ModelsDemo;
+import io.jasyncio.examples.RunLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The main job: the seeds' system end to end, in the seeds' order. */
+/** The main job: the seeds' system end to end, in the seeds' order, briefly, with headings. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
-        description = "Runs the seeds' programs briefly, in order, with headings.")
+        description = "Runs the seeds' programs briefly, in the seeds' order, with headings (under a minute).")
 public final class TourCommand implements Callable<Integer> {
+    @Option(names = "--scale", defaultValue = "0.1", description = "Multiplies the seeds' durations. Default ${DEFAULT-VALUE}.")
+    double scale;
+
     @Override
-    public Integer call() {
-        System.out.println("== asyncio.run: two tasks interleaving at their awaits ==");
+    public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        String result = Asyncio.run(() -> {
-            Task<String> a = Asyncio.createTask(() -> step("A (download)", 0.2));
-            Task<String> b = Asyncio.createTask(() -> step("B (database write)", 0.1));
-            return Asyncio.await(a) + " + " + Asyncio.await(b);
-        });
-        System.out.printf("main returned \"%s\" after %.2f s (engine: %s)%n", result, (System.nanoTime() - t0) / 1e9,
+        RunLifecycle lifecycle = new RunLifecycle(System.out, scale);
+        section("Seed 000: the event loop runs task A (download) and task B (database write) on one thread");
+        Asyncio.run(lifecycle::interleaving);
+        section("Seed 000/004: what asyncio.run(main()) does, seen from the inside");
+        lifecycle.lifecycle();
+
+        section("Seed 001: the low-level loop API (new loop, tasks, runUntilComplete, close)");
+        lifecycle.lowLevel();
+        section("Seed 001: three execution models, A = 2 s, B = 1 s, C = 3 s (times scaled by " + scale + ")");
+        ModelsDemo models = new ModelsDemo(scale);
+        System.out.println(models.synchronous().render());
+        System.out.println(Asyncio.run(models::awaitedInTurn).render());
+        System.out.println(Asyncio.run(models::concurrent).render());
+
+        section("Seeds 002/003: asyncio basics");
+        Basics basics = new Basics(System.out, scale);
+        Asyncio.run(() -> basics.runAll());
+        System.out.println();
+        System.out.println("== Executors: blocking I/O on a thread pool, CPU work on every core ==");
+        basics.executors(4, 0.5 * scale, 4, 300_000L);
+
+        System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
                 io.jasyncio.internal.Engine.get().name());
         return 0;
     }
 
-    private static String step(String what, double seconds) {
-        System.out.println("  start " + what);
-        Asyncio.sleep(seconds);
-        System.out.println("  done  " + what);
-        return what;
+    private static void section(String title) {
+        System.out.println();
+        System.out.println("#".repeat(100));
+        System.out.println("# " + title);
+        System.out.println("#".repeat(100));
     }
 }
