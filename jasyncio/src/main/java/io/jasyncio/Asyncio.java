@@ -38,15 +38,20 @@ public final class Asyncio {
      * exception is rethrown unchanged. Ctrl-C cancels {@code main} and ends with {@link KeyboardInterrupt}.
      */
     public static <T> T run(Coroutine<T> main) {
-        return run(main, false);
+        // Like asyncio.run(debug=None): the loop keeps its default (-Djasyncio.debug), not forced off.
+        return run(main, Runner.builder());
     }
 
-    /** {@link #run(Coroutine)} with the loop in debug mode when {@code debug} is true. */
+    /** {@link #run(Coroutine)} with the loop in debug mode when {@code debug} is true (and out of it if false). */
     public static <T> T run(Coroutine<T> main, boolean debug) {
+        return run(main, Runner.builder().debug(debug));
+    }
+
+    private static <T> T run(Coroutine<T> main, Runner.Builder builder) {
         if (runningLoopOrNull() != null) {
             throw new IllegalStateException("asyncio.run() cannot be called from a running event loop");
         }
-        try (Runner runner = Runner.builder().debug(debug).build()) {
+        try (Runner runner = builder.build()) {
             return runner.run(main);
         }
     }
