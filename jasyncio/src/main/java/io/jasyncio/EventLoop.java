@@ -425,6 +425,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
     public Handle callSoon(Runnable callback) {
         checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread("callSoon");
         Handle h = new Handle(this, callback);
         ready.add(h);
@@ -434,6 +435,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** Like {@link #callSoon}, from any thread: wakes the loop if it is waiting. */
     public Handle callSoonThreadsafe(Runnable callback) {
         checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
         Handle h = new Handle(this, callback);
         threadsafe.add(h);
         wakeup();
