@@ -525,6 +525,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         if (f == null) return new Task<>(this, coro, name, false);
         @SuppressWarnings("unchecked")
         Task<T> t = (Task<T>) f.create(this, coro, name);
+        if (name != null) t.setName(name); // asyncio names the task even if the factory did not
         return t;
     }
 
