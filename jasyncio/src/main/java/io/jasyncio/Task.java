@@ -41,7 +41,7 @@ public final class Task<T> extends Future<T> {
     /** The loop's step for this task, allocated once: waking or yielding a task allocates nothing. */
     final Runnable stepRunnable = new Runnable() {
         @Override public void run() { step(); }
-        @Override public String toString() { return "step of " + Task.this; }
+        @Override public String toString() { return Task.this.toString(); } // as asyncio's _format_handle
     };
 
     /**
