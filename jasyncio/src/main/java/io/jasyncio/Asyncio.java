@@ -193,9 +193,12 @@ public final class Asyncio {
         return result;
     }
 
-    /** Wraps any {@link CompletionStage} in a future of the running loop ({@code asyncio.wrap_future}). */
+    /**
+     * Wraps any {@link CompletionStage} in a future of the running loop, else of this thread's loop set with
+     * {@link #setEventLoop} ({@code asyncio.wrap_future}, which uses {@code get_event_loop()}).
+     */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
-        return Future.wrap(stage, getRunningLoop());
+        return Future.wrap(stage, getEventLoop());
     }
 
     // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield
