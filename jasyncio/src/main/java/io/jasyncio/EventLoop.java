@@ -428,6 +428,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread("callSoon");
         Handle h = new Handle(this, callback);
+        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
     }
@@ -488,6 +489,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
 
     /** Schedules a runnable without a Handle: the loop's own steps and wake-ups. */
     void callSoonInternal(Runnable r) {
+        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(r);
     }
 
