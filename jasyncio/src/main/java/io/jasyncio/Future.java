@@ -158,8 +158,8 @@ public class Future<T> {
             loop.threadsafeWakeupArrived();
             if (fut.cancelled()) return;
             Throwable cause = unwrapCompletion(e);
-            if (cause instanceof java.util.concurrent.CancellationException && !(cause instanceof CancelledError)) {
-                fut.cancel();
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                fut.cancel(cause instanceof CancelledError ce ? ce.getMessage() : null); // as _copy_future_state
             } else if (cause != null) {
                 fut.setException(cause);
             } else {

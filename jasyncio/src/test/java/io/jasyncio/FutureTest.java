@@ -235,7 +235,7 @@ class FutureTest extends LoopTestBase {
         Future<Integer> f = loop.createFuture();
         f.setResult(10);
         Future<Integer> newf = Future.wrap(f.toCompletableFuture(), loop);
-        runBriefly();
+        runUntil(loop, newf::done);
         assertTrue(newf.done());
         assertEquals(10, newf.result());
 
@@ -243,14 +243,14 @@ class FutureTest extends LoopTestBase {
         RuntimeException exc = new RuntimeException();
         fExc.setException(exc);
         Future<Integer> newfExc = Future.wrap(fExc.toCompletableFuture(), loop);
-        runBriefly();
+        runUntil(loop, newfExc::done);
         assertTrue(newfExc.done());
         assertSame(exc, assertThrows(RuntimeException.class, newfExc::result));
 
         Future<Integer> fCancelled = loop.createFuture();
         fCancelled.cancel();
         Future<Integer> newfCancelled = Future.wrap(fCancelled.toCompletableFuture(), loop);
-        runBriefly();
+        runUntil(loop, newfCancelled::done);
         assertTrue(newfCancelled.cancelled());
     }
 
