@@ -133,7 +133,10 @@ public final class Task<T> extends Future<T> {
     /** One step: resumes the coroutine until its next await, as asyncio's {@code __step}. */
     private void step() {
         if (done()) {
-            throw new InvalidStateError("_step(): already done: " + this);
+            // A step of a task finished from outside (Future's setters): asyncio's Handle reports the error.
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + this)
+                    .exception(new InvalidStateError("_step(): already done: " + this)).build());
+            return;
         }
         Throwable exc = null;
         if (mustCancel) {

@@ -532,6 +532,60 @@ class BaseEventLoopTest extends LoopTestBase {
         }
     }
 
+    // ports test_base_events.py::BaseEventLoopTests::test__run_once
+    @Test
+    void cancelledTimerAtTheHeadIsSkipped() {
+        TimerHandle h1 = loop.callLater(5.0, () -> {});
+        AtomicBoolean ran = new AtomicBoolean();
+        loop.callLater(10.0, () -> {
+            ran.set(true);
+            loop.stop();
+        });
+        h1.cancel();
+        loop.runForever();
+        assertTrue(ran.get());
+        assertEquals(10.0, loop.time(), 1e-9, "the loop waited for the live timer, not the cancelled one");
+    }
+
+    // ports test_base_events.py::BaseEventLoopTests::test__run_once_cancelled_event_cleanup
+    @Test
+    void cancelledEventCleanup() {
+        AtomicInteger ran = new AtomicInteger();
+        loop.callLater(3000, ran::incrementAndGet);
+        for (int i = 0; i < 2; i++) loop.callLater(3600, ran::incrementAndGet).cancel();
+        for (int i = 0; i < 2; i++) loop.callLater(100, ran::incrementAndGet).cancel();
+        List<TimerHandle> many = new ArrayList<>();
+        for (int i = 0; i < 200; i++) many.add(loop.callLater(3600, ran::incrementAndGet));
+        for (int i = 0; i < 150; i++) many.get(i).cancel();
+        loop.runUntilComplete(() -> Asyncio.sleep(4000, null));
+        assertEquals(1 + 50, ran.get());
+    }
+
+    // ports test_base_events.py::BaseEventLoopTests::test__add_callback_handle
+    @Test
+    void callSoonHandleIsReadyNotScheduled() {
+        AtomicBoolean ran = new AtomicBoolean();
+        loop.callSoon(() -> ran.set(true));
+        loop.callSoon(loop::stop);
+        loop.runForever();
+        assertTrue(ran.get());
+        assertEquals(0.0, loop.time(), "a ready callback needs no time");
+    }
+
+    // ports test_events.py::EventLoopTestsMixin::test_timeout_rounding
+    @Test
+    void tinySleepsComplete() {
+        loop.runUntilComplete(() -> {
+            Asyncio.sleep(1e-2);
+            Asyncio.sleep(1e-4);
+            Asyncio.sleep(1e-6);
+            Asyncio.sleep(1e-8);
+            Asyncio.sleep(1e-10);
+            return null;
+        });
+        assertEquals(1e-2 + 1e-4 + 1e-6 + 1e-8, loop.time(), 1e-9);
+    }
+
     // ---- our own: scheduling order ----
 
     @Test

@@ -185,7 +185,7 @@ class EagerTaskFactoryTest extends LoopTestBase {
         });
     }
 
-    // ports test_eager_task_factory.py::BaseTaskCountingTests::test_awaitables_chain
+    // ports test_eager_task_factory.py::EagerTests::test_awaitables_chain
     @Test
     void awaitablesChain() {
         AtomicInteger created = new AtomicInteger();
@@ -195,6 +195,18 @@ class EagerTaskFactoryTest extends LoopTestBase {
         });
         assertEquals(100, loop.runUntilComplete(() -> awaitableChain(100)));
         assertEquals(1, created.get(), "awaiting a coroutine creates no task");
+    }
+
+    // ports test_eager_task_factory.py::NonEagerTests::test_awaitables_chain
+    @Test
+    void awaitablesChainNonEager() {
+        AtomicInteger created = new AtomicInteger();
+        loop.setTaskFactory((l, coro, name) -> {
+            created.incrementAndGet();
+            return new Task<>(l, coro, name, false);
+        });
+        assertEquals(100, loop.runUntilComplete(() -> awaitableChain(100)));
+        assertEquals(1, created.get());
     }
 
     private static int awaitableChain(int depth) {

@@ -138,7 +138,7 @@ class EventLoopTest extends LoopTestBase {
     }
 
     /** A connected pair of non-blocking TCP channels on the loopback interface (Python's socketpair()). */
-    private static SocketChannel[] socketPair() throws IOException {
+    static SocketChannel[] socketPair() throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel a = SocketChannel.open(server.getLocalAddress());

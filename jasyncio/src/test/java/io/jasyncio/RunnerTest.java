@@ -346,6 +346,27 @@ class RunnerTest {
         assertEquals(0, reprCount.get());
     }
 
+    // ports test_runners.py::RunnerTests::test_set_event_loop_called_once
+    @Test
+    void setEventLoopCalledOnce() {
+        Runner runner = new Runner();
+        runner.run(() -> null);
+        runner.run(() -> null);
+        assertSame(runner.getLoop(), Asyncio.getEventLoop(), "the runner's loop is this thread's loop");
+        runner.close();
+        assertThrows(IllegalStateException.class, Asyncio::getEventLoop);
+    }
+
+    // ports test_runners.py::RunTests::test_loop_factory_default_event_loop
+    @Test
+    void defaultLoopRunsOnTheRealClock() {
+        try (Runner runner = new Runner()) {
+            double t0 = runner.getLoop().time();
+            runner.run(() -> Asyncio.sleep(0.001, null));
+            assertTrue(runner.getLoop().time() - t0 >= 0.001);
+        }
+    }
+
     /** Sends SIGINT to this JVM (CPython's tests use _thread.interrupt_main()). */
     private static void interruptSelf() {
         try {
