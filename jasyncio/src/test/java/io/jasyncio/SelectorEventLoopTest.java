@@ -211,6 +211,22 @@ class SelectorEventLoopTest extends LoopTestBase {
         assertFalse(loop.removeWriter(a));
     }
 
+    // ports test_base_events.py::BaseEventLoopTests::test_single_selecter_event_callback_after_stopping
+    @Test
+    void singleSelectorEventCallbackAfterStopping() throws Exception {
+        int[] callcount = {0};
+        loop.addReader(a, () -> {
+            callcount[0]++;
+            loop.callSoon(() -> loop.removeReader(a));
+        });
+        b.write(ByteBuffer.wrap(new byte[] {1})); // stays readable: nobody reads it
+        for (int i = 1; i <= 2; i++) {
+            loop.callSoon(loop::stop);
+            loop.runForever();
+            assertEquals(1, callcount[0], "loop " + i + "/2");
+        }
+    }
+
     // ---- our own ----
 
     @Test

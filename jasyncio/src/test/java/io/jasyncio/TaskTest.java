@@ -638,6 +638,60 @@ class TaskTest extends LoopTestBase {
         assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
     }
 
+    // ports test_tasks.py::BaseTaskTests::test_task_class
+    @Test
+    void taskClass() {
+        Task<String> t = newTask(() -> "ok");
+        loop.runUntilComplete(t);
+        assertTrue(t.done());
+        assertEquals("ok", t.result());
+        assertSame(loop, t.getLoop());
+        EventLoop other = EventLoop.withVirtualClock();
+        try {
+            Task<String> t2 = new Task<>(other, () -> "ok", null, false);
+            assertSame(other, t2.getLoop());
+            assertEquals("ok", other.runUntilComplete(t2));
+        } finally {
+            other.close();
+        }
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_ensure_future_error_msg
+    @Test
+    void futureOfAnotherLoopErrorMessage() {
+        EventLoop other = EventLoop.withVirtualClock();
+        try {
+            Future<Object> f = loop.createFuture();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.runUntilComplete(f));
+            assertEquals("The future belongs to a different loop than the one specified as the loop argument",
+                    e.getMessage());
+        } finally {
+            other.close();
+        }
+    }
+
+    // ports test_tasks.py::CTask_Future_Tests::test_foobar
+    @Test
+    void awaitAFutureSubclass() {
+        class Fut<T> extends Future<T> {
+            Fut(EventLoop loop) {
+                super(loop);
+            }
+
+            @Override
+            public EventLoop getLoop() {
+                throw new UnsupportedOperationException("not used by await");
+            }
+        }
+        Fut<Integer> fut = new Fut<>(loop);
+        loop.callLater(0.1, () -> fut.setResult(1));
+        Task<String> task = loop.createTask(() -> {
+            Asyncio.await(fut);
+            return "spam";
+        });
+        assertEquals("spam", loop.runUntilComplete(task));
+    }
+
     // ---- our own ----
 
     @Test
