@@ -41,15 +41,20 @@ public final class Asyncio {
      * exception is rethrown unchanged. Ctrl-C cancels {@code main} and ends with {@link KeyboardInterrupt}.
      */
     public static <T> T run(Coroutine<T> main) {
-        return run(main, false);
+        // Like asyncio.run(debug=None): the loop keeps its default (-Djasyncio.debug), not forced off.
+        return run(main, Runner.builder());
     }
 
-    /** {@link #run(Coroutine)} with the loop in debug mode when {@code debug} is true. */
+    /** {@link #run(Coroutine)} with the loop in debug mode when {@code debug} is true (and out of it if false). */
     public static <T> T run(Coroutine<T> main, boolean debug) {
+        return run(main, Runner.builder().debug(debug));
+    }
+
+    private static <T> T run(Coroutine<T> main, Runner.Builder builder) {
         if (runningLoopOrNull() != null) {
             throw new IllegalStateException("asyncio.run() cannot be called from a running event loop");
         }
-        try (Runner runner = Runner.builder().debug(debug).build()) {
+        try (Runner runner = builder.build()) {
             return runner.run(main);
         }
     }
@@ -191,9 +196,12 @@ public final class Asyncio {
         return result;
     }
 
-    /** Wraps any {@link CompletionStage} in a future of the running loop ({@code asyncio.wrap_future}). */
+    /**
+     * Wraps any {@link CompletionStage} in a future of the running loop, else of this thread's loop set with
+     * {@link #setEventLoop} ({@code asyncio.wrap_future}, which uses {@code get_event_loop()}).
+     */
     public static <T> Future<T> wrapFuture(CompletionStage<T> stage) {
-        return Future.wrap(stage, getRunningLoop());
+        return Future.wrap(stage, getEventLoop());
     }
 
     // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield

@@ -435,8 +435,10 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
     public Handle callSoon(Runnable callback) {
         checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread("callSoon");
         Handle h = new Handle(this, callback);
+        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
     }
@@ -444,6 +446,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** Like {@link #callSoon}, from any thread: wakes the loop if it is waiting. */
     public Handle callSoonThreadsafe(Runnable callback) {
         checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
         Handle h = new Handle(this, callback);
         threadsafe.add(h);
         wakeup();
@@ -496,6 +499,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
 
     /** Schedules a runnable without a Handle: the loop's own callbacks. */
     void callSoonInternal(Runnable r) {
+        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(r);
     }
 
@@ -541,6 +545,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         if (f == null) return new Task<>(this, coro, name, false);
         @SuppressWarnings("unchecked")
         Task<T> t = (Task<T>) f.create(this, coro, name);
+        if (name != null) t.setName(name); // asyncio names the task even if the factory did not
         return t;
     }
 

@@ -153,8 +153,8 @@ public class Future<T> {
             loop.threadsafeWakeupArrived();
             if (fut.cancelled()) return;
             Throwable cause = unwrapCompletion(e);
-            if (cause instanceof java.util.concurrent.CancellationException && !(cause instanceof CancelledError)) {
-                fut.cancel();
+            if (cause instanceof java.util.concurrent.CancellationException) {
+                fut.cancel(cause instanceof CancelledError ce ? ce.getMessage() : null); // as _copy_future_state
             } else if (cause != null) {
                 fut.setException(cause);
             } else {
@@ -257,15 +257,25 @@ public class Future<T> {
     }
 
     private int removeCallbackEntry(Object entry) {
+        // entry.equals(e), as java.util collections compare; equals() is user code that may add or remove
+        // callbacks while we look (asyncio's bpo-28963), so we filter a snapshot and keep later additions.
         int removed = 0;
-        if (callback0 != null && callback0.equals(entry)) {
+        if (callback0 != null && entry.equals(callback0)) {
             callback0 = null;
             removed++;
         }
-        if (callbacks != null) {
-            int before = callbacks.size();
-            callbacks.removeIf(e -> e.equals(entry));
-            removed += before - callbacks.size();
+        ArrayList<Object> list = callbacks;
+        if (list != null) {
+            Object[] snapshot = list.toArray();
+            ArrayList<Object> kept = new ArrayList<>(snapshot.length);
+            for (Object e : snapshot) {
+                if (entry.equals(e)) removed++;
+                else kept.add(e);
+            }
+            if (callbacks == list) {
+                for (int i = snapshot.length; i < list.size(); i++) kept.add(list.get(i));
+                callbacks = kept;
+            }
         }
         return removed;
     }

@@ -130,7 +130,10 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** Called by the loop when this task's turn in the ready queue comes (see {@link EventLoop#scheduleStep}). */
     void step() {
         if (done()) {
-            throw new InvalidStateError("_step(): already done: " + this);
+            // A step of a task finished from outside (Future's setters): asyncio's Handle reports the error.
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + this)
+                    .exception(new InvalidStateError("_step(): already done: " + this)).build());
+            return;
         }
         Throwable exc = null;
         if (mustCancel) {

@@ -160,6 +160,63 @@ class FutureDoneCallbackTest extends LoopTestBase {
         assertEquals(List.of("first"), bag);
     }
 
+    /** A callback whose equals() runs {@code onEquals}: Python's "evil" __eq__ that mutates the list. */
+    private static final class Evil implements Consumer<Future<String>> {
+        private final Runnable onEquals;
+
+        Evil(Runnable onEquals) {
+            this.onEquals = onEquals;
+        }
+
+        @Override
+        public void accept(Future<String> f) {}
+
+        @Override
+        public boolean equals(Object other) {
+            onEquals.run();
+            return false;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    // ports test_futures.py::BaseFutureDoneCallbackTests::test_remove_done_callbacks_list_mutation
+    @Test
+    void removeDoneCallbacksListMutation() {
+        List<Object> bag = new ArrayList<>();
+        Future<String> f = loop.createFuture();
+        Consumer<Future<String>> id = makeCallback(bag, "id");
+        f.addDoneCallback(makeCallback(bag, "str"));
+        for (int i = 0; i < 63; i++) f.addDoneCallback(id);
+        // Evil is compared with every registration, and removes some while that comparison runs.
+        assertEquals(0, f.removeDoneCallback(new Evil(() -> f.removeDoneCallback(id))));
+        f.setResult("x");
+        runBriefly();
+        assertEquals("str", bag.get(0));
+    }
+
+    // ports test_futures.py::BaseFutureDoneCallbackTests::test_schedule_callbacks_list_mutation_2
+    @Test
+    void scheduleCallbacksListMutation2() {
+        List<Object> bag = new ArrayList<>();
+        Future<String> f = loop.createFuture();
+        Consumer<Future<String>> id = makeCallback(bag, "id");
+        f.addDoneCallback(makeCallback(bag, "str"));
+        for (int i = 0; i < 63; i++) f.addDoneCallback(id);
+        int[] extra = {0};
+        // Evil is compared with every registration, and adds more while that comparison runs.
+        assertEquals(0, f.removeDoneCallback(new Evil(() -> {
+            if (++extra[0] < 100) f.addDoneCallback(id);
+        })));
+        f.setResult("x");
+        runBriefly();
+        assertEquals("str", bag.get(0));
+        assertTrue(bag.size() >= 64, "no registration was lost: " + bag.size());
+    }
+
     // ---- our own ----
 
     @Test

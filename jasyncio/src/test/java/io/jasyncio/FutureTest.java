@@ -217,7 +217,76 @@ class FutureTest extends LoopTestBase {
     void wrapFutureWithoutLoop() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Asyncio.wrapFuture(new CompletableFuture<>()));
-        assertTrue(e.getMessage().contains("no running event loop"), e.getMessage());
+        assertTrue(e.getMessage().contains("no current event loop"), e.getMessage());
+    }
+
+    // ports test_futures.py::BaseFutureTests::test_wrap_future_use_global_loop
+    @Test
+    void wrapFutureUseGlobalLoop() {
+        Asyncio.setEventLoop(loop);
+        Future<String> f2 = Asyncio.wrapFuture(CompletableFuture.completedFuture("oi"));
+        assertSame(loop, f2.getLoop());
+        assertEquals("oi", loop.runUntilComplete(f2));
+    }
+
+    // ports test_futures.py::BaseFutureTests::test_copy_state
+    @Test
+    void copyState() {
+        Future<Integer> f = loop.createFuture();
+        f.setResult(10);
+        Future<Integer> newf = Future.wrap(f.toCompletableFuture(), loop);
+        runUntil(loop, newf::done);
+        assertTrue(newf.done());
+        assertEquals(10, newf.result());
+
+        Future<Integer> fExc = loop.createFuture();
+        RuntimeException exc = new RuntimeException();
+        fExc.setException(exc);
+        Future<Integer> newfExc = Future.wrap(fExc.toCompletableFuture(), loop);
+        runUntil(loop, newfExc::done);
+        assertTrue(newfExc.done());
+        assertSame(exc, assertThrows(RuntimeException.class, newfExc::result));
+
+        Future<Integer> fCancelled = loop.createFuture();
+        fCancelled.cancel();
+        Future<Integer> newfCancelled = Future.wrap(fCancelled.toCompletableFuture(), loop);
+        runUntil(loop, newfCancelled::done);
+        assertTrue(newfCancelled.cancelled());
+    }
+
+    // ports test_futures.py::BaseFutureTests::test_yield_from_twice
+    @Test
+    void awaitTheSameFutureTwice() {
+        Future<Integer> f = loop.createFuture();
+        List<Object> log = new java.util.ArrayList<>();
+        Task<Object> t = loop.createTask(() -> {
+            log.add("A");
+            log.add(List.of("B", Asyncio.await(f)));
+            log.add(List.of("C", Asyncio.await(f)));
+            return null;
+        });
+        runBriefly();
+        assertEquals(List.of("A"), log);
+        f.setResult(42);
+        loop.runUntilComplete(t);
+        assertEquals(List.of("A", List.of("B", 42), List.of("C", 42)), log);
+    }
+
+    // ports test_futures2.py::FutureTests::test_future_traceback
+    @Test
+    void awaitingAFailedTaskRepeatedlyRaisesTheSameException() {
+        loop.runUntilComplete(() -> {
+            Task<Object> future = Asyncio.createTask(() -> {
+                throw new IllegalArgumentException("42");
+            });
+            Throwable first = null;
+            for (int i = 0; i < 5; i++) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.await(future));
+                if (first == null) first = e;
+                assertSame(first, e);
+            }
+            return null;
+        });
     }
 
     // ports test_futures.py::BaseFutureTests::test_wrap_future_use_running_loop

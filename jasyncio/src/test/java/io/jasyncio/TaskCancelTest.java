@@ -434,6 +434,22 @@ class TaskCancelTest extends LoopTestBase {
         assertTrue(waiter.cancelled());
     }
 
+    // ports test_tasks.py::BaseTaskTests::test_cancel_traceback_for_future_exception
+    @Test
+    void cancelTracebackForFutureException() {
+        Task<Object> task = newTask(() -> {
+            Task<Object> t = Asyncio.createTask(this::nestedSleeper);
+            Asyncio.sleep(0);
+            t.cancel();
+            waitDone(t);
+            t.exception();
+            return null;
+        });
+        CancelledError e = assertThrows(CancelledError.class, () -> loop.runUntilComplete(task));
+        assertTrue(Arrays.stream(e.getStackTrace()).anyMatch(f -> f.getMethodName().equals("nestedSleeper")),
+                Arrays.toString(e.getStackTrace()));
+    }
+
     // ---- our own: cancellation rules ----
 
     @Test

@@ -474,6 +474,224 @@ class TaskTest extends LoopTestBase {
         assertEquals(11, result.get());
     }
 
+    // ports test_tasks.py::SetMethodsTest::test_set_result_causes_invalid_state
+    @Test
+    void setResultCausesInvalidState() {
+        Task<Integer> task = newTask(() -> Asyncio.sleep(0.1, 10));
+        task.finishWithResult(99); // Future.set_result(task, ...) bypassing Task's refusal
+        assertEquals(99, loop.runUntilComplete(task));
+        runBriefly();
+        assertEquals(1, handled.size(), handledMessages().toString());
+        InvalidStateError e = assertInstanceOf(InvalidStateError.class, handled.get(0).exception());
+        assertTrue(e.getMessage().contains("step(): already done"), e.getMessage());
+    }
+
+    // ports test_tasks.py::SetMethodsTest::test_set_exception_causes_invalid_state
+    @Test
+    void setExceptionCausesInvalidState() {
+        class MyExc extends RuntimeException {}
+        Task<Integer> task = newTask(() -> Asyncio.sleep(0.1, 10));
+        task.finishWithException(new MyExc());
+        assertThrows(MyExc.class, () -> loop.runUntilComplete(task));
+        runBriefly();
+        assertEquals(1, handled.size(), handledMessages().toString());
+        InvalidStateError e = assertInstanceOf(InvalidStateError.class, handled.get(0).exception());
+        assertTrue(e.getMessage().contains("step(): already done"), e.getMessage());
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_task_del_collect
+    @Test
+    void manyTasksFinishAndAreForgotten() {
+        loop.runUntilComplete(() -> {
+            List<Task<Object>> ts = new ArrayList<>();
+            for (int i = 0; i < 100; i++) ts.add(Asyncio.createTask(Object::new));
+            for (Task<Object> t : ts) assertNotNull(Asyncio.await(t));
+            return null;
+        });
+        assertEquals(Set.of(), loop.allTasks());
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_baseexception_during_cancel
+    @Test
+    void otherExceptionRaisedWhileHandlingCancellation() {
+        IllegalStateException base = new IllegalStateException("exit");
+        Task<Object> task = newTask(() -> {
+            try {
+                Asyncio.sleep(10);
+            } catch (CancelledError e) {
+                throw base;
+            }
+            return null;
+        });
+        runBriefly();
+        task.cancel();
+        assertFalse(task.done());
+        assertThrows(IllegalStateException.class, () -> loop.runUntilComplete(task));
+        assertTrue(task.done());
+        assertFalse(task.cancelled());
+        assertSame(base, task.exception());
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_create_task_with_asynclike_function
+    @Test
+    void createTaskWithAClassImplementingCoroutine() {
+        class CoroLike implements Coroutine<Integer> {
+            @Override
+            public Integer call() {
+                return 42;
+            }
+        }
+        Task<Integer> task = loop.createTask(new CoroLike());
+        assertEquals(42, loop.runUntilComplete(task));
+        task = loop.createTask(new CoroLike());
+        assertEquals(42, loop.runUntilComplete(task));
+    }
+
+    // ports test_tasks.py::BaseTaskIntrospectionTests::test__register_task_1
+    @Test
+    void registerTask() {
+        Task<Object> task = newTask(() -> null);
+        assertEquals(Set.of(task), loop.allTasks());
+        loop.unregisterTask(task);
+        assertEquals(Set.of(), loop.allTasks());
+        loop.registerTask(task);
+        assertEquals(Set.of(task), loop.allTasks());
+        loop.runUntilComplete(task);
+    }
+
+    // ports test_tasks.py::BaseTaskIntrospectionTests::test__register_task_3
+    @Test
+    void registeredDoneTaskIsNotListed() {
+        Task<Object> task = newTask(() -> null);
+        loop.runUntilComplete(task);
+        loop.registerTask(task);
+        assertEquals(Set.of(), loop.allTasks());
+        loop.unregisterTask(task);
+    }
+
+    // ports test_tasks.py::BaseTaskIntrospectionTests::test__unregister_task
+    @Test
+    void unregisterTask() {
+        Task<Object> task = newTask(() -> null);
+        loop.unregisterTask(task);
+        assertEquals(Set.of(), loop.allTasks());
+        loop.registerTask(task);
+        loop.runUntilComplete(task);
+    }
+
+    // ports test_tasks.py::BaseTaskIntrospectionTests::test__unregister_task_not_registered
+    @Test
+    void unregisterTaskNotRegistered() {
+        Task<Object> task = newTask(() -> null);
+        loop.unregisterTask(task);
+        loop.unregisterTask(task); // a second time: no-op
+        assertEquals(Set.of(), loop.allTasks());
+        loop.registerTask(task);
+        loop.runUntilComplete(task);
+    }
+
+    // ports test_futures2.py::FutureTests::test_task_exc_handler_correct_context
+    @Test
+    void taskExceptionHandlerRunsOnTheLoopThread() {
+        Thread loopThread = Thread.currentThread();
+        List<Thread> handlerThreads = new ArrayList<>();
+        loop.setExceptionHandler((l, c) -> handlerThreads.add(Thread.currentThread()));
+        loop.runUntilComplete(() -> {
+            Asyncio.createTask(() -> 1 / zero());
+            Asyncio.sleep(0);
+            return null;
+        });
+        loop.close(); // the never-retrieved exception is reported here
+        assertEquals(List.of(loopThread), handlerThreads);
+    }
+
+    // ports test_futures2.py::FutureTests::test_handle_exc_handler_correct_context
+    @Test
+    void handleExceptionHandlerRunsOnTheLoopThread() {
+        Thread loopThread = Thread.currentThread();
+        List<Thread> handlerThreads = new ArrayList<>();
+        loop.setExceptionHandler((l, c) -> handlerThreads.add(Thread.currentThread()));
+        loop.runUntilComplete(() -> {
+            loop.callSoon(() -> {
+                int x = 1 / zero();
+            });
+            Asyncio.sleep(0);
+            return null;
+        });
+        assertEquals(List.of(loopThread), handlerThreads);
+    }
+
+    // ports test_pep492.py::CoroutineTests::test_task_print_stack
+    @Test
+    void taskPrintStack() {
+        loop.runUntilComplete(() -> {
+            Task<Object> t = Asyncio.createTask(this::foo);
+            return Asyncio.await(t);
+        });
+        assertEquals("foo", Arrays.stream(fooStack).filter(e -> e.getMethodName().matches("foo|bar"))
+                .reduce((x, y) -> y).orElseThrow().getMethodName(), "foo called bar");
+    }
+
+    // ports test_runners.py::RunTests::test_asyncio_run_only_coro
+    @Test
+    void runUntilCompleteOfNullCoroutineFails() {
+        assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_task_class
+    @Test
+    void taskClass() {
+        Task<String> t = newTask(() -> "ok");
+        loop.runUntilComplete(t);
+        assertTrue(t.done());
+        assertEquals("ok", t.result());
+        assertSame(loop, t.getLoop());
+        EventLoop other = EventLoop.withVirtualClock();
+        try {
+            Task<String> t2 = new Task<>(other, () -> "ok", null, false);
+            assertSame(other, t2.getLoop());
+            assertEquals("ok", other.runUntilComplete(t2));
+        } finally {
+            other.close();
+        }
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_ensure_future_error_msg
+    @Test
+    void futureOfAnotherLoopErrorMessage() {
+        EventLoop other = EventLoop.withVirtualClock();
+        try {
+            Future<Object> f = loop.createFuture();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> other.runUntilComplete(f));
+            assertEquals("The future belongs to a different loop than the one specified as the loop argument",
+                    e.getMessage());
+        } finally {
+            other.close();
+        }
+    }
+
+    // ports test_tasks.py::CTask_Future_Tests::test_foobar
+    @Test
+    void awaitAFutureSubclass() {
+        class Fut<T> extends Future<T> {
+            Fut(EventLoop loop) {
+                super(loop);
+            }
+
+            @Override
+            public EventLoop getLoop() {
+                throw new UnsupportedOperationException("not used by await");
+            }
+        }
+        Fut<Integer> fut = new Fut<>(loop);
+        loop.callLater(0.1, () -> fut.setResult(1));
+        Task<String> task = loop.createTask(() -> {
+            Asyncio.await(fut);
+            return "spam";
+        });
+        assertEquals("spam", loop.runUntilComplete(task));
+    }
+
     // ---- our own ----
 
     @Test
