@@ -104,8 +104,9 @@ public class EventLoop implements FiberHost, AutoCloseable {
      * A loop whose clock is virtual: {@link #time()} starts at 0 and, whenever the loop has nothing ready and
      * no work pending on other threads, jumps straight to the next timer. Sleeps and timeouts then take no real
      * time and happen at exact instants, which makes tests of time deterministic (like Trio's MockClock or
-     * Kotlin's {@code runTest}). Socket I/O still waits in real time; while executor jobs are pending the
-     * clock follows real time.
+     * Kotlin's {@code runTest}). Socket I/O still waits in real time: while sockets are watched, time jumps
+     * only after the loop has been idle for 5 ms of real time; while executor jobs or other threads' work are
+     * pending, the clock follows real time.
      */
     public static EventLoop withVirtualClock() {
         return new EventLoop(true);
@@ -352,27 +353,51 @@ public class EventLoop implements FiberHost, AutoCloseable {
 
     /** Waits for I/O or a wake-up for at most {@code timeoutNanos} (0: just look; -1: no limit). */
     private void poll(long timeoutNanos) {
-        if (virtualNow != null && timeoutNanos > 0 && pendingThreadsafeWork.get() == 0) {
-            virtualNow[0] += timeoutNanos; // idle: time jumps to the next timer
-            timeoutNanos = 0;
-        }
         if (timeoutNanos == 0) {
+            if (selector != null) selectIo(0);
+        } else if (virtualNow != null && timeoutNanos > 0) {
+            pollVirtual(timeoutNanos);
+        } else {
+            waitReal(timeoutNanos);
+        }
+    }
+
+    /**
+     * The virtual clock's idle step: with nothing else going on, time jumps straight to the next timer. While
+     * sockets are watched, the loop first waits up to {@link #AUTOJUMP_IDLE_NANOS} of real time for them (as
+     * Trio's MockClock autojump threshold), so that I/O already under way is not overtaken by a jump; while
+     * work on other threads is pending, the clock follows real time.
+     */
+    private void pollVirtual(long timeoutNanos) {
+        boolean ioWatched = selector != null && !selector.keys().isEmpty();
+        boolean othersWorking = pendingThreadsafeWork.get() > 0;
+        if (!ioWatched && !othersWorking) {
+            virtualNow[0] += timeoutNanos;
             if (selector != null) selectIo(0);
             return;
         }
+        long budget = othersWorking ? timeoutNanos : Math.min(timeoutNanos, AUTOJUMP_IDLE_NANOS);
+        long t0 = System.nanoTime();
+        waitReal(budget);
+        long elapsed = Math.min(System.nanoTime() - t0, timeoutNanos);
+        boolean somethingHappened = !ready.isEmpty() || !threadsafe.isEmpty();
+        virtualNow[0] += somethingHappened || othersWorking ? elapsed : timeoutNanos;
+    }
+
+    /** How long a virtual-clock loop watching sockets stays idle in real time before time jumps. */
+    private static final long AUTOJUMP_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /** Blocks for I/O or a wake-up, at most {@code timeoutNanos} (-1: no limit). */
+    private void waitReal(long timeoutNanos) {
         sleeping = true;
         try {
             if (!threadsafe.isEmpty()) return;
-            long t0 = virtualNow != null ? System.nanoTime() : 0;
             if (selector != null) {
                 selectIo(timeoutNanos);
             } else if (timeoutNanos < 0) {
                 LockSupport.park(this);
             } else {
                 LockSupport.parkNanos(this, timeoutNanos);
-            }
-            if (virtualNow != null && timeoutNanos > 0) {
-                virtualNow[0] += Math.min(System.nanoTime() - t0, timeoutNanos);
             }
         } finally {
             sleeping = false;
