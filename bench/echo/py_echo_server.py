@@ -1,8 +1,8 @@
 """Echo server on CPython asyncio (or uvloop), the peer of `bin/jasyncio echo-server` in bench/echo/run.sh.
 
 Usage: python3 py_echo_server.py --port P [--mode streams|protocol] [--uvloop]
-Echoes every byte back; in streams mode it reads line by line (the benchmark's messages end in b"\\n"), as
-uvloop's benchmark server does, so both sides do the same work.
+Echoes every byte back; in streams mode each connection is a task reading what has arrived (up to 64 KiB)
+and writing it back, as `bin/jasyncio echo-server --mode streams` does, so both sides do the same work.
 """
 import argparse
 import asyncio
@@ -15,10 +15,10 @@ async def handle_stream(reader, writer):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         while True:
-            line = await reader.readline()
-            if not line:
+            data = await reader.read(65536)
+            if not data:
                 break
-            writer.write(line)
+            writer.write(data)
             await writer.drain()
     except ConnectionError:
         pass
@@ -40,7 +40,7 @@ class EchoProtocol(asyncio.Protocol):
 async def main(args):
     loop = asyncio.get_running_loop()
     if args.mode == "streams":
-        server = await asyncio.start_server(handle_stream, "127.0.0.1", args.port, limit=1 << 20)
+        server = await asyncio.start_server(handle_stream, "127.0.0.1", args.port)
     else:
         server = await loop.create_server(EchoProtocol, "127.0.0.1", args.port)
     async with server:

@@ -26,9 +26,9 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "25000", description = "Port on 127.0.0.1 (0: any free port). Default ${DEFAULT-VALUE}.")
     int port;
 
-    @Override
-    public Integer call() throws Exception {
-        EchoServer server = switch (mode) {
+    /** The server of {@code mode}, not started. */
+    static EchoServer create(Mode mode) {
+        return switch (mode) {
             case sequential -> new SequentialEchoServer();
             case threads -> new ThreadPerClientEchoServer();
             case pool -> new ThreadPoolEchoServer();
@@ -37,6 +37,11 @@ public final class EchoServerCommand implements Callable<Integer> {
             case streams -> new JasyncioEchoServer(JasyncioEchoServer.Style.STREAMS);
             case protocol -> new JasyncioEchoServer(JasyncioEchoServer.Style.PROTOCOL);
         };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        EchoServer server = create(mode);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

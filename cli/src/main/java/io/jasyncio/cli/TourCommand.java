@@ -2,6 +2,10 @@ package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.examples.Basics;
+import io.jasyncio.examples.EchoClients;
+import io.jasyncio.examples.StreamsConnector;
+import io.jasyncio.examples.echo.EchoServer;
+import java.util.List;
 import io.jasyncio.examples.ModelsDemo;
 import io.jasyncio.examples.RunLifecycle;
 import java.util.concurrent.Callable;
@@ -32,6 +36,10 @@ public final class TourCommand implements Callable<Integer> {
         System.out.println(Asyncio.run(models::awaitedInTurn).render());
         System.out.println(Asyncio.run(models::concurrent).render());
 
+        section("Seed 002: one echo server, seven ways, each visited by three clients at once (pauses scaled by "
+                + scale + ")");
+        echoServers();
+
         section("Seeds 002/003: asyncio basics");
         Basics basics = new Basics(System.out, scale);
         Asyncio.run(() -> basics.runAll());
@@ -42,6 +50,22 @@ public final class TourCommand implements Callable<Integer> {
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
                 io.jasyncio.internal.Engine.get().name());
         return 0;
+    }
+
+    /** Seed 002: the clients finish together against every concurrent server, one after another otherwise. */
+    private void echoServers() throws Exception {
+        for (EchoServerCommand.Mode mode : EchoServerCommand.Mode.values()) {
+            boolean showLines = mode == EchoServerCommand.Mode.sequential || mode == EchoServerCommand.Mode.streams;
+            try (EchoServer server = EchoServerCommand.create(mode)) {
+                int port = server.start(0);
+                List<EchoClients.Event> events = Asyncio.run(() -> new EchoClients("127.0.0.1", port).clients(3)
+                        .scale(scale).printTo(showLines ? System.out::println : line -> {}, EchoClients.Lang.ZH)
+                        .connector(new StreamsConnector()).run());
+                double last = events.getLast().time();
+                System.out.printf("%-10s server: 3 clients done after %.2f s (%s)%n%s", mode, last,
+                        last < 1.5 ? "served together" : "served one after another", showLines ? "\n" : "");
+            }
+        }
     }
 
     private static void section(String title) {

@@ -1,5 +1,7 @@
 package io.jasyncio.examples;
 
+import io.jasyncio.Asyncio;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.net.StreamPair;
 import io.jasyncio.net.Streams;
 
@@ -10,6 +12,9 @@ import io.jasyncio.net.Streams;
  * <p>Threading: loop thread only, as {@link EchoConnector} says.
  */
 public final class StreamsConnector implements EchoConnector {
+    /** How long a client waits for an echo before it gives up with an error naming the server. */
+    static final double RECEIVE_TIMEOUT_SECONDS = 10;
+
     @Override
     public Connection connect(String host, int port) {
         StreamPair streams = Streams.openConnection(host, port);
@@ -22,7 +27,12 @@ public final class StreamsConnector implements EchoConnector {
 
             @Override
             public byte[] receive(int n) {
-                return streams.reader().readexactly(n);
+                try {
+                    return Asyncio.waitFor(() -> streams.reader().readexactly(n), RECEIVE_TIMEOUT_SECONDS);
+                } catch (TimeoutError e) {
+                    throw new TimeoutError("no echo of " + n + " bytes from " + host + ":" + port + " within "
+                            + RECEIVE_TIMEOUT_SECONDS + " s: is it an echo server?", e);
+                }
             }
 
             @Override

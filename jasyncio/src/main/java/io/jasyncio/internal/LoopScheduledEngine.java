@@ -20,9 +20,12 @@ import java.util.concurrent.locks.LockSupport;
 final class LoopScheduledEngine implements Engine {
     /** {@code ThreadBuilders.newVirtualThread(Executor scheduler, String name, int characteristics, Runnable)}. */
     private final MethodHandle newThread;
+    /** The JDK's own virtual-thread scheduler, for virtual threads that task code starts (see VtFiber.execute). */
+    private final Executor jdkScheduler;
 
-    private LoopScheduledEngine(MethodHandle newThread) {
+    private LoopScheduledEngine(MethodHandle newThread, Executor jdkScheduler) {
         this.newThread = newThread;
+        this.jdkScheduler = jdkScheduler;
     }
 
     static Engine create() {
@@ -32,7 +35,9 @@ final class LoopScheduledEngine implements Engine {
                     Runnable.class);
             m.setAccessible(true); // needs --add-opens java.base/java.lang
             MethodHandle mh = MethodHandles.lookup().unreflect(m);
-            LoopScheduledEngine engine = new LoopScheduledEngine(mh);
+            java.lang.reflect.Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
+            f.setAccessible(true);
+            LoopScheduledEngine engine = new LoopScheduledEngine(mh, (Executor) f.get(null));
             engine.selfTest();
             return engine;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -64,7 +69,7 @@ final class LoopScheduledEngine implements Engine {
 
     @Override
     public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
-        VtFiber fiber = new VtFiber(host, owner);
+        VtFiber fiber = new VtFiber(host, owner, jdkScheduler);
         try {
             fiber.thread = (Thread) newThread.invokeExact((Executor) fiber, name, 0, body);
         } catch (Throwable t) {
@@ -77,16 +82,20 @@ final class LoopScheduledEngine implements Engine {
     private static final class VtFiber implements Fiber, Executor {
         private final FiberHost host;
         private final Object owner;
+        private final Executor jdkScheduler;
         Thread thread;
+        /** Our virtual thread's continuation runner (the JDK passes the same object every time). */
+        private Runnable ownContinuation;
         private boolean started;
         /** Set by resume() on the loop thread: the next continuation the JDK hands us is ours to run inline. */
         private boolean resuming;
         /** True while the fiber's code is suspended in {@link #suspend()} waiting for resume(). */
         private boolean suspended;
 
-        VtFiber(FiberHost host, Object owner) {
+        VtFiber(FiberHost host, Object owner, Executor jdkScheduler) {
             this.host = host;
             this.owner = owner;
+            this.jdkScheduler = jdkScheduler;
         }
 
         @Override public Thread thread() { return thread; }
@@ -122,7 +131,12 @@ final class LoopScheduledEngine implements Engine {
         public void execute(Runnable continuation) {
             if (resuming && Thread.currentThread() == host.loopThread()) {
                 resuming = false;
+                ownContinuation = continuation;
                 continuation.run(); // runs the task's code here, on the loop thread, until it parks
+            } else if (continuation != ownContinuation) {
+                // A virtual thread that task code started inherits its parent's scheduler (this object); it is
+                // not a task and must not run on the loop: hand it to the JDK's scheduler, now and every time.
+                jdkScheduler.execute(continuation);
             } else {
                 // Released from a blocking JDK call (or Thread.yield): the loop runs it as its own step.
                 host.resumeBlocked(owner, continuation);

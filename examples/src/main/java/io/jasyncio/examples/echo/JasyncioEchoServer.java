@@ -7,7 +7,6 @@ import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Protocol;
 import io.jasyncio.net.Server;
-import io.jasyncio.net.ServerOptions;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.Streams;
@@ -20,8 +19,9 @@ import java.util.concurrent.ExecutionException;
 /**
  * Seed 002's last step: the echo server on asyncio itself — here jasyncio — in its two styles. With
  * {@link Style#PROTOCOL} each connection is a {@link Protocol} whose {@code dataReceived} writes the bytes
- * straight back (asyncio's low-level API); with {@link Style#STREAMS} each connection is a task that reads a
- * line and writes it back ({@code asyncio.start_server}). One thread, one loop, every client at once.
+ * straight back (asyncio's low-level API); with {@link Style#STREAMS} each connection is a task that reads what
+ * has arrived (up to 64 KiB) and writes it back ({@code asyncio.start_server}, as uvloop's benchmark server
+ * does). One thread, one loop, every client at once.
  *
  * <p>Threading: {@link #start} runs the loop on a new thread named "echo-jasyncio"; {@link #close} stops it
  * from any thread and returns when the thread has ended.
@@ -30,8 +30,8 @@ public final class JasyncioEchoServer implements EchoServer {
     /** How connections are handled. */
     public enum Style { PROTOCOL, STREAMS }
 
-    /** Lines up to this size are echoed in streams style; longer ones end the connection with an error. */
-    static final int LINE_LIMIT = 1 << 20;
+    /** The most a streams-style connection reads at once. */
+    static final int CHUNK = 64 * 1024;
 
     private final Style style;
     private Thread thread;
@@ -70,7 +70,7 @@ public final class JasyncioEchoServer implements EchoServer {
         stop = loop.createFuture();
         Server server = style == Style.PROTOCOL
                 ? Net.createServer(EchoProtocol::new, "127.0.0.1", port)
-                : Streams.startServer(JasyncioEchoServer::echoLines, "127.0.0.1", port, LINE_LIMIT, ServerOptions.DEFAULTS);
+                : Streams.startServer(JasyncioEchoServer::echoChunks, "127.0.0.1", port);
         try (server) {
             bound.complete(((java.net.InetSocketAddress) server.getSockets().get(0).socket().getLocalSocketAddress()).getPort());
             Asyncio.await(stop);
@@ -81,13 +81,13 @@ public final class JasyncioEchoServer implements EchoServer {
         return null;
     }
 
-    /** Streams style: one task per connection, reading and echoing line by line. */
-    private static void echoLines(StreamReader reader, StreamWriter writer) {
+    /** Streams style: one task per connection, echoing whatever has arrived. */
+    private static void echoChunks(StreamReader reader, StreamWriter writer) {
         try {
             while (true) {
-                byte[] line = reader.readline();
-                if (line.length == 0) break; // EOF
-                writer.write(line);
+                byte[] data = reader.read(CHUNK);
+                if (data.length == 0) break; // EOF
+                writer.write(data);
                 writer.drain();
             }
         } finally {

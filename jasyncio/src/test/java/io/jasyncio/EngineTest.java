@@ -1,0 +1,65 @@
+package io.jasyncio;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The coroutine engines' own rules (docs/ENGINES.md). */
+class EngineTest {
+    /** Blocking socket round trip on a virtual thread started by task code: must not run as (or on) the task. */
+    private static String roundTripOnChildVirtualThread() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> got = new CompletableFuture<>();
+            Thread child = Thread.ofVirtual().start(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+                     OutputStream out = s.getOutputStream(); InputStream in = s.getInputStream()) {
+                    out.write('x');
+                    out.flush();
+                    got.complete("child read " + (char) in.read());
+                } catch (Exception e) {
+                    got.completeExceptionally(e);
+                }
+            });
+            try (Socket accepted = server.accept()) { // blocks this task only (vthread) or the loop (portable)
+                accepted.getOutputStream().write(accepted.getInputStream().read());
+            }
+            String r = Asyncio.await(got);
+            child.join();
+            return r;
+        }
+    }
+
+    @Test
+    void virtualThreadsStartedByTaskCodeKeepWorkingAfterTheLoopCloses() throws Exception {
+        // A child virtual thread inherits its parent's scheduler; if that were the task's loop, the JDK's
+        // socket pollers it starts would die with the loop and hang every later blocking call in the JVM.
+        assertEquals("child read x", Asyncio.run(EngineTest::roundTripOnChildVirtualThread));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Asyncio.run(EngineTest::roundTripOnChildVirtualThread);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertEquals("child read x", second.get(20, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void childVirtualThreadDoesNotRunAsTheTask() {
+        Asyncio.run(() -> {
+            Task<?> me = Asyncio.currentTask();
+            CompletableFuture<Boolean> seesNoTask = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> seesNoTask.complete(Asyncio.fiberTask() == null));
+            assertTrue(Asyncio.await(seesNoTask), "the child thread must not be mistaken for the task");
+            assertSame(me, Asyncio.currentTask());
+            return null;
+        });
+    }
+}
