@@ -31,6 +31,7 @@ final class RemoteVectorClient implements VectorClient {
     private final Task<Void> writer;
     private final Task<Void> reader;
     private RuntimeException broken; // why the connection is unusable, once it is
+    private boolean closed;
 
     private RemoteVectorClient(AsyncSocket socket) {
         this.loop = Asyncio.getRunningLoop();
@@ -72,6 +73,7 @@ final class RemoteVectorClient implements VectorClient {
 
     /** Queues the request, waits for its reply, and decodes it (or rethrows the server's error). */
     private <T> T call(Wire.Writer request, Function<Wire.Reader, T> decode) {
+        if (closed) throw new IllegalStateException("this vector database client is closed; connect a new one");
         if (broken != null) throw broken;
         Future<ByteBuffer> reply = loop.createFuture();
         awaitingReply.add(reply);
@@ -138,6 +140,7 @@ final class RemoteVectorClient implements VectorClient {
 
     @Override
     public void close() {
+        closed = true;
         if (broken == null) fail(new IllegalStateException("this vector database client is closed; connect a new one"));
         writer.cancel();
         reader.cancel();
