@@ -153,4 +153,36 @@ class VectorClientTest {
             return null;
         });
     }
+
+    @Test
+    void theServerAnswersAMalformedRequestAndDropsAPeerThatSpeaksAnotherProtocol() {
+        run(() -> {
+            try (VectorServer server = VectorServer.start(new VectorStore(), 0)) {
+                var address = new java.net.InetSocketAddress("127.0.0.1", server.port());
+                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
+                    socket.writeAll(new Wire.Writer().i8(99).finish());
+                    Wire.Reader reply = new Wire.Reader(Wire.readFrame(socket));
+                    assertEquals(Wire.BAD_REQUEST, reply.i8());
+                    assertEquals("vector database protocol error: unknown operation 99", reply.str());
+                    // a request cut short inside a field
+                    socket.writeAll(new Wire.Writer().i8(Wire.SEARCH).i32(1000).finish());
+                    reply = new Wire.Reader(Wire.readFrame(socket));
+                    assertEquals(Wire.BAD_REQUEST, reply.i8());
+                    assertEquals("vector database protocol error: a count of 1000 does not fit in the 0 bytes left "
+                            + "in the message", reply.str());
+                }
+                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
+                    socket.writeAll(java.nio.ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes()));
+                    java.nio.ByteBuffer end;
+                    try {
+                        end = Wire.readFrame(socket);
+                    } catch (java.net.SocketException reset) {
+                        end = null; // closing with our bytes unread makes the kernel reset: a hang-up all the same
+                    }
+                    assertEquals(null, end, "the server hung up");
+                }
+            }
+            return null;
+        });
+    }
 }
