@@ -9,8 +9,9 @@ import java.nio.ByteBuffer;
 /**
  * An {@link EchoConnector} on the loop's own I/O ({@link AsyncSocket}: non-blocking channels watched with
  * {@code addReader}/{@code addWriter}): no thread per client at all. On a virtual-clock loop prefer
- * {@link BlockingSocketConnector}: such a loop does not count a task waiting for a socket as pending work, so
- * its clock may jump to the next timer before the bytes arrive.
+ * {@link BlockingSocketConnector}, whose executor jobs make the clock follow real time: a task waiting for a
+ * socket is not pending work, so once the loop has been idle briefly its clock may jump to the next timer
+ * while slow bytes are still on their way.
  *
  * <p>Threading: see {@link EchoConnector}.
  */
