@@ -96,7 +96,10 @@ public final class EchoClients {
         return this;
     }
 
-    /** The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}). */
+    /**
+     * The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}; see also
+     * {@link LoopSocketConnector}).
+     */
     public EchoClients connector(EchoConnector connector) {
         this.connector = connector;
         return this;
@@ -192,7 +195,11 @@ public final class EchoClients {
                 case "--port" -> port = Integer.parseInt(v);
                 case "--clients" -> n = Integer.parseInt(v);
                 case "--scale" -> scale = Double.parseDouble(v);
-                case "--lang" -> lang = Lang.valueOf(v.toUpperCase(Locale.ROOT));
+                case "--lang" -> lang = switch (v.toLowerCase(Locale.ROOT)) {
+                    case "zh" -> Lang.ZH;
+                    case "en" -> Lang.EN;
+                    default -> throw new IllegalArgumentException("--lang must be zh or en, not " + v);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + opt
                         + "; usage: EchoClients --port P [--host H] [--clients N] [--scale S] [--lang zh|en]");
             }

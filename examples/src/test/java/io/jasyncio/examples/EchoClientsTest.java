@@ -118,6 +118,20 @@ class EchoClientsTest {
     }
 
     @Test
+    void theLoopsOwnSocketsCanCarryTheClientsToo() throws IOException {
+        // Real clock, order only: a virtual clock would not wait for the loop's own socket I/O (see the class).
+        try (EchoServer server = new SelectorEchoServer()) {
+            int port = server.start(0);
+            EchoClients clients = new EchoClients("127.0.0.1", port).scale(0.02).connector(new LoopSocketConnector());
+            List<Event> events;
+            try (Runner r = new Runner()) {
+                events = r.run(clients::run);
+            }
+            assertEachClientFollowsTheScript(events);
+        }
+    }
+
+    @Test
     void linesLookLikeTheSeeds() {
         assertEquals("[0.000000] 客户端 0 正在尝试连接。", new Event(0, 0, Kind.CONNECTING, null).format(Lang.ZH));
         assertEquals("        [0.000977] 客户端 1 已连接。", new Event(0.000977, 1, Kind.CONNECTED, null).format(Lang.ZH));

@@ -24,7 +24,10 @@ final class HandmadeEventLoop {
 
     /** A generator-like task. {@link #next} runs one step; {@link #close} releases its resources. */
     interface Steps {
-        /** Runs until the task must wait: returns {@link Wait#read}, {@link Wait#write} or {@link Wait#DONE}. */
+        /**
+         * Runs until the task must wait: returns {@link Wait#read}, {@link Wait#write}, {@link Wait#DONE}, or
+         * {@link Wait#YIELD} to just let the other ready tasks run first (the seed's bare {@code yield}).
+         */
         Wait next() throws IOException;
 
         /** Called when the task ends by failing, or when the loop stops while the task is still alive. */
@@ -34,6 +37,7 @@ final class HandmadeEventLoop {
     /** What a step yields: the seed's {@code ('wait_read', sock)} / {@code ('wait_write', sock)}, or done. */
     record Wait(int op, SelectableChannel channel) {
         static final Wait DONE = new Wait(0, null);
+        static final Wait YIELD = new Wait(-1, null);
 
         static Wait read(SelectableChannel ch) {
             return new Wait(ch.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT), ch);
@@ -48,8 +52,16 @@ final class HandmadeEventLoop {
     private final List<Steps> alive = new ArrayList<>();
     private final Selector selector;
     private volatile boolean stopping;
+    private final boolean stopWhenIdle;
 
+    /** A loop that runs until {@link #stop}. */
     HandmadeEventLoop() throws IOException {
+        this(false);
+    }
+
+    /** With {@code stopWhenIdle}, {@link #run} also returns once no task is left at all. */
+    HandmadeEventLoop(boolean stopWhenIdle) throws IOException {
+        this.stopWhenIdle = stopWhenIdle;
         selector = Selector.open();
     }
 
@@ -61,7 +73,7 @@ final class HandmadeEventLoop {
     /** Runs ready tasks, or waits for I/O when none is ready, until {@link #stop}; then closes every task. */
     void run() {
         try (selector) {
-            while (!stopping) {
+            while (!stopping && !(stopWhenIdle && alive.isEmpty())) {
                 Steps task = tasksToRun.poll();
                 if (task != null) step(task);
                 else wakeWaitingTasks();
@@ -89,6 +101,10 @@ final class HandmadeEventLoop {
         }
         if (wait == Wait.DONE) {
             alive.remove(task);
+            return;
+        }
+        if (wait == Wait.YIELD) { // the seed's EventLoopNoIO: back to the end of the queue
+            tasksToRun.add(task);
             return;
         }
         // Park the task on its channel. Instead of the seed's unregister/register pair, a parked key keeps its

@@ -116,6 +116,29 @@ class EchoServersTest {
         assertNoEchoThreadAlive();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allServers")
+    void megabytesSentWithoutWaitingComeBackWhole(String name, Supplier<EchoServer> factory) throws Exception {
+        // More than the socket buffers hold: the servers must cope with writes that do not complete at once.
+        byte[] sent = new byte[8 << 20];
+        new java.util.Random(1).nextBytes(sent);
+        try (EchoServer server = factory.get(); LineClient client = new LineClient(server.start(0))) {
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    client.out.write(sent);
+                    client.socket.shutdownOutput();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] back = client.socket.getInputStream().readAllBytes();
+            writer.join();
+            assertEquals(sent.length, back.length);
+            assertTrue(java.util.Arrays.equals(sent, back), "the echoed bytes differ from the ones sent");
+        }
+        assertNoEchoThreadAlive();
+    }
+
     @Test
     void sequentialServerServesTheNextClientOnlyAfterThePreviousOneLeft() throws Exception {
         assertServesOneAtATime(new SequentialEchoServer());

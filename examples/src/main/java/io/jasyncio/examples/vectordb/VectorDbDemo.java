@@ -1,0 +1,88 @@
+package io.jasyncio.examples.vectordb;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Seed 004's vector-database CLI ({@code cli_main}) and application ({@code application}), on the real
+ * store instead of the seed's mock: connect, create a collection, batch-insert, search (one query, then
+ * several concurrent ones as tasks), close. With {@code --remote} the same code talks to a
+ * {@link VectorServer} started in-process on a free port.
+ *
+ * <p>Threading: {@link #cliMain} is a coroutine (call it from a task's code).
+ */
+public final class VectorDbDemo {
+    private VectorDbDemo() {}
+
+    /** What the session found: the single query's hits, then each concurrent query's hits. */
+    public record Result(int inserted, List<Hit> hits, List<List<Hit>> concurrentHits) {}
+
+    /**
+     * Creates collection "documents" of {@code vectors}' dimension (cosine), inserts them in one batch, searches
+     * {@code query} (top 3) and then every one of {@code moreQueries} concurrently, printing as the seed does.
+     */
+    public static Result cliMain(VectorClient db, Map<String, float[]> vectors, float[] query,
+            List<float[]> moreQueries, Consumer<String> out) {
+        out.accept("creating collection...");
+        db.createCollection("documents", query.length, Metric.COSINE);
+        out.accept("inserting vectors...");
+        int count = db.batchInsert("documents", vectors);
+        out.accept("inserted " + count + " vectors");
+        out.accept("searching...");
+        List<Hit> hits = db.search("documents", query, 3);
+        out.accept("search results:");
+        for (Hit h : hits) out.accept(String.format(Locale.ROOT, "  %s: %.3f", h.id(), h.score()));
+        List<Task<List<Hit>>> tasks = new ArrayList<>();
+        for (float[] q : moreQueries) tasks.add(Asyncio.createTask(() -> db.search("documents", q, 3)));
+        List<List<Hit>> all = new ArrayList<>();
+        for (Task<List<Hit>> t : tasks) all.add(Asyncio.await(t));
+        out.accept("finished " + all.size() + " concurrent queries");
+        return new Result(count, hits, all);
+    }
+
+    /** Runs the seed's session on random data. Options: {@code --remote}, {@code --seed N}. */
+    public static void main(String[] args) {
+        boolean remote = false;
+        long seed = System.nanoTime();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--remote" -> remote = true;
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + "; usage: VectorDbDemo [--remote] [--seed N]");
+            }
+        }
+        Random rnd = new Random(seed);
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) vectors.put("vec_" + i, randomVector(rnd, 4));
+        List<float[]> more = new ArrayList<>();
+        for (int i = 0; i < 5; i++) more.add(randomVector(rnd, 4));
+        float[] query = {0.5f, 0.5f, 0.5f, 0.5f};
+        boolean overTcp = remote;
+        Asyncio.run(() -> {
+            VectorStore store = new VectorStore();
+            System.out.println("connecting to the database" + (overTcp ? " over TCP..." : " (embedded)..."));
+            VectorServer server = overTcp ? VectorServer.start(store, 0) : null;
+            try (VectorClient db = overTcp ? VectorClient.connect("127.0.0.1", server.port())
+                    : VectorClient.connect(store)) {
+                return cliMain(db, vectors, query, more, System.out::println);
+            } finally {
+                System.out.println("closing the connection...");
+                if (server != null) server.close();
+            }
+        });
+    }
+
+    private static float[] randomVector(Random rnd, int dim) {
+        float[] v = new float[dim];
+        for (int j = 0; j < dim; j++) v[j] = rnd.nextFloat();
+        return v;
+    }
+}

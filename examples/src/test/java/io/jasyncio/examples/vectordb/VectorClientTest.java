@@ -1,0 +1,188 @@
+package io.jasyncio.examples.vectordb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Coroutine;
+import io.jasyncio.Runner;
+import io.jasyncio.Task;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class VectorClientTest {
+
+    private static <T> T run(Coroutine<T> main) {
+        try (Runner r = new Runner()) {
+            return r.run(main);
+        }
+    }
+
+    /** What a call returned or threw, so that two clients can be compared call by call. */
+    private static Object outcome(Coroutine<?> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    /** A random session of calls, errors included; returns every outcome in order. */
+    private static List<Object> session(VectorClient db, long seed) {
+        Random rnd = new Random(seed);
+        List<Object> out = new ArrayList<>();
+        int dim = 8;
+        for (Metric m : Metric.values()) {
+            String coll = "c_" + m;
+            out.add(outcome(() -> {
+                db.createCollection(coll, dim, m);
+                return "created";
+            }));
+            Map<String, float[]> batch = new LinkedHashMap<>();
+            for (int i = 0; i < 300; i++) batch.put("vec_" + i, BruteForce.randomVector(rnd, dim));
+            out.add(outcome(() -> db.batchInsert(coll, batch)));
+            for (int i = 0; i < 20; i++) {
+                String id = "vec_" + rnd.nextInt(400);
+                float[] v = BruteForce.randomVector(rnd, dim);
+                out.add(outcome(() -> db.insert(coll, id, v)));
+                out.add(outcome(() -> db.delete(coll, "vec_" + rnd.nextInt(400))));
+            }
+            for (int q = 0; q < 10; q++) {
+                float[] query = BruteForce.randomVector(rnd, dim);
+                out.add(outcome(() -> db.search(coll, query, 1 + rnd.nextInt(20))));
+            }
+        }
+        out.add(outcome(() -> {
+            db.createCollection("c_L2", 3, Metric.L2);
+            return "created twice";
+        }));
+        out.add(outcome(() -> db.search("missing", new float[dim], 3)));
+        out.add(outcome(() -> db.insert("c_DOT", "short", new float[dim - 1])));
+        out.add(outcome(() -> db.search("c_COSINE", new float[dim], 3)));
+        out.add(outcome(() -> db.search("c_DOT", new float[dim], 0)));
+        return out;
+    }
+
+    @Test
+    void embeddedSearchesEqualBruteForce() {
+        run(() -> {
+            VectorStore store = new VectorStore();
+            try (VectorClient db = VectorClient.connect(store)) {
+                Random rnd = new Random(7);
+                db.createCollection("docs", 32, Metric.COSINE);
+                BruteForce expected = new BruteForce(Metric.COSINE);
+                for (int i = 0; i < 200; i++) expected.vectors.put("doc_" + i, BruteForce.randomVector(rnd, 32));
+                assertEquals(200, db.batchInsert("docs", expected.vectors));
+                for (int q = 0; q < 10; q++) {
+                    float[] query = BruteForce.randomVector(rnd, 32);
+                    assertEquals(expected.search(query, 5).stream().map(Hit::id).toList(),
+                            db.search("docs", query, 5).stream().map(Hit::id).toList());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void remoteClientGivesExactlyWhatTheEmbeddedOneGives() {
+        List<Object> embedded = run(() -> {
+            try (VectorClient db = VectorClient.connect(new VectorStore())) {
+                return session(db, 99);
+            }
+        });
+        List<Object> remote = run(() -> {
+            try (VectorServer server = VectorServer.start(new VectorStore(), 0);
+                    VectorClient db = VectorClient.connect("127.0.0.1", server.port())) {
+                return session(db, 99);
+            }
+        });
+        assertEquals(embedded.size(), remote.size());
+        for (int i = 0; i < embedded.size(); i++) assertEquals(embedded.get(i), remote.get(i), "call " + i);
+        // the session did exercise the error paths
+        assertTrue(embedded.contains("IllegalArgumentException: collection 'c_L2' already exists"), embedded.toString());
+        assertTrue(embedded.contains("IllegalArgumentException: topK must be at least 1, got 0"), embedded.toString());
+    }
+
+    @Test
+    void concurrentSearchesOnOneRemoteClientArePipelinedAndMatched() {
+        run(() -> {
+            VectorStore store = new VectorStore();
+            Random rnd = new Random(3);
+            VectorCollection c = store.createCollection("docs", 16, Metric.L2);
+            for (int i = 0; i < 500; i++) c.insert("doc_" + i, BruteForce.randomVector(rnd, 16));
+            try (VectorServer server = VectorServer.start(store, 0);
+                    VectorClient db = VectorClient.connect("127.0.0.1", server.port())) {
+                List<float[]> queries = new ArrayList<>();
+                List<Task<List<Hit>>> tasks = new ArrayList<>();
+                for (int q = 0; q < 20; q++) {
+                    float[] query = BruteForce.randomVector(rnd, 16);
+                    int k = 1 + q % 7;
+                    queries.add(query);
+                    tasks.add(Asyncio.createTask(() -> db.search("docs", query, k)));
+                }
+                for (int q = 0; q < 20; q++) {
+                    assertEquals(c.search(queries.get(q), 1 + q % 7), Asyncio.await(tasks.get(q)), "query " + q);
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void callsOnAClosedClientOrAfterTheServerLeftFailClearly() {
+        run(() -> {
+            VectorClient embedded = VectorClient.connect(new VectorStore());
+            embedded.close();
+            assertEquals("this vector database client is closed; connect a new one",
+                    assertThrows(IllegalStateException.class, () -> embedded.search("x", new float[1], 1)).getMessage());
+
+            VectorServer server = VectorServer.start(new VectorStore(), 0);
+            VectorClient db = VectorClient.connect("127.0.0.1", server.port());
+            db.createCollection("docs", 2, Metric.DOT);
+            server.close();
+            RuntimeException e = assertThrows(RuntimeException.class, () -> db.insert("docs", "a", new float[] {1, 2}));
+            assertTrue(e.getMessage().contains("connection"), e.toString());
+            db.close();
+            assertEquals("this vector database client is closed; connect a new one",
+                    assertThrows(RuntimeException.class, () -> db.insert("docs", "a", new float[] {1, 2})).getMessage());
+            return null;
+        });
+    }
+
+    @Test
+    void theServerAnswersAMalformedRequestAndDropsAPeerThatSpeaksAnotherProtocol() {
+        run(() -> {
+            try (VectorServer server = VectorServer.start(new VectorStore(), 0)) {
+                var address = new java.net.InetSocketAddress("127.0.0.1", server.port());
+                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
+                    socket.writeAll(new Wire.Writer().i8(99).finish());
+                    Wire.Reader reply = new Wire.Reader(Wire.readFrame(socket));
+                    assertEquals(Wire.BAD_REQUEST, reply.i8());
+                    assertEquals("vector database protocol error: unknown operation 99", reply.str());
+                    // a request cut short inside a field
+                    socket.writeAll(new Wire.Writer().i8(Wire.SEARCH).i32(1000).finish());
+                    reply = new Wire.Reader(Wire.readFrame(socket));
+                    assertEquals(Wire.BAD_REQUEST, reply.i8());
+                    assertEquals("vector database protocol error: a count of 1000 does not fit in the 0 bytes left "
+                            + "in the message", reply.str());
+                }
+                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
+                    socket.writeAll(java.nio.ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes()));
+                    java.nio.ByteBuffer end;
+                    try {
+                        end = Wire.readFrame(socket);
+                    } catch (java.net.SocketException reset) {
+                        end = null; // closing with our bytes unread makes the kernel reset: a hang-up all the same
+                    }
+                    assertEquals(null, end, "the server hung up");
+                }
+            }
+            return null;
+        });
+    }
+}
