@@ -1,12 +1,14 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
 import io.jasyncio.examples.Basics;
 import io.jasyncio.examples.EchoClients;
 import io.jasyncio.examples.StreamsConnector;
 import io.jasyncio.examples.echo.EchoServer;
 import java.util.List;
 import io.jasyncio.examples.ModelsDemo;
+import io.jasyncio.examples.RunDemo;
 import io.jasyncio.examples.RunLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,6 +48,15 @@ public final class TourCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("== Executors: blocking I/O on a thread pool, CPU work on every core ==");
         basics.executors(4, 0.5 * scale, 4, 300_000L);
+
+        section("Seed 004: asyncio.run in practice, ten parts (times scaled by " + scale + ")");
+        new RunDemo(System.out, scale, EventLoop::new).runAll();
+
+        section("Seed 004: the vector-database CLI, served over TCP by jasyncio and used remotely");
+        VectorDbCommand vectordb = new VectorDbCommand();
+        vectordb.remote = true;
+        vectordb.seed = 1;
+        vectordb.call();
 
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
                 io.jasyncio.internal.Engine.get().name());
