@@ -11,11 +11,15 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     public static void main(String[] args) {
         OneLineLogging.install();
-        int code = new CommandLine(new Main())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::reportFailure)
-                .execute(args);
+        int code = commandLine().execute(args);
         System.exit(code);
+    }
+
+    /** The command line with jasyncio's error handling: what {@link #main} runs (tests run it too). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::reportFailure);
     }
 
     /** A failure is one line naming what went wrong (the stack trace only with -Djasyncio.trace=true). */
