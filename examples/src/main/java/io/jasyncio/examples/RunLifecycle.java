@@ -34,19 +34,19 @@ public final class RunLifecycle {
     /**
      * Seed 000's sequence diagram: task A downloads a file and waits for the network, so the loop switches to
      * task B, which writes to a database and waits for the disk; each resumes when its I/O is ready (here: a
-     * sleep standing for it, B's shorter than A's).
+     * sleep standing for it: the network answers after 1 s, the disk after 2 s, as in the seed).
      */
     public List<String> interleaving() {
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         Task<Void> a = Asyncio.createTask(() -> {
             log(events, "A: start downloading, await the network");
-            Asyncio.sleep(0.2 * scale);
+            Asyncio.sleep(1 * scale);
             log(events, "A: network data arrived, download done");
             return null;
         }, "A-download");
         Task<Void> b = Asyncio.createTask(() -> {
             log(events, "B: start writing to the database, await the disk");
-            Asyncio.sleep(0.1 * scale);
+            Asyncio.sleep(2 * scale);
             log(events, "B: disk write done");
             return null;
         }, "B-database");

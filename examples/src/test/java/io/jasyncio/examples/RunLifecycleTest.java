@@ -13,7 +13,7 @@ class RunLifecycleTest {
     private final RunLifecycle demo = new RunLifecycle(new PrintStream(new ByteArrayOutputStream()), 1.0);
 
     @Test
-    void aWaitsForTheNetworkWhileBWritesAndFinishesFirst() {
+    void aWaitsForTheNetworkWhileBWritesAndEachResumesWhenItsIoIsReady() {
         List<String> events;
         try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {
             events = r.run(demo::interleaving);
@@ -21,8 +21,8 @@ class RunLifecycleTest {
         assertEquals(List.of(
                 "A: start downloading, await the network",
                 "B: start writing to the database, await the disk",
-                "B: disk write done",
                 "A: network data arrived, download done",
+                "B: disk write done",
                 "both done: the loop ran A and B on one thread, switching at each await"), events);
     }
 
