@@ -6,6 +6,7 @@ import io.jasyncio.internal.Sneaky;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * asyncio's {@code StreamWriter}: writes to a connection's transport; {@link #drain()} waits while the
@@ -14,20 +15,33 @@ import java.util.List;
  * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
  */
 public class StreamWriter {
-    private final Transport transport;
-    private final StreamReaderProtocol protocol;
+    private final WriteTransport transport;
+    private final Runnable drainHelper;
+    private final Supplier<io.jasyncio.Future<Void>> closeWaiter;
     private final StreamReader reader;
     private final EventLoop loop;
 
     public StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader, EventLoop loop) {
         this.transport = transport;
-        this.protocol = protocol;
+        this.drainHelper = protocol::drainHelper;
+        this.closeWaiter = protocol::closeWaiter;
         this.reader = reader;
         this.loop = loop;
     }
 
+    // --- subprocess pipes: a writer over a WriteTransport whose protocol is a FlowControl (no reader)
+    /** A writer over a write-only transport (a child's stdin), drained through {@code protocol}. */
+    public StreamWriter(WriteTransport transport, FlowControl protocol, EventLoop loop) {
+        this.transport = transport;
+        this.drainHelper = protocol::drainHelper;
+        this.closeWaiter = () -> protocol.closeWaiter(this);
+        this.reader = null;
+        this.loop = loop;
+    }
+    // ---
+
     /** The underlying transport. */
-    public Transport transport() {
+    public WriteTransport transport() {
         return transport;
     }
 
@@ -68,7 +82,7 @@ public class StreamWriter {
 
     /** Waits until the connection is closed; throws the error that closed it, if any. */
     public void waitClosed() {
-        Asyncio.await(protocol.closeWaiter());
+        Asyncio.await(closeWaiter.get());
     }
 
     /** {@link BaseTransport#getExtraInfo(String)}. */
@@ -93,7 +107,7 @@ public class StreamWriter {
             // Let connectionLost run, so that a writer looping on write+drain sees the connection end.
             Asyncio.sleep(0);
         }
-        protocol.drainHelper();
+        drainHelper.run();
     }
 
     /** The loop this writer belongs to. */

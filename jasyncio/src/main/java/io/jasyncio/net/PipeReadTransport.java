@@ -1,0 +1,141 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The reading end of a pipe (asyncio's {@code _UnixReadPipeTransport}), over a blocking {@link InputStream}
+ * read by one virtual thread (see {@link PipeTransport} for why).
+ *
+ * <p>Flow control: the thread reads one chunk (at most 64 KiB), hands it to the loop, and reads again only
+ * after the loop has delivered it to the protocol and while reading is not paused. So at most one chunk is on
+ * its way, and {@link #pauseReading()} really stops the reading: the child then blocks when the pipe is full,
+ * and memory stays bounded. Each {@code dataReceived} buffer is a fresh one the protocol may keep. At EOF the
+ * protocol's {@code eofReceived()} is called, then {@code connectionLost(null)}.
+ *
+ * <p>Threading: public methods on the loop's thread only.
+ */
+final class PipeReadTransport extends PipeTransport implements ReadTransport {
+    static final int CHUNK = 64 * 1024;
+
+    private final InputStream in;
+    /** Loop side. */
+    private boolean paused;
+    /** Shared: reading is paused. */
+    private boolean pausedShared;
+    /** Shared: a chunk has been posted and not yet delivered. */
+    private boolean inFlight;
+
+    PipeReadTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
+        super(loop, in, protocol, name);
+        this.in = in;
+    }
+
+    @Override
+    void runThread() {
+        byte[] buf = new byte[CHUNK];
+        while (true) {
+            lock.lock();
+            try {
+                while (!stopRequested && (pausedShared || inFlight)) {
+                    if (!awaitChange()) return;
+                }
+                if (stopRequested) return;
+            } finally {
+                lock.unlock();
+            }
+            int n;
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                post(() -> readFailed(e));
+                return;
+            }
+            if (n < 0) {
+                post(this::eof);
+                return;
+            }
+            if (n == 0) continue;
+            ByteBuffer chunk = ByteBuffer.wrap(Arrays.copyOf(buf, n));
+            lock.lock();
+            try {
+                inFlight = true;
+            } finally {
+                lock.unlock();
+            }
+            if (!post(() -> deliver(chunk))) return;
+        }
+    }
+
+    private void deliver(ByteBuffer chunk) {
+        lock.lock();
+        try {
+            inFlight = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (closing) return;
+        try {
+            ((Protocol) protocol).dataReceived(chunk);
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.data_received() call failed.");
+        }
+    }
+
+    private void eof() {
+        if (closing) return;
+        closing = true;
+        lost = true;
+        loop.callSoon(() -> {
+            try {
+                ((Protocol) protocol).eofReceived();
+            } finally {
+                protocol.connectionLost(null);
+            }
+        });
+    }
+
+    private void readFailed(IOException e) {
+        if (closing) return; // closed by us: the stream was closed under the read
+        fatalError(e, "Fatal read error on pipe transport");
+    }
+
+    @Override
+    public boolean isReading() {
+        return !paused && !closing;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (closing || paused) return;
+        paused = true;
+        setPausedShared(true);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || !paused) return;
+        paused = false;
+        setPausedShared(false);
+    }
+
+    private void setPausedShared(boolean value) {
+        lock.lock();
+        try {
+            pausedShared = value;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops reading and calls connectionLost(null) soon; data already on its way is dropped. */
+    @Override
+    public void close() {
+        if (!closing) closeNow(null);
+    }
+}
