@@ -133,7 +133,7 @@ abstract class SelectorTransport implements BaseTransport {
 
     void closeChannel() {
         try {
-            channel.close();
+            ChannelCloser.close(loop, channel);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing " + channel + " failed", e);
         }

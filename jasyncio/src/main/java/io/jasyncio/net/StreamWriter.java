@@ -110,6 +110,10 @@ public class StreamWriter {
         drainHelper.run();
     }
 
+    StreamReaderProtocol protocol() {
+        return protocol;
+    }
+
     /** The loop this writer belongs to. */
     public EventLoop getLoop() {
         return loop;
