@@ -16,6 +16,8 @@ import java.util.function.Supplier;
  */
 public class StreamWriter {
     private final WriteTransport transport;
+    /** The stream protocol of a connection; null for a pipe writer (see the FlowControl constructor). */
+    private final StreamReaderProtocol protocol;
     private final Runnable drainHelper;
     private final Supplier<io.jasyncio.Future<Void>> closeWaiter;
     private final StreamReader reader;
@@ -23,6 +25,7 @@ public class StreamWriter {
 
     public StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader, EventLoop loop) {
         this.transport = transport;
+        this.protocol = protocol;
         this.drainHelper = protocol::drainHelper;
         this.closeWaiter = protocol::closeWaiter;
         this.reader = reader;
@@ -33,6 +36,7 @@ public class StreamWriter {
     /** A writer over a write-only transport (a child's stdin), drained through {@code protocol}. */
     public StreamWriter(WriteTransport transport, FlowControl protocol, EventLoop loop) {
         this.transport = transport;
+        this.protocol = null;
         this.drainHelper = protocol::drainHelper;
         this.closeWaiter = () -> protocol.closeWaiter(this);
         this.reader = null;
@@ -40,8 +44,14 @@ public class StreamWriter {
     }
     // ---
 
-    /** The underlying transport. */
-    public WriteTransport transport() {
+    /** The underlying transport of a connection; a writer to a pipe (a child's stdin) has {@link #writeTransport()}. */
+    public Transport transport() {
+        if (transport instanceof Transport t) return t;
+        throw new IllegalStateException("this writer writes to a pipe, not a connection: use writeTransport()");
+    }
+
+    /** The underlying transport, whatever it is: a connection, or a pipe (a child's stdin). */
+    public WriteTransport writeTransport() {
         return transport;
     }
 
