@@ -47,7 +47,7 @@ class SubprocessResourceTest {
         // warm up the JDK's process machinery (its own lazily opened descriptors are not ours)
         run(() -> Subprocesses.createSubprocessExec(ALL_PIPES, "true").communicate());
         int threads = awaitLivePipeThreads(0);
-        long fds = awaitOpenFds(0);
+        long fds = openFds();
         run(() -> {
             for (int i = 0; i < 5; i++) {
                 Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "cat");
@@ -61,7 +61,8 @@ class SubprocessResourceTest {
             return null;
         });
         assertEquals(threads, awaitLivePipeThreads(threads));
-        assertEquals(fds, awaitOpenFds(fds));
+        long after = awaitOpenFds(fds);
+        assertTrue(after <= fds, "open fds: " + fds + " before, " + after + " after");
     }
 
     @Test
