@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <p>Flow control: the thread reads one chunk (at most 64 KiB), hands it to the loop, and reads again only
  * after the loop has delivered it to the protocol and while reading is not paused. So at most one chunk is on
  * its way, and {@link #pauseReading()} really stops the reading: the child then blocks when the pipe is full,
- * and memory stays bounded. Each {@code dataReceived} buffer is a fresh one the protocol may keep. At EOF the
+ * and memory stays bounded. A chunk whose read had begun before the pause is held, and delivered on resume:
+ * no data reaches the protocol while paused. Each {@code dataReceived} buffer is a fresh one the protocol may keep. At EOF the
  * protocol's {@code eofReceived()} is called, then {@code connectionLost(null)}.
  *
  * <p>Threading: public methods on the loop's thread only.
@@ -28,6 +29,8 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
     private boolean pausedShared;
     /** Shared: a chunk has been posted and not yet delivered. */
     private boolean inFlight;
+    /** Loop side: a chunk that arrived while paused, delivered on resume. */
+    private ByteBuffer held;
 
     PipeReadTransport(EventLoop loop, InputStream in, Protocol protocol, String name) {
         super(loop, in, protocol, name);
@@ -71,18 +74,31 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
     }
 
     private void deliver(ByteBuffer chunk) {
+        if (closing) {
+            release();
+            return;
+        }
+        if (paused) {
+            // read before the pause took effect: keep it (and the thread waiting) until resumeReading()
+            held = chunk;
+            return;
+        }
+        release();
+        try {
+            ((Protocol) protocol).dataReceived(chunk);
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.data_received() call failed.");
+        }
+    }
+
+    /** The chunk on its way is done with: the thread may read the next one. */
+    private void release() {
         lock.lock();
         try {
             inFlight = false;
             changed.signalAll();
         } finally {
             lock.unlock();
-        }
-        if (closing) return;
-        try {
-            ((Protocol) protocol).dataReceived(chunk);
-        } catch (RuntimeException | Error e) {
-            fatalError(e, "Fatal error: protocol.data_received() call failed.");
         }
     }
 
@@ -121,6 +137,11 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
         if (closing || !paused) return;
         paused = false;
         setPausedShared(false);
+        ByteBuffer h = held;
+        if (h != null) {
+            held = null;
+            loop.callSoon(() -> deliver(h));
+        }
     }
 
     private void setPausedShared(boolean value) {

@@ -64,8 +64,17 @@ abstract class PipeTransport implements BaseTransport {
         extra.put("pipe", stream);
     }
 
-    /** Starts the pipe's thread; called once, after the protocol's connectionMade has run. */
+    /**
+     * Starts the pipe's thread; called once, after the protocol's connectionMade has run. The thread is created
+     * on the loop's own thread: a virtual thread created from another virtual thread inherits its scheduler, and
+     * a task's virtual thread may be scheduled by the loop itself (the loop-scheduled engine), which would tie
+     * the pipe's blocking I/O to the loop.
+     */
     final void start() {
+        if (Thread.currentThread() != loop.loopThread()) {
+            loop.callSoon(this::start);
+            return;
+        }
         if (lost) return; // closed at once before it started: closeNow() closed the stream
         started = true;
         LIVE_THREADS.incrementAndGet();

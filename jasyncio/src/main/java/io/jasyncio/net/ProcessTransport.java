@@ -79,30 +79,28 @@ final class ProcessTransport implements SubprocessTransport {
         }
         if (loop.getDebug()) LOG.log(Level.DEBUG, "process " + args.get(0) + " created: pid " + pid);
         loop.callSoon(() -> connectPipes(waiter));
-        proc.onExit().whenComplete((p, e) -> {
+        Process child = proc;
+        child.onExit().whenComplete((p, e) -> {
             try {
-                loop.callSoonThreadsafe(() -> processExited(p.exitValue()));
+                loop.callSoonThreadsafe(() -> processExited(child.exitValue()));
             } catch (IllegalStateException loopClosed) {
                 // the loop is gone: nobody is left to tell
             }
         });
     }
 
-    /** asyncio's {@code _connect_pipes}: the pipes first, then the protocol, then what happened meanwhile. */
+    /**
+     * asyncio's {@code _connect_pipes}: the pipes first, then the protocol's connectionMade (scheduled, so an
+     * error in it goes to the loop's exception handler, as in asyncio), then what happened meanwhile.
+     */
     private void connectPipes(Future<Void> waiter) {
-        try {
-            for (PipeProtocol p : pipes.values()) p.connected = true;
-            protocol.connectionMade(this);
-            List<Runnable> pending = pendingCalls;
-            pendingCalls = null;
-            for (Runnable r : pending) loop.callSoon(r);
-            for (PipeProtocol p : pipes.values()) {
-                if (!p.transport.isClosing()) p.transport.start();
-            }
-        } catch (RuntimeException | Error e) {
-            if (waiter != null && !waiter.cancelled()) waiter.setException(e);
-            return;
-        }
+        for (PipeProtocol p : pipes.values()) p.connected = true;
+        SubprocessProtocol proto = protocol;
+        loop.callSoon(() -> proto.connectionMade(this));
+        List<Runnable> pending = pendingCalls;
+        pendingCalls = null;
+        for (Runnable r : pending) loop.callSoon(r);
+        for (PipeProtocol p : pipes.values()) p.transport.start();
         if (waiter != null && !waiter.cancelled()) waiter.setResult(null);
     }
 
@@ -200,12 +198,14 @@ final class ProcessTransport implements SubprocessTransport {
     /** Sends a signal the JDK cannot send, with the shell's {@code kill}. Blocks the loop for that short run. */
     private void runKill(int signal) {
         try {
-            Process k = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid)
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + pid)
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().put("LC_ALL", "C"); // untranslated messages, to recognise "No such process"
+            Process k = pb.start();
             String output = new String(k.getInputStream().readAllBytes()).trim();
             int rc = k.waitFor();
-            if (rc != 0 && proc != null && proc.isAlive()) {
+            // "No such process": it exited (and was reaped) since isAlive(); asyncio ignores that case too
+            if (rc != 0 && !output.contains("No such process")) {
                 throw new IllegalStateException("kill -" + signal + " " + pid + " failed (exit " + rc + "): " + output);
             }
         } catch (IOException e) {
