@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * pipe read or write holds its carrier (file I/O is not async in the JDK), and the scheduler makes up for it
  * with an extra carrier: while it waits in the kernel, a pipe costs one platform thread.
  *
- * <p>The thread ends at EOF, at an error, when the transport is closed, and when the loop is closed; it closes
- * its stream when it ends. A thread blocked in the kernel notices a close only when that read or write returns
+ * <p>The thread ends at EOF, at an error, when the transport is closed, and when the loop is closed (a waiting
+ * thread looks every 200 ms, since a closed loop tells nobody); it closes its stream when it ends. A thread blocked in the kernel notices a close only when that read or write returns
  * (when the child writes, reads or exits).
  *
  * <p>Threading: the transport's public methods belong to the loop's thread; fields marked "shared" are

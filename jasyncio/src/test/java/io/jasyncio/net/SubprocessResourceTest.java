@@ -103,6 +103,27 @@ class SubprocessResourceTest {
     }
 
     @Test
+    void aStreamNobodyReadsBuffersAtMostTwiceItsLimitPlusOneChunk() {
+        int limit = 64 * 1024;
+        long total = 10L * 1024 * 1024;
+        run(() -> {
+            Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.DEFAULTS.stdout(Stdio.PIPE).limit(limit),
+                    "head", "-c", Long.toString(total), "/dev/zero");
+            // nobody reads for a while (real time): the reader pauses its pipe, the child blocks on it
+            Asyncio.sleep(0.3);
+            assertTrue(p.stdout().bufferedSize() <= 2 * limit + PipeReadTransport.CHUNK,
+                    "buffered: " + p.stdout().bufferedSize());
+            assertNull(p.returncode());
+            long got = 0;
+            byte[] chunk;
+            while ((chunk = p.stdout().read(1 << 20)).length > 0) got += chunk.length;
+            assertEquals(total, got);
+            assertEquals(0, p.waitFor());
+            return null;
+        });
+    }
+
+    @Test
     void cancellingATaskKillsAndReapsTheChildOfItsTryWithResources() throws Exception {
         long[] pid = {0};
         Integer code = run(() -> {
