@@ -58,6 +58,7 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
                 return;
             }
             if (n < 0) {
+                closeStream(); // before the loop hears of it: connectionLost means the pipe is closed
                 post(this::eof);
                 return;
             }
@@ -83,11 +84,12 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
             held = chunk;
             return;
         }
-        release();
         try {
             ((Protocol) protocol).dataReceived(chunk);
         } catch (RuntimeException | Error e) {
             fatalError(e, "Fatal error: protocol.data_received() call failed.");
+        } finally {
+            release(); // after the protocol ran: a pause it asked for holds the thread before its next read
         }
     }
 

@@ -131,6 +131,7 @@ abstract class PipeTransport implements BaseTransport {
         }
     }
 
+    /** Closes the stream (idempotent: the thread's end closes it again). */
     final void closeStream() {
         try {
             stream.close();

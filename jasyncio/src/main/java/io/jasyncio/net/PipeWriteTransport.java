@@ -30,7 +30,6 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
     private boolean eofShared;
     /** Loop side: bytes written by the caller and not yet reported written by the thread. */
     private long bufferSize;
-    private boolean eof;
     private int highWater;
     private int lowWater;
     private boolean protocolPaused;
@@ -57,7 +56,8 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
             } finally {
                 lock.unlock();
             }
-            if (chunk == null) { // queue empty and EOF asked for: close the pipe (the finally of start())
+            if (chunk == null) { // queue empty and EOF asked for: close the pipe, then tell the loop
+                closeStream();
                 post(this::eofWritten);
                 return;
             }
@@ -126,7 +126,6 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
     public void writeEof() {
         if (closing) return;
         closing = true;
-        eof = true;
         lock.lock();
         try {
             eofShared = true;
@@ -151,7 +150,6 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
     @Override
     public void abort() {
         clearQueue();
-        eof = true;
         closeNow(null);
     }
 
@@ -159,7 +157,6 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
      * {@code _read_ready} on a write pipe); with bytes queued, the thread's next write reports the break. */
     void readerGone() {
         if (!lost && bufferSize == 0) {
-            eof = true;
             closeNow(null);
         }
     }

@@ -241,13 +241,14 @@ class ProcessesTest {
         run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var opts = SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL);
-            var c = Processes.subprocessShell(() -> new RecordingProtocol(loop), "exit 6", opts);
+            var c = Processes.subprocessExec(() -> new RecordingProtocol(loop), BLOCKED, opts);
             SubprocessTransport t = c.transport();
             assertEquals("<ProcessTransport pid=" + t.getPid() + " running>", t.toString());
+            t.kill();
             Asyncio.await(c.protocol().completed);
-            assertEquals("<ProcessTransport pid=" + t.getPid() + " returncode=6>", t.toString());
+            assertEquals("<ProcessTransport pid=" + t.getPid() + " returncode=-9>", t.toString());
             t.close();
-            assertEquals("<ProcessTransport closed pid=" + t.getPid() + " returncode=6>", t.toString());
+            assertEquals("<ProcessTransport closed pid=" + t.getPid() + " returncode=-9>", t.toString());
             return null;
         });
     }

@@ -180,8 +180,9 @@ class SubprocessTest {
         int limit = 10;
         int size = limit * 2 + 1;
         run(() -> {
+            // the child writes, then waits for a line: its stdout stays open until we say so
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(PIPE).stdout(PIPE).limit(limit),
-                    "/bin/sh", "-c", "printf %0" + size + "d 0 | tr 0 x");
+                    "/bin/sh", "-c", "printf %0" + size + "d 0 | tr 0 x; read go");
             ReadTransport stdoutTransport = (ReadTransport) proc.transport().getPipeTransport(1);
             // (Python mocks pause_reading/resume_reading; here we look at the transport's state)
             while (proc.stdout().bufferedSize() < size) Asyncio.sleep(0.005);
@@ -190,7 +191,7 @@ class SubprocessTest {
             byte[] head = proc.stdout().read(size - limit + 1);
             // back under the limit: reading has resumed
             assertTrue(stdoutTransport.isReading());
-            ProcessOutput out = proc.communicate();
+            ProcessOutput out = proc.communicate(b("go\n"));
             assertEquals("x".repeat(size), s(head) + s(out.stdout()));
             return null;
         });
