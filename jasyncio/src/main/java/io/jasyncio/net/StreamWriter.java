@@ -6,6 +6,7 @@ import io.jasyncio.internal.Sneaky;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * asyncio's {@code StreamWriter}: writes to a connection's transport; {@link #drain()} waits while the
@@ -14,20 +15,43 @@ import java.util.List;
  * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
  */
 public class StreamWriter {
-    private final Transport transport;
+    private final WriteTransport transport;
+    /** The stream protocol of a connection; null for a pipe writer (see the FlowControl constructor). */
     private final StreamReaderProtocol protocol;
+    private final Runnable drainHelper;
+    private final Supplier<io.jasyncio.Future<Void>> closeWaiter;
     private final StreamReader reader;
     private final EventLoop loop;
 
     public StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader, EventLoop loop) {
         this.transport = transport;
         this.protocol = protocol;
+        this.drainHelper = protocol::drainHelper;
+        this.closeWaiter = protocol::closeWaiter;
         this.reader = reader;
         this.loop = loop;
     }
 
-    /** The underlying transport. */
+    // --- subprocess pipes: a writer over a WriteTransport whose protocol is a FlowControl (no reader)
+    /** A writer over a write-only transport (a child's stdin), drained through {@code protocol}. */
+    public StreamWriter(WriteTransport transport, FlowControl protocol, EventLoop loop) {
+        this.transport = transport;
+        this.protocol = null;
+        this.drainHelper = protocol::drainHelper;
+        this.closeWaiter = () -> protocol.closeWaiter(this);
+        this.reader = null;
+        this.loop = loop;
+    }
+    // ---
+
+    /** The underlying transport of a connection; a writer to a pipe (a child's stdin) has {@link #writeTransport()}. */
     public Transport transport() {
+        if (transport instanceof Transport t) return t;
+        throw new IllegalStateException("this writer writes to a pipe, not a connection: use writeTransport()");
+    }
+
+    /** The underlying transport, whatever it is: a connection, or a pipe (a child's stdin). */
+    public WriteTransport writeTransport() {
         return transport;
     }
 
@@ -68,7 +92,7 @@ public class StreamWriter {
 
     /** Waits until the connection is closed; throws the error that closed it, if any. */
     public void waitClosed() {
-        Asyncio.await(protocol.closeWaiter());
+        Asyncio.await(closeWaiter.get());
     }
 
     /** {@link BaseTransport#getExtraInfo(String)}. */
@@ -93,7 +117,7 @@ public class StreamWriter {
             // Let connectionLost run, so that a writer looping on write+drain sees the connection end.
             Asyncio.sleep(0);
         }
-        protocol.drainHelper();
+        drainHelper.run();
     }
 
     StreamReaderProtocol protocol() {

@@ -1,0 +1,213 @@
+package io.jasyncio.net;
+
+import static io.jasyncio.net.SubprocessTesting.awaitLivePipeThreads;
+import static io.jasyncio.net.SubprocessTesting.livePipeThreads;
+import static io.jasyncio.net.SubprocessTesting.run;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Task;
+import io.jasyncio.subprocess.ProcessOutput;
+import io.jasyncio.subprocess.Subprocess;
+import io.jasyncio.subprocess.Subprocesses;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Our own checks of the subprocess machinery: threads, descriptors, memory and children are not leaked. */
+class SubprocessResourceTest {
+    static final SubprocessOptions ALL_PIPES =
+            SubprocessOptions.DEFAULTS.stdin(Stdio.PIPE).stdout(Stdio.PIPE).stderr(Stdio.PIPE);
+
+    static long openFds() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits (really, briefly) for the fd count to come back to {@code expected}; returns the last count. */
+    static long awaitOpenFds(long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long n;
+        while ((n = openFds()) > expected && System.nanoTime() < deadline) Thread.sleep(10);
+        return n;
+    }
+
+    @Test
+    void noThreadOrDescriptorOutlivesTheProcessAndTransport() throws Exception {
+        // warm up the JDK's process machinery (its own lazily opened descriptors are not ours)
+        run(() -> Subprocesses.createSubprocessExec(ALL_PIPES, "true").communicate());
+        int threads = awaitLivePipeThreads(0);
+        long fds = openFds();
+        run(() -> {
+            for (int i = 0; i < 5; i++) {
+                Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "cat");
+                assertTrue(livePipeThreads() >= 3);
+                ProcessOutput out = p.communicate(("round " + i).getBytes());
+                assertEquals("round " + i, new String(out.stdout()));
+                Subprocess k = Subprocesses.createSubprocessExec(ALL_PIPES, "sleep", "3600");
+                k.kill();
+                k.waitFor();
+            }
+            return null;
+        });
+        assertEquals(threads, awaitLivePipeThreads(threads));
+        long after = awaitOpenFds(fds);
+        assertTrue(after <= fds, "open fds: " + fds + " before, " + after + " after");
+    }
+
+    @Test
+    void pausedReaderKeepsMemoryBoundedWhileTheChildWrites10MB() {
+        long total = 10L * 1024 * 1024;
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            long[] received = {0};
+            Future<Void> firstData = loop.createFuture();
+            Future<Void> done = loop.createFuture();
+            SubprocessProtocol proto = new SubprocessProtocol() {
+                @Override public void pipeDataReceived(int fd, ByteBuffer data) {
+                    received[0] += data.remaining();
+                    if (!firstData.done()) firstData.setResult(null);
+                }
+                @Override public void connectionLost(Throwable exc) {
+                    done.setResult(null);
+                }
+            };
+            var c = Processes.subprocessExec(() -> proto, List.of("head", "-c", Long.toString(total), "/dev/zero"),
+                    SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stderr(Stdio.DEVNULL));
+            ReadTransport stdout = (ReadTransport) c.transport().getPipeTransport(1);
+            Asyncio.await(firstData);
+            stdout.pauseReading();
+            long atPause = received[0];
+            // give the child (real) time to fill the pipe; it must then block instead of us buffering
+            Asyncio.sleep(0.3);
+            long whilePaused = received[0] - atPause;
+            // at most the one chunk that was already on its way to the loop
+            assertTrue(whilePaused <= PipeReadTransport.CHUNK, "received while paused: " + whilePaused);
+            assertNull(c.transport().getReturncode(), "the child must be blocked on the full pipe");
+            stdout.resumeReading();
+            Asyncio.await(done);
+            assertEquals(total, received[0]);
+            assertEquals(0, c.transport().getReturncode());
+            return null;
+        });
+    }
+
+    @Test
+    void aStreamNobodyReadsBuffersAtMostTwiceItsLimitPlusOneChunk() {
+        int limit = 64 * 1024;
+        long total = 10L * 1024 * 1024;
+        run(() -> {
+            Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.DEFAULTS.stdout(Stdio.PIPE).limit(limit),
+                    "head", "-c", Long.toString(total), "/dev/zero");
+            // nobody reads for a while (real time): the reader pauses its pipe, the child blocks on it
+            Asyncio.sleep(0.3);
+            assertTrue(p.stdout().bufferedSize() <= 2 * limit + PipeReadTransport.CHUNK,
+                    "buffered: " + p.stdout().bufferedSize());
+            assertNull(p.returncode());
+            long got = 0;
+            byte[] chunk;
+            while ((chunk = p.stdout().read(1 << 20)).length > 0) got += chunk.length;
+            assertEquals(total, got);
+            assertEquals(0, p.waitFor());
+            return null;
+        });
+    }
+
+    @Test
+    void cancellingATaskKillsAndReapsTheChildOfItsTryWithResources() throws Exception {
+        long[] pid = {0};
+        Integer code = run(() -> {
+            Future<Void> started = Asyncio.getRunningLoop().createFuture();
+            Subprocess[] holder = new Subprocess[1];
+            Task<Integer> task = Asyncio.createTask(() -> {
+                try (Subprocess p = Subprocesses.createSubprocessExec("sleep", "3600")) {
+                    holder[0] = p;
+                    pid[0] = p.pid();
+                    started.setResult(null);
+                    return p.waitFor();
+                }
+            });
+            Asyncio.await(started);
+            task.cancel();
+            assertThrows(CancelledError.class, () -> Asyncio.await(task));
+            return holder[0].returncode();
+        });
+        // close() killed the child and waited for it: it is reaped by the time the task is done
+        assertEquals(-Signals.SIGKILL, code);
+        assertTrue(ProcessHandle.of(pid[0]).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    @Test
+    void runEndingLeavesARunningChildAloneAndItsPipeThreadsEndWithIt() throws Exception {
+        int threads = awaitLivePipeThreads(0);
+        Process[] proc = new Process[1];
+        run(() -> {
+            // the child outlives the loop: the program did not wait for it
+            Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "/bin/sh", "-c", "read x; echo late");
+            proc[0] = (Process) p.transport().getExtraInfo("subprocess");
+            return null;
+        });
+        // the loop is gone: the stdin thread notices and closes the pipe, so the child reads EOF and ends
+        assertTrue(proc[0].waitFor(5, java.util.concurrent.TimeUnit.SECONDS));
+        // ... by itself: Asyncio.run did not kill it (that would be 128 + 9)
+        assertEquals(0, proc[0].exitValue());
+        assertEquals(threads, awaitLivePipeThreads(threads));
+    }
+
+    @Test
+    void stdinWriteBufferPausesAndResumesTheProtocol() {
+        run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<String> calls = new java.util.ArrayList<>();
+            Future<Void> done = loop.createFuture();
+            SubprocessProtocol proto = new SubprocessProtocol() {
+                @Override public void pauseWriting() { calls.add("pause"); }
+                @Override public void resumeWriting() { calls.add("resume"); }
+                @Override public void connectionLost(Throwable exc) { done.setResult(null); }
+            };
+            // the child reads only after a line from its stdout was seen; so the first writes pile up
+            var c = Processes.subprocessExec(() -> proto,
+                    List.of("/bin/sh", "-c", "read go; cat > /dev/null"),
+                    SubprocessOptions.DEFAULTS.stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL));
+            WriteTransport stdin = (WriteTransport) c.transport().getPipeTransport(0);
+            stdin.setWriteBufferLimits(1000, 100);
+            assertArrayEquals(new int[] {100, 1000}, stdin.getWriteBufferLimits());
+            stdin.write("go\n".getBytes());
+            stdin.write(new byte[200_000]);
+            assertEquals(200_003, stdin.getWriteBufferSize());
+            assertEquals(List.of("pause"), calls);
+            while (!calls.contains("resume")) Asyncio.sleep(0.005);
+            stdin.close();
+            Asyncio.await(done);
+            assertEquals(0, c.transport().getReturncode());
+            assertEquals(0, stdin.getWriteBufferSize());
+            return null;
+        });
+    }
+
+    @Test
+    void writeAfterCloseIsDroppedAndBadLimitsAreRejected() {
+        run(() -> {
+            var c = Processes.subprocessExec(() -> new SubprocessProtocol() {}, List.of("cat"));
+            WriteTransport stdin = (WriteTransport) c.transport().getPipeTransport(0);
+            assertThrows(IllegalArgumentException.class, () -> stdin.setWriteBufferLimits(1, 2));
+            assertTrue(stdin.canWriteEof());
+            stdin.writeEof();
+            assertTrue(stdin.isClosing());
+            stdin.write("ignored".getBytes()); // as asyncio: dropped, not an error
+            assertEquals(0, stdin.getWriteBufferSize());
+            c.transport().close();
+            return null;
+        });
+    }
+}
