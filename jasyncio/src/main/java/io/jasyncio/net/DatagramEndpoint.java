@@ -1,0 +1,10 @@
+package io.jasyncio.net;
+
+/**
+ * What {@link Net#createDatagramEndpoint} returns: asyncio's {@code (transport, protocol)} pair for UDP.
+ *
+ * <p>Threading: immutable; its parts belong to the loop's thread.
+ *
+ * @param <P> the protocol type
+ */
+public record DatagramEndpoint<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {}

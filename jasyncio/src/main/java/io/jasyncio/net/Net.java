@@ -1,0 +1,326 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.internal.Sneaky;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * asyncio's transport-level networking ({@code loop.create_connection}, {@code create_server},
+ * {@code create_unix_connection}, {@code create_unix_server}, {@code create_datagram_endpoint},
+ * {@code connect_accepted_socket}) on the running loop, with non-blocking NIO channels watched by the loop's
+ * selector: no thread per connection.
+ *
+ * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
+ * Failures are the JDK's {@link IOException}s, thrown unchanged (though not declared), with messages naming
+ * the address: {@link ConnectException} (refused), {@link BindException} (address in use),
+ * {@link java.net.UnknownHostException} (unresolvable host). Catch them as {@code Exception}.
+ */
+public final class Net {
+    private Net() {}
+
+    // ---------------------------------------------------------------- clients
+
+    /**
+     * Connects to {@code host:port} (each resolved address in turn, until one accepts) and returns the
+     * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
+        List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        List<Throwable> errors = new ArrayList<>();
+        for (InetSocketAddress addr : addrs) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open(family(addr));
+                ch.configureBlocking(false);
+                Sockets.sockConnect(ch, addr);
+                return createConnection(protocolFactory, ch);
+            } catch (Throwable e) {
+                if (ch != null) closeQuietly(ch);
+                if (!(e instanceof IOException)) throw Sneaky.rethrow(e);
+                errors.add(e);
+            }
+        }
+        if (errors.size() == 1) throw Sneaky.rethrow(errors.get(0));
+        String first = errors.get(0).getMessage();
+        if (errors.stream().allMatch(e -> Objects.equals(e.getMessage(), first))) throw Sneaky.rethrow(errors.get(0));
+        StringBuilder sb = new StringBuilder("Multiple exceptions: ");
+        for (int i = 0; i < errors.size(); i++) sb.append(i > 0 ? ", " : "").append(errors.get(i).getMessage());
+        ConnectException all = new ConnectException(sb.toString());
+        errors.forEach(all::addSuppressed);
+        throw Sneaky.rethrow(all);
+    }
+
+    /**
+     * Wraps an already connected channel (asyncio's {@code create_connection(sock=...)}); it is switched to
+     * non-blocking mode and owned by the transport from now on.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (!sock.isConnected()) throw new IllegalArgumentException("the channel is not connected: " + sock);
+        EventLoop loop = Asyncio.getRunningLoop();
+        try {
+            sock.configureBlocking(false);
+            setNoDelay(sock);
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        Future<Void> waiter = loop.createFuture();
+        SocketTransport transport = new SocketTransport(loop, sock, protocol, waiter, null);
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new Connection<>(transport, protocol);
+    }
+
+    /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) {
+        return createConnection(protocolFactory, sock);
+    }
+
+    /** Connects to the Unix domain socket at {@code path}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.configureBlocking(false);
+            Sockets.sockConnect(ch, UnixDomainSocketAddress.of(path));
+            return createConnection(protocolFactory, ch);
+        } catch (Throwable e) {
+            if (ch != null) closeQuietly(ch);
+            throw Sneaky.rethrow(e);
+        }
+    }
+
+    /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) {
+        return createUnixConnection(protocolFactory, Path.of(path));
+    }
+
+    // ---------------------------------------------------------------- servers
+
+    /** {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults. */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+        return createServer(protocolFactory, host, port, ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on {@code host:port}: one socket per address {@code host} resolves to, or one on all interfaces
+     * when {@code host} is null or empty. Port 0 picks a free port (see {@link Server#getSockets()}). Each
+     * accepted connection gets a new protocol from {@code protocolFactory}. The server is serving on return
+     * unless {@code options.startServing()} is false.
+     */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addrs = host == null || host.isEmpty()
+                ? List.of(new InetSocketAddress(port)) : Addresses.resolve(host, port);
+        List<ServerSocketChannel> socks = new ArrayList<>();
+        try {
+            for (InetSocketAddress addr : addrs) {
+                ServerSocketChannel s = ServerSocketChannel.open(family(addr));
+                socks.add(s);
+                s.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+                if (options.reusePort()) {
+                    if (!s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                        throw new UnsupportedOperationException("reuse_port not supported by socket module");
+                    }
+                    s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                try {
+                    s.bind(addr, options.backlog());
+                } catch (IOException e) {
+                    BindException b = new BindException("error while attempting to bind on address "
+                            + Addresses.describe(addr) + ": " + String.valueOf(e.getMessage()).toLowerCase());
+                    b.initCause(e);
+                    throw b;
+                }
+                s.configureBlocking(false);
+            }
+        } catch (Throwable e) {
+            socks.forEach(Net::closeQuietly);
+            throw Sneaky.rethrow(e);
+        }
+        return serve(loop, socks, protocolFactory, options);
+    }
+
+    /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) {
+        try {
+            sock.configureBlocking(false);
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        return serve(Asyncio.getRunningLoop(), List.of(sock), protocolFactory, options);
+    }
+
+    private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
+            ServerOptions options) {
+        Server server = new Server(loop, socks, factory, options.backlog());
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0); // let the server settle, as asyncio does
+        }
+        return server;
+    }
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) {
+        return createUnixServer(protocolFactory, path, ServerOptions.DEFAULTS);
+    }
+
+    /** {@link #createUnixServer(Supplier, Path)} with a path string. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) {
+        return createUnixServer(protocolFactory, Path.of(path), ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on the Unix domain socket {@code path}. A stale socket file left there is removed first (any
+     * other file is an error); the file is removed again when the server closes, if it is still the one this
+     * server made (asyncio 3.13's {@code cleanup_socket}).
+     */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        ServerSocketChannel s = null;
+        Object fileKey;
+        try {
+            removeStaleSocket(path);
+            s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            } catch (BindException e) {
+                BindException b = new BindException("Address '" + path + "' is already in use");
+                b.initCause(e);
+                throw b;
+            }
+            s.configureBlocking(false);
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (Throwable e) {
+            if (s != null) closeQuietly(s);
+            throw Sneaky.rethrow(e);
+        }
+        Server server = new Server(loop, List.of(s), protocolFactory, options.backlog());
+        if (fileKey != null) server.rememberUnixFile(s, fileKey);
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0);
+        }
+        return server;
+    }
+
+    private static void removeStaleSocket(Path path) throws IOException {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (mode instanceof Integer m && (m & 0170000) == 0140000) Files.deleteIfExists(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing there: the usual case
+        } catch (UnsupportedOperationException e) {
+            // no "unix" attribute view: leave the file for bind to report
+        }
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /**
+     * Creates a UDP endpoint bound to {@code localAddr} (null: an ephemeral port) and, if {@code remoteAddr} is
+     * given, connected to it (then {@code sendto} needs no address and ICMP errors reach
+     * {@code errorReceived}). At least one of them must be given.
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (localAddr == null && remoteAddr == null) {
+            throw new IllegalArgumentException("unexpected address family: give localAddr or remoteAddr");
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        SocketAddress local = resolved(localAddr);
+        SocketAddress remote = resolved(remoteAddr);
+        DatagramChannel ch = null;
+        try {
+            ProtocolFamily fam = family(local != null ? local : remote);
+            ch = DatagramChannel.open(fam);
+            ch.configureBlocking(false);
+            if (local != null) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                ch.bind(local);
+            }
+            if (remote != null) ch.connect(remote);
+        } catch (Throwable e) {
+            if (ch != null) closeQuietly(ch);
+            throw Sneaky.rethrow(e);
+        }
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        Future<Void> waiter = loop.createFuture();
+        DatagramSocketTransport t = new DatagramSocketTransport(loop, ch, protocol, remote, waiter);
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            t.close();
+            throw e;
+        }
+        return new DatagramEndpoint<>(t, protocol);
+    }
+
+    private static SocketAddress resolved(SocketAddress a) {
+        if (a instanceof InetSocketAddress isa && isa.isUnresolved()) {
+            return Addresses.resolve(isa.getHostString(), isa.getPort()).get(0);
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ProtocolFamily family(SocketAddress a) {
+        if (a instanceof UnixDomainSocketAddress) return StandardProtocolFamily.UNIX;
+        if (a instanceof InetSocketAddress isa && isa.getAddress() instanceof java.net.Inet6Address) {
+            return StandardProtocolFamily.INET6;
+        }
+        return StandardProtocolFamily.INET;
+    }
+
+    /** asyncio turns Nagle's algorithm off on every TCP transport. */
+    static void setNoDelay(SocketChannel ch) throws IOException {
+        if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+    }
+
+    static void closeQuietly(NetworkChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            SelectorTransport.LOG.log(System.Logger.Level.DEBUG, "closing " + ch, e);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SelectableChannel;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What the socket and datagram transports share (asyncio's {@code _SelectorTransport} and
+ * {@code _FlowControlMixin}): the closing protocol, fatal errors, extra information and write flow control.
+ *
+ * <p>Threading: the event loop's thread only.
+ */
+abstract class SelectorTransport implements BaseTransport {
+    static final System.Logger LOG = System.getLogger("io.jasyncio.net");
+    /** After this many writes to a lost connection, each further one logs a warning (as asyncio). */
+    static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+
+    final EventLoop loop;
+    SelectableChannel channel;
+    BaseProtocol protocol;
+    final Map<String, Object> extra = new HashMap<>();
+    Server server;
+    boolean closing;
+    /** Whether the protocol's connectionMade has been scheduled, so connectionLost must follow. */
+    boolean protocolConnected;
+    /** Counts the writes attempted after the connection was lost (asyncio's {@code _conn_lost}). */
+    int connLost;
+    private int highWater;
+    private int lowWater;
+    boolean protocolPaused;
+    final Runnable readReady = this::readReady;
+    final Runnable writeReady = this::writeReady;
+
+    SelectorTransport(EventLoop loop, SelectableChannel channel, BaseProtocol protocol, Server server) {
+        this.loop = loop;
+        this.channel = channel;
+        this.protocol = protocol;
+        this.protocolConnected = true;
+        this.server = server;
+        extra.put("socket", channel);
+        setWriteBufferLimits(null, null);
+        if (server != null) server.attach(this);
+    }
+
+    abstract void readReady();
+
+    abstract void writeReady();
+
+    abstract boolean hasBufferedData();
+
+    abstract void clearBuffer();
+
+    /** Bytes waiting to be sent, as counted for flow control. */
+    abstract long bufferedSize();
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return extra.get(name);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        if (protocol == null) throw new NullPointerException("protocol");
+        this.protocol = protocol;
+        this.protocolConnected = true;
+    }
+
+    @Override
+    public BaseProtocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public void close() {
+        if (closing) return;
+        closing = true;
+        loop.removeReader(channel);
+        if (!hasBufferedData()) {
+            connLost++;
+            loop.removeWriter(channel);
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    public void abort() {
+        forceClose(null);
+    }
+
+    /** Reports an error that breaks the connection, then closes it at once (asyncio's {@code _fatal_error}). */
+    void fatalError(Throwable exc, String message) {
+        if (exc instanceof IOException) {
+            LOG.log(Level.DEBUG, () -> this + ": " + message, exc);
+        } else if (!(exc instanceof io.jasyncio.CancelledError)) {
+            loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc)
+                    .put("transport", this).put("protocol", protocol).build());
+        }
+        forceClose(exc);
+    }
+
+    void forceClose(Throwable exc) {
+        if (connLost > 0) return;
+        if (hasBufferedData()) {
+            clearBuffer();
+            loop.removeWriter(channel);
+        }
+        if (!closing) {
+            closing = true;
+            loop.removeReader(channel);
+        }
+        connLost++;
+        loop.callSoon(() -> callConnectionLost(exc));
+    }
+
+    void callConnectionLost(Throwable exc) {
+        try {
+            if (protocolConnected) protocol.connectionLost(exc);
+        } finally {
+            closeChannel();
+            Server s = server;
+            server = null;
+            if (s != null) s.detach(this);
+        }
+    }
+
+    void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing " + channel + " failed", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- flow control (_FlowControlMixin)
+
+    public void setWriteBufferLimits(Integer high, Integer low) {
+        int h, l;
+        if (high == null) h = low == null ? WriteTransport.DEFAULT_HIGH_WATER : 4 * low;
+        else h = high;
+        l = low == null ? h / 4 : low;
+        if (!(h >= l && l >= 0)) {
+            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
+        }
+        highWater = h;
+        lowWater = l;
+        maybePauseProtocol();
+    }
+
+    public int[] getWriteBufferLimits() {
+        return new int[] {lowWater, highWater};
+    }
+
+    void maybePauseProtocol() {
+        if (bufferedSize() <= highWater) return;
+        if (!protocolPaused) {
+            protocolPaused = true;
+            try {
+                protocol.pauseWriting();
+            } catch (RuntimeException | Error e) {
+                loop.callExceptionHandler(ExceptionContext.builder("protocol.pause_writing() failed")
+                        .exception(e).put("transport", this).put("protocol", protocol).build());
+            }
+        }
+    }
+
+    void maybeResumeProtocol() {
+        if (protocolPaused && bufferedSize() <= lowWater) {
+            protocolPaused = false;
+            try {
+                protocol.resumeWriting();
+            } catch (RuntimeException | Error e) {
+                loop.callExceptionHandler(ExceptionContext.builder("protocol.resume_writing() failed")
+                        .exception(e).put("transport", this).put("protocol", protocol).build());
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName());
+        if (channel == null || !channel.isOpen()) sb.append(" closed");
+        else if (closing) sb.append(" closing");
+        Object peer = extra.get("peername");
+        if (peer != null) sb.append(" peer=").append(peer);
+        return sb.append('>').toString();
+    }
+}

@@ -1,0 +1,254 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * asyncio's {@code Server}: listening sockets that accept connections, each served by a new protocol from the
+ * factory on its own transport. Made by {@link Net#createServer}, {@link Net#createUnixServer} and the
+ * {@link Streams} functions.
+ *
+ * <p>{@link #close()} (also the end of a try-with-resources block) stops listening at once; existing
+ * connections go on until they close, and {@link #waitClosed()} waits for that.
+ *
+ * <p>Threading: the event loop's thread only; {@link #serveForever()}, {@link #startServing()} and
+ * {@link #waitClosed()} suspend the calling task.
+ */
+public final class Server implements AutoCloseable {
+    private static final double ACCEPT_RETRY_DELAY = 1.0;
+
+    private final EventLoop loop;
+    private List<ServerSocketChannel> sockets;
+    private final Supplier<? extends BaseProtocol> protocolFactory;
+    private final int backlog;
+    private final LinkedHashSet<SelectorTransport> clients = new LinkedHashSet<>();
+    private List<Future<Void>> waiters = new ArrayList<>();
+    private boolean serving;
+    private Future<Void> servingForeverFut;
+    /** Unix socket files this server created, with their identity, to delete on close if still ours. */
+    private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
+
+    Server(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends BaseProtocol> protocolFactory, int backlog) {
+        this.loop = loop;
+        this.sockets = new ArrayList<>(sockets);
+        this.protocolFactory = protocolFactory;
+        this.backlog = backlog;
+    }
+
+    void rememberUnixFile(ServerSocketChannel sock, Object fileKey) {
+        unixFiles.put(sock, fileKey);
+    }
+
+    void attach(SelectorTransport t) {
+        clients.add(t);
+    }
+
+    void detach(SelectorTransport t) {
+        clients.remove(t);
+        if (clients.isEmpty() && sockets == null) wakeup();
+    }
+
+    private void wakeup() {
+        List<Future<Void>> ws = waiters;
+        waiters = null;
+        if (ws == null) return;
+        for (Future<Void> w : ws) {
+            if (!w.done()) w.setResult(null);
+        }
+    }
+
+    /** The loop this server runs on. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /** Whether the server accepts connections. */
+    public boolean isServing() {
+        return serving;
+    }
+
+    /** The listening channels; empty once closed. */
+    public List<ServerSocketChannel> getSockets() {
+        return sockets == null ? List.of() : List.copyOf(sockets);
+    }
+
+    /** The number of connections this server accepted that are still open. */
+    public int activeConnections() {
+        return clients.size();
+    }
+
+    void startServingNow() {
+        if (serving || sockets == null) return;
+        serving = true;
+        for (ServerSocketChannel s : sockets) listen(s);
+    }
+
+    private void listen(ServerSocketChannel s) {
+        loop.addReader(s, () -> acceptReady(s));
+    }
+
+    /** Accepts what is waiting, at most a backlog's worth per wake-up (as asyncio). */
+    private void acceptReady(ServerSocketChannel s) {
+        for (int i = 0; i < backlog; i++) {
+            SocketChannel conn;
+            try {
+                conn = s.accept();
+                if (conn == null) return;
+            } catch (java.nio.channels.ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // Out of file descriptors or memory: stop accepting for a moment instead of spinning.
+                loop.callExceptionHandler(ExceptionContext.builder("socket.accept() out of system resource")
+                        .exception(e).put("socket", s).build());
+                loop.removeReader(s);
+                loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+                    if (serving && s.isOpen()) listen(s);
+                });
+                return;
+            }
+            serveConnection(conn);
+        }
+    }
+
+    private void serveConnection(SocketChannel conn) {
+        BaseProtocol protocol;
+        try {
+            conn.configureBlocking(false);
+            Net.setNoDelay(conn);
+            protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(conn);
+            loop.callExceptionHandler(ExceptionContext.builder("Error on transport creation for incoming connection")
+                    .exception(e).put("socket", conn).build());
+            return;
+        }
+        new SocketTransport(loop, conn, protocol, null, this);
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            SelectorTransport.LOG.log(Level.DEBUG, "closing " + c, e);
+        }
+    }
+
+    /**
+     * Stops listening and closes the listening sockets; connections already accepted stay open. Idempotent.
+     * Does not wait: see {@link #waitClosed()}.
+     */
+    @Override
+    public void close() {
+        List<ServerSocketChannel> socks = sockets;
+        if (socks == null) return;
+        sockets = null;
+        for (ServerSocketChannel s : socks) stopServing(s);
+        serving = false;
+        if (servingForeverFut != null && !servingForeverFut.done()) {
+            servingForeverFut.cancel();
+            servingForeverFut = null;
+        }
+        if (clients.isEmpty()) wakeup();
+    }
+
+    private void stopServing(ServerSocketChannel s) {
+        loop.removeReader(s);
+        Path path = null;
+        try {
+            if (s.getLocalAddress() instanceof UnixDomainSocketAddress u) path = u.getPath();
+        } catch (IOException e) {
+            // closed already: nothing to clean up
+        }
+        try {
+            s.close();
+        } catch (IOException e) {
+            SelectorTransport.LOG.log(Level.WARNING, "closing " + s + " failed", e);
+        }
+        Object key = unixFiles.remove(s);
+        if (key != null && path != null) {
+            try {
+                Object now = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS).fileKey();
+                if (key.equals(now)) Files.deleteIfExists(path);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // already gone
+            } catch (IOException e) {
+                SelectorTransport.LOG.log(Level.WARNING, "cannot remove the Unix socket file " + path, e);
+            }
+        }
+    }
+
+    /** Closes every connection this server accepted (gracefully: buffered data is sent). */
+    public void closeClients() {
+        for (SelectorTransport t : new ArrayList<>(clients)) t.close();
+    }
+
+    /** Aborts every connection this server accepted (buffered data is dropped). */
+    public void abortClients() {
+        for (SelectorTransport t : new ArrayList<>(clients)) t.abort();
+    }
+
+    /** Starts accepting connections (if not yet) and yields once to the loop. */
+    public void startServing() {
+        startServingNow();
+        Asyncio.sleep(0);
+    }
+
+    /**
+     * Accepts connections until the calling task is cancelled; then closes the server, waits for it to be
+     * closed, and throws the {@link CancelledError}. Fails if the server is closed or already served forever.
+     */
+    public void serveForever() {
+        if (servingForeverFut != null) {
+            throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+        }
+        if (sockets == null) throw new IllegalStateException("server " + this + " is closed");
+        startServingNow();
+        servingForeverFut = loop.createFuture();
+        try {
+            Asyncio.await(servingForeverFut);
+        } catch (CancelledError e) {
+            try {
+                close();
+                waitClosed();
+            } catch (Throwable t) {
+                e.addSuppressed(t);
+            }
+            throw e;
+        } finally {
+            servingForeverFut = null;
+        }
+    }
+
+    /** Waits until the server is closed and every connection it accepted has closed. */
+    public void waitClosed() {
+        if (waiters == null) return;
+        Future<Void> w = loop.createFuture();
+        waiters.add(w);
+        Asyncio.await(w);
+    }
+
+    @Override
+    public String toString() {
+        return "<Server sockets=" + getSockets() + ">";
+    }
+}

@@ -1,0 +1,292 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The transport of a connected {@link SocketChannel}, TCP or Unix (asyncio's {@code _SelectorSocketTransport}).
+ * Reads go through the loop's shared direct buffer (or the {@link BufferedProtocol}'s own buffer); writes go
+ * straight to the socket while nothing is buffered, and OP_WRITE is watched only while something is.
+ *
+ * <p>Threading: the event loop's thread only.
+ */
+final class SocketTransport extends SelectorTransport implements Transport {
+    /** Most buffers handed to one gathering write. */
+    private static final int MAX_GATHER = 64;
+
+    private final SocketChannel sock;
+    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    private long bufferSize;
+    private boolean eof;
+    private boolean paused;
+    private boolean buffered;
+    private ByteBuffer[] gather = new ByteBuffer[8];
+
+    SocketTransport(EventLoop loop, SocketChannel sock, BaseProtocol protocol, Future<Void> waiter, Server server) {
+        super(loop, sock, protocol, server);
+        this.sock = sock;
+        this.buffered = protocol instanceof BufferedProtocol;
+        try {
+            extra.put("sockname", sock.getLocalAddress());
+        } catch (IOException e) {
+            // as asyncio: a socket whose address cannot be read has no "sockname"
+        }
+        try {
+            extra.put("peername", sock.getRemoteAddress());
+        } catch (IOException e) {
+            // same for "peername"
+        }
+        loop.callSoon(() -> protocol.connectionMade(this));
+        // Read only after connectionMade has run.
+        loop.callSoon(() -> addReaderIfOpen());
+        if (waiter != null) {
+            loop.callSoon(() -> {
+                if (!waiter.cancelled()) waiter.setResult(null);
+            });
+        }
+    }
+
+    private void addReaderIfOpen() {
+        if (!closing && !paused && sock.isOpen()) loop.addReader(sock, readReady);
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        buffered = protocol instanceof BufferedProtocol;
+        super.setProtocol(protocol);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public boolean isReading() {
+        return !paused && !closing;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!isReading()) return;
+        paused = true;
+        loop.removeReader(sock);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || !paused) return;
+        paused = false;
+        loop.addReader(sock, readReady);
+    }
+
+    @Override
+    void readReady() {
+        if (connLost > 0) return;
+        if (buffered) readIntoProtocolBuffer();
+        else readData();
+    }
+
+    private void readData() {
+        ByteBuffer buf = ReadBuffer.get();
+        int n;
+        try {
+            n = sock.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            readEof();
+            return;
+        }
+        buf.flip();
+        try {
+            ((Protocol) protocol).dataReceived(buf);
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.data_received() call failed.");
+        }
+    }
+
+    private void readIntoProtocolBuffer() {
+        BufferedProtocol p = (BufferedProtocol) protocol;
+        ByteBuffer buf;
+        try {
+            buf = p.getBuffer(-1);
+            if (buf == null || !buf.hasRemaining()) {
+                throw new IllegalStateException("get_buffer() returned an empty buffer");
+            }
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.get_buffer() call failed.");
+            return;
+        }
+        int n;
+        try {
+            n = sock.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on socket transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            readEof();
+            return;
+        }
+        try {
+            p.bufferUpdated(n);
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.buffer_updated() call failed.");
+        }
+    }
+
+    private void readEof() {
+        boolean keepOpen;
+        try {
+            keepOpen = protocol instanceof BufferedProtocol bp ? bp.eofReceived() : ((Protocol) protocol).eofReceived();
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.eof_received() call failed.");
+            return;
+        }
+        if (keepOpen) {
+            // The peer will send nothing more: stop watching (a readable EOF would fire forever).
+            loop.removeReader(sock);
+        } else {
+            close();
+        }
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (eof) throw new IllegalStateException("Cannot call write() after write_eof()");
+        if (!data.hasRemaining()) return;
+        if (connLost > 0) {
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
+            connLost++;
+            data.position(data.limit());
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                sock.write(data);
+            } catch (IOException e) {
+                fatalError(e, "Fatal write error on socket transport");
+                return;
+            }
+            if (!data.hasRemaining()) return;
+            loop.addWriter(sock, writeReady);
+        }
+        append(data);
+        maybePauseProtocol();
+    }
+
+    /** Buffers a copy of what remains of {@code data} (the caller may reuse its buffer). */
+    private void append(ByteBuffer data) {
+        int n = data.remaining();
+        ByteBuffer copy = ByteBuffer.allocate(n);
+        copy.put(data).flip();
+        buffer.add(copy);
+        bufferSize += n;
+    }
+
+    @Override
+    public void writelines(List<ByteBuffer> data) {
+        if (eof) throw new IllegalStateException("Cannot call writelines() after write_eof()");
+        if (data.isEmpty()) return;
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) append(b);
+        }
+        if (connLost > 0) {
+            clearBuffer();
+            connLost++;
+            return;
+        }
+        writeReady();
+        if (!buffer.isEmpty() && !closing) loop.addWriter(sock, writeReady);
+        maybePauseProtocol();
+    }
+
+    @Override
+    void writeReady() {
+        if (connLost > 0) return;
+        long written = 0;
+        try {
+            int n = Math.min(buffer.size(), MAX_GATHER);
+            if (n == 1) {
+                written = sock.write(buffer.peekFirst());
+            } else if (n > 1) {
+                if (gather.length < n) gather = new ByteBuffer[MAX_GATHER];
+                int i = 0;
+                for (ByteBuffer b : buffer) {
+                    if (i == n) break;
+                    gather[i++] = b;
+                }
+                written = sock.write(gather, 0, n);
+                java.util.Arrays.fill(gather, 0, n, null);
+            }
+        } catch (IOException e) {
+            loop.removeWriter(sock);
+            clearBuffer();
+            fatalError(e, "Fatal write error on socket transport");
+            return;
+        }
+        bufferSize -= written;
+        ByteBuffer head;
+        while ((head = buffer.peekFirst()) != null && !head.hasRemaining()) buffer.pollFirst();
+        maybeResumeProtocol();
+        if (buffer.isEmpty()) {
+            loop.removeWriter(sock);
+            if (closing) {
+                callConnectionLost(null);
+            } else if (eof) {
+                shutdownOutput();
+            }
+        }
+    }
+
+    @Override
+    public void writeEof() {
+        if (closing || eof) return;
+        eof = true;
+        if (buffer.isEmpty()) shutdownOutput();
+    }
+
+    private void shutdownOutput() {
+        try {
+            sock.shutdownOutput();
+        } catch (IOException e) {
+            fatalError(e, "Fatal error on socket shutdown");
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    boolean hasBufferedData() {
+        return !buffer.isEmpty();
+    }
+
+    @Override
+    void clearBuffer() {
+        buffer.clear();
+        bufferSize = 0;
+    }
+
+    @Override
+    long bufferedSize() {
+        return bufferSize;
+    }
+}

@@ -1,0 +1,108 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.internal.Sneaky;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * asyncio's {@code StreamWriter}: writes to a connection's transport; {@link #drain()} waits while the
+ * transport's buffer is over its high-water mark, which is how a fast writer is held back by a slow peer.
+ *
+ * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
+ */
+public class StreamWriter {
+    private final Transport transport;
+    private final StreamReaderProtocol protocol;
+    private final StreamReader reader;
+    private final EventLoop loop;
+
+    public StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader, EventLoop loop) {
+        this.transport = transport;
+        this.protocol = protocol;
+        this.reader = reader;
+        this.loop = loop;
+    }
+
+    /** The underlying transport. */
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Buffers {@code data} for sending (never blocks); follow with {@link #drain()}. */
+    public void write(byte[] data) {
+        transport.write(data);
+    }
+
+    /** Sends the remaining bytes of {@code data}. */
+    public void write(ByteBuffer data) {
+        transport.write(data);
+    }
+
+    /** Writes each array in turn. */
+    public void writelines(List<byte[]> data) {
+        List<ByteBuffer> bufs = new ArrayList<>(data.size());
+        for (byte[] d : data) bufs.add(ByteBuffer.wrap(d));
+        transport.writelines(bufs);
+    }
+
+    /** Closes the sending side after the buffered data. */
+    public void writeEof() {
+        transport.writeEof();
+    }
+
+    public boolean canWriteEof() {
+        return transport.canWriteEof();
+    }
+
+    /** Closes the connection (buffered data is still sent); see {@link #waitClosed()}. */
+    public void close() {
+        transport.close();
+    }
+
+    public boolean isClosing() {
+        return transport.isClosing();
+    }
+
+    /** Waits until the connection is closed; throws the error that closed it, if any. */
+    public void waitClosed() {
+        Asyncio.await(protocol.closeWaiter());
+    }
+
+    /** {@link BaseTransport#getExtraInfo(String)}. */
+    public Object getExtraInfo(String name) {
+        return transport.getExtraInfo(name);
+    }
+
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return transport.getExtraInfo(name, defaultValue);
+    }
+
+    /**
+     * Waits until the write buffer is under its high-water mark. Throws the reader's exception if the
+     * connection failed, or {@link java.net.SocketException} "Connection lost" once it is closed.
+     */
+    public void drain() {
+        if (reader != null) {
+            Throwable exc = reader.exception();
+            if (exc != null) throw Sneaky.rethrow(exc);
+        }
+        if (transport.isClosing()) {
+            // Let connectionLost run, so that a writer looping on write+drain sees the connection end.
+            Asyncio.sleep(0);
+        }
+        protocol.drainHelper();
+    }
+
+    /** The loop this writer belongs to. */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    @Override
+    public String toString() {
+        return "<StreamWriter transport=" + transport + (reader != null ? " reader=" + reader : "") + ">";
+    }
+}

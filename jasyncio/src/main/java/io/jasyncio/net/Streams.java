@@ -1,0 +1,75 @@
+package io.jasyncio.net;
+
+import io.jasyncio.Asyncio;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * asyncio's stream functions ({@code open_connection}, {@code start_server}, {@code open_unix_connection},
+ * {@code start_unix_server}): connections as a {@link StreamReader} and a {@link StreamWriter}.
+ *
+ * <p>Threading: call from a task of the running loop; each function suspends the calling task. Errors are as
+ * in {@link Net}.
+ */
+public final class Streams {
+    private Streams() {}
+
+    /** Connects to {@code host:port} with the default 64 KiB limit. */
+    public static StreamPair openConnection(String host, int port) {
+        return openConnection(host, port, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** Connects to {@code host:port}; {@code limit} is the reader's limit. */
+    public static StreamPair openConnection(String host, int port, int limit) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /** Wraps an already connected channel in streams. */
+    public static StreamPair openConnection(SocketChannel sock, int limit) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, sock);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /** Connects to the Unix domain socket at {@code path}. */
+    public static StreamPair openUnixConnection(Path path) {
+        return openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
+    }
+
+    /** Connects to the Unix domain socket at {@code path}, with reader limit {@code limit}. */
+    public static StreamPair openUnixConnection(Path path, int limit) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = Net.createUnixConnection(() -> protocol, path);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /**
+     * Starts a server on {@code host:port} (null host: all interfaces; port 0: a free one); each connection runs
+     * {@code clientConnected} in its own task with its reader and writer. The server is serving on return.
+     */
+    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port) {
+        return startServer(clientConnected, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS);
+    }
+
+    /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int)} with a limit and options. */
+    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
+            int limit, ServerOptions options) {
+        return Net.createServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), host, port, options);
+    }
+
+    /** Starts a server on the Unix domain socket {@code path}. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path) {
+        return startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS);
+    }
+
+    /** {@link #startUnixServer(StreamReaderProtocol.ClientConnected, Path)} with a limit and options. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
+            ServerOptions options) {
+        return Net.createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), path, options);
+    }
+}
