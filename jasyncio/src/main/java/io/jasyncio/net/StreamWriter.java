@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
  */
 public class StreamWriter {
-    private final Transport transport;
+    private Transport transport; // not final: startTls replaces it
     private final StreamReaderProtocol protocol;
     private final StreamReader reader;
     private final EventLoop loop;
@@ -104,5 +104,26 @@ public class StreamWriter {
     @Override
     public String toString() {
         return "<StreamWriter transport=" + transport + (reader != null ? " reader=" + reader : "") + ">";
+    }
+
+    // ---------------------------------------------------------------- TLS (branch tls)
+
+    /**
+     * asyncio's {@code StreamWriter.start_tls(sslcontext, server_hostname=...)}: drains, then upgrades this
+     * connection to TLS in place (server side if this writer came from a server). Reads and writes go through
+     * TLS from now on. Suspends until the handshake is done; on failure the connection is closed.
+     */
+    public void startTls(javax.net.ssl.SSLContext context, String serverHostname) {
+        startTls(protocol.isServerSide() ? TlsOptions.server(context)
+                : TlsOptions.client(context).withServerHostname(serverHostname));
+    }
+
+    /** {@link #startTls(javax.net.ssl.SSLContext, String)} with full options (timeouts, host name check). */
+    public void startTls(TlsOptions tls) {
+        boolean serverSide = protocol.isServerSide();
+        drain();
+        Transport upgraded = Tls.startTls(transport, protocol, tls.serverSide() == serverSide ? tls : tls.withServerSide(serverSide));
+        transport = upgraded;
+        protocol.replaceTransport(upgraded);
     }
 }
