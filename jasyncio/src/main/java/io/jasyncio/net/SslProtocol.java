@@ -504,7 +504,7 @@ final class SslProtocol implements BufferedProtocol {
             if (!writeBacklog.isEmpty()) {
                 // what the application wrote before close() goes out before close_notify
                 doWrite();
-                if (!writeBacklog.isEmpty()) return; // resumeWriting() comes back here
+                if (!writeBacklog.isEmpty()) return; // the engine waits for the peer (renegotiation)
             }
             if (!eofReceived && !closeOutboundAndAwaitPeer()) return;
             callEofReceived();
@@ -646,13 +646,17 @@ final class SslProtocol implements BufferedProtocol {
         writeBacklog.add(data);
     }
 
-    /** Encrypts the backlog, unless the plain transport asked to pause. */
+    /**
+     * Encrypts the backlog, unless the plain transport asked to pause. Once closing (FLUSHING, SHUTDOWN) all of
+     * it goes to the plain transport regardless, as asyncio wraps its whole backlog before close_notify.
+     */
     private void doWrite() throws SSLException {
-        if (writeBacklog.isEmpty() || sslWritingPaused || transport == null) return;
+        boolean force = state == State.FLUSHING || state == State.SHUTDOWN;
+        if (writeBacklog.isEmpty() || (sslWritingPaused && !force) || transport == null) return;
         ByteBuffer out = OutBuffer.borrow(packetSize);
         try {
             ByteBuffer head;
-            while ((head = writeBacklog.peekFirst()) != null && !sslWritingPaused) {
+            while ((head = writeBacklog.peekFirst()) != null && (force || !sslWritingPaused)) {
                 int before = head.remaining();
                 wrapAppData(head, out);
                 writeBufferSize -= before - head.remaining();
