@@ -176,12 +176,23 @@ public final class Net {
     /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Object fileKey = null;
         try {
             sock.configureBlocking(false);
+            if (options.cleanupSocket() && sock.getLocalAddress() instanceof UnixDomainSocketAddress u) {
+                fileKey = Files.readAttributes(u.getPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            }
         } catch (IOException e) {
             throw Sneaky.rethrow(e);
         }
-        return serve(Asyncio.getRunningLoop(), List.of(sock), protocolFactory, options);
+        Server server = new Server(loop, List.of(sock), protocolFactory, options.backlog());
+        if (fileKey != null) server.rememberUnixFile(sock, fileKey);
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0);
+        }
+        return server;
     }
 
     private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
@@ -231,7 +242,7 @@ public final class Net {
             throw Sneaky.rethrow(e);
         }
         Server server = new Server(loop, List.of(s), protocolFactory, options.backlog());
-        if (fileKey != null) server.rememberUnixFile(s, fileKey);
+        if (fileKey != null && options.cleanupSocket()) server.rememberUnixFile(s, fileKey);
         if (options.startServing()) {
             server.startServingNow();
             Asyncio.sleep(0);
@@ -280,6 +291,25 @@ public final class Net {
             if (ch != null) closeQuietly(ch);
             throw Sneaky.rethrow(e);
         }
+        return datagramEndpoint(loop, protocolFactory, ch, remote);
+    }
+
+    /** Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}). */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            DatagramChannel sock) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        SocketAddress remote;
+        try {
+            sock.configureBlocking(false);
+            remote = sock.getRemoteAddress();
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        return datagramEndpoint(Asyncio.getRunningLoop(), protocolFactory, sock, remote);
+    }
+
+    private static <P extends DatagramProtocol> DatagramEndpoint<P> datagramEndpoint(EventLoop loop,
+            Supplier<P> protocolFactory, DatagramChannel ch, SocketAddress remote) {
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         Future<Void> waiter = loop.createFuture();
         DatagramSocketTransport t = new DatagramSocketTransport(loop, ch, protocol, remote, waiter);

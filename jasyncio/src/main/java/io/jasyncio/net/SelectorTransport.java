@@ -32,6 +32,7 @@ abstract class SelectorTransport implements BaseTransport {
     private int highWater;
     private int lowWater;
     boolean protocolPaused;
+    private boolean lostCalled;
     final Runnable readReady = this::readReady;
     final Runnable writeReady = this::writeReady;
 
@@ -121,6 +122,10 @@ abstract class SelectorTransport implements BaseTransport {
     }
 
     void callConnectionLost(Throwable exc) {
+        // Once only: a flush that completes a close calls this directly, and a later abort must not repeat it.
+        if (lostCalled) return;
+        lostCalled = true;
+        if (connLost == 0) connLost = 1;
         try {
             if (protocolConnected) protocol.connectionLost(exc);
         } finally {
@@ -133,7 +138,7 @@ abstract class SelectorTransport implements BaseTransport {
 
     void closeChannel() {
         try {
-            channel.close();
+            ChannelCloser.close(loop, channel);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing " + channel + " failed", e);
         }

@@ -179,7 +179,7 @@ public final class Server implements AutoCloseable {
             // closed already: nothing to clean up
         }
         try {
-            s.close();
+            ChannelCloser.close(loop, s);
         } catch (IOException e) {
             SelectorTransport.LOG.log(Level.WARNING, "closing " + s + " failed", e);
         }

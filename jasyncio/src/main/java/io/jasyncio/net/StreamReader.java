@@ -341,6 +341,11 @@ public class StreamReader {
         return waiter;
     }
 
+    /** The size of the internal array (for tests of memory bounds). */
+    int capacity() {
+        return buf.length;
+    }
+
     /** How many bytes are buffered (not part of asyncio's API; for monitoring and tests). */
     public int bufferedSize() {
         return size();

@@ -96,6 +96,10 @@ public class StreamWriter {
         protocol.drainHelper();
     }
 
+    StreamReaderProtocol protocol() {
+        return protocol;
+    }
+
     /** The loop this writer belongs to. */
     public EventLoop getLoop() {
         return loop;

@@ -44,8 +44,17 @@ public interface WriteTransport extends BaseTransport {
         write(ByteBuffer.wrap(data));
     }
 
-    /** Sends the buffers one after the other (gathered into one system call where possible). */
-    void writelines(List<ByteBuffer> data);
+    /**
+     * Sends the buffers one after the other. The default joins them and calls {@link #write(ByteBuffer)} once;
+     * socket transports gather them into one system call instead.
+     */
+    default void writelines(List<ByteBuffer> data) {
+        int n = 0;
+        for (ByteBuffer b : data) n += b.remaining();
+        ByteBuffer all = ByteBuffer.allocate(n);
+        for (ByteBuffer b : data) all.put(b);
+        write(all.flip());
+    }
 
     /** Closes the sending side once the buffered data is sent (TCP half-close); writing after it fails. */
     void writeEof();
