@@ -715,8 +715,14 @@ final class SslProtocol implements BufferedProtocol {
         inRead = true;
         try {
             if (!appReadingPaused) {
-                if (appIsBuffered) readIntoAppBuffer();
-                else readCopied();
+                if (appIsBuffered) {
+                    boolean filled = readIntoAppBuffer();
+                    // closing (FLUSHING): hand over everything now, as the shutdown follows at once
+                    while (filled && state == State.FLUSHING && !appReadingPaused) filled = readIntoAppBuffer();
+                    if (filled && state == State.WRAPPED) loop.callSoon(this::doRead); // one buffer per turn, as asyncio
+                } else {
+                    readCopied();
+                }
                 if (state == State.WRAPPED || state == State.FLUSHING) doWrite();
                 controlAppWriting();
             }
@@ -749,8 +755,11 @@ final class SslProtocol implements BufferedProtocol {
         }
     }
 
-    /** Fills the {@link BufferedProtocol}'s buffer once (asyncio's {@code _do_read__buffered}). */
-    private void readIntoAppBuffer() throws SSLException {
+    /**
+     * Fills the {@link BufferedProtocol}'s buffer once (asyncio's {@code _do_read__buffered}); true if it was
+     * filled up, so more data may be waiting.
+     */
+    private boolean readIntoAppBuffer() throws SSLException {
         BufferedProtocol bp = (BufferedProtocol) appProtocol;
         ByteBuffer buf = bp.getBuffer(netIn.position() > 0 ? netIn.position() : -1);
         if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("get_buffer() returned an empty buffer");
@@ -771,11 +780,12 @@ final class SslProtocol implements BufferedProtocol {
         }
         boolean filled = !buf.hasRemaining();
         if (offset > 0) bp.bufferUpdated(offset);
-        if (filled) loop.callSoon(this::doRead); // more may be waiting: one buffer per turn, as asyncio
         if (how == CLOSE_NOTIFY && appIn.position() == 0) {
             callEofReceived();
             startShutdown();
+            return false;
         }
+        return filled;
     }
 
     /** Decrypts the whole records in {@link #netIn} into {@link #appIn}, until it is full or none is left. */
