@@ -33,7 +33,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Ciphertext is read straight into {@link #netIn} (this is a {@link BufferedProtocol}); decrypted bytes
  * collect in {@link #appIn} and are lent to the application, as the plain transports lend their read buffer.
- * Encrypted records are written into a scratch buffer shared by the loop thread ({@link OutBuffer}) and handed
+ * Encrypted records are written into a scratch buffer shared by the loop's connections ({@link OutBuffer}) and handed
  * to the plain transport at once. The state machine is asyncio's: UNWRAPPED → DO_HANDSHAKE → WRAPPED →
  * FLUSHING → SHUTDOWN, back to UNWRAPPED when the plain connection is lost.
  *
@@ -81,6 +81,7 @@ final class SslProtocol implements BufferedProtocol {
     /** Decrypted bytes not yet given to the application; write mode between calls. */
     private ByteBuffer appIn;
     private final int packetSize;
+    private final OutBuffer outBuffer;
     private boolean inRead;
 
     // app data write buffering: plaintext the engine has not encrypted yet
@@ -107,6 +108,7 @@ final class SslProtocol implements BufferedProtocol {
     SslProtocol(EventLoop loop, BaseProtocol appProtocol, TlsOptions options, String serverHostname, int port,
             Future<Void> waiter, boolean callConnectionMade) {
         this.loop = loop;
+        this.outBuffer = OutBuffer.of(loop);
         this.options = options;
         this.serverHostname = options.serverSide() || serverHostname == null || serverHostname.isEmpty()
                 ? null : serverHostname;
@@ -338,7 +340,7 @@ final class SslProtocol implements BufferedProtocol {
                 switch (engine.getHandshakeStatus()) {
                     case NEED_TASK -> runDelegatedTasks();
                     case NEED_WRAP -> {
-                        if (out == null) out = OutBuffer.borrow(packetSize);
+                        if (out == null) out = outBuffer.borrow(packetSize);
                         wrapControl(out);
                     }
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
@@ -352,7 +354,7 @@ final class SslProtocol implements BufferedProtocol {
         } finally {
             if (out != null) {
                 flush(out);
-                OutBuffer.release(out);
+                outBuffer.release(out);
             }
         }
     }
@@ -436,14 +438,14 @@ final class SslProtocol implements BufferedProtocol {
     /** Sends the alert a failed engine has queued, so the peer learns why (best effort). */
     private void sendAlert() {
         if (transport == null || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) return;
-        ByteBuffer out = OutBuffer.borrow(packetSize);
+        ByteBuffer out = outBuffer.borrow(packetSize);
         try {
             engine.wrap(EMPTY, out);
             flush(out);
         } catch (SSLException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> this + ": could not send the TLS alert", e);
         } finally {
-            OutBuffer.release(out);
+            outBuffer.release(out);
         }
     }
 
@@ -521,7 +523,7 @@ final class SslProtocol implements BufferedProtocol {
     private boolean closeOutboundAndAwaitPeer() throws SSLException {
         if (!engine.isOutboundDone()) {
             engine.closeOutbound();
-            ByteBuffer out = OutBuffer.borrow(packetSize);
+            ByteBuffer out = outBuffer.borrow(packetSize);
             try {
                 while (!engine.isOutboundDone()) {
                     SSLEngineResult r = engine.wrap(EMPTY, out);
@@ -530,7 +532,7 @@ final class SslProtocol implements BufferedProtocol {
                 }
                 flush(out);
             } finally {
-                OutBuffer.release(out);
+                outBuffer.release(out);
             }
         }
         if (engine.isInboundDone()) return true;
@@ -589,12 +591,12 @@ final class SslProtocol implements BufferedProtocol {
         try {
             if (state == State.WRAPPED && writeBacklog.isEmpty() && !sslWritingPaused) {
                 // the common case: encrypt straight from the caller's buffer
-                ByteBuffer out = OutBuffer.borrow(packetSize);
+                ByteBuffer out = outBuffer.borrow(packetSize);
                 try {
                     wrapAppData(data, out);
                     flush(out);
                 } finally {
-                    OutBuffer.release(out);
+                    outBuffer.release(out);
                 }
             }
             if (data.hasRemaining()) append(data);
@@ -653,7 +655,7 @@ final class SslProtocol implements BufferedProtocol {
     private void doWrite() throws SSLException {
         boolean force = state == State.FLUSHING || state == State.SHUTDOWN;
         if (writeBacklog.isEmpty() || (sslWritingPaused && !force) || transport == null) return;
-        ByteBuffer out = OutBuffer.borrow(packetSize);
+        ByteBuffer out = outBuffer.borrow(packetSize);
         try {
             ByteBuffer head;
             while ((head = writeBacklog.peekFirst()) != null && (force || !sslWritingPaused)) {
@@ -666,7 +668,7 @@ final class SslProtocol implements BufferedProtocol {
             }
             flush(out);
         } finally {
-            OutBuffer.release(out);
+            outBuffer.release(out);
         }
     }
 
@@ -817,13 +819,13 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     private void answerHandshake() throws SSLException {
-        ByteBuffer out = OutBuffer.borrow(packetSize);
+        ByteBuffer out = outBuffer.borrow(packetSize);
         try {
             while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) wrapControl(out);
             if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) runDelegatedTasks();
             flush(out);
         } finally {
-            OutBuffer.release(out);
+            outBuffer.release(out);
         }
     }
 

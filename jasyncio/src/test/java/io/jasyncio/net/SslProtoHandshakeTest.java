@@ -177,7 +177,8 @@ class SslProtoHandshakeTest {
     @Test
     void getExtraInfoOnClosedConnection() {
         NetTesting.runVirtual(() -> {
-            SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
+            Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
+            SslProtocol p = sslProtocol(waiter);
             assertNull(p.getExtraInfo("socket"));
             Object dflt = new Object();
             assertSame(dflt, p.appTransport().getExtraInfo("socket", dflt));
@@ -186,6 +187,8 @@ class SslProtoHandshakeTest {
             assertSame(t.extra.get("socket"), p.getExtraInfo("socket"));
             p.connectionLost(null);
             assertNull(p.getExtraInfo("socket"));
+            // lost during the handshake: the waiter fails (asyncio would report success)
+            assertInstanceOf(SocketException.class, waiter.exception());
             return null;
         });
     }
