@@ -353,4 +353,24 @@ public final class Net {
             SelectorTransport.LOG.log(System.Logger.Level.DEBUG, "closing " + ch, e);
         }
     }
+
+    // ---------------------------------------------------------------- TLS (implemented in Tls; branch tls)
+
+    /** {@link #createConnection(Supplier, String, int)} over TLS: returns once the handshake is done. See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, host, port, tls);
+    }
+
+    /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
+            TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, sock, tls);
+    }
+
+    /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.createServer(protocolFactory, host, port, options, tls);
+    }
 }

@@ -109,7 +109,8 @@ public class StreamReaderProtocol implements Protocol {
     @Override
     public boolean eofReceived() {
         if (reader != null) reader.feedEof();
-        return true;
+        // Over TLS, keeping a half-open connection has no effect (asyncio: "if self._over_ssl: return False").
+        return !(transport instanceof SslTransport);
     }
 
     @Override
@@ -140,5 +141,17 @@ public class StreamReaderProtocol implements Protocol {
 
     Future<Void> closeWaiter() {
         return closed;
+    }
+
+    // ---------------------------------------------------------------- TLS hooks (branch tls)
+
+    /** Whether this protocol serves a server-side connection (asyncio: has a client_connected_cb). */
+    boolean isServerSide() {
+        return clientConnected != null;
+    }
+
+    /** asyncio's {@code _replace_transport}: after {@code StreamWriter.startTls} the protocol uses the TLS transport. */
+    void replaceTransport(Transport t) {
+        this.transport = t;
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
  */
 public class StreamWriter {
-    private final WriteTransport transport;
+    private WriteTransport transport; // not final: startTls replaces it
     /** The stream protocol of a connection; null for a pipe writer (see the FlowControl constructor). */
     private final StreamReaderProtocol protocol;
     private final Runnable drainHelper;
@@ -132,5 +132,28 @@ public class StreamWriter {
     @Override
     public String toString() {
         return "<StreamWriter transport=" + transport + (reader != null ? " reader=" + reader : "") + ">";
+    }
+
+    // ---------------------------------------------------------------- TLS (branch tls)
+
+    /**
+     * asyncio's {@code StreamWriter.start_tls(sslcontext, server_hostname=...)}: drains, then upgrades this
+     * connection to TLS in place (server side if this writer came from a server). Reads and writes go through
+     * TLS from now on. Suspends until the handshake is done; on failure the connection is closed.
+     */
+    public void startTls(javax.net.ssl.SSLContext context, String serverHostname) {
+        if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
+        startTls(protocol.isServerSide() ? TlsOptions.server(context)
+                : TlsOptions.client(context).withServerHostname(serverHostname));
+    }
+
+    /** {@link #startTls(javax.net.ssl.SSLContext, String)} with full options (timeouts, host name check). */
+    public void startTls(TlsOptions tls) {
+        if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
+        boolean serverSide = protocol.isServerSide();
+        drain();
+        Transport upgraded = Tls.startTls(transport(), protocol, tls.serverSide() == serverSide ? tls : tls.withServerSide(serverSide));
+        transport = upgraded;
+        protocol.replaceTransport(upgraded);
     }
 }

@@ -72,4 +72,23 @@ public final class Streams {
             ServerOptions options) {
         return Net.createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), path, options);
     }
+
+    // ---------------------------------------------------------------- TLS (implemented in Tls; branch tls)
+
+    /** {@link #openConnection(String, int)} over TLS. See {@link Tls}. */
+    public static StreamPair openConnection(String host, int port, TlsOptions tls) {
+        return Tls.openConnection(host, port, tls);
+    }
+
+    /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int)} serving TLS. See {@link Tls}. */
+    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
+            TlsOptions tls) {
+        return Tls.startServer(clientConnected, host, port, tls);
+    }
+
+    /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int, int, ServerOptions)} serving TLS. */
+    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
+            int limit, ServerOptions options, TlsOptions tls) {
+        return Tls.startServer(clientConnected, host, port, limit, options, tls);
+    }
 }
