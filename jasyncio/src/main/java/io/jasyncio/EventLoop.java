@@ -2,13 +2,9 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.FiberHost;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,9 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -71,7 +64,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     private boolean executorShutdownCalled;
     private final Set<Future<?>> unretrieved = new LinkedHashSet<>();
     private Engine engine;
-    private Selector selector;
+    private final IoWatcher io = new IoWatcher(this, ready::add);
     /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
     private final long[] virtualNow;
     /** Work on other threads that will call back through callSoonThreadsafe (executor jobs, wrapped stages). */
@@ -209,15 +202,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
         Executor ex = defaultExecutor;
         defaultExecutor = null;
         if (ex instanceof ExecutorService es) es.shutdown();
-        if (selector != null) {
-            try {
-                for (SelectionKey k : selector.keys()) k.cancel();
-                selector.close();
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the selector of " + this + " failed", e);
-            }
-            selector = null;
-        }
+        io.close();
     }
 
     /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */
@@ -354,7 +339,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     /** Waits for I/O or a wake-up for at most {@code timeoutNanos} (0: just look; -1: no limit). */
     private void poll(long timeoutNanos) {
         if (timeoutNanos == 0) {
-            if (selector != null) selectIo(0);
+            if (io.isOpen()) io.poll(0);
         } else if (virtualNow != null && timeoutNanos > 0) {
             pollVirtual(timeoutNanos);
         } else {
@@ -369,11 +354,11 @@ public class EventLoop implements FiberHost, AutoCloseable {
      * work on other threads is pending, the clock follows real time.
      */
     private void pollVirtual(long timeoutNanos) {
-        boolean ioWatched = selector != null && !selector.keys().isEmpty();
+        boolean ioWatched = io.watchesAny();
         boolean othersWorking = pendingThreadsafeWork.get() > 0;
         if (!ioWatched && !othersWorking) {
             virtualNow[0] += timeoutNanos;
-            if (selector != null) selectIo(0);
+            if (io.isOpen()) io.poll(0);
             return;
         }
         long budget = othersWorking ? timeoutNanos : Math.min(timeoutNanos, AUTOJUMP_IDLE_NANOS);
@@ -392,8 +377,8 @@ public class EventLoop implements FiberHost, AutoCloseable {
         sleeping = true;
         try {
             if (!threadsafe.isEmpty()) return;
-            if (selector != null) {
-                selectIo(timeoutNanos);
+            if (io.isOpen()) {
+                io.poll(timeoutNanos);
             } else if (timeoutNanos < 0) {
                 LockSupport.park(this);
             } else {
@@ -404,40 +389,12 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
     }
 
-    private void selectIo(long timeoutNanos) {
-        try {
-            if (timeoutNanos == 0) {
-                selector.selectNow(this::processKey);
-            } else {
-                long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-                selector.select(this::processKey, ms);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("selector failed in " + this, e);
-        }
-    }
-
-    private void processKey(SelectionKey key) {
-        IoRegistration reg = (IoRegistration) key.attachment();
-        if (reg == null || !key.isValid()) return;
-        int ops = key.readyOps();
-        if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
-            if (reg.reader.cancelled) removeReader(reg.channel);
-            else ready.add(reg.reader);
-        }
-        if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
-            if (reg.writer.cancelled) removeWriter(reg.channel);
-            else ready.add(reg.writer);
-        }
-    }
-
     private void wakeup() {
         if (sleeping) {
             sleeping = false;
             Thread t = thread;
             if (t != null) LockSupport.unpark(t);
-            Selector s = selector;
-            if (s != null) s.wakeup();
+            io.wakeup();
         }
     }
 
@@ -804,13 +761,7 @@ public class EventLoop implements FiberHost, AutoCloseable {
     }
 
     private Executor defaultExecutor() {
-        if (defaultExecutor == null) {
-            int n = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new NamedThreadFactory("asyncio-"));
-            pool.allowCoreThreadTimeOut(true);
-            defaultExecutor = pool;
-        }
+        if (defaultExecutor == null) defaultExecutor = DefaultExecutor.create();
         return defaultExecutor;
     }
 
@@ -829,14 +780,9 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
         expectThreadsafeWakeup();
         Thread joiner = new Thread(() -> {
-            es.shutdown();
             boolean finished;
             try {
-                finished = timeout == null ? es.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS)
-                        : es.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-                if (finished && es instanceof ThreadPoolExecutor tpe && tpe.getThreadFactory() instanceof NamedThreadFactory f) {
-                    f.joinAll();
-                }
+                finished = DefaultExecutor.shutdownAndJoin(es, timeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 finished = false;
@@ -865,134 +811,34 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
     }
 
-    /** Daemon threads with a name prefix, remembered so that a shutdown can wait until they are gone. */
-    static final class NamedThreadFactory implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger n = new AtomicInteger();
-        private final Set<Thread> threads = java.util.Collections.synchronizedSet(new java.util.HashSet<>());
-
-        NamedThreadFactory(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(() -> {
-                try {
-                    r.run();
-                } finally {
-                    threads.remove(Thread.currentThread());
-                }
-            }, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            threads.add(t);
-            return t;
-        }
-
-        void joinAll() throws InterruptedException {
-            List<Thread> copy;
-            synchronized (threads) {
-                copy = new ArrayList<>(threads);
-            }
-            for (Thread t : copy) t.join();
-        }
-    }
-
     // ---------------------------------------------------------------- I/O readiness (add_reader & co)
 
-    /** The selector of this loop, opened on first use. Loop thread only. */
+    /** The selector of this loop, opened on first use (for transports that manage their own keys). Loop thread only. */
     public Selector selector() {
-        if (selector == null) {
-            checkClosed();
-            try {
-                selector = Selector.open();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open a selector for " + this, e);
-            }
-        }
-        return selector;
-    }
-
-    private static final class IoRegistration {
-        final SelectableChannel channel;
-        Handle reader;
-        Handle writer;
-
-        IoRegistration(SelectableChannel channel) {
-            this.channel = channel;
-        }
+        checkClosed();
+        return io.selector();
     }
 
     /** Calls {@code callback} whenever {@code channel} is readable (or acceptable) until removed. */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
-        return addIo(channel, callback, true);
+        checkClosed();
+        return io.add(channel, callback, true);
     }
 
     /** Calls {@code callback} whenever {@code channel} is writable (or its connect completed) until removed. */
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
-        return addIo(channel, callback, false);
+        checkClosed();
+        return io.add(channel, callback, false);
     }
 
     /** Stops watching {@code channel} for reading; true if it was watched. */
     public boolean removeReader(SelectableChannel channel) {
-        return removeIo(channel, true);
+        return io.remove(channel, true);
     }
 
     /** Stops watching {@code channel} for writing; true if it was watched. */
     public boolean removeWriter(SelectableChannel channel) {
-        return removeIo(channel, false);
-    }
-
-    private Handle addIo(SelectableChannel channel, Runnable callback, boolean read) {
-        checkClosed();
-        Handle h = new Handle(this, callback);
-        SelectionKey key = channel.keyFor(selector());
-        try {
-            if (key == null || !key.isValid()) {
-                if (key != null) selector.selectNow(); // flush the cancelled key before re-registering
-                if (channel.isBlocking()) channel.configureBlocking(false);
-                IoRegistration reg = new IoRegistration(channel);
-                if (read) reg.reader = h;
-                else reg.writer = h;
-                channel.register(selector, opsOf(channel, read), reg);
-            } else {
-                IoRegistration reg = (IoRegistration) key.attachment();
-                Handle old = read ? reg.reader : reg.writer;
-                if (old != null) old.cancel();
-                if (read) reg.reader = h;
-                else reg.writer = h;
-                key.interestOps(key.interestOps() | opsOf(channel, read));
-            }
-        } catch (ClosedChannelException e) {
-            throw new IllegalArgumentException("channel " + channel + " is closed", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return h;
-    }
-
-    private static int opsOf(SelectableChannel channel, boolean read) {
-        int valid = channel.validOps();
-        if (read) return valid & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-        return valid & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT);
-    }
-
-    private boolean removeIo(SelectableChannel channel, boolean read) {
-        if (selector == null) return false;
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) return false;
-        IoRegistration reg = (IoRegistration) key.attachment();
-        Handle h = read ? reg.reader : reg.writer;
-        if (read) reg.reader = null;
-        else reg.writer = null;
-        int ops = key.interestOps() & ~opsOf(channel, read);
-        if (reg.reader == null && reg.writer == null) key.cancel();
-        else key.interestOps(ops);
-        if (h != null) {
-            h.cancel();
-            return true;
-        }
-        return false;
+        return io.remove(channel, false);
     }
 
     // ---------------------------------------------------------------- Unix signals
