@@ -62,4 +62,45 @@ class EngineTest {
             return null;
         });
     }
+
+    @Test
+    void blockingSocketCallsInATaskParkOnlyThatTask() throws Exception {
+        // With vthread, a blocking JDK call parks the task's virtual thread and the loop serves the others; with
+        // portable it holds the loop, as in Python. Either way it completes.
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (Socket s = server.accept()) {
+                    Thread.sleep(100);
+                    s.getOutputStream().write(42);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            int[] ticksDuringRead = new int[1];
+            int got = Asyncio.run(() -> {
+                int[] ticks = {0};
+                Task<Void> ticker = Asyncio.createTask(() -> {
+                    while (true) {
+                        ticks[0]++;
+                        Asyncio.sleep(0.005);
+                    }
+                });
+                Asyncio.sleep(0);
+                int start = ticks[0];
+                try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+                    ch.read(b); // blocks ~100 ms
+                    ticksDuringRead[0] = ticks[0] - start;
+                    ticker.cancel();
+                    return (int) b.get(0);
+                }
+            });
+            peer.join(5000);
+            assertEquals(42, got);
+            if ("vthread".equals(io.jasyncio.internal.Engine.get().name())) {
+                assertTrue(ticksDuringRead[0] > 0, "the loop kept serving other tasks during the blocking read");
+            }
+        }
+    }
 }
