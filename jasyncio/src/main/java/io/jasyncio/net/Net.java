@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -47,9 +48,23 @@ public final class Net {
      * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) {
+        return createConnection(protocolFactory, host, port, (Double) null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code happy_eyeballs_delay}: when the host
+     * has several addresses, alternate their families and start the next attempt after {@code happyEyeballsDelay}
+     * seconds (asyncio recommends 0.25) without waiting for the previous one to fail; the first to connect wins.
+     * Null tries the addresses one after another, each until it fails.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        if (happyEyeballsDelay != null && addrs.size() > 1) {
+            return createConnection(protocolFactory, HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay));
+        }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
             SocketChannel ch = null;
@@ -64,14 +79,25 @@ public final class Net {
                 errors.add(e);
             }
         }
-        if (errors.size() == 1) throw Sneaky.rethrow(errors.get(0));
-        String first = errors.get(0).getMessage();
-        if (errors.stream().allMatch(e -> Objects.equals(e.getMessage(), first))) throw Sneaky.rethrow(errors.get(0));
-        StringBuilder sb = new StringBuilder("Multiple exceptions: ");
-        for (int i = 0; i < errors.size(); i++) sb.append(i > 0 ? ", " : "").append(errors.get(i).getMessage());
-        ConnectException all = new ConnectException(sb.toString());
-        errors.forEach(all::addSuppressed);
-        throw Sneaky.rethrow(all);
+        throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+    }
+
+    /**
+     * asyncio's {@code loop.getaddrinfo(host, port)}: the addresses {@code host} resolves to (a literal at once, a
+     * name on the default executor, without blocking the loop). An unknown host fails with
+     * {@link java.net.UnknownHostException} naming it.
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) {
+        return Addresses.resolve(host, port);
+    }
+
+    /**
+     * asyncio's {@code loop.getnameinfo(sockaddr)}: the host name of {@code address} (a reverse lookup on the
+     * default executor; the literal address when there is no name) and its port.
+     */
+    public static Map.Entry<String, Integer> getnameinfo(InetSocketAddress address) {
+        String name = Asyncio.toThread(() -> address.getAddress().getCanonicalHostName());
+        return Map.entry(name, address.getPort());
     }
 
     /**
