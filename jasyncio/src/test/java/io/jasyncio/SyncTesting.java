@@ -1,6 +1,5 @@
 package io.jasyncio;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -61,11 +60,9 @@ final class SyncTesting {
         return Asyncio.createTask(co(b));
     }
 
-    /** {@code await asyncio.gather(*tasks)}: every result in order; the first failure is thrown. */
+    /** {@code await asyncio.gather(*tasks)}. */
     static List<Object> gather(List<? extends Future<?>> tasks) {
-        List<Object> results = new ArrayList<>();
-        for (Future<?> t : tasks) results.add(Asyncio.await(t));
-        return results;
+        return Asyncio.await(Asyncio.gather(tasks, false));
     }
 
     static List<Object> gather(Future<?>... tasks) {
@@ -74,41 +71,11 @@ final class SyncTesting {
 
     /** {@code await asyncio.gather(*tasks, return_exceptions=True)}. */
     static List<Object> gatherReturnExceptions(List<? extends Future<?>> tasks) {
-        List<Object> results = new ArrayList<>();
-        for (Future<?> t : tasks) {
-            try {
-                results.add(Asyncio.await(t));
-            } catch (Throwable e) {
-                results.add(e);
-            }
-        }
-        return results;
+        return Asyncio.await(Asyncio.gather(tasks, true));
     }
 
-    /**
-     * {@code async with asyncio.timeout(delay): body} (and {@code wait_for(body, delay)}): cancels the calling
-     * task after {@code delay} seconds and turns that cancellation into {@link TimeoutError}.
-     */
+    /** {@code async with asyncio.timeout(delay): body}. */
     static <T> T withTimeout(double delay, Coroutine<T> body) {
-        Task<?> task = Asyncio.currentTask();
-        boolean[] expired = {false};
-        TimerHandle h = Asyncio.getRunningLoop().callLater(delay, () -> {
-            expired[0] = true;
-            task.cancel();
-        });
-        try {
-            return body.call();
-        } catch (CancelledError e) {
-            if (expired[0] && task.uncancel() == 0) {
-                TimeoutError te = new TimeoutError();
-                te.initCause(e);
-                throw te;
-            }
-            throw e;
-        } catch (Exception e) {
-            throw io.jasyncio.internal.Sneaky.rethrow(e);
-        } finally {
-            h.cancel();
-        }
+        return Asyncio.timeout(delay, body);
     }
 }
