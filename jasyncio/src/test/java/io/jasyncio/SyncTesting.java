@@ -3,8 +3,8 @@ package io.jasyncio;
 import java.util.List;
 
 /**
- * Helpers for the synchronization tests: a virtual-clock runner, and small stand-ins for the asyncio
- * functions the CPython tests use (gather, wait_for / timeout, TaskGroup) until the composition module lands.
+ * Helpers for the synchronization tests: a virtual-clock runner, and short names for the asyncio
+ * functions the CPython tests use (gather, wait_for / timeout).
  */
 final class SyncTesting {
     private SyncTesting() {}
