@@ -97,8 +97,8 @@ public final class EchoClients {
     }
 
     /**
-     * The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}; see also
-     * {@link LoopSocketConnector}).
+     * The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}; the CLI
+     * uses {@link StreamsConnector}).
      */
     public EchoClients connector(EchoConnector connector) {
         this.connector = connector;
