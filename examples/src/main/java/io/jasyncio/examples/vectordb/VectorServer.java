@@ -18,7 +18,8 @@ import java.util.Set;
  * and repeats, so replies keep the order of the requests.
  *
  * <p>Threading: {@link #start} and {@link #close} are called from a task's code on the loop that serves;
- * closing stops accepting, cancels the connections' tasks and aborts their connections.
+ * closing stops accepting, cancels the connections' tasks and aborts their connections; {@link #waitClosed}
+ * then waits until they are closed.
  */
 public final class VectorServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.examples.vectordb");
@@ -106,5 +107,10 @@ public final class VectorServer implements AutoCloseable {
         store.close();
         server.close();
         server.abortClients();
+    }
+
+    /** After {@link #close}: waits until every connection has closed. */
+    public void waitClosed() {
+        server.waitClosed();
     }
 }

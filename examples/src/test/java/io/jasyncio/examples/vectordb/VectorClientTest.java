@@ -219,4 +219,25 @@ class VectorClientTest {
             return null;
         });
     }
+
+    @Test
+    void closingTheServerAndItsClientsLeavesNothingRunning() {
+        run(() -> {
+            VectorServer server = VectorServer.start(new VectorStore(), 0);
+            List<VectorClient> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(VectorClient.connect("127.0.0.1", server.port()));
+            clients.get(0).createCollection("docs", 2, Metric.DOT);
+            for (VectorClient c : clients) assertEquals(0, c.search("docs", new float[] {1, 0}, 1).size());
+            server.close();
+            server.waitClosed();
+            for (VectorClient c : clients) {
+                assertThrows(RuntimeException.class, () -> c.search("docs", new float[] {1, 0}, 1));
+                c.close();
+            }
+            // the clients' reader and writer tasks end at their next turn of the loop
+            for (int turn = 0; turn < 10 && Asyncio.allTasks().size() > 1; turn++) Asyncio.sleep(0);
+            assertEquals(java.util.Set.of(Asyncio.currentTask()), Asyncio.allTasks());
+            return null;
+        });
+    }
 }
