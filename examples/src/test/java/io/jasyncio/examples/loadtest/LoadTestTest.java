@@ -84,7 +84,7 @@ class LoadTestTest {
     }
 
     @Test
-    void theServiceCountsWhatItServedAndTimedOut() {
+    void theServiceCountsWhatItServedAndTheUsersCloseTheirConnections() {
         onVirtualClock(() -> {
             try (WorkflowService service = WorkflowService.start(0, 1, 0.1, 1.0)) {
                 Report r = LoadTest.runInLoop(Options.defaults().withUsers(3).withRounds(1)
@@ -92,6 +92,9 @@ class LoadTestTest {
                 assertEquals(1, service.completedTasks());
                 assertEquals(2, service.inputTimeouts());
                 assertEquals(r.count(Outcome.INPUT_TIMEOUT), service.inputTimeouts());
+                // the users closed their connections: the service sees each hang up and closes its side
+                for (int turn = 0; turn < 100 && service.activeConnections() > 0; turn++) Asyncio.sleep(0.001);
+                assertEquals(0, service.activeConnections(), "connections the users left open");
                 service.close();
                 service.waitClosed();
                 assertEquals(0, service.activeConnections());
