@@ -97,8 +97,8 @@ public final class EchoClients {
     }
 
     /**
-     * The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}; see also
-     * {@link LoopSocketConnector}).
+     * The I/O to use (default: a {@link BlockingSocketConnector} opened and closed by {@link #run}; the CLI
+     * uses {@link StreamsConnector}).
      */
     public EchoClients connector(EchoConnector connector) {
         this.connector = connector;
@@ -174,38 +174,5 @@ public final class EchoClients {
 
     private double now(EventLoop loop, double t0) {
         return (loop.time() - t0) / scale;
-    }
-
-    /**
-     * Runs the clients against a server and prints their lines. Options: {@code --port P} (required),
-     * {@code --host H} (default 127.0.0.1), {@code --clients N} (3), {@code --scale S} (1), {@code --lang zh|en}.
-     */
-    public static void main(String[] args) {
-        String host = "127.0.0.1";
-        Integer port = null;
-        int n = 3;
-        double scale = 1;
-        Lang lang = Lang.EN;
-        for (int i = 0; i < args.length; i++) {
-            String opt = args[i];
-            if (i + 1 >= args.length) throw new IllegalArgumentException("option " + opt + " needs a value");
-            String v = args[++i];
-            switch (opt) {
-                case "--host" -> host = v;
-                case "--port" -> port = Integer.parseInt(v);
-                case "--clients" -> n = Integer.parseInt(v);
-                case "--scale" -> scale = Double.parseDouble(v);
-                case "--lang" -> lang = switch (v.toLowerCase(Locale.ROOT)) {
-                    case "zh" -> Lang.ZH;
-                    case "en" -> Lang.EN;
-                    default -> throw new IllegalArgumentException("--lang must be zh or en, not " + v);
-                };
-                default -> throw new IllegalArgumentException("unknown option " + opt
-                        + "; usage: EchoClients --port P [--host H] [--clients N] [--scale S] [--lang zh|en]");
-            }
-        }
-        if (port == null) throw new IllegalArgumentException("--port is required: the echo server's port");
-        EchoClients c = new EchoClients(host, port).clients(n).scale(scale).printTo(System.out::println, lang);
-        Asyncio.run(c::run);
     }
 }

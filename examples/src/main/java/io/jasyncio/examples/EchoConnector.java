@@ -1,8 +1,9 @@
 package io.jasyncio.examples;
 
 /**
- * The seam between {@link EchoClients} and the network: how a client connects, sends and receives. Today's
- * implementation is {@link BlockingSocketConnector}; one on jasyncio streams will replace it.
+ * The seam between {@link EchoClients} and the network: how a client connects, sends and receives:
+ * {@link BlockingSocketConnector} (blocking sockets on executor threads, which keeps a virtual clock in step
+ * with real time) or {@link StreamsConnector} (jasyncio streams, no thread per client).
  *
  * <p>Threading: {@link #connect}, {@link Connection#send} and {@link Connection#receive} are coroutines (call
  * them from a task's code); {@link Connection#close} does not suspend and may be called from the loop thread

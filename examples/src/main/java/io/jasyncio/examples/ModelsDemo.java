@@ -2,7 +2,7 @@ package io.jasyncio.examples;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import io.jasyncio.Task;
+import io.jasyncio.Coroutine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +12,8 @@ import java.util.List;
  *   <li>synchronous: each task blocks its thread ({@link Thread#sleep}) — 6 s;</li>
  *   <li>awaited one after the other: each task suspends ({@link Asyncio#sleep}) but the next starts only when
  *       it is done — still 6 s;</li>
- *   <li>concurrent: all three are started as tasks, then awaited — ≈ 3 s, the longest task.</li>
+ *   <li>concurrent: {@code await asyncio.gather(task_a(), task_b(), task_c())} — all three run as tasks at
+ *       once, ≈ 3 s, the longest task.</li>
  * </ol>
  * Each model returns a {@link Timeline} (when each task started and ended) that renders as the seed's text
  * time line. All durations are multiplied by {@code scale} (1 = the seed's seconds); the timelines report
@@ -57,14 +58,14 @@ public final class ModelsDemo {
         return new Timeline("awaited one after the other", spans, (loop.time() - t0) / scale);
     }
 
-    /** Model 3: start A, B and C as tasks, then await each; they sleep at the same time. */
+    /** Model 3: {@code gather} runs A, B and C as tasks; they sleep at the same time. */
     public Timeline concurrent() {
         EventLoop loop = Asyncio.getRunningLoop();
         double t0 = loop.time();
-        List<Task<Timeline.Span>> tasks = new ArrayList<>();
-        for (Job job : JOBS) tasks.add(Asyncio.createTask(() -> runJob(job, loop, t0), job.name()));
+        List<Coroutine<Timeline.Span>> jobs = new ArrayList<>();
+        for (Job job : JOBS) jobs.add(() -> runJob(job, loop, t0));
         List<Timeline.Span> spans = new ArrayList<>();
-        for (Task<Timeline.Span> t : tasks) spans.add(Asyncio.await(t));
+        for (Object span : Asyncio.await(Asyncio.gather(jobs, false))) spans.add((Timeline.Span) span);
         return new Timeline("concurrent (tasks)", spans, (loop.time() - t0) / scale);
     }
 
@@ -76,18 +77,5 @@ public final class ModelsDemo {
 
     private Timeline.Span span(Job job, double start, double end) {
         return new Timeline.Span(job.name(), start / scale, end / scale);
-    }
-
-    /** Prints the three time lines. Options: {@code --scale S} (default 1). */
-    public static void main(String[] args) throws Exception {
-        double scale = 1;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--scale") && i + 1 < args.length) scale = Double.parseDouble(args[++i]);
-            else throw new IllegalArgumentException("unknown option " + args[i] + "; usage: ModelsDemo [--scale S]");
-        }
-        ModelsDemo demo = new ModelsDemo(scale);
-        System.out.println(demo.synchronous().render());
-        System.out.println(Asyncio.run(demo::awaitedInTurn).render());
-        System.out.println(Asyncio.run(demo::concurrent).render());
     }
 }

@@ -118,11 +118,11 @@ class EchoClientsTest {
     }
 
     @Test
-    void theLoopsOwnSocketsCanCarryTheClientsToo() throws IOException {
-        // Real clock, order only: a virtual clock would not wait for the loop's own socket I/O (see the class).
+    void jasyncioStreamsCanCarryTheClientsToo() throws IOException {
+        // Real clock, order only: a virtual clock does not wait for socket I/O watched by the loop itself.
         try (EchoServer server = new SelectorEchoServer()) {
             int port = server.start(0);
-            EchoClients clients = new EchoClients("127.0.0.1", port).scale(0.02).connector(new LoopSocketConnector());
+            EchoClients clients = new EchoClients("127.0.0.1", port).scale(0.02).connector(new StreamsConnector());
             List<Event> events;
             try (Runner r = new Runner()) {
                 events = r.run(clients::run);

@@ -5,10 +5,12 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
-import io.jasyncio.examples.net.AsyncSocket;
+import io.jasyncio.net.StreamPair;
+import io.jasyncio.net.StreamReader;
+import io.jasyncio.net.StreamWriter;
+import io.jasyncio.net.Streams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -16,15 +18,17 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@link VectorClient} speaking {@link Wire} to a {@link VectorServer}. Calls from several tasks are
- * pipelined: each call queues its request frame and a future for its reply; one writer task sends the queued
- * frames in order, one reader task matches replies to futures in the same order.
+ * {@link VectorClient} speaking {@link Wire} to a {@link VectorServer} over jasyncio streams. Calls from
+ * several tasks are pipelined: each call queues its request frame and a future for its reply; one writer task
+ * sends the queued frames in order (write, then drain), one reader task matches replies to futures in the same
+ * order.
  *
  * <p>Threading: see {@link VectorClient}; all state is touched on the loop only.
  */
 final class RemoteVectorClient implements VectorClient {
     private final EventLoop loop;
-    private final AsyncSocket socket;
+    private final StreamReader in;
+    private final StreamWriter out;
     private final ArrayDeque<ByteBuffer> outbox = new ArrayDeque<>();
     private final ArrayDeque<Future<ByteBuffer>> awaitingReply = new ArrayDeque<>();
     private Future<Void> outboxNotEmpty;
@@ -33,15 +37,17 @@ final class RemoteVectorClient implements VectorClient {
     private RuntimeException broken; // why the connection is unusable, once it is
     private boolean closed;
 
-    private RemoteVectorClient(AsyncSocket socket) {
+    private RemoteVectorClient(StreamPair streams) {
         this.loop = Asyncio.getRunningLoop();
-        this.socket = socket;
+        this.in = streams.reader();
+        this.out = streams.writer();
         writer = loop.createTask(this::writeLoop, "vectordb-client-writer");
         reader = loop.createTask(this::readLoop, "vectordb-client-reader");
     }
 
-    static RemoteVectorClient open(InetSocketAddress address) throws IOException {
-        return new RemoteVectorClient(AsyncSocket.connect(address));
+    /** Connects; a refused connection is the JDK's {@link java.net.ConnectException}. */
+    static RemoteVectorClient open(String host, int port) {
+        return new RemoteVectorClient(Streams.openConnection(host, port));
     }
 
     @Override
@@ -89,27 +95,28 @@ final class RemoteVectorClient implements VectorClient {
         };
     }
 
-    private Void writeLoop() throws IOException {
+    private Void writeLoop() {
         try {
             while (true) {
                 while (outbox.isEmpty()) {
                     outboxNotEmpty = loop.createFuture();
                     Asyncio.await(outboxNotEmpty);
                 }
-                socket.writeAll(outbox.poll());
+                out.write(outbox.poll());
+                out.drain();
             }
         } catch (CancelledError e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) { // drain's "Connection lost", a write error
             fail(e); // the callers get the error: they are the ones who can act on it
             return null;
         }
     }
 
-    private Void readLoop() throws IOException {
+    private Void readLoop() {
         try {
             while (true) {
-                ByteBuffer body = Wire.readFrame(socket);
+                ByteBuffer body = Wire.readFrame(in);
                 if (body == null) throw new IOException("the vector database server closed the connection");
                 Future<ByteBuffer> reply = awaitingReply.poll();
                 if (reply == null) throw new Wire.ProtocolException("a reply arrived for no request");
@@ -117,7 +124,7 @@ final class RemoteVectorClient implements VectorClient {
             }
         } catch (CancelledError e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) { // the reader's I/O errors, end of stream, a malformed reply
             fail(e); // the callers get the error: they are the ones who can act on it
             return null;
         }
@@ -126,8 +133,11 @@ final class RemoteVectorClient implements VectorClient {
     /** Marks the connection broken and fails every call still waiting. */
     private void fail(Exception cause) {
         if (broken != null) return;
-        broken = cause instanceof RuntimeException re ? re
-                : new UncheckedIOException("the connection to the vector database is lost", (IOException) cause);
+        broken = switch (cause) {
+            case RuntimeException re -> re;
+            case IOException io -> new UncheckedIOException("the connection to the vector database is lost: " + io, io);
+            default -> new IllegalStateException("the connection to the vector database is lost: " + cause, cause);
+        };
         for (Future<ByteBuffer> f : awaitingReply) {
             if (!f.done()) f.setException(broken);
         }
@@ -144,10 +154,6 @@ final class RemoteVectorClient implements VectorClient {
         if (broken == null) fail(new IllegalStateException("this vector database client is closed; connect a new one"));
         writer.cancel();
         reader.cancel();
-        try {
-            socket.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing the connection to the vector database failed", e);
-        }
+        out.close();
     }
 }

@@ -1,7 +1,6 @@
 package io.jasyncio.examples.vectordb;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
@@ -20,9 +19,12 @@ public interface VectorClient extends AutoCloseable {
         return new EmbeddedVectorClient(store);
     }
 
-    /** A client of the {@link VectorServer} at {@code host:port}; suspends until connected. */
+    /**
+     * A client of the {@link VectorServer} at {@code host:port}; suspends until connected. Connection failures
+     * are the JDK's (for instance {@link java.net.ConnectException} when nothing listens there).
+     */
     static VectorClient connect(String host, int port) throws IOException {
-        return RemoteVectorClient.open(new InetSocketAddress(host, port));
+        return RemoteVectorClient.open(host, port);
     }
 
     /** Creates an empty collection of {@code dim}-dimensional vectors compared by {@code metric}. */

@@ -3,18 +3,16 @@ package io.jasyncio.examples.vectordb;
 import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
  * Seed 004's vector-database CLI ({@code cli_main}) and application ({@code application}), on the real
  * store instead of the seed's mock: connect, create a collection, batch-insert, search (one query, then
- * several concurrent ones as tasks), close. With {@code --remote} the same code talks to a
- * {@link VectorServer} started in-process on a free port.
+ * several concurrent ones as tasks), close. Run by {@code bin/jasyncio vectordb}; with {@code --remote} the
+ * same code talks to a {@link VectorServer} started in-process on a free port.
  *
  * <p>Threading: {@link #cliMain} is a coroutine (call it from a task's code).
  */
@@ -45,44 +43,5 @@ public final class VectorDbDemo {
         for (Task<List<Hit>> t : tasks) all.add(Asyncio.await(t));
         out.accept("finished " + all.size() + " concurrent queries");
         return new Result(count, hits, all);
-    }
-
-    /** Runs the seed's session on random data. Options: {@code --remote}, {@code --seed N}. */
-    public static void main(String[] args) {
-        boolean remote = false;
-        long seed = System.nanoTime();
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--remote" -> remote = true;
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: VectorDbDemo [--remote] [--seed N]");
-            }
-        }
-        Random rnd = new Random(seed);
-        Map<String, float[]> vectors = new LinkedHashMap<>();
-        for (int i = 0; i < 100; i++) vectors.put("vec_" + i, randomVector(rnd, 4));
-        List<float[]> more = new ArrayList<>();
-        for (int i = 0; i < 5; i++) more.add(randomVector(rnd, 4));
-        float[] query = {0.5f, 0.5f, 0.5f, 0.5f};
-        boolean overTcp = remote;
-        Asyncio.run(() -> {
-            VectorStore store = new VectorStore();
-            System.out.println("connecting to the database" + (overTcp ? " over TCP..." : " (embedded)..."));
-            VectorServer server = overTcp ? VectorServer.start(store, 0) : null;
-            try (VectorClient db = overTcp ? VectorClient.connect("127.0.0.1", server.port())
-                    : VectorClient.connect(store)) {
-                return cliMain(db, vectors, query, more, System.out::println);
-            } finally {
-                System.out.println("closing the connection...");
-                if (server != null) server.close();
-            }
-        });
-    }
-
-    private static float[] randomVector(Random rnd, int dim) {
-        float[] v = new float[dim];
-        for (int j = 0; j < dim; j++) v[j] = rnd.nextFloat();
-        return v;
     }
 }

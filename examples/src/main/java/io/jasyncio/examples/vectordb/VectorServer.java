@@ -2,85 +2,68 @@ package io.jasyncio.examples.vectordb;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
-import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import io.jasyncio.examples.net.AsyncServerSocket;
-import io.jasyncio.examples.net.AsyncSocket;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.StreamReader;
+import io.jasyncio.net.StreamWriter;
+import io.jasyncio.net.Streams;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A {@link VectorStore} served over TCP in the {@link Wire} protocol, on a jasyncio loop: one task accepts
- * connections, one task per connection reads a request, answers it through an embedded
+ * A {@link VectorStore} served over TCP in the {@link Wire} protocol, on jasyncio streams
+ * ({@link Streams#startServer}): one task per connection reads a request, answers it through an embedded
  * {@link VectorClient} (so the store's work runs off the loop, as for in-process clients), writes the reply,
  * and repeats, so replies keep the order of the requests.
  *
  * <p>Threading: {@link #start} and {@link #close} are called from a task's code on the loop that serves;
- * closing stops accepting, disconnects every client and cancels their tasks.
+ * closing stops accepting, cancels the connections' tasks and aborts their connections; {@link #waitClosed}
+ * then waits until they are closed.
  */
 public final class VectorServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.examples.vectordb");
-    private final AsyncServerSocket listener;
     private final VectorClient store;
-    private final Set<AsyncSocket> connections = new HashSet<>();
-    private final Set<Task<Void>> tasks = new HashSet<>();
-    private final EventLoop loop;
+    private final Set<Task<?>> connectionTasks = new HashSet<>();
+    private final Server server;
+    private final int port;
 
-    private VectorServer(AsyncServerSocket listener, VectorStore store) {
-        this.listener = listener;
+    private VectorServer(VectorStore store, int port) {
         this.store = VectorClient.connect(store);
-        this.loop = Asyncio.getRunningLoop();
-        track(loop.createTask(this::acceptLoop, "vectordb-server-accept"));
+        this.server = Streams.startServer(this::serve, "127.0.0.1", port);
+        this.port = server.getSockets().get(0).socket().getLocalPort();
     }
 
-    /** Serves {@code store} on 127.0.0.1:{@code port} (0: a free port; see {@link #port()}). */
-    public static VectorServer start(VectorStore store, int port) throws IOException {
-        return new VectorServer(AsyncServerSocket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)),
-                store);
+    /**
+     * Serves {@code store} on 127.0.0.1:{@code port} (0: a free port; see {@link #port()}). Fails with the
+     * JDK's {@link java.net.BindException} if the port is taken.
+     */
+    public static VectorServer start(VectorStore store, int port) {
+        return new VectorServer(store, port);
     }
 
     public int port() {
-        return listener.port();
+        return port;
     }
 
-    private Void acceptLoop() throws IOException {
-        while (true) {
-            AsyncSocket client;
-            try {
-                client = listener.accept();
-            } catch (AsynchronousCloseException e) {
-                return null; // close() closed the listener
-            }
-            connections.add(client);
-            track(loop.createTask(() -> serve(client), "vectordb-server-connection"));
-        }
-    }
-
-    private void track(Task<Void> t) {
-        tasks.add(t);
-        t.addDoneCallback(f -> tasks.remove(t));
-    }
-
-    private Void serve(AsyncSocket client) throws IOException {
-        try (client) {
+    /** One connection's task: request, reply, until the client hangs up or breaks the protocol. */
+    private void serve(StreamReader in, StreamWriter out) {
+        Task<?> me = Asyncio.currentTask();
+        connectionTasks.add(me);
+        try {
             ByteBuffer request;
-            while ((request = Wire.readFrame(client)) != null) {
-                client.writeAll(answer(new Wire.Reader(request)));
+            while ((request = Wire.readFrame(in)) != null) {
+                out.write(answer(new Wire.Reader(request)));
+                out.drain();
             }
         } catch (CancelledError e) {
             throw e;
-        } catch (IOException | Wire.ProtocolException e) {
+        } catch (Exception e) { // I/O errors, a frame cut short, a peer speaking another protocol
             LOG.log(System.Logger.Level.WARNING, "vector database connection dropped: " + e);
         } finally {
-            connections.remove(client);
+            connectionTasks.remove(me);
+            out.close();
         }
-        return null;
     }
 
     /** Runs one request; a caller's mistake becomes a BAD_REQUEST reply, anything else a SERVER_ERROR one. */
@@ -117,16 +100,17 @@ public final class VectorServer implements AutoCloseable {
         return all[ordinal];
     }
 
-    /** Stops listening, closes every connection and cancels the server's tasks. */
+    /** Stops listening, cancels the connections' tasks and aborts their connections (unsent replies are dropped). */
     @Override
     public void close() {
-        for (Task<Void> t : Set.copyOf(tasks)) t.cancel(); // first, so that no task wakes up to a closed socket
+        for (Task<?> t : Set.copyOf(connectionTasks)) t.cancel();
         store.close();
-        try {
-            listener.close();
-            for (AsyncSocket c : Set.copyOf(connections)) c.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing the vector database server failed", e);
-        }
+        server.close();
+        server.abortClients();
+    }
+
+    /** After {@link #close}: waits until every connection has closed. */
+    public void waitClosed() {
+        server.waitClosed();
     }
 }

@@ -1,6 +1,8 @@
 package io.jasyncio.examples.vectordb;
 
-import io.jasyncio.examples.net.AsyncSocket;
+import io.jasyncio.net.IncompleteReadError;
+import io.jasyncio.net.StreamReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -150,20 +152,33 @@ final class Wire {
     }
 
     /**
-     * Reads one frame from {@code socket} and returns its body; null if the peer closed the connection cleanly
-     * between frames. Suspends the calling task while waiting.
+     * Reads one frame from {@code in} and returns its body; null if the peer closed the connection cleanly
+     * between frames, {@link EOFException} if it closed in the middle of one. Suspends the calling task while
+     * waiting; the reader's own errors (a reset connection, say) come through unchanged.
      */
-    static ByteBuffer readFrame(AsyncSocket socket) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(4);
-        if (socket.read(header) < 0) return null;
-        socket.readFully(header);
-        int length = header.getInt(0);
+    static ByteBuffer readFrame(StreamReader in) throws IOException {
+        int length;
+        try {
+            length = ByteBuffer.wrap(in.readexactly(4)).getInt();
+        } catch (IncompleteReadError e) {
+            if (e.partial().length == 0) return null;
+            throw truncated(e);
+        }
         if (length < 0 || length > MAX_FRAME) {
             throw new ProtocolException("a frame announces " + length + " bytes; the limit is " + MAX_FRAME);
         }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        socket.readFully(body);
-        return body.flip();
+        try {
+            return ByteBuffer.wrap(in.readexactly(length));
+        } catch (IncompleteReadError e) {
+            throw truncated(e);
+        }
+    }
+
+    private static EOFException truncated(IncompleteReadError e) {
+        EOFException eof = new EOFException("the peer closed the connection in the middle of a frame ("
+                + e.partial().length + " of " + e.expected() + " bytes read)");
+        eof.initCause(e);
+        return eof;
     }
 
     /** A malformed frame: the peer does not speak this protocol (or has a bug). */

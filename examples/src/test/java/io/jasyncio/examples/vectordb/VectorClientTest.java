@@ -8,6 +8,10 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Coroutine;
 import io.jasyncio.Runner;
 import io.jasyncio.Task;
+import io.jasyncio.net.Server;
+import io.jasyncio.net.StreamPair;
+import io.jasyncio.net.Streams;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,30 +162,81 @@ class VectorClientTest {
     void theServerAnswersAMalformedRequestAndDropsAPeerThatSpeaksAnotherProtocol() {
         run(() -> {
             try (VectorServer server = VectorServer.start(new VectorStore(), 0)) {
-                var address = new java.net.InetSocketAddress("127.0.0.1", server.port());
-                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
-                    socket.writeAll(new Wire.Writer().i8(99).finish());
-                    Wire.Reader reply = new Wire.Reader(Wire.readFrame(socket));
-                    assertEquals(Wire.BAD_REQUEST, reply.i8());
-                    assertEquals("vector database protocol error: unknown operation 99", reply.str());
-                    // a request cut short inside a field
-                    socket.writeAll(new Wire.Writer().i8(Wire.SEARCH).i32(1000).finish());
-                    reply = new Wire.Reader(Wire.readFrame(socket));
-                    assertEquals(Wire.BAD_REQUEST, reply.i8());
-                    assertEquals("vector database protocol error: a count of 1000 does not fit in the 0 bytes left "
-                            + "in the message", reply.str());
+                StreamPair peer = Streams.openConnection("127.0.0.1", server.port());
+                peer.writer().write(new Wire.Writer().i8(99).finish());
+                Wire.Reader reply = new Wire.Reader(Wire.readFrame(peer.reader()));
+                assertEquals(Wire.BAD_REQUEST, reply.i8());
+                assertEquals("vector database protocol error: unknown operation 99", reply.str());
+                // a request cut short inside a field
+                peer.writer().write(new Wire.Writer().i8(Wire.SEARCH).i32(1000).finish());
+                reply = new Wire.Reader(Wire.readFrame(peer.reader()));
+                assertEquals(Wire.BAD_REQUEST, reply.i8());
+                assertEquals("vector database protocol error: a count of 1000 does not fit in the 0 bytes left "
+                        + "in the message", reply.str());
+                peer.writer().close();
+
+                StreamPair stranger = Streams.openConnection("127.0.0.1", server.port());
+                stranger.writer().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                java.nio.ByteBuffer end;
+                try {
+                    end = Wire.readFrame(stranger.reader());
+                } catch (java.net.SocketException reset) {
+                    end = null; // closing with our bytes unread makes the kernel reset: a hang-up all the same
                 }
-                try (var socket = io.jasyncio.examples.net.AsyncSocket.connect(address)) {
-                    socket.writeAll(java.nio.ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\n".getBytes()));
-                    java.nio.ByteBuffer end;
-                    try {
-                        end = Wire.readFrame(socket);
-                    } catch (java.net.SocketException reset) {
-                        end = null; // closing with our bytes unread makes the kernel reset: a hang-up all the same
-                    }
-                    assertEquals(null, end, "the server hung up");
-                }
+                assertEquals(null, end, "the server hung up");
+                stranger.writer().close();
             }
+            return null;
+        });
+    }
+
+    @Test
+    void aConnectionCutInTheMiddleOfAReplyFailsTheWaitingCallsWithAClearError() {
+        run(() -> {
+            // A fake server that answers with half a frame and hangs up.
+            Server fake = Streams.startServer((in, out) -> {
+                Wire.readFrame(in);
+                out.write(new byte[] {0, 0, 0, 9, Wire.OK});
+                out.close();
+            }, "127.0.0.1", 0);
+            try (fake; VectorClient db = VectorClient.connect("127.0.0.1", fake.getSockets().get(0).socket().getLocalPort())) {
+                RuntimeException e = assertThrows(RuntimeException.class, () -> db.delete("docs", "a"));
+                assertEquals("the connection to the vector database is lost: java.io.EOFException: the peer closed the "
+                        + "connection in the middle of a frame (1 of 9 bytes read)", e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void connectingWhereNothingListensIsRefused() {
+        run(() -> {
+            int port;
+            try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort(); // free once closed
+            }
+            assertThrows(java.net.ConnectException.class, () -> VectorClient.connect("127.0.0.1", port));
+            return null;
+        });
+    }
+
+    @Test
+    void closingTheServerAndItsClientsLeavesNothingRunning() {
+        run(() -> {
+            VectorServer server = VectorServer.start(new VectorStore(), 0);
+            List<VectorClient> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) clients.add(VectorClient.connect("127.0.0.1", server.port()));
+            clients.get(0).createCollection("docs", 2, Metric.DOT);
+            for (VectorClient c : clients) assertEquals(0, c.search("docs", new float[] {1, 0}, 1).size());
+            server.close();
+            server.waitClosed();
+            for (VectorClient c : clients) {
+                assertThrows(RuntimeException.class, () -> c.search("docs", new float[] {1, 0}, 1));
+                c.close();
+            }
+            // the clients' reader and writer tasks end at their next turn of the loop
+            for (int turn = 0; turn < 10 && Asyncio.allTasks().size() > 1; turn++) Asyncio.sleep(0);
+            assertEquals(java.util.Set.of(Asyncio.currentTask()), Asyncio.allTasks());
             return null;
         });
     }
