@@ -30,6 +30,10 @@ public final class TourCommand implements Callable<Integer> {
         section("Seed 000/004: what asyncio.run(main()) does, seen from the inside");
         lifecycle.lifecycle();
 
+        section("Seed 000: the load-test tool: 100 users against a workflow service with 5 workers");
+        io.jasyncio.examples.loadtest.LoadTest.run(io.jasyncio.examples.loadtest.LoadTest.Options.defaults()
+                .withUsers(100).withRounds(2).withDuration(20).withService(5, 0.2, 0.05), System.out);
+
         section("Seed 001: the low-level loop API (new loop, tasks, runUntilComplete, close)");
         lifecycle.lowLevel();
         section("Seed 001: three execution models, A = 2 s, B = 1 s, C = 3 s (times scaled by " + scale + ")");

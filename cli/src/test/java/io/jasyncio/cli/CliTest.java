@@ -40,6 +40,7 @@ class CliTest {
         assertEquals(0, r.code(), r.err());
         String o = r.out();
         String[] inOrder = {"Seed 000", "A: start downloading", "A: network data arrived", "B: disk write done", "run() returned \"main's result\"",
+                "Timeout waiting for input for _run_single_task",
                 "Seed 001", "concurrent (tasks)", "Seed 002", "sequential server: 3 clients done", "served one after another",
                 "protocol   server: 3 clients done", "Seeds 002/003", "asCompleted: fast", "no GIL", "Seed 004",
                 "asyncio.run() cannot be called from a running event loop", "finished 5 concurrent queries",
