@@ -35,7 +35,7 @@ final class ProcessTransport implements SubprocessTransport {
     private Integer returncode;
     private boolean closed;
     private boolean finished;
-    /** The pipes by fd; a pipe's transport is set once connected (asyncio's {@code _pipes}). */
+    /** The pipes by fd (asyncio's {@code _pipes}); getPipeTransport shows each once connectPipes has run. */
     private final Map<Integer, PipeProtocol> pipes = new TreeMap<>();
     /** Protocol calls held back until connectionMade has run (asyncio's {@code _pending_calls}). */
     private List<Runnable> pendingCalls = new ArrayList<>();
