@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * Misbehaving peers: each fault hits one connection with a clear error while the others keep being served,
  * memory stays bounded, and no file descriptor outlives the run.
  */
-@Timeout(60)
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FaultsTest {
 
     /** Runs {@code main} and checks that the process has exactly as many open descriptors afterwards. */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Servers and the create_* functions (CPython's test_server.py, and the socket parts of test_events.py). */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerTest {
 
     static int portOf(Server s) throws IOException {

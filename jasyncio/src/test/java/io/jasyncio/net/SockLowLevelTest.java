@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The loop's low-level socket operations (CPython's test_sock_lowlevel.py). */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SockLowLevelTest {
 
     private static void clientOps(SocketChannel sock, SocketAddress address) throws Exception {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Streams over real sockets (CPython's test_streams.py, the parts with connections). */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StreamsTest {
 
     private static void basetestOpenConnection(StreamPair p) {

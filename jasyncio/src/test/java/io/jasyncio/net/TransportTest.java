@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * Transports and protocols on real loopback sockets (CPython's test_transports.py, test_protocols.py,
  * test_buffered_proto.py, and the behaviour test_selector_events.py checks with mocks).
  */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TransportTest {
 
     /** A protocol that records what happens to it. */
