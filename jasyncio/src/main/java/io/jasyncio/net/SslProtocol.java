@@ -228,7 +228,7 @@ final class SslProtocol implements BufferedProtocol {
             case WRAPPED -> doRead();
             case FLUSHING -> doFlush();
             case SHUTDOWN -> doShutdown();
-            default -> { } // closed: the bytes are dropped
+            default -> netIn.clear(); // closed: the bytes are dropped
         }
     }
 
