@@ -632,11 +632,6 @@ class TaskTest extends LoopTestBase {
                 .reduce((x, y) -> y).orElseThrow().getMethodName(), "foo called bar");
     }
 
-    // ports test_runners.py::RunTests::test_asyncio_run_only_coro
-    @Test
-    void runUntilCompleteOfNullCoroutineFails() {
-        assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
-    }
 
     // ports test_tasks.py::BaseTaskTests::test_task_class
     @Test
@@ -692,7 +687,50 @@ class TaskTest extends LoopTestBase {
         assertEquals("spam", loop.runUntilComplete(task));
     }
 
+    // ports test_tasks.py::BaseTaskTests::test_exception_chaining_after_await
+    @Test
+    void exceptionAfterAwaitIsNotChainedToTheOneBeingHandled() {
+        loop.runUntilComplete(() -> {
+            try {
+                throw new java.util.NoSuchElementException("3");
+            } catch (RuntimeException handling) {
+                Task<Object> task = Asyncio.createTask(() -> {
+                    throw new IllegalArgumentException();
+                });
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.await(task));
+                // Java has no implicit __context__: await rethrows the task's exception untouched.
+                assertNull(e.getCause());
+                assertEquals(0, e.getSuppressed().length);
+            }
+            return null;
+        });
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_exception_chaining_after_await_with_context_cycle
+    @Test
+    void rethrowingTheExceptionBeingHandledCreatesNoCycle() {
+        loop.runUntilComplete(() -> {
+            try {
+                throw new java.util.NoSuchElementException("a");
+            } catch (RuntimeException exc) {
+                Task<Object> task = Asyncio.createTask(() -> {
+                    throw exc;
+                });
+                RuntimeException e = assertThrows(RuntimeException.class, () -> Asyncio.await(task));
+                assertSame(exc, e);
+                assertNotSame(e, e.getCause());
+                assertEquals(0, e.getSuppressed().length);
+            }
+            return null;
+        });
+    }
+
     // ---- our own ----
+
+    @Test
+    void runUntilCompleteOfNullCoroutineFails() {
+        assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
+    }
 
     @Test
     void sleepZeroYieldsExactlyOnce() {
