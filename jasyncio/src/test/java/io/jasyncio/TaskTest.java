@@ -936,6 +936,56 @@ class TaskTest extends LoopTestBase {
     }
 
     @Test
+    void getStackOfASuspendedTaskShowsWhereItWaits() {
+        loop.runUntilComplete(() -> {
+            Task<Object> sleeper = Asyncio.createTask(this::waitingHere);
+            Asyncio.sleep(0);
+            StackTraceElement[] stack = sleeper.getStack();
+            assertTrue(stackHas(stack, "waitingHere"), Arrays.toString(stack));
+            sleeper.cancel();
+            assertThrows(CancelledError.class, () -> Asyncio.await(sleeper));
+            return null;
+        });
+    }
+
+    private Object waitingHere() {
+        Asyncio.sleep(100);
+        return null;
+    }
+
+    @Test
+    void debugModeAcceptsSchedulingFromTaskCode() {
+        loop.setDebug(true);
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            loop.callSoon(() -> log.add("soon"));
+            loop.callLater(0.5, () -> log.add("later"));
+            loop.callAt(loop.time() + 1, () -> log.add("at"));
+            Task<Object> child = Asyncio.createTask(() -> {
+                loop.callSoon(() -> log.add("from child"));
+                return null;
+            });
+            Asyncio.sleep(2);
+            return Asyncio.await(child);
+        });
+        assertEquals(List.of("soon", "from child", "later", "at"), log);
+        assertEquals(List.of(), handled);
+    }
+
+    @Test
+    void noRunningLoopInsideAnExecutorThread() {
+        Throwable t = loop.runUntilComplete(() -> Asyncio.toThread(() -> {
+            try {
+                Asyncio.getRunningLoop();
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }));
+        assertInstanceOf(IllegalStateException.class, t);
+    }
+
+    @Test
     void createTaskOnClosedLoopFails() {
         loop.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> loop.createTask(() -> null));
