@@ -450,6 +450,34 @@ class FutureTest extends LoopTestBase {
     }
 
     @Test
+    void awaitAlreadyCancelledStageRaisesCancelledError() {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        cf.cancel(false);
+        Task<String> t = loop.createTask(() -> Asyncio.await(cf));
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.cancelled(), "the CancelledError ended the task: it is cancelled, not failed");
+    }
+
+    @Test
+    void awaitStageCancelledLaterRaisesCancelledError() {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        Task<String> t = loop.createTask(() -> Asyncio.await(cf));
+        runBriefly();
+        cf.cancel(false);
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.cancelled());
+    }
+
+    @Test
+    void awaitAlreadyFailedStageRethrowsTheCause() {
+        java.io.IOException io = new java.io.IOException("x");
+        CompletableFuture<String> cf = CompletableFuture.failedFuture(io);
+        Throwable thrown = assertThrows(java.io.IOException.class,
+                () -> loop.runUntilComplete(() -> Asyncio.await(cf.thenApply(s -> s))));
+        assertSame(io, thrown);
+    }
+
+    @Test
     void awaitFutureOfAnotherLoopFails() {
         EventLoop other = new EventLoop();
         try {
