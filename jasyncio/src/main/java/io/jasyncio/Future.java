@@ -325,7 +325,7 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return guardRecursion(this, () -> "<Future " + describeState() + ">");
+        return guardRecursion(this, () -> "<Future " + describeState() + createdAt() + ">");
     }
 
     /** " created at File.java:N" in debug mode, as asyncio's reprs show; "" otherwise. */

@@ -325,8 +325,7 @@ public final class Task<T> extends Future<T> {
             else sb.append(describeState());
             sb.append(" name='").append(name).append("' coro=").append(coro);
             if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
-            if (sourceTraceback != null) sb.append(" created at ").append(firstUserFrame(sourceTraceback));
-            return sb.append('>').toString();
+            return sb.append(createdAt()).append('>').toString();
         });
     }
 
