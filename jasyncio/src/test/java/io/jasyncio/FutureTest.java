@@ -98,7 +98,6 @@ class FutureTest extends LoopTestBase {
         assertFalse(f.cancel());
     }
 
-    // ports test_futures.py::BaseFutureTests::test_exception_class
     @Test
     void checkedExceptionRethrownUnchanged() {
         Future<Object> f = loop.createFuture();
@@ -114,6 +113,11 @@ class FutureTest extends LoopTestBase {
         Future<Integer> pending = loop.createFuture();
         assertEquals("<Future pending>", pending.toString());
         pending.cancel();
+        loop.setDebug(true);
+        Future<Integer> pendingDebug = loop.createFuture();
+        assertTrue(pendingDebug.toString().matches("<Future pending created at FutureTest\\.java:\\d+>"),
+                pendingDebug.toString());
+        loop.setDebug(false);
         Future<Integer> cancelled = loop.createFuture();
         cancelled.cancel();
         assertEquals("<Future cancelled>", cancelled.toString());
@@ -270,6 +274,16 @@ class FutureTest extends LoopTestBase {
         f.setResult(42);
         loop.runUntilComplete(t);
         assertEquals(List.of("A", List.of("B", 42), List.of("C", 42)), log);
+    }
+
+    // ports test_futures2.py::FutureReprTests::test_recursive_repr_for_pending_tasks
+    @Test
+    void recursiveReprForPendingTasks() {
+        Task<java.util.Set<Task<?>>> waiter = loop.createTask(Asyncio::allTasks);
+        loop.runUntilComplete(waiter);
+        assertTrue(waiter.result().contains(waiter));
+        String repr = waiter.toString(); // no StackOverflowError
+        assertTrue(repr.contains("..."), repr);
     }
 
     // ports test_futures2.py::FutureTests::test_future_traceback

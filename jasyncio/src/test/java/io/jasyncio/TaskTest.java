@@ -346,7 +346,6 @@ class TaskTest extends LoopTestBase {
         loop.runUntilComplete(t1);
     }
 
-    // ports test_tasks.py::BaseTaskTests::test_task_set_name_pylong
     @Test
     void setName() {
         Task<Object> t = newTask(() -> null);
@@ -590,7 +589,6 @@ class TaskTest extends LoopTestBase {
         loop.runUntilComplete(task);
     }
 
-    // ports test_futures2.py::FutureTests::test_task_exc_handler_correct_context
     @Test
     void taskExceptionHandlerRunsOnTheLoopThread() {
         Thread loopThread = Thread.currentThread();
@@ -605,7 +603,6 @@ class TaskTest extends LoopTestBase {
         assertEquals(List.of(loopThread), handlerThreads);
     }
 
-    // ports test_futures2.py::FutureTests::test_handle_exc_handler_correct_context
     @Test
     void handleExceptionHandlerRunsOnTheLoopThread() {
         Thread loopThread = Thread.currentThread();
@@ -632,6 +629,70 @@ class TaskTest extends LoopTestBase {
                 .reduce((x, y) -> y).orElseThrow().getMethodName(), "foo called bar");
     }
 
+
+    // ports test_tasks.py::BaseTaskTests::test_sleep_cancel
+    @Test
+    void sleepCancel() {
+        List<TimerHandle> handles = new ArrayList<>();
+        EventLoop spying = new EventLoop() {
+            @Override
+            public TimerHandle callLater(double delay, Runnable callback) {
+                TimerHandle h = super.callLater(delay, callback);
+                handles.add(h);
+                return h;
+            }
+        };
+        try {
+            Task<String> t = spying.createTask(() -> Asyncio.sleep(10.0, "yeah"));
+            runBriefly(spying);
+            assertEquals(1, handles.size());
+            assertFalse(handles.get(0).cancelled());
+            t.cancel();
+            runBriefly(spying);
+            assertTrue(handles.get(0).cancelled(), "cancelling the sleeping task cancels its timer");
+            assertTrue(t.cancelled());
+        } finally {
+            spying.close();
+        }
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_error_in_call_soon
+    @Test
+    void errorWhenSchedulingANewTask() {
+        class Refused extends RuntimeException {}
+        EventLoop refusing = new EventLoop() {
+            @Override
+            void callSoonInternal(Runnable r) {
+                throw new Refused();
+            }
+        };
+        try {
+            assertThrows(Refused.class, () -> refusing.createTask(() -> null));
+            // asyncio also logs the half-made task as destroyed while pending; ours was never registered.
+            assertEquals(Set.of(), refusing.allTasks());
+        } finally {
+            refusing.close();
+        }
+    }
+
+    // ports test_base_events.py::BaseEventLoopTests::test_create_task
+    @Test
+    void createTaskGoesThroughTheLoop() {
+        List<String> names = new ArrayList<>();
+        EventLoop custom = new EventLoop() {
+            @Override
+            public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+                names.add(String.valueOf(name));
+                return super.createTask(coro, name);
+            }
+        };
+        try {
+            custom.runUntilComplete(() -> Asyncio.await(Asyncio.createTask(() -> null, "mine")));
+            assertTrue(names.contains("mine"), names.toString());
+        } finally {
+            custom.close();
+        }
+    }
 
     // ports test_tasks.py::BaseTaskTests::test_task_class
     @Test
