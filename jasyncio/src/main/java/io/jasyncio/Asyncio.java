@@ -75,7 +75,8 @@ public final class Asyncio {
      */
     public static <T> T await(CompletionStage<T> stage) {
         Task<?> task = currentFiberTask("await");
-        if (stage instanceof CompletableFuture<T> cf && cf.isDone()) {
+        if (stage instanceof CompletableFuture<T> cf && cf.isDone() && !cf.isCancelled()) {
+            // A cancelled stage goes the long way below, where it becomes a CancelledError as when pending.
             try {
                 return cf.join();
             } catch (java.util.concurrent.CompletionException e) {

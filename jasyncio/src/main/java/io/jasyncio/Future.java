@@ -318,6 +318,28 @@ public class Future<T> {
 
     @Override
     public String toString() {
-        return "<Future " + describeState() + ">";
+        return guardRecursion(this, () -> "<Future " + describeState() + createdAt() + ">");
+    }
+
+    /** " created at File.java:N" in debug mode, as asyncio's reprs show; "" otherwise. */
+    final String createdAt() {
+        return sourceTraceback == null ? "" : " created at " + Task.firstUserFrame(sourceTraceback);
+    }
+
+    private static final ThreadLocal<java.util.Set<Object>> RENDERING =
+            ThreadLocal.withInitial(() -> java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+
+    /**
+     * Renders {@code self} unless this thread is already rendering it, then "..." (asyncio's
+     * {@code reprlib.recursive_repr}): a task whose result contains the task itself must not recurse forever.
+     */
+    static String guardRecursion(Object self, java.util.function.Supplier<String> render) {
+        java.util.Set<Object> active = RENDERING.get();
+        if (!active.add(self)) return "...";
+        try {
+            return render.get();
+        } finally {
+            active.remove(self);
+        }
     }
 }

@@ -59,6 +59,12 @@ public class Handle implements Runnable {
 
     @Override
     public String toString() {
-        return "<" + getClass().getSimpleName() + (cancelled ? " cancelled" : "") + " " + describeCallback() + ">";
+        return "<" + getClass().getSimpleName() + (cancelled ? " cancelled" : "") + " " + describeCallback()
+                + createdAt() + ">";
+    }
+
+    /** " created at File.java:N" in debug mode, as asyncio's reprs show; "" otherwise. */
+    final String createdAt() {
+        return sourceTraceback == null ? "" : " created at " + Task.firstUserFrame(sourceTraceback);
     }
 }

@@ -336,15 +336,14 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("<Task ");
-        if (state == State.PENDING && mustCancel) sb.append("cancelling");
-        else sb.append(describeState());
-        sb.append(" name='").append(getName()).append("' coro=").append(coro);
-        if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
-        if (sourceTraceback != null && sourceTraceback.getStackTrace().length > 0) {
-            sb.append(" created at ").append(firstUserFrame(sourceTraceback));
-        }
-        return sb.append('>').toString();
+        return guardRecursion(this, () -> {
+            StringBuilder sb = new StringBuilder("<Task ");
+            if (state == State.PENDING && mustCancel) sb.append("cancelling");
+            else sb.append(describeState());
+            sb.append(" name='").append(getName()).append("' coro=").append(coro);
+            if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
+            return sb.append(createdAt()).append('>').toString();
+        });
     }
 
     /** The first stack frame outside jasyncio itself: where user code created the task. */

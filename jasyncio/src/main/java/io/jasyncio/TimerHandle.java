@@ -39,6 +39,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     public String toString() {
-        return "<TimerHandle" + (cancelled ? " cancelled" : "") + " when=" + when() + " " + describeCallback() + ">";
+        return "<TimerHandle" + (cancelled ? " cancelled" : "") + " when=" + when() + " " + describeCallback()
+                + createdAt() + ">";
     }
 }

@@ -173,9 +173,8 @@ class EagerTaskFactoryTest extends LoopTestBase {
         });
     }
 
-    // ports test_eager_task_factory.py::CEagerTaskFactoryLoopTests::test_issue122332
     @Test
-    void getCoroAfterEagerCompletion() {
+    void getCoroAfterEagerCompletion() { // asyncio returns None here (gh-122332); we keep the coroutine
         Coroutine<Object> coro = () -> null;
         runCoro(() -> {
             Task<Object> task = loop.createTask(coro);

@@ -51,15 +51,19 @@ class EventLoopHandleTest extends LoopTestBase {
 
     // ports test_events.py::HandleTests::test_handle_repr_debug
     @Test
-    void cancelledHandleKeepsItsCallbackForTheReprInDebugMode() {
+    void handleReprDebug() {
         loop.setDebug(true);
         Runnable noop = new Runnable() {
             @Override public void run() {}
             @Override public String toString() { return "noop()"; }
         };
         Handle h = new Handle(loop, noop);
+        assertTrue(h.toString().matches("<Handle noop\\(\\) created at EventLoopHandleTest\\.java:\\d+>"), h.toString());
         h.cancel();
-        assertEquals("<Handle cancelled noop()>", h.toString());
+        assertTrue(h.toString().matches("<Handle cancelled noop\\(\\) created at EventLoopHandleTest\\.java:\\d+>"),
+                h.toString());
+        h.cancel(); // a second cancel does not change it
+        assertTrue(h.toString().startsWith("<Handle cancelled noop()"), h.toString());
     }
 
     // ports test_events.py::HandleTests::test_handle_source_traceback
@@ -109,6 +113,22 @@ class EventLoopHandleTest extends LoopTestBase {
         assertEquals("<TimerHandle when=123.0 noop()>", h.toString());
         h.cancel();
         assertTrue(h.toString().startsWith("<TimerHandle cancelled when=123.0"), h.toString());
+    }
+
+    // ports test_events.py::TimerTests::test_timer_repr_debug
+    @Test
+    void timerReprDebug() {
+        loop.setDebug(true);
+        Runnable noop = new Runnable() {
+            @Override public void run() {}
+            @Override public String toString() { return "noop()"; }
+        };
+        TimerHandle h = loop.callAt(123, noop);
+        assertTrue(h.toString().matches("<TimerHandle when=123\\.0 noop\\(\\) created at EventLoopHandleTest\\.java:\\d+>"),
+                h.toString());
+        h.cancel();
+        assertTrue(h.toString().matches(
+                "<TimerHandle cancelled when=123\\.0 noop\\(\\) created at EventLoopHandleTest\\.java:\\d+>"), h.toString());
     }
 
     // ports test_events.py::TimerTests::test_timer_comparison

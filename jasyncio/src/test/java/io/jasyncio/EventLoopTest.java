@@ -80,7 +80,6 @@ class EventLoopTest extends LoopTestBase {
     @Test
     void callSoonThreadsafe() throws Exception {
         List<String> results = new ArrayList<>();
-        Runnable[] callback = new Runnable[1];
         java.util.function.Consumer<String> cb = arg -> {
             results.add(arg);
             if (results.size() >= 2) loop.stop();

@@ -146,6 +146,29 @@ class FutureDoneCallbackTest extends LoopTestBase {
 
     // ports test_futures.py::BaseFutureDoneCallbackTests::test_remove_done_callbacks_list_clear
     @Test
+    void removeDoneCallbacksListClear() {
+        List<Object> bag = new ArrayList<>();
+        Future<String> f = loop.createFuture();
+        f.addDoneCallback(makeCallback(bag, "str"));
+        Consumer<Future<String>> id = makeCallback(bag, "id");
+        for (int i = 0; i < 63; i++) f.addDoneCallback(id);
+        // Compared with each registration, Evil removes that registration meanwhile.
+        Consumer<Future<String>> evil = new Consumer<>() {
+            @Override public void accept(Future<String> x) {}
+            @Override public boolean equals(Object other) {
+                @SuppressWarnings("unchecked")
+                Consumer<Future<String>> c = (Consumer<Future<String>>) other;
+                f.removeDoneCallback(c);
+                return false;
+            }
+            @Override public int hashCode() { return 0; }
+        };
+        assertEquals(0, f.removeDoneCallback(evil));
+        f.setResult("x");
+        runBriefly(); // no crash, whatever survived runs
+    }
+
+    @Test
     void removeDoneCallbacksManyRegistrations() {
         List<Object> bag = new ArrayList<>();
         Future<String> f = loop.createFuture();

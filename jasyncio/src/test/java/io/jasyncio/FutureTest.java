@@ -98,7 +98,6 @@ class FutureTest extends LoopTestBase {
         assertFalse(f.cancel());
     }
 
-    // ports test_futures.py::BaseFutureTests::test_exception_class
     @Test
     void checkedExceptionRethrownUnchanged() {
         Future<Object> f = loop.createFuture();
@@ -114,6 +113,11 @@ class FutureTest extends LoopTestBase {
         Future<Integer> pending = loop.createFuture();
         assertEquals("<Future pending>", pending.toString());
         pending.cancel();
+        loop.setDebug(true);
+        Future<Integer> pendingDebug = loop.createFuture();
+        assertTrue(pendingDebug.toString().matches("<Future pending created at FutureTest\\.java:\\d+>"),
+                pendingDebug.toString());
+        loop.setDebug(false);
         Future<Integer> cancelled = loop.createFuture();
         cancelled.cancel();
         assertEquals("<Future cancelled>", cancelled.toString());
@@ -270,6 +274,16 @@ class FutureTest extends LoopTestBase {
         f.setResult(42);
         loop.runUntilComplete(t);
         assertEquals(List.of("A", List.of("B", 42), List.of("C", 42)), log);
+    }
+
+    // ports test_futures2.py::FutureReprTests::test_recursive_repr_for_pending_tasks
+    @Test
+    void recursiveReprForPendingTasks() {
+        Task<java.util.Set<Task<?>>> waiter = loop.createTask(Asyncio::allTasks);
+        loop.runUntilComplete(waiter);
+        assertTrue(waiter.result().contains(waiter));
+        String repr = waiter.toString(); // no StackOverflowError
+        assertTrue(repr.contains("..."), repr);
     }
 
     // ports test_futures2.py::FutureTests::test_future_traceback
@@ -447,6 +461,34 @@ class FutureTest extends LoopTestBase {
         cf.cancel(false);
         assertThrows(CancelledError.class, () -> loop.runUntilComplete(f));
         assertTrue(f.cancelled());
+    }
+
+    @Test
+    void awaitAlreadyCancelledStageRaisesCancelledError() {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        cf.cancel(false);
+        Task<String> t = loop.createTask(() -> Asyncio.await(cf));
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.cancelled(), "the CancelledError ended the task: it is cancelled, not failed");
+    }
+
+    @Test
+    void awaitStageCancelledLaterRaisesCancelledError() {
+        CompletableFuture<String> cf = new CompletableFuture<>();
+        Task<String> t = loop.createTask(() -> Asyncio.await(cf));
+        runBriefly();
+        cf.cancel(false);
+        assertThrows(CancelledError.class, () -> loop.runUntilComplete(t));
+        assertTrue(t.cancelled());
+    }
+
+    @Test
+    void awaitAlreadyFailedStageRethrowsTheCause() {
+        java.io.IOException io = new java.io.IOException("x");
+        CompletableFuture<String> cf = CompletableFuture.failedFuture(io);
+        Throwable thrown = assertThrows(java.io.IOException.class,
+                () -> loop.runUntilComplete(() -> Asyncio.await(cf.thenApply(s -> s))));
+        assertSame(io, thrown);
     }
 
     @Test

@@ -346,7 +346,6 @@ class TaskTest extends LoopTestBase {
         loop.runUntilComplete(t1);
     }
 
-    // ports test_tasks.py::BaseTaskTests::test_task_set_name_pylong
     @Test
     void setName() {
         Task<Object> t = newTask(() -> null);
@@ -590,7 +589,6 @@ class TaskTest extends LoopTestBase {
         loop.runUntilComplete(task);
     }
 
-    // ports test_futures2.py::FutureTests::test_task_exc_handler_correct_context
     @Test
     void taskExceptionHandlerRunsOnTheLoopThread() {
         Thread loopThread = Thread.currentThread();
@@ -605,7 +603,6 @@ class TaskTest extends LoopTestBase {
         assertEquals(List.of(loopThread), handlerThreads);
     }
 
-    // ports test_futures2.py::FutureTests::test_handle_exc_handler_correct_context
     @Test
     void handleExceptionHandlerRunsOnTheLoopThread() {
         Thread loopThread = Thread.currentThread();
@@ -632,10 +629,69 @@ class TaskTest extends LoopTestBase {
                 .reduce((x, y) -> y).orElseThrow().getMethodName(), "foo called bar");
     }
 
-    // ports test_runners.py::RunTests::test_asyncio_run_only_coro
+
+    // ports test_tasks.py::BaseTaskTests::test_sleep_cancel
     @Test
-    void runUntilCompleteOfNullCoroutineFails() {
-        assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
+    void sleepCancel() {
+        List<TimerHandle> handles = new ArrayList<>();
+        EventLoop spying = new EventLoop() {
+            @Override
+            public TimerHandle callLater(double delay, Runnable callback) {
+                TimerHandle h = super.callLater(delay, callback);
+                handles.add(h);
+                return h;
+            }
+        };
+        try {
+            Task<String> t = spying.createTask(() -> Asyncio.sleep(10.0, "yeah"));
+            runBriefly(spying);
+            assertEquals(1, handles.size());
+            assertFalse(handles.get(0).cancelled());
+            t.cancel();
+            runBriefly(spying);
+            assertTrue(handles.get(0).cancelled(), "cancelling the sleeping task cancels its timer");
+            assertTrue(t.cancelled());
+        } finally {
+            spying.close();
+        }
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_error_in_call_soon
+    @Test
+    void errorWhenSchedulingANewTask() {
+        class Refused extends RuntimeException {}
+        EventLoop refusing = new EventLoop() {
+            @Override
+            void callSoonInternal(Runnable r) {
+                throw new Refused();
+            }
+        };
+        try {
+            assertThrows(Refused.class, () -> refusing.createTask(() -> null));
+            // asyncio also logs the half-made task as destroyed while pending; ours was never registered.
+            assertEquals(Set.of(), refusing.allTasks());
+        } finally {
+            refusing.close();
+        }
+    }
+
+    // ports test_base_events.py::BaseEventLoopTests::test_create_task
+    @Test
+    void createTaskGoesThroughTheLoop() {
+        List<String> names = new ArrayList<>();
+        EventLoop custom = new EventLoop() {
+            @Override
+            public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+                names.add(String.valueOf(name));
+                return super.createTask(coro, name);
+            }
+        };
+        try {
+            custom.runUntilComplete(() -> Asyncio.await(Asyncio.createTask(() -> null, "mine")));
+            assertTrue(names.contains("mine"), names.toString());
+        } finally {
+            custom.close();
+        }
     }
 
     // ports test_tasks.py::BaseTaskTests::test_task_class
@@ -692,7 +748,50 @@ class TaskTest extends LoopTestBase {
         assertEquals("spam", loop.runUntilComplete(task));
     }
 
+    // ports test_tasks.py::BaseTaskTests::test_exception_chaining_after_await
+    @Test
+    void exceptionAfterAwaitIsNotChainedToTheOneBeingHandled() {
+        loop.runUntilComplete(() -> {
+            try {
+                throw new java.util.NoSuchElementException("3");
+            } catch (RuntimeException handling) {
+                Task<Object> task = Asyncio.createTask(() -> {
+                    throw new IllegalArgumentException();
+                });
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Asyncio.await(task));
+                // Java has no implicit __context__: await rethrows the task's exception untouched.
+                assertNull(e.getCause());
+                assertEquals(0, e.getSuppressed().length);
+            }
+            return null;
+        });
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_exception_chaining_after_await_with_context_cycle
+    @Test
+    void rethrowingTheExceptionBeingHandledCreatesNoCycle() {
+        loop.runUntilComplete(() -> {
+            try {
+                throw new java.util.NoSuchElementException("a");
+            } catch (RuntimeException exc) {
+                Task<Object> task = Asyncio.createTask(() -> {
+                    throw exc;
+                });
+                RuntimeException e = assertThrows(RuntimeException.class, () -> Asyncio.await(task));
+                assertSame(exc, e);
+                assertNotSame(e, e.getCause());
+                assertEquals(0, e.getSuppressed().length);
+            }
+            return null;
+        });
+    }
+
     // ---- our own ----
+
+    @Test
+    void runUntilCompleteOfNullCoroutineFails() {
+        assertThrows(NullPointerException.class, () -> loop.runUntilComplete((Coroutine<Object>) null));
+    }
 
     @Test
     void sleepZeroYieldsExactlyOnce() {
@@ -895,6 +994,56 @@ class TaskTest extends LoopTestBase {
         loop.runUntilComplete(t);
         runBriefly();
         assertEquals(List.of("body", "cb x"), log);
+    }
+
+    @Test
+    void getStackOfASuspendedTaskShowsWhereItWaits() {
+        loop.runUntilComplete(() -> {
+            Task<Object> sleeper = Asyncio.createTask(this::waitingHere);
+            Asyncio.sleep(0);
+            StackTraceElement[] stack = sleeper.getStack();
+            assertTrue(stackHas(stack, "waitingHere"), Arrays.toString(stack));
+            sleeper.cancel();
+            assertThrows(CancelledError.class, () -> Asyncio.await(sleeper));
+            return null;
+        });
+    }
+
+    private Object waitingHere() {
+        Asyncio.sleep(100);
+        return null;
+    }
+
+    @Test
+    void debugModeAcceptsSchedulingFromTaskCode() {
+        loop.setDebug(true);
+        List<String> log = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            loop.callSoon(() -> log.add("soon"));
+            loop.callLater(0.5, () -> log.add("later"));
+            loop.callAt(loop.time() + 1, () -> log.add("at"));
+            Task<Object> child = Asyncio.createTask(() -> {
+                loop.callSoon(() -> log.add("from child"));
+                return null;
+            });
+            Asyncio.sleep(2);
+            return Asyncio.await(child);
+        });
+        assertEquals(List.of("soon", "from child", "later", "at"), log);
+        assertEquals(List.of(), handled);
+    }
+
+    @Test
+    void noRunningLoopInsideAnExecutorThread() {
+        Throwable t = loop.runUntilComplete(() -> Asyncio.toThread(() -> {
+            try {
+                Asyncio.getRunningLoop();
+                return null;
+            } catch (IllegalStateException e) {
+                return e;
+            }
+        }));
+        assertInstanceOf(IllegalStateException.class, t);
     }
 
     @Test

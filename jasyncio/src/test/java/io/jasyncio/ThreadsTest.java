@@ -56,6 +56,14 @@ class ThreadsTest extends LoopTestBase {
 
     // ports test_threads.py::ToThreadTests::test_to_thread_args_kwargs
     @Test
+    void toThreadArguments() {
+        List<List<Object>> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.function.BiFunction<String, Boolean, Object> func = (a, something) -> calls.add(List.of(a, something));
+        loop.runUntilComplete(() -> Asyncio.toThread(() -> func.apply("test", true)));
+        assertEquals(List.of(List.of("test", true)), calls, "called once, with the captured arguments");
+    }
+
+    @Test
     void toThreadRunsOffTheLoopThread() {
         Thread loopThread = Thread.currentThread();
         Thread worker = loop.runUntilComplete(() -> Asyncio.toThread(Thread::currentThread));
