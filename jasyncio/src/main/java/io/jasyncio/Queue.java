@@ -38,7 +38,7 @@ public class Queue<T> extends LoopBound {
     }
 
     /**
-     * For subclasses: a queue over {@code storage}, whose {@code offer}/{@code poll} order is the queue's
+     * For subclasses: a queue over {@code storage}, whose {@code add}/{@code remove} order is the queue's
      * order. The storage must be empty and used by this queue only.
      */
     protected Queue(int maxsize, java.util.Queue<T> storage) {
@@ -218,11 +218,12 @@ public class Queue<T> extends LoopBound {
     }
 
     private QueueShutDown shutDownForPut() {
-        return new QueueShutDown("cannot put into " + this + ": it was shut down");
+        return new QueueShutDown("cannot put into this " + getClass().getSimpleName() + ": it was shut down");
     }
 
     private QueueShutDown shutDownForGet() {
-        return new QueueShutDown("cannot get from " + this + ": it was shut down and is empty");
+        return new QueueShutDown("cannot get from this " + getClass().getSimpleName()
+                + ": it was shut down and is empty");
     }
 
     /** asyncio's {@code Queue._format()}: {@code maxsize=0 _queue=[1, 2] _getters[1] tasks=2 shutdown}. */
