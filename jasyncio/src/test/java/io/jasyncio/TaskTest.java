@@ -662,7 +662,7 @@ class TaskTest extends LoopTestBase {
         class Refused extends RuntimeException {}
         EventLoop refusing = new EventLoop() {
             @Override
-            void callSoonInternal(Runnable r) {
+            void scheduleStep(Task<?> task) { // how a new task's first step is scheduled
                 throw new Refused();
             }
         };
