@@ -280,7 +280,7 @@ public final class Basics {
      * Seed 003's executors: blocking I/O on a thread pool overlaps ({@code ioJobs} sleeps of {@code ioSeconds}
      * take about one sleep), and CPU work on a pool of one thread per core runs in parallel — Java has no GIL, so
      * unlike CPython's threads the speed-up is real. Returns {@code [ioSeconds, cpuSerialSeconds,
-     * cpuParallelSeconds, maxConcurrentCpuJobs]} measured in real time.
+     * cpuParallelSeconds, maxConcurrentCpuJobs, maxConcurrentIoJobs]}; the times are real time.
      */
     public double[] executors(int ioJobs, double ioSeconds, int cpuJobs, long primesBelow) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -290,10 +290,14 @@ public final class Basics {
             ExecutorService cpuPool = Executors.newFixedThreadPool(cores);
             try {
                 long t0 = System.nanoTime();
+                AtomicInteger ioRunning = new AtomicInteger();
+                AtomicInteger ioMaxRunning = new AtomicInteger();
                 List<Future<?>> io = new ArrayList<>();
                 for (int i = 0; i < ioJobs; i++) {
                     io.add(loop.runInExecutor(ioPool, () -> {
+                        ioMaxRunning.accumulateAndGet(ioRunning.incrementAndGet(), Math::max);
                         Thread.sleep((long) (ioSeconds * 1000));
+                        ioRunning.decrementAndGet();
                         return null;
                     }));
                 }
@@ -317,7 +321,7 @@ public final class Basics {
                 double parallel = (System.nanoTime() - t2) / 1e9;
                 out.printf("  %d CPU jobs: %.2f s one after another, %.2f s on %d cores (speed-up %.1fx; no GIL)%n",
                         cpuJobs, serial, parallel, cores, serial / parallel);
-                return new double[] {ioTime, serial, parallel, maxRunning.get()};
+                return new double[] {ioTime, serial, parallel, maxRunning.get(), ioMaxRunning.get()};
             } finally {
                 ioPool.shutdown();
                 cpuPool.shutdown();
