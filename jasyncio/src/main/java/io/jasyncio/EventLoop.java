@@ -57,7 +57,6 @@ public class EventLoop implements FiberHost, AutoCloseable {
     private Task<?> currentTask;
     private Handle currentHandle;
     private Task<?> liveHead;
-    private int liveCount;
     private TaskFactory taskFactory;
     private ExceptionHandler exceptionHandler;
     private Executor defaultExecutor;
@@ -214,7 +213,6 @@ public class EventLoop implements FiberHost, AutoCloseable {
             }
         }
         liveHead = null;
-        liveCount = 0;
         for (Future<?> f : new ArrayList<>(unretrieved)) {
             String kind = f instanceof Task ? "Task" : "Future";
             callExceptionHandler(ExceptionContext.builder(kind + " exception was never retrieved")
@@ -479,12 +477,6 @@ public class EventLoop implements FiberHost, AutoCloseable {
         }
     }
 
-    /** Schedules a runnable without a Handle: the loop's own callbacks. */
-    void callSoonInternal(Runnable r) {
-        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
-        ready.add(r);
-    }
-
     /** Schedules a step of {@code task} (its start, a wake-up, or the turn after a yield). */
     void scheduleStep(Task<?> task) {
         ready.add(task);
@@ -546,7 +538,6 @@ public class EventLoop implements FiberHost, AutoCloseable {
         t.nextLive = liveHead;
         if (liveHead != null) liveHead.prevLive = t;
         liveHead = t;
-        liveCount++;
     }
 
     void unregisterTask(Task<?> t) {
@@ -556,7 +547,6 @@ public class EventLoop implements FiberHost, AutoCloseable {
         else liveHead = t.nextLive;
         if (t.nextLive != null) t.nextLive.prevLive = t.prevLive;
         t.prevLive = t.nextLive = null;
-        liveCount--;
     }
 
     /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)}). */

@@ -330,11 +330,6 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     }
 
     @Override
-    String stateName() {
-        return state.name();
-    }
-
-    @Override
     public String toString() {
         return guardRecursion(this, () -> {
             StringBuilder sb = new StringBuilder("<Task ");
