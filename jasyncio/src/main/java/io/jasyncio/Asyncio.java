@@ -117,13 +117,12 @@ public final class Asyncio {
             task.yieldOnce();
             return result;
         }
-        EventLoop loop = task.loop;
-        Future<T> f = loop.createFuture();
-        TimerHandle h = loop.callLater(delay, () -> {
-            if (!f.done()) f.setResult(result);
-        });
+        // asyncio awaits a future that a timer completes; here the timer wakes the parked task itself, which
+        // behaves the same (a cancellation ends the sleep at once) and saves the future.
+        TimerHandle h = task.loop.callLater(delay, task::wakeParked);
         try {
-            return task.awaitFuture(f);
+            task.parkUntilWoken();
+            return result;
         } finally {
             h.cancel();
         }
@@ -435,7 +434,7 @@ public final class Asyncio {
         return EventLoop.RUNNING.get();
     }
 
-    private static Task<?> currentFiberTask(String what) {
+    static Task<?> currentFiberTask(String what) {
         Task<?> t = fiberTask();
         if (t == null) {
             throw new IllegalStateException(what + "() must be called from a task's code (inside Asyncio.run or "

@@ -14,7 +14,8 @@ import java.util.ArrayDeque;
  * task waits on it.
  */
 public class Event extends LoopBound {
-    final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
+    /** The waiting tasks, parked without a future each (see {@link Task#parkUntilWoken()}). */
+    final ArrayDeque<Task<?>> waiters = new ArrayDeque<>();
     private boolean value;
 
     /** An event whose flag is not set. */
@@ -29,9 +30,7 @@ public class Event extends LoopBound {
     public void set() {
         if (value) return;
         value = true;
-        for (Future<Boolean> fut : waiters) {
-            if (!fut.done()) fut.setResult(true);
-        }
+        for (Task<?> waiter : waiters) waiter.wakeParked(); // each leaves the queue when it resumes
     }
 
     /** Clears the flag: tasks that call {@link #await()} from now on wait until {@link #set()}. */
@@ -47,12 +46,13 @@ public class Event extends LoopBound {
      */
     public void await() {
         if (value) return;
-        Future<Boolean> fut = loop().createFuture();
-        waiters.add(fut);
+        Task<?> task = Asyncio.currentFiberTask("await");
+        loop(); // binds the event to the running loop, or refuses a task of another loop
+        waiters.add(task);
         try {
-            Asyncio.await(fut);
+            task.parkUntilWoken();
         } finally {
-            waiters.remove(fut);
+            waiters.remove(task); // from the head when woken in order: O(1), as asyncio's deque
         }
     }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * and {@link #isRunning()}/{@link #isClosed()} must be called from that thread (its tasks and callbacks).
  * {@link #callSoonThreadsafe} may be called from any thread and wakes a sleeping loop.
  */
-public class EventLoop implements FiberHost, AutoCloseable {
+public class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
     private static final Cleaner CLEANER = Cleaner.create();
     private static final long MAX_SELECT_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(1);
@@ -414,10 +414,15 @@ public class EventLoop implements FiberHost, AutoCloseable {
 
     /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
     public Handle callSoon(Runnable callback) {
-        checkClosed();
+        checkClosed(); // asyncio checks the loop before the callback
         if (callback == null) throw new NullPointerException("callback");
+        return callSoon(new Handle(this, callback));
+    }
+
+    /** Schedules a handle built by the caller (a future's done callback is its own handle). */
+    Handle callSoon(Handle h) {
+        checkClosed();
         if (debug) checkThread("callSoon");
-        Handle h = new Handle(this, callback);
         if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
@@ -534,15 +539,13 @@ public class EventLoop implements FiberHost, AutoCloseable {
     }
 
     void registerTask(Task<?> t) {
-        t.live = true;
         t.nextLive = liveHead;
         if (liveHead != null) liveHead.prevLive = t;
         liveHead = t;
     }
 
     void unregisterTask(Task<?> t) {
-        if (!t.live) return;
-        t.live = false;
+        if (t.prevLive == null && liveHead != t) return; // not in the list
         if (t.prevLive != null) t.prevLive.nextLive = t.nextLive;
         else liveHead = t.nextLive;
         if (t.nextLive != null) t.nextLive.prevLive = t.prevLive;
@@ -601,18 +604,31 @@ public class EventLoop implements FiberHost, AutoCloseable {
         return engine().name();
     }
 
-    @Override
-    public void resumeBlocked(Object owner, Runnable continuation) {
-        Task<?> task = (Task<?>) owner;
-        Runnable r = () -> task.runBlockedContinuation(continuation);
-        if (Thread.currentThread() == thread || runningFiberTask() != null) {
-            ready.add(r);
-        } else {
-            callSoonThreadsafeInternal(r);
+    /** What the engine's fibers need from this loop (kept off the loop's public API). */
+    final FiberHost fiberHost = new FiberHost() {
+        @Override
+        public void resumeBlocked(Object owner, Runnable continuation) {
+            Task<?> task = (Task<?>) owner;
+            Runnable r = () -> task.runBlockedContinuation(continuation);
+            if (Thread.currentThread() == thread || runningFiberTask() != null) {
+                ready.add(r);
+            } else {
+                callSoonThreadsafeInternal(r);
+            }
         }
-    }
 
-    @Override
+        @Override
+        public Thread loopThread() {
+            return thread;
+        }
+
+        @Override
+        public void runBody(Object owner) {
+            ((Task<?>) owner).body();
+        }
+    };
+
+    /** The thread running this loop, or null when it is not running. */
     public Thread loopThread() {
         return thread;
     }

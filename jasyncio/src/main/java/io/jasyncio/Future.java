@@ -17,15 +17,17 @@ import java.util.function.Consumer;
  * @param <T> the result type
  */
 public class Future<T> {
-    enum State { PENDING, CANCELLED, FINISHED }
+    // The states, in a byte: a future is one of the most numerous objects, so its fields are kept few.
+    private static final byte PENDING = 0, CANCELLED = 1, FINISHED = 2, FAILED = 3;
 
     final EventLoop loop;
-    State state = State.PENDING;
-    private T result;
-    private Throwable exception;
+    private byte state = PENDING;
+    /**
+     * FINISHED: the result; FAILED: the exception; CANCELLED: the CancelledError a task ended with, handed out
+     * once by {@link #makeCancelledError()}, then null.
+     */
+    private Object outcome;
     String cancelMessage;
-    /** The CancelledError a task ended with, handed out once by {@link #makeCancelledError()}. */
-    CancelledError cancelledExc;
     /** First done callback (the common case), then the rest; entries are user Consumers or waiting Tasks. */
     private Object callback0;
     private ArrayList<Object> callbacks;
@@ -48,12 +50,12 @@ public class Future<T> {
 
     /** Whether the future is finished or cancelled. */
     public boolean done() {
-        return state != State.PENDING;
+        return state != PENDING;
     }
 
     /** Whether the future was cancelled. */
     public boolean cancelled() {
-        return state == State.CANCELLED;
+        return state == CANCELLED;
     }
 
     /** Cancels the future and schedules its callbacks; false if it was already done. */
@@ -70,36 +72,37 @@ public class Future<T> {
      * The result. Throws {@link CancelledError} if cancelled, {@link InvalidStateError} if still pending, and
      * the future's exception itself (unchanged, even when checked) if it finished with one.
      */
+    @SuppressWarnings("unchecked")
     public T result() {
-        if (state == State.CANCELLED) throw makeCancelledError();
-        if (state != State.FINISHED) throw new InvalidStateError("Result is not ready.");
+        if (state == FINISHED) return (T) outcome;
+        if (state == CANCELLED) throw makeCancelledError();
+        if (state == PENDING) throw new InvalidStateError("Result is not ready.");
         clearLogTraceback();
-        if (exception != null) throw io.jasyncio.internal.Sneaky.rethrow(exception);
-        return result;
+        throw io.jasyncio.internal.Sneaky.rethrow((Throwable) outcome);
     }
 
     /** The exception (null if it finished with a result). Throws as {@link #result()} does if not finished. */
     public Throwable exception() {
-        if (state == State.CANCELLED) throw makeCancelledError();
-        if (state != State.FINISHED) throw new InvalidStateError("Exception is not set.");
+        if (state == CANCELLED) throw makeCancelledError();
+        if (state == PENDING) throw new InvalidStateError("Exception is not set.");
         clearLogTraceback();
-        return exception;
+        return peekException();
     }
 
     /** Marks the future done with a result and schedules its callbacks. */
     public void setResult(T value) {
-        if (state != State.PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        result = value;
-        state = State.FINISHED;
+        if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        outcome = value;
+        state = FINISHED;
         scheduleCallbacks();
     }
 
     /** Marks the future done with an exception and schedules its callbacks. */
     public void setException(Throwable exc) {
         if (exc == null) throw new NullPointerException("exception");
-        if (state != State.PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        exception = exc;
-        state = State.FINISHED;
+        if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
+        outcome = exc;
+        state = FAILED;
         scheduleCallbacks();
         logTraceback = true;
         loop.trackUnretrieved(this);
@@ -176,13 +179,13 @@ public class Future<T> {
 
     /** Completes {@code cf} as this done future completed; the exception counts as retrieved (it is passed on). */
     void copyTo(CompletableFuture<T> cf) {
-        if (state == State.CANCELLED) {
+        if (state == CANCELLED) {
             cf.completeExceptionally(makeCancelledError());
             return;
         }
         clearLogTraceback();
-        if (exception != null) cf.completeExceptionally(exception);
-        else cf.complete(result);
+        if (state == FAILED) cf.completeExceptionally((Throwable) outcome);
+        else cf.complete(peekResult());
     }
 
     /** Registers a task to be woken (through the ready queue) when this future is done. */
@@ -192,14 +195,14 @@ public class Future<T> {
 
     /** Internal result-setting for Task, which refuses the public setters. */
     void finishWithResult(T value) {
-        result = value;
-        state = State.FINISHED;
+        outcome = value;
+        state = FINISHED;
         scheduleCallbacks();
     }
 
     void finishWithException(Throwable exc) {
-        exception = exc;
-        state = State.FINISHED;
+        outcome = exc;
+        state = FAILED;
         scheduleCallbacks();
         logTraceback = true;
         loop.trackUnretrieved(this);
@@ -208,8 +211,8 @@ public class Future<T> {
     /** Future's own cancel, which Task's override reaches when its coroutine ends cancelled. */
     final boolean cancelInternal(String msg) {
         clearLogTraceback();
-        if (state != State.PENDING) return false;
-        state = State.CANCELLED;
+        if (state != PENDING) return false;
+        state = CANCELLED;
         cancelMessage = msg;
         scheduleCallbacks();
         return true;
@@ -217,12 +220,16 @@ public class Future<T> {
 
     /** The CancelledError to raise: the one a task was cancelled with (once), else a new one. */
     CancelledError makeCancelledError() {
-        CancelledError e = cancelledExc;
-        if (e != null) {
-            cancelledExc = null;
+        if (outcome instanceof CancelledError e) {
+            outcome = null;
             return e;
         }
         return new CancelledError(cancelMessage);
+    }
+
+    /** Ends a task cancelled by the CancelledError {@code e}, which {@link #makeCancelledError()} hands out once. */
+    final void cancelWith(CancelledError e) {
+        if (cancelInternal(e.getMessage())) outcome = e;
     }
 
     /** Marks the exception as seen, so it is not reported as never retrieved. */
@@ -233,20 +240,37 @@ public class Future<T> {
         }
     }
 
+    /** The exception of a failed future; null otherwise. */
     final Throwable peekException() {
-        return exception;
+        return state == FAILED ? (Throwable) outcome : null;
     }
 
+    /** The result of a future finished with one; null otherwise. */
+    @SuppressWarnings("unchecked")
     final T peekResult() {
-        return result;
+        return state == FINISHED ? (T) outcome : null;
     }
 
     String stateName() {
-        return state.name();
+        return switch (state) {
+            case PENDING -> "PENDING";
+            case CANCELLED -> "CANCELLED";
+            default -> "FINISHED";
+        };
+    }
+
+    /** Whether any done callback or waiting task is registered. */
+    final boolean hasCallbacks() {
+        return callback0 != null || callbacks != null;
+    }
+
+    /** The done callback in the first slot (the first one added, unless removed), or null. */
+    final Object firstCallback() {
+        return callback0;
     }
 
     private void addCallbackEntry(Object entry) {
-        if (state != State.PENDING) {
+        if (state != PENDING) {
             scheduleCallback(entry);
         } else if (callback0 == null && callbacks == null) {
             callback0 = entry;
@@ -296,15 +320,27 @@ public class Future<T> {
         if (entry instanceof Task<?> waiter) {
             waiter.scheduleWakeup(this);
         } else {
-            Consumer<? super Future<T>> fn = (Consumer<? super Future<T>>) entry;
-            loop.callSoon(new DoneCallback<>(this, fn));
+            loop.callSoon(new DoneCallback<>(this, (Consumer<? super Future<T>>) entry));
         }
     }
 
-    /** A done callback bound to its future; its toString names the callback for debug messages. */
-    private record DoneCallback<T>(Future<T> future, Consumer<? super Future<T>> fn) implements Runnable {
-        @Override public void run() { fn.accept(future); }
-        @Override public String toString() { return fn + "(" + future + ")"; }
+    /**
+     * A done callback bound to its future, scheduled as its own handle (one object, not a Runnable and a Handle);
+     * its toString names the callback for debug messages.
+     */
+    private static final class DoneCallback<T> extends Handle {
+        private final Future<T> future;
+        private final Consumer<? super Future<T>> fn;
+
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn) {
+            super(future.loop, null);
+            this.future = future;
+            this.fn = fn;
+        }
+
+        @Override void invoke() { fn.accept(future); }
+
+        @Override String describeCallback() { return fn + "(" + future + ")"; }
     }
 
     /** How {@code toString} describes the state: "pending", "cancelled", "finished result=..." and so on. */
@@ -312,7 +348,8 @@ public class Future<T> {
         return switch (state) {
             case PENDING -> "pending";
             case CANCELLED -> "cancelled";
-            case FINISHED -> exception != null ? "finished exception=" + exception : "finished result=" + result;
+            case FAILED -> "finished exception=" + outcome;
+            default -> "finished result=" + outcome;
         };
     }
 

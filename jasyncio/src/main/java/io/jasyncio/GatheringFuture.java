@@ -18,15 +18,16 @@ import java.util.function.Consumer;
  * <p>Threading: like every {@link Future}, it belongs to its loop's thread.
  */
 final class GatheringFuture extends Future<List<Object>> {
-    private final List<Future<?>> children = new ArrayList<>();
+    private final List<Future<?>> children;
     private final boolean returnExceptions;
     private boolean cancelRequested;
     private int nfuts;
     private int nfinished;
 
-    private GatheringFuture(EventLoop loop, boolean returnExceptions) {
+    private GatheringFuture(EventLoop loop, boolean returnExceptions, int size) {
         super(loop);
         this.returnExceptions = returnExceptions;
+        this.children = new ArrayList<>(size);
     }
 
     /** asyncio's {@code gather(*aws, return_exceptions=...)}; each element is a {@link Future} or a {@link Coroutine}. */
@@ -38,16 +39,30 @@ final class GatheringFuture extends Future<List<Object>> {
         }
         // asyncio creates the children first and the outer future last; nothing observable depends on it, and the
         // outer future needs the loop, which the first child decides.
-        Map<Object, Future<?>> argToFut = new IdentityHashMap<>();
+        //
+        // A future passed twice counts once (asyncio's arg_to_fut). An identity map costs a hash and a cache miss
+        // per argument, so a pending future that had no callbacks is recognised by this gather's callback in its
+        // first slot instead, and only the other arguments go into the map. That holds while no code runs during
+        // this loop, which a custom task factory could break (an eager task finishing a future): then every
+        // argument goes into the map.
+        Map<Object, Future<?>> argToFut = null;
+        boolean mapAll = false;
         List<Future<?>> alreadyDone = new ArrayList<>();
         GatheringFuture outer = null;
         for (Object arg : aws) {
-            Future<?> fut = argToFut.get(arg);
+            Future<?> fut = outer == null ? null : outer.seenBefore(arg, argToFut);
             if (fut == null) {
                 fut = Awaitables.ensureFuture(arg, outer == null ? null : outer.loop);
-                if (outer == null) outer = new GatheringFuture(fut.loop, returnExceptions);
+                if (outer == null) {
+                    outer = new GatheringFuture(fut.loop, returnExceptions, aws.size());
+                    mapAll = fut.loop.getTaskFactory() != null;
+                }
                 outer.nfuts++;
-                argToFut.put(arg, fut);
+                boolean firstSlot = arg == fut && !fut.done() && !fut.hasCallbacks();
+                if (mapAll || !firstSlot) {
+                    if (argToFut == null) argToFut = new IdentityHashMap<>();
+                    argToFut.put(arg, fut);
+                }
                 if (fut.done()) {
                     alreadyDone.add(fut);
                 } else {
@@ -63,6 +78,12 @@ final class GatheringFuture extends Future<List<Object>> {
     }
 
     private final Consumer<Future<?>> childDone = this::onChildDone;
+
+    /** The future already gathered for {@code arg} (see the comment in {@link #gather}), or null. */
+    private Future<?> seenBefore(Object arg, Map<Object, Future<?>> argToFut) {
+        if (arg instanceof Future<?> f && !f.done() && f.firstCallback() == childDone) return f;
+        return argToFut == null ? null : argToFut.get(arg);
+    }
 
     private void onChildDone(Future<?> fut) {
         nfinished++;

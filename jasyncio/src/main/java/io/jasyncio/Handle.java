@@ -42,14 +42,19 @@ public class Handle implements Runnable {
     /** Runs the callback (the loop calls this); an exception goes to the loop's exception handler. */
     @Override
     public void run() {
-        Runnable cb = callback;
-        if (cancelled || cb == null) return;
+        if (cancelled) return;
         try {
-            cb.run();
+            invoke();
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
                     .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
         }
+    }
+
+    /** Calls the callback; subclasses that carry their callback as fields override it. */
+    void invoke() {
+        Runnable cb = callback;
+        if (cb != null) cb.run();
     }
 
     String describeCallback() {
@@ -59,7 +64,7 @@ public class Handle implements Runnable {
 
     @Override
     public String toString() {
-        return "<" + getClass().getSimpleName() + (cancelled ? " cancelled" : "") + " " + describeCallback()
+        return "<Handle" + (cancelled ? " cancelled" : "") + " " + describeCallback()
                 + createdAt() + ">";
     }
 

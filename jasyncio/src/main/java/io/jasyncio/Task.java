@@ -33,11 +33,14 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     private int numCancelsRequested;
     /** Exception the next step throws at the await point (asyncio's {@code __step(exc)}). */
     private Throwable throwIn;
-    /** True while the task's code is suspended in an await (as opposed to running, or parked in the JDK). */
-    private boolean suspendedInAwait;
+    /**
+     * Where the task's code is: RUNNING (or parked inside a blocking JDK call), AWAITING (suspended at an await
+     * point), or PARKED (suspended in {@link #parkUntilWoken}, wakeable by {@link #wakeParked}).
+     */
+    private byte suspension;
+    private static final byte RUNNING = 0, AWAITING = 1, PARKED = 2;
     /** Links in the loop's list of pending tasks (strong references: see the class comment). */
     Task<?> prevLive, nextLive;
-    boolean live;
 
     /**
      * A task of {@code loop} running {@code coro}; it starts on the loop's next iteration, or at once when
@@ -86,6 +89,10 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         numCancelsRequested++;
         if (futWaiter != null && futWaiter.cancel(msg)) {
             return true;
+        }
+        if (suspension == PARKED) {
+            suspension = AWAITING; // its step raises the CancelledError (mustCancel) where it parked
+            loop.scheduleStep(this);
         }
         mustCancel = true;
         cancelMessage = msg;
@@ -177,8 +184,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
     private void runFiber() {
         if (fiber == null) {
-            fiber = loop.engine().newFiber(loop, this, loop.debug ? getName() : null, this::body);
-            fiber.thread().setUncaughtExceptionHandler(this);
+            fiber = loop.engine().newFiber(loop.fiberHost, this, loop.debug ? getName() : null);
         }
         fiber.resume();
         serveEagerRequests();
@@ -212,22 +218,21 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     }
 
     private boolean isBlockedInJdk() {
-        return fiber != null && !suspendedInAwait && loop.currentTask() != this
+        return fiber != null && suspension == RUNNING && loop.currentTask() != this
                 && loop.engine().blockingCallsParkTheTask();
     }
 
     // ---------------------------------------------------------------- the coroutine's side (fiber)
 
     /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
-    private void body() {
+    void body() {
         T value;
         try {
             Throwable first = takeThrowIn();
             if (first != null) throw first;
             value = coro.call();
         } catch (CancelledError e) {
-            cancelledExc = e;
-            cancelInternal(e.getMessage());
+            cancelWith(e);
             return;
         } catch (Throwable e) {
             if (mustCancel && isInterruption(e)) {
@@ -293,12 +298,12 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (mustCancel && futWaiter.cancel(cancelMessage)) {
             mustCancel = false;
         }
-        suspendedInAwait = true;
+        suspension = AWAITING;
     }
 
     /** After the step that resumed us: throws what the step delivered (a cancellation), if anything. */
     private void endWait(Future<?> f) {
-        suspendedInAwait = false;
+        suspension = RUNNING;
         Throwable t = throwIn;
         if (t != null) {
             throwIn = null;
@@ -310,12 +315,42 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** Gives the loop one turn, then continues (asyncio's bare {@code yield}, as in {@code sleep(0)}). */
     void yieldOnce() {
         loop.scheduleStep(this);
-        suspendedInAwait = true;
+        suspension = AWAITING;
         fiber.suspend();
-        suspendedInAwait = false;
+        resumeAfterSuspension();
+    }
+
+    /**
+     * Suspends this task's code until {@link #wakeParked()} (then returns) or a cancellation (then throws the
+     * {@link CancelledError}): a wait with no Future, for primitives that queue their waiting tasks themselves
+     * ({@link Event}), so a waiting task costs no object beyond its queue slot. Called by the task's own code.
+     */
+    void parkUntilWoken() {
+        suspension = PARKED;
+        if (mustCancel) {
+            // Cancelled while running: as an await on a future would, the wait ends at once with the cancellation.
+            suspension = AWAITING;
+            loop.scheduleStep(this);
+        }
+        fiber.suspend();
+        resumeAfterSuspension();
+    }
+
+    /** Schedules the step of a task parked by {@link #parkUntilWoken}; false if it is not parked (any more). */
+    boolean wakeParked() {
+        if (suspension != PARKED) return false;
+        suspension = AWAITING;
+        loop.scheduleStep(this);
+        return true;
+    }
+
+    private void resumeAfterSuspension() {
+        suspension = RUNNING;
         Throwable t = throwIn;
         if (t != null) {
             throwIn = null;
+            // The step made this CancelledError on the loop's stack; its trace should show where the task waited.
+            t.fillInStackTrace();
             throw Sneaky.rethrow(t);
         }
     }
@@ -333,7 +368,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     public String toString() {
         return guardRecursion(this, () -> {
             StringBuilder sb = new StringBuilder("<Task ");
-            if (state == State.PENDING && mustCancel) sb.append("cancelling");
+            if (!done() && mustCancel) sb.append("cancelling");
             else sb.append(describeState());
             sb.append(" name='").append(getName()).append("' coro=").append(coro);
             if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);

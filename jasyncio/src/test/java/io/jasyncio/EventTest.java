@@ -22,7 +22,7 @@ class EventTest {
             ev.set();
             assertTrue(ev.toString().endsWith("[set]>"));
             assertTrue(reprMatches(ev));
-            ev.waiters.add(Asyncio.getRunningLoop().createFuture());
+            ev.waiters.add(Asyncio.currentTask());
             assertTrue(ev.toString().contains("waiters:1"));
             assertTrue(reprMatches(ev));
         });

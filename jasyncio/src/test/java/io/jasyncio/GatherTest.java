@@ -291,6 +291,39 @@ class GatherTest {
         assertEquals(1, runs[0], "a coroutine given twice runs once");
     }
 
+    /** A future given twice counts once and fills both slots, whatever callbacks it carries and however it ends. */
+    @Test
+    void duplicateFutures() {
+        Future<Object> pending = oneLoop.createFuture();
+        Future<Object> withCallback = oneLoop.createFuture();
+        withCallback.addDoneCallback(f -> { });
+        Future<Object> done = oneLoop.createFuture();
+        done.setResult("d");
+        Future<List<Object>> fut = Asyncio.gather(false, pending, withCallback, done, pending, done, withCallback);
+        pending.setResult("p");
+        runLoop(oneLoop);
+        assertFalse(fut.done(), "one future still pending");
+        withCallback.setResult("w");
+        runLoop(oneLoop);
+        assertEquals(List.of("p", "w", "d", "p", "d", "w"), fut.result());
+    }
+
+    /** Under the eager factory a child may finish a future during gather() itself: it still counts once. */
+    @Test
+    void duplicateFutureFinishedByAnEagerChild() {
+        oneLoop.setTaskFactory(EventLoop.EAGER_TASK_FACTORY);
+        Future<List<Object>> fut = oneLoop.runUntilComplete(() -> {
+            Future<Object> f = Asyncio.getRunningLoop().createFuture();
+            Coroutine<Object> finisher = () -> {
+                f.setResult("f");
+                return "e";
+            };
+            return Asyncio.gather(List.of(f, finisher, f), false);
+        });
+        runLoop(oneLoop);
+        assertEquals(List.of("f", "e", "f"), fut.result());
+    }
+
     // ports test_tasks.py::CoroutineGatherTests::test_cancellation_broadcast
     @Test
     void cancellationBroadcast() {

@@ -14,23 +14,6 @@ final class Composition {
         Asyncio.await(Asyncio.gather(tasks, false));
     }
 
-    /** A one-shot event: waiters await a shared future. */
-    static final class Signal {
-        private final Future<Void> fut = Asyncio.getRunningLoop().createFuture();
-
-        void await() {
-            Asyncio.await(fut);
-        }
-
-        void set() {
-            fut.setResult(null);
-        }
-    }
-
-    static Signal newSignal() {
-        return new Signal();
-    }
-
     /** The workloads of the composition primitives: gather, Queue, Lock. */
     static List<CoreBench.Metric> metrics(CoreBench bench) {
         return List.of(

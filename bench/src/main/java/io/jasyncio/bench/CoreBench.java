@@ -130,7 +130,7 @@ public final class CoreBench {
 
     /** n tasks parked on one event: memory per parked task (heap after GC), then wake-up cost per task. */
     static double[] parked(int n) {
-        Composition.Signal event = Composition.newSignal();
+        io.jasyncio.Event event = new io.jasyncio.Event(); // asyncio.Event, as the peer script waits on
         long before = usedHeapAfterGc();
         List<Task<Object>> tasks = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -14,13 +14,15 @@ public interface Engine {
     String name();
 
     /**
-     * Creates a fiber that runs {@code body} when first resumed.
+     * Creates a fiber that runs {@code host.runBody(owner)} when first resumed. The owner is installed as the
+     * fiber thread's uncaught-exception handler: that is how code running in the fiber finds its task (one field
+     * read), and how the engine finds the owner again without a field of its own.
      *
      * @param host the loop driving the fiber
-     * @param owner passed back to {@link FiberHost#resumeBlocked}
+     * @param owner the task, passed back to {@link FiberHost#runBody} and {@link FiberHost#resumeBlocked}
      * @param name the thread's name, or null for none (names cost memory per task; debug mode sets them)
      */
-    Fiber newFiber(FiberHost host, Object owner, String name, Runnable body);
+    Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name);
 
     /** Whether the fiber's code can park in blocking JDK calls without blocking the loop thread. */
     boolean blockingCallsParkTheTask();

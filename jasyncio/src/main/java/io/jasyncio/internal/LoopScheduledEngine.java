@@ -21,11 +21,10 @@ final class LoopScheduledEngine implements Engine {
     /** {@code ThreadBuilders.newVirtualThread(Executor scheduler, String name, int characteristics, Runnable)}. */
     private final MethodHandle newThread;
     /** The JDK's own virtual-thread scheduler, for virtual threads that task code starts (see VtFiber.execute). */
-    private final Executor jdkScheduler;
+    private static Executor jdkScheduler;
 
-    private LoopScheduledEngine(MethodHandle newThread, Executor jdkScheduler) {
+    private LoopScheduledEngine(MethodHandle newThread) {
         this.newThread = newThread;
-        this.jdkScheduler = jdkScheduler;
     }
 
     static Engine create() {
@@ -37,7 +36,8 @@ final class LoopScheduledEngine implements Engine {
             MethodHandle mh = MethodHandles.lookup().unreflect(m);
             java.lang.reflect.Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
             f.setAccessible(true);
-            LoopScheduledEngine engine = new LoopScheduledEngine(mh, (Executor) f.get(null));
+            jdkScheduler = (Executor) f.get(null);
+            LoopScheduledEngine engine = new LoopScheduledEngine(mh);
             engine.selfTest();
             return engine;
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -50,14 +50,19 @@ final class LoopScheduledEngine implements Engine {
     /** Runs one fiber through a suspend and a resume, so a JVM that refuses custom schedulers fails here. */
     private void selfTest() {
         int[] steps = {0};
+        Fiber[] f = new Fiber[1];
         FiberHost host = new FiberHost() {
             @Override public void resumeBlocked(Object owner, Runnable continuation) {
                 throw new IllegalStateException("self-test fiber blocked");
             }
             @Override public Thread loopThread() { return Thread.currentThread(); }
+            @Override public void runBody(Object owner) {
+                steps[0]++;
+                f[0].suspend();
+                steps[0]++;
+            }
         };
-        Fiber[] f = new Fiber[1];
-        f[0] = newFiber(host, null, "jasyncio-selftest", () -> { steps[0]++; f[0].suspend(); steps[0]++; });
+        f[0] = newFiber(host, (t, e) -> { }, "jasyncio-selftest");
         f[0].resume();
         f[0].resume();
         if (steps[0] != 2) throw new IllegalStateException("self-test fiber ran " + steps[0] + " steps");
@@ -68,21 +73,24 @@ final class LoopScheduledEngine implements Engine {
     @Override public boolean blockingCallsParkTheTask() { return true; }
 
     @Override
-    public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
-        VtFiber fiber = new VtFiber(host, owner, jdkScheduler);
+    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name) {
+        VtFiber fiber = new VtFiber(host);
         try {
-            fiber.thread = (Thread) newThread.invokeExact((Executor) fiber, name, 0, body);
+            fiber.thread = (Thread) newThread.invokeExact((Executor) fiber, name, 0, (Runnable) fiber);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
         }
+        fiber.thread.setUncaughtExceptionHandler(owner);
         return fiber;
     }
 
-    /** A fiber whose virtual thread is scheduled by this object: the JDK calls {@link #execute} to run it. */
-    private static final class VtFiber implements Fiber, Executor {
+    /**
+     * A fiber whose virtual thread is scheduled by this object: the JDK calls {@link #execute} to run it. It is
+     * also the thread's body ({@link #run}): one object per task for both roles. Its owner is the thread's
+     * uncaught-exception handler (see {@link Engine#newFiber}), so it needs no field for it.
+     */
+    private static final class VtFiber implements Fiber, Executor, Runnable {
         private final FiberHost host;
-        private final Object owner;
-        private final Executor jdkScheduler;
         Thread thread;
         /** Our virtual thread's continuation runner (the JDK passes the same object every time). */
         private Runnable ownContinuation;
@@ -92,13 +100,18 @@ final class LoopScheduledEngine implements Engine {
         /** True while the fiber's code is suspended in {@link #suspend()} waiting for resume(). */
         private boolean suspended;
 
-        VtFiber(FiberHost host, Object owner, Executor jdkScheduler) {
+        VtFiber(FiberHost host) {
             this.host = host;
-            this.owner = owner;
-            this.jdkScheduler = jdkScheduler;
+        }
+
+        private Object owner() {
+            return thread.getUncaughtExceptionHandler();
         }
 
         @Override public Thread thread() { return thread; }
+
+        /** The virtual thread's body: the task's code. */
+        @Override public void run() { host.runBody(owner()); }
 
         @Override
         public void resume() {
@@ -139,7 +152,7 @@ final class LoopScheduledEngine implements Engine {
                 jdkScheduler.execute(continuation);
             } else {
                 // Released from a blocking JDK call (or Thread.yield): the loop runs it as its own step.
-                host.resumeBlocked(owner, continuation);
+                host.resumeBlocked(owner(), continuation);
             }
         }
     }

@@ -17,17 +17,18 @@ final class PortableEngine implements Engine {
     @Override public boolean blockingCallsParkTheTask() { return false; }
 
     @Override
-    public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
+    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name) {
         BatonFiber f = new BatonFiber();
         Thread.Builder.OfVirtual b = Thread.ofVirtual();
         f.thread = (name != null ? b.name(name) : b).unstarted(() -> {
             f.awaitBaton(true);
             try {
-                body.run();
+                host.runBody(owner);
             } finally {
                 f.pass(false);
             }
         });
+        f.thread.setUncaughtExceptionHandler(owner);
         return f;
     }
 
