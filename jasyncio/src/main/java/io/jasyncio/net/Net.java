@@ -15,6 +15,7 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * asyncio's transport-level networking ({@code loop.create_connection}, {@code create_server},
  * {@code create_unix_connection}, {@code create_unix_server}, {@code create_datagram_endpoint},
- * {@code connect_accepted_socket}) on the running loop, with non-blocking NIO channels watched by the loop's
+ * {@code connect_accepted_socket}, {@code sendfile}) on the running loop, with non-blocking NIO channels watched by the loop's
  * selector: no thread per connection.
  *
  * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
@@ -353,6 +354,36 @@ public final class Net {
             return Addresses.resolve(isa.getHostString(), isa.getPort()).get(0);
         }
         return a;
+    }
+
+    // ---------------------------------------------------------------- sendfile
+
+    /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file) {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) {
+        return sendfile(transport, file, offset, count, true);
+    }
+
+    /**
+     * asyncio's {@code loop.sendfile}: sends {@code count} bytes of {@code file} (null: up to its end) from
+     * {@code offset} through a stream transport and returns how many were sent. On a TCP or Unix transport
+     * reading is paused, what is buffered is written, then a {@link java.nio.channels.FileChannel} goes from the
+     * file to the socket without copying (see {@link Sockets#sockSendfile}); {@code write} meanwhile throws
+     * {@link IllegalStateException} ("sendfile is in progress"). A TLS transport, or another kind of channel,
+     * uses the fallback: chunks read on the default executor and written through the transport, waiting on its
+     * flow control; with {@code fallback} false that is refused ({@link IllegalStateException} for TLS,
+     * {@link SendfileNotAvailableError} for a channel). Afterwards the transport reads again if it did before.
+     * The file's position is left after the last byte sent, even on failure. A closing transport, or one that is
+     * not a stream (datagrams, pipes): {@link IllegalStateException}. A connection lost meanwhile: a
+     * {@link java.net.SocketException} (or the I/O error that broke it).
+     */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
+            boolean fallback) {
+        return Sendfile.sendfile(transport, file, offset, count, fallback);
     }
 
     // ---------------------------------------------------------------- helpers
