@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * asyncio's transport-level networking ({@code loop.create_connection}, {@code create_server},
  * {@code create_unix_connection}, {@code create_unix_server}, {@code create_datagram_endpoint},
- * {@code connect_accepted_socket}, {@code sendfile}) on the running loop, with non-blocking NIO channels watched by the loop's
+ * {@code connect_accepted_socket}, {@code sendfile}, {@code connect_read_pipe}, {@code connect_write_pipe}) on the running loop, with non-blocking NIO channels watched by the loop's
  * selector: no thread per connection.
  *
  * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
@@ -354,6 +354,62 @@ public final class Net {
             return Addresses.resolve(isa.getHostString(), isa.getPort()).get(0);
         }
         return a;
+    }
+
+    // ---------------------------------------------------------------- pipes
+
+    /**
+     * asyncio's {@code loop.connect_read_pipe}: reads {@code pipe} (a child's stdout, {@code System.in}, a FIFO
+     * opened as a stream...) into a protocol from {@code protocolFactory}, and returns once its
+     * {@code connectionMade} has run. The JDK's streams block, so one virtual thread reads the pipe while it is
+     * open (see the asyncio.subprocess notes of the mapping); each {@code dataReceived} buffer is a fresh one. At
+     * the end of the pipe: {@code eofReceived()}, then {@code connectionLost(null)}. The transport owns the stream
+     * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
+     */
+    public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
+            java.io.InputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeReadTransport transport = new PipeReadTransport(loop, pipe, protocol, "read-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * asyncio's {@code loop.connect_write_pipe}: a {@link WriteTransport} writing to {@code pipe} (a child's stdin,
+     * {@code System.out}, a FIFO...), with a protocol from {@code protocolFactory}; returns once its
+     * {@code connectionMade} has run. Writes never block: one virtual thread writes the queued bytes while the
+     * pipe is open, with the usual flow control ({@code pauseWriting}/{@code resumeWriting}). {@code close()}
+     * closes the pipe once the queue is written; a write the reader is gone for closes the transport with a
+     * {@link BrokenPipeError}. The transport owns the stream and closes it.
+     */
+    public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
+            java.io.OutputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeWriteTransport transport = new PipeWriteTransport(loop, pipe, protocol, "write-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /** As asyncio's pipe transports: connectionMade, then the pipe is watched, then the caller wakes up. */
+    private static <T extends BaseTransport, P extends BaseProtocol> PipeConnection<T, P> connectPipe(EventLoop loop,
+            T transport, P protocol, Runnable startWatching) {
+        Future<Void> waiter = loop.createFuture();
+        loop.callSoon(() -> protocol.connectionMade(transport));
+        loop.callSoon(startWatching);
+        loop.callSoon(() -> {
+            if (!waiter.cancelled()) waiter.setResult(null);
+        });
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new PipeConnection<>(transport, protocol);
     }
 
     // ---------------------------------------------------------------- sendfile
