@@ -60,18 +60,44 @@ public final class Net {
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
             int port, Double happyEyeballsDelay) {
+        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code local_addr}: the socket is bound to
+     * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, InetSocketAddress localAddr) {
+        return createConnection(protocolFactory, host, port, null, localAddr);
+    }
+
+    /**
+     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, local_addr=)}. {@code localAddr}
+     * (null: none) is resolved if it is unresolved; each socket is bound, before it connects, to the first of
+     * its addresses of the same family as the remote address (the wildcard address fits every family). A bind
+     * that fails is a {@link BindException} "error while attempting to bind on address HOST:PORT: ..." (the
+     * next local address of that family is tried first); no local address of the remote's family: a
+     * {@link java.net.SocketException} "no matching local address". With several remote addresses, the errors
+     * are combined as for connecting.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        List<InetSocketAddress> locals = localAddr == null ? null
+                : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
+                : List.of(localAddr);
         if (happyEyeballsDelay != null && addrs.size() > 1) {
-            return createConnection(protocolFactory, HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay));
+            return createConnection(protocolFactory,
+                    HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay, locals));
         }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
             SocketChannel ch = null;
             try {
-                ch = SocketChannel.open(family(addr));
-                ch.configureBlocking(false);
+                ch = openBound(addr, locals);
                 Sockets.sockConnect(ch, addr);
                 return createConnection(protocolFactory, ch);
             } catch (Throwable e) {
@@ -81,6 +107,43 @@ public final class Net {
             }
         }
         throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+    }
+
+    /**
+     * A non-blocking channel of {@code remote}'s family, bound to the first of {@code locals} (null: none) of that
+     * family that can be bound (asyncio's {@code _connect_sock}).
+     */
+    static SocketChannel openBound(InetSocketAddress remote, List<InetSocketAddress> locals) throws IOException {
+        ProtocolFamily fam = family(remote);
+        SocketChannel ch = SocketChannel.open(fam);
+        try {
+            ch.configureBlocking(false);
+            if (locals == null) return ch;
+            IOException last = null;
+            for (InetSocketAddress local : locals) {
+                if (family(local) != fam && !local.getAddress().isAnyLocalAddress()) continue;
+                try {
+                    ch.bind(local);
+                    return ch;
+                } catch (IOException e) {
+                    last = bindFailed(local, e);
+                }
+            }
+            throw last != null ? last : new java.net.SocketException("no matching local address with family=" + fam
+                    + " found among " + locals + " to connect to " + Addresses.describe(remote)
+                    + ": give a local address of the remote address's family");
+        } catch (Throwable e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /** asyncio's message for a failed bind: "error while attempting to bind on address ADDR: reason". */
+    static BindException bindFailed(SocketAddress addr, IOException e) {
+        BindException b = new BindException("error while attempting to bind on address "
+                + Addresses.describe(addr) + ": " + String.valueOf(e.getMessage()).toLowerCase());
+        b.initCause(e);
+        return b;
     }
 
     /**
@@ -177,19 +240,11 @@ public final class Net {
                 ServerSocketChannel s = ServerSocketChannel.open(family(addr));
                 socks.add(s);
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-                if (options.reusePort()) {
-                    if (!s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                        throw new UnsupportedOperationException("reuse_port not supported by socket module");
-                    }
-                    s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
+                if (options.reusePort()) setReusePort(s);
                 try {
                     s.bind(addr, options.backlog());
                 } catch (IOException e) {
-                    BindException b = new BindException("error while attempting to bind on address "
-                            + Addresses.describe(addr) + ": " + String.valueOf(e.getMessage()).toLowerCase());
-                    b.initCause(e);
-                    throw b;
+                    throw bindFailed(addr, e);
                 }
                 s.configureBlocking(false);
             }
@@ -297,6 +352,18 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr) {
+        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code reuse_port}
+     * ({@code SO_REUSEPORT}: other sockets of the same user may bind the same address, and the kernel spreads
+     * datagrams among them; {@link UnsupportedOperationException} where the platform has none) and
+     * {@code allow_broadcast} ({@code SO_BROADCAST}: broadcast addresses may be sent to; then
+     * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (localAddr == null && remoteAddr == null) {
             throw new IllegalArgumentException("unexpected address family: give localAddr or remoteAddr");
@@ -308,12 +375,14 @@ public final class Net {
         try {
             ProtocolFamily fam = family(local != null ? local : remote);
             ch = DatagramChannel.open(fam);
+            if (reusePort) setReusePort(ch);
+            if (allowBroadcast) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             ch.configureBlocking(false);
             if (local != null) {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
                 ch.bind(local);
             }
-            if (remote != null) ch.connect(remote);
+            if (remote != null && !allowBroadcast) ch.connect(remote);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
             throw Sneaky.rethrow(e);
@@ -450,6 +519,14 @@ public final class Net {
             return StandardProtocolFamily.INET6;
         }
         return StandardProtocolFamily.INET;
+    }
+
+    /** asyncio's {@code _set_reuseport}. */
+    private static void setReusePort(NetworkChannel ch) throws IOException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new UnsupportedOperationException("reuse_port not supported by socket module");
+        }
+        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
     }
 
     /** asyncio turns Nagle's algorithm off on every TCP transport. */

@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -24,6 +25,17 @@ public final class Streams {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /**
+     * Connects to {@code host:port} from {@code localAddr} (asyncio's {@code open_connection(..., local_addr=)},
+     * passed to {@link Net#createConnection(java.util.function.Supplier, String, int, InetSocketAddress)}).
+     */
+    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, localAddr);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
     }
 
