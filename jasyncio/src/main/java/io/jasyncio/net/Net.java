@@ -558,6 +558,18 @@ public final class Net {
         return Tls.createConnection(protocolFactory, sock, tls);
     }
 
+    /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            TlsOptions tls) {
+        return Tls.createUnixConnection(protocolFactory, path, tls);
+    }
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.createUnixServer(protocolFactory, path, options, tls);
+    }
+
     /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
             ServerOptions options, TlsOptions tls) {

@@ -92,6 +92,27 @@ public final class Streams {
         return Tls.openConnection(host, port, tls);
     }
 
+    /** {@link #openUnixConnection(Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
+    public static StreamPair openUnixConnection(Path path, TlsOptions tls) {
+        return Tls.openUnixConnection(path, StreamReader.DEFAULT_LIMIT, tls);
+    }
+
+    /** {@link #openUnixConnection(Path, int)} over TLS. See {@link Tls}. */
+    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) {
+        return Tls.openUnixConnection(path, limit, tls);
+    }
+
+    /** {@link #startUnixServer(StreamReaderProtocol.ClientConnected, Path)} serving TLS. See {@link Tls}. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, TlsOptions tls) {
+        return Tls.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, tls);
+    }
+
+    /** {@link #startUnixServer(StreamReaderProtocol.ClientConnected, Path, int, ServerOptions)} serving TLS. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.startUnixServer(clientConnected, path, limit, options, tls);
+    }
+
     /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int)} serving TLS. See {@link Tls}. */
     public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
             TlsOptions tls) {
