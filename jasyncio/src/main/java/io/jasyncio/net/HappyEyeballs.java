@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +39,11 @@ final class HappyEyeballs {
         return out;
     }
 
-    /** Races connections to {@code addrs}, staggered by {@code delay} seconds; returns the winner's channel. */
-    static SocketChannel connect(List<InetSocketAddress> addrs, double delay) {
+    /**
+     * Races connections to {@code addrs}, staggered by {@code delay} seconds, each bound first to one of
+     * {@code locals} (null: not bound); returns the winner's channel.
+     */
+    static SocketChannel connect(List<InetSocketAddress> addrs, double delay, List<InetSocketAddress> locals) {
         if (addrs.isEmpty()) throw new IllegalArgumentException("no address to connect to");
         EventLoop loop = Asyncio.getRunningLoop();
         Future<SocketChannel> winner = loop.createFuture();
@@ -51,7 +53,7 @@ final class HappyEyeballs {
             for (int i = 0; i < addrs.size() && !winner.done(); i++) {
                 InetSocketAddress addr = addrs.get(i);
                 Future<Void> failed = loop.createFuture();
-                attempts.add(Asyncio.createTask(() -> attempt(addr, winner, failed, errors)));
+                attempts.add(Asyncio.createTask(() -> attempt(addr, locals, winner, failed, errors)));
                 if (i < addrs.size() - 1) Asyncio.wait(List.of(winner, failed), delay, ReturnWhen.FIRST_COMPLETED);
             }
             List<Future<?>> all = new ArrayList<>(attempts);
@@ -73,15 +75,14 @@ final class HappyEyeballs {
         throw Sneaky.rethrow(combined(errors));
     }
 
-    private static Void attempt(InetSocketAddress addr, Future<SocketChannel> winner, Future<Void> failed,
-            List<Throwable> errors) throws IOException {
-        SocketChannel ch = SocketChannel.open(addr.getAddress() instanceof Inet6Address
-                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+    private static Void attempt(InetSocketAddress addr, List<InetSocketAddress> locals, Future<SocketChannel> winner,
+            Future<Void> failed, List<Throwable> errors) throws IOException {
+        SocketChannel ch = null;
         try {
-            ch.configureBlocking(false);
+            ch = Net.openBound(addr, locals);
             Sockets.sockConnect(ch, addr);
         } catch (Throwable e) {
-            Net.closeQuietly(ch);
+            if (ch != null) Net.closeQuietly(ch);
             if (e instanceof IOException) errors.add(e);
             if (!failed.done()) failed.setResult(null);
             throw e;

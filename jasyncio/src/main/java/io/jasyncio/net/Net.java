@@ -15,6 +15,7 @@ import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.NetworkChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * asyncio's transport-level networking ({@code loop.create_connection}, {@code create_server},
  * {@code create_unix_connection}, {@code create_unix_server}, {@code create_datagram_endpoint},
- * {@code connect_accepted_socket}) on the running loop, with non-blocking NIO channels watched by the loop's
+ * {@code connect_accepted_socket}, {@code sendfile}, {@code connect_read_pipe}, {@code connect_write_pipe}) on the running loop, with non-blocking NIO channels watched by the loop's
  * selector: no thread per connection.
  *
  * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
@@ -59,18 +60,44 @@ public final class Net {
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
             int port, Double happyEyeballsDelay) {
+        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code local_addr}: the socket is bound to
+     * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, InetSocketAddress localAddr) {
+        return createConnection(protocolFactory, host, port, null, localAddr);
+    }
+
+    /**
+     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, local_addr=)}. {@code localAddr}
+     * (null: none) is resolved if it is unresolved; each socket is bound, before it connects, to the first of
+     * its addresses of the same family as the remote address (the wildcard address fits every family). A bind
+     * that fails is a {@link BindException} "error while attempting to bind on address HOST:PORT: ..." (the
+     * next local address of that family is tried first); no local address of the remote's family: a
+     * {@link java.net.SocketException} "no matching local address". With several remote addresses, the errors
+     * are combined as for connecting.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        List<InetSocketAddress> locals = localAddr == null ? null
+                : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
+                : List.of(localAddr);
         if (happyEyeballsDelay != null && addrs.size() > 1) {
-            return createConnection(protocolFactory, HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay));
+            return createConnection(protocolFactory,
+                    HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay, locals));
         }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
             SocketChannel ch = null;
             try {
-                ch = SocketChannel.open(family(addr));
-                ch.configureBlocking(false);
+                ch = openBound(addr, locals);
                 Sockets.sockConnect(ch, addr);
                 return createConnection(protocolFactory, ch);
             } catch (Throwable e) {
@@ -80,6 +107,43 @@ public final class Net {
             }
         }
         throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+    }
+
+    /**
+     * A non-blocking channel of {@code remote}'s family, bound to the first of {@code locals} (null: none) of that
+     * family that can be bound (asyncio's {@code _connect_sock}).
+     */
+    static SocketChannel openBound(InetSocketAddress remote, List<InetSocketAddress> locals) throws IOException {
+        ProtocolFamily fam = family(remote);
+        SocketChannel ch = SocketChannel.open(fam);
+        try {
+            ch.configureBlocking(false);
+            if (locals == null) return ch;
+            IOException last = null;
+            for (InetSocketAddress local : locals) {
+                if (family(local) != fam && !local.getAddress().isAnyLocalAddress()) continue;
+                try {
+                    ch.bind(local);
+                    return ch;
+                } catch (IOException e) {
+                    last = bindFailed(local, e);
+                }
+            }
+            throw last != null ? last : new java.net.SocketException("no matching local address with family=" + fam
+                    + " found among " + locals + " to connect to " + Addresses.describe(remote)
+                    + ": give a local address of the remote address's family");
+        } catch (Throwable e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /** asyncio's message for a failed bind: "error while attempting to bind on address ADDR: reason". */
+    static BindException bindFailed(SocketAddress addr, IOException e) {
+        BindException b = new BindException("error while attempting to bind on address "
+                + Addresses.describe(addr) + ": " + String.valueOf(e.getMessage()).toLowerCase());
+        b.initCause(e);
+        return b;
     }
 
     /**
@@ -176,19 +240,11 @@ public final class Net {
                 ServerSocketChannel s = ServerSocketChannel.open(family(addr));
                 socks.add(s);
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
-                if (options.reusePort()) {
-                    if (!s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                        throw new UnsupportedOperationException("reuse_port not supported by socket module");
-                    }
-                    s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-                }
+                if (options.reusePort()) setReusePort(s);
                 try {
                     s.bind(addr, options.backlog());
                 } catch (IOException e) {
-                    BindException b = new BindException("error while attempting to bind on address "
-                            + Addresses.describe(addr) + ": " + String.valueOf(e.getMessage()).toLowerCase());
-                    b.initCause(e);
-                    throw b;
+                    throw bindFailed(addr, e);
                 }
                 s.configureBlocking(false);
             }
@@ -296,6 +352,18 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr) {
+        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code reuse_port}
+     * ({@code SO_REUSEPORT}: other sockets of the same user may bind the same address, and the kernel spreads
+     * datagrams among them; {@link UnsupportedOperationException} where the platform has none) and
+     * {@code allow_broadcast} ({@code SO_BROADCAST}: broadcast addresses may be sent to; then
+     * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (localAddr == null && remoteAddr == null) {
             throw new IllegalArgumentException("unexpected address family: give localAddr or remoteAddr");
@@ -307,12 +375,14 @@ public final class Net {
         try {
             ProtocolFamily fam = family(local != null ? local : remote);
             ch = DatagramChannel.open(fam);
+            if (reusePort) setReusePort(ch);
+            if (allowBroadcast) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             ch.configureBlocking(false);
             if (local != null) {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
                 ch.bind(local);
             }
-            if (remote != null) ch.connect(remote);
+            if (remote != null && !allowBroadcast) ch.connect(remote);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
             throw Sneaky.rethrow(e);
@@ -355,6 +425,92 @@ public final class Net {
         return a;
     }
 
+    // ---------------------------------------------------------------- pipes
+
+    /**
+     * asyncio's {@code loop.connect_read_pipe}: reads {@code pipe} (a child's stdout, {@code System.in}, a FIFO
+     * opened as a stream...) into a protocol from {@code protocolFactory}, and returns once its
+     * {@code connectionMade} has run. The JDK's streams block, so one virtual thread reads the pipe while it is
+     * open (see the asyncio.subprocess notes of the mapping); each {@code dataReceived} buffer is a fresh one. At
+     * the end of the pipe: {@code eofReceived()}, then {@code connectionLost(null)}. The transport owns the stream
+     * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
+     */
+    public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
+            java.io.InputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeReadTransport transport = new PipeReadTransport(loop, pipe, protocol, "read-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * asyncio's {@code loop.connect_write_pipe}: a {@link WriteTransport} writing to {@code pipe} (a child's stdin,
+     * {@code System.out}, a FIFO...), with a protocol from {@code protocolFactory}; returns once its
+     * {@code connectionMade} has run. Writes never block: one virtual thread writes the queued bytes while the
+     * pipe is open, with the usual flow control ({@code pauseWriting}/{@code resumeWriting}). {@code close()}
+     * closes the pipe once the queue is written; a write the reader is gone for closes the transport with a
+     * {@link BrokenPipeError}. The transport owns the stream and closes it.
+     */
+    public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
+            java.io.OutputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeWriteTransport transport = new PipeWriteTransport(loop, pipe, protocol, "write-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /** As asyncio's pipe transports: connectionMade, then the pipe is watched, then the caller wakes up. */
+    private static <T extends BaseTransport, P extends BaseProtocol> PipeConnection<T, P> connectPipe(EventLoop loop,
+            T transport, P protocol, Runnable startWatching) {
+        Future<Void> waiter = loop.createFuture();
+        loop.callSoon(() -> protocol.connectionMade(transport));
+        loop.callSoon(startWatching);
+        loop.callSoon(() -> {
+            if (!waiter.cancelled()) waiter.setResult(null);
+        });
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new PipeConnection<>(transport, protocol);
+    }
+
+    // ---------------------------------------------------------------- sendfile
+
+    /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file) {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) {
+        return sendfile(transport, file, offset, count, true);
+    }
+
+    /**
+     * asyncio's {@code loop.sendfile}: sends {@code count} bytes of {@code file} (null: up to its end) from
+     * {@code offset} through a stream transport and returns how many were sent. On a TCP or Unix transport
+     * reading is paused, what is buffered is written, then a {@link java.nio.channels.FileChannel} goes from the
+     * file to the socket without copying (see {@link Sockets#sockSendfile}); {@code write} meanwhile throws
+     * {@link IllegalStateException} ("sendfile is in progress"). A TLS transport, or another kind of channel,
+     * uses the fallback: chunks read on the default executor and written through the transport, waiting on its
+     * flow control; with {@code fallback} false that is refused ({@link IllegalStateException} for TLS,
+     * {@link SendfileNotAvailableError} for a channel). Afterwards the transport reads again if it did before.
+     * The file's position is left after the last byte sent, even on failure. A closing transport, or one that is
+     * not a stream (datagrams, pipes): {@link IllegalStateException}. A connection lost meanwhile: a
+     * {@link java.net.SocketException} (or the I/O error that broke it).
+     */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
+            boolean fallback) {
+        return Sendfile.sendfile(transport, file, offset, count, fallback);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static ProtocolFamily family(SocketAddress a) {
@@ -363,6 +519,14 @@ public final class Net {
             return StandardProtocolFamily.INET6;
         }
         return StandardProtocolFamily.INET;
+    }
+
+    /** asyncio's {@code _set_reuseport}. */
+    private static void setReusePort(NetworkChannel ch) throws IOException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new UnsupportedOperationException("reuse_port not supported by socket module");
+        }
+        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
     }
 
     /** asyncio turns Nagle's algorithm off on every TCP transport. */
@@ -392,6 +556,18 @@ public final class Net {
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
             TlsOptions tls) {
         return Tls.createConnection(protocolFactory, sock, tls);
+    }
+
+    /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            TlsOptions tls) {
+        return Tls.createUnixConnection(protocolFactory, path, tls);
+    }
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.createUnixServer(protocolFactory, path, options, tls);
     }
 
     /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */

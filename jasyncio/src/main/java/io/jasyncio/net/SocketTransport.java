@@ -27,6 +27,11 @@ final class SocketTransport extends SelectorTransport implements Transport {
     private boolean paused;
     private boolean buffered;
     private ByteBuffer[] gather = new ByteBuffer[8];
+    /**
+     * Set while a sendfile owns the socket (asyncio's {@code _empty_waiter}): writes are refused. First it is
+     * resolved once the write buffer is empty, then it is the transfer's wait; a lost connection fails it.
+     */
+    private Future<Object> sendfile;
 
     SocketTransport(EventLoop loop, SocketChannel sock, BaseProtocol protocol, Future<Void> waiter, Server server) {
         super(loop, sock, protocol, server);
@@ -164,6 +169,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
     @Override
     public void write(ByteBuffer data) {
         if (eof) throw new IllegalStateException("Cannot call write() after write_eof()");
+        if (sendfile != null) throw new IllegalStateException("unable to write; sendfile is in progress");
         if (!data.hasRemaining()) return;
         if (connLost > 0) {
             if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) LOG.log(Level.WARNING, "socket.send() raised exception.");
@@ -197,6 +203,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
     @Override
     public void writelines(List<ByteBuffer> data) {
         if (eof) throw new IllegalStateException("Cannot call writelines() after write_eof()");
+        if (sendfile != null) throw new IllegalStateException("unable to writelines; sendfile is in progress");
         if (data.isEmpty()) return;
         for (ByteBuffer b : data) {
             if (b.hasRemaining()) append(b);
@@ -232,6 +239,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
         } catch (IOException e) {
             loop.removeWriter(sock);
             clearBuffer();
+            if (sendfile != null && !sendfile.done()) sendfile.setException(e);
             fatalError(e, "Fatal write error on socket transport");
             return;
         }
@@ -241,6 +249,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
         maybeResumeProtocol();
         if (buffer.isEmpty()) {
             loop.removeWriter(sock);
+            if (sendfile != null && !sendfile.done()) sendfile.setResult(null);
             if (closing) {
                 callConnectionLost(null);
             } else if (eof) {
@@ -277,6 +286,44 @@ final class SocketTransport extends SelectorTransport implements Transport {
     @Override
     boolean hasBufferedData() {
         return !buffer.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- sendfile (see Sendfile)
+
+    /**
+     * Starts a sendfile: writes are refused until {@link #endSendfile()}; the returned future is resolved once
+     * what is buffered has been written.
+     */
+    Future<Object> beginSendfile() {
+        if (sendfile != null) throw new IllegalStateException("a sendfile is already in progress on " + this);
+        sendfile = loop.createFuture();
+        if (buffer.isEmpty()) sendfile.setResult(null);
+        return sendfile;
+    }
+
+    /** The future the file transfer waits on; failed if the connection is lost meanwhile. */
+    Future<Object> sendfileTransfer() {
+        sendfile = loop.createFuture();
+        return sendfile;
+    }
+
+    void endSendfile() {
+        sendfile = null;
+    }
+
+    SocketChannel socket() {
+        return sock;
+    }
+
+    @Override
+    void callConnectionLost(Throwable exc) {
+        try {
+            super.callConnectionLost(exc);
+        } finally {
+            if (sendfile != null && !sendfile.done()) {
+                sendfile.setException(new java.net.SocketException("Connection is closed during sendfile"));
+            }
+        }
     }
 
     @Override

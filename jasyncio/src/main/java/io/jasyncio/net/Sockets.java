@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -19,7 +20,7 @@ import java.util.Arrays;
 
 /**
  * asyncio's low-level socket coroutines ({@code loop.sock_recv}, {@code sock_sendall}, {@code sock_connect},
- * {@code sock_accept}, {@code sock_sendto}, {@code sock_recvfrom}, ...) for non-blocking NIO channels. Each
+ * {@code sock_accept}, {@code sock_sendto}, {@code sock_recvfrom}, {@code sock_sendfile}, ...) for non-blocking NIO channels. Each
  * tries the operation at once; if the channel is not ready it watches it with the loop's selector and
  * suspends the calling task until the operation completes. Cancelling the task stops the watch; nothing stays
  * registered.
@@ -39,7 +40,7 @@ public final class Sockets {
 
     /** One non-blocking attempt: a result, or null when the channel is not ready yet. */
     @FunctionalInterface
-    private interface Attempt<T> {
+    interface Attempt<T> {
         T tryOnce() throws IOException;
     }
 
@@ -84,6 +85,31 @@ public final class Sockets {
             sock.write(data);
             return data.hasRemaining() ? null : DONE;
         });
+    }
+
+    /** Sends the whole of {@code file} from offset 0 ({@code loop.sock_sendfile(sock, file)}); see below. */
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file) {
+        return sockSendfile(sock, file, 0, null, true);
+    }
+
+    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count) {
+        return sockSendfile(sock, file, offset, count, true);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} (null: up to its end) from {@code offset} and returns how many were
+     * sent ({@code loop.sock_sendfile}). A {@link java.nio.channels.FileChannel} (open for reading) goes straight
+     * from the file to the socket ({@code FileChannel.transferTo}: {@code sendfile(2)}, no copy), a chunk per
+     * writable event; another channel is read in chunks on the default executor and sent, unless
+     * {@code fallback} is false: then {@link SendfileNotAvailableError}. The file's position is left after the
+     * last byte sent, also when the send fails or is cancelled (then it tells how far it got), and is not
+     * touched when nothing was sent. {@code offset} must be at least 0 and {@code count} null or positive
+     * ({@link IllegalArgumentException}).
+     */
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count,
+            boolean fallback) {
+        return Sendfile.sockSendfile(sock, file, offset, count, fallback);
     }
 
     /**
@@ -163,7 +189,7 @@ public final class Sockets {
         });
     }
 
-    private static void checkNonBlocking(SelectableChannel ch) {
+    static void checkNonBlocking(SelectableChannel ch) {
         if (ch.isBlocking()) {
             throw new IllegalArgumentException("the channel must be non-blocking: call configureBlocking(false) on " + ch);
         }
@@ -173,8 +199,16 @@ public final class Sockets {
      * Tries {@code attempt}; while it is not ready, watches the channel and suspends the calling task. The
      * watch is removed as soon as the operation completes, fails, or the task is cancelled.
      */
-    @SuppressWarnings("unchecked")
     private static <T> T perform(SelectableChannel ch, boolean read, Attempt<?> attempt) {
+        return perform(ch, read, attempt, null);
+    }
+
+    /**
+     * {@link #perform(SelectableChannel, boolean, Attempt)} that waits on {@code fut} when given (made by the
+     * caller, so that something else, such as a transport losing its connection, can fail the wait).
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T perform(SelectableChannel ch, boolean read, Attempt<?> attempt, Future<Object> given) {
         Object first;
         try {
             first = attempt.tryOnce();
@@ -183,7 +217,7 @@ public final class Sockets {
         }
         if (first != null) return (T) first;
         EventLoop loop = Asyncio.getRunningLoop();
-        Future<Object> fut = loop.createFuture();
+        Future<Object> fut = given != null ? given : loop.createFuture();
         Handle[] handle = new Handle[1];
         Runnable onReady = () -> {
             if (fut.done()) return;

@@ -26,7 +26,7 @@ public class StreamReaderProtocol implements Protocol {
     private final EventLoop loop;
     private StreamReader reader;
     private final ClientConnected clientConnected;
-    private Transport transport;
+    private BaseTransport transport;
     private final Future<Void> closed;
     private Task<Void> task;
     // flow control (FlowControlMixin)
@@ -49,11 +49,12 @@ public class StreamReaderProtocol implements Protocol {
 
     @Override
     public void connectionMade(BaseTransport t) {
-        this.transport = (Transport) t;
-        if (reader != null) reader.setTransport(transport);
+        // a connection's Transport, or the ReadTransport of a pipe (connectReadPipe)
+        this.transport = t;
+        if (reader != null && t instanceof ReadTransport rt) reader.setTransport(rt);
         if (clientConnected != null) {
-            StreamWriter writer = new StreamWriter(transport, this, reader, loop);
-            Transport tr = transport;
+            Transport tr = (Transport) t;
+            StreamWriter writer = new StreamWriter(tr, this, reader, loop);
             StreamReader r = reader;
             task = loop.createTask(() -> {
                 clientConnected.handle(r, writer);

@@ -1,6 +1,7 @@
 package io.jasyncio.net;
 
 import io.jasyncio.Asyncio;
+import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -24,6 +25,17 @@ public final class Streams {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /**
+     * Connects to {@code host:port} from {@code localAddr} (asyncio's {@code open_connection(..., local_addr=)},
+     * passed to {@link Net#createConnection(java.util.function.Supplier, String, int, InetSocketAddress)}).
+     */
+    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = Net.createConnection(() -> protocol, host, port, localAddr);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
     }
 
@@ -78,6 +90,27 @@ public final class Streams {
     /** {@link #openConnection(String, int)} over TLS. See {@link Tls}. */
     public static StreamPair openConnection(String host, int port, TlsOptions tls) {
         return Tls.openConnection(host, port, tls);
+    }
+
+    /** {@link #openUnixConnection(Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
+    public static StreamPair openUnixConnection(Path path, TlsOptions tls) {
+        return Tls.openUnixConnection(path, StreamReader.DEFAULT_LIMIT, tls);
+    }
+
+    /** {@link #openUnixConnection(Path, int)} over TLS. See {@link Tls}. */
+    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) {
+        return Tls.openUnixConnection(path, limit, tls);
+    }
+
+    /** {@link #startUnixServer(StreamReaderProtocol.ClientConnected, Path)} serving TLS. See {@link Tls}. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, TlsOptions tls) {
+        return Tls.startUnixServer(clientConnected, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, tls);
+    }
+
+    /** {@link #startUnixServer(StreamReaderProtocol.ClientConnected, Path, int, ServerOptions)} serving TLS. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.startUnixServer(clientConnected, path, limit, options, tls);
     }
 
     /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int)} serving TLS. See {@link Tls}. */

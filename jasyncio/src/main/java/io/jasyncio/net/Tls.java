@@ -6,13 +6,17 @@ import io.jasyncio.Future;
 import io.jasyncio.Handle;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
  * TLS connections (asyncio's {@code ssl=} argument of {@code create_connection}, {@code create_server},
- * {@code open_connection}, {@code start_server}, {@code connect_accepted_socket}, and {@code loop.start_tls}),
+ * {@code create_unix_connection}, {@code create_unix_server}, {@code open_connection}, {@code start_server},
+ * {@code open_unix_connection}, {@code start_unix_server}, {@code connect_accepted_socket}, and
+ * {@code loop.start_tls}),
  * over the plain transports of {@link Net}. {@link Net} and {@link Streams} have overloads taking
  * {@link TlsOptions} that call these.
  *
@@ -37,13 +41,26 @@ public final class Tls {
         requireClient(tls);
         String name = tls.serverHostname() != null ? tls.serverHostname() : host;
         checkHostnameGiven(tls, name);
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> waiter = loop.createFuture();
-        Layer<P> layer = new Layer<>();
-        Connection<SslProtocol> raw = Net.createConnection(() -> layer.make(loop, protocolFactory, tls, name, port, waiter),
-                host, port);
-        awaitHandshake(raw.transport(), waiter);
-        return new Connection<>(layer.ssl.appTransport(), layer.app);
+        return overConnection(protocolFactory, tls, name, port, ssl -> Net.createConnection(ssl, host, port));
+    }
+
+    /**
+     * asyncio's {@code create_unix_connection(path, ssl=, server_hostname=)}: connects to the Unix domain socket
+     * at {@code path} and runs the TLS handshake. A path names no host, so {@code tls.serverHostname()} must be
+     * given (asyncio's "you have to pass server_hostname when using ssl"): the name to verify, or {@code ""} with
+     * the host name check off.
+     */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            TlsOptions tls) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        requireClient(tls);
+        if (tls.serverHostname() == null) {
+            throw new IllegalArgumentException("you have to pass server_hostname when using ssl: a Unix socket path "
+                    + "names no host; use TlsOptions.withServerHostname(name), or \"\" with withCheckHostname(false)");
+        }
+        checkHostnameGiven(tls, tls.serverHostname());
+        return overConnection(protocolFactory, tls, tls.serverHostname(), 0, ssl -> Net.createUnixConnection(ssl, path));
     }
 
     /**
@@ -69,12 +86,20 @@ public final class Tls {
 
     private static <P extends BaseProtocol> Connection<P> overChannel(Supplier<P> protocolFactory, SocketChannel sock,
             TlsOptions tls) {
+        int port = SslProtocol.portOf(remoteAddress(sock));
+        return overConnection(protocolFactory, tls, tls.serverHostname(), port, ssl -> Net.createConnection(ssl, sock));
+    }
+
+    /**
+     * Makes the plain connection with {@code connect}, its protocol being the TLS layer over the application's
+     * protocol, and returns the application's side once the handshake is done.
+     */
+    private static <P extends BaseProtocol> Connection<P> overConnection(Supplier<P> protocolFactory, TlsOptions tls,
+            String name, int port, Function<Supplier<SslProtocol>, Connection<SslProtocol>> connect) {
         EventLoop loop = Asyncio.getRunningLoop();
         Future<Void> waiter = loop.createFuture();
         Layer<P> layer = new Layer<>();
-        int port = SslProtocol.portOf(remoteAddress(sock));
-        Connection<SslProtocol> raw = Net.createConnection(
-                () -> layer.make(loop, protocolFactory, tls, tls.serverHostname(), port, waiter), sock);
+        Connection<SslProtocol> raw = connect.apply(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
         awaitHandshake(raw.transport(), waiter);
         return new Connection<>(layer.ssl.appTransport(), layer.app);
     }
@@ -93,6 +118,15 @@ public final class Tls {
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options, TlsOptions tls) {
         return Net.createServer(serverFactory(protocolFactory, tls), sock, options);
+    }
+
+    /**
+     * asyncio's {@code create_unix_server(path, ssl=)}: {@link Net#createUnixServer(Supplier, Path, ServerOptions)}
+     * serving each connection over TLS, as {@link #createServer(Supplier, String, int, ServerOptions, TlsOptions)}.
+     */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+            ServerOptions options, TlsOptions tls) {
+        return Net.createUnixServer(serverFactory(protocolFactory, tls), path, options);
     }
 
     private static Supplier<BaseProtocol> serverFactory(Supplier<? extends BaseProtocol> protocolFactory, TlsOptions tls) {
@@ -123,6 +157,21 @@ public final class Tls {
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = createConnection(() -> protocol, sock, tls);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /** asyncio's {@code open_unix_connection(path, limit=..., ssl=..., server_hostname=...)}; see {@link #createUnixConnection}. */
+    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) {
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = createUnixConnection(() -> protocol, path, tls);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
+    }
+
+    /** asyncio's {@code start_unix_server(cb, path, ssl=...)}: {@code clientConnected} runs after the handshake. */
+    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
+            ServerOptions options, TlsOptions tls) {
+        return createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), path,
+                options, tls);
     }
 
     /** asyncio's {@code start_server(cb, host, port, ssl=...)}: {@code clientConnected} runs after the handshake. */

@@ -60,7 +60,7 @@ class HappyEyeballsTest {
             try {
                 InetSocketAddress hanging = (InetSocketAddress) full.getLocalAddress();
                 String winner = Asyncio.run(() -> {
-                    try (SocketChannel ch = HappyEyeballs.connect(List.of(hanging, v4(good.getLocalPort())), 0.05)) {
+                    try (SocketChannel ch = HappyEyeballs.connect(List.of(hanging, v4(good.getLocalPort())), 0.05, null)) {
                         return ((InetSocketAddress) ch.getRemoteAddress()).getPort() == good.getLocalPort() ? "second" : "first";
                     }
                 });
@@ -75,7 +75,7 @@ class HappyEyeballsTest {
     void whenEveryAddressFailsTheErrorNamesThemAll() throws Exception {
         int a = closedPort(), b = closedPort();
         ConnectException e = assertThrows(ConnectException.class,
-                () -> Asyncio.run(() -> HappyEyeballs.connect(List.of(v4(a), v4(b)), 0.05)));
+                () -> Asyncio.run(() -> HappyEyeballs.connect(List.of(v4(a), v4(b)), 0.05, null)));
         assertTrue(e.getMessage().contains(String.valueOf(a)) && e.getMessage().contains(String.valueOf(b)), e.getMessage());
     }
 
