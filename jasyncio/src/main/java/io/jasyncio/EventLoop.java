@@ -43,7 +43,9 @@ public class EventLoop implements AutoCloseable {
     static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
     /** Ready callbacks: Runnables, or Tasks whose step is due (a task is its own queue entry: no allocation). */
-    private final ArrayDeque<Object> ready = new ArrayDeque<>();
+    private ArrayDeque<Object> ready = new ArrayDeque<>();
+    /** Above this many entries, a ready queue that has drained is replaced: a burst's array is not kept for ever. */
+    private static final int READY_KEEP_CAPACITY = 1 << 12;
     private final PriorityQueue<TimerHandle> scheduled = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
     private long timerSequence;
@@ -63,7 +65,7 @@ public class EventLoop implements AutoCloseable {
     private boolean executorShutdownCalled;
     private final Set<Future<?>> unretrieved = new LinkedHashSet<>();
     private Engine engine;
-    private final IoWatcher io = new IoWatcher(this, ready::add);
+    private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
     /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
     private final long[] virtualNow;
     /** Work on other threads that will call back through callSoonThreadsafe (executor jobs, wrapped stages). */
@@ -291,6 +293,7 @@ public class EventLoop implements AutoCloseable {
                 else ((Runnable) o).run();
             }
         }
+        if (ntodo > READY_KEEP_CAPACITY && ready.isEmpty()) ready = new ArrayDeque<>();
     }
 
     private void runDebug(Object o) {

@@ -60,7 +60,7 @@ final class GatheringFuture extends Future<List<Object>> {
                 outer.nfuts++;
                 boolean firstSlot = arg == fut && !fut.done() && !fut.hasCallbacks();
                 if (mapAll || !firstSlot) {
-                    if (argToFut == null) argToFut = new IdentityHashMap<>();
+                    if (argToFut == null) argToFut = new IdentityHashMap<>(aws.size()); // sized: no rehash
                     argToFut.put(arg, fut);
                 }
                 if (fut.done()) {

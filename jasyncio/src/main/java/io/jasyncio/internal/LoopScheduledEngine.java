@@ -18,29 +18,48 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --add-opens java.base/java.lang=ALL-UNNAMED}.
  */
 final class LoopScheduledEngine implements Engine {
-    /** {@code ThreadBuilders.newVirtualThread(Executor scheduler, String name, int characteristics, Runnable)}. */
-    private final MethodHandle newThread;
+    /**
+     * {@code ThreadBuilders.newVirtualThread(Executor scheduler, String name, int characteristics, Runnable)}, or
+     * null when the JVM does not open it to us. Static final: the JIT then inlines the call like a direct one.
+     */
+    private static final MethodHandle NEW_THREAD;
     /** The JDK's own virtual-thread scheduler, for virtual threads that task code starts (see VtFiber.execute). */
-    private static Executor jdkScheduler;
+    private static final Executor JDK_SCHEDULER;
+    /** Why the two above are null. */
+    private static final Exception UNAVAILABLE;
 
-    private LoopScheduledEngine(MethodHandle newThread) {
-        this.newThread = newThread;
-    }
-
-    static Engine create() {
+    static {
+        MethodHandle mh = null;
+        Executor jdk = null;
+        Exception why = null;
         try {
             Class<?> builders = Class.forName("java.lang.ThreadBuilders");
             Method m = builders.getDeclaredMethod("newVirtualThread", Executor.class, String.class, int.class,
                     Runnable.class);
             m.setAccessible(true); // needs --add-opens java.base/java.lang
-            MethodHandle mh = MethodHandles.lookup().unreflect(m);
+            mh = MethodHandles.lookup().unreflect(m);
             java.lang.reflect.Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
             f.setAccessible(true);
-            jdkScheduler = (Executor) f.get(null);
-            LoopScheduledEngine engine = new LoopScheduledEngine(mh);
+            jdk = (Executor) f.get(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            mh = null;
+            jdk = null;
+            why = e;
+        }
+        NEW_THREAD = mh;
+        JDK_SCHEDULER = jdk;
+        UNAVAILABLE = why;
+    }
+
+    private LoopScheduledEngine() {}
+
+    static Engine create() {
+        try {
+            if (UNAVAILABLE != null) throw UNAVAILABLE;
+            LoopScheduledEngine engine = new LoopScheduledEngine();
             engine.selfTest();
             return engine;
-        } catch (ReflectiveOperationException | RuntimeException e) {
+        } catch (Exception e) {
             throw new UnsupportedOperationException("the JVM does not open java.lang to jasyncio ("
                     + e.getClass().getSimpleName() + "); add the JVM flag --add-opens java.base/java.lang=ALL-UNNAMED"
                     + " for the faster loop-scheduled virtual-thread engine", e);
@@ -76,7 +95,7 @@ final class LoopScheduledEngine implements Engine {
     public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name) {
         VtFiber fiber = new VtFiber(host);
         try {
-            fiber.thread = (Thread) newThread.invokeExact((Executor) fiber, name, 0, (Runnable) fiber);
+            fiber.thread = (Thread) NEW_THREAD.invokeExact((Executor) fiber, name, 0, (Runnable) fiber);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
         }
@@ -149,7 +168,7 @@ final class LoopScheduledEngine implements Engine {
             } else if (continuation != ownContinuation) {
                 // A virtual thread that task code started inherits its parent's scheduler (this object); it is
                 // not a task and must not run on the loop: hand it to the JDK's scheduler, now and every time.
-                jdkScheduler.execute(continuation);
+                JDK_SCHEDULER.execute(continuation);
             } else {
                 // Released from a blocking JDK call (or Thread.yield): the loop runs it as its own step.
                 host.resumeBlocked(owner(), continuation);
