@@ -33,9 +33,9 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
         this.sock = sock;
         this.address = address;
         try {
-            extra.put("sockname", sock.getLocalAddress());
+            sockname = sock.getLocalAddress();
             SocketAddress peer = sock.getRemoteAddress();
-            if (peer != null) extra.put("peername", peer);
+            if (peer != null) peername = peer;
         } catch (IOException e) {
             // as asyncio: leave the entry out when the address cannot be read
         }

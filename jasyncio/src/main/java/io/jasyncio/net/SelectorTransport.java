@@ -22,7 +22,13 @@ abstract class SelectorTransport implements BaseTransport {
     final EventLoop loop;
     SelectableChannel channel;
     BaseProtocol protocol;
-    final Map<String, Object> extra = new HashMap<>();
+    /**
+     * get_extra_info's "sockname" and "peername", read once when the transport is made (as asyncio does, so they
+     * outlive the socket); the JDK channel caches the same address objects, so these cost two references, not
+     * a map per connection. Other keys, rare, go into {@link #moreExtra}.
+     */
+    Object sockname, peername;
+    private Map<String, Object> moreExtra;
     Server server;
     boolean closing;
     /** Whether the protocol's connectionMade has been scheduled, so connectionLost must follow. */
@@ -42,7 +48,6 @@ abstract class SelectorTransport implements BaseTransport {
         this.protocol = protocol;
         this.protocolConnected = true;
         this.server = server;
-        extra.put("socket", channel);
         setWriteBufferLimits(null, null);
         if (server != null) server.attach(this);
     }
@@ -60,7 +65,18 @@ abstract class SelectorTransport implements BaseTransport {
 
     @Override
     public Object getExtraInfo(String name) {
-        return extra.get(name);
+        return switch (name) {
+            case "socket" -> channel;
+            case "sockname" -> sockname;
+            case "peername" -> peername;
+            default -> moreExtra == null ? null : moreExtra.get(name);
+        };
+    }
+
+    /** Adds a get_extra_info entry other than socket, sockname and peername. */
+    void putExtra(String name, Object value) {
+        if (moreExtra == null) moreExtra = new HashMap<>(4);
+        moreExtra.put(name, value);
     }
 
     @Override
@@ -193,7 +209,7 @@ abstract class SelectorTransport implements BaseTransport {
         StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName());
         if (channel == null || !channel.isOpen()) sb.append(" closed");
         else if (closing) sb.append(" closing");
-        Object peer = extra.get("peername");
+        Object peer = peername;
         if (peer != null) sb.append(" peer=").append(peer);
         return sb.append('>').toString();
     }

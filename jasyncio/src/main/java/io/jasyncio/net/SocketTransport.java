@@ -21,12 +21,14 @@ final class SocketTransport extends SelectorTransport implements Transport {
     private static final int MAX_GATHER = 64;
 
     private final SocketChannel sock;
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
+    /** Sized small: most connections never buffer a write, and 10,000 idle ones should cost little each. */
+    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
     private long bufferSize;
     private boolean eof;
     private boolean paused;
     private boolean buffered;
-    private ByteBuffer[] gather = new ByteBuffer[8];
+    /** The array a gathering write hands the socket; made at the first such write. */
+    private ByteBuffer[] gather;
     /**
      * Set while a sendfile owns the socket (asyncio's {@code _empty_waiter}): writes are refused. First it is
      * resolved once the write buffer is empty, then it is the transfer's wait; a lost connection fails it.
@@ -38,12 +40,12 @@ final class SocketTransport extends SelectorTransport implements Transport {
         this.sock = sock;
         this.buffered = protocol instanceof BufferedProtocol;
         try {
-            extra.put("sockname", sock.getLocalAddress());
+            sockname = sock.getLocalAddress();
         } catch (IOException e) {
             // as asyncio: a socket whose address cannot be read has no "sockname"
         }
         try {
-            extra.put("peername", sock.getRemoteAddress());
+            peername = sock.getRemoteAddress();
         } catch (IOException e) {
             // same for "peername"
         }
@@ -227,7 +229,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
             if (n == 1) {
                 written = sock.write(buffer.peekFirst());
             } else if (n > 1) {
-                if (gather.length < n) gather = new ByteBuffer[MAX_GATHER];
+                if (gather == null || gather.length < n) gather = new ByteBuffer[n <= 8 ? 8 : MAX_GATHER];
                 int i = 0;
                 for (ByteBuffer b : buffer) {
                     if (i == n) break;
