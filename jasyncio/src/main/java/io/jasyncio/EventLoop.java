@@ -490,6 +490,11 @@ public class EventLoop implements AutoCloseable {
         ready.add(task);
     }
 
+    /** Takes back a step scheduled by {@link #scheduleStep} that must not run (a rare path: a linear search). */
+    void unscheduleStep(Task<?> task) {
+        ready.removeLastOccurrence(task);
+    }
+
     /** A task created with eager start from inside another task's code, waiting for its first step. */
     Task<?> eagerRequest;
 

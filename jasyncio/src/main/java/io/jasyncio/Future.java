@@ -193,6 +193,11 @@ public class Future<T> {
         addCallbackEntry(task);
     }
 
+    /** Undoes {@link #addWaiter}. */
+    void removeWaiter(Task<?> task) {
+        removeCallbackEntry(task);
+    }
+
     /** Internal result-setting for Task, which refuses the public setters. */
     void finishWithResult(T value) {
         outcome = value;

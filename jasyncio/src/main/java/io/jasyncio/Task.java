@@ -280,7 +280,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     <R> R awaitFuture(Future<R> f) {
         if (!f.done()) {
             beginWait(f);
-            fiber.suspend();
+            suspendFiber(f);
             endWait(f);
         }
         return f.result();
@@ -316,7 +316,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     void yieldOnce() {
         loop.scheduleStep(this);
         suspension = AWAITING;
-        fiber.suspend();
+        suspendFiber(null);
         resumeAfterSuspension();
     }
 
@@ -332,7 +332,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             suspension = AWAITING;
             loop.scheduleStep(this);
         }
-        fiber.suspend();
+        suspendFiber(null);
         resumeAfterSuspension();
     }
 
@@ -342,6 +342,23 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         suspension = AWAITING;
         loop.scheduleStep(this);
         return true;
+    }
+
+    /**
+     * Suspends this task's fiber. When it cannot be suspended (the vthread engine refuses while the task's thread
+     * is pinned to the loop's thread), undoes what was set up to resume it — its place in the ready queue, its
+     * registration on {@code waitedOn} — so that nothing wakes it by mistake later, and rethrows.
+     */
+    private void suspendFiber(Future<?> waitedOn) {
+        try {
+            fiber.suspend();
+        } catch (RuntimeException cannotSuspend) {
+            if (waitedOn != null) waitedOn.removeWaiter(this);
+            futWaiter = null;
+            loop.unscheduleStep(this);
+            suspension = RUNNING;
+            throw cannotSuspend;
+        }
     }
 
     private void resumeAfterSuspension() {
@@ -357,7 +374,15 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     /** Pauses this task's code so that the loop can do something for it, then resumes it directly. */
     private void suspendForLoop() {
-        fiber.suspend();
+        try {
+            fiber.suspend();
+        } catch (RuntimeException cannotSuspend) {
+            // The eager child cannot start inside this step: it starts on the next iteration, as a lazy task does.
+            Task<?> child = loop.eagerRequest;
+            loop.eagerRequest = null;
+            loop.scheduleStep(child);
+            loop.registerTask(child);
+        }
     }
 
     Fiber fiber() {

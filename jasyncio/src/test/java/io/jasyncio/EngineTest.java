@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -102,5 +103,63 @@ class EngineTest {
                 assertTrue(ticksDuringRead[0] > 0, "the loop kept serving other tasks during the blocking read");
             }
         }
+    }
+
+    /** A class whose initializer yields: its frame pins the task's virtual thread to the loop's thread. */
+    static final class YieldsInInitializer {
+        static final String VALUE;
+
+        static {
+            Asyncio.sleep(0);
+            VALUE = "initialized";
+        }
+    }
+
+    /** The same with an await on a future that a callback completes. */
+    static final class AwaitsInInitializer {
+        static final String VALUE;
+
+        static {
+            VALUE = Asyncio.await(soon("initialized"));
+        }
+    }
+
+    /** A future a callback completes on the next iteration (made here: a failed class's lambdas cannot run). */
+    private static Future<String> soon(String value) {
+        Future<String> f = Asyncio.getRunningLoop().createFuture();
+        Asyncio.getRunningLoop().callSoon(() -> f.setResult(value));
+        return f;
+    }
+
+    private static String valueOf(java.util.function.Supplier<String> init) {
+        try {
+            return init.get();
+        } catch (ExceptionInInitializerError e) {
+            return e.getCause().getMessage();
+        }
+    }
+
+    @Test
+    void awaitInAClassInitializerFailsClearlyAndTheTaskGoesOnNormally() {
+        List<String> errors = new java.util.ArrayList<>();
+        List<String> got = Asyncio.run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx.message()));
+            String a = valueOf(() -> YieldsInInitializer.VALUE);
+            String b = valueOf(() -> AwaitsInInitializer.VALUE);
+            // Nothing set up for the failed waits may wake this task later: these waits end on their own terms.
+            Future<String> late = Asyncio.getRunningLoop().createFuture();
+            Asyncio.getRunningLoop().callLater(0.01, () -> late.setResult("late"));
+            Asyncio.sleep(0);
+            return List.of(a, b, Asyncio.await(late));
+        });
+        if ("vthread".equals(io.jasyncio.internal.Engine.get().name())) {
+            // The await cannot suspend there: it says why, instead of hanging the loop.
+            assertTrue(got.get(0).contains("pinned"), got.get(0));
+            assertTrue(got.get(1).contains("pinned"), got.get(1));
+        } else {
+            assertEquals(List.of("initialized", "initialized"), got.subList(0, 2)); // a portable task may block its carrier
+        }
+        assertEquals("late", got.get(2));
+        assertEquals(List.of(), errors);
     }
 }
