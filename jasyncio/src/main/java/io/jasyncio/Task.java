@@ -91,8 +91,10 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             return true;
         }
         if (suspension == PARKED) {
-            suspension = AWAITING; // its step raises the CancelledError (mustCancel) where it parked
-            loop.scheduleStep(this);
+            // As when the future a task awaits is cancelled: the cancellation is committed now (uncancel() does not
+            // take it back), and the task's next step raises it where the task parked.
+            commitParkedCancel(msg);
+            return true;
         }
         mustCancel = true;
         cancelMessage = msg;
@@ -142,9 +144,9 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
                     .exception(new InvalidStateError("_step(): already done: " + this)).build());
             return;
         }
-        Throwable exc = null;
+        Throwable exc = throwIn; // a parked wait's cancellation, committed by cancel() (see there)
         if (mustCancel) {
-            exc = makeCancelledError();
+            if (exc == null) exc = makeCancelledError();
             mustCancel = false;
         }
         futWaiter = null;
@@ -329,11 +331,17 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         suspension = PARKED;
         if (mustCancel) {
             // Cancelled while running: as an await on a future would, the wait ends at once with the cancellation.
-            suspension = AWAITING;
-            loop.scheduleStep(this);
+            mustCancel = false;
+            commitParkedCancel(cancelMessage);
         }
         suspendFiber(null);
         resumeAfterSuspension();
+    }
+
+    private void commitParkedCancel(String msg) {
+        suspension = AWAITING;
+        throwIn = new CancelledError(msg);
+        loop.scheduleStep(this);
     }
 
     /** Schedules the step of a task parked by {@link #parkUntilWoken}; false if it is not parked (any more). */

@@ -547,4 +547,38 @@ class TaskCancelTest extends LoopTestBase {
         });
         assertEquals(List.of("a", "cancelled at sleep(0)"), log);
     }
+
+    /**
+     * A task parked in Event.await or sleep, cancelled then uncancelled before it runs again, still gets its
+     * CancelledError: as in asyncio, where the future it awaited is already cancelled by then.
+     */
+    @Test
+    void uncancelAfterCancellingAParkedWaitDoesNotTakeTheCancellationBack() {
+        Event ev = new Event();
+        List<String> outcome = new java.util.ArrayList<>();
+        Task<Void> waiter = newTask(() -> {
+            try {
+                ev.await();
+                outcome.add("event returned");
+            } catch (CancelledError e) {
+                outcome.add("event cancelled");
+            }
+            try {
+                Asyncio.sleep(10);
+                outcome.add("sleep returned");
+            } catch (CancelledError e) {
+                outcome.add("sleep cancelled");
+            }
+            return null;
+        });
+        runBriefly();
+        waiter.cancel();
+        assertEquals(0, waiter.uncancel());
+        runBriefly();
+        waiter.cancel();
+        assertEquals(0, waiter.uncancel());
+        loop.runUntilComplete(waiter);
+        assertEquals(List.of("event cancelled", "sleep cancelled"), outcome);
+        assertTrue(ev.waiters.isEmpty());
+    }
 }
