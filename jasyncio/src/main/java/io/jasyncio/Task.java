@@ -365,6 +365,10 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             futWaiter = null;
             loop.unscheduleStep(this);
             suspension = RUNNING;
+            if (throwIn != null) { // a cancellation committed for this wait stays requested for the next one
+                throwIn = null;
+                mustCancel = true;
+            }
             throw cannotSuspend;
         }
     }
