@@ -6,11 +6,12 @@ import java.lang.reflect.Method;
 import java.util.concurrent.Executor;
 
 /**
- * The default engine: each task is a virtual thread whose scheduler is the task itself, and "scheduling" it
- * means running its continuation on the loop thread. The loop resumes a task by unparking its virtual thread;
- * the JDK then hands us the continuation, which we run at once on the loop thread. Task code therefore runs
- * only on the loop thread, and a blocking JDK call inside a task parks just that task: the JDK later hands its
- * continuation to {@link FiberHost#resumeBlocked}, which queues it on the loop.
+ * The default engine: each task is a virtual thread whose scheduler is the task's own fiber object, and
+ * "scheduling" it means running its continuation on the loop thread. A task suspends with {@code Thread.yield()};
+ * the JDK hands the yielded continuation to the fiber, which keeps it until the loop resumes the task and runs it
+ * on the loop thread. Task code therefore runs only on the loop thread, and a blocking JDK call inside a task
+ * parks just that task: the JDK later hands its continuation to {@link FiberHost#resumeBlocked}, which queues it
+ * on the loop.
  *
  * <p>Needs the JDK-internal {@code ThreadBuilders.newVirtualThread} factory (a virtual thread with a scheduler of
  * our choosing, which the public API does not offer yet), opened with
