@@ -552,6 +552,15 @@ public final class Net {
         return Tls.createConnection(protocolFactory, host, port, tls);
     }
 
+    /**
+     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} over TLS (the delay and the local
+     * address may be null). See {@link Tls}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, host, port, happyEyeballsDelay, localAddr, tls);
+    }
+
     /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
             TlsOptions tls) {

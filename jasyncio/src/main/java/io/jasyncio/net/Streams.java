@@ -92,6 +92,11 @@ public final class Streams {
         return Tls.openConnection(host, port, tls);
     }
 
+    /** {@link #openConnection(String, int, int, InetSocketAddress)} over TLS ({@code localAddr} may be null). See {@link Tls}. */
+    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr, TlsOptions tls) {
+        return Tls.openConnection(host, port, limit, localAddr, tls);
+    }
+
     /** {@link #openUnixConnection(Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
     public static StreamPair openUnixConnection(Path path, TlsOptions tls) {
         return Tls.openUnixConnection(path, StreamReader.DEFAULT_LIMIT, tls);

@@ -4,6 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Handle;
+import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -37,11 +38,22 @@ public final class Tls {
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
             int port, TlsOptions tls) {
+        return createConnection(protocolFactory, host, port, null, null, tls);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, TlsOptions)} with asyncio's {@code happy_eyeballs_delay}
+     * and {@code local_addr} (either may be null), which apply to the TCP connection as in
+     * {@link Net#createConnection(Supplier, String, int, Double, InetSocketAddress)}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         requireClient(tls);
         String name = tls.serverHostname() != null ? tls.serverHostname() : host;
         checkHostnameGiven(tls, name);
-        return overConnection(protocolFactory, tls, name, port, ssl -> Net.createConnection(ssl, host, port));
+        return overConnection(protocolFactory, tls, name, port,
+                ssl -> Net.createConnection(ssl, host, port, happyEyeballsDelay, localAddr));
     }
 
     /**
@@ -145,9 +157,14 @@ public final class Tls {
 
     /** asyncio's {@code open_connection(host, port, limit=..., ssl=...)}. */
     public static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) {
+        return openConnection(host, port, limit, null, tls);
+    }
+
+    /** asyncio's {@code open_connection(host, port, limit=..., local_addr=..., ssl=...)}; {@code localAddr} may be null. */
+    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr, TlsOptions tls) {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
-        Connection<StreamReaderProtocol> c = createConnection(() -> protocol, host, port, tls);
+        Connection<StreamReaderProtocol> c = createConnection(() -> protocol, host, port, null, localAddr, tls);
         return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
     }
 

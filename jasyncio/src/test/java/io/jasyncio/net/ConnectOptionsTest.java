@@ -52,6 +52,29 @@ class ConnectOptionsTest {
         }
     }
 
+    /** create_connection(ssl=..., local_addr=...): the TCP socket is bound first, then the handshake runs over it. */
+    @Test
+    void tlsConnectionLocalAddr() throws Exception {
+        int port = unusedPort();
+        Asyncio.run(() -> {
+            Server server = Streams.startServer((reader, writer) -> {
+                writer.write(reader.readline());
+                writer.close();
+            }, "127.0.0.1", 0, TlsUnixTest.serverTls());
+            int serverPort = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
+            StreamPair p = Streams.openConnection("127.0.0.1", serverPort, StreamReader.DEFAULT_LIMIT,
+                    new InetSocketAddress("127.0.0.1", port), TlsUnixTest.insecureClient());
+            assertEquals(port, ((InetSocketAddress) p.writer().getExtraInfo("sockname")).getPort());
+            assertNotNull(p.writer().getExtraInfo("ssl_object"));
+            p.writer().write(b("over tls\n"));
+            assertEquals("over tls\n", s(p.reader().readline()));
+            p.writer().close();
+            server.close();
+            server.waitClosed();
+            return null;
+        });
+    }
+
     // ports test_events.py::EventLoopTestsMixin::test_create_connection_local_addr_in_use
     @Test
     void createConnectionLocalAddrInUse() throws Exception {
