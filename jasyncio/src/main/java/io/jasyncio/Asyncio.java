@@ -207,6 +207,23 @@ public final class Asyncio {
     // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield
 
     /**
+     * asyncio's {@code ensure_future(aw)}: a {@link Future} (or {@link Task}) is returned as it is; a
+     * {@link Coroutine} becomes a task of the current loop ({@link #getEventLoop()}); a {@code CompletionStage}
+     * becomes a task that awaits it. Anything else is refused with an {@link IllegalArgumentException}.
+     */
+    public static <T> Future<T> ensureFuture(Object aw) {
+        return Awaitables.ensureFuture(aw, null);
+    }
+
+    /**
+     * {@link #ensureFuture(Object)} on {@code loop}: a future of another loop is refused ("The future belongs to a
+     * different loop than the one specified as the loop argument").
+     */
+    public static <T> Future<T> ensureFuture(Object aw, EventLoop loop) {
+        return Awaitables.ensureFuture(aw, loop);
+    }
+
+    /**
      * Runs the futures concurrently and returns a future of the list of their results, in argument order
      * ({@code asyncio.gather(*fs)}). The first exception (a cancelled child counts as one raising
      * {@link CancelledError}) becomes the returned future's exception at once; the other children keep running.

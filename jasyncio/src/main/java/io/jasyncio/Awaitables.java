@@ -1,8 +1,8 @@
 package io.jasyncio;
 
 /**
- * asyncio's {@code ensure_future} for the composition functions: turns an awaitable argument (a {@link Future}
- * or a {@link Coroutine}) into a future.
+ * asyncio's {@code ensure_future}, for {@link Asyncio#ensureFuture} and the composition functions: turns an
+ * awaitable argument (a {@link Future}, a {@link Coroutine} or a {@code CompletionStage}) into a future.
  *
  * <p>Threading: loop thread only (it may create tasks).
  */
@@ -11,7 +11,8 @@ final class Awaitables {
 
     /**
      * {@code aw} itself if it is a future (checked to belong to {@code loop} when one is given), else a new task
-     * running the coroutine on {@code loop}, or on {@link Asyncio#getEventLoop()} when {@code loop} is null.
+     * running the coroutine (or awaiting the stage) on {@code loop}, or on {@link Asyncio#getEventLoop()} when
+     * {@code loop} is null.
      */
     @SuppressWarnings("unchecked")
     static <T> Future<T> ensureFuture(Object aw, EventLoop loop) {
@@ -26,8 +27,15 @@ final class Awaitables {
             EventLoop l = loop != null ? loop : Asyncio.getEventLoop();
             return l.createTask((Coroutine<T>) c);
         }
-        if (aw == null) throw new NullPointerException("an awaitable (a Future or a Coroutine) is required, got null");
-        throw new IllegalArgumentException("An io.jasyncio.Future or a Coroutine is required, got "
+        if (aw instanceof java.util.concurrent.CompletionStage<?> stage) {
+            // asyncio wraps any other awaitable in a coroutine that awaits it (_wrap_awaitable), run as a task
+            EventLoop l = loop != null ? loop : Asyncio.getEventLoop();
+            return l.createTask(() -> (T) Asyncio.await(stage));
+        }
+        if (aw == null) {
+            throw new NullPointerException("an awaitable (a Future, a Coroutine or a CompletionStage) is required, got null");
+        }
+        throw new IllegalArgumentException("An io.jasyncio.Future, a Coroutine or a CompletionStage is required, got "
                 + aw.getClass().getName());
     }
 
