@@ -128,9 +128,36 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         throw new IllegalStateException("Task does not support set_exception operation");
     }
 
-    /** The task's current stack (its coroutine's frames while suspended), like asyncio's {@code get_stack()}. */
+    /**
+     * asyncio's {@code get_stack()}: while the task is pending, the frames of its code (where it is suspended);
+     * once it ended with an exception, that exception's frames; otherwise (a result, or cancelled), none.
+     */
     public StackTraceElement[] getStack() {
-        return fiber == null || done() ? new StackTraceElement[0] : fiber.thread().getStackTrace();
+        if (done()) {
+            Throwable exc = peekException();
+            return exc != null ? exc.getStackTrace() : new StackTraceElement[0];
+        }
+        return fiber == null ? new StackTraceElement[0] : fiber.thread().getStackTrace();
+    }
+
+    /** asyncio's {@code print_stack()}: {@link #printStack(java.io.PrintStream)} to {@code System.err}. */
+    public void printStack() {
+        printStack(System.err);
+    }
+
+    /**
+     * asyncio's {@code print_stack(file=)}: prints {@link #getStack()}, most recent call last, under a heading
+     * that names the task ("Stack for", "Traceback for" when it failed, "No stack for" when there is none),
+     * and the exception a failed task ended with.
+     */
+    public void printStack(java.io.PrintStream out) {
+        StackTraceElement[] frames = getStack();
+        Throwable exc = done() ? peekException() : null;
+        if (frames.length == 0) out.println("No stack for " + this);
+        else if (exc != null) out.println("Traceback for " + this + " (most recent call last):");
+        else out.println("Stack for " + this + " (most recent call last):");
+        for (int i = frames.length - 1; i >= 0; i--) out.println("  at " + frames[i]);
+        if (exc != null) out.println(exc);
     }
 
     // ---------------------------------------------------------------- stepping (loop thread)

@@ -63,6 +63,7 @@ class TaskTest extends LoopTestBase {
     }
 
     private StackTraceElement[] fooStack;
+    private String fooPrinted;
 
     private Object foo() {
         return bar();
@@ -70,7 +71,46 @@ class TaskTest extends LoopTestBase {
 
     private Object bar() {
         fooStack = Asyncio.currentTask().getStack();
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        Asyncio.currentTask().printStack(new java.io.PrintStream(buf, true));
+        fooPrinted = buf.toString();
         return null;
+    }
+
+    // ports test_tasks.py::BaseTaskTests::test_get_stack (its print_stack half)
+    @Test
+    void printStack() {
+        loop.runUntilComplete(() -> Asyncio.await(Asyncio.createTask(this::foo)));
+        assertTrue(fooPrinted.startsWith("Stack for <Task pending name='Task-"), fooPrinted);
+        assertTrue(fooPrinted.contains("(most recent call last):"), fooPrinted);
+        // most recent call last: bar's frame comes after foo's
+        assertTrue(fooPrinted.indexOf(".foo(") < fooPrinted.indexOf(".bar("), fooPrinted);
+    }
+
+    /** asyncio: a task that ended with an exception keeps that exception's frames; a cancelled one has none. */
+    @Test
+    void stackOfAFailedAndOfACancelledTask() {
+        Task<Object> failed = loop.createTask(this::fails);
+        Task<Object> cancelled = loop.createTask(() -> Asyncio.sleep(10, null));
+        runBriefly();
+        cancelled.cancel();
+        runBriefly();
+        assertTrue(failed.done() && cancelled.cancelled());
+        assertTrue(stackHas(failed.getStack(), "fails"), Arrays.toString(failed.getStack()));
+        assertEquals(0, cancelled.getStack().length);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        failed.printStack(new java.io.PrintStream(buf, true));
+        String out = buf.toString();
+        assertTrue(out.startsWith("Traceback for <Task finished"), out);
+        assertTrue(out.strip().endsWith("java.lang.IllegalStateException: broken"), out);
+        buf.reset();
+        cancelled.printStack(new java.io.PrintStream(buf, true));
+        assertTrue(buf.toString().startsWith("No stack for <Task cancelled"), buf.toString());
+        failed.exception(); // retrieved: not reported as never retrieved
+    }
+
+    private Object fails() {
+        throw new IllegalStateException("broken");
     }
 
     private static boolean stackHas(StackTraceElement[] stack, String method) {
