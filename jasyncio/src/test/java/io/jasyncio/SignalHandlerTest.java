@@ -62,7 +62,7 @@ class SignalHandlerTest {
         assertFalse(loop.removeSignalHandler("SIGUSR2"));
     }
 
-    // ports test_unix_events.py::SelectorEventLoopSignalTests::test_add_signal_handler_cleanup
+    /** A closed loop refuses new signal handlers (asyncio checks the loop first). */
     @Test
     void closedLoopRefusesNewHandlers() {
         EventLoop loop = new EventLoop();

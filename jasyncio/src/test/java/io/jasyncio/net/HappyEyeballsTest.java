@@ -33,7 +33,7 @@ class HappyEyeballsTest {
         }
     }
 
-    // ports test_base_events.py::BaseEventLoopWithSelectorTests::test_create_connection_interleave (ordering part)
+    /** asyncio's _interleave_addrinfos: families alternate, starting with the first address's. */
     @Test
     void interleaveAlternatesFamiliesStartingWithTheFirst() throws Exception {
         List<InetSocketAddress> in = List.of(v6(1), v6(2), v4(3), v4(4), v6(5));
@@ -91,7 +91,7 @@ class HappyEyeballsTest {
         }
     }
 
-    // ports test_base_events.py::BaseEventLoopTests::test_getaddrinfo
+    /** getaddrinfo runs on the default executor and names the host it could not resolve. */
     @Test
     void getaddrinfoResolvesWithoutBlockingTheLoop() throws Exception {
         List<InetSocketAddress> addrs = Asyncio.run(() -> Net.getaddrinfo("localhost", 8080));
