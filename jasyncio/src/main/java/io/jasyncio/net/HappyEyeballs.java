@@ -28,12 +28,23 @@ final class HappyEyeballs {
 
     /** asyncio's {@code _interleave_addrinfos(addrs, 1)}: alternate the address families, first family first. */
     static List<InetSocketAddress> interleave(List<InetSocketAddress> addrs) {
+        return interleave(addrs, 1);
+    }
+
+    /**
+     * asyncio's {@code _interleave_addrinfos(addrs, firstFamilyCount)} (RFC 8305's "First Address Family Count"):
+     * {@code firstFamilyCount - 1} addresses of the first address's family lead, then the families alternate.
+     */
+    static List<InetSocketAddress> interleave(List<InetSocketAddress> addrs, int firstFamilyCount) {
         List<InetSocketAddress> first = new ArrayList<>(), other = new ArrayList<>();
         boolean firstIsV6 = !addrs.isEmpty() && addrs.getFirst().getAddress() instanceof Inet6Address;
         for (InetSocketAddress a : addrs) ((a.getAddress() instanceof Inet6Address) == firstIsV6 ? first : other).add(a);
         List<InetSocketAddress> out = new ArrayList<>(addrs.size());
-        for (int i = 0; i < Math.max(first.size(), other.size()); i++) {
-            if (i < first.size()) out.add(first.get(i));
+        int lead = Math.min(Math.max(firstFamilyCount - 1, 0), first.size());
+        out.addAll(first.subList(0, lead));
+        List<InetSocketAddress> rest = first.subList(lead, first.size());
+        for (int i = 0; i < Math.max(rest.size(), other.size()); i++) {
+            if (i < rest.size()) out.add(rest.get(i));
             if (i < other.size()) out.add(other.get(i));
         }
         return out;

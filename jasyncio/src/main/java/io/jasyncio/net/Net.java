@@ -83,15 +83,28 @@ public final class Net {
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
             int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
+        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null, localAddr);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} with asyncio's {@code interleave}:
+     * the resolved addresses are reordered so that {@code interleave - 1} of the first address's family lead and
+     * then the families alternate (RFC 8305's "First Address Family Count"). Null means 1 when a
+     * {@code happyEyeballsDelay} is given and no reordering otherwise; 0 means no reordering.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        if (interleave == null && happyEyeballsDelay != null) interleave = 1;
+        if (interleave != null && interleave != 0) addrs = HappyEyeballs.interleave(addrs, interleave);
         List<InetSocketAddress> locals = localAddr == null ? null
                 : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
                 : List.of(localAddr);
         if (happyEyeballsDelay != null && addrs.size() > 1) {
             return createConnection(protocolFactory,
-                    HappyEyeballs.connect(HappyEyeballs.interleave(addrs), happyEyeballsDelay, locals));
+                    HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
         }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {

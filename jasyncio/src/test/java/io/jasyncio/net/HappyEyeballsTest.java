@@ -41,6 +41,31 @@ class HappyEyeballsTest {
         assertEquals(List.of(v4(3)), HappyEyeballs.interleave(List.of(v4(3))));
     }
 
+    /** interleave=N: N - 1 addresses of the first family lead (asyncio's first_address_family_count). */
+    @Test
+    void interleaveWithAFirstFamilyCount() throws Exception {
+        List<InetSocketAddress> in = List.of(v6(1), v6(2), v6(3), v4(4), v4(5));
+        assertEquals(List.of(v6(1), v4(4), v6(2), v4(5), v6(3)), HappyEyeballs.interleave(in, 1));
+        assertEquals(List.of(v6(1), v6(2), v4(4), v6(3), v4(5)), HappyEyeballs.interleave(in, 2));
+        assertEquals(List.of(v6(1), v6(2), v6(3), v4(4), v4(5)), HappyEyeballs.interleave(in, 5));
+    }
+
+    /** create_connection(interleave=2) without a delay: the addresses are tried in the reordered order. */
+    @Test
+    void createConnectionWithInterleave() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Asyncio.run(() -> {
+                Connection<ServerTest.MyProto> c = Net.createConnection(
+                        () -> new ServerTest.MyProto(Asyncio.getRunningLoop()), "127.0.0.1", server.getLocalPort(),
+                        null, 2, null);
+                assertEquals(server.getLocalPort(),
+                        ((InetSocketAddress) c.transport().getExtraInfo("peername")).getPort());
+                c.transport().close();
+                return null;
+            });
+        }
+    }
+
     @Test
     void aHangingFirstAddressDoesNotHoldUpTheNext() throws Exception {
         try (ServerSocketChannel full = ServerSocketChannel.open();
