@@ -211,14 +211,14 @@ public class EventLoop implements AutoCloseable {
         for (Task<?> t = liveHead; t != null; t = t.nextLive) {
             if (!t.done()) {
                 callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!")
-                        .future(t).sourceTraceback(t.sourceTraceback).build());
+                        .future(t).sourceTraceback(t.sourceTraceback()).build());
             }
         }
         liveHead = null;
         for (Future<?> f : new ArrayList<>(unretrieved)) {
             String kind = f instanceof Task ? "Task" : "Future";
             callExceptionHandler(ExceptionContext.builder(kind + " exception was never retrieved")
-                    .exception(f.peekException()).future(f).sourceTraceback(f.sourceTraceback).build());
+                    .exception(f.peekException()).future(f).sourceTraceback(f.sourceTraceback()).build());
         }
         unretrieved.clear();
     }
@@ -639,6 +639,19 @@ public class EventLoop implements AutoCloseable {
     /** The thread running this loop, or null when it is not running. */
     public Thread loopThread() {
         return thread;
+    }
+
+    /** Where futures created in debug mode were created: kept here, weakly, so a future has no field for it. */
+    private java.util.Map<Future<?>, Throwable> sourceTracebacks;
+
+    void recordSourceTraceback(Future<?> f, Throwable where) {
+        if (sourceTracebacks == null) sourceTracebacks = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+        sourceTracebacks.put(f, where);
+    }
+
+    Throwable sourceTracebackOf(Future<?> f) {
+        java.util.Map<Future<?>, Throwable> m = sourceTracebacks;
+        return m == null ? null : m.get(f);
     }
 
     void trackUnretrieved(Future<?> f) {

@@ -24,23 +24,38 @@ public class Future<T> {
     private byte state = PENDING;
     /**
      * FINISHED: the result; FAILED: the exception; CANCELLED: the CancelledError a task ended with, handed out
-     * once by {@link #makeCancelledError()}, then null.
+     * once by {@link #makeCancelledError()}, or else the cancel message (a String, or null); PENDING: null, or for
+     * a task the message of a cancellation it was asked for (see {@link #cancelMessage()}).
      */
     private Object outcome;
-    String cancelMessage;
     /** First done callback (the common case), then the rest; entries are user Consumers or waiting Tasks. */
     private Object callback0;
     private ArrayList<Object> callbacks;
     /** Whether an exception is set and nobody has looked at it yet (asyncio's {@code __log_traceback}). */
     private boolean logTraceback;
-    /** Where the future was created, in debug mode. */
-    final Throwable sourceTraceback;
 
     /** A pending future of {@code loop}. {@link EventLoop#createFuture()} is the usual way to get one. */
     public Future(EventLoop loop) {
         if (loop == null) throw new NullPointerException("loop");
         this.loop = loop;
-        this.sourceTraceback = loop.debug ? new Throwable(getClass().getSimpleName() + " created here") : null;
+        if (loop.debug) loop.recordSourceTraceback(this, new Throwable(getClass().getSimpleName() + " created here"));
+    }
+
+    /** Where the future was created, if the loop was in debug mode then; else null (kept by the loop, not here). */
+    final Throwable sourceTraceback() {
+        return loop.sourceTracebackOf(this);
+    }
+
+    /** The message of the cancellation: of a cancelled future, or the one a pending task was asked to cancel with. */
+    final String cancelMessage() {
+        if (state != CANCELLED && state != PENDING) return null;
+        Object o = outcome;
+        return o instanceof CancelledError e ? e.getMessage() : o instanceof String msg ? msg : null;
+    }
+
+    /** Keeps the message of a cancellation a pending task was asked for (until it ends). */
+    final void setPendingCancelMessage(String msg) {
+        if (state == PENDING) outcome = msg;
     }
 
     /** The loop this future belongs to. */
@@ -218,7 +233,7 @@ public class Future<T> {
         clearLogTraceback();
         if (state != PENDING) return false;
         state = CANCELLED;
-        cancelMessage = msg;
+        outcome = msg;
         scheduleCallbacks();
         return true;
     }
@@ -226,10 +241,10 @@ public class Future<T> {
     /** The CancelledError to raise: the one a task was cancelled with (once), else a new one. */
     CancelledError makeCancelledError() {
         if (outcome instanceof CancelledError e) {
-            outcome = null;
+            outcome = e.getMessage(); // handed out once; later ones are new, with its message
             return e;
         }
-        return new CancelledError(cancelMessage);
+        return new CancelledError(cancelMessage());
     }
 
     /** Ends a task cancelled by the CancelledError {@code e}, which {@link #makeCancelledError()} hands out once. */
@@ -365,7 +380,8 @@ public class Future<T> {
 
     /** " created at File.java:N" in debug mode, as asyncio's reprs show; "" otherwise. */
     final String createdAt() {
-        return sourceTraceback == null ? "" : " created at " + Task.firstUserFrame(sourceTraceback);
+        Throwable tb = sourceTraceback();
+        return tb == null ? "" : " created at " + Task.firstUserFrame(tb);
     }
 
     private static final ThreadLocal<java.util.Set<Object>> RENDERING =

@@ -108,7 +108,7 @@ final class GatheringFuture extends Future<List<Object>> {
             for (Future<?> child : children) {
                 if (child.cancelled()) {
                     // A fresh error per slot: the child's own CancelledError is kept for whoever awaits it.
-                    results.add(new CancelledError(child.cancelMessage));
+                    results.add(new CancelledError(child.cancelMessage()));
                 } else {
                     Throwable e = child.exception();
                     results.add(e != null ? e : child.peekResult());

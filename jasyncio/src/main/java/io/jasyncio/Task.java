@@ -97,7 +97,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             return true;
         }
         mustCancel = true;
-        cancelMessage = msg;
+        setPendingCancelMessage(msg);
         if (isBlockedInJdk()) fiber.thread().interrupt();
         return true;
     }
@@ -266,7 +266,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         } catch (Throwable e) {
             if (mustCancel && isInterruption(e)) {
                 mustCancel = false;
-                cancelInternal(cancelMessage);
+                cancelInternal(cancelMessage());
             } else {
                 finishWithException(e);
             }
@@ -275,7 +275,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (mustCancel) {
             // Cancelled right before the coroutine returned.
             mustCancel = false;
-            cancelInternal(cancelMessage);
+            cancelInternal(cancelMessage());
         } else {
             finishWithResult(value);
         }
@@ -324,7 +324,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         }
         f.addWaiter(this);
         futWaiter = f;
-        if (mustCancel && futWaiter.cancel(cancelMessage)) {
+        if (mustCancel && futWaiter.cancel(cancelMessage())) {
             mustCancel = false;
         }
         suspension = AWAITING;
@@ -359,7 +359,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (mustCancel) {
             // Cancelled while running: as an await on a future would, the wait ends at once with the cancellation.
             mustCancel = false;
-            commitParkedCancel(cancelMessage);
+            commitParkedCancel(cancelMessage());
         }
         suspendFiber(null);
         resumeAfterSuspension();

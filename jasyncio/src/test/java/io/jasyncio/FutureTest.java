@@ -342,11 +342,11 @@ class FutureTest extends LoopTestBase {
     void futureSourceTraceback() {
         loop.setDebug(true);
         Future<Object> f = loop.createFuture();
-        assertNotNull(f.sourceTraceback);
-        assertTrue(Task.firstUserFrame(f.sourceTraceback).startsWith("FutureTest.java:"),
-                Task.firstUserFrame(f.sourceTraceback));
+        assertNotNull(f.sourceTraceback());
+        assertTrue(Task.firstUserFrame(f.sourceTraceback()).startsWith("FutureTest.java:"),
+                Task.firstUserFrame(f.sourceTraceback()));
         loop.setDebug(false);
-        assertNull(loop.createFuture().sourceTraceback);
+        assertNull(loop.createFuture().sourceTraceback());
     }
 
     // ports test_futures.py::BaseFutureTests::test_future_exception_never_retrieved

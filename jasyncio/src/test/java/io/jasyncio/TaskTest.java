@@ -281,7 +281,7 @@ class TaskTest extends LoopTestBase {
         });
         assertEquals(Set.of(task), loop.allTasks());
         runBriefly();
-        Throwable sourceTraceback = task.sourceTraceback;
+        Throwable sourceTraceback = task.sourceTraceback();
         task = null;
         System.gc(); // the loop holds pending tasks strongly: nothing is reported before close
         assertEquals(List.of(), handled);
@@ -312,7 +312,7 @@ class TaskTest extends LoopTestBase {
     void taskSourceTraceback() {
         loop.setDebug(true);
         Task<Object> task = newTask(() -> null);
-        assertTrue(Task.firstUserFrame(task.sourceTraceback).startsWith("TaskTest.java:"));
+        assertTrue(Task.firstUserFrame(task.sourceTraceback()).startsWith("TaskTest.java:"));
         loop.runUntilComplete(task);
     }
 
