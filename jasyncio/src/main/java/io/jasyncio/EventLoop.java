@@ -630,10 +630,6 @@ public class EventLoop implements AutoCloseable {
             return thread;
         }
 
-        @Override
-        public void runBody(Object owner) {
-            ((Task<?>) owner).body();
-        }
     };
 
     /** The thread running this loop, or null when it is not running. */

@@ -213,7 +213,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** Resumes the fiber; then serves eager-start requests it made, resuming it after each. */
     private void runFiber() {
         if (fiber == null) {
-            fiber = loop.engine().newFiber(loop.fiberHost, this, loop.debug ? getName() : null);
+            fiber = loop.engine().newFiber(loop.fiberHost, this, loop.debug ? getName() : null, BODY);
         }
         fiber.resume();
         serveEagerRequests();
@@ -252,6 +252,9 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     }
 
     // ---------------------------------------------------------------- the coroutine's side (fiber)
+
+    /** Every task's fiber runs this one object: it finds its task as its thread's uncaught-exception handler. */
+    private static final Runnable BODY = () -> Asyncio.fiberTask().body();
 
     /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
     void body() {

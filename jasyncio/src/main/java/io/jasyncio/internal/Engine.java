@@ -14,15 +14,17 @@ public interface Engine {
     String name();
 
     /**
-     * Creates a fiber that runs {@code host.runBody(owner)} when first resumed. The owner is installed as the
-     * fiber thread's uncaught-exception handler: that is how code running in the fiber finds its task (one field
-     * read), and how the engine finds the owner again without a field of its own.
+     * Creates a fiber that runs {@code body} when first resumed. The owner is installed as the fiber thread's
+     * uncaught-exception handler: that is how code running in the fiber (the body too) finds its task (one field
+     * read), and how the engine finds the owner again without a field of its own. So {@code body} can be one
+     * object shared by every task, rather than one per task.
      *
      * @param host the loop driving the fiber
-     * @param owner the task, passed back to {@link FiberHost#runBody} and {@link FiberHost#resumeBlocked}
+     * @param owner the task, passed back to {@link FiberHost#resumeBlocked}
      * @param name the thread's name, or null for none (names cost memory per task; debug mode sets them)
+     * @param body what the fiber runs
      */
-    Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name);
+    Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name, Runnable body);
 
     /** Whether the fiber's code can park in blocking JDK calls without blocking the loop thread. */
     boolean blockingCallsParkTheTask();

@@ -3,7 +3,7 @@ package io.jasyncio.internal;
 /**
  * What an engine needs from the event loop that drives its fibers.
  *
- * <p>Threading: {@link #resumeBlocked} may be called from any thread; {@link #runBody} runs on the fiber.
+ * <p>Threading: {@link #resumeBlocked} may be called from any thread.
  */
 public interface FiberHost {
     /**
@@ -18,9 +18,4 @@ public interface FiberHost {
     /** The thread that runs the loop, or null when it is not running. */
     Thread loopThread();
 
-    /**
-     * Runs the code of the task {@code owner}: what a fiber does when it first resumes. Taking the owner rather
-     * than a Runnable per fiber saves an object for every task.
-     */
-    void runBody(Object owner);
 }

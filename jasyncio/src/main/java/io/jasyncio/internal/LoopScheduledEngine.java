@@ -75,13 +75,12 @@ final class LoopScheduledEngine implements Engine {
                 throw new IllegalStateException("self-test fiber blocked");
             }
             @Override public Thread loopThread() { return Thread.currentThread(); }
-            @Override public void runBody(Object owner) {
-                steps[0]++;
-                f[0].suspend();
-                steps[0]++;
-            }
         };
-        f[0] = newFiber(host, (t, e) -> { }, "jasyncio-selftest");
+        f[0] = newFiber(host, (t, e) -> { }, "jasyncio-selftest", () -> {
+            steps[0]++;
+            f[0].suspend();
+            steps[0]++;
+        });
         f[0].resume();
         f[0].resume();
         if (steps[0] != 2) throw new IllegalStateException("self-test fiber ran " + steps[0] + " steps");
@@ -92,10 +91,10 @@ final class LoopScheduledEngine implements Engine {
     @Override public boolean blockingCallsParkTheTask() { return true; }
 
     @Override
-    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name) {
+    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name, Runnable body) {
         VtFiber fiber = new VtFiber(host);
         try {
-            fiber.thread = (Thread) NEW_THREAD.invokeExact((Executor) fiber, name, 0, (Runnable) fiber);
+            fiber.thread = (Thread) NEW_THREAD.invokeExact((Executor) fiber, name, 0, body);
         } catch (Throwable t) {
             throw new IllegalStateException("cannot create a loop-scheduled virtual thread", t);
         }
@@ -104,11 +103,10 @@ final class LoopScheduledEngine implements Engine {
     }
 
     /**
-     * A fiber whose virtual thread is scheduled by this object: the JDK calls {@link #execute} to run it. It is
-     * also the thread's body ({@link #run}): one object per task for both roles. Its owner is the thread's
-     * uncaught-exception handler (see {@link Engine#newFiber}), so it needs no field for it.
+     * A fiber whose virtual thread is scheduled by this object: the JDK calls {@link #execute} to run it. Its
+     * owner is the thread's uncaught-exception handler (see {@link Engine#newFiber}), so it needs no field for it.
      */
-    private static final class VtFiber implements Fiber, Executor, Runnable {
+    private static final class VtFiber implements Fiber, Executor {
         private final FiberHost host;
         Thread thread;
         /** Our virtual thread's continuation runner (the JDK passes the same object every time); null until started. */
@@ -127,9 +125,6 @@ final class LoopScheduledEngine implements Engine {
         }
 
         @Override public Thread thread() { return thread; }
-
-        /** The virtual thread's body: the task's code. */
-        @Override public void run() { host.runBody(owner()); }
 
         @Override
         public void resume() {

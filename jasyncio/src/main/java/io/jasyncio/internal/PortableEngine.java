@@ -17,13 +17,13 @@ final class PortableEngine implements Engine {
     @Override public boolean blockingCallsParkTheTask() { return false; }
 
     @Override
-    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name) {
+    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name, Runnable body) {
         BatonFiber f = new BatonFiber();
         Thread.Builder.OfVirtual b = Thread.ofVirtual();
         f.thread = (name != null ? b.name(name) : b).unstarted(() -> {
             f.awaitBaton(true);
             try {
-                host.runBody(owner);
+                body.run();
             } finally {
                 f.pass(false);
             }
