@@ -419,12 +419,16 @@ public class EventLoop implements AutoCloseable {
     public Handle callSoon(Runnable callback) {
         checkClosed(); // asyncio checks the loop before the callback
         if (callback == null) throw new NullPointerException("callback");
-        return callSoon(new Handle(this, callback));
+        return enqueue(new Handle(this, callback));
     }
 
     /** Schedules a handle built by the caller (a future's done callback is its own handle). */
     Handle callSoon(Handle h) {
         checkClosed();
+        return enqueue(h);
+    }
+
+    private Handle enqueue(Handle h) {
         if (debug) checkThread("callSoon");
         if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);

@@ -42,9 +42,7 @@ final class LoopScheduledEngine implements Engine {
             f.setAccessible(true);
             jdk = (Executor) f.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            mh = null;
-            jdk = null;
-            why = e;
+            why = e; // create() refuses the engine whenever this is set
         }
         NEW_THREAD = mh;
         JDK_SCHEDULER = jdk;

@@ -96,51 +96,19 @@ class SendfileTest {
     // ---------------------------------------------------------------- protocols (test_sendfile.py)
 
     /** CPython's MySendfileProto: checks its state transitions, keeps what it received, may close early. */
-    static final class MySendfileProto implements Protocol {
-        String state = "INITIAL";
-        long nbytes;
+    static final class MySendfileProto extends ServerTest.MyBaseProto {
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
         final long closeAfter;
-        Transport transport;
-        final Future<Void> connected;
-        final Future<Void> done;
 
         MySendfileProto(EventLoop loop, long closeAfter) {
+            super(loop);
             this.closeAfter = closeAfter;
-            connected = loop.createFuture();
-            done = loop.createFuture();
-        }
-
-        void expect(String... states) {
-            if (!Arrays.asList(states).contains(state)) {
-                throw new AssertionError("state: " + state + ", expected: " + Arrays.toString(states));
-            }
-        }
-
-        @Override public void connectionMade(BaseTransport t) {
-            transport = (Transport) t;
-            expect("INITIAL");
-            state = "CONNECTED";
-            connected.setResult(null);
-        }
-
-        @Override public boolean eofReceived() {
-            expect("CONNECTED");
-            state = "EOF";
-            return false;
-        }
-
-        @Override public void connectionLost(Throwable exc) {
-            expect("CONNECTED", "EOF");
-            state = "CLOSED";
-            done.setResult(null);
         }
 
         @Override public void dataReceived(ByteBuffer d) {
-            expect("CONNECTED");
-            nbytes += d.remaining();
             byte[] copy = new byte[d.remaining()];
-            d.get(copy);
+            d.duplicate().get(copy);
+            super.dataReceived(d);
             data.writeBytes(copy);
             if (closeAfter > 0 && nbytes >= closeAfter) transport.close();
         }

@@ -42,13 +42,15 @@ class ServerTest {
         return c;
     }
 
-    /** CPython's MyBaseProto of test_events.py. */
+    /** CPython's MyBaseProto of test_events.py, plus a wait for the bytes received so far to reach a count. */
     static class MyBaseProto implements Protocol {
         String state = "INITIAL";
-        int nbytes;
+        long nbytes;
         Transport transport;
         final Future<Void> connected;
         final Future<Void> done;
+        private Future<Void> reached;
+        private long target;
 
         MyBaseProto(EventLoop loop) {
             connected = loop == null ? null : loop.createFuture();
@@ -61,6 +63,14 @@ class ServerTest {
             }
         }
 
+        /** Suspends the calling task until {@code n} bytes in all have arrived. */
+        void awaitBytes(long n) {
+            if (nbytes >= n) return;
+            target = n;
+            reached = Asyncio.getRunningLoop().createFuture();
+            Asyncio.await(reached);
+        }
+
         @Override public void connectionMade(BaseTransport t) {
             transport = (Transport) t;
             expect("INITIAL");
@@ -71,6 +81,10 @@ class ServerTest {
         @Override public void dataReceived(ByteBuffer data) {
             expect("CONNECTED");
             nbytes += data.remaining();
+            if (reached != null && nbytes >= target) {
+                reached.setResult(null);
+                reached = null;
+            }
         }
 
         @Override public boolean eofReceived() {

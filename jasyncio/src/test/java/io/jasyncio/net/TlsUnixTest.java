@@ -54,75 +54,13 @@ class TlsUnixTest {
         }, path, serverTls());
     }
 
-    /** CPython's MyBaseProto, plus a future for the bytes received so far reaching a count. */
-    static class Recorder implements Protocol {
-        String state = "INITIAL";
-        int nbytes;
-        Transport transport;
-        final Future<Void> connected;
-        final Future<Void> done;
-        private Future<Void> reached;
-        private int target;
-
-        Recorder(EventLoop loop) {
-            connected = loop.createFuture();
-            done = loop.createFuture();
-        }
-
-        void awaitBytes(int n) {
-            if (nbytes >= n) return;
-            target = n;
-            reached = Asyncio.getRunningLoop().createFuture();
-            Asyncio.await(reached);
-        }
-
-        @Override public void connectionMade(BaseTransport t) {
-            transport = (Transport) t;
-            assertEquals("INITIAL", state);
-            state = "CONNECTED";
-            connected.setResult(null);
-        }
-
-        @Override public void dataReceived(ByteBuffer data) {
-            assertEquals("CONNECTED", state);
-            nbytes += data.remaining();
-            data.position(data.limit());
-            if (reached != null && nbytes >= target) {
-                reached.setResult(null);
-                reached = null;
-            }
-        }
-
-        @Override public boolean eofReceived() {
-            state = "EOF";
-            return false;
-        }
-
-        @Override public void connectionLost(Throwable exc) {
-            state = "CLOSED";
-            done.setResult(null);
-        }
-    }
-
-    /** CPython's MyProto: sends a request once connected. */
-    static final class RequestingRecorder extends Recorder {
-        RequestingRecorder(EventLoop loop) {
-            super(loop);
-        }
-
-        @Override public void connectionMade(BaseTransport t) {
-            super.connectionMade(t);
-            transport.write(b("GET / HTTP/1.0\r\nHost: example.com\r\n\r\n"));
-        }
-    }
-
     // ports test_events.py::EventLoopTestsMixin::test_create_ssl_unix_connection
     @Test
     void createSslUnixConnection() {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Server server = httpServer(path);
-            Connection<RequestingRecorder> c = Net.createUnixConnection(() -> new RequestingRecorder(loop), path,
+            Connection<ServerTest.MyProto> c = Net.createUnixConnection(() -> new ServerTest.MyProto(loop), path,
                     insecureClient());
             assertInstanceOf(SslTransport.class, c.transport());
             assertNotNull(c.transport().getExtraInfo("ssl_object"));
@@ -133,7 +71,7 @@ class TlsUnixTest {
 
             // with the JVM's default trust store, the test certificate fails verification
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createUnixConnection(
-                    () -> new RequestingRecorder(loop), path,
+                    () -> new ServerTest.MyProto(loop), path,
                     TlsOptions.client(SSLContext.getDefault()).withServerHostname("127.0.0.1")));
             assertTrue(e.getMessage().contains("certif"), e.getMessage());
             server.close();
@@ -147,9 +85,9 @@ class TlsUnixTest {
     void createUnixServerSsl() {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
-            RequestingRecorder proto = new RequestingRecorder(loop);
+            ServerTest.MyProto proto = new ServerTest.MyProto(loop);
             Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
-            Connection<Recorder> client = Net.createUnixConnection(() -> new Recorder(loop), path, insecureClient());
+            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path, insecureClient());
             client.transport().write(b("xxx"));
             Asyncio.await(proto.connected);
             assertEquals("CONNECTED", proto.state);
@@ -175,11 +113,11 @@ class TlsUnixTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
-            RequestingRecorder proto = new RequestingRecorder(loop);
+            ServerTest.MyProto proto = new ServerTest.MyProto(loop);
             Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
             // no CA loaded
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createUnixConnection(
-                    () -> new Recorder(loop), path,
+                    () -> new ServerTest.MyBaseProto(loop), path,
                     TlsOptions.client(TlsTesting.untrustingClientContext()).withServerHostname("invalid")));
             assertTrue(e.getMessage().toLowerCase().contains("certif"), e.getMessage());
             assertNull(proto.transport);
@@ -194,10 +132,10 @@ class TlsUnixTest {
     void createUnixServerSslVerified() {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
-            RequestingRecorder proto = new RequestingRecorder(loop);
+            ServerTest.MyProto proto = new ServerTest.MyProto(loop);
             Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
             // connection succeeds with the right CA and server name
-            Connection<Recorder> client = Net.createUnixConnection(() -> new Recorder(loop), path,
+            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path,
                     TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost"));
             Asyncio.await(proto.connected);
             proto.transport.close();
