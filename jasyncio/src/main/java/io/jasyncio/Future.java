@@ -220,6 +220,20 @@ public class Future<T> {
         scheduleCallbacks();
     }
 
+    /**
+     * Task only: keeps the value its coroutine returned, still pending, until {@link #finishWithHeldResult()}
+     * right after (nothing runs in between; the task's pending cancel message is no longer needed then).
+     */
+    final void holdResult(Object value) {
+        outcome = value;
+    }
+
+    /** Task only: finishes with the value {@link #holdResult} kept. */
+    final void finishWithHeldResult() {
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
     void finishWithException(Throwable exc) {
         outcome = exc;
         state = FAILED;

@@ -35,10 +35,11 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     private Throwable throwIn;
     /**
      * Where the task's code is: RUNNING (or parked inside a blocking JDK call), AWAITING (suspended at an await
-     * point), or PARKED (suspended in {@link #parkUntilWoken}, wakeable by {@link #wakeParked}).
+     * point), PARKED (suspended in {@link #parkUntilWoken}, wakeable by {@link #wakeParked}), or ENDED (the
+     * coroutine returned or threw; {@link #settle()} is due).
      */
     private byte suspension;
-    private static final byte RUNNING = 0, AWAITING = 1, PARKED = 2;
+    private static final byte RUNNING = 0, AWAITING = 1, PARKED = 2, ENDED = 3;
     /** Links in the loop's list of pending tasks (strong references: see the class comment). */
     Task<?> prevLive, nextLive;
 
@@ -215,7 +216,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (fiber == null) {
             fiber = loop.engine().newFiber(loop.fiberHost, this, loop.debug ? getName() : null, BODY);
         }
-        fiber.resume();
+        resumeFiber();
         serveEagerRequests();
     }
 
@@ -226,7 +227,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             loop.eagerRequest = null;
             child.runEagerFirstStep();
             loop.swapCurrentTask(this);
-            fiber.resume();
+            resumeFiber();
         }
     }
 
@@ -235,6 +236,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         loop.enterTask(this);
         try {
             continuation.run();
+            if (suspension == ENDED) settle();
             serveEagerRequests();
         } finally {
             loop.leaveTask(this);
@@ -256,31 +258,43 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** Every task's fiber runs this one object: it finds its task as its thread's uncaught-exception handler. */
     private static final Runnable BODY = () -> Asyncio.fiberTask().body();
 
-    /** The fiber's body: runs the coroutine and settles the task with what it returns or throws. */
+    /**
+     * The fiber's body: runs the coroutine and keeps what it returned or threw for {@link #settle()}, which the
+     * loop runs once the fiber has ended. Settling here instead would make every parked task's stack bigger: the
+     * JIT compiles this body into the bottom frame of each task's stack, and that frame's size is the largest
+     * any of its paths needs, completion (callbacks, ready queue) included.
+     */
     void body() {
-        T value;
         try {
             Throwable first = takeThrowIn();
             if (first != null) throw first;
-            value = coro.call();
-        } catch (CancelledError e) {
-            cancelWith(e);
-            return;
+            T value = coro.call();
+            if (!mustCancel) holdResult(value); // a cancellation requested meanwhile wins: settle() cancels
         } catch (Throwable e) {
-            if (mustCancel && isInterruption(e)) {
-                mustCancel = false;
-                cancelInternal(cancelMessage());
-            } else {
-                finishWithException(e);
-            }
-            return;
+            throwIn = e;
         }
-        if (mustCancel) {
-            // Cancelled right before the coroutine returned.
+        suspension = ENDED;
+    }
+
+    /** Resumes the fiber; settles the task if its coroutine ended. Loop thread. */
+    private void resumeFiber() {
+        fiber.resume();
+        if (suspension == ENDED) settle();
+    }
+
+    /** Ends the task with what its coroutine returned or threw, right after its fiber ended. Loop thread. */
+    private void settle() {
+        Throwable e = takeThrowIn();
+        if (e instanceof CancelledError c) {
+            cancelWith(c);
+        } else if (e != null && !(mustCancel && isInterruption(e))) {
+            finishWithException(e);
+        } else if (mustCancel) {
+            // Cancelled right before the coroutine returned, or while it was parked in an interrupted JDK call.
             mustCancel = false;
             cancelInternal(cancelMessage());
         } else {
-            finishWithResult(value);
+            finishWithHeldResult();
         }
     }
 
