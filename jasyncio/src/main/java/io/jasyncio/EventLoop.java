@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,7 +45,7 @@ public class EventLoop implements AutoCloseable {
     private ArrayDeque<Object> ready = new ArrayDeque<>();
     /** Above this many entries, a ready queue that has drained is replaced: a burst's array is not kept for ever. */
     private static final int READY_KEEP_CAPACITY = 1 << 12;
-    private final PriorityQueue<TimerHandle> scheduled = new PriorityQueue<>();
+    private final TimerQueue scheduled = new TimerQueue();
     private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
     private long timerSequence;
     private int timerCancelledCount;
@@ -196,7 +195,7 @@ public class EventLoop implements AutoCloseable {
         reportLeftovers();
         ready.clear();
         threadsafe.clear();
-        for (TimerHandle h : scheduled) h.scheduled = false;
+        scheduled.forEach(h -> h.scheduled = false);
         scheduled.clear();
         if (signalHandlers != null) signalHandlers.removeAll();
         executorShutdownCalled = true;
@@ -264,21 +263,19 @@ public class EventLoop implements AutoCloseable {
         if (!ready.isEmpty() || stopping || !threadsafe.isEmpty()) {
             timeout = 0;
         } else if (!scheduled.isEmpty()) {
-            timeout = Math.min(Math.max(scheduled.peek().whenNanos - nowNanos(), 0), MAX_SELECT_TIMEOUT_NANOS);
+            timeout = Math.min(Math.max(scheduled.peekWhen() - nowNanos(), 0), MAX_SELECT_TIMEOUT_NANOS);
         } else {
             timeout = -1;
         }
         poll(timeout);
         drainThreadsafe();
 
-        TimerHandle head = scheduled.peek();
-        if (head != null) { // read the clock only when a timer may be due: it costs as much as a callback
+        if (!scheduled.isEmpty()) { // read the clock only when a timer may be due: it costs as much as a callback
             long end = nowNanos();
-            while (head != null && head.whenNanos <= end) {
-                scheduled.poll();
+            while (!scheduled.isEmpty() && scheduled.peekWhen() <= end) {
+                TimerHandle head = scheduled.poll();
                 head.scheduled = false;
                 ready.add(head);
-                head = scheduled.peek();
             }
         }
 
@@ -314,13 +311,7 @@ public class EventLoop implements AutoCloseable {
     private void purgeCancelledTimers() {
         int n = scheduled.size();
         if (n > MIN_SCHEDULED_TIMER_HANDLES && timerCancelledCount * 2 > n) {
-            List<TimerHandle> keep = new ArrayList<>(n - timerCancelledCount);
-            for (TimerHandle h : scheduled) {
-                if (h.cancelled) h.scheduled = false;
-                else keep.add(h);
-            }
-            scheduled.clear();
-            scheduled.addAll(keep);
+            scheduled.removeCancelled();
             timerCancelledCount = 0;
         } else {
             TimerHandle h;

@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -40,17 +41,22 @@ final class GatheringFuture extends Future<List<Object>> {
         // asyncio creates the children first and the outer future last; nothing observable depends on it, and the
         // outer future needs the loop, which the first child decides.
         //
-        // A future passed twice counts once (asyncio's arg_to_fut). An identity map costs a hash and a cache miss
-        // per argument, so a pending future that had no callbacks is recognised by this gather's callback in its
-        // first slot instead, and only the other arguments go into the map. That holds while no code runs during
-        // this loop, which a custom task factory could break (an eager task finishing a future): then every
-        // argument goes into the map.
+        // An argument passed twice counts once (asyncio's arg_to_fut). An identity map costs a hash and a cache
+        // miss per argument once it outgrows the cache, so most arguments stay out of it:
+        // - a pending future that had no callbacks is recognised by this gather's callback in its first slot.
+        //   That holds while no code runs during this loop, which a custom task factory could break (an eager
+        //   task finishing a future): then every future goes into the map;
+        // - a coroutine (or stage) can be repeated only if its identity hash is: those are found up front by
+        //   sorting the hashes, and only they go into the map.
+        int[] repeatedHashes = repeatedHashesOfNonFutures(aws);
         Map<Object, Future<?>> argToFut = null;
         boolean mapAll = false;
         List<Future<?>> alreadyDone = new ArrayList<>();
         GatheringFuture outer = null;
         for (Object arg : aws) {
-            Future<?> fut = outer == null ? null : outer.seenBefore(arg, argToFut);
+            boolean mayRepeat = arg instanceof Future<?> || (repeatedHashes.length > 0
+                    && Arrays.binarySearch(repeatedHashes, System.identityHashCode(arg)) >= 0);
+            Future<?> fut = outer == null || !mayRepeat ? null : outer.seenBefore(arg, argToFut);
             if (fut == null) {
                 fut = Awaitables.ensureFuture(arg, outer == null ? null : outer.loop);
                 if (outer == null) {
@@ -59,7 +65,7 @@ final class GatheringFuture extends Future<List<Object>> {
                 }
                 outer.nfuts++;
                 boolean firstSlot = arg == fut && !fut.done() && !fut.hasCallbacks();
-                if (mapAll || !firstSlot) {
+                if (mayRepeat && (mapAll || !firstSlot)) {
                     if (argToFut == null) argToFut = new IdentityHashMap<>(aws.size()); // sized: no rehash
                     argToFut.put(arg, fut);
                 }
@@ -78,6 +84,30 @@ final class GatheringFuture extends Future<List<Object>> {
     }
 
     private final Consumer<Future<?>> childDone = this::onChildDone;
+
+    private static final int[] NO_HASHES = {};
+
+    /** The identity hashes that occur more than once among the arguments that are not futures, sorted. */
+    private static int[] repeatedHashesOfNonFutures(Collection<?> aws) {
+        int[] hashes = null;
+        int n = 0;
+        for (Object arg : aws) {
+            if (arg instanceof Future<?>) continue;
+            if (hashes == null) hashes = new int[aws.size()];
+            hashes[n++] = System.identityHashCode(arg);
+        }
+        if (n < 2) return NO_HASHES;
+        Arrays.sort(hashes, 0, n);
+        int[] out = new int[4];
+        int repeated = 0;
+        for (int i = 1; i < n; i++) {
+            if (hashes[i] == hashes[i - 1] && (repeated == 0 || out[repeated - 1] != hashes[i])) {
+                if (repeated == out.length) out = Arrays.copyOf(out, repeated * 2);
+                out[repeated++] = hashes[i];
+            }
+        }
+        return Arrays.copyOf(out, repeated);
+    }
 
     /** The future already gathered for {@code arg} (see the comment in {@link #gather}), or null. */
     private Future<?> seenBefore(Object arg, Map<Object, Future<?>> argToFut) {

@@ -291,6 +291,29 @@ class GatherTest {
         assertEquals(1, runs[0], "a coroutine given twice runs once");
     }
 
+    /**
+     * Among many distinct coroutines (some of whose identity hashes collide, by the birthday bound), each runs
+     * once, and one given again far from its first place, or beside a stage given twice, still counts once.
+     */
+    @Test
+    void duplicateAmongManyCoroutines() {
+        int n = 100_000;
+        int[] runs = new int[n];
+        List<Object> args = new java.util.ArrayList<>(n + 3);
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            args.add((Coroutine<Integer>) () -> ++runs[k]);
+        }
+        var stage = java.util.concurrent.CompletableFuture.completedFuture(-1);
+        args.add(args.get(7));
+        args.add(stage);
+        args.add(stage);
+        List<Object> results = oneLoop.runUntilComplete(() -> Asyncio.await(Asyncio.gather(args, false)));
+        for (int i = 0; i < n; i++) assertEquals(1, runs[i], "coroutine " + i + " runs once");
+        assertEquals(1, results.get(n), "the repeated coroutine's slot holds its one result");
+        assertEquals(List.of(-1, -1), results.subList(n + 1, n + 3));
+    }
+
     /** A future given twice counts once and fills both slots, whatever callbacks it carries and however it ends. */
     @Test
     void duplicateFutures() {
