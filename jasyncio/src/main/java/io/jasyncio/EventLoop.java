@@ -88,6 +88,8 @@ public class EventLoop implements AutoCloseable {
     }
 
     private final ClosedFlag closedFlag;
+    /** What {@link #close()} closes last (see {@link #closeWithLoop}); identity set, made on first use. */
+    private Set<AutoCloseable> closeWithLoop;
 
     private static final class ClosedFlag {
         volatile boolean closed;
@@ -202,7 +204,36 @@ public class EventLoop implements AutoCloseable {
         Executor ex = defaultExecutor;
         defaultExecutor = null;
         if (ex instanceof ExecutorService es) es.shutdown();
+        closeResources();
         io.close();
+    }
+
+    /**
+     * Has {@code resource} closed when this loop closes, and returns what takes that back (call it once the
+     * resource is closed otherwise). A jasyncio addition, with no asyncio counterpart: a child process's
+     * selectable pipes use it, so that no descriptor outlives the loop and a child still running when the loop
+     * closes sees EOF on its stdin. Loop thread only.
+     */
+    public Runnable closeWithLoop(AutoCloseable resource) {
+        checkClosed();
+        if (closeWithLoop == null) closeWithLoop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        closeWithLoop.add(resource);
+        return () -> {
+            if (closeWithLoop != null) closeWithLoop.remove(resource);
+        };
+    }
+
+    private void closeResources() {
+        Set<AutoCloseable> resources = closeWithLoop;
+        closeWithLoop = null;
+        if (resources == null) return;
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "closing " + r + " with " + this + " failed", e);
+            }
+        }
     }
 
     /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */

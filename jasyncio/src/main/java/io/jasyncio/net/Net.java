@@ -476,6 +476,45 @@ public final class Net {
         return connectPipe(loop, transport, protocol, transport::start);
     }
 
+    /**
+     * {@code connect_read_pipe} over the reading end of a {@link java.nio.channels.Pipe}: the loop's selector watches
+     * it, so no thread is involved; otherwise as {@link #connectReadPipe(Supplier, java.io.InputStream)}. The
+     * transport owns the channel and closes it (at the latest when the loop closes).
+     */
+    public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SourceChannel pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        nonBlocking(Objects.requireNonNull(pipe, "pipe"));
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        SelectorReadPipeTransport transport = new SelectorReadPipeTransport(loop, pipe, protocol);
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * {@code connect_write_pipe} over the writing end of a {@link java.nio.channels.Pipe}: writes go out at once as
+     * far as the pipe takes them, the rest when the loop's selector reports room, with no thread; otherwise as
+     * {@link #connectWritePipe(Supplier, java.io.OutputStream)}. The transport owns the channel and closes it (at
+     * the latest when the loop closes).
+     */
+    public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SinkChannel pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        nonBlocking(Objects.requireNonNull(pipe, "pipe"));
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        SelectorWritePipeTransport transport = new SelectorWritePipeTransport(loop, pipe, protocol);
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    private static void nonBlocking(java.nio.channels.SelectableChannel ch) {
+        try {
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make " + ch + " non-blocking: " + e.getMessage(), e);
+        }
+    }
+
     /** As asyncio's pipe transports: connectionMade, then the pipe is watched, then the caller wakes up. */
     private static <T extends BaseTransport, P extends BaseProtocol> PipeConnection<T, P> connectPipe(EventLoop loop,
             T transport, P protocol, Runnable startWatching) {

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Threading: the transport's public methods belong to the loop's thread; fields marked "shared" are
  * guarded by {@link #lock}.
  */
-abstract class PipeTransport implements BaseTransport {
+abstract class PipeTransport implements ChildPipeTransport {
     static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     /** Pipe threads alive now, in this JVM (for tests that check nothing is left behind). */
     static final AtomicInteger LIVE_THREADS = new AtomicInteger();
@@ -70,7 +70,8 @@ abstract class PipeTransport implements BaseTransport {
      * a task's virtual thread may be scheduled by the loop itself (the loop-scheduled engine), which would tie
      * the pipe's blocking I/O to the loop.
      */
-    final void start() {
+    @Override
+    public final void start() {
         if (Thread.currentThread() != loop.loopThread()) {
             loop.callSoon(this::start);
             return;

@@ -155,7 +155,8 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
 
     /** The reader of the pipe went away (the child exited): close now if nothing is queued (asyncio's
      * {@code _read_ready} on a write pipe); with bytes queued, the thread's next write reports the break. */
-    void readerGone() {
+    @Override
+    public void readerGone() {
         if (!lost && bufferSize == 0) {
             closeNow(null);
         }

@@ -5,6 +5,7 @@ import io.jasyncio.Future;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,8 +20,9 @@ import java.util.TreeMap;
  * PipeWriteTransport}, learns of its exit from {@link Process#onExit()} (the JDK's reaper), and calls the
  * {@link SubprocessProtocol}'s {@code connectionLost} once the child has exited and every pipe is closed.
  *
- * <p>Threads: none of its own. Each pipe has one virtual thread while it is open (see {@link PipeTransport});
- * the exit comes from the JDK's process reaper, which waits for every child the JDK starts.
+ * <p>Threads: none of its own. Its pipes are selectable ones watched by the loop's selector where the JVM allows
+ * (see {@link ChildPipe}); otherwise each has one virtual thread while it is open (see {@link PipeTransport}).
+ * The exit comes from the JDK's process reaper, which waits for every child the JDK starts.
  *
  * <p>Threading: the loop's thread only.
  */
@@ -53,28 +55,50 @@ final class ProcessTransport implements SubprocessTransport {
             pb.environment().putAll(options.env());
         }
         if (options.cwd() != null) pb.directory(options.cwd().toFile());
-        pb.redirectInput(options.stdin().toRedirect(0));
-        pb.redirectOutput(options.stdout().toRedirect(1));
         boolean errToOut = options.stderr().isStdout();
-        if (errToOut) pb.redirectErrorStream(true);
-        else pb.redirectError(options.stderr().toRedirect(2));
-        this.proc = pb.start();
+        // Selectable pipes where this JVM allows (see ChildPipe): the loop's selector watches them, no thread.
+        boolean selectable = ChildPipe.available();
+        ChildPipe in = null, out = null, err = null;
+        try {
+            if (selectable && options.stdin().isPipe()) in = ChildPipe.open(true);
+            if (selectable && options.stdout().isPipe()) out = ChildPipe.open(false);
+            if (selectable && options.stderr().isPipe() && !errToOut) err = ChildPipe.open(false);
+            pb.redirectInput(in != null ? in.redirect() : options.stdin().toRedirect(0));
+            pb.redirectOutput(out != null ? out.redirect() : options.stdout().toRedirect(1));
+            if (errToOut) pb.redirectErrorStream(true);
+            else pb.redirectError(err != null ? err.redirect() : options.stderr().toRedirect(2));
+            this.proc = pb.start();
+        } catch (IOException | RuntimeException e) {
+            for (ChildPipe cp : new ChildPipe[] {in, out, err}) {
+                if (cp != null) cp.closeBoth(e);
+            }
+            throw e;
+        }
+        for (ChildPipe cp : new ChildPipe[] {in, out, err}) {
+            if (cp != null) cp.closeChildEnd(); // the child has its own copy now
+        }
         this.pid = proc.pid();
         extra.put("subprocess", proc);
         String name = "pid" + pid;
         if (options.stdin().isPipe()) {
             PipeProtocol p = new PipeProtocol(0);
-            p.transport = new PipeWriteTransport(loop, proc.getOutputStream(), p, name + "-stdin");
+            p.transport = in != null
+                    ? new SelectorWritePipeTransport(loop, (Pipe.SinkChannel) in.parentEnd(), p)
+                    : new PipeWriteTransport(loop, proc.getOutputStream(), p, name + "-stdin");
             pipes.put(0, p);
         }
         if (options.stdout().isPipe()) {
             PipeProtocol p = new PipeProtocol(1);
-            p.transport = new PipeReadTransport(loop, proc.getInputStream(), p, name + "-stdout");
+            p.transport = out != null
+                    ? new SelectorReadPipeTransport(loop, (Pipe.SourceChannel) out.parentEnd(), p)
+                    : new PipeReadTransport(loop, proc.getInputStream(), p, name + "-stdout");
             pipes.put(1, p);
         }
         if (options.stderr().isPipe() && !errToOut) {
             PipeProtocol p = new PipeProtocol(2);
-            p.transport = new PipeReadTransport(loop, proc.getErrorStream(), p, name + "-stderr");
+            p.transport = err != null
+                    ? new SelectorReadPipeTransport(loop, (Pipe.SourceChannel) err.parentEnd(), p)
+                    : new PipeReadTransport(loop, proc.getErrorStream(), p, name + "-stderr");
             pipes.put(2, p);
         }
         if (loop.getDebug()) LOG.log(Level.DEBUG, "process " + args.get(0) + " created: pid " + pid);
@@ -128,7 +152,7 @@ final class ProcessTransport implements SubprocessTransport {
         if (loop.getDebug()) LOG.log(Level.DEBUG, this + " exited with return code " + code);
         // The child is gone, so is the reader of its stdin (asyncio sees the pipe's other end close).
         PipeProtocol stdin = pipes.get(0);
-        if (stdin != null && !stdin.disconnected) ((PipeWriteTransport) stdin.transport).readerGone();
+        if (stdin != null && !stdin.disconnected) stdin.transport.readerGone();
         SubprocessProtocol p = protocol;
         call(p::processExited);
         tryFinish();
@@ -280,7 +304,7 @@ final class ProcessTransport implements SubprocessTransport {
     /** The protocol of one pipe: forwards to the transport (asyncio's {@code ReadSubprocessPipeProto}). */
     private final class PipeProtocol implements Protocol {
         final int fd;
-        PipeTransport transport;
+        ChildPipeTransport transport;
         boolean connected;
         boolean disconnected;
 

@@ -88,7 +88,7 @@ class ConnectPipeTest {
     }
 
     /** CPython's MyWritePipeProto. */
-    static final class MyWritePipeProto implements BaseProtocol {
+    static class MyWritePipeProto implements BaseProtocol {
         String state = "INITIAL";
         WriteTransport transport;
         Throwable lostWith;
@@ -186,6 +186,89 @@ class ConnectPipeTest {
             return null;
         });
         assertEquals(0, awaitLivePipeThreads(0));
+    }
+
+    // ports test_events.py::EventLoopTestsMixin::test_read_pipe
+    /** As {@link #readPipe()}, over the pipe's channel: watched by the selector, with no thread. */
+    @Test
+    void readPipeOverSelectableChannel() throws Exception {
+        Asyncio.run(() -> {
+            MyReadPipeProto proto = new MyReadPipeProto(Asyncio.getRunningLoop());
+            Pipe pipe = Pipe.open();
+            PipeConnection<ReadTransport, MyReadPipeProto> c = Net.connectReadPipe(() -> proto, pipe.source());
+            assertInstanceOf(SelectorReadPipeTransport.class, c.transport());
+            assertEquals(0, SubprocessTesting.livePipeThreads());
+            proto.expect(List.of("INITIAL", "CONNECTED"));
+
+            pipe.sink().write(ByteBuffer.wrap(b("1")));
+            proto.awaitBytes(1);
+            c.transport().pauseReading();
+            assertFalse(c.transport().isReading());
+            pipe.sink().write(ByteBuffer.wrap(b("2345")));
+            Asyncio.sleep(0.01);
+            assertEquals(1, proto.nbytes, "nothing is read while paused");
+            c.transport().resumeReading();
+            proto.awaitBytes(5);
+            proto.expect(List.of("INITIAL", "CONNECTED"));
+
+            pipe.sink().close();
+            Asyncio.await(proto.done);
+            proto.expect(List.of("INITIAL", "CONNECTED", "EOF", "CLOSED"));
+            assertEquals("12345", s(proto.data.toByteArray()));
+            assertSame(pipe.source(), proto.transport.getExtraInfo("pipe"));
+            assertFalse(pipe.source().isOpen(), "the transport closed the pipe");
+            return null;
+        });
+    }
+
+    // ports test_events.py::EventLoopTestsMixin::test_write_pipe
+    /** As {@link #writePipe()}, over the pipe's channel, plus flow control and a reader that goes away. */
+    @Test
+    void writePipeOverSelectableChannel() throws Exception {
+        Asyncio.run(() -> {
+            Pipe pipe = Pipe.open();
+            List<String> calls = new ArrayList<>();
+            MyWritePipeProto proto = new MyWritePipeProto(Asyncio.getRunningLoop()) {
+                @Override public void pauseWriting() { calls.add("pause"); }
+                @Override public void resumeWriting() { calls.add("resume"); }
+            };
+            PipeConnection<WriteTransport, MyWritePipeProto> c = Net.connectWritePipe(() -> proto, pipe.sink());
+            assertInstanceOf(SelectorWritePipeTransport.class, c.transport());
+            assertEquals(0, SubprocessTesting.livePipeThreads());
+
+            c.transport().write(b("1"));
+            assertEquals(0, c.transport().getWriteBufferSize(), "an empty pipe takes a small write at once");
+            assertEquals("1", s(readBlocking(pipe.source(), 1)));
+
+            // more than the pipe holds: the rest is buffered, the protocol paused, then resumed as it drains
+            c.transport().write(new byte[1 << 20]);
+            assertTrue(c.transport().getWriteBufferSize() > 0);
+            assertEquals(List.of("pause"), calls);
+            assertEquals(1 << 20, readBlocking(pipe.source(), 1 << 20).length);
+            while (c.transport().getWriteBufferSize() > 0) Asyncio.sleep(0.001);
+            assertEquals(List.of("pause", "resume"), calls);
+
+            // the reader goes away: the next write breaks the pipe
+            pipe.source().close();
+            c.transport().write(b("lost"));
+            Asyncio.await(proto.done);
+            assertEquals("CLOSED", proto.state);
+            assertInstanceOf(BrokenPipeError.class, proto.lostWith);
+            assertFalse(pipe.sink().isOpen(), "the transport closed the pipe");
+            return null;
+        });
+    }
+
+    /** A selectable pipe left open when the loop closes is closed with it: no descriptor outlives the loop. */
+    @Test
+    void selectablePipeLeftOpenIsClosedWithTheLoop() throws Exception {
+        Pipe pipe = Pipe.open();
+        Asyncio.run(() -> {
+            Net.connectReadPipe(() -> new MyReadPipeProto(Asyncio.getRunningLoop()), pipe.source());
+            return null;
+        });
+        assertFalse(pipe.source().isOpen());
+        pipe.sink().close();
     }
 
     // ports test_events.py::EventLoopTestsMixin::test_write_pipe_disconnect_on_close
@@ -292,8 +375,12 @@ class ConnectPipeTest {
     @Test
     void nullArguments() {
         Asyncio.run(() -> {
-            assertThrows(NullPointerException.class, () -> Net.connectReadPipe(() -> new Protocol() {}, null));
-            assertThrows(NullPointerException.class, () -> Net.connectWritePipe(() -> new BaseProtocol() {}, null));
+            assertThrows(NullPointerException.class, () -> Net.connectReadPipe(() -> new Protocol() {}, (InputStream) null));
+            assertThrows(NullPointerException.class, () -> Net.connectWritePipe(() -> new BaseProtocol() {}, (OutputStream) null));
+            assertThrows(NullPointerException.class,
+                    () -> Net.connectReadPipe(() -> new Protocol() {}, (Pipe.SourceChannel) null));
+            assertThrows(NullPointerException.class,
+                    () -> Net.connectWritePipe(() -> new BaseProtocol() {}, (Pipe.SinkChannel) null));
             return null;
         });
     }

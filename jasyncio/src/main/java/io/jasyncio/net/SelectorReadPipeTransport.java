@@ -1,0 +1,120 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+
+/**
+ * The reading end of a selectable pipe (asyncio's {@code _UnixReadPipeTransport}), watched by the loop's
+ * selector: a child's stdout or stderr made by {@link ChildPipe}. Reading happens on the loop's thread when the
+ * selector reports data; {@link #pauseReading()} stops watching, so the child blocks once the pipe is full. Each
+ * {@code dataReceived} buffer is a fresh one the protocol may keep. At EOF the protocol's {@code eofReceived()}
+ * is called, then {@code connectionLost(null)}.
+ *
+ * <p>Threading: the loop's thread only.
+ */
+final class SelectorReadPipeTransport extends SelectorTransport implements ReadTransport, ChildPipeTransport {
+    private final Pipe.SourceChannel source;
+    /** Takes the pipe back from the loop's close-on-close set once the transport closed it. */
+    private final Runnable untrack;
+    private boolean paused;
+    private boolean started;
+
+    SelectorReadPipeTransport(EventLoop loop, Pipe.SourceChannel source, Protocol protocol) {
+        super(loop, source, protocol, null);
+        this.source = source;
+        this.untrack = loop.closeWithLoop(source); // no descriptor outlives the loop
+    }
+
+    @Override
+    void callConnectionLost(Throwable exc) {
+        try {
+            super.callConnectionLost(exc);
+        } finally {
+            untrack.run();
+        }
+    }
+
+    /** Starts watching the pipe, once the protocol's connectionMade has run. */
+    @Override
+    public void start() {
+        started = true;
+        if (!closing && !paused) loop.addReader(source, readReady);
+    }
+
+    @Override
+    void readReady() {
+        if (connLost > 0) return;
+        ByteBuffer buf = ReadBuffer.get();
+        int n;
+        try {
+            n = source.read(buf);
+        } catch (IOException e) {
+            fatalError(e, "Fatal read error on pipe transport");
+            return;
+        }
+        if (n == 0) return;
+        if (n < 0) {
+            // asyncio: stop watching, then eof_received and connection_lost, each in its own callback
+            closing = true;
+            connLost++;
+            loop.removeReader(source);
+            Protocol p = (Protocol) protocol;
+            loop.callSoon(p::eofReceived);
+            loop.callSoon(() -> callConnectionLost(null));
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(n);
+        chunk.put(buf.flip()).flip();
+        try {
+            ((Protocol) protocol).dataReceived(chunk);
+        } catch (RuntimeException | Error e) {
+            fatalError(e, "Fatal error: protocol.data_received() call failed.");
+        }
+    }
+
+    @Override
+    void writeReady() {
+        throw new IllegalStateException("a read pipe is never watched for writing");
+    }
+
+    @Override
+    public boolean isReading() {
+        return !paused && !closing;
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!isReading()) return;
+        paused = true;
+        loop.removeReader(source);
+    }
+
+    @Override
+    public void resumeReading() {
+        if (closing || !paused) return;
+        paused = false;
+        if (started) loop.addReader(source, readReady);
+    }
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return "pipe".equals(name) ? source : null;
+    }
+
+    @Override
+    boolean hasBufferedData() {
+        return false;
+    }
+
+    @Override
+    void clearBuffer() {
+        // nothing is buffered on the reading side
+    }
+
+    @Override
+    long bufferedSize() {
+        return 0;
+    }
+}

@@ -1,0 +1,169 @@
+package io.jasyncio.net;
+
+import io.jasyncio.EventLoop;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The writing end of a selectable pipe (asyncio's {@code _UnixWritePipeTransport}), watched by the loop's
+ * selector: a child's stdin made by {@link ChildPipe}. {@link #write} sends what the pipe takes at once and
+ * buffers the rest, written when the selector reports room; the protocol's {@code pauseWriting()} is called above
+ * the high-water mark (64 KiB by default) and {@code resumeWriting()} at the low-water mark. A pipe has no
+ * half-close: {@link #writeEof()} and {@link #close()} both close the pipe once the buffer is written. A write
+ * that fails (the reader is gone) closes the transport with a {@link BrokenPipeError}.
+ *
+ * <p>Threading: the loop's thread only.
+ */
+final class SelectorWritePipeTransport extends SelectorTransport implements WriteTransport, ChildPipeTransport {
+    private final Pipe.SinkChannel sink;
+    /** Takes the pipe back from the loop's close-on-close set once the transport closed it. */
+    private final Runnable untrack;
+    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
+    private long bufferSize;
+
+    SelectorWritePipeTransport(EventLoop loop, Pipe.SinkChannel sink, BaseProtocol protocol) {
+        super(loop, sink, protocol, null);
+        this.sink = sink;
+        this.untrack = loop.closeWithLoop(sink); // no descriptor outlives the loop
+    }
+
+    @Override
+    void callConnectionLost(Throwable exc) {
+        try {
+            super.callConnectionLost(exc);
+        } finally {
+            untrack.run();
+        }
+    }
+
+    /** Nothing to start: writes go out as they come. */
+    @Override
+    public void start() {}
+
+    @Override
+    public void write(ByteBuffer data) {
+        if (!data.hasRemaining()) return;
+        if (connLost > 0 || closing) { // as asyncio: dropped, with a warning once it keeps happening
+            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                LOG.log(Level.WARNING, "pipe closed by peer or os.write(pipe, data) raised exception.");
+            }
+            connLost++;
+            data.position(data.limit());
+            return;
+        }
+        if (buffer.isEmpty()) {
+            try {
+                sink.write(data);
+            } catch (IOException e) {
+                broken(e);
+                return;
+            }
+            if (!data.hasRemaining()) return;
+            loop.addWriter(sink, writeReady);
+        }
+        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
+        copy.put(data).flip();
+        buffer.add(copy);
+        bufferSize += copy.remaining();
+        maybePauseProtocol();
+    }
+
+    @Override
+    public void writelines(List<ByteBuffer> data) {
+        for (ByteBuffer b : data) write(b);
+    }
+
+    @Override
+    void writeReady() {
+        if (connLost > 0) return;
+        ByteBuffer head;
+        try {
+            while ((head = buffer.peekFirst()) != null) {
+                bufferSize -= sink.write(head);
+                if (head.hasRemaining()) break;
+                buffer.pollFirst();
+            }
+        } catch (IOException e) {
+            broken(e);
+            return;
+        }
+        maybeResumeProtocol();
+        if (buffer.isEmpty()) {
+            loop.removeWriter(sink);
+            if (closing) callConnectionLost(null);
+        }
+    }
+
+    /** The reader is gone (EPIPE): asyncio reports a BrokenPipeError to connectionLost. */
+    private void broken(IOException e) {
+        fatalError(new BrokenPipeError("the pipe's reader is gone: " + e.getMessage(), e),
+                "Fatal write error on pipe transport");
+    }
+
+    /** Closes the pipe once everything written so far has gone out (a pipe has no half-close). */
+    @Override
+    public void writeEof() {
+        if (closing) return;
+        closing = true;
+        if (buffer.isEmpty()) {
+            connLost++;
+            loop.callSoon(() -> callConnectionLost(null));
+        }
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    /** {@link #writeEof()}: the buffered bytes are still written, then connectionLost(null). */
+    @Override
+    public void close() {
+        writeEof();
+    }
+
+    /**
+     * The child exited: with nothing buffered the pipe closes quietly; with bytes that can no longer be read it
+     * closes with a {@link BrokenPipeError} (asyncio's {@code _read_ready} on a write pipe).
+     */
+    @Override
+    public void readerGone() {
+        if (connLost > 0) return;
+        forceClose(buffer.isEmpty() ? null : new BrokenPipeError("the pipe's reader is gone (the process exited)", null));
+    }
+
+    @Override
+    public Object getExtraInfo(String name) {
+        return "pipe".equals(name) ? sink : null;
+    }
+
+    @Override
+    void readReady() {
+        throw new IllegalStateException("a write pipe is never watched for reading");
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return bufferSize;
+    }
+
+    @Override
+    boolean hasBufferedData() {
+        return !buffer.isEmpty();
+    }
+
+    @Override
+    void clearBuffer() {
+        buffer.clear();
+        bufferSize = 0;
+    }
+
+    @Override
+    long bufferedSize() {
+        return bufferSize;
+    }
+}
