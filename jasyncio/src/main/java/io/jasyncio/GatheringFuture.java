@@ -47,14 +47,15 @@ final class GatheringFuture extends Future<List<Object>> {
         //   That holds while no code runs during this loop, which a custom task factory could break (an eager
         //   task finishing a future): then every future goes into the map;
         // - a coroutine (or stage) can be repeated only if its identity hash is: those are found up front by
-        //   sorting the hashes, and only they go into the map.
-        int[] repeatedHashes = repeatedHashesOfNonFutures(aws);
+        //   sorting the hashes, and only they go into the map. Below LARGE_GATHER arguments the map stays in
+        //   the cache, and every coroutine goes into it.
+        int[] repeatedHashes = aws.size() > LARGE_GATHER ? repeatedHashesOfNonFutures(aws) : null;
         Map<Object, Future<?>> argToFut = null;
         boolean mapAll = false;
         List<Future<?>> alreadyDone = new ArrayList<>();
         GatheringFuture outer = null;
         for (Object arg : aws) {
-            boolean mayRepeat = arg instanceof Future<?> || (repeatedHashes.length > 0
+            boolean mayRepeat = arg instanceof Future<?> || repeatedHashes == null || (repeatedHashes.length > 0
                     && Arrays.binarySearch(repeatedHashes, System.identityHashCode(arg)) >= 0);
             Future<?> fut = outer == null || !mayRepeat ? null : outer.seenBefore(arg, argToFut);
             if (fut == null) {
@@ -86,6 +87,8 @@ final class GatheringFuture extends Future<List<Object>> {
     private final Consumer<Future<?>> childDone = this::onChildDone;
 
     private static final int[] NO_HASHES = {};
+    /** Above this many arguments, an identity map of them all outgrows a core's cache (see {@link #gather}). */
+    private static final int LARGE_GATHER = 16_384;
 
     /** The identity hashes that occur more than once among the arguments that are not futures, sorted. */
     private static int[] repeatedHashesOfNonFutures(Collection<?> aws) {
