@@ -270,9 +270,7 @@ class RunnerTest {
         try (Runner runner = new Runner()) {
             runner.getLoop().callLater(0.01, RunnerTest::interruptSelf);
             assertThrows(KeyboardInterrupt.class, () -> runner.run(() -> {
-                assertThrows(CancelledError.class, () -> {
-                    while (true) Asyncio.sleep(0);
-                });
+                assertThrows(CancelledError.class, RunnerTest::spinUntilCancelled);
                 throw new CancelledError();
             }));
         }
@@ -286,7 +284,8 @@ class RunnerTest {
             Future<Object> fut = runner.getLoop().createFuture();
             runner.getLoop().callLater(0.01, RunnerTest::interruptSelf);
             assertThrows(KeyboardInterrupt.class, () -> runner.run(() -> {
-                assertThrows(CancelledError.class, () -> Asyncio.await(fut));
+                // bounded: a SIGINT that never comes fails the test instead of hanging it
+                assertThrows(CancelledError.class, () -> Asyncio.waitFor(fut, 10.0), () -> "interruptSelf: " + interruptOutcome);
                 throw new CancelledError();
             }));
             assertTrue(fut.cancelled());
@@ -311,7 +310,11 @@ class RunnerTest {
                 } catch (CancelledError e) {
                     // Stay until the Ctrl-C has been handled (it cancels once more), so that the signal can
                     // never arrive after run() has restored the JVM's own handler.
-                    while (main.cancelling() < 2) Asyncio.sleep(0.001);
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (main.cancelling() < 2) {
+                        Asyncio.sleep(0.001);
+                        if (System.nanoTime() > deadline) fail("no SIGINT handled within 10 s; interruptSelf: " + interruptOutcome);
+                    }
                     throw e;
                 }
                 return null;
@@ -368,12 +371,26 @@ class RunnerTest {
     }
 
     /** Sends SIGINT to this JVM (CPython's tests use _thread.interrupt_main()). */
+    /** What the last {@link #interruptSelf()} did: "sent", or the error that kept it from sending. */
+    private static volatile Object interruptOutcome = "not called";
+
     private static void interruptSelf() {
         try {
             Process p = new ProcessBuilder("kill", "-INT", Long.toString(ProcessHandle.current().pid())).start();
             assertEquals(0, p.waitFor());
-        } catch (Exception e) {
+            interruptOutcome = "sent";
+        } catch (Exception | AssertionError e) {
+            interruptOutcome = e;
             throw new IllegalStateException("cannot send SIGINT to this JVM", e);
+        }
+    }
+
+    /** Yields until the task is cancelled (by the SIGINT); fails, rather than hangs, if that takes over 10 s. */
+    private static void spinUntilCancelled() {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            Asyncio.sleep(0);
+            if (System.nanoTime() > deadline) fail("no cancellation within 10 s of the SIGINT timer; interruptSelf: " + interruptOutcome);
         }
     }
 
