@@ -189,6 +189,14 @@ public final class Runner implements AutoCloseable {
                         prev[0].handle(s);
                     }
                 });
+                if (prev[0] == sun.misc.SignalHandler.SIG_IGN) {
+                    // SIGINT is ignored (a JVM started in the background by a non-interactive shell inherits it
+                    // so, and the JVM then installs no handler of ours either): as asyncio, which takes over only
+                    // from Python's default handler, leave it ignored.
+                    sun.misc.Signal.handle(sig, prev[0]);
+                    LOG.log(Level.DEBUG, "SIGINT is ignored in this process: Ctrl-C will not cancel the main task");
+                    return NONE;
+                }
                 return new SigintGuard(sig, prev[0]);
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 LOG.log(Level.DEBUG, "SIGINT cannot be handled here: " + e.getMessage());

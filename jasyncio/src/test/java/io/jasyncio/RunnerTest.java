@@ -401,6 +401,11 @@ class RunnerTest {
         // With -Xrs the JVM leaves signals alone and SIGINT would end it.
         assumeTrue(!java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-Xrs"));
         assumeTrue(new java.io.File("/bin/kill").canExecute() || new java.io.File("/usr/bin/kill").canExecute());
+        // A JVM started with SIGINT ignored (in the background by a non-interactive shell) cannot handle it.
+        sun.misc.Signal sig = new sun.misc.Signal("INT");
+        sun.misc.SignalHandler prev = sun.misc.Signal.handle(sig, s -> { });
+        sun.misc.Signal.handle(sig, prev);
+        assumeTrue(prev != sun.misc.SignalHandler.SIG_IGN, "SIGINT is ignored in this JVM (inherited from its parent)");
     }
 
     // ---- our own: nothing of a run survives it ----
