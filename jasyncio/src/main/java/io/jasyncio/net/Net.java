@@ -246,11 +246,12 @@ public final class Net {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null || host.isEmpty()
-                ? List.of(new InetSocketAddress(port)) : Addresses.resolve(host, port);
+                ? List.of(wildcard(options.family(), port)) : ofFamily(Addresses.resolve(host, port), options.family(), host);
         List<ServerSocketChannel> socks = new ArrayList<>();
         try {
             for (InetSocketAddress addr : addrs) {
-                ServerSocketChannel s = ServerSocketChannel.open(family(addr));
+                ServerSocketChannel s = options.family() != null && addr.getAddress().isAnyLocalAddress()
+                        ? ServerSocketChannel.open(options.family()) : ServerSocketChannel.open(family(addr));
                 socks.add(s);
                 s.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
                 if (options.reusePort()) setReusePort(s);
@@ -281,7 +282,7 @@ public final class Net {
         } catch (IOException e) {
             throw Sneaky.rethrow(e);
         }
-        Server server = new Server(loop, List.of(sock), protocolFactory, options.backlog());
+        Server server = new Server(loop, List.of(sock), protocolFactory, options);
         if (fileKey != null) server.rememberUnixFile(sock, fileKey);
         if (options.startServing()) {
             server.startServingNow();
@@ -292,7 +293,7 @@ public final class Net {
 
     private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
             ServerOptions options) {
-        Server server = new Server(loop, socks, factory, options.backlog());
+        Server server = new Server(loop, socks, factory, options);
         if (options.startServing()) {
             server.startServingNow();
             Asyncio.sleep(0); // let the server settle, as asyncio does
@@ -336,7 +337,7 @@ public final class Net {
             if (s != null) closeQuietly(s);
             throw Sneaky.rethrow(e);
         }
-        Server server = new Server(loop, List.of(s), protocolFactory, options.backlog());
+        Server server = new Server(loop, List.of(s), protocolFactory, options);
         if (fileKey != null && options.cleanupSocket()) server.rememberUnixFile(s, fileKey);
         if (options.startServing()) {
             server.startServingNow();
@@ -564,6 +565,27 @@ public final class Net {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The address to listen on every interface: of {@code family}, or the JDK's dual-stack one for null. */
+    private static InetSocketAddress wildcard(ProtocolFamily family, int port) {
+        if (family == StandardProtocolFamily.INET) return new InetSocketAddress(Addresses.literal("0.0.0.0"), port);
+        if (family == StandardProtocolFamily.INET6) return new InetSocketAddress(Addresses.literal("::"), port);
+        return new InetSocketAddress(port);
+    }
+
+    /** The addresses of {@code family} (all for null); none is an error naming the host, as getaddrinfo's. */
+    private static List<InetSocketAddress> ofFamily(List<InetSocketAddress> addrs, ProtocolFamily family, String host) {
+        if (family == null) return addrs;
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress a : addrs) {
+            if (family(a) == family) out.add(a);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + host
+                    + " has no " + family + " address (it resolves to " + addrs + ")");
+        }
+        return out;
+    }
 
     private static ProtocolFamily family(SocketAddress a) {
         if (a instanceof UnixDomainSocketAddress) return StandardProtocolFamily.UNIX;

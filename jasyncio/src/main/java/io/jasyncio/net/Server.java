@@ -40,6 +40,9 @@ public final class Server implements AutoCloseable {
     private List<ServerSocketChannel> sockets;
     private final Supplier<? extends BaseProtocol> protocolFactory;
     private final int backlog;
+    /** asyncio's keep_alive: SO_KEEPALIVE on each accepted connection (Linux sets it on the listening socket,
+     * whose accepted sockets inherit it; the JDK offers it on connected sockets only). */
+    private final boolean keepAlive;
     private final LinkedHashSet<SelectorTransport> clients = new LinkedHashSet<>();
     private List<Future<Void>> waiters = new ArrayList<>();
     private boolean serving;
@@ -47,11 +50,13 @@ public final class Server implements AutoCloseable {
     /** Unix socket files this server created, with their identity, to delete on close if still ours. */
     private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
 
-    Server(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends BaseProtocol> protocolFactory, int backlog) {
+    Server(EventLoop loop, List<ServerSocketChannel> sockets, Supplier<? extends BaseProtocol> protocolFactory,
+            ServerOptions options) {
         this.loop = loop;
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
-        this.backlog = backlog;
+        this.backlog = options.backlog();
+        this.keepAlive = options.keepAlive();
     }
 
     void rememberUnixFile(ServerSocketChannel sock, Object fileKey) {
@@ -134,6 +139,7 @@ public final class Server implements AutoCloseable {
         try {
             conn.configureBlocking(false);
             Net.setNoDelay(conn);
+            if (keepAlive) conn.setOption(java.net.StandardSocketOptions.SO_KEEPALIVE, true);
             protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         } catch (IOException | RuntimeException e) {
             closeQuietly(conn);

@@ -1,39 +1,59 @@
 package io.jasyncio.net;
 
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+
 /**
  * The keyword arguments of asyncio's {@code create_server} that apply here: {@code backlog} (100),
- * {@code reuse_address} (true, as on Unix), {@code reuse_port} (false), {@code start_serving} (true), {@code cleanup_socket} (true: a Unix server removes
- * its socket file when closed).
- * Immutable; each {@code withX} returns a copy.
+ * {@code reuse_address} (true, as on Unix), {@code reuse_port} (false), {@code start_serving} (true),
+ * {@code cleanup_socket} (true: a Unix server removes its socket file when closed), {@code keep_alive} (false:
+ * with true, every accepted connection has {@code SO_KEEPALIVE}) and {@code family} (null, asyncio's
+ * {@code AF_UNSPEC}: every address the host resolves to; {@link StandardProtocolFamily#INET} or
+ * {@link StandardProtocolFamily#INET6}: only those of that family, and the wildcard of that family when no host
+ * is given). Immutable; each {@code withX} returns a copy.
  *
  * <p>Threading: immutable, shareable.
  */
 public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing,
-        boolean cleanupSocket) {
+        boolean cleanupSocket, boolean keepAlive, ProtocolFamily family) {
     /** asyncio's defaults. */
-    public static final ServerOptions DEFAULTS = new ServerOptions(100, true, false, true, true);
+    public static final ServerOptions DEFAULTS = new ServerOptions(100, true, false, true, true, false, null);
 
     public ServerOptions {
         if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
+        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new IllegalArgumentException("family must be INET, INET6 or null (any) for a TCP server, got "
+                    + family + "; a Unix server is made with createUnixServer");
+        }
     }
 
     public ServerOptions withBacklog(int backlog) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family);
     }
 
     public ServerOptions withReuseAddress(boolean on) {
-        return new ServerOptions(backlog, on, reusePort, startServing, cleanupSocket);
+        return new ServerOptions(backlog, on, reusePort, startServing, cleanupSocket, keepAlive, family);
     }
 
     public ServerOptions withReusePort(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, on, startServing, cleanupSocket);
+        return new ServerOptions(backlog, reuseAddress, on, startServing, cleanupSocket, keepAlive, family);
     }
 
     public ServerOptions withCleanupSocket(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, on);
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, on, keepAlive, family);
     }
 
     public ServerOptions withStartServing(boolean on) {
-        return new ServerOptions(backlog, reuseAddress, reusePort, on, cleanupSocket);
+        return new ServerOptions(backlog, reuseAddress, reusePort, on, cleanupSocket, keepAlive, family);
+    }
+
+    /** asyncio's {@code keep_alive=}: {@code SO_KEEPALIVE} on every accepted connection. */
+    public ServerOptions withKeepAlive(boolean on) {
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, on, family);
+    }
+
+    /** asyncio's {@code family=}: INET or INET6 only, or null for any. */
+    public ServerOptions withFamily(ProtocolFamily family) {
+        return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family);
     }
 }

@@ -210,6 +210,50 @@ class ServerTest {
         }
     }
 
+    /** asyncio's keep_alive=: SO_KEEPALIVE on the accepted connections, off by default (our own test). */
+    @Test
+    void keepAliveSetsSoKeepaliveOnAcceptedConnections() {
+        Asyncio.run(() -> {
+            for (boolean on : new boolean[] {false, true}) {
+                EventLoop loop = Asyncio.getRunningLoop();
+                MyBaseProto proto = new MyBaseProto(loop);
+                ServerOptions options = on ? ServerOptions.DEFAULTS.withKeepAlive(true) : ServerOptions.DEFAULTS;
+                try (Server srv = Net.createServer(() -> proto, "127.0.0.1", 0, options);
+                        SocketChannel client = connect(new InetSocketAddress("127.0.0.1", portOf(srv)))) {
+                    Asyncio.await(proto.connected);
+                    SocketChannel accepted = (SocketChannel) proto.transport.getExtraInfo("socket");
+                    assertEquals(on, accepted.getOption(StandardSocketOptions.SO_KEEPALIVE), "keepAlive " + on);
+                    proto.transport.close();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** asyncio's family=: only that family's addresses; the wildcard of that family without a host (our own test). */
+    @Test
+    void familyChoosesTheAddresses() {
+        Asyncio.run(() -> {
+            ServerOptions v4 = ServerOptions.DEFAULTS.withFamily(StandardProtocolFamily.INET);
+            try (Server srv = Net.createServer(() -> new MyBaseProto(null), "localhost", 0, v4)) {
+                for (ServerSocketChannel s : srv.getSockets()) {
+                    assertInstanceOf(java.net.Inet4Address.class, ((InetSocketAddress) s.getLocalAddress()).getAddress());
+                }
+            }
+            try (Server srv = Net.createServer(() -> new MyBaseProto(null), null, 0, v4)) {
+                InetSocketAddress a = (InetSocketAddress) srv.getSockets().get(0).getLocalAddress();
+                assertEquals("0.0.0.0", a.getAddress().getHostAddress());
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Net.createServer(() -> new MyBaseProto(null), "127.0.0.1", 0,
+                            ServerOptions.DEFAULTS.withFamily(StandardProtocolFamily.INET6)));
+            assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains("INET6"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> ServerOptions.DEFAULTS.withFamily(StandardProtocolFamily.UNIX));
+            return null;
+        });
+    }
+
     // ports test_server.py::BaseStartServer::test_start_server_1
     @Test
     void startServer1() throws Exception {
