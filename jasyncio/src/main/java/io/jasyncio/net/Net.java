@@ -378,16 +378,37 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
+        return createDatagramEndpoint(protocolFactory, null, localAddr, remoteAddr, reusePort, allowBroadcast);
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress, boolean, boolean)} with asyncio's
+     * {@code family}: {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6} keeps only that
+     * family's addresses of a host name (an address of another family is an error naming it), and with neither
+     * address makes an unbound socket of that family (asyncio's {@code family=} without addresses); null is
+     * asyncio's {@code AF_UNSPEC}, the family of the addresses given.
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            ProtocolFamily family, SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort,
+            boolean allowBroadcast) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (localAddr == null && remoteAddr == null) {
-            throw new IllegalArgumentException("unexpected address family: give localAddr or remoteAddr");
+        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
+                    + " (the JDK has no Unix datagram channel)");
+        }
+        if (localAddr == null && remoteAddr == null && family == null) {
+            throw new IllegalArgumentException("unexpected address family: give localAddr, remoteAddr or a family");
         }
         EventLoop loop = Asyncio.getRunningLoop();
-        SocketAddress local = resolved(localAddr);
-        SocketAddress remote = resolved(remoteAddr);
+        SocketAddress local = resolved(localAddr, family);
+        SocketAddress remote = resolved(remoteAddr, family);
+        if (local != null && remote != null && family(local) != family(remote)) {
+            throw new IllegalArgumentException("unexpected address family: no matching local and remote address family ("
+                    + local + " and " + remote + ")");
+        }
         DatagramChannel ch = null;
         try {
-            ProtocolFamily fam = family(local != null ? local : remote);
+            ProtocolFamily fam = family != null ? family : family(local != null ? local : remote);
             ch = DatagramChannel.open(fam);
             if (reusePort) setReusePort(ch);
             if (allowBroadcast) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
@@ -432,9 +453,15 @@ public final class Net {
         return new DatagramEndpoint<>(t, protocol);
     }
 
-    private static SocketAddress resolved(SocketAddress a) {
+    /** {@code a} with its host name resolved: its first address of {@code family} (any family for null). */
+    private static SocketAddress resolved(SocketAddress a, ProtocolFamily family) {
         if (a instanceof InetSocketAddress isa && isa.isUnresolved()) {
-            return Addresses.resolve(isa.getHostString(), isa.getPort()).get(0);
+            List<InetSocketAddress> all = Addresses.resolve(isa.getHostString(), isa.getPort());
+            return ofFamily(all, family, isa.getHostString()).get(0);
+        }
+        if (a != null && family != null && family(a) != family) {
+            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + a
+                    + " is not an " + family + " address");
         }
         return a;
     }

@@ -236,6 +236,61 @@ class ConnectOptionsTest {
         }
     }
 
+    // ports test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_noaddr_nofamily
+    @Test
+    void createDatagramEndpointNoAddrNoFamily() {
+        Asyncio.run(() -> {
+            assertThrows(IllegalArgumentException.class,
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, null, null));
+            return null;
+        });
+    }
+
+    // ports test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_no_matching_family
+    @Test
+    void createDatagramEndpointNoMatchingFamily() {
+        Asyncio.run(() -> {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                            new InetSocketAddress("::1", 0), new InetSocketAddress("127.0.0.1", 0)));
+            assertTrue(e.getMessage().contains("no matching"), e.getMessage());
+            return null;
+        });
+    }
+
+    /**
+     * asyncio's {@code family=}: without addresses, an unbound socket of that family; with a host name, only its
+     * addresses of that family; an address of another family is refused, naming it (our own test).
+     */
+    @Test
+    void createDatagramEndpointFamily() {
+        Asyncio.run(() -> {
+            DatagramEndpoint<DatagramProtocol> ep = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                    java.net.StandardProtocolFamily.INET6, null, null, false, false);
+            DatagramChannel ch = (DatagramChannel) ep.transport().getExtraInfo("socket");
+            assertNull(ch.getLocalAddress(), "unbound until it sends");
+            ep.transport().close();
+
+            DatagramEndpoint<DatagramProtocol> v4 = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                    java.net.StandardProtocolFamily.INET, InetSocketAddress.createUnresolved("localhost", 0), null,
+                    false, false);
+            InetSocketAddress bound = (InetSocketAddress) ((DatagramChannel) v4.transport().getExtraInfo("socket"))
+                    .getLocalAddress();
+            assertInstanceOf(java.net.Inet4Address.class, bound.getAddress());
+            v4.transport().close();
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                            java.net.StandardProtocolFamily.INET6, new InetSocketAddress("127.0.0.1", 0), null,
+                            false, false));
+            assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+            assertThrows(IllegalArgumentException.class,
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                            java.net.StandardProtocolFamily.UNIX, null, null, false, false));
+            return null;
+        });
+    }
+
     /** {@code reuse_port}: two endpoints may bind the same address; without it the second bind fails. */
     @Test
     void createDatagramEndpointReusePort() {
