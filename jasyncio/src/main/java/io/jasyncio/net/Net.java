@@ -400,12 +400,11 @@ public final class Net {
             throw new IllegalArgumentException("unexpected address family: give localAddr, remoteAddr or a family");
         }
         EventLoop loop = Asyncio.getRunningLoop();
+        if (family == null && localAddr != null && remoteAddr != null) {
+            family = commonFamily(localAddr, remoteAddr); // asyncio pairs the two by family
+        }
         SocketAddress local = resolved(localAddr, family);
         SocketAddress remote = resolved(remoteAddr, family);
-        if (local != null && remote != null && family(local) != family(remote)) {
-            throw new IllegalArgumentException("unexpected address family: no matching local and remote address family ("
-                    + local + " and " + remote + ")");
-        }
         DatagramChannel ch = null;
         try {
             ProtocolFamily fam = family != null ? family : family(local != null ? local : remote);
@@ -451,6 +450,25 @@ public final class Net {
             throw e;
         }
         return new DatagramEndpoint<>(t, protocol);
+    }
+
+    /** The first family, in the order {@code local} resolves, that {@code remote} also resolves to. */
+    private static ProtocolFamily commonFamily(SocketAddress local, SocketAddress remote) {
+        List<ProtocolFamily> remoteFamilies = families(remote);
+        for (ProtocolFamily f : families(local)) {
+            if (remoteFamilies.contains(f)) return f;
+        }
+        throw new IllegalArgumentException("unexpected address family: no matching local and remote address family ("
+                + local + " and " + remote + ")");
+    }
+
+    private static List<ProtocolFamily> families(SocketAddress a) {
+        if (!(a instanceof InetSocketAddress isa) || !isa.isUnresolved()) return List.of(family(a));
+        List<ProtocolFamily> out = new ArrayList<>();
+        for (InetSocketAddress r : Addresses.resolve(isa.getHostString(), isa.getPort())) {
+            if (!out.contains(family(r))) out.add(family(r));
+        }
+        return out;
     }
 
     /** {@code a} with its host name resolved: its first address of {@code family} (any family for null). */

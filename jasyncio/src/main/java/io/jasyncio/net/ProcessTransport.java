@@ -74,8 +74,17 @@ final class ProcessTransport implements SubprocessTransport {
             }
             throw e;
         }
-        for (ChildPipe cp : new ChildPipe[] {in, out, err}) {
-            if (cp != null) cp.closeChildEnd(); // the child has its own copy now
+        try {
+            for (ChildPipe cp : new ChildPipe[] {in, out, err}) {
+                if (cp != null) cp.closeChildEnd(); // the child has its own copy now
+            }
+        } catch (IOException e) {
+            // Cannot happen short of a broken descriptor; then no transport will own the child: end it.
+            proc.destroyForcibly();
+            for (ChildPipe cp : new ChildPipe[] {in, out, err}) {
+                if (cp != null) cp.closeBoth(e);
+            }
+            throw e;
         }
         this.pid = proc.pid();
         extra.put("subprocess", proc);

@@ -67,11 +67,20 @@ final class SelectorReadPipeTransport extends SelectorTransport implements ReadT
         }
         ByteBuffer chunk = ByteBuffer.allocate(n);
         chunk.put(buf.flip()).flip();
-        try {
-            ((Protocol) protocol).dataReceived(chunk);
-        } catch (RuntimeException | Error e) {
-            fatalError(e, "Fatal error: protocol.data_received() call failed.");
-        }
+        // As asyncio's read pipe (unlike its sockets): an exception from dataReceived goes to the loop's exception
+        // handler, through the reader's handle, and the pipe stays open.
+        ((Protocol) protocol).dataReceived(chunk);
+    }
+
+    /**
+     * asyncio's read pipe reports every read error but EIO to the loop's exception handler (its sockets only log
+     * OS errors); the JDK does not tell EIO apart, so every one is reported. Then the pipe closes with it.
+     */
+    @Override
+    void fatalError(Throwable exc, String message) {
+        loop.callExceptionHandler(io.jasyncio.ExceptionContext.builder(message).exception(exc)
+                .put("transport", this).put("protocol", protocol).build());
+        forceClose(exc);
     }
 
     @Override

@@ -24,6 +24,8 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
     private final Runnable untrack;
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
     private long bufferSize;
+    /** Writes dropped because the pipe was closing or lost (asyncio counts them in {@code _conn_lost}). */
+    int droppedWrites;
 
     SelectorWritePipeTransport(EventLoop loop, Pipe.SinkChannel sink, BaseProtocol protocol) {
         super(loop, sink, protocol, null);
@@ -48,10 +50,12 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
     public void write(ByteBuffer data) {
         if (!data.hasRemaining()) return;
         if (connLost > 0 || closing) { // as asyncio: dropped, with a warning once it keeps happening
-            if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+            // Counted apart from connLost, which here means "connectionLost is scheduled": a write after close()
+            // must not stop the buffer that close() is still flushing.
+            if (connLost + droppedWrites >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
                 LOG.log(Level.WARNING, "pipe closed by peer or os.write(pipe, data) raised exception.");
             }
-            connLost++;
+            droppedWrites++;
             data.position(data.limit());
             return;
         }

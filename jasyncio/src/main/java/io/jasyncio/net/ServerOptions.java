@@ -27,6 +27,11 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
         }
     }
 
+    /** The five options of earlier versions; keep-alive off, any family. */
+    public ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing, boolean cleanupSocket) {
+        this(backlog, reuseAddress, reusePort, startServing, cleanupSocket, false, null);
+    }
+
     public ServerOptions withBacklog(int backlog) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family);
     }

@@ -254,6 +254,13 @@ class ConnectOptionsTest {
                     () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
                             new InetSocketAddress("::1", 0), new InetSocketAddress("127.0.0.1", 0)));
             assertTrue(e.getMessage().contains("no matching"), e.getMessage());
+            // a name is paired by family with the other address, as asyncio does
+            DatagramEndpoint<DatagramProtocol> ep = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
+                    InetSocketAddress.createUnresolved("localhost", 0), new InetSocketAddress("127.0.0.1", 9));
+            InetSocketAddress bound = (InetSocketAddress) ((DatagramChannel) ep.transport().getExtraInfo("socket"))
+                    .getLocalAddress();
+            assertInstanceOf(java.net.Inet4Address.class, bound.getAddress());
+            ep.transport().close();
             return null;
         });
     }
