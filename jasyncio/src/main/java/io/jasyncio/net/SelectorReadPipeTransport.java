@@ -14,26 +14,14 @@ import java.nio.channels.Pipe;
  *
  * <p>Threading: the loop's thread only.
  */
-final class SelectorReadPipeTransport extends SelectorTransport implements ReadTransport, ChildPipeTransport {
+final class SelectorReadPipeTransport extends SelectorPipeTransport implements ReadTransport {
     private final Pipe.SourceChannel source;
-    /** Takes the pipe back from the loop's close-on-close set once the transport closed it. */
-    private final Runnable untrack;
     private boolean paused;
     private boolean started;
 
     SelectorReadPipeTransport(EventLoop loop, Pipe.SourceChannel source, Protocol protocol) {
-        super(loop, source, protocol, null);
+        super(loop, source, protocol);
         this.source = source;
-        this.untrack = loop.closeWithLoop(source); // no descriptor outlives the loop
-    }
-
-    @Override
-    void callConnectionLost(Throwable exc) {
-        try {
-            super.callConnectionLost(exc);
-        } finally {
-            untrack.run();
-        }
     }
 
     /** Starts watching the pipe, once the protocol's connectionMade has run. */
@@ -105,11 +93,6 @@ final class SelectorReadPipeTransport extends SelectorTransport implements ReadT
         if (closing || !paused) return;
         paused = false;
         if (started) loop.addReader(source, readReady);
-    }
-
-    @Override
-    public Object getExtraInfo(String name) {
-        return "pipe".equals(name) ? source : null;
     }
 
     @Override

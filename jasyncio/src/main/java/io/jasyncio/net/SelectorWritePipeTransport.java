@@ -18,28 +18,16 @@ import java.util.List;
  *
  * <p>Threading: the loop's thread only.
  */
-final class SelectorWritePipeTransport extends SelectorTransport implements WriteTransport, ChildPipeTransport {
+final class SelectorWritePipeTransport extends SelectorPipeTransport implements WriteTransport {
     private final Pipe.SinkChannel sink;
-    /** Takes the pipe back from the loop's close-on-close set once the transport closed it. */
-    private final Runnable untrack;
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
     private long bufferSize;
     /** Writes dropped because the pipe was closing or lost (asyncio counts them in {@code _conn_lost}). */
     int droppedWrites;
 
     SelectorWritePipeTransport(EventLoop loop, Pipe.SinkChannel sink, BaseProtocol protocol) {
-        super(loop, sink, protocol, null);
+        super(loop, sink, protocol);
         this.sink = sink;
-        this.untrack = loop.closeWithLoop(sink); // no descriptor outlives the loop
-    }
-
-    @Override
-    void callConnectionLost(Throwable exc) {
-        try {
-            super.callConnectionLost(exc);
-        } finally {
-            untrack.run();
-        }
     }
 
     /** Nothing to start: writes go out as they come. */
@@ -138,11 +126,6 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
     public void readerGone() {
         if (connLost > 0) return;
         forceClose(buffer.isEmpty() ? null : new BrokenPipeError("the pipe's reader is gone (the process exited)", null));
-    }
-
-    @Override
-    public Object getExtraInfo(String name) {
-        return "pipe".equals(name) ? sink : null;
     }
 
     @Override
