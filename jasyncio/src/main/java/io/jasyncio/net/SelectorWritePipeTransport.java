@@ -12,7 +12,8 @@ import java.util.List;
  * The writing end of a selectable pipe (asyncio's {@code _UnixWritePipeTransport}), watched by the loop's
  * selector: a child's stdin made by {@link ChildPipe}. {@link #write} sends what the pipe takes at once and
  * buffers the rest, written when the selector reports room; the protocol's {@code pauseWriting()} is called above
- * the high-water mark (64 KiB by default) and {@code resumeWriting()} at the low-water mark. A pipe has no
+ * the high-water mark (64 KiB by default) and {@code resumeWriting()} once the buffer is empty, as asyncio's pipe
+ * transport does (a socket transport resumes at the low-water mark already). A pipe has no
  * half-close: {@link #writeEof()} and {@link #close()} both close the pipe once the buffer is written. A write
  * that fails (the reader is gone) closes the transport with a {@link BrokenPipeError}.
  *
@@ -83,11 +84,10 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
             broken(e);
             return;
         }
-        maybeResumeProtocol();
-        if (buffer.isEmpty()) {
-            loop.removeWriter(sink);
-            if (closing) callConnectionLost(null);
-        }
+        if (!buffer.isEmpty()) return; // the rest when the selector reports room again
+        loop.removeWriter(sink);
+        maybeResumeProtocol(); // as asyncio's pipe: only once drained; the protocol may write again here
+        if (closing) callConnectionLost(null);
     }
 
     /** The reader is gone (EPIPE): asyncio reports a BrokenPipeError to connectionLost. */

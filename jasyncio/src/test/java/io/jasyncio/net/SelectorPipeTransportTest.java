@@ -439,6 +439,27 @@ class SelectorPipeTransportTest {
         });
     }
 
+    /** asyncio's pipe resumes its writer only once the buffer is empty, not at the low-water mark. */
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test__write_ready_partial
+    @Test
+    void resumesWritingOnlyWhenDrained() {
+        run(() -> {
+            Pipe p = pipe();
+            Recorder proto = new Recorder();
+            SelectorWritePipeTransport tr = writer(p, proto);
+            long buffered = writeBig(tr);
+            readBlocking(p.source(), (int) buffered - 8192); // the pipe refills; 8 KiB stay buffered
+            until("the buffer is below the low-water mark", () -> tr.getWriteBufferSize() <= 8192);
+            turns(5);
+            assertTrue(tr.getWriteBufferSize() > 0, "still buffered: " + tr.getWriteBufferSize());
+            assertEquals(List.of("made", "pause"), proto.calls, "below the low-water mark but not drained");
+            readBlocking(p.source(), BIG.length - ((int) buffered - 8192));
+            until("the buffer is written", () -> tr.getWriteBufferSize() == 0);
+            assertEquals(List.of("made", "pause", "resume"), proto.calls);
+            tr.close();
+        });
+    }
+
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_buffer
     @Test
     void writeBuffer() {
