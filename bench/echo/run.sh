@@ -3,17 +3,61 @@
 # CPython asyncio and uvloop (streams and protocol, bench/echo/py_echo_server.py), Netty epoll on one thread
 # and the C epoll server (both from ../shared/bench/peers), driven by the C one-thread client `echoload`.
 #
-#   bench/echo/run.sh            (knobs in the environment: ROUNDS=3 NUM=30000 SIZES="1000 10000" CONNS="3 100"
-#                                 SERVERS="..." PORT=25300 RUN_TIMEOUT=120)
-# Loopback only; every server and client run is bounded by timeout(1). Prints a Markdown table of medians.
+#   bench/echo/run.sh            (knobs in the environment: ROUNDS=5 NUM=60000 (requests per measurement)
+#                                 SIZES="1000 10000" CONNS="3 100" SERVERS="..." PORT=25300 RUN_TIMEOUT=120 RAW=FILE)
+#   bench/echo/run.sh --summarize RAW.tsv...   (the tables again, from the raw rows of earlier runs)
+# Loopback only; every server and client run is bounded by timeout(1). Prints Markdown tables: median requests/s,
+# and the median over rounds of jasyncio's ratio to each peer measured in the same round.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 peers=${PEERS:-$root/../shared/bench/peers}
 work=${WORK:-/tmp/jasyncio-echo-bench}
-ROUNDS=${ROUNDS:-3}; NUM=${NUM:-30000}; SIZES=${SIZES:-"1000 10000"}; CONNS=${CONNS:-"3 100"}
+ROUNDS=${ROUNDS:-5}; NUM=${NUM:-60000}; SIZES=${SIZES:-"1000 10000"}; CONNS=${CONNS:-"3 100"}
 PORT=${PORT:-25300}; RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 PY=/usr/bin/python3
+summarize() { # RAW.tsv... -> Markdown tables
+  $PY - "$@" <<'PYEOF'
+import csv, statistics, sys
+rows = []
+for i, f in enumerate(sys.argv[1:]):
+    for r in csv.DictReader(open(f), delimiter="\t"):
+        if r["req_per_s"] != "FAIL":
+            rows.append({**r, "round": f"{i}.{r['round']}", "req_per_s": float(r["req_per_s"])})
+cells = list(dict.fromkeys((r["conns"], r["msize"]) for r in rows))
+order = "jasyncio-protocol jasyncio-streams asyncio-protocol asyncio-streams uvloop-protocol uvloop-streams".split()
+servers = sorted(dict.fromkeys(r["server"] for r in rows), key=lambda s: order.index(s) if s in order else len(order))
+rounds = list(dict.fromkeys(r["round"] for r in rows))
+val = {(r["round"], r["server"], r["conns"], r["msize"]): r["req_per_s"] for r in rows}
+head = " | ".join(f"{c} conns, {m} B" for c, m in cells)
+print(f"\nMedian requests/s over {len(rounds)} round(s), C client (echoload), loopback")
+print(f"| server | {head} |\n|---|" + "---:|" * len(cells))
+for s in servers:
+    meds = [statistics.median(v) if (v := [val[k] for rd in rounds if (k := (rd, s) + c) in val]) else None for c in cells]
+    print(f"| {s} | " + " | ".join("FAIL" if m is None else f"{m:,.0f}" for m in meds) + " |")
+# Ratios are taken within a round (the two servers measured seconds apart), then the median over rounds.
+targets = {("jasyncio-protocol", "uvloop-protocol"): 1.2, ("jasyncio-protocol", "netty-epoll-1t"): 1.0,
+           ("jasyncio-protocol", "c-epoll"): 0.85, ("jasyncio-streams", "uvloop-streams"): 1.5}
+pairs = [(b, s) for b in ("jasyncio-protocol", "jasyncio-streams") if b in servers
+         for s in servers if not s.startswith("jasyncio")]
+if pairs:
+    print("\nRatio jasyncio / peer, median over rounds of the ratio within a round [lowest-highest]; target, cells met")
+    print(f"| jasyncio / peer | {head} | target |\n|---|" + "---:|" * len(cells) + "---|")
+    for b, s in pairs:
+        out, met = [], 0
+        t = targets.get((b, s))
+        for c in cells:
+            rs = [val[(rd, b) + c] / val[(rd, s) + c] for rd in rounds if (rd, b) + c in val and (rd, s) + c in val]
+            if not rs:
+                out.append("-"); continue
+            m = statistics.median(rs)
+            met += t is not None and m >= t
+            out.append(f"{m:.2f} [{min(rs):.2f}-{max(rs):.2f}]")
+        goal = f"≥ {t}×: {met} of {len(cells)}" if t is not None else ""
+        print(f"| {b} / {s} | " + " | ".join(out) + f" | {goal} |")
+PYEOF
+}
+if [[ ${1:-} == --summarize ]]; then shift; summarize "$@"; exit 0; fi
 die() { echo "echo-bench: $*" >&2; exit 1; }
 [[ -d $peers ]] || die "peers not found at $peers (set PEERS=DIR)"
 command -v gcc >/dev/null || die "gcc is needed for the C peers"
@@ -47,50 +91,55 @@ SERVERS=${SERVERS:-$ORDER}
 $PY -c 'import uvloop' 2>/dev/null || { echo "echo-bench: no uvloop (apt-get install python3-uvloop): uvloop servers skipped" >&2; SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v uvloop | xargs); }
 [[ -f $netty_jar ]] || SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v netty | xargs)
 
-tpid=""
-stop_server() { if [[ -n $tpid ]]; then kill -TERM "$tpid" 2>/dev/null || true; wait "$tpid" 2>/dev/null || true; tpid=""; fi; }
-trap stop_server EXIT
-trap 'stop_server; exit 130' INT TERM
-wait_port() { for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+# Every server runs for the whole benchmark, each on its own port (an idle server costs nothing), so that the
+# servers can be measured side by side: within a round, every cell is measured on every server one after the
+# other, in an order rotated from round to round. A ratio is then taken between two measurements seconds apart,
+# not minutes apart, and the machine's drift (large on a shared VM) mostly cancels out.
+declare -A PID=() SPORT=()
+stop_servers() { for s in "${!PID[@]}"; do kill -TERM "${PID[$s]}" 2>/dev/null || true; done
+                 for s in "${!PID[@]}"; do wait "${PID[$s]}" 2>/dev/null || true; done; PID=(); }
+trap stop_servers EXIT
+trap 'stop_servers; exit 130' INT TERM
+wait_port() { for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+started=()
+p=$PORT
+for s in $SERVERS; do
+  cmd=${CMD[$s]//@PORT@/$p}
+  timeout $((RUN_TIMEOUT * 40)) $cmd > "$work/server-$s.log" 2>&1 &
+  PID[$s]=$!; SPORT[$s]=$p; p=$((p + 1))
+done
+for s in $SERVERS; do
+  if wait_port "${SPORT[$s]}"; then started+=("$s"); else echo "echo-bench: $s did not start: $work/server-$s.log" >&2; fi
+done
+[[ ${#started[@]} -gt 0 ]] || die "no server started"
+
+measure() { # server conns size num -> requests/s or FAIL
+  local out reqs
+  out=$(timeout "$RUN_TIMEOUT" "$work/echoload" -a "127.0.0.1:${SPORT[$1]}" -c "$2" -n $(($4 / $2 + 1)) -s "$3" 2>&1) || out="FAIL"
+  reqs=$(awk '/requests\/sec/ {printf "%.0f", $1}' <<<"$out"); echo "${reqs:-FAIL}"
+}
+# Warm-up: every server sees every cell once (the JIT of the Java servers compiles the paths each one takes).
+for s in "${started[@]}"; do
+  for conns in $CONNS; do for size in $SIZES; do measure "$s" "$conns" "$size" $((NUM / 3)) >/dev/null; done; done
+done
 
 raw=$work/raw.tsv
 printf 'round\tserver\tconns\tmsize\treq_per_s\n' > "$raw"
+n=${#started[@]}
 for round in $(seq "$ROUNDS"); do
-  for s in $SERVERS; do
-    cmd=${CMD[$s]//@PORT@/$PORT}
-    timeout $((RUN_TIMEOUT * 8)) $cmd > "$work/server-$s.log" 2>&1 &
-    tpid=$!
-    wait_port "$PORT" || { echo "[$round] $s did not start: $work/server-$s.log" >&2; stop_server; continue; }
-    timeout "$RUN_TIMEOUT" "$work/echoload" -a "127.0.0.1:$PORT" -c 3 -n 10000 -s 1000 >/dev/null 2>&1 || true  # warm-up
-    for conns in $CONNS; do
-      for size in $SIZES; do
-        out=$(timeout "$RUN_TIMEOUT" "$work/echoload" -a "127.0.0.1:$PORT" -c "$conns" -n $((NUM * 3 / conns + 1)) -s "$size" 2>&1) || out="FAIL"
-        reqs=$(awk '/requests\/sec/ {printf "%.0f", $1}' <<<"$out"); reqs=${reqs:-FAIL}
+  for conns in $CONNS; do
+    for size in $SIZES; do
+      for i in $(seq 0 $((n - 1))); do
+        s=${started[$(( (i + round) % n ))]}
+        reqs=$(measure "$s" "$conns" "$size" "$NUM")
         printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$s" "$conns" "$size" "$reqs" >> "$raw"
         printf '[%s] %-18s conns=%-4s msize=%-6s %10s req/s\n' "$round" "$s" "$conns" "$size" "$reqs" >&2
       done
     done
-    stop_server
   done
 done
+stop_servers
+cp "$raw" "${RAW:-$work/raw-$(date +%Y%m%d-%H%M%S).tsv}"
 
-$PY - "$raw" <<'PYEOF'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-keys = list(dict.fromkeys((r["conns"], r["msize"]) for r in rows))
-servers = list(dict.fromkeys(r["server"] for r in rows))
-def med(s, k):
-    v = [float(r["req_per_s"]) for r in rows if r["server"] == s and (r["conns"], r["msize"]) == k and r["req_per_s"] != "FAIL"]
-    return statistics.median(v) if v else None
-print(f"\nMedian requests/s over {len({r['round'] for r in rows})} round(s), C client (echoload), loopback")
-print("| server | " + " | ".join(f"{c} conns, {m} B" for c, m in keys) + " |")
-print("|---|" + "---:|" * len(keys))
-for s in servers:
-    print(f"| {s} | " + " | ".join("FAIL" if med(s, k) is None else f"{med(s, k):,.0f}" for k in keys) + " |")
-base = "jasyncio-protocol"
-if base in servers:
-    print(f"\nRatios {base} / peer (higher is better for jasyncio)")
-    for s in servers:
-        if s == base: continue
-        print(f"| {s} | " + " | ".join("-" if not med(s, k) or not med(base, k) else f"{med(base, k) / med(s, k):.2f}x" for k in keys) + " |")
-PYEOF
+summarize "$raw"
