@@ -52,14 +52,15 @@ targets = {("jasyncio-protocol", "uvloop-protocol"): 1.2, ("jasyncio-protocol", 
            ("jasyncio-protocol", "c-epoll"): 0.85, ("jasyncio-streams", "uvloop-streams"): 1.5}
 pairs = [(b, s) for b in ("jasyncio-protocol", "jasyncio-streams") if b in servers
          for s in servers if not s.startswith("jasyncio")]
-if pairs:
-    print("\nRatio jasyncio / peer, median over rounds of the ratio within a round [lowest-highest]; target, cells met")
+def ratio_table(title, table, ratio, with_targets):
+    print(f"\n{title}")
     print(f"| jasyncio / peer | {head} | target |\n|---|" + "---:|" * len(cells) + "---|")
     for b, s in pairs:
         out, met = [], 0
-        t = targets.get((b, s))
+        t = targets.get((b, s)) if with_targets else None
         for c in cells:
-            rs = [val[(rd, b) + c] / val[(rd, s) + c] for rd in rounds if (rd, b) + c in val and (rd, s) + c in val]
+            rs = [ratio(table[(rd, b) + c], table[(rd, s) + c]) for rd in rounds
+                  if (rd, b) + c in table and (rd, s) + c in table]
             if not rs:
                 out.append("-"); continue
             m = statistics.median(rs)
@@ -67,6 +68,12 @@ if pairs:
             out.append(f"{m:.2f} [{min(rs):.2f}-{max(rs):.2f}]")
         goal = f"≥ {t}×: {met} of {len(cells)}" if t is not None else ""
         print(f"| {b} / {s} | " + " | ".join(out) + f" | {goal} |")
+if pairs:
+    ratio_table("Throughput, jasyncio / peer: median over rounds of the ratio within a round [lowest-highest]; "
+                "target, cells met", val, lambda mine, peer: mine / peer, True)
+if pairs and cpu:
+    ratio_table("CPU per request, peer / jasyncio (above 1: jasyncio spends less CPU per request), within a round, "
+                "median [lowest-highest]", cpu, lambda mine, peer: peer / mine, False)
 PYEOF
 }
 if [[ ${1:-} == --summarize ]]; then shift; summarize "$@"; exit 0; fi

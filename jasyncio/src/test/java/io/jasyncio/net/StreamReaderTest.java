@@ -36,6 +36,28 @@ class StreamReaderTest {
         });
     }
 
+    /** A read that takes a whole fed chunk gets the reader's array without a copy; later data must not reach it. */
+    @Test
+    void readOfAWholeChunkIsNotAliasedByLaterData() {
+        runVirtual(() -> {
+            StreamReader stream = new StreamReader();
+            stream.feedData(b("first"));
+            byte[] first = stream.read(100);
+            stream.feedData(b("xxxxx"));
+            stream.feedData(b("yy"));
+            assertArrayEquals(b("first"), first);
+            byte[] second = stream.read(3);
+            byte[] third = stream.read(100);
+            stream.feedData(b("last"));
+            stream.feedEof();
+            assertArrayEquals(b("last"), stream.read(-1));
+            assertArrayEquals(b("first"), first); // each result untouched by the data and reads after it
+            assertArrayEquals(b("xxx"), second);
+            assertArrayEquals(b("xxyy"), third);
+            return null;
+        });
+    }
+
     // ports test_streams.py::StreamTests::test_read_zero
     @Test
     void readZero() {
