@@ -26,8 +26,7 @@ public class StreamReader {
     private final int limit;
     private final EventLoop loop;
     /** The buffered bytes are {@code buf[start, end)}. */
-    private static final byte[] EMPTY = new byte[0];
-    private byte[] buf = EMPTY;
+    private byte[] buf = new byte[0];
     private int start;
     private int end;
     private boolean eof;
@@ -141,8 +140,7 @@ public class StreamReader {
         } else {
             long want = Math.max((long) live + n, Math.min(2L * buf.length, Integer.MAX_VALUE - 8));
             if (want > Integer.MAX_VALUE - 8) throw new OutOfMemoryError("stream buffer too large: " + want);
-            // Empty: exactly n, so that a read taking it all can hand the array over (take) without a copy.
-            byte[] nb = new byte[live == 0 ? n : (int) Math.max(want, 256)];
+            byte[] nb = new byte[(int) Math.max(want, 256)];
             System.arraycopy(buf, start, nb, 0, live);
             buf = nb;
         }
@@ -151,12 +149,6 @@ public class StreamReader {
     }
 
     private byte[] take(int n) {
-        if (start == 0 && n == end && n == buf.length) { // all of an exactly-sized buffer: hand it over
-            byte[] out = buf;
-            buf = EMPTY;
-            start = end = 0;
-            return out;
-        }
         byte[] out = Arrays.copyOfRange(buf, start, start + n);
         start += n;
         if (start == end) start = end = 0;
@@ -165,7 +157,7 @@ public class StreamReader {
 
     private void clear() {
         start = end = 0;
-        if (buf.length > 4 * limit) buf = EMPTY; // let a burst's memory go
+        if (buf.length > 4 * limit) buf = new byte[0]; // let a burst's memory go
     }
 
     /** Waits until data or EOF arrives (asyncio's {@code _wait_for_data}). */

@@ -36,9 +36,9 @@ class StreamReaderTest {
         });
     }
 
-    /** A read that takes a whole fed chunk gets the reader's array without a copy; later data must not reach it. */
+    /** What a read returns is the caller's: data fed and read after it never reaches it. */
     @Test
-    void readOfAWholeChunkIsNotAliasedByLaterData() {
+    void readResultsAreNotAliasedByLaterData() {
         runVirtual(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("first"));
