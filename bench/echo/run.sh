@@ -40,7 +40,7 @@ if steal:
     print(f"\nCPU time stolen by the hypervisor during a measurement: median {statistics.median(steal):.1f}%, "
           f"highest {max(steal):.1f}% (a shared VM's noise; the ratios below are taken within a round to damp it)")
 cpu = {(r["round"], r["server"], r["conns"], r["msize"]): float(r["cpu_us_per_req"]) for r in rows
-       if r.get("cpu_us_per_req") not in (None, "", "0.00")}
+       if r.get("cpu_us_per_req") not in (None, "", "-", "0.00")}
 if cpu:
     print(f"\nMedian server CPU time per request, µs (all the server's threads; lower is better)")
     print(f"| server | {head} |\n|---|" + "---:|" * len(cells))
@@ -135,8 +135,8 @@ done
 
 # The server's process (the child of timeout(1)) and the CPU time all its threads have used, in ns: CPU per
 # request is a second view, steadier than requests/s, since it leaves out the time the server waits for the client.
-server_pid() { pgrep -P "${PID[$1]}" | head -1; }
-cpu_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{t += $1} END {printf "%.0f", t}'; }
+server_pid() { pgrep -P "${PID[$1]}" | head -1 || true; }
+cpu_ns() { { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{t += $1} END {printf "%.0f", t}'; }
 # The hypervisor's steal time (ticks of /proc/stat's "steal") shows how much of a measurement the VM lost to
 # others: the share of CPU time stolen during it is printed beside it.
 ticks() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
@@ -146,7 +146,8 @@ measure() { # server conns size num -> "requests/s cpu_us_per_request steal_pct"
   out=$(timeout "$RUN_TIMEOUT" "$work/echoload" -a "127.0.0.1:${SPORT[$1]}" -c "$2" -n $(($4 / $2 + 1)) -s "$3" 2>&1) || out="FAIL"
   c1=$(cpu_ns "$spid"); read -r s1 t1 < <(ticks)
   reqs=$(awk '/requests\/sec/ {printf "%.0f", $1}' <<<"$out")
-  per=$(awk -v a="$c0" -v b="$c1" -v n=$(( ($4 / $2 + 1) * $2 )) 'BEGIN {printf "%.2f", (b - a) / 1000 / n}')
+  per=-
+  [[ -n $reqs ]] && per=$(awk -v a="$c0" -v b="$c1" -v n=$(( ($4 / $2 + 1) * $2 )) 'BEGIN {printf "%.2f", (b - a) / 1000 / n}')
   echo "${reqs:-FAIL} ${per} $(awk -v s=$((s1 - s0)) -v t=$((t1 - t0)) 'BEGIN {printf "%.1f", t ? 100 * s / t : 0}')"
 }
 # Warm-up: every server sees every cell once (the JIT of the Java servers compiles the paths each one takes).
@@ -162,7 +163,7 @@ for round in $(seq "$ROUNDS"); do
     for size in $SIZES; do
       for i in $(seq 0 $((n - 1))); do
         s=${started[$(( (i + round) % n ))]}
-        read -r reqs cpu steal < <(measure "$s" "$conns" "$size" "$NUM")
+        read -r reqs cpu steal < <(measure "$s" "$conns" "$size" "$NUM") || reqs=FAIL  # a dead server: FAIL, go on
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$s" "$conns" "$size" "$reqs" "$cpu" "$steal" >> "$raw"
         printf '[%s] %-18s conns=%-4s msize=%-6s %10s req/s %8s us CPU/req %5s%% stolen\n' "$round" "$s" "$conns" "$size" "$reqs" "$cpu" "$steal" >&2
       done
