@@ -134,7 +134,8 @@ public final class Asyncio {
      */
     public static <T> T toThread(Callable<T> fn) {
         Task<?> task = currentFiberTask("toThread");
-        return task.awaitFuture(task.loop.runInExecutor(null, fn));
+        Context ctx = Context.copyContext(); // fn sees the task's context variables, as asyncio.to_thread
+        return task.awaitFuture(task.loop.runInExecutor(null, () -> ctx.run(fn)));
     }
 
     // ---------------------------------------------------------------- tasks
@@ -147,6 +148,11 @@ public final class Asyncio {
     /** Starts {@code coro} as a named task of the running loop. */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return getRunningLoop().createTask(coro, name);
+    }
+
+    /** Starts {@code coro} as a task running in {@code context} (null: a copy of the current one). */
+    public static <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        return getRunningLoop().createTask(coro, name, context);
     }
 
     /** The task running the calling code, or null ({@code asyncio.current_task()}). */

@@ -444,6 +444,18 @@ public class EventLoop implements AutoCloseable {
         return enqueue(new Handle(this, callback));
     }
 
+    /** {@link #callSoon(Runnable)} with the callback run in {@code context} ({@code call_soon(..., context=)}). */
+    public Handle callSoon(Runnable callback, Context context) {
+        checkClosed();
+        if (callback == null) throw new NullPointerException("callback");
+        return enqueue(new Handle(this, callback, explicit(context)));
+    }
+
+    /** A context given to a scheduling call: null means the current one, as asyncio's {@code context=None}. */
+    private static Object explicit(Context context) {
+        return context != null ? context : Context.capture();
+    }
+
     /** Schedules a handle built by the caller (a future's done callback is its own handle). */
     Handle callSoon(Handle h) {
         checkClosed();
@@ -459,9 +471,14 @@ public class EventLoop implements AutoCloseable {
 
     /** Like {@link #callSoon}, from any thread: wakes the loop if it is waiting. */
     public Handle callSoonThreadsafe(Runnable callback) {
+        return callSoonThreadsafe(callback, null);
+    }
+
+    /** {@link #callSoonThreadsafe(Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    public Handle callSoonThreadsafe(Runnable callback, Context context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
-        Handle h = new Handle(this, callback);
+        Handle h = new Handle(this, callback, explicit(context));
         threadsafe.add(h);
         wakeup();
         return h;
@@ -469,24 +486,34 @@ public class EventLoop implements AutoCloseable {
 
     /** Schedules {@code callback} after {@code delay} seconds. */
     public TimerHandle callLater(double delay, Runnable callback) {
-        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback);
+        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, Context.capture());
+    }
+
+    /** {@link #callLater(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    public TimerHandle callLater(double delay, Runnable callback, Context context) {
+        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, explicit(context));
     }
 
     /** Schedules {@code callback} after {@code delay}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callAtNanos(nowNanos() + delay.toNanos(), callback);
+        return callAtNanos(nowNanos() + delay.toNanos(), callback, Context.capture());
     }
 
     /** Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}). */
     public TimerHandle callAt(double when, Runnable callback) {
-        return callAtNanos(secondsToNanos(when, "when"), callback);
+        return callAtNanos(secondsToNanos(when, "when"), callback, Context.capture());
     }
 
-    private TimerHandle callAtNanos(long when, Runnable callback) {
+    /** {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    public TimerHandle callAt(double when, Runnable callback, Context context) {
+        return callAtNanos(secondsToNanos(when, "when"), callback, explicit(context));
+    }
+
+    private TimerHandle callAtNanos(long when, Runnable callback, Object context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread("callAt");
-        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback);
+        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback, context);
         h.scheduled = true;
         scheduled.add(h);
         return h;
@@ -549,6 +576,32 @@ public class EventLoop implements AutoCloseable {
     /** Wraps {@code coro} in a task scheduled to start on this loop (through the task factory, if set). */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null);
+    }
+
+    /**
+     * Like {@link #createTask(Coroutine, String)}, with the task running in {@code context} (null: a copy of the
+     * current one), as {@code create_task(coro, name=, context=)}; a task factory's task gets it too.
+     */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        if (context == null) return createTask(coro, name);
+        Object prev = pendingTaskContext;
+        pendingTaskContext = context;
+        try {
+            return createTask(coro, name);
+        } finally {
+            pendingTaskContext = prev;
+        }
+    }
+
+    /** The context {@link #createTask(Coroutine, String, Context)} hands to the task being built, or null. */
+    private Object pendingTaskContext;
+
+    /** Taken once by the task under construction: its explicit context, else a capture of the current one. */
+    Object takeTaskContext() {
+        Object c = pendingTaskContext;
+        if (c == null) return Context.capture();
+        pendingTaskContext = null;
+        return c;
     }
 
     /** Like {@link #createTask(Coroutine)}, with a name. */

@@ -129,8 +129,22 @@ public class Future<T> {
      */
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         if (fn == null) throw new NullPointerException("callback");
-        addCallbackEntry(fn);
+        Object captured = Context.capture();
+        addCallbackEntry(captured == null ? fn : new InContext(fn, captured));
     }
+
+    /**
+     * {@link #addDoneCallback(Consumer)} with the callback run in {@code context} (null: a copy of the current
+     * one), as {@code add_done_callback(fn, context=)}.
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
+        if (fn == null) throw new NullPointerException("callback");
+        Object c = context != null ? context : Context.capture();
+        addCallbackEntry(c == null ? fn : new InContext(fn, c));
+    }
+
+    /** A done callback and the context it runs in (a plain callback runs in an empty one). */
+    private record InContext(Consumer<?> fn, Object context) {}
 
     /** Removes every registration of {@code fn}; returns how many were removed. */
     public int removeDoneCallback(Consumer<? super Future<T>> fn) {
@@ -300,7 +314,7 @@ public class Future<T> {
 
     /** The done callback in the first slot (the first one added, unless removed), or null. */
     final Object firstCallback() {
-        return callback0;
+        return callbackOf(callback0);
     }
 
     private void addCallbackEntry(Object entry) {
@@ -318,7 +332,7 @@ public class Future<T> {
         // entry.equals(e), as java.util collections compare; equals() is user code that may add or remove
         // callbacks while we look (asyncio's bpo-28963), so we filter a snapshot and keep later additions.
         int removed = 0;
-        if (callback0 != null && entry.equals(callback0)) {
+        if (callback0 != null && entry.equals(callbackOf(callback0))) {
             callback0 = null;
             removed++;
         }
@@ -327,7 +341,7 @@ public class Future<T> {
             Object[] snapshot = list.toArray();
             ArrayList<Object> kept = new ArrayList<>(snapshot.length);
             for (Object e : snapshot) {
-                if (entry.equals(e)) removed++;
+                if (entry.equals(callbackOf(e))) removed++;
                 else kept.add(e);
             }
             if (callbacks == list) {
@@ -336,6 +350,10 @@ public class Future<T> {
             }
         }
         return removed;
+    }
+
+    private static Object callbackOf(Object entry) {
+        return entry instanceof InContext ic ? ic.fn() : entry;
     }
 
     private void scheduleCallbacks() {
@@ -353,8 +371,10 @@ public class Future<T> {
     private void scheduleCallback(Object entry) {
         if (entry instanceof Task<?> waiter) {
             waiter.scheduleWakeup(this);
+        } else if (entry instanceof InContext ic) {
+            loop.callSoon(new DoneCallback<>(this, (Consumer<? super Future<T>>) ic.fn(), ic.context()));
         } else {
-            loop.callSoon(new DoneCallback<>(this, (Consumer<? super Future<T>>) entry));
+            loop.callSoon(new DoneCallback<>(this, (Consumer<? super Future<T>>) entry, null));
         }
     }
 
@@ -366,8 +386,8 @@ public class Future<T> {
         private final Future<T> future;
         private final Consumer<? super Future<T>> fn;
 
-        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn) {
-            super(future.loop, null);
+        DoneCallback(Future<T> future, Consumer<? super Future<T>> fn, Object context) {
+            super(future.loop, null, context);
             this.future = future;
             this.fn = fn;
         }

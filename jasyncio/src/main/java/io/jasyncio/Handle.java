@@ -2,7 +2,8 @@ package io.jasyncio;
 
 /**
  * asyncio's {@code Handle}: a callback scheduled on an {@link EventLoop} by {@code callSoon} and friends.
- * Cancelling it before it runs keeps it from running.
+ * Cancelling it before it runs keeps it from running. The callback runs in the {@link Context} given when it was
+ * scheduled, else in a copy of the one current then.
  *
  * <p>Threading: {@link #cancel()} and {@link #cancelled()} belong to the loop's thread, except for a handle
  * returned by {@link EventLoop#callSoonThreadsafe}, which may be cancelled from any thread.
@@ -13,10 +14,18 @@ public class Handle implements Runnable {
     volatile boolean cancelled;
     /** Where the handle was created, when the loop is in debug mode. */
     final Throwable sourceTraceback;
+    /** The context the callback runs in: a {@link Context}, or pairs captured when scheduled (null: empty). */
+    final Object context;
 
     Handle(EventLoop loop, Runnable callback) {
+        this(loop, callback, Context.capture());
+    }
+
+    /** A handle running in {@code context}: a {@link Context}, or what {@link Context#capture()} returned. */
+    Handle(EventLoop loop, Runnable callback, Object context) {
         this.loop = loop;
         this.callback = callback;
+        this.context = context;
         this.sourceTraceback = loop.debug ? new Throwable("handle created here") : null;
     }
 
@@ -34,6 +43,11 @@ public class Handle implements Runnable {
         return cancelled;
     }
 
+    /** The context the callback runs in ({@code get_context()}): the one given, else a copy made now. */
+    public Context getContext() {
+        return context instanceof Context c ? c : new Context(context == null ? Context.EMPTY : (Object[]) context);
+    }
+
     /** The loop that runs this handle. */
     public EventLoop getLoop() {
         return loop;
@@ -44,7 +58,8 @@ public class Handle implements Runnable {
     public void run() {
         if (cancelled) return;
         try {
-            invoke();
+            if (Context.needed(context)) Context.runIn(context, this::invoke);
+            else invoke();
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
                     .exception(t).handle(this).sourceTraceback(sourceTraceback).build());

@@ -23,6 +23,8 @@ public final class Runner implements AutoCloseable {
     private final Supplier<EventLoop> loopFactory;
     private State state = State.CREATED;
     private EventLoop loop;
+    /** The context every run's task runs in unless given another (asyncio's {@code Runner._context}). */
+    private Context context;
     private boolean setEventLoop;
     private int interruptCount;
 
@@ -70,14 +72,23 @@ public final class Runner implements AutoCloseable {
         return loop;
     }
 
-    /** Runs {@code coro} as a task of the runner's loop until it is done; returns its result. */
+    /**
+     * Runs {@code coro} as a task of the runner's loop until it is done; returns its result. Every run's task
+     * runs in the runner's context (a copy of the context current when the runner first ran), so what one run
+     * sets in a {@link ContextVar} the next run sees, as asyncio's Runner.
+     */
     public <T> T run(Coroutine<T> coro) {
+        return run(coro, null);
+    }
+
+    /** {@link #run(Coroutine)} with the task running in {@code context} (null: the runner's context). */
+    public <T> T run(Coroutine<T> coro, Context context) {
         if (coro == null) throw new NullPointerException("a coroutine was expected, got null");
         if (Asyncio.runningLoopOrNull() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
         }
         lazyInit();
-        Task<T> task = loop.createTask(coro);
+        Task<T> task = loop.createTask(coro, null, context != null ? context : this.context);
         SigintGuard guard = SigintGuard.install(() -> onSigint(task));
         interruptCount = 0;
         try {
@@ -125,6 +136,7 @@ public final class Runner implements AutoCloseable {
     private void lazyInit() {
         if (state == State.CLOSED) throw new IllegalStateException("Runner is closed");
         if (state == State.INITIALIZED) return;
+        context = Context.copyContext();
         if (loopFactory == null) {
             loop = new EventLoop();
             if (!setEventLoop) {

@@ -40,6 +40,8 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
      */
     private byte suspension;
     private static final byte RUNNING = 0, AWAITING = 1, PARKED = 2, ENDED = 3;
+    /** The task's context: a {@link Context} once needed, before that the pairs captured at creation (null: empty). */
+    private Object context;
     /** Links in the loop's list of pending tasks (strong references: see the class comment). */
     Task<?> prevLive, nextLive;
 
@@ -49,8 +51,17 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
      * {@link EventLoop#createTask} is the usual way to get one.
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart) {
+        this(loop, coro, name, eagerStart, null);
+    }
+
+    /**
+     * Like {@link #Task(EventLoop, Coroutine, String, boolean)}, running in {@code context}; null means the one
+     * {@link EventLoop#createTask(Coroutine, String, Context)} was given, else a copy of the current one.
+     */
+    public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart, Context context) {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
+        this.context = context != null ? context : loop.takeTaskContext();
         this.coro = coro;
         this.name = name;
         this.nameId = NAME_COUNTER.incrementAndGet();
@@ -60,6 +71,19 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
             loop.scheduleStep(this);
             loop.registerTask(this);
         }
+    }
+
+    /** The context the task's code runs in ({@code get_context()}). */
+    public Context getContext() {
+        return context();
+    }
+
+    Context context() {
+        Object c = context;
+        if (c instanceof Context ctx) return ctx;
+        Context ctx = new Context(c == null ? Context.EMPTY : (Object[]) c);
+        context = ctx;
+        return ctx;
     }
 
     /** The task's name ("Task-N" unless given). */

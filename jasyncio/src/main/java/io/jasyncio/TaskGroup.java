@@ -87,10 +87,15 @@ public final class TaskGroup {
 
     /** Starts {@code coro} as a named child task of this group. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        return createTask(coro, name, null);
+    }
+
+    /** Starts {@code coro} as a child task running in {@code context} (null: a copy of the current one). */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
         if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");
         if (aborting) throw new IllegalStateException("TaskGroup " + this + " is shutting down");
-        Task<T> task = loop.createTask(coro, name);
+        Task<T> task = loop.createTask(coro, name, context);
         if (task.done()) {
             // finished eagerly: account for it now rather than through a callback
             onTaskDone(task);

@@ -12,8 +12,8 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     /** Whether it is still in the loop's timer heap (asyncio's {@code _scheduled}). */
     boolean scheduled;
 
-    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback) {
-        super(loop, callback);
+    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback, Object context) {
+        super(loop, callback, context);
         this.whenNanos = whenNanos;
         this.sequence = sequence;
     }

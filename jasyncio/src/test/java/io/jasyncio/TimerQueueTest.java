@@ -16,7 +16,7 @@ class TimerQueueTest extends LoopTestBase {
     private long sequence;
 
     private TimerHandle timer(long when) {
-        return new TimerHandle(loop, when, sequence++, () -> { });
+        return new TimerHandle(loop, when, sequence++, () -> { }, null);
     }
 
     /** Random adds and polls, with many equal deadlines: the same order as a reference heap, ties by sequence. */

@@ -1,0 +1,187 @@
+package io.jasyncio;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Python's {@code contextvars.Context}: a mapping from {@link ContextVar}s to values, the "current context" in
+ * which code runs. Every task runs in its own context, by default a copy of the one current when the task was
+ * created ({@code createTask(coro, name, context)} gives one explicitly); every callback ({@code callSoon},
+ * {@code callLater}, a done callback, a reader) runs in a copy of the context current when it was scheduled.
+ * So a {@link ContextVar#set} in a task is seen by that task and by what it schedules afterwards, never by the
+ * task that created it nor by its siblings, as in asyncio.
+ *
+ * <p>Copying is O(1): a context holds an immutable array of variable/value pairs, and {@code set} replaces the
+ * array of the current context. Until a program sets its first variable every context is empty and no copy is
+ * taken at all: scheduling a callback then costs nothing more than before contexts existed.
+ *
+ * <p>Threading: the current context is per thread (a task's code runs on its own fiber thread, a callback on the
+ * loop's thread). A context object may be handed between threads, but must not be run in two threads at once.
+ */
+public final class Context {
+    static final Object[] EMPTY = new Object[0];
+    private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
+    /** Whether any program has set a variable: until then every context is empty and nothing needs copying. */
+    private static volatile boolean used;
+
+    /** Variable/value pairs: [var0, value0, var1, value1, ...]; never mutated once published. */
+    Object[] pairs;
+
+    Context(Object[] pairs) {
+        this.pairs = pairs;
+    }
+
+    /** A new empty context ({@code contextvars.Context()}). */
+    public Context() {
+        this(EMPTY);
+    }
+
+    /** A copy of the calling thread's current context ({@code contextvars.copy_context()}). */
+    public static Context copyContext() {
+        return new Context(current().pairs);
+    }
+
+    /** A copy of this context. */
+    public Context copy() {
+        return new Context(pairs);
+    }
+
+    /**
+     * Runs {@code fn} with this context as the calling thread's current one, then restores the previous one
+     * ({@code Context.run}): what {@code fn} sets stays in this context.
+     */
+    public <T> T run(Callable<T> fn) throws Exception {
+        Context prev = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return fn.call();
+        } finally {
+            CURRENT.set(prev);
+        }
+    }
+
+    /** {@link #run(Callable)} for code that returns nothing and throws no checked exception. */
+    public void run(Runnable fn) {
+        Context prev = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            fn.run();
+        } finally {
+            CURRENT.set(prev);
+        }
+    }
+
+    /** The value of {@code var} in this context, or null if it has none ({@code ctx.get(var)}). */
+    public <T> T get(ContextVar<T> var) {
+        return get(var, null);
+    }
+
+    /** The value of {@code var} in this context, or {@code dflt} if it has none. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ContextVar<T> var, T dflt) {
+        int i = indexOf(pairs, var);
+        return i < 0 ? dflt : (T) pairs[i + 1];
+    }
+
+    /** Whether {@code var} has a value in this context ({@code var in ctx}). */
+    public boolean containsKey(ContextVar<?> var) {
+        return indexOf(pairs, var) >= 0;
+    }
+
+    /** How many variables have a value in this context ({@code len(ctx)}). */
+    public int size() {
+        return pairs.length / 2;
+    }
+
+    /** The variables and their values, as an unmodifiable snapshot ({@code ctx.items()}). */
+    public Map<ContextVar<?>, Object> toMap() {
+        Map<ContextVar<?>, Object> m = new IdentityHashMap<>();
+        Object[] p = pairs;
+        for (int i = 0; i < p.length; i += 2) m.put((ContextVar<?>) p[i], p[i + 1]);
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public String toString() {
+        return "<Context " + toMap() + ">";
+    }
+
+    // ---------------------------------------------------------------- the current context
+
+    /**
+     * The calling thread's current context: the one being run, else the task's own when called from a task's
+     * code, else the thread's own (created on first use).
+     */
+    static Context current() {
+        Context c = CURRENT.get();
+        if (c == null) {
+            Task<?> t = Asyncio.fiberTask();
+            c = t != null ? t.context() : new Context(EMPTY);
+            CURRENT.set(c);
+        }
+        return c;
+    }
+
+    static void markUsed() {
+        if (!used) used = true;
+    }
+
+    /**
+     * What a callback or task scheduled now keeps of the current context: null while no program uses contexts
+     * (then it runs in an empty one), else the current pairs, which are immutable, so keeping them is the copy.
+     */
+    static Object[] capture() {
+        return used ? current().pairs : null;
+    }
+
+    /** Whether code scheduled with {@code captured} (from {@link #capture()}, or a Context) must enter a context. */
+    static boolean needed(Object captured) {
+        return captured != null || used;
+    }
+
+    /** Runs {@code body} in {@code captured}: a Context as is, captured pairs (or null: empty) in a new copy. */
+    static void runIn(Object captured, Runnable body) {
+        Context ctx = captured instanceof Context c ? c : new Context(captured == null ? EMPTY : (Object[]) captured);
+        Context prev = CURRENT.get();
+        CURRENT.set(ctx);
+        try {
+            body.run();
+        } finally {
+            CURRENT.set(prev);
+        }
+    }
+
+    static int indexOf(Object[] pairs, ContextVar<?> var) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i] == var) return i;
+        }
+        return -1;
+    }
+
+    /** {@code pairs} with {@code var} bound to {@code value} (a new array). */
+    static Object[] with(Object[] pairs, ContextVar<?> var, Object value) {
+        int i = indexOf(pairs, var);
+        Object[] out;
+        if (i >= 0) {
+            out = pairs.clone();
+        } else {
+            out = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+            i = pairs.length;
+            out[i] = var;
+        }
+        out[i + 1] = value;
+        return out;
+    }
+
+    /** {@code pairs} without {@code var} (a new array, or the same if it has no value). */
+    static Object[] without(Object[] pairs, ContextVar<?> var) {
+        int i = indexOf(pairs, var);
+        if (i < 0) return pairs;
+        Object[] out = new Object[pairs.length - 2];
+        System.arraycopy(pairs, 0, out, 0, i);
+        System.arraycopy(pairs, i + 2, out, i, pairs.length - i - 2);
+        return out;
+    }
+}
