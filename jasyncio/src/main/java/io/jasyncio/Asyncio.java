@@ -135,7 +135,7 @@ public final class Asyncio {
     public static <T> T toThread(Callable<T> fn) {
         Task<?> task = currentFiberTask("toThread");
         Context ctx = Context.copyContext(); // fn sees the task's context variables, as asyncio.to_thread
-        return task.awaitFuture(task.loop.runInExecutor(null, () -> ctx.run(fn)));
+        return task.awaitFuture(task.loop.runInExecutor(null, () -> ctx.call(fn)));
     }
 
     // ---------------------------------------------------------------- tasks

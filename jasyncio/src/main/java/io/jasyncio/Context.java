@@ -14,20 +14,24 @@ import java.util.concurrent.Callable;
  * task that created it nor by its siblings, as in asyncio.
  *
  * <p>Copying is O(1): a context holds an immutable array of variable/value pairs, and {@code set} replaces the
- * array of the current context. Until a program sets its first variable every context is empty and no copy is
+ * array of the current context (a copy: O(number of variables in the context), made for the few a program has). Until a program sets its first variable every context is empty and no copy is
  * taken at all: scheduling a callback then costs nothing more than before contexts existed.
  *
  * <p>Threading: the current context is per thread (a task's code runs on its own fiber thread, a callback on the
- * loop's thread). A context object may be handed between threads, but must not be run in two threads at once.
+ * loop's thread). A context object may be handed between threads; {@link #run} refuses one already being run.
+ * A task's context is not "entered" in that sense while the task is parked, so that tasks given the same context
+ * can share it, as asyncio's tasks enter theirs only for each step.
  */
 public final class Context {
     static final Object[] EMPTY = new Object[0];
     private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
     /** Whether any program has set a variable: until then every context is empty and nothing needs copying. */
-    private static volatile boolean used;
+    static volatile boolean used; // package-private: a test resets it to play a program that has set nothing yet
 
     /** Variable/value pairs: [var0, value0, var1, value1, ...]; never mutated once published. */
     Object[] pairs;
+    /** The thread running this context through {@link #run}/{@link #call} or a handle, or null. */
+    private volatile Thread enteredBy;
 
     Context(Object[] pairs) {
         this.pairs = pairs;
@@ -51,26 +55,42 @@ public final class Context {
     /**
      * Runs {@code fn} with this context as the calling thread's current one, then restores the previous one
      * ({@code Context.run}): what {@code fn} sets stays in this context.
+     *
+     * @throws IllegalStateException if this context is already being run (here or in another thread)
      */
-    public <T> T run(Callable<T> fn) throws Exception {
-        Context prev = CURRENT.get();
-        CURRENT.set(this);
-        try {
-            return fn.call();
-        } finally {
-            CURRENT.set(prev);
-        }
-    }
-
-    /** {@link #run(Callable)} for code that returns nothing and throws no checked exception. */
     public void run(Runnable fn) {
-        Context prev = CURRENT.get();
-        CURRENT.set(this);
+        Context prev = enter();
         try {
             fn.run();
         } finally {
-            CURRENT.set(prev);
+            exit(prev);
         }
+    }
+
+    /** {@link #run(Runnable)} for code that returns a value or throws a checked exception. */
+    public <T> T call(Callable<T> fn) throws Exception {
+        Context prev = enter();
+        try {
+            return fn.call();
+        } finally {
+            exit(prev);
+        }
+    }
+
+    private Context enter() {
+        if (enteredBy != null) {
+            throw new IllegalStateException("cannot enter context: " + this + " is already entered"
+                    + (enteredBy == Thread.currentThread() ? "" : " in " + enteredBy));
+        }
+        enteredBy = Thread.currentThread();
+        Context prev = CURRENT.get();
+        CURRENT.set(this);
+        return prev;
+    }
+
+    private void exit(Context prev) {
+        CURRENT.set(prev);
+        enteredBy = null;
     }
 
     /** The value of {@code var} in this context, or null if it has none ({@code ctx.get(var)}). */
@@ -141,15 +161,15 @@ public final class Context {
         return captured != null || used;
     }
 
-    /** Runs {@code body} in {@code captured}: a Context as is, captured pairs (or null: empty) in a new copy. */
-    static void runIn(Object captured, Runnable body) {
-        Context ctx = captured instanceof Context c ? c : new Context(captured == null ? EMPTY : (Object[]) captured);
-        Context prev = CURRENT.get();
-        CURRENT.set(ctx);
-        try {
-            body.run();
-        } finally {
-            CURRENT.set(prev);
+    /**
+     * After a callback that ran without entering a context (no variable was set anywhere when it started, so
+     * every context was empty): if it set the program's first variable, that went into the thread's own
+     * context; empty it again, as if the callback had run in a copy.
+     */
+    static void discardUncopiedSets() {
+        if (used) {
+            Context c = CURRENT.get();
+            if (c != null) c.pairs = EMPTY;
         }
     }
 

@@ -596,10 +596,9 @@ public class EventLoop implements AutoCloseable {
     /** The context {@link #createTask(Coroutine, String, Context)} hands to the task being built, or null. */
     private Object pendingTaskContext;
 
-    /** Taken once by the task under construction: its explicit context, else a capture of the current one. */
+    /** Taken by every task under construction (so it cannot reach a later one): the context given, or null. */
     Object takeTaskContext() {
         Object c = pendingTaskContext;
-        if (c == null) return Context.capture();
         pendingTaskContext = null;
         return c;
     }

@@ -14,8 +14,11 @@ public class Handle implements Runnable {
     volatile boolean cancelled;
     /** Where the handle was created, when the loop is in debug mode. */
     final Throwable sourceTraceback;
-    /** The context the callback runs in: a {@link Context}, or pairs captured when scheduled (null: empty). */
-    final Object context;
+    /**
+     * The context the callback runs in: a {@link Context}, or the pairs captured when scheduled (null: empty),
+     * turned into a Context the first time it is needed and kept, so that a reader's calls share one.
+     */
+    private Object context;
 
     Handle(EventLoop loop, Runnable callback) {
         this(loop, callback, Context.capture());
@@ -45,7 +48,14 @@ public class Handle implements Runnable {
 
     /** The context the callback runs in ({@code get_context()}): the one given, else a copy made now. */
     public Context getContext() {
-        return context instanceof Context c ? c : new Context(context == null ? Context.EMPTY : (Object[]) context);
+        return contextObject();
+    }
+
+    private Context contextObject() {
+        if (context instanceof Context c) return c;
+        Context c = new Context(context == null ? Context.EMPTY : (Object[]) context);
+        context = c;
+        return c;
     }
 
     /** The loop that runs this handle. */
@@ -58,8 +68,12 @@ public class Handle implements Runnable {
     public void run() {
         if (cancelled) return;
         try {
-            if (Context.needed(context)) Context.runIn(context, this::invoke);
-            else invoke();
+            if (Context.needed(context)) {
+                contextObject().run(this::invoke);
+            } else {
+                invoke();
+                Context.discardUncopiedSets();
+            }
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
                     .exception(t).handle(this).sourceTraceback(sourceTraceback).build());

@@ -61,7 +61,8 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart, Context context) {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
-        this.context = context != null ? context : loop.takeTaskContext();
+        Object given = loop.takeTaskContext();
+        this.context = context != null ? context : given != null ? given : Context.capture();
         this.coro = coro;
         this.name = name;
         this.nameId = NAME_COUNTER.incrementAndGet();

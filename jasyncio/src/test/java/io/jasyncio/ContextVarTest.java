@@ -236,7 +236,7 @@ class ContextVarTest extends LoopTestBase {
     void contextRunSetsInThatContextAndRestoresTheCurrentOne() throws Exception {
         ContextVar<String> cvar = new ContextVar<>("cvar", "outer");
         Context ctx = Context.copyContext();
-        String inside = ctx.run(() -> {
+        String inside = ctx.call(() -> {
             cvar.set("inner");
             return cvar.get();
         });
@@ -247,12 +247,12 @@ class ContextVarTest extends LoopTestBase {
         assertEquals(1, ctx.size());
         assertEquals("outer", Context.copyContext().get(cvar, "outer"), "a default is not a value");
         Context copy = ctx.copy();
-        ctx.run(() -> { cvar.set("again"); });
+        ctx.run(() -> cvar.set("again"));
         assertEquals("inner", copy.get(cvar), "a copy does not follow the original");
     }
 
     @Test
-    void tokensResetAndRefuseMisuse() throws Exception {
+    void tokensResetAndRefuseMisuse() {
         ContextVar<String> a = new ContextVar<>("a");
         ContextVar<String> b = new ContextVar<>("b");
         Context.copyContext().run(() -> {
@@ -276,5 +276,93 @@ class ContextVarTest extends LoopTestBase {
             assertThrows(IllegalArgumentException.class, () -> a.reset(elsewhere.get()),
                     "a token belongs to the context it was made in");
         });
+    }
+
+    @Test
+    void aContextCannotBeEnteredTwice() {
+        Context c = new Context();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.run(() -> c.run(() -> { })));
+        assertTrue(e.getMessage().startsWith("cannot enter context"), e.getMessage());
+        c.run(() -> { }); // and it is free again afterwards
+    }
+
+    /** The program's first set, made in a plain callback, stays in that callback's copy, not the loop thread's context. */
+    @Test
+    void firstSetEverInACallbackDoesNotLeakIntoTheLoopThread() {
+        ContextVar<String> v = new ContextVar<>("v", "dflt");
+        boolean wasUsed = Context.used;
+        Context.used = false; // as in a program that has set no variable yet
+        try {
+            loop.callSoon(() -> v.set("leak"));
+            Future<Object> fut = loop.createFuture();
+            fut.addDoneCallback(f -> v.set("leak from a done callback"));
+            fut.setResult(null);
+            runBriefly();
+            assertEquals("dflt", v.get());
+            assertEquals("dflt", loop.runUntilComplete(() -> v.get()), "nor into a task created afterwards");
+        } finally {
+            Context.used = wasUsed || Context.used;
+        }
+    }
+
+    /** A reader's handle runs every call in one context, as asyncio's Handle keeps one: per-connection state. */
+    @Test
+    void aReaderKeepsOneContextAcrossItsCalls() throws Exception {
+        ContextVar<Integer> v = new ContextVar<>("v", 0);
+        List<Integer> seen = new ArrayList<>();
+        java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        try {
+            pipe.source().configureBlocking(false);
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            loop.runUntilComplete(() -> {
+                Handle h = loop.addReader(pipe.source(), () -> {
+                    try {
+                        pipe.source().read(one.clear());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    seen.add(v.get());
+                    v.set(v.get() + 1);
+                });
+                for (int i = 0; i < 3; i++) {
+                    pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+                    int before = seen.size();
+                    while (seen.size() == before) Asyncio.sleep(0.001);
+                }
+                assertSame(h.getContext(), h.getContext());
+                assertEquals(3, h.getContext().get(v));
+                loop.removeReader(pipe.source());
+                return null;
+            });
+        } finally {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+        assertEquals(List.of(0, 1, 2), seen);
+    }
+
+    /** A task factory that gives its task its own context must not leave createTask's context to a later task. */
+    @Test
+    void aContextGivenToCreateTaskReachesNoOtherTask() {
+        ContextVar<String> v = new ContextVar<>("v", "none");
+        Context given = new Context();
+        given.run(() -> v.set("given"));
+        Context own = new Context();
+        own.run(() -> v.set("own"));
+        AtomicReference<String> childSaw = new AtomicReference<>();
+        loop.runUntilComplete(() -> {
+            loop.setTaskFactory((l, c, n) -> new Task<>(l, c, n, true, own));
+            Task<Object> t = loop.createTask(() -> {
+                loop.setTaskFactory(null);
+                Asyncio.await(loop.createTask(() -> {
+                    childSaw.set(v.get());
+                    return null;
+                }));
+                return null;
+            }, null, given);
+            Asyncio.await(t);
+            return null;
+        });
+        assertEquals("own", childSaw.get());
     }
 }
