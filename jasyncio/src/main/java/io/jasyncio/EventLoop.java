@@ -979,6 +979,31 @@ public class EventLoop implements AutoCloseable {
         Task<?> create(EventLoop loop, Coroutine<?> coro, String name);
     }
 
+    /**
+     * What {@link #createEagerTaskFactory} calls to make a task: the {@link Task} constructor's parameters
+     * ({@code Task::new} is one). A context of null means the one given to {@code createTask}, else a copy of
+     * the current one, as the constructor itself decides.
+     */
+    @FunctionalInterface
+    public interface TaskConstructor {
+        Task<?> create(EventLoop loop, Coroutine<?> coro, String name, boolean eagerStart, Context context);
+    }
+
+    /**
+     * Asyncio's {@code create_eager_task_factory(custom_task_constructor)}: a task factory whose tasks start
+     * running inside {@code createTask}, made by {@code constructor} with {@code eagerStart} set (a wrapper that
+     * counts, names or instruments tasks, then calls {@code new Task<>(...)}).
+     */
+    public static TaskFactory createEagerTaskFactory(TaskConstructor constructor) {
+        java.util.Objects.requireNonNull(constructor, "constructor");
+        return new TaskFactory() {
+            @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
+                return constructor.create(loop, coro, name, true, null);
+            }
+            @Override public String toString() { return "eager_task_factory(" + constructor + ")"; }
+        };
+    }
+
     /** Asyncio's {@code eager_task_factory}: tasks start running inside {@code createTask}. */
     public static final TaskFactory EAGER_TASK_FACTORY = new TaskFactory() {
         @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {

@@ -38,6 +38,36 @@ class EagerTaskFactoryTest extends LoopTestBase {
         });
     }
 
+    /**
+     * test_eager_task_factory_set's factory is {@code create_eager_task_factory(Task)}: here with a custom
+     * constructor that records its calls, then with {@code Task::new}.
+     */
+    @Test
+    void createEagerTaskFactoryWithACustomConstructor() {
+        List<String> made = new ArrayList<>();
+        EventLoop.TaskFactory factory = EventLoop.createEagerTaskFactory((l, coro, name, eager, context) -> {
+            made.add(name + (eager ? " eager" : " lazy"));
+            return new Task<>(l, coro, name, eager, context);
+        });
+        loop.setTaskFactory(factory);
+        assertSame(factory, loop.getTaskFactory());
+        ContextVar<String> v = new ContextVar<>("v", "none");
+        Context given = new Context();
+        given.run(() -> v.set("given"));
+        assertEquals("given", runCoro(() -> {
+            Task<String> t = loop.createTask(v::get, "t1", given);
+            assertTrue(t.done(), "an eager task that never suspends is done when createTask returns");
+            return Asyncio.await(t);
+        }));
+        assertEquals(List.of("null eager", "t1 eager"), made, "runUntilComplete's own task goes through the factory too");
+        loop.setTaskFactory(EventLoop.createEagerTaskFactory(Task::new));
+        runCoro(() -> {
+            Task<Object> t = loop.createTask(() -> null);
+            assertTrue(t.done());
+            return Asyncio.await(t);
+        });
+    }
+
     // ports test_eager_task_factory.py::EagerTaskFactoryLoopTests::test_await_future_during_eager_step
     @Test
     void awaitFutureDuringEagerStep() {
