@@ -56,17 +56,18 @@ def ratio_table(title, table, ratio, with_targets):
     print(f"\n{title}")
     print(f"| jasyncio / peer | {head} | target |\n|---|" + "---:|" * len(cells) + "---|")
     for b, s in pairs:
-        out, met = [], 0
+        out, met, measured = [], 0, 0
         t = targets.get((b, s)) if with_targets else None
         for c in cells:
             rs = [ratio(table[(rd, b) + c], table[(rd, s) + c]) for rd in rounds
                   if (rd, b) + c in table and (rd, s) + c in table]
             if not rs:
                 out.append("-"); continue
+            measured += 1
             m = statistics.median(rs)
             met += t is not None and m >= t
             out.append(f"{m:.2f} [{min(rs):.2f}-{max(rs):.2f}]")
-        goal = f"≥ {t}×: {met} of {len(cells)}" if t is not None else ""
+        goal = f"≥ {t}×: {met} of {measured}" if t is not None else ""
         print(f"| {b} / {s} | " + " | ".join(out) + f" | {goal} |")
 if pairs:
     ratio_table("Throughput, jasyncio / peer: median over rounds of the ratio within a round [lowest-highest]; "
@@ -86,7 +87,12 @@ mkdir -p "$work"
 for b in echo echoload; do
   [[ -x $work/$b && $work/$b -nt $peers/c-echo/$b.c ]] || gcc -O2 -Wall -o "$work/$b" "$peers/c-echo/$b.c"
 done
-java_home=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
+# The Netty peer builds with a JDK 25 (the one bin/jasyncio finds), JAVA_HOME first.
+java_home=""
+for d in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+  [[ -x $d/bin/javac ]] && [[ $("$d/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1) -ge 25 ]] 2>/dev/null && { java_home=$d; break; }
+done
+[[ -n $java_home ]] || die "a JDK 25 or newer is needed (JAVA_HOME or /usr/lib/jvm)"
 netty_jar=$work/java-echo/target/java-echo.jar
 if [[ ! -f $netty_jar ]]; then
   rm -rf "$work/java-echo"; cp -r "$peers/java-echo" "$work/java-echo"; chmod -R u+w "$work/java-echo"
@@ -107,8 +113,9 @@ declare -A CMD=(
 )
 ORDER="jasyncio-protocol jasyncio-streams asyncio-protocol asyncio-streams uvloop-protocol uvloop-streams netty-epoll-1t c-epoll"
 SERVERS=${SERVERS:-$ORDER}
-$PY -c 'import uvloop' 2>/dev/null || { echo "echo-bench: no uvloop (apt-get install python3-uvloop): uvloop servers skipped" >&2; SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v uvloop | xargs); }
-[[ -f $netty_jar ]] || SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | grep -v netty | xargs)
+$PY -c 'import uvloop' 2>/dev/null || { echo "echo-bench: no uvloop (apt-get install python3-uvloop): uvloop servers skipped" >&2; SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -v uvloop || true; } | xargs); }
+[[ -f $netty_jar ]] || SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -v netty || true; } | xargs)
+[[ -n $SERVERS ]] || die "no server left to measure"
 
 # Every server runs for the whole benchmark, each on its own port (an idle server costs nothing), so that the
 # servers can be measured side by side: within a round, every cell is measured on every server one after the
@@ -118,24 +125,33 @@ declare -A PID=() SPORT=()
 stop_servers() { for s in "${!PID[@]}"; do kill -TERM "${PID[$s]}" 2>/dev/null || true; done
                  for s in "${!PID[@]}"; do wait "${PID[$s]}" 2>/dev/null || true; done; PID=(); }
 trap stop_servers EXIT
-trap 'stop_servers; exit 130' INT TERM
+trap 'stop_servers; exit 130' INT
+trap 'stop_servers; exit 143' TERM
 wait_port() { for _ in $(seq 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-
-started=()
-p=$PORT
-for s in $SERVERS; do
-  cmd=${CMD[$s]//@PORT@/$p}
-  timeout $((RUN_TIMEOUT * 40)) $cmd > "$work/server-$s.log" 2>&1 &
-  PID[$s]=$!; SPORT[$s]=$p; p=$((p + 1))
-done
-for s in $SERVERS; do
-  if wait_port "${SPORT[$s]}"; then started+=("$s"); else echo "echo-bench: $s did not start: $work/server-$s.log" >&2; fi
-done
-[[ ${#started[@]} -gt 0 ]] || die "no server started"
 
 # The server's process (the child of timeout(1)) and the CPU time all its threads have used, in ns: CPU per
 # request is a second view, steadier than requests/s, since it leaves out the time the server waits for the client.
 server_pid() { pgrep -P "${PID[$1]}" | head -1 || true; }
+started=()
+p=$PORT
+nservers=$(wc -w <<<"$SERVERS"); ncells=$(( $(wc -w <<<"$CONNS") * $(wc -w <<<"$SIZES") ))
+for s in $SERVERS; do
+  # A port something else already listens on would measure that instead of our server: refuse it.
+  (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && die "port $p is in use; set PORT to a free range"
+  cmd=${CMD[$s]//@PORT@/$p}
+  # bounded, and long enough for every measurement of every server in every round (plus the warm-up)
+  timeout $((RUN_TIMEOUT * (ROUNDS + 1) * ncells * nservers + 600)) $cmd > "$work/server-$s.log" 2>&1 &
+  PID[$s]=$!; SPORT[$s]=$p; p=$((p + 1))
+done
+for s in $SERVERS; do
+  if wait_port "${SPORT[$s]}" && kill -0 "${PID[$s]}" 2>/dev/null && [[ -n $(server_pid "$s") ]]; then
+    started+=("$s")
+  else
+    echo "echo-bench: $s did not start: $work/server-$s.log" >&2
+  fi
+done
+[[ ${#started[@]} -gt 0 ]] || die "no server started"
+
 cpu_ns() { { cat /proc/"$1"/task/*/schedstat 2>/dev/null || true; } | awk '{t += $1} END {printf "%.0f", t}'; }
 # The hypervisor's steal time (ticks of /proc/stat's "steal") shows how much of a measurement the VM lost to
 # others: the share of CPU time stolen during it is printed beside it.

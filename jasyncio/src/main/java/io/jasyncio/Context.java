@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
  * taken at all: scheduling a callback then costs nothing more than before contexts existed.
  *
  * <p>Threading: the current context is per thread (a task's code runs on its own fiber thread, a callback on the
- * loop's thread). A context object may be handed between threads; {@link #run} refuses one already being run.
- * A task's context is not "entered" in that sense while the task is parked, so that tasks given the same context
- * can share it, as asyncio's tasks enter theirs only for each step.
+ * loop's thread). A context object may be handed between threads; {@link #run} refuses one already being run
+ * by {@code run}, {@code call} or a handle. A task's context is never marked entered (asyncio enters it for each
+ * step), so tasks given the same context can share it, and a task may also {@code run} its own context, which
+ * Python refuses.
  */
 public final class Context {
     static final Object[] EMPTY = new Object[0];
@@ -32,6 +33,14 @@ public final class Context {
     Object[] pairs;
     /** The thread running this context through {@link #run}/{@link #call} or a handle, or null. */
     private volatile Thread enteredBy;
+    private static final java.lang.invoke.VarHandle ENTERED_BY;
+    static {
+        try {
+            ENTERED_BY = java.lang.invoke.MethodHandles.lookup().findVarHandle(Context.class, "enteredBy", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Context(Object[] pairs) {
         this.pairs = pairs;
@@ -78,11 +87,12 @@ public final class Context {
     }
 
     private Context enter() {
-        if (enteredBy != null) {
+        Thread me = Thread.currentThread();
+        if (!ENTERED_BY.compareAndSet(this, (Thread) null, me)) {
+            Thread other = enteredBy;
             throw new IllegalStateException("cannot enter context: " + this + " is already entered"
-                    + (enteredBy == Thread.currentThread() ? "" : " in " + enteredBy));
+                    + (other == me ? "" : " in " + other));
         }
-        enteredBy = Thread.currentThread();
         Context prev = CURRENT.get();
         CURRENT.set(this);
         return prev;
@@ -164,13 +174,16 @@ public final class Context {
     /**
      * After a callback that ran without entering a context (no variable was set anywhere when it started, so
      * every context was empty): if it set the program's first variable, that went into the thread's own
-     * context; empty it again, as if the callback had run in a copy.
+     * context. Takes it back out (the thread's context is empty again, as if the callback had run in a copy)
+     * and returns it for the handle to keep, or null if nothing was set.
      */
-    static void discardUncopiedSets() {
-        if (used) {
-            Context c = CURRENT.get();
-            if (c != null) c.pairs = EMPTY;
-        }
+    static Object[] takeUncopiedSets() {
+        if (!used) return null;
+        Context c = CURRENT.get();
+        if (c == null || c.pairs.length == 0) return null;
+        Object[] p = c.pairs;
+        c.pairs = EMPTY;
+        return p;
     }
 
     static int indexOf(Object[] pairs, ContextVar<?> var) {

@@ -584,23 +584,37 @@ public class EventLoop implements AutoCloseable {
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (context == null) return createTask(coro, name);
-        Object prev = pendingTaskContext;
+        Context prev = pendingTaskContext;
+        Coroutine<?> prevCoro = pendingTaskCoro;
         pendingTaskContext = context;
+        pendingTaskCoro = coro;
         try {
             return createTask(coro, name);
         } finally {
             pendingTaskContext = prev;
+            pendingTaskCoro = prevCoro;
         }
     }
 
-    /** The context {@link #createTask(Coroutine, String, Context)} hands to the task being built, or null. */
-    private Object pendingTaskContext;
+    /**
+     * The context {@link #createTask(Coroutine, String, Context)} hands to the task of {@link #pendingTaskCoro}
+     * (through a task factory, which may build other tasks first), or null.
+     */
+    private Context pendingTaskContext;
+    private Coroutine<?> pendingTaskCoro;
 
-    /** Taken by every task under construction (so it cannot reach a later one): the context given, or null. */
-    Object takeTaskContext() {
-        Object c = pendingTaskContext;
+    /** The context createTask was given for a task of {@code coro}, taken once; null if none. */
+    Context takeTaskContext(Coroutine<?> coro) {
+        if (pendingTaskCoro != coro || coro == null) return null;
+        Context c = pendingTaskContext;
         pendingTaskContext = null;
+        pendingTaskCoro = null;
         return c;
+    }
+
+    /** The context createTask was given for a task of {@code coro}, left for its constructor; null if none. */
+    Context peekTaskContext(Coroutine<?> coro) {
+        return pendingTaskCoro == coro ? pendingTaskContext : null;
     }
 
     /** Like {@link #createTask(Coroutine)}, with a name. */
@@ -981,8 +995,8 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * What {@link #createEagerTaskFactory} calls to make a task: the {@link Task} constructor's parameters
-     * ({@code Task::new} is one). A context of null means the one given to {@code createTask}, else a copy of
-     * the current one, as the constructor itself decides.
+     * ({@code Task::new} is one); {@code context} is the one given to {@code createTask}, or null (then the
+     * constructor takes a copy of the current one).
      */
     @FunctionalInterface
     public interface TaskConstructor {
@@ -998,7 +1012,7 @@ public class EventLoop implements AutoCloseable {
         java.util.Objects.requireNonNull(constructor, "constructor");
         return new TaskFactory() {
             @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
-                return constructor.create(loop, coro, name, true, null);
+                return constructor.create(loop, coro, name, true, loop.peekTaskContext(coro));
             }
             @Override public String toString() { return "eager_task_factory(" + constructor + ")"; }
         };

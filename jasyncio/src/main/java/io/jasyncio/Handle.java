@@ -46,7 +46,10 @@ public class Handle implements Runnable {
         return cancelled;
     }
 
-    /** The context the callback runs in ({@code get_context()}): the one given, else a copy made now. */
+    /**
+     * The context the callback runs in ({@code get_context()}): the one given, else the handle's own copy of the
+     * context current when it was scheduled (made on first use, then kept). Loop thread.
+     */
     public Context getContext() {
         return contextObject();
     }
@@ -72,7 +75,8 @@ public class Handle implements Runnable {
                 contextObject().run(this::invoke);
             } else {
                 invoke();
-                Context.discardUncopiedSets();
+                Object[] firstSets = Context.takeUncopiedSets();
+                if (firstSets != null) context = new Context(firstSets); // the handle's own, as if copied
             }
         } catch (Throwable t) {
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())

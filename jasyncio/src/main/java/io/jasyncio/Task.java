@@ -61,7 +61,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart, Context context) {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
-        Object given = loop.takeTaskContext();
+        Context given = loop.takeTaskContext(coro);
         this.context = context != null ? context : given != null ? given : Context.capture();
         this.coro = coro;
         this.name = name;

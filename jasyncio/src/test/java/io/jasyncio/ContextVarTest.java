@@ -311,6 +311,8 @@ class ContextVarTest extends LoopTestBase {
         ContextVar<Integer> v = new ContextVar<>("v", 0);
         List<Integer> seen = new ArrayList<>();
         java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+        boolean wasUsed = Context.used;
+        Context.used = false; // the reader's first call makes the program's first set: it must stay the handle's
         try {
             pipe.source().configureBlocking(false);
             java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
@@ -335,6 +337,7 @@ class ContextVarTest extends LoopTestBase {
                 return null;
             });
         } finally {
+            Context.used = wasUsed || Context.used;
             pipe.source().close();
             pipe.sink().close();
         }
@@ -364,5 +367,48 @@ class ContextVarTest extends LoopTestBase {
             return null;
         });
         assertEquals("own", childSaw.get());
+    }
+
+    /** A factory that builds a helper task first: createTask's context goes to the task of its coroutine. */
+    @Test
+    void aContextGivenToCreateTaskGoesToTheTaskOfItsCoroutine() {
+        ContextVar<String> v = new ContextVar<>("v", "none");
+        Context given = new Context();
+        given.run(() -> v.set("given"));
+        AtomicReference<String> helperSaw = new AtomicReference<>();
+        String mainSaw = loop.runUntilComplete(() -> {
+            loop.setTaskFactory((l, c, n) -> {
+                l.setTaskFactory(null);
+                l.createTask(() -> {
+                    helperSaw.set(v.get());
+                    return null;
+                });
+                return new Task<>(l, c, n, false);
+            });
+            Task<String> t = loop.createTask(v::get, "main", given);
+            return Asyncio.await(t);
+        });
+        assertEquals("given", mainSaw);
+        assertEquals("none", helperSaw.get());
+    }
+
+    /** create_eager_task_factory passes createTask's context to the custom constructor, as asyncio's factory. */
+    @Test
+    void eagerFactoryConstructorReceivesTheContext() {
+        ContextVar<String> v = new ContextVar<>("v", "none");
+        Context given = new Context();
+        given.run(() -> v.set("given"));
+        Context fallback = new Context();
+        List<Context> received = new ArrayList<>();
+        loop.runUntilComplete(() -> {
+            loop.setTaskFactory(EventLoop.createEagerTaskFactory((l, c, n, eager, ctx) -> {
+                received.add(ctx);
+                return new Task<>(l, c, n, eager, ctx != null ? ctx : fallback);
+            }));
+            Task<String> t = loop.createTask(v::get, "t", given);
+            assertEquals("given", Asyncio.await(t));
+            return null;
+        });
+        assertSame(given, received.getLast());
     }
 }

@@ -87,7 +87,8 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
         if (!buffer.isEmpty()) return; // the rest when the selector reports room again
         loop.removeWriter(sink);
         maybeResumeProtocol(); // as asyncio's pipe: only once drained; the protocol may write again here
-        if (closing) callConnectionLost(null);
+        // ...and close after writing: what it wrote is flushed first (asyncio would lose it here)
+        if (closing && buffer.isEmpty()) callConnectionLost(null);
     }
 
     /** The reader is gone (EPIPE): asyncio reports a BrokenPipeError to connectionLost. */

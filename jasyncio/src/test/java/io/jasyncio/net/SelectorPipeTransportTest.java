@@ -460,6 +460,31 @@ class SelectorPipeTransportTest {
         });
     }
 
+    /** A protocol that writes more and closes when resumed: what it wrote goes out before the pipe closes. */
+    @Test
+    void writeAndCloseFromResumeWritingFlushesFirst() {
+        run(() -> {
+            Pipe p = pipe();
+            byte[] tail = pattern(256 * 1024);
+            Future<Throwable> lost = Asyncio.getRunningLoop().createFuture();
+            WriteTransport[] tr = new WriteTransport[1];
+            Protocol proto = new Protocol() {
+                @Override public void connectionMade(BaseTransport t) { tr[0] = (WriteTransport) t; }
+                @Override public void connectionLost(Throwable exc) { lost.setResult(exc); }
+                @Override public void resumeWriting() {
+                    tr[0].write(ByteBuffer.wrap(tail));
+                    tr[0].close();
+                }
+            };
+            Net.connectWritePipe(() -> proto, p.sink());
+            tr[0].write(ByteBuffer.wrap(BIG));
+            byte[] got = readToEof(p.source());
+            assertEquals(BIG.length + tail.length, got.length, "every byte written before close() arrives");
+            assertArrayEquals(tail, Arrays.copyOfRange(got, BIG.length, got.length));
+            assertNull(Asyncio.await(lost));
+        });
+    }
+
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_buffer
     @Test
     void writeBuffer() {
