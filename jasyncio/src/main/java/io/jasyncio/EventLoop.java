@@ -986,7 +986,10 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * Creates the tasks of {@link #createTask} (asyncio's task factory). It must return a task running
-     * {@code coro} on {@code loop}, named {@code name} when that is not null.
+     * {@code coro} on {@code loop}, named {@code name} when that is not null. A context given to
+     * {@code createTask} reaches the {@link Task} constructor by itself (the factory need not pass it on).
+     *
+     * <p>Threading: called on the loop's thread, inside {@code createTask}.
      */
     @FunctionalInterface
     public interface TaskFactory {
@@ -997,6 +1000,8 @@ public class EventLoop implements AutoCloseable {
      * What {@link #createEagerTaskFactory} calls to make a task: the {@link Task} constructor's parameters
      * ({@code Task::new} is one); {@code context} is the one given to {@code createTask}, or null (then the
      * constructor takes a copy of the current one).
+     *
+     * <p>Threading: called on the loop's thread, inside {@code createTask}.
      */
     @FunctionalInterface
     public interface TaskConstructor {
