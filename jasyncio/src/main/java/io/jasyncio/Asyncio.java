@@ -134,8 +134,9 @@ public final class Asyncio {
      */
     public static <T> T toThread(Callable<T> fn) {
         Task<?> task = currentFiberTask("toThread");
-        Context ctx = Context.copyContext(); // fn sees the task's context variables, as asyncio.to_thread
-        return task.awaitFuture(task.loop.runInExecutor(null, () -> ctx.call(fn)));
+        Object[] captured = Context.capture(); // fn sees the task's context variables, as asyncio.to_thread
+        Callable<T> body = captured == null ? fn : () -> Context.of(captured).call(fn);
+        return task.awaitFuture(task.loop.runInExecutor(null, body));
     }
 
     // ---------------------------------------------------------------- tasks

@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
  * task that created it nor by its siblings, as in asyncio.
  *
  * <p>Copying is O(1): a context holds an immutable array of variable/value pairs, and {@code set} replaces the
- * array of the current context (a copy: O(number of variables in the context), made for the few a program has). Until a program sets its first variable every context is empty and no copy is
- * taken at all: scheduling a callback then costs nothing more than before contexts existed.
+ * array of the current context (a copy, O(number of variables), made for the few a program has). Until a program
+ * sets its first variable every context is empty and no copy is taken at all: scheduling a callback then costs
+ * nothing more than before contexts existed.
  *
  * <p>Threading: the current context is per thread (a task's code runs on its own fiber thread, a callback on the
  * loop's thread). A context object may be handed between threads; {@link #run} refuses one already being run
@@ -164,6 +165,11 @@ public final class Context {
      */
     static Object[] capture() {
         return used ? current().pairs : null;
+    }
+
+    /** {@code captured} as a Context: a Context as is, captured pairs (null: none) in a new one. */
+    static Context of(Object captured) {
+        return captured instanceof Context c ? c : new Context(captured == null ? EMPTY : (Object[]) captured);
     }
 
     /** Whether code scheduled with {@code captured} (from {@link #capture()}, or a Context) must enter a context. */

@@ -48,22 +48,17 @@ public final class ContextVar<T> {
      */
     @SuppressWarnings("unchecked")
     public T get() {
-        Object[] pairs = Context.current().pairs;
-        int i = Context.indexOf(pairs, this);
-        if (i >= 0) return (T) pairs[i + 1];
-        if (dflt == NO_DEFAULT) {
+        T v = get((T) dflt);
+        if (v == NO_DEFAULT) {
             throw new NoSuchElementException(this + " has no value in the current context and no default;"
                     + " set it first, or give get() a default");
         }
-        return (T) dflt;
+        return v;
     }
 
     /** The value in the current context, else {@code otherwise} (which takes precedence over the default). */
-    @SuppressWarnings("unchecked")
     public T get(T otherwise) {
-        Object[] pairs = Context.current().pairs;
-        int i = Context.indexOf(pairs, this);
-        return i >= 0 ? (T) pairs[i + 1] : otherwise;
+        return Context.current().get(this, otherwise);
     }
 
     /** Sets the value in the current context; the token undoes it ({@link #reset}). */

@@ -55,8 +55,7 @@ public class Handle implements Runnable {
     }
 
     private Context contextObject() {
-        if (context instanceof Context c) return c;
-        Context c = new Context(context == null ? Context.EMPTY : (Object[]) context);
+        Context c = Context.of(context);
         context = c;
         return c;
     }

@@ -80,11 +80,9 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     }
 
     Context context() {
-        Object c = context;
-        if (c instanceof Context ctx) return ctx;
-        Context ctx = new Context(c == null ? Context.EMPTY : (Object[]) c);
-        context = ctx;
-        return ctx;
+        Context c = Context.of(context);
+        context = c;
+        return c;
     }
 
     /** The task's name ("Task-N" unless given). */

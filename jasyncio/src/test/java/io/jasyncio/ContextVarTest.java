@@ -329,7 +329,10 @@ class ContextVarTest extends LoopTestBase {
                 for (int i = 0; i < 3; i++) {
                     pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
                     int before = seen.size();
-                    while (seen.size() == before) Asyncio.sleep(0.001);
+                    for (int turns = 0; seen.size() == before; turns++) {
+                        assertTrue(turns < 10_000, "the reader was not called");
+                        Asyncio.sleep(0.001);
+                    }
                 }
                 assertSame(h.getContext(), h.getContext());
                 assertEquals(3, h.getContext().get(v));
