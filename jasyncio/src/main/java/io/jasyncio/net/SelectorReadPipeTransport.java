@@ -94,19 +94,4 @@ final class SelectorReadPipeTransport extends SelectorPipeTransport implements R
         paused = false;
         if (started) loop.addReader(source, readReady);
     }
-
-    @Override
-    boolean hasBufferedData() {
-        return false;
-    }
-
-    @Override
-    void clearBuffer() {
-        // nothing is buffered on the reading side
-    }
-
-    @Override
-    long bufferedSize() {
-        return 0;
-    }
 }

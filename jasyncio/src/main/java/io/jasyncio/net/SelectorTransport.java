@@ -56,12 +56,30 @@ abstract class SelectorTransport implements BaseTransport {
 
     abstract void writeReady();
 
-    abstract boolean hasBufferedData();
+    /**
+     * What a stream transport could not send at once; null until a write first falls behind (the datagram
+     * transport keeps its own queue and overrides the three methods below).
+     */
+    WriteBuffer pending;
 
-    abstract void clearBuffer();
+    /** The write buffer, made on first use. */
+    WriteBuffer pending() {
+        WriteBuffer p = pending;
+        return p != null ? p : (pending = new WriteBuffer());
+    }
+
+    boolean hasBufferedData() {
+        return pending != null && !pending.isEmpty();
+    }
+
+    void clearBuffer() {
+        if (pending != null) pending.clear();
+    }
 
     /** Bytes waiting to be sent, as counted for flow control. */
-    abstract long bufferedSize();
+    long bufferedSize() {
+        return pending == null ? 0 : pending.size();
+    }
 
     @Override
     public Object getExtraInfo(String name) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -21,8 +20,6 @@ import java.util.List;
  */
 final class SelectorWritePipeTransport extends SelectorPipeTransport implements WriteTransport {
     private final Pipe.SinkChannel sink;
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
-    private long bufferSize;
     /** Writes dropped because the pipe was closing or lost (asyncio counts them in {@code _conn_lost}). */
     int droppedWrites;
 
@@ -48,7 +45,7 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
             data.position(data.limit());
             return;
         }
-        if (buffer.isEmpty()) {
+        if (!hasBufferedData()) {
             try {
                 sink.write(data);
             } catch (IOException e) {
@@ -58,10 +55,7 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
             if (!data.hasRemaining()) return;
             loop.addWriter(sink, writeReady);
         }
-        ByteBuffer copy = ByteBuffer.allocate(data.remaining());
-        copy.put(data).flip();
-        buffer.add(copy);
-        bufferSize += copy.remaining();
+        pending().append(data);
         maybePauseProtocol();
     }
 
@@ -73,22 +67,17 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
     @Override
     void writeReady() {
         if (connLost > 0) return;
-        ByteBuffer head;
         try {
-            while ((head = buffer.peekFirst()) != null) {
-                bufferSize -= sink.write(head);
-                if (head.hasRemaining()) break;
-                buffer.pollFirst();
-            }
+            if (pending != null) pending.flushTo(sink);
         } catch (IOException e) {
             broken(e);
             return;
         }
-        if (!buffer.isEmpty()) return; // the rest when the selector reports room again
+        if (hasBufferedData()) return; // the rest when the selector reports room again
         loop.removeWriter(sink);
         maybeResumeProtocol(); // as asyncio's pipe: only once drained; the protocol may write again here
         // ...and close after writing: what it wrote is flushed first (asyncio would lose it here)
-        if (closing && buffer.isEmpty()) callConnectionLost(null);
+        if (closing && !hasBufferedData()) callConnectionLost(null);
     }
 
     /** The reader is gone (EPIPE): asyncio reports a BrokenPipeError to connectionLost. */
@@ -102,7 +91,7 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
     public void writeEof() {
         if (closing) return;
         closing = true;
-        if (buffer.isEmpty()) {
+        if (!hasBufferedData()) {
             connLost++;
             loop.callSoon(() -> callConnectionLost(null));
         }
@@ -126,7 +115,7 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
     @Override
     public void readerGone() {
         if (connLost > 0) return;
-        forceClose(buffer.isEmpty() ? null : new BrokenPipeError("the pipe's reader is gone (the process exited)", null));
+        forceClose(!hasBufferedData() ? null : new BrokenPipeError("the pipe's reader is gone (the process exited)", null));
     }
 
     @Override
@@ -136,22 +125,6 @@ final class SelectorWritePipeTransport extends SelectorPipeTransport implements 
 
     @Override
     public long getWriteBufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    boolean hasBufferedData() {
-        return !buffer.isEmpty();
-    }
-
-    @Override
-    void clearBuffer() {
-        buffer.clear();
-        bufferSize = 0;
-    }
-
-    @Override
-    long bufferedSize() {
-        return bufferSize;
+        return bufferedSize();
     }
 }

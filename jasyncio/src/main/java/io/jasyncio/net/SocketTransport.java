@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
@@ -17,18 +16,10 @@ import java.util.List;
  * <p>Threading: the event loop's thread only.
  */
 final class SocketTransport extends SelectorTransport implements Transport {
-    /** Most buffers handed to one gathering write. */
-    private static final int MAX_GATHER = 64;
-
     private final SocketChannel sock;
-    /** Sized small: most connections never buffer a write, and 10,000 idle ones should cost little each. */
-    private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>(2);
-    private long bufferSize;
     private boolean eof;
     private boolean paused;
     private boolean buffered;
-    /** The array a gathering write hands the socket; made at the first such write. */
-    private ByteBuffer[] gather;
     /**
      * Set while a sendfile owns the socket (asyncio's {@code _empty_waiter}): writes are refused. First it is
      * resolved once the write buffer is empty, then it is the transfer's wait; a lost connection fails it.
@@ -179,7 +170,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
             data.position(data.limit());
             return;
         }
-        if (buffer.isEmpty()) {
+        if (!hasBufferedData()) {
             try {
                 sock.write(data);
             } catch (IOException e) {
@@ -189,17 +180,8 @@ final class SocketTransport extends SelectorTransport implements Transport {
             if (!data.hasRemaining()) return;
             loop.addWriter(sock, writeReady);
         }
-        append(data);
+        pending().append(data);
         maybePauseProtocol();
-    }
-
-    /** Buffers a copy of what remains of {@code data} (the caller may reuse its buffer). */
-    private void append(ByteBuffer data) {
-        int n = data.remaining();
-        ByteBuffer copy = ByteBuffer.allocate(n);
-        copy.put(data).flip();
-        buffer.add(copy);
-        bufferSize += n;
     }
 
     @Override
@@ -207,37 +189,23 @@ final class SocketTransport extends SelectorTransport implements Transport {
         if (eof) throw new IllegalStateException("Cannot call writelines() after write_eof()");
         if (sendfile != null) throw new IllegalStateException("unable to writelines; sendfile is in progress");
         if (data.isEmpty()) return;
-        for (ByteBuffer b : data) {
-            if (b.hasRemaining()) append(b);
-        }
+        WriteBuffer out = pending();
+        for (ByteBuffer b : data) out.append(b);
         if (connLost > 0) {
             clearBuffer();
             connLost++;
             return;
         }
         writeReady();
-        if (!buffer.isEmpty() && !closing) loop.addWriter(sock, writeReady);
+        if (hasBufferedData() && !closing) loop.addWriter(sock, writeReady);
         maybePauseProtocol();
     }
 
     @Override
     void writeReady() {
         if (connLost > 0) return;
-        long written = 0;
         try {
-            int n = Math.min(buffer.size(), MAX_GATHER);
-            if (n == 1) {
-                written = sock.write(buffer.peekFirst());
-            } else if (n > 1) {
-                if (gather == null || gather.length < n) gather = new ByteBuffer[n <= 8 ? 8 : MAX_GATHER];
-                int i = 0;
-                for (ByteBuffer b : buffer) {
-                    if (i == n) break;
-                    gather[i++] = b;
-                }
-                written = sock.write(gather, 0, n);
-                java.util.Arrays.fill(gather, 0, n, null);
-            }
+            if (pending != null) pending.flushTo(sock);
         } catch (IOException e) {
             loop.removeWriter(sock);
             clearBuffer();
@@ -245,11 +213,8 @@ final class SocketTransport extends SelectorTransport implements Transport {
             fatalError(e, "Fatal write error on socket transport");
             return;
         }
-        bufferSize -= written;
-        ByteBuffer head;
-        while ((head = buffer.peekFirst()) != null && !head.hasRemaining()) buffer.pollFirst();
         maybeResumeProtocol();
-        if (buffer.isEmpty()) {
+        if (!hasBufferedData()) {
             loop.removeWriter(sock);
             if (sendfile != null && !sendfile.done()) sendfile.setResult(null);
             if (closing) {
@@ -264,7 +229,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
     public void writeEof() {
         if (closing || eof) return;
         eof = true;
-        if (buffer.isEmpty()) shutdownOutput();
+        if (!hasBufferedData()) shutdownOutput();
     }
 
     private void shutdownOutput() {
@@ -282,12 +247,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
 
     @Override
     public long getWriteBufferSize() {
-        return bufferSize;
-    }
-
-    @Override
-    boolean hasBufferedData() {
-        return !buffer.isEmpty();
+        return bufferedSize();
     }
 
     // ---------------------------------------------------------------- sendfile (see Sendfile)
@@ -299,7 +259,7 @@ final class SocketTransport extends SelectorTransport implements Transport {
     Future<Object> beginSendfile() {
         if (sendfile != null) throw new IllegalStateException("a sendfile is already in progress on " + this);
         sendfile = loop.createFuture();
-        if (buffer.isEmpty()) sendfile.setResult(null);
+        if (!hasBufferedData()) sendfile.setResult(null);
         return sendfile;
     }
 
@@ -326,16 +286,5 @@ final class SocketTransport extends SelectorTransport implements Transport {
                 sendfile.setException(new java.net.SocketException("Connection is closed during sendfile"));
             }
         }
-    }
-
-    @Override
-    void clearBuffer() {
-        buffer.clear();
-        bufferSize = 0;
-    }
-
-    @Override
-    long bufferedSize() {
-        return bufferSize;
     }
 }
