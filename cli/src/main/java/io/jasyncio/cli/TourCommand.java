@@ -62,6 +62,9 @@ public final class TourCommand implements Callable<Integer> {
         vectordb.seed = 1;
         vectordb.call();
 
+        section("Seed 004: the web server (aiohttp-style Application, router, AppRunner, TcpSite), five HTTP requests at once");
+        Asyncio.run(() -> io.jasyncio.examples.web.WebApp.demo(System.out, 5, 0.1));
+
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
                 io.jasyncio.internal.Engine.get().name());
         return 0;

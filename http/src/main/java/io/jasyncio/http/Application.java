@@ -1,0 +1,88 @@
+package io.jasyncio.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A web application (aiohttp's {@code web.Application}): its {@link Router}, the largest request body it
+ * accepts, hooks run when it starts and when it is cleaned up, and a map for state its handlers share.
+ * Serve it with {@link AppRunner} and {@link TcpSite}, or {@link Web#runApp}.
+ *
+ * <p>Threading: configure it on any one thread before it is served; then it is used on the loop's thread
+ * ({@link #state()} is a concurrent map, so other threads may read and write it too).
+ */
+public final class Application {
+    /** aiohttp's default {@code client_max_size}: 1 MiB. */
+    public static final int DEFAULT_CLIENT_MAX_SIZE = 1024 * 1024;
+
+    /** Code run on the loop when the application starts or is cleaned up; it may await. */
+    @FunctionalInterface
+    public interface Hook {
+        void run(Application app) throws Exception;
+    }
+
+    private final Router router = new Router();
+    private final int clientMaxSize;
+    private final List<Hook> onStartup = new ArrayList<>();
+    private final List<Hook> onCleanup = new ArrayList<>();
+    private final Map<String, Object> state = new ConcurrentHashMap<>();
+    private boolean frozen;
+
+    public Application() {
+        this(DEFAULT_CLIENT_MAX_SIZE);
+    }
+
+    /** An application accepting request bodies of up to {@code clientMaxSize} bytes (larger ones get a 413). */
+    public Application(int clientMaxSize) {
+        if (clientMaxSize < 0) throw new IllegalArgumentException("clientMaxSize must be >= 0, got " + clientMaxSize);
+        this.clientMaxSize = clientMaxSize;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public int clientMaxSize() {
+        return clientMaxSize;
+    }
+
+    /** Adds a hook run, in order, by {@link AppRunner#setup()} (aiohttp's {@code on_startup}). */
+    public Application onStartup(Hook hook) {
+        checkNotFrozen();
+        onStartup.add(hook);
+        return this;
+    }
+
+    /** Adds a hook run, in reverse order, by {@link AppRunner#cleanup()} (aiohttp's {@code on_cleanup}). */
+    public Application onCleanup(Hook hook) {
+        checkNotFrozen();
+        onCleanup.add(hook);
+        return this;
+    }
+
+    /** Values the handlers share (aiohttp's {@code app["key"]}). */
+    public Map<String, Object> state() {
+        return state;
+    }
+
+    private void checkNotFrozen() {
+        if (frozen) throw new IllegalStateException("the application has started: add hooks before it is served");
+    }
+
+    /** Called once by the runner: no more routes or hooks. */
+    void freeze() {
+        if (frozen) throw new IllegalStateException("this application is already served by a runner");
+        frozen = true;
+        router.freeze();
+    }
+
+    List<Hook> startupHooks() {
+        return onStartup;
+    }
+
+    List<Hook> cleanupHooks() {
+        return onCleanup;
+    }
+}

@@ -1,0 +1,92 @@
+package io.jasyncio.http;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * HTTP header fields: names compared without regard to case, each name with one or more values in the order
+ * they were given (aiohttp's {@code CIMultiDict}).
+ *
+ * <p>Threading: not thread-safe; a request's headers are read on the loop's thread, a response's are built by
+ * its handler.
+ */
+public final class Headers {
+    private final TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+    /** The first value of {@code name}, or null. */
+    public String get(String name) {
+        List<String> v = fields.get(name);
+        return v == null ? null : v.get(0);
+    }
+
+    /** Every value of {@code name}, in order; empty if there is none. */
+    public List<String> getAll(String name) {
+        List<String> v = fields.get(name);
+        return v == null ? List.of() : Collections.unmodifiableList(v);
+    }
+
+    public boolean contains(String name) {
+        return fields.containsKey(name);
+    }
+
+    /** Adds a value, keeping those already there. */
+    public Headers add(String name, String value) {
+        check(name, value);
+        fields.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        return this;
+    }
+
+    /** Replaces every value of {@code name} with {@code value}. */
+    public Headers set(String name, String value) {
+        check(name, value);
+        List<String> v = new ArrayList<>(1);
+        v.add(value);
+        fields.put(name, v);
+        return this;
+    }
+
+    public Headers remove(String name) {
+        fields.remove(name);
+        return this;
+    }
+
+    /** The names, as first given, in case-insensitive order. */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(fields.keySet());
+    }
+
+    public int size() {
+        return fields.size();
+    }
+
+    /** A read-only view: name → values. */
+    public Map<String, List<String>> asMap() {
+        return Collections.unmodifiableMap(fields);
+    }
+
+    /** Refuses what would let a value end the header line early (response splitting). */
+    private static void check(String name, String value) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("a header name must not be empty");
+        if (value == null) throw new NullPointerException("value of header " + name);
+        for (int i = 0; i < name.length(); i++) {
+            if (!RequestParser.isTokenChar(name.charAt(i))) {
+                throw new IllegalArgumentException("invalid character in header name " + name);
+            }
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("header " + name + " has a CR, LF or NUL in its value");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return fields.toString();
+    }
+}

@@ -1,0 +1,265 @@
+package io.jasyncio.http;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Future;
+import io.jasyncio.Task;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.net.BaseTransport;
+import io.jasyncio.net.Protocol;
+import io.jasyncio.net.Transport;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection of the HTTP server (aiohttp's {@code RequestHandler}): parses what arrives into requests
+ * and answers them one after the other, in order, in a task of their own (so a handler may await). Pipelined
+ * requests wait in a short queue; past {@link #MAX_QUEUED} the connection stops reading until it catches up.
+ * A request the parser refuses is answered with its error status after the requests before it, then the
+ * connection closes. While the client does not read, the transport's flow control holds the task until
+ * the write buffer drains. A connection with no request under way closes after the runner's keep-alive timeout
+ * of inactivity, which also bounds how long a client may take to send a request.
+ *
+ * <p>Threading: the loop's thread only.
+ */
+final class HttpConnection implements Protocol {
+    /** Pipelined requests read ahead of the one being answered before reading pauses. */
+    static final int MAX_QUEUED = 16;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final String SERVER_ERROR_TEXT = "500 Internal Server Error\n\nServer got itself in trouble";
+
+    private final AppRunner runner;
+    private final Application app;
+    private final EventLoop loop;
+    private Transport transport;
+    private RequestParser parser;
+    private ArrayDeque<Request> queue;
+    /** A request the parser refused: answered after the queued ones, then the connection closes. */
+    private HttpError refused;
+    private boolean continueOwed;
+    /** The task answering requests; null while none is waiting. */
+    private Task<Void> worker;
+    private TimerHandle idleTimer;
+    private double lastActivity;
+    private boolean readingPaused;
+    private boolean writingPaused;
+    private Future<Void> drained;
+    /** No more requests: the runner is shutting down, or the connection is closing. */
+    private boolean closing;
+    private boolean lost;
+
+    HttpConnection(AppRunner runner) {
+        this.runner = runner;
+        this.app = runner.app();
+        this.loop = runner.loop();
+    }
+
+    @Override
+    public void connectionMade(BaseTransport t) {
+        transport = (Transport) t;
+        parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"));
+        runner.connectionOpened(this);
+        lastActivity = loop.time();
+        armIdleTimer();
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        if (closing || refused != null) return; // nothing more is read from a connection that is ending
+        lastActivity = loop.time();
+        parser.feed(data);
+        try {
+            Request r;
+            while ((r = parser.next()) != null) {
+                if (queue == null) queue = new ArrayDeque<>(2);
+                queue.add(r);
+            }
+            if (parser.takeContinue()) continueOwed = true;
+        } catch (HttpError e) {
+            refused = e;
+            transport.pauseReading();
+        }
+        if (continueOwed && worker == null && (queue == null || queue.isEmpty())) sendContinue();
+        if (queue != null && queue.size() >= MAX_QUEUED && !readingPaused) {
+            readingPaused = true;
+            transport.pauseReading();
+        }
+        if (worker == null && (refused != null || queue != null && !queue.isEmpty())) {
+            cancelIdleTimer();
+            worker = loop.createTask(this::work);
+        }
+    }
+
+    private void sendContinue() {
+        continueOwed = false;
+        transport.write(ByteBuffer.wrap(CONTINUE));
+    }
+
+    /** The worker task: answers queued requests until none is left. */
+    private Void work() {
+        try {
+            Request r;
+            while (!lost && (r = queue == null ? null : queue.poll()) != null) {
+                if (readingPaused && queue.size() <= MAX_QUEUED / 2 && refused == null && !closing) {
+                    readingPaused = false;
+                    transport.resumeReading();
+                }
+                Response resp = dispatch(r);
+                if (lost) return null;
+                boolean keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
+                write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+                if (writingPaused) waitDrained();
+                if (!keepAlive) {
+                    closing = true;
+                    transport.close();
+                    return null;
+                }
+                if (continueOwed && queue.isEmpty()) sendContinue();
+            }
+            if (refused != null && !lost) {
+                closing = true;
+                write(refused.response(), false, "HTTP/1.1", false);
+                transport.close();
+            }
+            return null;
+        } finally {
+            worker = null;
+            if (!lost && !closing) {
+                lastActivity = loop.time();
+                armIdleTimer();
+            }
+            runner.requestsDone(this);
+        }
+    }
+
+    private Response dispatch(Request r) {
+        try {
+            Router.Match m = app.router().resolve(r.method(), r.path());
+            r.setMatchInfo(m.matchInfo());
+            Response resp = m.handler().handle(r);
+            if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
+            return resp;
+        } catch (HttpError e) {
+            return e.response();
+        } catch (CancelledError e) {
+            throw e;
+        } catch (Exception e) {
+            loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
+                    .put("request", r).put("transport", transport).build());
+            return Response.text(500, SERVER_ERROR_TEXT);
+        }
+    }
+
+    private void write(Response resp, boolean head, String version, boolean keepAlive) {
+        byte[] body = resp.body();
+        StringBuilder sb = new StringBuilder(128);
+        sb.append(version).append(' ').append(resp.status()).append(' ').append(HttpStatus.reason(resp.status())).append("\r\n");
+        Headers h = resp.headers();
+        for (String name : h.names()) {
+            // The server frames the body itself: a handler's own framing headers would contradict it.
+            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                    || name.equalsIgnoreCase("Connection")) continue;
+            for (String v : h.getAll(name)) sb.append(name).append(": ").append(v).append("\r\n");
+        }
+        if (!HttpStatus.bodyless(resp.status())) sb.append("Content-Length: ").append(body.length).append("\r\n");
+        if (!h.contains("Date")) sb.append("Date: ").append(HttpDate.now()).append("\r\n");
+        if (!h.contains("Server")) sb.append("Server: jasyncio\r\n");
+        if (!keepAlive) sb.append("Connection: close\r\n");
+        else if (version.equals("HTTP/1.0")) sb.append("Connection: keep-alive\r\n");
+        sb.append("\r\n");
+        int headLen = sb.length();
+        boolean withBody = !head && body.length > 0;
+        if (withBody && body.length > 64 * 1024) {
+            transport.write(ByteBuffer.wrap(ascii(sb, headLen, 0)));
+            transport.write(ByteBuffer.wrap(body));
+            return;
+        }
+        byte[] out = ascii(sb, headLen, withBody ? body.length : 0);
+        if (withBody) System.arraycopy(body, 0, out, headLen, body.length);
+        transport.write(ByteBuffer.wrap(out));
+    }
+
+    /** The head's characters as bytes (ISO-8859-1), with {@code extra} bytes of room after them. */
+    private static byte[] ascii(StringBuilder sb, int len, int extra) {
+        byte[] out = new byte[len + extra];
+        for (int i = 0; i < len; i++) out[i] = (byte) sb.charAt(i);
+        return out;
+    }
+
+    private void waitDrained() {
+        if (drained == null || drained.done()) drained = loop.createFuture();
+        Asyncio.await(drained);
+    }
+
+    @Override
+    public void pauseWriting() {
+        writingPaused = true;
+    }
+
+    @Override
+    public void resumeWriting() {
+        writingPaused = false;
+        if (drained != null && !drained.done()) drained.setResult(null);
+    }
+
+    @Override
+    public void connectionLost(Throwable exc) {
+        lost = true;
+        closing = true;
+        cancelIdleTimer();
+        if (drained != null && !drained.done()) {
+            drained.setException(new java.io.IOException("the client's connection was lost", exc));
+        }
+        runner.connectionClosed(this);
+    }
+
+    // ---------------------------------------------------------------- keep-alive timeout
+
+    private void armIdleTimer() {
+        double timeout = runner.keepaliveTimeout();
+        if (timeout > 0 && idleTimer == null) idleTimer = loop.callLater(timeout, this::idleTimeout);
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel();
+            idleTimer = null;
+        }
+    }
+
+    private void idleTimeout() {
+        idleTimer = null;
+        if (worker != null || lost) return;
+        double left = lastActivity + runner.keepaliveTimeout() - loop.time();
+        if (left > 0) {
+            idleTimer = loop.callLater(left, this::idleTimeout); // bytes arrived meanwhile
+            return;
+        }
+        closing = true;
+        transport.close();
+    }
+
+    // ---------------------------------------------------------------- shutdown (AppRunner)
+
+    /** Stops taking requests: an idle connection closes now, a busy one after its current response. */
+    void shutdown() {
+        if (closing) return;
+        closing = true;
+        if (worker == null) transport.close();
+    }
+
+    /** Past the shutdown timeout: cancels the handler still running and drops the connection. */
+    void abort() {
+        Task<Void> w = worker;
+        if (w != null) w.cancel();
+        transport.abort();
+    }
+
+    boolean busy() {
+        return worker != null;
+    }
+}

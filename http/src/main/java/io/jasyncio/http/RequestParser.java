@@ -1,0 +1,339 @@
+package io.jasyncio.http;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Turns the bytes of one connection into {@link Request}s, however the bytes are split (HTTP/1.1, RFC 9112):
+ * request line, header fields, then a body framed by {@code Content-Length} or chunked transfer coding.
+ * Anything malformed, ambiguous (both framings, differing lengths: request smuggling) or over a limit is an
+ * {@link HttpError} with the status to answer, after which the connection must be closed.
+ *
+ * <p>Threading: one parser per connection, used on the loop's thread.
+ */
+final class RequestParser {
+    /** aiohttp's {@code max_line_size} and {@code max_field_size}: the longest request line or header line. */
+    static final int MAX_LINE = 8190;
+    /** The most header bytes one request may send. */
+    static final int MAX_HEAD = 64 * 1024;
+    /** The most header fields one request may send. */
+    static final int MAX_FIELDS = 100;
+
+    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
+
+    private final long maxBody;
+    private final SocketAddress remote;
+    private byte[] buf = new byte[1024];
+    private int start;
+    private int end;
+    /** Where the search for the end of the head resumes, so a head arriving byte by byte is scanned once. */
+    private int scanned;
+    private State state = State.HEAD;
+
+    // The request being read.
+    private String method, rawPath, path, rawQuery, version;
+    private Headers headers;
+    private byte[] body;
+    private int bodyLength;
+    private long chunkLeft;
+    private boolean continueWanted;
+
+    RequestParser(long maxBody, SocketAddress remote) {
+        this.maxBody = maxBody;
+        this.remote = remote;
+    }
+
+    /** Adds received bytes, consuming {@code data}. */
+    void feed(ByteBuffer data) {
+        int n = data.remaining();
+        if (buf.length - end < n) {
+            int live = end - start;
+            if (buf.length - live >= n && start > 0) {
+                System.arraycopy(buf, start, buf, 0, live);
+            } else {
+                buf = Arrays.copyOfRange(buf, start, start + Math.max(live + n, 2 * buf.length));
+            }
+            scanned -= start;
+            end = live;
+            start = 0;
+        }
+        data.get(buf, end, n);
+        end += n;
+    }
+
+    /** Whether bytes of a request not yet complete have been received. */
+    boolean partial() {
+        return state != State.HEAD || end > start;
+    }
+
+    /**
+     * True once after a head that asks for {@code 100 Continue} before its body was read: the caller sends the
+     * interim response.
+     */
+    boolean takeContinue() {
+        boolean c = continueWanted;
+        continueWanted = false;
+        return c;
+    }
+
+    /** The next complete request, or null until more bytes arrive. */
+    Request next() {
+        while (true) {
+            switch (state) {
+                case HEAD -> {
+                    if (!readHead()) return null;
+                }
+                case BODY -> {
+                    int want = body.length - bodyLength;
+                    int n = Math.min(want, end - start);
+                    System.arraycopy(buf, start, body, bodyLength, n);
+                    bodyLength += n;
+                    start += n;
+                    if (bodyLength < body.length) return null;
+                    return finish();
+                }
+                case CHUNK_SIZE -> {
+                    String line = line("chunk size line");
+                    if (line == null) return null;
+                    chunkLeft = chunkSize(line);
+                    state = chunkLeft == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                    if (chunkLeft > maxBody - bodyLength) throw tooLarge();
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(chunkLeft, end - start);
+                    if (n == 0) return null;
+                    if (bodyLength + n > body.length) body = Arrays.copyOf(body, Math.max(bodyLength + n, 2 * body.length));
+                    System.arraycopy(buf, start, body, bodyLength, n);
+                    bodyLength += n;
+                    start += n;
+                    chunkLeft -= n;
+                    if (chunkLeft == 0) state = State.CHUNK_END;
+                }
+                case CHUNK_END -> {
+                    String line = line("chunk");
+                    if (line == null) return null;
+                    if (!line.isEmpty()) throw new HttpError(400, "a chunk's data does not end with CRLF");
+                    state = State.CHUNK_SIZE;
+                }
+                case TRAILERS -> {
+                    // Trailer fields are read and dropped: nothing here gives them meaning.
+                    String line = line("trailer field");
+                    if (line == null) return null;
+                    if (line.isEmpty()) {
+                        if (bodyLength < body.length) body = Arrays.copyOf(body, bodyLength);
+                        return finish();
+                    }
+                }
+            }
+        }
+    }
+
+    private Request finish() {
+        Request r = new Request(method, rawPath, path, rawQuery, version, headers, body, remote);
+        state = State.HEAD;
+        headers = null;
+        body = null;
+        if (start == end) start = end = 0;
+        scanned = start;
+        return r;
+    }
+
+    /** Reads the request line and header fields once they are all here; sets up the body's framing. */
+    private boolean readHead() {
+        // Leading empty lines are ignored (RFC 9112 section 2.2).
+        while (end - start >= 2 && buf[start] == '\r' && buf[start + 1] == '\n') start += 2;
+        if (scanned < start) scanned = start;
+        int headEnd = -1;
+        for (int i = Math.max(scanned, start + 3); i < end; i++) {
+            if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') {
+                headEnd = i + 1;
+                break;
+            }
+        }
+        if (headEnd < 0) {
+            scanned = Math.max(start, end - 3);
+            int firstLf = indexOf((byte) '\n', start, end);
+            if ((firstLf < 0 ? end - start : firstLf - start) > MAX_LINE + 1) {
+                throw new HttpError(414, "the request line is longer than " + MAX_LINE + " bytes");
+            }
+            if (end - start > MAX_HEAD) throw new HttpError(431, "the request's header is longer than " + MAX_HEAD + " bytes");
+            return false;
+        }
+        if (headEnd - start > MAX_HEAD) throw new HttpError(431, "the request's header is longer than " + MAX_HEAD + " bytes");
+        String head = new String(buf, start, headEnd - start - 4, StandardCharsets.ISO_8859_1);
+        start = headEnd;
+        scanned = start;
+        String[] lines = head.split("\r\n", -1);
+        requestLine(lines[0]);
+        if (lines.length - 1 > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " header fields");
+        headers = new Headers();
+        for (int i = 1; i < lines.length; i++) field(lines[i]);
+        framing();
+        return true;
+    }
+
+    private void requestLine(String line) {
+        if (line.length() > MAX_LINE) throw new HttpError(414, "the request line is longer than " + MAX_LINE + " bytes");
+        int sp1 = line.indexOf(' ');
+        int sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+        if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0) {
+            throw new HttpError(400, "malformed request line: " + printable(line));
+        }
+        method = line.substring(0, sp1);
+        for (int i = 0; i < method.length(); i++) {
+            if (!isTokenChar(method.charAt(i))) throw new HttpError(400, "invalid method: " + printable(method));
+        }
+        String target = line.substring(sp1 + 1, sp2);
+        version = line.substring(sp2 + 1);
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
+            if (version.matches("HTTP/\\d\\.\\d")) throw new HttpError(505, "only HTTP/1.0 and HTTP/1.1 are served, not " + version);
+            throw new HttpError(400, "malformed HTTP version: " + printable(version));
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c >= 0x7f) throw new HttpError(400, "invalid character in the request target: " + printable(target));
+        }
+        if (target.startsWith("http://") || target.startsWith("https://")) {
+            // absolute-form (RFC 9112 section 3.2.2): the path is what follows the authority
+            int slash = target.indexOf('/', target.indexOf("//") + 2);
+            target = slash < 0 ? "/" : target.substring(slash);
+        } else if (target.equals("*")) {
+            if (!method.equals("OPTIONS")) throw new HttpError(400, "the target * is for OPTIONS only");
+        } else if (!target.startsWith("/")) {
+            throw new HttpError(400, "the request target must start with /: " + printable(target));
+        }
+        int q = target.indexOf('?');
+        int hash = target.indexOf('#');
+        if (hash >= 0) throw new HttpError(400, "a request target must not hold a fragment (#)");
+        rawPath = q < 0 ? target : target.substring(0, q);
+        rawQuery = q < 0 ? "" : target.substring(q + 1);
+        path = UrlCodec.decode(rawPath, false, "path");
+    }
+
+    private void field(String line) {
+        if (line.length() > MAX_LINE) throw new HttpError(431, "a header line is longer than " + MAX_LINE + " bytes");
+        if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+            throw new HttpError(400, "obsolete line folding in the header is not accepted");
+        }
+        int colon = line.indexOf(':');
+        if (colon <= 0) throw new HttpError(400, "malformed header line: " + printable(line));
+        String name = line.substring(0, colon);
+        for (int i = 0; i < name.length(); i++) {
+            if (!isTokenChar(name.charAt(i))) throw new HttpError(400, "invalid header name: " + printable(name));
+        }
+        int a = colon + 1, b = line.length();
+        while (a < b && (line.charAt(a) == ' ' || line.charAt(a) == '\t')) a++;
+        while (b > a && (line.charAt(b - 1) == ' ' || line.charAt(b - 1) == '\t')) b--;
+        String value = line.substring(a, b);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7f) throw new HttpError(400, "invalid character in header " + name);
+        }
+        headers.add(name, value);
+    }
+
+    /** Decides how the body is framed (RFC 9112 section 6.3) and refuses what is ambiguous. */
+    private void framing() {
+        if (version.equals("HTTP/1.1") && !headers.contains("Host")) {
+            throw new HttpError(400, "an HTTP/1.1 request must have a Host header");
+        }
+        String te = String.join(",", headers.getAll("Transfer-Encoding"));
+        boolean hasLength = headers.contains("Content-Length");
+        if (!te.isEmpty()) {
+            if (hasLength) throw new HttpError(400, "a request with both Transfer-Encoding and Content-Length is refused");
+            if (!te.trim().equalsIgnoreCase("chunked")) {
+                throw new HttpError(501, "only the chunked transfer coding is supported, got " + printable(te));
+            }
+            body = new byte[0];
+            bodyLength = 0;
+            state = State.CHUNK_SIZE;
+        } else if (hasLength) {
+            long n = -1;
+            for (String v : headers.getAll("Content-Length")) {
+                for (String part : v.split(",")) {
+                    long m = contentLength(part.trim());
+                    if (n >= 0 && m != n) throw new HttpError(400, "differing Content-Length values");
+                    n = m;
+                }
+            }
+            if (n > maxBody) throw tooLarge();
+            body = new byte[(int) n];
+            bodyLength = 0;
+            state = State.BODY;
+        } else {
+            body = new byte[0];
+            bodyLength = 0;
+            state = State.BODY;
+        }
+        if (state != State.BODY || body.length > end - start) {
+            String expect = headers.get("Expect");
+            if (expect != null && version.equals("HTTP/1.1")) {
+                if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
+                continueWanted = true;
+            }
+        }
+    }
+
+    private static long contentLength(String v) {
+        if (v.isEmpty() || v.length() > 18) throw new HttpError(400, "invalid Content-Length: " + printable(v));
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') throw new HttpError(400, "invalid Content-Length: " + printable(v));
+        }
+        return Long.parseLong(v);
+    }
+
+    private long chunkSize(String line) {
+        int semi = line.indexOf(';'); // chunk extensions are ignored
+        String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
+        if (hex.isEmpty() || hex.length() > 15) throw new HttpError(400, "invalid chunk size: " + printable(line));
+        long n = 0;
+        for (int i = 0; i < hex.length(); i++) {
+            int d = Character.digit(hex.charAt(i), 16);
+            if (d < 0) throw new HttpError(400, "invalid chunk size: " + printable(line));
+            n = n * 16 + d;
+        }
+        return n;
+    }
+
+    private HttpError tooLarge() {
+        return new HttpError(413, "the request body is larger than the server accepts (" + maxBody + " bytes)");
+    }
+
+    /** The next CRLF-terminated line (without it), or null until it is all here. */
+    private String line(String what) {
+        int lf = indexOf((byte) '\n', start, end);
+        if (lf < 0) {
+            if (end - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
+            return null;
+        }
+        if (lf == start || buf[lf - 1] != '\r') throw new HttpError(400, "a " + what + " does not end with CRLF");
+        if (lf - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
+        String s = new String(buf, start, lf - 1 - start, StandardCharsets.ISO_8859_1);
+        start = lf + 1;
+        return s;
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        for (int i = from; i < to; i++) if (buf[i] == b) return i;
+        return -1;
+    }
+
+    /** RFC 9110's tchar: what a method or a header name is made of. */
+    static boolean isTokenChar(char c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') return true;
+        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /** {@code s} for an error message: control characters escaped, at most 100 characters. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 100; i++) {
+            char c = s.charAt(i);
+            if (c < ' ' || c == 0x7f) b.append(String.format("\\x%02x", (int) c));
+            else b.append(c);
+        }
+        return s.length() > 100 ? b + "..." : b.toString();
+    }
+}

@@ -1,0 +1,79 @@
+package io.jasyncio.http;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a handler answers (aiohttp's {@code web.Response}): a status, headers and a body of bytes. The server adds
+ * {@code Content-Length}, {@code Date}, {@code Server} and, when it closes the connection, {@code Connection: close}.
+ *
+ * <p>Threading: built by one handler and handed to the server; not thread-safe.
+ */
+public final class Response {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int status;
+    private final Headers headers = new Headers();
+    private final byte[] body;
+
+    /** A response with {@code status}, no body and no content type. */
+    public Response(int status) {
+        this(status, EMPTY, null);
+    }
+
+    /** A response with {@code status} and {@code body} of {@code contentType} (null: none). */
+    public Response(int status, byte[] body, String contentType) {
+        if (status < 100 || status > 999) throw new IllegalArgumentException("invalid HTTP status " + status);
+        if (body == null) throw new NullPointerException("body");
+        if (body.length > 0 && HttpStatus.bodyless(status)) {
+            throw new IllegalArgumentException("a " + status + " response cannot have a body");
+        }
+        this.status = status;
+        this.body = body;
+        if (contentType != null) headers.set("Content-Type", contentType);
+    }
+
+    /** 200 with {@code text} as {@code text/plain; charset=utf-8}. */
+    public static Response text(String text) {
+        return text(200, text);
+    }
+
+    /** {@code status} with {@code text} as {@code text/plain; charset=utf-8}. */
+    public static Response text(int status, String text) {
+        return new Response(status, text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+
+    /** 200 with {@code json}, already serialized, as {@code application/json}. */
+    public static Response json(String json) {
+        return new Response(200, json.getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+
+    /** 200 with {@code body} of {@code contentType}. */
+    public static Response bytes(byte[] body, String contentType) {
+        return new Response(200, body, contentType);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The headers to send; add to them freely (the server's own are added when it is written). */
+    public Headers headers() {
+        return headers;
+    }
+
+    /** Adds a header; returns this response. */
+    public Response header(String name, String value) {
+        headers.add(name, value);
+        return this;
+    }
+
+    /** The body's bytes (the response's own array). */
+    public byte[] body() {
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "<Response " + status + " " + HttpStatus.reason(status) + ", " + body.length + " bytes>";
+    }
+}

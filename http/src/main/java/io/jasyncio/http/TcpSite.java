@@ -1,0 +1,65 @@
+package io.jasyncio.http;
+
+import io.jasyncio.net.Net;
+import io.jasyncio.net.Server;
+import java.net.InetSocketAddress;
+
+/**
+ * Serves an {@link AppRunner}'s application on a TCP host and port (aiohttp's {@code web.TCPSite}). Port 0
+ * picks a free port: {@link #port()} tells which.
+ *
+ * <p>Threading: call from a task on the runner's loop.
+ */
+public final class TcpSite {
+    private final AppRunner runner;
+    private final String host;
+    private final int port;
+    private Server server;
+
+    public TcpSite(AppRunner runner, String host, int port) {
+        if (runner == null) throw new NullPointerException("runner");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
+        this.runner = runner;
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
+    public void start() {
+        if (server != null) throw new IllegalStateException("the site is already started: " + name());
+        runner.loop(); // refuses a runner that is not set up
+        server = Net.createServer(() -> new HttpConnection(runner), host, port);
+        runner.addSite(this);
+    }
+
+    /** Stops accepting connections (those open are the runner's to close). */
+    public void stop() {
+        if (server != null) server.close();
+    }
+
+    void waitClosed() {
+        if (server != null) server.waitClosed();
+    }
+
+    /** The port bound (the one chosen when 0 was given); -1 before {@link #start()}. */
+    public int port() {
+        if (server == null || server.getSockets().isEmpty()) return -1;
+        try {
+            return ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** {@code http://host:port}. */
+    public String name() {
+        String h = host == null || host.isEmpty() ? "0.0.0.0" : host;
+        if (h.indexOf(':') >= 0) h = "[" + h + "]";
+        return "http://" + h + ":" + (server == null ? port : port());
+    }
+
+    @Override
+    public String toString() {
+        return "<TcpSite " + name() + ">";
+    }
+}

@@ -1,0 +1,86 @@
+package io.jasyncio.http;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Task;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An application served on 127.0.0.1 (a free port) by a loop on a thread of its own, for tests that play the
+ * client from the test thread. {@link #close()} cancels the serving task (as Ctrl-C does), so the runner's
+ * graceful shutdown runs, and waits for the loop's thread to end.
+ */
+final class Served implements AutoCloseable {
+    final int port;
+    final EventLoop loop;
+    /** What reached the loop's exception handler. */
+    final List<ExceptionContext> errors;
+    private final Thread thread;
+    private final Task<?> main;
+
+    private record Started(int port, EventLoop loop, Task<?> main) {}
+
+    private Served(Started s, Thread thread, List<ExceptionContext> errors) {
+        this.port = s.port;
+        this.loop = s.loop;
+        this.main = s.main;
+        this.thread = thread;
+        this.errors = errors;
+    }
+
+    static Served start(Application app) throws Exception {
+        return start(app, r -> {});
+    }
+
+    /** Serves {@code app}; {@code configure} sets the runner's options before it is set up. */
+    static Served start(Application app, Consumer<AppRunner> configure) throws Exception {
+        CompletableFuture<Started> started = new CompletableFuture<>();
+        List<ExceptionContext> errors = new CopyOnWriteArrayList<>();
+        Thread t = Thread.ofPlatform().name("http-test-loop").start(() -> {
+            try {
+                Asyncio.run(() -> {
+                    EventLoop loop = Asyncio.getRunningLoop();
+                    loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
+                    AppRunner runner = new AppRunner(app);
+                    configure.accept(runner);
+                    runner.setup();
+                    try {
+                        TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
+                        site.start();
+                        started.complete(new Started(site.port(), loop, Asyncio.currentTask()));
+                        Asyncio.await(loop.createFuture());
+                    } finally {
+                        runner.cleanup();
+                    }
+                    return null;
+                });
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        });
+        return new Served(started.get(10, TimeUnit.SECONDS), t, errors);
+    }
+
+    /** Whether the loop's thread has ended (after {@link #close()}). */
+    boolean ended() {
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!loop.isClosed()) {
+            try {
+                loop.callSoonThreadsafe(main::cancel);
+            } catch (IllegalStateException closedMeanwhile) {
+                // the loop ended on its own
+            }
+        }
+        thread.join(TimeUnit.SECONDS.toMillis(70));
+        if (thread.isAlive()) throw new AssertionError("the server's loop thread did not end");
+    }
+}
