@@ -40,6 +40,18 @@ public final class Headers {
         return this;
     }
 
+    /** Adds a field the request parser has already checked. */
+    void addChecked(String name, String value) {
+        List<String> v = fields.get(name);
+        if (v == null) fields.put(name, v = new ArrayList<>(1));
+        v.add(value);
+    }
+
+    /** The fields themselves, for the response writer. */
+    Map<String, List<String>> fields() {
+        return fields;
+    }
+
     /** Replaces every value of {@code name} with {@code value}. */
     public Headers set(String name, String value) {
         check(name, value);

@@ -89,7 +89,6 @@ final class HttpConnection implements Protocol {
             transport.pauseReading();
         }
         if (worker == null && (refused != null || queue != null && !queue.isEmpty())) {
-            cancelIdleTimer();
             worker = loop.createTask(this::work);
         }
     }
@@ -128,10 +127,7 @@ final class HttpConnection implements Protocol {
             return null;
         } finally {
             worker = null;
-            if (!lost && !closing) {
-                lastActivity = loop.time();
-                armIdleTimer();
-            }
+            lastActivity = loop.time();
             runner.requestsDone(this);
         }
     }
@@ -159,11 +155,12 @@ final class HttpConnection implements Protocol {
         StringBuilder sb = new StringBuilder(128);
         sb.append(version).append(' ').append(resp.status()).append(' ').append(HttpStatus.reason(resp.status())).append("\r\n");
         Headers h = resp.headers();
-        for (String name : h.names()) {
+        for (java.util.Map.Entry<String, java.util.List<String>> e : h.fields().entrySet()) {
+            String name = e.getKey();
             // The server frames the body itself: a handler's own framing headers would contradict it.
             if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
                     || name.equalsIgnoreCase("Connection")) continue;
-            for (String v : h.getAll(name)) sb.append(name).append(": ").append(v).append("\r\n");
+            for (String v : e.getValue()) sb.append(name).append(": ").append(v).append("\r\n");
         }
         if (!HttpStatus.bodyless(resp.status())) sb.append("Content-Length: ").append(body.length).append("\r\n");
         if (!h.contains("Date")) sb.append("Date: ").append(HttpDate.now()).append("\r\n");
@@ -218,6 +215,8 @@ final class HttpConnection implements Protocol {
     }
 
     // ---------------------------------------------------------------- keep-alive timeout
+    // One timer per connection, re-armed when it fires rather than on every request: a request costs a clock
+    // read, not a timer-heap insertion and cancellation.
 
     private void armIdleTimer() {
         double timeout = runner.keepaliveTimeout();
@@ -233,10 +232,14 @@ final class HttpConnection implements Protocol {
 
     private void idleTimeout() {
         idleTimer = null;
-        if (worker != null || lost) return;
+        if (lost || closing) return;
+        if (worker != null) { // a request under way: its handler's time is not idleness
+            armIdleTimer();
+            return;
+        }
         double left = lastActivity + runner.keepaliveTimeout() - loop.time();
         if (left > 0) {
-            idleTimer = loop.callLater(left, this::idleTimeout); // bytes arrived meanwhile
+            idleTimer = loop.callLater(left, this::idleTimeout); // active meanwhile
             return;
         }
         closing = true;

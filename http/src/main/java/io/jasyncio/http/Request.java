@@ -134,7 +134,7 @@ public final class Request {
 
     /** Whether the connection stays open after this request, by its version and {@code Connection} header. */
     public boolean keepAlive() {
-        String conn = headers.get("Connection");
+        String conn = headers.contains("Connection") ? String.join(",", headers.getAll("Connection")) : null;
         if ("HTTP/1.0".equals(version)) return conn != null && hasToken(conn, "keep-alive");
         return conn == null || !hasToken(conn, "close");
     }

@@ -38,6 +38,7 @@ final class RequestParser {
     private byte[] body;
     private int bodyLength;
     private long chunkLeft;
+    private int trailers;
     private boolean continueWanted;
 
     RequestParser(long maxBody, SocketAddress remote) {
@@ -121,6 +122,7 @@ final class RequestParser {
                     // Trailer fields are read and dropped: nothing here gives them meaning.
                     String line = line("trailer field");
                     if (line == null) return null;
+                    if (++trailers > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " trailer fields");
                     if (line.isEmpty()) {
                         if (bodyLength < body.length) body = Arrays.copyOf(body, bodyLength);
                         return finish();
@@ -165,11 +167,16 @@ final class RequestParser {
         String head = new String(buf, start, headEnd - start - 4, StandardCharsets.ISO_8859_1);
         start = headEnd;
         scanned = start;
-        String[] lines = head.split("\r\n", -1);
-        requestLine(lines[0]);
-        if (lines.length - 1 > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " header fields");
+        int eol = head.indexOf("\r\n");
+        requestLine(eol < 0 ? head : head.substring(0, eol));
         headers = new Headers();
-        for (int i = 1; i < lines.length; i++) field(lines[i]);
+        int fields = 0;
+        while (eol >= 0) {
+            int from = eol + 2;
+            eol = head.indexOf("\r\n", from);
+            if (++fields > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " header fields");
+            field(eol < 0 ? head.substring(from) : head.substring(from, eol));
+        }
         framing();
         return true;
     }
@@ -196,9 +203,14 @@ final class RequestParser {
             if (c <= ' ' || c >= 0x7f) throw new HttpError(400, "invalid character in the request target: " + printable(target));
         }
         if (target.startsWith("http://") || target.startsWith("https://")) {
-            // absolute-form (RFC 9112 section 3.2.2): the path is what follows the authority
-            int slash = target.indexOf('/', target.indexOf("//") + 2);
-            target = slash < 0 ? "/" : target.substring(slash);
+            // absolute-form (RFC 9112 section 3.2.2): the authority ends at the first /, ? or #
+            int from = target.indexOf("//") + 2, cut = target.length();
+            for (char c : new char[] {'/', '?', '#'}) {
+                int i = target.indexOf(c, from);
+                if (i >= 0 && i < cut) cut = i;
+            }
+            String rest = target.substring(cut);
+            target = rest.startsWith("/") ? rest : "/" + rest;
         } else if (target.equals("*")) {
             if (!method.equals("OPTIONS")) throw new HttpError(400, "the target * is for OPTIONS only");
         } else if (!target.startsWith("/")) {
@@ -231,28 +243,35 @@ final class RequestParser {
             char c = value.charAt(i);
             if ((c < ' ' && c != '\t') || c == 0x7f) throw new HttpError(400, "invalid character in header " + name);
         }
-        headers.add(name, value);
+        headers.addChecked(name, value);
     }
 
     /** Decides how the body is framed (RFC 9112 section 6.3) and refuses what is ambiguous. */
     private void framing() {
-        if (version.equals("HTTP/1.1") && !headers.contains("Host")) {
-            throw new HttpError(400, "an HTTP/1.1 request must have a Host header");
-        }
-        String te = String.join(",", headers.getAll("Transfer-Encoding"));
+        int hosts = headers.getAll("Host").size();
+        if (version.equals("HTTP/1.1") && hosts == 0) throw new HttpError(400, "an HTTP/1.1 request must have a Host header");
+        if (hosts > 1) throw new HttpError(400, "a request must have one Host header, not " + hosts);
         boolean hasLength = headers.contains("Content-Length");
-        if (!te.isEmpty()) {
+        if (headers.contains("Transfer-Encoding")) {
+            String te = String.join(",", headers.getAll("Transfer-Encoding"));
             if (hasLength) throw new HttpError(400, "a request with both Transfer-Encoding and Content-Length is refused");
-            if (!te.trim().equalsIgnoreCase("chunked")) {
+            if (version.equals("HTTP/1.0")) throw new HttpError(400, "Transfer-Encoding is not defined for HTTP/1.0");
+            String[] codings = te.split(",");
+            if (!codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
+                // RFC 9112 section 6.3: without chunked last, the body's length cannot be known
+                throw new HttpError(400, "the last transfer coding must be chunked, got " + printable(te));
+            }
+            if (codings.length > 1) {
                 throw new HttpError(501, "only the chunked transfer coding is supported, got " + printable(te));
             }
             body = new byte[0];
             bodyLength = 0;
+            trailers = 0;
             state = State.CHUNK_SIZE;
         } else if (hasLength) {
             long n = -1;
             for (String v : headers.getAll("Content-Length")) {
-                for (String part : v.split(",")) {
+                for (String part : v.split(",", -1)) {
                     long m = contentLength(part.trim());
                     if (n >= 0 && m != n) throw new HttpError(400, "differing Content-Length values");
                     n = m;
@@ -267,12 +286,11 @@ final class RequestParser {
             bodyLength = 0;
             state = State.BODY;
         }
-        if (state != State.BODY || body.length > end - start) {
-            String expect = headers.get("Expect");
-            if (expect != null && version.equals("HTTP/1.1")) {
-                if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
-                continueWanted = true;
-            }
+        String expect = headers.get("Expect");
+        if (expect != null && version.equals("HTTP/1.1")) {
+            if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
+            // The interim response is owed only while the body is still to come.
+            continueWanted = state != State.BODY || body.length > end - start;
         }
     }
 
@@ -286,7 +304,10 @@ final class RequestParser {
 
     private long chunkSize(String line) {
         int semi = line.indexOf(';'); // chunk extensions are ignored
-        String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
+        String hex = semi < 0 ? line : line.substring(0, semi);
+        int e = hex.length();
+        while (e > 0 && (hex.charAt(e - 1) == ' ' || hex.charAt(e - 1) == '\t')) e--; // BWS before extensions
+        hex = hex.substring(0, e);
         if (hex.isEmpty() || hex.length() > 15) throw new HttpError(400, "invalid chunk size: " + printable(line));
         long n = 0;
         for (int i = 0; i < hex.length(); i++) {

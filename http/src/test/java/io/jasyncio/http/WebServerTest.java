@@ -156,7 +156,9 @@ class WebServerTest {
                 {"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", "400"},
                 {"GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "414"},
                 {"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n", "431"},
-                {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "501"},
+                {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", "400"},
+                {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "501"},
+                {"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400"},
                 {"GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", "400"},
         };
         try (Served s = Served.start(hello())) {
