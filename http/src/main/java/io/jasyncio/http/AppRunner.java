@@ -1,8 +1,10 @@
 package io.jasyncio.http;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.Task;
 import io.jasyncio.TimeoutError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,9 +14,10 @@ import java.util.Set;
 /**
  * Runs an {@link Application} on the running loop (aiohttp's {@code web.AppRunner}): {@link #setup()} freezes
  * it and runs its startup hooks; {@link TcpSite}s then serve it; {@link #cleanup()} (or {@link #close()}, so
- * try-with-resources works) stops the sites, lets the requests under way finish for up to the shutdown timeout
- * (idle keep-alive connections close at once), cancels what is left, closes every connection and runs the
- * cleanup hooks. Nothing of the application stays open after it returns.
+ * try-with-resources works) stops the sites, lets the requests under way finish and their responses be sent for
+ * up to the shutdown timeout (idle keep-alive connections close at once), cancels the handlers still running and
+ * waits for them to end, aborts every connection left and runs the cleanup hooks. Nothing of the application
+ * stays open or running after it returns.
  *
  * <p>Threading: call every method from a task on the loop that runs the application.
  */
@@ -27,14 +30,18 @@ public final class AppRunner implements AutoCloseable {
     private final List<TcpSite> sites = new ArrayList<>();
     private boolean setUp;
     private boolean cleanedUp;
-    private Future<Void> idle;
+    /** Resolved when the last connection has closed, while {@link #cleanup()} waits for that. */
+    private Future<Void> allClosed;
 
     public AppRunner(Application app) {
         if (app == null) throw new NullPointerException("app");
         this.app = app;
     }
 
-    /** How long {@link #cleanup()} lets requests under way finish, in seconds (aiohttp's default: 60). */
+    /**
+     * How long {@link #cleanup()} lets requests under way finish and their responses be sent, in seconds
+     * (aiohttp's default: 60).
+     */
     public AppRunner shutdownTimeout(double seconds) {
         if (seconds < 0) throw new IllegalArgumentException("shutdownTimeout must be >= 0");
         this.shutdownTimeout = seconds;
@@ -77,31 +84,51 @@ public final class AppRunner implements AutoCloseable {
         return List.copyOf(sites);
     }
 
-    /** Connections open now. */
+    /** Connections open now, or lost while their handler still runs. */
     public int connectionCount() {
         return connections.size();
     }
 
     /**
-     * Stops serving: closes the sites, waits up to the shutdown timeout for requests under way, then cancels
-     * their handlers and closes every connection; runs the cleanup hooks in reverse order. A second call does
-     * nothing.
+     * Stops serving: closes the sites and the idle connections, waits up to the shutdown timeout for the requests
+     * under way to be answered and their connections to close, then cancels the handlers still running, aborts
+     * the connections left and waits for those handlers to end; runs the cleanup hooks in reverse order. A second
+     * call does nothing.
+     *
+     * <p>If the calling task is cancelled while this waits, the waiting stops there, but everything is still
+     * closed and the hooks run before the {@link CancelledError} is thrown on.
      */
     public void cleanup() {
         if (!setUp || cleanedUp) return;
         cleanedUp = true;
+        CancelledError cancelled = null;
         for (TcpSite s : List.copyOf(sites)) s.stop();
         for (HttpConnection c : List.copyOf(connections)) c.shutdown();
-        if (anyBusy()) {
-            idle = loop.createFuture();
+        if (!connections.isEmpty()) {
+            allClosed = loop.createFuture();
             try {
-                Asyncio.waitFor(idle, shutdownTimeout);
+                Asyncio.waitFor(allClosed, shutdownTimeout);
             } catch (TimeoutError e) {
-                // the handlers still running are cancelled below
+                // the connections still open are aborted below
+            } catch (CancelledError e) {
+                cancelled = e; // no more grace, but nothing is left open either
             }
         }
-        for (HttpConnection c : List.copyOf(connections)) c.abort();
-        for (TcpSite s : List.copyOf(sites)) s.waitClosed();
+        List<Task<Void>> workers = new ArrayList<>();
+        for (HttpConnection c : List.copyOf(connections)) {
+            Task<Void> w = c.abort();
+            if (w != null) workers.add(w);
+        }
+        try {
+            if (!workers.isEmpty()) Asyncio.wait(workers); // the cancelled handlers end before the hooks run
+        } catch (CancelledError e) {
+            if (cancelled == null) cancelled = e;
+        }
+        try {
+            for (TcpSite s : List.copyOf(sites)) s.waitClosed();
+        } catch (CancelledError e) {
+            if (cancelled == null) cancelled = e;
+        }
         sites.clear();
         List<Application.Hook> hooks = new ArrayList<>(app.cleanupHooks());
         java.util.Collections.reverse(hooks);
@@ -113,6 +140,10 @@ public final class AppRunner implements AutoCloseable {
                 if (first == null) first = e; else first.addSuppressed(e);
             }
         }
+        if (cancelled != null) {
+            if (first != null) cancelled.addSuppressed(first);
+            throw cancelled;
+        }
         if (first instanceof RuntimeException re) throw re;
         if (first != null) throw new IllegalStateException("an on_cleanup hook of the application failed: " + first, first);
     }
@@ -120,11 +151,6 @@ public final class AppRunner implements AutoCloseable {
     @Override
     public void close() {
         cleanup();
-    }
-
-    private boolean anyBusy() {
-        for (HttpConnection c : connections) if (c.busy()) return true;
-        return false;
     }
 
     // ---------------------------------------------------------------- for TcpSite and HttpConnection
@@ -142,8 +168,13 @@ public final class AppRunner implements AutoCloseable {
         return keepaliveTimeout;
     }
 
-    void addSite(TcpSite site) {
+    /** Refuses a site on a runner not set up or already cleaned up (before the site binds its port). */
+    void checkServing() {
         if (!serving()) throw new IllegalStateException(cleanedUp ? "the runner has been cleaned up" : "call AppRunner.setup() first");
+    }
+
+    void addSite(TcpSite site) {
+        checkServing();
         sites.add(site);
     }
 
@@ -154,11 +185,6 @@ public final class AppRunner implements AutoCloseable {
 
     void connectionClosed(HttpConnection c) {
         connections.remove(c);
-        requestsDone(c);
-    }
-
-    /** A connection has no request under way any more: the shutdown may be able to go on. */
-    void requestsDone(HttpConnection c) {
-        if (idle != null && !idle.done() && !anyBusy()) idle.setResult(null);
+        if (connections.isEmpty() && allClosed != null && !allClosed.done()) allClosed.setResult(null);
     }
 }

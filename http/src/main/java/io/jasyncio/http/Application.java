@@ -17,7 +17,12 @@ public final class Application {
     /** aiohttp's default {@code client_max_size}: 1 MiB. */
     public static final int DEFAULT_CLIENT_MAX_SIZE = 1024 * 1024;
 
-    /** Code run on the loop when the application starts or is cleaned up; it may await. */
+    /**
+     * Code run when the application starts or is cleaned up; it may await.
+     *
+     * <p>Threading: called on the loop's thread, in the task calling {@link AppRunner#setup()} or
+     * {@link AppRunner#cleanup()}.
+     */
     @FunctionalInterface
     public interface Hook {
         void run(Application app) throws Exception;

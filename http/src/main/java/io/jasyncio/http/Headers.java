@@ -11,6 +11,9 @@ import java.util.TreeMap;
  * HTTP header fields: names compared without regard to case, each name with one or more values in the order
  * they were given (aiohttp's {@code CIMultiDict}).
  *
+ * <p>Names are tokens; a value may not hold CR, LF, NUL or a character above U+00FF (fields are sent as
+ * ISO-8859-1): {@link #add} and {@link #set} refuse them with an {@link IllegalArgumentException}.
+ *
  * <p>Threading: not thread-safe; a request's headers are read on the loop's thread, a response's are built by
  * its handler.
  */
@@ -93,6 +96,11 @@ public final class Headers {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n' || c == 0) {
                 throw new IllegalArgumentException("header " + name + " has a CR, LF or NUL in its value");
+            }
+            // A field is sent as ISO-8859-1, one byte per char: U+010D would go out as 0x0D, a CR.
+            if (c > 0xFF) {
+                throw new IllegalArgumentException("header " + name + " has a character that is not ISO-8859-1 ("
+                        + String.format("U+%04X", (int) c) + ") in its value: percent-encode it (RFC 8187, RFC 3986)");
             }
         }
     }

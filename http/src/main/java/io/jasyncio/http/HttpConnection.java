@@ -22,7 +22,8 @@ import java.util.ArrayDeque;
  * A request the parser refuses is answered with its error status after the requests before it, then the
  * connection closes. While the client does not read, the transport's flow control holds the task until
  * the write buffer drains. A connection with no request under way closes after the runner's keep-alive timeout
- * of inactivity, which also bounds how long a client may take to send a request.
+ * without receiving a byte (a client sending a request slowly is closed only if it pauses that long between two
+ * reads: the timeout does not bound the time a whole request takes).
  *
  * <p>Threading: the loop's thread only.
  */
@@ -77,6 +78,7 @@ final class HttpConnection implements Protocol {
             while ((r = parser.next()) != null) {
                 if (queue == null) queue = new ArrayDeque<>(2);
                 queue.add(r);
+                continueOwed = false; // its body came without the invitation: none is owed any more
             }
             if (parser.takeContinue()) continueOwed = true;
         } catch (HttpError e) {
@@ -101,35 +103,53 @@ final class HttpConnection implements Protocol {
     /** The worker task: answers queued requests until none is left. */
     private Void work() {
         try {
-            Request r;
-            while (!lost && (r = queue == null ? null : queue.poll()) != null) {
-                if (readingPaused && queue.size() <= MAX_QUEUED / 2 && refused == null && !closing) {
-                    readingPaused = false;
-                    transport.resumeReading();
-                }
-                Response resp = dispatch(r);
-                if (lost) return null;
-                boolean keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
-                write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
-                if (writingPaused) waitDrained();
-                if (!keepAlive) {
-                    closing = true;
-                    transport.close();
-                    return null;
-                }
-                if (continueOwed && queue.isEmpty()) sendContinue();
-            }
-            if (refused != null && !lost) {
-                closing = true;
-                write(refused.response(), false, "HTTP/1.1", false);
-                transport.close();
-            }
+            return answerQueued();
+        } catch (CancelledError e) {
+            // abort() (the transport is aborted already), or a handler's stray CancelledError: no answer will come
+            closing = true;
+            transport.close();
+            throw e;
+        } catch (Throwable e) {
+            // A VirtualMachineError from a handler, or a failure of this class: the client must not wait forever.
+            loop.callExceptionHandler(ExceptionContext.builder("Unexpected error in an HTTP connection").exception(e)
+                    .put("transport", transport).build());
+            closing = true;
+            transport.close();
             return null;
         } finally {
             worker = null;
             lastActivity = loop.time();
-            runner.requestsDone(this);
         }
+    }
+
+    private Void answerQueued() {
+        Request r;
+        while (!lost && (r = queue == null ? null : queue.poll()) != null) {
+            if (readingPaused && queue.size() <= MAX_QUEUED / 2 && refused == null && !closing) {
+                readingPaused = false;
+                transport.resumeReading();
+            }
+            Response resp = dispatch(r);
+            if (lost) return null;
+            boolean keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
+            write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+            if (writingPaused) waitDrained();
+            if (lost) return null;
+            if (!keepAlive) {
+                closing = true;
+                transport.close();
+                return null;
+            }
+            if (continueOwed && queue.isEmpty()) sendContinue();
+        }
+        if (refused != null && !lost) {
+            closing = true;
+            write(refused.response(), false, "HTTP/1.1", false);
+            transport.close();
+        } else if (closing && !lost) {
+            transport.close(); // shut down while this task waited for a drain: its response is out
+        }
+        return null;
     }
 
     private Response dispatch(Request r) {
@@ -142,12 +162,20 @@ final class HttpConnection implements Protocol {
         } catch (HttpError e) {
             return e.response();
         } catch (CancelledError e) {
+            Task<?> self = Asyncio.currentTask();
+            if (self == null || self.cancelling() > 0) throw e; // this task is cancelled: abort() or the loop's end
+            return serverError(r, e); // the handler awaited something cancelled by someone else
+        } catch (VirtualMachineError e) {
             throw e;
-        } catch (Exception e) {
-            loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
-                    .put("request", r).put("transport", transport).build());
-            return Response.text(500, SERVER_ERROR_TEXT);
+        } catch (Throwable e) { // an AssertionError, a NoClassDefFoundError, ... is the handler's failure too
+            return serverError(r, e);
         }
+    }
+
+    private Response serverError(Request r, Throwable e) {
+        loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
+                .put("request", r).put("transport", transport).build());
+        return Response.text(500, SERVER_ERROR_TEXT);
     }
 
     private void write(Response resp, boolean head, String version, boolean keepAlive) {
@@ -208,10 +236,13 @@ final class HttpConnection implements Protocol {
         lost = true;
         closing = true;
         cancelIdleTimer();
-        if (drained != null && !drained.done()) {
-            drained.setException(new java.io.IOException("the client's connection was lost", exc));
-        }
-        runner.connectionClosed(this);
+        // The worker sees `lost` and ends: a client going away is no error of the server's.
+        if (drained != null && !drained.done()) drained.setResult(null);
+        // The runner counts the connection until its handler has ended too (a done callback: a worker cancelled
+        // before it started never runs work()'s finally).
+        Task<Void> w = worker;
+        if (w == null) runner.connectionClosed(this);
+        else w.addDoneCallback(f -> runner.connectionClosed(this));
     }
 
     // ---------------------------------------------------------------- keep-alive timeout
@@ -255,14 +286,16 @@ final class HttpConnection implements Protocol {
         if (worker == null) transport.close();
     }
 
-    /** Past the shutdown timeout: cancels the handler still running and drops the connection. */
-    void abort() {
+    /**
+     * Past the shutdown timeout: cancels the handler still running and drops the connection. Returns the worker
+     * task it cancelled (the runner waits for it to end), or null.
+     */
+    Task<Void> abort() {
+        closing = true;
         Task<Void> w = worker;
-        if (w != null) w.cancel();
+        if (w != null && !w.done()) w.cancel();
+        else w = null;
         transport.abort();
-    }
-
-    boolean busy() {
-        return worker != null;
+        return w;
     }
 }

@@ -20,6 +20,11 @@ final class RequestParser {
     static final int MAX_HEAD = 64 * 1024;
     /** The most header fields one request may send. */
     static final int MAX_FIELDS = 100;
+    /**
+     * The most body bytes reserved before they arrive: a larger body grows as it comes, so a head declaring a
+     * large Content-Length costs no memory until the body is actually sent.
+     */
+    private static final int BODY_RESERVE = 16 * 1024;
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
 
@@ -37,6 +42,8 @@ final class RequestParser {
     private Headers headers;
     private byte[] body;
     private int bodyLength;
+    /** The Content-Length of the body being read (state BODY). */
+    private int bodyExpected;
     private long chunkLeft;
     private int trailers;
     private boolean continueWanted;
@@ -87,13 +94,16 @@ final class RequestParser {
                     if (!readHead()) return null;
                 }
                 case BODY -> {
-                    int want = body.length - bodyLength;
+                    int want = bodyExpected - bodyLength;
                     int n = Math.min(want, end - start);
+                    if (bodyLength + n > body.length) {
+                        body = Arrays.copyOf(body, (int) Math.min(bodyExpected, Math.max(bodyLength + n, 2L * body.length)));
+                    }
                     System.arraycopy(buf, start, body, bodyLength, n);
                     bodyLength += n;
                     start += n;
-                    if (bodyLength < body.length) return null;
-                    return finish();
+                    if (bodyLength < bodyExpected) return null;
+                    return finish(); // body.length == bodyExpected: it grows no further than that
                 }
                 case CHUNK_SIZE -> {
                     String line = line("chunk size line");
@@ -105,7 +115,9 @@ final class RequestParser {
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(chunkLeft, end - start);
                     if (n == 0) return null;
-                    if (bodyLength + n > body.length) body = Arrays.copyOf(body, Math.max(bodyLength + n, 2 * body.length));
+                    if (bodyLength + n > body.length) {
+                        body = Arrays.copyOf(body, (int) Math.min(maxBody, Math.max(bodyLength + n, 2L * body.length)));
+                    }
                     System.arraycopy(buf, start, body, bodyLength, n);
                     bodyLength += n;
                     start += n;
@@ -122,11 +134,11 @@ final class RequestParser {
                     // Trailer fields are read and dropped: nothing here gives them meaning.
                     String line = line("trailer field");
                     if (line == null) return null;
-                    if (++trailers > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " trailer fields");
                     if (line.isEmpty()) {
                         if (bodyLength < body.length) body = Arrays.copyOf(body, bodyLength);
                         return finish();
                     }
+                    if (++trailers > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " trailer fields");
                 }
             }
         }
@@ -137,6 +149,7 @@ final class RequestParser {
         state = State.HEAD;
         headers = null;
         body = null;
+        continueWanted = false; // the body is here: whatever its head asked, there is nothing left to invite
         if (start == end) start = end = 0;
         scanned = start;
         return r;
@@ -278,11 +291,13 @@ final class RequestParser {
                 }
             }
             if (n > maxBody) throw tooLarge();
-            body = new byte[(int) n];
+            bodyExpected = (int) n;
+            body = new byte[Math.min(bodyExpected, BODY_RESERVE)];
             bodyLength = 0;
             state = State.BODY;
         } else {
             body = new byte[0];
+            bodyExpected = 0;
             bodyLength = 0;
             state = State.BODY;
         }
@@ -290,7 +305,7 @@ final class RequestParser {
         if (expect != null && version.equals("HTTP/1.1")) {
             if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
             // The interim response is owed only while the body is still to come.
-            continueWanted = state != State.BODY || body.length > end - start;
+            continueWanted = state != State.BODY || bodyExpected > end - start;
         }
     }
 
@@ -331,6 +346,8 @@ final class RequestParser {
         }
         if (lf == start || buf[lf - 1] != '\r') throw new HttpError(400, "a " + what + " does not end with CRLF");
         if (lf - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
+        // RFC 9112 section 2.2: a bare CR is invalid (another parser could take it for the end of the line)
+        if (indexOf((byte) '\r', start, lf - 1) >= 0) throw new HttpError(400, "a " + what + " holds a bare CR");
         String s = new String(buf, start, lf - 1 - start, StandardCharsets.ISO_8859_1);
         start = lf + 1;
         return s;

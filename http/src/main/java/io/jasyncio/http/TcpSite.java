@@ -27,7 +27,7 @@ public final class TcpSite {
     /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
     public void start() {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
-        runner.loop(); // refuses a runner that is not set up
+        runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
         server = Net.createServer(() -> new HttpConnection(runner), host, port);
         runner.addSite(this);
     }

@@ -14,7 +14,8 @@ public final class Web {
 
     /**
      * Runs a new loop serving {@code app} on {@code host}:{@code port} until Ctrl-C (SIGINT), then shuts it down
-     * gracefully and returns.
+     * gracefully and, as {@link Asyncio#run} does after Ctrl-C, throws {@link io.jasyncio.KeyboardInterrupt}
+     * (aiohttp's {@code run_app} returns instead). SIGINT is handled only when called on the thread named "main".
      */
     public static void runApp(Application app, String host, int port) {
         Asyncio.run(() -> serve(app, host, port, System.out::println));

@@ -234,12 +234,18 @@ class WebServerTest {
 
     @Test
     void handlersOfDifferentConnectionsRunConcurrently() throws Exception {
+        // No handler answers before all five are waiting at once (or 10 s pass, and the test fails).
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        io.jasyncio.Event allIn = new io.jasyncio.Event();
         Application app = new Application();
         app.router().addGet("/work", r -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            Asyncio.sleep(0.3);
+            if (running.get() == 5) allIn.set();
+            Asyncio.waitFor(() -> {
+                allIn.await();
+                return null;
+            }, 10.0);
             running.decrementAndGet();
             return Response.text("done");
         });
@@ -288,10 +294,11 @@ class WebServerTest {
     @Test
     void shutdownLetsARequestUnderWayFinishAndClosesIdleConnections() throws Exception {
         CompletableFuture<Void> entered = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
         Application app = hello();
         app.router().addGet("/slow", r -> {
             entered.complete(null);
-            Asyncio.sleep(0.3);
+            Asyncio.await(release); // until the test has seen the shutdown begin
             return Response.text("finished");
         });
         Served s = Served.start(app);
@@ -299,12 +306,20 @@ class WebServerTest {
             assertEquals(200, idle.get("/").read().status());
             busy.get("/slow");
             entered.get();
-            s.close();
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+                try {
+                    s.close();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertTrue(idle.closedByServer(), "the idle connection closes as the shutdown begins");
+            release.complete(null);
             RawClient.Reply r = busy.read();
             assertEquals("finished", r.text());
             assertEquals("close", r.header("Connection"));
             assertTrue(busy.closedByServer());
-            assertTrue(idle.closedByServer());
+            closed.get();
             assertTrue(s.ended());
         }
     }
