@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A web application (aiohttp's {@code web.Application}): its {@link Router}, the largest request body it
- * accepts, hooks run when it starts and when it is cleaned up, and a map for state its handlers share.
+ * A web application (aiohttp's {@code web.Application}): its {@link Router}, the {@link Middleware}s around
+ * it, the largest request body it accepts, hooks run when it starts and when it is cleaned up, and a map for
+ * state its handlers share.
  * Serve it with {@link AppRunner} and {@link TcpSite}, or {@link Web#runApp}.
  *
  * <p>Threading: configure it on any one thread before it is served; then it is used on the loop's thread
@@ -32,6 +33,9 @@ public final class Application {
     private final int clientMaxSize;
     private final List<Hook> onStartup = new ArrayList<>();
     private final List<Hook> onCleanup = new ArrayList<>();
+    private final List<Middleware> middlewares = new ArrayList<>();
+    /** Route resolution wrapped in the middlewares; made when the application is frozen. */
+    private Handler chain;
     private final Map<String, Object> state = new ConcurrentHashMap<>();
     private boolean frozen;
 
@@ -67,6 +71,16 @@ public final class Application {
         return this;
     }
 
+    /**
+     * Adds a middleware (aiohttp's {@code Application(middlewares=[...])}): the first added is the outermost.
+     */
+    public Application middleware(Middleware m) {
+        checkNotFrozen();
+        if (m == null) throw new NullPointerException("middleware");
+        middlewares.add(m);
+        return this;
+    }
+
     /** Values the handlers share (aiohttp's {@code app["key"]}). */
     public Map<String, Object> state() {
         return state;
@@ -81,6 +95,22 @@ public final class Application {
         if (frozen) throw new IllegalStateException("this application is already served by a runner");
         frozen = true;
         router.freeze();
+        Handler h = request -> {
+            Router.Match m = router.resolve(request.method(), request.path());
+            request.setMatchInfo(m.matchInfo());
+            return m.handler().handle(request);
+        };
+        for (int i = middlewares.size() - 1; i >= 0; i--) {
+            Middleware mw = middlewares.get(i);
+            Handler next = h;
+            h = request -> mw.handle(request, next);
+        }
+        chain = h;
+    }
+
+    /** What answers a request: the middlewares around the router (set once the runner has set the app up). */
+    Handler chain() {
+        return chain;
     }
 
     List<Hook> startupHooks() {

@@ -154,9 +154,7 @@ final class HttpConnection implements Protocol {
 
     private Response dispatch(Request r) {
         try {
-            Router.Match m = app.router().resolve(r.method(), r.path());
-            r.setMatchInfo(m.matchInfo());
-            Response resp = m.handler().handle(r);
+            Response resp = app.chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
             return resp;
         } catch (HttpError e) {

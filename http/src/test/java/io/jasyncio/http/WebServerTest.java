@@ -424,4 +424,44 @@ class WebServerTest {
         assertEquals("42", m.matchInfo().get("id"));
         assertEquals(404, assertThrows(HttpError.class, () -> router.resolve("GET", "/a/42/more")).status());
     }
+
+    @Test
+    void middlewaresWrapTheRouterFirstAddedOutermost() throws Exception {
+        List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Application app = hello();
+        app.router().addGet("/secret", r -> Response.text("the secret"));
+        app.middleware((r, next) -> { // outermost: times and tags every answer, errors included
+            order.add("outer in " + r.path());
+            Response resp;
+            try {
+                resp = next.handle(r);
+            } catch (HttpError e) {
+                resp = e.response();
+            }
+            order.add("outer out " + resp.status());
+            return resp.header("X-Seen", "outer");
+        });
+        app.middleware((r, next) -> { // inner: refuses /secret without a token, answering itself
+            order.add("inner " + r.path());
+            if (r.path().equals("/secret") && !"let-me-in".equals(r.header("X-Token"))) throw new HttpError(403);
+            return next.handle(r);
+        });
+        try (Served s = Served.start(app); RawClient c = new RawClient(s.port)) {
+            RawClient.Reply r = c.get("/").read();
+            assertEquals("Hello, World!", r.text());
+            assertEquals("outer", r.header("X-Seen"));
+            r = c.get("/secret").read();
+            assertEquals(403, r.status());
+            assertEquals("outer", r.header("X-Seen"));
+            r = c.send("GET /secret HTTP/1.1\r\nHost: x\r\nX-Token: let-me-in\r\n\r\n").read();
+            assertEquals("the secret", r.text());
+            r = c.get("/nowhere").read();
+            assertEquals(404, r.status(), "route resolution is innermost: middlewares see the 404");
+            assertEquals("outer", r.header("X-Seen"));
+            assertEquals(List.of("outer in /", "inner /", "outer out 200", "outer in /secret", "inner /secret",
+                    "outer out 403", "outer in /secret", "inner /secret", "outer out 200", "outer in /nowhere",
+                    "inner /nowhere", "outer out 404"), order);
+            assertThrows(IllegalStateException.class, () -> app.middleware((q, next) -> next.handle(q)), "frozen once served");
+        }
+    }
 }
