@@ -7,8 +7,9 @@
 #                          SERVERS="jasyncio aiohttp aiohttp-uvloop netty-epoll" PORT=18190 RAW=FILE)
 #
 # All servers start at once, each on its own port; each gets a WARMUP-long wrk run first (a JVM pinned to one
-# CPU compiles slowly); then in each round every server is measured at every connection count, in an order
-# rotated from round to round. Ratios are taken within a round and the median over rounds is printed.
+# CPU compiles slowly; both JVMs get G1, as the peers' own runs give Netty, where one CPU would pick Serial); then in each round every server is measured at every connection count, in an order
+# rotated from round to round. Ratios are taken within a round and the median over rounds is printed. A
+# measurement where wrk fails or gets any answer but 2xx/3xx is recorded as FAIL and left out.
 # Loopback only; every process is bounded by timeout(1) and stopped at the end.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,10 +22,11 @@ PY=/usr/bin/python3
 die() { echo "bench/http: $*" >&2; exit 1; }
 command -v wrk >/dev/null || die "wrk is missing: apt-get install wrk"
 command -v taskset >/dev/null || die "taskset is missing: apt-get install util-linux"
+command -v curl >/dev/null || die "curl is missing: apt-get install curl"
 $PY -c "import aiohttp, uvloop" 2>/dev/null || die "Debian's python3 needs aiohttp and uvloop: apt-get install python3-aiohttp python3-uvloop"
 [ -d "$peers" ] || die "no peers at $peers (set PEERS)"
 mkdir -p "$work"
-jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1); [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25' && jdk=$JAVA_HOME
+jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1 || true); [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25' && jdk=$JAVA_HOME
 [ -x "$jdk/bin/java" ] || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
 if [[ " $SERVERS " == *" netty-epoll "* && ! -f "$work/java-http/target/java-http.jar" ]]; then
   rm -rf "$work/java-http"; cp -r "$peers/java-http" "$work/"
@@ -33,7 +35,7 @@ fi
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
 
 declare -A CMD=(
-  [jasyncio]="$root/bin/jasyncio web-server --port @PORT@"
+  [jasyncio]="env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC $root/bin/jasyncio web-server --port @PORT@"
   [aiohttp]="$PY $peers/aiohttp_hello.py @PORT@"
   [aiohttp-uvloop]="$PY $peers/aiohttp_hello.py @PORT@ --uvloop"
   [netty-epoll]="$jdk/bin/java -XX:+UseG1GC -jar $work/java-http/target/java-http.jar netty-epoll @PORT@"
@@ -57,8 +59,11 @@ for s in $SERVERS; do
 done
 raw=${RAW:-$work/raw-$(date +%Y%m%d-%H%M%S).tsv}
 printf 'round\tserver\tconns\treq_per_s\tlat_avg\tlat_p99\n' >"$raw"
-measure() { # server conns duration -> req/s avg p99
+measure() { # server conns duration -> req/s avg p99; FAIL if wrk failed or got any answer but 2xx/3xx
   local out; out=$(timeout 120 taskset -c 1 wrk -t1 -c"$2" -d"$3" --latency "http://127.0.0.1:${SPORT[$1]}/" 2>&1) || { echo "FAIL - -"; return; }
+  # wrk counts error answers in Requests/sec; a server answering 4xx/5xx under load must not look fast
+  if grep -q 'Non-2xx' <<<"$out"; then echo "bench/http: $1 -c$2:$(grep 'Non-2xx' <<<"$out")" >&2; echo "FAIL - -"; return; fi
+  if grep -q 'Socket errors' <<<"$out"; then echo "bench/http: $1 -c$2:$(grep 'Socket errors' <<<"$out")" >&2; fi
   echo "$(echo "$out" | awk '/Requests\/sec/{print $2}') $(echo "$out" | awk '/^    Latency/{print $2}') $(echo "$out" | awk '/ 99%/{print $2}')"
 }
 for s in $SERVERS; do echo "warm-up $s ($WARMUP)" >&2; measure "$s" 50 "$WARMUP" >/dev/null; done
@@ -83,7 +88,8 @@ rounds = list(dict.fromkeys(r["round"] for r in rows))
 print(f"\nMedian requests/s over {len(rounds)} round(s); wrk -t1 on CPU 1, server on CPU 0, loopback")
 print("| server | " + " | ".join(f"-c{c}" for c in conns) + " |\n|---|" + "---:|" * len(conns))
 for s in servers:
-    print(f"| {s} | " + " | ".join(f"{statistics.median([val[k] for rd in rounds if (k := (rd, s, c)) in val]):,.0f}" for c in conns) + " |")
+    meds = [[val[k] for rd in rounds if (k := (rd, s, c)) in val] for c in conns]  # empty: failed in every round
+    print(f"| {s} | " + " | ".join(f"{statistics.median(m):,.0f}" if m else "FAIL" for m in meds) + " |")
 if "jasyncio" in servers:
     print("\njasyncio / peer, median of the within-round ratios [lowest-highest]")
     print("| peer | " + " | ".join(f"-c{c}" for c in conns) + " |\n|---|" + "---:|" * len(conns))

@@ -62,9 +62,11 @@ public final class WebApp {
      * once with the JDK's HTTP client, and reports how long they took together (≈ delay, not n × delay).
      */
     public static Result demo(PrintStream out, int n, double delay) {
-        AppRunner runner = new AppRunner(app());
-        runner.setup();
-        try (runner; HttpClient client = HttpClient.newHttpClient()) {
+        // The runner closes first (resources close in reverse order): the client's close() waits for the requests
+        // under way, which only this loop can answer, and a blocking close() may hold the loop (a task cancelled
+        // mid-way, e.g. by Ctrl-C, hung there on the portable engine).
+        try (HttpClient client = HttpClient.newHttpClient(); AppRunner runner = new AppRunner(app())) {
+            runner.setup();
             TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
             site.start();
             out.println("serving on " + site.name());
