@@ -49,6 +49,10 @@ final class HttpConnection implements Protocol {
     private boolean readingPaused;
     private boolean writingPaused;
     private Future<Void> drained;
+    /** The request being answered, and the streamed answer it started, if any. */
+    private Request current;
+    private StreamResponse stream;
+    private boolean streamKeepAlive;
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
@@ -129,10 +133,37 @@ final class HttpConnection implements Protocol {
                 readingPaused = false;
                 transport.resumeReading();
             }
-            Response resp = dispatch(r);
+            current = r;
+            r.setConnection(this);
+            Response resp;
+            try {
+                resp = dispatch(r);
+            } finally {
+                current = null;
+            }
             if (lost) return null;
-            boolean keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
-            write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+            boolean keepAlive;
+            if (stream != null) { // the handler streamed its answer
+                StreamResponse s = stream;
+                stream = null;
+                if (resp != StreamResponse.SENT) {
+                    if (resp != StreamStatus.FAILED) {
+                        loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
+                                new IllegalStateException("the handler of " + r + " started a StreamResponse, then answered "
+                                        + resp + " instead of returning its writeEof()"))
+                                .put("request", r).put("transport", transport).build());
+                    }
+                    if (resp == StreamStatus.FAILED || !s.ended()) {
+                        closing = true;
+                        transport.abort(); // an incomplete body is the only way left to tell the client
+                        return null;
+                    }
+                }
+                keepAlive = streamKeepAlive;
+            } else {
+                keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
+                write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+            }
             if (writingPaused) waitDrained();
             if (lost) return null;
             if (!keepAlive) {
@@ -173,27 +204,41 @@ final class HttpConnection implements Protocol {
     private Response serverError(Request r, Throwable e) {
         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
                 .put("request", r).put("transport", transport).build());
-        return Response.text(500, SERVER_ERROR_TEXT);
+        return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
+    }
+
+    /** Marks a streamed answer whose handler failed after sending its head. */
+    private static final class StreamStatus {
+        static final Response FAILED = new Response(500);
+    }
+
+    // ---------------------------------------------------------------- streamed answers (StreamResponse)
+
+    void startStream(Request r, StreamResponse s) throws java.io.IOException {
+        if (r != current || stream != null) {
+            throw new IllegalStateException("prepare() takes the request its handler is answering, once: " + r);
+        }
+        if (lost) throw new java.io.IOException("the client of " + r + " has gone");
+        stream = s;
+        // Without a length or chunked coding (an HTTP/1.0 client), the body ends when the connection does.
+        streamKeepAlive = r.keepAlive() && !closing && (s.chunked() || s.announcedLength() >= 0);
+        StringBuilder sb = head(s.status(), s.sentHeaders(), r.version(), streamKeepAlive);
+        if (s.chunked()) sb.insert(sb.length() - 2, "Transfer-Encoding: chunked\r\n");
+        else if (s.announcedLength() >= 0) sb.insert(sb.length() - 2, "Content-Length: " + s.announcedLength() + "\r\n");
+        transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
+    }
+
+    void streamWrite(byte[] data) throws java.io.IOException {
+        if (lost) throw new java.io.IOException("the client has gone");
+        transport.write(ByteBuffer.wrap(data));
+        if (writingPaused) waitDrained();
+        if (lost) throw new java.io.IOException("the client has gone");
     }
 
     private void write(Response resp, boolean head, String version, boolean keepAlive) {
         byte[] body = resp.body();
-        StringBuilder sb = new StringBuilder(128);
-        sb.append(version).append(' ').append(resp.status()).append(' ').append(HttpStatus.reason(resp.status())).append("\r\n");
-        Headers h = resp.headers();
-        for (java.util.Map.Entry<String, java.util.List<String>> e : h.fields().entrySet()) {
-            String name = e.getKey();
-            // The server frames the body itself: a handler's own framing headers would contradict it.
-            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
-                    || name.equalsIgnoreCase("Connection")) continue;
-            for (String v : e.getValue()) sb.append(name).append(": ").append(v).append("\r\n");
-        }
-        if (!HttpStatus.bodyless(resp.status())) sb.append("Content-Length: ").append(body.length).append("\r\n");
-        if (!h.contains("Date")) sb.append("Date: ").append(HttpDate.now()).append("\r\n");
-        if (!h.contains("Server")) sb.append("Server: jasyncio\r\n");
-        if (!keepAlive) sb.append("Connection: close\r\n");
-        else if (version.equals("HTTP/1.0")) sb.append("Connection: keep-alive\r\n");
-        sb.append("\r\n");
+        StringBuilder sb = head(resp.status(), resp.headers(), version, keepAlive);
+        if (!HttpStatus.bodyless(resp.status())) sb.insert(sb.length() - 2, "Content-Length: " + body.length + "\r\n");
         int headLen = sb.length();
         boolean withBody = !head && body.length > 0;
         if (withBody && body.length > 64 * 1024) {
@@ -204,6 +249,25 @@ final class HttpConnection implements Protocol {
         byte[] out = ascii(sb, headLen, withBody ? body.length : 0);
         if (withBody) System.arraycopy(body, 0, out, headLen, body.length);
         transport.write(ByteBuffer.wrap(out));
+    }
+
+    /** The status line and headers, ending with the empty line; the caller adds the body's framing. */
+    private static StringBuilder head(int status, Headers h, String version, boolean keepAlive) {
+        StringBuilder sb = new StringBuilder(160);
+        sb.append(version).append(' ').append(status).append(' ').append(HttpStatus.reason(status)).append("\r\n");
+        for (java.util.Map.Entry<String, java.util.List<String>> e : h.fields().entrySet()) {
+            String name = e.getKey();
+            // The server frames the body itself: a handler's own framing headers would contradict it.
+            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
+                    || name.equalsIgnoreCase("Connection")) continue;
+            for (String v : e.getValue()) sb.append(name).append(": ").append(v).append("\r\n");
+        }
+        if (!h.contains("Date")) sb.append("Date: ").append(HttpDate.now()).append("\r\n");
+        if (!h.contains("Server")) sb.append("Server: jasyncio\r\n");
+        if (!keepAlive) sb.append("Connection: close\r\n");
+        else if (version.equals("HTTP/1.0")) sb.append("Connection: keep-alive\r\n");
+        sb.append("\r\n");
+        return sb;
     }
 
     /** The head's characters as bytes (ISO-8859-1), with {@code extra} bytes of room after them. */

@@ -26,6 +26,8 @@ public final class Request {
     private final SocketAddress remote;
     private Map<String, List<String>> query;
     private Map<String, String> matchInfo = Map.of();
+    /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
+    private HttpConnection connection;
 
     Request(String method, String rawPath, String path, String rawQuery, String version, Headers headers, byte[] body,
             SocketAddress remote) {
@@ -121,6 +123,14 @@ public final class Request {
     /** The value of the route's segment {@code {name}}, or null. */
     public String pathParam(String name) {
         return matchInfo.get(name);
+    }
+
+    HttpConnection connection() {
+        return connection;
+    }
+
+    void setConnection(HttpConnection c) {
+        this.connection = c;
     }
 
     void setMatchInfo(Map<String, String> info) {

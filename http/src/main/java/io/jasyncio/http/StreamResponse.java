@@ -1,0 +1,136 @@
+package io.jasyncio.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An answer sent while it is being made (aiohttp's {@code web.StreamResponse}): set the status and headers, call
+ * {@link #prepare(Request)} to send them, {@link #write} the body piece by piece (each write waits while the
+ * client is slow to read, so memory stays bounded), then return {@link #writeEof()} from the handler. Without
+ * {@link #contentLength(long)} the body goes out in chunked transfer coding (to an HTTP/1.0 client: until the
+ * connection closes). If the handler fails after {@code prepare}, the connection is closed with the body
+ * incomplete, which is how the client learns of it.
+ *
+ * <p>Threading: use it in the handler's task, on the loop's thread.
+ */
+public final class StreamResponse {
+    /** What a handler returns once it has streamed its answer. */
+    static final Response SENT = new Response(200);
+
+    private final int status;
+    private final Headers headers = new Headers();
+    private long contentLength = -1;
+    private long written;
+    private HttpConnection connection;
+    private Request request;
+    private boolean chunked;
+    private boolean head;
+    private boolean ended;
+
+    /** A streamed answer with {@code status} (2xx to 5xx). */
+    public StreamResponse(int status) {
+        if (status < 200 || status > 599 || HttpStatus.bodyless(status)) {
+            throw new IllegalArgumentException("a streamed response needs a status with a body (200-599 but 204 and 304), got " + status);
+        }
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The headers to send; change them before {@link #prepare}. */
+    public Headers headers() {
+        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        return headers;
+    }
+
+    /** Adds a header; before {@link #prepare}. */
+    public StreamResponse header(String name, String value) {
+        headers().add(name, value);
+        return this;
+    }
+
+    /** Announces the body's exact length (no chunked coding then); before {@link #prepare}. */
+    public StreamResponse contentLength(long n) {
+        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        if (n < 0) throw new IllegalArgumentException("a content length must be >= 0, got " + n);
+        contentLength = n;
+        return this;
+    }
+
+    /** Sends the status line and headers as the answer to {@code request}. */
+    public StreamResponse prepare(Request request) throws IOException {
+        if (connection != null) throw new IllegalStateException("prepare() was already called");
+        HttpConnection c = request.connection();
+        if (c == null) throw new IllegalStateException("this request is not being answered by a server: " + request);
+        this.request = request;
+        this.head = request.method().equals("HEAD");
+        this.chunked = contentLength < 0 && request.version().equals("HTTP/1.1");
+        this.connection = c;
+        c.startStream(request, this);
+        return this;
+    }
+
+    /** Sends {@code data} (waiting while the client's buffer is full); an {@link IOException} if the client left. */
+    public void write(byte[] data) throws IOException {
+        if (connection == null) throw new IllegalStateException("call prepare(request) before write()");
+        if (ended) throw new IllegalStateException("write() after writeEof()");
+        if (data.length == 0) return;
+        if (contentLength >= 0 && written + data.length > contentLength) {
+            throw new IllegalStateException("writing " + data.length + " more bytes would exceed the announced content length "
+                    + contentLength + " (" + written + " written)");
+        }
+        written += data.length;
+        if (head) return;
+        connection.streamWrite(chunked ? chunk(data) : data);
+    }
+
+    /** {@link #write(byte[])} of {@code text} in UTF-8. */
+    public void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ends the body; return what it returns from the handler. */
+    public Response writeEof() throws IOException {
+        if (connection == null) throw new IllegalStateException("call prepare(request) before writeEof()");
+        if (!ended) {
+            ended = true;
+            if (contentLength >= 0 && written != contentLength && !head) {
+                throw new IllegalStateException("the body ended after " + written + " of the " + contentLength + " bytes announced");
+            }
+            if (chunked && !head) connection.streamWrite("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return SENT;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    boolean chunked() {
+        return chunked;
+    }
+
+    long announcedLength() {
+        return contentLength;
+    }
+
+    Headers sentHeaders() {
+        return headers;
+    }
+
+    Request request() {
+        return request;
+    }
+
+    private static byte[] chunk(byte[] data) {
+        byte[] size = (Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[size.length + data.length + 2];
+        System.arraycopy(size, 0, out, 0, size.length);
+        System.arraycopy(data, 0, out, size.length, data.length);
+        out[out.length - 2] = '\r';
+        out[out.length - 1] = '\n';
+        return out;
+    }
+}
