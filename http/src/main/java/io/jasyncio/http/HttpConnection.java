@@ -95,7 +95,10 @@ final class HttpConnection implements Protocol {
             transport.pauseReading();
         }
         if (worker == null && (refused != null || queue != null && !queue.isEmpty())) {
-            worker = loop.createTask(this::work);
+            // Started eagerly (asyncio's eager tasks): a handler that answers without waiting answers within
+            // this read, as a protocol would, instead of one loop iteration later.
+            Task<Void> w = new Task<>(loop, this::work, null, true);
+            worker = w.done() ? null : w; // done already: it answered everything without waiting
         }
     }
 
