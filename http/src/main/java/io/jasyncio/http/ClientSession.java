@@ -72,7 +72,7 @@ public final class ClientSession implements AutoCloseable {
         if (c == null) c = open(t, url);
         while (true) {
             try {
-                return exchange(c, method, url, t, head, body);
+                return exchange(c, method, url, t, head, body, wantsClose(headers));
             } catch (StaleConnection e) {
                 c.writer().close();
                 if (!reused || !IDEMPOTENT.contains(method)) {
@@ -80,9 +80,20 @@ public final class ClientSession implements AutoCloseable {
                 }
                 reused = false; // once, on a new connection
                 c = open(t, url);
+            } catch (IOException e) {
+                // The connection's own errors (a reset, a lost connection) come without the URL: name it.
+                if (e.getMessage() != null && e.getMessage().contains(url)) throw e;
+                throw new IOException(method + " " + url + ": " + e, e);
             }
         }
     }
+
+    private static boolean wantsClose(Headers headers) {
+        return headers != null && headers.contains("Connection") && Request.hasToken(String.join(",", headers.getAll("Connection")), "close");
+    }
+
+    /** The largest body a byte array holds. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     /** The server closed a connection before sending a byte of the response. */
     private static final class StaleConnection extends IOException {
@@ -91,13 +102,18 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
-    private ClientResponse exchange(StreamPair c, String method, String url, Target t, byte[] head, byte[] body)
-            throws IOException {
+    private ClientResponse exchange(StreamPair c, String method, String url, Target t, byte[] head, byte[] body,
+            boolean closeAfter) throws IOException {
         boolean done = false;
         try {
-            c.writer().write(head);
-            if (body != null && body.length > 0) c.writer().write(body);
-            c.writer().drain();
+            try {
+                c.writer().write(head);
+                if (body != null && body.length > 0) c.writer().write(body);
+                c.writer().drain();
+            } catch (Exception e) {
+                if (e instanceof IOException io) throw new StaleConnection(io); // lost before a byte of the answer
+                throw e;
+            }
             ClientResponse r;
             boolean any = false;
             String[] statusLine;
@@ -112,6 +128,10 @@ public final class ClientSession implements AutoCloseable {
                 } catch (LimitOverrunError | IllegalArgumentException e) {
                     throw new IOException(method + " " + url + ": the response's head is larger than "
                             + io.jasyncio.net.StreamReader.DEFAULT_LIMIT + " bytes", e);
+                } catch (Exception e) {
+                    // A reset before a byte of the answer: as a close, a dropped connection
+                    if (e instanceof IOException io && !any && c.reader().bufferedSize() == 0) throw new StaleConnection(io);
+                    throw e;
                 }
                 any = true;
                 int eol = text.indexOf("\r\n");
@@ -147,7 +167,9 @@ public final class ClientSession implements AutoCloseable {
             }
             r = new ClientResponse(method, url, version, status, statusLine.length > 2 ? statusLine[2] : "", h, content);
             String conn = String.join(",", h.getAll("Connection"));
-            boolean keep = !toEof && (version.equals("HTTP/1.1") ? !Request.hasToken(conn, "close") : Request.hasToken(conn, "keep-alive"));
+            // After 101 the connection speaks another protocol; bytes past the body (a body sent after HEAD, 204
+            // or 304) would be read as the next response's head.
+            boolean keep = !toEof && status != 101 && !closeAfter && c.reader().bufferedSize() == 0 && (version.equals("HTTP/1.1") ? !Request.hasToken(conn, "close") : Request.hasToken(conn, "keep-alive"));
             done = true;
             if (keep && !closed) giveBack(t.key(), c);
             else c.writer().close();
@@ -184,9 +206,12 @@ public final class ClientSession implements AutoCloseable {
                     throw new IOException(method + " " + url + ": invalid chunk size in the response: " + line);
                 }
                 if (n == 0) break;
+                if (n < 0) throw new IOException(method + " " + url + ": invalid chunk size in the response: " + line);
+                tooLarge(n, method, url);
                 tooLarge(out.size() + n, method, url);
                 out.write(c.reader().readexactly((int) n));
-                if (c.reader().readexactly(2)[1] != '\n') throw new IOException(method + " " + url + ": a chunk does not end with CRLF");
+                byte[] end = c.reader().readexactly(2);
+                if (end[0] != '\r' || end[1] != '\n') throw new IOException(method + " " + url + ": a chunk does not end with CRLF");
             }
             while (c.reader().readuntil(CRLF).length > 2) {
                 // trailer fields: read and dropped
@@ -218,7 +243,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     private void tooLarge(long n, String method, String url) throws IOException {
-        if (n > maxBody) {
+        if (n > maxBody || n > MAX_ARRAY) { // past MAX_ARRAY, (int) n would cut the length: a wrong framing
             throw new IOException(method + " " + url + ": the response body is larger than this session accepts ("
                     + maxBody + " bytes; give ClientSession a larger maxBody)");
         }
@@ -251,7 +276,8 @@ public final class ClientSession implements AutoCloseable {
         ArrayDeque<StreamPair> q = idle.get(key);
         StreamPair c;
         while (q != null && (c = q.pollLast()) != null) {
-            if (!c.writer().isClosing() && !c.reader().atEof()) return c;
+            // Bytes that came while it was idle are no answer to anything: the connection is out of step
+            if (!c.writer().isClosing() && !c.reader().atEof() && c.reader().bufferedSize() == 0) return c;
             c.writer().close();
         }
         return null;

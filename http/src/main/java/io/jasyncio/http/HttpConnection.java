@@ -108,7 +108,11 @@ final class HttpConnection implements Protocol {
     }
 
     /** The worker task: answers queued requests until none is left. */
+    @SuppressWarnings("unchecked")
     private Void work() {
+        // Set here, not only once the constructor returns: during the eager start, code the handler runs
+        // (an eager child task shutting the runner down) must see this connection busy.
+        worker = (Task<Void>) Asyncio.currentTask();
         try {
             return answerQueued();
         } catch (CancelledError e) {
@@ -205,6 +209,8 @@ final class HttpConnection implements Protocol {
     }
 
     private Response serverError(Request r, Throwable e) {
+        // A handler failing because its client left (a write's IOException) is no error of the server's.
+        if (lost && e instanceof java.io.IOException) return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
                 .put("request", r).put("transport", transport).build());
         return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);

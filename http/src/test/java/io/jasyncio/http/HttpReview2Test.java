@@ -1,0 +1,208 @@
+package io.jasyncio.http;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.Task;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Second review: ClientSession's framing and pooling, and the eager start of HttpConnection's worker. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class HttpReview2Test {
+    private interface Script {
+        void serve(int connection, Socket sock, BufferedReader in, OutputStream out) throws IOException;
+    }
+
+    private static ServerSocket canned(Script script) throws IOException {
+        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            for (int i = 0; !ss.isClosed(); i++) {
+                try {
+                    Socket sock = ss.accept();
+                    int n = i;
+                    Thread.ofPlatform().daemon().start(() -> {
+                        try (sock) {
+                            script.serve(n, sock, new BufferedReader(new InputStreamReader(sock.getInputStream(),
+                                    StandardCharsets.ISO_8859_1)), sock.getOutputStream());
+                        } catch (IOException ignored) {
+                            // the client went away
+                        }
+                    });
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        });
+        return ss;
+    }
+
+    /** Reads a request's head; returns its request line, or null at the end. */
+    private static String readHead(BufferedReader in) throws IOException {
+        String first = in.readLine();
+        String l = first;
+        while (l != null && !l.isEmpty()) l = in.readLine();
+        return first;
+    }
+
+    private static void send(OutputStream out, String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    private static void hold(BufferedReader in) throws IOException {
+        while (in.read() >= 0) {
+            // keep the connection open until the client closes it
+        }
+    }
+
+    @Test
+    void aBodySentAfterHeadDoesNotBecomeTheNextResponse() throws Exception {
+        try (ServerSocket ss = canned((n, sock, in, out) -> {
+            String line;
+            while ((line = readHead(in)) != null) {
+                if (line.startsWith("HEAD")) send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"); // wrongly with its body
+                else send(out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+            }
+        })) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            Asyncio.run(() -> {
+                try (ClientSession http = new ClientSession()) {
+                    assertEquals(0, http.request("HEAD", url, null, null).body().length);
+                    Asyncio.sleep(0.1);
+                    assertEquals("second", http.get(url).text());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aConnectionSwitchedToAnotherProtocolIsNotPooled() throws Exception {
+        try (ServerSocket ss = canned((n, sock, in, out) -> {
+            readHead(in);
+            send(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+            hold(in);
+        })) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            Asyncio.run(() -> {
+                try (ClientSession http = new ClientSession()) {
+                    assertEquals(101, http.get(url).status());
+                    assertEquals(0, http.idleConnections());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aRequestSayingConnectionCloseDoesNotPoolItsConnection() throws Exception {
+        try (ServerSocket ss = canned((n, sock, in, out) -> {
+            readHead(in);
+            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            hold(in);
+        })) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            Asyncio.run(() -> {
+                try (ClientSession http = new ClientSession()) {
+                    assertEquals("ok", http.request("GET", url, new Headers().set("Connection", "close"), null).text());
+                    assertEquals(0, http.idleConnections());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void lengthsPastTwoGigabytesAreRefusedNotCut() throws Exception {
+        try (ServerSocket ss = canned((n, sock, in, out) -> {
+            readHead(in);
+            if (n == 0) send(out, "HTTP/1.1 200 OK\r\nContent-Length: 4294967297\r\n\r\nx");
+            else send(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000001\r\nx\r\n0\r\n\r\n");
+            hold(in);
+        })) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            Asyncio.run(() -> {
+                try (ClientSession http = new ClientSession(Long.MAX_VALUE)) {
+                    IOException a = assertThrows(IOException.class, () -> http.get(url), "a 4 GiB + 1 length read as 1 byte");
+                    assertTrue(a.getMessage().contains(url), a.getMessage());
+                    IOException b = assertThrows(IOException.class, () -> http.get(url), "a 4 GiB + 1 chunk read as 1 byte");
+                    assertTrue(b.getMessage().contains(url), b.getMessage());
+                    assertEquals(0, http.idleConnections());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aResetInsteadOfAnAnswerIsRetriedForAGetAndNamesTheUrlForAPost() throws Exception {
+        try (ServerSocket ss = canned((n, sock, in, out) -> {
+            readHead(in);
+            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+            if (readHead(in) == null) return;
+            sock.setSoLinger(true, 0); // the second request: a reset instead of an answer
+        })) {
+            String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
+            Asyncio.run(() -> {
+                try (ClientSession http = new ClientSession()) {
+                    assertEquals("first", http.get(url).text());
+                    assertEquals("first", http.get(url).text(), "sent again on a new connection");
+                    IOException e = assertThrows(IOException.class, () -> http.post(url, new byte[] {1}, null));
+                    assertTrue(e.getMessage().contains(url), e.getMessage());
+                }
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aShutdownStartedDuringTheEagerStartOfAHandlerStillLetsItAnswer() throws Exception {
+        AtomicReference<AppRunner> runner = new AtomicReference<>();
+        Application app = new Application();
+        app.router().addGet("/stop", r -> {
+            // An eager task runs its first step now, inside this handler's eager start: cleanup() shuts the
+            // connections down, and this one is busy answering.
+            new Task<Void>(Asyncio.getRunningLoop(), () -> {
+                runner.get().cleanup();
+                return null;
+            }, null, true);
+            return Response.text("bye");
+        });
+        try (Served s = Served.start(app, runner::set); RawClient c = new RawClient(s.port)) {
+            c.get("/stop");
+            RawClient.Reply r = c.read();
+            assertEquals(200, r.status());
+            assertEquals("bye", r.text());
+            assertEquals("close", r.header("Connection"));
+        }
+    }
+    @Test
+    void aClientLeavingDuringAStreamIsNoServerError() throws Exception {
+        Application app = new Application();
+        app.router().addGet("/forever", r -> {
+            StreamResponse s = new StreamResponse(200);
+            s.prepare(r);
+            while (true) {
+                s.write(new byte[16 * 1024]); // an IOException once the client has gone
+                Asyncio.sleep(0.005);
+            }
+        });
+        try (Served s = Served.start(app)) {
+            try (RawClient c = new RawClient(s.port)) {
+                c.get("/forever");
+                assertEquals(200, c.read(true).status());
+            }
+            Thread.sleep(500);
+            assertEquals(java.util.List.of(), s.errors, "an ordinary disconnect is reported as an error");
+        }
+    }
+}
