@@ -1,7 +1,5 @@
 package io.jasyncio.http;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A response received by {@link ClientSession}, with its whole body (aiohttp's {@code ClientResponse} after
@@ -58,22 +56,11 @@ public final class ClientResponse {
 
     /** The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given. */
     public String text() {
-        String type = headers.get("Content-Type");
-        Charset cs = StandardCharsets.UTF_8;
-        if (type != null) {
-            for (String part : type.split(";")) {
-                String p = part.trim();
-                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-                    try {
-                        cs = Charset.forName(p.substring(8).replace("\"", "").trim());
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalStateException("the response to " + method + " " + url
-                                + " names a charset the JVM does not have: " + p, e);
-                    }
-                }
-            }
+        try {
+            return new String(body, headers.contentCharset());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the response to " + method + " " + url + ": " + e.getMessage(), e);
         }
-        return new String(body, cs);
     }
 
     /** Throws an {@link HttpError} with this status when it is 400 or above (aiohttp's {@code raise_for_status}). */

@@ -43,6 +43,29 @@ public final class Headers {
         return this;
     }
 
+    /**
+     * The charset named by {@code Content-Type}, UTF-8 when none is named.
+     *
+     * @throws IllegalArgumentException naming the charset when the JVM does not have it
+     */
+    java.nio.charset.Charset contentCharset() {
+        String type = get("Content-Type");
+        if (type != null) {
+            for (String part : type.split(";")) {
+                String p = part.trim();
+                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                    String name = p.substring(8).replace("\"", "").trim();
+                    try {
+                        return java.nio.charset.Charset.forName(name);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("unsupported charset " + name + " in Content-Type", e);
+                    }
+                }
+            }
+        }
+        return java.nio.charset.StandardCharsets.UTF_8;
+    }
+
     /** Adds a field the request parser has already checked. */
     void addChecked(String name, String value) {
         List<String> v = fields.get(name);

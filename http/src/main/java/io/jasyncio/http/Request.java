@@ -2,7 +2,6 @@ package io.jasyncio.http;
 
 import java.net.SocketAddress;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,21 +85,11 @@ public final class Request {
     }
 
     private Charset charset() {
-        String type = headers.get("Content-Type");
-        if (type != null) {
-            for (String part : type.split(";")) {
-                String p = part.trim();
-                if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-                    String name = p.substring(8).replace("\"", "").trim();
-                    try {
-                        return Charset.forName(name);
-                    } catch (IllegalArgumentException e) {
-                        throw new HttpError(415, "unsupported charset " + name + " in Content-Type");
-                    }
-                }
-            }
+        try {
+            return headers.contentCharset();
+        } catch (IllegalArgumentException e) {
+            throw new HttpError(415, e.getMessage());
         }
-        return StandardCharsets.UTF_8;
     }
 
     /** The query's parameters, decoded, each name with its values in order (aiohttp's {@code request.query}). */

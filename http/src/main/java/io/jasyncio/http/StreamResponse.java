@@ -22,7 +22,6 @@ public final class StreamResponse {
     private long contentLength = -1;
     private long written;
     private HttpConnection connection;
-    private Request request;
     private boolean chunked;
     private boolean head;
     private boolean ended;
@@ -64,7 +63,6 @@ public final class StreamResponse {
         if (connection != null) throw new IllegalStateException("prepare() was already called");
         HttpConnection c = request.connection();
         if (c == null) throw new IllegalStateException("this request is not being answered by a server: " + request);
-        this.request = request;
         this.head = request.method().equals("HEAD");
         this.chunked = contentLength < 0 && request.version().equals("HTTP/1.1");
         this.connection = c;
@@ -118,10 +116,6 @@ public final class StreamResponse {
 
     Headers sentHeaders() {
         return headers;
-    }
-
-    Request request() {
-        return request;
     }
 
     private static byte[] chunk(byte[] data) {

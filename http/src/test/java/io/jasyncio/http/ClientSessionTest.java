@@ -94,54 +94,14 @@ class ClientSessionTest {
         }
     }
 
-    /** Serves each accepted connection with {@code script}, on a thread of its own. */
-    private interface Script {
-        void serve(int connection, BufferedReader in, OutputStream out) throws IOException;
-    }
-
-    private static ServerSocket canned(Script script) throws IOException {
-        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().start(() -> {
-            for (int i = 0; !ss.isClosed(); i++) {
-                try {
-                    Socket sock = ss.accept();
-                    int n = i;
-                    Thread.ofPlatform().daemon().start(() -> {
-                        try (sock) {
-                            script.serve(n, new BufferedReader(new InputStreamReader(sock.getInputStream(), StandardCharsets.ISO_8859_1)),
-                                    sock.getOutputStream());
-                        } catch (IOException ignored) {
-                            // the test's client went away
-                        }
-                    });
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
-        return ss;
-    }
-
-    private static void readHead(BufferedReader in) throws IOException {
-        String l;
-        while ((l = in.readLine()) != null && !l.isEmpty()) {
-            // skip the request's head
-        }
-    }
-
-    private static void send(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
     @Test
     void chunkedBodiesInterimResponsesAndHttp10() throws Exception {
-        try (ServerSocket ss = canned((n, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: x\r\n\r\n");
-            readHead(in);
-            send(out, "HTTP/1.0 200 OK\r\n\r\nuntil the end"); // no length: the body ends with the connection
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.0 200 OK\r\n\r\nuntil the end"); // no length: the body ends with the connection
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
             Asyncio.run(() -> {
@@ -159,10 +119,10 @@ class ClientSessionTest {
 
     @Test
     void aKeptConnectionTheServerDroppedIsRetriedOnceForAGetButNotForAPost() throws Exception {
-        try (ServerSocket ss = canned((n, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
-            readHead(in); // then close without answering: a keep-alive race lost
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+            CannedServer.readHead(in); // then close without answering: a keep-alive race lost
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
             Asyncio.run(() -> {
@@ -183,9 +143,9 @@ class ClientSessionTest {
         try (ServerSocket ss = new ServerSocket(0)) {
             freePort = ss.getLocalPort();
         }
-        try (ServerSocket big = canned((n, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + "x".repeat(100));
+        try (ServerSocket big = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + "x".repeat(100));
         })) {
             Asyncio.run(() -> {
                 try (ClientSession http = new ClientSession(10)) {

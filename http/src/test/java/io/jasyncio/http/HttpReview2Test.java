@@ -18,46 +18,6 @@ import org.junit.jupiter.api.Timeout;
 /** Second review: ClientSession's framing and pooling, and the eager start of HttpConnection's worker. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HttpReview2Test {
-    private interface Script {
-        void serve(int connection, Socket sock, BufferedReader in, OutputStream out) throws IOException;
-    }
-
-    private static ServerSocket canned(Script script) throws IOException {
-        ServerSocket ss = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().start(() -> {
-            for (int i = 0; !ss.isClosed(); i++) {
-                try {
-                    Socket sock = ss.accept();
-                    int n = i;
-                    Thread.ofPlatform().daemon().start(() -> {
-                        try (sock) {
-                            script.serve(n, sock, new BufferedReader(new InputStreamReader(sock.getInputStream(),
-                                    StandardCharsets.ISO_8859_1)), sock.getOutputStream());
-                        } catch (IOException ignored) {
-                            // the client went away
-                        }
-                    });
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        });
-        return ss;
-    }
-
-    /** Reads a request's head; returns its request line, or null at the end. */
-    private static String readHead(BufferedReader in) throws IOException {
-        String first = in.readLine();
-        String l = first;
-        while (l != null && !l.isEmpty()) l = in.readLine();
-        return first;
-    }
-
-    private static void send(OutputStream out, String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-    }
-
     private static void hold(BufferedReader in) throws IOException {
         while (in.read() >= 0) {
             // keep the connection open until the client closes it
@@ -66,11 +26,11 @@ class HttpReview2Test {
 
     @Test
     void aBodySentAfterHeadDoesNotBecomeTheNextResponse() throws Exception {
-        try (ServerSocket ss = canned((n, sock, in, out) -> {
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
             String line;
-            while ((line = readHead(in)) != null) {
-                if (line.startsWith("HEAD")) send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"); // wrongly with its body
-                else send(out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
+            while ((line = CannedServer.readHead(in)) != null) {
+                if (line.startsWith("HEAD")) CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"); // wrongly with its body
+                else CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond");
             }
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
@@ -87,9 +47,9 @@ class HttpReview2Test {
 
     @Test
     void aConnectionSwitchedToAnotherProtocolIsNotPooled() throws Exception {
-        try (ServerSocket ss = canned((n, sock, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
             hold(in);
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
@@ -105,9 +65,9 @@ class HttpReview2Test {
 
     @Test
     void aRequestSayingConnectionCloseDoesNotPoolItsConnection() throws Exception {
-        try (ServerSocket ss = canned((n, sock, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             hold(in);
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
@@ -123,10 +83,10 @@ class HttpReview2Test {
 
     @Test
     void lengthsPastTwoGigabytesAreRefusedNotCut() throws Exception {
-        try (ServerSocket ss = canned((n, sock, in, out) -> {
-            readHead(in);
-            if (n == 0) send(out, "HTTP/1.1 200 OK\r\nContent-Length: 4294967297\r\n\r\nx");
-            else send(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000001\r\nx\r\n0\r\n\r\n");
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            if (n == 0) CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 4294967297\r\n\r\nx");
+            else CannedServer.send(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n100000001\r\nx\r\n0\r\n\r\n");
             hold(in);
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
@@ -145,10 +105,10 @@ class HttpReview2Test {
 
     @Test
     void aResetInsteadOfAnAnswerIsRetriedForAGetAndNamesTheUrlForAPost() throws Exception {
-        try (ServerSocket ss = canned((n, sock, in, out) -> {
-            readHead(in);
-            send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
-            if (readHead(in) == null) return;
+        try (ServerSocket ss = CannedServer.start((n, sock, in, out) -> {
+            CannedServer.readHead(in);
+            CannedServer.send(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+            if (CannedServer.readHead(in) == null) return;
             sock.setSoLinger(true, 0); // the second request: a reset instead of an answer
         })) {
             String url = "http://127.0.0.1:" + ss.getLocalPort() + "/";
