@@ -24,12 +24,11 @@ public final class Asyncio {
     private static final ThreadLocal<EventLoop> CURRENT_LOOP = new ThreadLocal<>();
 
     /**
-     * The task whose fiber is the calling thread, or null. A fiber's thread carries its task as its
-     * uncaught-exception handler (see {@link Task#uncaughtException}): one field read, no thread-local map
-     * per task.
+     * The task whose fiber is the calling thread, or null: a few field reads, no thread-local map per task, and
+     * nothing task code can change (see {@link io.jasyncio.internal.Engine#currentOwner()}).
      */
     static Task<?> fiberTask() {
-        return Thread.currentThread().getUncaughtExceptionHandler() instanceof Task<?> t ? t : null;
+        return io.jasyncio.internal.Engine.currentOwner() instanceof Task<?> t ? t : null;
     }
 
     // ---------------------------------------------------------------- running

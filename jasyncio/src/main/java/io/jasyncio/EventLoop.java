@@ -722,6 +722,10 @@ public class EventLoop implements AutoCloseable {
             return thread;
         }
 
+        @Override
+        public void fiberEscaped(Object owner, Throwable e) {
+            ((Task<?>) owner).fiberEscaped(e);
+        }
     };
 
     /** The thread running this loop, or null when it is not running. */

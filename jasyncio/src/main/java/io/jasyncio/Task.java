@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * @param <T> the result type
  */
-public final class Task<T> extends Future<T> implements Thread.UncaughtExceptionHandler {
+public final class Task<T> extends Future<T> {
     private static final AtomicInteger NAME_COUNTER = new AtomicInteger();
 
     private final Coroutine<T> coro;
@@ -278,7 +278,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     // ---------------------------------------------------------------- the coroutine's side (fiber)
 
-    /** Every task's fiber runs this one object: it finds its task as its thread's uncaught-exception handler. */
+    /** Every task's fiber runs this one object: it finds its task through the engine (see {@link Asyncio#fiberTask()}). */
     private static final Runnable BODY = () -> Asyncio.fiberTask().body();
 
     /**
@@ -321,12 +321,8 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         }
     }
 
-    /**
-     * The fiber's thread names its task through this handler (see {@link Asyncio#fiberTask()}); the body
-     * catches everything, so this only reports what escapes the engine itself.
-     */
-    @Override
-    public void uncaughtException(Thread t, Throwable e) {
+    /** Reports what escaped the engine itself (see {@link io.jasyncio.internal.FiberHost#fiberEscaped}). Any thread. */
+    void fiberEscaped(Throwable e) {
         loop.callSoonThreadsafeInternal(() -> loop.callExceptionHandler(
                 ExceptionContext.builder("Unexpected error in the fiber of " + this).exception(e).future(this).build()));
     }

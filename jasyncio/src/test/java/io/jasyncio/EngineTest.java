@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The coroutine engines' own rules (docs/ENGINES.md). */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hang must fail, not wait
 class EngineTest {
     /** Blocking socket round trip on a virtual thread started by task code: must not run as (or on) the task. */
     private static String roundTripOnChildVirtualThread() throws Exception {
@@ -185,5 +187,31 @@ class EngineTest {
         assertEquals(3, log.size(), log.toString());
         assertTrue(log.containsAll(List.of("yielded", "other")), log.toString());
         assertEquals("done", log.get(2));
+    }
+
+    @Test
+    void aStackWalkOfATaskReleasedFromABlockingCallDoesNotRunItTwice() {
+        org.junit.jupiter.api.Assumptions.assumeTrue("vthread".equals(io.jasyncio.internal.Engine.get().name()),
+                "with portable a blocked task holds the loop, so nothing else could release it");
+        // getStackTrace() of a virtual thread that is runnable but not running hands its continuation to the
+        // scheduler again; queued twice, the second entry would resume the task at its next await, outside its step.
+        List<String> log = new java.util.ArrayList<>();
+        Asyncio.run(() -> {
+            java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+            Task<Void> blocked = Asyncio.createTask(() -> {
+                latch.await(); // parks this task in the JDK
+                log.add("released");
+                Asyncio.sleep(0);
+                Asyncio.sleep(0);
+                log.add("done");
+                return null;
+            });
+            Asyncio.sleep(0); // the task starts and parks in await()
+            latch.countDown(); // releases it: its continuation is queued on the loop
+            assertTrue(blocked.getStack().length > 0); // the stack walk hands the continuation over again
+            Asyncio.await(blocked);
+            return null;
+        });
+        assertEquals(List.of("released", "done"), log);
     }
 }

@@ -14,17 +14,30 @@ public interface Engine {
     String name();
 
     /**
-     * Creates a fiber that runs {@code body} when first resumed. The owner is installed as the fiber thread's
-     * uncaught-exception handler: that is how code running in the fiber (the body too) finds its task (one field
-     * read), and how the engine finds the owner again without a field of its own. So {@code body} can be one
-     * object shared by every task, rather than one per task.
+     * Creates a fiber that runs {@code body} when first resumed. Code running in the fiber (the body too) finds
+     * {@code owner} with {@link #currentOwner()}, so {@code body} can be one object shared by every task, rather
+     * than one per task.
      *
      * @param host the loop driving the fiber
-     * @param owner the task, passed back to {@link FiberHost#resumeBlocked}
+     * @param owner the task, passed back to {@link FiberHost#resumeBlocked} and found by {@link #currentOwner()}
      * @param name the thread's name, or null for none (names cost memory per task; debug mode sets them)
      * @param body what the fiber runs
      */
-    Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name, Runnable body);
+    Fiber newFiber(FiberHost host, Object owner, String name, Runnable body);
+
+    /**
+     * The owner of the fiber whose code is running on the calling thread, or null when the calling thread is no
+     * fiber's (a loop thread, another thread, or a virtual thread that task code started). It depends on nothing
+     * task code can change: the vthread engine reads the virtual thread's scheduler (the fiber itself), the
+     * portable engine a scoped value bound around the fiber's body. Either way the fiber's thread must be the
+     * calling thread, so a thread that inherited the scheduler or the binding is not taken for the task.
+     */
+    static Object currentOwner() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) return null;
+        Object owner = LoopScheduledEngine.ownerOf(t);
+        return owner != null ? owner : PortableEngine.currentOwner(t);
+    }
 
     /** Whether the fiber's code can park in blocking JDK calls without blocking the loop thread. */
     boolean blockingCallsParkTheTask();

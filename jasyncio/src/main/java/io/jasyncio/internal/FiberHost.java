@@ -18,4 +18,10 @@ public interface FiberHost {
     /** The thread that runs the loop, or null when it is not running. */
     Thread loopThread();
 
+    /**
+     * Reports a throwable that escaped a fiber's body (the body catches what task code throws, so this is the
+     * engine's own failure). Called on the fiber's thread.
+     */
+    void fiberEscaped(Object owner, Throwable e);
+
 }

@@ -16,30 +16,56 @@ final class PortableEngine implements Engine {
 
     @Override public boolean blockingCallsParkTheTask() { return false; }
 
+    /** The fiber whose body runs on the current thread: bound around the body, so task code cannot change it. */
+    private static final ScopedValue<BatonFiber> CURRENT = ScopedValue.newInstance();
+
     @Override
-    public Fiber newFiber(FiberHost host, Thread.UncaughtExceptionHandler owner, String name, Runnable body) {
-        BatonFiber f = new BatonFiber();
+    public Fiber newFiber(FiberHost host, Object owner, String name, Runnable body) {
+        BatonFiber f = new BatonFiber(host, owner);
         Thread.Builder.OfVirtual b = Thread.ofVirtual();
         f.thread = (name != null ? b.name(name) : b).unstarted(() -> {
             f.awaitBaton(true);
             try {
-                body.run();
+                ScopedValue.where(CURRENT, f).run(body);
             } finally {
                 f.pass(false);
             }
         });
-        f.thread.setUncaughtExceptionHandler(owner);
+        f.thread.setUncaughtExceptionHandler(f);
         return f;
     }
 
-    private static final class BatonFiber implements Fiber {
+    /**
+     * The owner of the fiber running on {@code current} (the calling thread), or null. A thread forked inside
+     * task code may inherit the binding (a structured task scope's subtask does): only the fiber's own thread is it.
+     */
+    static Object currentOwner(Thread current) {
+        if (!CURRENT.isBound()) return null;
+        BatonFiber f = CURRENT.get();
+        return f.thread == current ? f.owner : null;
+    }
+
+    private static final class BatonFiber implements Fiber, Thread.UncaughtExceptionHandler {
+        private final FiberHost host;
+        final Object owner;
         Thread thread;
         private Thread loop;
         private boolean started;
         /** true: the fiber holds the baton; false: the loop does. Volatile: it orders everything in between. */
         private volatile boolean fiberTurn;
 
+        BatonFiber(FiberHost host, Object owner) {
+            this.host = host;
+            this.owner = owner;
+        }
+
         @Override public Thread thread() { return thread; }
+
+        /** What escaped the body (which catches what task code throws) goes to the loop, whatever task code set. */
+        @Override
+        public void uncaughtException(Thread t, Throwable e) {
+            host.fiberEscaped(owner, e);
+        }
 
         @Override
         public void resume() {
