@@ -65,7 +65,11 @@ public class Handle implements Runnable {
         return loop;
     }
 
-    /** Runs the callback (the loop calls this); an exception goes to the loop's exception handler. */
+    /**
+     * Runs the callback (the loop calls this); an exception goes to the loop's exception handler, an
+     * {@link Error} propagates and ends the loop's run (asyncio lets KeyboardInterrupt and SystemExit through
+     * the same way): a callback has no task or connection to fail, and an Error is not for logging and going on.
+     */
     @Override
     public void run() {
         if (cancelled) return;
@@ -77,9 +81,10 @@ public class Handle implements Runnable {
                 Object[] firstSets = Context.takeUncopiedSets();
                 if (firstSets != null) context = new Context(firstSets); // the handle's own, as if copied
             }
-        } catch (Throwable t) {
+        } catch (Exception e) {
+            // An Error is not reported here: it ends the loop's run (docs/ENGINES.md, "Errors on the loop").
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + describeCallback())
-                    .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+                    .exception(e).handle(this).sourceTraceback(sourceTraceback).build());
         }
     }
 

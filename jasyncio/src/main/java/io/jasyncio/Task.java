@@ -1,5 +1,6 @@
 package io.jasyncio;
 
+import io.jasyncio.internal.Fatal;
 import io.jasyncio.internal.Fiber;
 import io.jasyncio.internal.Sneaky;
 import java.io.InterruptedIOException;
@@ -312,6 +313,12 @@ public final class Task<T> extends Future<T> {
             cancelWith(c);
         } else if (e != null && !(mustCancel && isInterruption(e))) {
             finishWithException(e);
+            if (Fatal.endsTheRun(e)) {
+                // The JVM itself failed (an OutOfMemoryError, say): the task fails with it, and the run ends with
+                // it too, as asyncio's task both keeps and re-raises a KeyboardInterrupt. Thrown, it is retrieved.
+                clearLogTraceback();
+                throw (Error) e;
+            }
         } else if (mustCancel) {
             // Cancelled right before the coroutine returned, or while it was parked in an interrupted JDK call.
             mustCancel = false;

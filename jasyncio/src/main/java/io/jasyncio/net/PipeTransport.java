@@ -163,6 +163,10 @@ abstract class PipeTransport implements ChildPipeTransport {
 
     /** Reports an error that breaks the pipe (asyncio's {@code _fatal_error}), then closes it. */
     final void fatalError(Throwable exc, String message) {
+        if (io.jasyncio.internal.Fatal.endsTheRun(exc)) { // the JVM failed: the loop's run ends with it
+            closeNow(exc);
+            throw (Error) exc;
+        }
         if (exc instanceof IOException) {
             LOG.log(Level.DEBUG, () -> this + ": " + message, exc);
         } else {

@@ -66,6 +66,10 @@ final class SelectorReadPipeTransport extends SelectorPipeTransport implements R
      */
     @Override
     void fatalError(Throwable exc, String message) {
+        if (io.jasyncio.internal.Fatal.endsTheRun(exc)) { // the JVM failed: the loop's run ends with it
+            forceClose(exc);
+            throw (Error) exc;
+        }
         loop.callExceptionHandler(io.jasyncio.ExceptionContext.builder(message).exception(exc)
                 .put("transport", this).put("protocol", protocol).build());
         forceClose(exc);

@@ -132,6 +132,10 @@ abstract class SelectorTransport implements BaseTransport {
 
     /** Reports an error that breaks the connection, then closes it at once (asyncio's {@code _fatal_error}). */
     void fatalError(Throwable exc, String message) {
+        if (io.jasyncio.internal.Fatal.endsTheRun(exc)) { // the JVM failed: the loop's run ends with it
+            forceClose(exc);
+            throw (Error) exc;
+        }
         if (exc instanceof IOException) {
             LOG.log(Level.DEBUG, () -> this + ": " + message, exc);
         } else if (!(exc instanceof io.jasyncio.CancelledError)) {

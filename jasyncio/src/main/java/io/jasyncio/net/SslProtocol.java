@@ -946,6 +946,7 @@ final class SslProtocol implements BufferedProtocol {
 
     void fatalError(Throwable exc, String message) {
         if (transport != null) forceCloseTransport(transport, exc);
+        io.jasyncio.internal.Fatal.rethrowIfFatal(exc); // the JVM failed: the loop's run ends with it
         if (exc instanceof IOException) {
             LOG.log(Level.DEBUG, () -> this + ": " + message, exc);
         } else if (!(exc instanceof CancelledError)) {

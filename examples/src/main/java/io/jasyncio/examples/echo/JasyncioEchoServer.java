@@ -50,7 +50,10 @@ public final class JasyncioEchoServer implements EchoServer {
             try {
                 Asyncio.run(() -> serve(port, bound));
             } catch (Throwable t) {
-                bound.completeExceptionally(t);
+                // Before it listens, start() reports it; after, the thread dies of it, visibly (not a silent zombie).
+                if (bound.completeExceptionally(t)) return;
+                if (t instanceof Error e) throw e;
+                throw new IllegalStateException("the jasyncio echo server failed", t);
             }
         });
         try {
