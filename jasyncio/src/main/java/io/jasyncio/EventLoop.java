@@ -79,7 +79,9 @@ public class EventLoop implements AutoCloseable {
     private EventLoop(boolean virtualClock) {
         this.virtualNow = virtualClock ? new long[1] : null;
         this.debug = Boolean.getBoolean("jasyncio.debug");
+        this.watchdogNanos = LoopWatchdog.DEFAULT_THRESHOLD_NANOS;
         String name = toStringAtCreation();
+        this.name = name;
         ClosedFlag flag = new ClosedFlag();
         this.closedFlag = flag;
         this.unclosedWarning = CLEANER.register(this, () -> {
@@ -88,6 +90,8 @@ public class EventLoop implements AutoCloseable {
     }
 
     private final ClosedFlag closedFlag;
+    /** "&lt;EventLoop@hash&gt;": how the loop is named in logs. */
+    private final String name;
     /** What {@link #close()} closes last (see {@link #closeWithLoop}); identity set, made on first use. */
     private Set<AutoCloseable> closeWithLoop;
 
@@ -277,9 +281,17 @@ public class EventLoop implements AutoCloseable {
         }
         thread = t;
         RUNNING.set(this);
+        if (watchdogNanos > 0) {
+            watched = true;
+            LoopWatchdog.watch(this);
+        }
     }
 
     private void runForeverCleanup() {
+        if (watched) {
+            watched = false;
+            LoopWatchdog.unwatch(this);
+        }
         stopping = false;
         thread = null;
         RUNNING.remove();
@@ -313,10 +325,14 @@ public class EventLoop implements AutoCloseable {
         // Run what is ready now; what these callbacks schedule runs next time, after another poll.
         int ntodo = ready.size();
         if (debug) {
-            for (int i = 0; i < ntodo; i++) runDebug(ready.poll());
+            for (int i = 0; i < ntodo; i++) {
+                stampProgress();
+                runDebug(ready.poll());
+            }
         } else {
             for (int i = 0; i < ntodo; i++) {
                 Object o = ready.poll();
+                stampProgress();
                 if (o instanceof Task<?> t) t.step();
                 else ((Runnable) o).run();
             }
@@ -818,6 +834,79 @@ public class EventLoop implements AutoCloseable {
 
     public void setSlowCallbackDuration(double seconds) {
         this.slowCallbackDuration = seconds;
+    }
+
+    // ---------------------------------------------------------------- the watchdog
+
+    /**
+     * Sets the loop watchdog's threshold: when this loop, running, has not come back to its selector or ready queue
+     * for {@code seconds} (one callback or task step holding it: a blocking call that holds the thread, a busy
+     * loop), one WARNING is logged per stall, naming the task or callback and showing its stack. 0 turns it off
+     * for this loop. The default is 1 second, or {@code -Djasyncio.watchdog=SECONDS} ({@code off}: none). A
+     * jasyncio addition (docs/ENGINES.md, "The loop watchdog"). Loop thread, or before the loop runs.
+     */
+    public void setWatchdogThreshold(double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("the watchdog threshold must be >= 0 seconds (0: off), not " + seconds);
+        }
+        watchdogNanos = (long) (seconds * 1e9);
+        if (isRunning() && (watchdogNanos > 0) != watched) {
+            watched = watchdogNanos > 0;
+            if (watched) LoopWatchdog.watch(this);
+            else LoopWatchdog.unwatch(this);
+        }
+    }
+
+    /** The watchdog's threshold in seconds; 0 when it is off for this loop. */
+    public double getWatchdogThreshold() {
+        return watchdogNanos / 1e9;
+    }
+
+    /** Read by the watchdog's thread. */
+    private volatile long watchdogNanos;
+    /** Whether this loop is registered with the watchdog now. Loop thread. */
+    private boolean watched;
+    /**
+     * Bumped before each callback or task step: the watchdog sees the loop making progress. Written opaquely
+     * (a plain store on x86: no fence on the hot path) and read by the watchdog's thread the same way.
+     */
+    @SuppressWarnings("unused") // through PROGRESS
+    private int progress;
+    private static final java.lang.invoke.VarHandle PROGRESS;
+
+    static {
+        try {
+            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "progress", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void stampProgress() {
+        PROGRESS.setOpaque(this, (int) PROGRESS.get(this) + 1);
+    }
+
+    int progressStamp() {
+        return (int) PROGRESS.getOpaque(this);
+    }
+
+    long watchdogThresholdNanos() {
+        return watchdogNanos;
+    }
+
+    /** Whether the loop is waiting in its selector (or parked for a timer or a wake-up): not stalled. */
+    boolean isWaitingForEvents() {
+        return sleeping;
+    }
+
+    /** The handle being run, in debug mode; null otherwise. */
+    Handle currentHandle() {
+        return currentHandle;
+    }
+
+    /** "&lt;EventLoop@hash&gt;": the name in logs. */
+    String describe() {
+        return name;
     }
 
     // ---------------------------------------------------------------- executors

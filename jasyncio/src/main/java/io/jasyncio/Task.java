@@ -91,6 +91,11 @@ public final class Task<T> extends Future<T> {
         return name != null ? name : "Task-" + nameId;
     }
 
+    /** A number no other task of this JVM has (the N of the default name "Task-N"). */
+    int id() {
+        return nameId;
+    }
+
     /** Renames the task. */
     public void setName(String name) {
         this.name = String.valueOf(name);
