@@ -78,6 +78,7 @@ final class LoopScheduledEngine implements Engine {
             if (UNAVAILABLE != null) throw UNAVAILABLE;
             LoopScheduledEngine engine = new LoopScheduledEngine();
             engine.selfTest();
+            ParkingStdin.install(); // before any task runs: a task's System.in.read() then parks only the task
             return engine;
         } catch (Exception e) {
             throw new UnsupportedOperationException("the JVM does not open java.lang to jasyncio ("
