@@ -749,6 +749,14 @@ public class EventLoop implements AutoCloseable {
         return thread;
     }
 
+    /** Debug mode's record of the places tasks were switched out inside a JDK call; made on first use. */
+    private ImplicitAwaits implicitAwaits;
+
+    ImplicitAwaits implicitAwaits() {
+        if (implicitAwaits == null) implicitAwaits = new ImplicitAwaits();
+        return implicitAwaits;
+    }
+
     /** Where futures created in debug mode were created: kept here, weakly, so a future has no field for it. */
     private java.util.Map<Future<?>, Throwable> sourceTracebacks;
 

@@ -266,6 +266,7 @@ public final class Task<T> extends Future<T> {
         try {
             continuation.run();
             if (suspension == ENDED) settle();
+            else if (loop.debug) noteIfImplicitAwait();
             serveEagerRequests();
         } finally {
             loop.leaveTask(this);
@@ -309,6 +310,17 @@ public final class Task<T> extends Future<T> {
     private void resumeFiber() {
         fiber.resume();
         if (suspension == ENDED) settle();
+        else if (loop.debug) noteIfImplicitAwait();
+    }
+
+    /**
+     * Debug mode: the step returned while the task's code was neither at an await nor ended nor pausing for an eager
+     * child: it was parked inside a blocking JDK call (vthread), an implicit await worth showing once per place.
+     */
+    private void noteIfImplicitAwait() {
+        if (suspension == RUNNING && loop.eagerRequest == null && loop.engine().blockingCallsParkTheTask()) {
+            loop.implicitAwaits().note(this);
+        }
     }
 
     /** Ends the task with what its coroutine returned or threw, right after its fiber ended. Loop thread. */
