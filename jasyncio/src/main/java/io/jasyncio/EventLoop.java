@@ -484,36 +484,47 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    /** Schedules {@code callback} after {@code delay} seconds. */
+    /** Schedules {@code callback} after {@code delay} seconds; its {@link TimerHandle#when()} is {@code time() + delay}. */
     public TimerHandle callLater(double delay, Runnable callback) {
-        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, Context.capture());
+        return callLaterIn(delay, callback, Context.capture());
     }
 
     /** {@link #callLater(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
     public TimerHandle callLater(double delay, Runnable callback, Context context) {
-        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, explicit(context));
+        return callLaterIn(delay, callback, explicit(context));
+    }
+
+    private TimerHandle callLaterIn(double delay, Runnable callback, Object context) {
+        long now = nowNanos();
+        return callAtNanos(now / 1e9 + delay, now + secondsToNanos(delay, "delay"), callback, context);
     }
 
     /** Schedules {@code callback} after {@code delay}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callAtNanos(nowNanos() + delay.toNanos(), callback, Context.capture());
+        long now = nowNanos();
+        long nanos = delay.toNanos();
+        return callAtNanos(now / 1e9 + nanos / 1e9, now + nanos, callback, Context.capture());
     }
 
-    /** Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}). */
+    /**
+     * Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}); the handle's
+     * {@link TimerHandle#when()} is exactly {@code when}.
+     */
     public TimerHandle callAt(double when, Runnable callback) {
-        return callAtNanos(secondsToNanos(when, "when"), callback, Context.capture());
+        return callAtNanos(when, secondsToNanos(when, "when"), callback, Context.capture());
     }
 
     /** {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
     public TimerHandle callAt(double when, Runnable callback, Context context) {
-        return callAtNanos(secondsToNanos(when, "when"), callback, explicit(context));
+        return callAtNanos(when, secondsToNanos(when, "when"), callback, explicit(context));
     }
 
-    private TimerHandle callAtNanos(long when, Runnable callback, Object context) {
+    /** {@code when} is what {@link TimerHandle#when()} returns; {@code whenNanos} orders the timer. */
+    private TimerHandle callAtNanos(double when, long whenNanos, Runnable callback, Object context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread("callAt");
-        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback, context);
+        TimerHandle h = new TimerHandle(this, when, whenNanos, timerSequence++, callback, context);
         h.scheduled = true;
         scheduled.add(h);
         return h;

@@ -7,20 +7,28 @@ package io.jasyncio;
  * <p>Threading: the loop's thread only.
  */
 public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
+    /** The deadline as given ({@code callAt}) or computed ({@code time() + delay}): what {@link #when()} returns. */
+    private final double when;
+    /** The deadline in the loop's nanoseconds: what orders the timers. */
     final long whenNanos;
     final long sequence;
     /** Whether it is still in the loop's timer heap (asyncio's {@code _scheduled}). */
     boolean scheduled;
 
-    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback, Object context) {
+    TimerHandle(EventLoop loop, double when, long whenNanos, long sequence, Runnable callback, Object context) {
         super(loop, callback, context);
+        this.when = when;
         this.whenNanos = whenNanos;
         this.sequence = sequence;
     }
 
-    /** The scheduled time, in the loop's {@link EventLoop#time()} seconds. */
+    /**
+     * The scheduled time, in the loop's {@link EventLoop#time()} seconds: exactly the double given to
+     * {@code callAt} (for {@code callLater}, {@code time() + delay}), as asyncio's {@code when()}. The loop orders
+     * timers by that deadline converted to nanoseconds once.
+     */
     public double when() {
-        return whenNanos / 1e9;
+        return when;
     }
 
     @Override

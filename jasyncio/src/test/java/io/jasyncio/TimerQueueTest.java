@@ -16,7 +16,7 @@ class TimerQueueTest extends LoopTestBase {
     private long sequence;
 
     private TimerHandle timer(long when) {
-        return new TimerHandle(loop, when, sequence++, () -> { }, null);
+        return new TimerHandle(loop, when / 1e9, when, sequence++, () -> { }, null);
     }
 
     /** Random adds and polls, with many equal deadlines: the same order as a reference heap, ties by sequence. */
