@@ -463,7 +463,7 @@ public class EventLoop implements AutoCloseable {
     }
 
     private Handle enqueue(Handle h) {
-        if (debug) checkThread("callSoon");
+        if (debug) checkThread();
         if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
@@ -523,7 +523,7 @@ public class EventLoop implements AutoCloseable {
     private TimerHandle callAtNanos(double when, long whenNanos, Runnable callback, Object context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
-        if (debug) checkThread("callAt");
+        if (debug) checkThread();
         TimerHandle h = new TimerHandle(this, when, whenNanos, timerSequence++, callback, context);
         h.scheduled = true;
         scheduled.add(h);
@@ -541,11 +541,14 @@ public class EventLoop implements AutoCloseable {
         if (h.scheduled) timerCancelledCount++;
     }
 
-    private void checkThread(String what) {
+    /**
+     * Debug mode (asyncio's {@code _check_thread}): a scheduling call from a thread other than the loop's
+     * fails with asyncio's text; from another thread, use {@link #callSoonThreadsafe}.
+     */
+    private void checkThread() {
         Thread t = thread;
         if (t != null && Thread.currentThread() != t && runningFiberTask() == null) {
-            throw new IllegalStateException("Non-thread-safe operation " + what
-                    + "() invoked on an event loop other than the current one");
+            throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than the current one");
         }
     }
 

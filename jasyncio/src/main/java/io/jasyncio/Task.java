@@ -192,7 +192,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (done()) {
             // A step of a task finished from outside (Future's setters): asyncio's Handle reports the error.
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + this)
-                    .exception(new InvalidStateError("_step(): already done: " + this)).build());
+                    .exception(new InvalidStateError("_step(): already done: " + this + ", " + (throwIn == null ? "None" : throwIn))).build());
             return;
         }
         Throwable exc = throwIn; // a parked wait's cancellation, committed by cancel() (see there)
