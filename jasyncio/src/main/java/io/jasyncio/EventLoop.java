@@ -8,7 +8,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +61,8 @@ public class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
-    private final Set<Future<?>> unretrieved = new LinkedHashSet<>();
+    /** Reports of exceptions nobody retrieved, made when their futures are collected (or at close). */
+    final UnretrievedExceptions unretrieved = new UnretrievedExceptions();
     private Engine engine;
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
     /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
@@ -185,6 +185,13 @@ public class EventLoop implements AutoCloseable {
      * Closes the loop: drops pending callbacks and timers, reports tasks still pending and exceptions never
      * retrieved, and shuts the default executor down without waiting. Idempotent; the loop must not be
      * running.
+     *
+     * <p>Exceptions never retrieved: while the loop runs, each is reported ("Task exception was never
+     * retrieved") once the collector finds its task or future unreachable, as CPython does. Those still
+     * unreported at close are reported here, whether their futures are still reachable (then with the future
+     * in the context) or not: a closed loop runs nothing that could still retrieve them, and a report that
+     * waited for a collection that may never come (a short program ends first) would be lost. CPython
+     * reports the reachable ones later, if and when they are collected.
      */
     @Override
     public void close() {
@@ -245,12 +252,7 @@ public class EventLoop implements AutoCloseable {
             }
         }
         liveHead = null;
-        for (Future<?> f : new ArrayList<>(unretrieved)) {
-            String kind = f instanceof Task ? "Task" : "Future";
-            callExceptionHandler(ExceptionContext.builder(kind + " exception was never retrieved")
-                    .exception(f.peekException()).future(f).sourceTraceback(f.sourceTraceback()).build());
-        }
-        unretrieved.clear();
+        unretrieved.reportAll(this);
     }
 
     private void checkClosed() {
@@ -288,6 +290,7 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- one iteration
 
     private void runOnce() {
+        if (unretrieved.anyArmed()) unretrieved.reportCollected(this);
         purgeCancelledTimers();
 
         long timeout;
@@ -754,14 +757,6 @@ public class EventLoop implements AutoCloseable {
     Throwable sourceTracebackOf(Future<?> f) {
         java.util.Map<Future<?>, Throwable> m = sourceTracebacks;
         return m == null ? null : m.get(f);
-    }
-
-    void trackUnretrieved(Future<?> f) {
-        unretrieved.add(f);
-    }
-
-    void untrackUnretrieved(Future<?> f) {
-        unretrieved.remove(f);
     }
 
     // ---------------------------------------------------------------- errors and debug
