@@ -88,8 +88,8 @@ public class EventLoop implements AutoCloseable {
     }
 
     private final ClosedFlag closedFlag;
-    /** What {@link #close()} closes last (see {@link #closeWithLoop}); identity set, made on first use. */
-    private Set<AutoCloseable> closeWithLoop;
+    /** The newest of the resources this loop owns and closes if still open at close (see {@link LoopResource}). */
+    LoopResource owned;
 
     private static final class ClosedFlag {
         volatile boolean closed;
@@ -183,8 +183,11 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: drops pending callbacks and timers, reports tasks still pending and exceptions never
-     * retrieved, and shuts the default executor down without waiting. Idempotent; the loop must not be
-     * running.
+     * retrieved, shuts the default executor down without waiting, and closes every transport, server, pipe and
+     * child process of this loop still open, each reported as asyncio's ResourceWarning would ("unclosed
+     * transport &lt;...&gt;", a WARNING on the "io.jasyncio" logger; see {@link LoopResource}); a child still
+     * running gets SIGTERM, then SIGKILL if it has not ended within a second, and is reaped before this returns.
+     * Idempotent; the loop must not be running.
      *
      * <p>Exceptions never retrieved: while the loop runs, each is reported ("Task exception was never
      * retrieved") once the collector finds its task or future unreachable, as CPython does. Those still
@@ -211,36 +214,32 @@ public class EventLoop implements AutoCloseable {
         Executor ex = defaultExecutor;
         defaultExecutor = null;
         if (ex instanceof ExecutorService es) es.shutdown();
-        closeResources();
+        LoopResource.closeAll(this);
         io.close();
     }
 
     /**
-     * Has {@code resource} closed when this loop closes, and returns what takes that back (call it once the
-     * resource is closed otherwise). A jasyncio addition, with no asyncio counterpart: a child process's
-     * selectable pipes use it, so that no descriptor outlives the loop and a child still running when the loop
-     * closes sees EOF on its stdin. Loop thread only.
+     * Has {@code resource} closed, silently, when this loop closes, and returns what takes that back (call it
+     * once the resource is closed otherwise). A jasyncio addition, with no asyncio counterpart, for resources of
+     * the program's own; the library's transports, servers and child processes are owned by their loop
+     * anyway (and reported if left open: see {@link LoopResource}). Loop thread only.
      */
     public Runnable closeWithLoop(AutoCloseable resource) {
         checkClosed();
-        if (closeWithLoop == null) closeWithLoop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        closeWithLoop.add(resource);
-        return () -> {
-            if (closeWithLoop != null) closeWithLoop.remove(resource);
-        };
-    }
-
-    private void closeResources() {
-        Set<AutoCloseable> resources = closeWithLoop;
-        closeWithLoop = null;
-        if (resources == null) return;
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "closing " + r + " with " + this + " failed", e);
+        java.util.Objects.requireNonNull(resource, "resource");
+        LoopResource owned = new LoopResource() {
+            @Override
+            protected String closeAbandoned() {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "closing " + resource + " with its event loop failed", e);
+                }
+                return null;
             }
-        }
+        };
+        owned.own(this);
+        return () -> owned.disown(this);
     }
 
     /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */
@@ -527,9 +526,9 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread();
-        TimerHandle h = new TimerHandle(this, when, whenNanos, timerSequence++, callback, context);
+        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback, context);
         h.scheduled = true;
-        scheduled.add(h);
+        scheduled.add(h, whenNanos);
         return h;
     }
 

@@ -7,18 +7,18 @@ package io.jasyncio;
  * <p>Threading: the loop's thread only.
  */
 public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
-    /** The deadline as given ({@code callAt}) or computed ({@code time() + delay}): what {@link #when()} returns. */
+    /**
+     * The deadline as given ({@code callAt}) or computed ({@code time() + delay}): what {@link #when()} returns.
+     * The loop's timer heap orders by the deadline in nanoseconds, which it keeps beside the handle.
+     */
     private final double when;
-    /** The deadline in the loop's nanoseconds: what orders the timers. */
-    final long whenNanos;
     final long sequence;
     /** Whether it is still in the loop's timer heap (asyncio's {@code _scheduled}). */
     boolean scheduled;
 
-    TimerHandle(EventLoop loop, double when, long whenNanos, long sequence, Runnable callback, Object context) {
+    TimerHandle(EventLoop loop, double when, long sequence, Runnable callback, Object context) {
         super(loop, callback, context);
         this.when = when;
-        this.whenNanos = whenNanos;
         this.sequence = sequence;
     }
 
@@ -41,7 +41,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     public int compareTo(TimerHandle o) {
-        int c = Long.compare(whenNanos, o.whenNanos);
+        int c = Double.compare(when, o.when);
         return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
 
