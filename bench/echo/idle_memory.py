@@ -19,7 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 def commands(port):
     py = "/usr/bin/python3"
-    srv = os.path.join(HERE, "py_echo_server.py")
+    srv = os.path.join(ROOT, "bench", "peers", "echo", "asyncio_echo_server.py")
     jas = os.path.join(ROOT, "bin", "jasyncio")
     return {
         "jasyncio-protocol": [jas, "echo-server", "--mode", "protocol", "--port", str(port)],
@@ -88,7 +88,8 @@ def main():
         if name.startswith("uvloop") and subprocess.run(["/usr/bin/python3", "-c", "import uvloop"],
                                                          capture_output=True).returncode != 0:
             # the servers run on /usr/bin/python3, whatever interpreter runs this script
-            print(f"{name}: skipped (apt-get install python3-uvloop)", file=sys.stderr)
+            print(f"{name}: left out: /usr/bin/python3 cannot import uvloop: apt-get install -y python3-uvloop",
+                  file=sys.stderr)
             continue
         proc = subprocess.Popen(cmds[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

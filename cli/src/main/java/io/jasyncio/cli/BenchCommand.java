@@ -31,7 +31,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peers", description = "Skip the Python peers.")
     boolean noPeers;
 
-    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: ../shared/bench/peers beside the project).")
+    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: bench/peers/core in the project).")
     Path peers;
 
     @Override
