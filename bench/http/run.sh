@@ -8,6 +8,9 @@
 #                          SERVERS="jasyncio aiohttp aiohttp-uvloop netty-epoll" (nginx also known) PORT=18190
 #                          RAW=FILE PEERS=DIR (instead of bench/peers/http) INSTALL=1 (apt-get what is missing))
 #   ROUNDS=1 DURATION=2s WARMUP=2s CONNS=50 bench/http/run.sh      (a smoke run, under a minute once built)
+#   BASELINE=DIR bench/http/run.sh   (also measures the jasyncio of another checkout, e.g. one made with
+#                                     git worktree add /tmp/before COMMIT, as "jasyncio-baseline": an A/B of two
+#                                     versions within the same rounds)
 #
 # All servers start at once, each on its own port; each gets a WARMUP-long wrk run first (a JVM pinned to one
 # CPU compiles slowly; both JVMs get G1, where one CPU would pick Serial); then in each round every server is
@@ -25,8 +28,12 @@ peers=${PEERS:-$peers_root/http}
 work=${WORK:-/tmp/jasyncio-http-bench}
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5s}; WARMUP=${WARMUP:-15s}; CONNS=${CONNS:-"50 200"}
 PORT=${PORT:-18190}; SERVERS=${SERVERS:-"jasyncio aiohttp aiohttp-uvloop netty-epoll"}
-KNOWN="jasyncio aiohttp aiohttp-uvloop netty-epoll nginx"
+KNOWN="jasyncio jasyncio-baseline aiohttp aiohttp-uvloop netty-epoll nginx"
 die() { say "$*"; exit 1; }
+if [[ -n ${BASELINE:-} ]]; then
+  [[ -x $BASELINE/bin/jasyncio ]] || die "BASELINE=$BASELINE is not a jasyncio checkout (no bin/jasyncio there)"
+  [[ " $SERVERS " == *" jasyncio-baseline "* ]] || SERVERS="$SERVERS jasyncio-baseline"
+fi
 for s in $SERVERS; do [[ " $KNOWN " == *" $s "* ]] || die "unknown server $s (known: $KNOWN)"; done
 [[ -f $peers/aiohttp_hello.py ]] || die "no HTTP peers at $peers (bench/peers/http in the repository; PEERS=DIR overrides)"
 have_cmd wrk wrk "the load generator" || exit 1
@@ -48,9 +55,14 @@ netty_jar=""
 if wanted netty-epoll; then netty_jar=$(netty_jar "$jdk" "$work/netty-build.log" netty-epoll) || drop netty-epoll; fi
 [[ -n $SERVERS ]] || die "no server left to measure"
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
+if [[ " $SERVERS " == *" jasyncio-baseline "* ]]; then
+  [[ -n ${BASELINE:-} ]] || die "jasyncio-baseline needs BASELINE=DIR (another jasyncio checkout)"
+  "$BASELINE/bin/jasyncio" --help >/dev/null || die "the baseline at $BASELINE does not build"
+fi
 
 declare -A CMD=(
   [jasyncio]="env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC $root/bin/jasyncio web-server --port @PORT@"
+  [jasyncio-baseline]="env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC ${BASELINE:-}/bin/jasyncio web-server --port @PORT@"
   [aiohttp]="$PY $peers/aiohttp_hello.py --port @PORT@"
   [aiohttp-uvloop]="$PY $peers/aiohttp_hello.py --port @PORT@ --uvloop"
   [netty-epoll]="$jdk/bin/java -XX:+UseG1GC -jar $netty_jar http --port @PORT@ --threads 1"
