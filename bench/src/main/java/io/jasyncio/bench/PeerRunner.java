@@ -60,7 +60,7 @@ public final class PeerRunner {
         Path script = script();
         if (!Files.isRegularFile(script)) {
             return new Result(false, "no peer script at " + script
-                    + " (it is part of the repository: is this a complete checkout?); pass --peers DIR", null, List.of());
+                    + " (the repository has it in bench/peers/core; --peers DIR names another folder)", null, List.of());
         }
         String python = python();
         if (python == null) {
