@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench core}: jasyncio's core metrics, then CPython asyncio's and uvloop's in the same run, and ratios. */
@@ -22,10 +24,14 @@ public final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Unmatched
     List<String> jmhArgs = new java.util.ArrayList<>();
 
-    @Option(names = "--scale", defaultValue = "1.0", description = "Shrinks every count (0.1 for a quick run).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", defaultValue = "1.0",
+            description = "Shrinks every count: 0.001 to 1 (0.1 for a quick run). Default ${DEFAULT-VALUE}.")
     double scale;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric (median reported).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric, 1 to 1000 (median reported). Default ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--no-peers", description = "Skip the Python peers.")
@@ -36,6 +42,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!which.equals("core") && !which.equals("jmh")) {
+            throw Check.fail(spec, "unknown benchmark '" + which + "'; available: core, jmh");
+        }
+        if (which.equals("core")) {
+            Check.range(spec, "--scale", scale, 0.001, 1);
+            Check.count(spec, "--rounds", rounds, 1, 1000);
+            if (!jmhArgs.isEmpty()) throw Check.fail(spec, "unknown option(s) for 'bench core': " + String.join(" ", jmhArgs));
+        }
         if (which.equals("jmh")) {
             try {
                 org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
@@ -44,14 +58,6 @@ public final class BenchCommand implements Callable<Integer> {
                 System.err.println("JMH failed: " + e);
                 return 1;
             }
-        }
-        if (!which.equals("core")) {
-            System.err.println("unknown benchmark '" + which + "'; available: core, jmh");
-            return 2;
-        }
-        if (rounds < 1) {
-            System.err.println("--rounds must be at least 1");
-            return 2;
         }
         System.out.println("# jasyncio (engine " + io.jasyncio.internal.Engine.get().name() + ", JDK "
                 + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
