@@ -10,12 +10,12 @@ import picocli.CommandLine.Command;
  * the stack trace); 2 bad command-line input (the message, the synopsis, and where to find help: picocli's
  * usage code); 130 interrupted (Ctrl-C).
  */
-@Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.1.0",
+@Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.2.0",
         description = "Python's asyncio in Java: the seeds' programs, servers and benchmarks.",
-        subcommands = {TourCommand.class, TestCommand.class, ModelsCommand.class, BasicsCommand.class,
-                EchoServerCommand.class, EchoClientsCommand.class, RunDemoCommand.class, VectorDbCommand.class,
-                LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {TourCommand.class, TestCommand.class, InstallCommand.class, ModelsCommand.class,
+                BasicsCommand.class, EchoServerCommand.class, EchoClientsCommand.class, RunDemoCommand.class,
+                VectorDbCommand.class, LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 1 the program failed, 2 bad command-line input, 130 interrupted.",
                 "'bin/jasyncio help COMMAND' or 'bin/jasyncio COMMAND --help' tells more about a command."})
 public final class Main implements Runnable {

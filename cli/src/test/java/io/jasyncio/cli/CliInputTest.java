@@ -73,7 +73,7 @@ class CliInputTest {
     void helpListsEveryCommandAndHelpTestSaysWhatTestDoes() {
         CliTest.Run r = CliTest.run("help");
         assertEquals(0, r.code(), r.err());
-        for (String command : new String[] {"tour", "test", "models", "basics", "echo-server", "echo-clients",
+        for (String command : new String[] {"tour", "test", "install", "models", "basics", "echo-server", "echo-clients",
                 "run-demo", "vectordb", "loadtest", "echo-load", "web-server", "bench", "help"}) {
             assertTrue(r.out().matches("(?s).*\n  " + command + " .*"), command + " is not listed:\n" + r.out());
         }

@@ -55,11 +55,14 @@ class LauncherTest {
     }
 
     @Test
-    void testDashDashHelpSaysWhatTestDoesWithoutRunningTheTests(@TempDir Path tmp) throws Exception {
+    void testAndInstallDashDashHelpSayWhatTheyDoWithoutRunningMaven(@TempDir Path tmp) throws Exception {
         Result r = launch(LAUNCHER, tmp, "test", "--help");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Usage: bin/jasyncio test [MAVEN_ARG...]\nRuns every test of every module"), r.out());
         assertEquals("", r.err());
+        Result i = launch(LAUNCHER, tmp, "install", "--help");
+        assertEquals(0, i.code(), i.err());
+        assertTrue(i.out().startsWith("Usage: bin/jasyncio install [MAVEN_ARG...]\n"), i.out());
     }
 
     // item 21: no logger line (the engine's choice was an INFO line on every run) around a demo's output
