@@ -101,7 +101,7 @@ public final class VectorDbCommand implements Callable<Integer> {
         int port;
 
         @Option(names = "--max-mib", paramLabel = "MIB",
-                description = "The most MiB of vectors and ids the store holds (default: a quarter of the heap).")
+                description = "The most MiB of collections, vectors and ids the store holds (default: a quarter of the heap).")
         Long maxMib;
 
         @Override
