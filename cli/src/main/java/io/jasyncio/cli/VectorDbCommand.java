@@ -1,6 +1,7 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.examples.vectordb.Hit;
 import io.jasyncio.examples.vectordb.Metric;
 import io.jasyncio.examples.vectordb.VectorClient;
@@ -67,7 +68,21 @@ public final class VectorDbCommand implements Callable<Integer> {
             System.out.println("connecting to " + where + "...");
             try (VectorClient db = target != null ? VectorClient.connect((String) target[0], (int) target[1], timeout)
                     : server != null ? VectorClient.connect("127.0.0.1", server.port()) : VectorClient.connect(new VectorStore())) {
-                VectorDbDemo.Result r = VectorDbDemo.cliMain(db, collection, vectors, query, more, System.out::println);
+                VectorDbDemo.Result r;
+                try {
+                    r = VectorDbDemo.cliMain(db, collection, vectors, query, more, System.out::println);
+                } catch (Exception e) {
+                    // A shared server keeps no half-done session's collection (unless it stopped answering:
+                    // then asking it to drop would only wait out another timeout).
+                    if (target != null && !(e instanceof TimeoutError)) {
+                        try {
+                            db.dropCollection(collection);
+                        } catch (RuntimeException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
+                    throw e;
+                }
                 if (target != null) {
                     System.out.println("dropping collection '" + collection + "'...");
                     db.dropCollection(collection);
