@@ -49,6 +49,10 @@ public final class VectorDbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (remote && connect != null) {
+            throw Check.fail(spec, "--remote and --connect exclude each other: --remote serves a store in this process, "
+                    + "--connect uses one served elsewhere");
+        }
         Object[] target = connect != null ? Check.hostPort(spec, "--connect", connect) : null;
         Check.seconds(spec, "--timeout", timeout, 3600);
         Random rnd = new Random(seed);
