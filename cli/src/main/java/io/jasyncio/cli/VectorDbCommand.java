@@ -111,7 +111,7 @@ public final class VectorDbCommand implements Callable<Integer> {
             description = {"Serves an empty vector store on 127.0.0.1 until Ctrl-C.",
                     "In memory only: everything stored is lost when the server stops. Limits: dimension "
                             + VectorStore.MAX_DIMENSION + ", " + (VectorServer.MAX_FRAME_BYTES >> 20) + " MiB per request, "
-                            + "the budget below."})
+                            + (int) VectorServer.FRAME_TIMEOUT_SECONDS + " s to send one, the budget below."})
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
