@@ -55,7 +55,7 @@ public final class Server implements AutoCloseable {
         this.loop = loop;
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
-        this.backlog = options.backlog();
+        this.backlog = Math.max(1, options.backlog()); // backlog 0 (the JDK's default queue) still accepts
         this.keepAlive = options.keepAlive();
     }
 
