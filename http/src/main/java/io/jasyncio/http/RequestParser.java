@@ -48,6 +48,8 @@ final class RequestParser {
     private long chunkLeft;
     private int trailers;
     private boolean continueWanted;
+    private long completed;
+    private int headBytes;
 
     RequestParser(long maxBody, SocketAddress remote) {
         this.maxBody = maxBody;
@@ -75,6 +77,39 @@ final class RequestParser {
     /** Whether bytes of a request not yet complete have been received. */
     boolean partial() {
         return state != State.HEAD || end > start;
+    }
+
+    /** Where the request being received is: nothing of it yet, part of its head, or its head and part of its body. */
+    enum Stage { NONE, HEAD, BODY }
+
+    Stage stage() {
+        return state != State.HEAD ? Stage.BODY : end > start ? Stage.HEAD : Stage.NONE;
+    }
+
+    /** How many requests this parser has completed: tells one request's head from the next one's. */
+    long completed() {
+        return completed;
+    }
+
+    /** The bytes received and not yet part of a request returned by {@link #next()}. */
+    long pendingBytes() {
+        return end - start + (body == null ? 0 : bodyLength);
+    }
+
+    /** The heap this parser holds: its buffer of bytes not yet parsed and the body being read. */
+    long heldBytes() {
+        return buf.length + (body == null ? 0 : body.length);
+    }
+
+    /**
+     * Lets a buffer grown by a large read go once everything in it is parsed, so that an idle connection holds
+     * 1 KiB, not the largest read it ever had (up to 256 KiB).
+     */
+    void trim() {
+        if (start == end && buf.length > 8 * 1024) {
+            buf = new byte[1024];
+            start = end = scanned = 0;
+        }
     }
 
     /**
@@ -146,7 +181,8 @@ final class RequestParser {
     }
 
     private Request finish() {
-        Request r = new Request(method, rawPath, path, rawQuery, version, headers, body, remote);
+        Request r = new Request(method, rawPath, path, rawQuery, version, headers, body, remote, headBytes);
+        completed++;
         state = State.HEAD;
         headers = null;
         body = null;
@@ -185,7 +221,8 @@ final class RequestParser {
             return false;
         }
         if (headEnd - start > MAX_HEAD) throw new HttpError(431, "the request's header is longer than " + MAX_HEAD + " bytes");
-        String head = new String(buf, start, headEnd - start, StandardCharsets.ISO_8859_1);
+        headBytes = headEnd - start;
+        String head = new String(buf, start, headBytes, StandardCharsets.ISO_8859_1);
         start = headEnd;
         scanned = start;
         int from = 0;

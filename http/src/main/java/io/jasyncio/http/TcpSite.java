@@ -43,13 +43,25 @@ public final class TcpSite {
     public void start() {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
-        server = Net.createServer(() -> new HttpConnection(runner), host, port, ServerOptions.DEFAULTS.withBacklog(backlog));
+        // Serving starts once the runner knows the site: at its connection limit, the site starts paused.
+        server = Net.createServer(runner::newConnection, host, port,
+                ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false));
         runner.addSite(this);
+        server.startServing();
     }
 
     /** Stops accepting connections (those open are the runner's to close). */
     public void stop() {
         if (server != null) server.close();
+    }
+
+    /** At the runner's connection limit: new clients wait in the backlog. */
+    void pauseAccepting() {
+        if (server != null) server.pauseAccepting();
+    }
+
+    void resumeAccepting() {
+        if (server != null) server.resumeAccepting();
     }
 
     void waitClosed() {

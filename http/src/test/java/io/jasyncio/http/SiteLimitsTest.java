@@ -16,6 +16,16 @@ import org.junit.jupiter.api.Timeout;
 class SiteLimitsTest {
     /** The kernel's own view of a listening socket's backlog: the Send-Q column of {@code ss -ltn}. */
     static int kernelBacklog(int port) throws Exception {
+        return ssListening(port)[1];
+    }
+
+    /** How many connections wait in a listening socket's queue, not yet accepted: the Recv-Q column. */
+    static int acceptQueue(int port) throws Exception {
+        return ssListening(port)[0];
+    }
+
+    /** Recv-Q and Send-Q of the socket listening on {@code port}, as {@code ss -ltn} prints them. */
+    private static int[] ssListening(int port) throws Exception {
         Process p;
         try {
             p = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
@@ -27,7 +37,7 @@ class SiteLimitsTest {
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         String[] cols = out.split("\\s+"); // "LISTEN 0      4096   127.0.0.1:41235   0.0.0.0:*"
         assertTrue(cols.length >= 3 && cols[0].equals("LISTEN"), "ss printed: " + out);
-        return Integer.parseInt(cols[2]);
+        return new int[] {Integer.parseInt(cols[1]), Integer.parseInt(cols[2])};
     }
 
     @Test

@@ -303,6 +303,10 @@ class WebServerTest {
     void aClientThatNeverFinishesItsHeadIsClosedToo() throws Exception {
         try (Served s = Served.start(hello(), r -> r.keepaliveTimeout(0.2)); RawClient c = new RawClient(s.port)) {
             c.send("GET / HTTP/1.1\r\nHo");
+            // A request cut half way is answered 408 (RFC 9110 section 15.5.9), then the connection closes.
+            RawClient.Reply r = c.read();
+            assertEquals(408, r.status());
+            assertEquals("close", r.header("Connection"));
             assertTrue(c.closedByServer());
         }
     }

@@ -46,6 +46,8 @@ public final class Server implements AutoCloseable {
     private final LinkedHashSet<SelectorTransport> clients = new LinkedHashSet<>();
     private List<Future<Void>> waiters = new ArrayList<>();
     private boolean serving;
+    /** Set by {@link #pauseAccepting()}: listening, but new connections wait in the backlog. */
+    private boolean acceptPaused;
     private Future<Void> servingForeverFut;
     /** Unix socket files this server created, with their identity, to delete on close if still ours. */
     private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
@@ -108,12 +110,32 @@ public final class Server implements AutoCloseable {
     }
 
     private void listen(ServerSocketChannel s) {
-        loop.addReader(s, () -> acceptReady(s));
+        if (!acceptPaused) loop.addReader(s, () -> acceptReady(s));
+    }
+
+    /**
+     * Stops taking connections for now, without closing: new ones wait in the listening sockets' backlog (then
+     * the kernel drops their SYNs) until {@link #resumeAccepting()}. Connections already accepted go on. Not in
+     * asyncio: for servers that cap how many connections they hold (the HTTP module's
+     * {@code AppRunner.maxConnections}); it may be called from within the protocol factory, and no further
+     * connection is accepted after it.
+     */
+    public void pauseAccepting() {
+        if (acceptPaused) return;
+        acceptPaused = true;
+        if (sockets != null) for (ServerSocketChannel s : sockets) loop.removeReader(s);
+    }
+
+    /** Takes connections again after {@link #pauseAccepting()} (if the server is serving). */
+    public void resumeAccepting() {
+        if (!acceptPaused) return;
+        acceptPaused = false;
+        if (serving && sockets != null) for (ServerSocketChannel s : sockets) listen(s);
     }
 
     /** Accepts what is waiting, at most a backlog's worth per wake-up (as asyncio). */
     private void acceptReady(ServerSocketChannel s) {
-        for (int i = 0; i < backlog; i++) {
+        for (int i = 0; i < backlog && !acceptPaused; i++) {
             SocketChannel conn;
             try {
                 conn = s.accept();
