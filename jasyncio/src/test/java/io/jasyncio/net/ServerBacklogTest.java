@@ -136,6 +136,65 @@ class ServerBacklogTest {
         });
     }
 
+    /** How many connections wait in the queue of the socket listening on {@code port}: the Recv-Q of ss. */
+    private static int acceptQueue(int port) throws Exception {
+        Process p = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        return Integer.parseInt(out.split("\\s+")[1]);
+    }
+
+    /**
+     * pauseAccepting leaves new connections in the backlog until resumeAccepting; called from the protocol
+     * factory, it stops the accept loop at once (the HTTP module's connection cap relies on this).
+     */
+    @Test
+    void pausedAcceptingLeavesConnectionsQueuedUntilResumed() throws Exception {
+        try {
+            new ProcessBuilder("ss", "-V").start().waitFor();
+        } catch (IOException noSs) {
+            assumeTrue(false, "ss (iproute2) is not installed");
+        }
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            List<BaseTransport> made = new ArrayList<>();
+            Server[] server = new Server[1];
+            Future<Void> first = loop.createFuture();
+            try (Server s = Net.createServer(() -> {
+                server[0].pauseAccepting(); // at the first connection: take no more
+                return new Protocol() {
+                    @Override
+                    public void connectionMade(BaseTransport t) {
+                        made.add(t);
+                        if (!first.done()) first.setResult(null);
+                    }
+                };
+            }, "127.0.0.1", 0, ServerOptions.DEFAULTS.withStartServing(false))) {
+                server[0] = s;
+                int port = ServerTest.portOf(s);
+                List<SocketChannel> clients = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 3; i++) clients.add(SocketChannel.open(new InetSocketAddress("127.0.0.1", port)));
+                    assertEquals(3, acceptQueue(port));
+                    s.startServing(); // one wake-up sees three waiting: the factory's pause stops it after one
+                    Asyncio.waitFor(first, 10.0);
+                    for (int i = 0; i < 3; i++) Asyncio.sleep(0); // loop turns, each polling: nothing more is taken
+                    assertEquals(1, made.size());
+                    assertEquals(2, acceptQueue(port));
+                    s.resumeAccepting(); // takes the next one, whose factory pauses again
+                    while (made.size() < 2) Asyncio.sleep(0.01);
+                    for (int i = 0; i < 3; i++) Asyncio.sleep(0);
+                    assertEquals(2, made.size());
+                    assertEquals(1, acceptQueue(port));
+                } finally {
+                    for (SocketChannel c : clients) c.close();
+                    s.closeClients();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Connects {@code n} non-blocking clients at once; returns how many completed within 30 s. */
     private static int connectAll(InetSocketAddress addr, int n, List<SocketChannel> out) {
         try (Selector sel = Selector.open()) {
