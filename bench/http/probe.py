@@ -110,11 +110,36 @@ def connect(port, small_rcvbuf=False):
     return s
 
 
+def connect_all(port, n, small_rcvbuf=False, wait=10.0):
+    """Opens n connections at once; returns those whose handshake completed within `wait` seconds."""
+    socks = [connect(port, small_rcvbuf) for _ in range(n)]
+    sel = selectors.DefaultSelector()
+    for s in socks:
+        sel.register(s, selectors.EVENT_WRITE)
+    done = []
+    deadline = time.monotonic() + wait
+    while len(done) < n and time.monotonic() < deadline:
+        for key, _ in sel.select(timeout=0.1):
+            sel.unregister(key.fileobj)
+            if key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                done.append(key.fileobj)
+            else:
+                key.fileobj.close()
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    sel.close()
+    if len(done) < n:
+        print(f"  only {len(done)} of {n} connections were accepted by the kernel within {wait:.0f} s")
+    return [Conn(s) for s in done]
+
+
 def closed_by_peer(sock):
-    """True if the server closed or reset this connection (checked without reading what it answered)."""
+    """True if the server closed or reset this connection (what it sent before, a 408 say, is read and dropped)."""
     try:
-        data = sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
-        return data == b""
+        while True:
+            data = sock.recv(65536, socket.MSG_DONTWAIT)
+            if data == b"":
+                return True
     except BlockingIOError:
         return False
     except OSError:
@@ -144,7 +169,7 @@ def run_watch(args, seconds, step, on_tick):
 def attack_pipeline(args):
     head = b"POST /echo HTTP/1.1\r\nHost: probe\r\nContent-Length: %d\r\n\r\n" % MIB
     body = b"x" * MIB
-    conns = [Conn(connect(args.port, small_rcvbuf=True)) for _ in range(args.conns)]
+    conns = connect_all(args.port, args.conns, small_rcvbuf=True)
     sel = selectors.DefaultSelector()
     for c in conns:
         sel.register(c.sock, selectors.EVENT_WRITE, c)
@@ -177,8 +202,7 @@ def attack_trickle(args, body=False):
         first = b"POST /echo HTTP/1.1\r\nHost: probe\r\nContent-Length: 1000000\r\n\r\n"
     else:
         first = b"GET / HTTP/1.1\r\nHost: probe\r\nX-Slow: "
-    conns = [Conn(connect(args.port)) for _ in range(args.conns)]
-    time.sleep(0.5)
+    conns = connect_all(args.port, args.conns)
     start = time.monotonic()
     for c in conns:
         try:
@@ -234,15 +258,9 @@ def attack_reset(args):
 
 
 def attack_flood(args):
-    conns = []
     t0 = time.monotonic()
-    for _ in range(args.conns):
-        try:
-            conns.append(Conn(connect(args.port)))
-        except OSError as e:
-            print(f"  stopped opening at {len(conns)}: {e}")
-            break
-    print(f"  {len(conns)} connections opened in {time.monotonic() - t0:.1f} s")
+    conns = connect_all(args.port, args.conns, wait=20.0)
+    print(f"  {len(conns)} connections open after {time.monotonic() - t0:.1f} s")
     run_watch(args, args.seconds, 0.5, lambda _: None)
     ended = sum(closed_by_peer(c.sock) for c in conns)
     print(f"  {ended} of {len(conns)} idle connections ended by the server")

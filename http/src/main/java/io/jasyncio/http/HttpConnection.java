@@ -27,7 +27,7 @@ import java.util.ArrayDeque;
  * what was sent and not yet taken by the client is over the transport's high-water mark (its
  * {@code pauseWriting}), and a large body is written in slices of {@link #WRITE_SLICE} bytes, each once the
  * client has taken the one before. So a client that pipelines and never reads costs the request being answered
- * and its response, plus about 0.5 MiB.
+ * and its response, plus about 0.6 MiB.
  *
  * <p>So is the time it holds them (the runner's options). Between requests, the keep-alive timeout. A request's
  * head must arrive whole within the head timeout of its first byte; its body must keep an average rate of the
