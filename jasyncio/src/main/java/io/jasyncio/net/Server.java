@@ -39,7 +39,12 @@ public final class Server implements AutoCloseable {
     private final EventLoop loop;
     private List<ServerSocketChannel> sockets;
     private final Supplier<? extends BaseProtocol> protocolFactory;
-    private final int backlog;
+    /**
+     * Connections accepted per wake-up of the listening socket: asyncio's rule, the backlog, but at most asyncio's
+     * default backlog (100), as before the default backlog became the system's (thousands): one wake-up does not
+     * take a whole queue of thousands at once while the connections already accepted wait.
+     */
+    private final int acceptBatch;
     /** asyncio's keep_alive: SO_KEEPALIVE on each accepted connection (Linux sets it on the listening socket,
      * whose accepted sockets inherit it; the JDK offers it on connected sockets only). */
     private final boolean keepAlive;
@@ -57,7 +62,7 @@ public final class Server implements AutoCloseable {
         this.loop = loop;
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
-        this.backlog = Math.max(1, options.backlog()); // backlog 0 (the JDK's default queue) still accepts
+        this.acceptBatch = Math.clamp(options.backlog(), 1, 100); // backlog 0 (the JDK's default queue) accepts too
         this.keepAlive = options.keepAlive();
     }
 
@@ -133,9 +138,9 @@ public final class Server implements AutoCloseable {
         if (serving && sockets != null) for (ServerSocketChannel s : sockets) listen(s);
     }
 
-    /** Accepts what is waiting, at most a backlog's worth per wake-up (as asyncio). */
+    /** Accepts what is waiting, at most {@link #acceptBatch} per wake-up. */
     private void acceptReady(ServerSocketChannel s) {
-        for (int i = 0; i < backlog && !acceptPaused; i++) {
+        for (int i = 0; i < acceptBatch && !acceptPaused; i++) {
             SocketChannel conn;
             try {
                 conn = s.accept();

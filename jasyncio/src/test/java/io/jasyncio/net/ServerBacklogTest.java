@@ -195,6 +195,38 @@ class ServerBacklogTest {
         });
     }
 
+    /**
+     * With the system's backlog (thousands), one wake-up still accepts at most 100 connections, asyncio's batch
+     * with its default backlog: the connections already accepted are not kept waiting behind a whole queue.
+     */
+    @Test
+    void oneWakeUpAcceptsAtMostAHundred() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            int[] made = {0};
+            int[] inFirstWakeUp = {-1};
+            try (Server s = Net.createServer(() -> {
+                // Runs after the callback that accepts: counts what that one wake-up took.
+                if (made[0]++ == 0) loop.callSoon(() -> inFirstWakeUp[0] = made[0]);
+                return new Protocol() {};
+            }, "127.0.0.1", 0, ServerOptions.DEFAULTS.withStartServing(false))) {
+                List<SocketChannel> clients = new ArrayList<>();
+                InetSocketAddress addr = new InetSocketAddress("127.0.0.1", ServerTest.portOf(s));
+                try {
+                    CompletableFuture<Integer> connected = CompletableFuture.supplyAsync(() -> connectAll(addr, 150, clients));
+                    assertEquals(150, Asyncio.await(connected));
+                    s.startServing();
+                    while (made[0] < 150) Asyncio.sleep(0.01);
+                    assertEquals(100, inFirstWakeUp[0]);
+                } finally {
+                    for (SocketChannel c : clients) c.close();
+                    s.closeClients();
+                }
+            }
+            return null;
+        });
+    }
+
     /** Connects {@code n} non-blocking clients at once; returns how many completed within 30 s. */
     private static int connectAll(InetSocketAddress addr, int n, List<SocketChannel> out) {
         try (Selector sel = Selector.open()) {
