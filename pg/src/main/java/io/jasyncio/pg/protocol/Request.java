@@ -1,0 +1,112 @@
+package io.jasyncio.pg.protocol;
+
+import io.jasyncio.Future;
+import io.jasyncio.pg.PostgresError;
+
+/**
+ * One unit of work on the wire, ending with the server's ReadyForQuery: a query (Bind/Execute/Sync), a prepare
+ * (Parse/Describe/Sync), a simple query, a batch, a COPY. It is the future its caller awaits: the protocol hands it
+ * the backend messages that answer it, in order, and it completes at its ReadyForQuery — with its result, or with
+ * the first error the server sent for it.
+ *
+ * <p>Cancelling it (a cancelled task cancels what it awaits) completes it at once as cancelled, and tells the
+ * protocol, which asks the server to stop it (see {@link PgProtocol}); the messages still coming for it are read
+ * and dropped.
+ *
+ * <p>Threading: the connection's loop thread only.
+ */
+public abstract class Request<T> extends Future<T> {
+    protected final PgProtocol proto;
+    /** The first error the server sent for this request. */
+    protected PostgresError error;
+    /** Where this request's bytes start and end in the protocol's output buffer, until they are flushed. */
+    int outStart, outEnd;
+    /** Whether its bytes have been handed to the transport. */
+    boolean flushed;
+
+    protected Request(PgProtocol proto) {
+        super(proto.loop);
+        this.proto = proto;
+    }
+
+    /** Writes this request's messages (ending with Sync, unless it streams: see {@link PgProtocol#beginStream}). */
+    protected abstract void encode(MessageBuffer out);
+
+    /** The result, at ReadyForQuery when no error came (Future.result() is what callers see). */
+    protected abstract T outcome();
+
+    /** Whether this request writes its messages itself, after it reaches the wire (a batch, a COPY IN). */
+    protected boolean streams() {
+        return false;
+    }
+
+    // ---------------------------------------------------------------- backend messages (defaults: unexpected)
+
+    protected void parseComplete() {}
+
+    protected void bindComplete() {}
+
+    protected void closeComplete() {}
+
+    protected void parameterDescription(byte[] b, int off, int len) {
+        throw unexpected("ParameterDescription");
+    }
+
+    protected void rowDescription(byte[] b, int off, int len) {
+        throw unexpected("RowDescription");
+    }
+
+    protected void noData() {}
+
+    protected void dataRow(byte[] b, int off, int len) {
+        throw unexpected("DataRow");
+    }
+
+    protected void commandComplete(byte[] b, int off, int len) {}
+
+    protected void emptyQuery() {}
+
+    protected void portalSuspended() {
+        throw unexpected("PortalSuspended");
+    }
+
+    /** COPY FROM STDIN run as a query: refused (see {@link PgProtocol#refuseCopyIn}). */
+    protected void copyInResponse(byte[] b, int off, int len) {
+        proto.refuseCopyIn(this);
+    }
+
+    /** COPY TO STDOUT run as a query: its data is read and dropped. */
+    protected void copyOutResponse(byte[] b, int off, int len) {}
+
+    protected void copyData(byte[] b, int off, int len) {}
+
+    protected void copyDone() {}
+
+    /** An ErrorResponse for this request: the server now skips to the Sync, and ReadyForQuery follows. */
+    protected void error(PostgresError e) {
+        if (error == null) error = e;
+    }
+
+    /** ReadyForQuery: this request is over. Completes it, unless it was cancelled meanwhile. */
+    protected void ready(char txStatus) {
+        if (done()) return;
+        if (error != null) setException(error);
+        else setResult(outcome());
+    }
+
+    /** The connection broke before this request's ReadyForQuery. */
+    protected void lost(RuntimeException e) {
+        if (!done()) setException(e);
+    }
+
+    protected final ProtocolViolation unexpected(String what) {
+        return new ProtocolViolation("unexpected " + what + " for " + getClass().getSimpleName());
+    }
+
+    @Override
+    public boolean cancel(String msg) {
+        if (!super.cancel(msg)) return false;
+        proto.requestCancelled(this);
+        return true;
+    }
+}
