@@ -47,6 +47,7 @@ final class Session implements PgProtocol.Events {
     /** SQL → Statement, or the PrepareRequest still preparing it. Access-ordered: the eldest is evicted. */
     private final LinkedHashMap<String, Object> cache;
     private final List<String> closeQueue = new ArrayList<>();
+    private final Introspection introspection = new Introspection();
     private int statementSeq;
     private final Map<String, List<Listener>> listeners = new LinkedHashMap<>();
     private final List<LogEntry> logListeners = new ArrayList<>();
@@ -194,31 +195,41 @@ final class Session implements PgProtocol.Events {
         return await(q, timeout);
     }
 
-    /** A new server-side prepared statement that the cache does not own (a {@link PreparedStatement}'s). */
+    /**
+     * Prepares {@code sql} as a new server-side statement (that the cache does not own: a {@link PreparedStatement}'s,
+     * a cursor's, or any when the cache is off), learning any types it uses that are not built in.
+     */
     Statement prepareUncached(String sql, Double timeout) {
         PrepareRequest p = new PrepareRequest(proto, nextName(), sql);
         submit(p);
-        return await(p, timeout);
+        Statement st = await(p, timeout);
+        if (introspection.needed(st, proto.types)) introspection.resolve(this, st);
+        return st;
     }
 
-    /** The cached statement for {@code sql}, preparing it if needed (other tasks wanting it wait for the same). */
+    /**
+     * The cached statement for {@code sql}, preparing it if needed. The prepare runs as a task of its own, which
+     * other tasks wanting the same statement wait for (shielded: one waiter's cancellation stops none of them).
+     */
     private Statement statement(String sql, Double timeout) {
         if (options.statementCacheSize() == 0) return prepareUncached(sql, timeout);
         Object e = cache.get(sql);
         if (e instanceof Statement st) return st;
-        PrepareRequest p;
-        if (e instanceof PrepareRequest pending && !(pending.done() && (pending.cancelled() || pending.exception() != null))) {
+        Future<?> p;
+        if (e instanceof Future<?> pending && !(pending.done() && (pending.cancelled() || pending.exception() != null))) {
             p = pending;
         } else {
-            p = new PrepareRequest(proto, nextName(), sql);
-            submit(p);
-            cache.put(sql, p);
+            Future<Statement> t = loop.createTask(() -> prepareUncached(sql, null), "pg-prepare");
+            t.addDoneCallback(f -> {
+                if (!f.cancelled()) f.exception(); // seen here: every waiter may have gone
+            });
+            cache.put(sql, t);
+            p = t;
         }
         Statement st;
         try {
-            // Shielded: the prepare is shared; cancelling one waiter must not cancel it for the others.
-            st = p.done() ? p.result() : await(Asyncio.shield(p), timeout);
-        } catch (PostgresError err) {
+            st = (Statement) (p.done() ? p.result() : await(Asyncio.shield(p), timeout));
+        } catch (PostgresError | InterfaceError err) {
             if (cache.get(sql) == p) cache.remove(sql);
             throw err;
         }
@@ -241,8 +252,8 @@ final class Session implements PgProtocol.Events {
         if (entry instanceof Statement st && !st.closed()) {
             st.markClosed();
             closeQueue.add(st.name);
-        } else if (entry instanceof PrepareRequest p && p.done() && !p.cancelled() && p.exception() == null) {
-            retire(p.result());
+        } else if (entry instanceof Future<?> f && f.done() && !f.cancelled() && f.exception() == null) {
+            retire(f.result());
         }
     }
 
@@ -307,8 +318,13 @@ final class Session implements PgProtocol.Events {
     /** Awaits {@code f}, within {@code timeout} seconds if given (else the connection's commandTimeout). */
     <T> T await(Future<T> f, Double timeout) {
         Double t = timeout != null ? timeout : options.commandTimeout();
-        if (t == null) return Asyncio.await(f);
-        return Asyncio.waitFor(f, t);
+        try {
+            return t == null ? Asyncio.await(f) : Asyncio.waitFor(f, t);
+        } catch (PostgresError e) {
+            // Made in the protocol's read callback: show where the caller awaited instead (one error, one waiter).
+            e.fillInStackTrace();
+            throw e;
+        }
     }
 
     /** asyncpg's executemany: one Bind/Execute per row and one Sync, so the batch is one implicit transaction. */

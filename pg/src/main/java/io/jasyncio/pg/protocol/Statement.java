@@ -46,6 +46,17 @@ public final class Statement {
     }
 
     /**
+     * Re-resolves the codecs after types were learnt from the catalog. Only before the statement is first used: the
+     * formats of a Bind must match the codecs its rows are read with.
+     */
+    public void refreshCodecs(Types types) {
+        for (int i = 0; i < paramOids.length; i++) paramCodecs[i] = types.codec(paramOids[i]);
+        if (columns != null) {
+            for (int i = 0; i < columns.codecs.length; i++) columns.codecs[i] = types.codec(columns.typeOids[i]);
+        }
+    }
+
+    /**
      * Writes a Bind of this statement to the unnamed portal ({@code portal} ""), or a named one: parameter formats,
      * the arguments, result formats.
      */

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Composite values (records) in binary: a field count, then per field its type OID, length (-1 for NULL) and bytes.
  * The format names each field's type, so any record whose field types are known reads without a catalog lookup;
- * values read as {@link Record}s, over the same bytes. An anonymous record's fields are named {@code f1, f2, ...};
+ * values read as {@link Record}s over a copy of their bytes. An anonymous record's fields are named {@code f1, f2, ...};
  * a named composite type's, after its attributes (learnt from the catalog). Named composite types are also sent in
  * binary; PostgreSQL cannot take an anonymous record as an argument.
  *
@@ -30,8 +30,11 @@ public final class RecordCodec extends Codecs.Binary {
     }
 
     @Override
-    public Object decode(byte[] b, int off, int len, Types t) {
+    public Object decode(byte[] buf, int from, int len, Types t) {
         if (len < 4) throw new DataError("invalid record value: " + len + " bytes");
+        // The record keeps its bytes: a copy, since they may lie in the connection's reused read buffer.
+        byte[] b = java.util.Arrays.copyOfRange(buf, from, from + len);
+        int off = 0;
         int n = Bytes.getInt(b, off);
         if (n < 0 || (long) n * 8 > len - 4) throw new DataError("invalid record value: " + n + " fields in " + len + " bytes");
         int end = off + len;

@@ -32,11 +32,11 @@ public final class Types {
         return codecs.containsKey(oid) || Codecs.builtin(oid) != null || Oid.elementOf(oid) != 0;
     }
 
-    /** The array codec for array type {@code arrayOid} of {@code elem}: text if its elements are. */
+    /** The array codec for array type {@code arrayOid} of {@code elem}: in text form if its elements are. */
     Codec arrayOf(int arrayOid, int elem) {
         Codec c = arrays.get(arrayOid);
         if (c == null) {
-            c = codec(elem).binary() ? new ArrayCodec(elem) : Codecs.TEXT_FALLBACK;
+            c = codec(elem).binary() ? new ArrayCodec(elem) : new TextArrayCodec(elem);
             arrays.put(arrayOid, c);
         }
         return c;
@@ -50,7 +50,7 @@ public final class Types {
 
     /** Registers {@code arrayOid} as an array of {@code elementOid}. */
     public void registerArray(int arrayOid, int elementOid) {
-        Codec c = codec(elementOid).binary() ? new ArrayCodec(elementOid) : Codecs.TEXT_FALLBACK;
+        Codec c = codec(elementOid).binary() ? new ArrayCodec(elementOid) : new TextArrayCodec(elementOid);
         codecs.put(arrayOid, c);
     }
 
