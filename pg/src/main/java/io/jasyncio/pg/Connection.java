@@ -131,6 +131,84 @@ public final class Connection implements AutoCloseable {
         return new Cursor(this, s().prepareUncached(sql, null), args, prefetch, true);
     }
 
+    // ================================================================ COPY
+
+    /**
+     * Copies rows into a table with binary COPY (asyncpg's {@code copy_records_to_table}): each record a List, an
+     * Object[] or a Record with a value per column, encoded by the columns' types. Returns the status
+     * ("COPY 1000000"). The rows commit together; a bad value, a failing iterator or a cancelled task aborts the
+     * COPY (CopyFail) and nothing is committed.
+     */
+    public String copyRecordsToTable(String table, Iterable<?> records) {
+        return copyRecordsToTable(table, null, null, records);
+    }
+
+    /** As {@link #copyRecordsToTable(String, Iterable)}, into {@code schema.table}'s {@code columns} (null: all). */
+    public String copyRecordsToTable(String table, String schema, List<String> columns, Iterable<?> records) {
+        Session s = s();
+        String target = qualified(schema, table);
+        String cols = columns == null ? "*" : quoteAll(columns);
+        io.jasyncio.pg.protocol.Statement probe = s.prepareUncached("SELECT " + cols + " FROM " + target + " LIMIT 0", null);
+        s.closeStatement(probe);
+        io.jasyncio.pg.protocol.RowDescription d = probe.columns();
+        BinaryCopy.check(d, target);
+        String sql = "COPY " + target + (columns == null ? "" : " (" + cols + ")") + " FROM STDIN (FORMAT binary)";
+        return s.copyIn(sql, (out, r) -> BinaryCopy.write(s, d, records, out, r), null);
+    }
+
+    /**
+     * Copies data in COPY's text, CSV or binary format into a table (asyncpg's {@code copy_to_table}), reading
+     * {@code source} chunk by chunk. {@code columns} null: all.
+     */
+    public String copyToTable(String table, List<String> columns, CopySource source, CopyOptions options) {
+        Session s = s();
+        String sql = "COPY " + qualified(null, table) + (columns == null ? "" : " (" + quoteAll(columns) + ")")
+                + " FROM STDIN" + (options == null ? "" : options.sql());
+        return s.copyIn(sql, (out, r) -> {
+            byte[] chunk;
+            while ((chunk = source.next()) != null) {
+                for (int off = 0; off < chunk.length; off += 1 << 20) { // CopyData of at most 1 MiB each
+                    int n = Math.min(1 << 20, chunk.length - off);
+                    int at = io.jasyncio.pg.protocol.CopyInRequest.beginData(out);
+                    out.putBytes(chunk, off, n);
+                    out.end(at);
+                    if (!s.flushCopy(out, r)) return;
+                }
+            }
+        }, null);
+    }
+
+    public String copyToTable(String table, CopySource source, CopyOptions options) {
+        return copyToTable(table, null, source, options);
+    }
+
+    /**
+     * Copies a query's result out in COPY's format (asyncpg's {@code copy_from_query}): {@code sink} gets each chunk
+     * as it comes; the server waits while the sink is slow (bounded memory). Returns the status ("COPY n").
+     */
+    public String copyFromQuery(String query, CopySink sink, CopyOptions options) {
+        return s().copyOut("COPY (" + query + ") TO STDOUT" + (options == null ? "" : options.sql()), sink, null);
+    }
+
+    /** Copies a table (its {@code columns}, null: all) out in COPY's format (asyncpg's {@code copy_from_table}). */
+    public String copyFromTable(String table, List<String> columns, CopySink sink, CopyOptions options) {
+        return s().copyOut("COPY " + qualified(null, table) + (columns == null ? "" : " (" + quoteAll(columns) + ")")
+                + " TO STDOUT" + (options == null ? "" : options.sql()), sink, null);
+    }
+
+    private static String qualified(String schema, String table) {
+        return schema == null ? Session.quoteIdent(table) : Session.quoteIdent(schema) + "." + Session.quoteIdent(table);
+    }
+
+    private static String quoteAll(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(Session.quoteIdent(n));
+        }
+        return sb.toString();
+    }
+
     // ================================================================ transactions
 
     /** A transaction with the server's default isolation; start it, or run a body in it with {@link Transaction#run}. */

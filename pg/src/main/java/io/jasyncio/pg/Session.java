@@ -13,6 +13,8 @@ import io.jasyncio.net.Transport;
 import io.jasyncio.pg.PostgresErrors.InvalidCachedStatementError;
 import io.jasyncio.pg.PostgresErrors.InvalidSqlStatementNameError;
 import io.jasyncio.pg.protocol.BatchRequest;
+import io.jasyncio.pg.protocol.CopyInRequest;
+import io.jasyncio.pg.protocol.CopyOutRequest;
 import io.jasyncio.pg.protocol.MessageBuffer;
 import io.jasyncio.pg.protocol.PgProtocol;
 import io.jasyncio.pg.protocol.PrepareRequest;
@@ -371,6 +373,7 @@ final class Session implements PgProtocol.Events {
     void abortStream(Request<?> r) {
         if (proto.lostWith() == null) {
             MessageBuffer out = proto.streamOut();
+            out.clear(); // rows not yet sent: dropped with the batch
             BatchRequest.abort(out);
             try {
                 proto.writeStream();
@@ -382,6 +385,93 @@ final class Session implements PgProtocol.Events {
         }
         r.cancel();
         proto.endStream(r);
+    }
+
+    // ================================================================ COPY
+
+    /** Writes the COPY data into the stream buffer (calling {@link PgProtocol#writeStream} as it fills). */
+    @FunctionalInterface
+    interface CopyBody {
+        void write(MessageBuffer out, CopyInRequest r) throws Exception;
+    }
+
+    /**
+     * COPY ... FROM STDIN: the command, then {@code body}'s CopyData, then CopyDone; the rows commit together. If the
+     * body fails (or the task is cancelled) CopyFail aborts the COPY on the server, and nothing is committed.
+     */
+    String copyIn(String sql, CopyBody body, Double timeout) {
+        return withTimeout(timeout, () -> {
+            CopyInRequest r = new CopyInRequest(proto);
+            proto.beginStream(r);
+            boolean ended = false;
+            try {
+                MessageBuffer out = proto.streamOut();
+                CopyInRequest.query(out, sql);
+                proto.writeStream();
+                if (Asyncio.await(r.started())) {
+                    body.write(out, r);
+                    if (!r.done()) {
+                        CopyInRequest.done(out);
+                        proto.writeStream();
+                    }
+                }
+                proto.endStream(r);
+                ended = true;
+            } catch (Throwable e) {
+                if (!ended) {
+                    if (proto.lostWith() == null && r.started().done() && !r.done()) {
+                        proto.streamOut().clear(); // unsent data of an abandoned COPY (maybe half a message)
+                        CopyInRequest.fail(proto.streamOut(), "COPY abandoned by the client: " + e);
+                        try {
+                            proto.writeStream();
+                        } catch (RuntimeException lost) {
+                            e.addSuppressed(lost);
+                        }
+                    }
+                    r.cancel();
+                    proto.endStream(r);
+                }
+                throw e;
+            }
+            queries++;
+            return Asyncio.await(r);
+        });
+    }
+
+    /** Sends {@code out}'s CopyData once it holds 64 KiB; returns false if the server already ended the COPY. */
+    boolean flushCopy(MessageBuffer out, CopyInRequest r) {
+        if (out.size() < 64 * 1024) return !r.done();
+        proto.writeStream();
+        return !r.done();
+    }
+
+    /** COPY ... TO STDOUT into {@code sink}, chunk by chunk. */
+    String copyOut(String sql, CopySink sink, Double timeout) {
+        return withTimeout(timeout, () -> {
+            CopyOutRequest r = new CopyOutRequest(proto, sql);
+            submit(r);
+            try {
+                byte[] c;
+                while ((c = r.take()) != null) sink.write(ByteBuffer.wrap(c));
+            } catch (Throwable e) {
+                if (!r.done()) r.cancel();
+                throw e;
+            }
+            queries++;
+            return Asyncio.await(r);
+        });
+    }
+
+    private <T> T withTimeout(Double timeout, io.jasyncio.Coroutine<T> body) {
+        Double t = timeout != null ? timeout : options.commandTimeout();
+        try {
+            return t == null ? body.call() : Asyncio.timeout(t, body);
+        } catch (PostgresError e) {
+            e.fillInStackTrace();
+            throw e;
+        } catch (Exception e) {
+            throw Transaction.<RuntimeException>sneaky(e);
+        }
     }
 
     // ================================================================ cancel
