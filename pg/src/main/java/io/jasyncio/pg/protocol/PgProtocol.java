@@ -30,13 +30,13 @@ import java.util.Map;
  * server answers them in order. Each request has its own Sync, so one failing does not affect the others.
  *
  * <p><b>Cancellation.</b> A request cancelled before its bytes left is dropped from the buffer if nothing was
- * queued after it. One already on the wire is stopped with a CancelRequest on a side connection, but only if no
- * other request was sent after it (a CancelRequest stops whatever the server is running when it arrives, which
- * could otherwise be the next request); while the cancel is under way nothing more is sent, until the server has
- * closed the side connection (the cancel signal was delivered) and the cancelled request's ReadyForQuery has
- * come: then the signal can only have hit the cancelled request, or nothing. A request that cannot be cancelled
- * that way runs to its end and its result is dropped. The caller sees its {@link io.jasyncio.CancelledError} at
- * once either way.
+ * queued after it. One already on the wire is stopped with a CancelRequest on a side connection — which stops
+ * whatever the server runs when it arrives — so only when that can only be this request: nothing was sent after
+ * it, and it is the one the server runs (the requests ahead of it have been answered; until then the cancel waits).
+ * From the cancel on, nothing more is sent until the server has closed the side connection (the signal was
+ * delivered) and the cancelled request's ReadyForQuery has come. A request that cannot be cancelled that way (others
+ * were pipelined after it) runs to its end and its result is dropped. The caller sees its
+ * {@link io.jasyncio.CancelledError} at once either way.
  *
  * <p><b>Bounds.</b> A message longer than {@code maxMessageSize}, a length under 4 or an unknown message type is a
  * {@link ProtocolError} (the connection is closed; nothing is allocated for the claimed length). A query's rows
@@ -86,7 +86,9 @@ public final class PgProtocol implements BufferedProtocol {
     private final ArrayDeque<Request<?>> inFlight = new ArrayDeque<>();
     /** The last request whose bytes were handed to the transport. */
     private Request<?> lastFlushed;
+    /** A cancelled request whose CancelRequest is due (when it reaches the head) or under way. */
     private Request<?> cancelTarget;
+    private boolean cancelStarted;
     private boolean cancelSent;
 
     // ---- session
@@ -245,6 +247,7 @@ public final class PgProtocol implements BufferedProtocol {
                 inFlight.pollFirst();
                 r.ready(txStatus);
                 if (r == cancelTarget) cancelTargetDone();
+                else if (cancelTarget != null && !cancelStarted && inFlight.peekFirst() == cancelTarget) startCancel();
                 if (inFlight.isEmpty()) out.shrink();
             }
             case '1' -> r.parseComplete();
@@ -539,16 +542,23 @@ public final class PgProtocol implements BufferedProtocol {
     void requestCancelled(Request<?> r) {
         if (lostWith != null || r == streamOwner || !inFlight.contains(r)) return; // a stream stops itself
         if (!r.flushed) {
-            if (r == inFlight.peekLast() && r.outEnd == out.size() && r != streamOwner) {
+            if (r == inFlight.peekLast() && r.outEnd == out.size()) {
                 out.truncate(r.outStart); // never sent: take it back
                 inFlight.pollLast();
             }
             return;
         }
         if (r != lastFlushed || cancelTarget != null || cancelCallback == null) return;
+        // Nothing after it is on the wire; hold what comes next, and send the CancelRequest once the server runs it.
         cancelTarget = r;
+        cancelStarted = false;
         cancelSent = false;
         holds++;
+        if (inFlight.peekFirst() == r) startCancel();
+    }
+
+    private void startCancel() {
+        cancelStarted = true;
         cancelCallback.run();
     }
 
