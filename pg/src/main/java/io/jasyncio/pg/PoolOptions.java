@@ -15,7 +15,8 @@ package io.jasyncio.pg;
  * @param resetTimeout seconds the release may take (waiting for a cancelled query, the reset); past it the
  *     connection is closed and replaced
  * @param healthCheckAfter a connection idle this many seconds is checked with an empty query before it is handed
- *     out, and replaced if that fails; null: never
+ *     out, and replaced if that fails; null: never. A connection the server dropped a moment ago (its FATAL message
+ *     not read yet) can otherwise be handed out and fail its first query; 0 checks on every acquire (a round trip)
  * @param init called once on each new connection (asyncpg's {@code init}: set codecs, ...)
  * @param setup called on each acquire (asyncpg's {@code setup})
  */
