@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.1.0",
         description = "Python's asyncio in Java: the seeds' programs, servers and benchmarks.",
         subcommands = {TourCommand.class, ModelsCommand.class, BasicsCommand.class, EchoServerCommand.class, EchoClientsCommand.class,
-                RunDemoCommand.class, VectorDbCommand.class, LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class, BenchCommand.class})
+                RunDemoCommand.class, VectorDbCommand.class, LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class, BenchCommand.class,
+                PgDemoCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         OneLineLogging.install();
