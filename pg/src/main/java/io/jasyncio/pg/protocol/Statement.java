@@ -22,6 +22,10 @@ public final class Statement {
     RowDescription columns;
     /** Set once the server dropped it (evicted from the cache, closed, or found invalid). */
     boolean closed;
+    /** What every Bind of it repeats, encoded once (at its first Bind): its name as a C string, the format codes. */
+    private byte[] nameC;
+    private boolean paramsBinary;
+    private byte[] resultFormats;
 
     Statement(String name, String sql) {
         this.name = name;
@@ -50,6 +54,7 @@ public final class Statement {
      * formats of a Bind must match the codecs its rows are read with.
      */
     public void refreshCodecs(Types types) {
+        nameC = null;
         for (int i = 0; i < paramOids.length; i++) paramCodecs[i] = types.codec(paramOids[i]);
         if (columns != null) {
             for (int i = 0; i < columns.codecs.length; i++) columns.codecs[i] = types.codec(columns.typeOids[i]);
@@ -65,13 +70,13 @@ public final class Statement {
             throw new InterfaceError("the server expects " + paramOids.length + " argument" + (paramOids.length == 1 ? "" : "s")
                     + " for this query, " + args.length + " were passed");
         }
+        if (nameC == null) prepareBind();
         int at = out.begin('B');
-        out.putCString(portal);
-        out.putCString(name);
+        if (portal.isEmpty()) out.putByte(0);
+        else out.putCString(portal);
+        out.putBytes(nameC);
         int n = paramOids.length;
-        boolean allBinary = true;
-        for (Codec c : paramCodecs) allBinary &= c.binary();
-        if (allBinary) {
+        if (paramsBinary) {
             out.putShort(n == 0 ? 0 : 1);
             if (n > 0) out.putShort(1);
         } else {
@@ -96,21 +101,34 @@ public final class Statement {
             }
             out.endValue(vat);
         }
+        out.putBytes(resultFormats);
+        out.end(at);
+    }
+
+    /** Encodes the parts of a Bind that are the same every time. */
+    private void prepareBind() {
+        boolean allBinary = true;
+        for (Codec c : paramCodecs) allBinary &= c.binary();
+        paramsBinary = allBinary;
+        MessageBuffer m = new MessageBuffer(16);
         RowDescription cols = columns;
         if (cols == null || cols.size() == 0) {
-            out.putShort(0);
+            m.putShort(0);
         } else {
             boolean allBin = true;
             for (Codec c : cols.codecs) allBin &= c.binary();
             if (allBin) {
-                out.putShort(1);
-                out.putShort(1);
+                m.putShort(1);
+                m.putShort(1);
             } else {
-                out.putShort(cols.size());
-                for (Codec c : cols.codecs) out.putShort(c.binary() ? 1 : 0);
+                m.putShort(cols.size());
+                for (Codec c : cols.codecs) m.putShort(c.binary() ? 1 : 0);
             }
         }
-        out.end(at);
+        resultFormats = java.util.Arrays.copyOf(m.view().array(), m.size());
+        m.clear();
+        m.putCString(name);
+        nameC = java.util.Arrays.copyOf(m.view().array(), m.size());
     }
 
     static String brief(Object v) {
