@@ -483,10 +483,22 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
     /** The first stack frame outside jasyncio itself: where user code created the task. */
     static String firstUserFrame(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
-            if (!e.getClassName().startsWith("io.jasyncio.") || e.getClassName().contains("Test")) {
+            if (!isLibraryClass(e.getClassName()) || e.getClassName().contains("Test")) {
                 return e.getFileName() + ":" + e.getLineNumber();
             }
         }
         return "?";
+    }
+
+    /**
+     * Whether a class is the library's own (packages io.jasyncio, .internal, .net, .subprocess); code in other
+     * io.jasyncio packages (the examples, the http module) uses the library like any user's.
+     */
+    private static boolean isLibraryClass(String className) {
+        int dot = className.lastIndexOf('.');
+        return switch (dot < 0 ? "" : className.substring(0, dot)) {
+            case "io.jasyncio", "io.jasyncio.internal", "io.jasyncio.net", "io.jasyncio.subprocess" -> true;
+            default -> false;
+        };
     }
 }

@@ -3,10 +3,13 @@ package io.jasyncio.cli;
 import io.jasyncio.Asyncio;
 import io.jasyncio.examples.pg.LocalCluster;
 import io.jasyncio.examples.pg.PgDemo;
+import io.jasyncio.pg.ConnectOptions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pg-demo}: jasyncio's PostgreSQL driver for real ({@link PgDemo}), against a server or a throwaway local one. */
 @Command(name = "pg-demo", mixinStandardHelpOptions = true,
@@ -27,12 +30,23 @@ public final class PgDemoCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--accounts", defaultValue = "10000", description = "Accounts to COPY in. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--accounts", defaultValue = "10000", description = "Accounts to COPY in (10 to 10,000,000). "
+            + "Default ${DEFAULT-VALUE}.")
     int accounts;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (accounts < 10) throw new IllegalArgumentException("--accounts must be at least 10, got " + accounts);
+        Check.count(spec, "--accounts", accounts, 10, 10_000_000);
+        if (target.dsn != null) {
+            try {
+                ConnectOptions.parse(target.dsn);
+            } catch (IllegalArgumentException e) {
+                throw Check.fail(spec, "--dsn: " + e.getMessage());
+            }
+        }
         Asyncio.run(() -> {
             if (!target.local) return PgDemo.run(target.dsn, accounts, System.out);
             System.out.println("starting a throwaway PostgreSQL cluster ...");
