@@ -272,6 +272,25 @@ class FeaturesTest {
     }
 
     @Test
+    void aResultOverMaxResultSizeIsRefusedAndACursorReadsItInstead() {
+        Asyncio.run(() -> {
+            try (Connection c = Pg.connect(ConnectOptions.parse(pg.dsn()).withMaxResultSize(64 * 1024))) {
+                ResultTooLargeError e = assertThrows(ResultTooLargeError.class,
+                        () -> c.fetch("SELECT i, repeat('x', 100) FROM generate_series(1, 100000) i"));
+                assertTrue(e.getMessage().contains("maxResultSize") && e.getMessage().contains("cursor"), e.getMessage());
+                assertEquals(1, (int) c.fetchval("SELECT 1"), "the rest was read and dropped: the connection goes on");
+                long n = c.transaction(() -> {
+                    long k = 0;
+                    for (Record r : c.cursor(100, "SELECT i, repeat('x', 100) FROM generate_series(1, 100000) i")) k++;
+                    return k;
+                });
+                assertEquals(100_000, n, "the same rows, streamed in batches under the bound");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void manyRowsAndWideValues() {
         Asyncio.run(() -> {
             try (Connection c = Pg.connect(pg.dsn())) {
