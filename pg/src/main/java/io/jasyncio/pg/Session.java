@@ -331,7 +331,12 @@ final class Session implements PgProtocol.Events {
 
     /** asyncpg's executemany: one Bind/Execute per row and one Sync, so the batch is one implicit transaction. */
     void executemany(String sql, Iterable<?> rows, Double timeout) {
-        executemany(statement(sql, timeout), rows, timeout);
+        Statement st = statement(sql, timeout);
+        try {
+            executemany(st, rows, timeout);
+        } finally {
+            if (options.statementCacheSize() == 0) retire(st); // prepared for this batch alone
+        }
     }
 
     void executemany(Statement st, Iterable<?> rows, Double timeout) {

@@ -652,6 +652,10 @@ public final class PgProtocol implements BufferedProtocol {
     private void sslAnswered() {
         Future<Integer> f = sslAnswer;
         sslAnswer = null;
+        if (f.done()) { // the connect was cancelled (timed out) meanwhile
+            rpos = rend = 0;
+            return;
+        }
         if (rend - rpos > 1) {
             // Bytes after the answer were not protected by TLS (CVE-2021-23222): refuse them.
             f.setException(new ProtocolError("the server sent data after its answer to SSLRequest, before the TLS "

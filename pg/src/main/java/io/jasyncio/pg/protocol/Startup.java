@@ -72,7 +72,7 @@ public final class Startup {
                 case 'Z' -> {
                     proto.startup = null;
                     proto.setTxStatus((char) b[off]);
-                    done.setResult(null);
+                    if (!done.done()) done.setResult(null); // done already: the connect was cancelled (timed out)
                 }
                 case 'E' -> fail(PostgresError.of(ServerMessage.parse(b, off, len)));
                 case 'v' -> { } // NegotiateProtocolVersion: we asked for 3.0 and no options; nothing to change
