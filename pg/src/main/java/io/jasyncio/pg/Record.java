@@ -11,7 +11,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -399,10 +398,5 @@ public final class Record {
             else sb.append(v);
         }
         return sb.append('>').toString();
-    }
-
-    /** The values as a list, for a caller that wants plain Java collections. */
-    public List<Object> toList() {
-        return new ArrayList<>(values());
     }
 }

@@ -105,6 +105,32 @@ class CancelTest {
     }
 
     @Test
+    void aQueryCancelledBeforeItsBytesLeftIsTakenBackOrDropped() {
+        Asyncio.run(() -> {
+            try (Connection c = Pg.connect(pg.dsn())) {
+                c.execute("CREATE TEMP SEQUENCE cancel_seq");
+                c.fetchval("SELECT $1::int + 0 * nextval('cancel_seq')", 0); // prepared: the tasks below only encode and queue
+                // The first goes out at once (the connection was idle); the others wait in the buffer for the end of
+                // the loop turn. Each query that reaches the server advances the sequence.
+                List<Task<Long>> ts = new ArrayList<>();
+                for (int i = 1; i <= 4; i++) {
+                    int k = i;
+                    ts.add(Asyncio.createTask(() -> c.<Long>fetchval("SELECT $1::int + 0 * nextval('cancel_seq')", k)));
+                }
+                Asyncio.sleep(0); // the four tasks have submitted; the end-of-turn write has not run yet
+                ts.get(3).cancel(); // the last in the buffer: its bytes are taken back, it never runs
+                ts.get(1).cancel(); // in the middle: it is sent and runs; its answer is dropped
+                assertEquals(1L, Asyncio.await(ts.get(0)));
+                assertEquals(3L, Asyncio.await(ts.get(2)));
+                assertTrue(ts.get(1).cancelled() && ts.get(3).cancelled());
+                assertEquals(4L, (long) c.fetchval(PROMPT, "SELECT last_value FROM cancel_seq"), "the warm-up and three of the four ran");
+                for (int i = 0; i < 20; i++) assertEquals(i, (int) c.fetchval(PROMPT, "SELECT $1::int", i), "answers stay in step");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aCancelWaitsUntilItsQueryIsTheOneRunning() {
         Asyncio.run(() -> {
             try (Connection c = Pg.connect(pg.dsn()); Connection watcher = Pg.connect(pg.dsn())) {

@@ -16,11 +16,6 @@ public final class BatchRequest extends Request<Void> {
     }
 
     @Override
-    protected boolean streams() {
-        return true;
-    }
-
-    @Override
     protected void encode(MessageBuffer out) {
         throw new IllegalStateException("a batch writes itself");
     }

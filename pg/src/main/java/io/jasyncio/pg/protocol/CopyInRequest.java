@@ -19,11 +19,6 @@ public final class CopyInRequest extends Request<String> {
     }
 
     @Override
-    protected boolean streams() {
-        return true;
-    }
-
-    @Override
     protected void encode(MessageBuffer out) {
         throw new IllegalStateException("a COPY writes itself");
     }

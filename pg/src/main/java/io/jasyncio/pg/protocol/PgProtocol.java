@@ -358,10 +358,6 @@ public final class PgProtocol implements BufferedProtocol {
         return inFlight.isEmpty();
     }
 
-    public int inFlight() {
-        return inFlight.size();
-    }
-
     public int backendPid() {
         return backendPid;
     }
@@ -562,15 +558,11 @@ public final class PgProtocol implements BufferedProtocol {
         cancelCallback.run();
     }
 
-    /** Set by the connection: starts the task that sends the CancelRequest for {@link #cancelTarget()}. */
+    /** Set by the connection: starts the task that sends the CancelRequest (for the backend of this connection). */
     private Runnable cancelCallback;
 
     public void setCancelSender(Runnable sender) {
         cancelCallback = sender;
-    }
-
-    public Request<?> cancelTarget() {
-        return cancelTarget;
     }
 
     /** The side connection is done (the server closed it: the signal was delivered; or it never got through). */

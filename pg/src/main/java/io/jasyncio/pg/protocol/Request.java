@@ -29,16 +29,11 @@ public abstract class Request<T> extends Future<T> {
         this.proto = proto;
     }
 
-    /** Writes this request's messages (ending with Sync, unless it streams: see {@link PgProtocol#beginStream}). */
+    /** Writes this request's messages, ending with Sync (one that streams its own is begun with {@link PgProtocol#beginStream}). */
     protected abstract void encode(MessageBuffer out);
 
     /** The result, at ReadyForQuery when no error came (Future.result() is what callers see). */
     protected abstract T outcome();
-
-    /** Whether this request writes its messages itself, after it reaches the wire (a batch, a COPY IN). */
-    protected boolean streams() {
-        return false;
-    }
 
     // ---------------------------------------------------------------- backend messages (defaults: unexpected)
 

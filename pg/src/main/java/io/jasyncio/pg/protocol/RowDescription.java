@@ -42,11 +42,6 @@ public final class RowDescription {
         return i == null ? -1 : i;
     }
 
-    /** Whether column {@code i} is read in binary format. */
-    public boolean binary(int i) {
-        return codecs[i].binary();
-    }
-
     /**
      * Parses a RowDescription's body: a count, then per column name, table OID, column number, type OID, type size,
      * type modifier and format. Codecs come from {@code types}; formats are chosen later, at Bind.

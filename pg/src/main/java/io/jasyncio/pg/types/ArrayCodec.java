@@ -27,10 +27,6 @@ public final class ArrayCodec extends Codecs.Binary {
         this.elementOid = elementOid;
     }
 
-    public int elementOid() {
-        return elementOid;
-    }
-
     @Override
     public Object decode(byte[] b, int off, int len, Types t) {
         if (len < 12) throw new DataError("invalid array value: " + len + " bytes");

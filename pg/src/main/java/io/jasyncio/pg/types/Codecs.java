@@ -7,7 +7,6 @@ import io.jasyncio.pg.protocol.MessageBuffer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -433,9 +432,4 @@ public final class Codecs {
             throw new DataError("void takes no value");
         }
     };
-
-    static String describe(Object v) {
-        String s = v instanceof byte[] a ? new String(a, StandardCharsets.ISO_8859_1) : String.valueOf(v);
-        return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-    }
 }

@@ -53,10 +53,4 @@ public final class Types {
         Codec c = codec(elementOid).binary() ? new ArrayCodec(elementOid) : new TextArrayCodec(elementOid);
         codecs.put(arrayOid, c);
     }
-
-    /** Forgets a user's codec for {@code oid}. */
-    public void unregister(int oid) {
-        codecs.remove(oid);
-        arrays.clear();
-    }
 }
