@@ -122,6 +122,40 @@ class FaultTest {
     }
 
     @Test
+    void aValueThatCannotBeDecodedFailsItsQueryOnly() throws Exception {
+        try (FakeServer f = new FakeServer(c -> {
+            c.handshake();
+            c.readUntilSync(); // prepare: one numeric column
+            c.send('1', new byte[0]);
+            c.send('t', new byte[] {0, 0});
+            c.send('T', ByteBuffer.allocate(22).putShort((short) 1).put((byte) 'n').put((byte) 0).putInt(0).putShort((short) 0)
+                    .putInt(1700).putShort((short) -1).putInt(-1).putShort((short) 0).array());
+            c.ready();
+            c.readUntilSync(); // the query: a 3-byte numeric, which no numeric is
+            c.send('2', new byte[0]);
+            c.send('D', new byte[] {0, 1, 0, 0, 0, 3, 1, 2, 3});
+            c.send('C', FakeServer.Conn.text("SELECT 1"));
+            c.ready();
+            c.readUntilSync(); // the next query is answered normally (a numeric 0: no digits, no scale)
+            c.send('2', new byte[0]);
+            c.send('D', new byte[] {0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0});
+            c.send('C', FakeServer.Conn.text("SELECT 1"));
+            c.ready();
+            Thread.sleep(30_000);
+        })) {
+            Asyncio.run(() -> {
+                Connection conn = Pg.connect(f.dsn());
+                DataError e = assertThrows(DataError.class, () -> conn.fetchval("SELECT n"));
+                assertTrue(e.getMessage().contains("numeric"), e.getMessage());
+                assertFalse(conn.isClosed(), "the stream is intact: only that query failed");
+                assertEquals(java.math.BigDecimal.ZERO, conn.fetchval("SELECT n"));
+                conn.terminate();
+                return null;
+            });
+        }
+    }
+
+    @Test
     void bytesAfterTheSslAnswerAreRefused() throws Exception {
         try (FakeServer f = new FakeServer(c -> {
             c.readStartup(); // SSLRequest

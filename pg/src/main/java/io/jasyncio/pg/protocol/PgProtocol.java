@@ -186,7 +186,16 @@ public final class PgProtocol implements BufferedProtocol {
             }
             byte type = b[p];
             rpos = p + 1 + len;
-            dispatch(type, b, p + 5, len - 4);
+            try {
+                dispatch(type, b, p + 5, len - 4);
+            } catch (ProtocolViolation e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // Ours, not the stream's (a value that does not decode): that request fails, the connection goes on.
+                Request<?> r = inFlight.peekFirst();
+                if (r == null || type == 'Z') throw new ProtocolViolation("handling message '" + printable(type) + "' failed: " + e);
+                r.clientError(e);
+            }
             if (lostWith != null) return;
             b = in;
             p = rpos;

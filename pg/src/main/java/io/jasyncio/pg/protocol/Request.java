@@ -17,8 +17,8 @@ import io.jasyncio.pg.PostgresError;
  */
 public abstract class Request<T> extends Future<T> {
     protected final PgProtocol proto;
-    /** The first error the server sent for this request. */
-    protected PostgresError error;
+    /** The first error for this request: one the server sent, or a value that could not be decoded. */
+    protected RuntimeException error;
     /** Where this request's bytes start and end in the protocol's output buffer, until they are flushed. */
     int outStart, outEnd;
     /** Whether its bytes have been handed to the transport. */
@@ -79,6 +79,14 @@ public abstract class Request<T> extends Future<T> {
 
     /** An ErrorResponse for this request: the server now skips to the Sync, and ReadyForQuery follows. */
     protected void error(PostgresError e) {
+        if (error == null) error = e;
+    }
+
+    /**
+     * A message for this request could not be handled on our side (a value that does not decode): the request fails
+     * with {@code e} at its ReadyForQuery; the stream itself is intact, so the connection goes on.
+     */
+    protected void clientError(RuntimeException e) {
         if (error == null) error = e;
     }
 
