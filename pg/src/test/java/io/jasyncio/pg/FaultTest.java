@@ -156,6 +156,53 @@ class FaultTest {
     }
 
     @Test
+    void aCancelTheServerIgnoredIsSentAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch second = new CountDownLatch(2);
+        try (FakeServer f = new FakeServer(c -> {
+            if (c.readStartup() == 80877102) { // a CancelRequest: counted, and the side connection closed
+                cancels.incrementAndGet();
+                second.countDown();
+                return;
+            }
+            c.send('R', ByteBuffer.allocate(4).putInt(0).array());
+            c.send('K', ByteBuffer.allocate(8).putInt(1).putInt(2).array());
+            c.ready();
+            c.readUntilSync();
+            c.preparedOneInt();
+            for (int v : new int[] {7, 0, 8}) {
+                c.readUntilSync();
+                if (v == 0) {
+                    // Like a backend still reading the query when the first signal came: it ignores it; the second
+                    // one cancels the query.
+                    second.await();
+                    c.send('E', "SERROR\0VERROR\0C57014\0Mcanceling statement due to user request\0\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    c.ready();
+                    continue;
+                }
+                c.send('2', new byte[0]);
+                c.dataRowInt(v);
+                c.send('C', FakeServer.Conn.text("SELECT 1"));
+                c.ready();
+            }
+            Thread.sleep(30_000);
+        })) {
+            Asyncio.run(() -> {
+                Connection conn = Pg.connect(f.dsn());
+                assertEquals(7, (int) conn.fetchval("SELECT n"));
+                Task<Object> t = Asyncio.createTask(() -> conn.fetchval("SELECT n"));
+                Asyncio.sleep(0); // on the wire, alone
+                t.cancel();
+                assertThrows(io.jasyncio.CancelledError.class, () -> Asyncio.await(t));
+                assertEquals(8, (int) conn.fetchval(Duration.ofSeconds(10), "SELECT n"), "held until the cancel took");
+                assertTrue(cancels.get() >= 2, "sent again: " + cancels.get());
+                conn.terminate();
+                return null;
+            });
+        }
+    }
+
+    @Test
     void bytesAfterTheSslAnswerAreRefused() throws Exception {
         try (FakeServer f = new FakeServer(c -> {
             c.readStartup(); // SSLRequest

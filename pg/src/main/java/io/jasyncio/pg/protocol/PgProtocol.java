@@ -34,7 +34,9 @@ import java.util.Map;
  * whatever the server runs when it arrives — so only when that can only be this request: nothing was sent after
  * it, and it is the one the server runs (the requests ahead of it have been answered; until then the cancel waits).
  * From the cancel on, nothing more is sent until the server has closed the side connection (the signal was
- * delivered) and the cancelled request's ReadyForQuery has come. A request that cannot be cancelled that way (others
+ * delivered) and the cancelled request's ReadyForQuery has come; a signal that came while the backend was still
+ * reading the request's messages is ignored by PostgreSQL, so while the request runs on, the cancel is sent again
+ * (after 50 ms, doubling up to 1 s). A request that cannot be cancelled that way (others
  * were pipelined after it) runs to its end and its result is dropped. The caller sees its
  * {@link io.jasyncio.CancelledError} at once either way.
  *
@@ -88,8 +90,12 @@ public final class PgProtocol implements BufferedProtocol {
     private Request<?> lastFlushed;
     /** A cancelled request whose CancelRequest is due (when it reaches the head) or under way. */
     private Request<?> cancelTarget;
+    /** Whether a CancelRequest was sent for the target; whether a side connection is under way. */
     private boolean cancelStarted;
-    private boolean cancelSent;
+    private boolean cancelInProgress;
+    /** The wait before the cancel is sent again, while the target still runs; its timer. */
+    private double cancelRetryDelay;
+    private io.jasyncio.TimerHandle cancelRetry;
 
     // ---- session
     Startup startup;
@@ -256,7 +262,7 @@ public final class PgProtocol implements BufferedProtocol {
                 inFlight.pollFirst();
                 r.ready(txStatus);
                 if (r == cancelTarget) cancelTargetDone();
-                else if (cancelTarget != null && !cancelStarted && inFlight.peekFirst() == cancelTarget) startCancel();
+                else if (cancelTarget != null && !cancelStarted && inFlight.peekFirst() == cancelTarget) sendCancel();
                 if (inFlight.isEmpty()) out.shrink();
             }
             case '1' -> r.parseComplete();
@@ -557,13 +563,14 @@ public final class PgProtocol implements BufferedProtocol {
         // Nothing after it is on the wire; hold what comes next, and send the CancelRequest once the server runs it.
         cancelTarget = r;
         cancelStarted = false;
-        cancelSent = false;
+        cancelRetryDelay = 0.05;
         holds++;
-        if (inFlight.peekFirst() == r) startCancel();
+        if (inFlight.peekFirst() == r) sendCancel();
     }
 
-    private void startCancel() {
+    private void sendCancel() {
         cancelStarted = true;
+        cancelInProgress = true;
         cancelCallback.run();
     }
 
@@ -574,14 +581,35 @@ public final class PgProtocol implements BufferedProtocol {
         cancelCallback = sender;
     }
 
-    /** The side connection is done (the server closed it: the signal was delivered; or it never got through). */
+    /**
+     * The side connection is done: the server closed it (the signal was delivered), or it never got through. If the
+     * target still runs, the signal may have come while the backend was still reading the target's messages, when
+     * PostgreSQL ignores a cancel: it is sent again after a pause (doubling, up to a second). Nothing was sent after
+     * the target, so a signal can only ever reach the target or an idle backend.
+     */
     public void cancelFinished() {
-        cancelSent = true;
-        if (cancelTarget != null && !inFlight.contains(cancelTarget)) cancelTargetDone();
+        cancelInProgress = false;
+        if (cancelTarget == null) return;
+        if (!inFlight.contains(cancelTarget)) {
+            cancelTargetDone();
+            return;
+        }
+        if (lostWith != null) return;
+        Request<?> target = cancelTarget;
+        double delay = cancelRetryDelay;
+        cancelRetryDelay = Math.min(1.0, cancelRetryDelay * 2);
+        cancelRetry = loop.callLater(delay, () -> {
+            cancelRetry = null;
+            if (cancelTarget == target && !cancelInProgress && inFlight.contains(target) && lostWith == null) sendCancel();
+        });
     }
 
     private void cancelTargetDone() {
-        if (!cancelSent) return; // wait for the side connection too
+        if (cancelInProgress) return; // wait for the side connection too
+        if (cancelRetry != null) {
+            cancelRetry.cancel();
+            cancelRetry = null;
+        }
         cancelTarget = null;
         release();
     }
