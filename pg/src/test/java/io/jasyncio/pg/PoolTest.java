@@ -158,9 +158,9 @@ class PoolTest {
         Asyncio.run(() -> {
             try (Pool pool = Pg.createPool(pg.dsn(), PoolOptions.defaults().withSize(1, 3).withMaxInactiveConnectionLifetime(0.1))) {
                 List<Connection> three = List.of(pool.acquire(), pool.acquire(), pool.acquire());
-                for (Connection c : three) c.close();
                 assertEquals(3, pool.getSize());
-                Asyncio.sleep(0.3); // the expiry timers (0.1 s) run before this sleep's own timer
+                for (Connection c : three) c.close();
+                Asyncio.sleep(0.3); // the expiry timers (0.1 s after each release) run before this sleep's own timer
                 assertEquals(1, pool.getSize(), "back to minSize");
                 assertEquals(1, (int) pool.fetchval("SELECT 1"));
             }
