@@ -1,41 +1,67 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.bench.CoreBench;
+import io.jasyncio.bench.ParkedTasks;
 import io.jasyncio.bench.PeerRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench core}: jasyncio's core metrics, then CPython asyncio's and uvloop's in the same run, and ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. 'bench core': the core loop metrics beside CPython asyncio and uvloop.",
-                "'bench jmh [JMH options]': the JMH benchmarks (io.jasyncio.bench.jmh)."})
+                "'bench jmh [JMH options]': the JMH benchmarks (io.jasyncio.bench.jmh).",
+                "'bench parked': where a parked task's bytes go (class histogram of --tasks parked tasks)."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core or jmh.")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core, jmh or parked.")
     String which;
 
     /** Everything else goes to JMH (bench jmh only), for example {@code -l} or {@code -f 1 CoreJmh.switchOnce}. */
     @picocli.CommandLine.Unmatched
     List<String> jmhArgs = new java.util.ArrayList<>();
 
-    @Option(names = "--scale", defaultValue = "1.0", description = "Shrinks every count (0.1 for a quick run).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", defaultValue = "1.0",
+            description = "Shrinks every count: 0.001 to 1 (0.1 for a quick run). Default ${DEFAULT-VALUE}.")
     double scale;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric (median reported).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric, 1 to 1000 (median reported). Default ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--no-peers", description = "Skip the Python peers.")
     boolean noPeers;
 
-    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: ../shared/bench/peers beside the project).")
+    /** bench parked keeps every task alive at once: ~0.7 KB each, 1.4 GB at this many. */
+    static final int MAX_PARKED = 2_000_000;
+
+    @Option(names = "--tasks", defaultValue = "200000",
+            description = "bench parked: how many tasks to park, 1 to " + MAX_PARKED + ". Default ${DEFAULT-VALUE}.")
+    int tasks;
+
+    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: bench/peers/core in the project).")
     Path peers;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+        if (!which.equals("core") && !which.equals("jmh") && !which.equals("parked")) {
+            throw Check.fail(spec, "unknown benchmark '" + which + "'; available: core, jmh, parked");
+        }
+        if (!which.equals("jmh") && !jmhArgs.isEmpty()) {
+            throw Check.fail(spec, "unknown option(s) for 'bench " + which + "': " + String.join(" ", jmhArgs));
+        }
+        if (which.equals("core")) {
+            Check.range(spec, "--scale", scale, 0.001, 1);
+            Check.count(spec, "--rounds", rounds, 1, 1000);
+        }
+        if (which.equals("parked")) Check.count(spec, "--tasks", tasks, 1, MAX_PARKED);
         if (which.equals("jmh")) {
             try {
                 org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
@@ -45,14 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        if (!which.equals("core")) {
-            System.err.println("unknown benchmark '" + which + "'; available: core, jmh");
-            return 2;
-        }
-        if (rounds < 1) {
-            System.err.println("--rounds must be at least 1");
-            return 2;
-        }
+        if (which.equals("parked")) return parked();
         System.out.println("# jasyncio (engine " + io.jasyncio.internal.Engine.get().name() + ", JDK "
                 + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
         List<CoreBench.Metric> ours = new CoreBench(scale, rounds).runAll();
@@ -76,6 +95,21 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("ratio_%s_%s %.1fx%n", variant, m.name(), p / m.value());
             }
         }
+        return 0;
+    }
+
+    private int parked() throws InterruptedException {
+        ParkedTasks.Report r = ParkedTasks.measure(tasks, true);
+        System.out.printf("# %,d tasks parked on one Event, as bench core's parked_task_bytes (engine %s, after its warm-up)%n",
+                r.tasks(), io.jasyncio.internal.Engine.get().name());
+        System.out.printf("parked_task_bytes %.0f bytes%n", r.bytesPerTask());
+        System.out.println("# classes that grew (live-heap class histograms, while parked minus before):"
+                + " class, instances and bytes per parked task");
+        r.shares().forEach(sh -> System.out.println(sh.line()));
+        ParkedTasks.Report plain = ParkedTasks.measurePlainVirtualThreads(tasks);
+        System.out.printf("%n# the JDK's share: %,d plain virtual threads parked in LockSupport.park%n", plain.tasks());
+        System.out.printf("parked_virtual_thread_bytes %.0f bytes%n", plain.bytesPerTask());
+        plain.shares().forEach(sh -> System.out.println(sh.line()));
         return 0;
     }
 }

@@ -5,6 +5,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
+import io.jasyncio.LoopResource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardSocketOptions;
@@ -28,24 +29,32 @@ import java.util.function.Supplier;
  * {@link Streams} functions.
  *
  * <p>{@link #close()} (also the end of a try-with-resources block) stops listening at once; existing
- * connections go on until they close, and {@link #waitClosed()} waits for that.
+ * connections go on until they close, and {@link #waitClosed()} waits for that. A server left open when its
+ * loop closes is closed then, and reported ("unclosed server ...", see {@link LoopResource}).
  *
  * <p>Threading: the event loop's thread only; {@link #serveForever()}, {@link #startServing()} and
  * {@link #waitClosed()} suspend the calling task.
  */
-public final class Server implements AutoCloseable {
+public final class Server extends LoopResource implements AutoCloseable {
     private static final double ACCEPT_RETRY_DELAY = 1.0;
 
     private final EventLoop loop;
     private List<ServerSocketChannel> sockets;
     private final Supplier<? extends BaseProtocol> protocolFactory;
-    private final int backlog;
+    /**
+     * Connections accepted per wake-up of the listening socket: asyncio's rule, the backlog, but at most asyncio's
+     * default backlog (100), as before the default backlog became the system's (thousands): one wake-up does not
+     * take a whole queue of thousands at once while the connections already accepted wait.
+     */
+    private final int acceptBatch;
     /** asyncio's keep_alive: SO_KEEPALIVE on each accepted connection (Linux sets it on the listening socket,
      * whose accepted sockets inherit it; the JDK offers it on connected sockets only). */
     private final boolean keepAlive;
     private final LinkedHashSet<SelectorTransport> clients = new LinkedHashSet<>();
     private List<Future<Void>> waiters = new ArrayList<>();
     private boolean serving;
+    /** Set by {@link #pauseAccepting()}: listening, but new connections wait in the backlog. */
+    private boolean acceptPaused;
     private Future<Void> servingForeverFut;
     /** Unix socket files this server created, with their identity, to delete on close if still ours. */
     private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
@@ -55,8 +64,9 @@ public final class Server implements AutoCloseable {
         this.loop = loop;
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
-        this.backlog = options.backlog();
+        this.acceptBatch = Math.clamp(options.backlog(), 1, 100); // backlog 0 (the JDK's default queue) accepts too
         this.keepAlive = options.keepAlive();
+        own(loop);
     }
 
     void rememberUnixFile(ServerSocketChannel sock, Object fileKey) {
@@ -108,12 +118,32 @@ public final class Server implements AutoCloseable {
     }
 
     private void listen(ServerSocketChannel s) {
-        loop.addReader(s, () -> acceptReady(s));
+        if (!acceptPaused) loop.addReader(s, () -> acceptReady(s));
     }
 
-    /** Accepts what is waiting, at most a backlog's worth per wake-up (as asyncio). */
+    /**
+     * Stops taking connections for now, without closing: new ones wait in the listening sockets' backlog (then
+     * the kernel drops their SYNs) until {@link #resumeAccepting()}. Connections already accepted go on. Not in
+     * asyncio: for servers that cap how many connections they hold (the HTTP module's
+     * {@code AppRunner.maxConnections}); it may be called from within the protocol factory, and no further
+     * connection is accepted after it.
+     */
+    public void pauseAccepting() {
+        if (acceptPaused) return;
+        acceptPaused = true;
+        if (sockets != null) for (ServerSocketChannel s : sockets) loop.removeReader(s);
+    }
+
+    /** Takes connections again after {@link #pauseAccepting()} (if the server is serving). */
+    public void resumeAccepting() {
+        if (!acceptPaused) return;
+        acceptPaused = false;
+        if (serving && sockets != null) for (ServerSocketChannel s : sockets) listen(s);
+    }
+
+    /** Accepts what is waiting, at most {@link #acceptBatch} per wake-up. */
     private void acceptReady(ServerSocketChannel s) {
-        for (int i = 0; i < backlog; i++) {
+        for (int i = 0; i < acceptBatch && !acceptPaused; i++) {
             SocketChannel conn;
             try {
                 conn = s.accept();
@@ -167,6 +197,7 @@ public final class Server implements AutoCloseable {
         List<ServerSocketChannel> socks = sockets;
         if (socks == null) return;
         sockets = null;
+        disown(loop);
         for (ServerSocketChannel s : socks) stopServing(s);
         serving = false;
         if (servingForeverFut != null && !servingForeverFut.done()) {
@@ -174,6 +205,21 @@ public final class Server implements AutoCloseable {
             servingForeverFut = null;
         }
         if (clients.isEmpty()) wakeup();
+    }
+
+    /**
+     * Left open when the loop closed: stops listening now (a connect is refused from here on); the connections
+     * it accepted are the loop's too, each closed and reported by itself.
+     */
+    @Override
+    protected String closeAbandoned() {
+        List<ServerSocketChannel> socks = sockets;
+        if (socks == null) return null;
+        String report = "unclosed server " + this;
+        sockets = null;
+        serving = false;
+        for (ServerSocketChannel s : socks) stopServing(s);
+        return report;
     }
 
     private void stopServing(ServerSocketChannel s) {
