@@ -16,6 +16,9 @@ public interface Driver {
     /** Starts nothing new from now on. */
     void stopSending();
 
+    /** Completes when the driver has nothing more to start before the model's time is up (or never). */
+    Future<Void> exhausted();
+
     /** Completes once nothing is in flight after {@link #stopSending}. */
     Future<Void> drained();
 

@@ -82,12 +82,14 @@ public final class LoadRun {
             timers[1] = loop.callLater(period, show[0]);
         }
         double end;
+        double loadSeconds = seconds;
         try {
             driver.start(start);
             double left = (start + (long) (seconds * 1e9) - loop.nanoTime()) / 1e9;
-            if (left > 0) Asyncio.sleep(left);
+            if (left > 0) Asyncio.wait(List.of(driver.exhausted()), left);
             driver.stopSending();
-            countDue(due, metrics, seconds);
+            loadSeconds = Math.min(seconds, (loop.nanoTime() - start) / 1e9);
+            countDue(due, metrics, loadSeconds);
             Asyncio.wait(List.of(driver.drained()), plan.timeoutSeconds() + 1);
         } finally {
             driver.close();
@@ -98,7 +100,8 @@ public final class LoadRun {
             metrics.tick(end);
             if (hlog != null) hlog.close();
         }
-        return result(plan, metrics, monitor, loop, Instant.ofEpochMilli(startEpochMillis).toString(), seconds, end);
+        return result(plan, metrics, monitor, loop, Instant.ofEpochMilli(startEpochMillis).toString(),
+                loadSeconds > 0 ? loadSeconds : seconds, end);
     }
 
     private static boolean isTerminal(Plan plan) {
@@ -124,7 +127,7 @@ public final class LoadRun {
                 int slots = model instanceof LoadModel.Open o ? o.maxConcurrency() : ((LoadModel.Closed) model).maxUsers();
                 yield new RequestDriver(loop, metrics, r.wire(), model, slots, r.pipeline(), plan.timeoutSeconds());
             }
-            case Workload.Scenarios s -> new ScenarioDriver(loop, metrics, s.mix(), model,
+            case Workload.Scenarios s -> new ScenarioDriver(loop, metrics, s.mix(), model, s.iterationsPerUser(),
                     id -> new VirtualUser(id, metrics, loop, plan.timeoutSeconds(), plan.seed(), s.baseUrl(), s.headers(),
                             s.maxBody()));
         };

@@ -54,6 +54,7 @@ public final class RequestDriver implements Driver {
     private final Slot[] slots;
     private final ArrayDeque<Slot> room = new ArrayDeque<>();   // open model: one entry per free place
     private final Future<Void> drained;
+    private final Future<Void> exhausted;
     private ArrivalSchedule schedule;
     private long startNanos;
     private boolean sending;
@@ -78,6 +79,7 @@ public final class RequestDriver implements Driver {
         this.slots = new Slot[connections];
         for (int i = 0; i < connections; i++) slots[i] = new Slot(i);
         this.drained = loop.createFuture();
+        this.exhausted = loop.createFuture(); // the model's time ends it
     }
 
     @Override
@@ -256,6 +258,11 @@ public final class RequestDriver implements Driver {
             }
         }
         checkDrained();
+    }
+
+    @Override
+    public Future<Void> exhausted() {
+        return exhausted;
     }
 
     @Override

@@ -39,10 +39,14 @@ public final class ScenarioDriver implements Driver {
     private final VirtualUser[] users;
     private final boolean[] active;
     private final long[] freeSince;
+    private final boolean[] finished;   // closed model: the user did its iterations
     private final ArrayDeque<VirtualUser> free = new ArrayDeque<>();
     private final Set<Task<?>> running = new HashSet<>();
     private final StepMetrics overall = new StepMetrics("iteration");
     private final Future<Void> drained;
+    private final Future<Void> exhausted;
+    private final long iterationsPerUser;
+    private int usersLooping;
     private ArrivalSchedule schedule;
     private long startNanos;
     private boolean sending;
@@ -56,7 +60,12 @@ public final class ScenarioDriver implements Driver {
         VirtualUser make(int id);
     }
 
-    public ScenarioDriver(EventLoop loop, Metrics metrics, List<WeightedScenario> mix, LoadModel model, UserFactory factory) {
+    /**
+     * A driver of {@code mix} under {@code model}; in the closed model each user stops after
+     * {@code iterationsPerUser} iterations (0: no limit).
+     */
+    public ScenarioDriver(EventLoop loop, Metrics metrics, List<WeightedScenario> mix, LoadModel model,
+            long iterationsPerUser, UserFactory factory) {
         if (mix.isEmpty()) throw new IllegalArgumentException("no scenario to run");
         this.loop = loop;
         this.metrics = metrics;
@@ -67,9 +76,12 @@ public final class ScenarioDriver implements Driver {
         this.users = new VirtualUser[n];
         this.active = new boolean[n];
         this.freeSince = new long[n];
+        this.finished = new boolean[n];
         metrics.overall(overall);
         for (WeightedScenario w : mix) metrics.scenario(w.scenario().name());
         this.drained = loop.createFuture();
+        this.exhausted = loop.createFuture();
+        this.iterationsPerUser = iterationsPerUser;
     }
 
     private VirtualUser user(int i) {
@@ -102,16 +114,23 @@ public final class ScenarioDriver implements Driver {
 
     private void rampTo(int n) {
         for (int i = 0; i < users.length; i++) {
-            boolean want = i < n;
+            boolean want = i < n && !finished[i];
             if (want && !active[i]) {
                 active[i] = true;
                 int id = i;
+                usersLooping++;
                 spawn(() -> {
                     VirtualUser u = user(id);
-                    while (sending && active[id]) {
-                        long now = loop.nanoTime();
-                        metrics.sent(0);
-                        iterate(u, now, now);
+                    try {
+                        while (sending && active[id] && (iterationsPerUser == 0 || u.iteration() < iterationsPerUser)) {
+                            long now = loop.nanoTime();
+                            metrics.sent(0);
+                            iterate(u, now, now);
+                        }
+                    } finally {
+                        active[id] = false;
+                        if (iterationsPerUser > 0 && u.iteration() >= iterationsPerUser) finished[id] = true;
+                        if (--usersLooping == 0 && iterationsPerUser > 0 && !exhausted.done()) exhausted.setResult(null);
                     }
                     return null;
                 }, "loadtest-user-" + i);
@@ -204,6 +223,11 @@ public final class ScenarioDriver implements Driver {
         if (dispatchTimer != null) dispatchTimer.cancel();
         if (ramp != null) ramp.cancel();
         checkDrained();
+    }
+
+    @Override
+    public Future<Void> exhausted() {
+        return exhausted;
     }
 
     @Override
