@@ -140,7 +140,7 @@ public final class LoadRun {
         LoadModel model = plan.model();
         boolean open = model instanceof LoadModel.Open;
         StepMetrics overall = m.overall();
-        double achieved = (overall.requests()) / loadSeconds;
+        double achieved = requests / loadSeconds;
         double intendedRate = open ? m.intended() / loadSeconds : Double.NaN;
         double cpu = monitor.processCpuSeconds();
         List<String> invalid = new ArrayList<>();

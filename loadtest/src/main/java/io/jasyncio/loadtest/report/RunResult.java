@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
 /**
  * What a run measured, complete and fixed: the input of every report, of the thresholds and of the verdict.
  * Latencies are in milliseconds; rates per second. {@code requests}, {@code ok} and {@code errors} count every
- * step's attempts; {@code overall} is the request step in the one-request form, or every iteration with
- * scenarios. In the closed model {@code intended} is -1 and the intended rate and schedule lag are absent.
+ * step's attempts, and {@code achievedRate} is {@code requests} per second of load; {@code overall} is the
+ * request step in the one-request form, or every iteration with scenarios. In the closed model {@code intended} is -1 and the intended rate and schedule lag are absent.
  *
  * <p>Threading: immutable (the histograms are copies nobody writes to).
  */

@@ -27,8 +27,15 @@ public final class TextReport {
                         m.stages().size() > 1 ? ", " + m.stages().size() + " stages" : "");
         line(sb, "%s: %s, %s%s", r.form().equals("scenarios") ? "scenarios" : "target", r.target(), model,
                 m.pipeline() > 1 ? ", pipelining " + m.pipeline() : "");
-        line(sb, "%,d requests in %s (%,d ok, %,d failed), %s/s achieved", r.requests(), Durations.format(r.loadSeconds()),
-                r.ok(), r.errors(), num(r.achievedRate()));
+        if (r.form().equals("scenarios")) {
+            RunResult.Step o = r.overall();
+            line(sb, "%,d iterations in %s (%,d ok, %,d failed), %s iterations/s; %,d requests (steps), %,d failed, %s/s",
+                    o.requests(), Durations.format(r.loadSeconds()), o.ok(), o.failed(), num(o.requests() / r.loadSeconds()),
+                    r.requests(), r.errors(), num(r.achievedRate()));
+        } else {
+            line(sb, "%,d requests in %s (%,d ok, %,d failed), %s/s achieved", r.requests(), Durations.format(r.loadSeconds()),
+                    r.ok(), r.errors(), num(r.achievedRate()));
+        }
         if (r.intended() >= 0) {
             line(sb, "arrivals: %,d intended (%s/s), %,d sent (%.2f%%); max in flight %,d", r.intended(),
                     num(r.intendedRate()), r.sent(), r.intended() == 0 ? 100.0 : 100.0 * r.sent() / r.intended(),

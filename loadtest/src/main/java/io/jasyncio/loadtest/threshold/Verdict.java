@@ -32,7 +32,7 @@ public record Verdict(int exitCode, List<ThresholdResult> thresholds, List<Strin
         int code = PASS;
         if (!r.valid()) {
             code = INVALID;
-            for (String why : r.invalidReasons()) reasons.add("INVALID: " + why);
+            reasons.addAll(r.invalidReasons());
         }
         long failedThresholds = results.stream().filter(x -> !x.passed()).count();
         if (failedThresholds > 0) {
