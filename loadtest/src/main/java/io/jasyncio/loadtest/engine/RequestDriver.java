@@ -132,8 +132,11 @@ public final class RequestDriver implements Driver {
 
     /** Sends every due arrival for which a slot has room; arms the timer for the next one. */
     private void dispatch() {
+        dispatch(loop.nanoTime());
+    }
+
+    private void dispatch(long now) {
         if (!sending) return;
-        long now = loop.nanoTime();
         while (true) {
             double t = schedule.peek();
             if (t == Double.POSITIVE_INFINITY) return;
@@ -157,9 +160,11 @@ public final class RequestDriver implements Driver {
     }
 
     private void dispatchTimerFired() {
+        // the timer went through the loop's seconds (a double): it may fire a nanosecond early; it is due
+        long due = Math.max(dispatchTimerFor, loop.nanoTime());
         dispatchTimer = null;
         dispatchTimerFor = Long.MIN_VALUE;
-        dispatch();
+        dispatch(due);
     }
 
     private void giveRoom(Slot s) {

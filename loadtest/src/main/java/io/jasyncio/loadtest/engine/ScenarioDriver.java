@@ -141,8 +141,11 @@ public final class ScenarioDriver implements Driver {
     }
 
     private void dispatch() {
+        dispatch(loop.nanoTime());
+    }
+
+    private void dispatch(long now) {
         if (!sending) return;
-        long now = loop.nanoTime();
         while (true) {
             double t = schedule.peek();
             if (t == Double.POSITIVE_INFINITY) return;
@@ -152,9 +155,11 @@ public final class ScenarioDriver implements Driver {
                     if (dispatchTimer != null) dispatchTimer.cancel();
                     dispatchTimerFor = intended;
                     dispatchTimer = loop.callAt(intended / 1e9, () -> {
+                        // through the loop's seconds (a double) the timer may fire a nanosecond early: it is due
+                        long due = Math.max(dispatchTimerFor, loop.nanoTime());
                         dispatchTimer = null;
                         dispatchTimerFor = Long.MIN_VALUE;
-                        dispatch();
+                        dispatch(due);
                     });
                 }
                 return;
