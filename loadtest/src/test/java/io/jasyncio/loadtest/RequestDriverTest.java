@@ -23,18 +23,60 @@ class RequestDriverTest {
         return TextReport.render(r, Verdict.of(r, List.of()));
     }
 
+    /** A server whose handler takes 10 ms (so a virtual clock moves while the loop waits). */
+    private static TestServers.Http tenMillis() {
+        return new TestServers.Http(app -> app.router().addGet("/", req -> {
+            Asyncio.sleep(0.01);
+            return io.jasyncio.http.Response.text("Hello, World!");
+        }));
+    }
+
     @Test
-    void closedModelAgainstJasyncioHttp() {
+    void closedModelKeepsEachConnectionBusy() {
         RunResult r = onVirtualClock(() -> {
-            try (TestServers.Http http = TestServers.Http.hello()) {
-                RunResult res = LoadRun.runInLoop(Plan.of(new Workload.Requests(
+            try (TestServers.Http http = tenMillis()) {
+                return LoadRun.runInLoop(Plan.of(new Workload.Requests(
                         new HttpTarget(http.url("/"), "GET", List.of(), null), 1), LoadModel.Closed.constant(4, 1)));
-                return res;
             }
         });
-        System.out.println(show(r));
-        assertTrue(r.ok() > 0, show(r));
+        // 4 connections, 10 ms per answer: about 400 in a second, each taking 10 ms
+        assertTrue(r.ok() >= 350 && r.ok() <= 410, show(r));
         assertEquals(0, r.errors(), show(r));
+        assertTrue(r.overall().latency().p50() >= 10, show(r));
+        assertEquals(4, r.maxInFlight(), show(r));
+    }
+
+    @Test
+    void rampingStagesChangeTheConnectionsInUse() {
+        RunResult r = onVirtualClock(() -> {
+            try (TestServers.Http http = tenMillis()) {
+                return LoadRun.runInLoop(Plan.of(new Workload.Requests(new HttpTarget(http.url("/"), "GET", List.of(), null), 1),
+                        new LoadModel.Closed(1, List.of(new io.jasyncio.loadtest.model.Stage(1, 1),
+                                new io.jasyncio.loadtest.model.Stage(0.001, 8), new io.jasyncio.loadtest.model.Stage(1, 8)))));
+            }
+        });
+        var tl = r.timeline();
+        assertTrue(tl.get(0).ok() <= 110, "1 connection in the first second: " + tl.get(0));
+        assertTrue(tl.get(1).ok() >= 600, "8 connections in the second: " + tl.get(1));
+    }
+
+    @Test
+    void openModelMeasuresFromTheIntendedTimeWhenConnectionsRunShort() {
+        // 2 connections, 100 ms answers, 40 arrivals/s: 20/s can be carried, the rest queue, and their wait counts
+        RunResult r = onVirtualClock(() -> {
+            try (TestServers.Http http = new TestServers.Http(app -> app.router().addGet("/", req -> {
+                Asyncio.sleep(0.1);
+                return io.jasyncio.http.Response.text("slow");
+            }))) {
+                return LoadRun.runInLoop(Plan.of(new Workload.Requests(new HttpTarget(http.url("/"), "GET", List.of(), null), 1),
+                        LoadModel.Open.constant(40, 2, 2)));
+            }
+        });
+        assertEquals(80, r.intended(), show(r));
+        assertTrue(r.sent() < 50, show(r));
+        assertTrue(r.overall().uncorrected().p50() >= 100 && r.overall().uncorrected().p50() < 150, show(r));
+        assertTrue(r.overall().latency().max() > 1000, "the queued ones waited over a second: " + show(r));
+        assertTrue(!r.valid() && r.invalidReasons().get(0).contains("not delivered"), show(r));
     }
 
     @Test
@@ -45,7 +87,6 @@ class RequestDriverTest {
                         new HttpTarget(http.url("/"), "GET", List.of(), null), 1), LoadModel.Open.constant(100, 2, 10)));
             }
         });
-        System.out.println(show(r));
         assertEquals(200, r.intended(), show(r));
         assertEquals(200, r.sent(), show(r));
         assertEquals(200, r.ok(), show(r));
@@ -60,7 +101,6 @@ class RequestDriverTest {
             assertEquals(Set.of(Asyncio.currentTask()), Asyncio.allTasks());
             return res;
         });
-        System.out.println(show(r));
         assertTrue(r.requests() > 0);
         assertEquals(r.requests(), r.step("request").failed("connect_refused"), show(r));
         assertEquals(Verdict.FAILED, Verdict.of(r, List.of()).exitCode());

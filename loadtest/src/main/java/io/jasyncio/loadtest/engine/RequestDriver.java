@@ -35,13 +35,15 @@ import java.util.ArrayDeque;
  * ({@code reset}) and the slot connects again for its next request (in the closed model after a back-off when
  * connecting itself failed: 10 ms doubling to 1 s). A request with no answer after {@code timeoutSeconds}
  * fails ({@code timeout}) with the rest of its connection's, and the connection is closed. Every request ends
- * in exactly one success or failure.
+ * in exactly one success or failure; an answer to no request counts as one more failure ({@code malformed}).
  *
  * <p>Threading: the event loop's thread only.
  */
 public final class RequestDriver implements Driver {
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
     private static final long FIRST_BACKOFF_NANOS = 10_000_000L;
+    /** A request's send time while it waits for its connection (0 is a time like any other on a virtual clock). */
+    private static final long NOT_SENT = Long.MIN_VALUE;
 
     private final EventLoop loop;
     private final Metrics metrics;
@@ -191,7 +193,7 @@ public final class RequestDriver implements Driver {
         long intended = s.intended[s.head];
         long sent = s.sent[s.head];
         s.pop();
-        if (kind == null) step.ok(now - intended, now - (sent == 0 ? intended : sent));
+        if (kind == null) step.ok(now - intended, now - (sent == NOT_SENT ? intended : sent));
         else metrics.failed(step, kind, message);
         metrics.finished();
         if (!keepOpen) return;
@@ -242,7 +244,7 @@ public final class RequestDriver implements Driver {
         for (Slot s : slots) {
             if (s.state == State.OPEN && s.count > 0) {
                 long sent = s.sent[s.head];
-                if (sent != 0 && now - sent > timeoutNanos) {
+                if (sent != NOT_SENT && now - sent > timeoutNanos) {
                     failAll(s, ErrorKind.TIMEOUT, "no answer within " + io.jasyncio.loadtest.model.Durations.format(timeoutSeconds));
                     s.transport.abort();
                 }
@@ -322,7 +324,7 @@ public final class RequestDriver implements Driver {
         void push(long when) {
             int i = (head + count) % pipeline;
             intended[i] = when;
-            sent[i] = 0;
+            sent[i] = NOT_SENT;
             count++;
         }
 
@@ -383,7 +385,12 @@ public final class RequestDriver implements Driver {
 
         @Override
         public void response(String failureKind, int status, boolean keepAlive) {
-            if (count == 0) throw new ProtocolViolation("an answer to no request (the peer sent more than it was asked)");
+            if (count == 0) {
+                // an answer nobody asked for: counted as a failure of its own (it is no request's answer), and the
+                // connection is dropped, since what follows cannot be matched to requests any more
+                metrics.failed(step, ErrorKind.MALFORMED, "an answer to no request (the peer sent more than it was asked)");
+                throw new ProtocolViolation("an answer to no request");
+            }
             if (!keepAlive && state == State.OPEN) {
                 state = State.CLOSING; // the peer closes after this answer: no more requests on this connection
                 transport.close();
