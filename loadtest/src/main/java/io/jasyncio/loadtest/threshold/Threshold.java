@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * </pre>
  * Examples: {@code p99<250ms}, {@code p(99.9)<1s}, {@code max{step=query}<2s},
  * {@code errors{step=start_task,kind=timeout}.rate<0.001}, {@code errors.rate<1%}, {@code requests.rate>=900}.
- * Without a tag a latency or rate speaks of the overall metric (the request in the one-request form, the whole
- * iteration with scenarios), and errors of every step together. Latencies are the corrected ones (from the
+ * Without a tag a latency speaks of the overall metric (the request in the one-request form, the whole
+ * iteration with scenarios), and errors and requests of every step together (the JSON's {@code errors} and
+ * {@code requests}). Latencies are the corrected ones (from the
  * intended start in the open model). A threshold whose value cannot be known (no such step, no success to
  * take a percentile of, no request to divide by) fails.
  *
@@ -175,7 +176,12 @@ public final class Threshold {
                 }
             }
             case REQUESTS -> {
-                long n = scope.requests();
+                long n = 0;
+                if (step == null && scenario == null) {
+                    for (RunResult.Step st : r.steps()) n += st.requests();
+                } else {
+                    n = scope.requests();
+                }
                 if (aggregate.equals("count")) {
                     actual = n;
                     shown = String.format(Locale.ROOT, "%,d", n);
