@@ -1,7 +1,9 @@
 """Memory per idle connection: each server is started, 10,000 clients connect, each has one line echoed,
 then all stay open and idle while the server's resident memory is read; the growth per connection is printed.
 
-Usage: python3 bench/echo/idle_memory.py [--conns 10000] [--servers jasyncio-protocol,uvloop-protocol,...]
+Usage: python3 bench/echo/idle_memory.py [--conns 10000] [--servers jasyncio-protocol,uvloop-protocol,...] [--hold S]
+--hold S keeps the connections open S seconds after the measurement, naming the server's pid, so that its heap can
+be looked at meanwhile (`jcmd PID GC.class_histogram` for a jasyncio server).
 Loopback only; every server is stopped at the end. Same servers and commands as bench/echo/run.sh.
 """
 import argparse
@@ -19,7 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 def commands(port):
     py = "/usr/bin/python3"
-    srv = os.path.join(HERE, "py_echo_server.py")
+    srv = os.path.join(ROOT, "bench", "peers", "echo", "asyncio_echo_server.py")
     jas = os.path.join(ROOT, "bin", "jasyncio")
     return {
         "jasyncio-protocol": [jas, "echo-server", "--mode", "protocol", "--port", str(port)],
@@ -79,6 +81,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--conns", type=int, default=10000)
     p.add_argument("--port", type=int, default=25500)
+    p.add_argument("--hold", type=float, default=0, help="seconds to keep the connections open after measuring")
     p.add_argument("--servers", default="jasyncio-protocol,jasyncio-streams,asyncio-protocol,asyncio-streams,"
                                         "uvloop-protocol,uvloop-streams")
     a = p.parse_args()
@@ -88,7 +91,8 @@ def main():
         if name.startswith("uvloop") and subprocess.run(["/usr/bin/python3", "-c", "import uvloop"],
                                                          capture_output=True).returncode != 0:
             # the servers run on /usr/bin/python3, whatever interpreter runs this script
-            print(f"{name}: skipped (apt-get install python3-uvloop)", file=sys.stderr)
+            print(f"{name}: left out: /usr/bin/python3 cannot import uvloop: apt-get install -y python3-uvloop",
+                  file=sys.stderr)
             continue
         proc = subprocess.Popen(cmds[name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -103,6 +107,10 @@ def main():
             writers = loop.run_until_complete(open_idle(a.port, a.conns))
             time.sleep(1)
             after = rss_bytes(server_pid(proc))
+            if a.hold > 0:
+                print(f"{name}: {a.conns:,} connections open for {a.hold:g} s; server pid {server_pid(proc)}",
+                      file=sys.stderr, flush=True)
+                time.sleep(a.hold)
             loop.run_until_complete(close_all(writers))
             loop.close()
             per = (after - before) / a.conns

@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
 # Echo-server throughput, side by side, one external client for all: jasyncio's protocol and streams servers,
-# CPython asyncio and uvloop (streams and protocol, bench/echo/py_echo_server.py), Netty epoll on one thread
-# and the C epoll server (both from ../shared/bench/peers), driven by the C one-thread client `echoload`.
+# CPython asyncio and uvloop (streams and protocol), Netty epoll on one thread and the C epoll server, driven by
+# the C one-thread client `echoload`. The peers are the project's own, in bench/peers/echo and bench/peers/netty
+# (bench/peers/README.md).
 #
 #   bench/echo/run.sh            (knobs in the environment: ROUNDS=5 NUM=60000 (requests per measurement)
-#                                 SIZES="1000 10000" CONNS="3 100" SERVERS="..." PORT=25300 RUN_TIMEOUT=120 RAW=FILE)
+#                                 WARMUP_NUM (per server and cell; default max(NUM/3, 20000)) SIZES="1000 10000"
+#                                 CONNS="3 100" SERVERS="..." PORT=25300 RUN_TIMEOUT=120 RAW=FILE
+#                                 PEERS=DIR (instead of bench/peers/echo) INSTALL=1 (apt-get what is missing))
+#   ROUNDS=1 NUM=3000 WARMUP_NUM=1000 SIZES=1000 CONNS=3 bench/echo/run.sh     (a smoke run, a minute or so)
 #   bench/echo/run.sh --summarize RAW.tsv...   (the tables again, from the raw rows of earlier runs)
 # Loopback only; every server and client run is bounded by timeout(1). Prints Markdown tables: median requests/s,
-# and the median over rounds of jasyncio's ratio to each peer measured in the same round.
+# and the median over rounds of jasyncio's ratio to each peer measured in the same round. A peer that cannot run
+# here (no uvloop, no Maven Central for Netty) is left out with one line saying what to install; the rest is
+# measured.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-peers=${PEERS:-$root/../shared/bench/peers}
+tag=bench/echo
+. "$root/bench/peers/peers.sh"
+peers=${PEERS:-$peers_root/echo}
 work=${WORK:-/tmp/jasyncio-echo-bench}
 ROUNDS=${ROUNDS:-5}; NUM=${NUM:-60000}; SIZES=${SIZES:-"1000 10000"}; CONNS=${CONNS:-"3 100"}
+WARMUP_NUM=${WARMUP_NUM:-$((NUM / 3 > 20000 ? NUM / 3 : 20000))}
 PORT=${PORT:-25300}; RUN_TIMEOUT=${RUN_TIMEOUT:-120}
-PY=/usr/bin/python3
 summarize() { # RAW.tsv... -> Markdown tables
-  $PY - "$@" <<'PYEOF'
+  "$PY" - "$@" <<'PYEOF'
 import csv, statistics, sys
 rows = []
 for i, f in enumerate(sys.argv[1:]):
@@ -78,43 +86,42 @@ if pairs and cpu:
 PYEOF
 }
 if [[ ${1:-} == --summarize ]]; then shift; summarize "$@"; exit 0; fi
-die() { echo "echo-bench: $*" >&2; exit 1; }
-[[ -d $peers ]] || die "peers not found at $peers (set PEERS=DIR)"
-command -v gcc >/dev/null || die "gcc is needed for the C peers"
-
-# ---- build the peers in a scratch copy (shared/ is read-only)
+die() { say "$*"; exit 1; }
+[[ -f $peers/echoload.c ]] || die "no echo peers at $peers (bench/peers/echo in the repository; PEERS=DIR overrides)"
+have_cmd timeout coreutils "to bound every run" || exit 1
+have_python "for the summary tables and the Python servers" || exit 1
+have_cmd gcc gcc "to build the C client echoload, which drives every server" || exit 1
 mkdir -p "$work"
-for b in echo echoload; do
-  [[ -x $work/$b && $work/$b -nt $peers/c-echo/$b.c ]] || gcc -O2 -Wall -o "$work/$b" "$peers/c-echo/$b.c"
+
+ORDER="jasyncio-protocol jasyncio-streams asyncio-protocol asyncio-streams uvloop-protocol uvloop-streams netty-epoll-1t c-epoll"
+SERVERS=${SERVERS:-$ORDER}
+wanted() { [[ " $SERVERS " == *" $1 "* ]]; }
+drop() { SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -v -- "$1" || true; } | xargs); }
+for s in $SERVERS; do [[ " $ORDER " == *" $s "* ]] || die "unknown server $s (known: $ORDER)"; done
+
+# ---- build the C peers into the scratch folder (the client always; the server when it is measured)
+for b in echoload echo_server; do
+  [[ $b == echo_server ]] && ! wanted c-epoll && continue
+  [[ -x $work/$b && $work/$b -nt $peers/$b.c ]] || gcc -O2 -Wall -o "$work/$b" "$peers/$b.c" || die "gcc could not build $peers/$b.c"
 done
-# The Netty peer builds with a JDK 25 (the one bin/jasyncio finds), JAVA_HOME first.
-java_home=""
-for d in ${JAVA_HOME:-} /usr/lib/jvm/*; do
-  [[ -x $d/bin/javac ]] && [[ $("$d/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1) -ge 25 ]] 2>/dev/null && { java_home=$d; break; }
-done
-[[ -n $java_home ]] || die "a JDK 25 or newer is needed (JAVA_HOME or /usr/lib/jvm)"
-netty_jar=$work/java-echo/target/java-echo.jar
-if [[ ! -f $netty_jar ]]; then
-  rm -rf "$work/java-echo"; cp -r "$peers/java-echo" "$work/java-echo"; chmod -R u+w "$work/java-echo"
-  (cd "$work/java-echo" && JAVA_HOME=$java_home MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow mvn -q -B package >/dev/null 2>&1) \
-    || echo "echo-bench: Netty peer did not build; it is skipped" >&2
+if [[ $SERVERS == *uvloop* ]]; then have_py uvloop python3-uvloop "uvloop servers left out" || drop uvloop; fi
+java_home=$(find_jdk) || die "a JDK 25 or newer is needed (JAVA_HOME or /usr/lib/jvm), for jasyncio and the Netty peer"
+netty_jar=""
+if wanted netty-epoll-1t; then
+  netty_jar=$(netty_jar "$java_home" "$work/netty-build.log" netty-epoll-1t) || drop netty
 fi
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
 
 declare -A CMD=(
   [jasyncio-protocol]="$root/bin/jasyncio echo-server --mode protocol --port @PORT@"
   [jasyncio-streams]="$root/bin/jasyncio echo-server --mode streams --port @PORT@"
-  [asyncio-protocol]="$PY $here/py_echo_server.py --mode protocol --port @PORT@"
-  [asyncio-streams]="$PY $here/py_echo_server.py --mode streams --port @PORT@"
-  [uvloop-protocol]="$PY $here/py_echo_server.py --uvloop --mode protocol --port @PORT@"
-  [uvloop-streams]="$PY $here/py_echo_server.py --uvloop --mode streams --port @PORT@"
-  [netty-epoll-1t]="$java_home/bin/java -jar $netty_jar netty-epoll --port @PORT@ --threads 1"
-  [c-epoll]="$work/echo @PORT@"
+  [asyncio-protocol]="$PY $peers/asyncio_echo_server.py --mode protocol --port @PORT@"
+  [asyncio-streams]="$PY $peers/asyncio_echo_server.py --mode streams --port @PORT@"
+  [uvloop-protocol]="$PY $peers/asyncio_echo_server.py --uvloop --mode protocol --port @PORT@"
+  [uvloop-streams]="$PY $peers/asyncio_echo_server.py --uvloop --mode streams --port @PORT@"
+  [netty-epoll-1t]="$java_home/bin/java -jar $netty_jar echo --port @PORT@ --threads 1"
+  [c-epoll]="$work/echo_server @PORT@"
 )
-ORDER="jasyncio-protocol jasyncio-streams asyncio-protocol asyncio-streams uvloop-protocol uvloop-streams netty-epoll-1t c-epoll"
-SERVERS=${SERVERS:-$ORDER}
-$PY -c 'import uvloop' 2>/dev/null || { echo "echo-bench: no uvloop (apt-get install python3-uvloop): uvloop servers skipped" >&2; SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -v uvloop || true; } | xargs); }
-[[ -f $netty_jar ]] || SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -v netty || true; } | xargs)
 [[ -n $SERVERS ]] || die "no server left to measure"
 
 # Every server runs for the whole benchmark, each on its own port (an idle server costs nothing), so that the
@@ -147,7 +154,7 @@ for s in $SERVERS; do
   if wait_port "${SPORT[$s]}" && kill -0 "${PID[$s]}" 2>/dev/null && [[ -n $(server_pid "$s") ]]; then
     started+=("$s")
   else
-    echo "echo-bench: $s did not start: $work/server-$s.log" >&2
+    say "$s did not start: $work/server-$s.log"
   fi
 done
 [[ ${#started[@]} -gt 0 ]] || die "no server started"
@@ -168,7 +175,7 @@ measure() { # server conns size num -> "requests/s cpu_us_per_request steal_pct"
 }
 # Warm-up: every server sees every cell once (the JIT of the Java servers compiles the paths each one takes).
 for s in "${started[@]}"; do
-  for conns in $CONNS; do for size in $SIZES; do measure "$s" "$conns" "$size" $((NUM / 3 > 20000 ? NUM / 3 : 20000)) >/dev/null; done; done
+  for conns in $CONNS; do for size in $SIZES; do measure "$s" "$conns" "$size" "$WARMUP_NUM" >/dev/null; done; done
 done
 
 raw=$work/raw.tsv

@@ -10,22 +10,42 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs CPython's peer script ({@code asyncio_core.py}, plain or {@code --uvloop}) with the system's python3
- * and collects its {@code name value unit} lines.
+ * Runs the project's CPython peer of {@code bench core} ({@code bench/peers/core/asyncio_core.py}, plain or
+ * {@code --uvloop}) with the system's python3 and collects its {@code name value unit} lines.
+ *
+ * <p>A missing python3 or uvloop is a {@link Result} that names the Debian package to install; with the
+ * environment variable {@code INSTALL=1} the runner installs it with apt-get first, as {@code .ci/run} does for
+ * what the tests need.
  *
  * <p>Threading: blocking; call it from an ordinary thread.
  */
 public final class PeerRunner {
+    /** The peer script, in {@link #corePeersDir(Path)}. */
+    public static final String SCRIPT = "asyncio_core.py";
+
     private final Path peersDir;
 
+    /** @param peersDir the folder holding {@value #SCRIPT} */
     public PeerRunner(Path peersDir) {
         this.peersDir = peersDir;
     }
 
-    /** {@code ../shared/bench/peers} beside the project root (the launcher passes {@code -Djasyncio.root}). */
+    /** The folder of the core peer inside the project: {@code bench/peers/core}. */
+    public static Path corePeersDir(Path projectRoot) {
+        return projectRoot.toAbsolutePath().normalize().resolve("bench").resolve("peers").resolve("core");
+    }
+
+    /**
+     * {@link #corePeersDir} of the project root that {@code bin/jasyncio} passes as {@code -Djasyncio.root}, or of
+     * the current directory when run without the launcher.
+     */
     public static Path defaultPeersDir() {
-        Path root = Path.of(System.getProperty("jasyncio.root", "."));
-        return root.toAbsolutePath().normalize().resolveSibling("shared").resolve("bench").resolve("peers");
+        return corePeersDir(Path.of(System.getProperty("jasyncio.root", ".")));
+    }
+
+    /** The script this runner runs. */
+    public Path script() {
+        return peersDir.resolve(SCRIPT);
     }
 
     /** What one peer run gave: its lines, or why it could not run. */
@@ -35,16 +55,24 @@ public final class PeerRunner {
         }
     }
 
+    /** Runs the peer: {@code variant} is {@code asyncio} or {@code uvloop}; {@code scale} as {@code bench core}'s. */
     public Result run(String variant, double scale) {
-        Path script = peersDir.resolve("asyncio_core.py");
+        Path script = script();
         if (!Files.isRegularFile(script)) {
-            return new Result(false, "no peer script at " + script + "; pass --peers DIR", null, List.of());
+            return new Result(false, "no peer script at " + script
+                    + " (the repository has it in bench/peers/core; --peers DIR names another folder)", null, List.of());
         }
-        String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+        String python = python();
+        if (python == null) {
+            if (!install("python3")) {
+                return new Result(false, "no python3: " + installHint("python3"), null, List.of());
+            }
+            python = python();
+        }
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--scale", String.valueOf(scale)));
         if (variant.equals("uvloop")) {
-            if (!canImport(python, "uvloop")) {
-                return new Result(false, python + " cannot import uvloop; install it with: apt-get install python3-uvloop",
+            if (!canImport(python, "uvloop") && !(install("python3-uvloop") && canImport(python, "uvloop"))) {
+                return new Result(false, python + " cannot import uvloop: " + installHint("python3-uvloop"),
                         python, List.of());
             }
             cmd.add("--uvloop");
@@ -53,6 +81,7 @@ public final class PeerRunner {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
                 return new Result(false, "the peer script failed: " + out.strip(), python, List.of());
             }
             return new Result(true, null, python + " " + version(python), out.lines().toList());
@@ -61,6 +90,44 @@ public final class PeerRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(false, "interrupted", python, List.of());
+        }
+    }
+
+    /** Debian's python3 (it is the one python3-uvloop installs into), else the first python3 on PATH, else null. */
+    static String python() {
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))) return "/usr/bin/python3";
+        String path = System.getenv("PATH");
+        if (path == null) return null;
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "python3"))) return Path.of(dir, "python3").toString();
+        }
+        return null;
+    }
+
+    static String installHint(String debianPackage) {
+        return "install it with: apt-get install -y " + debianPackage + " (or run with INSTALL=1 to have it installed)";
+    }
+
+    /** With {@code INSTALL=1} in the environment, apt-get installs the package; true when that succeeded. */
+    private static boolean install(String debianPackage) {
+        if (!"1".equals(System.getenv("INSTALL"))) return false;
+        System.err.println("[bench] INSTALL=1: apt-get install -y " + debianPackage);
+        return exec(List.of("apt-get", "update", "-qq")) && exec(List.of("apt-get", "install", "-y", "-qq", debianPackage));
+    }
+
+    private static boolean exec(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            if (p.waitFor(15, TimeUnit.MINUTES)) return p.exitValue() == 0;
+            p.destroyForcibly();
+            return false;
+        } catch (IOException e) {
+            System.err.println("[bench] cannot run " + cmd.getFirst() + ": " + e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

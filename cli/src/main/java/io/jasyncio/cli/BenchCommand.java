@@ -1,6 +1,7 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.bench.CoreBench;
+import io.jasyncio.bench.ParkedTasks;
 import io.jasyncio.bench.PeerRunner;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,9 +14,10 @@ import picocli.CommandLine.Parameters;
 /** {@code bench core}: jasyncio's core metrics, then CPython asyncio's and uvloop's in the same run, and ratios. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks. 'bench core': the core loop metrics beside CPython asyncio and uvloop.",
-                "'bench jmh [JMH options]': the JMH benchmarks (io.jasyncio.bench.jmh)."})
+                "'bench jmh [JMH options]': the JMH benchmarks (io.jasyncio.bench.jmh).",
+                "'bench parked': where a parked task's bytes go (class histogram of --tasks parked tasks)."})
 public final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core or jmh.")
+    @Parameters(index = "0", arity = "0..1", defaultValue = "core", description = "Which benchmark: core, jmh or parked.")
     String which;
 
     /** Everything else goes to JMH (bench jmh only), for example {@code -l} or {@code -f 1 CoreJmh.switchOnce}. */
@@ -31,11 +33,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-peers", description = "Skip the Python peers.")
     boolean noPeers;
 
-    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: ../shared/bench/peers beside the project).")
+    @Option(names = "--tasks", defaultValue = "200000", description = "bench parked: how many tasks to park.")
+    int tasks;
+
+    @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: bench/peers/core in the project).")
     Path peers;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         if (which.equals("jmh")) {
             try {
                 org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
@@ -45,8 +50,9 @@ public final class BenchCommand implements Callable<Integer> {
                 return 1;
             }
         }
+        if (which.equals("parked")) return parked();
         if (!which.equals("core")) {
-            System.err.println("unknown benchmark '" + which + "'; available: core, jmh");
+            System.err.println("unknown benchmark '" + which + "'; available: core, jmh, parked");
             return 2;
         }
         if (rounds < 1) {
@@ -76,6 +82,25 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf("ratio_%s_%s %.1fx%n", variant, m.name(), p / m.value());
             }
         }
+        return 0;
+    }
+
+    private int parked() throws InterruptedException {
+        if (tasks < 1) {
+            System.err.println("--tasks must be at least 1");
+            return 2;
+        }
+        ParkedTasks.Report r = ParkedTasks.measure(tasks, true);
+        System.out.printf("# %,d tasks parked on one Event, as bench core's parked_task_bytes (engine %s, after its warm-up)%n",
+                r.tasks(), io.jasyncio.internal.Engine.get().name());
+        System.out.printf("parked_task_bytes %.0f bytes%n", r.bytesPerTask());
+        System.out.println("# classes that grew (live-heap class histograms, while parked minus before):"
+                + " class, instances and bytes per parked task");
+        r.shares().forEach(sh -> System.out.println(sh.line()));
+        ParkedTasks.Report plain = ParkedTasks.measurePlainVirtualThreads(tasks);
+        System.out.printf("%n# the JDK's share: %,d plain virtual threads parked in LockSupport.park%n", plain.tasks());
+        System.out.printf("parked_virtual_thread_bytes %.0f bytes%n", plain.bytesPerTask());
+        plain.shares().forEach(sh -> System.out.println(sh.line()));
         return 0;
     }
 }

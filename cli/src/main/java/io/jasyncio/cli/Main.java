@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jasyncio} command: one subcommand per program of the seeds, plus benchmarks. */
-@Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.1.0",
+@Command(name = "jasyncio", mixinStandardHelpOptions = true, version = "jasyncio 0.2.0",
         description = "Python's asyncio in Java: the seeds' programs, servers and benchmarks.",
         subcommands = {TourCommand.class, ModelsCommand.class, BasicsCommand.class, EchoServerCommand.class, EchoClientsCommand.class,
                 RunDemoCommand.class, VectorDbCommand.class, LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class, BenchCommand.class})

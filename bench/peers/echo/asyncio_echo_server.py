@@ -1,12 +1,13 @@
 """Echo server on CPython asyncio (or uvloop), the peer of `bin/jasyncio echo-server` in bench/echo/run.sh.
 
-Usage: python3 py_echo_server.py --port P [--mode streams|protocol] [--uvloop]
+Usage: /usr/bin/python3 bench/peers/echo/asyncio_echo_server.py --port P [--mode streams|protocol] [--uvloop]
 Echoes every byte back; in streams mode each connection is a task reading what has arrived (up to 64 KiB)
 and writing it back, as `bin/jasyncio echo-server --mode streams` does, so both sides do the same work.
 """
 import argparse
 import asyncio
 import socket
+import sys
 
 
 async def handle_stream(reader, writer):
@@ -54,6 +55,9 @@ if __name__ == "__main__":
     p.add_argument("--uvloop", action="store_true")
     a = p.parse_args()
     if a.uvloop:
-        import uvloop
+        try:
+            import uvloop
+        except ImportError:
+            sys.exit(f"{sys.executable} cannot import uvloop: apt-get install -y python3-uvloop")
         uvloop.install()
     asyncio.run(main(a))

@@ -1,0 +1,125 @@
+package io.jasyncio.peers;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.Version;
+import java.net.InetSocketAddress;
+
+/**
+ * The Netty peers of the echo and HTTP benchmarks, one command each:
+ *
+ * <pre>
+ * java -jar netty-peers.jar echo --port P [--threads N] [--transport epoll|nio]
+ * java -jar netty-peers.jar http --port P [--threads N] [--transport epoll|nio]
+ * </pre>
+ *
+ * Each binds 127.0.0.1:P with one event-loop group of N threads (default 1: one thread accepts and serves
+ * every connection, as one asyncio loop does) on the native epoll transport (default; it fails rather than
+ * falls back when epoll is not available) or on NIO. Accepted sockets get TCP_NODELAY, as the other servers'.
+ * The server runs until the process is signalled.
+ */
+public final class NettyPeers {
+    private NettyPeers() {}
+
+    /** What to serve and how. */
+    record Options(String server, int port, int threads, String transport) {
+        static Options parse(String[] args) {
+            if (args.length == 0 || !(args[0].equals("echo") || args[0].equals("http"))) {
+                throw new IllegalArgumentException("the first argument is the server: echo or http");
+            }
+            int port = -1, threads = 1;
+            String transport = "epoll";
+            for (int i = 1; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                if (value == null) throw new IllegalArgumentException(args[i] + " needs a value");
+                switch (args[i]) {
+                    case "--port" -> port = number(args[i], value, 1, 65535);
+                    case "--threads" -> threads = number(args[i], value, 1, 1024);
+                    case "--transport" -> {
+                        if (!value.equals("epoll") && !value.equals("nio")) {
+                            throw new IllegalArgumentException("--transport is epoll or nio, not " + value);
+                        }
+                        transport = value;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+                i++;
+            }
+            if (port < 0) throw new IllegalArgumentException("--port P is needed");
+            return new Options(args[0], port, threads, transport);
+        }
+
+        private static int number(String option, String value, int min, int max) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min && n <= max) return n;
+            } catch (NumberFormatException e) {
+                // explained below
+            }
+            throw new IllegalArgumentException(option + " wants a number from " + min + " to " + max + ", not " + value);
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("netty-peers: " + e.getMessage());
+            System.err.println("usage: java -jar netty-peers.jar echo|http --port P [--threads N] [--transport epoll|nio]");
+            System.exit(2);
+            return;
+        }
+        ChannelHandler child = options.server().equals("echo") ? EchoHandler.INSTANCE : new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), HelloHandler.INSTANCE);
+            }
+        };
+        serve(options, child);
+    }
+
+    private static void serve(Options options, ChannelHandler child) throws InterruptedException {
+        boolean epoll = options.transport().equals("epoll");
+        if (epoll) Epoll.ensureAvailability(); // a peer silently on NIO would measure something else
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);
+        try {
+            InetSocketAddress address = new InetSocketAddress("127.0.0.1", options.port());
+            Channel server = new ServerBootstrap()
+                    .group(group)
+                    .channel(channel)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(child)
+                    .bind(address).sync().channel();
+            System.out.println("netty-" + options.transport() + " " + options.server() + " server on 127.0.0.1:"
+                    + options.port() + " (Netty " + nettyVersion() + ", " + options.threads()
+                    + " event-loop thread(s), JDK " + Runtime.version() + ")");
+            server.closeFuture().sync();
+        } finally {
+            group.shutdownGracefully();
+        }
+    }
+
+    private static String nettyVersion() {
+        Version v = Version.identify().get("netty-transport");
+        return v == null ? "?" : v.artifactVersion();
+    }
+}
