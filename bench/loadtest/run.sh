@@ -10,13 +10,15 @@
 #       vs the analytic ~1.10 s above the base latency, and the uncorrected p99
 #   g5  memory per idle virtual user: IdleUser scenarios at 1,000 and IDLE_USERS users; RSS delta per user, and
 #       the kernel's TCP memory (/proc/net/sockstat) apart
-# Servers (pinned to CPU 0): jasyncio's HTTP server (bin/jasyncio web-server), nginx (one worker) and a Netty epoll
-# peer (bench/loadtest/netty-hello); generators pinned to CPU 1. Loopback only; every process is bounded by
-# timeout(1) and stopped at the end; raw rows go to a TSV.
+# Servers (pinned to CPU 0): jasyncio's HTTP server (bin/jasyncio web-server), nginx (one worker) and the Netty
+# epoll peer, from bench/peers (bench/peers/README.md); generators pinned to CPU 1. A missing tool is named with
+# its install line and left out (INSTALL=1 installs it: apt-get, and npm for autocannon). Loopback only; every
+# process is bounded by timeout(1) and stopped at the end; raw rows go to a TSV.
 #
 #   bench/loadtest/run.sh   (knobs: PARTS="g1 g2 g3 g5" ROUNDS=3 DURATION=10s CONNS="50 200"
 #                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust"
-#                            RATES="1000 10000" DURATION_G2=60s IDLE_USERS=10000 PORT=18290 WORK=/tmp/...)
+#                            RATES="1000 10000" DURATION_G2=60s IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
+#                            INSTALL=1)
 # A quick smoke run: PARTS="g1 g2" ROUNDS=1 DURATION=3s CONNS=50 DURATION_G2=5s bench/loadtest/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,28 +27,45 @@ work=${WORK:-/tmp/jasyncio-loadtest-bench}
 PARTS=${PARTS:-"g1 g2 g3 g5"}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
 SERVERS=${SERVERS:-"jasyncio nginx netty"}; GENERATORS=${GENERATORS:-"wrk jasyncio hey autocannon locust"}
 RATES=${RATES:-"1000 10000"}; DURATION_G2=${DURATION_G2:-60s}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
-PY=/usr/bin/python3
-die() { echo "bench/loadtest: $*" >&2; exit 1; }
-need() { command -v "$1" >/dev/null || die "$1 is missing: $2"; }
-need taskset "apt-get install util-linux"; need curl "apt-get install curl"; need /usr/bin/time "apt-get install time"
+tag=bench/loadtest
+. "$root/bench/peers/peers.sh"
+die() { say "$*"; exit 1; }
+have_cmd taskset util-linux "pinning" || exit 1
+have_cmd curl curl "checking the servers" || exit 1
+have_cmd /usr/bin/time time "the generators' CPU time" || exit 1
+have_cmd bc bc "arithmetic" || exit 1
+have_python "the summaries" || exit 1
+gens_ok=""
 for g in $GENERATORS; do
   case $g in
-    wrk) need wrk "apt-get install wrk" ;;
-    hey) need hey "apt-get install hey" ;;
-    autocannon) need autocannon "npm install -g autocannon@9.0.0" ;;
-    locust) $PY -c "import locust" 2>/dev/null || die "Locust is missing: apt-get install python3-locust" ;;
-    jasyncio) ;;
+    wrk) have_cmd wrk wrk "generator wrk left out" && gens_ok+=" wrk" ;;
+    hey) have_cmd hey hey "generator hey left out" && gens_ok+=" hey" ;;
+    autocannon) # npm, not Debian
+      if ! command -v autocannon >/dev/null && [[ ${INSTALL:-} == 1 ]] && command -v npm >/dev/null; then
+        say "INSTALL=1: npm install -g autocannon@9.0.0"; npm install -g autocannon@9.0.0 >&2 || true
+      fi
+      if command -v autocannon >/dev/null; then gens_ok+=" autocannon"
+      else say "autocannon is missing (generator left out): npm install -g autocannon@9.0.0 (or INSTALL=1)"; fi ;;
+    locust) have_py locust python3-locust "generator locust left out" && gens_ok+=" locust" ;;
+    jasyncio) gens_ok+=" jasyncio" ;;
     *) die "unknown generator $g" ;;
   esac
 done
-[[ " $SERVERS " == *" nginx "* ]] && need nginx "apt-get install nginx-light"
+GENERATORS=$gens_ok
 mkdir -p "$work"
-jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1 || true); [ -n "${JAVA_HOME:-}" ] && "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25' && jdk=$JAVA_HOME
-[ -x "$jdk/bin/java" ] || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
+jdk=$(find_jdk) || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
-if [[ " $SERVERS " == *" netty "* && ! -f "$here/netty-hello/target/netty-hello.jar" ]]; then
-  (cd "$here/netty-hello" && JAVA_HOME=$jdk mvn -q -B package) >&2 || die "building the Netty peer failed"
-fi
+srv_ok=""
+for s in $SERVERS; do
+  case $s in
+    jasyncio) srv_ok+=" jasyncio" ;;
+    nginx) have_cmd nginx nginx-light "server nginx left out" && srv_ok+=" nginx" ;;
+    netty) netty=$(netty_jar "$jdk" "$work/netty-build.log" "server netty") && srv_ok+=" netty" ;;
+    *) die "unknown server $s" ;;
+  esac
+done
+SERVERS=$srv_ok
+[[ " $PARTS " == *" g2 "* || " $PARTS " == *" g5 "* ]] && [[ -z ${netty:-} ]] && netty=$(netty_jar "$jdk" "$work/netty-build.log" "the Netty target of g2/g5" || true)
 ulimit -n 65536 2>/dev/null || true
 
 declare -A SPORT=() SPID=() SCHILD=(); pids=()
@@ -62,9 +81,11 @@ start_server() { # name port
   ss -ltnH "sport = :$p" | grep -q . && die "port $p is busy"
   case $s in
     jasyncio) timeout 7200 taskset -c 0 env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC "$root/bin/jasyncio" web-server --port "$p" >"$work/$s.log" 2>&1 & ;;
-    netty) timeout 7200 taskset -c 0 "$jdk/bin/java" -XX:+UseG1GC -jar "$here/netty-hello/target/netty-hello.jar" "$p" >"$work/$s.log" 2>&1 & ;;
-    nginx) sed -e "s|@PORT@|$p|" -e "s|@WORK@|$work|" "$here/nginx-hello.conf" >"$work/nginx.conf"
-           timeout 7200 taskset -c 0 nginx -c "$work/nginx.conf" -p "$work" >"$work/$s.log" 2>&1 & ;;
+    netty) [[ -n ${netty:-} ]] || return 1
+           timeout 7200 taskset -c 0 "$jdk/bin/java" -XX:+UseG1GC -jar "$netty" http --port "$p" --threads 1 >"$work/$s.log" 2>&1 & ;;
+    nginx) rm -rf "$work/nginx-$p"; mkdir -p "$work/nginx-$p"
+           sed -e "s|@PORT@|$p|g" -e "s|@DIR@|$work/nginx-$p|g" "$peers_root/http/nginx.conf.in" >"$work/nginx-$p/nginx.conf"
+           timeout 7200 taskset -c 0 nginx -e stderr -p "$work/nginx-$p/" -c "$work/nginx-$p/nginx.conf" >"$work/$s.log" 2>&1 & ;;
     *) die "unknown server $s" ;;
   esac
   pids+=($!); SPID[$s]=$!; SPORT[$s]=$p
@@ -100,7 +121,7 @@ generate() {
               END{print (bad?"FAIL":r), p, "-"}' "$out" ;;
     autocannon) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 autocannon -c "$c" -d "${s%.*}" -j "$url" >"$out" 2>/dev/null || true
          $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests']['total'] if j['non2xx']==0 and j['errors']==0 else 'FAIL', j['latency']['p99'], '-')" "$out" 2>/dev/null || echo "FAIL - -" ;;
-    locust) (cd "$work" && timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 $PY -m locust -f "$here/locustfile.py" --headless -u "$c" -r "$c" -t "${s%.*}s" --host "${url%/}" --csv "$work/locust" --only-summary >"$out" 2>&1) || true
+    locust) (cd "$work" && timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 $PY -m locust -f "$peers_root/loadtest/locustfile.py" --headless -u "$c" -r "$c" -t "${s%.*}s" --host "${url%/}" --csv "$work/locust" --only-summary >"$out" 2>&1) || true
          $PY -c "
 import csv,sys
 for r in csv.DictReader(open(sys.argv[1])):
@@ -133,8 +154,8 @@ if [[ " $PARTS " == *" g1 "* ]]; then
 fi
 
 if [[ " $PARTS " == *" g2 "* ]]; then
-  start_server netty "$PORT" 2>/dev/null || start_server jasyncio "$PORT"
-  s=$([ -n "${SPORT[netty]:-}" ] && echo netty || echo jasyncio)
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
   for rate in $RATES; do
     c=$(( rate / 50 > 50 ? rate / 50 : 50 ))
     timeout 600 taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" -d "$DURATION_G2" -q --json "$work/g2.json" >/dev/null 2>&1 || true
@@ -179,7 +200,8 @@ PYEOF
 fi
 
 if [[ " $PARTS " == *" g5 "* ]]; then
-  start_server netty "$PORT" 2>/dev/null || start_server jasyncio "$PORT"
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
   for n in 1000 "$IDLE_USERS"; do
     timeout 300 taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT" --scenario io.jasyncio.loadtest.examples.IdleUser -c "$n" -d 60s -q >/dev/null 2>&1 &
     gen=$!; pids+=($gen)
@@ -188,7 +210,7 @@ if [[ " $PARTS " == *" g5 "* ]]; then
     rss=$(awk '/VmRSS/{print $2}' "/proc/$jpid/status")
     tcpmem=$(awk '/^TCP:/{print $NF}' /proc/net/sockstat)
     kill "$gen" 2>/dev/null; wait "$gen" 2>/dev/null || true
-    row g5 1 netty jasyncio "$n" - - - - - - "rss_kb=$rss tcp_mem_pages=$tcpmem"
+    row g5 1 "$s" jasyncio "$n" - - - - - - "rss_kb=$rss tcp_mem_pages=$tcpmem"
     echo "[g5] $n idle users: RSS $rss kB, kernel TCP memory $tcpmem pages" >&2
     eval "rss_$n=$rss"
   done
