@@ -55,6 +55,11 @@ GENERATORS=$gens_ok
 mkdir -p "$work"
 jdk=$(find_jdk) || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
+# The load tester's JVM started directly (as bin/jasyncio starts it, without the launcher's staleness check), so
+# that /usr/bin/time counts the generator and nothing else.
+lt_java=("$jdk/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
+  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m ${JASYNCIO_GEN_OPTS:--XX:+UseParallelGC}
+  -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.jasyncio.cli.Main loadtest)
 srv_ok=""
 for s in $SERVERS; do
   case $s in
@@ -114,7 +119,7 @@ generate() {
   case $g in
     wrk) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 wrk -t1 -c"$c" -d"$d" --latency "$url" >"$out" 2>&1 || true
          awk '/requests in/{r=$1} / 99%/{p=$2} END{u=substr(p,length(p)-1); v=p+0; if (u=="us") v/=1000; else if (p ~ /[0-9]s$/) v*=1000; print r, v, "-"}' "$out" ;;
-    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 env JASYNCIO_JAVA_OPTS="${JASYNCIO_GEN_OPTS:--XX:+UseParallelGC}" "$root/bin/jasyncio" loadtest "$url" -c "$c" -d "$d" --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
+    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
          $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f' % (j['generator']['requestsPerCpuSecond'] or 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
     hey) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 hey -c "$c" -z "$d" "$url" >"$out" 2>&1 || true
          awk '/^ *\[200\] +[0-9]+ responses/{r=$2} /99% in/{p=$3*1000} /^ *\[[345][0-9][0-9]\] +[0-9]+ responses/{bad=1} /^Error distribution/{bad=1}
@@ -158,7 +163,7 @@ if [[ " $PARTS " == *" g2 "* ]]; then
   start_server "$s" "$PORT"
   for rate in $RATES; do
     c=$(( rate / 50 > 50 ? rate / 50 : 50 ))
-    timeout 600 taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" -d "$DURATION_G2" -q --json "$work/g2.json" >/dev/null 2>&1 || true
+    timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" -d "$DURATION_G2" -q --json "$work/g2.json" >/dev/null 2>&1 || true
     line=$($PY - "$work/g2.json" "$rate" <<'PYEOF'
 import json, sys
 j = json.load(open(sys.argv[1])); rate = float(sys.argv[2])
@@ -178,7 +183,7 @@ fi
 
 if [[ " $PARTS " == *" g3 "* ]]; then
   start_server jasyncio "$PORT"
-  timeout 600 taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT/" --rate 2000 -c 400 -d 30s -q --json "$work/g3.json" >/dev/null 2>&1 &
+  timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate 2000 -c 400 -d 30s -q --json "$work/g3.json" >/dev/null 2>&1 &
   gen=$!; pids+=($gen)
   sleep 10; kill -STOP "${SCHILD[jasyncio]}"; sleep 1.4; kill -CONT "${SCHILD[jasyncio]}"
   wait "$gen" || true
@@ -203,7 +208,7 @@ if [[ " $PARTS " == *" g5 "* ]]; then
   if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
   start_server "$s" "$PORT"
   for n in 1000 "$IDLE_USERS"; do
-    timeout 300 taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT" --scenario io.jasyncio.loadtest.examples.IdleUser -c "$n" -d 60s -q >/dev/null 2>&1 &
+    timeout 300 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT" --scenario io.jasyncio.loadtest.examples.IdleUser -c "$n" -d 60s -q >/dev/null 2>&1 &
     gen=$!; pids+=($gen)
     sleep 20
     jpid=$(pgrep -P "$gen" | head -1)   # the generator's JVM, under timeout(1)

@@ -75,7 +75,7 @@ public final class LoadTestCli {
     public static int run(Options o, PrintStream out, PrintStream err) {
         Prepared p;
         try {
-            p = prepare(o, out == System.out && err == System.err ? System.err : err);
+            p = prepare(o, err);
         } catch (IllegalArgumentException e) {
             err.println("loadtest: " + e.getMessage());
             return Verdict.USAGE;
@@ -101,7 +101,7 @@ public final class LoadTestCli {
     record Prepared(Plan plan, List<Threshold> thresholds, WorkflowDemo.Options demo) {}
 
     /** Checks every option and builds the plan; an {@link IllegalArgumentException} names what is wrong. */
-    static Prepared prepare(Options o, PrintStream progressOut) {
+    static Prepared prepare(Options o, PrintStream progressOut) { // the progress line goes with the errors, off stdout
         List<Threshold> thresholds = new ArrayList<>();
         for (String t : o.thresholds) thresholds.add(Threshold.parse(t));
         for (Path p : new Path[] {o.json, o.html, o.hlog}) if (p != null) requireWritable(p);

@@ -5,7 +5,6 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.loadtest.Plan;
 import io.jasyncio.loadtest.Workload;
-import io.jasyncio.loadtest.metrics.Latency;
 import io.jasyncio.loadtest.metrics.Metrics;
 import io.jasyncio.loadtest.metrics.StepMetrics;
 import io.jasyncio.loadtest.model.ArrivalSchedule;
@@ -186,9 +185,5 @@ public final class LoadRun {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    static double ms(long nanos) {
-        return Latency.ms(nanos);
     }
 }

@@ -289,13 +289,6 @@ public final class RequestDriver implements Driver {
         checkDrained();
     }
 
-    /** Connections open or being opened now. */
-    public int openConnections() {
-        int n = 0;
-        for (Slot s : slots) if (s.state == State.OPEN || s.state == State.CONNECTING) n++;
-        return n;
-    }
-
     private enum State { CLOSED, CONNECTING, OPEN, CLOSING }
 
     /** One connection's place: its requests outstanding, oldest first, and its protocol. */
