@@ -122,7 +122,7 @@ generate() {
     jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
          $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f' % (j['generator']['requestsPerCpuSecond'] or 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
     hey) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 hey -c "$c" -z "$d" "$url" >"$out" 2>&1 || true
-         awk '/^ *\[200\] +[0-9]+ responses/{r=$2} /99% in/{p=$3*1000} /^ *\[[345][0-9][0-9]\] +[0-9]+ responses/{bad=1} /^Error distribution/{bad=1}
+         awk '/^[ \t]*\[200\][ \t]+[0-9]+ responses/{r=$2} /99% in/{p=$3*1000} /^[ \t]*\[[345][0-9][0-9]\][ \t]+[0-9]+ responses/{bad=1} /^Error distribution/{bad=1}
               END{print (bad?"FAIL":r), p, "-"}' "$out" ;;
     autocannon) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 autocannon -c "$c" -d "${s%.*}" -j "$url" >"$out" 2>/dev/null || true
          $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests']['total'] if j['non2xx']==0 and j['errors']==0 else 'FAIL', j['latency']['p99'], '-')" "$out" 2>/dev/null || echo "FAIL - -" ;;
