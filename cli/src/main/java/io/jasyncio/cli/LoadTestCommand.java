@@ -68,6 +68,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "TIME", description = "A request's (or step's) timeout. Default 10s.")
     String timeout;
 
+    @Option(names = "--warmup", paramLabel = "TIME", description = "Run this long first, at the start rate or users, "
+            + "and drop what it measured (JIT, connections); -d is the measured time after it.")
+    String warmup;
+
     @Option(names = "--threshold", paramLabel = "EXPR", description = "Pass/fail condition (repeatable), e.g. p99<250ms, "
             + "errors.rate<1%, errors{step=start_task,kind=timeout}.rate<0.001 (docs/LOADTEST.md has the grammar).")
     List<String> thresholds = new ArrayList<>();
@@ -130,6 +134,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         o.pipeline = pipeline;
         o.frame = frame;
         o.timeout = timeout;
+        o.warmup = warmup;
         o.thresholds = thresholds;
         o.scenarios = scenarios;
         o.iterations = iterations;

@@ -47,6 +47,21 @@ class RequestDriverTest {
     }
 
     @Test
+    void aWarmUpIsRunButNotKept() {
+        RunResult r = onVirtualClock(() -> {
+            try (TestServers.Http http = tenMillis()) {
+                return LoadRun.runInLoop(Plan.of(new Workload.Requests(
+                        new HttpTarget(http.url("/"), "GET", List.of(), null), 1), LoadModel.Closed.constant(4, 1)).withWarmup(2));
+            }
+        });
+        // 2 s of warm-up, then the measured second: about 400 answers, not 1,200
+        assertTrue(r.ok() >= 350 && r.ok() <= 420, show(r));
+        assertEquals(1, r.loadSeconds(), 0.05, show(r));
+        assertEquals(0, r.timeline().get(0).startSeconds(), 1e-9, show(r));
+        assertTrue(r.timeline().size() <= 2, "the warm-up's seconds are not in the timeline: " + r.timeline());
+    }
+
+    @Test
     void rampingStagesChangeTheConnectionsInUse() {
         RunResult r = onVirtualClock(() -> {
             try (TestServers.Http http = tenMillis()) {

@@ -53,6 +53,7 @@ public final class LoadTestCli {
         public String body;
         public int pipeline = 1;
         public String timeout;
+        public String warmup;
         public Path json;
         public Path html;
         public Path hlog;
@@ -162,7 +163,9 @@ public final class LoadTestCli {
             model = new LoadModel.Closed(stages == null ? c : 0, stages == null ? List.of(new Stage(seconds, c)) : stages);
         }
         boolean showProgress = o.progress != null ? o.progress : System.console() != null && System.console().isTerminal();
-        Plan plan = new Plan(workload, model, timeout, o.seed, o.hlog, showProgress ? progressOut : null, 2, o.maxBusy / 100);
+        Plan plan = new Plan(workload, model, timeout, o.seed, o.hlog, showProgress ? progressOut : null, 2, o.maxBusy / 100,
+                0);
+        if (o.warmup != null) plan = plan.withWarmup(positive(Durations.parseSeconds(o.warmup), "--warmup"));
         return new Prepared(plan, thresholds, null);
     }
 

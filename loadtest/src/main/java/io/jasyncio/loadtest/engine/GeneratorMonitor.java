@@ -22,8 +22,8 @@ public final class GeneratorMonitor {
     private final double maxBusy;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final long threadId;
-    private final long cpu0;
-    private final long loopCpu0;
+    private long cpu0;
+    private long loopCpu0;
     private long lastReal;
     private long lastLoopCpu;
     private long saturatedRealNanos;
@@ -70,6 +70,17 @@ public final class GeneratorMonitor {
         }
         lastReal = real;
         lastLoopCpu = cpu;
+    }
+
+    /** Starts counting again from now (the end of a warm-up). */
+    public void reset() {
+        cpu0 = processCpuNanos();
+        loopCpu0 = loopCpuNanos();
+        lastLoopCpu = loopCpu0;
+        lastReal = System.nanoTime();
+        saturatedRealNanos = 0;
+        longestSaturatedNanos = 0;
+        maxShare = 0;
     }
 
     /** Stops the lag timer. */

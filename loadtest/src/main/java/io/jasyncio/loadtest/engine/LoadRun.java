@@ -22,7 +22,8 @@ import java.util.Locale;
  * Runs a {@link Plan} on one event loop and returns what it measured: starts the driver, closes a second of
  * metrics every second (timeline, hlog, progress, the generator's CPU), stops sending when the model's time is
  * up, waits at most the timeout (plus a second) for what is in flight, closes every connection, and judges the
- * run's validity.
+ * run's validity. With a warm-up, everything measured before its end is dropped (answers to requests sent during
+ * it still count when they come), and the result speaks of the time after it.
  *
  * <p>A run is INVALID — its numbers describe the generator, not the target — when: no request was made; in
  * the open model, fewer than 99% of the intended arrivals were sent (not enough connections, or a generator too
@@ -71,6 +72,13 @@ public final class LoadRun {
             timers[0] = loop.callAt((start + (long) (Math.floor(t + 1e-9) + 1) * 1_000_000_000L) / 1e9, tick[0]);
         };
         timers[0] = loop.callAt((start + 1_000_000_000L) / 1e9, tick[0]);
+        double warmup = plan.warmupSeconds();
+        TimerHandle warmupEnd = warmup <= 0 ? null : loop.callAt((start + (long) (warmup * 1e9)) / 1e9, () -> {
+            countDue(due, metrics, warmup);
+            metrics.tick(warmup);   // closes the warm-up's last partial second, then forgets it all
+            metrics.reset(warmup);
+            monitor.reset();
+        });
         if (progress != null) {
             double period = 1 / plan.progressHz();
             Runnable[] show = new Runnable[1];
@@ -92,6 +100,7 @@ public final class LoadRun {
             Asyncio.wait(List.of(driver.drained()), plan.timeoutSeconds() + 1);
         } finally {
             driver.close();
+            if (warmupEnd != null) warmupEnd.cancel();
             for (TimerHandle t : timers) if (t != null) t.cancel();
             monitor.stop();
             if (progress != null) progress.end();
@@ -99,8 +108,8 @@ public final class LoadRun {
             metrics.tick(end);
             if (hlog != null) hlog.close();
         }
-        return result(plan, metrics, monitor, loop, Instant.ofEpochMilli(startEpochMillis).toString(),
-                loadSeconds > 0 ? loadSeconds : seconds, end);
+        return result(plan, metrics, monitor, loop, Instant.ofEpochMilli(startEpochMillis + (long) (warmup * 1e3)).toString(),
+                Math.max(1e-9, (loadSeconds > 0 ? loadSeconds : seconds) - warmup), end - warmup);
     }
 
     private static boolean isTerminal(Plan plan) {

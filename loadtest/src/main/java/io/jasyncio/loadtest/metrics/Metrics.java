@@ -25,7 +25,8 @@ public final class Metrics {
     private StepMetrics overall;
     private final Histogram scheduleLag = Latency.histogram();
     private final Histogram loopLag = Latency.histogram();
-    private final Timeline timeline = new Timeline();
+    private Timeline timeline = new Timeline();
+    private double origin;   // where the measured part of the run starts (after a warm-up), seconds
     private final Map<String, Long> intervalErrors = new LinkedHashMap<>();
     private final List<IntervalListener> intervalListeners = new ArrayList<>();
     private long intended;
@@ -142,7 +143,7 @@ public final class Metrics {
     /** Closes the second that ends at {@code secondsSinceStart}: a timeline point, then the histograms roll. */
     public void tick(double secondsSinceStart) {
         Histogram h = overall == null ? Latency.histogram() : overall.intervalLatency();
-        timeline.add(new Timeline.Point(lastTick, secondsSinceStart - lastTick, openModel ? intervalIntended : -1,
+        if (secondsSinceStart > lastTick) timeline.add(new Timeline.Point(lastTick - origin, secondsSinceStart - lastTick, openModel ? intervalIntended : -1,
                 intervalSent, overall == null ? 0 : overall.intervalOk(), overall == null ? 0 : overall.intervalFailed(),
                 Math.max(intervalMaxInFlight, inFlight), Latency.percentileMs(h, 50), Latency.percentileMs(h, 90),
                 Latency.percentileMs(h, 99), Latency.percentileMs(h, 100),
@@ -157,6 +158,29 @@ public final class Metrics {
         intervalScheduleLagMax = 0;
         intervalMaxInFlight = inFlight;
         intervalErrors.clear();
+    }
+
+    /**
+     * Forgets everything recorded so far (the end of a warm-up at {@code secondsSinceStart}; call right after a
+     * {@link #tick}): what follows is measured from there. Requests in flight stay counted as in flight.
+     */
+    public void reset(double secondsSinceStart) {
+        for (StepMetrics s : steps.values()) s.reset();
+        for (StepMetrics s : scenarios.values()) s.reset();
+        if (overall != null) overall.reset();
+        scheduleLag.reset();
+        loopLag.reset();
+        timeline = new Timeline();
+        intervalErrors.clear();
+        intended = 0;
+        sent = 0;
+        intervalIntended = 0;
+        intervalSent = 0;
+        intervalScheduleLagMax = 0;
+        maxInFlight = inFlight;
+        intervalMaxInFlight = inFlight;
+        lastTick = secondsSinceStart;
+        origin = secondsSinceStart;
     }
 
     public long intended() {

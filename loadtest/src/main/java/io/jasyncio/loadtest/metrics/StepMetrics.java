@@ -88,6 +88,19 @@ public final class StepMetrics {
         intervalFailed = 0;
     }
 
+    /** Forgets everything recorded (the end of a warm-up). */
+    public void reset() {
+        latency.reset();
+        uncorrected.reset();
+        intervalLatency.reset();
+        intervalUncorrected.reset();
+        errors.clear();
+        ok = 0;
+        failed = 0;
+        intervalOk = 0;
+        intervalFailed = 0;
+    }
+
     /** The successes' latency from the intended start, up to the last {@link #rollInterval}. */
     public Histogram latency() {
         return latency;

@@ -22,6 +22,9 @@ public sealed interface LoadModel {
     /** How long the model offers load, in seconds. */
     double seconds();
 
+    /** This model after a first stage of {@code seconds} at its start value (users or rate): a warm-up. */
+    LoadModel warmedUp(double seconds);
+
     /** {@code users} virtual users (the start value of the ramp); with stages, the count follows them. */
     record Closed(int users, List<Stage> stages) implements LoadModel {
         public Closed {
@@ -50,6 +53,14 @@ public sealed interface LoadModel {
         @Override
         public double seconds() {
             return stages.stream().mapToDouble(Stage::seconds).sum();
+        }
+
+        @Override
+        public Closed warmedUp(double seconds) {
+            java.util.List<Stage> all = new java.util.ArrayList<>();
+            all.add(new Stage(seconds, users));
+            all.addAll(stages);
+            return new Closed(users, all);
         }
 
         /** The users wanted {@code t} seconds after the start (rounded to the nearest whole user). */
@@ -93,6 +104,14 @@ public sealed interface LoadModel {
         @Override
         public double seconds() {
             return stages.stream().mapToDouble(Stage::seconds).sum();
+        }
+
+        @Override
+        public Open warmedUp(double seconds) {
+            java.util.List<Stage> all = new java.util.ArrayList<>();
+            all.add(new Stage(seconds, rate));
+            all.addAll(stages);
+            return new Open(rate, all, poisson, seed, maxConcurrency);
         }
 
         /** The intended times of the arrivals. */
