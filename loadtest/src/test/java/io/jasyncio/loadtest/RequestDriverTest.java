@@ -62,6 +62,23 @@ class RequestDriverTest {
     }
 
     @Test
+    void arrivalsLeftOverFromTheWarmUpAreNotCountedAsSentInTheMeasuredTime() {
+        // one connection carries 10 of the 20 arrivals a second: the warm-up leaves a backlog, sent afterwards
+        RunResult r = onVirtualClock(() -> {
+            try (TestServers.Http http = new TestServers.Http(app -> app.router().addGet("/", req -> {
+                Asyncio.sleep(0.1);
+                return io.jasyncio.http.Response.text("slow");
+            }))) {
+                return LoadRun.runInLoop(Plan.of(new Workload.Requests(new HttpTarget(http.url("/"), "GET", List.of(), null), 1),
+                        LoadModel.Open.constant(20, 1, 1)).withWarmup(1));
+            }
+        });
+        assertEquals(20, r.intended(), show(r));
+        assertTrue(r.sent() < 10, "the measured second carried the warm-up's backlog: " + show(r));
+        assertTrue(!r.valid(), show(r));
+    }
+
+    @Test
     void rampingStagesChangeTheConnectionsInUse() {
         RunResult r = onVirtualClock(() -> {
             try (TestServers.Http http = tenMillis()) {

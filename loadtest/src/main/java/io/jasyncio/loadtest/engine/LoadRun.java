@@ -76,7 +76,7 @@ public final class LoadRun {
         TimerHandle warmupEnd = warmup <= 0 ? null : loop.callAt((start + (long) (warmup * 1e9)) / 1e9, () -> {
             countDue(due, metrics, warmup);
             metrics.tick(warmup);   // closes the warm-up's last partial second, then forgets it all
-            metrics.reset(warmup);
+            metrics.reset(warmup, start + (long) (warmup * 1e9));
             monitor.reset();
         });
         if (progress != null) {
@@ -117,11 +117,14 @@ public final class LoadRun {
                 ? System.console() != null && System.console().isTerminal() : false;
     }
 
-    /** Counts, from a second copy of the schedule, the arrivals due by {@code t}, sent or not. */
+    /**
+     * Counts, from a second copy of the schedule, the arrivals due before {@code t}, sent or not (one due at
+     * {@code t} itself belongs to what follows, as the end of a warm-up measures it).
+     */
     private static void countDue(ArrivalSchedule due, Metrics metrics, double t) {
         if (due == null) return;
         long n = 0;
-        while (due.peek() <= t) {
+        while (due.peek() < t) {
             due.advance();
             n++;
         }

@@ -125,7 +125,7 @@ public final class RequestDriver implements Driver {
         if (s.backoffTimer != null) return;
         long now = loop.nanoTime();
         while (sending && s.active && s.count < pipeline && s.state != State.CLOSING) {
-            metrics.sent(0);
+            metrics.sent(now, 0);
             assign(s, now, now);
         }
     }
@@ -156,7 +156,7 @@ public final class RequestDriver implements Driver {
             s.inRoom--;
             schedule.advance();
             // the generator's own lateness: from when the arrival was due and a place was free
-            metrics.sent(now - Math.max(intended, s.freeSince));
+            metrics.sent(intended, now - Math.max(intended, s.freeSince));
             assign(s, intended, now);
         }
     }

@@ -124,7 +124,7 @@ public final class ScenarioDriver implements Driver {
                     try {
                         while (sending && active[id] && (iterationsPerUser == 0 || u.iteration() < iterationsPerUser)) {
                             long now = loop.nanoTime();
-                            metrics.sent(0);
+                            metrics.sent(now, 0);
                             iterate(u, now, now);
                         }
                     } finally {
@@ -168,7 +168,7 @@ public final class ScenarioDriver implements Driver {
             if (u == null) return;
             schedule.advance();
             long sentAt = now;
-            metrics.sent(now - Math.max(intended, freeSince[u.id()]));
+            metrics.sent(intended, now - Math.max(intended, freeSince[u.id()]));
             spawn(() -> {
                 try {
                     iterate(u, intended, sentAt);

@@ -27,6 +27,7 @@ public final class Metrics {
     private final Histogram loopLag = Latency.histogram();
     private Timeline timeline = new Timeline();
     private double origin;   // where the measured part of the run starts (after a warm-up), seconds
+    private long measuredFromNanos = Long.MIN_VALUE;
     private final Map<String, Long> intervalErrors = new LinkedHashMap<>();
     private final List<IntervalListener> intervalListeners = new ArrayList<>();
     private long intended;
@@ -106,11 +107,16 @@ public final class Metrics {
         intervalIntended += n;
     }
 
-    /** A request or iteration was started, {@code lagNanos} after its intended time (0 in the closed model). */
-    public void sent(long lagNanos) {
+    /**
+     * A request or iteration intended at {@code intendedNanos} (loop clock) was started, {@code lagNanos} late by
+     * the generator's fault (0 in the closed model). One intended before a warm-up ended is in flight but not
+     * counted as sent (its arrival was not counted as due either).
+     */
+    public void sent(long intendedNanos, long lagNanos) {
+        if (++inFlight > maxInFlight) maxInFlight = inFlight;
+        if (intendedNanos < measuredFromNanos) return;
         sent++;
         intervalSent++;
-        if (++inFlight > maxInFlight) maxInFlight = inFlight;
         if (inFlight > intervalMaxInFlight) intervalMaxInFlight = inFlight;
         if (openModel) {
             long lag = Math.max(0, lagNanos);
@@ -162,9 +168,11 @@ public final class Metrics {
 
     /**
      * Forgets everything recorded so far (the end of a warm-up at {@code secondsSinceStart}; call right after a
-     * {@link #tick}): what follows is measured from there. Requests in flight stay counted as in flight.
+     * {@link #tick}; {@code fromNanos} is that time on the loop's clock): what follows is measured from there.
+     * Requests in flight stay counted as in flight.
      */
-    public void reset(double secondsSinceStart) {
+    public void reset(double secondsSinceStart, long fromNanos) {
+        measuredFromNanos = fromNanos;
         for (StepMetrics s : steps.values()) s.reset();
         for (StepMetrics s : scenarios.values()) s.reset();
         if (overall != null) overall.reset();

@@ -29,9 +29,9 @@ public final class TextReport {
                 m.pipeline() > 1 ? ", pipelining " + m.pipeline() : "");
         if (r.form().equals("scenarios")) {
             RunResult.Step o = r.overall();
-            line(sb, "%,d iterations in %s (%,d ok, %,d failed), %s iterations/s; %,d requests (steps), %,d failed, %s/s",
-                    o.requests(), Durations.format(r.loadSeconds()), o.ok(), o.failed(), num(o.requests() / r.loadSeconds()),
-                    r.requests(), r.errors(), num(r.achievedRate()));
+            line(sb, "%,d iterations in %s (%,d ok, %,d failed), %s iterations/s", o.requests(),
+                    Durations.format(r.loadSeconds()), o.ok(), o.failed(), num(o.requests() / r.loadSeconds()));
+            line(sb, "%,d requests (steps), %,d failed, %s/s", r.requests(), r.errors(), num(r.achievedRate()));
         } else {
             line(sb, "%,d requests in %s (%,d ok, %,d failed), %s/s achieved", r.requests(), Durations.format(r.loadSeconds()),
                     r.ok(), r.errors(), num(r.achievedRate()));
@@ -54,17 +54,19 @@ public final class TextReport {
             line(sb, "failures by step and kind (first message of each):");
             for (RunResult.Step s : r.steps()) {
                 for (Map.Entry<String, RunResult.Errors> e : s.errors().entrySet()) {
-                    line(sb, "  %-18s %-18s %,10d  %s", s.name(), e.getKey(), e.getValue().count(), e.getValue().firstMessage());
+                    line(sb, "  %-16s %-16s %,9d  %s", fit(s.name(), 16), fit(e.getKey(), 16), e.getValue().count(),
+                            fit(e.getValue().firstMessage(), 53));
                 }
             }
         }
         sb.append('\n');
         RunResult.Generator g = r.generator();
-        line(sb, "generator: %s CPU s, %s requests per CPU-second, loop thread busiest second %.0f%%, loop lag p99 %s max %s (%s engine)",
-                fixed(g.cpuSeconds(), 2), num(g.requestsPerCpuSecond()), g.maxLoopBusy() * 100, ms(r.loopLag().p99()),
-                ms(r.loopLag().max()), g.engine());
+        line(sb, "generator: %s CPU s, %s requests per CPU-second (%s engine)", fixed(g.cpuSeconds(), 2),
+                num(g.requestsPerCpuSecond()), g.engine());
+        line(sb, "  loop thread busiest second %.0f%%, loop lag p99 %s max %s", g.maxLoopBusy() * 100,
+                ms(r.loopLag().p99()), ms(r.loopLag().max()));
         if (r.scheduleLag() != null) {
-            line(sb, "schedule lag (how late the generator sent what it could send): p50 %s p99 %s max %s",
+            line(sb, "  schedule lag (how late it sent what it could send): p50 %s p99 %s max %s",
                     ms(r.scheduleLag().p50()), ms(r.scheduleLag().p99()), ms(r.scheduleLag().max()));
         }
         if (!v.thresholds().isEmpty()) {
@@ -81,18 +83,24 @@ public final class TextReport {
     }
 
     private static void table(StringBuilder sb, String what, List<RunResult.Step> rows, boolean uncorrected) {
-        line(sb, "%-18s %10s %10s %9s %10s %10s %10s %10s %10s", what.isEmpty() ? "step" : what, "requests", "ok",
-                "failed", "p50", "p90", "p99", "p99.9", "max");
+        // 94 columns: p99.9, min and mean are in the JSON and HTML reports
+        line(sb, "%-18s %10s %10s %9s %10s %10s %10s %10s", what.isEmpty() ? "step" : what, "requests", "ok",
+                "failed", "p50", "p90", "p99", "max");
         for (RunResult.Step s : rows) {
             RunResult.Summary l = s.latency();
-            line(sb, "%-18s %,10d %,10d %,9d %10s %10s %10s %10s %10s", s.name(), s.requests(), s.ok(), s.failed(),
-                    ms(l.p50()), ms(l.p90()), ms(l.p99()), ms(l.p999()), ms(l.max()));
+            line(sb, "%-18s %,10d %,10d %,9d %10s %10s %10s %10s", fit(s.name(), 18), s.requests(), s.ok(), s.failed(),
+                    ms(l.p50()), ms(l.p90()), ms(l.p99()), ms(l.max()));
             if (uncorrected) {
                 RunResult.Summary u = s.uncorrected();
-                line(sb, "%-18s %10s %10s %9s %10s %10s %10s %10s %10s", "  (from the send)", "", "", "", ms(u.p50()),
-                        ms(u.p90()), ms(u.p99()), ms(u.p999()), ms(u.max()));
+                line(sb, "%-18s %10s %10s %9s %10s %10s %10s %10s", "  (from the send)", "", "", "", ms(u.p50()),
+                        ms(u.p90()), ms(u.p99()), ms(u.max()));
             }
         }
+    }
+
+    /** {@code s} cut to {@code n} characters (the reports' files have it whole). */
+    private static String fit(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 3) + "...";
     }
 
     private static void line(StringBuilder sb, String format, Object... args) {
