@@ -26,10 +26,10 @@ public class Barrier {
     /**
      * A barrier for {@code parties} tasks.
      *
-     * @throws IllegalArgumentException if {@code parties} is less than 1
+     * @throws IllegalArgumentException "parties must be > 0" (asyncio's text) if {@code parties} is less than 1
      */
     public Barrier(int parties) {
-        if (parties < 1) throw new IllegalArgumentException("parties must be > 0, got " + parties);
+        if (parties < 1) throw new IllegalArgumentException("parties must be > 0");
         this.parties = parties;
     }
 

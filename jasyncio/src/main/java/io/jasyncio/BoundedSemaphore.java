@@ -23,14 +23,12 @@ public class BoundedSemaphore extends Semaphore {
     /**
      * Returns a permit.
      *
-     * @throws IllegalArgumentException if that would exceed the initial number of permits
+     * @throws IllegalArgumentException "BoundedSemaphore released too many times" (asyncio's text) if that
+     *     would exceed the initial number of permits: more releases than acquires
      */
     @Override
     public void release() {
-        if (value >= boundValue) {
-            throw new IllegalArgumentException("BoundedSemaphore released too many times (more releases than "
-                    + "acquires; bound " + boundValue + ")");
-        }
+        if (value >= boundValue) throw new IllegalArgumentException("BoundedSemaphore released too many times");
         super.release();
     }
 }

@@ -11,7 +11,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Names: Python's {@code wait()}, {@code notify(n)} and {@code notify_all()} are {@link #await()},
  * {@link #signal(int)} and {@link #signalAll()} here, as in {@code java.util.concurrent.locks.Condition}
- * ({@code Object} already owns {@code wait} and {@code notify}). {@code wait_for} is {@link #waitFor}.
+ * ({@code Object} already owns {@code wait} and {@code notify}). {@code wait_for} is
+ * {@link #waitFor(java.util.function.Supplier)} (returns the predicate's last value, truthy as Python's) or
+ * {@link #waitFor(BooleanSupplier)}.
  * {@code async with cond:} is {@code try (var held = cond.acquire()) { ... }} or {@link #withLock}.
  *
  * <p>Threading: not thread-safe; use it from the tasks of one event loop. It binds to the running loop the
@@ -56,13 +58,12 @@ public class Condition extends LoopBound implements Acquirable {
      * returning (asyncio's {@code await cond.wait()}). It may return without a signal (a spurious wake-up, as
      * the protocol allows), so re-check the state in a loop, or use {@link #waitFor}.
      *
-     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalStateException "cannot wait on un-acquired lock" (asyncio's text) if the lock is not held:
+     *     {@code acquire()} the condition first
      * @throws CancelledError if the task was cancelled; the lock is held again all the same
      */
     public void await() {
-        if (!locked()) {
-            throw new IllegalStateException("cannot wait on un-acquired lock: acquire() the condition first");
-        }
+        if (!locked()) throw new IllegalStateException("cannot wait on un-acquired lock");
         Future<Boolean> fut = loop().createFuture();
         release();
         try {
@@ -103,6 +104,9 @@ public class Condition extends LoopBound implements Acquirable {
     /**
      * Waits (as {@link #await()}) until {@code predicate} is true, and returns true; checks it first, so a
      * predicate already true returns at once without needing the lock.
+     *
+     * @throws IllegalStateException "cannot wait on un-acquired lock" if the predicate is false and the lock is
+     *     not held
      */
     public boolean waitFor(BooleanSupplier predicate) {
         boolean result = predicate.getAsBoolean();
@@ -111,6 +115,44 @@ public class Condition extends LoopBound implements Acquirable {
             result = predicate.getAsBoolean();
         }
         return true;
+    }
+
+    /**
+     * asyncio's {@code wait_for(predicate)}: waits (as {@link #await()}) until {@code predicate} returns a
+     * truthy value, and returns that value, e.g. {@code Item next = cond.waitFor(() -> queue.peek());}. Checks
+     * it first, so a value already truthy returns at once without needing the lock.
+     *
+     * <p>Truthy mirrors Python's truth test for the values a Java predicate returns: {@code null},
+     * {@code Boolean.FALSE}, a zero number ({@code 0}, {@code 0.0}, {@code -0.0}, a zero {@code BigInteger} or
+     * {@code BigDecimal}), an empty {@link CharSequence}, {@link java.util.Collection}, {@link java.util.Map},
+     * array or {@link java.util.Optional} are falsy; every other value is truthy (a NaN too, as in Python).
+     *
+     * @throws IllegalStateException "cannot wait on un-acquired lock" if the value is falsy and the lock is not
+     *     held
+     */
+    public <T> T waitFor(java.util.function.Supplier<T> predicate) {
+        T result = predicate.get();
+        while (!truthy(result)) {
+            await();
+            result = predicate.get();
+        }
+        return result;
+    }
+
+    /** Python's truth test, for what {@link #waitFor(java.util.function.Supplier)} documents. */
+    static boolean truthy(Object v) {
+        return switch (v) {
+            case null -> false;
+            case Boolean b -> b;
+            case java.math.BigInteger i -> i.signum() != 0;
+            case java.math.BigDecimal d -> d.signum() != 0;
+            case Number n -> n.doubleValue() != 0; // NaN != 0: truthy, as Python's
+            case CharSequence cs -> !cs.isEmpty();
+            case java.util.Collection<?> c -> !c.isEmpty();
+            case java.util.Map<?, ?> m -> !m.isEmpty();
+            case java.util.Optional<?> o -> o.isPresent();
+            default -> !v.getClass().isArray() || java.lang.reflect.Array.getLength(v) > 0;
+        };
     }
 
     /** Wakes one waiting task (asyncio's {@code notify()}); the lock must be held. */
@@ -122,12 +164,11 @@ public class Condition extends LoopBound implements Acquirable {
      * Wakes up to {@code n} waiting tasks (asyncio's {@code notify(n)}). A woken task returns from
      * {@link #await()} only once it gets the lock, which the caller still holds.
      *
-     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalStateException "cannot notify on un-acquired lock" (asyncio's text) if the lock is not
+     *     held: {@code acquire()} the condition first
      */
     public void signal(int n) {
-        if (!locked()) {
-            throw new IllegalStateException("cannot notify on un-acquired lock: acquire() the condition first");
-        }
+        if (!locked()) throw new IllegalStateException("cannot notify on un-acquired lock");
         signalInternal(n);
     }
 

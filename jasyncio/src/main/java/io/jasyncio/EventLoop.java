@@ -8,7 +8,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,7 +61,8 @@ public class EventLoop implements AutoCloseable {
     private ExceptionHandler exceptionHandler;
     private Executor defaultExecutor;
     private boolean executorShutdownCalled;
-    private final Set<Future<?>> unretrieved = new LinkedHashSet<>();
+    /** Reports of exceptions nobody retrieved, made when their futures are collected (or at close). */
+    final UnretrievedExceptions unretrieved = new UnretrievedExceptions();
     private Engine engine;
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
     /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
@@ -88,8 +88,8 @@ public class EventLoop implements AutoCloseable {
     }
 
     private final ClosedFlag closedFlag;
-    /** What {@link #close()} closes last (see {@link #closeWithLoop}); identity set, made on first use. */
-    private Set<AutoCloseable> closeWithLoop;
+    /** The newest of the resources this loop owns and closes if still open at close (see {@link LoopResource}). */
+    LoopResource owned;
 
     private static final class ClosedFlag {
         volatile boolean closed;
@@ -183,8 +183,18 @@ public class EventLoop implements AutoCloseable {
 
     /**
      * Closes the loop: drops pending callbacks and timers, reports tasks still pending and exceptions never
-     * retrieved, and shuts the default executor down without waiting. Idempotent; the loop must not be
-     * running.
+     * retrieved, shuts the default executor down without waiting, and closes every transport, server, pipe and
+     * child process of this loop still open, each reported as asyncio's ResourceWarning would ("unclosed
+     * transport &lt;...&gt;", a WARNING on the "io.jasyncio" logger; see {@link LoopResource}); a child still
+     * running gets SIGTERM, then SIGKILL if it has not ended within a second, and is reaped before this returns.
+     * Idempotent; the loop must not be running.
+     *
+     * <p>Exceptions never retrieved: while the loop runs, each is reported ("Task exception was never
+     * retrieved") once the collector finds its task or future unreachable, as CPython does. Those still
+     * unreported at close are reported here, whether their futures are still reachable (then with the future
+     * in the context) or not: a closed loop runs nothing that could still retrieve them, and a report that
+     * waited for a collection that may never come (a short program ends first) would be lost. CPython
+     * reports the reachable ones later, if and when they are collected.
      */
     @Override
     public void close() {
@@ -204,36 +214,32 @@ public class EventLoop implements AutoCloseable {
         Executor ex = defaultExecutor;
         defaultExecutor = null;
         if (ex instanceof ExecutorService es) es.shutdown();
-        closeResources();
+        LoopResource.closeAll(this);
         io.close();
     }
 
     /**
-     * Has {@code resource} closed when this loop closes, and returns what takes that back (call it once the
-     * resource is closed otherwise). A jasyncio addition, with no asyncio counterpart: a child process's
-     * selectable pipes use it, so that no descriptor outlives the loop and a child still running when the loop
-     * closes sees EOF on its stdin. Loop thread only.
+     * Has {@code resource} closed, silently, when this loop closes, and returns what takes that back (call it
+     * once the resource is closed otherwise). A jasyncio addition, with no asyncio counterpart, for resources of
+     * the program's own; the library's transports, servers and child processes are owned by their loop
+     * anyway (and reported if left open: see {@link LoopResource}). Loop thread only.
      */
     public Runnable closeWithLoop(AutoCloseable resource) {
         checkClosed();
-        if (closeWithLoop == null) closeWithLoop = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        closeWithLoop.add(resource);
-        return () -> {
-            if (closeWithLoop != null) closeWithLoop.remove(resource);
-        };
-    }
-
-    private void closeResources() {
-        Set<AutoCloseable> resources = closeWithLoop;
-        closeWithLoop = null;
-        if (resources == null) return;
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                LOG.log(Level.WARNING, "closing " + r + " with " + this + " failed", e);
+        java.util.Objects.requireNonNull(resource, "resource");
+        LoopResource owned = new LoopResource() {
+            @Override
+            protected String closeAbandoned() {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "closing " + resource + " with its event loop failed", e);
+                }
+                return null;
             }
-        }
+        };
+        owned.own(this);
+        return () -> owned.disown(this);
     }
 
     /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */
@@ -245,12 +251,7 @@ public class EventLoop implements AutoCloseable {
             }
         }
         liveHead = null;
-        for (Future<?> f : new ArrayList<>(unretrieved)) {
-            String kind = f instanceof Task ? "Task" : "Future";
-            callExceptionHandler(ExceptionContext.builder(kind + " exception was never retrieved")
-                    .exception(f.peekException()).future(f).sourceTraceback(f.sourceTraceback()).build());
-        }
-        unretrieved.clear();
+        unretrieved.reportAll(this);
     }
 
     private void checkClosed() {
@@ -288,6 +289,7 @@ public class EventLoop implements AutoCloseable {
     // ---------------------------------------------------------------- one iteration
 
     private void runOnce() {
+        if (unretrieved.anyArmed()) unretrieved.reportCollected(this);
         purgeCancelledTimers();
 
         long timeout;
@@ -463,7 +465,7 @@ public class EventLoop implements AutoCloseable {
     }
 
     private Handle enqueue(Handle h) {
-        if (debug) checkThread("callSoon");
+        if (debug) checkThread();
         if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
@@ -484,38 +486,49 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    /** Schedules {@code callback} after {@code delay} seconds. */
+    /** Schedules {@code callback} after {@code delay} seconds; its {@link TimerHandle#when()} is {@code time() + delay}. */
     public TimerHandle callLater(double delay, Runnable callback) {
-        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, Context.capture());
+        return callLaterIn(delay, callback, Context.capture());
     }
 
     /** {@link #callLater(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
     public TimerHandle callLater(double delay, Runnable callback, Context context) {
-        return callAtNanos(nowNanos() + secondsToNanos(delay, "delay"), callback, explicit(context));
+        return callLaterIn(delay, callback, explicit(context));
+    }
+
+    private TimerHandle callLaterIn(double delay, Runnable callback, Object context) {
+        long now = nowNanos();
+        return callAtNanos(now / 1e9 + delay, now + secondsToNanos(delay, "delay"), callback, context);
     }
 
     /** Schedules {@code callback} after {@code delay}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callAtNanos(nowNanos() + delay.toNanos(), callback, Context.capture());
+        long now = nowNanos();
+        long nanos = delay.toNanos();
+        return callAtNanos(now / 1e9 + nanos / 1e9, now + nanos, callback, Context.capture());
     }
 
-    /** Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}). */
+    /**
+     * Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}); the handle's
+     * {@link TimerHandle#when()} is exactly {@code when}.
+     */
     public TimerHandle callAt(double when, Runnable callback) {
-        return callAtNanos(secondsToNanos(when, "when"), callback, Context.capture());
+        return callAtNanos(when, secondsToNanos(when, "when"), callback, Context.capture());
     }
 
     /** {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
     public TimerHandle callAt(double when, Runnable callback, Context context) {
-        return callAtNanos(secondsToNanos(when, "when"), callback, explicit(context));
+        return callAtNanos(when, secondsToNanos(when, "when"), callback, explicit(context));
     }
 
-    private TimerHandle callAtNanos(long when, Runnable callback, Object context) {
+    /** {@code when} is what {@link TimerHandle#when()} returns; {@code whenNanos} orders the timer. */
+    private TimerHandle callAtNanos(double when, long whenNanos, Runnable callback, Object context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
-        if (debug) checkThread("callAt");
+        if (debug) checkThread();
         TimerHandle h = new TimerHandle(this, when, timerSequence++, callback, context);
         h.scheduled = true;
-        scheduled.add(h);
+        scheduled.add(h, whenNanos);
         return h;
     }
 
@@ -530,11 +543,14 @@ public class EventLoop implements AutoCloseable {
         if (h.scheduled) timerCancelledCount++;
     }
 
-    private void checkThread(String what) {
+    /**
+     * Debug mode (asyncio's {@code _check_thread}): a scheduling call from a thread other than the loop's
+     * fails with asyncio's text; from another thread, use {@link #callSoonThreadsafe}.
+     */
+    private void checkThread() {
         Thread t = thread;
         if (t != null && Thread.currentThread() != t && runningFiberTask() == null) {
-            throw new IllegalStateException("Non-thread-safe operation " + what
-                    + "() invoked on an event loop other than the current one");
+            throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than the current one");
         }
     }
 
@@ -740,14 +756,6 @@ public class EventLoop implements AutoCloseable {
     Throwable sourceTracebackOf(Future<?> f) {
         java.util.Map<Future<?>, Throwable> m = sourceTracebacks;
         return m == null ? null : m.get(f);
-    }
-
-    void trackUnretrieved(Future<?> f) {
-        unretrieved.add(f);
-    }
-
-    void untrackUnretrieved(Future<?> f) {
-        unretrieved.remove(f);
     }
 
     // ---------------------------------------------------------------- errors and debug

@@ -23,7 +23,8 @@ public class Future<T> {
     final EventLoop loop;
     private byte state = PENDING;
     /**
-     * FINISHED: the result; FAILED: the exception; CANCELLED: the CancelledError a task ended with, handed out
+     * FINISHED: the result; FAILED: the exception, or while nobody has retrieved it, its armed
+     * {@link UnretrievedExceptions.Report} (see {@link #failure()}); CANCELLED: the CancelledError a task ended with, handed out
      * once by {@link #makeCancelledError()}, or else the cancel message (a String, or null); PENDING: null, or for
      * a task the message of a cancellation it was asked for (see {@link #cancelMessage()}).
      */
@@ -31,8 +32,6 @@ public class Future<T> {
     /** First done callback (the common case), then the rest; entries are user Consumers or waiting Tasks. */
     private Object callback0;
     private ArrayList<Object> callbacks;
-    /** Whether an exception is set and nobody has looked at it yet (asyncio's {@code __log_traceback}). */
-    private boolean logTraceback;
 
     /** A pending future of {@code loop}. {@link EventLoop#createFuture()} is the usual way to get one. */
     public Future(EventLoop loop) {
@@ -93,7 +92,7 @@ public class Future<T> {
         if (state == CANCELLED) throw makeCancelledError();
         if (state == PENDING) throw new InvalidStateError("Result is not ready.");
         clearLogTraceback();
-        throw io.jasyncio.internal.Sneaky.rethrow((Throwable) outcome);
+        throw io.jasyncio.internal.Sneaky.rethrow(failure());
     }
 
     /** The exception (null if it finished with a result). Throws as {@link #result()} does if not finished. */
@@ -112,15 +111,16 @@ public class Future<T> {
         scheduleCallbacks();
     }
 
-    /** Marks the future done with an exception and schedules its callbacks. */
+    /**
+     * Marks the future done with an exception and schedules its callbacks. If nobody retrieves the exception
+     * ({@link #result()}, {@link #exception()}, awaiting the future, gather, ...), the loop reports "Future
+     * exception was never retrieved" to its exception handler once the future is garbage collected, or at the
+     * latest when the loop closes (see {@link EventLoop#close()}).
+     */
     public void setException(Throwable exc) {
         if (exc == null) throw new NullPointerException("exception");
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
-        outcome = exc;
-        state = FAILED;
-        scheduleCallbacks();
-        logTraceback = true;
-        loop.trackUnretrieved(this);
+        fail(exc);
     }
 
     /**
@@ -213,7 +213,7 @@ public class Future<T> {
             return;
         }
         clearLogTraceback();
-        if (state == FAILED) cf.completeExceptionally((Throwable) outcome);
+        if (state == FAILED) cf.completeExceptionally(failure());
         else cf.complete(peekResult());
     }
 
@@ -249,11 +249,21 @@ public class Future<T> {
     }
 
     void finishWithException(Throwable exc) {
+        fail(exc);
+    }
+
+    /** Fails with {@code exc}, and arms the report of an exception never retrieved (asyncio's {@code __log_traceback}). */
+    private void fail(Throwable exc) {
         outcome = exc;
         state = FAILED;
         scheduleCallbacks();
-        logTraceback = true;
-        loop.trackUnretrieved(this);
+        if (!loop.isClosed()) outcome = loop.unretrieved.arm(this, exc);
+    }
+
+    /** The exception of a FAILED future, whether its report is armed or not. */
+    private Throwable failure() {
+        Object o = outcome;
+        return o instanceof UnretrievedExceptions.Report r ? r.exception : (Throwable) o;
     }
 
     /** Future's own cancel, which Task's override reaches when its coroutine ends cancelled. */
@@ -282,15 +292,15 @@ public class Future<T> {
 
     /** Marks the exception as seen, so it is not reported as never retrieved. */
     final void clearLogTraceback() {
-        if (logTraceback) {
-            logTraceback = false;
-            loop.untrackUnretrieved(this);
+        if (outcome instanceof UnretrievedExceptions.Report r && state == FAILED) {
+            outcome = r.exception;
+            loop.unretrieved.disarm(r);
         }
     }
 
     /** The exception of a failed future; null otherwise. */
     final Throwable peekException() {
-        return state == FAILED ? (Throwable) outcome : null;
+        return state == FAILED ? failure() : null;
     }
 
     /** The result of a future finished with one; null otherwise. */
@@ -402,20 +412,28 @@ public class Future<T> {
         return switch (state) {
             case PENDING -> "pending";
             case CANCELLED -> "cancelled";
-            case FAILED -> "finished exception=" + outcome;
+            case FAILED -> "finished exception=" + failure();
             default -> "finished result=" + outcome;
         };
     }
 
     @Override
     public String toString() {
-        return guardRecursion(this, () -> "<Future " + describeState() + createdAt() + ">");
+        return guardRecursion(this, () -> repr(describeState(), createdAt()));
+    }
+
+    /** The repr of a future: {@code <Future finished exception=... created at F.java:N>}. */
+    static String repr(String state, String createdAt) {
+        return "<Future " + state + createdAt + ">";
     }
 
     /** " created at File.java:N" in debug mode, as asyncio's reprs show; "" otherwise. */
     final String createdAt() {
-        Throwable tb = sourceTraceback();
-        return tb == null ? "" : " created at " + Task.firstUserFrame(tb);
+        return createdAt(sourceTraceback());
+    }
+
+    static String createdAt(Throwable sourceTraceback) {
+        return sourceTraceback == null ? "" : " created at " + Task.firstUserFrame(sourceTraceback);
     }
 
     private static final ThreadLocal<java.util.Set<Object>> RENDERING =

@@ -61,11 +61,12 @@ public class Lock extends LoopBound implements Acquirable {
     /**
      * Releases the lock and lets the first waiting task (if any) take it.
      *
-     * @throws IllegalStateException if the lock is not held
+     * @throws IllegalStateException "Lock is not acquired." (asyncio's text) if the lock is not held: a
+     *     {@code release()} without a matching {@code acquire()}
      */
     @Override
     public void release() {
-        if (!locked) throw new IllegalStateException("Lock is not acquired: release() without acquire()");
+        if (!locked) throw new IllegalStateException("Lock is not acquired.");
         locked = false;
         wakeUpFirst();
     }

@@ -11,21 +11,21 @@ abstract class LoopBound {
     /** The loop this primitive is bound to, or null before its first wait (asyncio's {@code _loop}). */
     volatile EventLoop boundLoop;
 
-    /** The running loop, after binding to it if unbound; throws if the primitive belongs to another loop. */
+    /**
+     * The running loop, after binding to it if unbound. Throws asyncio's errors: "no running event loop" when
+     * called outside a task's code, "... is bound to a different event loop" when the primitive belongs to
+     * another loop (make one primitive per loop).
+     */
     final EventLoop loop() {
         EventLoop running = Asyncio.runningLoopOrNull();
-        if (running == null) {
-            throw new IllegalStateException(this + " can only wait inside a running event loop (call it from a "
-                    + "task's code)");
-        }
+        if (running == null) throw new IllegalStateException("no running event loop");
         if (boundLoop == null) {
             synchronized (this) {
                 if (boundLoop == null) boundLoop = running;
             }
         }
         if (running != boundLoop) {
-            throw new IllegalStateException(this + " is bound to a different event loop; create one primitive "
-                    + "per event loop");
+            throw new IllegalStateException(this + " is bound to a different event loop");
         }
         return running;
     }

@@ -76,7 +76,7 @@ public class Queue<T> extends LoopBound {
     public void put(T item) {
         Objects.requireNonNull(item, "queue items may not be null");
         while (full()) {
-            if (isShutdown) throw shutDownForPut();
+            if (isShutdown) throw new QueueShutDown();
             Future<Void> putter = loop().createFuture();
             putters.add(putter);
             try {
@@ -102,8 +102,8 @@ public class Queue<T> extends LoopBound {
      */
     public void putNowait(T item) {
         Objects.requireNonNull(item, "queue items may not be null");
-        if (isShutdown) throw shutDownForPut();
-        if (full()) throw new QueueFull(maxsize);
+        if (isShutdown) throw new QueueShutDown();
+        if (full()) throw new QueueFull();
         items.add(item);
         unfinishedTasks++;
         finished.clear();
@@ -118,7 +118,7 @@ public class Queue<T> extends LoopBound {
      */
     public T get() {
         while (empty()) {
-            if (isShutdown) throw shutDownForGet();
+            if (isShutdown) throw new QueueShutDown();
             Future<Void> getter = loop().createFuture();
             getters.add(getter);
             try {
@@ -144,7 +144,7 @@ public class Queue<T> extends LoopBound {
      */
     public T getNowait() {
         if (empty()) {
-            if (isShutdown) throw shutDownForGet();
+            if (isShutdown) throw new QueueShutDown();
             throw new QueueEmpty();
         }
         T item = items.remove();
@@ -156,12 +156,11 @@ public class Queue<T> extends LoopBound {
      * Marks one item taken with {@link #get} as processed; when every item put has been processed,
      * {@link #join()} returns.
      *
-     * @throws IllegalArgumentException if called more times than items were put
+     * @throws IllegalArgumentException "task_done() called too many times" (asyncio's text, with Python's
+     *     method name) if called more times than items were taken
      */
     public void taskDone() {
-        if (unfinishedTasks <= 0) {
-            throw new IllegalArgumentException("taskDone() called too many times (more than items were put)");
-        }
+        if (unfinishedTasks <= 0) throw new IllegalArgumentException("task_done() called too many times");
         unfinishedTasks--;
         if (unfinishedTasks == 0) finished.set();
     }
@@ -215,15 +214,6 @@ public class Queue<T> extends LoopBound {
             Future<Void> w = waiters.removeFirst();
             if (!w.done()) w.setResult(null);
         }
-    }
-
-    private QueueShutDown shutDownForPut() {
-        return new QueueShutDown("cannot put into this " + getClass().getSimpleName() + ": it was shut down");
-    }
-
-    private QueueShutDown shutDownForGet() {
-        return new QueueShutDown("cannot get from this " + getClass().getSimpleName()
-                + ": it was shut down and is empty");
     }
 
     /** asyncio's {@code Queue._format()}: {@code maxsize=0 _queue=[1, 2] _getters[1] tasks=2 shutdown}. */

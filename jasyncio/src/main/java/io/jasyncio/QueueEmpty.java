@@ -2,12 +2,12 @@ package io.jasyncio;
 
 /**
  * asyncio's {@code QueueEmpty}: {@link Queue#getNowait()} found the queue empty. Use {@link Queue#get()} to
- * wait for an item instead.
+ * wait for an item instead. Like asyncio's, it has no message.
  *
  * <p>Threading: an ordinary exception.
  */
 public class QueueEmpty extends RuntimeException {
     public QueueEmpty() {
-        super("the queue is empty: getNowait() has nothing to return (get() waits for an item)");
+        super();
     }
 }

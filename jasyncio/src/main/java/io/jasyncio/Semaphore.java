@@ -28,12 +28,11 @@ public class Semaphore extends LoopBound implements Acquirable {
     /**
      * A semaphore with {@code value} permits.
      *
-     * @throws IllegalArgumentException if {@code value} is negative
+     * @throws IllegalArgumentException "Semaphore initial value must be >= 0" (asyncio's text) if {@code value}
+     *     is negative
      */
     public Semaphore(int value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("Semaphore initial value must be >= 0, got " + value);
-        }
+        if (value < 0) throw new IllegalArgumentException("Semaphore initial value must be >= 0");
         this.value = value;
     }
 

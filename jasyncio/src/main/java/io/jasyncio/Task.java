@@ -192,7 +192,7 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
         if (done()) {
             // A step of a task finished from outside (Future's setters): asyncio's Handle reports the error.
             loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + this)
-                    .exception(new InvalidStateError("_step(): already done: " + this)).build());
+                    .exception(new InvalidStateError("_step(): already done: " + this + ", " + (throwIn == null ? "None" : throwIn))).build());
             return;
         }
         Throwable exc = throwIn; // a parked wait's cancellation, committed by cancel() (see there)
@@ -470,23 +470,37 @@ public final class Task<T> extends Future<T> implements Thread.UncaughtException
 
     @Override
     public String toString() {
-        return guardRecursion(this, () -> {
-            StringBuilder sb = new StringBuilder("<Task ");
-            if (!done() && mustCancel) sb.append("cancelling");
-            else sb.append(describeState());
-            sb.append(" name='").append(getName()).append("' coro=").append(coro);
-            if (futWaiter != null) sb.append(" wait_for=").append(futWaiter);
-            return sb.append(createdAt()).append('>').toString();
-        });
+        return guardRecursion(this, () -> repr(!done() && mustCancel ? "cancelling" : describeState(), getName(),
+                coro, futWaiter, createdAt()));
+    }
+
+    /** The repr of a task: {@code <Task finished exception=... name='Task-1' coro=... created at F.java:N>}. */
+    static String repr(String state, String name, Object coro, Object waitFor, String createdAt) {
+        StringBuilder sb = new StringBuilder("<Task ").append(state);
+        sb.append(" name='").append(name).append("' coro=").append(coro);
+        if (waitFor != null) sb.append(" wait_for=").append(waitFor);
+        return sb.append(createdAt).append('>').toString();
     }
 
     /** The first stack frame outside jasyncio itself: where user code created the task. */
     static String firstUserFrame(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
-            if (!e.getClassName().startsWith("io.jasyncio.") || e.getClassName().contains("Test")) {
+            if (!isLibraryClass(e.getClassName()) || e.getClassName().contains("Test")) {
                 return e.getFileName() + ":" + e.getLineNumber();
             }
         }
         return "?";
+    }
+
+    /**
+     * Whether a class is the library's own (packages io.jasyncio, .internal, .net, .subprocess); code in other
+     * io.jasyncio packages (the examples, the http module) uses the library like any user's.
+     */
+    private static boolean isLibraryClass(String className) {
+        int dot = className.lastIndexOf('.');
+        return switch (dot < 0 ? "" : className.substring(0, dot)) {
+            case "io.jasyncio", "io.jasyncio.internal", "io.jasyncio.net", "io.jasyncio.subprocess" -> true;
+            default -> false;
+        };
     }
 }

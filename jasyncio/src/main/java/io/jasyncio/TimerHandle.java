@@ -7,20 +7,28 @@ package io.jasyncio;
  * <p>Threading: the loop's thread only.
  */
 public final class TimerHandle extends Handle implements Comparable<TimerHandle> {
-    final long whenNanos;
+    /**
+     * The deadline as given ({@code callAt}) or computed ({@code time() + delay}): what {@link #when()} returns.
+     * The loop's timer heap orders by the deadline in nanoseconds, which it keeps beside the handle.
+     */
+    private final double when;
     final long sequence;
     /** Whether it is still in the loop's timer heap (asyncio's {@code _scheduled}). */
     boolean scheduled;
 
-    TimerHandle(EventLoop loop, long whenNanos, long sequence, Runnable callback, Object context) {
+    TimerHandle(EventLoop loop, double when, long sequence, Runnable callback, Object context) {
         super(loop, callback, context);
-        this.whenNanos = whenNanos;
+        this.when = when;
         this.sequence = sequence;
     }
 
-    /** The scheduled time, in the loop's {@link EventLoop#time()} seconds. */
+    /**
+     * The scheduled time, in the loop's {@link EventLoop#time()} seconds: exactly the double given to
+     * {@code callAt} (for {@code callLater}, {@code time() + delay}), as asyncio's {@code when()}. The loop orders
+     * timers by that deadline converted to nanoseconds once.
+     */
     public double when() {
-        return whenNanos / 1e9;
+        return when;
     }
 
     @Override
@@ -33,7 +41,7 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
 
     @Override
     public int compareTo(TimerHandle o) {
-        int c = Long.compare(whenNanos, o.whenNanos);
+        int c = Double.compare(when, o.when);
         return c != 0 ? c : Long.compare(sequence, o.sequence);
     }
 

@@ -36,13 +36,14 @@ final class TimerQueue {
         return when[0];
     }
 
-    void add(TimerHandle h) {
+    /** Adds {@code h}, due at {@code whenNanos} (the loop's clock). */
+    void add(TimerHandle h, long whenNanos) {
         if (size == handles.length) {
             int n = size + (size >> 1);
             when = Arrays.copyOf(when, n);
             handles = Arrays.copyOf(handles, n);
         }
-        siftUp(size++, h.whenNanos, h);
+        siftUp(size++, whenNanos, h);
     }
 
     /** Removes and returns the earliest handle, or null when empty. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ConditionTest {
@@ -179,9 +180,69 @@ class ConditionTest {
     void waitForUnacquired() {
         runTest(() -> {
             Condition cond = new Condition();
-            // A predicate true at once needs no lock.
+            // predicate can return true immediately (and then needs no lock); its value is returned
+            List<Integer> res = cond.waitFor(() -> List.of(1, 2, 3));
+            assertEquals(List.of(1, 2, 3), res);
             assertTrue(cond.waitFor(() -> true));
             assertThrows(IllegalStateException.class, () -> cond.waitFor(() -> false));
+        });
+    }
+
+    /** wait_for returns the predicate's last value (issue 13 item 17), here the item that made it truthy. */
+    @Test
+    void waitForReturnsThePredicatesLastValue() {
+        runTest(() -> {
+            Condition cond = new Condition();
+            java.util.ArrayDeque<String> items = new java.util.ArrayDeque<>();
+            int[] calls = {0};
+            Task<String> waiter = Asyncio.createTask(() -> cond.withLock(() -> cond.waitFor(() -> {
+                calls[0]++;
+                return items.peek();
+            })));
+            Asyncio.sleep(0);
+            cond.withLock(() -> {
+                cond.signal(); // woken with nothing there: it waits again
+                return null;
+            });
+            Asyncio.sleep(0);
+            assertFalse(waiter.done());
+            cond.withLock(() -> {
+                items.add("job-1");
+                cond.signal();
+                return null;
+            });
+            assertEquals("job-1", Asyncio.await(waiter));
+            assertEquals(3, calls[0]);
+            // a counter: the value, not true
+            AtomicInteger ready = new AtomicInteger();
+            Task<Integer> counted = Asyncio.createTask(() -> cond.withLock(() -> cond.waitFor(() -> ready.get())));
+            Asyncio.sleep(0);
+            cond.withLock(() -> {
+                ready.set(7);
+                cond.signalAll();
+                return null;
+            });
+            assertEquals(7, Asyncio.await(counted));
+        });
+    }
+
+    /** Python's truth test: falsy values make wait_for wait (here: fail, as the lock is not held). */
+    @Test
+    void waitForTruthinessIsPythons() {
+        runTest(() -> {
+            Condition cond = new Condition();
+            for (Object falsy : new Object[] {null, false, 0, 0L, 0.0, -0.0f, (short) 0, java.math.BigInteger.ZERO,
+                    new java.math.BigDecimal("0.000"), "", new StringBuilder(), List.of(), java.util.Set.of(),
+                    java.util.Map.of(), java.util.Optional.empty(), new int[0], new Object[0]}) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> cond.waitFor(() -> falsy),
+                        "falsy: " + falsy);
+                assertEquals("cannot wait on un-acquired lock", e.getMessage());
+            }
+            for (Object truthy : new Object[] {true, 1, -1L, 0.5, Double.NaN, java.math.BigInteger.TWO,
+                    new java.math.BigDecimal("1e-400"), " ", List.of(0), java.util.Map.of(0, 0),
+                    java.util.Optional.of(""), new int[1], new Object()}) {
+                assertSame(truthy, cond.waitFor(() -> truthy), "truthy: " + truthy);
+            }
         });
     }
 

@@ -89,6 +89,34 @@ class EventLoopHandleTest extends LoopTestBase {
         h.cancel();
     }
 
+    /** Issue 13 item 15: when() is the very double given to callAt (0.1 + 0.2 came back as 0.3). */
+    @Test
+    void whenIsExactlyTheDoubleGivenToCallAt() {
+        double when = 0.1 + 0.2; // 0.30000000000000004
+        TimerHandle h = loop.callAt(when, () -> {});
+        assertEquals(Double.doubleToLongBits(when), Double.doubleToLongBits(h.when()));
+        h.cancel();
+        double big = 12345.678901234567;
+        TimerHandle h2 = loop.callAt(big, () -> {});
+        assertEquals(Double.doubleToLongBits(big), Double.doubleToLongBits(h2.when()));
+        h2.cancel();
+    }
+
+    /** callLater's when() is time() + delay in doubles, as asyncio's call_later computes it. */
+    @Test
+    void callLaterWhenIsTimePlusDelay() {
+        EventLoop virtual = EventLoop.withVirtualClock();
+        try {
+            virtual.runUntilComplete(() -> Asyncio.sleep(0.1, null)); // time() is now 0.1
+            TimerHandle h = virtual.callLater(0.2, () -> {});
+            assertEquals(Double.doubleToLongBits(virtual.time() + 0.2), Double.doubleToLongBits(h.when()));
+            assertEquals(0.30000000000000004, h.when());
+            h.cancel();
+        } finally {
+            virtual.close();
+        }
+    }
+
     // ports test_events.py::TimerTests::test_timer
     @Test
     void timer() {

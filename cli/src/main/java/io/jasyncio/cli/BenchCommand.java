@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench core}: jasyncio's core metrics, then CPython asyncio's and uvloop's in the same run, and ratios. */
@@ -24,16 +26,24 @@ public final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Unmatched
     List<String> jmhArgs = new java.util.ArrayList<>();
 
-    @Option(names = "--scale", defaultValue = "1.0", description = "Shrinks every count (0.1 for a quick run).")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", defaultValue = "1.0",
+            description = "Shrinks every count: 0.001 to 1 (0.1 for a quick run). Default ${DEFAULT-VALUE}.")
     double scale;
 
-    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric (median reported).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per metric, 1 to 1000 (median reported). Default ${DEFAULT-VALUE}.")
     int rounds;
 
     @Option(names = "--no-peers", description = "Skip the Python peers.")
     boolean noPeers;
 
-    @Option(names = "--tasks", defaultValue = "200000", description = "bench parked: how many tasks to park.")
+    /** bench parked keeps every task alive at once: ~0.7 KB each, 1.4 GB at this many. */
+    static final int MAX_PARKED = 2_000_000;
+
+    @Option(names = "--tasks", defaultValue = "200000",
+            description = "bench parked: how many tasks to park, 1 to " + MAX_PARKED + ". Default ${DEFAULT-VALUE}.")
     int tasks;
 
     @Option(names = "--peers", description = "Folder holding asyncio_core.py (default: bench/peers/core in the project).")
@@ -41,6 +51,17 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (!which.equals("core") && !which.equals("jmh") && !which.equals("parked")) {
+            throw Check.fail(spec, "unknown benchmark '" + which + "'; available: core, jmh, parked");
+        }
+        if (!which.equals("jmh") && !jmhArgs.isEmpty()) {
+            throw Check.fail(spec, "unknown option(s) for 'bench " + which + "': " + String.join(" ", jmhArgs));
+        }
+        if (which.equals("core")) {
+            Check.range(spec, "--scale", scale, 0.001, 1);
+            Check.count(spec, "--rounds", rounds, 1, 1000);
+        }
+        if (which.equals("parked")) Check.count(spec, "--tasks", tasks, 1, MAX_PARKED);
         if (which.equals("jmh")) {
             try {
                 org.openjdk.jmh.Main.main(jmhArgs.toArray(String[]::new));
@@ -51,14 +72,6 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (which.equals("parked")) return parked();
-        if (!which.equals("core")) {
-            System.err.println("unknown benchmark '" + which + "'; available: core, jmh, parked");
-            return 2;
-        }
-        if (rounds < 1) {
-            System.err.println("--rounds must be at least 1");
-            return 2;
-        }
         System.out.println("# jasyncio (engine " + io.jasyncio.internal.Engine.get().name() + ", JDK "
                 + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
         List<CoreBench.Metric> ours = new CoreBench(scale, rounds).runAll();

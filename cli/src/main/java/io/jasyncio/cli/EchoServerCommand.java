@@ -10,7 +10,9 @@ import io.jasyncio.examples.echo.ThreadPoolEchoServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code echo-server}: seed 002's echo server, in the way chosen with {@code --mode}; runs until Ctrl-C. */
 @Command(name = "echo-server", mixinStandardHelpOptions = true,
@@ -20,10 +22,13 @@ public final class EchoServerCommand implements Callable<Integer> {
     /** The ways of serving. */
     enum Mode { sequential, threads, pool, selector, handmade, streams, protocol }
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--mode", required = true, description = "One of: ${COMPLETION-CANDIDATES}.")
     Mode mode;
 
-    @Option(names = "--port", defaultValue = "25000", description = "Port on 127.0.0.1 (0: any free port). Default ${DEFAULT-VALUE}.")
+    @Option(names = "--port", defaultValue = "25000", description = "Port on 127.0.0.1, 0 (any free port) to 65535. Default ${DEFAULT-VALUE}.")
     int port;
 
     /** The server of {@code mode}, not started. */
@@ -41,6 +46,7 @@ public final class EchoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Check.listenPort(spec, "--port", port);
         EchoServer server = create(mode);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

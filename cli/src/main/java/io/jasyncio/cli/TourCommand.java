@@ -12,18 +12,27 @@ import io.jasyncio.examples.RunDemo;
 import io.jasyncio.examples.RunLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The main job: the seeds' system end to end, in the seeds' order, briefly, with headings. */
 @Command(name = "tour", mixinStandardHelpOptions = true,
         description = "Runs the seeds' programs briefly, in the seeds' order, with headings (under a minute).")
 public final class TourCommand implements Callable<Integer> {
-    @Option(names = "--scale", defaultValue = "0.1", description = "Multiplies the seeds' durations. Default ${DEFAULT-VALUE}.")
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scale", defaultValue = "0.1",
+            description = "Multiplies the seeds' durations, 0.01 to 10; times are shown in the seeds' seconds. "
+                    + "Default ${DEFAULT-VALUE}.")
     double scale;
 
     @Override
     public Integer call() throws Exception {
+        Check.scale(spec, scale);
         long t0 = System.nanoTime();
+        ScaleNote.print(scale);
         RunLifecycle lifecycle = new RunLifecycle(System.out, scale);
         section("Seed 000: the event loop runs task A (download) and task B (database write) on one thread");
         Asyncio.run(lifecycle::interleaving);
@@ -36,14 +45,13 @@ public final class TourCommand implements Callable<Integer> {
 
         section("Seed 001: the low-level loop API (new loop, tasks, runUntilComplete, close)");
         lifecycle.lowLevel();
-        section("Seed 001: three execution models, A = 2 s, B = 1 s, C = 3 s (times scaled by " + scale + ")");
+        section("Seed 001: three execution models, A = 2 s, B = 1 s, C = 3 s");
         ModelsDemo models = new ModelsDemo(scale);
         System.out.println(models.synchronous().render());
         System.out.println(Asyncio.run(models::awaitedInTurn).render());
         System.out.println(Asyncio.run(models::concurrent).render());
 
-        section("Seed 002: one echo server, seven ways, each visited by three clients at once (pauses scaled by "
-                + scale + ")");
+        section("Seed 002: one echo server, seven ways, each visited by three clients at once");
         echoServers();
 
         section("Seeds 002/003: asyncio basics");
@@ -51,18 +59,19 @@ public final class TourCommand implements Callable<Integer> {
         Asyncio.run(() -> basics.runAll());
         System.out.println();
         System.out.println("== Executors: blocking I/O on a thread pool, CPU work on every core ==");
-        basics.executors(4, 0.5 * scale, 4, 300_000L);
+        basics.executors(4, 0.5, 4, 300_000L);
 
-        section("Seed 004: asyncio.run in practice, ten parts (times scaled by " + scale + ")");
+        section("Seed 004: asyncio.run in practice, ten parts");
         new RunDemo(System.out, scale, EventLoop::new).runAll();
 
         section("Seed 004: the vector-database CLI, served over TCP by jasyncio and used remotely");
         VectorDbCommand vectordb = new VectorDbCommand();
         vectordb.remote = true;
         vectordb.seed = 1;
+        vectordb.timeout = 10;
         vectordb.call();
 
-        section("Seed 004: the web server (aiohttp-style Application, router, AppRunner, TcpSite), five HTTP requests at once");
+        section("Seed 004: the web server (aiohttp-style Application, router, AppRunner, TcpSite)");
         Asyncio.run(() -> io.jasyncio.examples.web.WebApp.demo(System.out, 5, 0.1));
 
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
@@ -86,6 +95,7 @@ public final class TourCommand implements Callable<Integer> {
         }
     }
 
+    /** A heading of 100 columns. */
     private static void section(String title) {
         System.out.println();
         System.out.println("#".repeat(100));

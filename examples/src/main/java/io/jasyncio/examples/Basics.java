@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events, the loop time each step took), so that a test can check the idea and not only that it ran.
  *
  * <p>Every section is a coroutine: run it in a task ({@link #runAll} does it in one {@code Asyncio.run}).
- * Sleeps are multiplied by {@code scale}; on a virtual-clock loop they take no real time and the totals are
- * exact. The last section runs real threads and measures real time.
+ * Sleeps are multiplied by {@code scale} and every time printed is divided by it again, so the output reads in
+ * the seeds' seconds whatever the scale; on a virtual-clock loop they take no real time and the totals are
+ * exact. The last section runs real threads: its sleeps are scaled the same way, its CPU work is real time.
  *
  * <p>Threading: one instance per run; sections run on the loop's thread.
  */
@@ -62,9 +63,9 @@ public final class Basics {
         out.println("== " + title + " ==");
     }
 
-    /** Prints and records one line, stamped with the loop time since the section began. */
+    /** Prints and records one line, stamped with the loop time since the section began (in seed seconds). */
     private void log(List<String> log, String line) {
-        double t = Asyncio.getRunningLoop().time() - origin;
+        double t = (Asyncio.getRunningLoop().time() - origin) / scale;
         out.printf("  [%5.2fs] %s%n", t, line);
         log.add(line);
     }
@@ -280,7 +281,9 @@ public final class Basics {
      * Seed 003's executors: blocking I/O on a thread pool overlaps ({@code ioJobs} sleeps of {@code ioSeconds}
      * take about one sleep), and CPU work on a pool of one thread per core runs in parallel — Java has no GIL, so
      * unlike CPython's threads the speed-up is real. Returns {@code [ioSeconds, cpuSerialSeconds,
-     * cpuParallelSeconds, maxConcurrentCpuJobs, maxConcurrentIoJobs]}; the times are real time.
+     * cpuParallelSeconds, maxConcurrentCpuJobs, maxConcurrentIoJobs]}: the sleeps last {@code ioSeconds × scale}
+     * and the I/O time is reported divided by the scale (seed seconds, as everywhere here); the CPU times are
+     * real time, which no scale shrinks.
      */
     public double[] executors(int ioJobs, double ioSeconds, int cpuJobs, long primesBelow) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -296,13 +299,13 @@ public final class Basics {
                 for (int i = 0; i < ioJobs; i++) {
                     io.add(loop.runInExecutor(ioPool, () -> {
                         ioMaxRunning.accumulateAndGet(ioRunning.incrementAndGet(), Math::max);
-                        Thread.sleep((long) (ioSeconds * 1000));
+                        Thread.sleep(java.time.Duration.ofNanos((long) (ioSeconds * scale * 1e9)));
                         ioRunning.decrementAndGet();
                         return null;
                     }));
                 }
                 Asyncio.await(Asyncio.gather(io, false));
-                double ioTime = (System.nanoTime() - t0) / 1e9;
+                double ioTime = (System.nanoTime() - t0) / 1e9 / scale;
                 out.printf("  %d blocking jobs of %.2f s on a pool of %d threads: %.2f s%n", ioJobs, ioSeconds, ioJobs, ioTime);
 
                 cpuBound(primesBelow, new AtomicInteger(), new AtomicInteger()); // let the JIT compile it first
@@ -319,7 +322,7 @@ public final class Basics {
                 }
                 Asyncio.await(Asyncio.gather(cpu, false));
                 double parallel = (System.nanoTime() - t2) / 1e9;
-                out.printf("  %d CPU jobs: %.2f s one after another, %.2f s on %d cores (speed-up %.1fx; no GIL)%n",
+                out.printf("  %d CPU jobs (real time): %.2f s one after another, %.2f s on %d cores (%.1fx; no GIL)%n",
                         cpuJobs, serial, parallel, cores, serial / parallel);
                 return new double[] {ioTime, serial, parallel, maxRunning.get(), ioMaxRunning.get()};
             } finally {

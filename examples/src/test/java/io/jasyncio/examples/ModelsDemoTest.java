@@ -66,6 +66,20 @@ class ModelsDemoTest {
                 """, t.render());
     }
 
+    // issue 13, items 19 and 21: a model that ran long (a tiny scale magnifies every overhead) still draws in
+    // under 100 columns: the axis counts 2, 5, 10, ... seconds per tick instead of one
+    @Test
+    void aLongTimeLineStillFitsOneHundredColumns() {
+        for (double total : new double[] {6.02, 8.5, 37, 1234.5, 1e6}) {
+            Timeline t = new Timeline("slow", List.of(new Timeline.Span("A", 0, total / 3),
+                    new Timeline.Span("B", total / 3, total)), total);
+            String drawn = t.render();
+            for (String line : drawn.split("\n")) assertTrue(line.length() <= 100, total + " s:\n" + drawn);
+        }
+        assertTrue(new Timeline("slow", List.of(new Timeline.Span("A", 0, 37)), 37).render()
+                .contains("   0s        5s        10s       15s       20s       25s       30s       35s       40s\n"));
+    }
+
     @Test
     void rejectsANonPositiveScale() {
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ModelsDemo(0));

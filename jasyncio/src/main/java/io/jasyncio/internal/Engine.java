@@ -50,17 +50,17 @@ public interface Engine {
             System.Logger log = System.getLogger("io.jasyncio");
             switch (wanted) {
                 case "portable":
-                    log.log(Level.INFO, "jasyncio engine: portable (requested by -Djasyncio.engine=portable)");
+                    log.log(Level.DEBUG, "jasyncio engine: portable (requested by -Djasyncio.engine=portable)");
                     return PORTABLE;
                 case "vthread": {
                     Engine e = LoopScheduledEngine.create(); // throws with the reason if unavailable
-                    log.log(Level.INFO, "jasyncio engine: vthread (loop-scheduled virtual threads)");
+                    log.log(Level.DEBUG, "jasyncio engine: vthread (loop-scheduled virtual threads)");
                     return e;
                 }
                 case "auto":
                     try {
                         Engine e = LoopScheduledEngine.create();
-                        log.log(Level.INFO, "jasyncio engine: vthread (loop-scheduled virtual threads)");
+                        log.log(Level.DEBUG, "jasyncio engine: vthread (loop-scheduled virtual threads)");
                         return e;
                     } catch (UnsupportedOperationException ex) {
                         log.log(Level.WARNING, "jasyncio engine: portable, because " + ex.getMessage());

@@ -107,7 +107,7 @@ final class PipeReadTransport extends PipeTransport implements ReadTransport {
     private void eof() {
         if (closing) return;
         closing = true;
-        lost = true;
+        markLost();
         loop.callSoon(() -> {
             try {
                 ((Protocol) protocol).eofReceived();

@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
+import io.jasyncio.LoopResource;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -28,10 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread looks every 200 ms, since a closed loop tells nobody); it closes its stream when it ends. A thread blocked in the kernel notices a close only when that read or write returns
  * (when the child writes, reads or exits).
  *
+ * <p>Its loop owns it until {@code connectionLost} is under way (a {@link LoopResource}): one left open when the
+ * loop closes is stopped then, and reported.
+ *
  * <p>Threading: the transport's public methods belong to the loop's thread; fields marked "shared" are
  * guarded by {@link #lock}.
  */
-abstract class PipeTransport implements ChildPipeTransport {
+abstract class PipeTransport extends LoopResource implements ChildPipeTransport {
     static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     /** Pipe threads alive now, in this JVM (for tests that check nothing is left behind). */
     static final AtomicInteger LIVE_THREADS = new AtomicInteger();
@@ -43,7 +47,7 @@ abstract class PipeTransport implements ChildPipeTransport {
     final Map<String, Object> extra = new HashMap<>();
     /** Loop side: close() or a fatal error has begun. */
     boolean closing;
-    /** Loop side: connectionLost has been scheduled. */
+    /** Loop side: connectionLost has been scheduled (see {@link #markLost()}). */
     boolean lost;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +66,28 @@ abstract class PipeTransport implements ChildPipeTransport {
         this.protocol = protocol;
         this.name = name;
         extra.put("pipe", stream);
+        own(loop);
+    }
+
+    /** connectionLost is scheduled (or made): the transport is done with, and its loop owns it no more. */
+    final void markLost() {
+        lost = true;
+        disown(loop);
+    }
+
+    /**
+     * Left open when the loop closed: the thread is told to stop (it closes the stream when its pending read or
+     * write returns; a child's pipe returns as the child ends); no protocol callback. Reported unless it was
+     * closing already or is a pipe of a child process (whose transport reports).
+     */
+    @Override
+    protected String closeAbandoned() {
+        String report = closing || ProcessTransport.isChildPipe(protocol) ? null : "unclosed transport " + this;
+        closing = true;
+        lost = true;
+        requestStop();
+        if (!started) closeStream(); // no thread will
+        return report;
     }
 
     /**
@@ -178,7 +204,7 @@ abstract class PipeTransport implements ChildPipeTransport {
         requestStop();
         if (!started) closeStream(); // no thread will
         if (lost) return;
-        lost = true;
+        markLost();
         loop.callSoon(() -> protocol.connectionLost(exc));
     }
 

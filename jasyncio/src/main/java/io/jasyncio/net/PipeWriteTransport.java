@@ -80,7 +80,7 @@ final class PipeWriteTransport extends PipeTransport implements WriteTransport {
 
     private void eofWritten() {
         if (!lost) {
-            lost = true;
+            markLost();
             protocol.connectionLost(null);
         }
     }

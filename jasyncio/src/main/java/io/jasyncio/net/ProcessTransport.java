@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.LoopResource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -24,9 +25,13 @@ import java.util.TreeMap;
  * (see {@link ChildPipe}); otherwise each has one virtual thread while it is open (see {@link PipeTransport}).
  * The exit comes from the JDK's process reaper, which waits for every child the JDK starts.
  *
+ * <p>Its loop owns it until it is closed or has finished (a {@link LoopResource}): a child still running when
+ * the loop closes is reported, sent SIGTERM, then SIGKILL if it has not ended within a second, and reaped before
+ * the loop's {@code close()} returns; its pipes are closed.
+ *
  * <p>Threading: the loop's thread only.
  */
-final class ProcessTransport implements SubprocessTransport {
+final class ProcessTransport extends LoopResource implements SubprocessTransport {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.net");
 
     private final EventLoop loop;
@@ -87,6 +92,7 @@ final class ProcessTransport implements SubprocessTransport {
             throw e;
         }
         this.pid = proc.pid();
+        own(loop); // before its pipes: at the loop's close the child is told to end before they close
         extra.put("subprocess", proc);
         String name = "pid" + pid;
         if (options.stdin().isPipe()) {
@@ -177,6 +183,7 @@ final class ProcessTransport implements SubprocessTransport {
     }
 
     private void callConnectionLost(Throwable exc) {
+        disown(loop);
         try {
             protocol.connectionLost(exc);
         } finally {
@@ -277,6 +284,7 @@ final class ProcessTransport implements SubprocessTransport {
     public void close() {
         if (closed) return;
         closed = true;
+        disown(loop);
         Process p = proc;
         if (p != null && returncode == null && p.isAlive()) {
             if (loop.getDebug()) LOG.log(Level.WARNING, "Close running child process: kill " + this);
@@ -284,6 +292,59 @@ final class ProcessTransport implements SubprocessTransport {
             p.toHandle().destroyForcibly();
         }
         for (PipeProtocol pp : pipes.values()) pp.transport.close();
+    }
+
+    /** A child still running when the loop closed, asked to end by {@link #closeAbandoned()}; ended for good by {@link #awaitAbandoned}. */
+    private Process abandoned;
+    /** After SIGKILL, how long the loop's close waits for the reaper to see the child go. */
+    private static final long KILL_WAIT_NANOS = 2_000_000_000L;
+
+    /**
+     * Left open when the loop closed: reported; a child still running is sent SIGTERM (its pipes close by
+     * themselves, as the loop's too). asyncio's transport, collected unclosed, warns and kills; we first let the
+     * child end cleanly, as a service manager would.
+     */
+    @Override
+    protected String closeAbandoned() {
+        String report = "unclosed transport " + this;
+        closed = true;
+        Process p = proc;
+        if (p != null && returncode == null && p.isAlive()) {
+            signalsSent.add(Signals.SIGTERM);
+            p.toHandle().destroy();
+            abandoned = p;
+        }
+        return report;
+    }
+
+    /** Waits for the child told to end until {@code deadlineNanos}, then SIGKILL, and waits for it to be reaped. */
+    @Override
+    protected void awaitAbandoned(long deadlineNanos) {
+        Process p = abandoned;
+        abandoned = null;
+        if (p == null) return;
+        if (waitForExit(p, deadlineNanos - System.nanoTime())) return;
+        LOG.log(Level.WARNING, "child process " + pid + " did not end within a second of SIGTERM: killing it (SIGKILL)");
+        signalsSent.add(Signals.SIGKILL);
+        p.toHandle().destroyForcibly();
+        if (!waitForExit(p, KILL_WAIT_NANOS)) {
+            LOG.log(Level.WARNING, "child process " + pid + " still not reaped " + KILL_WAIT_NANOS / 1_000_000
+                    + " ms after SIGKILL");
+        }
+    }
+
+    private static boolean waitForExit(Process p, long nanos) {
+        try {
+            return p.waitFor(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    /** Whether {@code protocol} is that of a child's pipe: the pipe's transport is then the child's to report. */
+    static boolean isChildPipe(BaseProtocol protocol) {
+        return protocol instanceof PipeProtocol;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.jasyncio.net;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
+import io.jasyncio.LoopResource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SelectableChannel;
@@ -12,9 +13,12 @@ import java.util.Map;
  * What the socket and datagram transports share (asyncio's {@code _SelectorTransport} and
  * {@code _FlowControlMixin}): the closing protocol, fatal errors, extra information and write flow control.
  *
+ * <p>Its loop owns it from the start until {@code connectionLost} (a {@link LoopResource}): one left open when
+ * the loop closes is closed then, and reported.
+ *
  * <p>Threading: the event loop's thread only.
  */
-abstract class SelectorTransport implements BaseTransport {
+abstract class SelectorTransport extends LoopResource implements BaseTransport {
     static final System.Logger LOG = System.getLogger("io.jasyncio.net");
     /** After this many writes to a lost connection, each further one logs a warning (as asyncio). */
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
@@ -50,6 +54,7 @@ abstract class SelectorTransport implements BaseTransport {
         this.server = server;
         setWriteBufferLimits(null, null);
         if (server != null) server.attach(this);
+        own(loop);
     }
 
     abstract void readReady();
@@ -164,10 +169,29 @@ abstract class SelectorTransport implements BaseTransport {
             if (protocolConnected) protocol.connectionLost(exc);
         } finally {
             closeChannel();
+            disown(loop);
             Server s = server;
             server = null;
             if (s != null) s.detach(this);
         }
+    }
+
+    /**
+     * Left open when the loop closed: closes the channel now (its descriptor goes when the loop's selector
+     * closes, right after), with no protocol callback. Reported unless it was closing already or is a pipe of a
+     * child process (whose transport reports).
+     */
+    @Override
+    protected String closeAbandoned() {
+        String report = closing || ProcessTransport.isChildPipe(protocol) ? null : "unclosed transport " + this;
+        closing = true;
+        connLost++;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing " + channel + " with its event loop failed", e);
+        }
+        return report;
     }
 
     void closeChannel() {

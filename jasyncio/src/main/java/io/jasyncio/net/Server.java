@@ -5,6 +5,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
+import io.jasyncio.LoopResource;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.StandardSocketOptions;
@@ -28,12 +29,13 @@ import java.util.function.Supplier;
  * {@link Streams} functions.
  *
  * <p>{@link #close()} (also the end of a try-with-resources block) stops listening at once; existing
- * connections go on until they close, and {@link #waitClosed()} waits for that.
+ * connections go on until they close, and {@link #waitClosed()} waits for that. A server left open when its
+ * loop closes is closed then, and reported ("unclosed server ...", see {@link LoopResource}).
  *
  * <p>Threading: the event loop's thread only; {@link #serveForever()}, {@link #startServing()} and
  * {@link #waitClosed()} suspend the calling task.
  */
-public final class Server implements AutoCloseable {
+public final class Server extends LoopResource implements AutoCloseable {
     private static final double ACCEPT_RETRY_DELAY = 1.0;
 
     private final EventLoop loop;
@@ -57,6 +59,7 @@ public final class Server implements AutoCloseable {
         this.protocolFactory = protocolFactory;
         this.backlog = options.backlog();
         this.keepAlive = options.keepAlive();
+        own(loop);
     }
 
     void rememberUnixFile(ServerSocketChannel sock, Object fileKey) {
@@ -167,6 +170,7 @@ public final class Server implements AutoCloseable {
         List<ServerSocketChannel> socks = sockets;
         if (socks == null) return;
         sockets = null;
+        disown(loop);
         for (ServerSocketChannel s : socks) stopServing(s);
         serving = false;
         if (servingForeverFut != null && !servingForeverFut.done()) {
@@ -174,6 +178,21 @@ public final class Server implements AutoCloseable {
             servingForeverFut = null;
         }
         if (clients.isEmpty()) wakeup();
+    }
+
+    /**
+     * Left open when the loop closed: stops listening now (a connect is refused from here on); the connections
+     * it accepted are the loop's too, each closed and reported by itself.
+     */
+    @Override
+    protected String closeAbandoned() {
+        List<ServerSocketChannel> socks = sockets;
+        if (socks == null) return null;
+        String report = "unclosed server " + this;
+        sockets = null;
+        serving = false;
+        for (ServerSocketChannel s : socks) stopServing(s);
+        return report;
     }
 
     private void stopServing(ServerSocketChannel s) {

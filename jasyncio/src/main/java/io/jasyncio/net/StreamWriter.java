@@ -12,9 +12,14 @@ import java.util.function.Supplier;
  * asyncio's {@code StreamWriter}: writes to a connection's transport; {@link #drain()} waits while the
  * transport's buffer is over its high-water mark, which is how a fast writer is held back by a slow peer.
  *
+ * <p>It is {@link AutoCloseable}: {@code try (writer) { ... }} (or {@code try (StreamPair conn = ...)}) closes
+ * the connection however the block ends. A connection nobody closes stays open, and a {@link Server}'s
+ * {@link Server#waitClosed()} waits for it, as in asyncio: in a server's handler, the try-with-resources form is
+ * the safe one.
+ *
  * <p>Threading: the loop's thread only; {@link #drain()} and {@link #waitClosed()} suspend the calling task.
  */
-public class StreamWriter {
+public class StreamWriter implements AutoCloseable {
     private WriteTransport transport; // not final: startTls replaces it
     /** The stream protocol of a connection; null for a pipe writer (see the FlowControl constructor). */
     private final StreamReaderProtocol protocol;
@@ -81,7 +86,11 @@ public class StreamWriter {
         return transport.canWriteEof();
     }
 
-    /** Closes the connection (buffered data is still sent); see {@link #waitClosed()}. */
+    /**
+     * Closes the connection (buffered data is still sent); also the end of a try-with-resources block.
+     * Idempotent, never waits: {@link #waitClosed()} waits until the connection is closed.
+     */
+    @Override
     public void close() {
         transport.close();
     }

@@ -62,7 +62,10 @@ public final class Streams {
 
     /**
      * Starts a server on {@code host:port} (null host: all interfaces; port 0: a free one); each connection runs
-     * {@code clientConnected} in its own task with its reader and writer. The server is serving on return.
+     * {@code clientConnected} in its own task with its reader and writer. The server is serving on return. An
+     * exception escaping {@code clientConnected} goes to the loop's exception handler, as in asyncio, including a
+     * client's reset (the {@link java.net.SocketException} that {@code read} or {@code drain} then throws): catch
+     * {@link java.io.IOException} in the callback where resets are expected.
      */
     public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port) {
         return startServer(clientConnected, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS);

@@ -349,4 +349,61 @@ class StreamsTest {
             return null;
         });
     }
+
+    private static int portOf(Server server) throws IOException {
+        return ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
+    }
+
+    /**
+     * Issue 13 item 22: StreamWriter and StreamPair are AutoCloseable, so a handler (and a client) written with
+     * try-with-resources closes its connection however it ends, and Server.waitClosed() returns.
+     */
+    @Test
+    void tryWithResourcesClosesTheConnectionSoWaitClosedReturns() throws Exception {
+        List<ExceptionContext> messages = runCollectingErrors(() -> {
+            Server server = Streams.startServer((reader, writer) -> {
+                try (writer) {
+                    writer.write(reader.readline());
+                    writer.drain();
+                }
+            }, "127.0.0.1", 0);
+            try (StreamPair conn = Streams.openConnection("127.0.0.1", portOf(server))) {
+                conn.writer().write(b("echo me\n"));
+                assertEquals("echo me\n", s(conn.reader().readline()));
+                assertEquals("", s(conn.reader().read())); // the handler's block closed its end
+            }
+            server.close();
+            NetTesting.waitFor(() -> {
+                server.waitClosed();
+                return null;
+            }, 10);
+            assertEquals(0, server.activeConnections());
+            return null;
+        });
+        assertEquals(List.of(), messages);
+    }
+
+    /** The semantics kept (as in asyncio): a handler that returns without closing keeps waitClosed() waiting. */
+    @Test
+    void anUnclosedWriterKeepsWaitClosedWaiting() throws Exception {
+        runCollectingErrors(() -> {
+            Server server = Streams.startServer((reader, writer) -> {
+                writer.write(reader.readline());
+                writer.drain(); // returns without writer.close()
+            }, "127.0.0.1", 0);
+            try (StreamPair conn = Streams.openConnection("127.0.0.1", portOf(server))) {
+                conn.writer().write(b("x\n"));
+                assertEquals("x\n", s(conn.reader().readline()));
+            }
+            server.close();
+            assertThrows(io.jasyncio.TimeoutError.class, () -> NetTesting.waitFor(() -> {
+                server.waitClosed();
+                return null;
+            }, 0.2));
+            assertEquals(1, server.activeConnections());
+            server.closeClients();
+            server.waitClosed();
+            return null;
+        });
+    }
 }

@@ -25,7 +25,8 @@ final class BlockingEcho {
 
     /**
      * Echoes every byte from {@code client} back to it until it closes its side, then closes the socket. A
-     * socket closed under us (the server is closing) ends the loop quietly: that is the expected way out.
+     * socket closed under us (the server is closing) ends the loop quietly: that is the expected way out; a
+     * client that resets its connection is normal too: one DEBUG line (as asyncio).
      */
     static void handleClient(Socket client) {
         try (client) {
@@ -37,8 +38,7 @@ final class BlockingEcho {
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
-            // A socket closed under us is the server closing: the expected way out. Anything else is logged.
-            if (!client.isClosed()) LOG.log(System.Logger.Level.WARNING, "echo to " + client + " failed: " + e);
+            if (!client.isClosed()) LOG.log(System.Logger.Level.DEBUG, () -> "echo client " + client + " gone: " + e);
         }
     }
 }

@@ -93,7 +93,12 @@ final class HandmadeEventLoop {
         Wait wait;
         try {
             wait = task.next();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) { // a client's connection broke (a reset): normal, one DEBUG line (as asyncio)
+            LOG.log(System.Logger.Level.DEBUG, () -> "a task of the hand-made loop lost its connection: " + e);
+            alive.remove(task);
+            task.close();
+            return;
+        } catch (RuntimeException e) { // a bug in a task
             LOG.log(System.Logger.Level.WARNING, "a task of the hand-made loop failed: " + e);
             alive.remove(task);
             task.close();

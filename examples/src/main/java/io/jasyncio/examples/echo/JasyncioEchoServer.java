@@ -23,6 +23,13 @@ import java.util.concurrent.ExecutionException;
  * has arrived (up to 64 KiB) and writes it back ({@code asyncio.start_server}, as uvloop's benchmark server
  * does). One thread, one loop, every client at once.
  *
+ * <p>Memory stays bounded whatever a client does: a client that sends and never reads fills its transport's
+ * write buffer, and above the buffer's high-water mark (64 KiB) the server stops reading from it until the
+ * buffer drains to the low-water mark — in the protocol style through {@code pauseWriting} / {@code
+ * resumeWriting} calling {@code pauseReading} / {@code resumeReading} (asyncio's pattern), in the streams style
+ * because the task waits in {@code drain()} before it reads again. A client that resets its connection is
+ * normal: one DEBUG line, as asyncio logs a peer's reset only in debug mode.
+ *
  * <p>Threading: {@link #start} runs the loop on a new thread named "echo-jasyncio"; {@link #close} stops it
  * from any thread and returns when the thread has ended.
  */
@@ -33,7 +40,13 @@ public final class JasyncioEchoServer implements EchoServer {
     /** The most a streams-style connection reads at once. */
     static final int CHUNK = 64 * 1024;
 
+    private static final System.Logger LOG = System.getLogger("io.jasyncio.examples.echo");
+
     private final Style style;
+    /** The most bytes a connection's transport has held unsent (written on the loop's thread only). */
+    private volatile long writeBufferPeak;
+    /** How many times a client was held back because it did not read its echo (loop's thread only). */
+    private volatile long heldBack;
     private Thread thread;
     private volatile EventLoop loop;
     private volatile Future<Void> stop;
@@ -70,7 +83,7 @@ public final class JasyncioEchoServer implements EchoServer {
         stop = loop.createFuture();
         Server server = style == Style.PROTOCOL
                 ? Net.createServer(EchoProtocol::new, "127.0.0.1", port)
-                : Streams.startServer(JasyncioEchoServer::echoChunks, "127.0.0.1", port);
+                : Streams.startServer(this::echoChunks, "127.0.0.1", port);
         try (server) {
             bound.complete(((java.net.InetSocketAddress) server.getSockets().get(0).socket().getLocalSocketAddress()).getPort());
             Asyncio.await(stop);
@@ -81,22 +94,55 @@ public final class JasyncioEchoServer implements EchoServer {
         return null;
     }
 
-    /** Streams style: one task per connection, echoing whatever has arrived. */
-    private static void echoChunks(StreamReader reader, StreamWriter writer) {
+    /**
+     * The most bytes one connection's transport has held unsent since the server started: with flow control,
+     * about the write buffer's high-water mark plus one read. Any thread.
+     */
+    public long writeBufferPeak() {
+        return writeBufferPeak;
+    }
+
+    /**
+     * How many times the server stopped reading from a client because the client was not reading its echo
+     * (flow control at work). Any thread.
+     */
+    public long heldBack() {
+        return heldBack;
+    }
+
+    private void notePending(long bytes) {
+        if (bytes > writeBufferPeak) writeBufferPeak = bytes;
+    }
+
+    /**
+     * Streams style: one task per connection, echoing whatever has arrived; {@code drain()} waits while the
+     * client is not reading, so nothing more is read from it meanwhile.
+     */
+    private void echoChunks(StreamReader reader, StreamWriter writer) {
         try {
             while (true) {
                 byte[] data = reader.read(CHUNK);
                 if (data.length == 0) break; // EOF
                 writer.write(data);
+                long pending = writer.transport().getWriteBufferSize();
+                notePending(pending);
+                if (pending > writer.transport().getWriteBufferLimits()[1]) heldBack++; // drain() will wait
                 writer.drain();
             }
+        } catch (Exception e) { // read and drain throw the connection's IOException unchecked
+            if (!(e instanceof IOException)) throw e;
+            // the client reset the connection, or left while we wrote to it: its business
+            LOG.log(System.Logger.Level.DEBUG, () -> "echo client " + writer.getExtraInfo("peername") + " gone: " + e);
         } finally {
             writer.close();
         }
     }
 
-    /** Protocol style: every chunk received goes straight back. */
-    private static final class EchoProtocol implements Protocol {
+    /**
+     * Protocol style: every chunk received goes straight back, and reading pauses while the write buffer is
+     * over its high-water mark (asyncio's {@code pause_writing} → {@code transport.pause_reading()}).
+     */
+    private final class EchoProtocol implements Protocol {
         private Transport transport;
 
         @Override
@@ -107,6 +153,23 @@ public final class JasyncioEchoServer implements EchoServer {
         @Override
         public void dataReceived(ByteBuffer data) {
             transport.write(data);
+            notePending(transport.getWriteBufferSize());
+        }
+
+        @Override
+        public void pauseWriting() {
+            heldBack++;
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+
+        @Override
+        public void connectionLost(Throwable exc) {
+            if (exc != null) LOG.log(System.Logger.Level.DEBUG, () -> "echo client " + transport.getExtraInfo("peername") + " gone: " + exc);
         }
     }
 

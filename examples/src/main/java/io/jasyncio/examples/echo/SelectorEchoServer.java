@@ -85,8 +85,8 @@ public final class SelectorEchoServer implements EchoServer {
             client.write(buf);
             buf.compact();
             key.interestOps(buf.position() > 0 ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "echo to " + client + " failed: " + e);
+        } catch (IOException e) { // the client reset the connection: normal, one DEBUG line (as asyncio)
+            LOG.log(System.Logger.Level.DEBUG, () -> "echo client " + client + " gone: " + e);
             Threads.close(client);
         }
     }

@@ -52,6 +52,11 @@ final class EmbeddedVectorClient implements VectorClient {
         return offLoop(() -> store.collection(collection).delete(id));
     }
 
+    @Override
+    public boolean dropCollection(String name) {
+        return offLoop(() -> store.dropCollection(name)); // waits for the collection's lock, like a change
+    }
+
     private <T> T offLoop(Callable<T> op) {
         checkOpen();
         return Asyncio.toThread(op);

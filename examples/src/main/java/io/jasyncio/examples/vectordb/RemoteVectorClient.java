@@ -5,6 +5,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.net.StreamPair;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamWriter;
@@ -36,18 +37,38 @@ final class RemoteVectorClient implements VectorClient {
     private final Task<Void> reader;
     private RuntimeException broken; // why the connection is unusable, once it is
     private boolean closed;
+    private final String server;
+    private final double timeout;
 
-    private RemoteVectorClient(StreamPair streams) {
+    private RemoteVectorClient(StreamPair streams, String server, double timeout) {
         this.loop = Asyncio.getRunningLoop();
+        this.server = server;
+        this.timeout = timeout;
         this.in = streams.reader();
         this.out = streams.writer();
         writer = loop.createTask(this::writeLoop, "vectordb-client-writer");
         reader = loop.createTask(this::readLoop, "vectordb-client-reader");
     }
 
-    /** Connects; a refused connection is the JDK's {@link java.net.ConnectException}. */
-    static RemoteVectorClient open(String host, int port) {
-        return new RemoteVectorClient(Streams.openConnection(host, port));
+    /**
+     * Connects within {@code timeout} seconds (else a {@link TimeoutError}); a refused connection is the JDK's
+     * {@link java.net.ConnectException}.
+     */
+    static RemoteVectorClient open(String host, int port, double timeout) {
+        if (!(timeout > 0)) throw new IllegalArgumentException("the timeout must be a positive number of seconds, got " + timeout);
+        String server = host + ":" + port;
+        StreamPair streams;
+        try {
+            streams = Asyncio.waitFor(() -> Streams.openConnection(host, port), timeout);
+        } catch (TimeoutError e) {
+            throw new TimeoutError("could not connect to the vector database at " + server + " within "
+                    + seconds(timeout), e);
+        }
+        return new RemoteVectorClient(streams, server, timeout);
+    }
+
+    private static String seconds(double s) {
+        return java.math.BigDecimal.valueOf(s).stripTrailingZeros().toPlainString() + " s";
     }
 
     @Override
@@ -77,7 +98,15 @@ final class RemoteVectorClient implements VectorClient {
         return call(new Wire.Writer().i8(Wire.DELETE).str(collection).str(id), r -> r.i8() == 1);
     }
 
-    /** Queues the request, waits for its reply, and decodes it (or rethrows the server's error). */
+    @Override
+    public boolean dropCollection(String name) {
+        return call(new Wire.Writer().i8(Wire.DROP).str(name), r -> r.i8() == 1);
+    }
+
+    /**
+     * Queues the request, waits for its reply (at most the timeout: then the reply, if it ever comes, is
+     * dropped), and decodes it (or rethrows the server's error).
+     */
     private <T> T call(Wire.Writer request, Function<Wire.Reader, T> decode) {
         if (closed) throw new IllegalStateException("this vector database client is closed; connect a new one");
         if (broken != null) throw broken;
@@ -85,7 +114,13 @@ final class RemoteVectorClient implements VectorClient {
         awaitingReply.add(reply);
         outbox.add(request.finish());
         if (outboxNotEmpty != null && !outboxNotEmpty.done()) outboxNotEmpty.setResult(null);
-        Wire.Reader r = new Wire.Reader(Asyncio.await(reply));
+        ByteBuffer body;
+        try {
+            body = Asyncio.waitFor(reply, timeout);
+        } catch (TimeoutError e) {
+            throw new TimeoutError("no reply from the vector database at " + server + " within " + seconds(timeout), e);
+        }
+        Wire.Reader r = new Wire.Reader(body);
         int status = r.i8();
         return switch (status) {
             case Wire.OK -> decode.apply(r);

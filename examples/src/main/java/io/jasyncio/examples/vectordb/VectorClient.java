@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The async vector-database API of seed 004 ({@code connect}, {@code create_collection}, {@code insert},
  * {@code batch_insert}, {@code search}, {@code close}), over an embedded {@link VectorStore} or a remote
- * {@link VectorServer}; both behave the same, errors included. Errors a caller can fix (unknown or duplicate
+ * {@link VectorServer}; both behave the same, errors included. The store is in memory only (see
+ * {@link VectorStore}). Errors a caller can fix (unknown or duplicate
  * collection, wrong dimension, bad topK) are {@link IllegalArgumentException}s with the same message either way.
  *
  * <p>Threading: every method is a coroutine: call it from a task's code on the loop the client was connected
@@ -19,12 +20,22 @@ public interface VectorClient extends AutoCloseable {
         return new EmbeddedVectorClient(store);
     }
 
-    /**
-     * A client of the {@link VectorServer} at {@code host:port}; suspends until connected. Connection failures
-     * are the JDK's (for instance {@link java.net.ConnectException} when nothing listens there).
-     */
+    /** The time {@link #connect(String, int)} allows to connect, and then each call to be answered. */
+    double DEFAULT_TIMEOUT_SECONDS = 30;
+
+    /** {@link #connect(String, int, double)} with {@link #DEFAULT_TIMEOUT_SECONDS}. */
     static VectorClient connect(String host, int port) throws IOException {
-        return RemoteVectorClient.open(host, port);
+        return connect(host, port, DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    /**
+     * A client of the {@link VectorServer} at {@code host:port}; suspends until connected. Connecting, and then
+     * each call, fails with a {@link io.jasyncio.TimeoutError} naming the server if it takes more than
+     * {@code timeoutSeconds}. Connection failures are the JDK's (for instance {@link java.net.ConnectException}
+     * when nothing listens there).
+     */
+    static VectorClient connect(String host, int port, double timeoutSeconds) throws IOException {
+        return RemoteVectorClient.open(host, port, timeoutSeconds);
     }
 
     /** Creates an empty collection of {@code dim}-dimensional vectors compared by {@code metric}. */
@@ -41,6 +52,9 @@ public interface VectorClient extends AutoCloseable {
 
     /** Removes vector {@code id}; false if there was none. */
     boolean delete(String collection, String id);
+
+    /** Removes collection {@code name} and everything in it; false if there was none. */
+    boolean dropCollection(String name);
 
     /** Releases the client (for a remote one: closes the connection; pending calls fail). */
     @Override

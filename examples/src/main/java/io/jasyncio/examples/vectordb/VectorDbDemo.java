@@ -23,25 +23,26 @@ public final class VectorDbDemo {
     public record Result(int inserted, List<Hit> hits, List<List<Hit>> concurrentHits) {}
 
     /**
-     * Creates collection "documents" of {@code vectors}' dimension (cosine), inserts them in one batch, searches
-     * {@code query} (top 3) and then every one of {@code moreQueries} concurrently, printing as the seed does.
+     * Creates collection {@code collection} of {@code vectors}' dimension (cosine), inserts them in one batch,
+     * searches {@code query} (top 3) and then every one of {@code moreQueries} concurrently, printing as the seed
+     * does.
      */
-    public static Result cliMain(VectorClient db, Map<String, float[]> vectors, float[] query,
+    public static Result cliMain(VectorClient db, String collection, Map<String, float[]> vectors, float[] query,
             List<float[]> moreQueries, Consumer<String> out) {
-        out.accept("creating collection...");
-        db.createCollection("documents", query.length, Metric.COSINE);
+        out.accept("creating collection" + (collection.equals("documents") ? "" : " '" + collection + "'") + "...");
+        db.createCollection(collection, query.length, Metric.COSINE);
         out.accept("inserting vectors...");
-        int count = db.batchInsert("documents", vectors);
+        int count = db.batchInsert(collection, vectors);
         out.accept("inserted " + count + " vectors");
         out.accept("searching...");
-        List<Hit> hits = db.search("documents", query, 3);
+        List<Hit> hits = db.search(collection, query, 3);
         out.accept("search results:");
         for (Hit h : hits) out.accept(String.format(Locale.ROOT, "  %s: %.3f", h.id(), h.score()));
         List<Task<List<Hit>>> tasks = new ArrayList<>();
-        for (float[] q : moreQueries) tasks.add(Asyncio.createTask(() -> db.search("documents", q, 3)));
+        for (float[] q : moreQueries) tasks.add(Asyncio.createTask(() -> db.search(collection, q, 3)));
         List<List<Hit>> all = new ArrayList<>();
         for (Task<List<Hit>> t : tasks) all.add(Asyncio.await(t));
-        out.accept("finished " + all.size() + " concurrent queries");
+        if (!moreQueries.isEmpty()) out.accept("finished " + all.size() + " concurrent queries");
         return new Result(count, hits, all);
     }
 }

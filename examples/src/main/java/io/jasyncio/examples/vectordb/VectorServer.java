@@ -7,12 +7,13 @@ import io.jasyncio.net.Server;
 import io.jasyncio.net.StreamReader;
 import io.jasyncio.net.StreamWriter;
 import io.jasyncio.net.Streams;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A {@link VectorStore} served over TCP in the {@link Wire} protocol, on jasyncio streams
+ * A {@link VectorStore} (in memory only) served over TCP in the {@link Wire} protocol, on jasyncio streams
  * ({@link Streams#startServer}): one task per connection reads a request, answers it through an embedded
  * {@link VectorClient} (so the store's work runs off the loop, as for in-process clients), writes the reply,
  * and repeats, so replies keep the order of the requests.
@@ -23,6 +24,8 @@ import java.util.Set;
  */
 public final class VectorServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.examples.vectordb");
+    /** The largest request (or reply) a connection carries, in bytes. */
+    public static final int MAX_FRAME_BYTES = Wire.MAX_FRAME;
     private final VectorClient store;
     private final Set<Task<?>> connectionTasks = new HashSet<>();
     private final Server server;
@@ -46,24 +49,41 @@ public final class VectorServer implements AutoCloseable {
         return port;
     }
 
-    /** One connection's task: request, reply, until the client hangs up or breaks the protocol. */
+    /**
+     * One connection's task: request, reply, until the client hangs up or breaks the protocol. A client going
+     * away (a reset, a frame cut short) is its own business: one DEBUG line, as asyncio treats a peer's reset.
+     */
     private void serve(StreamReader in, StreamWriter out) {
         Task<?> me = Asyncio.currentTask();
         connectionTasks.add(me);
         try {
-            ByteBuffer request;
-            while ((request = Wire.readFrame(in)) != null) {
+            while (true) {
+                ByteBuffer request;
+                try {
+                    request = Wire.readFrame(in);
+                } catch (Wire.ProtocolException tooLarge) { // the next frame cannot be found: say why, hang up
+                    out.write(new Wire.Writer().i8(Wire.BAD_REQUEST).str(tooLarge.getMessage()).finish());
+                    out.drain();
+                    LOG.log(System.Logger.Level.DEBUG, () -> "vector database client " + peer(out) + " hung up on: "
+                            + tooLarge.getMessage());
+                    return;
+                }
+                if (request == null) return;
                 out.write(answer(new Wire.Reader(request)));
                 out.drain();
             }
         } catch (CancelledError e) {
             throw e;
-        } catch (Exception e) { // I/O errors, a frame cut short, a peer speaking another protocol
-            LOG.log(System.Logger.Level.WARNING, "vector database connection dropped: " + e);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "vector database client " + peer(out) + " gone: " + e);
         } finally {
             connectionTasks.remove(me);
             out.close();
         }
+    }
+
+    private static Object peer(StreamWriter out) {
+        return out.getExtraInfo("peername");
     }
 
     /** Runs one request; a caller's mistake becomes a BAD_REQUEST reply, anything else a SERVER_ERROR one. */
@@ -72,15 +92,44 @@ public final class VectorServer implements AutoCloseable {
         try {
             int op = r.i8();
             switch (op) {
-                case Wire.CREATE -> store.createCollection(r.str(), r.i32(), metric(r.i8()));
-                case Wire.INSERT -> ok.i8(store.insert(r.str(), r.str(), r.vec()) ? 1 : 0);
-                case Wire.BATCH -> ok.i32(store.batchInsert(r.str(), r.batch()));
+                case Wire.CREATE -> {
+                    String name = r.str();
+                    int dim = r.i32();
+                    Metric metric = metric(r.i8());
+                    r.expectEnd();
+                    store.createCollection(name, dim, metric);
+                }
+                case Wire.INSERT -> {
+                    String coll = r.str(), id = r.str();
+                    float[] v = r.vec();
+                    r.expectEnd();
+                    ok.i8(store.insert(coll, id, v) ? 1 : 0);
+                }
+                case Wire.BATCH -> {
+                    String coll = r.str();
+                    var batch = r.batch();
+                    r.expectEnd();
+                    ok.i32(store.batchInsert(coll, batch));
+                }
                 case Wire.SEARCH -> {
-                    var hits = store.search(r.str(), r.vec(), r.i32());
+                    String coll = r.str();
+                    float[] q = r.vec();
+                    int topK = r.i32();
+                    r.expectEnd();
+                    var hits = store.search(coll, q, topK);
                     ok.i32(hits.size());
                     for (Hit h : hits) ok.str(h.id()).f64(h.score());
                 }
-                case Wire.DELETE -> ok.i8(store.delete(r.str(), r.str()) ? 1 : 0);
+                case Wire.DELETE -> {
+                    String coll = r.str(), id = r.str();
+                    r.expectEnd();
+                    ok.i8(store.delete(coll, id) ? 1 : 0);
+                }
+                case Wire.DROP -> {
+                    String coll = r.str();
+                    r.expectEnd();
+                    ok.i8(store.dropCollection(coll) ? 1 : 0);
+                }
                 default -> throw new Wire.ProtocolException("unknown operation " + op);
             }
             return ok.finish();

@@ -6,6 +6,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,17 +24,21 @@ import java.util.Map;
  *   BATCH   coll:str count:int32 (id:str vector:vec)* reply: count:int32
  *   SEARCH  coll:str query:vec topK:int32             reply: n:int32 (id:str score:float64)*
  *   DELETE  coll:str id:str                           reply: existed:int8
+ *   DROP    coll:str                                  reply: existed:int8
  * reply    = status:int8 (0 ok: the op's fields | 1 bad request: message:str | 2 server error: message:str)
  * str      = length:int32 utf8-bytes;   vec = count:int32 float32*
  * </pre>
  * A connection carries requests one after another; replies come back in the same order, so a client may send
- * several before reading (pipelining). Stateless; any thread.
+ * several before reading (pipelining). A request must be exactly its fields: bytes left over after them, a
+ * string that is not valid UTF-8, or a count larger than what follows is a bad request. A frame announcing more
+ * than {@link #MAX_FRAME} bytes is answered with a bad request reply and the connection is closed (the server
+ * cannot find the next frame without reading that one). Stateless; any thread.
  */
 final class Wire {
     private Wire() {}
 
     static final int MAX_FRAME = 64 << 20;
-    static final byte CREATE = 1, INSERT = 2, BATCH = 3, SEARCH = 4, DELETE = 5;
+    static final byte CREATE = 1, INSERT = 2, BATCH = 3, SEARCH = 4, DELETE = 5, DROP = 6;
     static final byte OK = 0, BAD_REQUEST = 1, SERVER_ERROR = 2;
 
     /** A growable frame being written; {@link #finish} fills in the length prefix. */
@@ -105,10 +111,23 @@ final class Wire {
             return get(buf::getDouble);
         }
 
+        /** A string, which must be well-formed UTF-8 (a malformed one is refused, not patched with U+FFFD). */
         String str() {
             byte[] b = new byte[length(1)];
             get(() -> buf.get(b));
-            return new String(b, StandardCharsets.UTF_8);
+            try {
+                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                throw new ProtocolException("a string of " + b.length + " bytes is not valid UTF-8");
+            }
+        }
+
+        /** Checks that the whole body was read: bytes left over mean the peer meant something else. */
+        void expectEnd() {
+            if (buf.hasRemaining()) {
+                throw new ProtocolException(buf.remaining() + " bytes left over after the request's fields");
+            }
         }
 
         float[] vec() {

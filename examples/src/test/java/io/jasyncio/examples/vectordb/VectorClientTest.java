@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class VectorClientTest {
 
     private static <T> T run(Coroutine<T> main) {
@@ -69,6 +71,9 @@ class VectorClientTest {
         out.add(outcome(() -> db.insert("c_DOT", "short", new float[dim - 1])));
         out.add(outcome(() -> db.search("c_COSINE", new float[dim], 3)));
         out.add(outcome(() -> db.search("c_DOT", new float[dim], 0)));
+        out.add(outcome(() -> db.dropCollection("c_DOT")));
+        out.add(outcome(() -> db.dropCollection("c_DOT")));
+        out.add(outcome(() -> db.search("c_DOT", new float[dim], 1)));
         return out;
     }
 
@@ -110,6 +115,8 @@ class VectorClientTest {
         // the session did exercise the error paths
         assertTrue(embedded.contains("IllegalArgumentException: collection 'c_L2' already exists"), embedded.toString());
         assertTrue(embedded.contains("IllegalArgumentException: topK must be at least 1, got 0"), embedded.toString());
+        assertTrue(embedded.contains("IllegalArgumentException: unknown collection 'c_DOT' (create it first)"),
+                embedded.toString());
     }
 
     @Test
@@ -177,8 +184,13 @@ class VectorClientTest {
 
                 StreamPair stranger = Streams.openConnection("127.0.0.1", server.port());
                 stranger.writer().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                // "GET " announces a frame of 1.2 GB: the server says so and hangs up
                 java.nio.ByteBuffer end;
                 try {
+                    Wire.Reader r = new Wire.Reader(Wire.readFrame(stranger.reader()));
+                    assertEquals(Wire.BAD_REQUEST, r.i8());
+                    assertEquals("vector database protocol error: a frame announces 1195725856 bytes; the limit is "
+                            + Wire.MAX_FRAME, r.str());
                     end = Wire.readFrame(stranger.reader());
                 } catch (java.net.SocketException reset) {
                     end = null; // closing with our bytes unread makes the kernel reset: a hang-up all the same
@@ -239,5 +251,93 @@ class VectorClientTest {
             assertEquals(java.util.Set.of(Asyncio.currentTask()), Asyncio.allTasks());
             return null;
         });
+    }
+
+    /** Sends {@code frame} as it is and returns the reply's status and message. */
+    private static String badRequest(StreamPair peer, java.nio.ByteBuffer frame) throws Exception {
+        peer.writer().write(frame);
+        Wire.Reader reply = new Wire.Reader(Wire.readFrame(peer.reader()));
+        int status = reply.i8();
+        return status + " " + reply.str();
+    }
+
+    // issue 13, item 5: what the server refuses, and how
+    @Test
+    void theServerRefusesInvalidUtf8LeftOverBytesAndFramesOverTheLimit() {
+        run(() -> {
+            VectorStore store = new VectorStore();
+            store.createCollection("secret_a", 2, Metric.DOT);
+            try (VectorServer server = VectorServer.start(store, 0)) {
+                StreamPair peer = Streams.openConnection("127.0.0.1", server.port());
+                // a name that is not UTF-8 (0xC3 0x28: a two-byte sequence broken off)
+                java.nio.ByteBuffer f = new Wire.Writer().i8(Wire.CREATE).i32(2).i8(0xC3).i8(0x28).i32(2).i8(0).finish();
+                assertEquals("1 vector database protocol error: a string of 2 bytes is not valid UTF-8", badRequest(peer, f));
+                // a well-formed request with three bytes after it
+                f = new Wire.Writer().i8(Wire.DROP).str("nothing").i8(1).i8(2).i8(3).finish();
+                assertEquals("1 vector database protocol error: 3 bytes left over after the request's fields",
+                        badRequest(peer, f));
+                // an unknown collection: only that name in the answer, not what else the store holds
+                f = new Wire.Writer().i8(Wire.SEARCH).str("x").vec(new float[] {1, 0}).i32(1).finish();
+                assertEquals("1 unknown collection 'x' (create it first)", badRequest(peer, f));
+                // the connection still serves
+                f = new Wire.Writer().i8(Wire.DROP).str("secret_a").finish();
+                peer.writer().write(f);
+                Wire.Reader ok = new Wire.Reader(Wire.readFrame(peer.reader()));
+                assertEquals(Wire.OK, ok.i8());
+                assertEquals(1, ok.i8());
+                // a frame over the limit: answered, then the server hangs up
+                f = java.nio.ByteBuffer.allocate(4).putInt(0, Wire.MAX_FRAME + 1);
+                assertEquals("1 vector database protocol error: a frame announces " + (Wire.MAX_FRAME + 1)
+                        + " bytes; the limit is " + Wire.MAX_FRAME, badRequest(peer, f));
+                assertEquals(null, Wire.readFrame(peer.reader()), "the server hung up");
+                peer.writer().close();
+            }
+            return null;
+        });
+    }
+
+    // issue 13, item 20: a server that never answers is given up on, with a message naming it
+    @Test
+    void aServerThatNeverAnswersTimesOut() throws Exception {
+        try (var silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            int port = silent.getLocalPort();
+            run(() -> {
+                try (VectorClient db = VectorClient.connect("127.0.0.1", port, 0.2)) {
+                    var e = assertThrows(io.jasyncio.TimeoutError.class, () -> db.dropCollection("docs"));
+                    assertEquals("no reply from the vector database at 127.0.0.1:" + port + " within 0.2 s", e.getMessage());
+                    // the late reply, if it ever came, would go to nobody: the next call waits for its own
+                    assertThrows(io.jasyncio.TimeoutError.class, () -> db.dropCollection("docs"));
+                }
+                return null;
+            });
+        }
+    }
+
+    // issue 13, item 14: clients resetting their connections mid-request are logged at DEBUG only
+    @Test
+    void resetsAreNoWarnings() throws Exception {
+        try (io.jasyncio.examples.LogCapture log = new io.jasyncio.examples.LogCapture()) {
+            run(() -> {
+                try (VectorServer server = VectorServer.start(new VectorStore(), 0)) {
+                    int port = server.port();
+                    // each a thread of its own: a blocking socket must not block the loop that serves it
+                    Asyncio.toThread(() -> {
+                        for (int i = 0; i < io.jasyncio.examples.Resets.COUNT; i++) {
+                            // a frame announcing 100 bytes, of which 10 come before the reset
+                            byte[] part = java.nio.ByteBuffer.allocate(14).putInt(100).array();
+                            io.jasyncio.examples.Resets.connectAndReset(port, part, false);
+                        }
+                        return null;
+                    });
+                    try (VectorClient db = VectorClient.connect("127.0.0.1", port)) {
+                        db.createCollection("after", 2, Metric.DOT); // still serving
+                    }
+                    server.close();
+                    server.waitClosed();
+                }
+                return null;
+            });
+            assertEquals(List.of(), log.warningsAndErrors());
+        }
     }
 }

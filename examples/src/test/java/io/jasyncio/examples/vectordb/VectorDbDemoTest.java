@@ -26,7 +26,7 @@ class VectorDbDemoTest {
                 VectorServer server = remote ? VectorServer.start(store, 0) : null;
                 try (VectorClient db = remote ? VectorClient.connect("127.0.0.1", server.port())
                         : VectorClient.connect(store)) {
-                    return VectorDbDemo.cliMain(db, expected.vectors, query, more, lines::add);
+                    return VectorDbDemo.cliMain(db, "documents", expected.vectors, query, more, lines::add);
                 } finally {
                     if (server != null) server.close();
                 }

@@ -1,0 +1,90 @@
+package io.jasyncio;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Something an event loop owns for the program: a transport, a server, a child process. It joins its loop's
+ * list when made ({@link #own}) and leaves it when closed ({@link #disown}); what is still in the list when the
+ * loop closes was left open, and {@link EventLoop#close()} closes it ({@link #closeAbandoned()}) and reports it,
+ * as asyncio's {@code ResourceWarning} ("unclosed transport &lt;...&gt;"), as a WARNING on the "io.jasyncio"
+ * logger, once. So no socket, server, pipe or child outlives the loop, nor {@code Asyncio.run}.
+ *
+ * <p>The list is intrusive (two fields in each resource, no allocation, constant time in and out), since every
+ * connection joins it.
+ *
+ * <p>Threading: the loop's thread only.
+ */
+public abstract class LoopResource {
+    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+
+    private LoopResource prevOwned, nextOwned;
+
+    protected LoopResource() {}
+
+    /** Joins {@code loop}'s list: the loop closes this resource if it is still open when the loop closes. */
+    protected final void own(EventLoop loop) {
+        if (prevOwned != null || loop.owned == this) return;
+        nextOwned = loop.owned;
+        if (nextOwned != null) nextOwned.prevOwned = this;
+        loop.owned = this;
+    }
+
+    /** Leaves {@code loop}'s list (this resource is closed); idempotent. */
+    protected final void disown(EventLoop loop) {
+        if (prevOwned == null && loop.owned != this) return; // not in the list
+        if (prevOwned != null) prevOwned.nextOwned = nextOwned;
+        else loop.owned = nextOwned;
+        if (nextOwned != null) nextOwned.prevOwned = prevOwned;
+        prevOwned = nextOwned = null;
+    }
+
+    /**
+     * Closes this resource, left open when its loop closed: releases what the operating system holds (sockets,
+     * pipes; a child is asked to end) now, without callbacks, since the loop runs nothing any more. Returns
+     * the report ("unclosed transport &lt;...&gt;"), or null when there is nothing to report (it was already
+     * closing, or its owner reports for it).
+     */
+    protected abstract String closeAbandoned();
+
+    /**
+     * Called once every abandoned resource has been closed: waits, at most until {@code deadlineNanos}
+     * ({@link System#nanoTime()}), for what {@link #closeAbandoned()} began (a child's exit), then finishes
+     * it by force. Does nothing unless overridden.
+     */
+    protected void awaitAbandoned(long deadlineNanos) {}
+
+    /** How long {@link EventLoop#close()} lets abandoned resources end by themselves (a child after SIGTERM). */
+    static final long ABANDONED_GRACE_NANOS = 1_000_000_000L;
+
+    /** {@link EventLoop#close()}: closes and reports every resource still in {@code loop}'s list. */
+    static void closeAll(EventLoop loop) {
+        // Taken out of the list first: closing one may disown others (a child's transport, its pipes).
+        java.util.ArrayList<LoopResource> all = new java.util.ArrayList<>();
+        for (LoopResource r = loop.owned; r != null; ) {
+            LoopResource next = r.nextOwned;
+            r.prevOwned = r.nextOwned = null;
+            all.add(r);
+            r = next;
+        }
+        loop.owned = null;
+        java.util.Collections.reverse(all); // oldest first: a server before the connections it accepted
+        for (LoopResource r : all) {
+            String report;
+            try {
+                report = r.closeAbandoned();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing " + r + " with its event loop failed", e);
+                continue;
+            }
+            if (report != null) LOG.log(Level.WARNING, report);
+        }
+        long deadline = System.nanoTime() + ABANDONED_GRACE_NANOS;
+        for (LoopResource r : all) {
+            try {
+                r.awaitAbandoned(deadline);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "ending " + r + " with its event loop failed", e);
+            }
+        }
+    }
+}
