@@ -53,7 +53,7 @@ public final class WorkflowDemo {
         if (o.faults().any()) WorkflowService.quietInjectedFaults(Asyncio.getRunningLoop());
         try (WorkflowService service = WorkflowService.start(0, o.workers(), o.inputTimeout(), o.work(), o.faults())) {
             out.println(String.format(Locale.ROOT, "load test: %d users x %s iterations of query -> run_single_task -> "
-                    + "start_task%n  against an in-process workflow service at %s (%d workers, input timeout %s s, work %s s)",
+                    + "start_task%n  in-process workflow service %s: %d workers, input timeout %s s, work %s s",
                     o.users(), o.iterations() == 0 ? "unlimited" : String.valueOf(o.iterations()), service.url(),
                     o.workers(), o.inputTimeout(), o.work()));
             Workload.Scenarios w = Workload.Scenarios.of(List.of(new WeightedScenario(new WorkflowScenario(), 1)), service.url())
