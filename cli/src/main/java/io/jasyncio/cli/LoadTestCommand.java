@@ -1,63 +1,165 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.examples.loadtest.LoadTest;
-import io.jasyncio.examples.loadtest.WorkflowService;
+import io.jasyncio.loadtest.cli.LoadTestCli;
+import io.jasyncio.loadtest.workflow.Faults;
+import io.jasyncio.loadtest.workflow.WorkflowService;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code loadtest}: seed 000's load-test tool against a workflow service (in this process, or elsewhere). */
-@Command(name = "loadtest", mixinStandardHelpOptions = true,
-        description = {"Seed 000's load test: C virtual users each run query -> run_single_task (which start_task's "
-                + "on a pool of W workers), with per-step timeouts; failures are counted by kind.",
-                "Against an in-process workflow service unless --connect is given; 'loadtest serve' runs one."},
+/** {@code loadtest}: the load tester (io.jasyncio.loadtest); with no target, seed 000's demo. */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3, exitCodeOnExecutionException = 3,
+        description = {"Load-tests an HTTP/1.1 or TCP target, as wrk/hey do (closed model: -c connections) or wrk2/k6 "
+                + "do (open model: --rate R, latency from the intended send time), or runs scenarios written as "
+                + "coroutines (--scenario CLASS). Exit code: 0 pass, 1 a threshold failed or every request failed, "
+                + "2 the run is invalid (the generator could not keep up), 3 usage error.",
+                "With no URL and no scenario: seed 000's demo (query -> run_single_task -> start_task against an "
+                        + "in-process workflow service); 'loadtest serve' runs that service.",
+                "Examples:  loadtest http://127.0.0.1:8080/ -c 50 -d 30s",
+                "           loadtest http://127.0.0.1:8080/ --rate 2000 -c 100 -d 60s --threshold 'p99<250ms' --html r.html",
+                "           loadtest tcp://127.0.0.1:7000 --frame line --body hello -c 10 -d 5s",
+                "           loadtest http://127.0.0.1:8080 --scenario io.jasyncio.loadtest.workflow.WorkflowScenario -c 20"},
         subcommands = LoadTestCommand.Serve.class)
 public final class LoadTestCommand implements Callable<Integer> {
-    @Option(names = "--users", defaultValue = "50", description = "Concurrent virtual users. Default ${DEFAULT-VALUE}.")
-    int users;
+    @Parameters(arity = "0..1", paramLabel = "URL", description = "http://host[:port]/path or tcp://host:port; "
+            + "with --scenario, the base URL of relative requests.")
+    String url;
 
-    @Option(names = "--rounds", defaultValue = "10", description = "Rounds per user. Default ${DEFAULT-VALUE}.")
-    int rounds;
+    @Option(names = {"-c", "--connections"}, paramLabel = "N", description = "Connections (closed model: each keeps a "
+            + "request outstanding; open model: the most at once); with scenarios, virtual users. Default 50.")
+    Integer connections;
 
-    @Option(names = "--duration", defaultValue = "30", description = "At most this many seconds. Default ${DEFAULT-VALUE}.")
-    double duration;
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", description = "How long: 30s, 2m, 500ms. Default 10s "
+            + "(the demo: 30s).")
+    String duration;
 
-    @Option(names = "--step-timeout", defaultValue = "5", description = "Client-side timeout per step, seconds. Default ${DEFAULT-VALUE}.")
-    double stepTimeout;
+    @Option(names = "--rate", paramLabel = "R", description = "Open model: R requests (or iterations) per second.")
+    Double rate;
 
-    @Option(names = "--workers", defaultValue = "10", description = "In-process service: task slots. Default ${DEFAULT-VALUE}.")
-    int workers;
+    @Option(names = "--poisson", description = "Open model: Poisson arrivals (exponential gaps) instead of even ones.")
+    boolean poisson;
 
-    @Option(names = "--input-timeout", defaultValue = "1", description = "In-process service: how long a request waits for a slot. Default ${DEFAULT-VALUE}.")
-    double inputTimeout;
+    @Option(names = "--stages", paramLabel = "T:N,...", description = "Ramps instead of --duration, e.g. "
+            + "10s:100,30s:100,10s:0: to N over T (users or connections; with --rate, arrivals per second).")
+    String stages;
 
-    @Option(names = "--work", defaultValue = "0.05", description = "In-process service: seconds of work per task. Default ${DEFAULT-VALUE}.")
-    double work;
+    @Option(names = {"-m", "--method"}, description = "HTTP method. Default GET.")
+    String method;
 
-    @Option(names = "--connect", paramLabel = "HOST:PORT", description = "A workflow service elsewhere (loopback only).")
-    String connect;
+    @Option(names = {"-H", "--header"}, paramLabel = "'K: V'", description = "A request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = "--body", paramLabel = "TEXT|@FILE", description = "The request body (HTTP) or payload (TCP).")
+    String body;
+
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1", description = "Requests outstanding per "
+            + "connection (HTTP pipelining). Default 1.")
+    int pipeline;
+
+    @Option(names = "--frame", paramLabel = "line|length|echo", description = "How TCP answers end: a newline (default), "
+            + "a 4-byte length prefix, or as many bytes as were sent.")
+    String frame;
+
+    @Option(names = "--timeout", paramLabel = "TIME", description = "A request's (or step's) timeout. Default 10s.")
+    String timeout;
+
+    @Option(names = "--warmup", paramLabel = "TIME", description = "Run this long first, at the start rate or users, "
+            + "and drop what it measured (JIT, connections); -d is the measured time after it.")
+    String warmup;
+
+    @Option(names = "--threshold", paramLabel = "EXPR", description = "Pass/fail condition (repeatable), e.g. p99<250ms, "
+            + "errors.rate<1%, errors{step=start_task,kind=timeout}.rate<0.001 (docs/LOADTEST.md has the grammar).")
+    List<String> thresholds = new ArrayList<>();
+
+    @Option(names = "--scenario", paramLabel = "CLASS[:WEIGHT]", description = "A Scenario class to run (repeatable: "
+            + "a weighted mix).")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Scenarios, closed model: each user stops after N "
+            + "iterations (the demo: default 10).")
+    Long iterations;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the JSON report here.")
+    Path json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write the self-contained HTML report here.")
+    Path html;
+
+    @Option(names = "--hlog", paramLabel = "FILE", description = "Write an HdrHistogram interval log here.")
+    Path hlog;
+
+    @Option(names = "--progress", negatable = true, description = "The live progress line (default: only on a terminal).")
+    Boolean progress;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of Poisson arrivals and users' random numbers.")
+    long seed;
+
+    @Option(names = "--max-busy", paramLabel = "PCT", defaultValue = "90", description = "The generator's loop thread "
+            + "busier than this for over 10 s makes the run invalid. Default ${DEFAULT-VALUE}.")
+    double maxBusy;
+
+    @Option(names = {"-q", "--quiet"}, description = "No final table (the exit code and the files still say it all).")
+    boolean quiet;
+
+    @Option(names = "--workers", description = "Demo service: worker slots. Default 10.")
+    Integer workers;
+
+    @Option(names = "--input-timeout", paramLabel = "SECONDS", description = "Demo service: how long a request waits "
+            + "for a slot. Default 1.")
+    Double inputTimeout;
+
+    @Option(names = "--work", paramLabel = "SECONDS", description = "Demo service: seconds of work per task. Default 0.05.")
+    Double work;
+
+    @Option(names = "--faults", paramLabel = "P", description = "Demo service: inject each fault with probability P.")
+    Double faults;
 
     @Override
     public Integer call() {
-        LoadTest.Options o = LoadTest.Options.defaults().withUsers(users).withRounds(rounds).withDuration(duration)
-                .withStepTimeout(stepTimeout).withService(workers, inputTimeout, work);
-        if (connect != null) {
-            int colon = connect.lastIndexOf(':');
-            if (colon < 1) throw new IllegalArgumentException("--connect wants HOST:PORT, got '" + connect + "'");
-            o = o.withTarget(connect.substring(0, colon), Integer.parseInt(connect.substring(colon + 1)));
-        }
-        LoadTest.run(o, System.out);
-        return 0;
+        LoadTestCli.Options o = new LoadTestCli.Options();
+        o.url = url;
+        o.connections = connections;
+        o.duration = duration;
+        o.rate = rate;
+        o.poisson = poisson;
+        o.stages = stages;
+        o.method = method;
+        o.headers = headers;
+        o.body = body;
+        o.pipeline = pipeline;
+        o.frame = frame;
+        o.timeout = timeout;
+        o.warmup = warmup;
+        o.thresholds = thresholds;
+        o.scenarios = scenarios;
+        o.iterations = iterations;
+        o.json = json;
+        o.html = html;
+        o.hlog = hlog;
+        o.progress = progress;
+        o.seed = seed;
+        o.maxBusy = maxBusy;
+        o.quiet = quiet;
+        o.workers = workers;
+        o.inputTimeout = inputTimeout;
+        o.work = work;
+        o.faults = faults;
+        return LoadTestCli.run(o, System.out, System.err);
     }
 
-    /** {@code loadtest serve}: a workflow service on 127.0.0.1 until Ctrl-C. */
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the workflow service on 127.0.0.1 until Ctrl-C.")
+    /** {@code loadtest serve}: the workflow service on 127.0.0.1 until Ctrl-C. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+            description = "Runs seed 000's workflow service (HTTP) on 127.0.0.1 until Ctrl-C.")
     static final class Serve implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "0", description = "Port (0: any free one). Default ${DEFAULT-VALUE}.")
         int port;
 
-        @Option(names = "--workers", defaultValue = "10", description = "Task slots. Default ${DEFAULT-VALUE}.")
+        @Option(names = "--workers", defaultValue = "10", description = "Worker slots. Default ${DEFAULT-VALUE}.")
         int workers;
 
         @Option(names = "--input-timeout", defaultValue = "1", description = "Seconds a request waits for a slot. Default ${DEFAULT-VALUE}.")
@@ -66,11 +168,22 @@ public final class LoadTestCommand implements Callable<Integer> {
         @Option(names = "--work", defaultValue = "0.05", description = "Seconds of work per task. Default ${DEFAULT-VALUE}.")
         double work;
 
+        @Option(names = "--faults", defaultValue = "0", description = "Inject each fault with this probability. Default ${DEFAULT-VALUE}.")
+        double faults;
+
         @Override
         public Integer call() {
+            Faults f;
+            try {
+                f = Faults.each(faults, 30, 1);
+            } catch (IllegalArgumentException e) {
+                System.err.println("loadtest serve: " + e.getMessage());
+                return 3;
+            }
             Asyncio.run(() -> {
-                try (WorkflowService s = WorkflowService.start(port, workers, inputTimeout, work)) {
-                    System.out.println("workflow service on 127.0.0.1:" + s.port() + "; Ctrl-C stops it");
+                if (f.any()) WorkflowService.quietInjectedFaults(Asyncio.getRunningLoop());
+                try (WorkflowService s = WorkflowService.start(port, workers, inputTimeout, work, f)) {
+                    System.out.println("workflow service on " + s.url() + "; Ctrl-C stops it");
                     Asyncio.await(Asyncio.getRunningLoop().createFuture());
                 }
                 return null;

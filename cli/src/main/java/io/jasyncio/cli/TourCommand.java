@@ -40,8 +40,8 @@ public final class TourCommand implements Callable<Integer> {
         lifecycle.lifecycle();
 
         section("Seed 000: the load-test tool: 100 users against a workflow service with 5 workers");
-        io.jasyncio.examples.loadtest.LoadTest.run(io.jasyncio.examples.loadtest.LoadTest.Options.defaults()
-                .withUsers(100).withRounds(2).withDuration(20).withService(5, 0.2, 0.05), System.out);
+        io.jasyncio.loadtest.workflow.WorkflowDemo.run(new io.jasyncio.loadtest.workflow.WorkflowDemo.Options(
+                100, 2, 20, 5, 0.2, 0.05, io.jasyncio.loadtest.workflow.Faults.NONE), System.out);
 
         section("Seed 001: the low-level loop API (new loop, tasks, runUntilComplete, close)");
         lifecycle.lowLevel();

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The load tester (bin/jasyncio loadtest) beside wrk, hey, autocannon and Locust, on the goals of the load-tester
+# issue (docs/BENCHMARKS.md, "Load tester"):
+#   g1  generation efficiency: closed model, HTTP/1.1 keep-alive GET of "Hello, World!", -c in CONNS, every
+#       generator against every server; requests/s and RPCS (requests per generator CPU-second: completed requests
+#       / (utime+stime) of the generator process, from /usr/bin/time), p99, busy/steal of each CPU
+#   g2  open-model rate accuracy: --rate in RATES for DURATION_G2 (after a WARMUP-second warm-up, not measured);
+#       achieved vs asked, 1-s windows within 2%, schedule lag p99
+#   g3  the stall test (wrk2's method): --rate 2000 for 30 s, the server SIGSTOPped 1.4 s at 10 s; corrected p99
+#       vs the analytic ~1.10 s above the base latency, and the uncorrected p99
+#   g5  memory per idle virtual user: IdleUser scenarios at 1,000 and IDLE_USERS users; RSS delta per user, and
+#       the kernel's TCP memory (/proc/net/sockstat) apart
+# Servers (pinned to CPU 0): jasyncio's HTTP server (bin/jasyncio web-server), nginx (one worker) and the Netty
+# epoll peer, from bench/peers (bench/peers/README.md); generators pinned to CPU 1. A missing tool is named with
+# its install line and left out (INSTALL=1 installs it: apt-get, and npm for autocannon). Loopback only; every
+# process is bounded by timeout(1) and stopped at the end; raw rows go to a TSV.
+#
+#   bench/loadtest/run.sh   (knobs: PARTS="g1 g2 g3 g5" ROUNDS=3 DURATION=10s CONNS="50 200"
+#                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust"
+#                            RATES="1000 10000" DURATION_G2=60s WARMUP=5 IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
+#                            INSTALL=1)
+# A quick smoke run: PARTS="g1 g2" ROUNDS=1 DURATION=3s CONNS=50 DURATION_G2=5s bench/loadtest/run.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=${WORK:-/tmp/jasyncio-loadtest-bench}
+PARTS=${PARTS:-"g1 g2 g3 g5"}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
+SERVERS=${SERVERS:-"jasyncio nginx netty"}; GENERATORS=${GENERATORS:-"wrk jasyncio hey autocannon locust"}
+RATES=${RATES:-"1000 10000"}; DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
+tag=bench/loadtest
+. "$root/bench/peers/peers.sh"
+die() { say "$*"; exit 1; }
+have_cmd taskset util-linux "pinning" || exit 1
+have_cmd curl curl "checking the servers" || exit 1
+have_cmd /usr/bin/time time "the generators' CPU time" || exit 1
+have_cmd bc bc "arithmetic" || exit 1
+have_python "the summaries" || exit 1
+gens_ok=""
+for g in $GENERATORS; do
+  case $g in
+    wrk) have_cmd wrk wrk "generator wrk left out" && gens_ok+=" wrk" ;;
+    hey) have_cmd hey hey "generator hey left out" && gens_ok+=" hey" ;;
+    autocannon) # npm, not Debian
+      if ! command -v autocannon >/dev/null && [[ ${INSTALL:-} == 1 ]] && command -v npm >/dev/null; then
+        say "INSTALL=1: npm install -g autocannon@9.0.0"; npm install -g autocannon@9.0.0 >&2 || true
+      fi
+      if command -v autocannon >/dev/null; then gens_ok+=" autocannon"
+      else say "autocannon is missing (generator left out): npm install -g autocannon@9.0.0 (or INSTALL=1)"; fi ;;
+    locust) have_py locust python3-locust "generator locust left out" && gens_ok+=" locust" ;;
+    jasyncio) gens_ok+=" jasyncio" ;;
+    *) die "unknown generator $g" ;;
+  esac
+done
+GENERATORS=$gens_ok
+mkdir -p "$work"
+jdk=$(find_jdk) || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
+"$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
+# The load tester's JVM started directly (as bin/jasyncio starts it, without the launcher's staleness check), so
+# that /usr/bin/time counts the generator and nothing else.
+lt_java=("$jdk/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
+  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m ${JASYNCIO_GEN_OPTS:--XX:+UseParallelGC}
+  -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.jasyncio.cli.Main loadtest)
+srv_ok=""
+for s in $SERVERS; do
+  case $s in
+    jasyncio) srv_ok+=" jasyncio" ;;
+    nginx) have_cmd nginx nginx-light "server nginx left out" && srv_ok+=" nginx" ;;
+    netty) netty=$(netty_jar "$jdk" "$work/netty-build.log" "server netty") && srv_ok+=" netty" ;;
+    *) die "unknown server $s" ;;
+  esac
+done
+SERVERS=$srv_ok
+[[ " $PARTS " == *" g2 "* || " $PARTS " == *" g5 "* ]] && [[ -z ${netty:-} ]] && netty=$(netty_jar "$jdk" "$work/netty-build.log" "the Netty target of g2/g5" || true)
+ulimit -n 65536 2>/dev/null || true
+
+declare -A SPORT=() SPID=() SCHILD=(); pids=()
+cleanup() {
+  for c in "${SCHILD[@]}"; do kill -CONT "$c" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+start_server() { # name port
+  local s=$1 p=$2
+  ss -ltnH "sport = :$p" | grep -q . && die "port $p is busy"
+  case $s in
+    jasyncio) timeout 7200 taskset -c 0 env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC "$root/bin/jasyncio" web-server --port "$p" >"$work/$s.log" 2>&1 & ;;
+    netty) [[ -n ${netty:-} ]] || return 1
+           timeout 7200 taskset -c 0 "$jdk/bin/java" -XX:+UseG1GC -jar "$netty" http --port "$p" --threads 1 >"$work/$s.log" 2>&1 & ;;
+    nginx) rm -rf "$work/nginx-$p"; mkdir -p "$work/nginx-$p"
+           sed -e "s|@PORT@|$p|g" -e "s|@DIR@|$work/nginx-$p|g" "$peers_root/http/nginx.conf.in" >"$work/nginx-$p/nginx.conf"
+           timeout 7200 taskset -c 0 nginx -e stderr -p "$work/nginx-$p/" -c "$work/nginx-$p/nginx.conf" >"$work/$s.log" 2>&1 & ;;
+    *) die "unknown server $s" ;;
+  esac
+  pids+=($!); SPID[$s]=$!; SPORT[$s]=$p
+  for _ in $(seq 60); do
+    if [ "$(curl -s "http://127.0.0.1:$p/" || true)" = "Hello, World!" ]; then
+      SCHILD[$s]=$(pgrep -P "${SPID[$s]}" | head -1 || true)   # the server itself, under timeout(1)
+      return
+    fi
+    sleep 1
+  done
+  die "$s does not answer Hello, World! on $p (see $work/$s.log)"
+}
+stop_server() { local p=${SPID[$1]}; kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
+cpu_snapshot() { awk '/^cpu[01] /{printf "%s %s %s ", $1, $2+$3+$4+$6+$7+$8, $9}' /proc/stat; }
+secs() { local d=$1; case $d in *ms) echo "scale=3; ${d%ms}/1000" | bc ;; *s) echo "${d%s}" ;; *m) echo "$(( ${d%m} * 60 ))" ;; *) echo "$d" ;; esac; }
+
+raw=${RAW:-$work/raw-$(date +%Y%m%d-%H%M%S).tsv}
+printf 'part\tround\tserver\tgenerator\tconns\trequests\tseconds\treq_per_s\tcpu_s\trpcs\tp99_ms\textra\n' >"$raw"
+row() { printf '%s\t' "$@" | sed 's/\t$//' >>"$raw"; printf '\n' >>"$raw"; }
+
+# generate GEN SERVER CONNS DURATION -> "requests p99_ms extra"; CPU from /usr/bin/time into $work/time
+generate() {
+  local g=$1 url="http://127.0.0.1:${SPORT[$2]}/" c=$3 d=$4 out="$work/gen.out" t="$work/time" s
+  s=$(secs "$d")
+  rm -f "$out" "$t" "$work/lt.json" "$work/locust_stats.csv"
+  case $g in
+    wrk) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 wrk -t1 -c"$c" -d"$d" --latency "$url" >"$out" 2>&1 || true
+         awk '/requests in/{r=$1} / 99%/{p=$2} END{u=substr(p,length(p)-1); v=p+0; if (u=="us") v/=1000; else if (p ~ /[0-9]s$/) v*=1000; print r, v, "-"}' "$out" ;;
+    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
+         $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f' % (j['generator']['requestsPerCpuSecond'] or 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
+    hey) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 hey -c "$c" -z "$d" "$url" >"$out" 2>&1 || true
+         awk '/^[ \t]*\[200\][ \t]+[0-9]+ responses/{r=$2} /99% in/{p=$3*1000} /^[ \t]*\[[345][0-9][0-9]\][ \t]+[0-9]+ responses/{bad=1} /^Error distribution/{bad=1}
+              END{print (bad?"FAIL":r), p, "-"}' "$out" ;;
+    autocannon) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 autocannon -c "$c" -d "${s%.*}" -j "$url" >"$out" 2>/dev/null || true
+         $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests']['total'] if j['non2xx']==0 and j['errors']==0 else 'FAIL', j['latency']['p99'], '-')" "$out" 2>/dev/null || echo "FAIL - -" ;;
+    locust) (cd "$work" && timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 $PY -m locust -f "$peers_root/loadtest/locustfile.py" --headless -u "$c" -r "$c" -t "${s%.*}s" --host "${url%/}" --csv "$work/locust" --only-summary >"$out" 2>&1) || true
+         $PY -c "
+import csv,sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r['Name']=='Aggregated': print(r['Request Count'] if r['Failure Count']=='0' else 'FAIL', r['99%'], '-')" "$work/locust_stats.csv" 2>/dev/null || echo "FAIL - -" ;;
+  esac
+}
+cpu_of() { [ -s "$work/time" ] && awk 'END{print $1+$2}' "$work/time" || echo "-"; }
+
+if [[ " $PARTS " == *" g1 "* ]]; then
+  read -r -a srv <<<"$SERVERS"; read -r -a gens <<<"$GENERATORS"
+  for r in $(seq 1 "$ROUNDS"); do
+    n=${#gens[@]}; rot=$(( (r - 1) % n )); order=("${gens[@]:rot}" "${gens[@]:0:rot}")
+    for s in "${srv[@]}"; do
+      start_server "$s" "$PORT"
+      [ "$r" = 1 ] && { echo "warm-up $s" >&2; timeout 60 taskset -c 1 wrk -t1 -c50 -d5s "http://127.0.0.1:$PORT/" >/dev/null 2>&1 || true; }
+      for c in $CONNS; do
+        for g in "${order[@]}"; do
+          before=$(cpu_snapshot)
+          read -r req p99 extra <<<"$(generate "$g" "$s" "$c" "$DURATION")"
+          after=$(cpu_snapshot); cpu=$(cpu_of); d=$(secs "$DURATION")
+          rps=$( [ "$req" = FAIL ] || [ -z "$req" ] && echo FAIL || echo "scale=1; $req / $d" | bc)
+          rpcs=$( [ "$rps" = FAIL ] || [ "$cpu" = "-" ] && echo - || echo "scale=0; $req / $cpu" | bc)
+          row g1 "$r" "$s" "$g" "$c" "${req:-FAIL}" "$d" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:--} cpu:$before-> $after"
+          printf '[%s] %-8s %-10s -c%-4s %10s req/s  cpu %5s s  RPCS %8s  p99 %s ms %s\n' "$r" "$s" "$g" "$c" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:-}" >&2
+        done
+      done
+      stop_server "$s"
+    done
+  done
+fi
+
+if [[ " $PARTS " == *" g2 "* ]]; then
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
+  for rate in $RATES; do
+    c=$(( rate / 50 > 50 ? rate / 50 : 50 ))
+    timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" -d "$DURATION_G2" --warmup "${WARMUP}s" -q --json "$work/g2.json" >/dev/null 2>&1 || true
+    line=$($PY - "$work/g2.json" "$rate" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1])); rate = float(sys.argv[2])
+tl = [p for p in j["timeline"] if p["seconds"] >= 0.999]
+inside = sum(1 for p in tl if abs(p["sent"] / p["seconds"] - rate) <= 0.02 * rate)
+sent_rate = j["sent"] / j["durationSeconds"]
+print(f'{j["requests"]} {j["durationSeconds"]} {sent_rate:.1f} {100*(sent_rate-rate)/rate:+.3f}% windows_within_2%={inside}/{len(tl)} '
+      f'schedule_lag_p99={j["scheduleLagMs"]["p99"]}ms valid={j["valid"]}')
+PYEOF
+)
+    read -r req d sr rest <<<"$line"
+    row g2 1 "$s" jasyncio "$c" "$req" "$d" "$sr" - - - "rate=$rate $rest"
+    echo "[g2] asked $rate/s: sent $sr/s $rest" >&2
+  done
+  stop_server "$s"
+fi
+
+if [[ " $PARTS " == *" g3 "* ]]; then
+  start_server jasyncio "$PORT"
+  timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate 2000 -c 400 -d 30s --warmup "${WARMUP}s" -q --json "$work/g3.json" >/dev/null 2>&1 &
+  gen=$!; pids+=($gen)
+  sleep $((WARMUP + 10)); kill -STOP "${SCHILD[jasyncio]}"; sleep 1.4; kill -CONT "${SCHILD[jasyncio]}"
+  wait "$gen" || true
+  line=$($PY - "$work/g3.json" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1])); s = j["steps"][0]
+# analytic: 2,800 of 60,000 arrivals fall in the 1.4 s stall, waits spread 0-1.4 s: P(L > x) = 0.0467 (1 - x/1.4)
+frac = 2800 / 60000; x = 1.4 * (1 - 0.01 / frac); base = s["uncorrectedLatencyMs"]["p50"]
+want = x * 1000 + base
+got = s["latencyMs"]["p99"]
+print(f'{j["requests"]} 30 corrected_p99={got:.0f}ms analytic~{want:.0f}ms ({100*(got-want)/want:+.1f}%) '
+      f'uncorrected_p99={s["uncorrectedLatencyMs"]["p99"]:.1f}ms sent={j["sent"]}/{j["intended"]} errors={j["errors"]}')
+PYEOF
+)
+  read -r req d rest <<<"$line"
+  row g3 1 jasyncio jasyncio 400 "$req" "$d" - - - - "$rest"
+  echo "[g3] $rest" >&2
+  stop_server jasyncio
+fi
+
+if [[ " $PARTS " == *" g5 "* ]]; then
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
+  for n in 1000 "$IDLE_USERS"; do
+    timeout 300 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT" --scenario io.jasyncio.loadtest.examples.IdleUser -c "$n" -d 60s -q >/dev/null 2>&1 &
+    gen=$!; pids+=($gen)
+    sleep 20
+    jpid=$(pgrep -P "$gen" | head -1)   # the generator's JVM, under timeout(1)
+    rss=$(awk '/VmRSS/{print $2}' "/proc/$jpid/status")
+    tcpmem=$(awk '/^TCP:/{print $NF}' /proc/net/sockstat)
+    kill "$gen" 2>/dev/null; wait "$gen" 2>/dev/null || true
+    row g5 1 "$s" jasyncio "$n" - - - - - - "rss_kb=$rss tcp_mem_pages=$tcpmem"
+    echo "[g5] $n idle users: RSS $rss kB, kernel TCP memory $tcpmem pages" >&2
+    eval "rss_$n=$rss"
+  done
+  per=$(( ( $(eval echo \$rss_$IDLE_USERS) - rss_1000 ) * 1024 / (IDLE_USERS - 1000) ))
+  echo "[g5] memory per idle virtual user: $per bytes (RSS delta from 1,000 to $IDLE_USERS users)" >&2
+  row g5 1 - jasyncio "$IDLE_USERS" - - - - - - "bytes_per_idle_user=$per"
+fi
+
+echo "raw rows: $raw" >&2
+$PY - "$raw" <<'PYEOF'
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["part"] == "g1" and r["req_per_s"] != "FAIL"]
+if rows:
+    gens = list(dict.fromkeys(r["generator"] for r in rows)); keys = list(dict.fromkeys((r["server"], r["conns"]) for r in rows))
+    def med(g, k, col):
+        v = [float(r[col]) for r in rows if r["generator"] == g and (r["server"], r["conns"]) == k and r[col] not in ("-", "")]
+        return statistics.median(v) if v else None
+    print("\nG1: median over rounds; req/s | RPCS (requests per generator CPU-second); generator on CPU 1, server on CPU 0")
+    print("| server, conns | " + " | ".join(gens) + " |\n|---|" + "---:|" * len(gens))
+    for k in keys:
+        cells = []
+        for g in gens:
+            a, b = med(g, k, "req_per_s"), med(g, k, "rpcs")
+            cells.append(f"{a:,.0f} / {b:,.0f}" if a is not None and b is not None else "-")
+        print(f"| {k[0]} -c{k[1]} | " + " | ".join(cells) + " |")
+    if "jasyncio" in gens and "wrk" in gens:
+        print("\njasyncio / wrk, median of within-round ratios: req/s and RPCS")
+        for k in keys:
+            rr, rc = [], []
+            for rd in sorted(set(r["round"] for r in rows)):
+                j = [r for r in rows if r["round"] == rd and r["generator"] == "jasyncio" and (r["server"], r["conns"]) == k]
+                w = [r for r in rows if r["round"] == rd and r["generator"] == "wrk" and (r["server"], r["conns"]) == k]
+                if j and w:
+                    rr.append(float(j[0]["req_per_s"]) / float(w[0]["req_per_s"]))
+                    if j[0]["rpcs"] != "-" and w[0]["rpcs"] != "-": rc.append(float(j[0]["rpcs"]) / float(w[0]["rpcs"]))
+            if rr: print(f"  {k[0]} -c{k[1]}: req/s {statistics.median(rr):.2f}x, RPCS {statistics.median(rc):.2f}x" if rc else "")
+PYEOF

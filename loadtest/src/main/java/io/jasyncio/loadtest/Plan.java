@@ -1,0 +1,66 @@
+package io.jasyncio.loadtest;
+
+import io.jasyncio.loadtest.model.LoadModel;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Everything a run needs: what to send ({@link Workload}), how ({@link LoadModel}: closed or open, with its
+ * users or connections, rate and stages), the request or step timeout, the seed (Poisson arrivals, users' random
+ * numbers), where to export the HdrHistogram log (null: nowhere), where the live progress line goes (null:
+ * nowhere) and how often, the loop-thread CPU share above which the generator counts as saturated, and the
+ * warm-up at the start of the model's time whose measurements are dropped.
+ *
+ * <p>Threading: immutable.
+ */
+public record Plan(Workload workload, LoadModel model, double timeoutSeconds, long seed, Path hlog,
+        PrintStream progress, double progressHz, double maxBusy, double warmupSeconds) {
+    public static final double DEFAULT_TIMEOUT = 10;
+    public static final double DEFAULT_MAX_BUSY = 0.9;
+
+    public Plan {
+        if (!(timeoutSeconds > 0) || timeoutSeconds > LoadModel.MAX_SECONDS) {
+            throw new IllegalArgumentException("the timeout must be above 0 s and at most a day, got " + timeoutSeconds);
+        }
+        if (!(progressHz >= 1 && progressHz <= 4)) throw new IllegalArgumentException("progress is 1 to 4 per second, got " + progressHz);
+        if (!(maxBusy > 0 && maxBusy <= 1)) throw new IllegalArgumentException("the CPU limit is a share above 0 and at most 1");
+        if (!(warmupSeconds >= 0 && warmupSeconds < model.seconds())) {
+            throw new IllegalArgumentException("the warm-up must be 0 s or more and shorter than the run (" + model.seconds()
+                    + " s), got " + warmupSeconds);
+        }
+    }
+
+    /** A plan with the defaults: 10 s timeout, seed 1, no hlog, no progress, saturated above 90%. */
+    public static Plan of(Workload workload, LoadModel model) {
+        return new Plan(workload, model, DEFAULT_TIMEOUT, 1, null, null, 2, DEFAULT_MAX_BUSY, 0);
+    }
+
+    public Plan withTimeout(double seconds) {
+        return new Plan(workload, model, seconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds);
+    }
+
+    public Plan withSeed(long seed) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds);
+    }
+
+    public Plan withHlog(Path path) {
+        return new Plan(workload, model, timeoutSeconds, seed, path, progress, progressHz, maxBusy, warmupSeconds);
+    }
+
+    public Plan withProgress(PrintStream out, double hz) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, out, hz, maxBusy, warmupSeconds);
+    }
+
+    /**
+     * A warm-up of {@code seconds} before the model: the load runs at the model's start value (users or rate) but
+     * nothing of it is kept (the JIT compiles, connections open); the reports speak of the model's time after it.
+     */
+    public Plan withWarmup(double seconds) {
+        return new Plan(workload, model.warmedUp(seconds), timeoutSeconds, seed, hlog, progress, progressHz, maxBusy,
+                seconds);
+    }
+
+    public Plan withMaxBusy(double share) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, share, warmupSeconds);
+    }
+}

@@ -1,0 +1,197 @@
+package io.jasyncio.loadtest.cli;
+
+import io.jasyncio.loadtest.Plan;
+import io.jasyncio.loadtest.Workload;
+import io.jasyncio.loadtest.engine.LoadRun;
+import io.jasyncio.loadtest.model.Durations;
+import io.jasyncio.loadtest.model.LoadModel;
+import io.jasyncio.loadtest.model.Stage;
+import io.jasyncio.loadtest.report.HtmlReport;
+import io.jasyncio.loadtest.report.JsonReport;
+import io.jasyncio.loadtest.report.RunResult;
+import io.jasyncio.loadtest.report.TextReport;
+import io.jasyncio.loadtest.scenario.WeightedScenario;
+import io.jasyncio.loadtest.target.HttpTarget;
+import io.jasyncio.loadtest.target.TcpFraming;
+import io.jasyncio.loadtest.target.TcpTarget;
+import io.jasyncio.loadtest.threshold.Threshold;
+import io.jasyncio.loadtest.threshold.Verdict;
+import io.jasyncio.loadtest.workflow.Faults;
+import io.jasyncio.loadtest.workflow.WorkflowDemo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code loadtest} command's work, apart from parsing: turns the options into a {@link Plan}, runs it,
+ * writes the reports and returns the exit code ({@link Verdict}: 0 pass, 1 a threshold failed or every
+ * request failed, 2 the run is invalid, 3 a usage error — every option is checked before anything runs, and a
+ * usage error is one line naming the option, never a stack trace).
+ *
+ * <p>Without a URL or scenario it runs seed 000's demo ({@link WorkflowDemo}) against an in-process workflow
+ * service; {@code -c} is then its users and {@code --iterations} each user's iterations.
+ *
+ * <p>Threading: {@link #run} starts its own event loop on the calling thread.
+ */
+public final class LoadTestCli {
+    private LoadTestCli() {}
+
+    /** The command line's options, as given (null: not given). */
+    public static final class Options {
+        public String url;
+        public Integer connections;
+        public String duration;
+        public Double rate;
+        public boolean poisson;
+        public String stages;
+        public String method;
+        public List<String> headers = new ArrayList<>();
+        public String body;
+        public int pipeline = 1;
+        public String timeout;
+        public String warmup;
+        public Path json;
+        public Path html;
+        public Path hlog;
+        public List<String> thresholds = new ArrayList<>();
+        public List<String> scenarios = new ArrayList<>();
+        public Long iterations;
+        public String frame;
+        public Boolean progress;
+        public long seed = 1;
+        public double maxBusy = Plan.DEFAULT_MAX_BUSY * 100;
+        public boolean quiet;
+        // the demo's in-process service
+        public Integer workers;
+        public Double inputTimeout;
+        public Double work;
+        public Double faults;
+    }
+
+    /** Runs the command; returns its exit code. */
+    public static int run(Options o, PrintStream out, PrintStream err) {
+        Prepared p;
+        try {
+            p = prepare(o, err);
+        } catch (IllegalArgumentException e) {
+            err.println("loadtest: " + e.getMessage());
+            return Verdict.USAGE;
+        }
+        if (p.demo != null) {
+            Verdict v = WorkflowDemo.run(p.demo, out);
+            return v.exitCode();
+        }
+        RunResult r = LoadRun.run(p.plan);
+        Verdict v = Verdict.of(r, p.thresholds);
+        if (!o.quiet) out.print(TextReport.render(r, v));
+        try {
+            if (o.json != null) Files.writeString(o.json, JsonReport.render(r, v) + "\n", StandardCharsets.UTF_8);
+            if (o.html != null) Files.writeString(o.html, HtmlReport.render(r, v), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("loadtest: writing a report failed: " + e.getMessage());
+            return Verdict.USAGE;
+        }
+        return v.exitCode();
+    }
+
+    /** A checked plan (or the demo's options) and thresholds. */
+    record Prepared(Plan plan, List<Threshold> thresholds, WorkflowDemo.Options demo) {}
+
+    /** Checks every option and builds the plan; an {@link IllegalArgumentException} names what is wrong. */
+    static Prepared prepare(Options o, PrintStream progressOut) { // the progress line goes with the errors, off stdout
+        List<Threshold> thresholds = new ArrayList<>();
+        for (String t : o.thresholds) thresholds.add(Threshold.parse(t));
+        for (Path p : new Path[] {o.json, o.html, o.hlog}) if (p != null) requireWritable(p);
+        double seconds = o.duration == null ? (o.stages == null ? 10 : 0) : positive(Durations.parseSeconds(o.duration), "--duration");
+        double timeout = o.timeout == null ? Plan.DEFAULT_TIMEOUT : positive(Durations.parseSeconds(o.timeout), "--timeout");
+        if (o.maxBusy <= 0 || o.maxBusy > 100) throw new IllegalArgumentException("--max-busy is a percentage above 0 and at most 100, got " + o.maxBusy);
+        if (o.url == null && o.scenarios.isEmpty()) {
+            if (o.rate != null || o.stages != null || o.json != null || o.html != null || o.hlog != null || !thresholds.isEmpty()) {
+                throw new IllegalArgumentException("give a URL (or --scenario) to use --rate, --stages, --json, --html, --hlog "
+                        + "or --threshold; without one, loadtest runs seed 000's demo");
+            }
+            Faults f = o.faults == null ? Faults.NONE : Faults.each(o.faults, 3 * timeout, o.seed);
+            WorkflowDemo.Options d = WorkflowDemo.Options.defaults();
+            return new Prepared(null, thresholds, new WorkflowDemo.Options(
+                    o.connections == null ? d.users() : o.connections, o.iterations == null ? d.iterations() : o.iterations,
+                    o.duration == null ? d.seconds() : seconds, o.workers == null ? d.workers() : o.workers,
+                    o.inputTimeout == null ? d.inputTimeout() : o.inputTimeout, o.work == null ? d.work() : o.work, f));
+        }
+        if (o.workers != null || o.inputTimeout != null || o.work != null || o.faults != null) {
+            throw new IllegalArgumentException("--workers, --input-timeout, --work and --faults set up seed 000's demo "
+                    + "service; they do not apply to a URL or a scenario (run 'loadtest serve' for a service with faults)");
+        }
+        Workload workload;
+        if (!o.scenarios.isEmpty()) {
+            if (o.body != null || o.method != null || o.frame != null || o.pipeline != 1) {
+                throw new IllegalArgumentException("-m, --body, --frame and --pipeline describe the one-request form; "
+                        + "a scenario sends its own requests");
+            }
+            List<WeightedScenario> mix = new ArrayList<>();
+            for (String s : o.scenarios) mix.add(WeightedScenario.load(s, Thread.currentThread().getContextClassLoader()));
+            if (o.url != null) HttpTarget.Url.parse(o.url);
+            workload = new Workload.Scenarios(mix, o.url, o.headers, Workload.Scenarios.DEFAULT_MAX_BODY,
+                    o.iterations == null ? 0 : o.iterations);
+        } else {
+            if (o.iterations != null) throw new IllegalArgumentException("--iterations is for scenarios (--scenario)");
+            byte[] body = body(o.body);
+            if (o.url.regionMatches(true, 0, "tcp:", 0, 4)) {
+                if (o.method != null || !o.headers.isEmpty()) throw new IllegalArgumentException("-m and -H are for HTTP targets");
+                workload = new Workload.Requests(TcpTarget.parse(o.url, o.frame == null ? TcpFraming.LINE : TcpFraming.parse(o.frame),
+                        body == null ? new byte[0] : body), o.pipeline);
+            } else {
+                if (o.frame != null) throw new IllegalArgumentException("--frame is for tcp:// targets");
+                workload = new Workload.Requests(new HttpTarget(o.url, o.method == null ? "GET" : o.method, o.headers, body),
+                        o.pipeline);
+            }
+        }
+        int c = o.connections == null ? 50 : o.connections;
+        if (c < 1 || c > LoadModel.MAX_USERS) throw new IllegalArgumentException("-c must be 1 to " + LoadModel.MAX_USERS + ", got " + c);
+        List<Stage> stages = o.stages == null ? null : Stage.parseList(o.stages);
+        if (stages != null && o.duration != null) throw new IllegalArgumentException("give --duration or --stages, not both");
+        LoadModel model;
+        if (o.rate != null || (stages != null && o.poisson)) {
+            double rate = o.rate == null ? 0 : o.rate;
+            if (stages == null && !(rate > 0)) throw new IllegalArgumentException("--rate must be above 0, got " + rate);
+            model = new LoadModel.Open(rate, stages == null ? List.of(new Stage(seconds, rate)) : stages, o.poisson, o.seed, c);
+        } else {
+            if (o.poisson) throw new IllegalArgumentException("--poisson needs --rate (the open model)");
+            model = new LoadModel.Closed(stages == null ? c : 0, stages == null ? List.of(new Stage(seconds, c)) : stages);
+        }
+        boolean showProgress = o.progress != null ? o.progress : System.console() != null && System.console().isTerminal();
+        Plan plan = new Plan(workload, model, timeout, o.seed, o.hlog, showProgress ? progressOut : null, 2, o.maxBusy / 100,
+                0);
+        if (o.warmup != null) plan = plan.withWarmup(positive(Durations.parseSeconds(o.warmup), "--warmup"));
+        return new Prepared(plan, thresholds, null);
+    }
+
+    private static double positive(double v, String what) {
+        if (!(v > 0)) throw new IllegalArgumentException(what + " must be above 0");
+        return v;
+    }
+
+    private static byte[] body(String body) {
+        if (body == null) return null;
+        if (body.startsWith("@")) {
+            Path p = Path.of(body.substring(1));
+            try {
+                if (Files.size(p) > HttpTarget.MAX_BODY) throw new IllegalArgumentException("--body file " + p + " is over " + HttpTarget.MAX_BODY + " bytes");
+                return Files.readAllBytes(p);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--body " + body + ": cannot read " + p + " (" + e.getMessage() + ")");
+            }
+        }
+        return body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void requireWritable(Path p) {
+        Path dir = p.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException("cannot write " + p + ": no directory " + dir);
+        if (Files.isDirectory(p)) throw new IllegalArgumentException("cannot write " + p + ": it is a directory");
+        if (Files.exists(p) ? !Files.isWritable(p) : !Files.isWritable(dir)) throw new IllegalArgumentException("cannot write " + p);
+    }
+}

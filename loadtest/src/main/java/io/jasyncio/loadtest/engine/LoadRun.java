@@ -1,0 +1,201 @@
+package io.jasyncio.loadtest.engine;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.loadtest.Plan;
+import io.jasyncio.loadtest.Workload;
+import io.jasyncio.loadtest.metrics.Metrics;
+import io.jasyncio.loadtest.metrics.StepMetrics;
+import io.jasyncio.loadtest.model.ArrivalSchedule;
+import io.jasyncio.loadtest.model.LoadModel;
+import io.jasyncio.loadtest.report.HlogExport;
+import io.jasyncio.loadtest.report.Progress;
+import io.jasyncio.loadtest.report.RunResult;
+import io.jasyncio.loadtest.scenario.VirtualUser;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs a {@link Plan} on one event loop and returns what it measured: starts the driver, closes a second of
+ * metrics every second (timeline, hlog, progress, the generator's CPU), stops sending when the model's time is
+ * up, waits at most the timeout (plus a second) for what is in flight, closes every connection, and judges the
+ * run's validity. With a warm-up, everything measured before its end is dropped (answers to requests sent during
+ * it still count when they come), and the result speaks of the time after it.
+ *
+ * <p>A run is INVALID — its numbers describe the generator, not the target — when: no request was made; in
+ * the open model, fewer than 99% of the intended arrivals were sent (not enough connections, or a generator too
+ * slow), or the schedule lag's p99 (how late the generator sent what it could have sent) is over
+ * {@value #MAX_SCHEDULE_LAG_MS} ms; or the loop thread was busier than the plan's limit for more than
+ * {@value #MAX_SATURATED_SECONDS} s in a row.
+ *
+ * <p>Threading: {@link #run} starts its own loop on the calling thread; {@link #runInLoop} is a coroutine on
+ * the running loop. Nothing of the run (task, connection, timer) is left when either returns.
+ */
+public final class LoadRun {
+    public static final double MAX_SCHEDULE_LAG_MS = 5;
+    public static final double MAX_SATURATED_SECONDS = 10;
+    public static final double MIN_SENT_SHARE = 0.99;
+
+    private LoadRun() {}
+
+    /** Runs {@code plan} on a new event loop. */
+    public static RunResult run(Plan plan) {
+        return Asyncio.run(() -> runInLoop(plan));
+    }
+
+    /** Runs {@code plan} on the running loop (call from a task). */
+    public static RunResult runInLoop(Plan plan) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        LoadModel model = plan.model();
+        boolean open = model instanceof LoadModel.Open;
+        Metrics metrics = new Metrics(open);
+        Driver driver = driver(loop, metrics, plan);
+        long startEpochMillis = System.currentTimeMillis();
+        HlogExport hlog = plan.hlog() == null ? null : new HlogExport(plan.hlog(), startEpochMillis);
+        if (hlog != null) metrics.onInterval(hlog);
+        Progress progress = plan.progress() == null ? null : new Progress(plan.progress(), isTerminal(plan));
+        if (progress != null) metrics.onInterval(progress);
+        GeneratorMonitor monitor = new GeneratorMonitor(loop, metrics, plan.maxBusy());
+        ArrivalSchedule due = open ? ((LoadModel.Open) model).schedule() : null;
+        double seconds = model.seconds();
+        long start = loop.nanoTime();
+        TimerHandle[] timers = new TimerHandle[2];
+        Runnable[] tick = new Runnable[1];
+        tick[0] = () -> {
+            double t = (loop.nanoTime() - start) / 1e9;
+            countDue(due, metrics, Math.min(t, seconds));
+            monitor.sample();
+            metrics.tick(t);
+            timers[0] = loop.callAt((start + (long) (Math.floor(t + 1e-9) + 1) * 1_000_000_000L) / 1e9, tick[0]);
+        };
+        timers[0] = loop.callAt((start + 1_000_000_000L) / 1e9, tick[0]);
+        double warmup = plan.warmupSeconds();
+        TimerHandle warmupEnd = warmup <= 0 ? null : loop.callAt((start + (long) (warmup * 1e9)) / 1e9, () -> {
+            countDue(due, metrics, warmup);
+            metrics.tick(warmup);   // closes the warm-up's last partial second, then forgets it all
+            metrics.reset(warmup, start + (long) (warmup * 1e9));
+            monitor.reset();
+        });
+        if (progress != null) {
+            double period = 1 / plan.progressHz();
+            Runnable[] show = new Runnable[1];
+            show[0] = () -> {
+                progress.show(metrics, (loop.nanoTime() - start) / 1e9, seconds);
+                timers[1] = loop.callLater(period, show[0]);
+            };
+            timers[1] = loop.callLater(period, show[0]);
+        }
+        double end;
+        double loadSeconds = seconds;
+        try {
+            driver.start(start);
+            double left = (start + (long) (seconds * 1e9) - loop.nanoTime()) / 1e9;
+            if (left > 0) Asyncio.wait(List.of(driver.exhausted()), left);
+            driver.stopSending();
+            loadSeconds = Math.min(seconds, (loop.nanoTime() - start) / 1e9);
+            countDue(due, metrics, loadSeconds);
+            Asyncio.wait(List.of(driver.drained()), plan.timeoutSeconds() + 1);
+        } finally {
+            driver.close();
+            if (warmupEnd != null) warmupEnd.cancel();
+            for (TimerHandle t : timers) if (t != null) t.cancel();
+            monitor.stop();
+            if (progress != null) progress.end();
+            end = (loop.nanoTime() - start) / 1e9;
+            metrics.tick(end);
+            if (hlog != null) hlog.close();
+        }
+        return result(plan, metrics, monitor, loop, Instant.ofEpochMilli(startEpochMillis + (long) (warmup * 1e3)).toString(),
+                Math.max(1e-9, (loadSeconds > 0 ? loadSeconds : seconds) - warmup), end - warmup);
+    }
+
+    private static boolean isTerminal(Plan plan) {
+        return plan.progress() == System.err || plan.progress() == System.out
+                ? System.console() != null && System.console().isTerminal() : false;
+    }
+
+    /**
+     * Counts, from a second copy of the schedule, the arrivals due before {@code t}, sent or not (one due at
+     * {@code t} itself belongs to what follows, as the end of a warm-up measures it).
+     */
+    private static void countDue(ArrivalSchedule due, Metrics metrics, double t) {
+        if (due == null) return;
+        long n = 0;
+        while (due.peek() < t) {
+            due.advance();
+            n++;
+        }
+        metrics.arrivalsDue(n);
+    }
+
+    private static Driver driver(EventLoop loop, Metrics metrics, Plan plan) {
+        LoadModel model = plan.model();
+        return switch (plan.workload()) {
+            case Workload.Requests r -> {
+                int slots = model instanceof LoadModel.Open o ? o.maxConcurrency() : ((LoadModel.Closed) model).maxUsers();
+                yield new RequestDriver(loop, metrics, r.wire(), model, slots, r.pipeline(), plan.timeoutSeconds());
+            }
+            case Workload.Scenarios s -> new ScenarioDriver(loop, metrics, s.mix(), model, s.iterationsPerUser(),
+                    id -> new VirtualUser(id, metrics, loop, plan.timeoutSeconds(), plan.seed(), s.baseUrl(), s.headers(),
+                            s.maxBody()));
+        };
+    }
+
+    private static RunResult result(Plan plan, Metrics m, GeneratorMonitor monitor, EventLoop loop, String startedAt,
+            double loadSeconds, double elapsed) {
+        long requests = m.requests();
+        long errors = m.failed();
+        LoadModel model = plan.model();
+        boolean open = model instanceof LoadModel.Open;
+        StepMetrics overall = m.overall();
+        double achieved = requests / loadSeconds;
+        double intendedRate = open ? m.intended() / loadSeconds : Double.NaN;
+        double cpu = monitor.processCpuSeconds();
+        List<String> invalid = new ArrayList<>();
+        if (overall.requests() == 0) {
+            invalid.add("no request was made in " + fmt(loadSeconds) + " s");
+        }
+        RunResult.Summary lag = open ? RunResult.Summary.of(m.scheduleLag()) : null;
+        if (open) {
+            if (m.intended() > 0 && m.sent() < MIN_SENT_SHARE * m.intended()) {
+                invalid.add(String.format(Locale.ROOT, "the asked rate was not delivered: %,d of %,d arrivals sent (%.1f%%); "
+                        + "all connections were busy (raise -c) or the generator was too slow", m.sent(), m.intended(),
+                        100.0 * m.sent() / m.intended()));
+            }
+            if (lag.count() > 0 && lag.p99() > MAX_SCHEDULE_LAG_MS) {
+                invalid.add(String.format(Locale.ROOT, "the generator sent late: schedule lag p99 %.2f ms is over %.0f ms",
+                        lag.p99(), MAX_SCHEDULE_LAG_MS));
+            }
+        }
+        if (monitor.longestSaturatedSeconds() > MAX_SATURATED_SECONDS) {
+            invalid.add(String.format(Locale.ROOT, "the generator saturated its CPU: its loop thread was over %.0f%% busy "
+                    + "for %.0f s in a row; the figures are the generator's limit, not the target's",
+                    plan.maxBusy() * 100, monitor.longestSaturatedSeconds()));
+        }
+        LoadModel.Open o = open ? (LoadModel.Open) model : null;
+        LoadModel.Closed c = open ? null : (LoadModel.Closed) model;
+        int pipeline = plan.workload() instanceof Workload.Requests r ? r.pipeline() : 1;
+        RunResult.Model mi = open
+                ? new RunResult.Model("open", o.maxConcurrency(), o.rate(), o.poisson(), o.stages(), pipeline, plan.timeoutSeconds())
+                : new RunResult.Model("closed", c.maxUsers(), Double.NaN, false, c.stages(), pipeline, plan.timeoutSeconds());
+        List<RunResult.Step> steps = new ArrayList<>();
+        for (StepMetrics s : m.steps()) steps.add(RunResult.Step.of(s));
+        List<RunResult.Step> scenarios = new ArrayList<>();
+        for (StepMetrics s : m.scenarios()) scenarios.add(RunResult.Step.of(s));
+        RunResult.Generator gen = new RunResult.Generator(cpu, monitor.loopCpuSeconds(),
+                cpu > 0 ? overall.requests() / cpu : Double.NaN, monitor.maxLoopShare(), monitor.longestSaturatedSeconds(),
+                loop.engineName());
+        String form = plan.workload() instanceof Workload.Requests ? "requests" : "scenarios";
+        return new RunResult(plan.workload().name(), form, mi, startedAt, loadSeconds, elapsed, requests,
+                requests - errors, errors, open ? m.intended() : -1, m.sent(), achieved, intendedRate, m.maxInFlight(),
+                RunResult.Step.of(overall), steps, scenarios, lag, RunResult.Summary.of(m.loopLag()), gen,
+                m.timeline().points(), invalid.isEmpty(), invalid);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}

@@ -1,0 +1,250 @@
+package io.jasyncio.loadtest.engine;
+
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.Task;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.loadtest.metrics.Metrics;
+import io.jasyncio.loadtest.metrics.StepMetrics;
+import io.jasyncio.loadtest.model.ArrivalSchedule;
+import io.jasyncio.loadtest.model.LoadModel;
+import io.jasyncio.loadtest.scenario.IterationFailed;
+import io.jasyncio.loadtest.scenario.Scenario;
+import io.jasyncio.loadtest.scenario.VirtualUser;
+import io.jasyncio.loadtest.scenario.WeightedScenario;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs scenarios: each iteration of a {@link Scenario} by a {@link VirtualUser}, in a task. Closed model: each
+ * active user loops, iteration after iteration (stages change how many are active; a user told to stop finishes
+ * its iteration). Open model: each arrival starts one iteration on a free user (at most {@code maxConcurrency}
+ * users); an arrival that finds none waits, and its wait counts in its iteration's latency, which is measured
+ * from the intended start. Each iteration is counted once, in its scenario and overall: a success, or a failure
+ * of the kind its failed step had.
+ *
+ * <p>Threading: the event loop's thread only.
+ */
+public final class ScenarioDriver implements Driver {
+    /** The message of an iteration or step cut short by the end of the run. */
+    public static final String ENDED = "still running when the run ended";
+
+    private final EventLoop loop;
+    private final Metrics metrics;
+    private final List<WeightedScenario> mix;
+    private final LoadModel model;
+    private final VirtualUser[] users;
+    private final boolean[] active;
+    private final long[] freeSince;
+    private final boolean[] finished;   // closed model: the user did its iterations
+    private final ArrayDeque<VirtualUser> free = new ArrayDeque<>();
+    private final Set<Task<?>> running = new HashSet<>();
+    private final StepMetrics overall = new StepMetrics("iteration");
+    private final Future<Void> drained;
+    private final Future<Void> exhausted;
+    private final long iterationsPerUser;
+    private int usersLooping;
+    private ArrivalSchedule schedule;
+    private long startNanos;
+    private boolean sending;
+    private TimerHandle dispatchTimer;
+    private long dispatchTimerFor = Long.MIN_VALUE;
+    private TimerHandle ramp;
+    private final UserFactory factory;
+
+    /** Makes user {@code id}. */
+    public interface UserFactory {
+        VirtualUser make(int id);
+    }
+
+    /**
+     * A driver of {@code mix} under {@code model}; in the closed model each user stops after
+     * {@code iterationsPerUser} iterations (0: no limit).
+     */
+    public ScenarioDriver(EventLoop loop, Metrics metrics, List<WeightedScenario> mix, LoadModel model,
+            long iterationsPerUser, UserFactory factory) {
+        if (mix.isEmpty()) throw new IllegalArgumentException("no scenario to run");
+        this.loop = loop;
+        this.metrics = metrics;
+        this.mix = List.copyOf(mix);
+        this.model = model;
+        this.factory = factory;
+        int n = model instanceof LoadModel.Open o ? o.maxConcurrency() : ((LoadModel.Closed) model).maxUsers();
+        this.users = new VirtualUser[n];
+        this.active = new boolean[n];
+        this.freeSince = new long[n];
+        this.finished = new boolean[n];
+        metrics.overall(overall);
+        for (WeightedScenario w : mix) metrics.scenario(w.scenario().name());
+        this.drained = loop.createFuture();
+        this.exhausted = loop.createFuture();
+        this.iterationsPerUser = iterationsPerUser;
+    }
+
+    private VirtualUser user(int i) {
+        if (users[i] == null) users[i] = factory.make(i);
+        return users[i];
+    }
+
+    @Override
+    public void start(long startNanos) {
+        this.startNanos = startNanos;
+        this.sending = true;
+        if (model instanceof LoadModel.Open open) {
+            schedule = open.schedule();
+            for (int i = 0; i < users.length; i++) {
+                free.add(user(i));
+                freeSince[i] = startNanos;
+            }
+            dispatch();
+        } else {
+            rampTo(((LoadModel.Closed) model).usersAt(0));
+            ramp = loop.callLater(0.1, this::rampTick);
+        }
+    }
+
+    private void rampTick() {
+        if (!sending) return;
+        rampTo(((LoadModel.Closed) model).usersAt((loop.nanoTime() - startNanos) / 1e9));
+        ramp = loop.callLater(0.1, this::rampTick);
+    }
+
+    private void rampTo(int n) {
+        for (int i = 0; i < users.length; i++) {
+            boolean want = i < n && !finished[i];
+            if (want && !active[i]) {
+                active[i] = true;
+                int id = i;
+                usersLooping++;
+                spawn(() -> {
+                    VirtualUser u = user(id);
+                    try {
+                        while (sending && active[id] && (iterationsPerUser == 0 || u.iteration() < iterationsPerUser)) {
+                            long now = loop.nanoTime();
+                            metrics.sent(now, 0);
+                            iterate(u, now, now);
+                        }
+                    } finally {
+                        active[id] = false;
+                        if (iterationsPerUser > 0 && u.iteration() >= iterationsPerUser) finished[id] = true;
+                        if (--usersLooping == 0 && iterationsPerUser > 0 && !exhausted.done()) exhausted.setResult(null);
+                    }
+                    return null;
+                }, "loadtest-user-" + i);
+            } else if (!want) {
+                active[i] = false;
+            }
+        }
+    }
+
+    private void dispatch() {
+        dispatch(loop.nanoTime());
+    }
+
+    private void dispatch(long now) {
+        if (!sending) return;
+        while (true) {
+            double t = schedule.peek();
+            if (t == Double.POSITIVE_INFINITY) return;
+            long intended = startNanos + (long) (t * 1e9);
+            if (intended > now) {
+                if (!free.isEmpty() && dispatchTimerFor != intended) {
+                    if (dispatchTimer != null) dispatchTimer.cancel();
+                    dispatchTimerFor = intended;
+                    dispatchTimer = loop.callAt(intended / 1e9, () -> {
+                        // through the loop's seconds (a double) the timer may fire a nanosecond early: it is due
+                        long due = Math.max(dispatchTimerFor, loop.nanoTime());
+                        dispatchTimer = null;
+                        dispatchTimerFor = Long.MIN_VALUE;
+                        dispatch(due);
+                    });
+                }
+                return;
+            }
+            VirtualUser u = free.poll();
+            if (u == null) return;
+            schedule.advance();
+            long sentAt = now;
+            metrics.sent(intended, now - Math.max(intended, freeSince[u.id()]));
+            spawn(() -> {
+                try {
+                    iterate(u, intended, sentAt);
+                } finally {
+                    free.add(u);
+                    freeSince[u.id()] = loop.nanoTime();
+                    loop.callSoon(this::dispatch);
+                }
+                return null;
+            }, "loadtest-iteration");
+        }
+    }
+
+    private void spawn(io.jasyncio.Coroutine<Void> body, String name) {
+        Task<Void> t = loop.createTask(body, name);
+        running.add(t);
+        t.addDoneCallback(x -> {
+            running.remove(x);
+            checkDrained();
+        });
+    }
+
+    /** One iteration of {@code u}, intended to start at {@code intended}, started at {@code started}. */
+    private void iterate(VirtualUser u, long intended, long started) {
+        Scenario s = WeightedScenario.pick(mix, u.random());
+        StepMetrics sm = metrics.scenario(s.name());
+        u.nextIteration();
+        try {
+            s.run(u);
+            long now = loop.nanoTime();
+            sm.ok(now - intended, now - started);
+            overall.ok(now - intended, now - started);
+        } catch (CancelledError e) { // only close() cancels an iteration: the run ended under it
+            sm.failed("timeout", ENDED);
+            overall.failed("timeout", ENDED);
+            throw e;
+        } catch (IterationFailed e) {
+            sm.failed(e.kind(), e.getMessage());
+            overall.failed(e.kind(), e.getMessage());
+        } catch (Exception e) { // thrown outside any step: the scenario's own fault, counted, never hidden
+            Failure f = Failure.of(e, 0);
+            metrics.failed(metrics.step("(outside steps)"), f.kind(), f.message());
+            sm.failed(f.kind(), "outside any step: " + f.message());
+            overall.failed(f.kind(), "outside any step: " + f.message());
+        } finally {
+            metrics.finished();
+        }
+    }
+
+    private void checkDrained() {
+        if (!sending && running.isEmpty() && !drained.done()) drained.setResult(null);
+    }
+
+    @Override
+    public void stopSending() {
+        sending = false;
+        if (dispatchTimer != null) dispatchTimer.cancel();
+        if (ramp != null) ramp.cancel();
+        checkDrained();
+    }
+
+    @Override
+    public Future<Void> exhausted() {
+        return exhausted;
+    }
+
+    @Override
+    public Future<Void> drained() {
+        return drained;
+    }
+
+    /** Iterations still running when the run ended are cancelled and counted as timeouts. */
+    @Override
+    public void close() {
+        sending = false;
+        for (Task<?> t : List.copyOf(running)) t.cancel();
+        for (VirtualUser u : users) if (u != null) u.close();
+    }
+}

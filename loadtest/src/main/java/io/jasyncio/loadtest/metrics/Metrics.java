@@ -1,0 +1,239 @@
+package io.jasyncio.loadtest.metrics;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Everything a run measures: per step and per scenario {@link StepMetrics}, the "overall" metric thresholds and
+ * the summary speak of (in the one-request form the request step itself; with scenarios every iteration),
+ * the open model's arrivals (intended, sent) and schedule lag (actual send − intended send), the generator's
+ * own loop lag, in-flight requests, and the {@link Timeline}. {@link #tick} closes each second.
+ *
+ * <p>Threading: the event loop's thread only.
+ */
+public final class Metrics {
+    /** Steps (and scenarios) a run may name: a bound on memory, since each has its histograms. */
+    public static final int MAX_STEPS = 64;
+
+    private final Map<String, StepMetrics> steps = new LinkedHashMap<>();
+    private final Map<String, StepMetrics> scenarios = new LinkedHashMap<>();
+    private final boolean openModel;
+    private StepMetrics overall;
+    private final Histogram scheduleLag = Latency.histogram();
+    private final Histogram loopLag = Latency.histogram();
+    private Timeline timeline = new Timeline();
+    private double origin;   // where the measured part of the run starts (after a warm-up), seconds
+    private long measuredFromNanos = Long.MIN_VALUE;
+    private final Map<String, Long> intervalErrors = new LinkedHashMap<>();
+    private final List<IntervalListener> intervalListeners = new ArrayList<>();
+    private long intended;
+    private long sent;
+    private long intervalIntended;
+    private long intervalSent;
+    private long intervalScheduleLagMax;
+    private int inFlight;
+    private int maxInFlight;
+    private int intervalMaxInFlight;
+    private double lastTick;
+
+    /** Metrics of a run in the open model ({@code openModel}: arrivals have intended times) or the closed one. */
+    public Metrics(boolean openModel) {
+        this.openModel = openModel;
+    }
+
+    public boolean openModel() {
+        return openModel;
+    }
+
+    /** The step called {@code name}, made on first use. */
+    public StepMetrics step(String name) {
+        return named(steps, name, "steps");
+    }
+
+    /** The scenario called {@code name}, made on first use. */
+    public StepMetrics scenario(String name) {
+        return named(scenarios, name, "scenarios");
+    }
+
+    private static StepMetrics named(Map<String, StepMetrics> map, String name, String what) {
+        StepMetrics m = map.get(name);
+        if (m == null) {
+            if (map.size() >= MAX_STEPS) {
+                throw new IllegalArgumentException("a run has at most " + MAX_STEPS + " " + what + "; '" + name
+                        + "' would be one more");
+            }
+            m = new StepMetrics(name);
+            map.put(name, m);
+        }
+        return m;
+    }
+
+    /** Makes {@code m} the overall metric (the request step, or every iteration); set once, before the run. */
+    public void overall(StepMetrics m) {
+        this.overall = m;
+    }
+
+    public StepMetrics overall() {
+        return overall;
+    }
+
+    public Collection<StepMetrics> steps() {
+        return steps.values();
+    }
+
+    public Collection<StepMetrics> scenarios() {
+        return scenarios.values();
+    }
+
+    /** A failure of {@code step}, counted also in this second's error timeline. */
+    public void failed(StepMetrics step, String kind, String message) {
+        step.failed(kind, message);
+        intervalErrors.merge(step.name() + ":" + kind, 1L, Long::sum);
+    }
+
+    /** An arrival of the open model became due. */
+    public void arrivalDue() {
+        intended++;
+        intervalIntended++;
+    }
+
+    /** {@code n} arrivals became due. */
+    public void arrivalsDue(long n) {
+        intended += n;
+        intervalIntended += n;
+    }
+
+    /**
+     * A request or iteration intended at {@code intendedNanos} (loop clock) was started, {@code lagNanos} late by
+     * the generator's fault (0 in the closed model). One intended before a warm-up ended is in flight but not
+     * counted as sent (its arrival was not counted as due either).
+     */
+    public void sent(long intendedNanos, long lagNanos) {
+        if (++inFlight > maxInFlight) maxInFlight = inFlight;
+        if (intendedNanos < measuredFromNanos) return;
+        sent++;
+        intervalSent++;
+        if (inFlight > intervalMaxInFlight) intervalMaxInFlight = inFlight;
+        if (openModel) {
+            long lag = Math.max(0, lagNanos);
+            scheduleLag.recordValue(lag);
+            if (lag > intervalScheduleLagMax) intervalScheduleLagMax = lag;
+        }
+    }
+
+    /** A request or iteration that {@link #sent} counted has ended (however it ended). */
+    public void finished() {
+        inFlight--;
+    }
+
+    /** The generator's loop ran a timer {@code lagNanos} late. */
+    public void loopLag(long lagNanos) {
+        loopLag.recordValue(Math.max(0, lagNanos));
+    }
+
+    /** Told of each closed second, before its histograms are added into the cumulative ones. */
+    public interface IntervalListener {
+        /** The interval from {@code startSeconds} to {@code endSeconds} (after the run's start) is closed. */
+        void interval(Metrics metrics, double startSeconds, double endSeconds);
+    }
+
+    /** Calls {@code listener} at each {@link #tick}, before the second's histograms roll. */
+    public void onInterval(IntervalListener listener) {
+        intervalListeners.add(listener);
+    }
+
+    /** Closes the second that ends at {@code secondsSinceStart}: a timeline point, then the histograms roll. */
+    public void tick(double secondsSinceStart) {
+        Histogram h = overall == null ? Latency.histogram() : overall.intervalLatency();
+        if (secondsSinceStart > lastTick) timeline.add(new Timeline.Point(lastTick - origin, secondsSinceStart - lastTick, openModel ? intervalIntended : -1,
+                intervalSent, overall == null ? 0 : overall.intervalOk(), overall == null ? 0 : overall.intervalFailed(),
+                Math.max(intervalMaxInFlight, inFlight), Latency.percentileMs(h, 50), Latency.percentileMs(h, 90),
+                Latency.percentileMs(h, 99), Latency.percentileMs(h, 100),
+                openModel ? Latency.ms(intervalScheduleLagMax) : Double.NaN, intervalErrors));
+        for (IntervalListener l : intervalListeners) l.interval(this, lastTick, secondsSinceStart);
+        for (StepMetrics s : steps.values()) s.rollInterval();
+        for (StepMetrics s : scenarios.values()) s.rollInterval();
+        if (overall != null && !steps.containsValue(overall) && !scenarios.containsValue(overall)) overall.rollInterval();
+        lastTick = secondsSinceStart;
+        intervalIntended = 0;
+        intervalSent = 0;
+        intervalScheduleLagMax = 0;
+        intervalMaxInFlight = inFlight;
+        intervalErrors.clear();
+    }
+
+    /**
+     * Forgets everything recorded so far (the end of a warm-up at {@code secondsSinceStart}; call right after a
+     * {@link #tick}; {@code fromNanos} is that time on the loop's clock): what follows is measured from there.
+     * Requests in flight stay counted as in flight.
+     */
+    public void reset(double secondsSinceStart, long fromNanos) {
+        measuredFromNanos = fromNanos;
+        for (StepMetrics s : steps.values()) s.reset();
+        for (StepMetrics s : scenarios.values()) s.reset();
+        if (overall != null) overall.reset();
+        scheduleLag.reset();
+        loopLag.reset();
+        timeline = new Timeline();
+        intervalErrors.clear();
+        intended = 0;
+        sent = 0;
+        intervalIntended = 0;
+        intervalSent = 0;
+        intervalScheduleLagMax = 0;
+        maxInFlight = inFlight;
+        intervalMaxInFlight = inFlight;
+        lastTick = secondsSinceStart;
+        origin = secondsSinceStart;
+    }
+
+    public long intended() {
+        return intended;
+    }
+
+    public long sent() {
+        return sent;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public long intervalSent() {
+        return intervalSent;
+    }
+
+    public Histogram scheduleLag() {
+        return scheduleLag;
+    }
+
+    public Histogram loopLag() {
+        return loopLag;
+    }
+
+    public Timeline timeline() {
+        return timeline;
+    }
+
+    /** Failures of every step. */
+    public long failed() {
+        long n = 0;
+        for (StepMetrics s : steps.values()) n += s.failed();
+        return n;
+    }
+
+    /** Attempts of every step. */
+    public long requests() {
+        long n = 0;
+        for (StepMetrics s : steps.values()) n += s.requests();
+        return n;
+    }
+}

@@ -1,0 +1,65 @@
+package io.jasyncio.loadtest.metrics;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run second by second: how many arrivals were due (open model), sent, answered and failed, the latency
+ * percentiles of the second's successes, and its failures by {@code step:kind}. Bounded: past
+ * {@link #MAX_POINTS} points, neighbours are merged two by two and each point then spans twice as long (counts
+ * add up; a merged percentile is the larger of the two, an upper bound), so a run of any length keeps at most
+ * {@code MAX_POINTS} points.
+ *
+ * <p>Threading: the event loop's thread only.
+ */
+public final class Timeline {
+    public static final int MAX_POINTS = 2000;
+
+    /**
+     * One span of the run: from {@code startSeconds} (after the run's start) for {@code seconds}; latencies in
+     * milliseconds (NaN without successes); {@code intended} is -1 in the closed model.
+     */
+    public record Point(double startSeconds, double seconds, long intended, long sent, long ok, long failed,
+            long inFlight, double p50, double p90, double p99, double max, double scheduleLagMaxMs,
+            Map<String, Long> errors) {
+        public Point {
+            errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
+        }
+
+        Point merge(Point next) {
+            Map<String, Long> e = new LinkedHashMap<>(errors);
+            next.errors.forEach((k, v) -> e.merge(k, v, Long::sum));
+            return new Point(startSeconds, seconds + next.seconds,
+                    intended < 0 ? -1 : intended + next.intended, sent + next.sent, ok + next.ok,
+                    failed + next.failed, Math.max(inFlight, next.inFlight), larger(p50, next.p50),
+                    larger(p90, next.p90), larger(p99, next.p99), larger(max, next.max),
+                    larger(scheduleLagMaxMs, next.scheduleLagMaxMs), e);
+        }
+
+        private static double larger(double a, double b) {
+            if (Double.isNaN(a)) return b;
+            if (Double.isNaN(b)) return a;
+            return Math.max(a, b);
+        }
+    }
+
+    private List<Point> points = new ArrayList<>();
+
+    /** Appends the next point, merging neighbours if the timeline is full. */
+    public void add(Point p) {
+        points.add(p);
+        if (points.size() > MAX_POINTS) {
+            List<Point> merged = new ArrayList<>(MAX_POINTS / 2 + 1);
+            for (int i = 0; i + 1 < points.size(); i += 2) merged.add(points.get(i).merge(points.get(i + 1)));
+            if (points.size() % 2 == 1) merged.add(points.get(points.size() - 1));
+            points = merged;
+        }
+    }
+
+    public List<Point> points() {
+        return Collections.unmodifiableList(points);
+    }
+}

@@ -1,0 +1,26 @@
+package io.jasyncio.loadtest.scenario;
+
+/**
+ * Thrown by {@link VirtualUser#step} after a step failed and was counted: it ends the iteration, which counts
+ * as failed with the step's kind. A scenario that wants to go on after a failed step may catch it.
+ *
+ * <p>Threading: immutable.
+ */
+public final class IterationFailed extends RuntimeException {
+    private final String step;
+    private final String kind;
+
+    IterationFailed(String step, String kind, String message) {
+        super(step + ": " + kind + ": " + message, null, false, false);
+        this.step = step;
+        this.kind = kind;
+    }
+
+    public String step() {
+        return step;
+    }
+
+    public String kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,154 @@
+package io.jasyncio.loadtest.scenario;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.Coroutine;
+import io.jasyncio.EventLoop;
+import io.jasyncio.loadtest.engine.Failure;
+import io.jasyncio.loadtest.metrics.ErrorKind;
+import io.jasyncio.loadtest.metrics.Metrics;
+import io.jasyncio.loadtest.metrics.StepMetrics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+
+/**
+ * One virtual user, as a {@link Scenario} sees it: its steps, checks, think time, HTTP client and its own state.
+ *
+ * <p>Threading: the event loop's thread, in the task running the user's iteration; one iteration at a time.
+ */
+public final class VirtualUser implements AutoCloseable {
+    private static final Pattern STEP_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,60}");
+
+    private final int id;
+    private final Metrics metrics;
+    private final EventLoop loop;
+    private final double defaultTimeout;
+    private final SplittableRandom random;
+    private final HttpClient http;
+    private final Map<String, Object> vars = new HashMap<>();
+    private long iteration;
+
+    /**
+     * User {@code id} recording into {@code metrics}; steps without a timeout of their own get
+     * {@code defaultTimeoutSeconds}; relative URLs resolve against {@code baseUrl} (null: none).
+     */
+    public VirtualUser(int id, Metrics metrics, EventLoop loop, double defaultTimeoutSeconds, long seed, String baseUrl,
+            List<String> headers, int maxBody) {
+        this.id = id;
+        this.metrics = metrics;
+        this.loop = loop;
+        this.defaultTimeout = defaultTimeoutSeconds;
+        this.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (id + 1)));
+        this.http = new HttpClient(baseUrl, headers, maxBody);
+    }
+
+    /** The user's number, from 0. */
+    public int id() {
+        return id;
+    }
+
+    /** The user's iterations so far, this one included (from 1). */
+    public long iteration() {
+        return iteration;
+    }
+
+    /** Starts the next iteration (the driver calls this). */
+    public void nextIteration() {
+        iteration++;
+    }
+
+    /** The user's own random numbers (seeded from the run's seed and the user's id: a run can be repeated). */
+    public SplittableRandom random() {
+        return random;
+    }
+
+    /** The user's state across iterations (a session token, say). */
+    public Map<String, Object> vars() {
+        return vars;
+    }
+
+    /** The user's HTTP client. */
+    public HttpClient http() {
+        return http;
+    }
+
+    /** {@link #step(String, double, Coroutine)} with the run's default timeout ({@code --timeout}). */
+    public <T> T step(String name, Coroutine<T> body) {
+        return step(name, defaultTimeout, body);
+    }
+
+    /**
+     * Runs {@code body} as step {@code name} within {@code timeoutSeconds} and returns its value. Its latency
+     * (from its start) goes to the step's histogram when it succeeds. When it fails — it threw, failed a check,
+     * or ran out of time — the failure is counted under its kind (see {@link Failure#of}) and
+     * {@link IterationFailed} ends the iteration.
+     */
+    public <T> T step(String name, double timeoutSeconds, Coroutine<T> body) {
+        if (!STEP_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a step name is 1 to 60 of A-Z a-z 0-9 _ . -, got '" + name + "'");
+        }
+        if (!(timeoutSeconds > 0)) throw new IllegalArgumentException("a step's timeout must be above 0 s, got " + timeoutSeconds);
+        StepMetrics m = metrics.step(name);
+        long start = loop.nanoTime();
+        T value;
+        try {
+            value = Asyncio.timeout(timeoutSeconds, body);
+        } catch (CancelledError e) { // the run ended under this step (the step's own timeout is a TimeoutError)
+            metrics.failed(m, ErrorKind.TIMEOUT, io.jasyncio.loadtest.engine.ScenarioDriver.ENDED);
+            throw e;
+        } catch (IterationFailed e) {
+            throw e;
+        } catch (Exception e) {
+            Failure f = Failure.of(e, timeoutSeconds);
+            metrics.failed(m, f.kind(), f.message());
+            throw new IterationFailed(name, f.kind(), f.message());
+        }
+        long took = loop.nanoTime() - start;
+        m.ok(took, took);
+        return value;
+    }
+
+    /** Fails the step with {@code kind} ({@link ErrorKind#CHECK}) unless {@code ok}. */
+    public void check(boolean ok, String message) {
+        check(ok, ErrorKind.CHECK, message);
+    }
+
+    /** Fails the step with {@code kind} unless {@code ok}. */
+    public void check(boolean ok, String kind, String message) {
+        if (!ok) throw new StepFailure(kind, message);
+    }
+
+    /** Fails the step with {@code kind}; never returns (written {@code throw vu.fail(...)} where Java needs it). */
+    public StepFailure fail(String kind, String message) {
+        throw new StepFailure(kind, message);
+    }
+
+    /**
+     * {@code r}, if its status is 2xx or 3xx; otherwise the step fails with {@code http_4xx} or {@code http_5xx},
+     * naming the status and the start of the body.
+     */
+    public HttpResponse expectOk(HttpResponse r) {
+        String kind = ErrorKind.ofStatus(r.status());
+        if (kind != null) throw new StepFailure(kind, "HTTP " + r.status() + ": " + HttpResponse.preview(r.body()));
+        return r;
+    }
+
+    /** Waits {@code seconds} (think time: between steps, not in any step's latency). */
+    public void think(double seconds) {
+        if (seconds > 0) Asyncio.sleep(seconds);
+    }
+
+    /** Waits a uniformly random time between {@code min} and {@code max} seconds. */
+    public void think(double min, double max) {
+        think(min + (max - min) * random.nextDouble());
+    }
+
+    /** Closes the user's connections. */
+    @Override
+    public void close() {
+        http.close();
+    }
+}
