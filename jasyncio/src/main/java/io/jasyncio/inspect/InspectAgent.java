@@ -28,10 +28,12 @@ public final class InspectAgent {
     /** The agent's entry point ({@code Agent-Class}); {@code args} is the file to write. */
     public static void agentmain(String args) throws IOException {
         if (args == null || args.isEmpty()) throw new IllegalArgumentException("InspectAgent needs the output file");
-        LoopMetrics.registerAll();
         Path tmp = Path.of(args + ".part");
         Files.write(tmp, dump(), StandardCharsets.UTF_8);
         Files.move(tmp, Path.of(args), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        // The MBeans for jconsole and JMC, on a short-lived thread: creating the platform MBean server takes a while
+        // (0.1 s and more), and ps, which waits for this method, does not need them.
+        Thread.ofPlatform().daemon().name("jasyncio-inspect-mbeans").start(LoopMetrics::registerAll);
     }
 
     /** The lines of every open loop: its tasks, or one "E" line saying why it could not answer. */
