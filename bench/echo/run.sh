@@ -27,15 +27,14 @@ PORT=${PORT:-25300}; RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 summarize() { # RAW.tsv... -> Markdown tables
   "$PY" - "$@" <<'PYEOF'
 import csv, statistics, sys
-rows = []
-for i, f in enumerate(sys.argv[1:]):
-    for r in csv.DictReader(open(f), delimiter="\t"):
-        if r["req_per_s"] != "FAIL":
-            rows.append({**r, "round": f"{i}.{r['round']}", "req_per_s": float(r["req_per_s"])})
-cells = list(dict.fromkeys((r["conns"], r["msize"]) for r in rows))
+every = [{**r, "round": f"{i}.{r['round']}"} for i, f in enumerate(sys.argv[1:])
+         for r in csv.DictReader(open(f), delimiter="\t")]
+# A server or cell that failed every time keeps its place in the tables (as FAIL), so that it cannot go missing.
+rows = [{**r, "req_per_s": float(r["req_per_s"])} for r in every if r["req_per_s"] != "FAIL"]
+cells = list(dict.fromkeys((r["conns"], r["msize"]) for r in every))
 order = "jasyncio-protocol jasyncio-streams asyncio-protocol asyncio-streams uvloop-protocol uvloop-streams".split()
-servers = sorted(dict.fromkeys(r["server"] for r in rows), key=lambda s: order.index(s) if s in order else len(order))
-rounds = list(dict.fromkeys(r["round"] for r in rows))
+servers = sorted(dict.fromkeys(r["server"] for r in every), key=lambda s: order.index(s) if s in order else len(order))
+rounds = list(dict.fromkeys(r["round"] for r in every))
 val = {(r["round"], r["server"], r["conns"], r["msize"]): r["req_per_s"] for r in rows}
 head = " | ".join(f"{c} conns, {m} B" for c, m in cells)
 print(f"\nMedian requests/s over {len(rounds)} round(s), C client (echoload), loopback")

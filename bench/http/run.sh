@@ -15,8 +15,8 @@
 # All servers start at once, each on its own port; each gets a WARMUP-long wrk run first (a JVM pinned to one
 # CPU compiles slowly; both JVMs get G1, where one CPU would pick Serial); then in each round every server is
 # measured at every connection count, in an order rotated from round to round. Ratios are taken within a round
-# and the median over rounds is printed. A measurement where wrk fails or gets any answer but 2xx/3xx is
-# recorded as FAIL and left out. A peer that cannot run here (no aiohttp, no uvloop, no nginx, no Maven Central
+# and the median over rounds is printed. A measurement where wrk fails, gets any answer but 2xx/3xx, or completes
+# no request is recorded as FAIL and left out. A peer that cannot run here (no aiohttp, no uvloop, no nginx, no Maven Central
 # for Netty) is left out with one line saying what to install; the rest is measured.
 # Loopback only; every process is bounded by timeout(1) and stopped at the end.
 set -euo pipefail
@@ -100,7 +100,11 @@ measure() { # server conns duration -> req/s avg p99; FAIL if wrk failed or got 
   # wrk counts error answers in Requests/sec; a server answering 4xx/5xx under load must not look fast
   if grep -q 'Non-2xx' <<<"$out"; then echo "bench/http: $1 -c$2:$(grep 'Non-2xx' <<<"$out")" >&2; echo "FAIL - -"; return; fi
   if grep -q 'Socket errors' <<<"$out"; then echo "bench/http: $1 -c$2:$(grep 'Socket errors' <<<"$out")" >&2; fi
-  echo "$(echo "$out" | awk '/Requests\/sec/{print $2}') $(echo "$out" | awk '/^    Latency/{print $2}') $(echo "$out" | awk '/ 99%/{print $2}')"
+  local rps; rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  # wrk exits 0 after a run in which no request completed (a server that accepts and never answers): that
+  # measured nothing, and a 0 would make a ratio of 0 (or a division by zero)
+  if ! awk -v r="${rps:-0}" 'BEGIN {exit !(r > 0)}'; then echo "bench/http: $1 -c$2: no request completed" >&2; echo "FAIL - -"; return; fi
+  echo "$rps $(echo "$out" | awk '/^    Latency/{print $2}') $(echo "$out" | awk '/ 99%/{print $2}')"
 }
 for s in $SERVERS; do echo "warm-up $s ($WARMUP)" >&2; measure "$s" 50 "$WARMUP" >/dev/null; done
 read -r -a order <<<"$SERVERS"
@@ -117,10 +121,11 @@ done
 echo "raw rows: $raw" >&2
 "$PY" - "$raw" <<'PYEOF'
 import csv, statistics, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["req_per_s"] != "FAIL"]
-servers = list(dict.fromkeys(r["server"] for r in rows)); conns = list(dict.fromkeys(r["conns"] for r in rows))
+every = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))  # a server that failed everywhere still gets its row
+rows = [r for r in every if r["req_per_s"] != "FAIL"]
+servers = list(dict.fromkeys(r["server"] for r in every)); conns = list(dict.fromkeys(r["conns"] for r in every))
 val = {(r["round"], r["server"], r["conns"]): float(r["req_per_s"]) for r in rows}
-rounds = list(dict.fromkeys(r["round"] for r in rows))
+rounds = list(dict.fromkeys(r["round"] for r in every))
 print(f"\nMedian requests/s over {len(rounds)} round(s); wrk -t1 on CPU 1, server on CPU 0, loopback")
 print("| server | " + " | ".join(f"-c{c}" for c in conns) + " |\n|---|" + "---:|" * len(conns))
 for s in servers:

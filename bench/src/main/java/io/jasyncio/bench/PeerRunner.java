@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,20 @@ public final class PeerRunner {
     /** The peer script, in {@link #corePeersDir(Path)}. */
     public static final String SCRIPT = "asyncio_core.py";
 
+    /** How long one peer run may take (at scale 1 it takes a few minutes). */
+    static final Duration TIME_LIMIT = Duration.ofMinutes(30);
+
     private final Path peersDir;
+    private final Duration timeLimit;
 
     /** @param peersDir the folder holding {@value #SCRIPT} */
     public PeerRunner(Path peersDir) {
+        this(peersDir, TIME_LIMIT);
+    }
+
+    PeerRunner(Path peersDir, Duration timeLimit) {
         this.peersDir = peersDir;
+        this.timeLimit = timeLimit;
     }
 
     /** The folder of the core peer inside the project: {@code bench/peers/core}. */
@@ -77,20 +87,48 @@ public final class PeerRunner {
             }
             cmd.add("--uvloop");
         }
+        Path output = null;
+        Process p = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                return new Result(false, "the peer script failed: " + out.strip(), python, List.of());
+            // The output goes to a file, not a pipe read to its end, so that the time limit holds for a peer
+            // that hangs with its stdout open.
+            output = Files.createTempFile("jasyncio-peer", ".out");
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            boolean finished = p.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) stop(p);
+            String out = Files.readString(output, StandardCharsets.UTF_8).strip();
+            if (!finished) {
+                return new Result(false, "the peer script did not finish within " + seconds(timeLimit) + " and was stopped"
+                        + (out.isEmpty() ? "" : "; it printed: " + out), python, List.of());
             }
-            return new Result(true, null, python + " " + version(python), out.lines().toList());
+            if (p.exitValue() != 0) return new Result(false, "the peer script failed: " + out, python, List.of());
+            List<String> lines = out.lines().toList();
+            if (CoreBench.parse(lines).isEmpty()) {
+                return new Result(false, "the peer script printed no metric: " + out, python, List.of());
+            }
+            return new Result(true, null, python + " " + version(python), lines);
         } catch (IOException e) {
             return new Result(false, "cannot run " + python + ": " + e.getMessage(), python, List.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(false, "interrupted", python, List.of());
+        } finally {
+            if (p != null && p.isAlive()) p.destroyForcibly();
+            if (output != null) output.toFile().delete();
         }
+    }
+
+    /** Stops a peer that overran its time: politely, then for good. */
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toSeconds() >= 120 ? d.toMinutes() + " min" : d.toSeconds() + " s";
     }
 
     /** Debian's python3 (it is the one python3-uvloop installs into), else the first python3 on PATH, else null. */

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The peers of the benchmarks live in the repository (bench/peers), where {@code bench core}, bench/echo/run.sh
@@ -136,6 +137,29 @@ class PeerRunnerTest {
         PeerRunner.Result r = new PeerRunner(Path.of("/nonexistent-peers")).run("asyncio", 0.001);
         assertFalse(r.ok());
         assertTrue(r.reason().contains("/nonexistent-peers/asyncio_core.py") && r.reason().contains("--peers"), r.reason());
+    }
+
+    // A peer that hangs must not hang 'bench core': it is stopped at the runner's time limit, and not left running.
+    @Test
+    void aPeerThatHangsIsStoppedAtTheTimeLimit(@TempDir Path peers) throws Exception {
+        Assumptions.assumeTrue(PeerRunner.python() != null, "no python3 (.ci/run installs it)");
+        Path script = Files.writeString(peers.resolve(PeerRunner.SCRIPT), "import time\ntime.sleep(30)\n");
+        PeerRunner.Result r = new PeerRunner(peers, java.time.Duration.ofSeconds(2)).run("asyncio", 0.001);
+        assertFalse(r.ok(), "a peer that printed nothing in its 2 s counted as measured");
+        assertTrue(r.reason().startsWith("the peer script did not finish within 2 s"), r.reason());
+        List<String> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(ph -> ph.info().commandLine().orElse("")).filter(c -> c.contains(script.toString())).toList();
+        assertEquals(List.of(), left, "the peer still runs");
+    }
+
+    // A peer that runs and prints no metric line measured nothing: it must not count as measured.
+    @Test
+    void aPeerThatPrintsNoMetricIsNotMeasured(@TempDir Path peers) throws Exception {
+        Assumptions.assumeTrue(PeerRunner.python() != null, "no python3 (.ci/run installs it)");
+        Files.writeString(peers.resolve(PeerRunner.SCRIPT), "print('nothing to measure here')\n");
+        PeerRunner.Result r = new PeerRunner(peers).run("asyncio", 0.001);
+        assertFalse(r.ok(), "counted as measured: " + r.lines());
+        assertEquals("the peer script printed no metric: nothing to measure here", r.reason());
     }
 
     record Run(int code, String out) {}

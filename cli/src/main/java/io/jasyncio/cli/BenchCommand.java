@@ -99,10 +99,6 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int parked() throws InterruptedException {
-        if (tasks < 1) {
-            System.err.println("--tasks must be at least 1");
-            return 2;
-        }
         ParkedTasks.Report r = ParkedTasks.measure(tasks, true);
         System.out.printf("# %,d tasks parked on one Event, as bench core's parked_task_bytes (engine %s, after its warm-up)%n",
                 r.tasks(), io.jasyncio.internal.Engine.get().name());

@@ -40,7 +40,9 @@ public final class EchoLoadCommand implements Callable<Integer> {
         Check.count(spec, "--conns", conns, 1, MAX_CONNS);
         Check.count(spec, "--msize", msize, 1, MAX_MSIZE);
         Check.seconds(spec, "--duration", duration, MAX_DURATION);
-        EchoLoad.Result r = new EchoLoad(new InetSocketAddress(host, port), conns, msize, duration).run();
+        InetSocketAddress server = new InetSocketAddress(host, port);
+        if (server.isUnresolved()) throw Check.fail(spec, "--host: cannot resolve '" + host + "'");
+        EchoLoad.Result r = new EchoLoad(server, conns, msize, duration).run();
         System.out.println(r.summary());
         return 0;
     }

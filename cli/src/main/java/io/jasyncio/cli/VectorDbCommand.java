@@ -1,6 +1,7 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.Asyncio;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.examples.vectordb.Hit;
 import io.jasyncio.examples.vectordb.Metric;
 import io.jasyncio.examples.vectordb.VectorClient;
@@ -48,6 +49,10 @@ public final class VectorDbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (remote && connect != null) {
+            throw Check.fail(spec, "--remote and --connect exclude each other: --remote serves a store in this process, "
+                    + "--connect uses one served elsewhere");
+        }
         Object[] target = connect != null ? Check.hostPort(spec, "--connect", connect) : null;
         Check.seconds(spec, "--timeout", timeout, 3600);
         Random rnd = new Random(seed);
@@ -67,7 +72,21 @@ public final class VectorDbCommand implements Callable<Integer> {
             System.out.println("connecting to " + where + "...");
             try (VectorClient db = target != null ? VectorClient.connect((String) target[0], (int) target[1], timeout)
                     : server != null ? VectorClient.connect("127.0.0.1", server.port()) : VectorClient.connect(new VectorStore())) {
-                VectorDbDemo.Result r = VectorDbDemo.cliMain(db, collection, vectors, query, more, System.out::println);
+                VectorDbDemo.Result r;
+                try {
+                    r = VectorDbDemo.cliMain(db, collection, vectors, query, more, System.out::println);
+                } catch (Exception e) {
+                    // A shared server keeps no half-done session's collection (unless it stopped answering:
+                    // then asking it to drop would only wait out another timeout).
+                    if (target != null && !(e instanceof TimeoutError)) {
+                        try {
+                            db.dropCollection(collection);
+                        } catch (RuntimeException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
+                    throw e;
+                }
                 if (target != null) {
                     System.out.println("dropping collection '" + collection + "'...");
                     db.dropCollection(collection);
@@ -92,7 +111,7 @@ public final class VectorDbCommand implements Callable<Integer> {
             description = {"Serves an empty vector store on 127.0.0.1 until Ctrl-C.",
                     "In memory only: everything stored is lost when the server stops. Limits: dimension "
                             + VectorStore.MAX_DIMENSION + ", " + (VectorServer.MAX_FRAME_BYTES >> 20) + " MiB per request, "
-                            + "the budget below."})
+                            + (int) VectorServer.FRAME_TIMEOUT_SECONDS + " s to send one, the budget below."})
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -101,7 +120,7 @@ public final class VectorDbCommand implements Callable<Integer> {
         int port;
 
         @Option(names = "--max-mib", paramLabel = "MIB",
-                description = "The most MiB of vectors and ids the store holds (default: a quarter of the heap).")
+                description = "The most MiB of collections, vectors and ids the store holds (default: a quarter of the heap).")
         Long maxMib;
 
         @Override

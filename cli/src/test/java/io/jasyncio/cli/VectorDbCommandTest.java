@@ -59,6 +59,19 @@ class VectorDbCommandTest {
         }
     }
 
+    // A session that fails half-way (here the server's store is too small for its 100 vectors) must not leave its
+    // collection behind on a server that others share.
+    @Test
+    void aFailedSessionStillDropsItsCollection() throws Exception {
+        VectorStore store = new VectorStore(4096);
+        try (ServerThread server = new ServerThread(store)) {
+            CliTest.Run r = CliTest.run("vectordb", "--connect", "127.0.0.1:" + server.port);
+            assertEquals(1, r.code(), r.out());
+            assertTrue(r.err().startsWith("jasyncio vectordb: the store is full: "), r.err());
+            assertEquals(0, store.reservedBytes(), "the session's collection is still on the server");
+        }
+    }
+
     @Test
     void connectToAServerThatNeverAnswersTimesOutWithAClearMessage() throws Exception {
         // A listening socket nobody reads: the kernel completes the connection, then nothing ever comes back.

@@ -26,6 +26,11 @@ public final class VectorServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio.examples.vectordb");
     /** The largest request (or reply) a connection carries, in bytes. */
     public static final int MAX_FRAME_BYTES = Wire.MAX_FRAME;
+    /**
+     * How long a request may take to arrive, from its first byte to its last (a peer that stalls or trickles is
+     * then answered with a bad request and hung up on); between requests a connection may stay idle.
+     */
+    public static final double FRAME_TIMEOUT_SECONDS = 30;
     private final VectorClient store;
     private final Set<Task<?>> connectionTasks = new HashSet<>();
     private final Server server;
@@ -60,12 +65,12 @@ public final class VectorServer implements AutoCloseable {
             while (true) {
                 ByteBuffer request;
                 try {
-                    request = Wire.readFrame(in);
-                } catch (Wire.ProtocolException tooLarge) { // the next frame cannot be found: say why, hang up
-                    out.write(new Wire.Writer().i8(Wire.BAD_REQUEST).str(tooLarge.getMessage()).finish());
+                    request = Wire.readFrame(in, FRAME_TIMEOUT_SECONDS);
+                } catch (Wire.ProtocolException refused) { // too large, or too slow: say why, hang up
+                    out.write(new Wire.Writer().i8(Wire.BAD_REQUEST).str(refused.getMessage()).finish());
                     out.drain();
                     LOG.log(System.Logger.Level.DEBUG, () -> "vector database client " + peer(out) + " hung up on: "
-                            + tooLarge.getMessage());
+                            + refused.getMessage());
                     return;
                 }
                 if (request == null) return;

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Limits, so that no client can make the store take more memory than it was given: a dimension of at most
  * {@link #MAX_DIMENSION}; collection names of 1 to {@link #MAX_NAME_BYTES} and vector ids of at most
  * {@link #MAX_ID_BYTES} UTF-8 bytes; a search asks for at most {@link VectorCollection#MAX_TOP_K} hits; and the
- * whole store holds at most {@link #maxBytes()} bytes of vectors, norms and ids (its budget; a change that would
- * go over it fails and stores nothing). Collections grow geometrically from what they hold, so the memory held
+ * whole store holds at most {@link #maxBytes()} bytes of collections, vectors, norms and ids (its budget; a change
+ * that would go over it fails and stores nothing; an empty collection counts too, so that creating collections
+ * cannot exhaust the memory either). Collections grow geometrically from what they hold, so the memory held
  * stays within about 1.5 times what is stored.
  *
  * <p>Threading: thread-safe.
@@ -28,6 +29,8 @@ public final class VectorStore {
     public static final int MAX_NAME_BYTES = 256;
     /** The longest vector id, in UTF-8 bytes. */
     public static final int MAX_ID_BYTES = 1024;
+    /** What an empty collection costs beyond its name's characters: its object, lock, map and entry here (≈ 340–380 B measured). */
+    static final int COLLECTION_OVERHEAD = 384;
 
     private final Map<String, VectorCollection> collections = new ConcurrentHashMap<>();
     private final long maxBytes;
@@ -38,7 +41,7 @@ public final class VectorStore {
         this(Runtime.getRuntime().maxMemory() / 4);
     }
 
-    /** A store that holds at most {@code maxBytes} bytes of vectors, norms and ids. */
+    /** A store that holds at most {@code maxBytes} bytes of collections, vectors, norms and ids. */
     public VectorStore(long maxBytes) {
         if (maxBytes < 1) throw new IllegalArgumentException("a store's budget must be at least 1 byte, got " + maxBytes);
         this.maxBytes = maxBytes;
@@ -52,8 +55,11 @@ public final class VectorStore {
                     + MAX_DIMENSION + ", got " + dim);
         }
         if (metric == null) throw new IllegalArgumentException("collection '" + name + "' needs a metric");
+        if (collections.containsKey(name)) throw new IllegalArgumentException("collection '" + name + "' already exists");
+        reserve(collectionBytes(name), "collection '" + name + "'");
         VectorCollection c = new VectorCollection(this, name, dim, metric);
         if (collections.putIfAbsent(name, c) != null) {
+            release(collectionBytes(name));
             throw new IllegalArgumentException("collection '" + name + "' already exists");
         }
         return c;
@@ -75,15 +81,16 @@ public final class VectorStore {
         VectorCollection c = name == null ? null : collections.remove(name);
         if (c == null) return false;
         c.drop();
+        release(collectionBytes(name));
         return true;
     }
 
-    /** The store's budget: the most bytes of vectors, norms and ids it holds. */
+    /** The store's budget: the most bytes of collections, vectors, norms and ids it holds. */
     public long maxBytes() {
         return maxBytes;
     }
 
-    /** The bytes its collections hold now (their arrays' capacity, and their ids). */
+    /** The bytes its collections hold now (each collection itself, its arrays' capacity, and its ids). */
     public long reservedBytes() {
         return reserved.get();
     }
@@ -104,6 +111,10 @@ public final class VectorStore {
     /** Gives back {@code bytes} taken with {@link #reserve}. */
     void release(long bytes) {
         reserved.addAndGet(-bytes);
+    }
+
+    private static long collectionBytes(String name) {
+        return COLLECTION_OVERHEAD + 2L * name.length();
     }
 
     static void checkName(String name) {

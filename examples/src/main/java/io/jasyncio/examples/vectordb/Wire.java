@@ -1,5 +1,7 @@
 package io.jasyncio.examples.vectordb;
 
+import io.jasyncio.Asyncio;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.net.IncompleteReadError;
 import io.jasyncio.net.StreamReader;
 import java.io.EOFException;
@@ -31,8 +33,9 @@ import java.util.Map;
  * A connection carries requests one after another; replies come back in the same order, so a client may send
  * several before reading (pipelining). A request must be exactly its fields: bytes left over after them, a
  * string that is not valid UTF-8, or a count larger than what follows is a bad request. A frame announcing more
- * than {@link #MAX_FRAME} bytes is answered with a bad request reply and the connection is closed (the server
- * cannot find the next frame without reading that one). Stateless; any thread.
+ * than {@link #MAX_FRAME} bytes, or one that does not arrive whole within the server's deadline
+ * ({@link VectorServer#FRAME_TIMEOUT_SECONDS} from its first byte), is answered with a bad request reply and the
+ * connection is closed (the server cannot find the next frame without reading that one). Stateless; any thread.
  */
 final class Wire {
     private Wire() {}
@@ -170,18 +173,39 @@ final class Wire {
         }
     }
 
+    /** {@link #readFrame(StreamReader, Double)} with no deadline (a client: each of its calls has its own timeout). */
+    static ByteBuffer readFrame(StreamReader in) throws IOException {
+        return readFrame(in, null);
+    }
+
     /**
      * Reads one frame from {@code in} and returns its body; null if the peer closed the connection cleanly
-     * between frames, {@link EOFException} if it closed in the middle of one. Suspends the calling task while
-     * waiting; the reader's own errors (a reset connection, say) come through unchanged.
+     * between frames, {@link EOFException} if it closed in the middle of one. Waiting for a frame's first byte
+     * has no limit (a connection may be idle between requests); from then on the whole frame must come within
+     * {@code deadline} seconds (null: no limit), else a {@link ProtocolException}. Suspends the calling task
+     * while waiting; the reader's own errors (a reset connection, say) come through unchanged.
      */
-    static ByteBuffer readFrame(StreamReader in) throws IOException {
+    static ByteBuffer readFrame(StreamReader in, Double deadline) throws IOException {
+        byte first;
+        try {
+            first = in.readexactly(1)[0];
+        } catch (IncompleteReadError e) {
+            return null;
+        }
+        try {
+            return Asyncio.timeout(deadline, () -> restOfFrame(in, first));
+        } catch (TimeoutError e) {
+            throw new ProtocolException("a request did not arrive whole within "
+                    + java.math.BigDecimal.valueOf(deadline).stripTrailingZeros().toPlainString() + " s of its first byte");
+        }
+    }
+
+    private static ByteBuffer restOfFrame(StreamReader in, byte first) throws IOException {
         int length;
         try {
-            length = ByteBuffer.wrap(in.readexactly(4)).getInt();
+            length = ByteBuffer.allocate(4).put(first).put(in.readexactly(3)).getInt(0);
         } catch (IncompleteReadError e) {
-            if (e.partial().length == 0) return null;
-            throw truncated(e);
+            throw truncated(e, 1);
         }
         if (length < 0 || length > MAX_FRAME) {
             throw new ProtocolException("a frame announces " + length + " bytes; the limit is " + MAX_FRAME);
@@ -189,13 +213,14 @@ final class Wire {
         try {
             return ByteBuffer.wrap(in.readexactly(length));
         } catch (IncompleteReadError e) {
-            throw truncated(e);
+            throw truncated(e, 0);
         }
     }
 
-    private static EOFException truncated(IncompleteReadError e) {
+    /** The peer closed in the middle of a frame (or of its header, {@code before} bytes of which came before {@code e}'s read). */
+    private static EOFException truncated(IncompleteReadError e, int before) {
         EOFException eof = new EOFException("the peer closed the connection in the middle of a frame ("
-                + e.partial().length + " of " + e.expected() + " bytes read)");
+                + (before + e.partial().length) + " of " + (before + e.expected()) + " bytes read)");
         eof.initCause(e);
         return eof;
     }

@@ -296,6 +296,48 @@ class VectorClientTest {
         });
     }
 
+    private static <T> T runOnVirtualClock(Coroutine<T> main) {
+        try (Runner r = Runner.builder().loopFactory(io.jasyncio.EventLoop::withVirtualClock).build()) {
+            return r.run(main);
+        }
+    }
+
+    // A peer that starts a request and never finishes it (it trickles, or stalls) is answered and hung up on once
+    // the frame's deadline has passed, instead of holding its connection, and what it sent, for ever.
+    @Test
+    void aRequestThatStallsHalfWayIsRefusedAtItsDeadline() {
+        runOnVirtualClock(() -> {
+            try (VectorServer server = VectorServer.start(new VectorStore(), 0)) {
+                StreamPair peer = Streams.openConnection("127.0.0.1", server.port());
+                double t0 = Asyncio.getRunningLoop().time();
+                // a frame announcing 100 bytes, of which 10 come
+                peer.writer().write(java.nio.ByteBuffer.allocate(14).putInt(0, 100));
+                Wire.Reader r = new Wire.Reader(Wire.readFrame(peer.reader()));
+                assertEquals(Wire.BAD_REQUEST, r.i8());
+                assertEquals("vector database protocol error: a request did not arrive whole within 30 s of its first byte",
+                        r.str());
+                assertEquals(VectorServer.FRAME_TIMEOUT_SECONDS, Asyncio.getRunningLoop().time() - t0, 1.0);
+                assertEquals(null, Wire.readFrame(peer.reader()), "the server hung up");
+                peer.writer().close();
+            }
+            return null;
+        });
+    }
+
+    // ... while a client may stay connected and idle between requests as long as it likes.
+    @Test
+    void anIdleConnectionBetweenRequestsIsKept() {
+        runOnVirtualClock(() -> {
+            try (VectorServer server = VectorServer.start(new VectorStore(), 0);
+                    VectorClient db = VectorClient.connect("127.0.0.1", server.port(), 10 * VectorServer.FRAME_TIMEOUT_SECONDS)) {
+                db.createCollection("docs", 2, Metric.DOT);
+                Asyncio.sleep(5 * VectorServer.FRAME_TIMEOUT_SECONDS);
+                assertTrue(db.insert("docs", "a", new float[] {1, 0}));
+            }
+            return null;
+        });
+    }
+
     // issue 13, item 20: a server that never answers is given up on, with a message naming it
     @Test
     void aServerThatNeverAnswersTimesOut() throws Exception {

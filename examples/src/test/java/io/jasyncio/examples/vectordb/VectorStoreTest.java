@@ -189,4 +189,28 @@ class VectorStoreTest {
         assertEquals(0, store.reservedBytes());
         store.createCollection("docs", 1024, Metric.DOT).batchInsert(batch);
     }
+
+    // A collection costs memory before it holds a vector (its object, lock, map and name): without a charge on the
+    // budget, a client could create empty collections until the heap ran out, one small CREATE request each.
+    @Test
+    void emptyCollectionsAreChargedToTheBudgetToo() {
+        VectorStore store = new VectorStore(64 << 10);
+        int created = 0;
+        IllegalArgumentException full = null;
+        for (int i = 0; i < 100_000 && full == null; i++) {
+            try {
+                store.createCollection("c" + i, 2, Metric.DOT);
+                created++;
+            } catch (IllegalArgumentException e) {
+                full = e;
+            }
+        }
+        assertTrue(full != null && full.getMessage().startsWith("the store is full: "),
+                created + " empty collections in a 64 KiB store" + (full == null ? "" : ": " + full.getMessage()));
+        assertTrue(store.reservedBytes() <= store.maxBytes());
+        assertEquals("collection 'c0' already exists", assertThrows(IllegalArgumentException.class,
+                () -> store.createCollection("c0", 2, Metric.DOT)).getMessage(), "a refused duplicate");
+        for (int i = 0; i < created; i++) assertTrue(store.dropCollection("c" + i));
+        assertEquals(0, store.reservedBytes(), "dropping gives every byte back");
+    }
 }
