@@ -10,7 +10,7 @@ import picocli.CommandLine.Unmatched;
  * it; the launcher itself runs Maven for it.
  */
 @Command(name = "install", mixinStandardHelpOptions = true, customSynopsis = "bin/jasyncio install [MAVEN_ARG...]",
-        description = {"Builds the library modules (jasyncio, http) and installs them, with sources and Javadoc "
+        description = {"Builds the library modules (jasyncio, http, pg) and installs them, with sources and Javadoc "
                 + "jars, into the local Maven repository (~/.m2), for Maven or Gradle's mavenLocal() to find.",
                 "This is 'mvn install' of those modules, without the tests; extra arguments go to Maven."})
 public final class InstallCommand implements Callable<Integer> {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "Embedded by default; --remote serves the store over TCP in this process and talks to it; "
                         + "--connect HOST:PORT talks to a 'vectordb serve' elsewhere (in a collection of its own, "
                         + "dropped at the end, so that sessions can follow or overlap each other).",
-                "The store is in memory only: nothing is written to disk."},
+                "The store is in memory only (nothing is written to disk), unless --pg keeps the collections in PostgreSQL."},
         subcommands = {VectorDbCommand.Serve.class, VectorDbCommand.Bench.class})
 public final class VectorDbCommand implements Callable<Integer> {
     @Spec
@@ -38,6 +38,11 @@ public final class VectorDbCommand implements Callable<Integer> {
 
     @Option(names = "--connect", paramLabel = "HOST:PORT", description = "Use the server at HOST:PORT.")
     String connect;
+
+    @Option(names = "--pg", paramLabel = "DSN", description = "Keep the collections in PostgreSQL at DSN (tables "
+            + "jasyncio_vector_collections and jasyncio_vectors, float4[] vectors; search in the client), through "
+            + "jasyncio's driver.")
+    String pg;
 
     @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
             description = "With --connect: the most seconds to connect, then to wait for each reply. "
@@ -54,6 +59,16 @@ public final class VectorDbCommand implements Callable<Integer> {
                     + "--connect uses one served elsewhere");
         }
         Object[] target = connect != null ? Check.hostPort(spec, "--connect", connect) : null;
+        if (pg != null && (remote || connect != null)) {
+            throw Check.fail(spec, "--pg stores in PostgreSQL: it goes with neither --remote nor --connect");
+        }
+        if (pg != null) {
+            try {
+                io.jasyncio.pg.ConnectOptions.parse(pg);
+            } catch (IllegalArgumentException e) {
+                throw Check.fail(spec, "--pg: " + e.getMessage());
+            }
+        }
         Check.seconds(spec, "--timeout", timeout, 3600);
         Random rnd = new Random(seed);
         Map<String, float[]> vectors = new LinkedHashMap<>();
@@ -62,15 +77,16 @@ public final class VectorDbCommand implements Callable<Integer> {
         for (int i = 0; i < 5; i++) more.add(random(rnd, 4));
         float[] query = {0.5f, 0.5f, 0.5f, 0.5f};
         // A shared server may hold other sessions' collections: this one gets a name of its own.
-        String collection = target != null
+        String collection = target != null || pg != null
                 ? "documents-" + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextInt())
                 : "documents";
         Asyncio.run(() -> {
             VectorServer server = remote ? VectorServer.start(new VectorStore(), 0) : null;
             String where = connect != null ? connect : remote ? "127.0.0.1:" + server.port() + " (TCP, this process)"
-                    : "the embedded store";
+                    : pg != null ? "PostgreSQL (" + io.jasyncio.pg.ConnectOptions.parse(pg) + ")" : "the embedded store";
             System.out.println("connecting to " + where + "...");
             try (VectorClient db = target != null ? VectorClient.connect((String) target[0], (int) target[1], timeout)
+                    : pg != null ? io.jasyncio.examples.vectordb.PgVectorClient.connect(pg)
                     : server != null ? VectorClient.connect("127.0.0.1", server.port()) : VectorClient.connect(new VectorStore())) {
                 VectorDbDemo.Result r;
                 try {
@@ -78,7 +94,7 @@ public final class VectorDbCommand implements Callable<Integer> {
                 } catch (Exception e) {
                     // A shared server keeps no half-done session's collection (unless it stopped answering:
                     // then asking it to drop would only wait out another timeout).
-                    if (target != null && !(e instanceof TimeoutError)) {
+                    if ((target != null || pg != null) && !(e instanceof TimeoutError)) {
                         try {
                             db.dropCollection(collection);
                         } catch (RuntimeException again) {
@@ -87,7 +103,7 @@ public final class VectorDbCommand implements Callable<Integer> {
                     }
                     throw e;
                 }
-                if (target != null) {
+                if (target != null || pg != null) {
                     System.out.println("dropping collection '" + collection + "'...");
                     db.dropCollection(collection);
                 }

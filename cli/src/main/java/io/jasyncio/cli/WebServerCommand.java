@@ -8,10 +8,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code web-server}: seed 004's aiohttp-style web server ({@link WebApp}); runs until Ctrl-C. */
+/**
+ * {@code web-server}: seed 004's aiohttp-style web server ({@link WebApp}); runs until Ctrl-C (exit 130) or
+ * SIGTERM (exit 0), either way letting the requests under way finish.
+ */
 @Command(name = "web-server", mixinStandardHelpOptions = true,
         description = "Seed 004's web server, aiohttp-style: GET / (Hello, World!), GET /hello/{name}, "
-                + "GET /sleep?s=0.1, POST /echo. Serves until Ctrl-C.")
+                + "GET /sleep?s=0.1, POST /echo. Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
 public final class WebServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

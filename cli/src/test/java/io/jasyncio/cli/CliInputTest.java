@@ -57,6 +57,11 @@ class CliInputTest {
                 Arguments.of("echo-load --port 1 --msize 0", "--msize must be from 1 to 16777216, got 0"),
                 Arguments.of("echo-load --port 1 --duration -1", "--duration must be a number of seconds above 0"),
                 Arguments.of("echo-load --port 99999", "--port must be a port from 1 to 65535, got 99999"),
+                Arguments.of("pg-demo", "Missing required argument (specify one of these): (--dsn=<dsn> | --local)"),
+                Arguments.of("pg-demo --local --accounts 5", "--accounts must be from 10 to 10000000, got 5"),
+                Arguments.of("pg-demo --dsn postgresql://h/db?nope=1", "--dsn: unknown connection parameter \"nope\""),
+                Arguments.of("vectordb --pg postgresql://h/db --remote", "--pg stores in PostgreSQL: it goes with neither --remote nor --connect"),
+                Arguments.of("vectordb --pg postgresql://h:0/db", "--pg: port must be 1..65535, got 0"),
                 Arguments.of("nonsense", "Unmatched argument at index 0: 'nonsense'"));
     }
 
@@ -79,7 +84,7 @@ class CliInputTest {
         CliTest.Run r = CliTest.run("help");
         assertEquals(0, r.code(), r.err());
         for (String command : new String[] {"tour", "test", "install", "models", "basics", "echo-server", "echo-clients",
-                "run-demo", "vectordb", "loadtest", "echo-load", "web-server", "bench", "help"}) {
+                "run-demo", "vectordb", "loadtest", "echo-load", "web-server", "bench", "pg-demo", "help"}) {
             assertTrue(r.out().matches("(?s).*\n  " + command + " .*"), command + " is not listed:\n" + r.out());
         }
         assertTrue(r.out().contains("Exit status: 0 done, 1 the program failed, 2 bad command-line input"), r.out());

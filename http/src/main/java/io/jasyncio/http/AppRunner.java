@@ -19,12 +19,34 @@ import java.util.Set;
  * waits for them to end, aborts every connection left and runs the cleanup hooks. Nothing of the application
  * stays open or running after it returns.
  *
+ * <p><b>Limits.</b> Whatever a client does, what its connection holds is bounded. Space: besides the request being
+ * received or answered (up to the application's {@code clientMaxSize}) and its response, a connection holds at
+ * most 16 pipelined requests and 64 KiB read ahead of the one being answered (plus the read that crossed it, up to
+ * 256 KiB), and stops reading while more than the transport's high-water mark (64 KiB) of its answers waits for
+ * the client; a large body is written 64 KiB at a time. A client that pipelines 1 MiB uploads and never reads
+ * costs about 0.6 MiB beyond its current request (it was 17 MiB, with no limit on their number). Time: see
+ * {@link #keepaliveTimeout}, {@link #requestHeadTimeout}, {@link #requestBodyTimeout}, {@link #sendTimeout}; their
+ * clocks run only while the server waits for the client. Number: {@link #maxConnections}. {@link #stats()} shows
+ * what is held now.
+ *
  * <p>Threading: call every method from a task on the loop that runs the application.
  */
 public final class AppRunner implements AutoCloseable {
+    /** {@link #maxConnections(int)}'s default. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
     private final Application app;
+
     private double shutdownTimeout = 60.0;
     private double keepaliveTimeout = 75.0;
+    private double requestHeadTimeout = 60.0;
+    private double requestBodyTimeout = 60.0;
+    private double requestBodyMinRate = 1024.0;
+    private double sendTimeout = 60.0;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    /** Connections made by the sites' protocol factory and not yet closed (counted before they are accepted whole). */
+    private int admitted;
+    private boolean acceptPaused;
     private EventLoop loop;
     private final Set<HttpConnection> connections = new LinkedHashSet<>();
     private final List<TcpSite> sites = new ArrayList<>();
@@ -49,13 +71,82 @@ public final class AppRunner implements AutoCloseable {
     }
 
     /**
-     * How long a connection may stay without a request under way and without receiving a byte before it is
-     * closed, in seconds (aiohttp's {@code keepalive_timeout}, 75 by default; 0: never).
+     * How long a connection may stay without receiving a byte while the server waits for its client, in seconds
+     * (aiohttp's {@code keepalive_timeout}, 75 by default; 0: never). Between requests the connection is then
+     * closed quietly; in the middle of one, the request is answered 408 first.
      */
     public AppRunner keepaliveTimeout(double seconds) {
         if (seconds < 0) throw new IllegalArgumentException("keepaliveTimeout must be >= 0");
         this.keepaliveTimeout = seconds;
         return this;
+    }
+
+    /**
+     * How long a request's head (request line and header fields) may take to arrive, from its first byte, in
+     * seconds; past it the request is answered 408 and the connection closed. Default 60 (nginx's
+     * {@code client_header_timeout}); 0: no deadline (a pause of the keep-alive timeout still ends it). aiohttp
+     * has none: there, a client sending a byte now and then keeps a connection for ever.
+     */
+    public AppRunner requestHeadTimeout(double seconds) {
+        this.requestHeadTimeout = checkSeconds("requestHeadTimeout", seconds);
+        return this;
+    }
+
+    /**
+     * The allowance of a request body, in seconds: the body is cut (408, then close) once it has taken longer
+     * than this plus one second per {@link #requestBodyMinRate(double)} bytes received. With the defaults (60 s,
+     * 1 KiB/s) a body must average 1 KiB/s after its first minute: a healthy slow upload goes through, one that
+     * sends a byte every few seconds to hold the connection (R-U-Dead-Yet) is cut after about a minute. nginx cuts
+     * only a pause of {@code client_body_timeout} (60 s) between two reads, which a byte every 59 s defeats;
+     * Apache's mod_reqtimeout and Kestrel use a minimum rate after a grace period, as here.
+     */
+    public AppRunner requestBodyTimeout(double seconds) {
+        this.requestBodyTimeout = checkSeconds("requestBodyTimeout", seconds);
+        return this;
+    }
+
+    /** The minimum average rate of a request body, in bytes per second (see {@link #requestBodyTimeout}); 0: none. */
+    public AppRunner requestBodyMinRate(double bytesPerSecond) {
+        if (!(bytesPerSecond >= 0) || Double.isInfinite(bytesPerSecond)) {
+            throw new IllegalArgumentException("requestBodyMinRate must be a number of bytes per second >= 0, got " + bytesPerSecond);
+        }
+        this.requestBodyMinRate = bytesPerSecond;
+        return this;
+    }
+
+    /**
+     * How long an answer may wait for its client to take a byte of it, in seconds; past it the connection is
+     * dropped (nginx's {@code send_timeout}, 60 by default here too). A client that stops reading otherwise holds
+     * its answer, and its connection, for ever. 0: no limit.
+     */
+    public AppRunner sendTimeout(double seconds) {
+        this.sendTimeout = checkSeconds("sendTimeout", seconds);
+        return this;
+    }
+
+    /**
+     * The most connections the sites hold at once (default {@value #DEFAULT_MAX_CONNECTIONS}). At the limit the
+     * sites stop accepting: new clients wait in the listening socket's backlog (a burst costs them time, not an
+     * error) and are taken as connections close; past the backlog the kernel drops their SYNs and they retry.
+     * This bounds file descriptors and, with the per-connection bounds (the class comment), memory: a connection
+     * whose client misbehaves holds at most about the application's {@code clientMaxSize} twice (the request being
+     * answered and its response) plus 0.6 MiB, so size this to the heap when clients may be hostile: 10,000 such
+     * clients are 26 GiB with the default 1 MiB (and 2 GiB with a 64 KiB {@code clientMaxSize}). 10,000 keeps what
+     * one loop is known to serve at once (10,000 concurrent connections were served in the outside review; nginx
+     * defaults to 512 per worker process and is usually raised), far below the descriptor limit the JVM raises
+     * itself to on Linux, so the cap, not EMFILE, is what a flood of connections meets.
+     */
+    public AppRunner maxConnections(int n) {
+        if (n < 1) throw new IllegalArgumentException("maxConnections must be >= 1, got " + n);
+        this.maxConnections = n;
+        return this;
+    }
+
+    private static double checkSeconds(String what, double seconds) {
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException(what + " must be a number of seconds >= 0 (0: none), got " + seconds);
+        }
+        return seconds;
     }
 
     public Application app() {
@@ -87,6 +178,30 @@ public final class AppRunner implements AutoCloseable {
     /** Connections open now, or lost while their handler still runs. */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /**
+     * What the runner's connections hold at this moment (as nginx's {@code stub_status}): how many are open, how
+     * many have stopped reading their client (flow control: see {@link TcpSite}), and the bytes held for their
+     * clients beyond the requests being answered and their responses (the request being received, unparsed
+     * input, requests queued behind another, output the client has not taken yet), in all and by the connection
+     * holding the most.
+     *
+     * <p>Threading: immutable.
+     */
+    public record Stats(int connections, int readingPaused, long bufferedBytes, long maxBufferedBytes) {}
+
+    /** The {@link Stats} of this moment. */
+    public Stats stats() {
+        int paused = 0;
+        long buffered = 0, max = 0;
+        for (HttpConnection c : connections) {
+            if (c.readingPaused()) paused++;
+            long b = c.bufferedBytes();
+            buffered += b;
+            max = Math.max(max, b);
+        }
+        return new Stats(connections.size(), paused, buffered, max);
     }
 
     /**
@@ -168,6 +283,34 @@ public final class AppRunner implements AutoCloseable {
         return keepaliveTimeout;
     }
 
+    double requestHeadTimeout() {
+        return requestHeadTimeout;
+    }
+
+    double requestBodyTimeout() {
+        return requestBodyTimeout;
+    }
+
+    double requestBodyMinRate() {
+        return requestBodyMinRate;
+    }
+
+    double sendTimeout() {
+        return sendTimeout;
+    }
+
+    /**
+     * The sites' protocol factory: a connection, counted at once, so that the accept loop stops at the limit
+     * (a wake-up may otherwise accept a whole backlog before the connections are made).
+     */
+    HttpConnection newConnection() {
+        if (++admitted >= maxConnections && !acceptPaused) {
+            acceptPaused = true;
+            for (TcpSite s : sites) s.pauseAccepting();
+        }
+        return new HttpConnection(this);
+    }
+
     /** Refuses a site on a runner not set up or already cleaned up (before the site binds its port). */
     void checkServing() {
         if (!serving()) throw new IllegalStateException(cleanedUp ? "the runner has been cleaned up" : "call AppRunner.setup() first");
@@ -176,6 +319,7 @@ public final class AppRunner implements AutoCloseable {
     void addSite(TcpSite site) {
         checkServing();
         sites.add(site);
+        if (acceptPaused) site.pauseAccepting();
     }
 
     void connectionOpened(HttpConnection c) {
@@ -185,6 +329,10 @@ public final class AppRunner implements AutoCloseable {
 
     void connectionClosed(HttpConnection c) {
         connections.remove(c);
+        if (--admitted < maxConnections && acceptPaused) {
+            acceptPaused = false;
+            for (TcpSite s : sites) s.resumeAccepting();
+        }
         if (connections.isEmpty() && allClosed != null && !allClosed.done()) allClosed.setResult(null);
     }
 }

@@ -6,6 +6,7 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
+import io.jasyncio.TimeoutError;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.net.BaseTransport;
 import io.jasyncio.net.Protocol;
@@ -17,19 +18,33 @@ import java.util.ArrayDeque;
 
 /**
  * One client connection of the HTTP server (aiohttp's {@code RequestHandler}): parses what arrives into requests
- * and answers them one after the other, in order, in a task of their own (so a handler may await). Pipelined
- * requests wait in a short queue; past {@link #MAX_QUEUED} the connection stops reading until it catches up.
- * A request the parser refuses is answered with its error status after the requests before it, then the
- * connection closes. While the client does not read, the transport's flow control holds the task until
- * the write buffer drains. A connection with no request under way closes after the runner's keep-alive timeout
- * without receiving a byte (a client sending a request slowly is closed only if it pauses that long between two
- * reads: the timeout does not bound the time a whole request takes).
+ * and answers them one after the other, in order, in a task of their own (so a handler may await). A request the
+ * parser refuses is answered with its error status after the requests before it, then the connection closes.
+ *
+ * <p>What a connection holds is bounded whatever its client does. While a request is being answered, at most
+ * {@link #MAX_PIPELINED} requests and {@link #READ_AHEAD} bytes (plus the read that crossed it, up to 256 KiB)
+ * are held for the requests after it; reading then pauses until they are answered. Reading also pauses while
+ * what was sent and not yet taken by the client is over the transport's high-water mark (its
+ * {@code pauseWriting}), and a large body is written in slices of {@link #WRITE_SLICE} bytes, each once the
+ * client has taken the one before. So a client that pipelines and never reads costs the request being answered
+ * and its response, plus about 0.6 MiB.
+ *
+ * <p>So is the time it holds them (the runner's options). Between requests, the keep-alive timeout. A request's
+ * head must arrive whole within the head timeout of its first byte; its body must keep an average rate of the
+ * minimum body rate after an allowance of the body timeout; a pause of the keep-alive timeout also ends a request
+ * half sent. Such a request is answered 408 and the connection closed. An answer the client takes no byte of for
+ * the send timeout is dropped with the connection. These clocks run only while the server waits for the client,
+ * not while it answers (the handler's time is its own).
  *
  * <p>Threading: the loop's thread only.
  */
 final class HttpConnection implements Protocol {
-    /** Pipelined requests read ahead of the one being answered before reading pauses. */
-    static final int MAX_QUEUED = 16;
+    /** Requests parsed ahead of the one being answered (pipelining depth) before reading pauses. */
+    static final int MAX_PIPELINED = 16;
+    /** Bytes held for the requests after the one being answered (parsed or not) before reading pauses. */
+    static final int READ_AHEAD = 64 * 1024;
+    /** A body larger than this is sent in slices of this size, each once the client has taken the last. */
+    static final int WRITE_SLICE = 64 * 1024;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String SERVER_ERROR_TEXT = "500 Internal Server Error\n\nServer got itself in trouble";
 
@@ -39,13 +54,13 @@ final class HttpConnection implements Protocol {
     private Transport transport;
     private RequestParser parser;
     private ArrayDeque<Request> queue;
+    /** What the queued requests hold ({@link Request#heldBytes()}). */
+    private long queuedBytes;
     /** A request the parser refused: answered after the queued ones, then the connection closes. */
     private HttpError refused;
     private boolean continueOwed;
     /** The task answering requests; null while none is waiting. */
     private Task<Void> worker;
-    private TimerHandle idleTimer;
-    private double lastActivity;
     private boolean readingPaused;
     private boolean writingPaused;
     private Future<Void> drained;
@@ -56,6 +71,18 @@ final class HttpConnection implements Protocol {
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
+
+    // Timeouts: one timer per connection, armed for the earliest deadline, re-armed when it fires early. A request
+    // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
+    private TimerHandle timer;
+    private double timerWhen;
+    /** When the last byte arrived or the last answer was sent. */
+    private double lastActivity;
+    /** The request being received, as its clock sees it: how far it is, which one, since when, bytes since. */
+    private RequestParser.Stage stage = RequestParser.Stage.NONE;
+    private long stageRequest;
+    private double stageStart;
+    private long stageBytes;
 
     HttpConnection(AppRunner runner) {
         this.runner = runner;
@@ -68,38 +95,64 @@ final class HttpConnection implements Protocol {
         transport = (Transport) t;
         parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"));
         runner.connectionOpened(this);
-        lastActivity = loop.time();
-        armIdleTimer();
+        lastActivity = stageStart = loop.time();
+        armTimer();
     }
 
     @Override
     public void dataReceived(ByteBuffer data) {
         if (closing || refused != null) return; // nothing more is read from a connection that is ending
+        int n = data.remaining();
         lastActivity = loop.time();
         parser.feed(data);
-        try {
-            Request r;
-            while ((r = parser.next()) != null) {
-                if (queue == null) queue = new ArrayDeque<>(2);
-                queue.add(r);
-                continueOwed = false; // its body came without the invitation: none is owed any more
-            }
-            if (parser.takeContinue()) continueOwed = true;
-        } catch (HttpError e) {
-            refused = e;
-            transport.pauseReading();
-        }
-        if (continueOwed && worker == null && (queue == null || queue.isEmpty())) sendContinue();
-        if (queue != null && queue.size() >= MAX_QUEUED && !readingPaused) {
-            readingPaused = true;
-            transport.pauseReading();
-        }
-        if (worker == null && (refused != null || queue != null && !queue.isEmpty())) {
+        parseAhead();
+        boolean answering = worker != null || !queueEmpty() || refused != null;
+        if (!answering) {
+            clientClock(n); // all of it went to a request still incomplete: the server waits for the client
+            if (continueOwed) sendContinue();
+        } else if (worker == null) {
             // Started eagerly (asyncio's eager tasks): a handler that answers without waiting answers within
             // this read, as a protocol would, instead of one loop iteration later.
             Task<Void> w = new Task<>(loop, this::work, null, true);
             worker = w.done() ? null : w; // done already: it answered everything without waiting
         }
+        updateReading();
+    }
+
+    /** Parses what is buffered into requests, up to {@link #MAX_PIPELINED} waiting; the rest stays raw. */
+    private void parseAhead() {
+        if (refused != null || closing) return;
+        try {
+            Request r;
+            while ((queue == null || queue.size() < MAX_PIPELINED) && (r = parser.next()) != null) {
+                if (queue == null) queue = new ArrayDeque<>(2);
+                queue.add(r);
+                queuedBytes += r.heldBytes();
+                continueOwed = false; // its body came without the invitation: none is owed any more
+            }
+            if (parser.takeContinue()) continueOwed = true;
+        } catch (HttpError e) {
+            refused = e;
+        }
+    }
+
+    private boolean queueEmpty() {
+        return queue == null || queue.isEmpty();
+    }
+
+    /**
+     * Reads while the client is owed nothing it has not taken and little is held ahead of the request being
+     * answered; pauses otherwise (asyncio's pause_writing → pause_reading pattern, and the pipelining bounds).
+     */
+    private void updateReading() {
+        boolean answering = worker != null || !queueEmpty();
+        boolean pause = closing || refused != null || writingPaused
+                || answering && (queue != null && queue.size() >= MAX_PIPELINED
+                        || queuedBytes + parser.pendingBytes() >= READ_AHEAD);
+        if (pause == readingPaused) return;
+        readingPaused = pause;
+        if (pause) transport.pauseReading();
+        else transport.resumeReading();
     }
 
     private void sendContinue() {
@@ -130,16 +183,23 @@ final class HttpConnection implements Protocol {
         } finally {
             worker = null;
             lastActivity = loop.time();
+            if (!closing && !lost) {
+                // The server waits for the client again: the clock of the request being received starts now.
+                stage = parser.stage();
+                stageRequest = parser.completed();
+                stageStart = lastActivity;
+                stageBytes = 0;
+                if (stage == RequestParser.Stage.NONE) parser.trim();
+                updateReading();
+                armTimer();
+            }
         }
     }
 
     private Void answerQueued() {
         Request r;
         while (!lost && (r = queue == null ? null : queue.poll()) != null) {
-            if (readingPaused && queue.size() <= MAX_QUEUED / 2 && refused == null && !closing) {
-                readingPaused = false;
-                transport.resumeReading();
-            }
+            queuedBytes -= r.heldBytes();
             current = r;
             r.setConnection(this);
             Response resp;
@@ -169,20 +229,22 @@ final class HttpConnection implements Protocol {
                 keepAlive = streamKeepAlive;
             } else {
                 keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
-                write(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+                if (!send(resp, r.method().equals("HEAD"), r.version(), keepAlive)) return null;
             }
-            if (writingPaused) waitDrained();
+            if (writingPaused && !waitDrained()) return null;
             if (lost) return null;
             if (!keepAlive) {
                 closing = true;
                 transport.close();
                 return null;
             }
+            parseAhead(); // the next requests may be waiting, unparsed, in the parser's buffer
+            updateReading();
             if (continueOwed && queue.isEmpty()) sendContinue();
         }
         if (refused != null && !lost) {
             closing = true;
-            write(refused.response(), false, "HTTP/1.1", false);
+            send(refused.response(), false, "HTTP/1.1", false);
             transport.close();
         } else if (closing && !lost) {
             transport.close(); // shut down while this task waited for a drain: its response is out
@@ -239,25 +301,42 @@ final class HttpConnection implements Protocol {
 
     void streamWrite(byte[] data) throws java.io.IOException {
         if (lost) throw new java.io.IOException("the client has gone");
-        transport.write(ByteBuffer.wrap(data));
-        if (writingPaused) waitDrained();
-        if (lost) throw new java.io.IOException("the client has gone");
+        if (!sendBody(data) || writingPaused && !waitDrained()) {
+            throw new java.io.IOException(lost && !closing ? "the client has gone" : "the client has gone or stopped reading");
+        }
     }
 
-    private void write(Response resp, boolean head, String version, boolean keepAlive) {
+    /**
+     * Sends a response: head and a small body in one write, a larger body in slices. False if the client went
+     * away or stopped taking bytes meanwhile (the connection is then being closed).
+     */
+    private boolean send(Response resp, boolean head, String version, boolean keepAlive) {
         byte[] body = resp.body();
         StringBuilder sb = head(resp.status(), resp.headers(), version, keepAlive);
         if (!HttpStatus.bodyless(resp.status())) sb.insert(sb.length() - 2, "Content-Length: " + body.length + "\r\n");
         int headLen = sb.length();
         boolean withBody = !head && body.length > 0;
-        if (withBody && body.length > 64 * 1024) {
+        if (withBody && body.length > WRITE_SLICE) {
             transport.write(ByteBuffer.wrap(ascii(sb, headLen, 0)));
-            transport.write(ByteBuffer.wrap(body));
-            return;
+            return sendBody(body);
         }
         byte[] out = ascii(sb, headLen, withBody ? body.length : 0);
         if (withBody) System.arraycopy(body, 0, out, headLen, body.length);
         transport.write(ByteBuffer.wrap(out));
+        return true;
+    }
+
+    /**
+     * Writes {@code data} in slices of {@link #WRITE_SLICE}, each once the client has taken enough of what came
+     * before (the transport copies only what the socket does not take at once, so a large body held by the
+     * handler is not copied whole into the write buffer). False if the client went away or stopped taking bytes.
+     */
+    private boolean sendBody(byte[] data) {
+        for (int off = 0; off < data.length; off += WRITE_SLICE) {
+            if (writingPaused && !waitDrained() || lost) return false;
+            transport.write(ByteBuffer.wrap(data, off, Math.min(WRITE_SLICE, data.length - off)));
+        }
+        return true;
     }
 
     /** The status line and headers, ending with the empty line; the caller adds the body's framing. */
@@ -286,27 +365,54 @@ final class HttpConnection implements Protocol {
         return out;
     }
 
-    private void waitDrained() {
-        if (drained == null || drained.done()) drained = loop.createFuture();
-        Asyncio.await(drained);
+    /**
+     * Waits, in the worker's task, until the client has taken what is buffered down to the low-water mark. False
+     * if the client went away, or took no byte for the runner's send timeout: then the connection is aborted
+     * (nginx's {@code send_timeout}: a client that stops reading must not hold its answer for ever).
+     */
+    private boolean waitDrained() {
+        double timeout = runner.sendTimeout();
+        while (writingPaused && !lost) {
+            if (drained == null || drained.done()) drained = loop.createFuture();
+            if (timeout <= 0) {
+                Asyncio.await(drained);
+                continue;
+            }
+            long before = transport.getWriteBufferSize();
+            try {
+                Asyncio.waitFor(drained, timeout);
+            } catch (TimeoutError e) {
+                if (transport.getWriteBufferSize() < before) continue; // it reads, slowly: wait on
+                closing = true;
+                lost = true; // as far as answers go: connectionLost follows the abort
+                transport.abort();
+                return false;
+            }
+        }
+        return !lost;
     }
 
     @Override
     public void pauseWriting() {
         writingPaused = true;
+        updateReading(); // no more requests while the answers already made wait for the client
     }
 
     @Override
     public void resumeWriting() {
         writingPaused = false;
         if (drained != null && !drained.done()) drained.setResult(null);
+        updateReading();
     }
 
     @Override
     public void connectionLost(Throwable exc) {
         lost = true;
         closing = true;
-        cancelIdleTimer();
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
         // The worker sees `lost` and ends: a client going away is no error of the server's.
         if (drained != null && !drained.done()) drained.setResult(null);
         // The runner counts the connection until its handler has ended too (a done callback: a worker cancelled
@@ -316,36 +422,94 @@ final class HttpConnection implements Protocol {
         else w.addDoneCallback(f -> runner.connectionClosed(this));
     }
 
-    // ---------------------------------------------------------------- keep-alive timeout
-    // One timer per connection, re-armed when it fires rather than on every request: a request costs a clock
-    // read, not a timer-heap insertion and cancellation.
+    // ---------------------------------------------------------------- timeouts while waiting for the client
 
-    private void armIdleTimer() {
-        double timeout = runner.keepaliveTimeout();
-        if (timeout > 0 && idleTimer == null) idleTimer = loop.callLater(timeout, this::idleTimeout);
+    /** Notes {@code n} bytes received for the request still incomplete, while the server waits for the client. */
+    private void clientClock(int n) {
+        RequestParser.Stage st = parser.stage();
+        long req = parser.completed();
+        if (st != stage || req != stageRequest) { // a new head, or its body begins: a new clock
+            stage = st;
+            stageRequest = req;
+            stageStart = lastActivity;
+            stageBytes = 0;
+        } else {
+            stageBytes += n;
+        }
+        armTimer();
     }
 
-    private void cancelIdleTimer() {
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
+    /**
+     * When the client must have sent more: the keep-alive timeout after its last byte, and for a request under
+     * way its head's deadline or its body's minimum rate. Infinite while the server is answering.
+     */
+    private double deadline() {
+        if (closing || lost || worker != null || !queueEmpty() || refused != null) return Double.POSITIVE_INFINITY;
+        double keepalive = runner.keepaliveTimeout();
+        double d = keepalive > 0 ? lastActivity + keepalive : Double.POSITIVE_INFINITY;
+        if (stage == RequestParser.Stage.HEAD && runner.requestHeadTimeout() > 0) {
+            d = Math.min(d, stageStart + runner.requestHeadTimeout());
+        } else if (stage == RequestParser.Stage.BODY && runner.requestBodyMinRate() > 0) {
+            d = Math.min(d, stageStart + runner.requestBodyTimeout() + stageBytes / runner.requestBodyMinRate());
         }
+        return d;
     }
 
-    private void idleTimeout() {
-        idleTimer = null;
-        if (lost || closing) return;
-        if (worker != null) { // a request under way: its handler's time is not idleness
-            armIdleTimer();
-            return;
+    /** Makes the timer fire no later than the deadline (it fires early rather than being moved later). */
+    private void armTimer() {
+        double d = deadline();
+        if (d == Double.POSITIVE_INFINITY) return; // armed again when the server waits for the client
+        if (timer != null) {
+            if (timerWhen <= d) return;
+            timer.cancel();
         }
-        double left = lastActivity + runner.keepaliveTimeout() - loop.time();
-        if (left > 0) {
-            idleTimer = loop.callLater(left, this::idleTimeout); // active meanwhile
+        timerWhen = d;
+        timer = loop.callAt(d, this::timerFired);
+    }
+
+    private void timerFired() {
+        timer = null;
+        double d = deadline();
+        if (d == Double.POSITIVE_INFINITY) return;
+        if (loop.time() < d) {
+            armTimer(); // active meanwhile
             return;
         }
         closing = true;
+        updateReading();
+        if (stage == RequestParser.Stage.NONE) {
+            transport.close(); // idle between requests: closed quietly, as aiohttp and nginx do
+            return;
+        }
+        // A request cut half way: say why (RFC 9110 section 15.5.9), then close.
+        send(new HttpError(408, timeoutReason()).response(), false, "HTTP/1.1", false);
         transport.close();
+    }
+
+    private String timeoutReason() {
+        double keepalive = runner.keepaliveTimeout();
+        if (keepalive > 0 && loop.time() >= lastActivity + keepalive) {
+            return "408 Request Timeout: nothing received for " + keepalive + " s in the middle of a request";
+        }
+        if (stage == RequestParser.Stage.HEAD) {
+            return "408 Request Timeout: the request's head did not arrive within " + runner.requestHeadTimeout() + " s";
+        }
+        return "408 Request Timeout: the request's body arrived slower than " + runner.requestBodyMinRate()
+                + " bytes/s (after " + runner.requestBodyTimeout() + " s)";
+    }
+
+    // ---------------------------------------------------------------- for tests
+
+    /**
+     * The heap this connection holds for its client beyond the request being answered and its response: the
+     * parser's buffers, the requests queued, and what the transport holds unsent.
+     */
+    long bufferedBytes() {
+        return parser.heldBytes() + queuedBytes + transport.getWriteBufferSize();
+    }
+
+    boolean readingPaused() {
+        return readingPaused;
     }
 
     // ---------------------------------------------------------------- shutdown (AppRunner)

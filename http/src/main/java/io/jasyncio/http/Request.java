@@ -27,9 +27,12 @@ public final class Request {
     private Map<String, String> matchInfo = Map.of();
     /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
     private HttpConnection connection;
+    /** The bytes of its head on the wire: with the body, what it holds while queued behind another request. */
+    private final int headBytes;
 
     Request(String method, String rawPath, String path, String rawQuery, String version, Headers headers, byte[] body,
-            SocketAddress remote) {
+            SocketAddress remote, int headBytes) {
+        this.headBytes = headBytes;
         this.method = method;
         this.rawPath = rawPath;
         this.path = path;
@@ -148,5 +151,10 @@ public final class Request {
     @Override
     public String toString() {
         return "<Request " + method + " " + rawPath + (rawQuery.isEmpty() ? "" : "?" + rawQuery) + ">";
+    }
+
+    /** Roughly the heap it holds: its head's size on the wire and its body. */
+    long heldBytes() {
+        return headBytes + (long) body.length;
     }
 }

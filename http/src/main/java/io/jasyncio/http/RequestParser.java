@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Turns the bytes of one connection into {@link Request}s, however the bytes are split (HTTP/1.1, RFC 9112):
- * request line, header fields, then a body framed by {@code Content-Length} or chunked transfer coding.
+ * request line, header fields, then a body framed by {@code Content-Length} or chunked transfer coding. Lines
+ * end in CRLF or a bare LF (RFC 9112 section 2.2 lets a recipient accept LF); a bare CR is refused.
  * Anything malformed, ambiguous (both framings, differing lengths: request smuggling) or over a limit is an
  * {@link HttpError} with the status to answer, after which the connection must be closed.
  *
@@ -47,6 +48,8 @@ final class RequestParser {
     private long chunkLeft;
     private int trailers;
     private boolean continueWanted;
+    private long completed;
+    private int headBytes;
 
     RequestParser(long maxBody, SocketAddress remote) {
         this.maxBody = maxBody;
@@ -74,6 +77,39 @@ final class RequestParser {
     /** Whether bytes of a request not yet complete have been received. */
     boolean partial() {
         return state != State.HEAD || end > start;
+    }
+
+    /** Where the request being received is: nothing of it yet, part of its head, or its head and part of its body. */
+    enum Stage { NONE, HEAD, BODY }
+
+    Stage stage() {
+        return state != State.HEAD ? Stage.BODY : end > start ? Stage.HEAD : Stage.NONE;
+    }
+
+    /** How many requests this parser has completed: tells one request's head from the next one's. */
+    long completed() {
+        return completed;
+    }
+
+    /** The bytes received and not yet part of a request returned by {@link #next()}. */
+    long pendingBytes() {
+        return end - start + (body == null ? 0 : bodyLength);
+    }
+
+    /** The heap this parser holds: its buffer of bytes not yet parsed and the body being read. */
+    long heldBytes() {
+        return buf.length + (body == null ? 0 : body.length);
+    }
+
+    /**
+     * Lets a buffer grown by a large read go once everything in it is parsed, so that an idle connection holds
+     * 1 KiB, not the largest read it ever had (up to 256 KiB).
+     */
+    void trim() {
+        if (start == end && buf.length > 8 * 1024) {
+            buf = new byte[1024];
+            start = end = scanned = 0;
+        }
     }
 
     /**
@@ -127,7 +163,7 @@ final class RequestParser {
                 case CHUNK_END -> {
                     String line = line("chunk");
                     if (line == null) return null;
-                    if (!line.isEmpty()) throw new HttpError(400, "a chunk's data does not end with CRLF");
+                    if (!line.isEmpty()) throw new HttpError(400, "a chunk's data does not end with CRLF (or LF)");
                     state = State.CHUNK_SIZE;
                 }
                 case TRAILERS -> {
@@ -145,7 +181,8 @@ final class RequestParser {
     }
 
     private Request finish() {
-        Request r = new Request(method, rawPath, path, rawQuery, version, headers, body, remote);
+        Request r = new Request(method, rawPath, path, rawQuery, version, headers, body, remote, headBytes);
+        completed++;
         state = State.HEAD;
         headers = null;
         body = null;
@@ -155,20 +192,27 @@ final class RequestParser {
         return r;
     }
 
-    /** Reads the request line and header fields once they are all here; sets up the body's framing. */
+    /**
+     * Reads the request line and header fields once they are all here; sets up the body's framing. Lines end in
+     * CRLF or, as RFC 9112 section 2.2 allows a recipient to accept (nginx and aiohttp do), a bare LF; a bare CR
+     * is refused.
+     */
     private boolean readHead() {
         // Leading empty lines are ignored (RFC 9112 section 2.2).
-        while (end - start >= 2 && buf[start] == '\r' && buf[start + 1] == '\n') start += 2;
+        while (end > start && (buf[start] == '\n' || buf[start] == '\r' && end - start >= 2 && buf[start + 1] == '\n')) {
+            start += buf[start] == '\n' ? 1 : 2;
+        }
         if (scanned < start) scanned = start;
         int headEnd = -1;
-        for (int i = Math.max(scanned, start + 3); i < end; i++) {
-            if (buf[i] == '\n' && buf[i - 1] == '\r' && buf[i - 2] == '\n' && buf[i - 3] == '\r') {
+        for (int i = Math.max(scanned, start + 1); i < end; i++) {
+            // The head ends with an empty line: LF, then LF or CRLF.
+            if (buf[i] == '\n' && (buf[i - 1] == '\n' || buf[i - 1] == '\r' && i - 2 >= start && buf[i - 2] == '\n')) {
                 headEnd = i + 1;
                 break;
             }
         }
         if (headEnd < 0) {
-            scanned = Math.max(start, end - 3);
+            scanned = Math.max(start, end - 2);
             int firstLf = indexOf((byte) '\n', start, end);
             if ((firstLf < 0 ? end - start : firstLf - start) > MAX_LINE + 1) {
                 throw new HttpError(414, "the request line is longer than " + MAX_LINE + " bytes");
@@ -177,21 +221,33 @@ final class RequestParser {
             return false;
         }
         if (headEnd - start > MAX_HEAD) throw new HttpError(431, "the request's header is longer than " + MAX_HEAD + " bytes");
-        String head = new String(buf, start, headEnd - start - 4, StandardCharsets.ISO_8859_1);
+        headBytes = headEnd - start;
+        String head = new String(buf, start, headBytes, StandardCharsets.ISO_8859_1);
         start = headEnd;
         scanned = start;
-        int eol = head.indexOf("\r\n");
-        requestLine(eol < 0 ? head : head.substring(0, eol));
+        int from = 0;
+        int eol = head.indexOf('\n');
+        requestLine(headLine(head, from, eol));
         headers = new Headers();
         int fields = 0;
-        while (eol >= 0) {
-            int from = eol + 2;
-            eol = head.indexOf("\r\n", from);
+        while (true) {
+            from = eol + 1;
+            eol = head.indexOf('\n', from);
+            String line = headLine(head, from, eol);
+            if (line.isEmpty()) break; // the empty line ending the head
             if (++fields > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " header fields");
-            field(eol < 0 ? head.substring(from) : head.substring(from, eol));
+            field(line);
         }
         framing();
         return true;
+    }
+
+    /**
+     * The line of the head from {@code from} to the LF at {@code lf}, without its CR. A bare CR left in it is
+     * refused (400) by the checks of the request line and of the fields, which allow no control character.
+     */
+    private static String headLine(String head, int from, int lf) {
+        return head.substring(from, lf > from && head.charAt(lf - 1) == '\r' ? lf - 1 : lf);
     }
 
     private void requestLine(String line) {
@@ -337,18 +393,18 @@ final class RequestParser {
         return new HttpError(413, "the request body is larger than the server accepts (" + maxBody + " bytes)");
     }
 
-    /** The next CRLF-terminated line (without it), or null until it is all here. */
+    /** The next line, ended by CRLF or a bare LF (without it), or null until it is all here. */
     private String line(String what) {
         int lf = indexOf((byte) '\n', start, end);
         if (lf < 0) {
             if (end - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
             return null;
         }
-        if (lf == start || buf[lf - 1] != '\r') throw new HttpError(400, "a " + what + " does not end with CRLF");
-        if (lf - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
+        int to = lf > start && buf[lf - 1] == '\r' ? lf - 1 : lf;
+        if (to - start > MAX_LINE) throw new HttpError(400, "a " + what + " is longer than " + MAX_LINE + " bytes");
         // RFC 9112 section 2.2: a bare CR is invalid (another parser could take it for the end of the line)
-        if (indexOf((byte) '\r', start, lf - 1) >= 0) throw new HttpError(400, "a " + what + " holds a bare CR");
-        String s = new String(buf, start, lf - 1 - start, StandardCharsets.ISO_8859_1);
+        if (indexOf((byte) '\r', start, to) >= 0) throw new HttpError(400, "a " + what + " holds a bare CR");
+        String s = new String(buf, start, to - start, StandardCharsets.ISO_8859_1);
         start = lf + 1;
         return s;
     }

@@ -2,6 +2,7 @@ package io.jasyncio.http;
 
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
+import io.jasyncio.net.ServerOptions;
 import java.net.InetSocketAddress;
 
 /**
@@ -14,6 +15,7 @@ public final class TcpSite {
     private final AppRunner runner;
     private final String host;
     private final int port;
+    private int backlog = ServerOptions.DEFAULT_BACKLOG;
     private Server server;
 
     public TcpSite(AppRunner runner, String host, int port) {
@@ -24,17 +26,42 @@ public final class TcpSite {
         this.port = port;
     }
 
+    /**
+     * The listen backlog: how many connections the kernel queues before the server accepts them (aiohttp's
+     * {@code backlog}, 128 there). Default {@link ServerOptions#DEFAULT_BACKLOG}: the system's {@code somaxconn}
+     * (or 511), so that a burst of clients waits in the queue instead of having its SYNs dropped and retried a
+     * second later. Set before {@link #start()}.
+     */
+    public TcpSite backlog(int backlog) {
+        if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
+        if (server != null) throw new IllegalStateException("set the backlog before start(): " + name());
+        this.backlog = backlog;
+        return this;
+    }
+
     /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
     public void start() {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
-        server = Net.createServer(() -> new HttpConnection(runner), host, port);
+        // Serving starts once the runner knows the site: at its connection limit, the site starts paused.
+        server = Net.createServer(runner::newConnection, host, port,
+                ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false));
         runner.addSite(this);
+        server.startServing();
     }
 
     /** Stops accepting connections (those open are the runner's to close). */
     public void stop() {
         if (server != null) server.close();
+    }
+
+    /** At the runner's connection limit: new clients wait in the backlog. */
+    void pauseAccepting() {
+        if (server != null) server.pauseAccepting();
+    }
+
+    void resumeAccepting() {
+        if (server != null) server.resumeAccepting();
     }
 
     void waitClosed() {

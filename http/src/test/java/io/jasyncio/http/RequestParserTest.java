@@ -325,13 +325,92 @@ class RequestParserTest {
     }
 
     @Test
-    void chunkLinesMustEndWithCrlf() {
+    void chunkDataMustEndWithALineEnd() {
         assertError(400, "a chunk's data does not end with CRLF",
                 post("Transfer-Encoding: chunked\r\n", "5\r\nhelloX\r\n0\r\n\r\n"));
-        assertError(400, "does not end with CRLF",
-                post("Transfer-Encoding: chunked\r\n", "5\r\nhello\n0\r\n\r\n"));
-        assertError(400, "chunk size line does not end with CRLF",
-                post("Transfer-Encoding: chunked\r\n", "5\nhello\r\n0\r\n\r\n"));
+        assertError(400, "a chunk's data does not end with CRLF",
+                post("Transfer-Encoding: chunked\r\n", "5\r\nhelloX\n0\r\n\r\n"));
+    }
+
+    // ---- bare LF line ends (RFC 9112 section 2.2: a recipient MAY recognize a single LF as a line terminator)
+
+    /** The pipeline above with every CRLF of the wire a bare LF, and then with CRLF and LF mixed line by line. */
+    private static final String PIPELINE_LF = PIPELINE.replace("\r\n", "\n");
+
+    private static String mixedLineEnds(String crlfInput) {
+        StringBuilder b = new StringBuilder();
+        String[] lines = crlfInput.split("\r\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            b.append(lines[i]);
+            if (i < lines.length - 1) b.append(i % 2 == 0 ? "\n" : "\r\n");
+        }
+        return b.toString();
+    }
+
+    @ParameterizedTest(name = "split {0}")
+    @ValueSource(ints = {1, 2, 3, 7, WHOLE})
+    void bareLfEndsLinesOfTheHeadAndOfChunks(int split) {
+        // The POST's body holds CRLFs of its own: as bytes of a body, they are kept as they are.
+        List<String> expected = new ArrayList<>(PIPELINE_EXPECTED);
+        expected.set(1, expected.get(1).replace("hello\r\n\r\nyo", "hello\n\nyo").replace("=[11]", "=[9]"));
+        String lf = PIPELINE_LF.replace("Content-Length: 11", "Content-Length: 9");
+        RequestParser p = parser();
+        assertEquals(expected, parse(p, lf, split).stream().map(RequestParserTest::describe).toList());
+        assertFalse(p.partial());
+
+        String mixed = mixedLineEnds(PIPELINE);
+        int bodyAt = mixed.indexOf("hello"), bodyEnd = mixed.indexOf("yo") + 2;
+        String body = mixed.substring(bodyAt, bodyEnd);
+        mixed = mixed.replace("Content-Length: 11", "Content-Length: " + body.length());
+        List<String> expectedMixed = new ArrayList<>(PIPELINE_EXPECTED);
+        expectedMixed.set(1, expectedMixed.get(1).replace("hello\r\n\r\nyo", body).replace("=[11]", "=[" + body.length() + "]"));
+        RequestParser q = parser();
+        assertEquals(expectedMixed, parse(q, mixed, split).stream().map(RequestParserTest::describe).toList());
+        assertFalse(q.partial());
+    }
+
+    @Test
+    void aRequestEndingInBareLfsIsCompleteAtItsEmptyLine() {
+        RequestParser p = parser();
+        feed(p, "GET /lf HTTP/1.1\nHost: x\n");
+        assertNull(p.next());
+        assertTrue(p.partial());
+        feed(p, "\n");
+        Request r = p.next();
+        assertNotNull(r, "LF LF ends the head");
+        assertEquals("/lf", r.path());
+        assertEquals("x", r.header("Host"));
+        assertFalse(p.partial());
+        // The empty line may be CRLF after an LF-ended field, and LF after a CRLF-ended one.
+        assertEquals("/a", parseOne("GET /a HTTP/1.1\nHost: x\n\r\n").path());
+        assertEquals("/b", parseOne("GET /b HTTP/1.1\r\nHost: x\r\n\n").path());
+        // Leading empty lines before the request line, either way.
+        assertEquals("/c", parseOne("\n\r\n\nGET /c HTTP/1.1\nHost: x\n\n").path());
+    }
+
+    @Test
+    void aBareCrIsStillRefusedWhereverItIs() {
+        for (String input : List.of(
+                "GET /x HTTP/1.1\rHost: x\n\n",          // CR alone ending the request line
+                "GET /x HTTP/1.1\nHost: x\r\r\n\n",     // CR CR LF
+                "GET /x HTTP/1.1\nHost: x\nX: a\rb\n\n", // inside a value
+                "GET /x HTTP/1.1\nHost: x\n\r\r\n\n")) { // a CR before a CRLF, then the empty line
+            for (int split : SPLITS) {
+                HttpError e = error(input, split, MAX);
+                assertEquals(400, e.status(), () -> "split " + split + ": " + e.getMessage() + " for " + input);
+            }
+        }
+        for (String chunks : List.of("5\rhello\n0\n\n", "5;a\rb\nhello\n0\n\n", "5\nhello\r\r\n0\n\n", "5\nhello\n0\nX: a\rb\n\n")) {
+            for (int split : SPLITS) {
+                HttpError e = error(post("Transfer-Encoding: chunked\n", chunks), split, MAX);
+                assertEquals(400, e.status(), () -> "split " + split + ": " + e.getMessage() + " for " + chunks);
+            }
+        }
+    }
+
+    @Test
+    void anLfInsideAValueEndsTheLineSoWhatFollowsMustBeAField() {
+        assertError(400, "malformed header line: b", withHeaders(HOST + "X-Bad: a\nb\r\n"));
     }
 
     @ParameterizedTest
@@ -548,7 +627,7 @@ class RequestParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a\u0000b", "a\u0001", "a\u007fb", "a\rb", "a\nb", "\u001b[0m"})
+    @ValueSource(strings = {"a\u0000b", "a\u0001", "a\u007fb", "a\rb", "\u001b[0m"})
     void controlCharacterInHeaderValueIs400(String value) {
         assertError(400, "invalid character in header X-Bad", withHeaders(HOST + "X-Bad: " + value + "\r\n"));
     }

@@ -18,17 +18,19 @@ import java.util.function.Consumer;
 final class Served implements AutoCloseable {
     final int port;
     final EventLoop loop;
+    final AppRunner runner;
     /** What reached the loop's exception handler. */
     final List<ExceptionContext> errors;
     private final Thread thread;
     private final Task<?> main;
 
-    private record Started(int port, EventLoop loop, Task<?> main) {}
+    private record Started(int port, EventLoop loop, Task<?> main, AppRunner runner) {}
 
     private Served(Started s, Thread thread, List<ExceptionContext> errors) {
         this.port = s.port;
         this.loop = s.loop;
         this.main = s.main;
+        this.runner = s.runner;
         this.thread = thread;
         this.errors = errors;
     }
@@ -52,7 +54,7 @@ final class Served implements AutoCloseable {
                     try {
                         TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
                         site.start();
-                        started.complete(new Started(site.port(), loop, Asyncio.currentTask()));
+                        started.complete(new Started(site.port(), loop, Asyncio.currentTask(), runner));
                         Asyncio.await(loop.createFuture());
                     } finally {
                         runner.cleanup();
@@ -64,6 +66,24 @@ final class Served implements AutoCloseable {
             }
         });
         return new Served(started.get(10, TimeUnit.SECONDS), t, errors);
+    }
+
+    /** Runs {@code what} on the loop's thread and returns its result. */
+    <T> T onLoop(java.util.function.Supplier<T> what) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            try {
+                f.complete(what.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The runner's {@link AppRunner#stats()}, read on the loop's thread. */
+    AppRunner.Stats stats() throws Exception {
+        return onLoop(runner::stats);
     }
 
     /** Whether the loop's thread has ended (after {@link #close()}). */

@@ -145,6 +145,22 @@ class WebServerTest {
     }
 
     @Test
+    void requestsWhoseLinesEndInBareLfAreAnswered() throws Exception {
+        // Issue 13, item 12: such a request used to wait for a CRLF CRLF that never came, until the idle timeout.
+        Application app = hello();
+        app.router().addPost("/echo", r -> new Response(200, r.body(), "text/plain"));
+        try (Served s = Served.start(app); RawClient c = new RawClient(s.port)) {
+            c.send("GET / HTTP/1.1\nHost: x\n\n");
+            assertEquals("Hello, World!", c.read().text());
+            c.send("POST /echo HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n5\nhello\n0\n\n");
+            assertEquals("hello", c.read().text());
+            c.send("GET / HTTP/1.0\n\n");
+            assertEquals(200, c.read().status());
+            assertTrue(c.closedByServer());
+        }
+    }
+
+    @Test
     void malformedRequestsGetTheirStatusAndTheConnectionCloses() throws Exception {
         String[][] cases = {
                 {"GARBAGE\r\n\r\n", "400"},
@@ -287,6 +303,10 @@ class WebServerTest {
     void aClientThatNeverFinishesItsHeadIsClosedToo() throws Exception {
         try (Served s = Served.start(hello(), r -> r.keepaliveTimeout(0.2)); RawClient c = new RawClient(s.port)) {
             c.send("GET / HTTP/1.1\r\nHo");
+            // A request cut half way is answered 408 (RFC 9110 section 15.5.9), then the connection closes.
+            RawClient.Reply r = c.read();
+            assertEquals(408, r.status());
+            assertEquals("close", r.header("Connection"));
             assertTrue(c.closedByServer());
         }
     }

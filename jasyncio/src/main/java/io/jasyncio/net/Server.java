@@ -41,13 +41,20 @@ public final class Server extends LoopResource implements AutoCloseable {
     private final EventLoop loop;
     private List<ServerSocketChannel> sockets;
     private final Supplier<? extends BaseProtocol> protocolFactory;
-    private final int backlog;
+    /**
+     * Connections accepted per wake-up of the listening socket: asyncio's rule, the backlog, but at most asyncio's
+     * default backlog (100), as before the default backlog became the system's (thousands): one wake-up does not
+     * take a whole queue of thousands at once while the connections already accepted wait.
+     */
+    private final int acceptBatch;
     /** asyncio's keep_alive: SO_KEEPALIVE on each accepted connection (Linux sets it on the listening socket,
      * whose accepted sockets inherit it; the JDK offers it on connected sockets only). */
     private final boolean keepAlive;
     private final LinkedHashSet<SelectorTransport> clients = new LinkedHashSet<>();
     private List<Future<Void>> waiters = new ArrayList<>();
     private boolean serving;
+    /** Set by {@link #pauseAccepting()}: listening, but new connections wait in the backlog. */
+    private boolean acceptPaused;
     private Future<Void> servingForeverFut;
     /** Unix socket files this server created, with their identity, to delete on close if still ours. */
     private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
@@ -57,7 +64,7 @@ public final class Server extends LoopResource implements AutoCloseable {
         this.loop = loop;
         this.sockets = new ArrayList<>(sockets);
         this.protocolFactory = protocolFactory;
-        this.backlog = options.backlog();
+        this.acceptBatch = Math.clamp(options.backlog(), 1, 100); // backlog 0 (the JDK's default queue) accepts too
         this.keepAlive = options.keepAlive();
         own(loop);
     }
@@ -111,12 +118,32 @@ public final class Server extends LoopResource implements AutoCloseable {
     }
 
     private void listen(ServerSocketChannel s) {
-        loop.addReader(s, () -> acceptReady(s));
+        if (!acceptPaused) loop.addReader(s, () -> acceptReady(s));
     }
 
-    /** Accepts what is waiting, at most a backlog's worth per wake-up (as asyncio). */
+    /**
+     * Stops taking connections for now, without closing: new ones wait in the listening sockets' backlog (then
+     * the kernel drops their SYNs) until {@link #resumeAccepting()}. Connections already accepted go on. Not in
+     * asyncio: for servers that cap how many connections they hold (the HTTP module's
+     * {@code AppRunner.maxConnections}); it may be called from within the protocol factory, and no further
+     * connection is accepted after it.
+     */
+    public void pauseAccepting() {
+        if (acceptPaused) return;
+        acceptPaused = true;
+        if (sockets != null) for (ServerSocketChannel s : sockets) loop.removeReader(s);
+    }
+
+    /** Takes connections again after {@link #pauseAccepting()} (if the server is serving). */
+    public void resumeAccepting() {
+        if (!acceptPaused) return;
+        acceptPaused = false;
+        if (serving && sockets != null) for (ServerSocketChannel s : sockets) listen(s);
+    }
+
+    /** Accepts what is waiting, at most {@link #acceptBatch} per wake-up. */
     private void acceptReady(ServerSocketChannel s) {
-        for (int i = 0; i < backlog; i++) {
+        for (int i = 0; i < acceptBatch && !acceptPaused; i++) {
             SocketChannel conn;
             try {
                 conn = s.accept();

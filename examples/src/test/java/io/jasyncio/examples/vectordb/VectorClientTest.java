@@ -39,7 +39,7 @@ class VectorClientTest {
     }
 
     /** A random session of calls, errors included; returns every outcome in order. */
-    private static List<Object> session(VectorClient db, long seed) {
+    static List<Object> session(VectorClient db, long seed) {
         Random rnd = new Random(seed);
         List<Object> out = new ArrayList<>();
         int dim = 8;

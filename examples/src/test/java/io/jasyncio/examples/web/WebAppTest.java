@@ -5,6 +5,17 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Task;
+import io.jasyncio.http.AppRunner;
+import io.jasyncio.http.TcpSite;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,5 +57,59 @@ class WebAppTest {
             return System.nanoTime() / 1e9 - t0;
         });
         assertTrue(took < 10, "took " + took + " s");
+    }
+
+    /**
+     * POST /echo to clients that pipeline 1 MiB bodies and never read the answers (issue 13, items 1 and 3): the
+     * server stops reading each such connection while its answer waits, so what it holds for one stays far below
+     * a single body (it held 16 queued requests and an answer, 17 MiB, and 20 such clients killed a 256 MiB
+     * server); a well-behaved client is answered meanwhile.
+     */
+    @Test
+    void echoToClientsThatNeverReadHoldsBoundedMemory() throws Exception {
+        int n = 3, mib = 1024 * 1024;
+        Asyncio.run(() -> {
+            try (AppRunner runner = new AppRunner(WebApp.app()); HttpClient http = HttpClient.newHttpClient()) {
+                runner.setup();
+                TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
+                site.start();
+                List<Socket> hostile = new ArrayList<>();
+                try {
+                    byte[] request = new byte[mib + 100];
+                    byte[] head = ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + mib + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(head, 0, request, 0, head.length);
+                    int len = head.length + mib;
+                    for (int i = 0; i < n; i++) {
+                        Socket s = new Socket();
+                        s.setReceiveBufferSize(4096); // the kernel absorbs little of the answers
+                        s.connect(new InetSocketAddress("127.0.0.1", site.port()));
+                        hostile.add(s);
+                        Thread.ofPlatform().daemon().start(() -> {
+                            try {
+                                for (int k = 0; k < 24; k++) s.getOutputStream().write(request, 0, len);
+                            } catch (IOException closed) {
+                                // closed by the test
+                            }
+                        });
+                    }
+                    long max = 0;
+                    for (int stopped = 0; stopped < 10; Asyncio.sleep(0.02)) {
+                        AppRunner.Stats st = runner.stats();
+                        if (st.connections() == n && st.readingPaused() == n) {
+                            stopped++;
+                            max = Math.max(max, st.maxBufferedBytes());
+                        }
+                    }
+                    assertTrue(max < mib, "one connection held " + max + " bytes for a client that never reads");
+                    HttpResponse<String> r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(
+                            URI.create(site.name() + "/echo")).POST(HttpRequest.BodyPublishers.ofString("still here")).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                    assertEquals("still here", r.body());
+                } finally {
+                    for (Socket s : hostile) s.close();
+                }
+            }
+            return null;
+        });
     }
 }

@@ -1,0 +1,87 @@
+package io.jasyncio.pg;
+
+/**
+ * A {@link Pool}'s settings (asyncpg's {@code create_pool} arguments), immutable; start from {@link #defaults()}.
+ *
+ * <p>Threading: immutable.
+ *
+ * @param minSize connections opened at start and kept open (asyncpg: 10)
+ * @param maxSize the most connections open at once (asyncpg: 10)
+ * @param maxQueries a connection is replaced after this many queries (asyncpg: 50,000)
+ * @param maxInactiveConnectionLifetime seconds an idle connection beyond {@code minSize} stays open (asyncpg: 300);
+ *     0 keeps them
+ * @param acquireTimeout seconds {@link Pool#acquire()} waits for a connection; null: no limit
+ * @param resetOnRelease whether a released connection is {@link Connection#reset()} (asyncpg does)
+ * @param resetTimeout seconds the release may take (waiting for a cancelled query, the reset); past it the
+ *     connection is closed and replaced
+ * @param healthCheckAfter a connection idle this many seconds is checked with an empty query before it is handed
+ *     out, and replaced if that fails; null: never. A connection the server dropped a moment ago (its FATAL message
+ *     not read yet) can otherwise be handed out and fail its first query; 0 checks on every acquire (a round trip)
+ * @param init called once on each new connection (asyncpg's {@code init}: set codecs, ...)
+ * @param setup called on each acquire (asyncpg's {@code setup})
+ */
+public record PoolOptions(int minSize, int maxSize, long maxQueries, double maxInactiveConnectionLifetime,
+        Double acquireTimeout, boolean resetOnRelease, double resetTimeout, Double healthCheckAfter,
+        ConnectionCallback init, ConnectionCallback setup) {
+
+    /** Something to do with a connection; may await. */
+    @FunctionalInterface
+    public interface ConnectionCallback {
+        void accept(Connection connection) throws Exception;
+    }
+
+    public PoolOptions {
+        if (minSize < 0) throw new IllegalArgumentException("minSize must be >= 0, got " + minSize);
+        if (maxSize < 1 || maxSize < minSize) {
+            throw new IllegalArgumentException("maxSize must be >= 1 and >= minSize, got " + maxSize + " (minSize " + minSize + ")");
+        }
+        if (maxQueries < 1) throw new IllegalArgumentException("maxQueries must be >= 1");
+        if (maxInactiveConnectionLifetime < 0) throw new IllegalArgumentException("maxInactiveConnectionLifetime must be >= 0");
+        if (acquireTimeout != null && !(acquireTimeout > 0)) throw new IllegalArgumentException("acquireTimeout must be positive");
+        if (!(resetTimeout > 0)) throw new IllegalArgumentException("resetTimeout must be positive");
+    }
+
+    public static PoolOptions defaults() {
+        return new PoolOptions(10, 10, 50_000, 300, null, true, 30, 30.0, null, null);
+    }
+
+    public PoolOptions withSize(int min, int max) {
+        return new PoolOptions(min, max, maxQueries, maxInactiveConnectionLifetime, acquireTimeout, resetOnRelease,
+                resetTimeout, healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withMaxQueries(long n) {
+        return new PoolOptions(minSize, maxSize, n, maxInactiveConnectionLifetime, acquireTimeout, resetOnRelease,
+                resetTimeout, healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withMaxInactiveConnectionLifetime(double seconds) {
+        return new PoolOptions(minSize, maxSize, maxQueries, seconds, acquireTimeout, resetOnRelease, resetTimeout,
+                healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withAcquireTimeout(Double seconds) {
+        return new PoolOptions(minSize, maxSize, maxQueries, maxInactiveConnectionLifetime, seconds, resetOnRelease,
+                resetTimeout, healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withReset(boolean onRelease, double timeout) {
+        return new PoolOptions(minSize, maxSize, maxQueries, maxInactiveConnectionLifetime, acquireTimeout, onRelease,
+                timeout, healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withHealthCheckAfter(Double seconds) {
+        return new PoolOptions(minSize, maxSize, maxQueries, maxInactiveConnectionLifetime, acquireTimeout, resetOnRelease,
+                resetTimeout, seconds, init, setup);
+    }
+
+    public PoolOptions withInit(ConnectionCallback init) {
+        return new PoolOptions(minSize, maxSize, maxQueries, maxInactiveConnectionLifetime, acquireTimeout, resetOnRelease,
+                resetTimeout, healthCheckAfter, init, setup);
+    }
+
+    public PoolOptions withSetup(ConnectionCallback setup) {
+        return new PoolOptions(minSize, maxSize, maxQueries, maxInactiveConnectionLifetime, acquireTimeout, resetOnRelease,
+                resetTimeout, healthCheckAfter, init, setup);
+    }
+}

@@ -1,0 +1,164 @@
+package io.jasyncio.pg.protocol;
+
+import io.jasyncio.pg.DataError;
+import io.jasyncio.pg.InterfaceError;
+import io.jasyncio.pg.types.Codec;
+import io.jasyncio.pg.types.Oid;
+import io.jasyncio.pg.types.Types;
+
+/**
+ * A statement prepared on the server (Parse, named): its parameter types and result columns, and the codecs and
+ * formats chosen for them, so that running it again is Bind/Execute/Sync with arguments encoded straight into
+ * the output buffer.
+ *
+ * <p>Threading: the connection's loop thread only.
+ */
+public final class Statement {
+    public final String name;
+    public final String sql;
+    int[] paramOids = new int[0];
+    Codec[] paramCodecs = new Codec[0];
+    /** The result's columns, or null if the statement returns no rows. */
+    RowDescription columns;
+    /** Set once the server dropped it (evicted from the cache, closed, or found invalid). */
+    boolean closed;
+    /** What every Bind of it repeats, encoded once (at its first Bind): its name as a C string, the format codes. */
+    private byte[] nameC;
+    private boolean paramsBinary;
+    private byte[] resultFormats;
+
+    Statement(String name, String sql) {
+        this.name = name;
+        this.sql = sql;
+    }
+
+    public int[] paramOids() {
+        return paramOids.clone();
+    }
+
+    /** The result's columns, or null if it returns no rows. */
+    public RowDescription columns() {
+        return columns;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public void markClosed() {
+        closed = true;
+    }
+
+    /**
+     * Re-resolves the codecs after types were learnt from the catalog. Only before the statement is first used: the
+     * formats of a Bind must match the codecs its rows are read with.
+     */
+    public void refreshCodecs(Types types) {
+        nameC = null;
+        for (int i = 0; i < paramOids.length; i++) paramCodecs[i] = types.codec(paramOids[i]);
+        if (columns != null) {
+            for (int i = 0; i < columns.codecs.length; i++) columns.codecs[i] = types.codec(columns.typeOids[i]);
+        }
+    }
+
+    /**
+     * Writes a Bind of this statement to the unnamed portal ({@code portal} ""), or a named one: parameter formats,
+     * the arguments, result formats.
+     */
+    void bind(MessageBuffer out, String portal, Object[] args, Types types) {
+        if (args.length != paramOids.length) {
+            throw new InterfaceError("the server expects " + paramOids.length + " argument" + (paramOids.length == 1 ? "" : "s")
+                    + " for this query, " + args.length + " were passed");
+        }
+        if (nameC == null) prepareBind();
+        int at = out.begin('B');
+        if (portal.isEmpty()) out.putByte(0);
+        else out.putCString(portal);
+        out.putBytes(nameC);
+        int n = paramOids.length;
+        if (paramsBinary) {
+            out.putShort(n == 0 ? 0 : 1);
+            if (n > 0) out.putShort(1);
+        } else {
+            out.putShort(n);
+            for (Codec c : paramCodecs) out.putShort(c.binary() ? 1 : 0);
+        }
+        out.putShort(n);
+        for (int i = 0; i < n; i++) {
+            Object v = args[i];
+            if (v == null) {
+                out.putInt(-1);
+                continue;
+            }
+            int vat = out.beginValue();
+            try {
+                paramCodecs[i].encode(v, out, types);
+            } catch (DataError e) {
+                throw new DataError("invalid input for query argument $" + (i + 1) + ": " + brief(v) + " ("
+                        + e.getMessage() + "; the parameter is " + Oid.name(paramOids[i]) + ")", e);
+            } catch (ArithmeticException | ClassCastException e) {
+                throw new DataError("invalid input for query argument $" + (i + 1) + ": " + brief(v) + " (" + e.getMessage() + ")", e);
+            }
+            out.endValue(vat);
+        }
+        out.putBytes(resultFormats);
+        out.end(at);
+    }
+
+    /** Encodes the parts of a Bind that are the same every time. */
+    private void prepareBind() {
+        boolean allBinary = true;
+        for (Codec c : paramCodecs) allBinary &= c.binary();
+        paramsBinary = allBinary;
+        MessageBuffer m = new MessageBuffer(16);
+        RowDescription cols = columns;
+        if (cols == null || cols.size() == 0) {
+            m.putShort(0);
+        } else {
+            boolean allBin = true;
+            for (Codec c : cols.codecs) allBin &= c.binary();
+            if (allBin) {
+                m.putShort(1);
+                m.putShort(1);
+            } else {
+                m.putShort(cols.size());
+                for (Codec c : cols.codecs) m.putShort(c.binary() ? 1 : 0);
+            }
+        }
+        resultFormats = java.util.Arrays.copyOf(m.view().array(), m.size());
+        m.clear();
+        m.putCString(name);
+        nameC = java.util.Arrays.copyOf(m.view().array(), m.size());
+    }
+
+    static String brief(Object v) {
+        String s = v instanceof byte[] b ? "byte[" + b.length + "]" : String.valueOf(v);
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** Execute of portal with a row limit (0: all rows). */
+    static void execute(MessageBuffer out, String portal, int maxRows) {
+        int at = out.begin('E');
+        out.putCString(portal);
+        out.putInt(maxRows);
+        out.end(at);
+    }
+
+    static void sync(MessageBuffer out) {
+        out.putByte('S');
+        out.putInt(4);
+    }
+
+    /** Close of a statement ('S') or portal ('P'). */
+    static void close(MessageBuffer out, char what, String name) {
+        int at = out.begin('C');
+        out.putByte(what);
+        out.putCString(name);
+        out.end(at);
+    }
+
+    @Override
+    public String toString() {
+        return "Statement[" + name + ": " + sql + "]";
+    }
+}
