@@ -2,6 +2,7 @@ package io.jasyncio;
 
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.FiberHost;
+import io.jasyncio.internal.LiveLoops;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
@@ -87,6 +88,7 @@ public class EventLoop implements AutoCloseable {
         this.unclosedWarning = CLEANER.register(this, () -> {
             if (!flag.closed) LOG.log(Level.WARNING, "unclosed event loop " + name);
         });
+        LiveLoops.add(this); // for tools that inspect a running program (jasyncio ps)
     }
 
     private final ClosedFlag closedFlag;
@@ -759,6 +761,11 @@ public class EventLoop implements AutoCloseable {
             ((Task<?>) owner).fiberEscaped(e);
         }
     };
+
+    /** How many handles and task steps wait in the ready queue (for the inspection tools). Loop thread. */
+    int readyLength() {
+        return ready.size();
+    }
 
     /** The thread running this loop, or null when it is not running. */
     public Thread loopThread() {

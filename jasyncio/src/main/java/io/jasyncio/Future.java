@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -220,6 +221,14 @@ public class Future<T> {
     /** Registers a task to be woken (through the ready queue) when this future is done. */
     void addWaiter(Task<?> task) {
         addCallbackEntry(task);
+    }
+
+    /** The done callbacks and waiting tasks registered now, in order (for {@link CallGraph}; loop thread). */
+    final List<Object> callbackEntries() {
+        List<Object> out = new ArrayList<>();
+        if (callback0 != null) out.add(callbackOf(callback0));
+        if (callbacks != null) for (Object e : callbacks) out.add(callbackOf(e));
+        return out;
     }
 
     /** Undoes {@link #addWaiter}. */

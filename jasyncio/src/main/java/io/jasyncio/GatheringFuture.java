@@ -84,7 +84,13 @@ final class GatheringFuture extends Future<List<Object>> {
         return outer;
     }
 
-    private final Consumer<Future<?>> childDone = this::onChildDone;
+    private final Consumer<Future<?>> childDone = new ChildDone();
+
+    /** The callback on each child; as an {@link AwaitedByLink} it tells {@link CallGraph} the outer future waits. */
+    private final class ChildDone implements Consumer<Future<?>>, AwaitedByLink {
+        @Override public void accept(Future<?> child) { onChildDone(child); }
+        @Override public Future<?> awaiter() { return GatheringFuture.this; }
+    }
 
     private static final int[] NO_HASHES = {};
     /** Above this many arguments, an identity map of them all outgrows a core's cache (see {@link #gather}). */

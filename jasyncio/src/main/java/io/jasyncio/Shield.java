@@ -14,7 +14,24 @@ final class Shield {
     static <T> Future<T> shield(Future<T> inner) {
         if (inner.done()) return inner; // nothing left to protect
         Future<T> outer = inner.loop.createFuture();
-        Consumer<Future<T>> innerDone = in -> {
+        InnerDone<T> innerDone = new InnerDone<>(outer);
+        inner.addDoneCallback(innerDone);
+        outer.addDoneCallback(o -> {
+            if (!inner.done()) inner.removeDoneCallback(innerDone);
+        });
+        return outer;
+    }
+
+    /** Passes the inner future's outcome on; as an {@link AwaitedByLink} it shows the outer one waiting on it. */
+    private static final class InnerDone<T> implements Consumer<Future<T>>, AwaitedByLink {
+        private final Future<T> outer;
+
+        InnerDone(Future<T> outer) {
+            this.outer = outer;
+        }
+
+        @Override
+        public void accept(Future<T> in) {
             if (outer.cancelled()) {
                 if (!in.cancelled()) in.exception(); // nobody will look at it: mark it retrieved
                 return;
@@ -26,11 +43,11 @@ final class Shield {
                 if (exc != null) outer.setException(exc);
                 else outer.setResult(in.peekResult());
             }
-        };
-        inner.addDoneCallback(innerDone);
-        outer.addDoneCallback(o -> {
-            if (!inner.done()) inner.removeDoneCallback(innerDone);
-        });
-        return outer;
+        }
+
+        @Override
+        public Future<?> awaiter() {
+            return outer;
+        }
     }
 }

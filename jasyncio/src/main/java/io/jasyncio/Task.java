@@ -170,6 +170,18 @@ public final class Task<T> extends Future<T> {
         return fiber == null ? new StackTraceElement[0] : fiber.thread().getStackTrace();
     }
 
+    /**
+     * For the inspection tools ({@link TaskDump}): "running" (its code runs now), "awaiting" (a future not done
+     * yet), "parked" (queued in a primitive such as an {@link Event}) or "ready" (its next step is scheduled).
+     * Loop thread.
+     */
+    String inspectionState() {
+        if (loop.currentTask() == this) return "running";
+        if (suspension == PARKED) return "parked";
+        if (futWaiter != null && !futWaiter.done()) return "awaiting";
+        return "ready";
+    }
+
     /** asyncio's {@code print_stack()}: {@link #printStack(java.io.PrintStream)} to {@code System.err}. */
     public void printStack() {
         printStack(System.err);

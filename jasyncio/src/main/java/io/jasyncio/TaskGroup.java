@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * asyncio's {@code TaskGroup}: structured concurrency. A block of code runs in the calling task and starts child
@@ -101,7 +102,7 @@ public final class TaskGroup {
             onTaskDone(task);
         } else {
             tasks.add(task);
-            task.addDoneCallback(this::onTaskDone);
+            task.addDoneCallback(childDone);
         }
         return task;
     }
@@ -172,6 +173,14 @@ public final class TaskGroup {
         for (Task<?> t : tasks) {
             if (!t.done()) t.cancel();
         }
+    }
+
+    private final Consumer<Future<?>> childDone = new ChildDone();
+
+    /** The callback on each child; as an {@link AwaitedByLink} it tells {@link CallGraph} the parent task waits. */
+    private final class ChildDone implements Consumer<Future<?>>, AwaitedByLink {
+        @Override public void accept(Future<?> task) { onTaskDone(task); }
+        @Override public Future<?> awaiter() { return parentTask; }
     }
 
     private void onTaskDone(Future<?> task) {

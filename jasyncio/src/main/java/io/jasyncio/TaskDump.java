@@ -1,0 +1,111 @@
+package io.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A snapshot of a loop's pending tasks for tools that look inside a running program ({@code jasyncio ps} and
+ * {@code pstree}, the {@code io.jasyncio.inspect} MBean): per task its id, name, state, the frames where it is
+ * suspended and the tasks awaiting it — Python 3.14's {@code asyncio.tools} rows. Awaiters are tasks: futures
+ * in between (a gather's, a shield's) are looked through, as Python's {@code ps} shows task-to-task edges.
+ *
+ * <p>Threading: {@link #capture(EventLoop)} on the loop's thread; {@link #captureFrom(EventLoop, long)} from any
+ * other thread (it runs the capture on the loop and waits).
+ */
+public final class TaskDump {
+    private TaskDump() {}
+
+    /**
+     * One task of a snapshot.
+     *
+     * @param loop the loop's label (its thread's name while it runs)
+     * @param id the task's id (its identity hash, as {@code formatCallGraph} prints it)
+     * @param name the task's name
+     * @param state "running", "awaiting", "parked" or "ready"
+     * @param frames where its code is, innermost first, as {@code Class.method (File.java:line)}
+     * @param awaitedBy the ids of the tasks awaiting it
+     */
+    public record Row(String loop, long id, String name, String state, List<String> frames, List<Long> awaitedBy) {
+        public Row {
+            frames = List.copyOf(frames);
+            awaitedBy = List.copyOf(awaitedBy);
+        }
+    }
+
+    /** The pending tasks of {@code loop}, oldest first. Loop thread. */
+    public static List<Row> capture(EventLoop loop) {
+        String label = label(loop);
+        List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
+        Collections.reverse(tasks); // allTasks is newest first
+        List<Row> rows = new ArrayList<>(tasks.size());
+        for (Task<?> t : tasks) {
+            List<String> frames = new ArrayList<>();
+            for (FrameCallGraphEntry e : CallGraph.suspendedFrames(t)) frames.add(frame(e.frame()));
+            List<Long> by = new ArrayList<>();
+            for (Task<?> w : awaitingTasks(t)) by.add(id(w));
+            rows.add(new Row(label, id(t), t.getName(), t.inspectionState(), frames, by));
+        }
+        return rows;
+    }
+
+    /**
+     * {@link #capture(EventLoop)} from another thread: runs it on the loop and waits up to {@code timeoutMillis}.
+     *
+     * @throws java.util.concurrent.TimeoutException when the loop does not get to it in time (it is blocked, or
+     *         not running: a loop between two {@code runUntilComplete} calls runs nothing)
+     */
+    public static List<Row> captureFrom(EventLoop loop, long timeoutMillis) throws Exception {
+        CompletableFuture<List<Row>> result = new CompletableFuture<>();
+        loop.callSoonThreadsafe(() -> {
+            try {
+                result.complete(capture(loop));
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** How many handles and task steps wait in {@code loop}'s ready queue. Loop thread. */
+    public static int readyLength(EventLoop loop) {
+        return loop.readyLength();
+    }
+
+    /** The loop's label: the name of the thread running it, else "idle loop 0x…". */
+    public static String label(EventLoop loop) {
+        Thread t = loop.loopThread();
+        return t != null ? t.getName() : "idle loop 0x" + Long.toHexString(System.identityHashCode(loop));
+    }
+
+    private static long id(Future<?> f) {
+        return Integer.toUnsignedLong(System.identityHashCode(f));
+    }
+
+    /** The tasks awaiting {@code fut}, looking through the futures in between. */
+    private static List<Task<?>> awaitingTasks(Future<?> fut) {
+        List<Task<?>> out = new ArrayList<>();
+        Set<Future<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        collect(fut, out, seen);
+        return out;
+    }
+
+    private static void collect(Future<?> fut, List<Task<?>> out, Set<Future<?>> seen) {
+        for (Future<?> w : CallGraph.awaiters(fut)) {
+            if (!seen.add(w)) continue;
+            if (w instanceof Task<?> t) out.add(t);
+            else collect(w, out, seen);
+        }
+    }
+
+    private static String frame(StackTraceElement f) {
+        String cls = f.getClassName();
+        return cls.substring(cls.lastIndexOf('.') + 1) + "." + f.getMethodName() + " ("
+                + (f.getFileName() == null ? "unknown" : f.getFileName()) + ":" + f.getLineNumber() + ")";
+    }
+
+}
