@@ -72,10 +72,16 @@ class WebServerSignalTest {
         } catch (IOException noSs) {
             assumeTrue(false, "ss (iproute2) is not installed");
         }
+        assumeTrue(new ProcessBuilder("env", "--default-signal=INT", "true").start().waitFor() == 0,
+                "env --default-signal (coreutils 8.31 or later) is needed");
         List<String> cmd = new ArrayList<>();
         if (sigintIgnored) {
             // As a non-interactive shell starts a background job: SIGINT ignored, inherited by the JVM.
             cmd.addAll(List.of("/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh"));
+        } else {
+            // SIGINT as a terminal leaves it, even when this test itself runs in a background job (nohup, a CI
+            // script's `&`), whose ignored SIGINT the server would inherit and no shell may reset.
+            cmd.addAll(List.of("env", "--default-signal=INT"));
         }
         cmd.addAll(serverCommand());
         // Its output goes to a file: a pipe read after the process has exited races with the JDK draining it.

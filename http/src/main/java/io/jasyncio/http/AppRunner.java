@@ -116,8 +116,9 @@ public final class AppRunner implements AutoCloseable {
 
     /**
      * How long an answer may wait for its client to take a byte of it, in seconds; past it the connection is
-     * dropped (nginx's {@code send_timeout}, 60 by default here too). A client that stops reading otherwise holds
-     * its answer, and its connection, for ever. 0: no limit.
+     * dropped (nginx's {@code send_timeout}, 60 by default here too), also when the connection is closing and only
+     * its last bytes wait. A client that stops reading otherwise holds its answer, and its connection, for ever.
+     * 0: no limit.
      */
     public AppRunner sendTimeout(double seconds) {
         this.sendTimeout = checkSeconds("sendTimeout", seconds);

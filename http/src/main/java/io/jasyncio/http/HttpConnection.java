@@ -76,6 +76,8 @@ final class HttpConnection implements Protocol {
     // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
     private TimerHandle timer;
     private double timerWhen;
+    /** While a close waits for the client to take what is still buffered: the send timeout's clock. */
+    private TimerHandle closeTimer;
     /** When the last byte arrived or the last answer was sent. */
     private double lastActivity;
     /** The request being received, as its clock sees it: how far it is, which one, since when, bytes since. */
@@ -171,14 +173,14 @@ final class HttpConnection implements Protocol {
         } catch (CancelledError e) {
             // abort() (the transport is aborted already), or a handler's stray CancelledError: no answer will come
             closing = true;
-            transport.close();
+            closeTransport();
             throw e;
         } catch (Throwable e) {
             // A VirtualMachineError from a handler, or a failure of this class: the client must not wait forever.
             loop.callExceptionHandler(ExceptionContext.builder("Unexpected error in an HTTP connection").exception(e)
                     .put("transport", transport).build());
             closing = true;
-            transport.close();
+            closeTransport();
             return null;
         } finally {
             worker = null;
@@ -235,7 +237,7 @@ final class HttpConnection implements Protocol {
             if (lost) return null;
             if (!keepAlive) {
                 closing = true;
-                transport.close();
+                closeTransport();
                 return null;
             }
             parseAhead(); // the next requests may be waiting, unparsed, in the parser's buffer
@@ -245,9 +247,9 @@ final class HttpConnection implements Protocol {
         if (refused != null && !lost) {
             closing = true;
             send(refused.response(), false, "HTTP/1.1", false);
-            transport.close();
+            closeTransport();
         } else if (closing && !lost) {
-            transport.close(); // shut down while this task waited for a drain: its response is out
+            closeTransport(); // shut down while this task waited for a drain: its response is out
         }
         return null;
     }
@@ -413,6 +415,10 @@ final class HttpConnection implements Protocol {
             timer.cancel();
             timer = null;
         }
+        if (closeTimer != null) {
+            closeTimer.cancel();
+            closeTimer = null;
+        }
         // The worker sees `lost` and ends: a client going away is no error of the server's.
         if (drained != null && !drained.done()) drained.setResult(null);
         // The runner counts the connection until its handler has ended too (a done callback: a worker cancelled
@@ -420,6 +426,29 @@ final class HttpConnection implements Protocol {
         Task<Void> w = worker;
         if (w == null) runner.connectionClosed(this);
         else w.addDoneCallback(f -> runner.connectionClosed(this));
+    }
+
+    /**
+     * Closes the transport once the client has taken what it holds. A transport's close waits for its buffer to
+     * drain for as long as that takes, so a client that stops reading would keep a closing connection (and its
+     * place under maxConnections) for ever: the send timeout applies here too, and the connection is aborted when
+     * the client takes no byte for that long (nginx's {@code send_timeout} covers the lingering close as well).
+     */
+    private void closeTransport() {
+        transport.close();
+        if (!lost && closeTimer == null) watchClose(transport.getWriteBufferSize());
+    }
+
+    private void watchClose(long before) {
+        double timeout = runner.sendTimeout();
+        if (before == 0 || timeout <= 0) return;
+        closeTimer = loop.callLater(timeout, () -> {
+            closeTimer = null;
+            if (lost) return;
+            long now = transport.getWriteBufferSize();
+            if (now > 0 && now < before) watchClose(now); // it reads, slowly: wait on
+            else if (now > 0) transport.abort();
+        });
     }
 
     // ---------------------------------------------------------------- timeouts while waiting for the client
@@ -478,12 +507,12 @@ final class HttpConnection implements Protocol {
         closing = true;
         updateReading();
         if (stage == RequestParser.Stage.NONE) {
-            transport.close(); // idle between requests: closed quietly, as aiohttp and nginx do
+            closeTransport(); // idle between requests: closed quietly, as aiohttp and nginx do
             return;
         }
         // A request cut half way: say why (RFC 9110 section 15.5.9), then close.
         send(new HttpError(408, timeoutReason()).response(), false, "HTTP/1.1", false);
-        transport.close();
+        closeTransport();
     }
 
     private String timeoutReason() {
@@ -512,13 +541,18 @@ final class HttpConnection implements Protocol {
         return readingPaused;
     }
 
+    /** What the transport holds that the client has not taken. */
+    long unsentBytes() {
+        return transport.getWriteBufferSize();
+    }
+
     // ---------------------------------------------------------------- shutdown (AppRunner)
 
     /** Stops taking requests: an idle connection closes now, a busy one after its current response. */
     void shutdown() {
         if (closing) return;
         closing = true;
-        if (worker == null) transport.close();
+        if (worker == null) closeTransport();
     }
 
     /**

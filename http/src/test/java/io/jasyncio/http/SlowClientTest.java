@@ -43,6 +43,14 @@ class SlowClientTest {
             return Response.text("slept");
         });
         app.router().addGet("/big", r -> new Response(200, new byte[16 * 1024 * 1024], "application/octet-stream"));
+        // Streams until some of its answer waits in the transport (the kernel's buffers are full), then ends:
+        // the answer is complete, but the client has not taken all of it.
+        app.router().addGet("/fill", r -> {
+            StreamResponse s = new StreamResponse(200).prepare(r);
+            byte[] piece = new byte[4096];
+            while (r.connection().unsentBytes() == 0) s.write(piece);
+            return s.writeEof();
+        });
         return app;
     }
 
@@ -211,6 +219,33 @@ class SlowClientTest {
         });
         assertEquals(0, gone[0], "the connection is still open after " + gone[1] + " s");
         assertTrue(gone[1] >= 60 && gone[1] < 62, "dropped after " + gone[1] + " s");
+    }
+
+    @Test
+    void aClientThatStopsReadingIsDroppedEvenOnceItsConnectionIsClosing() {
+        // The answer is complete, part of it still unsent, when the keep-alive timeout closes the connection; a
+        // transport's close() waits for its buffer to drain, for ever if the client never reads. Before the fix
+        // the connection stayed open (and counted against maxConnections) for good; now the send timeout ends it.
+        double[] gone = serve((port, runner) -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            SocketChannel ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+            ch.configureBlocking(false);
+            Sockets.sockConnect(ch, new InetSocketAddress("127.0.0.1", port));
+            StreamPair c = Streams.openConnection(ch, 64 * 1024);
+            try {
+                c.writer().write("GET /fill HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(ISO_8859_1));
+                double start = loop.time();
+                while (runner.connectionCount() == 0) Asyncio.sleep(0.01);
+                while (runner.connectionCount() > 0 && loop.time() - start < GIVE_UP) Asyncio.sleep(0.5);
+                return new double[] {runner.connectionCount(), loop.time() - start};
+            } finally {
+                c.writer().close();
+            }
+        });
+        assertEquals(0, gone[0], "the connection is still open after " + gone[1] + " s");
+        // closed at the keep-alive timeout (75 s), aborted a send timeout (60 s) later
+        assertTrue(gone[1] >= 135 && gone[1] < 137, "dropped after " + gone[1] + " s");
     }
 
     @Test
