@@ -140,17 +140,16 @@ final class UnretrievedExceptions {
         }
     }
 
-    /** At close: reports every armed report, in the order the futures failed, and forgets them all. */
+    /**
+     * At close: reports every armed report, in the order the futures failed, and forgets them all. Each is taken
+     * off the list as it is reported, so a handler that retrieves another one's exception withdraws that report.
+     */
     void reportAll(EventLoop loop) {
-        Report r = head;
-        head = tail = null;
         collected = null;
-        while (r != null) {
-            Report next = r.next;
-            r.prev = r.next = null;
+        for (Report r; (r = head) != null; ) {
+            unlink(r);
             loop.callExceptionHandler(r.context());
             r.clear();
-            r = next;
         }
     }
 

@@ -221,6 +221,30 @@ class UnretrievedExceptionTest {
         assertEquals(List.of(false), reportedWhileRunning);
     }
 
+    /**
+     * close() reports in the order the futures failed; a handler that retrieves an exception still waiting for its
+     * report (here the next one's) withdraws that report, at close as while the loop runs. Before, close() walked
+     * a list it had already detached, so the retrieved exception was reported all the same.
+     */
+    @Test
+    void anExceptionTheHandlerRetrievesAtCloseIsNotReported() {
+        RuntimeException first = boom("first"), second = boom("second");
+        List<Future<Object>> failed = loop.runUntilComplete(() -> {
+            Future<Object> a = Asyncio.getRunningLoop().createFuture();
+            Future<Object> b = Asyncio.getRunningLoop().createFuture();
+            a.setException(first);
+            b.setException(second);
+            return List.of(a, b);
+        });
+        loop.setExceptionHandler((l, ctx) -> {
+            reports.add(ctx);
+            if (ctx.future() == failed.get(0)) assertSame(second, failed.get(1).exception()); // retrieves b's
+        });
+        loop.close();
+        assertEquals(1, reports.size(), () -> "only a's: " + reports);
+        assertSame(first, reports.get(0).exception());
+    }
+
     private static long liveHeapAfterGc() {
         var mem = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;

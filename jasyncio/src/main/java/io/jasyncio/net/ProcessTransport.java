@@ -25,9 +25,10 @@ import java.util.TreeMap;
  * (see {@link ChildPipe}); otherwise each has one virtual thread while it is open (see {@link PipeTransport}).
  * The exit comes from the JDK's process reaper, which waits for every child the JDK starts.
  *
- * <p>Its loop owns it until it is closed or has finished (a {@link LoopResource}): a child still running when
- * the loop closes is reported, sent SIGTERM, then SIGKILL if it has not ended within a second, and reaped before
- * the loop's {@code close()} returns; its pipes are closed.
+ * <p>Its loop owns it until it has finished ({@code connectionLost}; a {@link LoopResource}): a child still
+ * running when the loop closes is reported, sent SIGTERM, then SIGKILL if it has not ended within a second, and
+ * reaped before the loop's {@code close()} returns; its pipes are closed. One whose transport was closed (SIGKILL)
+ * but that is not reaped yet is not reported, only waited for.
  *
  * <p>Threading: the loop's thread only.
  */
@@ -284,7 +285,8 @@ final class ProcessTransport extends LoopResource implements SubprocessTransport
     public void close() {
         if (closed) return;
         closed = true;
-        disown(loop);
+        // Still the loop's until connectionLost: a child killed here and not yet reaped when the loop closes is
+        // waited for then (see awaitAbandoned), so it does not outlive run() either.
         Process p = proc;
         if (p != null && returncode == null && p.isAlive()) {
             if (loop.getDebug()) LOG.log(Level.WARNING, "Close running child process: kill " + this);
@@ -301,17 +303,21 @@ final class ProcessTransport extends LoopResource implements SubprocessTransport
 
     /**
      * Left open when the loop closed: reported; a child still running is sent SIGTERM (its pipes close by
-     * themselves, as the loop's too). asyncio's transport, collected unclosed, warns and kills; we first let the
+     * themselves, as the loop's too). Closed but not finished: not reported; a child not reaped yet (killed by
+     * {@link #close()}) is waited for all the same. asyncio's transport, collected unclosed, warns and kills; we first let the
      * child end cleanly, as a service manager would.
      */
     @Override
     protected String closeAbandoned() {
-        String report = "unclosed transport " + this;
+        boolean wasClosed = closed; // then SIGKILL was sent already, and there is nothing to report
+        String report = wasClosed ? null : "unclosed transport " + this;
         closed = true;
         Process p = proc;
         if (p != null && returncode == null && p.isAlive()) {
-            signalsSent.add(Signals.SIGTERM);
-            p.toHandle().destroy();
+            if (!wasClosed) {
+                signalsSent.add(Signals.SIGTERM);
+                p.toHandle().destroy();
+            }
             abandoned = p;
         }
         return report;

@@ -151,6 +151,25 @@ class NothingOutlivesTheLoopTest {
         assertTrue(warningTexts().get(0).startsWith("unclosed server <Server sockets=["), warningTexts()::toString);
     }
 
+    /**
+     * A child whose transport main closed (asyncio's {@code transport.close()}: SIGKILL, no wait) is reaped before
+     * run() returns too, and not reported (it was closed). Before, close() took it off the loop's list at once,
+     * and 27 of 30 such children were still there (dying or unreaped) when run() returned.
+     */
+    @Test
+    void aChildWhoseTransportWasClosedIsReapedBeforeRunReturns() {
+        for (int i = 0; i < 5; i++) {
+            long pid = Asyncio.run(() -> {
+                Subprocess child = Subprocesses.createSubprocessExec(ALL_PIPES, "sleep", "30");
+                pids.add(child.pid());
+                child.transport().close();
+                return child.pid();
+            });
+            assertTrue(childGone(pid), "run " + i + ": child " + pid + " still there after run() returned");
+        }
+        assertEquals(List.of(), warningTexts(), "closed by the program: nothing to report");
+    }
+
     /** A child that ignores SIGTERM is killed after the grace: run() never leaves a child behind. */
     @Test
     void aChildIgnoringSigtermIsKilled() {
