@@ -155,7 +155,11 @@ public final class Pool implements AutoCloseable {
             s.executeScript("", opts.resetTimeout());
             return true;
         } catch (CancelledError e) {
+            // The acquirer was cancelled mid-check: the connection is neither idle nor in use any more, so its
+            // slot goes back to the pool here (lost() only counts idle ones) and a waiter may open a new one.
             s.terminate();
+            discard(s);
+            wakeOne();
             throw e;
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, "pool: an idle connection failed its health check and is replaced: " + e);
@@ -196,6 +200,7 @@ public final class Pool implements AutoCloseable {
             } catch (CancelledError e) {
                 s.terminate();
                 discard(s);
+                wakeOne(); // the slot is free: a waiter may open a connection in it
                 throw e;
             } catch (RuntimeException e) {
                 LOG.log(Level.DEBUG, "pool: a released connection could not be reset and is replaced: " + e);

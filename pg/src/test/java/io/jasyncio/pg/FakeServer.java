@@ -88,6 +88,13 @@ final class FakeServer implements AutoCloseable {
             ready();
         }
 
+        /** AuthenticationOk, BackendKeyData, ReadyForQuery (after an authentication exchange of the script's). */
+        void handshakeAfterAuth() throws IOException {
+            send('R', ByteBuffer.allocate(4).putInt(0).array());
+            send('K', ByteBuffer.allocate(8).putInt(4242).putInt(99).array());
+            ready();
+        }
+
         void ready() throws IOException {
             send('Z', new byte[] {'I'});
         }

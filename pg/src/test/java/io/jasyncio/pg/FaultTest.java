@@ -216,4 +216,25 @@ class FaultTest {
             });
         }
     }
+
+    @Test
+    void authenticationOkBeforeTheScramServerSignatureIsRefused() throws Exception {
+        // A server (or a man in the middle) that starts SCRAM, takes the client-first message and then says
+        // AuthenticationOk without ever proving it knows the password (no SASLFinal): SCRAM's mutual
+        // authentication would be skipped, so the client must refuse, as libpq does.
+        try (FakeServer f = new FakeServer(c -> {
+            c.readStartup();
+            c.send('R', ByteBuffer.allocate(4 + 15).putInt(10).put("SCRAM-SHA-256".getBytes()).put((byte) 0).put((byte) 0).array());
+            c.read(); // SASLInitialResponse
+            c.handshakeAfterAuth();
+            while (true) c.read();
+        })) {
+            Asyncio.run(() -> {
+                String dsn = "postgresql://u:secret@127.0.0.1:" + f.socket.getLocalPort() + "/d?sslmode=disable";
+                InterfaceError e = assertThrows(InterfaceError.class, () -> Pg.connect(dsn).close());
+                assertTrue(e.getMessage().contains("SCRAM"), e.getMessage());
+                return null;
+            });
+        }
+    }
 }

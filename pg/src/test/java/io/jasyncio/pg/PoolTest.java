@@ -51,7 +51,10 @@ class PoolTest {
                 assertTrue(used.getMessage().contains("released"), used.getMessage());
                 a.close();
                 c.close();
-                // The shortcuts, with many tasks on few connections.
+            }
+            // The shortcuts, with many tasks on few connections: a pool without the 0.3 s acquire timeout above,
+            // which a busy machine can exceed while 50 tasks queue for 3 connections (a timing, not a behaviour).
+            try (Pool pool = Pg.createPool(pg.dsn(), PoolOptions.defaults().withSize(2, 3))) {
                 List<Task<Object>> ts = new ArrayList<>();
                 for (int i = 0; i < 50; i++) {
                     int k = i;
@@ -83,6 +86,28 @@ class PoolTest {
                     assertFalse(c.isInTransaction());
                     assertNull(c.fetchval("SELECT to_regclass('left_open')"));
                 }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void acquireCancelledDuringItsHealthCheckGivesBackTheSlot() {
+        Asyncio.run(() -> {
+            try (Pool pool = Pg.createPool(pg.dsn(), PoolOptions.defaults().withSize(1, 1).withHealthCheckAfter(0.0)
+                    .withAcquireTimeout(10.0))) {
+                pool.acquire().close(); // idle now: the next acquire health-checks it
+                Task<Connection> t = Asyncio.createTask(pool::acquire);
+                Asyncio.sleep(0); // t ran until it awaits its health check's answer
+                assertFalse(t.done(), "waiting for the health check");
+                t.cancel();
+                assertThrows(CancelledError.class, () -> Asyncio.await(t));
+                // The checked connection was closed with the cancelled check: its slot must be free again,
+                // else the pool counts a connection it no longer has and every later acquire times out.
+                try (Connection c = pool.acquire()) {
+                    assertEquals(1, (int) c.fetchval("SELECT 1"));
+                }
+                assertEquals(1, pool.getSize());
             }
             return null;
         });

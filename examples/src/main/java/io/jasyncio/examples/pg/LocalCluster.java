@@ -66,11 +66,17 @@ public final class LocalCluster implements AutoCloseable {
             c.run(List.of("sh", "-c", "cat >> '" + dir.resolve("data/postgresql.conf") + "'"), true,
                     conf.getBytes(StandardCharsets.UTF_8));
             c.run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
-                    dir.resolve("server.log").toString(), "-w", "-t", "60", "start"), true);
+                    dir.resolve("server.log").toString(), "-w", "-t", "120", "start"), true);
             c.running = true;
             return c;
         } catch (IOException | RuntimeException e) {
-            c.close();
+            // pg_ctl -w can give up (-t) while the postmaster goes on starting: stop whatever left a pid file.
+            c.running = Files.exists(dir.resolve("data/postmaster.pid"));
+            try {
+                c.close();
+            } catch (IOException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
             throw e;
         }
     }

@@ -29,6 +29,8 @@ final class Scram {
     private final String clientNonce;
     private final String clientFirstBare;
     private byte[] saltedPassword;
+    /** Whether the server proved it knows the password (its signature in SASLFinal checked out). */
+    private boolean serverVerified;
     private String authMessage;
 
     /**
@@ -106,6 +108,11 @@ final class Scram {
         if (!MessageDigest.isEqual(expected, got)) {
             throw bad("the server's signature is wrong: it does not know the password (or a man in the middle)");
         }
+        serverVerified = true;
+    }
+
+    boolean serverVerified() {
+        return serverVerified;
     }
 
     /**

@@ -88,6 +88,10 @@ public final class Startup {
         int code = Bytes.getInt(b, off);
         switch (code) {
             case 0 -> { // AuthenticationOk
+                if (scram != null && !scram.serverVerified()) { // libpq refuses this too: no mutual authentication
+                    throw new InterfaceError("the server said AuthenticationOk before completing SCRAM (no server "
+                            + "signature): it does not prove it knows the password; a man in the middle may be answering");
+                }
                 if (channelBinding == ChannelBinding.REQUIRE && !boundToChannel) {
                     throw new InterfaceError("channel_binding=require, but the server authenticated us without "
                             + "SCRAM-SHA-256-PLUS (trust, password or md5 in pg_hba.conf, or no TLS)");

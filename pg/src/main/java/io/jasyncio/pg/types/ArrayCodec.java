@@ -38,11 +38,13 @@ public final class ArrayCodec extends Codecs.Binary {
         long total = 1;
         for (int i = 0; i < ndim; i++) {
             dims[i] = Bytes.getInt(b, off + 12 + 8 * i);
-            if (dims[i] < 0) throw new DataError("invalid array dimension " + dims[i]);
+            // PostgreSQL sends an empty array as ndim 0, so a zero length is malformed (and {65536, 65536, 0} would
+            // make 2^32 empty lists); each element takes at least its 4-byte length, so a count the bytes cannot
+            // hold is malformed too — checked per dimension, before the product can overflow.
+            if (dims[i] <= 0) throw new DataError("invalid array dimension " + dims[i]);
             total *= dims[i];
+            if (total * 4 > len) throw new DataError("invalid array: " + dims.length + " dimensions too large for " + len + " bytes");
         }
-        // Each element takes at least its 4-byte length: a count the bytes cannot hold is a malformed value.
-        if (total * 4 > len) throw new DataError("invalid array: " + total + " elements in " + len + " bytes");
         Codec elem = t.codec(elemOid);
         if (!elem.binary()) elem = Codecs.TEXT_FALLBACK; // an unknown element type's binary form: read as text bytes
         int[] pos = {off + 12 + 8 * ndim};
