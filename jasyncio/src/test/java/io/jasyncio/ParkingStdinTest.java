@@ -61,4 +61,23 @@ class ParkingStdinTest {
             assertEquals(List.of("(wrote hello)", "TICK", "READ hello", "END"), lines);
         }
     }
+
+    /** A platform thread reads the wrapped System.in as before (it threw ClassCastException in the engine's lookup). */
+    @Test
+    void aPlatformThreadReadsStandardInputAsBefore() throws Exception {
+        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Djasyncio.engine=" + io.jasyncio.internal.Engine.get().name(),
+                "-cp", System.getProperty("java.class.path"), PlatformStdinProbe.class.getName())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (OutputStream in = p.getOutputStream();
+             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write("hello\n".getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            assertEquals("PLATFORM hello", out.readLine());
+        } finally {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        assertEquals(0, p.waitFor());
+    }
 }

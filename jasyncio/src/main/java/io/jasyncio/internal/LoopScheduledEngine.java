@@ -127,7 +127,7 @@ final class LoopScheduledEngine implements Engine {
 
     /** The owner of {@code t}'s fiber when {@code t} is one of this engine's fiber threads, else null. */
     static Object ownerOf(Thread t) {
-        if (SCHEDULER_OF == null) return null;
+        if (SCHEDULER_OF == null || !t.isVirtual()) return null; // the handle casts to VirtualThread
         Object scheduler;
         try {
             scheduler = (Object) SCHEDULER_OF.invokeExact(t);
