@@ -1,0 +1,175 @@
+package io.jasyncio.loadtest.target;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One HTTP/1.1 request, as the one-request form sends it over and over: a URL ({@code http://host[:port]/path?query};
+ * any host, the loopback address is only the tests' default), a method, header lines and a body. The request's
+ * bytes are made once here; each send writes them as they are.
+ *
+ * <p>Threading: immutable.
+ */
+public final class HttpTarget implements Wire {
+    /** The longest header line (name and value) a user may give. */
+    public static final int MAX_HEADER_LINE = 8192;
+    /** The largest body a user may give. */
+    public static final int MAX_BODY = 16 * 1024 * 1024;
+
+    private final Url url;
+    private final String method;
+    private final boolean head;
+    private final ByteBuffer request;
+
+    /** A URL split into what a request needs. */
+    public record Url(String scheme, String host, int port, String pathAndQuery) {
+        /** {@code http://host[:port][/path][?query]} (no fragment, no user info); https is not supported yet. */
+        public static Url parse(String text) {
+            URI u;
+            try {
+                u = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
+            }
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals("https")) {
+                throw new IllegalArgumentException("https is not supported yet by the load tester; give an http:// URL");
+            }
+            if (!scheme.equals("http")) {
+                throw new IllegalArgumentException("'" + text + "' is not an http:// URL (for raw TCP write tcp://host:port)");
+            }
+            if (u.getHost() == null) throw new IllegalArgumentException("'" + text + "' names no host");
+            if (u.getRawUserInfo() != null) throw new IllegalArgumentException("'" + text + "': user info in the URL is not supported");
+            int port = u.getPort() < 0 ? 80 : u.getPort();
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+            if (u.getRawQuery() != null) path += "?" + u.getRawQuery();
+            String host = u.getHost();
+            if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+            return new Url(scheme, host, port, path);
+        }
+
+        /** The Host header's value. */
+        public String hostHeader() {
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            return port == 80 ? h : h + ":" + port;
+        }
+
+        /** The origin: scheme, host and port. */
+        public String origin() {
+            return scheme + "://" + hostHeader();
+        }
+
+        @Override
+        public String toString() {
+            return origin() + pathAndQuery;
+        }
+    }
+
+    /**
+     * The request {@code method} of {@code url} with {@code headers} ("Name: value" lines) and {@code body}
+     * (null: none); Host, Content-Length (when there is a body or the method usually has one) and a User-Agent
+     * are added unless given.
+     */
+    public HttpTarget(String url, String method, List<String> headers, byte[] body) {
+        this(Url.parse(url), method, headers, body);
+    }
+
+    public HttpTarget(Url url, String method, List<String> headers, byte[] body) {
+        this.url = url;
+        this.method = requireToken(method == null ? "GET" : method.toUpperCase(Locale.ROOT));
+        this.head = this.method.equals("HEAD");
+        if (body != null && body.length > MAX_BODY) {
+            throw new IllegalArgumentException("the request body is " + body.length + " bytes; the most is " + MAX_BODY);
+        }
+        this.request = ByteBuffer.wrap(requestBytes(url, this.method, headers, body)).asReadOnlyBuffer();
+    }
+
+    /** The bytes of one request ({@code method} in upper case), checked as the constructor checks them. */
+    public static byte[] requestBytes(Url url, String method, List<String> headers, byte[] body) {
+        requireToken(method);
+        StringBuilder sb = new StringBuilder(128);
+        sb.append(method).append(' ').append(url.pathAndQuery()).append(" HTTP/1.1\r\n");
+        boolean host = false, length = false, agent = false;
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon < 1) throw new IllegalArgumentException("a header is 'Name: value', got '" + h + "'");
+            String name = h.substring(0, colon).strip();
+            String value = h.substring(colon + 1).strip();
+            requireToken(name);
+            if (h.length() > MAX_HEADER_LINE) throw new IllegalArgumentException("header '" + name + "' is longer than " + MAX_HEADER_LINE);
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0 || c > 0xFF) {
+                    throw new IllegalArgumentException("header '" + name + "' has a character a header value cannot hold (CR, LF, NUL or above U+00FF)");
+                }
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            host |= lower.equals("host");
+            agent |= lower.equals("user-agent");
+            if (lower.equals("content-length") || lower.equals("transfer-encoding")) {
+                throw new IllegalArgumentException("the load tester frames the body itself: leave out " + name);
+            }
+            sb.append(name).append(": ").append(value).append("\r\n");
+        }
+        if (!host) sb.append("Host: ").append(url.hostHeader()).append("\r\n");
+        if (!agent) sb.append("User-Agent: jasyncio-loadtest\r\n");
+        int n = body == null ? 0 : body.length;
+        if (n > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            sb.append("Content-Length: ").append(n).append("\r\n");
+        }
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (n == 0) return head;
+        byte[] all = new byte[head.length + n];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, n);
+        return all;
+    }
+
+    static String requireToken(String s) {
+        if (s.isEmpty()) throw new IllegalArgumentException("an HTTP method or header name cannot be empty");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+            if (!ok) throw new IllegalArgumentException("'" + s + "' is not an HTTP token (method or header name)");
+        }
+        return s;
+    }
+
+    public Url url() {
+        return url;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    @Override
+    public ByteBuffer request() {
+        return request.duplicate();
+    }
+
+    @Override
+    public ResponseReader newReader() {
+        return new HttpResponseParser(false, 0, head); // bodies are skipped, never kept: no limit to apply
+    }
+
+    @Override
+    public String host() {
+        return url.host();
+    }
+
+    @Override
+    public int port() {
+        return url.port();
+    }
+
+    @Override
+    public String name() {
+        return method + " " + url;
+    }
+}

@@ -1,0 +1,13 @@
+package io.jasyncio.loadtest.target;
+
+/**
+ * An answer that is not in the protocol (a bad status line, bad framing, over a limit): counted as
+ * {@link io.jasyncio.loadtest.metrics.ErrorKind#MALFORMED}, and the connection is closed.
+ *
+ * <p>Threading: immutable.
+ */
+public final class ProtocolViolation extends RuntimeException {
+    public ProtocolViolation(String message) {
+        super(message, null, false, false);
+    }
+}

@@ -1,0 +1,26 @@
+package io.jasyncio.loadtest.target;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What the one-request form sends and how it reads the answers: a target's request bytes, made once, and a
+ * fresh {@link ResponseReader} per connection.
+ *
+ * <p>Threading: immutable; its readers belong to their connection's loop.
+ */
+public interface Wire {
+    /** The request, ready to write (read-only, position 0); each connection writes a duplicate of it. */
+    ByteBuffer request();
+
+    /** A reader for a new connection. */
+    ResponseReader newReader();
+
+    /** The host to connect to. */
+    String host();
+
+    /** The port to connect to. */
+    int port();
+
+    /** What the reports call the target (a URL, or tcp://host:port). */
+    String name();
+}
