@@ -34,6 +34,8 @@ final class LoopWatchdog {
     private static final Map<EventLoop, Watch> WATCHED = new IdentityHashMap<>();
     /** The watchdog's thread, or null when none runs. Guarded by LOCK. */
     private static Thread thread;
+    /** How long the thread waits between two scans now. Guarded by LOCK. */
+    private static long period = MAX_SCAN_NANOS;
 
     private LoopWatchdog() {}
 
@@ -58,8 +60,8 @@ final class LoopWatchdog {
             if (thread == null) {
                 thread = Thread.ofPlatform().daemon().name("jasyncio-watchdog").unstarted(LoopWatchdog::scanLoop);
                 thread.start();
-            } else {
-                LockSupport.unpark(thread); // its scan period may have to shrink
+            } else if (scanPeriodFor(loop.watchdogThresholdNanos()) < period) {
+                LockSupport.unpark(thread); // its scan period must shrink now, not after the current wait
             }
         }
     }
@@ -91,7 +93,7 @@ final class LoopWatchdog {
         while (true) {
             EventLoop[] loops;
             Watch[] watches;
-            long period = MAX_SCAN_NANOS;
+            long wait = MAX_SCAN_NANOS;
             synchronized (LOCK) {
                 long now = System.nanoTime();
                 if (WATCHED.isEmpty()) {
@@ -106,9 +108,9 @@ final class LoopWatchdog {
                 watches = new Watch[loops.length];
                 for (int i = 0; i < loops.length; i++) {
                     watches[i] = WATCHED.get(loops[i]);
-                    long threshold = loops[i].watchdogThresholdNanos();
-                    if (threshold > 0) period = Math.min(period, Math.max(MIN_SCAN_NANOS, threshold / 4));
+                    wait = Math.min(wait, scanPeriodFor(loops[i].watchdogThresholdNanos()));
                 }
+                period = wait;
             }
             for (int i = 0; i < loops.length; i++) {
                 try {
@@ -119,8 +121,13 @@ final class LoopWatchdog {
             }
             loops = null; // hold no loop while waiting
             watches = null;
-            LockSupport.parkNanos(period);
+            LockSupport.parkNanos(wait);
         }
+    }
+
+    /** A quarter of the threshold, within [10 ms, 250 ms]: a stall is seen at most a quarter late. */
+    private static long scanPeriodFor(long thresholdNanos) {
+        return thresholdNanos <= 0 ? MAX_SCAN_NANOS : Math.min(MAX_SCAN_NANOS, Math.max(MIN_SCAN_NANOS, thresholdNanos / 4));
     }
 
     private static void check(EventLoop loop, Watch w) {
