@@ -3,6 +3,7 @@ package io.jasyncio;
 import io.jasyncio.internal.Engine;
 import io.jasyncio.internal.FiberHost;
 import io.jasyncio.internal.LiveLoops;
+import io.jasyncio.jfr.Events;
 import java.lang.System.Logger.Level;
 import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
@@ -81,6 +82,8 @@ public class EventLoop implements AutoCloseable {
         this.virtualNow = virtualClock ? new long[1] : null;
         this.debug = Boolean.getBoolean("jasyncio.debug");
         this.watchdogNanos = LoopWatchdog.DEFAULT_THRESHOLD_NANOS;
+        this.fuzz = ScheduleFuzz.fromSystemProperty();
+        io.fuzz(fuzz);
         String name = toStringAtCreation();
         this.name = name;
         ClosedFlag flag = new ClosedFlag();
@@ -89,6 +92,7 @@ public class EventLoop implements AutoCloseable {
             if (!flag.closed) LOG.log(Level.WARNING, "unclosed event loop " + name);
         });
         LiveLoops.add(this); // for tools that inspect a running program (jasyncio ps)
+        LoopSampler.install(); // the periodic JFR event io.jasyncio.LoopSample, once per JVM
     }
 
     private final ClosedFlag closedFlag;
@@ -222,6 +226,7 @@ public class EventLoop implements AutoCloseable {
         if (ex instanceof ExecutorService es) es.shutdown();
         LoopResource.closeAll(this);
         io.close();
+        if (jfrCommitter != null) jfrCommitter.close();
     }
 
     /**
@@ -333,6 +338,8 @@ public class EventLoop implements AutoCloseable {
                 stampProgress();
                 runDebug(ready.poll());
             }
+        } else if (Events.slowStepEnabled()) {
+            runTimed(ntodo);
         } else {
             for (int i = 0; i < ntodo; i++) {
                 Object o = ready.poll();
@@ -353,11 +360,38 @@ public class EventLoop implements AutoCloseable {
         } finally {
             currentHandle = null;
         }
-        double dt = (System.nanoTime() - t0) / 1e9;
+        long nanos = System.nanoTime() - t0;
+        double dt = nanos / 1e9;
         if (dt >= slowCallbackDuration) {
             LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
+            if (Events.slowStepEnabled()) LoopEvents.slowStep(this, o, nanos);
         }
     }
+
+    /** Outside debug mode, while a JFR recording wants io.jasyncio.SlowStep: each step timed. */
+    private void runTimed(int ntodo) {
+        long threshold = (long) (slowCallbackDuration * 1e9);
+        for (int i = 0; i < ntodo; i++) {
+            Object o = ready.poll();
+            stampProgress();
+            long t0 = System.nanoTime();
+            if (o instanceof Task<?> t) t.step();
+            else ((Runnable) o).run();
+            long nanos = System.nanoTime() - t0;
+            if (nanos >= threshold) LoopEvents.slowStep(this, o, nanos);
+        }
+    }
+
+    /** Commits this loop's JFR events made on its own thread (see {@link JfrCommitter}); made on first use. */
+    private JfrCommitter jfrCommitter;
+
+    JfrCommitter jfrCommitter() {
+        if (jfrCommitter == null) jfrCommitter = new JfrCommitter(this);
+        return jfrCommitter;
+    }
+
+    /** A JFR sample of this loop is queued and has not run yet (see {@link LoopSampler}). */
+    volatile boolean samplePending;
 
     private void purgeCancelledTimers() {
         int n = scheduled.size();
@@ -544,7 +578,7 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
         if (debug) checkThread();
-        TimerHandle h = new TimerHandle(this, when, timerSequence++, callback, context);
+        TimerHandle h = new TimerHandle(this, when, fuzz == null ? timerSequence++ : fuzz.timerTieBreak(), callback, context);
         h.scheduled = true;
         scheduled.add(h, whenNanos);
         return h;
@@ -857,6 +891,27 @@ public class EventLoop implements AutoCloseable {
 
     public void setSlowCallbackDuration(double seconds) {
         this.slowCallbackDuration = seconds;
+    }
+
+    // ---------------------------------------------------------------- schedule fuzzing
+
+    /** Seeded schedule fuzzing, or null (see {@link ScheduleFuzz}). */
+    private ScheduleFuzz fuzz;
+
+    /**
+     * Turns seeded schedule fuzzing on for this loop ({@code -Djasyncio.fuzz.seed=N} does it for every loop): where
+     * asyncio leaves the order of two handles unspecified (timers due at the same instant, the channels of one
+     * select), this loop picks one from the seed. For tests; docs/INTROSPECTION.md, "Schedule fuzzing". Null
+     * turns it off. A jasyncio addition. Loop thread, or before the loop runs.
+     */
+    public void setScheduleFuzzSeed(Long seed) {
+        fuzz = seed == null ? null : new ScheduleFuzz(seed);
+        io.fuzz(fuzz);
+    }
+
+    /** The schedule fuzzing seed of this loop, or null when it does not fuzz. */
+    public Long getScheduleFuzzSeed() {
+        return fuzz == null ? null : fuzz.seed();
     }
 
     // ---------------------------------------------------------------- the watchdog

@@ -20,6 +20,9 @@ final class IoWatcher {
     private final EventLoop loop;
     private final Consumer<Object> readyQueue;
     private volatile Selector selector;
+    /** Schedule fuzzing (see {@link ScheduleFuzz}): one select's handles are collected here, then shuffled. */
+    private ScheduleFuzz fuzz;
+    private java.util.List<Object[]> batch;
 
     IoWatcher(EventLoop loop, Consumer<Object> readyQueue) {
         this.loop = loop;
@@ -35,6 +38,11 @@ final class IoWatcher {
         Registration(SelectableChannel channel) {
             this.channel = channel;
         }
+    }
+
+    void fuzz(ScheduleFuzz f) {
+        fuzz = f;
+        batch = f == null ? null : ScheduleFuzz.newBatch();
     }
 
     boolean isOpen() {
@@ -70,20 +78,34 @@ final class IoWatcher {
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed in " + loop, e);
         }
+        if (fuzz != null && !batch.isEmpty()) {
+            fuzz.shuffleIoBatch(batch);
+            for (Object[] handles : batch) {
+                for (Object h : handles) if (h != null) readyQueue.accept(h);
+            }
+            batch.clear();
+        }
     }
 
     private void dispatch(SelectionKey key) {
         Registration reg = (Registration) key.attachment();
         if (reg == null || !key.isValid()) return;
         int ops = key.readyOps();
+        Handle r = null, w = null;
         if ((ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
             if (reg.reader.cancelled) remove(reg.channel, true);
-            else readyQueue.accept(reg.reader);
+            else r = reg.reader;
         }
         if ((ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
             if (reg.writer.cancelled) remove(reg.channel, false);
-            else readyQueue.accept(reg.writer);
+            else w = reg.writer;
         }
+        if (fuzz != null) {
+            if (r != null || w != null) batch.add(new Object[] {r, w}); // one channel: reader first, as asyncio
+            return;
+        }
+        if (r != null) readyQueue.accept(r);
+        if (w != null) readyQueue.accept(w);
     }
 
     /** Ends a wait in {@link #poll}; any thread. */

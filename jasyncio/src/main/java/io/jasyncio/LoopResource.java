@@ -53,6 +53,21 @@ public abstract class LoopResource {
      */
     protected void awaitAbandoned(long deadlineNanos) {}
 
+    /**
+     * Whether this resource is a connection the loop's metrics count as open: a transport over a socket (TLS
+     * counted once, by its socket) or a pipe. False unless overridden.
+     */
+    protected boolean isConnection() {
+        return false;
+    }
+
+    /** How many of {@code loop}'s resources are open connections ({@link #isConnection()}). Loop thread. */
+    static int countConnections(EventLoop loop) {
+        int n = 0;
+        for (LoopResource r = loop.owned; r != null; r = r.nextOwned) if (r.isConnection()) n++;
+        return n;
+    }
+
     /** How long {@link EventLoop#close()} lets abandoned resources end by themselves (a child after SIGTERM). */
     static final long ABANDONED_GRACE_NANOS = 1_000_000_000L;
 

@@ -5,8 +5,7 @@ import java.lang.System.Logger.Level;
 /**
  * One stall the {@link LoopWatchdog} saw: a running loop that did not come back to its selector or ready queue
  * within its threshold, what held it (a task, or a callback) and where. {@link #report} logs it when it is
- * noticed; {@link #ended} when the loop comes back. Both are the places a JFR event for the stall belongs
- * (issue 15): begin and end instants, the loop, the holder and its frames are all here.
+ * noticed, and commits the JFR event {@code io.jasyncio.LoopBlocked}; {@link #ended} when the loop comes back.
  *
  * <p>Threading: made and used by the watchdog's thread only.
  */
@@ -20,10 +19,13 @@ final class LoopStall {
     private final String holder;
     private final StackTraceElement[] frames;
     private final long sinceNanos;
+    /** The holding task's id (identity hash, as ps prints it), or 0 for a callback. */
+    private final long taskId;
 
-    private LoopStall(String loop, String holder, StackTraceElement[] frames, long sinceNanos) {
+    private LoopStall(String loop, String holder, long taskId, StackTraceElement[] frames, long sinceNanos) {
         this.loop = loop;
         this.holder = holder;
+        this.taskId = taskId;
         this.frames = frames;
         this.sinceNanos = sinceNanos;
     }
@@ -37,16 +39,22 @@ final class LoopStall {
         Task<?> task = loop.currentTask();
         if (task != null && task.fiber() != null) {
             return new LoopStall(loop.describe(), "task '" + task.getName() + "' (id " + task.id() + ")",
-                    task.fiber().thread().getStackTrace(), sinceNanos);
+                    LoopEvents.id(task), task.fiber().thread().getStackTrace(), sinceNanos);
         }
         Thread t = loop.loopThread();
         Handle h = loop.currentHandle();
-        return new LoopStall(loop.describe(), h != null ? "callback " + h : "a callback",
+        return new LoopStall(loop.describe(), h != null ? "callback " + h : "a callback", 0,
                 t != null ? t.getStackTrace() : new StackTraceElement[0], sinceNanos);
     }
 
+    /** Logs the stall and commits the JFR event {@code io.jasyncio.LoopBlocked} (watchdog thread: directly). */
     void report(long nowNanos) {
         LOG.log(Level.WARNING, message(nowNanos));
+        if (io.jasyncio.jfr.Events.loopBlockedEnabled()) {
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < Math.min(frames.length, 10); i++) top.append(i == 0 ? "" : "\n").append(frames[i]);
+            io.jasyncio.jfr.Events.loopBlocked(nowNanos - sinceNanos, holder, taskId, top.toString(), loop).commit();
+        }
     }
 
     void ended(long nowNanos) {

@@ -67,6 +67,7 @@ public final class Task<T> extends Future<T> {
         this.coro = coro;
         this.name = name;
         this.nameId = NAME_COUNTER.incrementAndGet();
+        LoopEvents.taskCreated(this); // before an eager first step, which may end the task
         if (eagerStart && loop.isRunning()) {
             eagerStart();
         } else {
@@ -116,6 +117,7 @@ public final class Task<T> extends Future<T> {
     public boolean cancel(String msg) {
         clearLogTraceback();
         if (done()) return false;
+        LoopEvents.taskCancelled(this, msg);
         numCancelsRequested++;
         if (futWaiter != null && futWaiter.cancel(msg)) {
             return true;
@@ -355,6 +357,7 @@ public final class Task<T> extends Future<T> {
         } else {
             finishWithHeldResult();
         }
+        LoopEvents.taskEnded(this);
     }
 
     /** Reports what escaped the engine itself (see {@link io.jasyncio.internal.FiberHost#fiberEscaped}). Any thread. */

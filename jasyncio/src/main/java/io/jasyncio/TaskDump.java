@@ -76,6 +76,14 @@ public final class TaskDump {
         return loop.readyLength();
     }
 
+    /**
+     * How many connections {@code loop} has open: its live transports over sockets (TLS counted once) and pipes.
+     * Loop thread.
+     */
+    public static int openConnections(EventLoop loop) {
+        return LoopResource.countConnections(loop);
+    }
+
     /** The loop's label: the name of the thread running it, else "idle loop 0x…". */
     public static String label(EventLoop loop) {
         Thread t = loop.loopThread();

@@ -15,6 +15,9 @@ public interface EventLoopMXBean {
     /** Handles and task steps in the ready queue. */
     int getReadyQueueLength();
 
+    /** Live transports of the loop: sockets (a TLS connection counts once) and pipes; servers are not counted. */
+    int getOpenConnections();
+
     /** How long a callback scheduled now waits before the loop runs it, in milliseconds (measured on read). */
     double getLoopLagMillis();
 

@@ -67,6 +67,11 @@ public final class LoopMetrics implements EventLoopMXBean {
     }
 
     @Override
+    public int getOpenConnections() {
+        return ask(TaskDump::openConnections, -1);
+    }
+
+    @Override
     public double getLoopLagMillis() {
         long asked = System.nanoTime();
         Long ran = ask(l -> System.nanoTime(), null);

@@ -80,6 +80,12 @@ abstract class PipeTransport extends LoopResource implements ChildPipeTransport 
      * write returns; a child's pipe returns as the child ends); no protocol callback. Reported unless it was
      * closing already or is a pipe of a child process (whose transport reports).
      */
+    /** Counted among the loop's open connections (LoopMetrics, the JFR LoopSample). */
+    @Override
+    protected boolean isConnection() {
+        return true;
+    }
+
     @Override
     protected String closeAbandoned() {
         String report = closing || ProcessTransport.isChildPipe(protocol) ? null : "unclosed transport " + this;

@@ -185,6 +185,12 @@ abstract class SelectorTransport extends LoopResource implements BaseTransport {
      * closes, right after), with no protocol callback. Reported unless it was closing already or is a pipe of a
      * child process (whose transport reports).
      */
+    /** Counted among the loop's open connections (LoopMetrics, the JFR LoopSample). */
+    @Override
+    protected boolean isConnection() {
+        return true;
+    }
+
     @Override
     protected String closeAbandoned() {
         String report = closing || ProcessTransport.isChildPipe(protocol) ? null : "unclosed transport " + this;
