@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * asyncio's event loop ({@code BaseEventLoop} with a selector): a FIFO queue of ready callbacks, a heap of
  * timers, a selector for I/O, and the tasks that run on top. One iteration runs every callback that was ready
- * when it began, as CPython does; timers with equal deadlines run in the order they were scheduled.
+ * when it began, as CPython does; timers with equal deadlines run in the order they were scheduled
+ * (unless {@link #setScheduleFuzzSeed schedule fuzzing} is on).
  *
  * <p>Threading: a loop runs on the one thread that called {@link #runForever()} or
  * {@link #runUntilComplete}; everything except {@link #callSoonThreadsafe}, {@link #stop()} from a callback,
@@ -338,8 +339,6 @@ public class EventLoop implements AutoCloseable {
                 stampProgress();
                 runDebug(ready.poll());
             }
-        } else if (Events.slowStepEnabled()) {
-            runTimed(ntodo);
         } else {
             for (int i = 0; i < ntodo; i++) {
                 Object o = ready.poll();
@@ -365,20 +364,6 @@ public class EventLoop implements AutoCloseable {
         if (dt >= slowCallbackDuration) {
             LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
             if (Events.slowStepEnabled()) LoopEvents.slowStep(this, o, nanos);
-        }
-    }
-
-    /** Outside debug mode, while a JFR recording wants io.jasyncio.SlowStep: each step timed. */
-    private void runTimed(int ntodo) {
-        long threshold = (long) (slowCallbackDuration * 1e9);
-        for (int i = 0; i < ntodo; i++) {
-            Object o = ready.poll();
-            stampProgress();
-            long t0 = System.nanoTime();
-            if (o instanceof Task<?> t) t.step();
-            else ((Runnable) o).run();
-            long nanos = System.nanoTime() - t0;
-            if (nanos >= threshold) LoopEvents.slowStep(this, o, nanos);
         }
     }
 

@@ -42,15 +42,71 @@ public final class TaskDump {
         String label = label(loop);
         List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
         Collections.reverse(tasks); // allTasks is newest first
+        List<List<FrameCallGraphEntry>> stacks = stacks(loop, tasks);
         List<Row> rows = new ArrayList<>(tasks.size());
-        for (Task<?> t : tasks) {
+        for (int i = 0; i < tasks.size(); i++) {
+            Task<?> t = tasks.get(i);
             List<String> frames = new ArrayList<>();
-            for (FrameCallGraphEntry e : CallGraph.suspendedFrames(t)) frames.add(frame(e.frame()));
+            for (FrameCallGraphEntry e : stacks.get(i)) frames.add(frame(e.frame()));
             List<Long> by = new ArrayList<>();
             for (Task<?> w : awaitingTasks(t)) by.add(id(w));
             rows.add(new Row(label, id(t), t.getName(), t.inspectionState(), frames, by));
         }
         return rows;
+    }
+
+    /** Below this many tasks one thread walks the stacks; above it, helpers share the work. */
+    private static final int PARALLEL_FROM = 256;
+
+    /**
+     * The suspended frames of each task, walked by the calling thread and up to 3 helper threads (one per spare
+     * core) while the calling thread waits for them: a walk costs tens of microseconds, and nothing of this loop
+     * moves meanwhile (its tasks run only when the loop resumes them). The task running now, if any (a capture
+     * from task code), is walked by the calling thread, its own.
+     */
+    private static List<List<FrameCallGraphEntry>> stacks(EventLoop loop, List<Task<?>> tasks) {
+        int n = tasks.size();
+        @SuppressWarnings("unchecked")
+        List<FrameCallGraphEntry>[] out = new List[n];
+        int helpers = n < PARALLEL_FROM ? 0 : Math.min(3, Runtime.getRuntime().availableProcessors() - 1);
+        int ways = helpers + 1;
+        Task<?> running = loop.currentTask();
+        Thread[] threads = new Thread[helpers];
+        Throwable[] failed = new Throwable[1];
+        for (int h = 0; h < helpers; h++) {
+            int part = h + 1;
+            threads[h] = Thread.ofPlatform().daemon().name("jasyncio-stack-walker-" + part).start(() -> {
+                try {
+                    for (int i = part; i < n; i += ways) {
+                        if (tasks.get(i) != running) out[i] = CallGraph.suspendedFrames(tasks.get(i));
+                    }
+                } catch (Throwable e) {
+                    synchronized (failed) {
+                        failed[0] = e;
+                    }
+                }
+            });
+        }
+        for (int i = 0; i < n; i += ways) out[i] = CallGraph.suspendedFrames(tasks.get(i));
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the helpers end by themselves, soon: wait for them, then say so
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        synchronized (failed) {
+            if (failed[0] != null) throw new IllegalStateException("walking a task's stack failed", failed[0]);
+        }
+        for (int i = 0; i < n; i++) {
+            if (out[i] == null) out[i] = CallGraph.suspendedFrames(tasks.get(i)); // the running task
+        }
+        return java.util.Arrays.asList(out);
     }
 
     /**

@@ -2,7 +2,8 @@ package io.jasyncio;
 
 /**
  * asyncio's {@code TimerHandle}: a callback scheduled for a point in the loop's time by {@code callLater} or
- * {@code callAt}. Timers with equal deadlines run in the order they were scheduled.
+ * {@code callAt}. Timers with equal deadlines run in the order they were scheduled
+ * (asyncio does not promise it; schedule fuzzing, {@link EventLoop#setScheduleFuzzSeed}, shuffles them).
  *
  * <p>Threading: the loop's thread only.
  */

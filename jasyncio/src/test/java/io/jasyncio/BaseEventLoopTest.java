@@ -600,6 +600,9 @@ class BaseEventLoopTest extends LoopTestBase {
 
     @Test
     void equalDeadlinesRunInSchedulingOrder() {
+        // jasyncio's own promise, stricter than asyncio's (a heapq is not stable): schedule fuzzing relaxes exactly
+        // this order (ScheduleFuzz), so this test of it runs unfuzzed.
+        loop.setScheduleFuzzSeed(null);
         List<Integer> log = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             int n = i;

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+// Separate thread: a loop waiting for a signal that never comes (SIGHUP ignored by a parent's nohup) must fail, not hang.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SignalHandlerTest {
     private static void kill(String sig) throws Exception {
         Process p = new ProcessBuilder("kill", "-" + sig, String.valueOf(ProcessHandle.current().pid())).start();

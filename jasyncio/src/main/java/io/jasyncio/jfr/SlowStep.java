@@ -8,9 +8,11 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /**
- * {@code io.jasyncio.SlowStep}: one callback or task step held the loop for at least the loop's slow callback
- * duration ({@code EventLoop.setSlowCallbackDuration}, default 0.1 s; asyncio's {@code slow_callback_duration}),
- * in debug mode or not. Committed when the step returns.
+ * {@code io.jasyncio.SlowStep}: in debug mode, one callback or task step held the loop for at least the loop's slow
+ * callback duration ({@code EventLoop.setSlowCallbackDuration}, default 0.1 s; asyncio's
+ * {@code slow_callback_duration}): the event beside asyncio's "Executing ... took N seconds" warning. Committed
+ * when the step returns. Outside debug mode steps are not timed (that would cost two clock reads per callback);
+ * {@link LoopBlocked} reports a loop held past the watchdog's threshold in any mode.
  *
  * <p>Threading: filled and committed by the library on one thread; read from recordings.
  */

@@ -2,6 +2,7 @@ package io.jasyncio.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
@@ -11,6 +12,7 @@ import jdk.jfr.Name;
  *
  * <p>Threading: filled and committed by the library on one thread; read from recordings.
  */
+@Enabled(false) // one per task: a recording asks for it (docs/INTROSPECTION.md, "JFR events")
 @Name("io.jasyncio.TaskCancelled")
 @Label("Task Cancel Requested")
 @Category({"jasyncio", "Tasks"})

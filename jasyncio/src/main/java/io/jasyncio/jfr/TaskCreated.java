@@ -2,6 +2,7 @@ package io.jasyncio.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -12,6 +13,7 @@ import jdk.jfr.StackTrace;
  *
  * <p>Threading: filled and committed by the library on one thread; read from recordings.
  */
+@Enabled(false) // one per task: a recording asks for it (docs/INTROSPECTION.md, "JFR events")
 @Name("io.jasyncio.TaskCreated")
 @Label("Task Created")
 @Category({"jasyncio", "Tasks"})

@@ -5,6 +5,10 @@
  * JDK Mission Control) and read them with {@code jfr print --events io.jasyncio.TaskEnded rec.jfr} or JMC's
  * event browser (docs/INTROSPECTION.md, "JFR events").
  *
+ * <p>The per-task events ({@link TaskCreated}, {@link TaskEnded}, {@link TaskCancelled}) are off unless a
+ * recording turns them on ({@code -XX:StartFlightRecording:+io.jasyncio.TaskEnded#enabled=true}), as the JDK's
+ * {@code jdk.VirtualThreadStart}; the others are on in every recording.
+ *
  * <p>While no recording has an event enabled, its call site costs a check of a static probe and allocates
  * nothing. The library fills and commits the events itself; a program only reads them.
  *
