@@ -714,6 +714,13 @@ public class EventLoop implements AutoCloseable {
         return s;
     }
 
+    /** How many tasks {@link #allTasks()} would return, counted without building the set. Loop thread. */
+    int countTasksAlive() {
+        int n = 0;
+        for (Task<?> t = liveHead; t != null; t = t.nextLive) if (!t.done()) n++;
+        return n;
+    }
+
     /** The task whose code is running, or null (asyncio's {@code current_task(loop)}). */
     public Task<?> currentTask() {
         return currentTask;

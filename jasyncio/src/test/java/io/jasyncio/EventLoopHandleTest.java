@@ -162,6 +162,7 @@ class EventLoopHandleTest extends LoopTestBase {
     // ports test_events.py::TimerTests::test_timer_comparison
     @Test
     void timerComparison() {
+        loop.setScheduleFuzzSeed(null); // the equal-deadline order below is what schedule fuzzing relaxes on purpose
         Runnable cb = () -> {};
         TimerHandle h1 = loop.callAt(5, cb);
         TimerHandle h2 = loop.callAt(15, cb);
@@ -199,15 +200,20 @@ class EventLoopHandleTest extends LoopTestBase {
 
     @Test
     void timerCancelledFromAnEarlierCallbackOfTheSameIterationDoesNotRun() {
+        // Two timers due at the same instant, each cancelling the other: whichever runs first (asyncio does not
+        // say which; schedule fuzzing found this test assuming scheduling order, seed 3), the other does not run.
         List<String> log = new ArrayList<>();
-        TimerHandle[] later = new TimerHandle[1];
-        loop.callAt(1, () -> {
+        TimerHandle[] timers = new TimerHandle[2];
+        timers[0] = loop.callAt(1, () -> {
             log.add("first");
-            later[0].cancel();
+            timers[1].cancel();
         });
-        later[0] = loop.callAt(1, () -> log.add("second"));
+        timers[1] = loop.callAt(1, () -> {
+            log.add("second");
+            timers[0].cancel();
+        });
         loop.runUntilComplete(() -> Asyncio.sleep(2, null));
-        assertEquals(List.of("first"), log);
+        assertEquals(1, log.size(), log.toString());
     }
 
     @Test

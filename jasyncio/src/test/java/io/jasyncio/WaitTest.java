@@ -168,6 +168,10 @@ class WaitTest {
     @Test
     void waitConcurrentComplete() {
         try (EventLoop loop = EventLoop.withVirtualClock()) {
+            // a's sleep and wait's timeout are both due at 0.1: done == {a} only if a's timer runs first, as in
+            // CPython's test, where heapq happens to pop a's (pushed first). asyncio does not promise that order, so
+            // schedule fuzzing (seed 3) fails this port; it runs unfuzzed, as its origin does.
+            loop.setScheduleFuzzSeed(null);
             Task<Object> a = loop.createTask(sleeping(0.1, null));
             Task<Object> b = loop.createTask(sleeping(0.15, null));
             DoneAndPending<Task<Object>> r = loop.runUntilComplete(() -> Asyncio.wait(List.of(b, a), 0.1));

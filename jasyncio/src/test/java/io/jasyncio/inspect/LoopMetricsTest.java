@@ -56,4 +56,59 @@ class LoopMetricsTest {
         }
         assertEquals(-1, server.getAttribute(LoopMetrics.nameOf(loop), "TasksAlive"), "a closed loop reads as -1");
     }
+
+    /** OpenConnections counts the loop's live transports: a client and the server's side of it; the server itself not. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void openConnectionsCountsTheLiveTransports() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        EventLoop loop = new EventLoop();
+        try {
+            ObjectName name = LoopMetrics.nameOf(loop);
+            CompletableFuture<Object[]> read = new CompletableFuture<>();
+            loop.runUntilComplete(() -> {
+                io.jasyncio.Future<io.jasyncio.net.StreamWriter> accepted = Asyncio.getRunningLoop().createFuture();
+                io.jasyncio.net.Server srv = io.jasyncio.net.Streams.startServer((r, w) -> {
+                    if (!accepted.done()) accepted.setResult(w);
+                }, "127.0.0.1", 0);
+                int port = ((java.net.InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort();
+                LoopMetrics.registerAll();
+                Thread jmx = new Thread(() -> {
+                    try {
+                        Object before = server.getAttribute(name, "OpenConnections");
+                        read.complete(new Object[] {before, null});
+                    } catch (Exception e) {
+                        read.completeExceptionally(e);
+                    }
+                });
+                jmx.start();
+                while (!read.isDone()) Asyncio.sleep(0.001);
+                jmx.join();
+                io.jasyncio.net.StreamPair client = io.jasyncio.net.Streams.openConnection("127.0.0.1", port);
+                Asyncio.await(accepted);
+                CompletableFuture<Object> after = new CompletableFuture<>();
+                Thread jmx2 = new Thread(() -> {
+                    try {
+                        after.complete(server.getAttribute(name, "OpenConnections"));
+                    } catch (Exception e) {
+                        after.completeExceptionally(e);
+                    }
+                });
+                jmx2.start();
+                while (!after.isDone()) Asyncio.sleep(0.001);
+                jmx2.join();
+                read.get()[1] = after.get();
+                client.writer().close();
+                accepted.result().close(); // waitClosed waits for the server's connections too
+                srv.close();
+                srv.waitClosed();
+                return null;
+            });
+            Object[] got = read.get();
+            assertEquals(0, got[0], "a listening server is not a connection");
+            assertEquals(2, got[1], "the client's transport and the one the server accepted");
+        } finally {
+            loop.close();
+        }
+    }
 }
