@@ -93,7 +93,7 @@ public class EventLoop implements AutoCloseable {
             if (!flag.closed) LOG.log(Level.WARNING, "unclosed event loop " + name);
         });
         LiveLoops.add(this); // for tools that inspect a running program (jasyncio ps)
-        LoopSampler.install(); // the periodic JFR event io.jasyncio.LoopSample, once per JVM
+        LoopEvents.listen(); // JFR events once a recording starts (LoopSample's hook, the probes), once per JVM
     }
 
     private final ClosedFlag closedFlag;
@@ -363,7 +363,7 @@ public class EventLoop implements AutoCloseable {
         double dt = nanos / 1e9;
         if (dt >= slowCallbackDuration) {
             LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
-            if (Events.slowStepEnabled()) LoopEvents.slowStep(this, o, nanos);
+            if (LoopEvents.recorderUp() && Events.slowStepEnabled()) LoopEvents.slowStep(this, o, nanos);
         }
     }
 

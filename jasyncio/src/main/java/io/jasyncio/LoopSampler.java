@@ -15,7 +15,7 @@ final class LoopSampler {
 
     private static volatile boolean installed;
 
-    /** Registers the hook with JFR, once per JVM (called as loops are made). */
+    /** Registers the hook with JFR, once per JVM (called when the recorder is initialized). */
     static void install() {
         if (installed) return;
         synchronized (LoopSampler.class) {

@@ -50,7 +50,7 @@ final class LoopStall {
     /** Logs the stall and commits the JFR event {@code io.jasyncio.LoopBlocked} (watchdog thread: directly). */
     void report(long nowNanos) {
         LOG.log(Level.WARNING, message(nowNanos));
-        if (io.jasyncio.jfr.Events.loopBlockedEnabled()) {
+        if (LoopEvents.recorderUp() && io.jasyncio.jfr.Events.loopBlockedEnabled()) {
             StringBuilder top = new StringBuilder();
             for (int i = 0; i < Math.min(frames.length, 10); i++) top.append(i == 0 ? "" : "\n").append(frames[i]);
             io.jasyncio.jfr.Events.loopBlocked(nowNanos - sinceNanos, holder, taskId, top.toString(), loop).commit();
