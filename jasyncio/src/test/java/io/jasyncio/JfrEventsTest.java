@@ -3,9 +3,9 @@ package io.jasyncio;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.jfr.Events;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.StreamPair;
-import io.jasyncio.net.Streams;
+import io.jasyncio.transport.Server;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.Streams;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

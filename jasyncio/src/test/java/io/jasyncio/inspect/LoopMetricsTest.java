@@ -67,8 +67,8 @@ class LoopMetricsTest {
             ObjectName name = LoopMetrics.nameOf(loop);
             CompletableFuture<Object[]> read = new CompletableFuture<>();
             loop.runUntilComplete(() -> {
-                io.jasyncio.Future<io.jasyncio.net.StreamWriter> accepted = Asyncio.getRunningLoop().createFuture();
-                io.jasyncio.net.Server srv = io.jasyncio.net.Streams.startServer((r, w) -> {
+                io.jasyncio.Future<io.jasyncio.streams.StreamWriter> accepted = Asyncio.getRunningLoop().createFuture();
+                io.jasyncio.transport.Server srv = io.jasyncio.streams.Streams.startServer((r, w) -> {
                     if (!accepted.done()) accepted.setResult(w);
                 }, "127.0.0.1", 0);
                 int port = ((java.net.InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort();
@@ -84,7 +84,7 @@ class LoopMetricsTest {
                 jmx.start();
                 while (!read.isDone()) Asyncio.sleep(0.001);
                 jmx.join();
-                io.jasyncio.net.StreamPair client = io.jasyncio.net.Streams.openConnection("127.0.0.1", port);
+                io.jasyncio.streams.StreamPair client = io.jasyncio.streams.Streams.openConnection("127.0.0.1", port);
                 Asyncio.await(accepted);
                 CompletableFuture<Object> after = new CompletableFuture<>();
                 Thread jmx2 = new Thread(() -> {
