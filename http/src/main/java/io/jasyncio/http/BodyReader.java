@@ -23,6 +23,9 @@ final class BodyReader {
     /** Bytes left: of the whole body (length framing) or of the current chunk (chunked; -1 before the first). */
     private long left;
     private boolean done;
+    /** Wire bytes taken so far, and the most the reader will take (set when the body is read into memory). */
+    private long taken;
+    private long refuseOver = Long.MAX_VALUE;
 
     private BodyReader(StreamReader in, String what, boolean chunked, boolean toEof, long length) {
         this.in = in;
@@ -58,6 +61,22 @@ final class BodyReader {
         return new BodyReader(in, what, false, true, -1);
     }
 
+    /**
+     * Refuses, at once, a body whose announced length (or next chunk) would pass {@code max} bytes, rather
+     * than waiting for bytes it will not keep.
+     */
+    void refuseOver(long max) throws IOException {
+        refuseOver = max;
+        if (!chunked && !toEof) check(left);
+    }
+
+    private void check(long more) throws IOException {
+        if (taken + more > refuseOver) {
+            throw new IOException(what + ": the response body is larger than " + refuseOver
+                    + " bytes, the most this session reads into memory (give the session a larger maxBody, or read content() as a stream)");
+        }
+    }
+
     /** Whether the body was read to its end. */
     boolean done() {
         return done;
@@ -80,11 +99,14 @@ final class BodyReader {
             if (toEof) {
                 byte[] b = in.read(max);
                 if (b.length == 0) done = true;
+                taken += b.length;
+                check(0);
                 return b;
             }
             if (chunked && left <= 0) {
                 if (left == 0) expectCrlf();
                 left = chunkSize();
+                check(left);
                 if (left == 0) {
                     while (in.readuntil(CRLF).length > 2) {
                         // trailer fields: read and dropped (the reader's limit bounds each)
@@ -99,6 +121,7 @@ final class BodyReader {
                         + (chunked ? "chunk " : "") + "still to come");
             }
             left -= b.length;
+            taken += b.length;
             if (!chunked && left == 0) done = true;
             return b;
         } catch (IncompleteReadError e) {

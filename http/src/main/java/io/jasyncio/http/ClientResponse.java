@@ -33,6 +33,7 @@ public final class ClientResponse implements AutoCloseable {
     private final long maxBody;
     private ResponseContent content;
     private Release release;
+    private Limit limit;
     private List<ClientResponse> history = List.of();
     private byte[] body;
 
@@ -46,9 +47,18 @@ public final class ClientResponse implements AutoCloseable {
         this.maxBody = maxBody;
     }
 
-    /** Connects the body: {@code next} reads it (decoded), {@code release} is called once, at its end or on close. */
-    void attach(ContentDecoder.Source next, Deadlines deadlines, Release release) {
+    /** What bounds the wire bytes once the body is to be read into memory. */
+    interface Limit {
+        void refuseOver(long max) throws IOException;
+    }
+
+    /**
+     * Connects the body: {@code next} reads it (decoded), {@code release} is called once, at its end or on
+     * close; {@code limit} bounds the wire bytes for {@link #read()}.
+     */
+    void attach(ContentDecoder.Source next, Deadlines deadlines, Release release, Limit limit) {
         this.release = release;
+        this.limit = limit;
         this.content = new ResponseContent(new ResponseContent.Source() {
             @Override
             public byte[] next(int max) throws IOException {
@@ -126,7 +136,15 @@ public final class ClientResponse implements AutoCloseable {
 
     /** The whole body (decompressed), read once and kept; over {@code maxBody} bytes it is an {@link IOException}. */
     public byte[] read() throws IOException {
-        if (body == null) body = content.readAll(maxBody, method + " " + url);
+        if (body == null) {
+            try {
+                limit.refuseOver(maxBody);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+            body = content.readAll(maxBody, method + " " + url);
+        }
         return body;
     }
 

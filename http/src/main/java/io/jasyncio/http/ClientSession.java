@@ -147,8 +147,8 @@ public final class ClientSession implements AutoCloseable {
 
         /** The most bytes {@link ClientResponse#read()} takes into memory (after decompression). */
         public Builder maxBody(long bytes) {
-            if (bytes < 0 || bytes > MAX_ARRAY) throw new IllegalArgumentException("maxBody must be in 0.." + MAX_ARRAY + ", got " + bytes);
-            maxBody = bytes;
+            if (bytes < 0) throw new IllegalArgumentException("maxBody must be >= 0, got " + bytes);
+            maxBody = Math.min(bytes, MAX_ARRAY); // a byte array holds no more
             return this;
         }
 
@@ -362,6 +362,11 @@ public final class ClientSession implements AutoCloseable {
             throw new IOException(what + ": the connection closed in the middle of the response's head", e);
         } catch (LimitOverrunError | IllegalArgumentException e) {
             throw new IOException(what + ": the response's head is larger than " + connector.readLimit() + " bytes", e);
+        } catch (IOException e) {
+            // A reset before a byte of the answer is a dropped connection, as a close is
+            if (io.reader().bufferedSize() == 0 && !(e instanceof ClientResponseError) && e.getMessage() != null
+                    && !e.getMessage().startsWith(what)) throw new StaleConnection(e);
+            throw e;
         }
         if (h.headers().contains("Set-Cookie")) cookieJar.updateCookies(h.headers().getAll("Set-Cookie"), u.uri());
         BodyReader framing = BodyReader.of(io.reader(), method, h, what);
@@ -375,7 +380,7 @@ public final class ClientSession implements AutoCloseable {
         r.attach(source, d, complete -> {
             if (decoder != null) decoder.close();
             connector.release(c, complete && keep && framing.done());
-        });
+        }, framing::refuseOver);
         if (framing.done()) r.content().read(1); // no body: reach its end now, giving the connection back
         return r;
     }
