@@ -315,7 +315,13 @@ public final class ClientSession implements AutoCloseable {
         String what = method + " " + u;
         boolean retried = false;
         while (true) {
-            ClientConnection c = d.connect(() -> connector.acquire(route, d));
+            ClientConnection c;
+            try {
+                c = d.connect(() -> connector.acquire(route, d));
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
+                throw new IOException(what + ": " + e.getMessage(), e);
+            }
             boolean reused = c.served > 0;
             boolean handedOver = false;
             try {

@@ -132,7 +132,9 @@ public final class TcpConnector implements AutoCloseable {
     /** Where a connection goes and how. */
     record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth) {
         String key() {
-            return proxy == null ? url.origin() : url.origin() + " via " + proxy.origin();
+            // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
+            return proxy == null ? url.origin()
+                    : url.origin() + " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode()));
         }
     }
 
