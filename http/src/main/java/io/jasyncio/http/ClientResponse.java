@@ -62,6 +62,9 @@ public final class ClientResponse implements AutoCloseable {
         this.content = new ResponseContent(new ResponseContent.Source() {
             @Override
             public byte[] next(int max) throws IOException {
+                if (ClientResponse.this.release == null) { // the connection went back to the pool, or was closed: it is not ours to read
+                    throw new IOException(method + " " + url + ": the response was closed before its body was read to the end");
+                }
                 try {
                     return next.next(max);
                 } catch (Throwable e) {

@@ -197,7 +197,7 @@ public final class CookieJar implements AbstractCookieJar {
         cookies.clear();
     }
 
-    /** Cookies of one name, for tests and callers that look one up. */
+    /** The cookies a request to {@code url} would send, name → value, in the order they would be sent. */
     public Map<String, String> valuesFor(URI url) {
         Map<String, String> m = new LinkedHashMap<>();
         String h = cookieHeader(url);

@@ -13,7 +13,7 @@ import java.util.Map;
  * A body made from bytes, a file or a {@link FormData} without streams can be sent again (a 307/308 redirect,
  * a retry); one made from a stream cannot ({@link #replayable()}).
  *
- * <p>Threading: immutable; {@link #open()} is called by the requesting task.
+ * <p>Threading: used by the requesting task; a replayable body may be given to several requests in turn.
  */
 public final class RequestBody {
     /** Opens the bytes anew for each sending. */

@@ -16,7 +16,7 @@ import java.util.NoSuchElementException;
  * <p>Threading: one task of the session's loop at a time.
  */
 public final class ResponseContent {
-    /** The longest line {@link #readLine()} returns (aiohttp's default read limit, 2**16 bytes... here 64 KiB). */
+    /** The longest line {@link #readLine()} returns: 64 KiB (aiohttp's default read limit, 2**16). */
     public static final int LINE_LIMIT = 64 * 1024;
     private static final int PIECE = 64 * 1024;
 

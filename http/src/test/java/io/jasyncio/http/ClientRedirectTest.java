@@ -45,6 +45,11 @@ class ClientRedirectTest {
                 assertEquals(URI.create(base + "/echo"), r.url());
                 assertEquals(List.of(301, 302), r.history().stream().map(ClientResponse::status).toList());
                 assertEquals("GET", body(r).substring(0, 3));
+                ClientResponse early = http.get(base + "/echo");
+                early.close();
+                java.io.IOException gone = assertThrows(java.io.IOException.class, early::read,
+                        "its connection was closed or went back to the pool: the body is not read off another request's");
+                assertTrue(gone.getMessage().contains("closed before its body was read"), gone.getMessage());
                 ClientResponse not = http.get(base + "/go?code=302&to=/echo", RequestOptions.of().allowRedirects(false));
                 assertEquals(302, not.status());
                 assertEquals("/echo", not.header("Location"));
