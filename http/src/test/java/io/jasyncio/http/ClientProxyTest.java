@@ -36,6 +36,7 @@ class ClientProxyTest {
     private static final BasicAuth CREDENTIALS = new BasicAuth("proxy-user", "s3cret");
     private static SSLContext serverCtx, clientCtx;
     private final List<String> seen = new CopyOnWriteArrayList<>();
+    private final List<io.jasyncio.Future<Object>> proxyConnections = new java.util.ArrayList<>();
 
     @BeforeAll
     static void certificate(@TempDir Path dir) throws Exception {
@@ -79,49 +80,71 @@ class ClientProxyTest {
     /** A proxy: CONNECT tunnels, or one absolute-form request forwarded; credentials checked; request lines recorded. */
     private Server proxy() {
         return raw((in, out) -> {
-            String head = readHead(in);
-            if (head == null) return;
-            String line = head.substring(0, head.indexOf("\r\n"));
-            seen.add(line);
-            if (!head.contains("Proxy-Authorization: " + CREDENTIALS.encode() + "\r\n")) {
-                out.write("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.drain();
-                out.close();
-                return;
+            io.jasyncio.Future<Object> done = Asyncio.getRunningLoop().createFuture();
+            proxyConnections.add(done);
+            try {
+                proxyConnection(in, out);
+            } finally {
+                done.setResult(null);
             }
-            String[] parts = line.split(" ");
-            StreamPair up;
-            if (parts[0].equals("CONNECT")) {
-                String[] hp = parts[1].split(":");
-                up = Streams.openConnection(hp[0], Integer.parseInt(hp[1]));
-                out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            } else {
-                java.net.URI u = java.net.URI.create(parts[1]);
-                up = Streams.openConnection(u.getHost(), u.getPort());
-                String originForm = parts[0] + " " + u.getRawPath() + " " + parts[2];
-                up.writer().write((originForm + head.substring(line.length())).getBytes(StandardCharsets.ISO_8859_1));
-            }
-            var back = Asyncio.createTask(() -> {
-                pipe(up.reader(), out);
-                return null;
-            });
-            pipe(in, up.writer());
-            Asyncio.await(back);
-            up.writer().close();
-            out.close();
         });
+    }
+
+    /** Waits until every connection the proxy took is over (after the session closed them). */
+    private void proxyFinished() {
+        for (io.jasyncio.Future<Object> f : proxyConnections) Asyncio.await(f);
+    }
+
+    private void proxyConnection(StreamReader in, StreamWriter out) throws Exception {
+        String head = readHead(in);
+        if (head == null) return;
+        String line = head.substring(0, head.indexOf("\r\n"));
+        seen.add(line);
+        if (!head.contains("Proxy-Authorization: " + CREDENTIALS.encode() + "\r\n")) {
+            out.write("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.drain();
+            out.close();
+            return;
+        }
+        String[] parts = line.split(" ");
+        StreamPair up;
+        if (parts[0].equals("CONNECT")) {
+            String[] hp = parts[1].split(":");
+            up = Streams.openConnection(hp[0], Integer.parseInt(hp[1]));
+            out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
+            java.net.URI u = java.net.URI.create(parts[1]);
+            up = Streams.openConnection(u.getHost(), u.getPort());
+            String originForm = parts[0] + " " + u.getRawPath() + " " + parts[2];
+            up.writer().write((originForm + head.substring(line.length())).getBytes(StandardCharsets.ISO_8859_1));
+        }
+        var back = Asyncio.createTask(() -> {
+            pipe(up.reader(), out);
+            return null;
+        });
+        pipe(in, up.writer());
+        Asyncio.await(back);
+        up.writer().close();
+        out.close();
     }
 
     /** An https server: answers each request with its request line. */
     private static Server tlsServer() {
         return Streams.startServer((in, out) -> {
-            for (String head; (head = readHead(in)) != null; ) {
-                byte[] body = ("secure " + head.substring(0, head.indexOf("\r\n"))).getBytes(StandardCharsets.US_ASCII);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.drain();
+            try {
+                for (String head; (head = readHead(in)) != null; ) {
+                    byte[] body = ("secure " + head.substring(0, head.indexOf("\r\n"))).getBytes(StandardCharsets.US_ASCII);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.drain();
+                }
+            } catch (io.jasyncio.CancelledError e) {
+                throw e;
+            } catch (Exception clientWentAway) {
+                // a client that failed the handshake (the untrusting one) or went away
+            } finally {
+                out.close();
             }
-            out.close();
         }, "127.0.0.1", 0, TlsOptions.server(serverCtx));
     }
 
@@ -138,6 +161,7 @@ class ClientProxyTest {
                 assertEquals(407, refused.status(), "the proxy's answer, as for any request");
                 refused.close();
             }
+            proxyFinished();
             return null;
         }));
     }
@@ -157,6 +181,7 @@ class ClientProxyTest {
                 assertEquals(407, e.status());
                 assertTrue(e.getMessage().contains("refused CONNECT localhost:" + port(target)) && e.getMessage().contains("give proxyAuth"), e.getMessage());
             }
+            proxyFinished();
             return null;
         });
     }

@@ -45,9 +45,21 @@ final class ClientTesting {
         }
     }
 
-    /** A raw stream server in the running loop on 127.0.0.1 (each connection a task); close it when done. */
+    /**
+     * A raw stream server in the running loop on 127.0.0.1 (each connection a task); close it when done. The
+     * connection is closed when the handler returns; the client going away mid-way (what hostile-server tests
+     * provoke) ends the handler quietly.
+     */
     static Server raw(StreamReaderProtocol.ClientConnected handler) {
-        return Streams.startServer(handler, "127.0.0.1", 0);
+        return Streams.startServer((in, out) -> {
+            try {
+                handler.handle(in, out);
+            } catch (IOException clientWentAway) {
+                // a reset or a lost connection: the client gave up, as the test meant it to
+            } finally {
+                out.close();
+            }
+        }, "127.0.0.1", 0);
     }
 
     static int port(Server s) throws IOException {

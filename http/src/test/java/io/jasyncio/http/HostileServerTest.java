@@ -98,10 +98,10 @@ class HostileServerTest {
     }
 
     @Test
-    void aCompressionBombIsBoundedWhenReadAndInPiecesWhenStreamed() {
+    void aCompressionBombIsBoundedWhenReadAndInPiecesWhenStreamed() throws IOException {
+        byte[] bomb = ClientPayloadTest.gzip(new byte[256 << 20]); // 256 MiB of zeros: about 256 KiB on the wire
+        assertTrue(bomb.length < 1 << 20);
         virtual(() -> {
-            byte[] bomb = ClientPayloadTest.gzip(new byte[256 << 20]); // 256 MiB of zeros: about 256 KiB on the wire
-            assertTrue(bomb.length < 1 << 20);
             try (Server s = raw((in, out) -> {
                 for (String h; (h = readHead(in)) != null; ) {
                     head(out, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + bomb.length + "\r\n\r\n");
