@@ -376,7 +376,7 @@ public final class ClientSession implements AutoCloseable {
         }
         if (h.headers().contains("Set-Cookie")) cookieJar.updateCookies(h.headers().getAll("Set-Cookie"), u.uri());
         BodyReader framing = BodyReader.of(io.reader(), method, h, what);
-        ContentDecoder decoder = autoDecompress && method.equals("HEAD") == false ? ContentDecoder.of(h.headers().get("Content-Encoding"), framing::next, what) : null;
+        ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(h.headers().get("Content-Encoding"), framing::next, what) : null;
         String conn = String.join(",", h.headers().getAll("Connection"));
         boolean keep = !framing.endsWithConnection() && h.status() != 101
                 && !Request.hasToken(String.join(",", headers.getAll("Connection")), "close")
@@ -387,7 +387,16 @@ public final class ClientSession implements AutoCloseable {
             if (decoder != null) decoder.close();
             connector.release(c, complete && keep && framing.done());
         }, framing::refuseOver);
-        if (framing.done()) r.content().read(1); // no body: reach its end now, giving the connection back
+        if (h.status() == 101) {
+            // The connection now speaks another protocol (a WebSocket): the response holds it until it is taken
+            // with detachConnection() or closed.
+            r.onUpgrade(() -> {
+                connector.detach(c);
+                return io;
+            });
+        } else if (framing.done()) {
+            r.content().read(1); // no body: reach its end now, giving the connection back
+        }
         return r;
     }
 

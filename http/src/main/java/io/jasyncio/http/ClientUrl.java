@@ -75,11 +75,6 @@ record ClientUrl(URI uri, boolean tls, String host, int port, String target, Str
         return (tls ? "https://" : "http://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    /** Whether {@code host} is an IP address (cookies are not kept for those unless the jar is unsafe). */
-    boolean hostIsIp() {
-        return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    }
-
     @Override
     public String toString() {
         return uri.toString();

@@ -127,8 +127,4 @@ public final class FormData {
     private static String quote(String s) {
         return s.replace("\"", "%22").replace("\r", "%0D").replace("\n", "%0A");
     }
-
-    String boundary() {
-        return boundary;
-    }
 }

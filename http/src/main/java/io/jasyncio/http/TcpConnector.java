@@ -198,6 +198,13 @@ public final class TcpConnector implements AutoCloseable {
         wakeNext();
     }
 
+    /** Takes an in-use connection out of the pool for good (after a 101): no longer counted, closed or reused. */
+    void detach(ClientConnection c) {
+        give(c.key);
+        open.remove(c);
+        wakeNext();
+    }
+
     private void expire(ClientConnection c) {
         c.idleTimer = null;
         ArrayDeque<ClientConnection> q = idle.get(c.key);

@@ -140,4 +140,27 @@ class TcpConnectorTest {
             return null;
         }));
     }
+
+    @Test
+    void anUpgradedConnectionIsHandedOverAndLeavesThePool() {
+        virtual(() -> {
+            try (Server s = raw((in, out) -> {
+                readHead(in);
+                out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                for (byte[] b; (b = in.read(100)).length > 0; ) out.write(b);
+            }); ClientSession http = new ClientSession()) {
+                ClientResponse r = http.get("http://127.0.0.1:" + port(s) + "/", RequestOptions.of().header("Connection", "Upgrade").header("Upgrade", "echo"));
+                assertEquals(101, r.status());
+                var io = r.detachConnection();
+                assertEquals(0, http.connector().openConnections(), "no longer the pool's");
+                io.writer().write("ping".getBytes());
+                assertEquals("ping", new String(io.reader().readexactly(4)));
+                r.close();
+                assertFalse(io.writer().isClosing(), "closing the response leaves a handed-over connection alone");
+                io.writer().close();
+                assertThrows(IllegalStateException.class, r::detachConnection);
+            }
+            return null;
+        });
+    }
 }
