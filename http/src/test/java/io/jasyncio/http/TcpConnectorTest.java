@@ -134,7 +134,8 @@ class TcpConnectorTest {
             IOException e = assertThrows(IOException.class, () -> Asyncio.await(waiter));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
             assertEquals(0, http.connector().openConnections());
-            assertEquals(before, awaitOpenSockets(before), "no socket of the session is left, nor its server ends");
+            long after = awaitOpenSocketsAtMost(before);
+            assertTrue(after <= before, "no socket of the session is left, nor its server ends: " + after + " open, " + before + " before");
             assertThrows(IllegalStateException.class, () -> http.get(base + "/"));
             for (ClientResponse r : held) r.close(); // after the session: harmless
             return null;
