@@ -108,8 +108,11 @@ final class BodyReader {
                 left = chunkSize();
                 check(left);
                 if (left == 0) {
-                    while (in.readuntil(CRLF).length > 2) {
-                        // trailer fields: read and dropped (the reader's limit bounds each)
+                    // Trailer fields: read and dropped; bounded in all as a head is
+                    long trailers = 0;
+                    for (int n; (n = in.readuntil(CRLF).length) > 2; ) {
+                        trailers += n;
+                        if (trailers > in.limit()) throw new IOException(what + ": the chunked body's trailer fields pass " + in.limit() + " bytes");
                     }
                     done = true;
                     return new byte[0];

@@ -86,6 +86,26 @@ class ClientTimeoutTest {
     }
 
     @Test
+    void aBodyThatStallsHalfWayIsCutBySockRead() {
+        virtual(() -> {
+            try (Server s = raw((in, out) -> {
+                readHead(in);
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nhalf".getBytes(StandardCharsets.ISO_8859_1));
+                Asyncio.sleep(1e6);
+            }); ClientSession http = ClientSession.builder().timeout(ClientTimeout.NONE.withSockRead(7.0)).build()) {
+                ClientResponse r = http.get("http://127.0.0.1:" + port(s) + "/");
+                assertEquals("half", new String(r.content().read(100)));
+                double t0 = now();
+                ClientTimeoutError e = assertThrows(ClientTimeoutError.class, r::read);
+                assertEquals("sockRead", e.which());
+                assertEquals(7.0, now() - t0, 0.5);
+                assertEquals(0, http.connector().openConnections());
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aTricklingHeadIsCutBySockRead() {
         virtual(() -> {
             try (Server s = raw((in, out) -> {

@@ -54,6 +54,25 @@ class HostileServerTest {
     }
 
     @Test
+    void endlessTrailerFieldsAreRefused() {
+        virtual(() -> {
+            try (Server s = raw((in, out) -> {
+                readHead(in);
+                head(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n");
+                byte[] field = "X-Trailer: 0123456789abcdef\r\n".getBytes(StandardCharsets.US_ASCII);
+                while (true) {
+                    out.write(field);
+                    out.drain();
+                }
+            }); ClientSession http = new ClientSession()) {
+                IOException e = assertThrows(IOException.class, () -> http.get("http://127.0.0.1:" + port(s) + "/").read());
+                assertTrue(e.getMessage().contains("trailer fields pass 65536 bytes"), e.getMessage());
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aHeaderLineOfOneMebibyteIsRefused() {
         virtual(() -> {
             try (Server s = raw((in, out) -> {
