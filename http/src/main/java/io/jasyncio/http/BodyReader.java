@@ -1,8 +1,8 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.IncompleteReadError;
-import io.jasyncio.net.LimitOverrunError;
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.LimitOverrunError;
+import io.jasyncio.streams.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

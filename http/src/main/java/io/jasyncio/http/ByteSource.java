@@ -2,7 +2,7 @@ package io.jasyncio.http;
 
 import io.jasyncio.files.AsyncFile;
 import io.jasyncio.files.AsyncFiles;
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.streams.StreamReader;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,7 +1,7 @@
 package io.jasyncio.http;
 
 import io.jasyncio.TimerHandle;
-import io.jasyncio.net.StreamPair;
+import io.jasyncio.streams.StreamPair;
 
 /**
  * One connection of a {@link TcpConnector}'s pool: its streams, the pool key it serves, and while idle the

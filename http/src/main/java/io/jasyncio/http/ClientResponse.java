@@ -34,7 +34,7 @@ public final class ClientResponse implements AutoCloseable {
     private ResponseContent content;
     private Release release;
     private Limit limit;
-    private java.util.function.Supplier<io.jasyncio.net.StreamPair> detach;
+    private java.util.function.Supplier<io.jasyncio.streams.StreamPair> detach;
     private List<ClientResponse> history = List.of();
     private byte[] body;
 
@@ -81,7 +81,7 @@ public final class ClientResponse implements AutoCloseable {
         }, deadlines);
     }
 
-    void onUpgrade(java.util.function.Supplier<io.jasyncio.net.StreamPair> detach) {
+    void onUpgrade(java.util.function.Supplier<io.jasyncio.streams.StreamPair> detach) {
         this.detach = detach;
     }
 
@@ -89,10 +89,10 @@ public final class ClientResponse implements AutoCloseable {
      * After a 101 (Switching Protocols): takes the connection out of the session's pool and hands its streams
      * over (for a WebSocket client); the response no longer closes it. For the http module's own use.
      */
-    io.jasyncio.net.StreamPair detachConnection() {
+    io.jasyncio.streams.StreamPair detachConnection() {
         if (detach == null || release == null) throw new IllegalStateException(this + " has no connection to hand over (only a 101 has)");
         release = null;
-        io.jasyncio.net.StreamPair io = detach.get();
+        io.jasyncio.streams.StreamPair io = detach.get();
         detach = null;
         return io;
     }

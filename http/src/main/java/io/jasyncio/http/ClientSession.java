@@ -1,8 +1,8 @@
 package io.jasyncio.http;
 
 import io.jasyncio.CancelledError;
-import io.jasyncio.net.IncompleteReadError;
-import io.jasyncio.net.LimitOverrunError;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.LimitOverrunError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -401,7 +401,7 @@ public final class ClientSession implements AutoCloseable {
     }
 
     /** Sends the body a piece at a time, each piece on its way before the next is asked for. */
-    private static void sendBody(io.jasyncio.net.StreamWriter w, RequestBody body, boolean chunked, Deadlines d) throws IOException {
+    private static void sendBody(io.jasyncio.streams.StreamWriter w, RequestBody body, boolean chunked, Deadlines d) throws IOException {
         ByteSource src = body.open();
         long sent = 0;
         for (byte[] b; (b = src.next()) != null; ) {

@@ -1,6 +1,6 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.streams.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,13 +1,13 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.streams.StreamReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The status line and header fields of a response, read off a connection; interim 1xx responses (other than
- * 101) are skipped. A head longer than the reader's limit is a {@link io.jasyncio.net.LimitOverrunError};
- * the connection ending first, an {@link io.jasyncio.net.IncompleteReadError}; a malformed one, an
+ * 101) are skipped. A head longer than the reader's limit is a {@link io.jasyncio.streams.LimitOverrunError};
+ * the connection ending first, an {@link io.jasyncio.streams.IncompleteReadError}; a malformed one, an
  * {@link IOException} naming {@code what}.
  *
  * <p>Threading: immutable.

@@ -4,12 +4,12 @@ import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.StreamPair;
-import io.jasyncio.net.StreamReader;
-import io.jasyncio.net.StreamWriter;
-import io.jasyncio.net.Streams;
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.transport.Server;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.streams.StreamWriter;
+import io.jasyncio.streams.Streams;
+import io.jasyncio.tls.TlsOptions;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

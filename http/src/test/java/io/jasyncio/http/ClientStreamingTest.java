@@ -4,8 +4,8 @@ import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.transport.Server;
+import io.jasyncio.streams.StreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

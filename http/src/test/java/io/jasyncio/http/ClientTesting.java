@@ -3,9 +3,9 @@ package io.jasyncio.http;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Runner;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.StreamReaderProtocol;
-import io.jasyncio.net.Streams;
+import io.jasyncio.transport.Server;
+import io.jasyncio.streams.StreamReaderProtocol;
+import io.jasyncio.streams.Streams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,10 +67,10 @@ final class ClientTesting {
     }
 
     /** Reads a request's head off a raw connection; null at EOF. */
-    static String readHead(io.jasyncio.net.StreamReader in) {
+    static String readHead(io.jasyncio.streams.StreamReader in) {
         try {
             return new String(in.readuntil("\r\n\r\n".getBytes()), java.nio.charset.StandardCharsets.ISO_8859_1);
-        } catch (io.jasyncio.net.IncompleteReadError e) {
+        } catch (io.jasyncio.streams.IncompleteReadError e) {
             return null;
         }
     }

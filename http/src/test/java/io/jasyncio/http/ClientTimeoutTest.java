@@ -4,7 +4,7 @@ import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.net.Server;
+import io.jasyncio.transport.Server;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -4,7 +4,7 @@ import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.net.Server;
+import io.jasyncio.transport.Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileServerTest {
-    private static void head(io.jasyncio.net.StreamWriter out, String head) {
+    private static void head(io.jasyncio.streams.StreamWriter out, String head) {
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
     }
 

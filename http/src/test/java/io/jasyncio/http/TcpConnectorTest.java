@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
-import io.jasyncio.net.Server;
+import io.jasyncio.transport.Server;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
