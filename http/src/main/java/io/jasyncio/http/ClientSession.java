@@ -1,345 +1,487 @@
 package io.jasyncio.http;
 
+import io.jasyncio.CancelledError;
 import io.jasyncio.streams.IncompleteReadError;
 import io.jasyncio.streams.LimitOverrunError;
-import io.jasyncio.streams.StreamPair;
-import io.jasyncio.streams.Streams;
-import io.jasyncio.tls.TlsOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * An HTTP/1.1 client for tasks (aiohttp's {@code ClientSession}): {@link #get}, {@link #post} and
- * {@link #request} send a request and return the whole response; the calling task waits while the loop serves
- * everything else. Connections are kept alive and reused per scheme, host and port; {@code https} goes through
- * the library's TLS layer with the JDK's default trust store and host-name checking. A request on a reused
- * connection that the server had closed meanwhile is sent again once on a new connection when its method is
- * idempotent. Bound a request's time with {@code Asyncio.timeout(...)}; cancelling it closes its connection.
- * {@link #close()} closes the idle connections.
+ * An HTTP/1.1 client for tasks (aiohttp's {@code ClientSession}). {@link #request} sends a request and returns
+ * once the response's head is in; its body is read on demand ({@link ClientResponse#read()},
+ * {@link ClientResponse#content()}). The calling task waits while the loop serves everything else.
  *
- * <p>Threading: use a session from tasks of one loop, one request per task at a time (several tasks may use
- * the session at once: each request has a connection of its own).
+ * <ul>
+ *   <li>Connections come from a {@link TcpConnector} pool (limits, queueing, keep-alive expiry); a request on a
+ *       reused connection the server had closed is sent again once on a new one when it is idempotent.
+ *   <li>Every request runs under a {@link ClientTimeout} (the session's, or the request's own); one that fires
+ *       is a {@link ClientTimeoutError} naming it.
+ *   <li>Redirects (301, 302, 303, 307, 308) are followed up to {@code maxRedirects} (10), then
+ *       {@link TooManyRedirects}; 303, and 301/302 after a POST, become a GET without body; 307/308 keep the
+ *       method and body; {@code Authorization} and a given {@code Cookie} header are not sent to another
+ *       origin.
+ *   <li>Cookies are kept in a {@link CookieJar} (RFC 6265); {@link DummyCookieJar} turns them off.
+ *   <li>gzip and deflate bodies are decompressed unless {@code autoDecompress(false)}.
+ *   <li>http:// requests through a proxy go in absolute form; https:// ones through a CONNECT tunnel.
+ * </ul>
+ * {@link #close()} closes every connection of the session's connector (if the session owns it).
+ *
+ * <p>Threading: use a session from tasks of one loop; several tasks may use it at once (each request has a
+ * connection of its own).
  */
 public final class ClientSession implements AutoCloseable {
     /** The largest response body read into memory unless told otherwise: 64 MiB. */
     public static final long DEFAULT_MAX_BODY = 64L * 1024 * 1024;
+    public static final int DEFAULT_MAX_REDIRECTS = 10;
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
+    private static final int PIECE = 64 * 1024;
 
+    private final String baseUrl;
+    private final TcpConnector connector;
+    private final boolean ownsConnector;
+    private final ClientTimeout timeout;
+    private final Headers defaultHeaders;
+    private final AbstractCookieJar cookieJar;
+    private final boolean raiseForStatus;
+    private final boolean autoDecompress;
     private final long maxBody;
-    private final Map<String, ArrayDeque<StreamPair>> idle = new HashMap<>();
+    private final int maxRedirects;
+    private final String proxy;
+    private final BasicAuth proxyAuth;
+    private final BasicAuth auth;
     private boolean closed;
 
+    /** A session with aiohttp's defaults. */
     public ClientSession() {
-        this(DEFAULT_MAX_BODY);
+        this(builder());
     }
 
-    /** A session that refuses response bodies over {@code maxBody} bytes. */
+    /** A session that reads at most {@code maxBody} bytes of a body into memory. */
     public ClientSession(long maxBody) {
-        if (maxBody < 0) throw new IllegalArgumentException("maxBody must be >= 0");
-        this.maxBody = maxBody;
+        this(builder().maxBody(maxBody));
     }
 
-    public ClientResponse get(String url) throws IOException {
-        return request("GET", url, null, null);
+    private ClientSession(Builder b) {
+        baseUrl = b.baseUrl;
+        connector = b.connector != null ? b.connector : new TcpConnector();
+        ownsConnector = b.connector == null || b.connectorOwner;
+        timeout = b.timeout;
+        defaultHeaders = b.headers;
+        cookieJar = b.cookieJar != null ? b.cookieJar : new CookieJar();
+        raiseForStatus = b.raiseForStatus;
+        autoDecompress = b.autoDecompress;
+        maxBody = b.maxBody;
+        maxRedirects = b.maxRedirects;
+        proxy = b.proxy;
+        proxyAuth = b.proxyAuth;
+        auth = b.auth;
     }
 
-    public ClientResponse post(String url, byte[] body, String contentType) throws IOException {
-        Headers h = new Headers();
-        if (contentType != null) h.set("Content-Type", contentType);
-        return request("POST", url, h, body);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /**
-     * Sends {@code method url} with {@code headers} (may be null) and {@code body} (may be null) and returns the
-     * response. An unreachable host, a refused connection or a malformed response is an {@link IOException}
-     * naming the URL.
-     */
-    public ClientResponse request(String method, String url, Headers headers, byte[] body) throws IOException {
-        if (closed) throw new IllegalStateException("the session is closed");
-        Target t = Target.parse(url);
-        byte[] head = head(method, t, headers, body);
-        StreamPair c = takeIdle(t.key());
-        boolean reused = c != null;
-        if (c == null) c = open(t, url);
-        while (true) {
-            try {
-                return exchange(c, method, url, t, head, body, wantsClose(headers));
-            } catch (StaleConnection e) {
-                c.writer().close();
-                if (!reused || !IDEMPOTENT.contains(method)) {
-                    throw new IOException(method + " " + url + ": the server closed the connection without answering", e);
-                }
-                reused = false; // once, on a new connection
-                c = open(t, url);
-            } catch (IOException e) {
-                // The connection's own errors (a reset, a lost connection) come without the URL: name it.
-                if (e.getMessage() != null && e.getMessage().contains(url)) throw e;
-                throw new IOException(method + " " + url + ": " + e, e);
-            }
+    /** A session's settings (aiohttp's {@code ClientSession(...)} arguments). Not thread-safe. */
+    public static final class Builder {
+        private String baseUrl;
+        private TcpConnector connector;
+        private boolean connectorOwner = true;
+        private ClientTimeout timeout = ClientTimeout.DEFAULT;
+        private final Headers headers = new Headers();
+        private AbstractCookieJar cookieJar;
+        private boolean raiseForStatus;
+        private boolean autoDecompress = true;
+        private long maxBody = DEFAULT_MAX_BODY;
+        private int maxRedirects = DEFAULT_MAX_REDIRECTS;
+        private String proxy;
+        private BasicAuth proxyAuth;
+        private BasicAuth auth;
+
+        private Builder() {}
+
+        /** Relative request URLs are resolved against it ({@code http://host:port/api/}). */
+        public Builder baseUrl(String url) {
+            ClientUrl.parse(null, url); // refused now, not at the first request
+            baseUrl = url;
+            return this;
+        }
+
+        /** The pool to use; {@code owner}: close it with the session. */
+        public Builder connector(TcpConnector c, boolean owner) {
+            connector = c;
+            connectorOwner = owner;
+            return this;
+        }
+
+        public Builder timeout(ClientTimeout t) {
+            timeout = java.util.Objects.requireNonNull(t, "timeout (use ClientTimeout.NONE for none)");
+            return this;
+        }
+
+        /** A header sent with every request (a request's own header of the same name replaces it). */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        public Builder cookieJar(AbstractCookieJar jar) {
+            cookieJar = jar;
+            return this;
+        }
+
+        /** Throw {@link ClientResponseError} for every response of status 400 or more. */
+        public Builder raiseForStatus(boolean on) {
+            raiseForStatus = on;
+            return this;
+        }
+
+        public Builder autoDecompress(boolean on) {
+            autoDecompress = on;
+            return this;
+        }
+
+        /** The most bytes {@link ClientResponse#read()} takes into memory (after decompression). */
+        public Builder maxBody(long bytes) {
+            if (bytes < 0) throw new IllegalArgumentException("maxBody must be >= 0, got " + bytes);
+            maxBody = Math.min(bytes, MAX_ARRAY); // a byte array holds no more
+            return this;
+        }
+
+        public Builder maxRedirects(int n) {
+            if (n < 0) throw new IllegalArgumentException("maxRedirects must be >= 0, got " + n);
+            maxRedirects = n;
+            return this;
+        }
+
+        /** An {@code http://} proxy for every request, with its credentials (may be null). */
+        public Builder proxy(String url, BasicAuth auth) {
+            ClientUrl p = ClientUrl.parse(null, url);
+            if (p.tls()) throw new InvalidUrlError(url, "only http:// proxies are supported (https:// targets are tunnelled through them)");
+            proxy = url;
+            proxyAuth = auth;
+            return this;
+        }
+
+        /** Basic credentials for every request (not sent to another origin after a redirect). */
+        public Builder auth(BasicAuth a) {
+            auth = a;
+            return this;
+        }
+
+        public ClientSession build() {
+            return new ClientSession(this);
         }
     }
 
-    private static boolean wantsClose(Headers headers) {
-        return headers != null && headers.contains("Connection") && Request.hasToken(String.join(",", headers.getAll("Connection")), "close");
+    public TcpConnector connector() {
+        return connector;
     }
 
-    /** The largest body a byte array holds. */
-    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+    public AbstractCookieJar cookieJar() {
+        return cookieJar;
+    }
 
-    /** The server closed a connection before sending a byte of the response. */
+    public ClientTimeout timeout() {
+        return timeout;
+    }
+
+    public ClientResponse get(String url) throws IOException {
+        return request("GET", url, RequestOptions.of());
+    }
+
+    public ClientResponse get(String url, RequestOptions o) throws IOException {
+        return request("GET", url, o);
+    }
+
+    public ClientResponse post(String url, RequestOptions o) throws IOException {
+        return request("POST", url, o);
+    }
+
+    public ClientResponse post(String url, byte[] body, String contentType) throws IOException {
+        return request("POST", url, RequestOptions.of().data(body, contentType));
+    }
+
+    public ClientResponse put(String url, RequestOptions o) throws IOException {
+        return request("PUT", url, o);
+    }
+
+    public ClientResponse patch(String url, RequestOptions o) throws IOException {
+        return request("PATCH", url, o);
+    }
+
+    public ClientResponse delete(String url) throws IOException {
+        return request("DELETE", url, RequestOptions.of());
+    }
+
+    public ClientResponse head(String url) throws IOException {
+        return request("HEAD", url, RequestOptions.of());
+    }
+
+    public ClientResponse options(String url) throws IOException {
+        return request("OPTIONS", url, RequestOptions.of());
+    }
+
+    /** {@code method url} with {@code headers} (may be null) and {@code body} (may be null). */
+    public ClientResponse request(String method, String url, Headers headers, byte[] body) throws IOException {
+        RequestOptions o = RequestOptions.of();
+        if (headers != null) o.headers(headers);
+        if (body != null) o.data(body, null);
+        return request(method, url, o);
+    }
+
+    /**
+     * Sends {@code method url} as {@code o} says, following redirects, and returns the response with its head
+     * read. An unreachable host, a refused connection or a malformed response is an {@link IOException}
+     * naming the URL; a malformed URL or an unsupported scheme, an {@link InvalidUrlError}.
+     */
+    public ClientResponse request(String method, String url, RequestOptions o) throws IOException {
+        if (closed) throw new IllegalStateException("the session is closed");
+        checkMethod(method);
+        ClientUrl u = ClientUrl.parse(baseUrl, url).withParams(o.params);
+        Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, method + " " + u);
+        Headers headers = new Headers();
+        for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
+        for (String n : o.headers.names()) for (String v : o.headers.getAll(n)) headers.add(n, v);
+        BasicAuth credentials = o.auth != null ? o.auth : auth;
+        if (credentials != null && !headers.contains("Authorization")) headers.set("Authorization", credentials.encode());
+        RequestBody body = o.body;
+        boolean follow = o.allowRedirects == null || o.allowRedirects;
+        int max = o.maxRedirects != null ? o.maxRedirects : maxRedirects;
+        String proxyUrl = o.proxy != null ? o.proxy : proxy;
+        BasicAuth proxyCredentials = o.proxy != null ? o.proxyAuth : proxyAuth;
+        ClientUrl proxyTarget = proxyUrl == null ? null : ClientUrl.parse(null, proxyUrl);
+        if (proxyTarget != null && proxyTarget.tls()) throw new InvalidUrlError(proxyUrl, "only http:// proxies are supported");
+        List<ClientResponse> history = new ArrayList<>();
+        while (true) {
+            ClientResponse r = send(method, u, headers, body, d, new TcpConnector.Route(u, proxyTarget, proxyCredentials));
+            String location = r.header("Location");
+            int s = r.status();
+            if (!follow || location == null || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
+                r.history(history);
+                if ((o.raiseForStatus != null ? o.raiseForStatus : raiseForStatus)) r.raiseForStatus();
+                return r;
+            }
+            discard(r);
+            history.add(r);
+            if (history.size() > max) throw new TooManyRedirects(r, history, max);
+            ClientUrl next = u.resolve(location);
+            if (s == 303 && !method.equals("HEAD") || (s == 301 || s == 302) && method.equals("POST")) {
+                method = "GET";
+                body = null;
+                headers.remove("Content-Type");
+                headers.remove("Content-Length");
+            } else if (body != null && !body.replayable()) {
+                throw new IOException(method + " " + u + " was redirected (" + s + ") to " + next
+                        + ", but its streamed body cannot be sent again: send it to the new URL yourself");
+            }
+            if (!next.origin().equals(u.origin())) {
+                headers.remove("Authorization"); // credentials and cookies given for one origin stay there
+                headers.remove("Cookie");
+            }
+            u = next;
+        }
+    }
+
+    /** Reads a little of a redirect's body so its connection can be reused; more, and it is closed. */
+    private static void discard(ClientResponse r) throws IOException {
+        try {
+            if (!r.content().atEof() && r.content().read(PIECE).length > 0) r.content().read(PIECE);
+        } finally {
+            r.release();
+        }
+    }
+
+    private static void checkMethod(String method) {
+        if (method == null || method.isEmpty()) throw new IllegalArgumentException("a request needs a method");
+        for (int i = 0; i < method.length(); i++) {
+            if (!RequestParser.isTokenChar(method.charAt(i))) throw new IllegalArgumentException("invalid method " + method);
+        }
+    }
+
+    /** The server closed a reused connection before a byte of the response. */
     private static final class StaleConnection extends IOException {
         StaleConnection(Throwable cause) {
             super("connection closed before the response", cause);
         }
     }
 
-    private ClientResponse exchange(StreamPair c, String method, String url, Target t, byte[] head, byte[] body,
-            boolean closeAfter) throws IOException {
-        boolean done = false;
-        try {
+    private ClientResponse send(String method, ClientUrl u, Headers headers, RequestBody body, Deadlines d,
+            TcpConnector.Route route) throws IOException {
+        String what = method + " " + u;
+        boolean retried = false;
+        while (true) {
+            ClientConnection c;
             try {
-                c.writer().write(head);
-                if (body != null && body.length > 0) c.writer().write(body);
-                c.writer().drain();
-            } catch (Exception e) {
-                if (e instanceof IOException io) throw new StaleConnection(io); // lost before a byte of the answer
-                throw e;
+                c = d.connect(() -> connector.acquire(route, d));
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
+                throw new IOException(what + ": " + e.getMessage(), e);
             }
-            ClientResponse r;
-            boolean any = false;
-            String[] statusLine;
-            Headers h;
-            while (true) { // interim 1xx responses (100 Continue) are skipped
-                String text;
-                try {
-                    text = new String(c.reader().readuntil(END_OF_HEAD), StandardCharsets.ISO_8859_1);
-                } catch (IncompleteReadError e) {
-                    if (!any && e.partial().length == 0) throw new StaleConnection(e);
-                    throw new IOException(method + " " + url + ": the connection closed in the middle of the response's head", e);
-                } catch (LimitOverrunError | IllegalArgumentException e) {
-                    throw new IOException(method + " " + url + ": the response's head is larger than "
-                            + io.jasyncio.streams.StreamReader.DEFAULT_LIMIT + " bytes", e);
-                } catch (Exception e) {
-                    // A reset before a byte of the answer: as a close, a dropped connection
-                    if (e instanceof IOException io && !any && c.reader().bufferedSize() == 0) throw new StaleConnection(io);
-                    throw e;
-                }
-                any = true;
-                int eol = text.indexOf("\r\n");
-                statusLine = text.substring(0, eol).split(" ", 3);
-                if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/1.") || !statusLine[1].matches("\\d{3}")) {
-                    throw new IOException(method + " " + url + ": not an HTTP/1.x status line: " + text.substring(0, Math.min(eol, 100)));
-                }
-                h = parseHeaders(text, eol, method, url);
-                int status = Integer.parseInt(statusLine[1]);
-                if (status >= 200 || status == 101) break;
+            boolean reused = c.served > 0;
+            boolean handedOver = false;
+            try {
+                ClientResponse r = exchange(c, method, u, headers, body, d, what);
+                handedOver = true;
+                return r;
+            } catch (StaleConnection e) {
+                boolean again = reused && !retried && IDEMPOTENT.contains(method) && (body == null || body.replayable());
+                if (!again) throw new IOException(what + ": the server closed the connection without answering", e);
+                retried = true; // once, on a new connection
+            } catch (IOException e) {
+                if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
+                throw new IOException(what + ": " + e, e); // the connection's own errors come without the URL
+            } finally {
+                if (!handedOver) connector.release(c, false);
             }
-            int status = Integer.parseInt(statusLine[1]);
-            String version = statusLine[0];
-            boolean toEof = false;
-            byte[] content;
-            if (method.equals("HEAD") || status == 204 || status == 304 || (status >= 100 && status < 200)) {
-                content = new byte[0];
-            } else if (h.contains("Transfer-Encoding")) {
-                content = readChunked(c, method, url);
-            } else if (h.contains("Content-Length")) {
-                long n;
-                try {
-                    n = Long.parseLong(h.get("Content-Length").trim());
-                } catch (NumberFormatException e) {
-                    throw new IOException(method + " " + url + ": invalid Content-Length " + h.get("Content-Length"));
-                }
-                if (n < 0) throw new IOException(method + " " + url + ": invalid Content-Length " + n);
-                tooLarge(n, method, url);
-                content = readExactly(c, (int) n, method, url);
-            } else {
-                toEof = true;
-                content = readToEof(c, method, url);
-            }
-            r = new ClientResponse(method, url, version, status, statusLine.length > 2 ? statusLine[2] : "", h, content);
-            String conn = String.join(",", h.getAll("Connection"));
-            // After 101 the connection speaks another protocol; bytes past the body (a body sent after HEAD, 204
-            // or 304) would be read as the next response's head.
-            boolean keep = !toEof && status != 101 && !closeAfter && c.reader().bufferedSize() == 0 && (version.equals("HTTP/1.1") ? !Request.hasToken(conn, "close") : Request.hasToken(conn, "keep-alive"));
-            done = true;
-            if (keep && !closed) giveBack(t.key(), c);
-            else c.writer().close();
-            return r;
-        } finally {
-            if (!done) c.writer().close(); // an error or a cancellation: the connection's state is unknown
         }
     }
 
-    private static Headers parseHeaders(String text, int eol, String method, String url) throws IOException {
-        Headers h = new Headers();
-        while (eol >= 0 && eol + 2 < text.length() - 2) {
-            int from = eol + 2;
-            eol = text.indexOf("\r\n", from);
-            String line = eol < 0 ? text.substring(from, text.length() - 4) : text.substring(from, eol);
-            if (line.isEmpty()) break;
-            int colon = line.indexOf(':');
-            if (colon <= 0) throw new IOException(method + " " + url + ": malformed header line in the response: " + line);
-            h.addChecked(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-        }
-        return h;
-    }
-
-    private byte[] readChunked(StreamPair c, String method, String url) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private ClientResponse exchange(ClientConnection c, String method, ClientUrl u, Headers headers, RequestBody body,
+            Deadlines d, String what) throws IOException {
+        var io = c.io;
+        boolean chunked = body != null && body.length() < 0;
+        byte[] head = head(method, u, headers, body, c, chunked);
         try {
-            while (true) {
-                String line = new String(c.reader().readuntil(CRLF), StandardCharsets.ISO_8859_1).trim();
-                int semi = line.indexOf(';');
-                long n;
-                try {
-                    n = Long.parseLong((semi < 0 ? line : line.substring(0, semi)).trim(), 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException(method + " " + url + ": invalid chunk size in the response: " + line);
-                }
-                if (n == 0) break;
-                if (n < 0) throw new IOException(method + " " + url + ": invalid chunk size in the response: " + line);
-                tooLarge(n, method, url);
-                tooLarge(out.size() + n, method, url);
-                out.write(c.reader().readexactly((int) n));
-                byte[] end = c.reader().readexactly(2);
-                if (end[0] != '\r' || end[1] != '\n') throw new IOException(method + " " + url + ": a chunk does not end with CRLF");
-            }
-            while (c.reader().readuntil(CRLF).length > 2) {
-                // trailer fields: read and dropped
-            }
+            io.writer().write(head);
+            if (body != null) sendBody(io.writer(), body, chunked, d);
+            else d.send(() -> {
+                io.writer().drain();
+                return null;
+            });
+        } catch (IOException e) {
+            throw new StaleConnection(e);
+        } catch (CancelledError | io.jasyncio.TimeoutError e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StaleConnection(e);
+        }
+        ResponseHead h;
+        try {
+            h = d.read(() -> ResponseHead.read(io.reader(), what));
         } catch (IncompleteReadError e) {
-            throw new IOException(method + " " + url + ": the connection closed in the middle of the chunked body", e);
+            if (e.partial().length == 0) throw new StaleConnection(e);
+            throw new IOException(what + ": the connection closed in the middle of the response's head", e);
         } catch (LimitOverrunError | IllegalArgumentException e) {
-            throw new IOException(method + " " + url + ": a chunk line of the response is too long", e);
+            throw new IOException(what + ": the response's head is larger than " + connector.readLimit() + " bytes", e);
+        } catch (IOException e) {
+            // A reset before a byte of the answer is a dropped connection, as a close is
+            if (io.reader().bufferedSize() == 0 && !(e instanceof ClientResponseError) && e.getMessage() != null
+                    && !e.getMessage().startsWith(what)) throw new StaleConnection(e);
+            throw e;
         }
-        return out.toByteArray();
+        if (h.headers().contains("Set-Cookie")) cookieJar.updateCookies(h.headers().getAll("Set-Cookie"), u.uri());
+        BodyReader framing = BodyReader.of(io.reader(), method, h, what);
+        ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(h.headers().get("Content-Encoding"), framing::next, what) : null;
+        String conn = String.join(",", h.headers().getAll("Connection"));
+        boolean keep = !framing.endsWithConnection() && h.status() != 101
+                && !Request.hasToken(String.join(",", headers.getAll("Connection")), "close")
+                && (h.version().equals("HTTP/1.1") ? !Request.hasToken(conn, "close") : Request.hasToken(conn, "keep-alive"));
+        ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
+        ContentDecoder.Source source = decoder != null ? decoder::next : framing::next;
+        r.attach(source, d, complete -> {
+            if (decoder != null) decoder.close();
+            connector.release(c, complete && keep && framing.done());
+        }, framing::refuseOver);
+        if (h.status() == 101) {
+            // The connection now speaks another protocol (a WebSocket): the response holds it until it is taken
+            // with detachConnection() or closed.
+            r.onUpgrade(() -> {
+                connector.detach(c);
+                return io;
+            });
+        } else if (framing.done()) {
+            r.content().read(1); // no body: reach its end now, giving the connection back
+        }
+        return r;
     }
 
-    private static byte[] readExactly(StreamPair c, int n, String method, String url) throws IOException {
-        try {
-            return c.reader().readexactly(n);
-        } catch (IncompleteReadError e) {
-            throw new IOException(method + " " + url + ": the connection closed after " + e.partial().length + " of the "
-                    + n + " bytes of the body", e);
+    /** Sends the body a piece at a time, each piece on its way before the next is asked for. */
+    private static void sendBody(io.jasyncio.streams.StreamWriter w, RequestBody body, boolean chunked, Deadlines d) throws IOException {
+        ByteSource src = body.open();
+        long sent = 0;
+        for (byte[] b; (b = src.next()) != null; ) {
+            if (b.length == 0) continue;
+            sent += b.length;
+            if (chunked) {
+                w.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                w.write(b);
+                w.write(new byte[] {'\r', '\n'});
+            } else {
+                if (sent > body.length()) throw new IllegalStateException("the request body is longer than its declared " + body.length() + " bytes");
+                w.write(b);
+            }
+            d.send(() -> {
+                w.drain();
+                return null;
+            });
         }
+        if (chunked) w.write(new byte[] {'0', '\r', '\n', '\r', '\n'});
+        else if (sent != body.length()) throw new IllegalStateException("the request body is " + sent + " bytes, not its declared " + body.length());
+        d.send(() -> {
+            w.drain();
+            return null;
+        });
     }
 
-    private byte[] readToEof(StreamPair c, String method, String url) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] b; (b = c.reader().read(64 * 1024)).length > 0; ) {
-            tooLarge(out.size() + (long) b.length, method, url);
-            out.write(b);
+    private byte[] head(String method, ClientUrl u, Headers headers, RequestBody body, ClientConnection c, boolean chunked) {
+        String target = c.viaProxy ? absolute(u) : u.target();
+        StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        if (!headers.contains("Host")) sb.append("Host: ").append(u.hostHeader()).append("\r\n");
+        if (!headers.contains("User-Agent")) sb.append("User-Agent: jasyncio\r\n");
+        if (!headers.contains("Accept")) sb.append("Accept: */*\r\n");
+        if (autoDecompress && !headers.contains("Accept-Encoding")) sb.append("Accept-Encoding: gzip, deflate\r\n");
+        String cookies = cookieJar.cookieHeader(u.uri());
+        if (cookies != null || headers.contains("Cookie")) {
+            List<String> all = new ArrayList<>(headers.getAll("Cookie"));
+            if (cookies != null) all.add(cookies);
+            sb.append("Cookie: ").append(String.join("; ", all)).append("\r\n");
         }
-        return out.toByteArray();
-    }
-
-    private void tooLarge(long n, String method, String url) throws IOException {
-        if (n > maxBody || n > MAX_ARRAY) { // past MAX_ARRAY, (int) n would cut the length: a wrong framing
-            throw new IOException(method + " " + url + ": the response body is larger than this session accepts ("
-                    + maxBody + " bytes; give ClientSession a larger maxBody)");
+        if (c.viaProxy && !headers.contains("Proxy-Authorization") && cProxyAuth(c) != null) {
+            sb.append("Proxy-Authorization: ").append(cProxyAuth(c)).append("\r\n");
         }
-    }
-
-    private static byte[] head(String method, Target t, Headers headers, byte[] body) {
-        if (method == null || method.isEmpty()) throw new IllegalArgumentException("a request needs a method");
-        for (int i = 0; i < method.length(); i++) {
-            if (!RequestParser.isTokenChar(method.charAt(i))) throw new IllegalArgumentException("invalid method " + method);
+        for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
+            String n = e.getKey();
+            if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Cookie")) continue;
+            for (String v : e.getValue()) sb.append(n).append(": ").append(v).append("\r\n");
         }
-        StringBuilder sb = new StringBuilder(128).append(method).append(' ').append(t.target).append(" HTTP/1.1\r\n");
-        Headers h = headers == null ? new Headers() : headers;
-        if (!h.contains("Host")) sb.append("Host: ").append(t.hostHeader).append("\r\n");
-        if (!h.contains("User-Agent")) sb.append("User-Agent: jasyncio\r\n");
-        if (!h.contains("Accept")) sb.append("Accept: */*\r\n");
-        for (Map.Entry<String, java.util.List<String>> e : h.fields().entrySet()) {
-            if (e.getKey().equalsIgnoreCase("Content-Length") || e.getKey().equalsIgnoreCase("Transfer-Encoding")) continue;
-            for (String v : e.getValue()) sb.append(e.getKey()).append(": ").append(v).append("\r\n");
+        if (body != null && body.contentType() != null && !headers.contains("Content-Type")) {
+            sb.append("Content-Type: ").append(body.contentType()).append("\r\n");
         }
-        if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
-            sb.append("Content-Length: ").append(body == null ? 0 : body.length).append("\r\n");
+        if (chunked) sb.append("Transfer-Encoding: chunked\r\n");
+        else if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            sb.append("Content-Length: ").append(body == null ? 0 : body.length()).append("\r\n");
         }
         sb.append("\r\n");
-        byte[] out = new byte[sb.length()];
-        for (int i = 0; i < out.length; i++) out[i] = (byte) sb.charAt(i);
-        return out;
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private StreamPair takeIdle(String key) {
-        ArrayDeque<StreamPair> q = idle.get(key);
-        StreamPair c;
-        while (q != null && (c = q.pollLast()) != null) {
-            // Bytes that came while it was idle are no answer to anything: the connection is out of step
-            if (!c.writer().isClosing() && !c.reader().atEof() && c.reader().bufferedSize() == 0) return c;
-            c.writer().close();
-        }
-        return null;
+    /** The proxy credentials for a request through an HTTP proxy (set when its route was made). */
+    private String cProxyAuth(ClientConnection c) {
+        return c.proxyAuth == null ? null : c.proxyAuth.encode();
     }
 
-    private void giveBack(String key, StreamPair c) {
-        idle.computeIfAbsent(key, k -> new ArrayDeque<>()).add(c);
+    private static String absolute(ClientUrl u) {
+        return (u.tls() ? "https://" : "http://") + u.hostHeader() + u.target();
     }
 
-    private static StreamPair open(Target t, String url) throws IOException {
-        try {
-            return t.tls ? Streams.openConnection(t.host, t.port, TlsOptions.client()) : Streams.openConnection(t.host, t.port);
-        } catch (RuntimeException e) {
-            if (e instanceof io.jasyncio.CancelledError) throw e;
-            throw new IOException("cannot connect to " + url + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Closes the idle connections; a session cannot be used afterwards. */
+    /** Closes every connection (when the session owns its connector); the session cannot be used afterwards. */
     @Override
     public void close() {
         closed = true;
-        for (ArrayDeque<StreamPair> q : idle.values()) {
-            for (StreamPair c : q) c.writer().close();
-        }
-        idle.clear();
+        if (ownsConnector) connector.close();
+    }
+
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Idle connections kept for reuse (for tests and monitoring). */
     int idleConnections() {
-        int n = 0;
-        for (ArrayDeque<StreamPair> q : idle.values()) n += q.size();
-        return n;
-    }
-
-    /** Where a URL points. */
-    private record Target(boolean tls, String host, int port, String target, String hostHeader) {
-        String key() {
-            return (tls ? "https://" : "http://") + host + ":" + port;
-        }
-
-        static Target parse(String url) {
-            URI u;
-            try {
-                u = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("not a URL: " + url + " (" + e.getReason() + ")", e);
-            }
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("only http:// and https:// URLs are supported, not " + url);
-            }
-            if (u.getHost() == null) throw new IllegalArgumentException("the URL has no host: " + url);
-            boolean tls = scheme.equals("https");
-            int port = u.getPort() >= 0 ? u.getPort() : tls ? 443 : 80;
-            String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-            String target = u.getRawQuery() == null ? path : path + "?" + u.getRawQuery();
-            String host = u.getHost();
-            String hostHeader = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
-                    + (u.getPort() >= 0 ? ":" + u.getPort() : "");
-            if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
-            return new Target(tls, host, port, target, hostHeader);
-        }
+        return connector.idleConnections();
     }
 }

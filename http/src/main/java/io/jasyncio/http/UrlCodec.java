@@ -62,4 +62,23 @@ final class UrlCodec {
         }
         return out;
     }
+
+    /**
+     * Percent-encodes {@code s} as UTF-8, leaving RFC 3986's unreserved characters ({@code A-Z a-z 0-9 - . _ ~})
+     * as they are; with {@code spaceAsPlus} a space becomes {@code +} (forms), else {@code %20}.
+     */
+    static String encode(String s, boolean spaceAsPlus) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+                sb.append((char) c);
+            } else if (c == ' ' && spaceAsPlus) {
+                sb.append('+');
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return sb.toString();
+    }
 }

@@ -52,10 +52,12 @@ class ClientSessionTest {
                     assertEquals("text/plain; charset=utf-8", a.header("content-type"));
                     ClientResponse b = http.get(base + "/");
                     assertEquals(a.header("X-Port"), b.header("X-Port"), "the second request went over the same connection");
-                    assertEquals(1, http.idleConnections());
+                    assertEquals(0, http.idleConnections(), "b's body is not read yet: its connection is in use");
+                    assertEquals("Hello, World!", b.text());
+                    assertEquals(1, http.idleConnections(), "read to its end, b's connection went back to the pool");
                     ClientResponse e = http.post(base + "/echo", "héllo".getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
                     assertEquals("héllo", e.text());
-                    HttpError notFound = assertThrows(HttpError.class, () -> http.get(base + "/missing").raiseForStatus());
+                    ClientResponseError notFound = assertThrows(ClientResponseError.class, () -> http.get(base + "/missing").raiseForStatus());
                     assertEquals(404, notFound.status());
                     assertTrue(notFound.getMessage().contains("/missing"), notFound.getMessage());
                 }
@@ -151,10 +153,13 @@ class ClientSessionTest {
                 try (ClientSession http = new ClientSession(10)) {
                     IOException refused = assertThrows(IOException.class, () -> http.get("http://127.0.0.1:" + freePort + "/x"));
                     assertTrue(refused.getMessage().contains("127.0.0.1:" + freePort), refused.getMessage());
-                    IOException tooBig = assertThrows(IOException.class, () -> http.get("http://127.0.0.1:" + big.getLocalPort() + "/"));
-                    assertTrue(tooBig.getMessage().contains("larger than this session accepts"), tooBig.getMessage());
-                    assertThrows(IllegalArgumentException.class, () -> http.get("ftp://example.com/"));
-                    assertThrows(IllegalArgumentException.class, () -> http.get("http:// bad url"));
+                    IOException tooBig = assertThrows(IOException.class, () -> http.get("http://127.0.0.1:" + big.getLocalPort() + "/").read());
+                    assertTrue(tooBig.getMessage().contains("larger than 10 bytes"), tooBig.getMessage());
+                    InvalidUrlError ftp = assertThrows(InvalidUrlError.class, () -> http.get("ftp://example.com/"));
+                    assertTrue(ftp.getMessage().contains("ftp://example.com/") && ftp.getMessage().contains("unsupported scheme ftp"), ftp.getMessage());
+                    InvalidUrlError bad = assertThrows(InvalidUrlError.class, () -> http.get("http:// bad url"));
+                    assertTrue(bad.getMessage().contains("http:// bad url"), bad.getMessage());
+                    assertTrue(assertThrows(InvalidUrlError.class, () -> http.get("/relative")).getMessage().contains("no scheme"));
                 }
                 return null;
             });

@@ -1,0 +1,29 @@
+package io.jasyncio.http;
+
+import java.io.IOException;
+
+/**
+ * A response said the request failed (aiohttp's {@code ClientResponseError}): thrown by
+ * {@link ClientResponse#raiseForStatus()} for a status of 400 or more, and by a session created with
+ * {@code raiseForStatus}. Holds the status and the headers.
+ *
+ * <p>Threading: immutable once thrown.
+ */
+public class ClientResponseError extends IOException {
+    private final int status;
+    private final Headers headers;
+
+    ClientResponseError(int status, Headers headers, String message) {
+        super(message);
+        this.status = status;
+        this.headers = headers;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+}

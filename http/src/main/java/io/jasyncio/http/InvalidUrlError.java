@@ -1,0 +1,20 @@
+package io.jasyncio.http;
+
+/**
+ * A URL the client cannot use (aiohttp's {@code InvalidURL}): malformed, without a host, or with a scheme other
+ * than {@code http} and {@code https}. The message names the URL.
+ *
+ * <p>Threading: immutable once thrown.
+ */
+public final class InvalidUrlError extends IllegalArgumentException {
+    private final String url;
+
+    InvalidUrlError(String url, String why) {
+        super("invalid URL " + url + ": " + why);
+        this.url = url;
+    }
+
+    public String url() {
+        return url;
+    }
+}

@@ -1,0 +1,344 @@
+package io.jasyncio.http;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.Future;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.LimitOverrunError;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.streams.Streams;
+import io.jasyncio.tls.TlsOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The connection pool of a {@link ClientSession} (aiohttp's {@code TCPConnector}): at most {@code limit}
+ * connections in use at once (0: no limit) and {@code limitPerHost} per scheme, host and port (0: no limit);
+ * a request that finds the limit reached waits its turn in a queue (first come, first served), for as long as
+ * its {@link ClientTimeout#connect()} allows. A connection released with its response fully read waits idle
+ * for the next request to the same place, {@code keepaliveTimeout} seconds at most, then is closed; one the
+ * server closed meanwhile is noticed before reuse and dropped. Idle connections count against {@code limit}
+ * too when a new one must be opened (the oldest idle one of another host is closed to make room), so the
+ * sockets a pool holds stay bounded. {@link #close()} closes every connection, in use or idle, and fails the
+ * waiters.
+ *
+ * <p>https goes through the library's TLS with {@link #tls(TlsOptions)} (default: the JDK's trust store and
+ * host-name checking). Through an HTTP proxy, http:// requests are sent to the proxy in absolute form and
+ * https:// ones through a {@code CONNECT} tunnel, TLS running end to end over it.
+ *
+ * <p>Threading: the loop's thread; one connector serves one loop.
+ */
+public final class TcpConnector implements AutoCloseable {
+    /** aiohttp's defaults. */
+    public static final int DEFAULT_LIMIT = 100;
+    public static final double DEFAULT_KEEPALIVE_TIMEOUT = 15.0;
+
+    private int limit = DEFAULT_LIMIT;
+    private int limitPerHost;
+    private double keepaliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
+    private TlsOptions tls;
+    private int readLimit = StreamReader.DEFAULT_LIMIT;
+
+    private final Map<String, ArrayDeque<ClientConnection>> idle = new HashMap<>();
+    private final Set<ClientConnection> open = new LinkedHashSet<>();
+    private final Map<String, Integer> acquiredPerKey = new HashMap<>();
+    private int acquired;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private boolean closed;
+
+    private record Waiter(String key, Future<Object> wake) {}
+
+    /** A pool with aiohttp's defaults: limit 100, no limit per host, 15 s keep-alive. */
+    public TcpConnector() {}
+
+    /** Connections in use at once, in all (0: no limit). */
+    public TcpConnector limit(int n) {
+        if (n < 0) throw new IllegalArgumentException("limit must be >= 0, got " + n);
+        limit = n;
+        return this;
+    }
+
+    /** Connections in use at once per scheme, host and port (0: no limit). */
+    public TcpConnector limitPerHost(int n) {
+        if (n < 0) throw new IllegalArgumentException("limitPerHost must be >= 0, got " + n);
+        limitPerHost = n;
+        return this;
+    }
+
+    /** Seconds an idle connection is kept for reuse; 0 closes each connection after its response. */
+    public TcpConnector keepaliveTimeout(double seconds) {
+        if (!(seconds >= 0)) throw new IllegalArgumentException("keepaliveTimeout must be >= 0, got " + seconds);
+        keepaliveTimeout = seconds;
+        return this;
+    }
+
+    /** TLS options for https (a custom trust store, for one); the host name is set per connection. */
+    public TcpConnector tls(TlsOptions options) {
+        tls = options;
+        return this;
+    }
+
+    /** The largest response head (and chunk-size line) accepted, in bytes (default 64 KiB). */
+    public TcpConnector readLimit(int bytes) {
+        if (bytes < 1024) throw new IllegalArgumentException("readLimit must be >= 1024, got " + bytes);
+        readLimit = bytes;
+        return this;
+    }
+
+    public int limit() {
+        return limit;
+    }
+
+    public int limitPerHost() {
+        return limitPerHost;
+    }
+
+    public double keepaliveTimeout() {
+        return keepaliveTimeout;
+    }
+
+    int readLimit() {
+        return readLimit;
+    }
+
+    /** Open connections, in use or idle. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** Idle connections kept for reuse. */
+    public int idleConnections() {
+        int n = 0;
+        for (ArrayDeque<ClientConnection> q : idle.values()) n += q.size();
+        return n;
+    }
+
+    /** Requests waiting for a connection. */
+    public int waiting() {
+        return waiters.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Where a connection goes and how. */
+    record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth) {
+        String key() {
+            // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
+            return proxy == null ? url.origin()
+                    : url.origin() + " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode()));
+        }
+    }
+
+    /**
+     * A connection for {@code route}: an idle one, or a new one when the limits allow, else after waiting
+     * (under {@code d}'s connect timeout, which the caller applies).
+     */
+    ClientConnection acquire(Route route, Deadlines d) throws IOException {
+        String key = route.key();
+        boolean waited = false;
+        while (true) {
+            if (closed) throw new IOException("the connector is closed");
+            ClientConnection c = takeIdle(key);
+            if (c != null) {
+                take(key);
+                return c;
+            }
+            if (mayOpen(key)) {
+                take(key);
+                try {
+                    makeRoom();
+                    c = d.sockConnect(() -> open(route, d));
+                } catch (Throwable e) {
+                    give(key);
+                    throw e;
+                }
+                if (closed) {
+                    c.abort();
+                    give(key);
+                    throw new IOException("the connector was closed while connecting");
+                }
+                open.add(c);
+                return c;
+            }
+            Waiter w = new Waiter(key, Asyncio.getRunningLoop().createFuture());
+            if (waited) waiters.addFirst(w); // woken, but another task took the place: keep the turn
+            else waiters.add(w);
+            waited = true;
+            try {
+                Asyncio.await(w.wake);
+            } catch (Throwable e) {
+                if (!waiters.remove(w)) wakeNext(); // woken but leaving (a timeout): pass the turn on
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Gives back a connection after its response: kept idle when {@code reusable} (the response read to its
+     * end, keep-alive agreed), else closed.
+     */
+    void release(ClientConnection c, boolean reusable) {
+        give(c.key);
+        if (reusable && !closed && keepaliveTimeout > 0 && c.reusable()) {
+            c.served++;
+            idle.computeIfAbsent(c.key, k -> new ArrayDeque<>()).add(c);
+            c.idleTimer = Asyncio.getRunningLoop().callLater(keepaliveTimeout, () -> expire(c));
+        } else {
+            drop(c, !reusable);
+        }
+        wakeNext();
+    }
+
+    /** Takes an in-use connection out of the pool for good (after a 101): no longer counted, closed or reused. */
+    void detach(ClientConnection c) {
+        give(c.key);
+        open.remove(c);
+        wakeNext();
+    }
+
+    private void expire(ClientConnection c) {
+        c.idleTimer = null;
+        ArrayDeque<ClientConnection> q = idle.get(c.key);
+        if (q != null && q.remove(c)) {
+            if (q.isEmpty()) idle.remove(c.key);
+            drop(c, false);
+        }
+    }
+
+    private void drop(ClientConnection c, boolean abort) {
+        open.remove(c);
+        if (abort) c.abort();
+        else c.close();
+    }
+
+    private boolean mayOpen(String key) {
+        return (limit == 0 || acquired < limit) && (limitPerHost == 0 || acquiredPerKey.getOrDefault(key, 0) < limitPerHost);
+    }
+
+    private void take(String key) {
+        acquired++;
+        acquiredPerKey.merge(key, 1, Integer::sum);
+    }
+
+    private void give(String key) {
+        acquired--;
+        acquiredPerKey.merge(key, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Wakes the first waiter that can go on now. */
+    private void wakeNext() {
+        for (Waiter w : waiters) {
+            ArrayDeque<ClientConnection> q = idle.get(w.key);
+            if ((q != null && !q.isEmpty()) || mayOpen(w.key)) {
+                waiters.remove(w);
+                if (!w.wake.done()) w.wake.setResult(null);
+                return;
+            }
+        }
+    }
+
+    private ClientConnection takeIdle(String key) {
+        ArrayDeque<ClientConnection> q = idle.get(key);
+        ClientConnection c;
+        while (q != null && (c = q.pollLast()) != null) {
+            c.cancelIdleTimer();
+            if (q.isEmpty()) idle.remove(key);
+            // The server closed it while idle, or sent bytes no request asked for: out of step, dropped
+            if (c.reusable()) return c;
+            drop(c, true);
+        }
+        return null;
+    }
+
+    /** Keeps the sockets held under {@code limit}: closes the oldest idle connection when the pool is full. */
+    private void makeRoom() {
+        if (limit == 0 || open.size() < limit) return;
+        for (Iterator<ClientConnection> it = open.iterator(); it.hasNext(); ) {
+            ClientConnection c = it.next();
+            ArrayDeque<ClientConnection> q = idle.get(c.key);
+            if (q != null && q.remove(c)) {
+                if (q.isEmpty()) idle.remove(c.key);
+                it.remove();
+                c.close();
+                return;
+            }
+        }
+    }
+
+    private ClientConnection open(Route r, Deadlines d) throws IOException {
+        ClientUrl target = r.proxy() == null ? r.url() : r.proxy();
+        StreamPair io;
+        try {
+            io = r.proxy() == null && target.tls()
+                    ? Streams.openConnection(target.host(), target.port(), readLimit, null, tlsFor(target.host()))
+                    : Streams.openConnection(target.host(), target.port(), readLimit);
+        } catch (RuntimeException e) {
+            if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
+            throw new IOException("cannot connect to " + (r.proxy() == null ? "" : "the proxy ") + target.origin() + ": " + e.getMessage(), e);
+        }
+        if (r.proxy() == null || !r.url().tls()) return new ClientConnection(r.key(), io, r.proxy() != null, r.proxyAuth());
+        boolean ok = false;
+        try {
+            tunnel(io, r, d);
+            io.writer().startTls(tlsFor(r.url().host()));
+            ok = true;
+        } catch (RuntimeException e) {
+            if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
+            throw new IOException("TLS through the proxy's tunnel to " + r.url().origin() + " failed: " + e.getMessage(), e);
+        } finally {
+            if (!ok) io.writer().transport().abort();
+        }
+        return new ClientConnection(r.key(), io, false, null);
+    }
+
+    private TlsOptions tlsFor(String host) {
+        return (tls != null ? tls : TlsOptions.client()).withServerHostname(host);
+    }
+
+    /** HTTP CONNECT (RFC 9110 9.3.6): asks the proxy for a tunnel to the target; any 2xx opens it. */
+    private void tunnel(StreamPair io, Route r, Deadlines d) throws IOException {
+        String authority = r.url().hostHeader().indexOf(':') >= 0 && !r.url().hostHeader().endsWith("]") ? r.url().hostHeader()
+                : r.url().hostHeader() + ":" + r.url().port();
+        StringBuilder req = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ").append(authority).append("\r\n");
+        if (r.proxyAuth() != null) req.append("Proxy-Authorization: ").append(r.proxyAuth().encode()).append("\r\n");
+        req.append("\r\n");
+        io.writer().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+        ResponseHead head;
+        try {
+            head = d.read(() -> ResponseHead.read(io.reader(), "CONNECT " + authority + " (proxy " + r.proxy().origin() + ")"));
+        } catch (IncompleteReadError | LimitOverrunError e) {
+            throw new IOException("the proxy " + r.proxy().origin() + " answered CONNECT " + authority + " with no valid response", e);
+        }
+        if (head.status() / 100 != 2) {
+            throw new ClientResponseError(head.status(), head.headers(), "the proxy " + r.proxy().origin() + " refused CONNECT "
+                    + authority + ": " + head.status() + " " + head.reason()
+                    + (head.status() == 407 ? " (give proxyAuth)" : ""));
+        }
+    }
+
+    /** Closes every connection, idle or in use, and fails the requests waiting for one. */
+    @Override
+    public void close() {
+        closed = true;
+        for (ClientConnection c : open) c.abort();
+        open.clear();
+        idle.clear();
+        for (Waiter w : waiters) if (!w.wake.done()) w.wake.setResult(null); // they see closed and fail
+        waiters.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "<TcpConnector limit=" + limit + " limitPerHost=" + limitPerHost + " open=" + open.size() + " idle="
+                + idleConnections() + " waiting=" + waiters.size() + (closed ? " closed" : "") + ">";
+    }
+}
