@@ -18,7 +18,7 @@ work=${WORK:-/tmp/jasyncio-loadtest-memory}
 PARTS=${PARTS:-"flat idle"}; FLAT_SECONDS=${FLAT_SECONDS:-600}; CONNS=${CONNS:-50}; IDLE_USERS=${IDLE_USERS:-"10000 50000"}
 PORT=${PORT:-18295}; NICE=${NICE:-0}
 mkdir -p "$work"
-ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"   # the hard limit caps it where raising it is not allowed
 say() { echo "[memory] $*" >&2; }
 "$root/bin/jasyncio" --version >/dev/null   # builds if needed
 # The programs run from copies of the jars: a rebuild of the tree during a 10-minute run changes nothing under it
@@ -69,7 +69,12 @@ fi
 
 if [[ " $PARTS " == *" idle "* ]]; then
   declare -A RSS=()
-  for n in 1000 $IDLE_USERS; do
+  users=""
+  for n in $IDLE_USERS; do
+    if [ "$n" -gt $(( $(ulimit -n) - 100 )) ]; then say "idle: $n users need $n fds; the limit here is $(ulimit -n) (ulimit -Hn): left out"
+    else users+=" $n"; fi
+  done
+  for n in 1000 $users; do
     src=127.0.0.1; [ "$n" -gt 25000 ] && src=127.0.0.1,127.0.0.2,127.0.0.3
     timeout 900 nice -n "$NICE" taskset -c 1 "$root/bin/jasyncio" loadtest "http://127.0.0.1:$PORT" \
       --scenario io.jasyncio.loadtest.examples.IdleUser -c "$n" -d 600s --source-addresses "$src" -q >"$work/idle-$n.out" 2>&1 &
@@ -86,7 +91,7 @@ if [[ " $PARTS " == *" idle "* ]]; then
     say "idle: $n users ($fds fds): RSS $r kB, kernel TCP memory $tcp pages"
     sleep 5   # the closed sockets leave TIME_WAIT on the server's side only
   done
-  for n in $IDLE_USERS; do
+  for n in $users; do
     echo "idle: $(( (RSS[$n] - RSS[1000]) * 1024 / (n - 1000) )) bytes per idle virtual user (RSS ${RSS[1000]} kB at 1,000 users -> ${RSS[$n]} kB at $n)"
   done
 fi

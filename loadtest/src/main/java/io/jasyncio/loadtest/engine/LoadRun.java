@@ -110,9 +110,15 @@ public final class LoadRun {
         private String reason;
 
         synchronized void register(EventLoop loop, Future<Void> stopped) {
-            Runnable tell = () -> loop.callSoonThreadsafe(() -> {
-                if (!stopped.done()) stopped.setResult(null);
-            });
+            Runnable tell = () -> {
+                try {
+                    loop.callSoonThreadsafe(() -> {
+                        if (!stopped.done()) stopped.setResult(null);
+                    });
+                } catch (RuntimeException closed) {
+                    // that loop's run is over and its loop closed: there is nothing left to stop
+                }
+            };
             tellers.add(tell);
             if (reason != null) tell.run();
         }

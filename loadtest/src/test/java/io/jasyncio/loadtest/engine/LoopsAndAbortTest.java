@@ -152,7 +152,7 @@ class LoopsAndAbortTest {
         return onVirtualClock(() -> {
             try (TestServers.Http http = tenMillis()) {
                 return LoadRun.runInLoop(Plan.of(new Workload.Requests(
-                        new HttpTarget(http.url("/"), "GET", List.of(), null), 1), LoadModel.Closed.constant(2, 20)), ts);
+                        new HttpTarget(http.url("/"), "GET", List.of(), null), 1), LoadModel.Closed.constant(2, 5)), ts);
             }
         });
     }
@@ -163,7 +163,7 @@ class LoopsAndAbortTest {
         RunResult r = abortable(t.text());
         assertNotNull(r.aborted(), show(r));
         assertTrue(r.aborted().contains("p99<1ms"), r.aborted());
-        // checked at the end of the first second: 20 s asked, about 1 s run
+        // checked at the end of the first second: 5 s asked, about 1 s run
         assertTrue(r.loadSeconds() < 1.5, show(r));
         Verdict v = Verdict.of(r, List.of(t));
         assertEquals(Verdict.FAILED, v.exitCode());
@@ -184,7 +184,7 @@ class LoopsAndAbortTest {
     void aThresholdThatPassesOrDoesNotAbortLetsTheRunFinish() {
         RunResult r = abortable("p99<1s;abortOnFail", "p99<1ms");
         assertNull(r.aborted(), show(r));
-        assertEquals(20, r.loadSeconds(), 0.05, show(r));
+        assertEquals(5, r.loadSeconds(), 0.05, show(r));
     }
 
     @Test
