@@ -30,12 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LoadTestCliTest {
     static HttpServer server;
+    static final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static String url;
 
     @BeforeAll
     static void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/echo", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("X-Test") + " "
+                    + new String(in, StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
         server.createContext("/", ex -> {
             if (ex.getRequestURI().getPath().equals("/slow")) {
                 try {
@@ -144,6 +152,11 @@ class LoadTestCliTest {
                 o -> { o.url = url; o.connections = 0; },
                 o -> { o.url = "ftp://x/"; },
                 o -> { o.url = url; o.insecure = true; },
+                o -> { o.url = url; o.maxBusy = 0; },
+                o -> { o.url = url; o.maxBusy = 150; },
+                o -> { o.url = url; o.warmup = "0s"; },
+                o -> { o.url = url; o.method = "GE T"; },
+                o -> { o.url = url; o.pipeline = 0; },
                 o -> { o.url = url; o.loops = 0; },
                 o -> { o.url = url; o.connections = 2; o.loops = 3; },
                 o -> { o.url = url; o.loops = 2; o.hlog = Path.of("r.hlog"); },
@@ -166,6 +179,29 @@ class LoadTestCliTest {
             assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
             assertEquals("", r.out());
         }
+    }
+
+    @Test
+    void theRequestOptionsReachTheWireAndProgressGoesToStderr(@TempDir Path dir) throws IOException {
+        Path body = dir.resolve("body.txt");
+        Files.writeString(body, "from a file");
+        Run r = run(o -> {
+            o.url = url + "/echo";
+            o.method = "put";
+            o.headers = List.of("X-Test: yes");
+            o.body = "@" + body;
+            o.connections = 2;
+            o.pipeline = 2;
+            o.duration = "1s";
+            o.warmup = "200ms";
+            o.seed = 7;
+            o.maxBusy = 100;
+            o.progress = true;
+        });
+        assertEquals(Verdict.PASS, r.code(), r.out() + r.err());
+        assertTrue(seen.contains("PUT yes from a file"), seen.toString());
+        assertTrue(r.out().contains("pipelining 2"), r.out());
+        assertTrue(r.err().contains("req/s") && r.err().contains("in-flight"), "the progress line: " + r.err());
     }
 
     @Test
