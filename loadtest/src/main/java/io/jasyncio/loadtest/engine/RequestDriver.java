@@ -22,7 +22,9 @@ import java.util.ArrayDeque;
 /**
  * The one-request form's engine, written for the generator's efficiency: no task per request, no parsing
  * beyond what framing needs, the request's bytes written as made once. Each of {@code connections} slots is a
- * keep-alive connection (a {@link Protocol} on the loop) with up to {@code pipeline} requests outstanding.
+ * keep-alive connection (a {@link Protocol} on the loop) with up to {@code pipeline} requests outstanding. The
+ * requests a read's answers make room for are written together, in one write, after the read (with pipelining,
+ * a read that brings k answers costs one write of k requests, not k writes).
  *
  * <p>Closed model: every slot keeps {@code pipeline} requests outstanding, sending the next as an answer comes
  * (wrk's loop); stages change how many slots are active. Open model: arrivals come from the
@@ -50,6 +52,8 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
     private final long timeoutNanos;
     private final double timeoutSeconds;
     private final Slot[] slots;
+    private final ByteBuffer batch;   // the request, pipeline times over, direct: a slot writes its first k*length bytes
+    private final int requestLength;
     private final ArrayDeque<Slot> room = new ArrayDeque<>();   // open model: one entry per free place
     private TimerHandle sweeper;
 
@@ -66,6 +70,11 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
         this.timeoutSeconds = timeoutSeconds;
         this.timeoutNanos = (long) (timeoutSeconds * 1e9);
         this.slots = new Slot[connections];
+        ByteBuffer one = wire.request();
+        this.requestLength = one.remaining();
+        ByteBuffer b = ByteBuffer.allocateDirect(requestLength * pipeline);
+        for (int p = 0; p < pipeline; p++) b.put(one.duplicate());
+        this.batch = b.flip().asReadOnlyBuffer();
         for (int i = 0; i < connections; i++) slots[i] = new Slot(i);
         long sweep = Math.max(10_000_000L, Math.min(100_000_000L, timeoutNanos / 10));
         sweeper = loop.callLater(sweep / 1e9, () -> sweep(sweep));
@@ -251,6 +260,8 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
         Transport transport;
         ResponseReader reader;
         ByteBuffer request;
+        boolean reading;    // in dataReceived: requests are counted in unsent and written together after it
+        int unsent;
         long now;   // the time of the data being read: one clock read per read, not per answer
 
         Slot(int index) {
@@ -271,7 +282,14 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
 
         void send(long now) {
             sent[(head + count - 1) % pipeline] = now;
+            if (reading) unsent++;
+            else write(1);
+        }
+
+        /** Writes {@code k} requests in one write. */
+        void write(int k) {
             request.clear();
+            request.limit(k * requestLength);
             transport.write(request);
         }
 
@@ -297,25 +315,29 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
         public void connectionMade(BaseTransport t) {
             transport = (Transport) t;
             reader = wire.newReader();
-            request = wire.request();
+            request = batch.duplicate();
             state = State.OPEN;
             failuresInARow = 0;
             long now = loop.nanoTime();
-            for (int k = 0; k < count; k++) {
-                sent[(head + k) % pipeline] = now;
-                request.clear();
-                transport.write(request);
-            }
+            for (int k = 0; k < count; k++) sent[(head + k) % pipeline] = now;
+            if (count > 0) write(count);
         }
 
         @Override
         public void dataReceived(ByteBuffer data) {
             now = loop.nanoTime();
+            reading = true;
             try {
                 reader.feed(data, this);
             } catch (ProtocolViolation e) {
+                unsent = 0;   // what was to be sent failed with the rest
                 failAll(this, ErrorKind.MALFORMED, e.getMessage());
                 if (transport != null) transport.abort();
+            } finally {
+                reading = false;
+                int k = unsent;
+                unsent = 0;
+                if (k > 0 && state == State.OPEN) write(k);
             }
         }
 
