@@ -28,7 +28,7 @@ import java.util.ArrayDeque;
  *
  * <p>Closed model: every slot keeps {@code pipeline} requests outstanding, sending the next as an answer comes
  * (wrk's loop); stages change how many slots are active. Open model: arrivals come from the
- * {@link ArrivalSchedule}; each is sent on a slot with room, or waits (in order, costing no memory: the
+ * {@link io.jasyncio.loadtest.model.ArrivalSchedule}; each is sent on a slot with room, or waits (in order, costing no memory: the
  * schedule is only read further when a slot frees) and its wait counts in its latency.
  *
  * <p>A slot connects when it first has a request; a lost connection fails what it had outstanding
