@@ -1,12 +1,12 @@
 package io.jasyncio.loadtest;
 
-import io.jasyncio.net.BaseTransport;
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Protocol;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.ServerOptions;
-import io.jasyncio.net.TlsOptions;
-import io.jasyncio.net.Transport;
+import io.jasyncio.tls.TlsOptions;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.Server;
+import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

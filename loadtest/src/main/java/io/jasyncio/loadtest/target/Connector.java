@@ -1,9 +1,9 @@
 package io.jasyncio.loadtest.target;
 
-import io.jasyncio.net.BaseProtocol;
-import io.jasyncio.net.Connection;
-import io.jasyncio.net.Net;
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.tls.TlsOptions;
+import io.jasyncio.transport.BaseProtocol;
+import io.jasyncio.transport.Connection;
+import io.jasyncio.transport.Net;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
