@@ -4,6 +4,8 @@
 #   g1  generation efficiency: closed model, HTTP/1.1 keep-alive GET of "Hello, World!", -c in CONNS, every
 #       generator against every server; requests/s and RPCS (requests per generator CPU-second: completed requests
 #       / (utime+stime) of the generator process, from /usr/bin/time), p99, busy/steal of each CPU
+#   g1p the same, pipelined: PIPELINE requests outstanding per connection (wrk with bench/loadtest/pipeline.lua,
+#       the load tester with --pipeline), wrk and the load tester only (the goal: >= 0.7x wrk's RPCS at 16)
 #   g2  open-model rate accuracy: --rate in RATES for DURATION_G2 (after a WARMUP-second warm-up, not measured);
 #       achieved vs asked, 1-s windows within 2%, schedule lag p99
 #   g3  the stall test (wrk2's method): --rate 2000 for 30 s, the server SIGSTOPped 1.4 s at 10 s; corrected p99
@@ -15,7 +17,7 @@
 # its install line and left out (INSTALL=1 installs it: apt-get, and npm for autocannon). Loopback only; every
 # process is bounded by timeout(1) and stopped at the end; raw rows go to a TSV.
 #
-#   bench/loadtest/run.sh   (knobs: PARTS="g1 g2 g3 g5" ROUNDS=3 DURATION=10s CONNS="50 200"
+#   bench/loadtest/run.sh   (knobs: PARTS="g1 g1p g2 g3 g5" ROUNDS=3 PIPELINE=16 DURATION=10s CONNS="50 200"
 #                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust"
 #                            RATES="1000 10000" DURATION_G2=60s WARMUP=5 IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
 #                            INSTALL=1)
@@ -24,7 +26,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${WORK:-/tmp/jasyncio-loadtest-bench}
-PARTS=${PARTS:-"g1 g2 g3 g5"}; ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
+PARTS=${PARTS:-"g1 g1p g2 g3 g5"}; ROUNDS=${ROUNDS:-3}; PIPELINE=${PIPELINE:-16}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
 SERVERS=${SERVERS:-"jasyncio nginx netty"}; GENERATORS=${GENERATORS:-"wrk jasyncio hey autocannon locust"}
 RATES=${RATES:-"1000 10000"}; DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
 tag=bench/loadtest
@@ -56,9 +58,9 @@ mkdir -p "$work"
 jdk=$(find_jdk) || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
 # The load tester's JVM started directly (as bin/jasyncio starts it, without the launcher's staleness check), so
-# that /usr/bin/time counts the generator and nothing else.
+# that /usr/bin/time counts the generator and nothing else; SerialGC as the launcher gives 'loadtest'.
 lt_java=("$jdk/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
-  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m ${JASYNCIO_GEN_OPTS:--XX:+UseParallelGC}
+  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m ${JASYNCIO_GEN_OPTS:--XX:+UseSerialGC}
   -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.jasyncio.cli.Main loadtest)
 srv_ok=""
 for s in $SERVERS; do
@@ -111,16 +113,19 @@ raw=${RAW:-$work/raw-$(date +%Y%m%d-%H%M%S).tsv}
 printf 'part\tround\tserver\tgenerator\tconns\trequests\tseconds\treq_per_s\tcpu_s\trpcs\tp99_ms\textra\n' >"$raw"
 row() { printf '%s\t' "$@" | sed 's/\t$//' >>"$raw"; printf '\n' >>"$raw"; }
 
-# generate GEN SERVER CONNS DURATION -> "requests p99_ms extra"; CPU from /usr/bin/time into $work/time
+# generate GEN SERVER CONNS DURATION [PIPELINE] -> "requests p99_ms extra"; CPU from /usr/bin/time into $work/time
 generate() {
-  local g=$1 url="http://127.0.0.1:${SPORT[$2]}/" c=$3 d=$4 out="$work/gen.out" t="$work/time" s
+  local g=$1 url="http://127.0.0.1:${SPORT[$2]}/" c=$3 d=$4 pl=${5:-1} out="$work/gen.out" t="$work/time" s
+  local wrk_pl=() lt_pl=()
+  [ "$pl" -gt 1 ] && { wrk_pl=(-s "$here/pipeline.lua"); lt_pl=(--pipeline "$pl"); }
   s=$(secs "$d")
   rm -f "$out" "$t" "$work/lt.json" "$work/locust_stats.csv"
   case $g in
-    wrk) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 wrk -t1 -c"$c" -d"$d" --latency "$url" >"$out" 2>&1 || true
+    wrk) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 wrk -t1 -c"$c" -d"$d" --latency ${wrk_pl[@]+"${wrk_pl[@]}"} "$url" ${wrk_pl[@]+-- "$pl"} >"$out" 2>&1 || true
          awk '/requests in/{r=$1} / 99%/{p=$2} END{u=substr(p,length(p)-1); v=p+0; if (u=="us") v/=1000; else if (p ~ /[0-9]s$/) v*=1000; print r, v, "-"}' "$out" ;;
-    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
-         $PY -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f' % (j['generator']['requestsPerCpuSecond'] or 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
+    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" ${lt_pl[@]+"${lt_pl[@]}"} --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
+         # in_run: requests / the process's CPU from the run's start (JVM start-up left out); loop: / the loop thread's CPU
+         $PY -c "import json,sys; j=json.load(open(sys.argv[1])); g=j['generator']; print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f,rpcs_loop=%.0f' % (g['requestsPerCpuSecond'] or 0, j['requests'] / g['loopCpuSeconds'] if g['loopCpuSeconds'] else 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
     hey) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 hey -c "$c" -z "$d" "$url" >"$out" 2>&1 || true
          awk '/^[ \t]*\[200\][ \t]+[0-9]+ responses/{r=$2} /99% in/{p=$3*1000} /^[ \t]*\[[345][0-9][0-9]\][ \t]+[0-9]+ responses/{bad=1} /^Error distribution/{bad=1}
               END{print (bad?"FAIL":r), p, "-"}' "$out" ;;
@@ -135,8 +140,9 @@ for r in csv.DictReader(open(sys.argv[1])):
 }
 cpu_of() { [ -s "$work/time" ] && awk 'END{print $1+$2}' "$work/time" || echo "-"; }
 
-if [[ " $PARTS " == *" g1 "* ]]; then
-  read -r -a srv <<<"$SERVERS"; read -r -a gens <<<"$GENERATORS"
+g1_rounds() { # PART PIPELINE GENERATOR...
+  local part=$1 pl=$2; shift 2
+  local srv gens=("$@"); read -r -a srv <<<"$SERVERS"
   for r in $(seq 1 "$ROUNDS"); do
     n=${#gens[@]}; rot=$(( (r - 1) % n )); order=("${gens[@]:rot}" "${gens[@]:0:rot}")
     for s in "${srv[@]}"; do
@@ -145,17 +151,22 @@ if [[ " $PARTS " == *" g1 "* ]]; then
       for c in $CONNS; do
         for g in "${order[@]}"; do
           before=$(cpu_snapshot)
-          read -r req p99 extra <<<"$(generate "$g" "$s" "$c" "$DURATION")"
+          read -r req p99 extra <<<"$(generate "$g" "$s" "$c" "$DURATION" "$pl")"
           after=$(cpu_snapshot); cpu=$(cpu_of); d=$(secs "$DURATION")
           rps=$( [ "$req" = FAIL ] || [ -z "$req" ] && echo FAIL || echo "scale=1; $req / $d" | bc)
           rpcs=$( [ "$rps" = FAIL ] || [ "$cpu" = "-" ] && echo - || echo "scale=0; $req / $cpu" | bc)
-          row g1 "$r" "$s" "$g" "$c" "${req:-FAIL}" "$d" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:--} cpu:$before-> $after"
-          printf '[%s] %-8s %-10s -c%-4s %10s req/s  cpu %5s s  RPCS %8s  p99 %s ms %s\n' "$r" "$s" "$g" "$c" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:-}" >&2
+          row "$part" "$r" "$s" "$g" "$c" "${req:-FAIL}" "$d" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:--} cpu:$before-> $after"
+          printf '[%s %s] %-8s %-10s -c%-4s %10s req/s  cpu %5s s  RPCS %8s  p99 %s ms %s\n' "$part" "$r" "$s" "$g" "$c" "$rps" "$cpu" "$rpcs" "${p99:--}" "${extra:-}" >&2
         done
       done
       stop_server "$s"
     done
   done
+}
+if [[ " $PARTS " == *" g1 "* ]]; then read -r -a g <<<"$GENERATORS"; g1_rounds g1 1 "${g[@]}"; fi
+if [[ " $PARTS " == *" g1p "* ]]; then
+  g=(); for x in $GENERATORS; do [[ $x == wrk || $x == jasyncio ]] && g+=("$x"); done
+  g1_rounds g1p "$PIPELINE" "${g[@]}"
 fi
 
 if [[ " $PARTS " == *" g2 "* ]]; then
@@ -227,13 +238,15 @@ fi
 echo "raw rows: $raw" >&2
 $PY - "$raw" <<'PYEOF'
 import csv, statistics, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["part"] == "g1" and r["req_per_s"] != "FAIL"]
-if rows:
+allrows = [r for r in csv.DictReader(open(sys.argv[1]), delimiter="\t") if r["part"] in ("g1", "g1p") and r["req_per_s"] != "FAIL"]
+for part in ("g1", "g1p"):
+  rows = [r for r in allrows if r["part"] == part]
+  if rows:
     gens = list(dict.fromkeys(r["generator"] for r in rows)); keys = list(dict.fromkeys((r["server"], r["conns"]) for r in rows))
     def med(g, k, col):
         v = [float(r[col]) for r in rows if r["generator"] == g and (r["server"], r["conns"]) == k and r[col] not in ("-", "")]
         return statistics.median(v) if v else None
-    print("\nG1: median over rounds; req/s | RPCS (requests per generator CPU-second); generator on CPU 1, server on CPU 0")
+    print(f"\n{part.upper()}: median over rounds; req/s | RPCS (requests per generator CPU-second); generator on CPU 1, server on CPU 0")
     print("| server, conns | " + " | ".join(gens) + " |\n|---|" + "---:|" * len(gens))
     for k in keys:
         cells = []
@@ -244,12 +257,18 @@ if rows:
     if "jasyncio" in gens and "wrk" in gens:
         print("\njasyncio / wrk, median of within-round ratios: req/s and RPCS")
         for k in keys:
-            rr, rc = [], []
+            rr, rc, ri, rl = [], [], [], []
             for rd in sorted(set(r["round"] for r in rows)):
                 j = [r for r in rows if r["round"] == rd and r["generator"] == "jasyncio" and (r["server"], r["conns"]) == k]
                 w = [r for r in rows if r["round"] == rd and r["generator"] == "wrk" and (r["server"], r["conns"]) == k]
                 if j and w:
                     rr.append(float(j[0]["req_per_s"]) / float(w[0]["req_per_s"]))
-                    if j[0]["rpcs"] != "-" and w[0]["rpcs"] != "-": rc.append(float(j[0]["rpcs"]) / float(w[0]["rpcs"]))
-            if rr: print(f"  {k[0]} -c{k[1]}: req/s {statistics.median(rr):.2f}x, RPCS {statistics.median(rc):.2f}x" if rc else "")
+                    if j[0]["rpcs"] != "-" and w[0]["rpcs"] != "-":
+                        rc.append(float(j[0]["rpcs"]) / float(w[0]["rpcs"]))
+                        x = dict(kv.split("=") for kv in j[0]["extra"].split(" ")[0].split(",") if "=" in kv)
+                        if "rpcs_in_run" in x: ri.append(float(x["rpcs_in_run"]) / float(w[0]["rpcs"]))
+                        if "rpcs_loop" in x: rl.append(float(x["rpcs_loop"]) / float(w[0]["rpcs"]))
+            if rr and rc:
+                print(f"  {k[0]} -c{k[1]}: req/s {statistics.median(rr):.2f}x, RPCS {statistics.median(rc):.2f}x whole process, "
+                      f"{statistics.median(ri):.2f}x in run (JVM start-up left out), {statistics.median(rl):.2f}x loop thread" if ri and rl else "")
 PYEOF

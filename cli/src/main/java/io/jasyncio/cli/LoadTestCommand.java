@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
                 "           loadtest http://127.0.0.1:8080/ --rate 2000 -c 100 -d 60s --threshold 'p99<250ms' --html r.html",
                 "           loadtest tcp://127.0.0.1:7000 --frame line --body hello -c 10 -d 5s",
                 "           loadtest http://127.0.0.1:8080 --scenario io.jasyncio.loadtest.workflow.WorkflowScenario -c 20"},
-        subcommands = LoadTestCommand.Serve.class)
+        subcommands = {LoadTestCommand.Serve.class, LoadTestCommand.Merge.class})
 public final class LoadTestCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "URL", description = "http://host[:port]/path or tcp://host:port; "
             + "with --scenario, the base URL of relative requests.")
@@ -73,7 +73,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     String warmup;
 
     @Option(names = "--threshold", paramLabel = "EXPR", description = "Pass/fail condition (repeatable), e.g. p99<250ms, "
-            + "errors.rate<1%, errors{step=start_task,kind=timeout}.rate<0.001 (docs/LOADTEST.md has the grammar).")
+            + "errors.rate<1%%, errors{step=start_task,kind=timeout}.rate<0.001 (docs/LOADTEST.md has the grammar).")
     List<String> thresholds = new ArrayList<>();
 
     @Option(names = "--scenario", paramLabel = "CLASS[:WEIGHT]", description = "A Scenario class to run (repeatable: "
@@ -102,6 +102,23 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--max-busy", paramLabel = "PCT", defaultValue = "90", description = "The generator's loop thread "
             + "busier than this for over 10 s makes the run invalid. Default ${DEFAULT-VALUE}.")
     double maxBusy;
+
+    @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate and host name (self-signed test "
+            + "servers), as curl -k.")
+    boolean insecure;
+
+    @Option(names = "--source-addresses", paramLabel = "A,B,...", description = "Bind connection i (with scenarios, "
+            + "user i's) to address i mod n: more than ~28,000 connections to one server need several "
+            + "(127.0.0.1,127.0.0.2 on loopback).")
+    String sourceAddresses;
+
+    @Option(names = "--loops", paramLabel = "N", defaultValue = "1", description = "Event loops (threads) generating "
+            + "the load, each with its share of -c and --rate; their histograms are merged. Default 1.")
+    int loops;
+
+    @Option(names = "--replay", paramLabel = "FILE.hlog", description = "Show the latencies of a saved --hlog file "
+            + "(with --json, write them) instead of running anything.")
+    Path replay;
 
     @Option(names = {"-q", "--quiet"}, description = "No final table (the exit code and the files still say it all).")
     boolean quiet;
@@ -145,11 +162,36 @@ public final class LoadTestCommand implements Callable<Integer> {
         o.seed = seed;
         o.maxBusy = maxBusy;
         o.quiet = quiet;
+        o.insecure = insecure;
+        o.sourceAddresses = sourceAddresses;
+        o.loops = loops;
+        o.replay = replay;
         o.workers = workers;
         o.inputTimeout = inputTimeout;
         o.work = work;
         o.faults = faults;
         return LoadTestCli.run(o, System.out, System.err);
+    }
+
+    /** {@code loadtest merge}: several runs' histogram logs added up. */
+    @Command(name = "merge", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+            description = {"Adds up the HdrHistogram logs of several runs (--hlog files) by step and shows the merged "
+                    + "latencies, exact as if one run had measured every request. Failures are not in a log: each run's "
+                    + "JSON report has them (JSON reports hold percentiles, which cannot be merged exactly)."})
+    static final class Merge implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE.hlog", description = "The logs to merge.")
+        List<Path> files = new ArrayList<>();
+
+        @Option(names = "--json", paramLabel = "FILE", description = "Write the merged latencies here as JSON.")
+        Path json;
+
+        @Option(names = {"-q", "--quiet"}, description = "No table.")
+        boolean quiet;
+
+        @Override
+        public Integer call() {
+            return LoadTestCli.merge(files, json, quiet, System.out, System.err);
+        }
     }
 
     /** {@code loadtest serve}: the workflow service on 127.0.0.1 until Ctrl-C. */

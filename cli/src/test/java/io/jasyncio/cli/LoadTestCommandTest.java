@@ -34,11 +34,35 @@ class LoadTestCommandTest {
     void usageErrorsExitThree() {
         for (String[] args : new String[][] {{"loadtest", "--bogus"}, {"loadtest", "http://127.0.0.1:1/", "-c", "many"},
                 {"loadtest", "http://127.0.0.1:1/", "--rate", "0"}, {"loadtest", "http://127.0.0.1:1/", "-d", "soon"},
-                {"loadtest", "--workers", "0"}, {"loadtest", "serve", "--faults", "2"}}) {
+                {"loadtest", "--workers", "0"}, {"loadtest", "serve", "--faults", "2"},
+                {"loadtest", "http://127.0.0.1:1/", "--insecure"}, {"loadtest", "http://127.0.0.1:1/", "-k"},
+                {"loadtest", "http://127.0.0.1:1/", "--loops", "x"}, {"loadtest", "http://127.0.0.1:1/", "--loops", "0"},
+                {"loadtest", "http://127.0.0.1:1/", "--source-addresses", "a.b"},
+                {"loadtest", "--replay", "/nonexistent.hlog"}, {"loadtest", "merge"},
+                {"loadtest", "merge", "/nonexistent.hlog"}}) {
             Run r = run(args);
             assertEquals(3, r.code(), String.join(" ", args) + "\n" + r.err());
             assertFalse(r.err().contains("\tat "), r.err());
         }
+    }
+
+    @Test
+    void theLoadTestCommandAloneIsTheSameCommand() {
+        // Main.main builds only the loadtest command for 'loadtest ...' (a cheaper start): the same name and options
+        Run full = run("loadtest", "--help");
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = Main.loadTestCommandLine().execute("loadtest", "--help");
+        } finally {
+            System.setOut(oldOut);
+        }
+        assertEquals(0, code);
+        assertEquals(full.out(), out.toString(StandardCharsets.UTF_8));
+        assertTrue(full.out().startsWith("Usage: jasyncio loadtest"), full.out());
+        assertFalse(full.err().contains("WARN"), "picocli warned: " + full.err());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.jasyncio.loadtest;
 
 import io.jasyncio.loadtest.model.LoadModel;
+import io.jasyncio.loadtest.target.Connector;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -9,12 +10,16 @@ import java.nio.file.Path;
  * users or connections, rate and stages), the request or step timeout, the seed (Poisson arrivals, users' random
  * numbers), where to export the HdrHistogram log (null: nowhere), where the live progress line goes (null:
  * nowhere) and how often, the loop-thread CPU share above which the generator counts as saturated, and the
- * warm-up at the start of the model's time whose measurements are dropped.
+ * warm-up at the start of the model's time whose measurements are dropped, how connections are opened, and on how
+ * many event loops (threads) the load is generated.
  *
  * <p>Threading: immutable.
  */
 public record Plan(Workload workload, LoadModel model, double timeoutSeconds, long seed, Path hlog,
-        PrintStream progress, double progressHz, double maxBusy, double warmupSeconds) {
+        PrintStream progress, double progressHz, double maxBusy, double warmupSeconds, Connector connector, int loops) {
+    /** The most event loops (threads) one run may use. */
+    public static final int MAX_LOOPS = 256;
+
     public static final double DEFAULT_TIMEOUT = 10;
     public static final double DEFAULT_MAX_BUSY = 0.9;
 
@@ -24,6 +29,9 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
         }
         if (!(progressHz >= 1 && progressHz <= 4)) throw new IllegalArgumentException("progress is 1 to 4 per second, got " + progressHz);
         if (!(maxBusy > 0 && maxBusy <= 1)) throw new IllegalArgumentException("the CPU limit is a share above 0 and at most 1");
+        java.util.Objects.requireNonNull(connector, "connector");
+        if (loops < 1 || loops > MAX_LOOPS) throw new IllegalArgumentException("--loops must be 1 to " + MAX_LOOPS + ", got " + loops);
+        if (loops > 1 && hlog != null) throw new IllegalArgumentException("--hlog with --loops above 1: not yet (one log per loop would be needed)");
         if (!(warmupSeconds >= 0 && warmupSeconds < model.seconds())) {
             throw new IllegalArgumentException("the warm-up must be 0 s or more and shorter than the run (" + model.seconds()
                     + " s), got " + warmupSeconds);
@@ -32,23 +40,23 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
 
     /** A plan with the defaults: 10 s timeout, seed 1, no hlog, no progress, saturated above 90%. */
     public static Plan of(Workload workload, LoadModel model) {
-        return new Plan(workload, model, DEFAULT_TIMEOUT, 1, null, null, 2, DEFAULT_MAX_BUSY, 0);
+        return new Plan(workload, model, DEFAULT_TIMEOUT, 1, null, null, 2, DEFAULT_MAX_BUSY, 0, Connector.DEFAULT, 1);
     }
 
     public Plan withTimeout(double seconds) {
-        return new Plan(workload, model, seconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds);
+        return new Plan(workload, model, seconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
     }
 
     public Plan withSeed(long seed) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
     }
 
     public Plan withHlog(Path path) {
-        return new Plan(workload, model, timeoutSeconds, seed, path, progress, progressHz, maxBusy, warmupSeconds);
+        return new Plan(workload, model, timeoutSeconds, seed, path, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
     }
 
     public Plan withProgress(PrintStream out, double hz) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, out, hz, maxBusy, warmupSeconds);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, out, hz, maxBusy, warmupSeconds, connector, loops);
     }
 
     /**
@@ -57,10 +65,20 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
      */
     public Plan withWarmup(double seconds) {
         return new Plan(workload, model.warmedUp(seconds), timeoutSeconds, seed, hlog, progress, progressHz, maxBusy,
-                seconds);
+                seconds, connector, loops);
+    }
+
+    /** Connections opened by {@code c} (TLS verification, source addresses). */
+    public Plan withConnector(Connector c) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, c, loops);
+    }
+
+    /** The load split over {@code n} event loops, each on its own thread with its share of the connections (or users) and rate. */
+    public Plan withLoops(int n) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, n);
     }
 
     public Plan withMaxBusy(double share) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, share, warmupSeconds);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, share, warmupSeconds, connector, loops);
     }
 }

@@ -6,11 +6,13 @@ import io.jasyncio.loadtest.engine.LoadRun;
 import io.jasyncio.loadtest.model.Durations;
 import io.jasyncio.loadtest.model.LoadModel;
 import io.jasyncio.loadtest.model.Stage;
+import io.jasyncio.loadtest.report.HlogMerge;
 import io.jasyncio.loadtest.report.HtmlReport;
 import io.jasyncio.loadtest.report.JsonReport;
 import io.jasyncio.loadtest.report.RunResult;
 import io.jasyncio.loadtest.report.TextReport;
 import io.jasyncio.loadtest.scenario.WeightedScenario;
+import io.jasyncio.loadtest.target.Connector;
 import io.jasyncio.loadtest.target.HttpTarget;
 import io.jasyncio.loadtest.target.TcpFraming;
 import io.jasyncio.loadtest.target.TcpTarget;
@@ -65,6 +67,10 @@ public final class LoadTestCli {
         public long seed = 1;
         public double maxBusy = Plan.DEFAULT_MAX_BUSY * 100;
         public boolean quiet;
+        public boolean insecure;
+        public String sourceAddresses;
+        public int loops = 1;
+        public Path replay;
         // the demo's in-process service
         public Integer workers;
         public Double inputTimeout;
@@ -74,6 +80,13 @@ public final class LoadTestCli {
 
     /** Runs the command; returns its exit code. */
     public static int run(Options o, PrintStream out, PrintStream err) {
+        if (o.replay != null) {
+            if (o.url != null || !o.scenarios.isEmpty() || o.html != null || o.hlog != null || !o.thresholds.isEmpty()) {
+                err.println("loadtest: --replay FILE.hlog renders a report of a saved log; it takes --json and -q only");
+                return Verdict.USAGE;
+            }
+            return merge(List.of(o.replay), o.json, o.quiet, out, err);
+        }
         Prepared p;
         try {
             p = prepare(o, err);
@@ -85,7 +98,7 @@ public final class LoadTestCli {
             Verdict v = WorkflowDemo.run(p.demo, out);
             return v.exitCode();
         }
-        RunResult r = LoadRun.run(p.plan);
+        RunResult r = LoadRun.run(p.plan, p.thresholds);
         Verdict v = Verdict.of(r, p.thresholds);
         if (!o.quiet) out.print(TextReport.render(r, v));
         try {
@@ -96,6 +109,26 @@ public final class LoadTestCli {
             return Verdict.USAGE;
         }
         return v.exitCode();
+    }
+
+    /**
+     * {@code loadtest merge}: the histogram logs {@code files} added up by tag, shown (unless {@code quiet}) and
+     * written as JSON to {@code json} (null: not); 0, or 3 for a file that is missing or not an hlog.
+     */
+    public static int merge(List<Path> files, Path json, boolean quiet, PrintStream out, PrintStream err) {
+        try {
+            if (json != null) requireWritable(json);
+            HlogMerge m = HlogMerge.of(files);
+            if (!quiet) out.print(m.text());
+            if (json != null) m.writeJson(json);
+            return Verdict.PASS;
+        } catch (IllegalArgumentException e) {
+            err.println("loadtest: " + e.getMessage());
+            return Verdict.USAGE;
+        } catch (IOException e) {
+            err.println("loadtest: writing " + json + " failed: " + e.getMessage());
+            return Verdict.USAGE;
+        }
     }
 
     /** A checked plan (or the demo's options) and thresholds. */
@@ -151,6 +184,8 @@ public final class LoadTestCli {
         }
         int c = o.connections == null ? 50 : o.connections;
         if (c < 1 || c > LoadModel.MAX_USERS) throw new IllegalArgumentException("-c must be 1 to " + LoadModel.MAX_USERS + ", got " + c);
+        if (o.loops < 1 || o.loops > Plan.MAX_LOOPS) throw new IllegalArgumentException("--loops must be 1 to " + Plan.MAX_LOOPS + ", got " + o.loops);
+        if (o.loops > c) throw new IllegalArgumentException("--loops " + o.loops + " is more than -c " + c + ": each loop needs a connection (or user) of its own");
         List<Stage> stages = o.stages == null ? null : Stage.parseList(o.stages);
         if (stages != null && o.duration != null) throw new IllegalArgumentException("give --duration or --stages, not both");
         LoadModel model;
@@ -163,10 +198,19 @@ public final class LoadTestCli {
             model = new LoadModel.Closed(stages == null ? c : 0, stages == null ? List.of(new Stage(seconds, c)) : stages);
         }
         boolean showProgress = o.progress != null ? o.progress : System.console() != null && System.console().isTerminal();
+        Connector connector = new Connector(o.insecure,
+                o.sourceAddresses == null ? List.of() : Connector.parseSources(o.sourceAddresses));
+        if (o.insecure && !usesTls(o)) throw new IllegalArgumentException("--insecure is for https:// targets");
         Plan plan = new Plan(workload, model, timeout, o.seed, o.hlog, showProgress ? progressOut : null, 2, o.maxBusy / 100,
-                0);
+                0, connector, o.loops);
         if (o.warmup != null) plan = plan.withWarmup(positive(Durations.parseSeconds(o.warmup), "--warmup"));
+        LoadRun.checkLoops(plan);
         return new Prepared(plan, thresholds, null);
+    }
+
+    /** Whether the target (or the scenarios' base URL) is https; a scenario may still call https URLs of its own. */
+    private static boolean usesTls(Options o) {
+        return !o.scenarios.isEmpty() || (o.url != null && o.url.regionMatches(true, 0, "https:", 0, 6));
     }
 
     private static double positive(double v, String what) {

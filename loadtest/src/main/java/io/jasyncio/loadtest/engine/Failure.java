@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 
 /**
  * A failure's kind and message, as the reports count it: what an exception thrown by the network, a timeout or
@@ -27,6 +28,9 @@ public record Failure(String kind, String message) {
         if (t instanceof ConnectException) return new Failure(ErrorKind.CONNECT_REFUSED, message(t));
         if (t instanceof UnknownHostException || t instanceof NoRouteToHostException) {
             return new Failure(ErrorKind.CONNECT_ERROR, message(t));
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SSLException) return new Failure(ErrorKind.TLS, message(t));
         }
         if (t instanceof IOException || t instanceof IncompleteReadError) return new Failure(ErrorKind.RESET, message(t));
         return new Failure(ErrorKind.SCENARIO_ERROR, message(t));

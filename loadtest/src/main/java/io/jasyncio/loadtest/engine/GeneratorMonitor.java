@@ -97,6 +97,16 @@ public final class GeneratorMonitor {
         }
     }
 
+    /**
+     * Asks the JVM once for the process's and a thread's CPU time, off any loop: the first call loads the JDK's
+     * management classes, which on a busy machine takes a second, and would hold the loop that long.
+     */
+    public static void warmUp() {
+        processCpuNanos();
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        if (t.isThreadCpuTimeSupported()) t.getCurrentThreadCpuTime();
+    }
+
     /** The process's CPU time so far (user and system), or -1 if the JVM cannot tell. */
     public static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

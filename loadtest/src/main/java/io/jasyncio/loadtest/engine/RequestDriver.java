@@ -2,20 +2,18 @@ package io.jasyncio.loadtest.engine;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.loadtest.metrics.ErrorKind;
 import io.jasyncio.loadtest.metrics.Metrics;
 import io.jasyncio.loadtest.metrics.StepMetrics;
-import io.jasyncio.loadtest.model.ArrivalSchedule;
 import io.jasyncio.loadtest.model.LoadModel;
+import io.jasyncio.loadtest.target.Connector;
 import io.jasyncio.loadtest.target.ProtocolViolation;
 import io.jasyncio.loadtest.target.ResponseReader;
 import io.jasyncio.loadtest.target.ResponseSink;
 import io.jasyncio.loadtest.target.Wire;
 import io.jasyncio.transport.BaseTransport;
-import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
 import java.nio.ByteBuffer;
@@ -24,11 +22,13 @@ import java.util.ArrayDeque;
 /**
  * The one-request form's engine, written for the generator's efficiency: no task per request, no parsing
  * beyond what framing needs, the request's bytes written as made once. Each of {@code connections} slots is a
- * keep-alive connection (a {@link Protocol} on the loop) with up to {@code pipeline} requests outstanding.
+ * keep-alive connection (a {@link Protocol} on the loop) with up to {@code pipeline} requests outstanding. The
+ * requests a read's answers make room for are written together, in one write, after the read (with pipelining,
+ * a read that brings k answers costs one write of k requests, not k writes).
  *
  * <p>Closed model: every slot keeps {@code pipeline} requests outstanding, sending the next as an answer comes
  * (wrk's loop); stages change how many slots are active. Open model: arrivals come from the
- * {@link ArrivalSchedule}; each is sent on a slot with room, or waits (in order, costing no memory: the
+ * {@link io.jasyncio.loadtest.model.ArrivalSchedule}; each is sent on a slot with room, or waits (in order, costing no memory: the
  * schedule is only read further when a slot frees) and its wait counts in its latency.
  *
  * <p>A slot connects when it first has a request; a lost connection fails what it had outstanding
@@ -39,77 +39,51 @@ import java.util.ArrayDeque;
  *
  * <p>Threading: the event loop's thread only.
  */
-public final class RequestDriver implements Driver {
+public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
     private static final long MAX_BACKOFF_NANOS = 1_000_000_000L;
     private static final long FIRST_BACKOFF_NANOS = 10_000_000L;
     /** A request's send time while it waits for its connection (0 is a time like any other on a virtual clock). */
     private static final long NOT_SENT = Long.MIN_VALUE;
 
-    private final EventLoop loop;
-    private final Metrics metrics;
     private final StepMetrics step;
     private final Wire wire;
-    private final LoadModel model;
+    private final Connector connector;
     private final int pipeline;
     private final long timeoutNanos;
     private final double timeoutSeconds;
     private final Slot[] slots;
+    private final ByteBuffer batch;   // the request, pipeline times over, direct: a slot writes its first k*length bytes
+    private final int requestLength;
     private final ArrayDeque<Slot> room = new ArrayDeque<>();   // open model: one entry per free place
-    private final Future<Void> drained;
-    private final Future<Void> exhausted;
-    private ArrivalSchedule schedule;
-    private long startNanos;
-    private boolean sending;
-    private TimerHandle dispatchTimer;
-    private long dispatchTimerFor = Long.MIN_VALUE;
     private TimerHandle sweeper;
-    private TimerHandle ramp;
 
     public RequestDriver(EventLoop loop, Metrics metrics, Wire wire, LoadModel model, int connections, int pipeline,
-            double timeoutSeconds) {
+            double timeoutSeconds, Connector connector) {
         if (pipeline < 1 || pipeline > 1024) throw new IllegalArgumentException("pipelining must be 1 to 1024, got " + pipeline);
         if (connections < 1) throw new IllegalArgumentException("connections must be at least 1, got " + connections);
-        this.loop = loop;
-        this.metrics = metrics;
+        super(loop, metrics, model);
         this.step = metrics.step("request");
         metrics.overall(step);
         this.wire = wire;
-        this.model = model;
+        this.connector = connector;
         this.pipeline = pipeline;
         this.timeoutSeconds = timeoutSeconds;
         this.timeoutNanos = (long) (timeoutSeconds * 1e9);
         this.slots = new Slot[connections];
+        ByteBuffer one = wire.request();
+        this.requestLength = one.remaining();
+        ByteBuffer b = ByteBuffer.allocateDirect(requestLength * pipeline);
+        for (int p = 0; p < pipeline; p++) b.put(one.duplicate());
+        this.batch = b.flip().asReadOnlyBuffer();
         for (int i = 0; i < connections; i++) slots[i] = new Slot(i);
-        this.drained = loop.createFuture();
-        this.exhausted = loop.createFuture(); // the model's time ends it
-    }
-
-    @Override
-    public void start(long startNanos) {
-        this.startNanos = startNanos;
-        this.sending = true;
         long sweep = Math.max(10_000_000L, Math.min(100_000_000L, timeoutNanos / 10));
         sweeper = loop.callLater(sweep / 1e9, () -> sweep(sweep));
-        if (model instanceof LoadModel.Open open) {
-            schedule = open.schedule();
-            for (int p = 0; p < pipeline; p++) for (Slot s : slots) giveRoom(s);
-            dispatch();
-        } else {
-            rampTo(((LoadModel.Closed) model).usersAt(0));
-            ramp = loop.callLater(0.1, this::rampTick);
-        }
     }
 
     // ---------------------------------------------------------------- closed model
 
-    private void rampTick() {
-        if (!sending) return;
-        double t = (loop.nanoTime() - startNanos) / 1e9;
-        rampTo(((LoadModel.Closed) model).usersAt(t));
-        ramp = loop.callLater(0.1, this::rampTick);
-    }
-
-    private void rampTo(int users) {
+    @Override
+    void rampTo(int users) {
         int n = Math.min(users, slots.length);
         for (int i = 0; i < slots.length; i++) {
             Slot s = slots[i];
@@ -132,41 +106,36 @@ public final class RequestDriver implements Driver {
 
     // ---------------------------------------------------------------- open model
 
-    /** Sends every due arrival for which a slot has room; arms the timer for the next one. */
-    private void dispatch() {
-        dispatch(loop.nanoTime());
+    @Override
+    void openPlaces() {
+        for (int p = 0; p < pipeline; p++) for (Slot s : slots) giveRoom(s);
     }
 
-    private void dispatch(long now) {
-        if (!sending) return;
-        while (true) {
-            double t = schedule.peek();
-            if (t == Double.POSITIVE_INFINITY) return;
-            long intended = startNanos + (long) (t * 1e9);
-            if (intended > now) {
-                if (!room.isEmpty() && dispatchTimerFor != intended) {
-                    if (dispatchTimer != null) dispatchTimer.cancel();
-                    dispatchTimerFor = intended;
-                    dispatchTimer = loop.callAt(intended / 1e9, this::dispatchTimerFired);
-                }
-                return;
-            }
-            Slot s = room.poll();
-            if (s == null) return; // the arrival waits for a slot to free
-            s.inRoom--;
-            schedule.advance();
-            // the generator's own lateness: from when the arrival was due and a place was free
-            metrics.sent(intended, now - Math.max(intended, s.freeSince));
-            assign(s, intended, now);
-        }
+    @Override
+    Slot takeFree() {
+        Slot s = room.poll();
+        if (s != null) s.inRoom--;
+        return s;
     }
 
-    private void dispatchTimerFired() {
-        // the timer went through the loop's seconds (a double): it may fire a nanosecond early; it is due
-        long due = Math.max(dispatchTimerFor, loop.nanoTime());
-        dispatchTimer = null;
-        dispatchTimerFor = Long.MIN_VALUE;
-        dispatch(due);
+    @Override
+    boolean anyFree() {
+        return !room.isEmpty();
+    }
+
+    @Override
+    long freeSince(Slot s) {
+        return s.freeSince;
+    }
+
+    @Override
+    void launch(Slot s, long intended, long now) {
+        assign(s, intended, now);
+    }
+
+    @Override
+    boolean idle() {
+        return metrics.inFlight() == 0;
     }
 
     private void giveRoom(Slot s) {
@@ -197,17 +166,13 @@ public final class RequestDriver implements Driver {
         else metrics.failed(step, kind, message);
         metrics.finished();
         if (!keepOpen) return;
-        if (model instanceof LoadModel.Open) {
+        if (open()) {
             giveRoom(s);
             dispatch();
         } else {
             fill(s);
         }
         checkDrained();
-    }
-
-    private void checkDrained() {
-        if (!sending && metrics.inFlight() == 0 && !drained.done()) drained.setResult(null);
     }
 
     /** Fails every request outstanding on {@code s}, with {@code kind}. */
@@ -222,7 +187,7 @@ public final class RequestDriver implements Driver {
      * when connecting failed).
      */
     private void slotFreed(Slot s, boolean connectFailed) {
-        if (model instanceof LoadModel.Open) {
+        if (open()) {
             while (s.inRoom + s.count < pipeline) giveRoom(s);
             dispatch();
         } else if (sending && s.active) {
@@ -255,26 +220,13 @@ public final class RequestDriver implements Driver {
 
     @Override
     public void stopSending() {
-        sending = false;
-        if (dispatchTimer != null) dispatchTimer.cancel();
-        if (ramp != null) ramp.cancel();
         for (Slot s : slots) {
             if (s.backoffTimer != null) {
                 s.backoffTimer.cancel();
                 s.backoffTimer = null;
             }
         }
-        checkDrained();
-    }
-
-    @Override
-    public Future<Void> exhausted() {
-        return exhausted;
-    }
-
-    @Override
-    public Future<Void> drained() {
-        return drained;
+        super.stopSending();
     }
 
     @Override
@@ -292,7 +244,7 @@ public final class RequestDriver implements Driver {
     private enum State { CLOSED, CONNECTING, OPEN, CLOSING }
 
     /** One connection's place: its requests outstanding, oldest first, and its protocol. */
-    private final class Slot implements Protocol, ResponseSink {
+    final class Slot implements Protocol, ResponseSink {
         final int index;
         final long[] intended = new long[pipeline];
         final long[] sent = new long[pipeline];
@@ -308,6 +260,8 @@ public final class RequestDriver implements Driver {
         Transport transport;
         ResponseReader reader;
         ByteBuffer request;
+        boolean reading;    // in dataReceived: requests are counted in unsent and written together after it
+        int unsent;
         long now;   // the time of the data being read: one clock read per read, not per answer
 
         Slot(int index) {
@@ -328,14 +282,21 @@ public final class RequestDriver implements Driver {
 
         void send(long now) {
             sent[(head + count - 1) % pipeline] = now;
+            if (reading) unsent++;
+            else write(1);
+        }
+
+        /** Writes {@code k} requests in one write. */
+        void write(int k) {
             request.clear();
+            request.limit(k * requestLength);
             transport.write(request);
         }
 
         void connect() {
             state = State.CONNECTING;
             connectTask = loop.createTask(() -> Asyncio.timeout(timeoutSeconds,
-                    () -> Net.createConnection(() -> this, wire.host(), wire.port())), "loadtest-connect-" + index);
+                    () -> connector.connect(() -> this, wire.tls(), wire.host(), wire.port(), index)), "loadtest-connect-" + index);
             connectTask.addDoneCallback(t -> {
                 connectTask = null;
                 if (t.cancelled() || t.exception() == null) return;
@@ -354,25 +315,29 @@ public final class RequestDriver implements Driver {
         public void connectionMade(BaseTransport t) {
             transport = (Transport) t;
             reader = wire.newReader();
-            request = wire.request();
+            request = batch.duplicate();
             state = State.OPEN;
             failuresInARow = 0;
             long now = loop.nanoTime();
-            for (int k = 0; k < count; k++) {
-                sent[(head + k) % pipeline] = now;
-                request.clear();
-                transport.write(request);
-            }
+            for (int k = 0; k < count; k++) sent[(head + k) % pipeline] = now;
+            if (count > 0) write(count);
         }
 
         @Override
         public void dataReceived(ByteBuffer data) {
             now = loop.nanoTime();
+            reading = true;
             try {
                 reader.feed(data, this);
             } catch (ProtocolViolation e) {
+                unsent = 0;   // what was to be sent failed with the rest
                 failAll(this, ErrorKind.MALFORMED, e.getMessage());
                 if (transport != null) transport.abort();
+            } finally {
+                reading = false;
+                int k = unsent;
+                unsent = 0;
+                if (k > 0 && state == State.OPEN) write(k);
             }
         }
 

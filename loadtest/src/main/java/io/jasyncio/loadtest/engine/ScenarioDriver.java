@@ -2,12 +2,9 @@ package io.jasyncio.loadtest.engine;
 
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
 import io.jasyncio.Task;
-import io.jasyncio.TimerHandle;
 import io.jasyncio.loadtest.metrics.Metrics;
 import io.jasyncio.loadtest.metrics.StepMetrics;
-import io.jasyncio.loadtest.model.ArrivalSchedule;
 import io.jasyncio.loadtest.model.LoadModel;
 import io.jasyncio.loadtest.scenario.IterationFailed;
 import io.jasyncio.loadtest.scenario.Scenario;
@@ -28,14 +25,11 @@ import java.util.Set;
  *
  * <p>Threading: the event loop's thread only.
  */
-public final class ScenarioDriver implements Driver {
+public final class ScenarioDriver extends PacedDriver<VirtualUser> {
     /** The message of an iteration or step cut short by the end of the run. */
     public static final String ENDED = "still running when the run ended";
 
-    private final EventLoop loop;
-    private final Metrics metrics;
     private final List<WeightedScenario> mix;
-    private final LoadModel model;
     private final VirtualUser[] users;
     private final boolean[] active;
     private final long[] freeSince;
@@ -43,17 +37,10 @@ public final class ScenarioDriver implements Driver {
     private final ArrayDeque<VirtualUser> free = new ArrayDeque<>();
     private final Set<Task<?>> running = new HashSet<>();
     private final StepMetrics overall = new StepMetrics("iteration");
-    private final Future<Void> drained;
-    private final Future<Void> exhausted;
     private final long iterationsPerUser;
     private int usersLooping;
-    private ArrivalSchedule schedule;
-    private long startNanos;
-    private boolean sending;
-    private TimerHandle dispatchTimer;
-    private long dispatchTimerFor = Long.MIN_VALUE;
-    private TimerHandle ramp;
     private final UserFactory factory;
+    private final int firstUser;   // the id of this driver's user 0 (with several loops, the earlier loops' users come first)
 
     /** Makes user {@code id}. */
     public interface UserFactory {
@@ -62,57 +49,74 @@ public final class ScenarioDriver implements Driver {
 
     /**
      * A driver of {@code mix} under {@code model}; in the closed model each user stops after
-     * {@code iterationsPerUser} iterations (0: no limit).
+     * {@code iterationsPerUser} iterations (0: no limit); its users are numbered from {@code firstUser}.
      */
     public ScenarioDriver(EventLoop loop, Metrics metrics, List<WeightedScenario> mix, LoadModel model,
-            long iterationsPerUser, UserFactory factory) {
+            long iterationsPerUser, int firstUser, UserFactory factory) {
         if (mix.isEmpty()) throw new IllegalArgumentException("no scenario to run");
-        this.loop = loop;
-        this.metrics = metrics;
+        super(loop, metrics, model);
         this.mix = List.copyOf(mix);
-        this.model = model;
         this.factory = factory;
-        int n = model instanceof LoadModel.Open o ? o.maxConcurrency() : ((LoadModel.Closed) model).maxUsers();
+        this.firstUser = firstUser;
+        int n = places(model);
         this.users = new VirtualUser[n];
         this.active = new boolean[n];
         this.freeSince = new long[n];
         this.finished = new boolean[n];
         metrics.overall(overall);
         for (WeightedScenario w : mix) metrics.scenario(w.scenario().name());
-        this.drained = loop.createFuture();
-        this.exhausted = loop.createFuture();
         this.iterationsPerUser = iterationsPerUser;
     }
 
     private VirtualUser user(int i) {
-        if (users[i] == null) users[i] = factory.make(i);
+        if (users[i] == null) users[i] = factory.make(firstUser + i);
         return users[i];
     }
 
     @Override
-    public void start(long startNanos) {
-        this.startNanos = startNanos;
-        this.sending = true;
-        if (model instanceof LoadModel.Open open) {
-            schedule = open.schedule();
-            for (int i = 0; i < users.length; i++) {
-                free.add(user(i));
-                freeSince[i] = startNanos;
-            }
-            dispatch();
-        } else {
-            rampTo(((LoadModel.Closed) model).usersAt(0));
-            ramp = loop.callLater(0.1, this::rampTick);
+    void openPlaces() {
+        for (int i = 0; i < users.length; i++) {
+            free.add(user(i));
+            freeSince[i] = startNanos;
         }
     }
 
-    private void rampTick() {
-        if (!sending) return;
-        rampTo(((LoadModel.Closed) model).usersAt((loop.nanoTime() - startNanos) / 1e9));
-        ramp = loop.callLater(0.1, this::rampTick);
+    @Override
+    VirtualUser takeFree() {
+        return free.poll();
     }
 
-    private void rampTo(int n) {
+    @Override
+    boolean anyFree() {
+        return !free.isEmpty();
+    }
+
+    @Override
+    long freeSince(VirtualUser u) {
+        return freeSince[u.id() - firstUser];
+    }
+
+    @Override
+    void launch(VirtualUser u, long intended, long now) {
+        spawn(() -> {
+            try {
+                iterate(u, intended, now);
+            } finally {
+                free.add(u);
+                freeSince[u.id() - firstUser] = loop.nanoTime();
+                loop.callSoon(this::dispatch);
+            }
+            return null;
+        }, "loadtest-iteration");
+    }
+
+    @Override
+    boolean idle() {
+        return running.isEmpty();
+    }
+
+    @Override
+    void rampTo(int n) {
         for (int i = 0; i < users.length; i++) {
             boolean want = i < n && !finished[i];
             if (want && !active[i]) {
@@ -137,48 +141,6 @@ public final class ScenarioDriver implements Driver {
             } else if (!want) {
                 active[i] = false;
             }
-        }
-    }
-
-    private void dispatch() {
-        dispatch(loop.nanoTime());
-    }
-
-    private void dispatch(long now) {
-        if (!sending) return;
-        while (true) {
-            double t = schedule.peek();
-            if (t == Double.POSITIVE_INFINITY) return;
-            long intended = startNanos + (long) (t * 1e9);
-            if (intended > now) {
-                if (!free.isEmpty() && dispatchTimerFor != intended) {
-                    if (dispatchTimer != null) dispatchTimer.cancel();
-                    dispatchTimerFor = intended;
-                    dispatchTimer = loop.callAt(intended / 1e9, () -> {
-                        // through the loop's seconds (a double) the timer may fire a nanosecond early: it is due
-                        long due = Math.max(dispatchTimerFor, loop.nanoTime());
-                        dispatchTimer = null;
-                        dispatchTimerFor = Long.MIN_VALUE;
-                        dispatch(due);
-                    });
-                }
-                return;
-            }
-            VirtualUser u = free.poll();
-            if (u == null) return;
-            schedule.advance();
-            long sentAt = now;
-            metrics.sent(intended, now - Math.max(intended, freeSince[u.id()]));
-            spawn(() -> {
-                try {
-                    iterate(u, intended, sentAt);
-                } finally {
-                    free.add(u);
-                    freeSince[u.id()] = loop.nanoTime();
-                    loop.callSoon(this::dispatch);
-                }
-                return null;
-            }, "loadtest-iteration");
         }
     }
 
@@ -216,28 +178,6 @@ public final class ScenarioDriver implements Driver {
         } finally {
             metrics.finished();
         }
-    }
-
-    private void checkDrained() {
-        if (!sending && running.isEmpty() && !drained.done()) drained.setResult(null);
-    }
-
-    @Override
-    public void stopSending() {
-        sending = false;
-        if (dispatchTimer != null) dispatchTimer.cancel();
-        if (ramp != null) ramp.cancel();
-        checkDrained();
-    }
-
-    @Override
-    public Future<Void> exhausted() {
-        return exhausted;
-    }
-
-    @Override
-    public Future<Void> drained() {
-        return drained;
     }
 
     /** Iterations still running when the run ended are cancelled and counted as timeouts. */

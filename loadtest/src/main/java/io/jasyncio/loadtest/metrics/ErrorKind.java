@@ -16,6 +16,8 @@ public final class ErrorKind {
     public static final String CONNECT_REFUSED = "connect_refused";
     /** Connecting failed otherwise (unknown host, no route, ...). */
     public static final String CONNECT_ERROR = "connect_error";
+    /** The TLS handshake failed (an untrusted certificate, a host name that does not match it: see --insecure). */
+    public static final String TLS = "tls";
     /** The connection was reset or closed before the answer was complete. */
     public static final String RESET = "reset";
     /** No complete answer within the request's or step's timeout (the client gave up). */

@@ -191,6 +191,24 @@ public final class Metrics {
         origin = secondsSinceStart;
     }
 
+    /**
+     * Adds what {@code other} (the same run's share measured on another loop, both finished) recorded: steps and
+     * scenarios by name, the overall metric, arrivals, lags and the timeline; the most in flight is the sum of
+     * the loops' most (an upper bound: their peaks need not coincide).
+     */
+    public void add(Metrics other) {
+        for (StepMetrics s : other.steps.values()) step(s.name()).add(s);
+        for (StepMetrics s : other.scenarios.values()) scenario(s.name()).add(s);
+        boolean overallIsStep = steps.containsValue(overall) || scenarios.containsValue(overall);
+        if (overall != null && other.overall != null && !overallIsStep) overall.add(other.overall);
+        scheduleLag.add(other.scheduleLag);
+        loopLag.add(other.loopLag);
+        timeline.add(other.timeline);
+        intended += other.intended;
+        sent += other.sent;
+        maxInFlight += other.maxInFlight;
+    }
+
     public long intended() {
         return intended;
     }

@@ -88,6 +88,26 @@ public final class StepMetrics {
         intervalFailed = 0;
     }
 
+    /**
+     * Adds what {@code other} (the same step, measured on another loop) recorded: its latencies, counts and
+     * failures (a kind's first message is this one's if it has the kind, else the other's). Both must be closed
+     * (after their last {@link #rollInterval}).
+     */
+    public void add(StepMetrics other) {
+        latency.add(other.latency);
+        uncorrected.add(other.uncorrected);
+        ok += other.ok;
+        failed += other.failed;
+        other.errors.forEach((kind, e) -> {
+            Errors mine = errors.get(kind);
+            if (mine == null) {
+                String k = errors.size() >= MAX_KINDS ? "other" : kind;
+                mine = errors.computeIfAbsent(k, x -> new Errors(e.firstMessage));
+            }
+            mine.count += e.count;
+        });
+    }
+
     /** Forgets everything recorded (the end of a warm-up). */
     public void reset() {
         latency.reset();

@@ -39,6 +39,17 @@ public final class Timeline {
                     larger(scheduleLagMaxMs, next.scheduleLagMaxMs), e);
         }
 
+        /** This point and {@code other}, the same span measured on another loop. */
+        Point beside(Point other) {
+            Map<String, Long> e = new LinkedHashMap<>(errors);
+            other.errors.forEach((k, v) -> e.merge(k, v, Long::sum));
+            return new Point(startSeconds, Math.max(seconds, other.seconds),
+                    intended < 0 ? -1 : intended + other.intended, sent + other.sent, ok + other.ok,
+                    failed + other.failed, inFlight + other.inFlight, larger(p50, other.p50),
+                    larger(p90, other.p90), larger(p99, other.p99), larger(max, other.max),
+                    larger(scheduleLagMaxMs, other.scheduleLagMaxMs), e);
+        }
+
         private static double larger(double a, double b) {
             if (Double.isNaN(a)) return b;
             if (Double.isNaN(b)) return a;
@@ -57,6 +68,22 @@ public final class Timeline {
             if (points.size() % 2 == 1) merged.add(points.get(points.size() - 1));
             points = merged;
         }
+    }
+
+    /**
+     * Adds {@code other}'s points (the same run measured on another loop, which ticked with this one) into these,
+     * point by point: counts add up, a percentile is the larger of the two (an upper bound). The points are
+     * matched by their index; the longer timeline's extra points are kept.
+     */
+    public void add(Timeline other) {
+        List<Point> merged = new ArrayList<>(Math.max(points.size(), other.points.size()));
+        int n = Math.max(points.size(), other.points.size());
+        for (int i = 0; i < n; i++) {
+            Point a = i < points.size() ? points.get(i) : null;
+            Point b = i < other.points.size() ? other.points.get(i) : null;
+            merged.add(a == null ? b : b == null ? a : a.beside(b));
+        }
+        points = merged;
     }
 
     public List<Point> points() {

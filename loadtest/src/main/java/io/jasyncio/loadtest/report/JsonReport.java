@@ -46,6 +46,7 @@ public final class JsonReport {
         j.key("invalidReasons").beginArray();
         for (String s : r.invalidReasons()) j.value(s);
         j.endArray();
+        j.field("aborted", r.aborted());
         j.field("exitCode", v.exitCode()).field("result", v.word());
         j.key("reasons").beginArray();
         for (String s : v.reasons()) j.value(s);
@@ -73,7 +74,7 @@ public final class JsonReport {
         RunResult.Generator g = r.generator();
         j.key("generator").beginObject().field("cpuSeconds", g.cpuSeconds()).field("loopCpuSeconds", g.loopCpuSeconds())
                 .field("requestsPerCpuSecond", g.requestsPerCpuSecond()).field("maxLoopBusy", g.maxLoopBusy())
-                .field("saturatedSeconds", g.saturatedSeconds()).field("engine", g.engine()).endObject();
+                .field("saturatedSeconds", g.saturatedSeconds()).field("engine", g.engine()).field("loops", g.loops()).endObject();
         j.key("timeline").beginArray();
         for (Timeline.Point p : r.timeline()) {
             j.beginObject().field("t", p.startSeconds()).field("seconds", p.seconds());

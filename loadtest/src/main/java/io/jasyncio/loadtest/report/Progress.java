@@ -21,9 +21,12 @@ public final class Progress implements Metrics.IntervalListener {
     private final Histogram lastSecond = Latency.histogram();
     private double lastRate;
     private boolean printed;
+    private final String label;
 
-    public Progress(PrintStream out, boolean terminal) {
+    /** A progress line to {@code out}, each line starting with {@code label} (with several loops: which one it shows). */
+    public Progress(PrintStream out, boolean terminal, String label) {
         this.out = out;
+        this.label = label;
         this.terminal = terminal;
     }
 
@@ -39,7 +42,7 @@ public final class Progress implements Metrics.IntervalListener {
 
     /** Prints the line for {@code elapsed} of {@code total} seconds. */
     public void show(Metrics metrics, double elapsed, double total) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(label);
         long errors = 0;
         long requests = 0;
         java.util.Map<String, Long> kinds = new java.util.HashMap<>();

@@ -14,7 +14,9 @@ import org.HdrHistogram.Histogram;
  * What a run measured, complete and fixed: the input of every report, of the thresholds and of the verdict.
  * Latencies are in milliseconds; rates per second. {@code requests}, {@code ok} and {@code errors} count every
  * step's attempts, and {@code achievedRate} is {@code requests} per second of load; {@code overall} is the
- * request step in the one-request form, or every iteration with scenarios. In the closed model {@code intended} is -1 and the intended rate and schedule lag are absent.
+ * request step in the one-request form, or every iteration with scenarios. In the closed model {@code intended} is
+ * -1 and the intended rate and schedule lag are absent. {@code aborted} says why the run was ended early (a
+ * threshold with {@code abortOnFail} failed), null when it ran its course.
  *
  * <p>Threading: immutable (the histograms are copies nobody writes to).
  */
@@ -22,7 +24,7 @@ public record RunResult(String target, String form, Model model, String startedA
         double elapsedSeconds, long requests, long ok, long errors, long intended, long sent, double achievedRate,
         double intendedRate, int maxInFlight, Step overall, List<Step> steps, List<Step> scenarios,
         Summary scheduleLag, Summary loopLag, Generator generator, List<Timeline.Point> timeline, boolean valid,
-        List<String> invalidReasons) {
+        List<String> invalidReasons, String aborted) {
 
     public RunResult {
         steps = List.copyOf(steps);
@@ -86,10 +88,11 @@ public record RunResult(String target, String form, Model model, String startedA
 
     /**
      * The generator's own cost: process CPU seconds, the loop thread's CPU seconds, requests per process
-     * CPU-second, the loop thread's highest one-second CPU share and its longest stretch over the limit.
+     * CPU-second, the loop thread's highest one-second CPU share and its longest stretch over the limit; with
+     * several {@code loops}, the loop threads' CPU seconds added up, and the busiest loop's share and stretch.
      */
     public record Generator(double cpuSeconds, double loopCpuSeconds, double requestsPerCpuSecond, double maxLoopBusy,
-            double saturatedSeconds, String engine) {}
+            double saturatedSeconds, String engine, int loops) {}
 
     /** The step called {@code name}, or null. */
     public Step step(String name) {

@@ -61,8 +61,8 @@ public final class TextReport {
         }
         sb.append('\n');
         RunResult.Generator g = r.generator();
-        line(sb, "generator: %s CPU s, %s requests per CPU-second (%s engine)", fixed(g.cpuSeconds(), 2),
-                num(g.requestsPerCpuSecond()), g.engine());
+        line(sb, "generator: %s CPU s, %s requests per CPU-second (%s engine%s)", fixed(g.cpuSeconds(), 2),
+                num(g.requestsPerCpuSecond()), g.engine(), g.loops() > 1 ? ", " + g.loops() + " loops" : "");
         line(sb, "  loop thread busiest second %.0f%%, loop lag p99 %s max %s", g.maxLoopBusy() * 100,
                 ms(r.loopLag().p99()), ms(r.loopLag().max()));
         if (r.scheduleLag() != null) {
@@ -78,7 +78,10 @@ public final class TextReport {
         }
         sb.append('\n');
         if (v.reasons().isEmpty()) line(sb, "result: PASS");
-        else line(sb, "result: %s (exit %d): %s", v.word(), v.exitCode(), String.join("; ", v.reasons()));
+        else {
+            line(sb, "result: %s (exit %d):", v.word(), v.exitCode());
+            for (String reason : v.reasons()) line(sb, "  %s", reason);
+        }
         return sb.toString();
     }
 
@@ -103,11 +106,24 @@ public final class TextReport {
         return s.length() <= n ? s : s.substring(0, n - 3) + "...";
     }
 
+    /** The report's width: a longer line goes on in lines indented by four spaces, broken at spaces. */
+    static final int COLUMNS = 100;
+
     private static void line(StringBuilder sb, String format, Object... args) {
-        sb.append(String.format(Locale.ROOT, format, args)).append('\n');
+        String s = String.format(Locale.ROOT, format, args);
+        String indent = "";
+        while (indent.length() + s.length() > COLUMNS) {
+            int room = COLUMNS - indent.length();
+            int cut = s.lastIndexOf(' ', room);
+            if (cut <= s.length() - s.stripLeading().length()) cut = room;   // one word wider than the line: cut it
+            sb.append(indent).append(s, 0, cut).append('\n');
+            s = s.substring(cut).stripLeading();
+            indent = "    ";
+        }
+        sb.append(indent).append(s).append('\n');
     }
 
-    private static String ms(double v) {
+    static String ms(double v) {
         return Progress.ms(v);
     }
 

@@ -4,12 +4,12 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.loadtest.target.Connector;
 import io.jasyncio.loadtest.target.HttpResponseParser;
 import io.jasyncio.loadtest.target.HttpTarget;
 import io.jasyncio.loadtest.target.ProtocolViolation;
 import io.jasyncio.loadtest.target.ResponseSink;
 import io.jasyncio.transport.BaseTransport;
-import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
 import java.io.EOFException;
@@ -33,13 +33,17 @@ import java.util.Map;
 public final class HttpClient implements AutoCloseable {
     private final String baseUrl;
     private final int maxBody;
+    private final Connector connector;
+    private final int index;   // the user's: which source address its connections use
     private final List<String> defaultHeaders;
     private final Map<String, ArrayDeque<Conn>> idle = new HashMap<>();
     private final List<Conn> all = new ArrayList<>();
     private boolean closed;
 
-    HttpClient(String baseUrl, List<String> defaultHeaders, int maxBody) {
+    HttpClient(String baseUrl, List<String> defaultHeaders, int maxBody, Connector connector, int index) {
         this.baseUrl = baseUrl;
+        this.connector = connector;
+        this.index = index;
         this.defaultHeaders = List.copyOf(defaultHeaders);
         this.maxBody = maxBody;
     }
@@ -107,7 +111,7 @@ public final class HttpClient implements AutoCloseable {
             if (c.reusable()) return c;
         }
         Conn c = new Conn(origin, Asyncio.getRunningLoop(), maxBody);
-        Net.createConnection(() -> c, u.host(), u.port());
+        connector.connect(() -> c, u.tls(), u.host(), u.port(), index);
         all.add(c);
         if (all.size() > 64) all.removeIf(x -> x.transport == null);
         return c;

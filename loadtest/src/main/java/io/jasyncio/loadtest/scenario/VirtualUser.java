@@ -8,6 +8,7 @@ import io.jasyncio.loadtest.engine.Failure;
 import io.jasyncio.loadtest.metrics.ErrorKind;
 import io.jasyncio.loadtest.metrics.Metrics;
 import io.jasyncio.loadtest.metrics.StepMetrics;
+import io.jasyncio.loadtest.target.Connector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +34,17 @@ public final class VirtualUser implements AutoCloseable {
 
     /**
      * User {@code id} recording into {@code metrics}; steps without a timeout of their own get
-     * {@code defaultTimeoutSeconds}; relative URLs resolve against {@code baseUrl} (null: none).
+     * {@code defaultTimeoutSeconds}; relative URLs resolve against {@code baseUrl} (null: none); connections are
+     * opened by {@code connector}.
      */
     public VirtualUser(int id, Metrics metrics, EventLoop loop, double defaultTimeoutSeconds, long seed, String baseUrl,
-            List<String> headers, int maxBody) {
+            List<String> headers, int maxBody, Connector connector) {
         this.id = id;
         this.metrics = metrics;
         this.loop = loop;
         this.defaultTimeout = defaultTimeoutSeconds;
         this.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (id + 1)));
-        this.http = new HttpClient(baseUrl, headers, maxBody);
+        this.http = new HttpClient(baseUrl, headers, maxBody, connector, id);
     }
 
     /** The user's number, from 0. */

@@ -88,69 +88,87 @@ public final class HttpResponseParser implements ResponseReader {
 
     @Override
     public void feed(ByteBuffer data, ResponseSink sink) {
+        if (data.hasArray()) {
+            int p = data.arrayOffset() + data.position();
+            int end = data.arrayOffset() + data.limit();
+            data.position(data.limit());
+            feed(data.array(), p, end, sink);
+            return;
+        }
+        // A direct buffer (the transports read into one): copied in bulk, a chunk at a time, and parsed from the
+        // array; reading it a byte at a time costs a bounds and liveness check per byte.
+        byte[] chunk = SCRATCH.get();
         while (data.hasRemaining()) {
+            int n = Math.min(chunk.length, data.remaining());
+            data.get(chunk, 0, n);
+            feed(chunk, 0, n, sink);
+        }
+    }
+
+    /** One chunk per loop thread for {@link #feed}: parsers run on their loop's thread, one call at a time. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[16 * 1024]);
+
+    /** Consumes {@code a[p, end)}. */
+    private void feed(byte[] a, int p, int end, ResponseSink sink) {
+        while (p < end) {
             switch (state) {
                 case STATUS, HEADERS, CHUNK_SIZE, CHUNK_END, TRAILERS -> {
                     started = true;
-                    if (!readLine(data)) return;
+                    int next = readLine(a, p, end);
+                    if (next < 0) return;
+                    p = next;
                     onLine(sink);
                     lineLength = 0;
                 }
                 case BODY, CHUNK_DATA -> {
-                    int n = (int) Math.min(remaining, data.remaining());
-                    take(data, n);
+                    int n = (int) Math.min(remaining, end - p);
+                    take(a, p, n);
+                    p += n;
                     remaining -= n;
                     if (remaining == 0) {
                         if (state == State.BODY) complete(sink);
                         else state = State.CHUNK_END;
                     }
                 }
-                case UNTIL_CLOSE -> take(data, data.remaining());
+                case UNTIL_CLOSE -> {
+                    take(a, p, end - p);
+                    p = end;
+                }
             }
         }
     }
 
-    /** Moves {@code n} body bytes past the position, keeping them when capturing. */
-    private void take(ByteBuffer data, int n) {
-        if (capture) {
-            if (body.size() + (long) n > maxBody) {
-                throw new ProtocolViolation("the answer's body is over the " + maxBody + "-byte limit");
-            }
-            if (data.hasArray()) {
-                body.write(data.array(), data.arrayOffset() + data.position(), n);
-                data.position(data.position() + n);
-            } else {
-                byte[] b = new byte[n];
-                data.get(b);
-                body.write(b, 0, n);
-            }
-        } else {
-            data.position(data.position() + n);
+    /** Keeps {@code n} body bytes from {@code a[p]} when capturing. */
+    private void take(byte[] a, int p, int n) {
+        if (!capture) return;
+        if (body.size() + (long) n > maxBody) {
+            throw new ProtocolViolation("the answer's body is over the " + maxBody + "-byte limit");
         }
+        body.write(a, p, n);
     }
 
-    /** Adds bytes up to and including the next LF to the line; true when the line is complete. */
-    private boolean readLine(ByteBuffer data) {
+    /**
+     * Adds the bytes of {@code a[p, end)} up to and including the next LF to the line: returns where the rest
+     * starts once the line is complete, -1 when all of it was taken and the line goes on.
+     */
+    private int readLine(byte[] a, int p, int end) {
         int limit = state == State.CHUNK_SIZE || state == State.CHUNK_END ? MAX_CHUNK_LINE : MAX_HEAD - headBytes;
-        int p = data.position();
-        int end = data.limit();
-        while (p < end) {
-            byte b = data.get(p++);
-            if (b == '\n') {
-                data.position(p);
-                if (lineLength > 0 && line[lineLength - 1] == '\r') lineLength--;
-                return true;
-            }
-            if (lineLength >= limit) {
-                throw new ProtocolViolation(state == State.CHUNK_SIZE || state == State.CHUNK_END
-                        ? "a chunk-size line over " + MAX_CHUNK_LINE + " bytes"
-                        : "the answer's head is over " + MAX_HEAD + " bytes");
-            }
-            if (lineLength == line.length) line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_HEAD));
-            line[lineLength++] = b;
+        int lf = p;
+        while (lf < end && a[lf] != '\n') lf++;
+        int n = lf - p;
+        if (lineLength + n > limit) {
+            throw new ProtocolViolation(state == State.CHUNK_SIZE || state == State.CHUNK_END
+                    ? "a chunk-size line over " + MAX_CHUNK_LINE + " bytes"
+                    : "the answer's head is over " + MAX_HEAD + " bytes");
         }
-        data.position(p);
-        return false;
+        if (lineLength + n > line.length) {
+            line = java.util.Arrays.copyOf(line, Math.min(Math.max(line.length * 2, lineLength + n), MAX_HEAD));
+        }
+        System.arraycopy(a, p, line, lineLength, n);
+        lineLength += n;
+        if (lf == end) return -1;
+        if (lineLength > 0 && line[lineLength - 1] == '\r') lineLength--;
+        return lf + 1;
     }
 
     private void onLine(ResponseSink sink) {

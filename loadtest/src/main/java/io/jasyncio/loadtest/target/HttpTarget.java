@@ -27,7 +27,7 @@ public final class HttpTarget implements Wire {
 
     /** A URL split into what a request needs. */
     public record Url(String scheme, String host, int port, String pathAndQuery) {
-        /** {@code http://host[:port][/path][?query]} (no fragment, no user info); https is not supported yet. */
+        /** {@code http[s]://host[:port][/path][?query]} (no fragment, no user info). */
         public static Url parse(String text) {
             URI u;
             try {
@@ -36,15 +36,12 @@ public final class HttpTarget implements Wire {
                 throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason());
             }
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-            if (scheme.equals("https")) {
-                throw new IllegalArgumentException("https is not supported yet by the load tester; give an http:// URL");
-            }
-            if (!scheme.equals("http")) {
-                throw new IllegalArgumentException("'" + text + "' is not an http:// URL (for raw TCP write tcp://host:port)");
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("'" + text + "' is not an http:// or https:// URL (for raw TCP write tcp://host:port)");
             }
             if (u.getHost() == null) throw new IllegalArgumentException("'" + text + "' names no host");
             if (u.getRawUserInfo() != null) throw new IllegalArgumentException("'" + text + "': user info in the URL is not supported");
-            int port = u.getPort() < 0 ? 80 : u.getPort();
+            int port = u.getPort() < 0 ? defaultPort(scheme) : u.getPort();
             String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
             if (u.getRawQuery() != null) path += "?" + u.getRawQuery();
             String host = u.getHost();
@@ -52,10 +49,19 @@ public final class HttpTarget implements Wire {
             return new Url(scheme, host, port, path);
         }
 
+        private static int defaultPort(String scheme) {
+            return scheme.equals("https") ? 443 : 80;
+        }
+
+        /** Whether the URL is https: the connection is TLS. */
+        public boolean tls() {
+            return scheme.equals("https");
+        }
+
         /** The Host header's value. */
         public String hostHeader() {
             String h = host.contains(":") ? "[" + host + "]" : host;
-            return port == 80 ? h : h + ":" + port;
+            return port == defaultPort(scheme) ? h : h + ":" + port;
         }
 
         /** The origin: scheme, host and port. */
@@ -85,7 +91,7 @@ public final class HttpTarget implements Wire {
         if (body != null && body.length > MAX_BODY) {
             throw new IllegalArgumentException("the request body is " + body.length + " bytes; the most is " + MAX_BODY);
         }
-        this.request = ByteBuffer.wrap(requestBytes(url, this.method, headers, body)).asReadOnlyBuffer();
+        this.request = Wire.direct(requestBytes(url, this.method, headers, body));
     }
 
     /** The bytes of one request ({@code method} in upper case), checked as the constructor checks them. */
@@ -161,6 +167,11 @@ public final class HttpTarget implements Wire {
     @Override
     public String host() {
         return url.host();
+    }
+
+    @Override
+    public boolean tls() {
+        return url.tls();
     }
 
     @Override

@@ -46,7 +46,7 @@ public final class TcpTarget implements Wire {
             }
             case ECHO -> payload;
         };
-        this.request = ByteBuffer.wrap(bytes).asReadOnlyBuffer();
+        this.request = Wire.direct(bytes);
     }
 
     /** {@code tcp://host:port}. */

@@ -12,6 +12,14 @@ public interface Wire {
     /** The request, ready to write (read-only, position 0); each connection writes a duplicate of it. */
     ByteBuffer request();
 
+    /**
+     * {@code bytes} as a read-only direct buffer: the socket writes a direct buffer as it is, where a heap one
+     * is first copied into a temporary direct one on every write.
+     */
+    static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+    }
+
     /** A reader for a new connection. */
     ResponseReader newReader();
 
@@ -20,6 +28,11 @@ public interface Wire {
 
     /** The port to connect to. */
     int port();
+
+    /** Whether the connection is TLS (an https URL). */
+    default boolean tls() {
+        return false;
+    }
 
     /** What the reports call the target (a URL, or tcp://host:port). */
     String name();

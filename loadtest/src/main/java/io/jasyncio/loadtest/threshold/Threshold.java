@@ -45,9 +45,13 @@ public final class Threshold {
     private final String op;
     private final double limit;      // in ms for latencies, a share for rates, else as written
     private final String unit;
+    private final boolean abortOnFail;
+    private final double delayAbortSeconds;
 
     private Threshold(String text, Metric metric, double percentile, Map<String, String> tags, String aggregate,
-            String op, double limit, String unit) {
+            String op, double limit, String unit, boolean abortOnFail, double delayAbortSeconds) {
+        this.abortOnFail = abortOnFail;
+        this.delayAbortSeconds = delayAbortSeconds;
         this.text = text;
         this.metric = metric;
         this.percentile = percentile;
@@ -58,9 +62,40 @@ public final class Threshold {
         this.unit = unit;
     }
 
-    /** Parses {@code text}; an {@link IllegalArgumentException} that says what is wrong and shows the grammar. */
+    /**
+     * Parses {@code text}; an {@link IllegalArgumentException} that says what is wrong and shows the grammar. After
+     * the expression, k6's options may follow, each after a {@code ;}: {@code abortOnFail} (the run ends as soon
+     * as the threshold fails, checked once a second) and {@code delayAbortEval=TIME} (not checked before TIME of
+     * measured load), e.g. {@code p99<250ms;abortOnFail;delayAbortEval=10s}.
+     */
     public static Threshold parse(String text) {
-        String t = text == null ? "" : text.strip();
+        String all = text == null ? "" : text.strip();
+        String[] parts = all.split(";", -1);
+        boolean abort = false;
+        double delay = 0;
+        boolean delayGiven = false;
+        for (int i = 1; i < parts.length; i++) {
+            String o = parts[i].strip();
+            if (o.equals("abortOnFail")) {
+                abort = true;
+            } else if (o.startsWith("delayAbortEval=")) {
+                try {
+                    delay = io.jasyncio.loadtest.model.Durations.parseSeconds(o.substring("delayAbortEval=".length()));
+                } catch (IllegalArgumentException e) {
+                    throw bad(text, "delayAbortEval takes a time (10s, 500ms): " + e.getMessage());
+                }
+                delayGiven = true;
+            } else {
+                throw bad(text, "after ';' come abortOnFail and delayAbortEval=TIME, not '" + o + "'");
+            }
+        }
+        if (delayGiven && !abort) throw bad(text, "delayAbortEval goes with abortOnFail");
+        Threshold parsed = parseExpression(text, parts[0].strip());
+        return new Threshold(all, parsed.metric, parsed.percentile, parsed.tags, parsed.aggregate, parsed.op, parsed.limit,
+                parsed.unit, abort, delay);
+    }
+
+    private static Threshold parseExpression(String text, String t) {
         Matcher m = FORM.matcher(t);
         if (!m.matches()) throw bad(text, "it does not read as METRIC[{TAGS}][.AGGREGATE] OP NUMBER[UNIT]");
         String name = m.group("metric");
@@ -115,7 +150,7 @@ public final class Threshold {
         } else {
             throw bad(text, "'" + unit + "' is no unit for " + name + "." + agg);
         }
-        return new Threshold(t, metric, p, tags, agg, m.group("op"), limit, unit);
+        return new Threshold(t, metric, p, tags, agg, m.group("op"), limit, unit, false, 0);
     }
 
     private static IllegalArgumentException bad(String text, String why) {
@@ -126,6 +161,16 @@ public final class Threshold {
     /** The threshold as written. */
     public String text() {
         return text;
+    }
+
+    /** Whether a failure of this threshold ends the run at once (k6's {@code abortOnFail}). */
+    public boolean abortOnFail() {
+        return abortOnFail;
+    }
+
+    /** Seconds of measured load before an aborting threshold is first checked (k6's {@code delayAbortEval}). */
+    public double delayAbortSeconds() {
+        return delayAbortSeconds;
     }
 
     /** The result of checking the threshold on {@code r}. */

@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * The run's outcome as an exit code, for CI: {@value #PASS} every threshold passed; {@value #FAILED} a threshold
- * failed, or every request (iteration) failed, which never passes; {@value #INVALID} the run is invalid (its
+ * failed (or, marked {@code abortOnFail}, ended the run early), or every request (iteration) failed, which never
+ * passes; {@value #INVALID} the run is invalid (its
  * numbers are the generator's, see {@link RunResult#invalidReasons()}), whatever the thresholds say;
  * {@value #USAGE} the command line or plan was wrong (decided before any run).
  *
@@ -33,6 +34,10 @@ public record Verdict(int exitCode, List<ThresholdResult> thresholds, List<Strin
         if (!r.valid()) {
             code = INVALID;
             reasons.addAll(r.invalidReasons());
+        }
+        if (r.aborted() != null) {
+            if (code == PASS) code = FAILED;
+            reasons.add(r.aborted());
         }
         long failedThresholds = results.stream().filter(x -> !x.passed()).count();
         if (failedThresholds > 0) {

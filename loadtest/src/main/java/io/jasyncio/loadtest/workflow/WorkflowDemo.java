@@ -45,6 +45,7 @@ public final class WorkflowDemo {
 
     /** Runs the demo on a new loop, printing what it does and the report to {@code out}. */
     public static Verdict run(Options o, PrintStream out) {
+        io.jasyncio.loadtest.engine.GeneratorMonitor.warmUp();
         return Asyncio.run(() -> runInLoop(o, out));
     }
 

@@ -30,12 +30,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LoadTestCliTest {
     static HttpServer server;
+    static final java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     static String url;
 
     @BeforeAll
     static void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/echo", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("X-Test") + " "
+                    + new String(in, StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
         server.createContext("/", ex -> {
             if (ex.getRequestURI().getPath().equals("/slow")) {
                 try {
@@ -143,7 +151,19 @@ class LoadTestCliTest {
                 o -> { o.url = url; o.duration = "ten seconds"; },
                 o -> { o.url = url; o.connections = 0; },
                 o -> { o.url = "ftp://x/"; },
-                o -> { o.url = "https://127.0.0.1/"; },
+                o -> { o.url = url; o.insecure = true; },
+                o -> { o.url = url; o.maxBusy = 0; },
+                o -> { o.url = url; o.maxBusy = 150; },
+                o -> { o.url = url; o.warmup = "0s"; },
+                o -> { o.url = url; o.method = "GE T"; },
+                o -> { o.url = url; o.pipeline = 0; },
+                o -> { o.url = url; o.loops = 0; },
+                o -> { o.url = url; o.connections = 2; o.loops = 3; },
+                o -> { o.url = url; o.loops = 2; o.hlog = Path.of("r.hlog"); },
+                o -> { o.url = url; o.sourceAddresses = "localhost"; },
+                o -> { o.url = url; o.thresholds = List.of("p99<1s;abortOnFial"); },
+                o -> { o.url = url; o.replay = Path.of("r.hlog"); },
+                o -> { o.replay = Path.of("/nonexistent/r.hlog"); },
                 o -> { o.url = url; o.body = "@/nonexistent/file"; },
                 o -> { o.url = url; o.scenarios = List.of("no.such.Scenario"); },
                 o -> { o.url = url; o.poisson = true; },
@@ -159,6 +179,93 @@ class LoadTestCliTest {
             assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
             assertEquals("", r.out());
         }
+    }
+
+    @Test
+    void theRequestOptionsReachTheWireAndProgressGoesToStderr(@TempDir Path dir) throws IOException {
+        Path body = dir.resolve("body.txt");
+        Files.writeString(body, "from a file");
+        Run r = run(o -> {
+            o.url = url + "/echo";
+            o.method = "put";
+            o.headers = List.of("X-Test: yes");
+            o.body = "@" + body;
+            o.connections = 2;
+            o.pipeline = 2;
+            o.duration = "1s";
+            o.warmup = "200ms";
+            o.seed = 7;
+            o.maxBusy = 100;
+            o.progress = true;
+        });
+        assertEquals(Verdict.PASS, r.code(), r.out() + r.err());
+        assertTrue(seen.contains("PUT yes from a file"), seen.toString());
+        assertTrue(r.out().contains("pipelining 2"), r.out());
+        assertTrue(r.err().contains("req/s") && r.err().contains("in-flight"), "the progress line: " + r.err());
+    }
+
+    @Test
+    void anAbortingThresholdEndsTheRunEarlyWithExitOne() {
+        long t0 = System.nanoTime();
+        Run r = run(o -> {
+            o.url = url + "/";
+            o.connections = 1;
+            o.duration = "60s";
+            o.thresholds = List.of("p99<1us;abortOnFail");
+        });
+        assertEquals(Verdict.FAILED, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("threshold 'p99<1us;abortOnFail' failed after 1 s of load"), r.out());
+        assertTrue(System.nanoTime() - t0 < 50e9, "60 s asked, the first second's check ended it");
+    }
+
+    @Test
+    void loopsSourceAddressesAndTheirReport(@TempDir Path dir) throws IOException {
+        Run r = run(o -> {
+            o.url = url + "/";
+            o.connections = 3;
+            o.loops = 2;
+            o.sourceAddresses = "127.0.0.1,127.0.0.2";
+            o.duration = "500ms";
+            o.json = dir.resolve("r.json");
+        });
+        assertEquals(Verdict.PASS, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("2 loops"), r.out());
+        String json = Files.readString(dir.resolve("r.json"));
+        assertTrue(json.contains("\"loops\":2") && json.contains("\"aborted\":null"), json);
+    }
+
+    @Test
+    void mergeAddsUpTheLogsOfSeveralRunsAndReplayShowsOne(@TempDir Path dir) throws IOException {
+        long[] ok = new long[2];
+        for (int i = 0; i < 2; i++) {
+            Path log = dir.resolve("r" + i + ".hlog");
+            Path json = dir.resolve("r" + i + ".json");
+            Run r = run(o -> {
+                o.url = url + "/";
+                o.connections = 1;
+                o.duration = "300ms";
+                o.hlog = log;
+                o.json = json;
+                o.quiet = true;
+            });
+            assertEquals(Verdict.PASS, r.code(), r.err());
+            ok[i] = Long.parseLong(Files.readString(json).replaceFirst("(?s).*?\"ok\":([0-9]+).*", "$1"));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int code = LoadTestCli.merge(List.of(dir.resolve("r0.hlog"), dir.resolve("r1.hlog")), dir.resolve("m.json"), false,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(Verdict.PASS, code, err.toString(StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("merge of 2 logs: "), text);
+        assertTrue(text.matches("(?s).*\nrequest +" + String.format(java.util.Locale.ROOT, "%,d", ok[0] + ok[1]) + " .*"), text);
+        assertTrue(Files.readString(dir.resolve("m.json")).contains("\"ok\":" + (ok[0] + ok[1])));
+        Run replay = run(o -> o.replay = dir.resolve("r0.hlog"));
+        assertEquals(Verdict.PASS, replay.code(), replay.err());
+        assertTrue(replay.out().startsWith("replay of 1 log: ") && replay.out().matches(
+                "(?s).*\nrequest +" + String.format(java.util.Locale.ROOT, "%,d", ok[0]) + " .*"), replay.out());
+        Run notALog = run(o -> o.replay = dir.resolve("r0.json"));
+        assertEquals(Verdict.USAGE, notALog.code(), notALog.out());
+        assertTrue(notALog.err().startsWith("loadtest: ") && notALog.err().contains("r0.json"), notALog.err());
     }
 
     @Test

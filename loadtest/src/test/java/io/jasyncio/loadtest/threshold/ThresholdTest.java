@@ -30,8 +30,8 @@ class ThresholdTest {
         RunResult.Step q = RunResult.Step.of(query), s = RunResult.Step.of(start);
         return new RunResult("t", "scenarios", new RunResult.Model("closed", 1, Double.NaN, false, List.of(), 1, 10), "now",
                 10, 10, 1100, 1097, 3, -1, 1100, 110, Double.NaN, 1, q, List.of(q, s), List.of(), null,
-                RunResult.Summary.of(query.latency()), new RunResult.Generator(1, 1, 1, 0.1, 0, "vthread"), List.of(), valid,
-                valid ? List.of() : List.of("the generator sent late"));
+                RunResult.Summary.of(query.latency()), new RunResult.Generator(1, 1, 1, 0.1, 0, "vthread", 1), List.of(), valid,
+                valid ? List.of() : List.of("the generator sent late"), null);
     }
 
     private static boolean check(String t) {
