@@ -207,6 +207,12 @@ public final class Server extends LoopResource implements AutoCloseable {
         if (clients.isEmpty()) wakeup();
     }
 
+    /** A {@link io.jasyncio.LoopGroup} shuts its loop down: stop accepting before the tasks are cancelled. */
+    @Override
+    protected void stopListening() {
+        close();
+    }
+
     /**
      * Left open when the loop closed: stops listening now (a connect is refused from here on); the connections
      * it accepted are the loop's too, each closed and reported by itself.
