@@ -70,7 +70,9 @@ public final class LoopGroup implements AutoCloseable {
         for (int i = 0; i < n; i++) loops[i] = new EventLoop();
         for (int i = 0; i < n; i++) {
             int index = i;
-            threads[i] = Thread.ofPlatform().name("jasyncio-group" + id + "-loop" + i).unstarted(() -> body(index));
+            // "jasyncio-loop<i>-g<group>": the loop's index comes first, as Linux keeps 15 characters of a
+            // thread's name (in /proc/PID/task/TID/comm, top -H): "jasyncio-loop0-" then tells the loops apart.
+            threads[i] = Thread.ofPlatform().name("jasyncio-loop" + i + "-g" + id).unstarted(() -> body(index));
         }
         for (Thread t : threads) t.start();
     }

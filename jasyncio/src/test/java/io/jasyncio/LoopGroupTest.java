@@ -38,7 +38,7 @@ class LoopGroupTest {
                 return running.loopThread().getName();
             });
             assertEquals(3, new HashSet<>(seen).size(), "three loops, three threads: " + seen);
-            for (int i = 0; i < 3; i++) assertTrue(seen.get(i).endsWith("-loop" + i), seen.get(i));
+            for (int i = 0; i < 3; i++) assertTrue(seen.get(i).startsWith("jasyncio-loop" + i + "-"), seen.get(i));
         }
     }
 
