@@ -53,6 +53,8 @@ public final class LoopGroup implements AutoCloseable {
 
     private final EventLoop[] loops;
     private final Thread[] threads;
+    /** Per loop: what {@link #submit} handed to it and is not done yet. */
+    private final java.util.Set<CompletableFuture<?>>[] submitted;
     private final CountDownLatch terminated;
     /** Completed when every loop has ended. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
@@ -62,9 +64,13 @@ public final class LoopGroup implements AutoCloseable {
     private final AtomicInteger nextLoop = new AtomicInteger();
     private volatile boolean shuttingDown;
 
-    private LoopGroup(int n) {
+    private LoopGroup(int n, String threadName) {
         loops = new EventLoop[n];
         threads = new Thread[n];
+        @SuppressWarnings("unchecked")
+        java.util.Set<CompletableFuture<?>>[] sets = new java.util.Set[n];
+        for (int i = 0; i < n; i++) sets[i] = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        submitted = sets;
         terminated = new CountDownLatch(n);
         int id = GROUP_IDS.incrementAndGet();
         for (int i = 0; i < n; i++) loops[i] = new EventLoop();
@@ -72,7 +78,7 @@ public final class LoopGroup implements AutoCloseable {
             int index = i;
             // "jasyncio-loop<i>-g<group>": the loop's index comes first, as Linux keeps 15 characters of a
             // thread's name (in /proc/PID/task/TID/comm, top -H): "jasyncio-loop0-" then tells the loops apart.
-            threads[i] = Thread.ofPlatform().name("jasyncio-loop" + i + "-g" + id).unstarted(() -> body(index));
+            threads[i] = Thread.ofPlatform().name(threadName + i + "-g" + id).unstarted(() -> body(index));
         }
         for (Thread t : threads) t.start();
     }
@@ -82,8 +88,18 @@ public final class LoopGroup implements AutoCloseable {
      * ({@link #perCore()}). The loops run (idle) on return.
      */
     public static LoopGroup start(int n) {
+        return start(n, "jasyncio-loop");
+    }
+
+    /**
+     * {@link #start(int)} with the loops' threads named {@code threadName + i + "-g" + groupNumber} (default
+     * {@code "jasyncio-loop"}); keep {@code threadName} under 14 characters for the index to show in tools that
+     * read Linux's 15-character thread names.
+     */
+    public static LoopGroup start(int n, String threadName) {
         if (n < 0) throw new IllegalArgumentException("the number of loops must be >= 1, or 0 for one per core; got " + n);
-        return new LoopGroup(n == 0 ? availableCores() : n);
+        java.util.Objects.requireNonNull(threadName, "threadName");
+        return new LoopGroup(n == 0 ? availableCores() : n, threadName);
     }
 
     /** {@link #start(int)} with one loop per processor available to the JVM. */
@@ -131,7 +147,37 @@ public final class LoopGroup implements AutoCloseable {
      * any thread. Cancelling the returned future cancels the task.
      */
     public <T> CompletableFuture<T> submit(int i, Coroutine<T> coro) {
-        return Asyncio.runCoroutineThreadsafe(coro, loops[i]);
+        // Kept in a set until done: a loop that ends without running it (its queue is dropped at close) fails it
+        // instead of leaving the caller waiting for ever. Added before the loop's closed flag is read, so the
+        // loop's final sweep, made after it is closed, sees it.
+        CompletableFuture<T> done = new CompletableFuture<>();
+        submitted[i].add(done);
+        done.whenComplete((v, e) -> submitted[i].remove(done));
+        try {
+            CompletableFuture<T> f = Asyncio.runCoroutineThreadsafe(coro, loops[i]);
+            f.whenComplete((v, e) -> {
+                if (e != null) done.completeExceptionally(e);
+                else done.complete(v);
+            });
+            return new CompletableFuture<>() {
+                {
+                    done.whenComplete((v, e) -> {
+                        if (e != null) completeExceptionally(e);
+                        else complete(v);
+                    });
+                }
+
+                @Override
+                public boolean cancel(boolean mayInterruptIfRunning) {
+                    boolean r = super.cancel(mayInterruptIfRunning);
+                    f.cancel(mayInterruptIfRunning);
+                    return r;
+                }
+            };
+        } catch (IllegalStateException closed) {
+            submitted[i].remove(done);
+            throw new IllegalStateException("loop " + i + " of the group has ended: " + closed.getMessage(), closed);
+        }
     }
 
     /**
@@ -304,6 +350,9 @@ public final class LoopGroup implements AutoCloseable {
                 loop.close();
             } catch (Throwable e) {
                 fail(e);
+            }
+            for (CompletableFuture<?> f : List.copyOf(submitted[i])) {
+                f.completeExceptionally(new CancelledError("loop " + i + " of the group ended before running it"));
             }
             terminated.countDown();
             if (terminated.getCount() == 0) ended.complete(null);

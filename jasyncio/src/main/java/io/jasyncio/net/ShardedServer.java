@@ -231,6 +231,40 @@ public final class ShardedServer implements AutoCloseable {
     }
 
     /**
+     * Closes every connection of every shard (asyncio's {@code Server.close_clients()} on each loop); blocks
+     * until each loop has done so. A loop already ended is skipped.
+     */
+    public void closeClients() {
+        onEachShard(Server::closeClients);
+    }
+
+    /**
+     * Waits until every shard is closed and its connections have ended (asyncio's {@code wait_closed()} on each
+     * loop). A loop already ended is skipped.
+     */
+    public void waitClosed() {
+        onEachShard(Server::waitClosed);
+    }
+
+    private void onEachShard(java.util.function.Consumer<Server> what) {
+        if (group.currentIndex() >= 0) throw new IllegalStateException("a ShardedServer cannot be waited for from one of the group's loops");
+        for (int i = 0; i < servers.length; i++) {
+            Server s = servers[i];
+            try {
+                group.submit(i, () -> {
+                    what.accept(s);
+                    return null;
+                }).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | IllegalStateException e) { // (a CancellationException is an IllegalStateException)
+                if (!group.loop(i).isClosed()) throw Sneaky.rethrow(e instanceof ExecutionException ? e.getCause() : e);
+            }
+        }
+    }
+
+    /**
      * Stops listening on every shard (connections already made carry on; they end with their loops). Blocks
      * until each loop has done so; a loop already ended is skipped. Idempotent.
      */
