@@ -66,7 +66,7 @@ command_of() { # server N -> the command line, with @PORT@ and @DIR@ to fill
 }
 loop_threads() { # server -> a regular expression for the comm of its loop threads ("" = every worker process)
   case $1 in
-    jasyncio) echo '^(jasyncio-loop[0-9]|main$)' ;;   # one loop runs on the main thread
+    jasyncio) echo '^(jasyncio-loop[0-9]|java$)' ;;   # one loop runs on the JVM's main thread (comm "java")
     netty | netty-rp) echo '^multiThreadIoEv' ;;
     nginx) echo '^nginx$' ;;
   esac
