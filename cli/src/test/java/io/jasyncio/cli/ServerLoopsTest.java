@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code web-server --loops N} and {@code echo-server --loops N} in a process of their own: both loops serve (the
- * process prints, on SIGTERM, how many connections each loop took), and the process exits 0.
+ * process prints, on SIGTERM, how many connections each loop took), and the process exits 0 (130 after Ctrl-C).
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerLoopsTest {
@@ -33,7 +33,12 @@ class ServerLoopsTest {
     /** A jasyncio CLI process with this JVM's classpath, flags and engine; output to a file (see WebServerSignalTest). */
     private record Server(Process process, Path log, int port) implements AutoCloseable {
         static Server start(String... args) throws Exception {
-            List<String> cmd = new ArrayList<>();
+            return start(List.of(), args);
+        }
+
+        /** {@link #start(String...)} run through {@code prefix} (e.g. {@code env --default-signal=INT}). */
+        static Server start(List<String> prefix, String... args) throws Exception {
+            List<String> cmd = new ArrayList<>(prefix);
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
                 if (a.startsWith("--add-opens") || a.startsWith("--add-exports")) cmd.add(a);
@@ -133,6 +138,21 @@ class ServerLoopsTest {
             if (cores > 1) assertTrue(Files.readString(s.log()).contains("on " + cores + " loops"), Files.readString(s.log()));
             echo(s.port(), "hello");
             s.stop();
+        }
+    }
+
+    @Test
+    void ctrlCStopsEveryLoopGracefullyAndExits130() throws Exception {
+        assumeTrue(new ProcessBuilder("env", "--default-signal=INT", "true").start().waitFor() == 0,
+                "env --default-signal (coreutils 8.31 or later) is needed");
+        // SIGINT as a terminal leaves it, even when this test runs in a background job (see WebServerSignalTest).
+        try (Server s = Server.start(List.of("env", "--default-signal=INT"), "web-server", "--port", "0", "--loops", "2")) {
+            assertTrue(get(s.port(), "/").endsWith("Hello, World!"));
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(s.process().pid())).start().waitFor());
+            assertTrue(s.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGINT");
+            String out = Files.readString(s.log());
+            assertEquals(130, s.process().exitValue(), out);
+            assertTrue(out.contains("connections per loop: "), out);
         }
     }
 }
