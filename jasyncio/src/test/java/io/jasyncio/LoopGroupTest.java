@@ -43,6 +43,27 @@ class LoopGroupTest {
     }
 
     @Test
+    void taskNumbersAreUniqueAcrossLoopsAndIncreaseWithinEach() {
+        try (LoopGroup group = LoopGroup.start(2)) {
+            List<List<Integer>> numbers = group.run(i -> () -> {
+                List<Integer> out = new ArrayList<>();
+                for (int k = 0; k < 1000; k++) { // several blocks each, taken while the other loop takes its own
+                    Task<Object> t = Asyncio.createTask(() -> null);
+                    out.add(Integer.parseInt(t.getName().substring("Task-".length())));
+                    if (k % 100 == 0) Asyncio.sleep(0);
+                }
+                return out;
+            });
+            Set<Integer> all = new HashSet<>();
+            for (List<Integer> ns : numbers) {
+                all.addAll(ns);
+                for (int k = 1; k < ns.size(); k++) assertTrue(ns.get(k) > ns.get(k - 1), "increasing within a loop: " + ns);
+            }
+            assertEquals(2000, all.size(), "unique across the loops");
+        }
+    }
+
+    @Test
     void zeroMeansOneLoopPerAvailableProcessor() {
         try (LoopGroup group = LoopGroup.start(0)) {
             assertEquals(Runtime.getRuntime().availableProcessors(), group.size());
