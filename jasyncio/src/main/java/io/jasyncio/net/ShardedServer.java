@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * {@link #port()}, {@link #sharding()} and {@link #connectionsPerLoop()} from any thread.
  */
 public final class ShardedServer implements AutoCloseable {
-    /** How connections are spread over the loops. */
+    /** How connections are spread over the loops. Threading: an enum, shareable. */
     public enum Sharding {
         /** REUSE_PORT where {@code SO_REUSEPORT} is available, else ACCEPTOR. */
         AUTO,

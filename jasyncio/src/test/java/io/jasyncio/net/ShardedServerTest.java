@@ -103,6 +103,21 @@ class ShardedServerTest {
     }
 
     @Test
+    void clientsThatResetAtOnceDoNotDerailTheHandOver() throws Exception {
+        try (LoopGroup group = LoopGroup.start(3); ShardedServer server = greeters(group, Sharding.ACCEPTOR)) {
+            for (int i = 0; i < 50; i++) { // hostile: connect, then reset before (or as) the server accepts
+                SocketChannel c = SocketChannel.open(new InetSocketAddress("127.0.0.1", server.port()));
+                c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                c.close();
+            }
+            // Whatever became of those, the hand-over still goes round: three connections, three loops.
+            java.util.Set<String> served = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) served.add(greeting(server.port()));
+            assertEquals(java.util.Set.of("loop 0", "loop 1", "loop 2"), served);
+        }
+    }
+
+    @Test
     void aPausedShardTakesNoHandedConnection() throws Exception {
         try (LoopGroup group = LoopGroup.start(2); ShardedServer server = greeters(group, Sharding.ACCEPTOR)) {
             group.submit(1, () -> {
