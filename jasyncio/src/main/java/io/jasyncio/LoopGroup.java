@@ -20,7 +20,7 @@ import java.util.function.IntFunction;
  * (one thread, cooperative tasks); the loops share nothing but what the program hands between them through
  * {@link #submit} ({@link Asyncio#runCoroutineThreadsafe}) and {@link Future#wrap(Future, EventLoop)}. A server
  * is sharded over the loops by one listening socket per loop with {@code SO_REUSEPORT}, or by one acceptor
- * handing sockets out (see {@code io.jasyncio.net.ShardedServer}).
+ * handing sockets out (see {@code io.jasyncio.transport.ShardedServer}).
  *
  * <pre>{@code
  * try (LoopGroup group = LoopGroup.start(0)) {          // one loop per available processor

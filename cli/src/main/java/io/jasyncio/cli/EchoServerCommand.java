@@ -77,7 +77,7 @@ public final class EchoServerCommand implements Callable<Integer> {
         }));
         int bound = server.start(port);
         String on = server instanceof JasyncioEchoServer j && j.sharding() != null
-                ? " on " + j.loops() + " loops (" + (j.sharding() == io.jasyncio.net.ShardedServer.Sharding.REUSE_PORT
+                ? " on " + j.loops() + " loops (" + (j.sharding() == io.jasyncio.transport.ShardedServer.Sharding.REUSE_PORT
                         ? "one socket per loop, SO_REUSEPORT" : "loop 0 accepts and hands out") + ")" : "";
         System.out.println("echo server (" + mode + ") listening on 127.0.0.1:" + bound + on + "; Ctrl-C stops it");
         stop.await();

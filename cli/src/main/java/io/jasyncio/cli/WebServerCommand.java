@@ -2,7 +2,7 @@ package io.jasyncio.cli;
 
 import io.jasyncio.examples.web.WebApp;
 import io.jasyncio.http.Web;
-import io.jasyncio.net.ShardedServer;
+import io.jasyncio.transport.ShardedServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

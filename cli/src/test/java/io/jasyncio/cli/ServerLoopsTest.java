@@ -3,7 +3,7 @@ package io.jasyncio.cli;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jasyncio.net.ShardedServer;
+import io.jasyncio.transport.ShardedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

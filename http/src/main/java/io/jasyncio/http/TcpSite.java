@@ -1,8 +1,8 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.ServerOptions;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Server;
+import io.jasyncio.transport.ServerOptions;
 import java.net.InetSocketAddress;
 
 /**
@@ -18,7 +18,7 @@ public final class TcpSite {
     private final int port;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
     private boolean reusePort;
-    /** A shard of a {@link io.jasyncio.net.ShardedServer} this site serves on, made before the site; else null. */
+    /** A shard of a {@link io.jasyncio.transport.ShardedServer} this site serves on, made before the site; else null. */
     private final Server shard;
     private Server server;
 
@@ -40,7 +40,7 @@ public final class TcpSite {
      * String, int, int)}); the shard was made with {@code runner}'s connections as its protocol factory and does
      * not serve yet. Call on loop {@code i}, which must be the runner's.
      */
-    static TcpSite onShard(AppRunner runner, io.jasyncio.net.ShardedServer sharded, int i, String host) {
+    static TcpSite onShard(AppRunner runner, io.jasyncio.transport.ShardedServer sharded, int i, String host) {
         return new TcpSite(runner, host, sharded.port(), sharded.server(i));
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.LoopGroup;
-import io.jasyncio.net.ShardedServer;
-import io.jasyncio.net.ShardedServer.Sharding;
+import io.jasyncio.transport.ShardedServer;
+import io.jasyncio.transport.ShardedServer.Sharding;
 import java.net.BindException;
 import java.util.ArrayList;
 import java.util.HashSet;
