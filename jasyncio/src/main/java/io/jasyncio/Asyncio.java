@@ -210,6 +210,16 @@ public final class Asyncio {
         return Future.wrap(stage, getEventLoop());
     }
 
+    /**
+     * A future of the running loop that follows {@code source}, a future or task of another loop (see
+     * {@link Future#wrap(Future, EventLoop)}): {@code Asyncio.await(Asyncio.wrapFuture(otherLoopsTask))}. The
+     * result arrives on this loop's thread; cancelling either side cancels the other. A future of the running
+     * loop is returned as it is.
+     */
+    public static <T> Future<T> wrapFuture(Future<T> source) {
+        return Future.wrap(source, getRunningLoop());
+    }
+
     // ---------------------------------------------------------------- composition: gather, wait, timeouts, shield
 
     /**

@@ -621,6 +621,21 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- futures and tasks
 
+    /** The next task number of this loop's block, and the end of the block (see {@link Task#takeNumberBlock}). */
+    private int taskNumberNext, taskNumberEnd;
+
+    /**
+     * A task number no other task of this JVM has; a loop's numbers increase (consecutive within a block). Called
+     * by the thread making the task: the loop's, or the one that will run it.
+     */
+    int nextTaskNumber() {
+        if (taskNumberNext == taskNumberEnd) {
+            taskNumberNext = Task.takeNumberBlock();
+            taskNumberEnd = taskNumberNext + Task.NUMBER_BLOCK;
+        }
+        return taskNumberNext++;
+    }
+
     /** A new pending future attached to this loop. */
     public <T> Future<T> createFuture() {
         return new Future<>(this);

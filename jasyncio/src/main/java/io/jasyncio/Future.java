@@ -197,6 +197,87 @@ public class Future<T> {
         return fut;
     }
 
+    /**
+     * A future of {@code loop} that follows {@code source}, a future (or task) of another loop: the bridge for
+     * awaiting, from a task of one loop, what another loop computes (asyncio's {@code wrap_future} applied to a
+     * future of another loop, which asyncio refuses to await directly). When {@code source} is done its outcome
+     * (result, exception or cancellation) is delivered to the returned future on {@code loop}'s thread;
+     * cancelling the returned future cancels {@code source} on its own loop. Returns {@code source} itself when
+     * it already belongs to {@code loop}. If {@code source}'s loop is closed, or closes before {@code source} is
+     * done, the returned future ends with an {@link IllegalStateException} (it would otherwise wait for ever).
+     *
+     * <p>Threading: call on {@code loop}'s thread (the returned future is that loop's).
+     */
+    public static <T> Future<T> wrap(Future<T> source, EventLoop loop) {
+        if (source.loop == loop) return source;
+        EventLoop from = source.loop;
+        Future<T> fut = loop.createFuture();
+        loop.expectThreadsafeWakeup();
+        java.util.concurrent.atomic.AtomicBoolean delivered = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable sourceLoopGone = () -> {
+            if (delivered.compareAndSet(false, true)) {
+                loop.threadsafeWakeupArrived();
+                if (!fut.done()) fut.setException(new IllegalStateException("the loop of " + source + " closed before it was done"));
+            }
+        };
+        Consumer<Future<T>> deliver = f -> {
+            if (loop.isClosed() || !delivered.compareAndSet(false, true)) return;
+            Object outcome;
+            if (f.cancelled()) outcome = f.makeCancelledError();
+            else if (f.exception() != null) outcome = new Failed(f.exception());
+            else outcome = new Value<T>(f.peekResult());
+            try {
+                loop.callSoonThreadsafeInternal(() -> {
+                    loop.threadsafeWakeupArrived();
+                    if (fut.done()) return; // cancelled meanwhile: the cancellation went to source already
+                    if (outcome instanceof CancelledError ce) fut.cancel(ce.getMessage());
+                    else if (outcome instanceof Failed(Throwable e)) fut.setException(e);
+                    else if (outcome instanceof Value<?> v) fut.setResult(castResult(v.value()));
+                });
+            } catch (IllegalStateException awaitingLoopClosed) {
+                // nobody is left to deliver to
+            }
+        };
+        try {
+            from.callSoonThreadsafe(() -> {
+                // If the source's loop closes with the source pending, say so instead of waiting for ever.
+                Runnable forget = from.closeWithLoop(() -> {
+                    if (source.done()) return;
+                    try {
+                        loop.callSoonThreadsafeInternal(sourceLoopGone);
+                    } catch (IllegalStateException awaitingLoopClosed) {
+                        // nobody is left to tell
+                    }
+                });
+                source.addDoneCallback(f -> {
+                    forget.run();
+                    deliver.accept(f);
+                });
+            });
+        } catch (IllegalStateException closed) {
+            sourceLoopGone.run();
+            return fut;
+        }
+        fut.addDoneCallback(f -> {
+            if (!f.cancelled()) return;
+            try {
+                from.callSoonThreadsafe(source::cancel);
+            } catch (IllegalStateException closed) {
+                // the source's loop is closed: nothing runs there any more
+            }
+        });
+        return fut;
+    }
+
+    private record Failed(Throwable e) {}
+
+    @SuppressWarnings("unchecked")
+    private static <T> T castResult(Object v) {
+        return (T) v;
+    }
+
+    private record Value<T>(T value) {}
+
     static Throwable unwrapCompletion(Throwable e) {
         while ((e instanceof java.util.concurrent.CompletionException
                 || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {

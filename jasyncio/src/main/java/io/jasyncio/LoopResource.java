@@ -68,6 +68,25 @@ public abstract class LoopResource {
         return n;
     }
 
+    /**
+     * A graceful shutdown begins ({@link LoopGroup}): a listening server stops accepting, as its
+     * {@code close()} does; connections and other resources carry on. Does nothing unless overridden.
+     */
+    protected void stopListening() {}
+
+    /** Calls {@link #stopListening()} on every resource of {@code loop}, oldest first; loop thread only. */
+    static void stopListening(EventLoop loop) {
+        java.util.ArrayList<LoopResource> all = new java.util.ArrayList<>();
+        for (LoopResource r = loop.owned; r != null; r = r.nextOwned) all.add(r);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                all.get(i).stopListening();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "stopping " + all.get(i) + " from listening failed", e);
+            }
+        }
+    }
+
     /** How long {@link EventLoop#close()} lets abandoned resources end by themselves (a child after SIGTERM). */
     static final long ABANDONED_GRACE_NANOS = 1_000_000_000L;
 

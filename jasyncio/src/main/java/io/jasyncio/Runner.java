@@ -177,7 +177,7 @@ public final class Runner implements AutoCloseable {
     }
 
     /** The SIGINT handler installed while {@link #run} runs on the main thread. */
-    private static final class SigintGuard {
+    static final class SigintGuard {
         private static final SigintGuard NONE = new SigintGuard(null, null);
         private final sun.misc.Signal signal;
         private final sun.misc.SignalHandler previous;

@@ -24,6 +24,17 @@ final class Check {
     /** The largest {@code --scale} of the demos: 6 s of seed time in one minute. */
     static final double MAX_SCALE = 10;
 
+    /** The most event loops a server command runs (a loop is a thread and a selector; far above any core count). */
+    static final int MAX_LOOPS = 1024;
+
+    /** {@code --loops}: 1 to {@link #MAX_LOOPS}, or 0 for one per available processor. */
+    static int loops(CommandSpec spec, int loops) {
+        if (loops < 0 || loops > MAX_LOOPS) {
+            fail(spec, "--loops must be from 1 to " + MAX_LOOPS + ", or 0 for one per available processor; got " + loops);
+        }
+        return loops;
+    }
+
     /** A port to listen on: 0 (any free port) to 65535. */
     static int listenPort(CommandSpec spec, String option, int port) {
         if (port < 0 || port > 65535) fail(spec, option + " must be a port from 0 (any free one) to 65535, got " + port);

@@ -31,6 +31,20 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "25000", description = "Port on 127.0.0.1, 0 (any free port) to 65535. Default ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--loops", defaultValue = "1", description = "With --mode streams or protocol: event loops, one "
+            + "thread each, sharing the port (SO_REUSEPORT where available, else one acceptor): 1 to "
+            + Check.MAX_LOOPS + ", or 0 for one per available processor. Default ${DEFAULT-VALUE}.")
+    int loops;
+
+    /** The server of {@code mode} on {@code loops} loops (streams and protocol only), not started. */
+    static EchoServer create(Mode mode, int loops) {
+        return switch (mode) {
+            case streams -> new JasyncioEchoServer(JasyncioEchoServer.Style.STREAMS, loops);
+            case protocol -> new JasyncioEchoServer(JasyncioEchoServer.Style.PROTOCOL, loops);
+            default -> create(mode);
+        };
+    }
+
     /** The server of {@code mode}, not started. */
     static EchoServer create(Mode mode) {
         return switch (mode) {
@@ -47,14 +61,25 @@ public final class EchoServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Check.listenPort(spec, "--port", port);
-        EchoServer server = create(mode);
+        Check.loops(spec, loops);
+        if (loops != 1 && mode != Mode.streams && mode != Mode.protocol) {
+            throw Check.fail(spec, "--loops applies to --mode streams and protocol only (the jasyncio servers); got --mode " + mode);
+        }
+        EchoServer server = create(mode, loops);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            if (server instanceof JasyncioEchoServer j && j.sharding() != null) {
+                System.out.println("connections per loop: " + java.util.Arrays.stream(j.connectionsPerLoop())
+                        .mapToObj(Long::toString).collect(java.util.stream.Collectors.joining(" ")));
+            }
             stop.countDown();
         }));
         int bound = server.start(port);
-        System.out.println("echo server (" + mode + ") listening on 127.0.0.1:" + bound + "; Ctrl-C stops it");
+        String on = server instanceof JasyncioEchoServer j && j.sharding() != null
+                ? " on " + j.loops() + " loops (" + (j.sharding() == io.jasyncio.transport.ShardedServer.Sharding.REUSE_PORT
+                        ? "one socket per loop, SO_REUSEPORT" : "loop 0 accepts and hands out") + ")" : "";
+        System.out.println("echo server (" + mode + ") listening on 127.0.0.1:" + bound + on + "; Ctrl-C stops it");
         stop.await();
         return 0;
     }

@@ -2,6 +2,7 @@ package io.jasyncio.cli;
 
 import io.jasyncio.examples.web.WebApp;
 import io.jasyncio.http.Web;
+import io.jasyncio.transport.ShardedServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code web-server}: seed 004's aiohttp-style web server ({@link WebApp}); runs until Ctrl-C (exit 130) or
- * SIGTERM (exit 0), either way letting the requests under way finish.
+ * SIGTERM (exit 0), either way letting the requests under way finish. With {@code --loops N}, N event loops serve
+ * the port, each with its own application ({@link Web#runApp(java.util.function.Supplier, String, int, int)}).
  */
 @Command(name = "web-server", mixinStandardHelpOptions = true,
         description = "Seed 004's web server, aiohttp-style: GET / (Hello, World!), GET /hello/{name}, "
@@ -25,10 +27,37 @@ public final class WebServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port, 0 (any free one) to 65535. Default ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--loops", defaultValue = "1", description = "Event loops, one thread each, sharing the port: "
+            + "1 to " + Check.MAX_LOOPS + ", or 0 for one per available processor. Default ${DEFAULT-VALUE}.")
+    int loops;
+
+    @Option(names = "--sharding", defaultValue = "auto", description = "With several loops, how connections are "
+            + "spread: reuse-port (a listening socket per loop, SO_REUSEPORT), acceptor (loop 0 accepts and hands "
+            + "them out in turn), auto (reuse-port where available). Default ${DEFAULT-VALUE}.")
+    Sharding sharding;
+
+    /** {@link ShardedServer.Sharding} as written on the command line. */
+    enum Sharding {
+        auto(ShardedServer.Sharding.AUTO), reuse_port(ShardedServer.Sharding.REUSE_PORT), acceptor(ShardedServer.Sharding.ACCEPTOR);
+
+        final ShardedServer.Sharding value;
+
+        Sharding(ShardedServer.Sharding value) {
+            this.value = value;
+        }
+
+        @Override
+        public String toString() {
+            return name().replace('_', '-');
+        }
+    }
+
     @Override
     public Integer call() {
         Check.listenPort(spec, "--port", port);
-        Web.runApp(WebApp.app(), host, port);
+        Check.loops(spec, loops);
+        if (loops == 1) Web.runApp(WebApp.app(), host, port);
+        else Web.runApp(WebApp::app, host, port, loops, sharding.value);
         return 0;
     }
 }

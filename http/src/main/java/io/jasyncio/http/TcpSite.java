@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Serves an {@link AppRunner}'s application on a TCP host and port (aiohttp's {@code web.TCPSite}). Port 0
- * picks a free port: {@link #port()} tells which.
+ * picks a free port: {@link #port()} tells which. With {@link #reusePort(boolean)}, several sites (one per loop of
+ * a {@link io.jasyncio.LoopGroup}, or several processes) may serve the same port.
  *
  * <p>Threading: call from a task on the runner's loop.
  */
@@ -16,14 +17,43 @@ public final class TcpSite {
     private final String host;
     private final int port;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
+    private boolean reusePort;
+    /** A shard of a {@link io.jasyncio.transport.ShardedServer} this site serves on, made before the site; else null. */
+    private final Server shard;
     private Server server;
 
     public TcpSite(AppRunner runner, String host, int port) {
+        this(runner, host, port, null);
+    }
+
+    private TcpSite(AppRunner runner, String host, int port, Server shard) {
         if (runner == null) throw new NullPointerException("runner");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         this.runner = runner;
         this.host = host;
         this.port = port;
+        this.shard = shard;
+    }
+
+    /**
+     * A site serving on loop {@code i}'s shard of {@code sharded} (see {@link Web#runApp(java.util.function.Supplier,
+     * String, int, int)}); the shard was made with {@code runner}'s connections as its protocol factory and does
+     * not serve yet. Call on loop {@code i}, which must be the runner's.
+     */
+    static TcpSite onShard(AppRunner runner, io.jasyncio.transport.ShardedServer sharded, int i, String host) {
+        return new TcpSite(runner, host, sharded.port(), sharded.server(i));
+    }
+
+    /**
+     * aiohttp's {@code reuse_port}: the listening socket gets {@code SO_REUSEPORT}, so that other sockets (of
+     * this process or another of the same user) may listen on the same address, the kernel spreading the
+     * connections over them. Set before {@link #start()}; refused at start where the system lacks it.
+     */
+    public TcpSite reusePort(boolean on) {
+        if (server != null) throw new IllegalStateException("set reusePort before start(): " + name());
+        if (shard != null) throw new IllegalStateException("a site on a shard has its socket already: " + name());
+        this.reusePort = on;
+        return this;
     }
 
     /**
@@ -44,8 +74,15 @@ public final class TcpSite {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
         // Serving starts once the runner knows the site: at its connection limit, the site starts paused.
-        server = Net.createServer(runner::newConnection, host, port,
-                ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false));
+        if (shard != null) {
+            if (shard.getLoop() != runner.loop()) {
+                throw new IllegalStateException("the shard belongs to " + shard.getLoop() + ", the runner to " + runner.loop());
+            }
+            server = shard;
+        } else {
+            server = Net.createServer(runner::newConnection, host, port,
+                    ServerOptions.DEFAULTS.withBacklog(backlog).withReusePort(reusePort).withStartServing(false));
+        }
         runner.addSite(this);
         server.startServing();
     }
@@ -70,6 +107,7 @@ public final class TcpSite {
 
     /** The port bound (the one chosen when 0 was given); -1 before {@link #start()}. */
     public int port() {
+        if (shard != null) return port; // (a shard that only takes handed connections has no socket)
         if (server == null || server.getSockets().isEmpty()) return -1;
         try {
             return ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();

@@ -64,6 +64,8 @@ public final class Server extends LoopResource implements AutoCloseable {
     /** Set by {@link #pauseAccepting()}: listening, but new connections wait in the backlog. */
     private boolean acceptPaused;
     private Future<Void> servingForeverFut;
+    /** Set on the accepting shard of a {@link ShardedServer} without SO_REUSEPORT: where accepted sockets go. */
+    private java.util.function.Consumer<SocketChannel> handOff;
     /** Unix socket files this server created, with their identity, to delete on close if still ours. */
     private final Map<ServerSocketChannel, Object> unixFiles = new HashMap<>();
 
@@ -173,8 +175,27 @@ public final class Server extends LoopResource implements AutoCloseable {
                 });
                 return;
             }
-            serveConnection(conn);
+            if (handOff != null) handOff.accept(conn);
+            else serveConnection(conn);
         }
+    }
+
+    /** Hands every connection accepted from now on to {@code target} instead of serving it (loop thread). */
+    void handOffTo(java.util.function.Consumer<SocketChannel> target) {
+        handOff = target;
+    }
+
+    /**
+     * Serves {@code conn}, accepted elsewhere, as a connection of this server (loop thread): counted in
+     * {@link #activeConnections()}, closed by {@link #closeClients()}. Refused (closed) once this server is
+     * closed or while it is paused: a shard at its connection limit takes no more.
+     */
+    void adopt(SocketChannel conn) {
+        if (sockets == null || acceptPaused) {
+            closeQuietly(conn);
+            return;
+        }
+        serveConnection(conn);
     }
 
     private void serveConnection(SocketChannel conn) {
@@ -218,6 +239,12 @@ public final class Server extends LoopResource implements AutoCloseable {
             servingForeverFut = null;
         }
         if (clients.isEmpty()) wakeup();
+    }
+
+    /** A {@link io.jasyncio.LoopGroup} shuts its loop down: stop accepting before the tasks are cancelled. */
+    @Override
+    protected void stopListening() {
+        close();
     }
 
     /**

@@ -3,13 +3,17 @@ package io.jasyncio.examples.echo;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
+import io.jasyncio.LoopGroup;
 import io.jasyncio.streams.StreamReader;
+import io.jasyncio.streams.StreamReaderProtocol;
 import io.jasyncio.streams.StreamWriter;
 import io.jasyncio.streams.Streams;
 import io.jasyncio.transport.BaseTransport;
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Server;
+import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.ShardedServer;
 import io.jasyncio.transport.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,8 +34,11 @@ import java.util.concurrent.ExecutionException;
  * because the task waits in {@code drain()} before it reads again. A client that resets its connection is
  * normal: one DEBUG line, as asyncio logs a peer's reset only in debug mode.
  *
- * <p>Threading: {@link #start} runs the loop on a new thread named "echo-jasyncio"; {@link #close} stops it
- * from any thread and returns when the thread has ended.
+ * <p>With several loops ({@link #JasyncioEchoServer(Style, int)}), a {@link LoopGroup} serves the port, sharded
+ * by {@link ShardedServer}: each connection lives on one loop, all the above holds per loop.
+ *
+ * <p>Threading: {@link #start} runs the loop on a new thread named "echo-jasyncio" (several loops: threads
+ * "echo-loop0-g1", ...); {@link #close} stops it from any thread and returns when the threads have ended.
  */
 public final class JasyncioEchoServer implements EchoServer {
     /** How connections are handled. */
@@ -45,19 +52,50 @@ public final class JasyncioEchoServer implements EchoServer {
     private final Style style;
     /** The most bytes a connection's transport has held unsent (written on the loop's thread only). */
     private volatile long writeBufferPeak;
-    /** How many times a client was held back because it did not read its echo (loop's thread only). */
-    private volatile long heldBack;
+    /** How many times a client was held back because it did not read its echo (counted by every loop). */
+    private final java.util.concurrent.atomic.LongAdder heldBack = new java.util.concurrent.atomic.LongAdder();
     private Thread thread;
     private volatile EventLoop loop;
     private volatile Future<Void> stop;
 
+    /** With more than one loop: the group and the port sharded over it; else null. */
+    private LoopGroup group;
+    private ShardedServer sharded;
+    private final int loops;
+
     public JasyncioEchoServer(Style style) {
+        this(style, 1);
+    }
+
+    /**
+     * A server on {@code loops} event loops sharing the port ({@link ShardedServer}: SO_REUSEPORT where
+     * available); {@code 0}: one per available processor; {@code 1}: one loop on the "echo-jasyncio" thread.
+     */
+    public JasyncioEchoServer(Style style, int loops) {
+        if (loops < 0) throw new IllegalArgumentException("loops must be >= 1, or 0 for one per core; got " + loops);
         this.style = style;
+        this.loops = loops;
+    }
+
+    /** How many loops serve: 1, or the group's size once started. */
+    public synchronized int loops() {
+        return group != null ? group.size() : loops == 0 ? LoopGroup.availableCores() : loops;
+    }
+
+    /** How connections were spread: SO_REUSEPORT or one acceptor (null on one loop). */
+    public synchronized ShardedServer.Sharding sharding() {
+        return sharded == null ? null : sharded.sharding();
+    }
+
+    /** The connections each loop has taken so far, in loop order (one entry on one loop: unknown, -1). */
+    public synchronized long[] connectionsPerLoop() {
+        return sharded == null ? new long[] {-1} : sharded.connectionsPerLoop();
     }
 
     @Override
     public synchronized int start(int port) throws IOException {
-        if (thread != null) throw new IllegalStateException("already started");
+        if (thread != null || group != null) throw new IllegalStateException("already started");
+        if (loops != 1) return startOnLoops(port);
         CompletableFuture<Integer> bound = new CompletableFuture<>();
         thread = Thread.ofPlatform().name("echo-jasyncio").start(() -> {
             try {
@@ -110,11 +148,15 @@ public final class JasyncioEchoServer implements EchoServer {
      * (flow control at work). Any thread.
      */
     public long heldBack() {
-        return heldBack;
+        return heldBack.sum();
     }
 
     private void notePending(long bytes) {
-        if (bytes > writeBufferPeak) writeBufferPeak = bytes;
+        if (bytes > writeBufferPeak) {
+            synchronized (this) { // several loops may note at once; rare (only a new peak gets here)
+                if (bytes > writeBufferPeak) writeBufferPeak = bytes;
+            }
+        }
     }
 
     /**
@@ -129,7 +171,7 @@ public final class JasyncioEchoServer implements EchoServer {
                 writer.write(data);
                 long pending = writer.transport().getWriteBufferSize();
                 notePending(pending);
-                if (pending > writer.transport().getWriteBufferLimits()[1]) heldBack++; // drain() will wait
+                if (pending > writer.transport().getWriteBufferLimits()[1]) heldBack.increment(); // drain() will wait
                 writer.drain();
             }
         } catch (Exception e) { // read and drain throw the connection's IOException unchecked
@@ -161,7 +203,7 @@ public final class JasyncioEchoServer implements EchoServer {
 
         @Override
         public void pauseWriting() {
-            heldBack++;
+            heldBack.increment();
             transport.pauseReading();
         }
 
@@ -176,11 +218,42 @@ public final class JasyncioEchoServer implements EchoServer {
         }
     }
 
+    /** N loops ("echo-loop0-g1", ...), one listening socket each, or one acceptor where SO_REUSEPORT is missing. */
+    private int startOnLoops(int port) throws IOException {
+        LoopGroup g = LoopGroup.start(loops, "echo-loop");
+        try {
+            sharded = ShardedServer.start(g, i -> style == Style.PROTOCOL ? EchoProtocol::new
+                    : () -> new StreamReaderProtocol(new StreamReader(), this::echoChunks), "127.0.0.1", port,
+                    ServerOptions.DEFAULTS, ShardedServer.Sharding.AUTO);
+        } catch (Throwable e) { // a bind error is an IOException, thrown unchecked by the loop
+            g.close();
+            if (e instanceof IOException io) throw io;
+            if (e instanceof RuntimeException re) throw re;
+            if (e instanceof Error er) throw er;
+            throw new IOException("cannot start the jasyncio echo server on port " + port + ": " + e, e);
+        }
+        group = g;
+        return sharded.port();
+    }
+
     @Override
     public void close() {
         Thread t;
+        LoopGroup g;
         synchronized (this) {
             t = thread;
+            g = group;
+        }
+        if (g != null) {
+            // As on one loop: stop accepting, disconnect every client, wait for them; then the loops end.
+            try {
+                sharded.close();
+                sharded.closeClients();
+                sharded.waitClosed();
+            } finally {
+                g.close();
+            }
+            return;
         }
         if (t == null) return;
         EventLoop l = loop;

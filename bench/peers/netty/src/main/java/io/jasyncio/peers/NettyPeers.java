@@ -10,6 +10,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -24,26 +25,35 @@ import java.net.InetSocketAddress;
  *
  * <pre>
  * java -jar netty-peers.jar echo --port P [--threads N] [--transport epoll|nio]
- * java -jar netty-peers.jar http --port P [--threads N] [--transport epoll|nio]
+ * java -jar netty-peers.jar http --port P [--threads N] [--transport epoll|nio] [--reuse-port]
  * </pre>
  *
  * Each binds 127.0.0.1:P with one event-loop group of N threads (default 1: one thread accepts and serves
  * every connection, as one asyncio loop does) on the native epoll transport (default; it fails rather than
  * falls back when epoll is not available) or on NIO. Accepted sockets get TCP_NODELAY, as the other servers'.
+ * With {@code --reuse-port} (epoll only) there are instead N groups of one thread, each binding its own listening
+ * socket with SO_REUSEPORT and serving what it accepts on that thread: the kernel spreads the connections, as
+ * jasyncio's {@code ShardedServer} (REUSE_PORT) and nginx's {@code reuseport} do. Without it, Netty's usual
+ * shape: one listening socket, one thread accepting, the connections handed to the group's threads in turn.
  * The server runs until the process is signalled.
  */
 public final class NettyPeers {
     private NettyPeers() {}
 
     /** What to serve and how. */
-    record Options(String server, int port, int threads, String transport) {
+    record Options(String server, int port, int threads, String transport, boolean reusePort) {
         static Options parse(String[] args) {
             if (args.length == 0 || !(args[0].equals("echo") || args[0].equals("http"))) {
                 throw new IllegalArgumentException("the first argument is the server: echo or http");
             }
             int port = -1, threads = 1;
             String transport = "epoll";
+            boolean reusePort = false;
             for (int i = 1; i < args.length; i++) {
+                if (args[i].equals("--reuse-port")) {
+                    reusePort = true;
+                    continue;
+                }
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 if (value == null) throw new IllegalArgumentException(args[i] + " needs a value");
                 switch (args[i]) {
@@ -60,7 +70,8 @@ public final class NettyPeers {
                 i++;
             }
             if (port < 0) throw new IllegalArgumentException("--port P is needed");
-            return new Options(args[0], port, threads, transport);
+            if (reusePort && !transport.equals("epoll")) throw new IllegalArgumentException("--reuse-port needs --transport epoll");
+            return new Options(args[0], port, threads, transport, reusePort);
         }
 
         private static int number(String option, String value, int min, int max) {
@@ -80,7 +91,7 @@ public final class NettyPeers {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("netty-peers: " + e.getMessage());
-            System.err.println("usage: java -jar netty-peers.jar echo|http --port P [--threads N] [--transport epoll|nio]");
+            System.err.println("usage: java -jar netty-peers.jar echo|http --port P [--threads N] [--transport epoll|nio] [--reuse-port]");
             System.exit(2);
             return;
         }
@@ -98,23 +109,32 @@ public final class NettyPeers {
         if (epoll) Epoll.ensureAvailability(); // a peer silently on NIO would measure something else
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.threads(), io);
+        // --reuse-port: a one-thread group per listening socket; else one group of N threads for one socket.
+        int groups = options.reusePort() ? options.threads() : 1;
+        java.util.List<EventLoopGroup> all = new java.util.ArrayList<>();
         try {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", options.port());
-            Channel server = new ServerBootstrap()
-                    .group(group)
-                    .channel(channel)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(child)
-                    .bind(address).sync().channel();
+            java.util.List<Channel> servers = new java.util.ArrayList<>();
+            for (int i = 0; i < groups; i++) {
+                EventLoopGroup group = new MultiThreadIoEventLoopGroup(options.reusePort() ? 1 : options.threads(), io);
+                all.add(group);
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(group)
+                        .channel(channel)
+                        .option(ChannelOption.SO_BACKLOG, 4096)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(child);
+                if (options.reusePort()) b.option(EpollChannelOption.SO_REUSEPORT, true);
+                servers.add(b.bind(address).sync().channel());
+            }
             System.out.println("netty-" + options.transport() + " " + options.server() + " server on 127.0.0.1:"
                     + options.port() + " (Netty " + nettyVersion() + ", " + options.threads()
-                    + " event-loop thread(s), JDK " + Runtime.version() + ")");
-            server.closeFuture().sync();
+                    + " event-loop thread(s)" + (options.reusePort() ? ", one SO_REUSEPORT socket each" : "")
+                    + ", JDK " + Runtime.version() + ")");
+            servers.get(0).closeFuture().sync();
         } finally {
-            group.shutdownGracefully();
+            for (EventLoopGroup g : all) g.shutdownGracefully();
         }
     }
 
