@@ -779,6 +779,19 @@ public class EventLoop implements AutoCloseable {
         return engine().name();
     }
 
+    /**
+     * The name of the coroutine engine new loops of this JVM use ({@code vthread} or {@code portable}; see
+     * docs/ENGINES.md): chosen once per JVM from {@code -Djasyncio.engine} and the JVM's flags. A loop started
+     * on a virtual thread runs on {@code portable} whatever this says ({@link #engineName()} tells).
+     *
+     * <p>Threading: any thread.
+     *
+     * @return {@code vthread} or {@code portable}
+     */
+    public static String defaultEngineName() {
+        return Engine.get().name();
+    }
+
     /** What the engine's fibers need from this loop (kept off the loop's public API). */
     final FiberHost fiberHost = new FiberHost() {
         @Override

@@ -72,7 +72,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (which.equals("parked")) return parked();
-        System.out.println("# jasyncio (engine " + io.jasyncio.internal.Engine.get().name() + ", JDK "
+        System.out.println("# jasyncio (engine " + io.jasyncio.EventLoop.defaultEngineName() + ", JDK "
                 + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores)");
         List<CoreBench.Metric> ours = new CoreBench(scale, rounds).runAll();
         ours.forEach(m -> System.out.println(m.line()));
@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
     private int parked() throws InterruptedException {
         ParkedTasks.Report r = ParkedTasks.measure(tasks, true);
         System.out.printf("# %,d tasks parked on one Event, as bench core's parked_task_bytes (engine %s, after its warm-up)%n",
-                r.tasks(), io.jasyncio.internal.Engine.get().name());
+                r.tasks(), io.jasyncio.EventLoop.defaultEngineName());
         System.out.printf("parked_task_bytes %.0f bytes%n", r.bytesPerTask());
         System.out.println("# classes that grew (live-heap class histograms, while parked minus before):"
                 + " class, instances and bytes per parked task");

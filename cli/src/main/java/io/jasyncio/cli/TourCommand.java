@@ -75,7 +75,7 @@ public final class TourCommand implements Callable<Integer> {
         Asyncio.run(() -> io.jasyncio.examples.web.WebApp.demo(System.out, 5, 0.1));
 
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
-                io.jasyncio.internal.Engine.get().name());
+                io.jasyncio.EventLoop.defaultEngineName());
         return 0;
     }
 

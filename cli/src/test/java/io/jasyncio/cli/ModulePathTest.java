@@ -71,7 +71,7 @@ class ModulePathTest {
                     public static void main(String[] args) {
                         System.out.println(Asyncio.run(() -> {
                             Asyncio.sleep(0.01);
-                            return io.jasyncio.internal.Engine.get().name();
+                            return Asyncio.getRunningLoop().engineName();
                         }));
                     }
                 }

@@ -1,0 +1,25 @@
+/**
+ * jasyncio: Python's asyncio in Java. One event loop per thread, cooperative tasks, futures, timers, and I/O
+ * (transports and protocols, streams, TLS, datagrams, subprocesses, files).
+ *
+ * <p>Start at {@link io.jasyncio.Asyncio} (the {@code asyncio.*} functions) and {@link io.jasyncio.EventLoop}.
+ * The packages {@code io.jasyncio.internal} (the coroutine engines) and {@code io.jasyncio.internal.io} (the
+ * selector-based transports) are not exported.
+ */
+module io.jasyncio {
+    // Runner's Ctrl-C handling uses sun.misc.Signal.
+    requires jdk.unsupported;
+    // The metrics MXBean (io.jasyncio.inspect.LoopMetrics) and the platform MBean server.
+    requires java.management;
+    // 'jasyncio ps PID' attaches to a running JVM (io.jasyncio.inspect.Inspector).
+    requires jdk.attach;
+
+    exports io.jasyncio;
+    exports io.jasyncio.datagram;
+    exports io.jasyncio.files;
+    exports io.jasyncio.inspect;
+    exports io.jasyncio.streams;
+    exports io.jasyncio.subprocess;
+    exports io.jasyncio.tls;
+    exports io.jasyncio.transport;
+}
