@@ -13,11 +13,14 @@ module io.jasyncio {
     requires java.management;
     // 'jasyncio ps PID' attaches to a running JVM (io.jasyncio.inspect.Inspector).
     requires jdk.attach;
+    // The loop's and tasks' JFR events (io.jasyncio.jfr), recorded only when a recording asks for them.
+    requires jdk.jfr;
 
     exports io.jasyncio;
     exports io.jasyncio.datagram;
     exports io.jasyncio.files;
     exports io.jasyncio.inspect;
+    exports io.jasyncio.jfr;
     exports io.jasyncio.streams;
     exports io.jasyncio.subprocess;
     exports io.jasyncio.tls;
