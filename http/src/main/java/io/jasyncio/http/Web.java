@@ -17,6 +17,28 @@ public final class Web {
 
     private Web() {}
 
+    /** aiohttp's {@code web.json_response(data)}: 200 with {@code data} encoded by the built-in {@link JsonCodec}. */
+    public static Response jsonResponse(Object data) {
+        return jsonResponse(200, data, JsonCodec.builtin());
+    }
+
+    /**
+     * {@code status} with {@code data} encoded by {@code codec} as {@code application/json} (aiohttp's
+     * {@code json_response(data, status=, dumps=)}). A value the codec cannot encode is the handler's error: an
+     * {@link IllegalArgumentException} (so a 500).
+     */
+    public static Response jsonResponse(int status, Object data, JsonCodec codec) {
+        String text;
+        try {
+            text = codec.encode(data);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the JSON codec could not encode the response: " + e, e);
+        }
+        return new Response(status, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json; charset=utf-8");
+    }
+
     /**
      * Runs a new loop serving {@code app} on {@code host}:{@code port} until the process is asked to stop, then
      * shuts it down gracefully (requests under way are answered, for up to the runner's shutdown timeout), as
