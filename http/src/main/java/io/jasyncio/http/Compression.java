@@ -47,6 +47,7 @@ final class Compression {
         double gzip = -1, deflate = -1, star = -1;
         int n = 0;
         for (String part : acceptEncoding.split(",")) {
+            if (part.isBlank()) continue; // RFC 9110 section 5.6.1: empty list elements are ignored
             if (++n > MAX_CODINGS) break;
             String[] p = part.split(";");
             String coding = p[0].trim().toLowerCase(Locale.ROOT);
