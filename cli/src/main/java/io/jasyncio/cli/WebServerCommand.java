@@ -1,6 +1,7 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.examples.web.WebApp;
+import io.jasyncio.http.AccessLog;
 import io.jasyncio.http.Web;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "web-server", mixinStandardHelpOptions = true,
         description = "Seed 004's web server, aiohttp-style: GET / (Hello, World!), GET /hello/{name}, "
-                + "GET /sleep?s=0.1, POST /echo. Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
+                + "GET /sleep?s=0.1, POST /echo, GET /login?user=NAME (a cookie and a redirect to a named route), GET /me, "
+                + "GET /logout, GET /squares/{n:\\d{1,4}} (JSON). Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
 public final class WebServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -25,10 +27,13 @@ public final class WebServerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Port, 0 (any free one) to 65535. Default ${DEFAULT-VALUE}.")
     int port;
 
+    @Option(names = "--access-log", description = "Print a line per request to stdout, in aiohttp's default access log format.")
+    boolean accessLog;
+
     @Override
     public Integer call() {
         Check.listenPort(spec, "--port", port);
-        Web.runApp(WebApp.app(), host, port);
+        Web.runApp(WebApp.app(), host, port, accessLog ? AccessLog.to(AccessLog.DEFAULT_FORMAT, System.out::println) : null);
         return 0;
     }
 }

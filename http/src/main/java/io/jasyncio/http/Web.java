@@ -53,12 +53,17 @@ public final class Web {
      * </ul>
      */
     public static void runApp(Application app, String host, int port) {
+        runApp(app, host, port, null);
+    }
+
+    /** {@link #runApp(Application, String, int)} writing {@code accessLog} (null: none; aiohttp's {@code access_log=}). */
+    public static void runApp(Application app, String host, int port, AccessLog accessLog) {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> terminated = loop.createFuture();
             boolean handled = onSigterm(loop, terminated);
             try {
-                return serveUntil(app, host, port, System.out::println, terminated);
+                return serveUntil(app, host, port, System.out::println, terminated, accessLog);
             } finally {
                 if (handled) loop.removeSignalHandler("SIGTERM");
             }
@@ -84,12 +89,13 @@ public final class Web {
      * {@code announce} the address once it is listening.
      */
     public static Void serve(Application app, String host, int port, Consumer<String> announce) {
-        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture());
+        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture(), null);
     }
 
     /** {@link #serve} until {@code stop} is done (returning then) or the task is cancelled. */
-    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop) {
-        AppRunner runner = new AppRunner(app);
+    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop,
+            AccessLog accessLog) {
+        AppRunner runner = new AppRunner(app).accessLog(accessLog);
         runner.setup();
         try {
             TcpSite site = new TcpSite(runner, host, port);
