@@ -33,7 +33,7 @@ public final class WebServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Check.listenPort(spec, "--port", port);
-        Web.runApp(WebApp.app(), host, port, accessLog ? AccessLog.to(AccessLog.DEFAULT_FORMAT, System.out::println) : null);
+        Web.runApp(WebApp.app(), host, port, accessLog ? AccessLog.toStream(AccessLog.DEFAULT_FORMAT, System.out) : null);
         return 0;
     }
 }

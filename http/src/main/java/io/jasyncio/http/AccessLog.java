@@ -26,11 +26,14 @@ import java.util.function.Consumer;
  * cannot forge log lines; a value is cut at 1024 characters.
  *
  * <p>Lines go to a {@link System.Logger} named {@value #LOGGER_NAME} at INFO (the project logs through
- * {@code System.Logger}, which is {@code java.util.logging} unless another backend is installed), or to a sink
- * of your own. Turn it on with {@link AppRunner#accessLog(AccessLog)}; it is off by default.
+ * {@code System.Logger}, which is {@code java.util.logging} unless another backend is installed), to an output
+ * stream ({@link #toStream}: the lines of one loop iteration in one write, the fast way), or to a sink of your
+ * own. Turn it on with {@link AppRunner#accessLog(AccessLog)}; it is off by default.
  *
- * <p>Threading: immutable; a line is formatted and handed to the sink on the loop's thread, so a sink that
- * blocks holds up the loop (the JDK's console handler writes synchronously, as aiohttp's logging does).
+ * <p>Threading: a line is formatted and handed to the sink on the loop's thread, so a sink that blocks holds up
+ * the loop (the JDK's console handler writes and flushes each record synchronously, as aiohttp's logging does:
+ * a system call per request). Give each runner its own {@code AccessLog} made by {@link #toStream}; the others
+ * are immutable and may be shared.
  */
 public final class AccessLog {
     /** aiohttp's default format. */
@@ -65,6 +68,16 @@ public final class AccessLog {
     public static AccessLog toLogger(String format) {
         System.Logger log = System.getLogger(LOGGER_NAME);
         return new AccessLog(format, line -> log.log(System.Logger.Level.INFO, line));
+    }
+
+    /**
+     * Lines in {@code format} to {@code out}, buffered: the lines written during one iteration of the loop go out
+     * in one write at its end (or when 64 KiB are waiting), so logging costs no system call per request. If
+     * {@code out} fails, the error is reported once to the {@value #LOGGER_NAME} logger and the lines after it
+     * are dropped (a full disk must not stop the server).
+     */
+    public static AccessLog toStream(String format, java.io.OutputStream out) {
+        return new AccessLog(format, new BatchedSink(out));
     }
 
     /** Lines in {@code format} to {@code sink} (for example {@code System.out::println}). */
@@ -129,7 +142,7 @@ public final class AccessLog {
 
     /** Writes the line for {@code r}, answered {@code status} in {@code bytes} after {@code nanos}. */
     void log(Request r, int status, long bytes, Headers responseHeaders, long nanos) {
-        sink.accept(line(r, status, bytes, responseHeaders, nanos, Instant.now()));
+        sink.accept(line(r, status, bytes, responseHeaders, nanos, Instant.ofEpochMilli(System.currentTimeMillis())));
     }
 
     String line(Request r, int status, long bytes, Headers responseHeaders, long nanos, Instant end) {
@@ -144,7 +157,7 @@ public final class AccessLog {
                 case Field f -> {
                     switch (f.what) {
                         case 'a' -> sb.append(ip(r.remoteAddress()));
-                        case 't' -> sb.append(TIME.format(end.minusNanos(nanos)));
+                        case 't' -> sb.append(startTime(end.minusNanos(nanos).getEpochSecond()));
                         case 'P' -> sb.append('<').append(ProcessHandle.current().pid()).append('>');
                         case 'r' -> {
                             sb.append(r.method()).append(' ');
@@ -165,6 +178,68 @@ public final class AccessLog {
             }
         }
         return sb.toString();
+    }
+
+    private record Stamp(long second, String text) {}
+
+    private static volatile Stamp lastStart = new Stamp(Long.MIN_VALUE, "");
+
+    /** {@code %t}, formatted at most once per second (requests of the same second share it). */
+    private static String startTime(long second) {
+        Stamp st = lastStart;
+        if (st.second != second) lastStart = st = new Stamp(second, TIME.format(Instant.ofEpochSecond(second)));
+        return st.text;
+    }
+
+    /** {@link #toStream}'s sink: lines gathered during a loop iteration, written at its end. */
+    private static final class BatchedSink implements Consumer<String> {
+        private static final int MAX_BUFFERED = 64 * 1024;
+        private final java.io.OutputStream out;
+        private final StringBuilder buf = new StringBuilder();
+        private boolean scheduled;
+        private boolean failed;
+
+        BatchedSink(java.io.OutputStream out) {
+            if (out == null) throw new NullPointerException("out");
+            this.out = out;
+        }
+
+        @Override
+        public synchronized void accept(String line) {
+            if (failed) return;
+            buf.append(line).append('\n');
+            if (buf.length() >= MAX_BUFFERED) {
+                flush();
+            } else if (!scheduled) {
+                io.jasyncio.EventLoop loop;
+                try {
+                    loop = io.jasyncio.Asyncio.getRunningLoop();
+                } catch (IllegalStateException none) {
+                    loop = null; // not on a loop's thread: written at once
+                }
+                if (loop == null) {
+                    flush();
+                } else {
+                    scheduled = true;
+                    loop.callSoon(this::flush); // after the callbacks already queued: the rest of this iteration
+                }
+            }
+        }
+
+        private synchronized void flush() {
+            scheduled = false;
+            if (buf.isEmpty() || failed) return;
+            try {
+                out.write(buf.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+            } catch (java.io.IOException e) {
+                failed = true;
+                System.getLogger(LOGGER_NAME).log(System.Logger.Level.ERROR,
+                        "the access log cannot be written; no more lines will be: " + e, e);
+            } finally {
+                buf.setLength(0);
+            }
+        }
     }
 
     private static String ip(SocketAddress a) {

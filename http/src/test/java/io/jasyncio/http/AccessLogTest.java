@@ -78,6 +78,45 @@ class AccessLogTest {
     }
 
     @Test
+    void toStreamWritesTheLinesOfALoopIterationInOneWrite() throws Exception {
+        List<String> writes = new CopyOnWriteArrayList<>();
+        java.io.OutputStream out = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new AssertionError("written byte by byte");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writes.add(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        };
+        Application app = new Application();
+        app.router().addGet("/", r -> Response.text("hi"));
+        try (Served s = Served.start(app, r -> r.accessLog(AccessLog.toStream("%s %r", out))); RawClient c = new RawClient(s.port)) {
+            // three pipelined requests answered in one loop iteration: one write
+            c.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.1\r\nHost: x\r\n\r\nGET /3 HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (int i = 0; i < 3; i++) c.read();
+            while (String.join("", writes).split("\n").length < 3) Thread.sleep(5);
+        }
+        assertEquals("404 GET /1 HTTP/1.1\n404 GET /2 HTTP/1.1\n404 GET /3 HTTP/1.1\n", String.join("", writes));
+        assertEquals(1, writes.size(), writes.toString());
+        // a failing stream: reported, then lines dropped, the server unharmed
+        java.io.OutputStream broken = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+        };
+        Application app2 = new Application();
+        app2.router().addGet("/", r -> Response.text("hi"));
+        try (Served s = Served.start(app2, r -> r.accessLog(AccessLog.toStream("%s", broken))); RawClient c = new RawClient(s.port)) {
+            assertEquals("hi", c.get("/").read().text());
+            assertEquals("hi", c.get("/").read().text());
+        }
+    }
+
+    @Test
     void theDefaultSinkIsTheAccessLogger() throws Exception {
         Logger jul = Logger.getLogger(AccessLog.LOGGER_NAME);
         List<String> got = new CopyOnWriteArrayList<>();
