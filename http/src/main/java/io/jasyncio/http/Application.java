@@ -124,7 +124,8 @@ public final class Application {
      * or starts with it and {@code /} is routed by {@code sub}'s router with the prefix taken off (so its route
      * {@code /users} answers {@code /admin/users}), through this application's middlewares and then its own.
      * Its signals run with this application's, at the point it was added. Its named routes build URLs with the
-     * prefix. Tried after this application's literal routes, in order with its patterns.
+     * prefix. Tried after this application's literal routes, in order with its patterns. The largest request
+     * body is the served application's {@code clientMaxSize} (the body is read before routing), as in aiohttp.
      */
     public Application addSubapp(String prefix, Application sub) {
         checkNotFrozen();

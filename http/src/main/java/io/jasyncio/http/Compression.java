@@ -16,7 +16,8 @@ import java.util.zip.Deflater;
  * a {@code Content-Encoding}, or when the client accepts neither coding; then identity is sent even if the client
  * said {@code identity;q=0} (the exception RFC 9110 section 12.5.3 allows, as nginx does), but an automatic
  * compression below its threshold does compress for a client that refuses identity. A response that considered
- * compressing says {@code Vary: Accept-Encoding}, so caches keep the variants apart.
+ * compressing says {@code Vary: Accept-Encoding}, so caches keep the variants apart, and a strong {@code ETag} of
+ * a compressed response is made weak (as nginx does: the bytes differ from the identity's).
  *
  * <p>Memory: a {@link Response}'s body is compressed into a new array no larger than the body plus a few bytes
  * per 16 KiB; a {@link StreamResponse} is compressed write by write, holding only the deflater's window.
@@ -152,7 +153,14 @@ final class Compression {
             for (String v : h.getAll(name)) z.headers().add(name, v);
         }
         z.headers().set("Content-Encoding", coding);
+        weakenEtag(z.headers());
         return z;
+    }
+
+    /** A strong ETag names exact bytes: the compressed ones are not the identity's. */
+    static void weakenEtag(Headers h) {
+        String etag = h.get("ETag");
+        if (etag != null && etag.startsWith("\"")) h.set("ETag", "W/" + etag);
     }
 
     /**

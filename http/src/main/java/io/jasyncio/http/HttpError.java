@@ -56,8 +56,7 @@ public class HttpError extends RuntimeException {
 
     /** aiohttp's {@code HTTPMethodNotAllowed(method, allowed_methods)}: 405 with {@code Allow}. */
     public static HttpError methodNotAllowed(String method, java.util.Collection<String> allowed) {
-        return new HttpError(405, "405: Method Not Allowed (" + method + ")")
-                .withHeader("Allow", String.join(", ", new java.util.TreeSet<>(allowed)));
+        return new HttpError(405).withHeader("Allow", String.join(", ", new java.util.TreeSet<>(allowed)));
     }
 
     /** aiohttp's {@code HTTPConflict}: 409 with {@code text}. */

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Maps a method and a path to a {@link Handler} (aiohttp's {@code UrlDispatcher}). A path is literal
@@ -187,6 +186,6 @@ public final class Router {
         Handler h = byMethod.get(method);
         if (h == null) h = byMethod.get("*");
         if (h != null) return new Match(h, info);
-        throw new HttpError(405).withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
+        throw HttpError.methodNotAllowed(method, byMethod.keySet());
     }
 }

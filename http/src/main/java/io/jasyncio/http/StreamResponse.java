@@ -91,6 +91,7 @@ public final class StreamResponse {
                 headers.get("Content-Type"));
         if (coding != null) {
             headers.set("Content-Encoding", coding);
+            Compression.weakenEtag(headers);
             contentLength = -1; // the announced length was the uncompressed one
             compressor = new Compression.Compressor(coding);
         }

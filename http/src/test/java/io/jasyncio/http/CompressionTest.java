@@ -44,7 +44,7 @@ class CompressionTest {
 
     private static Application app() {
         Application app = new Application();
-        app.router().addGet("/text", r -> Response.text(TEXT).enableCompression());
+        app.router().addGet("/text", r -> Response.text(TEXT).header("ETag", "\"v1\"").enableCompression());
         app.router().addGet("/deflate", r -> Response.text(TEXT).enableCompression("deflate"));
         app.router().addGet("/plain", r -> Response.text(TEXT));
         app.router().addGet("/small", r -> Response.text("tiny"));
@@ -84,6 +84,7 @@ class CompressionTest {
             assertEquals(Long.toString(r.body().length), r.headers().firstValue("content-length").orElseThrow());
             assertTrue(r.body().length < TEXT.length() / 20, "compressed to " + r.body().length);
             assertEquals(TEXT, gunzip(r.body()));
+            assertEquals("W/\"v1\"", r.headers().firstValue("etag").orElseThrow(), "other bytes: a weak ETag");
 
             r = get(c, s.port, "/text", "deflate;q=1, gzip;q=0.5", "GET");
             assertEquals("deflate", r.headers().firstValue("content-encoding").orElseThrow());
@@ -96,6 +97,7 @@ class CompressionTest {
 
             r = get(c, s.port, "/text", null, "GET");
             assertTrue(r.headers().firstValue("content-encoding").isEmpty());
+            assertEquals("\"v1\"", r.headers().firstValue("etag").orElseThrow());
 
             r = get(c, s.port, "/deflate", null, "GET");
             assertEquals("deflate", r.headers().firstValue("content-encoding").orElseThrow(), "a forced coding");
