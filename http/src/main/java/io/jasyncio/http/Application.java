@@ -138,9 +138,9 @@ public final class Application {
         }
         sub.prefix = p;
         router.addSubapp(p, sub);
-        onStartup.add(app -> sub.runHooks(sub.onStartup, "on_startup", false));
-        onShutdown.add(app -> sub.runHooks(sub.onShutdown, "on_shutdown", true));
-        onCleanup.add(app -> sub.runHooks(sub.onCleanup, "on_cleanup", true));
+        onStartup.add(app -> sub.runHooks(sub.onStartup, false));
+        onShutdown.add(app -> sub.runHooks(sub.onShutdown, true));
+        onCleanup.add(app -> sub.runHooks(sub.onCleanup, true));
         return this;
     }
 
@@ -198,27 +198,23 @@ public final class Application {
     /** The on_startup signal (the cleanup contexts' starts first); the first failure is thrown. */
     void startup() throws Exception {
         try {
-            runHooks(onStartup, "on_startup", false);
+            runHooks(onStartup, false);
         } catch (Exception | Error e) {
-            try {
-                exitContexts(); // what was opened is closed, as aiohttp does when startup fails
-            } catch (Exception ce) {
-                e.addSuppressed(ce);
-            }
+            exitAllContexts(e); // what was opened is closed, as aiohttp does when startup fails
             throw e;
         }
     }
 
     void shutdown() throws Exception {
-        runHooks(onShutdown, "on_shutdown", true);
+        runHooks(onShutdown, true);
     }
 
     void cleanup() throws Exception {
-        runHooks(onCleanup, "on_cleanup", true);
+        runHooks(onCleanup, true);
     }
 
     /** Runs {@code hooks} in order: up to the first failure, or ({@code all}) every one, the first failure thrown after. */
-    private void runHooks(List<Hook> hooks, String signal, boolean all) throws Exception {
+    private void runHooks(List<Hook> hooks, boolean all) throws Exception {
         Exception first = null;
         for (Hook h : hooks) {
             try {
@@ -232,6 +228,18 @@ public final class Application {
             }
         }
         if (first != null) throw first;
+    }
+
+    /** After a failed startup: the contexts entered here and in the sub-applications, latest first. */
+    private void exitAllContexts(Throwable failure) {
+        List<Application> subs = new ArrayList<>(router.subapps());
+        java.util.Collections.reverse(subs);
+        for (Application sub : subs) sub.exitAllContexts(failure);
+        try {
+            exitContexts();
+        } catch (Exception ce) {
+            failure.addSuppressed(ce);
+        }
     }
 
     private void enterContexts() throws Exception {

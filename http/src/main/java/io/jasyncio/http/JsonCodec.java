@@ -1,7 +1,7 @@
 package io.jasyncio.http;
 
 /**
- * Turns values into JSON text and back, for {@link Web#jsonResponse(Object, JsonCodec)} and
+ * Turns values into JSON text and back, for {@link Web#jsonResponse(int, Object, JsonCodec)} and
  * {@link Request#json(JsonCodec)} (aiohttp's {@code dumps=} and {@code loads=} arguments). The http module
  * depends on no JSON library: {@link #builtin()} handles maps, lists, strings, numbers, booleans, null and
  * records; plug in a library by implementing the two methods, e.g. with Jackson:

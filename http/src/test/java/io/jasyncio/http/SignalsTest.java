@@ -94,6 +94,12 @@ class SignalsTest {
                 l.add("enter");
                 return () -> l.add("exit");
             });
+            Application sub = new Application();
+            sub.cleanupCtx(a -> {
+                l.add("sub enter");
+                return () -> l.add("sub exit");
+            });
+            app.addSubapp("/sub", sub);
             app.onStartup(a -> {
                 throw new IllegalStateException("no database");
             });
@@ -102,7 +108,7 @@ class SignalsTest {
             l.add(e.getMessage());
             return l;
         });
-        assertEquals(List.of("enter", "exit", "no database"), log);
+        assertEquals(List.of("enter", "sub enter", "sub exit", "exit", "no database"), log);
     }
 
     @Test
