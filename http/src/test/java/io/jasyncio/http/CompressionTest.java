@@ -136,6 +136,27 @@ class CompressionTest {
         }
     }
 
+    @Test
+    void aClientThatNeverReadsACompressedStreamHoldsBoundedMemory() throws Exception {
+        byte[] noise = new byte[64 * 1024];
+        new java.util.Random(1).nextBytes(noise); // incompressible: the deflater's output is as large as its input
+        Application app = new Application();
+        app.router().addGet("/endless", r -> {
+            StreamResponse st = new StreamResponse(200).header("Content-Type", "application/octet-stream");
+            st.enableCompression().prepare(r);
+            while (true) st.write(noise); // each write waits while the client's buffer is full
+        });
+        try (Served s = Served.start(app); RawClient c = new RawClient(s.port)) {
+            c.send("GET /endless HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+            long max = 0;
+            for (int i = 0; i < 40; i++) {
+                max = Math.max(max, s.stats().maxBufferedBytes());
+                Thread.sleep(25);
+            }
+            assertTrue(max > 0 && max < 512 * 1024, "held " + max + " bytes for a client that never reads");
+        }
+    }
+
     private static int indexOf(byte[] a, byte[] b) {
         outer:
         for (int i = 0; i <= a.length - b.length; i++) {
