@@ -1,12 +1,14 @@
 package io.jasyncio.cli;
 
 import io.jasyncio.examples.web.WebApp;
+import io.jasyncio.http.AccessLog;
 import io.jasyncio.http.Web;
 import io.jasyncio.transport.ShardedServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "web-server", mixinStandardHelpOptions = true,
         description = "Seed 004's web server, aiohttp-style: GET / (Hello, World!), GET /hello/{name}, "
-                + "GET /sleep?s=0.1, POST /echo. Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
+                + "GET /sleep?s=0.1, POST /echo, GET /login?user=NAME (a cookie and a redirect to a named route), GET /me, "
+                + "GET /logout, GET /squares/{n:\\d{1,4}} (JSON). Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
 public final class WebServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,12 +55,22 @@ public final class WebServerCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--access-log", description = "Print a line per request to stdout, in aiohttp's default access log format.")
+    boolean accessLog;
+
     @Override
     public Integer call() {
         Check.listenPort(spec, "--port", port);
         Check.loops(spec, loops);
-        if (loops == 1) Web.runApp(WebApp.app(), host, port);
-        else Web.runApp(WebApp::app, host, port, loops, sharding.value);
+        AccessLog log = accessLog ? AccessLog.toStream(AccessLog.DEFAULT_FORMAT, System.out) : null;
+        if (loops == 1) {
+            Web.runApp(WebApp.app(), host, port, log);
+        } else if (log != null) {
+            throw new ParameterException(spec.commandLine(), "--access-log with --loops " + loops + ": not yet (each loop "
+                    + "would need its own log); use --loops 1 for an access log");
+        } else {
+            Web.runApp(WebApp::app, host, port, loops, sharding.value);
+        }
         return 0;
     }
 }

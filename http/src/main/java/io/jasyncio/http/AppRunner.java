@@ -44,6 +44,8 @@ public final class AppRunner implements AutoCloseable {
     private double requestBodyMinRate = 1024.0;
     private double sendTimeout = 60.0;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private AccessLog accessLog;
+    private int autoCompress = -1;
     /** Connections made by the sites' protocol factory and not yet closed (counted before they are accepted whole). */
     private int admitted;
     private boolean acceptPaused;
@@ -143,6 +145,28 @@ public final class AppRunner implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Logs every answered request (aiohttp's {@code AppRunner(access_log=..., access_log_format=...)}); null,
+     * the default, logs nothing and costs nothing. Set before {@link #setup()}.
+     */
+    public AppRunner accessLog(AccessLog log) {
+        if (setUp) throw new IllegalStateException("set the access log before setup()");
+        this.accessLog = log;
+        return this;
+    }
+
+    /**
+     * Compresses responses of at least {@code minBytes} with a textual content type when the client accepts gzip
+     * or deflate (Vert.x's {@code setCompressionSupported}; see {@link Compression}); -1, the default: only the
+     * responses whose handler calls {@code enableCompression()}. Set before {@link #setup()}.
+     */
+    public AppRunner autoCompress(int minBytes) {
+        if (setUp) throw new IllegalStateException("set autoCompress before setup()");
+        if (minBytes < -1) throw new IllegalArgumentException("autoCompress takes a size >= 0, or -1 for off; got " + minBytes);
+        this.autoCompress = minBytes;
+        return this;
+    }
+
     private static double checkSeconds(String what, double seconds) {
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException(what + " must be a number of seconds >= 0 (0: none), got " + seconds);
@@ -154,20 +178,21 @@ public final class AppRunner implements AutoCloseable {
         return app;
     }
 
-    /** Freezes the application and runs its startup hooks, in order, on the running loop. */
+    /**
+     * Freezes the application and runs its startup signals (cleanup contexts, then {@code on_startup} hooks, in
+     * order) on the running loop. If one fails, the contexts already entered are exited and the failure thrown.
+     */
     public void setup() {
         if (setUp) throw new IllegalStateException("the runner is already set up");
         loop = Asyncio.getRunningLoop();
         app.freeze();
         setUp = true;
-        for (Application.Hook h : app.startupHooks()) {
-            try {
-                h.run(app);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("an on_startup hook of the application failed: " + e, e);
-            }
+        try {
+            app.startup();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("an on_startup hook of the application failed: " + e, e);
         }
     }
 
@@ -208,8 +233,10 @@ public final class AppRunner implements AutoCloseable {
     /**
      * Stops serving: closes the sites and the idle connections, waits up to the shutdown timeout for the requests
      * under way to be answered and their connections to close, then cancels the handlers still running, aborts
-     * the connections left and waits for those handlers to end; runs the cleanup hooks in reverse order. A second
-     * call does nothing.
+     * the connections left and waits for those handlers to end; runs the cleanup hooks. The application's
+     * {@code on_shutdown} hooks run once the sites are stopped and idle connections closed, before the wait; its
+     * cleanup contexts and {@code on_cleanup} hooks at the end (see {@link Application}). A second call does
+     * nothing.
      *
      * <p>If the calling task is cancelled while this waits, the waiting stops there, but everything is still
      * closed and the hooks run before the {@link CancelledError} is thrown on.
@@ -220,7 +247,15 @@ public final class AppRunner implements AutoCloseable {
         CancelledError cancelled = null;
         for (TcpSite s : List.copyOf(sites)) s.stop();
         for (HttpConnection c : List.copyOf(connections)) c.shutdown();
-        if (!connections.isEmpty()) {
+        Exception first = null;
+        try {
+            app.shutdown();
+        } catch (CancelledError e) {
+            cancelled = e;
+        } catch (Exception e) {
+            first = e;
+        }
+        if (!connections.isEmpty() && cancelled == null) {
             allClosed = loop.createFuture();
             try {
                 Asyncio.waitFor(allClosed, shutdownTimeout);
@@ -246,22 +281,19 @@ public final class AppRunner implements AutoCloseable {
             if (cancelled == null) cancelled = e;
         }
         sites.clear();
-        List<Application.Hook> hooks = new ArrayList<>(app.cleanupHooks());
-        java.util.Collections.reverse(hooks);
-        Exception first = null;
-        for (Application.Hook h : hooks) {
-            try {
-                h.run(app);
-            } catch (Exception e) {
-                if (first == null) first = e; else first.addSuppressed(e);
-            }
+        try {
+            app.cleanup();
+        } catch (CancelledError e) {
+            if (cancelled == null) cancelled = e;
+        } catch (Exception e) {
+            if (first == null) first = e; else first.addSuppressed(e);
         }
         if (cancelled != null) {
             if (first != null) cancelled.addSuppressed(first);
             throw cancelled;
         }
         if (first instanceof RuntimeException re) throw re;
-        if (first != null) throw new IllegalStateException("an on_cleanup hook of the application failed: " + first, first);
+        if (first != null) throw new IllegalStateException("an on_shutdown or on_cleanup hook of the application failed: " + first, first);
     }
 
     @Override
@@ -278,6 +310,14 @@ public final class AppRunner implements AutoCloseable {
 
     boolean serving() {
         return setUp && !cleanedUp;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    int autoCompress() {
+        return autoCompress;
     }
 
     double keepaliveTimeout() {

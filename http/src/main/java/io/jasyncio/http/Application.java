@@ -7,8 +7,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A web application (aiohttp's {@code web.Application}): its {@link Router}, the {@link Middleware}s around
- * it, the largest request body it accepts, hooks run when it starts and when it is cleaned up, and a map for
- * state its handlers share.
+ * it, the largest request body it accepts, its signals (hooks run when it starts, shuts down and is cleaned
+ * up), sub-applications mounted under a prefix, and a map for state its handlers share.
+ *
+ * <p><b>Signals</b>, in aiohttp's order. {@link AppRunner#setup()} runs the {@link #cleanupCtx} contexts'
+ * starts, then the {@link #onStartup} hooks, in the order they were added (a sub-application's signals run where
+ * it was added). {@link AppRunner#cleanup()} stops the sites, closes idle connections, runs the
+ * {@link #onShutdown} hooks (while requests under way are still being answered: the place to close long-lived
+ * connections such as WebSockets), waits for those requests, then runs the cleanup contexts' ends in reverse
+ * and the {@link #onCleanup} hooks in the order they were added. A failing shutdown or cleanup hook does not
+ * stop the others; the first failure is thrown at the end with the others suppressed.
  * Serve it with {@link AppRunner} and {@link TcpSite}, or {@link Web#runApp}.
  *
  * <p>Threading: configure it on any one thread before it is served; then it is used on the loop's thread
@@ -32,7 +40,15 @@ public final class Application {
     private final Router router = new Router();
     private final int clientMaxSize;
     private final List<Hook> onStartup = new ArrayList<>();
+    private final List<Hook> onShutdown = new ArrayList<>();
     private final List<Hook> onCleanup = new ArrayList<>();
+    private final List<CleanupContext> cleanupCtx = new ArrayList<>();
+    /** What the cleanup contexts' starts returned, ended in reverse at cleanup. */
+    private final List<AutoCloseable> entered = new ArrayList<>();
+    /** Where a sub-application is mounted ("" for an application served itself); set by addSubapp. */
+    private String prefix;
+    /** The prefixes of this application and of those above it: what is taken off a path before routing. */
+    private String fullPrefix = "";
     private final List<Middleware> middlewares = new ArrayList<>();
     /** Route resolution wrapped in the middlewares; made when the application is frozen. */
     private Handler chain;
@@ -43,10 +59,25 @@ public final class Application {
         this(DEFAULT_CLIENT_MAX_SIZE);
     }
 
+    /**
+     * A resource opened when the application starts and closed when it is cleaned up (aiohttp's
+     * {@code cleanup_ctx} generator, before and after its {@code yield}): {@link #enter} opens it and returns
+     * what closes it.
+     *
+     * <p>Threading: called on the loop's thread, in the runner's task; it may await.
+     */
+    @FunctionalInterface
+    public interface CleanupContext {
+        AutoCloseable enter(Application app) throws Exception;
+    }
+
     /** An application accepting request bodies of up to {@code clientMaxSize} bytes (larger ones get a 413). */
     public Application(int clientMaxSize) {
         if (clientMaxSize < 0) throw new IllegalArgumentException("clientMaxSize must be >= 0, got " + clientMaxSize);
         this.clientMaxSize = clientMaxSize;
+        // As aiohttp: the cleanup contexts are the first startup and the first cleanup signal.
+        onStartup.add(app -> enterContexts());
+        onCleanup.add(app -> exitContexts());
     }
 
     public Router router() {
@@ -64,10 +95,52 @@ public final class Application {
         return this;
     }
 
-    /** Adds a hook run, in reverse order, by {@link AppRunner#cleanup()} (aiohttp's {@code on_cleanup}). */
+    /**
+     * Adds a hook run, in order, by {@link AppRunner#cleanup()} once the sites are stopped and before the
+     * requests under way are waited for (aiohttp's {@code on_shutdown}).
+     */
+    public Application onShutdown(Hook hook) {
+        checkNotFrozen();
+        onShutdown.add(java.util.Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /** Adds a hook run, in order, at the end of {@link AppRunner#cleanup()} (aiohttp's {@code on_cleanup}). */
     public Application onCleanup(Hook hook) {
         checkNotFrozen();
-        onCleanup.add(hook);
+        onCleanup.add(java.util.Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /** Adds a context entered at startup and exited, in reverse, at cleanup (aiohttp's {@code cleanup_ctx}). */
+    public Application cleanupCtx(CleanupContext ctx) {
+        checkNotFrozen();
+        cleanupCtx.add(java.util.Objects.requireNonNull(ctx, "ctx"));
+        return this;
+    }
+
+    /**
+     * Mounts {@code sub} under {@code prefix} (aiohttp's {@code add_subapp}): a request whose path is the prefix
+     * or starts with it and {@code /} is routed by {@code sub}'s router with the prefix taken off (so its route
+     * {@code /users} answers {@code /admin/users}), through this application's middlewares and then its own.
+     * Its signals run with this application's, at the point it was added. Its named routes build URLs with the
+     * prefix. Tried after this application's literal routes, in order with its patterns. The largest request
+     * body is the served application's {@code clientMaxSize} (the body is read before routing), as in aiohttp.
+     */
+    public Application addSubapp(String prefix, Application sub) {
+        checkNotFrozen();
+        if (sub == null) throw new NullPointerException("sub");
+        if (sub == this) throw new IllegalArgumentException("an application cannot be its own sub-application");
+        if (sub.prefix != null || sub.frozen) throw new IllegalArgumentException("this sub-application is already mounted or served");
+        String p = prefix == null ? "" : prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+        if (!p.startsWith("/") || p.length() < 2 || p.indexOf('{') >= 0 || p.indexOf('?') >= 0 || p.indexOf('#') >= 0) {
+            throw new IllegalArgumentException("a sub-application's prefix is a literal path such as /admin, got " + prefix);
+        }
+        sub.prefix = p;
+        router.addSubapp(p, sub);
+        onStartup.add(app -> sub.runHooks(sub.onStartup, false));
+        onShutdown.add(app -> sub.runHooks(sub.onShutdown, true));
+        onCleanup.add(app -> sub.runHooks(sub.onCleanup, true));
         return this;
     }
 
@@ -92,11 +165,20 @@ public final class Application {
 
     /** Called once by the runner: no more routes or hooks. */
     void freeze() {
+        if (prefix != null) throw new IllegalStateException("this application is a sub-application: serve the one it is mounted on");
+        freeze("");
+    }
+
+    private void freeze(String above) {
         if (frozen) throw new IllegalStateException("this application is already served by a runner");
         frozen = true;
-        router.freeze();
+        fullPrefix = above + (prefix == null ? "" : prefix);
+        router.freeze(fullPrefix);
+        for (Application sub : router.subapps()) sub.freeze(fullPrefix);
+        int cut = fullPrefix.length();
         Handler h = request -> {
-            Router.Match m = router.resolve(request.method(), request.path());
+            String path = request.path();
+            Router.Match m = router.resolve(request.method(), cut == 0 ? path : path.substring(cut));
             request.setMatchInfo(m.matchInfo());
             return m.handler().handle(request);
         };
@@ -113,11 +195,72 @@ public final class Application {
         return chain;
     }
 
-    List<Hook> startupHooks() {
-        return onStartup;
+    /** The on_startup signal (the cleanup contexts' starts first); the first failure is thrown. */
+    void startup() throws Exception {
+        try {
+            runHooks(onStartup, false);
+        } catch (Exception | Error e) {
+            exitAllContexts(e); // what was opened is closed, as aiohttp does when startup fails
+            throw e;
+        }
     }
 
-    List<Hook> cleanupHooks() {
-        return onCleanup;
+    void shutdown() throws Exception {
+        runHooks(onShutdown, true);
+    }
+
+    void cleanup() throws Exception {
+        runHooks(onCleanup, true);
+    }
+
+    /** Runs {@code hooks} in order: up to the first failure, or ({@code all}) every one, the first failure thrown after. */
+    private void runHooks(List<Hook> hooks, boolean all) throws Exception {
+        Exception first = null;
+        for (Hook h : hooks) {
+            try {
+                h.run(this);
+            } catch (io.jasyncio.CancelledError e) {
+                if (first != null) e.addSuppressed(first);
+                throw e;
+            } catch (Exception e) {
+                if (!all) throw e;
+                if (first == null) first = e; else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+
+    /** After a failed startup: the contexts entered here and in the sub-applications, latest first. */
+    private void exitAllContexts(Throwable failure) {
+        List<Application> subs = new ArrayList<>(router.subapps());
+        java.util.Collections.reverse(subs);
+        for (Application sub : subs) sub.exitAllContexts(failure);
+        try {
+            exitContexts();
+        } catch (Exception ce) {
+            failure.addSuppressed(ce);
+        }
+    }
+
+    private void enterContexts() throws Exception {
+        for (CleanupContext c : cleanupCtx) {
+            AutoCloseable exit = c.enter(this);
+            entered.add(exit == null ? () -> {} : exit);
+        }
+    }
+
+    private void exitContexts() throws Exception {
+        Exception first = null;
+        while (!entered.isEmpty()) {
+            try {
+                entered.removeLast().close();
+            } catch (io.jasyncio.CancelledError e) {
+                if (first != null) e.addSuppressed(first);
+                throw e;
+            } catch (Exception e) {
+                if (first == null) first = e; else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
     }
 }

@@ -68,6 +68,8 @@ final class HttpConnection implements Protocol {
     private Request current;
     private StreamResponse stream;
     private boolean streamKeepAlive;
+    /** The bytes of the current answer handed to the transport (head, framing and body): the access log's %b. */
+    private long answerBytes;
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
@@ -209,6 +211,9 @@ final class HttpConnection implements Protocol {
             queuedBytes -= r.heldBytes();
             current = r;
             r.setConnection(this);
+            AccessLog accessLog = runner.accessLog();
+            long started = accessLog == null ? 0 : System.nanoTime();
+            answerBytes = 0;
             Response resp;
             try {
                 resp = dispatch(r);
@@ -220,6 +225,7 @@ final class HttpConnection implements Protocol {
             if (stream != null) { // the handler streamed its answer
                 StreamResponse s = stream;
                 stream = null;
+                if (accessLog != null) accessLog.log(r, s.status(), answerBytes, s.sentHeaders(), System.nanoTime() - started);
                 if (resp != StreamResponse.SENT) {
                     if (resp != StreamStatus.FAILED) {
                         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
@@ -236,7 +242,9 @@ final class HttpConnection implements Protocol {
                 keepAlive = streamKeepAlive;
             } else {
                 keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
-                if (!send(resp, r.method().equals("HEAD"), r.version(), keepAlive)) return null;
+                boolean sent = send(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+                if (accessLog != null) accessLog.log(r, resp.status(), answerBytes, resp.headers(), System.nanoTime() - started);
+                if (!sent) return null;
             }
             if (writingPaused && !waitDrained()) return null;
             if (lost) return null;
@@ -263,9 +271,9 @@ final class HttpConnection implements Protocol {
         try {
             Response resp = app.chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
-            return resp;
+            return resp == StreamResponse.SENT ? resp : Compression.apply(r, resp, runner.autoCompress());
         } catch (HttpError e) {
-            return e.response();
+            return Compression.apply(r, e.response(), runner.autoCompress());
         } catch (CancelledError e) {
             Task<?> self = Asyncio.currentTask();
             if (self == null || self.cancelling() > 0) throw e; // this task is cancelled: abort() or the loop's end
@@ -304,11 +312,18 @@ final class HttpConnection implements Protocol {
         StringBuilder sb = head(s.status(), s.sentHeaders(), r.version(), streamKeepAlive);
         if (s.chunked()) sb.insert(sb.length() - 2, "Transfer-Encoding: chunked\r\n");
         else if (s.announcedLength() >= 0) sb.insert(sb.length() - 2, "Content-Length: " + s.announcedLength() + "\r\n");
+        answerBytes += sb.length();
         transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
+    }
+
+    /** The runner's automatic compression threshold (-1: off), for {@link StreamResponse#prepare}. */
+    int autoCompressMin() {
+        return runner.autoCompress();
     }
 
     void streamWrite(byte[] data) throws java.io.IOException {
         if (lost) throw new java.io.IOException("the client has gone");
+        answerBytes += data.length;
         if (!sendBody(data) || writingPaused && !waitDrained()) {
             throw new java.io.IOException(lost && !closing ? "the client has gone" : "the client has gone or stopped reading");
         }
@@ -324,6 +339,7 @@ final class HttpConnection implements Protocol {
         if (!HttpStatus.bodyless(resp.status())) sb.insert(sb.length() - 2, "Content-Length: " + body.length + "\r\n");
         int headLen = sb.length();
         boolean withBody = !head && body.length > 0;
+        answerBytes += headLen + (withBody ? body.length : 0);
         if (withBody && body.length > WRITE_SLICE) {
             transport.write(ByteBuffer.wrap(ascii(sb, headLen, 0)));
             return sendBody(body);

@@ -1,9 +1,12 @@
 package io.jasyncio.http;
 
 /**
- * An HTTP error status to answer with (aiohttp's {@code web.HTTPException} family): a handler throws it to end
- * the request with that status and a plain-text body; the server throws it for a request it cannot accept
- * (400, 404, 405, 413, 431, ...). {@link #response()} is what the client gets.
+ * An HTTP status to answer with instead of the handler's response (aiohttp's {@code web.HTTPException} family):
+ * a handler throws it to end the request with that status and a plain-text body (or returns its
+ * {@link #response()}); the server throws it for a request it cannot accept (400, 404, 405, 413, 431, ...).
+ * The redirections ({@code HTTPFound}, ...) are its subclass {@link HttpRedirect}. The factories name aiohttp's
+ * classes: {@code HTTPNotFound} is {@link #notFound()}, {@code HTTPBadRequest(text=...)} is
+ * {@link #badRequest(String)}, and so on; any other 4xx or 5xx is {@code new HttpError(status, text)}.
  *
  * <p>Threading: immutable once thrown.
  */
@@ -20,9 +23,65 @@ public class HttpError extends RuntimeException {
     public HttpError(int status, String text) {
         super(text);
         if (status < 400 || status > 599) {
-            throw new IllegalArgumentException("an HttpError needs a 4xx or 5xx status, got " + status);
+            throw new IllegalArgumentException("an HttpError needs a 4xx or 5xx status (a 3xx is an HttpRedirect), got " + status);
         }
         this.status = status;
+    }
+
+    /** For {@link HttpRedirect}: a 3xx. */
+    HttpError(int status, String text, boolean redirect) {
+        super(text);
+        this.status = status;
+    }
+
+    /** aiohttp's {@code HTTPBadRequest}: 400 with {@code text}. */
+    public static HttpError badRequest(String text) {
+        return new HttpError(400, text);
+    }
+
+    /** aiohttp's {@code HTTPUnauthorized}: 401, with the {@code WWW-Authenticate} challenge RFC 9110 requires. */
+    public static HttpError unauthorized(String wwwAuthenticate) {
+        return new HttpError(401).withHeader("WWW-Authenticate", wwwAuthenticate);
+    }
+
+    /** aiohttp's {@code HTTPForbidden}: 403. */
+    public static HttpError forbidden() {
+        return new HttpError(403);
+    }
+
+    /** aiohttp's {@code HTTPNotFound}: 404. */
+    public static HttpError notFound() {
+        return new HttpError(404);
+    }
+
+    /** aiohttp's {@code HTTPMethodNotAllowed(method, allowed_methods)}: 405 with {@code Allow}. */
+    public static HttpError methodNotAllowed(String method, java.util.Collection<String> allowed) {
+        return new HttpError(405).withHeader("Allow", String.join(", ", new java.util.TreeSet<>(allowed)));
+    }
+
+    /** aiohttp's {@code HTTPConflict}: 409 with {@code text}. */
+    public static HttpError conflict(String text) {
+        return new HttpError(409, text);
+    }
+
+    /** aiohttp's {@code HTTPGone}: 410. */
+    public static HttpError gone() {
+        return new HttpError(410);
+    }
+
+    /** aiohttp's {@code HTTPUnprocessableEntity}: 422 with {@code text}. */
+    public static HttpError unprocessable(String text) {
+        return new HttpError(422, text);
+    }
+
+    /** aiohttp's {@code HTTPTooManyRequests}: 429, with {@code Retry-After} in seconds. */
+    public static HttpError tooManyRequests(long retryAfterSeconds) {
+        return new HttpError(429).withHeader("Retry-After", Long.toString(Math.max(0, retryAfterSeconds)));
+    }
+
+    /** aiohttp's {@code HTTPServiceUnavailable}: 503. */
+    public static HttpError serviceUnavailable() {
+        return new HttpError(503);
     }
 
     public int status() {
@@ -35,9 +94,14 @@ public class HttpError extends RuntimeException {
         return this;
     }
 
+    /** The headers sent with the response. */
+    public Headers headers() {
+        return headers;
+    }
+
     /** The response the client gets: the status and the message as plain text. */
     public Response response() {
-        Response r = Response.text(status, getMessage());
+        Response r = HttpStatus.bodyless(status) ? new Response(status) : Response.text(status, getMessage());
         for (String name : headers.names()) {
             for (String v : headers.getAll(name)) r.headers().add(name, v);
         }

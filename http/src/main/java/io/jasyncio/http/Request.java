@@ -25,6 +25,7 @@ public final class Request {
     private final SocketAddress remote;
     private Map<String, List<String>> query;
     private Map<String, String> matchInfo = Map.of();
+    private Map<String, String> cookies;
     /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
     private HttpConnection connection;
     /** The bytes of its head on the wire: with the body, what it holds while queued behind another request. */
@@ -93,6 +94,35 @@ public final class Request {
         } catch (IllegalArgumentException e) {
             throw new HttpError(415, e.getMessage());
         }
+    }
+
+    /**
+     * The body as JSON, decoded by the built-in codec (aiohttp's {@code await request.json()}); a body that is
+     * not JSON is the client's error: a 400 naming what was wrong.
+     */
+    public Object json() {
+        return json(JsonCodec.builtin());
+    }
+
+    /** The body decoded by {@code codec} (aiohttp's {@code request.json(loads=...)}); not JSON: a 400. */
+    public Object json(JsonCodec codec) {
+        String t = text();
+        try {
+            return codec.decode(t);
+        } catch (RuntimeException e) {
+            throw new HttpError(400, "the request body is not valid JSON: " + e.getMessage());
+        } catch (Exception e) {
+            throw new HttpError(400, "the request body is not valid JSON: " + e);
+        }
+    }
+
+    /**
+     * The cookies the client sent, name → value (aiohttp's {@code request.cookies}), read leniently from its
+     * {@code Cookie} fields: see {@link Cookies}.
+     */
+    public Map<String, String> cookies() {
+        if (cookies == null) cookies = Cookies.parse(headers.getAll("Cookie"));
+        return cookies;
     }
 
     /** The query's parameters, decoded, each name with its values in order (aiohttp's {@code request.query}). */

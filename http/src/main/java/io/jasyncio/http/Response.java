@@ -14,6 +14,8 @@ public final class Response {
     private final int status;
     private final Headers headers = new Headers();
     private final byte[] body;
+    /** {@link #enableCompression()}: null (only if the runner compresses automatically), or the coding wanted. */
+    private Compression.Mode compression;
 
     /** A response with {@code status}, no body and no content type. */
     public Response(int status) {
@@ -65,6 +67,46 @@ public final class Response {
     public Response header(String name, String value) {
         headers.add(name, value);
         return this;
+    }
+
+    /** Sets a cookie on the client (aiohttp's {@code set_cookie}), replacing one of the same name set before. */
+    public Response setCookie(Cookie cookie) {
+        Cookie.set(headers, cookie);
+        return this;
+    }
+
+    /** {@link #setCookie(Cookie)} of {@code name=value} with path {@code /}. */
+    public Response setCookie(String name, String value) {
+        return setCookie(Cookie.of(name, value));
+    }
+
+    /** Deletes cookie {@code name} (path {@code /}) on the client (aiohttp's {@code del_cookie}). */
+    public Response delCookie(String name) {
+        return delCookie(name, null, "/");
+    }
+
+    /** Deletes cookie {@code name} set with {@code domain} (null: none) and {@code path}. */
+    public Response delCookie(String name, String domain, String path) {
+        return setCookie(Cookie.deletion(name, domain, path));
+    }
+
+    /**
+     * Compresses the body with the coding the client prefers among gzip and deflate (aiohttp's
+     * {@code enable_compression()}); see {@link Compression} for when it is not compressed.
+     */
+    public Response enableCompression() {
+        compression = Compression.Mode.NEGOTIATE;
+        return this;
+    }
+
+    /** Compresses with {@code coding} ({@code "gzip"} or {@code "deflate"}) whatever the client said. */
+    public Response enableCompression(String coding) {
+        compression = Compression.Mode.forced(coding);
+        return this;
+    }
+
+    Compression.Mode compression() {
+        return compression;
     }
 
     /** The body's bytes (the response's own array). */

@@ -5,25 +5,32 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Maps a method and a path to a {@link Handler} (aiohttp's {@code UrlDispatcher}). A path is literal
- * ({@code /items}) or has whole segments that match anything but {@code /} and are named for the handler
- * ({@code /items/{id}} → {@code request.pathParam("id")}). Literal paths are looked up directly; patterns are
- * tried in the order they were added. A path that matches with another method answers 405 with {@code Allow};
- * no match at all is 404. A GET route also answers HEAD (as aiohttp's {@code add_get}).
+ * ({@code /items}) or has variables in aiohttp's syntax, named for the handler: {@code /items/{id}} matches one
+ * segment ({@code request.pathParam("id")}), {@code /items/{id:\d+}} what the regex matches (see
+ * {@link RouteTemplate}). Literal paths are looked up directly; patterns and sub-applications
+ * ({@link Application#addSubapp}) are tried in the order they were added. A path that matches with another
+ * method answers 405 with {@code Allow}; no match at all is 404. A GET route also answers HEAD (as aiohttp's
+ * {@code add_get}). A route may be given a name ({@code addGet(path, handler, "user")}) to build URLs to it
+ * with {@link #named(String)}.
  *
  * <p>Threading: add routes before the application is started (then the router is frozen); resolved on the
  * loop's thread.
  */
 public final class Router {
     private final Map<String, Map<String, Handler>> literal = new HashMap<>();
+    /** Routes with variables, and sub-applications, in the order they were added. */
     private final List<Pattern> patterns = new ArrayList<>();
+    private final Map<String, NamedRoute> names = new LinkedHashMap<>();
+    private final List<Application> subapps = new ArrayList<>();
+    /** What URLs built here start with: a sub-application's prefixes. */
+    private volatile String urlPrefix = "";
     private boolean frozen;
 
-    /** A route with segments to capture. */
-    private record Pattern(String template, String[] segments, Map<String, Handler> byMethod) {}
+    /** A route with variables ({@code subapp} null), or a sub-application mounted at {@code template}. */
+    private record Pattern(String template, RouteTemplate compiled, Map<String, Handler> byMethod, Application subapp) {}
 
     /** The handler found for a request, with the values its pattern captured. */
     record Match(Handler handler, Map<String, String> matchInfo) {}
@@ -31,6 +38,79 @@ public final class Router {
     public Router addGet(String path, Handler handler) {
         addRoute("GET", path, handler);
         return addRoute("HEAD", path, handler);
+    }
+
+    /** {@link #addGet(String, Handler)} with a name for {@link #named(String)} (aiohttp's {@code name=}). */
+    public Router addGet(String path, Handler handler, String name) {
+        addGet(path, handler);
+        return name(name, path);
+    }
+
+    /** {@link #addRoute(String, String, Handler)} with a name for {@link #named(String)}. */
+    public Router addRoute(String method, String path, Handler handler, String name) {
+        addRoute(method, path, handler);
+        return name(name, path);
+    }
+
+    /**
+     * Adds the routes of {@code table} in order (aiohttp's {@code add_routes(routes)} with a
+     * {@code RouteTableDef} or a list of {@code web.get(...)}).
+     */
+    public Router addRoutes(RouteTable table) {
+        for (RouteTable.Def d : table.defs()) {
+            if (d.method().equals("GET")) addGet(d.path(), d.handler());
+            else addRoute(d.method(), d.path(), d.handler());
+            if (d.name() != null) name(d.name(), d.path());
+        }
+        return this;
+    }
+
+    /** The route named {@code name}; an {@link IllegalArgumentException} listing the names if there is none. */
+    public NamedRoute named(String name) {
+        NamedRoute r = names.get(name);
+        if (r == null) throw new IllegalArgumentException("no route is named " + name + "; the names are " + names.keySet());
+        return r;
+    }
+
+    private Router name(String name, String path) {
+        if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_.:-]*")) {
+            throw new IllegalArgumentException("a route name is a letter or _ followed by letters, digits, _ . : -, got " + name);
+        }
+        NamedRoute old = names.get(name);
+        if (old != null && !old.path().equals(path)) {
+            throw new IllegalArgumentException("the name " + name + " is already the route " + old.path() + "'s");
+        }
+        if (old == null) {
+            RouteTemplate t = RouteTemplate.hasVariables(path) ? patternFor(path).compiled : null;
+            names.put(name, new NamedRoute(name, path, t, this));
+        }
+        return this;
+    }
+
+    private Pattern patternFor(String path) {
+        for (Pattern p : patterns) {
+            if (p.subapp == null && p.template.equals(path)) return p;
+        }
+        throw new IllegalStateException(path);
+    }
+
+    /** Mounts a sub-application (see {@link Application#addSubapp}). */
+    void addSubapp(String prefix, Application sub) {
+        if (frozen) throw new IllegalStateException("the router is frozen: add routes before the application starts");
+        for (Pattern p : patterns) {
+            if (p.subapp != null && p.template.equals(prefix)) throw new IllegalArgumentException("a sub-application is already at " + prefix);
+        }
+        sub.router().urlPrefix = prefix;
+        patterns.add(new Pattern(prefix, null, null, sub));
+        subapps.add(sub);
+    }
+
+    List<Application> subapps() {
+        return subapps;
+    }
+
+    String urlPrefix() {
+        return urlPrefix;
     }
 
     public Router addPost(String path, Handler handler) {
@@ -57,19 +137,12 @@ public final class Router {
         if (path == null || !path.startsWith("/")) throw new IllegalArgumentException("a route's path must start with /: " + path);
         String m = method.equals("*") ? "*" : method.toUpperCase(java.util.Locale.ROOT);
         Map<String, Handler> byMethod;
-        if (path.indexOf('{') < 0) {
+        if (!RouteTemplate.hasVariables(path)) {
             byMethod = literal.computeIfAbsent(path, k -> new LinkedHashMap<>());
         } else {
-            String[] segments = path.substring(1).split("/", -1);
-            for (String s : segments) {
-                if (s.startsWith("{") != s.endsWith("}") || (s.startsWith("{") && s.length() < 3)
-                        || s.indexOf('{', 1) >= 0) {
-                    throw new IllegalArgumentException("a route segment is either literal or a whole {name}: " + path);
-                }
-            }
-            Pattern p = patterns.stream().filter(x -> x.template.equals(path)).findFirst().orElse(null);
+            Pattern p = patterns.stream().filter(x -> x.subapp == null && x.template.equals(path)).findFirst().orElse(null);
             if (p == null) {
-                p = new Pattern(path, segments, new LinkedHashMap<>());
+                p = new Pattern(path, new RouteTemplate(path), new LinkedHashMap<>(), null); // compiled once, here
                 patterns.add(p);
             }
             byMethod = p.byMethod;
@@ -82,17 +155,28 @@ public final class Router {
     }
 
     void freeze() {
+        freeze("");
+    }
+
+    /** No more routes; URLs built here start with {@code fullPrefix} (a sub-application's prefixes). */
+    void freeze(String fullPrefix) {
         frozen = true;
+        urlPrefix = fullPrefix;
     }
 
     /** The handler for {@code method} and {@code path}; an {@link HttpError} 404 or 405 when there is none. */
     Match resolve(String method, String path) {
         Map<String, Handler> byMethod = literal.get(path);
         if (byMethod != null) return pick(byMethod, method, Map.of());
-        String[] parts = null;
         for (Pattern p : patterns) {
-            if (parts == null) parts = path.substring(1).split("/", -1);
-            Map<String, String> info = match(p, parts);
+            if (p.subapp != null) {
+                if (path.equals(p.template) || path.startsWith(p.template) && path.charAt(p.template.length()) == '/') {
+                    Application sub = p.subapp;
+                    return new Match(request -> sub.chain().handle(request), Map.of());
+                }
+                continue;
+            }
+            Map<String, String> info = p.compiled.match(path);
             if (info != null) return pick(p.byMethod, method, info);
         }
         throw new HttpError(404);
@@ -102,22 +186,6 @@ public final class Router {
         Handler h = byMethod.get(method);
         if (h == null) h = byMethod.get("*");
         if (h != null) return new Match(h, info);
-        throw new HttpError(405).withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
-    }
-
-    private static Map<String, String> match(Pattern p, String[] parts) {
-        if (parts.length != p.segments.length) return null;
-        Map<String, String> info = null;
-        for (int i = 0; i < parts.length; i++) {
-            String s = p.segments[i];
-            if (s.startsWith("{")) {
-                if (parts[i].isEmpty()) return null;
-                if (info == null) info = new LinkedHashMap<>();
-                info.put(s.substring(1, s.length() - 1), parts[i]);
-            } else if (!s.equals(parts[i])) {
-                return null;
-            }
-        }
-        return info == null ? Map.of() : info;
+        throw HttpError.methodNotAllowed(method, byMethod.keySet());
     }
 }

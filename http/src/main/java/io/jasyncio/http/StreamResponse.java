@@ -25,6 +25,8 @@ public final class StreamResponse {
     private boolean chunked;
     private boolean head;
     private boolean ended;
+    private Compression.Mode compression;
+    private Compression.Compressor compressor;
 
     /** A streamed answer with {@code status} (2xx to 5xx). */
     public StreamResponse(int status) {
@@ -58,12 +60,41 @@ public final class StreamResponse {
         return this;
     }
 
+    /** Sets a cookie on the client, replacing one of the same name set before; before {@link #prepare}. */
+    public StreamResponse setCookie(Cookie cookie) {
+        Cookie.set(headers(), cookie);
+        return this;
+    }
+
+    /** Deletes cookie {@code name} (path {@code /}) on the client; before {@link #prepare}. */
+    public StreamResponse delCookie(String name) {
+        return setCookie(Cookie.deletion(name, null, "/"));
+    }
+
+    /**
+     * Compresses the body as it is written, with the coding the client prefers (see {@link Compression}); the
+     * body then goes out chunked, an announced content length being dropped. Before {@link #prepare}.
+     */
+    public StreamResponse enableCompression() {
+        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        compression = Compression.Mode.NEGOTIATE;
+        return this;
+    }
+
     /** Sends the status line and headers as the answer to {@code request}. */
     public StreamResponse prepare(Request request) throws IOException {
         if (connection != null) throw new IllegalStateException("prepare() was already called");
         HttpConnection c = request.connection();
         if (c == null) throw new IllegalStateException("this request is not being answered by a server: " + request);
         this.head = request.method().equals("HEAD");
+        String coding = Compression.choose(request, compression, headers, status, c.autoCompressMin(), -1,
+                headers.get("Content-Type"));
+        if (coding != null) {
+            headers.set("Content-Encoding", coding);
+            Compression.weakenEtag(headers);
+            contentLength = -1; // the announced length was the uncompressed one
+            compressor = new Compression.Compressor(coding);
+        }
         this.chunked = contentLength < 0 && request.version().equals("HTTP/1.1");
         this.connection = c;
         c.startStream(request, this);
@@ -81,6 +112,10 @@ public final class StreamResponse {
         }
         written += data.length;
         if (head) return;
+        if (compressor != null) {
+            data = compressor.compress(data);
+            if (data.length == 0) return;
+        }
         connection.streamWrite(chunked ? chunk(data) : data);
     }
 
@@ -96,6 +131,12 @@ public final class StreamResponse {
             ended = true;
             if (contentLength >= 0 && written != contentLength && !head) {
                 throw new IllegalStateException("the body ended after " + written + " of the " + contentLength + " bytes announced");
+            }
+            if (compressor != null) {
+                byte[] rest = compressor.finish();
+                compressor.end();
+                compressor = null;
+                if (rest.length > 0) connection.streamWrite(chunked ? chunk(rest) : rest);
             }
             if (chunked && !head) connection.streamWrite("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         }

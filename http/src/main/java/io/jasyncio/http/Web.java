@@ -25,6 +25,28 @@ public final class Web {
 
     private Web() {}
 
+    /** aiohttp's {@code web.json_response(data)}: 200 with {@code data} encoded by the built-in {@link JsonCodec}. */
+    public static Response jsonResponse(Object data) {
+        return jsonResponse(200, data, JsonCodec.builtin());
+    }
+
+    /**
+     * {@code status} with {@code data} encoded by {@code codec} as {@code application/json} (aiohttp's
+     * {@code json_response(data, status=, dumps=)}). A value the codec cannot encode is the handler's error: an
+     * {@link IllegalArgumentException} (so a 500).
+     */
+    public static Response jsonResponse(int status, Object data, JsonCodec codec) {
+        String text;
+        try {
+            text = codec.encode(data);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException("the JSON codec could not encode the response: " + e, e);
+        }
+        return new Response(status, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json; charset=utf-8");
+    }
+
     /**
      * Runs a new loop serving {@code app} on {@code host}:{@code port} until the process is asked to stop, then
      * shuts it down gracefully (requests under way are answered, for up to the runner's shutdown timeout), as
@@ -39,12 +61,17 @@ public final class Web {
      * </ul>
      */
     public static void runApp(Application app, String host, int port) {
+        runApp(app, host, port, null);
+    }
+
+    /** {@link #runApp(Application, String, int)} writing {@code accessLog} (null: none; aiohttp's {@code access_log=}). */
+    public static void runApp(Application app, String host, int port, AccessLog accessLog) {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> terminated = loop.createFuture();
             boolean handled = onSigterm(loop, terminated);
             try {
-                return serveUntil(app, host, port, System.out::println, terminated);
+                return serveUntil(app, host, port, System.out::println, terminated, accessLog);
             } finally {
                 if (handled) loop.removeSignalHandler("SIGTERM");
             }
@@ -208,12 +235,13 @@ public final class Web {
      * {@code announce} the address once it is listening.
      */
     public static Void serve(Application app, String host, int port, Consumer<String> announce) {
-        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture());
+        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture(), null);
     }
 
     /** {@link #serve} until {@code stop} is done (returning then) or the task is cancelled. */
-    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop) {
-        AppRunner runner = new AppRunner(app);
+    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop,
+            AccessLog accessLog) {
+        AppRunner runner = new AppRunner(app).accessLog(accessLog);
         runner.setup();
         try {
             TcpSite site = new TcpSite(runner, host, port);

@@ -47,6 +47,11 @@ final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /** The socket's input, for a test that reads the raw bytes itself. */
+    InputStream in() {
+        return in;
+    }
+
     /** Sends {@code GET path} with a Host header, keep-alive. */
     RawClient get(String path) throws IOException {
         return send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");

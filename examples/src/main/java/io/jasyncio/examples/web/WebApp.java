@@ -3,8 +3,11 @@ package io.jasyncio.examples.web;
 import io.jasyncio.Asyncio;
 import io.jasyncio.http.AppRunner;
 import io.jasyncio.http.Application;
+import io.jasyncio.http.Cookie;
 import io.jasyncio.http.HttpError;
+import io.jasyncio.http.HttpRedirect;
 import io.jasyncio.http.Response;
+import io.jasyncio.http.Web;
 import io.jasyncio.http.TcpSite;
 import java.io.PrintStream;
 import java.net.URI;
@@ -13,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,7 +25,10 @@ import java.util.concurrent.CompletableFuture;
  * tenth of a second" measured over HTTP with the JDK's own client.
  *
  * <p>Routes: {@code GET /} → "Hello, World!"; {@code GET /hello/{name}}; {@code GET /sleep?s=0.1} (answers after
- * that many seconds, at most 10, without holding up other requests); {@code POST /echo} (the body back).
+ * that many seconds, at most 10, without holding up other requests); {@code POST /echo} (the body back);
+ * {@code GET /login?user=ann} (sets a cookie and redirects, 303, to the URL of the route named "hello", built
+ * by the router); {@code GET /me} (reads the cookie back); {@code GET /logout} (deletes it);
+ * {@code GET /squares/{n:\d{1,4}}} (a regex variable; the first squares, at most 100, in JSON).
  *
  * <p>Threading: {@link #app()} may be built anywhere; {@link #demo} runs in a task on a loop.
  */
@@ -32,7 +39,28 @@ public final class WebApp {
     public static Application app() {
         Application app = new Application();
         app.router().addGet("/", r -> Response.text("Hello, World!"));
-        app.router().addGet("/hello/{name}", r -> Response.text("Hello, " + r.pathParam("name") + "!"));
+        app.router().addGet("/hello/{name}", r -> Response.text("Hello, " + r.pathParam("name") + "!"), "hello");
+        app.router().addGet("/login", r -> {
+            String user = r.queryParam("user");
+            if (user == null || !user.matches("[A-Za-z0-9_-]{1,32}")) {
+                throw HttpError.badRequest("user must be 1 to 32 letters, digits, _ or -, got " + user);
+            }
+            String home = app.router().named("hello").urlFor(Map.of("name", user));
+            return HttpRedirect.seeOther(home).response()
+                    .setCookie(Cookie.of("user", user).httpOnly().sameSite("Lax").maxAge(3600));
+        });
+        app.router().addGet("/me", r -> {
+            String user = r.cookies().get("user");
+            if (user == null) throw HttpError.unauthorized("Cookie realm=\"/login?user=NAME\"");
+            return Response.text("You are " + user + " (from your cookie)");
+        });
+        app.router().addGet("/logout", r -> Response.text("Bye").delCookie("user"));
+        app.router().addGet("/squares/{n:\\d{1,4}}", r -> {
+            int n = Integer.parseInt(r.pathParam("n"));
+            List<Integer> squares = new ArrayList<>();
+            for (int i = 1; i <= Math.min(n, 100); i++) squares.add(i * i);
+            return Web.jsonResponse(new Squares(n, squares)); // a record is a JSON object, in component order
+        });
         app.router().addGet("/sleep", r -> {
             double s = seconds(r.queryParam("s"));
             Asyncio.sleep(s);
@@ -42,6 +70,9 @@ public final class WebApp {
                 r.header("Content-Type") == null ? "application/octet-stream" : r.header("Content-Type")));
         return app;
     }
+
+    /** What {@code /squares/{n}} answers. */
+    public record Squares(int n, List<Integer> squares) {}
 
     private static double seconds(String s) {
         if (s == null) return 0.1;

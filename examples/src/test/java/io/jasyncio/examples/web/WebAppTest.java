@@ -41,6 +41,36 @@ class WebAppTest {
         assertTrue(text.contains("5 concurrent HTTP requests of 1.0 s each answered in"), text);
     }
 
+    /** The login flow: a cookie, a 303 to the named route's URL, the cookie read back and deleted; JSON squares. */
+    @Test
+    void cookiesRedirectsNamedRoutesAndJson() {
+        Asyncio.run(() -> {
+            try (HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).build();
+                 AppRunner runner = new AppRunner(WebApp.app())) {
+                runner.setup();
+                TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
+                site.start();
+                HttpResponse<String> r = Asyncio.await(http.sendAsync(
+                        HttpRequest.newBuilder(URI.create(site.name() + "/login?user=ann")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals(303, r.statusCode(), "the JDK client does not follow redirects by default");
+                assertEquals("/hello/ann", r.headers().firstValue("location").orElseThrow());
+                assertTrue(r.headers().firstValue("set-cookie").orElseThrow().startsWith("user=ann; HttpOnly; Max-Age=3600; Path=/; SameSite=Lax"));
+                r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/me")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals("You are ann (from your cookie)", r.body());
+                Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/logout")).build(), HttpResponse.BodyHandlers.ofString()));
+                r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/me")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals(401, r.statusCode());
+                r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/login?user=a%20b")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals(400, r.statusCode());
+                r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/squares/4")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals("{\"n\":4,\"squares\":[1,4,9,16]}", r.body());
+                r = Asyncio.await(http.sendAsync(HttpRequest.newBuilder(URI.create(site.name() + "/squares/12345")).build(), HttpResponse.BodyHandlers.ofString()));
+                assertEquals(404, r.statusCode(), "{n:\\d{1,4}}");
+            }
+            return null;
+        });
+    }
+
     /**
      * Cancelled while its requests are under way (Ctrl-C during the tour): the demo ends once the server has
      * finished them. It used to close the HTTP client first, which waits for those requests while the task holds
