@@ -68,6 +68,8 @@ final class HttpConnection implements Protocol {
     private Request current;
     private StreamResponse stream;
     private boolean streamKeepAlive;
+    /** The file the current request is answered with (a {@link FileResponse}), opened, not yet sent. */
+    private FileResponse.Prepared file;
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
@@ -210,9 +212,17 @@ final class HttpConnection implements Protocol {
             } finally {
                 current = null;
             }
-            if (lost) return null;
+            if (lost) {
+                closeFile();
+                return null;
+            }
             boolean keepAlive;
-            if (stream != null) { // the handler streamed its answer
+            if (file != null) {
+                FileResponse.Prepared f = file;
+                file = null;
+                keepAlive = r.keepAlive() && !closing;
+                if (!sendFile(f, r.method().equals("HEAD"), r.version(), keepAlive)) return null;
+            } else if (stream != null) { // the handler streamed its answer
                 StreamResponse s = stream;
                 stream = null;
                 if (resp != StreamResponse.SENT) {
@@ -258,6 +268,11 @@ final class HttpConnection implements Protocol {
         try {
             Response resp = app.chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
+            if (resp instanceof FileResponse f && stream == null) {
+                FileResponse.Prepared p = f.prepare(r);
+                if (p.answer() != null) return p.answer(); // 304, 412, 416: no file to send
+                file = p;
+            }
             return resp;
         } catch (HttpError e) {
             return e.response();
@@ -339,6 +354,69 @@ final class HttpConnection implements Protocol {
             transport.write(ByteBuffer.wrap(data, off, Math.min(WRITE_SLICE, data.length - off)));
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------- files (FileResponse)
+
+    /** A file is sent in slices of this many bytes, each of which the client must take within the send timeout. */
+    static final long FILE_SLICE = 256 * 1024;
+
+    private void closeFile() {
+        if (file == null) return;
+        try {
+            file.channel().close();
+        } catch (java.io.IOException e) {
+            // nothing was written through it; a close error of a read-only channel loses nothing
+        }
+        file = null;
+    }
+
+    /**
+     * Sends the head, then the file's bytes: through the core's sendfile (zero-copy on a plain socket, chunks
+     * read and encrypted on TLS), a slice at a time, each bounded by the send timeout. False if the client went
+     * away or stopped taking bytes (the connection is aborted then), or if the file shrank while being sent
+     * (the announced length cannot be kept: the connection is aborted, which is how the client learns of it).
+     */
+    private boolean sendFile(FileResponse.Prepared f, boolean head, String version, boolean keepAlive) {
+        try (java.nio.channels.FileChannel ch = f.channel()) {
+            StringBuilder sb = head(f.status(), f.headers(), version, keepAlive);
+            sb.insert(sb.length() - 2, "Content-Length: " + f.length() + "\r\n");
+            transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
+            if (head) return true;
+            long offset = f.offset(), left = f.length();
+            double timeout = runner.sendTimeout();
+            while (left > 0) {
+                if (writingPaused && !waitDrained() || lost || transport.isClosing()) return false;
+                long n = Math.min(left, FILE_SLICE), from = offset;
+                io.jasyncio.Coroutine<Long> slice = () -> io.jasyncio.net.Net.sendfile(transport, ch, from, n);
+                long sent = timeout > 0 ? Asyncio.waitFor(slice, timeout) : slice.call();
+                if (sent <= 0) {
+                    loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")
+                            .put("transport", transport).build());
+                    closing = true;
+                    transport.abort();
+                    return false;
+                }
+                offset += sent;
+                left -= sent;
+            }
+            return true;
+        } catch (TimeoutError e) {
+            closing = true;
+            lost = true; // as far as answers go: connectionLost follows the abort
+            transport.abort();
+            return false;
+        } catch (CancelledError e) {
+            throw e;
+        } catch (Exception e) {
+            if (!lost) { // a read error of the file (a client going away is no error of the server's)
+                loop.callExceptionHandler(ExceptionContext.builder("Error sending a file").exception(e)
+                        .put("transport", transport).build());
+                closing = true;
+                transport.abort();
+            }
+            return false;
+        }
     }
 
     /** The status line and headers, ending with the empty line; the caller adds the body's framing. */
