@@ -3,22 +3,32 @@ package io.jasyncio.http;
 import io.jasyncio.net.Net;
 import io.jasyncio.net.Server;
 import io.jasyncio.net.ServerOptions;
+import io.jasyncio.net.TlsOptions;
 import java.net.InetSocketAddress;
 
 /**
  * Serves an {@link AppRunner}'s application on a TCP host and port (aiohttp's {@code web.TCPSite}). Port 0
- * picks a free port: {@link #port()} tells which.
+ * picks a free port: {@link #port()} tells which. With {@link TlsOptions} it serves HTTPS (aiohttp's
+ * {@code ssl_context=}) through the library's TLS, offering ALPN {@code http/1.1}; static files are then read and
+ * encrypted in chunks instead of being sent zero-copy.
  *
  * <p>Threading: call from a task on the runner's loop.
  */
-public final class TcpSite {
+public final class TcpSite extends BaseSite {
     private final AppRunner runner;
     private final String host;
     private final int port;
+    private final TlsOptions tls;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
     private Server server;
 
     public TcpSite(AppRunner runner, String host, int port) {
+        this(runner, host, port, null);
+    }
+
+    /** An HTTPS site when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null. */
+    public TcpSite(AppRunner runner, String host, int port, TlsOptions tls) {
+        this.tls = tls == null ? null : serverTls(tls);
         if (runner == null) throw new NullPointerException("runner");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         this.runner = runner;
@@ -40,30 +50,36 @@ public final class TcpSite {
     }
 
     /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
+    @Override
     public void start() {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
         // Serving starts once the runner knows the site: at its connection limit, the site starts paused.
-        server = Net.createServer(runner::newConnection, host, port,
-                ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false));
+        ServerOptions options = ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false);
+        server = tls == null ? Net.createServer(runner::newConnection, host, port, options)
+                : Net.createServer(runner::newConnection, host, port, options, tls);
         runner.addSite(this);
         server.startServing();
     }
 
     /** Stops accepting connections (those open are the runner's to close). */
+    @Override
     public void stop() {
         if (server != null) server.close();
     }
 
     /** At the runner's connection limit: new clients wait in the backlog. */
+    @Override
     void pauseAccepting() {
         if (server != null) server.pauseAccepting();
     }
 
+    @Override
     void resumeAccepting() {
         if (server != null) server.resumeAccepting();
     }
 
+    @Override
     void waitClosed() {
         if (server != null) server.waitClosed();
     }
@@ -79,10 +95,11 @@ public final class TcpSite {
     }
 
     /** {@code http://host:port}. */
+    @Override
     public String name() {
         String h = host == null || host.isEmpty() ? "0.0.0.0" : host;
         if (h.indexOf(':') >= 0) h = "[" + h + "]";
-        return "http://" + h + ":" + (server == null ? port : port());
+        return (tls == null ? "http://" : "https://") + h + ":" + (server == null ? port : port());
     }
 
     @Override
