@@ -38,7 +38,7 @@ import java.util.ArrayDeque;
  *
  * <p>Threading: the loop's thread only.
  */
-final class HttpConnection implements Protocol {
+final class HttpConnection implements Protocol, BodyReader.Listener {
     /** Requests parsed ahead of the one being answered (pipelining depth) before reading pauses. */
     static final int MAX_PIPELINED = 16;
     /** Bytes held for the requests after the one being answered (parsed or not) before reading pauses. */
@@ -97,7 +97,7 @@ final class HttpConnection implements Protocol {
     @Override
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
-        parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"));
+        parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"), loop, this);
         runner.connectionOpened(this);
         lastActivity = stageStart = loop.time();
         armTimer();
@@ -105,14 +105,24 @@ final class HttpConnection implements Protocol {
 
     @Override
     public void dataReceived(ByteBuffer data) {
-        if (closing || refused != null) return; // nothing more is read from a connection that is ending
+        if (refused != null || closing && !receivingBody()) return; // nothing more is read from a connection that is ending
         int n = data.remaining();
         lastActivity = loop.time();
         parser.feed(data);
+        if (closing) { // shutting down: only the body a handler is reading still comes in
+            pumpBodyOnly();
+            clientClock(n);
+            updateReading();
+            return;
+        }
         parseAhead();
         boolean answering = worker != null || !queueEmpty() || refused != null;
+        if (!answering || parser.streamingBody() != null) {
+            // all of it went to a request still incomplete, or to a body streamed to its handler: the server
+            // waits for the client
+            clientClock(n);
+        }
         if (!answering) {
-            clientClock(n); // all of it went to a request still incomplete: the server waits for the client
             if (continueOwed) sendContinue();
         } else if (worker == null) {
             // Started eagerly (asyncio's eager tasks): a handler that answers without waiting answers within
@@ -136,8 +146,53 @@ final class HttpConnection implements Protocol {
             }
             if (parser.takeContinue()) continueOwed = true;
         } catch (HttpError e) {
+            refuse(e);
+        }
+    }
+
+    /**
+     * A request the parser refused. In the middle of a body streamed to a handler, the handler gets the error
+     * from its reads (and answers it, or not), then the connection closes; otherwise it is answered after the
+     * requests before it.
+     */
+    private void refuse(HttpError e) {
+        BodyReader b = parser.streamingBody();
+        if (b != null) {
+            b.fail(e);
+            closing = true;
+        } else {
             refused = e;
         }
+    }
+
+    /** Whether a body is being streamed to a handler that may still read it. */
+    private boolean receivingBody() {
+        BodyReader b = parser.streamingBody();
+        return b != null && !b.failed() && !lost;
+    }
+
+    /** While closing: feeds the streamed body what has arrived, parsing nothing after it. */
+    private void pumpBodyOnly() {
+        try {
+            parser.pumpBody();
+        } catch (HttpError e) {
+            refuse(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- BodyReader.Listener
+
+    @Override
+    public void firstRead(BodyReader b) {
+        // 100 Continue on the handler's first read: a handler that refuses the body never invites it
+        if (b.expectContinue && b.received() == 0 && !b.complete() && !lost && !transport.isClosing()) {
+            transport.write(ByteBuffer.wrap(CONTINUE));
+        }
+    }
+
+    @Override
+    public void consumed(BodyReader b) {
+        if (readingPaused && b.buffered() < BodyReader.HIGH_WATER) updateReading();
     }
 
     private boolean queueEmpty() {
@@ -150,11 +205,19 @@ final class HttpConnection implements Protocol {
      */
     private void updateReading() {
         boolean answering = worker != null || !queueEmpty();
-        boolean pause = closing || refused != null || writingPaused
+        BodyReader body = parser.streamingBody();
+        boolean pause = closing && !receivingBody() || refused != null || writingPaused
+                || body != null && body.buffered() >= BodyReader.HIGH_WATER
                 || answering && (queue != null && queue.size() >= MAX_PIPELINED
                         || queuedBytes + parser.pendingBytes() >= READ_AHEAD);
         if (pause == readingPaused) return;
         readingPaused = pause;
+        if (!pause && stage == RequestParser.Stage.BODY) {
+            // The server held the body up while its handler caught up: the client's clock starts again.
+            stageStart = loop.time();
+            stageBytes = 0;
+            armTimer();
+        }
         if (pause) transport.pauseReading();
         else transport.resumeReading();
     }
@@ -205,6 +268,7 @@ final class HttpConnection implements Protocol {
         while (!lost && (r = queue == null ? null : queue.poll()) != null) {
             queuedBytes -= r.heldBytes();
             current = r;
+            r.setClientMaxSize(app.clientMaxSize());
             r.setConnection(this);
             Response resp;
             try {
@@ -220,7 +284,7 @@ final class HttpConnection implements Protocol {
             if (file != null) {
                 FileResponse.Prepared f = file;
                 file = null;
-                keepAlive = r.keepAlive() && !closing;
+                keepAlive = r.keepAlive() && !closing && bodyDone(r);
                 if (!sendFile(f, r.method().equals("HEAD"), r.version(), keepAlive)) return null;
             } else if (stream != null) { // the handler streamed its answer
                 StreamResponse s = stream;
@@ -238,9 +302,9 @@ final class HttpConnection implements Protocol {
                         return null;
                     }
                 }
-                keepAlive = streamKeepAlive;
+                keepAlive = streamKeepAlive && bodyDone(r);
             } else {
-                keepAlive = r.keepAlive() && !closing; // a refused request after it is answered below
+                keepAlive = r.keepAlive() && !closing && bodyDone(r); // a refused request after it is answered below
                 if (!send(resp, r.method().equals("HEAD"), r.version(), keepAlive)) return null;
             }
             if (writingPaused && !waitDrained()) return null;
@@ -262,6 +326,16 @@ final class HttpConnection implements Protocol {
             closeTransport(); // shut down while this task waited for a drain: its response is out
         }
         return null;
+    }
+
+    /**
+     * Whether the connection may go on to the next request after {@code r}: its body was not refused as too large,
+     * and a streamed body has been received whole (what a handler left unread is not waited for: the connection
+     * closes after the answer, as the client may still be sending it).
+     */
+    private static boolean bodyDone(Request r) {
+        BodyReader b = r.streamedBody();
+        return !r.bodyRefused() && (b == null || b.complete() && !b.failed());
     }
 
     private Response dispatch(Request r) {
@@ -289,7 +363,7 @@ final class HttpConnection implements Protocol {
 
     private Response serverError(Request r, Throwable e) {
         // A handler failing because its client left (a write's IOException) is no error of the server's.
-        if (lost && e instanceof java.io.IOException) return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
+        if (lost && (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException)) return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
                 .put("request", r).put("transport", transport).build());
         return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
@@ -489,6 +563,8 @@ final class HttpConnection implements Protocol {
     public void connectionLost(Throwable exc) {
         lost = true;
         closing = true;
+        BodyReader b = parser == null ? null : parser.streamingBody();
+        if (b != null) b.fail(new java.io.EOFException("the client closed the connection in the middle of the request body"));
         if (timer != null) {
             timer.cancel();
             timer = null;
@@ -551,7 +627,13 @@ final class HttpConnection implements Protocol {
      * way its head's deadline or its body's minimum rate. Infinite while the server is answering.
      */
     private double deadline() {
-        if (closing || lost || worker != null || !queueEmpty() || refused != null) return Double.POSITIVE_INFINITY;
+        if (lost || refused != null) return Double.POSITIVE_INFINITY;
+        if (receivingBody()) {
+            // A body streamed to its handler: the client's clock runs, but not while the server holds it up.
+            if (readingPaused) return Double.POSITIVE_INFINITY;
+        } else if (closing || worker != null || !queueEmpty()) {
+            return Double.POSITIVE_INFINITY;
+        }
         double keepalive = runner.keepaliveTimeout();
         double d = keepalive > 0 ? lastActivity + keepalive : Double.POSITIVE_INFINITY;
         if (stage == RequestParser.Stage.HEAD && runner.requestHeadTimeout() > 0) {
@@ -583,6 +665,12 @@ final class HttpConnection implements Protocol {
             return;
         }
         closing = true;
+        if (receivingBody() && (worker != null || !queueEmpty())) {
+            // The handler's read throws the 408, which it answers (or not); then the connection closes.
+            parser.streamingBody().fail(new HttpError(408, timeoutReason()));
+            updateReading();
+            return;
+        }
         updateReading();
         if (stage == RequestParser.Stage.NONE) {
             closeTransport(); // idle between requests: closed quietly, as aiohttp and nginx do
@@ -612,7 +700,8 @@ final class HttpConnection implements Protocol {
      * parser's buffers, the requests queued, and what the transport holds unsent.
      */
     long bufferedBytes() {
-        return parser.heldBytes() + queuedBytes + transport.getWriteBufferSize();
+        BodyReader b = parser.streamingBody();
+        return parser.heldBytes() + queuedBytes + transport.getWriteBufferSize() + (b == null ? 0 : b.buffered());
     }
 
     boolean readingPaused() {

@@ -26,11 +26,23 @@ final class RequestParser {
      * large Content-Length costs no memory until the body is actually sent.
      */
     private static final int BODY_RESERVE = 16 * 1024;
+    /**
+     * In streaming mode, the largest body read whole before its request is returned (a Content-Length up to
+     * this and the body limit); a larger or chunked body is streamed to the request's {@link BodyReader}.
+     */
+    static final int BUFFERED_MAX = 64 * 1024;
 
-    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
+    private enum State { HEAD, BODY, STREAM, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
 
     private final long maxBody;
     private final SocketAddress remote;
+    /** Streaming mode (a server's connection): the loop and listener of the body readers made; null: buffered mode. */
+    private final io.jasyncio.EventLoop loop;
+    private final BodyReader.Listener listener;
+    /** The body being streamed to a request already returned, or null. */
+    private BodyReader streaming;
+    /** The bytes of a streamed Content-Length body still to come. */
+    private long streamLeft;
     private byte[] buf = new byte[1024];
     private int start;
     private int end;
@@ -51,9 +63,32 @@ final class RequestParser {
     private long completed;
     private int headBytes;
 
+    /** Buffered mode: every request is returned with its whole body, of at most {@code maxBody} bytes. */
     RequestParser(long maxBody, SocketAddress remote) {
+        this(maxBody, remote, null, null);
+    }
+
+    /**
+     * Streaming mode (with a {@code listener}): a body of up to {@link #BUFFERED_MAX} and {@code maxBody} bytes
+     * announced by Content-Length is read whole first, as in buffered mode; any other body (larger, or chunked)
+     * is streamed: its request is returned as soon as its head is read, with a {@link BodyReader} fed as the bytes
+     * come, and no limit here (the limit is the reader's, when the handler reads the whole body).
+     */
+    RequestParser(long maxBody, SocketAddress remote, io.jasyncio.EventLoop loop, BodyReader.Listener listener) {
         this.maxBody = maxBody;
         this.remote = remote;
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    /** The body being streamed to a request already returned, or null. */
+    BodyReader streamingBody() {
+        return streaming;
+    }
+
+    /** Feeds the streamed body, if any, what has arrived of it, and parses nothing after it. */
+    void pumpBody() {
+        if (streaming != null) pumpStream();
     }
 
     /** Adds received bytes, consuming {@code data}. */
@@ -122,13 +157,29 @@ final class RequestParser {
         return c;
     }
 
-    /** The next complete request, or null until more bytes arrive. */
+    /**
+     * The next complete request, or null until more bytes arrive. In streaming mode, a request with a streamed
+     * body is returned once its head is read, with what has arrived of its body fed to its reader; later calls feed
+     * the rest before parsing the next request.
+     */
     Request next() {
         while (true) {
+            if (streaming != null) {
+                if (!pumpStream()) return null;
+                continue;
+            }
             switch (state) {
                 case HEAD -> {
                     if (!readHead()) return null;
+                    if (streaming != null) {
+                        Request r = new Request(method, rawPath, path, rawQuery, version, headers, EMPTY, remote, headBytes);
+                        r.setContent(streaming);
+                        headers = null;
+                        pumpStream();
+                        return r;
+                    }
                 }
+                case STREAM -> throw new IllegalStateException("STREAM without a reader");
                 case BODY -> {
                     int want = bodyExpected - bodyLength;
                     int n = Math.min(want, end - start);
@@ -178,6 +229,70 @@ final class RequestParser {
                 }
             }
         }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Feeds the streamed body what has arrived of it; true once it has ended (the parser then reads heads again). */
+    private boolean pumpStream() {
+        while (true) {
+            switch (state) {
+                case STREAM -> {
+                    int n = (int) Math.min(streamLeft, end - start);
+                    if (n > 0) {
+                        streaming.feed(buf, start, n);
+                        start += n;
+                        streamLeft -= n;
+                    }
+                    if (streamLeft > 0) return false;
+                    endStream();
+                    return true;
+                }
+                case CHUNK_SIZE -> {
+                    String line = line("chunk size line");
+                    if (line == null) return false;
+                    chunkLeft = chunkSize(line);
+                    streaming.announce(chunkLeft);
+                    state = chunkLeft == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(chunkLeft, end - start);
+                    if (n == 0) return false;
+                    streaming.feed(buf, start, n);
+                    start += n;
+                    chunkLeft -= n;
+                    if (chunkLeft == 0) {
+                        streaming.endChunk();
+                        state = State.CHUNK_END;
+                    }
+                }
+                case CHUNK_END -> {
+                    String line = line("chunk");
+                    if (line == null) return false;
+                    if (!line.isEmpty()) throw new HttpError(400, "a chunk's data does not end with CRLF (or LF)");
+                    state = State.CHUNK_SIZE;
+                }
+                case TRAILERS -> {
+                    String line = line("trailer field");
+                    if (line == null) return false;
+                    if (line.isEmpty()) {
+                        endStream();
+                        return true;
+                    }
+                    if (++trailers > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " trailer fields");
+                }
+                default -> throw new IllegalStateException("streaming in state " + state);
+            }
+        }
+    }
+
+    private void endStream() {
+        streaming.feedEof();
+        streaming = null;
+        completed++;
+        state = State.HEAD;
+        if (start == end) start = end = 0;
+        scanned = start;
     }
 
     private Request finish() {
@@ -337,6 +452,10 @@ final class RequestParser {
             bodyLength = 0;
             trailers = 0;
             state = State.CHUNK_SIZE;
+            if (listener != null) {
+                body = null;
+                streaming = new BodyReader(loop, listener, expectsContinue());
+            }
         } else if (hasLength) {
             long n = -1;
             for (String v : headers.getAll("Content-Length")) {
@@ -345,6 +464,14 @@ final class RequestParser {
                     if (n >= 0 && m != n) throw new HttpError(400, "differing Content-Length values");
                     n = m;
                 }
+            }
+            if (listener != null && (n > BUFFERED_MAX || n > maxBody)) {
+                streaming = new BodyReader(loop, listener, expectsContinue() && n > end - start);
+                streaming.announce(n);
+                streamLeft = n;
+                body = null;
+                state = State.STREAM;
+                return;
             }
             if (n > maxBody) throw tooLarge();
             bodyExpected = (int) n;
@@ -360,9 +487,17 @@ final class RequestParser {
         String expect = headers.get("Expect");
         if (expect != null && version.equals("HTTP/1.1")) {
             if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
-            // The interim response is owed only while the body is still to come.
-            continueWanted = state != State.BODY || bodyExpected > end - start;
+            // The interim response is owed only while the body is still to come (a streamed body's reader owes it).
+            continueWanted = streaming == null && (state != State.BODY || bodyExpected > end - start);
         }
+    }
+
+    /** Whether the head asks for {@code 100 Continue} (a streamed body's reader sends it on its first read). */
+    private boolean expectsContinue() {
+        String expect = headers.get("Expect");
+        if (expect == null || !version.equals("HTTP/1.1")) return false;
+        if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
+        return true;
     }
 
     private static long contentLength(String v) {

@@ -2,7 +2,6 @@ package io.jasyncio.http;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -202,15 +201,6 @@ class StaticFilesTest {
             while (s.stats().connections() == 0 && System.nanoTime() < deadline) Thread.sleep(5); // accepted
             while (s.stats().connections() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             assertEquals(0, s.stats().connections(), "dropped after the send timeout");
-            InputStream in = c.socket.getInputStream();
-            long got = 0;
-            try {
-                byte[] b = new byte[65536];
-                for (int n; (n = in.read(b)) > 0; ) got += n;
-            } catch (java.net.SocketException reset) {
-                // aborted: fine
-            }
-            assertTrue(got < 256L * 1024 * 1024, "not the whole file: " + got);
         }
     }
 
