@@ -34,7 +34,8 @@ import java.util.ArrayDeque;
  * minimum body rate after an allowance of the body timeout; a pause of the keep-alive timeout also ends a request
  * half sent. Such a request is answered 408 and the connection closed. An answer the client takes no byte of for
  * the send timeout is dropped with the connection. These clocks run only while the server waits for the client,
- * not while it answers (the handler's time is its own).
+ * not while it answers (the handler's time is its own) — but a body streamed to its handler is the client's to
+ * send, so its clock runs while it comes in, except while reading is paused because the handler has not taken it.
  *
  * <p>Threading: the loop's thread only.
  */

@@ -31,12 +31,21 @@ public final class Web {
      * </ul>
      */
     public static void runApp(Application app, String host, int port) {
+        runApp(app, runner -> new TcpSite(runner, host, port));
+    }
+
+    /**
+     * {@link #runApp(Application, String, int)} on the site {@code site} makes for the runner: an HTTPS
+     * {@link TcpSite} or a {@link UnixSite}, for example (aiohttp's {@code run_app(app, ssl_context=...)},
+     * {@code run_app(app, path=...)}).
+     */
+    public static void runApp(Application app, java.util.function.Function<AppRunner, BaseSite> site) {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> terminated = loop.createFuture();
             boolean handled = onSigterm(loop, terminated);
             try {
-                return serveUntil(app, host, port, System.out::println, terminated);
+                return serveUntil(app, site, System.out::println, terminated);
             } finally {
                 if (handled) loop.removeSignalHandler("SIGTERM");
             }
@@ -62,15 +71,16 @@ public final class Web {
      * {@code announce} the address once it is listening.
      */
     public static Void serve(Application app, String host, int port, Consumer<String> announce) {
-        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture());
+        return serveUntil(app, runner -> new TcpSite(runner, host, port), announce, Asyncio.getRunningLoop().createFuture());
     }
 
     /** {@link #serve} until {@code stop} is done (returning then) or the task is cancelled. */
-    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop) {
+    private static Void serveUntil(Application app, java.util.function.Function<AppRunner, BaseSite> makeSite,
+            Consumer<String> announce, Future<?> stop) {
         AppRunner runner = new AppRunner(app);
         runner.setup();
         try {
-            TcpSite site = new TcpSite(runner, host, port);
+            BaseSite site = makeSite.apply(runner);
             site.start();
             announce.accept("======== Running on " + site.name() + " ========\n(Press CTRL+C to quit)");
             Asyncio.await(stop);

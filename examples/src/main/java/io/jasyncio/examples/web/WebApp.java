@@ -21,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * tenth of a second" measured over HTTP with the JDK's own client.
  *
  * <p>Routes: {@code GET /} → "Hello, World!"; {@code GET /hello/{name}}; {@code GET /sleep?s=0.1} (answers after
- * that many seconds, at most 10, without holding up other requests); {@code POST /echo} (the body back).
+ * that many seconds, at most 10, without holding up other requests); {@code POST /echo} (the body back);
+ * {@code POST /count} (counts a streamed upload of any size, in bounded memory); {@code GET /static/...} with a
+ * static directory.
  *
  * <p>Threading: {@link #app()} may be built anywhere; {@link #demo} runs in a task on a loop.
  */
@@ -30,7 +32,16 @@ public final class WebApp {
 
     /** The application. */
     public static Application app() {
+        return app(null);
+    }
+
+    /**
+     * The application, serving the files under {@code staticDir} at {@code /static/} when it is not null
+     * (zero-copy, ranges, conditionals; nothing outside the directory).
+     */
+    public static Application app(java.nio.file.Path staticDir) {
         Application app = new Application();
+        if (staticDir != null) app.router().addStatic("/static", staticDir);
         app.router().addGet("/", r -> Response.text("Hello, World!"));
         app.router().addGet("/hello/{name}", r -> Response.text("Hello, " + r.pathParam("name") + "!"));
         app.router().addGet("/sleep", r -> {
@@ -40,6 +51,11 @@ public final class WebApp {
         });
         app.router().addPost("/echo", r -> new Response(200, r.body(),
                 r.header("Content-Type") == null ? "application/octet-stream" : r.header("Content-Type")));
+        app.router().addPost("/count", r -> {
+            long n = 0;
+            for (byte[] b; (b = r.content().readAny()).length > 0; ) n += b.length;
+            return Response.text("received " + n + " bytes");
+        });
         return app;
     }
 
