@@ -37,6 +37,10 @@ import java.util.ArrayDeque;
  * not while it answers (the handler's time is its own) — but a body streamed to its handler is the client's to
  * send, so its clock runs while it comes in, except while reading is paused because the handler has not taken it.
  *
+ * <p>A large or chunked request body is streamed to its handler ({@link BodyReader}): reading pauses while more
+ * than {@link BodyReader#HIGH_WATER} bytes of it wait unread, and a handler that answers without reading it to its
+ * end has the connection closed after the answer. A {@link FileResponse} goes out through the core's sendfile.
+ *
  * <p>Threading: the loop's thread only.
  */
 final class HttpConnection implements Protocol, BodyReader.Listener {
@@ -441,6 +445,11 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
 
     /** A file is sent in slices of this many bytes, each of which the client must take within the send timeout. */
     static final long FILE_SLICE = 256 * 1024;
+    /**
+     * A file up to this size is read and sent with its head in one write: for a small file, setting up a
+     * sendfile costs more than copying it (measured: a 4 KiB file 5x slower through sendfile than a hello).
+     */
+    static final int SMALL_FILE = 16 * 1024;
 
     private void closeFile() {
         if (file == null) return;
@@ -462,6 +471,17 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
         try (java.nio.channels.FileChannel ch = f.channel()) {
             StringBuilder sb = head(f.status(), f.headers(), version, keepAlive);
             sb.insert(sb.length() - 2, "Content-Length: " + f.length() + "\r\n");
+            if (!head && f.length() <= SMALL_FILE) {
+                int headLen = sb.length(), n = (int) f.length();
+                byte[] out = ascii(sb, headLen, n);
+                ByteBuffer b = ByteBuffer.wrap(out, headLen, n);
+                while (b.hasRemaining()) {
+                    if (ch.read(b, f.offset() + (b.position() - headLen)) < 0) break; // shrank: caught below
+                }
+                if (b.hasRemaining()) throw new java.io.EOFException("the file " + ch + " shrank while it was read");
+                transport.write(ByteBuffer.wrap(out));
+                return true;
+            }
             transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
             if (head) return true;
             long offset = f.offset(), left = f.length();

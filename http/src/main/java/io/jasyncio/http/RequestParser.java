@@ -12,6 +12,11 @@ import java.util.Arrays;
  * Anything malformed, ambiguous (both framings, differing lengths: request smuggling) or over a limit is an
  * {@link HttpError} with the status to answer, after which the connection must be closed.
  *
+ * <p>Two modes. Buffered (tests, and what the first constructor makes): each request is returned with its whole
+ * body, of at most {@code maxBody} bytes. Streaming (a server's connection): a small Content-Length body is still
+ * read whole first, but a larger or chunked one is handed to the request's {@link BodyReader} as it arrives, the
+ * request being returned as soon as its head is read, so a handler can take a body of any size in bounded memory.
+ *
  * <p>Threading: one parser per connection, used on the loop's thread.
  */
 final class RequestParser {
