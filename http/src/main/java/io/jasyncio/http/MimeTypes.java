@@ -29,21 +29,30 @@ final class MimeTypes {
             Map.entry("ico", "image/vnd.microsoft.icon"), Map.entry("avif", "image/avif"),
             Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"), Map.entry("ttf", "font/ttf"),
             Map.entry("otf", "font/otf"), Map.entry("mp3", "audio/mpeg"), Map.entry("ogg", "audio/ogg"),
-            Map.entry("wav", "audio/wav"), Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"));
+            Map.entry("wav", "audio/wav"), Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"),
+            Map.entry("bin", "application/octet-stream"));
+
+    /** What {@link Files#probeContentType} said per extension: it may read the system's tables on every call. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, String> PROBED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The most extensions remembered (names come from clients: a bound). */
+    private static final int MAX_PROBED = 1024;
 
     /** The content type of {@code file}, with {@code charset=utf-8} for text. */
     static String of(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        String type = dot < 0 ? null : BY_EXTENSION.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String type = BY_EXTENSION.get(ext);
+        if (type == null && !ext.isEmpty()) type = PROBED.get(ext);
         if (type == null) {
             try {
                 type = Files.probeContentType(file);
             } catch (IOException | SecurityException e) {
                 type = null; // no detector could tell: the default below
             }
+            if (type == null) type = "application/octet-stream";
+            if (!ext.isEmpty() && PROBED.size() < MAX_PROBED) PROBED.put(ext, type);
         }
-        if (type == null) return "application/octet-stream";
         boolean text = type.startsWith("text/") || type.equals("application/json") || type.equals("image/svg+xml");
         return text && !type.contains("charset") ? type + "; charset=utf-8" : type;
     }

@@ -222,6 +222,40 @@ class RequestBodyTest {
         }
     }
 
+    /**
+     * A streamed body that trickles (a byte a second) into a multipart reader: the body's minimum-rate clock runs
+     * while the handler's read waits, so the read throws the 408 after the 60 s allowance (virtual time).
+     */
+    @Test
+    void aTrickledStreamedBodyIsCutByTheBodyTimeout() {
+        Application app = forms();
+        try (io.jasyncio.Runner runner = io.jasyncio.Runner.builder().loopFactory(io.jasyncio.EventLoop::withVirtualClock).build()) {
+            String seen = runner.run(() -> {
+                try (AppRunner r = new AppRunner(app)) {
+                    r.setup();
+                    TcpSite site = new TcpSite(r, "127.0.0.1", 0);
+                    site.start();
+                    io.jasyncio.EventLoop loop = io.jasyncio.Asyncio.getRunningLoop();
+                    io.jasyncio.net.StreamPair c = io.jasyncio.net.Streams.openConnection("127.0.0.1", site.port());
+                    double start = loop.time();
+                    c.writer().write((multipartHead("B", 1_000_000).formatted("/upload")
+                            + "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    io.jasyncio.Task<String> reader = loop.createTask(() -> new String(c.reader().read(65536), StandardCharsets.ISO_8859_1));
+                    while (!reader.done() && loop.time() - start < 400) {
+                        io.jasyncio.Asyncio.sleep(1);
+                        if (!reader.done()) c.writer().write(new byte[] {'x'});
+                    }
+                    double cutAfter = loop.time() - start;
+                    c.writer().close();
+                    assertTrue(cutAfter >= 60 && cutAfter < 62, "cut after " + cutAfter + " s");
+                    return reader.result();
+                }
+            });
+            assertTrue(seen.startsWith("HTTP/1.1 408 "), seen);
+            assertTrue(seen.contains("slower than 1024.0 bytes/s") && seen.contains("Connection: close"), seen);
+        }
+    }
+
     // ---------------------------------------------------------------- forms
 
     static Application forms() {
