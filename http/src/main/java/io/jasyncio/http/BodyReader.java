@@ -243,6 +243,14 @@ public final class BodyReader {
     }
 
     private byte[] take(int n) {
+        byte[] head = pieces.peekFirst();
+        if (offset == 0 && n == head.length) { // a whole piece: handed over without a copy (it is ours alone)
+            pieces.removeFirst();
+            chunkEnds.removeFirst();
+            buffered -= n;
+            listener.consumed(this);
+            return head;
+        }
         byte[] out = new byte[n];
         int got = 0;
         while (got < n) {
