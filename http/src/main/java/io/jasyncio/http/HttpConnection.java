@@ -720,6 +720,11 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
                 + " bytes/s (after " + runner.requestBodyTimeout() + " s)";
     }
 
+    /** Whether this connection speaks TLS (an HTTPS site). */
+    boolean secure() {
+        return transport.getExtraInfo("sslcontext") != null;
+    }
+
     // ---------------------------------------------------------------- for tests
 
     /**

@@ -237,6 +237,16 @@ public final class Request {
         this.matchInfo = Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }
 
+    /** {@code https} when the request came over TLS, else {@code http} (aiohttp's {@code request.scheme}). */
+    public String scheme() {
+        return secure() ? "https" : "http";
+    }
+
+    /** Whether the request came over TLS (aiohttp's {@code request.secure}). */
+    public boolean secure() {
+        return connection != null && connection.secure();
+    }
+
     /** The client's address (aiohttp's {@code request.remote} / peername). */
     public SocketAddress remoteAddress() {
         return remote;

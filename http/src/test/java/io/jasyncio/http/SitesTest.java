@@ -43,6 +43,7 @@ class SitesTest {
     static Application app() {
         Application app = new Application();
         app.router().addGet("/", r -> Response.text("hello " + r.remoteAddress().getClass().getSimpleName()));
+        app.router().addGet("/scheme", r -> Response.text(r.scheme() + " " + r.secure()));
         app.router().addPost("/echo", r -> new Response(200, r.body(), "application/octet-stream"));
         app.router().addStatic("/static", tmp.resolve("www"));
         return app;
@@ -61,6 +62,7 @@ class SitesTest {
             HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, hello.statusCode());
             assertEquals("hello InetSocketAddress", hello.body());
+            assertEquals("https true", client.send(HttpRequest.newBuilder(URI.create(base + "/scheme")).build(), HttpResponse.BodyHandlers.ofString()).body());
             byte[] up = "x".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
             HttpResponse<byte[]> echo = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(up)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -110,13 +112,14 @@ class SitesTest {
             assertEquals("http://unix:" + sock + ":", s.onLoop(() -> s.runner.sites().get(0).name()));
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.connect(UnixDomainSocketAddress.of(sock));
-                ch.write(ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                ch.write(ByteBuffer.wrap(("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /scheme HTTP/1.1\r\nHost: x\r\n\r\n"
                         + "GET /static/big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
                 InputStream in = Channels.newInputStream(ch);
                 byte[] all = in.readAllBytes();
                 String text = new String(all, StandardCharsets.ISO_8859_1);
                 assertTrue(text.startsWith("HTTP/1.1 200 OK"), text.substring(0, 100));
                 assertTrue(text.contains("hello UnixDomainSocketAddress"), text.substring(0, 300));
+                assertTrue(text.contains("http false"), "the scheme of a plain site");
                 int bodyAt = text.indexOf("\r\n\r\n", text.indexOf("Content-Length: " + big.length)) + 4;
                 assertArrayEquals(big, java.util.Arrays.copyOfRange(all, bodyAt, all.length), "sent zero-copy over the Unix socket");
             }
