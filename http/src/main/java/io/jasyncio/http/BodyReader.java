@@ -84,7 +84,14 @@ public final class BodyReader {
 
     void feed(byte[] buf, int off, int len) {
         if (len == 0 || eof) return;
-        pieces.add(Arrays.copyOfRange(buf, off, off + len));
+        feedOwned(Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    /** Adds {@code piece}, which the caller gives away (it is not copied). */
+    void feedOwned(byte[] piece) {
+        int len = piece.length;
+        if (len == 0 || eof) return;
+        pieces.add(piece);
         chunkEnds.add(false);
         buffered += len;
         received += len;

@@ -98,6 +98,16 @@ final class RequestParser {
 
     /** Adds received bytes, consuming {@code data}. */
     void feed(ByteBuffer data) {
+        if (streaming != null && state == State.STREAM && start == end) {
+            // The body streamed by length goes straight to its reader: the parser's buffer stays small.
+            int k = (int) Math.min(streamLeft, data.remaining());
+            byte[] piece = new byte[k];
+            data.get(piece);
+            streaming.feedOwned(piece);
+            streamLeft -= k;
+            if (streamLeft == 0) endStream();
+            if (!data.hasRemaining()) return;
+        }
         int n = data.remaining();
         if (buf.length - end < n) {
             int live = end - start;
@@ -249,7 +259,10 @@ final class RequestParser {
                         start += n;
                         streamLeft -= n;
                     }
-                    if (streamLeft > 0) return false;
+                    if (streamLeft > 0) {
+                        trim(); // all of it went to the reader: let a buffer grown by a large read go
+                        return false;
+                    }
                     endStream();
                     return true;
                 }
@@ -262,7 +275,10 @@ final class RequestParser {
                 }
                 case CHUNK_DATA -> {
                     int n = (int) Math.min(chunkLeft, end - start);
-                    if (n == 0) return false;
+                    if (n == 0) {
+                        trim();
+                        return false;
+                    }
                     streaming.feed(buf, start, n);
                     start += n;
                     chunkLeft -= n;
