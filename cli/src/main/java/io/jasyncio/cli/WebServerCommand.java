@@ -7,7 +7,7 @@ import io.jasyncio.http.BaseSite;
 import io.jasyncio.http.TcpSite;
 import io.jasyncio.http.UnixSite;
 import io.jasyncio.http.Web;
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.tls.TlsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

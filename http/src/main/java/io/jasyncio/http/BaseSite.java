@@ -1,6 +1,6 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.tls.TlsOptions;
 import javax.net.ssl.SSLParameters;
 
 /**

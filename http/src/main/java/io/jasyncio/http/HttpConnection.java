@@ -8,9 +8,9 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.TimeoutError;
 import io.jasyncio.TimerHandle;
-import io.jasyncio.net.BaseTransport;
-import io.jasyncio.net.Protocol;
-import io.jasyncio.net.Transport;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.Transport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -489,7 +489,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
             while (left > 0) {
                 if (writingPaused && !waitDrained() || lost || transport.isClosing()) return false;
                 long n = Math.min(left, FILE_SLICE), from = offset;
-                io.jasyncio.Coroutine<Long> slice = () -> io.jasyncio.net.Net.sendfile(transport, ch, from, n);
+                io.jasyncio.Coroutine<Long> slice = () -> io.jasyncio.transport.Net.sendfile(transport, ch, from, n);
                 long sent = timeout > 0 ? Asyncio.waitFor(slice, timeout) : slice.call();
                 if (sent <= 0) {
                     loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")

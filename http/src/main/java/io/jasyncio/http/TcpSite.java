@@ -1,9 +1,9 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.ServerOptions;
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Server;
+import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.tls.TlsOptions;
 import java.net.InetSocketAddress;
 
 /**

@@ -236,7 +236,7 @@ class RequestBodyTest {
                     TcpSite site = new TcpSite(r, "127.0.0.1", 0);
                     site.start();
                     io.jasyncio.EventLoop loop = io.jasyncio.Asyncio.getRunningLoop();
-                    io.jasyncio.net.StreamPair c = io.jasyncio.net.Streams.openConnection("127.0.0.1", site.port());
+                    io.jasyncio.streams.StreamPair c = io.jasyncio.streams.Streams.openConnection("127.0.0.1", site.port());
                     double start = loop.time();
                     c.writer().write((multipartHead("B", 1_000_000).formatted("/upload")
                             + "--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

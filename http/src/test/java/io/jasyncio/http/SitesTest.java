@@ -2,7 +2,7 @@ package io.jasyncio.http;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.tls.TlsOptions;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
