@@ -37,13 +37,13 @@ import java.util.ArrayDeque;
  * not while it answers (the handler's time is its own) — but a body streamed to its handler is the client's to
  * send, so its clock runs while it comes in, except while reading is paused because the handler has not taken it.
  *
- * <p>A large or chunked request body is streamed to its handler ({@link BodyReader}): reading pauses while more
- * than {@link BodyReader#HIGH_WATER} bytes of it wait unread, and a handler that answers without reading it to its
+ * <p>A large or chunked request body is streamed to its handler ({@link RequestContent}): reading pauses while more
+ * than {@link RequestContent#HIGH_WATER} bytes of it wait unread, and a handler that answers without reading it to its
  * end has the connection closed after the answer. A {@link FileResponse} goes out through the core's sendfile.
  *
  * <p>Threading: the loop's thread only.
  */
-final class HttpConnection implements Protocol, BodyReader.Listener {
+final class HttpConnection implements Protocol, RequestContent.Listener {
     /** Requests parsed ahead of the one being answered (pipelining depth) before reading pauses. */
     static final int MAX_PIPELINED = 16;
     /** Bytes held for the requests after the one being answered (parsed or not) before reading pauses. */
@@ -161,7 +161,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
      * requests before it.
      */
     private void refuse(HttpError e) {
-        BodyReader b = parser.streamingBody();
+        RequestContent b = parser.streamingBody();
         if (b != null) {
             b.fail(e);
             closing = true;
@@ -172,7 +172,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
 
     /** Whether a body is being streamed to a handler that may still read it. */
     private boolean receivingBody() {
-        BodyReader b = parser.streamingBody();
+        RequestContent b = parser.streamingBody();
         return b != null && !b.failed() && !lost;
     }
 
@@ -185,10 +185,10 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
         }
     }
 
-    // ---------------------------------------------------------------- BodyReader.Listener
+    // ---------------------------------------------------------------- RequestContent.Listener
 
     @Override
-    public void firstRead(BodyReader b) {
+    public void firstRead(RequestContent b) {
         // 100 Continue on the handler's first read: a handler that refuses the body never invites it
         if (b.expectContinue && b.received() == 0 && !b.complete() && !lost && !transport.isClosing()) {
             transport.write(ByteBuffer.wrap(CONTINUE));
@@ -196,8 +196,8 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
     }
 
     @Override
-    public void consumed(BodyReader b) {
-        if (readingPaused && b.buffered() < BodyReader.HIGH_WATER) updateReading();
+    public void consumed(RequestContent b) {
+        if (readingPaused && b.buffered() < RequestContent.HIGH_WATER) updateReading();
     }
 
     private boolean queueEmpty() {
@@ -210,9 +210,9 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
      */
     private void updateReading() {
         boolean answering = worker != null || !queueEmpty();
-        BodyReader body = parser.streamingBody();
+        RequestContent body = parser.streamingBody();
         boolean pause = closing && !receivingBody() || refused != null || writingPaused
-                || body != null && body.buffered() >= BodyReader.HIGH_WATER
+                || body != null && body.buffered() >= RequestContent.HIGH_WATER
                 || answering && (queue != null && queue.size() >= MAX_PIPELINED
                         || queuedBytes + parser.pendingBytes() >= READ_AHEAD);
         if (pause == readingPaused) return;
@@ -344,7 +344,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
      * closes after the answer, as the client may still be sending it).
      */
     private static boolean bodyDone(Request r) {
-        BodyReader b = r.streamedBody();
+        RequestContent b = r.streamedBody();
         return !r.bodyRefused() && (b == null || b.complete() && !b.failed());
     }
 
@@ -590,7 +590,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
     public void connectionLost(Throwable exc) {
         lost = true;
         closing = true;
-        BodyReader b = parser == null ? null : parser.streamingBody();
+        RequestContent b = parser == null ? null : parser.streamingBody();
         if (b != null) b.fail(new java.io.EOFException("the client closed the connection in the middle of the request body"));
         if (timer != null) {
             timer.cancel();
@@ -732,7 +732,7 @@ final class HttpConnection implements Protocol, BodyReader.Listener {
      * parser's buffers, the requests queued, and what the transport holds unsent.
      */
     long bufferedBytes() {
-        BodyReader b = parser.streamingBody();
+        RequestContent b = parser.streamingBody();
         return parser.heldBytes() + queuedBytes + transport.getWriteBufferSize() + (b == null ? 0 : b.buffered());
     }
 

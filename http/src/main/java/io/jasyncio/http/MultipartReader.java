@@ -15,7 +15,7 @@ import java.util.Map;
  * <p>Bounds, each an {@link HttpError} 400 naming it: a part's header block of at most {@link #MAX_PART_HEAD}
  * bytes and {@link RequestParser#MAX_FIELDS} fields; a preamble of at most {@link #MAX_PREAMBLE} bytes; a body
  * that ends before its closing boundary. The runner's body timeouts apply to every read, as to
- * {@link BodyReader}'s.
+ * {@link RequestContent}'s.
  *
  * <p>Threading: the loop's thread, in the handler's task.
  */
@@ -25,7 +25,7 @@ public final class MultipartReader {
     /** The most bytes before the first boundary. */
     public static final int MAX_PREAMBLE = 64 * 1024;
 
-    private final BodyReader in;
+    private final RequestContent in;
     /** "\r\n--boundary": what ends a part. */
     private final byte[] delimiter;
     private byte[] buf = new byte[16 * 1024];
@@ -35,7 +35,7 @@ public final class MultipartReader {
     private boolean finished;
     private boolean started;
 
-    private MultipartReader(BodyReader in, String boundary) {
+    private MultipartReader(RequestContent in, String boundary) {
         this.in = in;
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     }

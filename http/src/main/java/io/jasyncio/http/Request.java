@@ -26,14 +26,14 @@ public final class Request {
     private final Headers headers;
     private byte[] body;
     /** The streamed body, or null when the body was read before the handler ran. */
-    private BodyReader content;
-    private BodyReader streamedBody;
+    private RequestContent content;
+    private RequestContent streamedBody;
     /** {@link #content()} of a body read before the handler ran. */
-    private BodyReader preloaded;
+    private RequestContent preloaded;
     private long clientMaxSize = Application.DEFAULT_CLIENT_MAX_SIZE;
     /** The whole body was refused as too large: the connection closes after the answer. */
     private boolean bodyRefused;
-    private FormData form;    private final SocketAddress remote;
+    private PostData form;    private final SocketAddress remote;
     private Map<String, List<String>> query;
     private Map<String, String> matchInfo = Map.of();
     /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
@@ -126,9 +126,9 @@ public final class Request {
      * The body as a stream (aiohttp's {@code request.content}): for a large or chunked body, read as it arrives;
      * for a small one already read, a reader holding it. Read it or {@link #body()}, not both.
      */
-    public BodyReader content() {
+    public RequestContent content() {
         if (content != null) return content;
-        if (preloaded == null) preloaded = BodyReader.of(body);
+        if (preloaded == null) preloaded = RequestContent.of(body);
         return preloaded;
     }
 
@@ -158,10 +158,10 @@ public final class Request {
     /**
      * The submitted form (aiohttp's {@code await request.post()}): {@code application/x-www-form-urlencoded} or
      * {@code multipart/form-data} (files held in memory, within {@link #clientMaxSize()}); an empty form for other
-     * content types. At most {@link FormData#MAX_FIELDS} fields; more, or a malformed body: 400 or 413.
+     * content types. At most {@link PostData#MAX_FIELDS} fields; more, or a malformed body: 400 or 413.
      */
-    public FormData post() {
-        if (form == null) form = FormData.of(this);
+    public PostData post() {
+        if (form == null) form = PostData.of(this);
         return form;
     }
 
@@ -177,13 +177,13 @@ public final class Request {
         return "413: the request body is larger than the server accepts (" + limit + " bytes)";
     }
 
-    void setContent(BodyReader reader) {
+    void setContent(RequestContent reader) {
         this.content = reader;
         this.streamedBody = reader;
     }
 
     /** The streamed body's reader (also once read whole), or null for a body read before the handler ran. */
-    BodyReader streamedBody() {
+    RequestContent streamedBody() {
         return streamedBody;
     }
 

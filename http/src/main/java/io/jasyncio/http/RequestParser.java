@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>Two modes. Buffered (tests, and what the first constructor makes): each request is returned with its whole
  * body, of at most {@code maxBody} bytes. Streaming (a server's connection): a small Content-Length body is still
- * read whole first, but a larger or chunked one is handed to the request's {@link BodyReader} as it arrives, the
+ * read whole first, but a larger or chunked one is handed to the request's {@link RequestContent} as it arrives, the
  * request being returned as soon as its head is read, so a handler can take a body of any size in bounded memory.
  *
  * <p>Threading: one parser per connection, used on the loop's thread.
@@ -33,7 +33,7 @@ final class RequestParser {
     private static final int BODY_RESERVE = 16 * 1024;
     /**
      * In streaming mode, the largest body read whole before its request is returned (a Content-Length up to
-     * this and the body limit); a larger or chunked body is streamed to the request's {@link BodyReader}.
+     * this and the body limit); a larger or chunked body is streamed to the request's {@link RequestContent}.
      */
     static final int BUFFERED_MAX = 64 * 1024;
 
@@ -43,9 +43,9 @@ final class RequestParser {
     private final SocketAddress remote;
     /** Streaming mode (a server's connection): the loop and listener of the body readers made; null: buffered mode. */
     private final io.jasyncio.EventLoop loop;
-    private final BodyReader.Listener listener;
+    private final RequestContent.Listener listener;
     /** The body being streamed to a request already returned, or null. */
-    private BodyReader streaming;
+    private RequestContent streaming;
     /** The bytes of a streamed Content-Length body still to come. */
     private long streamLeft;
     private byte[] buf = new byte[1024];
@@ -76,10 +76,10 @@ final class RequestParser {
     /**
      * Streaming mode (with a {@code listener}): a body of up to {@link #BUFFERED_MAX} and {@code maxBody} bytes
      * announced by Content-Length is read whole first, as in buffered mode; any other body (larger, or chunked)
-     * is streamed: its request is returned as soon as its head is read, with a {@link BodyReader} fed as the bytes
+     * is streamed: its request is returned as soon as its head is read, with a {@link RequestContent} fed as the bytes
      * come, and no limit here (the limit is the reader's, when the handler reads the whole body).
      */
-    RequestParser(long maxBody, SocketAddress remote, io.jasyncio.EventLoop loop, BodyReader.Listener listener) {
+    RequestParser(long maxBody, SocketAddress remote, io.jasyncio.EventLoop loop, RequestContent.Listener listener) {
         this.maxBody = maxBody;
         this.remote = remote;
         this.loop = loop;
@@ -87,7 +87,7 @@ final class RequestParser {
     }
 
     /** The body being streamed to a request already returned, or null. */
-    BodyReader streamingBody() {
+    RequestContent streamingBody() {
         return streaming;
     }
 
@@ -475,7 +475,7 @@ final class RequestParser {
             state = State.CHUNK_SIZE;
             if (listener != null) {
                 body = null;
-                streaming = new BodyReader(loop, listener, expectsContinue());
+                streaming = new RequestContent(loop, listener, expectsContinue());
             }
         } else if (hasLength) {
             long n = -1;
@@ -487,7 +487,7 @@ final class RequestParser {
                 }
             }
             if (listener != null && (n > BUFFERED_MAX || n > maxBody)) {
-                streaming = new BodyReader(loop, listener, expectsContinue() && n > end - start);
+                streaming = new RequestContent(loop, listener, expectsContinue() && n > end - start);
                 streaming.announce(n);
                 streamLeft = n;
                 body = null;

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RequestBodyTest {
     /** The most a streamed body may hold unread: the high-water mark plus one read of the transport's. */
-    static final long HELD_BOUND = BodyReader.HIGH_WATER + 256 * 1024;
+    static final long HELD_BOUND = RequestContent.HIGH_WATER + 256 * 1024;
 
     /** Counts the body's bytes with readAny(), noting the most the reader held unread at any time. */
     static Application counting(AtomicLong maxHeld) {
         Application app = new Application();
         app.router().addPost("/count", r -> {
-            BodyReader in = r.content();
+            RequestContent in = r.content();
             long n = 0;
             for (byte[] b; (b = in.readAny()).length > 0; ) {
                 n += b.length;
@@ -87,7 +87,7 @@ class RequestBodyTest {
         Application app = new Application();
         app.router().addPost("/chunks", r -> {
             StringBuilder b = new StringBuilder();
-            for (BodyReader.Chunk ch; (ch = r.content().readChunk()).data().length > 0; ) {
+            for (RequestContent.Chunk ch; (ch = r.content().readChunk()).data().length > 0; ) {
                 b.append(new String(ch.data(), StandardCharsets.US_ASCII)).append(ch.endOfHttpChunk() ? "|" : "");
             }
             return Response.text(b.toString());
@@ -261,10 +261,10 @@ class RequestBodyTest {
     static Application forms() {
         Application app = new Application();
         app.router().addPost("/form", r -> {
-            FormData f = r.post();
+            PostData f = r.post();
             StringBuilder b = new StringBuilder();
             for (var e : f.asMap().entrySet()) {
-                for (FormData.Field fld : e.getValue()) {
+                for (PostData.Field fld : e.getValue()) {
                     b.append(e.getKey()).append('=').append(fld.isFile() ? "file:" + fld.filename() + ":" + fld.contentType() + ":" + fld.data().length : fld.text()).append(';');
                 }
             }

@@ -24,7 +24,7 @@ import java.util.Arrays;
  *
  * <p>Threading: the loop's thread, in the handler's task.
  */
-public final class BodyReader {
+public final class RequestContent {
     /** Unread bytes above which the server stops reading the socket (plus at most one read, 256 KiB). */
     public static final int HIGH_WATER = 64 * 1024;
     /** The longest line {@link #readLine()} returns (asyncio's stream limit). */
@@ -35,23 +35,23 @@ public final class BodyReader {
 
     /** What the connection learns from the reader: a first read, and room made by consuming. */
     interface Listener {
-        void firstRead(BodyReader reader);
+        void firstRead(RequestContent reader);
 
-        void consumed(BodyReader reader);
+        void consumed(RequestContent reader);
 
         /** For a body that was read whole before its handler ran. */
         Listener NONE = new Listener() {
             @Override
-            public void firstRead(BodyReader reader) {}
+            public void firstRead(RequestContent reader) {}
 
             @Override
-            public void consumed(BodyReader reader) {}
+            public void consumed(RequestContent reader) {}
         };
     }
 
     /** A reader holding a whole body already read. */
-    static BodyReader of(byte[] body) {
-        BodyReader r = new BodyReader(null, Listener.NONE, false);
+    static RequestContent of(byte[] body) {
+        RequestContent r = new RequestContent(null, Listener.NONE, false);
         r.announce(body.length);
         r.feed(body, 0, body.length);
         r.feedEof();
@@ -74,7 +74,7 @@ public final class BodyReader {
     private boolean read;
     final boolean expectContinue;
 
-    BodyReader(EventLoop loop, Listener listener, boolean expectContinue) {
+    RequestContent(EventLoop loop, Listener listener, boolean expectContinue) {
         this.loop = loop;
         this.listener = listener;
         this.expectContinue = expectContinue;
@@ -279,6 +279,6 @@ public final class BodyReader {
 
     @Override
     public String toString() {
-        return "<BodyReader " + received + " bytes received, " + buffered + " unread" + (eof ? ", complete" : "") + ">";
+        return "<RequestContent " + received + " bytes received, " + buffered + " unread" + (eof ? ", complete" : "") + ">";
     }
 }

@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>Threading: immutable once made.
  */
-public final class FormData {
+public final class PostData {
     /** The most fields a form may have. */
     public static final int MAX_FIELDS = 1000;
 
@@ -53,19 +53,19 @@ public final class FormData {
 
     private final Map<String, List<Field>> fields;
 
-    private FormData(Map<String, List<Field>> fields) {
+    private PostData(Map<String, List<Field>> fields) {
         this.fields = Collections.unmodifiableMap(fields);
     }
 
-    static FormData of(Request r) {
+    static PostData of(Request r) {
         String type = r.header("Content-Type");
         String main = type == null ? "" : HeaderParams.mainValue(type);
         if (main.equals("application/x-www-form-urlencoded")) return urlencoded(r.text());
         if (main.equals("multipart/form-data")) return multipart(r);
-        return new FormData(new LinkedHashMap<>());
+        return new PostData(new LinkedHashMap<>());
     }
 
-    static FormData urlencoded(String body) {
+    static PostData urlencoded(String body) {
         Map<String, List<Field>> out = new LinkedHashMap<>();
         int n = 0;
         for (String pair : body.split("&")) {
@@ -76,10 +76,10 @@ public final class FormData {
             String value = eq < 0 ? "" : UrlCodec.decode(pair.substring(eq + 1), true, "form");
             out.computeIfAbsent(name, k -> new ArrayList<>(1)).add(new Field(name, value.getBytes(StandardCharsets.UTF_8), null, null));
         }
-        return new FormData(out);
+        return new PostData(out);
     }
 
-    private static FormData multipart(Request r) {
+    private static PostData multipart(Request r) {
         Map<String, List<Field>> out = new LinkedHashMap<>();
         long limit = r.clientMaxSize(), total = 0;
         int n = 0;
@@ -101,7 +101,7 @@ public final class FormData {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new FormData(out);
+        return new PostData(out);
     }
 
     /** The first value of {@code name} as text, or null. */
@@ -138,6 +138,6 @@ public final class FormData {
 
     @Override
     public String toString() {
-        return "<FormData " + fields.keySet() + ">";
+        return "<PostData " + fields.keySet() + ">";
     }
 }
