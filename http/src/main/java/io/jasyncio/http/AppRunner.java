@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Runs an {@link Application} on the running loop (aiohttp's {@code web.AppRunner}): {@link #setup()} freezes
- * it and runs its startup hooks; {@link TcpSite}s then serve it; {@link #cleanup()} (or {@link #close()}, so
+ * it and runs its startup hooks; sites ({@link TcpSite}, {@link UnixSite}) then serve it; {@link #cleanup()} (or {@link #close()}, so
  * try-with-resources works) stops the sites, lets the requests under way finish and their responses be sent for
  * up to the shutdown timeout (idle keep-alive connections close at once), cancels the handlers still running and
  * waits for them to end, aborts every connection left and runs the cleanup hooks. Nothing of the application
@@ -51,7 +51,7 @@ public final class AppRunner implements AutoCloseable {
     private boolean acceptPaused;
     private EventLoop loop;
     private final Set<HttpConnection> connections = new LinkedHashSet<>();
-    private final List<TcpSite> sites = new ArrayList<>();
+    private final List<BaseSite> sites = new ArrayList<>();
     private boolean setUp;
     private boolean cleanedUp;
     /** Resolved when the last connection has closed, while {@link #cleanup()} waits for that. */
@@ -197,7 +197,7 @@ public final class AppRunner implements AutoCloseable {
     }
 
     /** The sites serving the application. */
-    public List<TcpSite> sites() {
+    public List<BaseSite> sites() {
         return List.copyOf(sites);
     }
 
@@ -245,7 +245,7 @@ public final class AppRunner implements AutoCloseable {
         if (!setUp || cleanedUp) return;
         cleanedUp = true;
         CancelledError cancelled = null;
-        for (TcpSite s : List.copyOf(sites)) s.stop();
+        for (BaseSite s : List.copyOf(sites)) s.stop();
         for (HttpConnection c : List.copyOf(connections)) c.shutdown();
         Exception first = null;
         try {
@@ -276,7 +276,7 @@ public final class AppRunner implements AutoCloseable {
             if (cancelled == null) cancelled = e;
         }
         try {
-            for (TcpSite s : List.copyOf(sites)) s.waitClosed();
+            for (BaseSite s : List.copyOf(sites)) s.waitClosed();
         } catch (CancelledError e) {
             if (cancelled == null) cancelled = e;
         }
@@ -347,7 +347,7 @@ public final class AppRunner implements AutoCloseable {
     HttpConnection newConnection() {
         if (++admitted >= maxConnections && !acceptPaused) {
             acceptPaused = true;
-            for (TcpSite s : sites) s.pauseAccepting();
+            for (BaseSite s : sites) s.pauseAccepting();
         }
         return new HttpConnection(this);
     }
@@ -357,7 +357,7 @@ public final class AppRunner implements AutoCloseable {
         if (!serving()) throw new IllegalStateException(cleanedUp ? "the runner has been cleaned up" : "call AppRunner.setup() first");
     }
 
-    void addSite(TcpSite site) {
+    void addSite(BaseSite site) {
         checkServing();
         sites.add(site);
         if (acceptPaused) site.pauseAccepting();
@@ -372,7 +372,7 @@ public final class AppRunner implements AutoCloseable {
         connections.remove(c);
         if (--admitted < maxConnections && acceptPaused) {
             acceptPaused = false;
-            for (TcpSite s : sites) s.resumeAccepting();
+            for (BaseSite s : sites) s.resumeAccepting();
         }
         if (connections.isEmpty() && allClosed != null && !allClosed.done()) allClosed.setResult(null);
     }

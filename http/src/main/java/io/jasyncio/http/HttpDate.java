@@ -27,4 +27,33 @@ final class HttpDate {
         if (st.second != s) last = st = new Stamp(s, FORMAT.format(Instant.ofEpochSecond(s)));
         return st.text;
     }
+
+    /** {@code t}, to the second, as an IMF-fixdate ({@code Last-Modified}). */
+    static String format(Instant t) {
+        return FORMAT.format(Instant.ofEpochSecond(t.getEpochSecond()));
+    }
+
+    /**
+     * The seconds since the epoch of an HTTP date ({@code If-Modified-Since}), or -1 when it is not one: RFC 9110
+     * section 13.1.3 says to ignore a conditional whose date is invalid. IMF-fixdate and RFC 850's and asctime's
+     * obsolete forms are accepted.
+     */
+    static long parseSeconds(String value) {
+        if (value == null) return -1;
+        String v = value.trim();
+        for (DateTimeFormatter f : PARSERS) {
+            try {
+                return java.time.ZonedDateTime.parse(v, f).toEpochSecond();
+            } catch (java.time.format.DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return -1;
+    }
+
+    private static final DateTimeFormatter[] PARSERS = {
+        DateTimeFormatter.RFC_1123_DATE_TIME,
+        DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC),
+        DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC),
+    };
 }

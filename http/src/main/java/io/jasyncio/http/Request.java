@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One HTTP request as the server received it, with its whole body (aiohttp's {@code web.Request}, after
- * {@code await request.read()}). The body is read before the handler runs and is at most the application's
- * {@link Application#clientMaxSize()}.
+ * One HTTP request as the server received it (aiohttp's {@code web.Request}). A body announced by a
+ * Content-Length of up to 64 KiB (and the application's limit) is read before the handler runs; a larger or
+ * chunked one is streamed: the handler runs once the head is here and reads the body from {@link #content()} as
+ * it arrives, in bounded memory, or whole with {@link #body()} / {@link #read()} / {@link #text()} /
+ * {@link #post()}, which refuse a body over {@link #clientMaxSize()} with a 413 (and the connection then closes).
+ * A handler that answers without reading all of a streamed body gets its connection closed after the answer.
  *
  * <p>Threading: read it on the loop's thread, in the handler's task; it is not modified after the handler starts.
  */
@@ -21,8 +24,16 @@ public final class Request {
     private final String rawQuery;
     private final String version;
     private final Headers headers;
-    private final byte[] body;
-    private final SocketAddress remote;
+    private byte[] body;
+    /** The streamed body, or null when the body was read before the handler ran. */
+    private RequestContent content;
+    private RequestContent streamedBody;
+    /** {@link #content()} of a body read before the handler ran. */
+    private RequestContent preloaded;
+    private long clientMaxSize = Application.DEFAULT_CLIENT_MAX_SIZE;
+    /** The whole body was refused as too large: the connection closes after the answer. */
+    private boolean bodyRefused;
+    private PostData form;    private final SocketAddress remote;
     private Map<String, List<String>> query;
     private Map<String, String> matchInfo = Map.of();
     private Map<String, String> cookies;
@@ -78,14 +89,111 @@ public final class Request {
         return headers.get(name);
     }
 
-    /** The body's bytes (empty when there is none); the array is the request's own. */
+    /**
+     * The whole body (empty when there is none; the array is the request's own), reading what is still to come
+     * if it is streamed. More than {@link #clientMaxSize()} bytes: an {@link HttpError} 413, thrown before the
+     * body is read when its announced length is already too large. A client that goes away meanwhile: an
+     * {@link java.io.UncheckedIOException}.
+     */
     public byte[] body() {
+        if (content != null) { // streamed: read it now, once
+            try {
+                body = content.readAll(clientMaxSize);
+                content = null;
+            } catch (HttpError e) {
+                if (e.status() == 413) bodyRefused = true;
+                throw e;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else if (body.length > clientMaxSize) {
+            bodyRefused = true;
+            throw new HttpError(413, tooLarge(clientMaxSize));
+        }
         return body;
+    }
+
+    /** aiohttp's {@code await request.read()}: {@link #body()}. */
+    public byte[] read() {
+        return body();
     }
 
     /** The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given. */
     public String text() {
-        return new String(body, charset());
+        return new String(body(), charset());
+    }
+
+    /**
+     * The body as a stream (aiohttp's {@code request.content}): for a large or chunked body, read as it arrives;
+     * for a small one already read, a reader holding it. Read it or {@link #body()}, not both.
+     */
+    public RequestContent content() {
+        if (content != null) return content;
+        if (preloaded == null) preloaded = RequestContent.of(body);
+        return preloaded;
+    }
+
+    /** Whether the body is streamed: it was not all read before the handler ran, and is not read whole yet. */
+    public boolean streamed() {
+        return content != null;
+    }
+
+    /**
+     * The most bytes {@link #body()} and the other whole-body forms accept (aiohttp's {@code client_max_size}):
+     * the application's, unless changed for this request by {@link #clientMaxSize(long)}.
+     */
+    public long clientMaxSize() {
+        return clientMaxSize;
+    }
+
+    /**
+     * Changes {@link #clientMaxSize()} for this request: a route's own limit, set by its handler (or a middleware)
+     * before it reads the body, e.g. {@code r -> upload(r.clientMaxSize(1L << 30))}.
+     */
+    public Request clientMaxSize(long max) {
+        if (max < 0) throw new IllegalArgumentException("clientMaxSize must be >= 0, got " + max);
+        this.clientMaxSize = max;
+        return this;
+    }
+
+    /**
+     * The submitted form (aiohttp's {@code await request.post()}): {@code application/x-www-form-urlencoded} or
+     * {@code multipart/form-data} (files held in memory, within {@link #clientMaxSize()}); an empty form for other
+     * content types. At most {@link PostData#MAX_FIELDS} fields; more, or a malformed body: 400 or 413.
+     */
+    public PostData post() {
+        if (form == null) form = PostData.of(this);
+        return form;
+    }
+
+    /**
+     * The body as {@code multipart/*} parts read one after the other as they arrive (aiohttp's
+     * {@code await request.multipart()}), for uploads too large to hold.
+     */
+    public MultipartReader multipart() {
+        return MultipartReader.of(this);
+    }
+
+    static String tooLarge(long limit) {
+        return "413: the request body is larger than the server accepts (" + limit + " bytes)";
+    }
+
+    void setContent(RequestContent reader) {
+        this.content = reader;
+        this.streamedBody = reader;
+    }
+
+    /** The streamed body's reader (also once read whole), or null for a body read before the handler ran. */
+    RequestContent streamedBody() {
+        return streamedBody;
+    }
+
+    boolean bodyRefused() {
+        return bodyRefused;
+    }
+
+    void setClientMaxSize(long max) {
+        this.clientMaxSize = max;
     }
 
     private Charset charset() {
@@ -157,6 +265,16 @@ public final class Request {
 
     void setMatchInfo(Map<String, String> info) {
         this.matchInfo = Collections.unmodifiableMap(new LinkedHashMap<>(info));
+    }
+
+    /** {@code https} when the request came over TLS, else {@code http} (aiohttp's {@code request.scheme}). */
+    public String scheme() {
+        return secure() ? "https" : "http";
+    }
+
+    /** Whether the request came over TLS (aiohttp's {@code request.secure}). */
+    public boolean secure() {
+        return connection != null && connection.secure();
     }
 
     /** The client's address (aiohttp's {@code request.remote} / peername). */

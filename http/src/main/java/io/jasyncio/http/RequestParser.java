@@ -12,6 +12,11 @@ import java.util.Arrays;
  * Anything malformed, ambiguous (both framings, differing lengths: request smuggling) or over a limit is an
  * {@link HttpError} with the status to answer, after which the connection must be closed.
  *
+ * <p>Two modes. Buffered (tests, and what the first constructor makes): each request is returned with its whole
+ * body, of at most {@code maxBody} bytes. Streaming (a server's connection): a small Content-Length body is still
+ * read whole first, but a larger or chunked one is handed to the request's {@link RequestContent} as it arrives, the
+ * request being returned as soon as its head is read, so a handler can take a body of any size in bounded memory.
+ *
  * <p>Threading: one parser per connection, used on the loop's thread.
  */
 final class RequestParser {
@@ -26,11 +31,23 @@ final class RequestParser {
      * large Content-Length costs no memory until the body is actually sent.
      */
     private static final int BODY_RESERVE = 16 * 1024;
+    /**
+     * In streaming mode, the largest body read whole before its request is returned (a Content-Length up to
+     * this and the body limit); a larger or chunked body is streamed to the request's {@link RequestContent}.
+     */
+    static final int BUFFERED_MAX = 64 * 1024;
 
-    private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
+    private enum State { HEAD, BODY, STREAM, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }
 
     private final long maxBody;
     private final SocketAddress remote;
+    /** Streaming mode (a server's connection): the loop and listener of the body readers made; null: buffered mode. */
+    private final io.jasyncio.EventLoop loop;
+    private final RequestContent.Listener listener;
+    /** The body being streamed to a request already returned, or null. */
+    private RequestContent streaming;
+    /** The bytes of a streamed Content-Length body still to come. */
+    private long streamLeft;
     private byte[] buf = new byte[1024];
     private int start;
     private int end;
@@ -51,13 +68,46 @@ final class RequestParser {
     private long completed;
     private int headBytes;
 
+    /** Buffered mode: every request is returned with its whole body, of at most {@code maxBody} bytes. */
     RequestParser(long maxBody, SocketAddress remote) {
+        this(maxBody, remote, null, null);
+    }
+
+    /**
+     * Streaming mode (with a {@code listener}): a body of up to {@link #BUFFERED_MAX} and {@code maxBody} bytes
+     * announced by Content-Length is read whole first, as in buffered mode; any other body (larger, or chunked)
+     * is streamed: its request is returned as soon as its head is read, with a {@link RequestContent} fed as the bytes
+     * come, and no limit here (the limit is the reader's, when the handler reads the whole body).
+     */
+    RequestParser(long maxBody, SocketAddress remote, io.jasyncio.EventLoop loop, RequestContent.Listener listener) {
         this.maxBody = maxBody;
         this.remote = remote;
+        this.loop = loop;
+        this.listener = listener;
+    }
+
+    /** The body being streamed to a request already returned, or null. */
+    RequestContent streamingBody() {
+        return streaming;
+    }
+
+    /** Feeds the streamed body, if any, what has arrived of it, and parses nothing after it. */
+    void pumpBody() {
+        if (streaming != null) pumpStream();
     }
 
     /** Adds received bytes, consuming {@code data}. */
     void feed(ByteBuffer data) {
+        if (streaming != null && state == State.STREAM && start == end) {
+            // The body streamed by length goes straight to its reader: the parser's buffer stays small.
+            int k = (int) Math.min(streamLeft, data.remaining());
+            byte[] piece = new byte[k];
+            data.get(piece);
+            streaming.feedOwned(piece);
+            streamLeft -= k;
+            if (streamLeft == 0) endStream();
+            if (!data.hasRemaining()) return;
+        }
         int n = data.remaining();
         if (buf.length - end < n) {
             int live = end - start;
@@ -122,13 +172,29 @@ final class RequestParser {
         return c;
     }
 
-    /** The next complete request, or null until more bytes arrive. */
+    /**
+     * The next complete request, or null until more bytes arrive. In streaming mode, a request with a streamed
+     * body is returned once its head is read, with what has arrived of its body fed to its reader; later calls feed
+     * the rest before parsing the next request.
+     */
     Request next() {
         while (true) {
+            if (streaming != null) {
+                if (!pumpStream()) return null;
+                continue;
+            }
             switch (state) {
                 case HEAD -> {
                     if (!readHead()) return null;
+                    if (streaming != null) {
+                        Request r = new Request(method, rawPath, path, rawQuery, version, headers, EMPTY, remote, headBytes);
+                        r.setContent(streaming);
+                        headers = null;
+                        pumpStream();
+                        return r;
+                    }
                 }
+                case STREAM -> throw new IllegalStateException("STREAM without a reader");
                 case BODY -> {
                     int want = bodyExpected - bodyLength;
                     int n = Math.min(want, end - start);
@@ -178,6 +244,76 @@ final class RequestParser {
                 }
             }
         }
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Feeds the streamed body what has arrived of it; true once it has ended (the parser then reads heads again). */
+    private boolean pumpStream() {
+        while (true) {
+            switch (state) {
+                case STREAM -> {
+                    int n = (int) Math.min(streamLeft, end - start);
+                    if (n > 0) {
+                        streaming.feed(buf, start, n);
+                        start += n;
+                        streamLeft -= n;
+                    }
+                    if (streamLeft > 0) {
+                        trim(); // all of it went to the reader: let a buffer grown by a large read go
+                        return false;
+                    }
+                    endStream();
+                    return true;
+                }
+                case CHUNK_SIZE -> {
+                    String line = line("chunk size line");
+                    if (line == null) return false;
+                    chunkLeft = chunkSize(line);
+                    streaming.announce(chunkLeft);
+                    state = chunkLeft == 0 ? State.TRAILERS : State.CHUNK_DATA;
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(chunkLeft, end - start);
+                    if (n == 0) {
+                        trim();
+                        return false;
+                    }
+                    streaming.feed(buf, start, n);
+                    start += n;
+                    chunkLeft -= n;
+                    if (chunkLeft == 0) {
+                        streaming.endChunk();
+                        state = State.CHUNK_END;
+                    }
+                }
+                case CHUNK_END -> {
+                    String line = line("chunk");
+                    if (line == null) return false;
+                    if (!line.isEmpty()) throw new HttpError(400, "a chunk's data does not end with CRLF (or LF)");
+                    state = State.CHUNK_SIZE;
+                }
+                case TRAILERS -> {
+                    String line = line("trailer field");
+                    if (line == null) return false;
+                    if (line.isEmpty()) {
+                        endStream();
+                        return true;
+                    }
+                    if (++trailers > MAX_FIELDS) throw new HttpError(431, "more than " + MAX_FIELDS + " trailer fields");
+                }
+                default -> throw new IllegalStateException("streaming in state " + state);
+            }
+        }
+    }
+
+    private void endStream() {
+        streaming.feedEof();
+        streaming = null;
+        completed++;
+        state = State.HEAD;
+        if (start == end) start = end = 0;
+        scanned = start;
     }
 
     private Request finish() {
@@ -337,6 +473,10 @@ final class RequestParser {
             bodyLength = 0;
             trailers = 0;
             state = State.CHUNK_SIZE;
+            if (listener != null) {
+                body = null;
+                streaming = new RequestContent(loop, listener, expectsContinue());
+            }
         } else if (hasLength) {
             long n = -1;
             for (String v : headers.getAll("Content-Length")) {
@@ -345,6 +485,14 @@ final class RequestParser {
                     if (n >= 0 && m != n) throw new HttpError(400, "differing Content-Length values");
                     n = m;
                 }
+            }
+            if (listener != null && (n > BUFFERED_MAX || n > maxBody)) {
+                streaming = new RequestContent(loop, listener, expectsContinue() && n > end - start);
+                streaming.announce(n);
+                streamLeft = n;
+                body = null;
+                state = State.STREAM;
+                return;
             }
             if (n > maxBody) throw tooLarge();
             bodyExpected = (int) n;
@@ -360,9 +508,17 @@ final class RequestParser {
         String expect = headers.get("Expect");
         if (expect != null && version.equals("HTTP/1.1")) {
             if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
-            // The interim response is owed only while the body is still to come.
-            continueWanted = state != State.BODY || bodyExpected > end - start;
+            // The interim response is owed only while the body is still to come (a streamed body's reader owes it).
+            continueWanted = streaming == null && (state != State.BODY || bodyExpected > end - start);
         }
+    }
+
+    /** Whether the head asks for {@code 100 Continue} (a streamed body's reader sends it on its first read). */
+    private boolean expectsContinue() {
+        String expect = headers.get("Expect");
+        if (expect == null || !version.equals("HTTP/1.1")) return false;
+        if (!expect.equalsIgnoreCase("100-continue")) throw new HttpError(417, "unknown expectation: " + printable(expect));
+        return true;
     }
 
     private static long contentLength(String v) {

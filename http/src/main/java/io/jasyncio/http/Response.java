@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
  * What a handler answers (aiohttp's {@code web.Response}): a status, headers and a body of bytes. The server adds
  * {@code Content-Length}, {@code Date}, {@code Server} and, when it closes the connection, {@code Connection: close}.
  *
+ * {@link FileResponse} is the one subclass: a file sent from disk.
+ *
  * <p>Threading: built by one handler and handed to the server; not thread-safe.
  */
-public final class Response {
+public sealed class Response permits FileResponse {
     private static final byte[] EMPTY = new byte[0];
 
     private final int status;

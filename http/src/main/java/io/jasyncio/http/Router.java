@@ -27,6 +27,7 @@ public final class Router {
     private final List<Application> subapps = new ArrayList<>();
     /** What URLs built here start with: a sub-application's prefixes. */
     private volatile String urlPrefix = "";
+    private final List<StaticRoute> statics = new ArrayList<>();
     private boolean frozen;
 
     /** A route with variables ({@code subapp} null), or a sub-application mounted at {@code template}. */
@@ -154,6 +155,28 @@ public final class Router {
         return this;
     }
 
+    /** {@link #addStatic(String, java.nio.file.Path, StaticOptions)} with the defaults. */
+    public Router addStatic(String prefix, java.nio.file.Path directory) {
+        return addStatic(prefix, directory, StaticOptions.DEFAULTS);
+    }
+
+    /**
+     * Serves the files under {@code directory} at {@code prefix}/... for GET and HEAD (aiohttp's
+     * {@code add_static}): {@code /static/css/a.css} is {@code directory/css/a.css}, sent as a
+     * {@link FileResponse} (zero-copy, ranges, conditionals). Nothing outside the directory is ever served: see
+     * {@link StaticOptions} and the path rules of the static route (encoded {@code ..}, separators, NUL: 404).
+     * Routes added with the other methods win over a static prefix.
+     */
+    public Router addStatic(String prefix, java.nio.file.Path directory, StaticOptions options) {
+        if (frozen) throw new IllegalStateException("the router is frozen: add routes before the application starts");
+        StaticRoute r = new StaticRoute(prefix, directory, options);
+        for (StaticRoute s : statics) {
+            if (s.prefix().equals(r.prefix())) throw new IllegalArgumentException("a static route for " + prefix + " is already there");
+        }
+        statics.add(r);
+        return this;
+    }
+
     void freeze() {
         freeze("");
     }
@@ -178,6 +201,11 @@ public final class Router {
             }
             Map<String, String> info = p.compiled.match(path);
             if (info != null) return pick(p.byMethod, method, info);
+        }
+        for (StaticRoute s : statics) {
+            if (!s.covers(path)) continue;
+            if (method.equals("GET") || method.equals("HEAD")) return new Match(s, Map.of("filename", path.substring(s.prefix().length() + 1)));
+            throw new HttpError(405).withHeader("Allow", "GET, HEAD");
         }
         throw new HttpError(404);
     }

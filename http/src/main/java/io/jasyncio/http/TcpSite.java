@@ -3,19 +3,23 @@ package io.jasyncio.http;
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.tls.TlsOptions;
 import java.net.InetSocketAddress;
 
 /**
  * Serves an {@link AppRunner}'s application on a TCP host and port (aiohttp's {@code web.TCPSite}). Port 0
- * picks a free port: {@link #port()} tells which. With {@link #reusePort(boolean)}, several sites (one per loop of
- * a {@link io.jasyncio.LoopGroup}, or several processes) may serve the same port.
+ * picks a free port: {@link #port()} tells which. With {@link TlsOptions} it serves HTTPS (aiohttp's
+ * {@code ssl_context=}) through the library's TLS, offering ALPN {@code http/1.1}; static files are then read and
+ * encrypted in chunks instead of being sent zero-copy. With {@link #reusePort(boolean)}, several sites (one per
+ * loop of a {@link io.jasyncio.LoopGroup}, or several processes) may serve the same port.
  *
  * <p>Threading: call from a task on the runner's loop.
  */
-public final class TcpSite {
+public final class TcpSite extends BaseSite {
     private final AppRunner runner;
     private final String host;
     private final int port;
+    private final TlsOptions tls;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
     private boolean reusePort;
     /** A shard of a {@link io.jasyncio.transport.ShardedServer} this site serves on, made before the site; else null. */
@@ -23,10 +27,16 @@ public final class TcpSite {
     private Server server;
 
     public TcpSite(AppRunner runner, String host, int port) {
-        this(runner, host, port, null);
+        this(runner, host, port, null, null);
     }
 
-    private TcpSite(AppRunner runner, String host, int port, Server shard) {
+    /** An HTTPS site when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null. */
+    public TcpSite(AppRunner runner, String host, int port, TlsOptions tls) {
+        this(runner, host, port, tls, null);
+    }
+
+    private TcpSite(AppRunner runner, String host, int port, TlsOptions tls, Server shard) {
+        this.tls = tls == null ? null : serverTls(tls);
         if (runner == null) throw new NullPointerException("runner");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port out of range: " + port);
         this.runner = runner;
@@ -41,7 +51,7 @@ public final class TcpSite {
      * not serve yet. Call on loop {@code i}, which must be the runner's.
      */
     static TcpSite onShard(AppRunner runner, io.jasyncio.transport.ShardedServer sharded, int i, String host) {
-        return new TcpSite(runner, host, sharded.port(), sharded.server(i));
+        return new TcpSite(runner, host, sharded.port(), null, sharded.server(i));
     }
 
     /**
@@ -70,6 +80,7 @@ public final class TcpSite {
     }
 
     /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
+    @Override
     public void start() {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
@@ -80,27 +91,32 @@ public final class TcpSite {
             }
             server = shard;
         } else {
-            server = Net.createServer(runner::newConnection, host, port,
-                    ServerOptions.DEFAULTS.withBacklog(backlog).withReusePort(reusePort).withStartServing(false));
+            ServerOptions options = ServerOptions.DEFAULTS.withBacklog(backlog).withReusePort(reusePort).withStartServing(false);
+            server = tls == null ? Net.createServer(runner::newConnection, host, port, options)
+                    : Net.createServer(runner::newConnection, host, port, options, tls);
         }
         runner.addSite(this);
         server.startServing();
     }
 
     /** Stops accepting connections (those open are the runner's to close). */
+    @Override
     public void stop() {
         if (server != null) server.close();
     }
 
     /** At the runner's connection limit: new clients wait in the backlog. */
+    @Override
     void pauseAccepting() {
         if (server != null) server.pauseAccepting();
     }
 
+    @Override
     void resumeAccepting() {
         if (server != null) server.resumeAccepting();
     }
 
+    @Override
     void waitClosed() {
         if (server != null) server.waitClosed();
     }
@@ -117,10 +133,11 @@ public final class TcpSite {
     }
 
     /** {@code http://host:port}. */
+    @Override
     public String name() {
         String h = host == null || host.isEmpty() ? "0.0.0.0" : host;
         if (h.indexOf(':') >= 0) h = "[" + h + "]";
-        return "http://" + h + ":" + (server == null ? port : port());
+        return (tls == null ? "http://" : "https://") + h + ":" + (server == null ? port : port());
     }
 
     @Override

@@ -66,12 +66,26 @@ public final class Web {
 
     /** {@link #runApp(Application, String, int)} writing {@code accessLog} (null: none; aiohttp's {@code access_log=}). */
     public static void runApp(Application app, String host, int port, AccessLog accessLog) {
+        runApp(app, runner -> new TcpSite(runner, host, port), accessLog);
+    }
+
+    /**
+     * {@link #runApp(Application, String, int)} on the site {@code site} makes for the runner: an HTTPS
+     * {@link TcpSite} or a {@link UnixSite}, for example (aiohttp's {@code run_app(app, ssl_context=...)},
+     * {@code run_app(app, path=...)}).
+     */
+    public static void runApp(Application app, java.util.function.Function<AppRunner, BaseSite> site) {
+        runApp(app, site, null);
+    }
+
+    /** {@link #runApp(Application, java.util.function.Function)} writing {@code accessLog} (null: none). */
+    public static void runApp(Application app, java.util.function.Function<AppRunner, BaseSite> site, AccessLog accessLog) {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> terminated = loop.createFuture();
             boolean handled = onSigterm(loop, terminated);
             try {
-                return serveUntil(app, host, port, System.out::println, terminated, accessLog);
+                return serveUntil(app, site, System.out::println, terminated, accessLog);
             } finally {
                 if (handled) loop.removeSignalHandler("SIGTERM");
             }
@@ -235,16 +249,16 @@ public final class Web {
      * {@code announce} the address once it is listening.
      */
     public static Void serve(Application app, String host, int port, Consumer<String> announce) {
-        return serveUntil(app, host, port, announce, Asyncio.getRunningLoop().createFuture(), null);
+        return serveUntil(app, runner -> new TcpSite(runner, host, port), announce, Asyncio.getRunningLoop().createFuture(), null);
     }
 
     /** {@link #serve} until {@code stop} is done (returning then) or the task is cancelled. */
-    private static Void serveUntil(Application app, String host, int port, Consumer<String> announce, Future<?> stop,
-            AccessLog accessLog) {
+    private static Void serveUntil(Application app, java.util.function.Function<AppRunner, BaseSite> makeSite,
+            Consumer<String> announce, Future<?> stop, AccessLog accessLog) {
         AppRunner runner = new AppRunner(app).accessLog(accessLog);
         runner.setup();
         try {
-            TcpSite site = new TcpSite(runner, host, port);
+            BaseSite site = makeSite.apply(runner);
             site.start();
             announce.accept("======== Running on " + site.name() + " ========\n(Press CTRL+C to quit)");
             Asyncio.await(stop);

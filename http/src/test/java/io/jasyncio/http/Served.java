@@ -41,6 +41,12 @@ final class Served implements AutoCloseable {
 
     /** Serves {@code app}; {@code configure} sets the runner's options before it is set up. */
     static Served start(Application app, Consumer<AppRunner> configure) throws Exception {
+        return start(app, configure, r -> new TcpSite(r, "127.0.0.1", 0));
+    }
+
+    /** Serves {@code app} on the site {@code site} makes (port: its port if a TcpSite, else -1). */
+    static Served start(Application app, Consumer<AppRunner> configure,
+            java.util.function.Function<AppRunner, BaseSite> site) throws Exception {
         CompletableFuture<Started> started = new CompletableFuture<>();
         List<ExceptionContext> errors = new CopyOnWriteArrayList<>();
         Thread t = Thread.ofPlatform().name("http-test-loop").start(() -> {
@@ -52,9 +58,10 @@ final class Served implements AutoCloseable {
                     configure.accept(runner);
                     runner.setup();
                     try {
-                        TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
-                        site.start();
-                        started.complete(new Started(site.port(), loop, Asyncio.currentTask(), runner));
+                        BaseSite st = site.apply(runner);
+                        st.start();
+                        int port = st instanceof TcpSite tcp ? tcp.port() : -1;
+                        started.complete(new Started(port, loop, Asyncio.currentTask(), runner));
                         Asyncio.await(loop.createFuture());
                     } finally {
                         runner.cleanup();

@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code GET /login?user=ann} (sets a cookie and redirects, 303, to the URL of the route named "hello", built
  * by the router); {@code GET /me} (reads the cookie back); {@code GET /logout} (deletes it);
  * {@code GET /squares/{n:\d{1,4}}} (a regex variable; the first squares, at most 100, in JSON).
+ * {@code POST /count} (counts a streamed upload of any size, in bounded memory); {@code GET /static/...} with a
+ * static directory.
  *
  * <p>Threading: {@link #app()} may be built anywhere; {@link #demo} runs in a task on a loop.
  */
@@ -37,7 +39,16 @@ public final class WebApp {
 
     /** The application. */
     public static Application app() {
+        return app(null);
+    }
+
+    /**
+     * The application, serving the files under {@code staticDir} at {@code /static/} when it is not null
+     * (zero-copy, ranges, conditionals; nothing outside the directory).
+     */
+    public static Application app(java.nio.file.Path staticDir) {
         Application app = new Application();
+        if (staticDir != null) app.router().addStatic("/static", staticDir);
         app.router().addGet("/", r -> Response.text("Hello, World!"));
         app.router().addGet("/hello/{name}", r -> Response.text("Hello, " + r.pathParam("name") + "!"), "hello");
         app.router().addGet("/login", r -> {
@@ -68,6 +79,11 @@ public final class WebApp {
         });
         app.router().addPost("/echo", r -> new Response(200, r.body(),
                 r.header("Content-Type") == null ? "application/octet-stream" : r.header("Content-Type")));
+        app.router().addPost("/count", r -> {
+            long n = 0;
+            for (byte[] b; (b = r.content().readAny()).length > 0; ) n += b.length;
+            return Response.text("received " + n + " bytes");
+        });
         return app;
     }
 

@@ -1,0 +1,43 @@
+package io.jasyncio.http;
+
+import io.jasyncio.tls.TlsOptions;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Where an {@link AppRunner}'s application is served (aiohttp's {@code web.BaseSite}): a TCP host and port
+ * ({@link TcpSite}, plain or HTTPS) or a Unix socket ({@link UnixSite}). {@link #start()} binds and serves;
+ * the runner's {@link AppRunner#cleanup()} stops every site.
+ *
+ * <p>Threading: call from a task on the runner's loop.
+ */
+public abstract sealed class BaseSite permits TcpSite, UnixSite {
+    BaseSite() {}
+
+    /** Binds and starts accepting connections. */
+    public abstract void start();
+
+    /** Stops accepting connections (those open are the runner's to close). */
+    public abstract void stop();
+
+    /** Where it serves: {@code http://host:port}, {@code https://host:port}, {@code http://unix:/path:}. */
+    public abstract String name();
+
+    abstract void pauseAccepting();
+
+    abstract void resumeAccepting();
+
+    abstract void waitClosed();
+
+    /**
+     * {@code tls} as a server's, offering ALPN's {@code http/1.1} unless it names protocols already (so that a
+     * client negotiating ALPN gets an answer, and h2 can be offered beside it later).
+     */
+    static TlsOptions serverTls(TlsOptions tls) {
+        if (!tls.serverSide()) throw new IllegalArgumentException("an HTTPS site needs server TLS options (TlsOptions.server(context))");
+        SSLParameters p = tls.parameters() != null ? tls.parameters() : tls.context().getDefaultSSLParameters();
+        if (p.getApplicationProtocols() == null || p.getApplicationProtocols().length == 0) {
+            p.setApplicationProtocols(new String[] {"http/1.1"});
+        }
+        return tls.withParameters(p);
+    }
+}
