@@ -71,6 +71,11 @@ final class HttpConnection implements Protocol {
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
+    /** A queued request asks to switch protocols: nothing after it is parsed as HTTP until it is answered. */
+    private boolean upgradePending;
+    /** After a 101 ({@link Request#upgrade}): the protocol the connection speaks now, given every callback. */
+    private Protocol upgraded;
+    private Runnable upgradedShutdown;
 
     // Timeouts: one timer per connection, armed for the earliest deadline, re-armed when it fires early. A request
     // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
@@ -103,6 +108,10 @@ final class HttpConnection implements Protocol {
 
     @Override
     public void dataReceived(ByteBuffer data) {
+        if (upgraded != null) {
+            upgraded.dataReceived(data);
+            return;
+        }
         if (closing || refused != null) return; // nothing more is read from a connection that is ending
         int n = data.remaining();
         lastActivity = loop.time();
@@ -123,7 +132,7 @@ final class HttpConnection implements Protocol {
 
     /** Parses what is buffered into requests, up to {@link #MAX_PIPELINED} waiting; the rest stays raw. */
     private void parseAhead() {
-        if (refused != null || closing) return;
+        if (refused != null || closing || upgradePending) return;
         try {
             Request r;
             while ((queue == null || queue.size() < MAX_PIPELINED) && (r = parser.next()) != null) {
@@ -131,6 +140,10 @@ final class HttpConnection implements Protocol {
                 queue.add(r);
                 queuedBytes += r.heldBytes();
                 continueOwed = false; // its body came without the invitation: none is owed any more
+                if (r.asksUpgrade()) { // what follows may be another protocol's bytes (a WebSocket's frames)
+                    upgradePending = true;
+                    break;
+                }
             }
             if (parser.takeContinue()) continueOwed = true;
         } catch (HttpError e) {
@@ -147,6 +160,7 @@ final class HttpConnection implements Protocol {
      * answered; pauses otherwise (asyncio's pause_writing → pause_reading pattern, and the pipelining bounds).
      */
     private void updateReading() {
+        if (upgraded != null) return; // the new protocol reads as it pleases
         boolean answering = worker != null || !queueEmpty();
         boolean pause = closing || refused != null || writingPaused
                 || answering && (queue != null && queue.size() >= MAX_PIPELINED
@@ -211,6 +225,12 @@ final class HttpConnection implements Protocol {
                 current = null;
             }
             if (lost) return null;
+            upgradePending = false;
+            if (upgraded != null) { // its handler has ended: so does the connection (aiohttp's too)
+                closing = true;
+                closeTransport();
+                return null;
+            }
             boolean keepAlive;
             if (stream != null) { // the handler streamed its answer
                 StreamResponse s = stream;
@@ -299,6 +319,29 @@ final class HttpConnection implements Protocol {
         if (s.chunked()) sb.insert(sb.length() - 2, "Transfer-Encoding: chunked\r\n");
         else if (s.announcedLength() >= 0) sb.insert(sb.length() - 2, "Content-Length: " + s.announcedLength() + "\r\n");
         transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
+    }
+
+    /**
+     * Sends {@code head} (a 101 response) and hands the connection to {@code protocol}: it gets the bytes
+     * received after the request's head, then every callback. The connection closes when the handler returns.
+     */
+    Transport upgrade(Request r, byte[] head, Protocol protocol, Runnable onShutdown) throws java.io.IOException {
+        if (r != current || stream != null || upgraded != null) {
+            throw new IllegalStateException("only the request its handler is answering can switch protocols, once: " + r);
+        }
+        if (lost) throw new java.io.IOException("the client of " + r + " has gone");
+        transport.write(ByteBuffer.wrap(head));
+        upgraded = protocol;
+        upgradedShutdown = onShutdown;
+        if (readingPaused) {
+            readingPaused = false;
+            transport.resumeReading();
+        }
+        protocol.connectionMade(transport);
+        ByteBuffer rest = parser.takeRemaining();
+        if (rest.hasRemaining()) protocol.dataReceived(rest);
+        if (writingPaused) protocol.pauseWriting();
+        return transport;
     }
 
     void streamWrite(byte[] data) throws java.io.IOException {
@@ -397,18 +440,24 @@ final class HttpConnection implements Protocol {
     @Override
     public void pauseWriting() {
         writingPaused = true;
+        if (upgraded != null) {
+            upgraded.pauseWriting();
+            return;
+        }
         updateReading(); // no more requests while the answers already made wait for the client
     }
 
     @Override
     public void resumeWriting() {
         writingPaused = false;
+        if (upgraded != null) upgraded.resumeWriting();
         if (drained != null && !drained.done()) drained.setResult(null);
         updateReading();
     }
 
     @Override
     public void connectionLost(Throwable exc) {
+        if (upgraded != null) upgraded.connectionLost(exc);
         lost = true;
         closing = true;
         if (timer != null) {
@@ -551,6 +600,10 @@ final class HttpConnection implements Protocol {
     /** Stops taking requests: an idle connection closes now, a busy one after its current response. */
     void shutdown() {
         if (closing) return;
+        if (upgraded != null) { // the handler still runs: the new protocol says goodbye its own way
+            if (upgradedShutdown != null) upgradedShutdown.run();
+            return;
+        }
         closing = true;
         if (worker == null) closeTransport();
     }
