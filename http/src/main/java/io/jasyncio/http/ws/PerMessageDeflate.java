@@ -154,6 +154,8 @@ final class PerMessageDeflate {
         }
         if (resetDeflater) deflater.reset();
         byte[] z = out.toByteArray();
+        // zlib skips a flush with nothing new to flush: an empty message is one empty block (RFC 7692 7.2.3.6)
+        if (z.length < 4) return new byte[] {0};
         return java.util.Arrays.copyOf(z, z.length - 4); // without the 00 00 ff ff the flush ended with
     }
 
