@@ -74,8 +74,7 @@ final class HttpConnection implements Protocol {
     /** A queued request asks to switch protocols: nothing after it is parsed as HTTP until it is answered. */
     private boolean upgradePending;
     /** After a 101 ({@link Request#upgrade}): the protocol the connection speaks now, given every callback. */
-    private Protocol upgraded;
-    private Runnable upgradedShutdown;
+    private UpgradedProtocol upgraded;
 
     // Timeouts: one timer per connection, armed for the earliest deadline, re-armed when it fires early. A request
     // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
@@ -226,9 +225,9 @@ final class HttpConnection implements Protocol {
             }
             if (lost) return null;
             upgradePending = false;
-            if (upgraded != null) { // its handler has ended: so does the connection (aiohttp's too)
+            if (upgraded != null) { // its handler has ended: so does the connection, as the protocol closes it
                 closing = true;
-                closeTransport();
+                upgraded.handlerEnded(transport);
                 return null;
             }
             boolean keepAlive;
@@ -323,16 +322,15 @@ final class HttpConnection implements Protocol {
 
     /**
      * Sends {@code head} (a 101 response) and hands the connection to {@code protocol}: it gets the bytes
-     * received after the request's head, then every callback. The connection closes when the handler returns.
+     * received after the request's head, then every callback, and closes the connection once the handler returns.
      */
-    Transport upgrade(Request r, byte[] head, Protocol protocol, Runnable onShutdown) throws java.io.IOException {
+    Transport upgrade(Request r, byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
         if (r != current || stream != null || upgraded != null) {
             throw new IllegalStateException("only the request its handler is answering can switch protocols, once: " + r);
         }
         if (lost) throw new java.io.IOException("the client of " + r + " has gone");
         transport.write(ByteBuffer.wrap(head));
         upgraded = protocol;
-        upgradedShutdown = onShutdown;
         if (readingPaused) {
             readingPaused = false;
             transport.resumeReading();
@@ -601,7 +599,7 @@ final class HttpConnection implements Protocol {
     void shutdown() {
         if (closing) return;
         if (upgraded != null) { // the handler still runs: the new protocol says goodbye its own way
-            if (upgradedShutdown != null) upgradedShutdown.run();
+            upgraded.serverShutdown();
             return;
         }
         closing = true;

@@ -128,15 +128,13 @@ public final class Request {
     /**
      * Switches the connection answering this request to another protocol (what {@code WebSocketResponse}
      * does): sends {@code head}, a complete {@code 101 Switching Protocols} response, then gives {@code protocol}
-     * the transport ({@code connectionMade}), the bytes that followed this request, and every later callback.
-     * {@code onShutdown} (may be null) runs if the server shuts down while the handler still runs. The
-     * connection closes when the handler returns. Call it once, from the handler's task; an
-     * {@link java.io.IOException} if the client has gone.
+     * the transport ({@code connectionMade}), the bytes that followed this request, and every later callback
+     * (see {@link UpgradedProtocol} for the server's shutdown and the handler's end). Call it once, from the
+     * handler's task; an {@link java.io.IOException} if the client has gone.
      */
-    public io.jasyncio.net.Transport upgrade(byte[] head, io.jasyncio.net.Protocol protocol, Runnable onShutdown)
-            throws java.io.IOException {
+    public io.jasyncio.net.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
         if (connection == null) throw new IllegalStateException("this request is not being answered by a server: " + this);
-        return connection.upgrade(this, head, protocol, onShutdown);
+        return connection.upgrade(this, head, protocol);
     }
 
     /** Whether it asks to switch protocols ({@code Upgrade} with {@code Connection: upgrade}). */

@@ -76,11 +76,16 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
     private Integer closeCode;
     private Throwable exception;
 
+    /**
+     * How early a timer may find its deadline not quite reached (a clock's rounding) and still act: without it,
+     * {@code lastReceived + heartbeat} recomputed can land a nanosecond ahead and re-arm at the same instant.
+     */
+    private static final double SLACK = 1e-3;
     private TimerHandle heartbeatTimer;
     private TimerHandle messageTimer;
     private TimerHandle abortTimer;
     private double lastReceived;
-    private double pingSentAt;
+    private boolean pongAwaited;
     private long busyMark = -1;
     private double busySince;
 
@@ -419,14 +424,24 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         if (!lost) transport.abort();
     }
 
-    /** The server shuts down (aiohttp's on_shutdown): 1001 to the peer; the handler sees CLOSING. */
-    void goingAway() {
-        if (closing || closed || lost || parser == null) return;
-        sendClose(WSCloseCode.GOING_AWAY, "server shutdown".getBytes(StandardCharsets.UTF_8));
-        closeCode = WSCloseCode.GOING_AWAY;
-        if (abortTimer == null) abortTimer = loop.callLater(closeTimeout, () -> {
-            if (!lost) transport.abort();
-        });
+    /**
+     * Starts the close handshake without waiting for it (from a callback): the peer's answer closes the
+     * connection, or the close timeout drops it.
+     */
+    void closeSoon(int code, String reason) {
+        if (closed || lost || parser == null) return;
+        if (!closing) {
+            sendClose(code, reason.getBytes(StandardCharsets.UTF_8));
+            if (closeCode == null || !closeReceived) closeCode = code;
+        }
+        if (closeReceived) {
+            closed = true;
+            closeTransport();
+        } else if (abortTimer == null) {
+            abortTimer = loop.callLater(closeTimeout, () -> {
+                if (!lost) transport.abort();
+            });
+        }
     }
 
     // ---------------------------------------------------------------- timers
@@ -434,12 +449,12 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
     private void heartbeatDue() {
         heartbeatTimer = null;
         if (closed || lost) return;
-        double since = loop.time() - lastReceived;
-        if (since < heartbeat) { // the peer spoke meanwhile: that is answer enough (aiohttp 3.10+)
-            heartbeatTimer = loop.callLater(heartbeat - since, this::heartbeatDue);
+        double due = lastReceived + heartbeat;
+        if (loop.time() < due - SLACK) { // the peer spoke meanwhile: that is answer enough (aiohttp 3.10+)
+            heartbeatTimer = loop.callAt(due, this::heartbeatDue);
             return;
         }
-        pingSentAt = loop.time();
+        pongAwaited = true;
         if (!closing) transport.write(FrameWriter.frame(FrameParser.OP_PING, true, false, new byte[0], 0, 0, client));
         heartbeatTimer = loop.callLater(heartbeat / 2, this::pongDue);
     }
@@ -447,8 +462,8 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
     private void pongDue() {
         heartbeatTimer = null;
         if (closed || lost) return;
-        if (lastReceived > pingSentAt) {
-            heartbeatTimer = loop.callLater(Math.max(0, lastReceived + heartbeat - loop.time()), this::heartbeatDue);
+        if (!pongAwaited) { // the peer said something since the ping
+            heartbeatTimer = loop.callAt(lastReceived + heartbeat, this::heartbeatDue);
             return;
         }
         abort(new TimeoutError("no PONG received after " + heartbeat / 2 + " s (heartbeat " + heartbeat + " s)"));
@@ -474,7 +489,7 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         if (closed || lost || busyMark < 0 || !parser.busy()) return;
         double now = loop.time();
         if (readingPaused) busySince = now; // this side is the slow one: the peer's clock stops
-        if (now < busySince + messageTimeout) {
+        if (now < busySince + messageTimeout - SLACK) {
             messageTimer = loop.callAt(busySince + messageTimeout, this::messageDue);
             return;
         }
@@ -540,8 +555,18 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         }
     }
 
-    /** The transport's side: bytes to the parser, flow control, the end. */
-    final class Wire implements Protocol {
+    /** The transport's side: bytes to the parser, flow control, the end; the server's shutdown and the handler's end. */
+    final class Wire implements io.jasyncio.http.UpgradedProtocol {
+        @Override
+        public void serverShutdown() { // aiohttp's on_shutdown: the handler sees CLOSING
+            closeSoon(WSCloseCode.GOING_AWAY, "server shutdown");
+        }
+
+        @Override
+        public void handlerEnded(Transport t) { // a handler that returned without closing: close it for it
+            closeSoon(WSCloseCode.OK, "");
+        }
+
         @Override
         public void connectionMade(BaseTransport t) {
             transport = (Transport) t;
@@ -550,6 +575,7 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         @Override
         public void dataReceived(ByteBuffer data) {
             lastReceived = loop.time();
+            pongAwaited = false;
             if (parser == null) {
                 handshakeBytes(data);
                 if (parser == null || !data.hasRemaining()) return;

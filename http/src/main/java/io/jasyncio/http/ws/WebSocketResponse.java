@@ -87,7 +87,7 @@ public final class WebSocketResponse extends WebSocket {
         loop = Asyncio.getRunningLoop();
         response = r;
         start(z == null ? null : new PerMessageDeflate(true, z), proto);
-        request.upgrade(head.toString().getBytes(StandardCharsets.ISO_8859_1), wire, this::goingAway);
+        request.upgrade(head.toString().getBytes(StandardCharsets.ISO_8859_1), wire);
         return this;
     }
 
