@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "web-server", mixinStandardHelpOptions = true,
         description = "Seed 004's web server, aiohttp-style: GET / (Hello, World!), GET /hello/{name}, "
-                + "GET /sleep?s=0.1, POST /echo. Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
+                + "GET /sleep?s=0.1, POST /echo, GET /ws (a WebSocket echo). Serves until Ctrl-C or SIGTERM, then lets the requests under way finish.")
 public final class WebServerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
