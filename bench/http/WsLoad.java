@@ -21,7 +21,7 @@ public final class WsLoad {
         String payload = args.length > 3 ? "x".repeat(Integer.parseInt(args[3])) : "hello, websocket";
         AtomicLong echoed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
+        AtomicLong end = new AtomicLong(Long.MAX_VALUE); // set once every connection is open
         try (HttpClient http = HttpClient.newHttpClient()) {
             CompletableFuture<?>[] done = new CompletableFuture<?>[conns];
             WebSocket[] sockets = new WebSocket[conns];
@@ -38,7 +38,7 @@ public final class WsLoad {
                             if (!text.toString().equals(payload)) errors.incrementAndGet();
                             text.setLength(0);
                             echoed.incrementAndGet();
-                            if (System.nanoTime() < end) ws.sendText(payload, true);
+                            if (System.nanoTime() < end.get()) ws.sendText(payload, true);
                             else finished.complete(null);
                         }
                         ws.request(1);
@@ -53,6 +53,7 @@ public final class WsLoad {
                 }).get(10, TimeUnit.SECONDS);
             }
             long t0 = System.nanoTime();
+            end.set(t0 + (long) (seconds * 1e9));
             for (WebSocket ws : sockets) ws.sendText(payload, true);
             CompletableFuture.allOf(done).get((long) seconds + 30, TimeUnit.SECONDS);
             double elapsed = (System.nanoTime() - t0) / 1e9;

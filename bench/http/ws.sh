@@ -17,11 +17,17 @@ say() { echo "[bench/http/ws] $*" >&2; }
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java=$JAVA_HOME/bin/java
 [[ -x $java ]] && "$java" -version 2>&1 | grep -q 'version "2[5-9]' || { say "needs JDK 25 (JAVA_HOME)"; exit 1; }
-pin() { if command -v taskset >/dev/null; then taskset -c "$@"; else shift; "$@"; fi; }
+# exec: the background job is then the process itself, so cleanup() stops it (and timeout(1) its child)
+pin() { if command -v taskset >/dev/null; then exec taskset -c "$@"; else shift; exec "$@"; fi; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 port_of() { case $1 in jasyncio) echo "$PORT" ;; aiohttp) echo $((PORT + 1)) ;; esac; }
+if command -v ss >/dev/null; then
+  for s in $SERVERS; do
+    if ss -ltn "sport = :$(port_of "$s")" | grep -q LISTEN; then say "port $(port_of "$s") is taken (PORT=... moves them)"; exit 1; fi
+  done
+fi
 for s in $SERVERS; do
   case $s in
     jasyncio)
@@ -41,7 +47,7 @@ for s in $SERVERS; do # until each answers
     sleep 0.2
   done
 done
-load() { pin 1 timeout $(($2 + 40)) "$java" "$root/bench/http/WsLoad.java" "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE"; }
+load() ( pin 1 timeout $(($2 + 40)) "$java" "$root/bench/http/WsLoad.java" "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" )
 for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null; done
 for r in $(seq "$ROUNDS"); do
   for s in $SERVERS; do
