@@ -94,9 +94,7 @@ for cc, title, _ in classes:
     class_of[cc] = name
     w(f"    /** SQLSTATE class {cc}: {title}. */")
     w(f"    public static class {name} extends PostgresError {{")
-    w(f"        public {name}(ServerMessage f) {{")
-    w("            super(f);")
-    w("        }")
+    w(f"        public {name}(ServerMessage f) {{ super(f); }}")
     w("    }\n")
 specific = {}
 for code in SPECIFIC:
@@ -106,15 +104,11 @@ for code in SPECIFIC:
     specific[code] = name
     w(f"    /** SQLSTATE {code}: {conds[code]}. */")
     w(f"    public static class {name} extends {parent} {{")
-    w(f"        public {name}(ServerMessage f) {{")
-    w("            super(f);")
-    w("        }")
+    w(f"        public {name}(ServerMessage f) {{ super(f); }}")
     w("    }\n")
 w("    /** 0A000 from the plan cache (\"cached plan must not change result type\"): the statement must be prepared again. */")
 w("    public static class InvalidCachedStatementError extends FeatureNotSupportedError {")
-w("        public InvalidCachedStatementError(ServerMessage f) {")
-w("            super(f);")
-w("        }")
+w("        public InvalidCachedStatementError(ServerMessage f) { super(f); }")
 w("    }\n")
 w("    private static final Map<String, Function<ServerMessage, PostgresError>> BY_CODE = Map.ofEntries(")
 entries = [f'            Map.entry("{c}", {n}::new)' for c, n in specific.items()]

@@ -188,8 +188,13 @@ final class HttpConnection implements Protocol {
             closing = true;
             closeTransport();
             throw e;
+        } catch (VirtualMachineError e) {
+            // Fatal (an OutOfMemoryError, ...): the run ends with it, as for any task's; this connection closes first.
+            closing = true;
+            closeTransport();
+            throw e;
         } catch (Throwable e) {
-            // A VirtualMachineError from a handler, or a failure of this class: the client must not wait forever.
+            // A failure of this class: the client must not wait forever.
             loop.callExceptionHandler(ExceptionContext.builder("Unexpected error in an HTTP connection").exception(e)
                     .put("transport", transport).build());
             closing = true;
@@ -285,7 +290,8 @@ final class HttpConnection implements Protocol {
             if (self == null || self.cancelling() > 0) throw e; // this task is cancelled: abort() or the loop's end
             return serverError(r, e); // the handler awaited something cancelled by someone else
         } catch (VirtualMachineError e) {
-            throw e;
+            if (!(e instanceof StackOverflowError)) throw e; // fatal; a stack overflow is this handler's own failure
+            return serverError(r, e);
         } catch (Throwable e) { // an AssertionError, a NoClassDefFoundError, ... is the handler's failure too
             return serverError(r, e);
         }

@@ -17,758 +17,542 @@ public final class PostgresErrors {
 
     /** SQLSTATE class 03: SQL Statement Not Yet Complete. */
     public static class SqlStatementNotYetCompleteError extends PostgresError {
-        public SqlStatementNotYetCompleteError(ServerMessage f) {
-            super(f);
-        }
+        public SqlStatementNotYetCompleteError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 08: Connection Exception. */
     public static class PostgresConnectionError extends PostgresError {
-        public PostgresConnectionError(ServerMessage f) {
-            super(f);
-        }
+        public PostgresConnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 09: Triggered Action Exception. */
     public static class TriggeredActionExceptionError extends PostgresError {
-        public TriggeredActionExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public TriggeredActionExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0A: Feature Not Supported. */
     public static class FeatureNotSupportedError extends PostgresError {
-        public FeatureNotSupportedError(ServerMessage f) {
-            super(f);
-        }
+        public FeatureNotSupportedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0B: Invalid Transaction Initiation. */
     public static class InvalidTransactionInitiationError extends PostgresError {
-        public InvalidTransactionInitiationError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidTransactionInitiationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0F: Locator Exception. */
     public static class LocatorExceptionError extends PostgresError {
-        public LocatorExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public LocatorExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0L: Invalid Grantor. */
     public static class InvalidGrantorError extends PostgresError {
-        public InvalidGrantorError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidGrantorError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0P: Invalid Role Specification. */
     public static class InvalidRoleSpecificationError extends PostgresError {
-        public InvalidRoleSpecificationError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidRoleSpecificationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0Z: Diagnostics Exception. */
     public static class DiagnosticsExceptionError extends PostgresError {
-        public DiagnosticsExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public DiagnosticsExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 20: Case Not Found. */
     public static class CaseNotFoundError extends PostgresError {
-        public CaseNotFoundError(ServerMessage f) {
-            super(f);
-        }
+        public CaseNotFoundError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 21: Cardinality Violation. */
     public static class CardinalityViolationError extends PostgresError {
-        public CardinalityViolationError(ServerMessage f) {
-            super(f);
-        }
+        public CardinalityViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 22: Data Exception. */
     public static class DataException extends PostgresError {
-        public DataException(ServerMessage f) {
-            super(f);
-        }
+        public DataException(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 23: Integrity Constraint Violation. */
     public static class IntegrityConstraintViolationError extends PostgresError {
-        public IntegrityConstraintViolationError(ServerMessage f) {
-            super(f);
-        }
+        public IntegrityConstraintViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 24: Invalid Cursor State. */
     public static class InvalidCursorStateError extends PostgresError {
-        public InvalidCursorStateError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidCursorStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 25: Invalid Transaction State. */
     public static class InvalidTransactionStateError extends PostgresError {
-        public InvalidTransactionStateError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidTransactionStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 26: Invalid SQL Statement Name. */
     public static class InvalidSqlStatementNameError extends PostgresError {
-        public InvalidSqlStatementNameError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidSqlStatementNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 27: Triggered Data Change Violation. */
     public static class TriggeredDataChangeViolationError extends PostgresError {
-        public TriggeredDataChangeViolationError(ServerMessage f) {
-            super(f);
-        }
+        public TriggeredDataChangeViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 28: Invalid Authorization Specification. */
     public static class InvalidAuthorizationSpecificationError extends PostgresError {
-        public InvalidAuthorizationSpecificationError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidAuthorizationSpecificationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2B: Dependent Privilege Descriptors Still Exist. */
     public static class DependentPrivilegeDescriptorsStillExistError extends PostgresError {
-        public DependentPrivilegeDescriptorsStillExistError(ServerMessage f) {
-            super(f);
-        }
+        public DependentPrivilegeDescriptorsStillExistError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2D: Invalid Transaction Termination. */
     public static class InvalidTransactionTerminationError extends PostgresError {
-        public InvalidTransactionTerminationError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidTransactionTerminationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2F: SQL Routine Exception. */
     public static class SqlRoutineExceptionError extends PostgresError {
-        public SqlRoutineExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public SqlRoutineExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 34: Invalid Cursor Name. */
     public static class InvalidCursorNameError extends PostgresError {
-        public InvalidCursorNameError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidCursorNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 38: External Routine Exception. */
     public static class ExternalRoutineExceptionError extends PostgresError {
-        public ExternalRoutineExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public ExternalRoutineExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 39: External Routine Invocation Exception. */
     public static class ExternalRoutineInvocationExceptionError extends PostgresError {
-        public ExternalRoutineInvocationExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public ExternalRoutineInvocationExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3B: Savepoint Exception. */
     public static class SavepointExceptionError extends PostgresError {
-        public SavepointExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public SavepointExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3D: Invalid Catalog Name. */
     public static class InvalidCatalogNameError extends PostgresError {
-        public InvalidCatalogNameError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidCatalogNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3F: Invalid Schema Name. */
     public static class InvalidSchemaNameError extends PostgresError {
-        public InvalidSchemaNameError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidSchemaNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 40: Transaction Rollback. */
     public static class TransactionRollbackError extends PostgresError {
-        public TransactionRollbackError(ServerMessage f) {
-            super(f);
-        }
+        public TransactionRollbackError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 42: Syntax Error or Access Rule Violation. */
     public static class SyntaxOrAccessError extends PostgresError {
-        public SyntaxOrAccessError(ServerMessage f) {
-            super(f);
-        }
+        public SyntaxOrAccessError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 44: WITH CHECK OPTION Violation. */
     public static class WithCheckOptionViolationError extends PostgresError {
-        public WithCheckOptionViolationError(ServerMessage f) {
-            super(f);
-        }
+        public WithCheckOptionViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 53: Insufficient Resources. */
     public static class InsufficientResourcesError extends PostgresError {
-        public InsufficientResourcesError(ServerMessage f) {
-            super(f);
-        }
+        public InsufficientResourcesError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 54: Program Limit Exceeded. */
     public static class ProgramLimitExceededError extends PostgresError {
-        public ProgramLimitExceededError(ServerMessage f) {
-            super(f);
-        }
+        public ProgramLimitExceededError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 55: Object Not In Prerequisite State. */
     public static class ObjectNotInPrerequisiteStateError extends PostgresError {
-        public ObjectNotInPrerequisiteStateError(ServerMessage f) {
-            super(f);
-        }
+        public ObjectNotInPrerequisiteStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 57: Operator Intervention. */
     public static class OperatorInterventionError extends PostgresError {
-        public OperatorInterventionError(ServerMessage f) {
-            super(f);
-        }
+        public OperatorInterventionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 58: System Error (errors external to PostgreSQL itself). */
     public static class PostgresSystemError extends PostgresError {
-        public PostgresSystemError(ServerMessage f) {
-            super(f);
-        }
+        public PostgresSystemError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 72: Snapshot Failure. */
     public static class SnapshotTooOldError extends PostgresError {
-        public SnapshotTooOldError(ServerMessage f) {
-            super(f);
-        }
+        public SnapshotTooOldError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class F0: Configuration File Error. */
     public static class ConfigFileError extends PostgresError {
-        public ConfigFileError(ServerMessage f) {
-            super(f);
-        }
+        public ConfigFileError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class HV: Foreign Data Wrapper Error (SQL/MED). */
     public static class FdwError extends PostgresError {
-        public FdwError(ServerMessage f) {
-            super(f);
-        }
+        public FdwError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class P0: PL/pgSQL Error. */
     public static class PLPGSQLError extends PostgresError {
-        public PLPGSQLError(ServerMessage f) {
-            super(f);
-        }
+        public PLPGSQLError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class XX: Internal Error. */
     public static class InternalServerError extends PostgresError {
-        public InternalServerError(ServerMessage f) {
-            super(f);
-        }
+        public InternalServerError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08006: connection_failure. */
     public static class ConnectionFailureError extends PostgresConnectionError {
-        public ConnectionFailureError(ServerMessage f) {
-            super(f);
-        }
+        public ConnectionFailureError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08001: sqlclient_unable_to_establish_sqlconnection. */
     public static class SqlclientUnableToEstablishSqlconnectionError extends PostgresConnectionError {
-        public SqlclientUnableToEstablishSqlconnectionError(ServerMessage f) {
-            super(f);
-        }
+        public SqlclientUnableToEstablishSqlconnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08004: sqlserver_rejected_establishment_of_sqlconnection. */
     public static class SqlserverRejectedEstablishmentOfSqlconnectionError extends PostgresConnectionError {
-        public SqlserverRejectedEstablishmentOfSqlconnectionError(ServerMessage f) {
-            super(f);
-        }
+        public SqlserverRejectedEstablishmentOfSqlconnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08P01: protocol_violation. */
     public static class ProtocolViolationError extends PostgresConnectionError {
-        public ProtocolViolationError(ServerMessage f) {
-            super(f);
-        }
+        public ProtocolViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22001: string_data_right_truncation. */
     public static class StringDataRightTruncationError extends DataException {
-        public StringDataRightTruncationError(ServerMessage f) {
-            super(f);
-        }
+        public StringDataRightTruncationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22003: numeric_value_out_of_range. */
     public static class NumericValueOutOfRangeError extends DataException {
-        public NumericValueOutOfRangeError(ServerMessage f) {
-            super(f);
-        }
+        public NumericValueOutOfRangeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22004: null_value_not_allowed. */
     public static class NullValueNotAllowedError extends DataException {
-        public NullValueNotAllowedError(ServerMessage f) {
-            super(f);
-        }
+        public NullValueNotAllowedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22007: invalid_datetime_format. */
     public static class InvalidDatetimeFormatError extends DataException {
-        public InvalidDatetimeFormatError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidDatetimeFormatError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22008: datetime_field_overflow. */
     public static class DatetimeFieldOverflowError extends DataException {
-        public DatetimeFieldOverflowError(ServerMessage f) {
-            super(f);
-        }
+        public DatetimeFieldOverflowError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22012: division_by_zero. */
     public static class DivisionByZeroError extends DataException {
-        public DivisionByZeroError(ServerMessage f) {
-            super(f);
-        }
+        public DivisionByZeroError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22021: character_not_in_repertoire. */
     public static class CharacterNotInRepertoireError extends DataException {
-        public CharacterNotInRepertoireError(ServerMessage f) {
-            super(f);
-        }
+        public CharacterNotInRepertoireError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22023: invalid_parameter_value. */
     public static class InvalidParameterValueError extends DataException {
-        public InvalidParameterValueError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidParameterValueError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22P02: invalid_text_representation. */
     public static class InvalidTextRepresentationError extends DataException {
-        public InvalidTextRepresentationError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidTextRepresentationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22P05: untranslatable_character. */
     public static class UntranslatableCharacterError extends DataException {
-        public UntranslatableCharacterError(ServerMessage f) {
-            super(f);
-        }
+        public UntranslatableCharacterError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22032: invalid_json_text. */
     public static class InvalidJsonTextError extends DataException {
-        public InvalidJsonTextError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidJsonTextError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23001: restrict_violation. */
     public static class RestrictViolationError extends IntegrityConstraintViolationError {
-        public RestrictViolationError(ServerMessage f) {
-            super(f);
-        }
+        public RestrictViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23502: not_null_violation. */
     public static class NotNullViolationError extends IntegrityConstraintViolationError {
-        public NotNullViolationError(ServerMessage f) {
-            super(f);
-        }
+        public NotNullViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23503: foreign_key_violation. */
     public static class ForeignKeyViolationError extends IntegrityConstraintViolationError {
-        public ForeignKeyViolationError(ServerMessage f) {
-            super(f);
-        }
+        public ForeignKeyViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23505: unique_violation. */
     public static class UniqueViolationError extends IntegrityConstraintViolationError {
-        public UniqueViolationError(ServerMessage f) {
-            super(f);
-        }
+        public UniqueViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23514: check_violation. */
     public static class CheckViolationError extends IntegrityConstraintViolationError {
-        public CheckViolationError(ServerMessage f) {
-            super(f);
-        }
+        public CheckViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23P01: exclusion_violation. */
     public static class ExclusionViolationError extends IntegrityConstraintViolationError {
-        public ExclusionViolationError(ServerMessage f) {
-            super(f);
-        }
+        public ExclusionViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25001: active_sql_transaction. */
     public static class ActiveSqlTransactionError extends InvalidTransactionStateError {
-        public ActiveSqlTransactionError(ServerMessage f) {
-            super(f);
-        }
+        public ActiveSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25006: read_only_sql_transaction. */
     public static class ReadOnlySqlTransactionError extends InvalidTransactionStateError {
-        public ReadOnlySqlTransactionError(ServerMessage f) {
-            super(f);
-        }
+        public ReadOnlySqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P01: no_active_sql_transaction. */
     public static class NoActiveSqlTransactionError extends InvalidTransactionStateError {
-        public NoActiveSqlTransactionError(ServerMessage f) {
-            super(f);
-        }
+        public NoActiveSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P02: in_failed_sql_transaction. */
     public static class InFailedSqlTransactionError extends InvalidTransactionStateError {
-        public InFailedSqlTransactionError(ServerMessage f) {
-            super(f);
-        }
+        public InFailedSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P03: idle_in_transaction_session_timeout. */
     public static class IdleInTransactionSessionTimeoutError extends InvalidTransactionStateError {
-        public IdleInTransactionSessionTimeoutError(ServerMessage f) {
-            super(f);
-        }
+        public IdleInTransactionSessionTimeoutError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 28P01: invalid_password. */
     public static class InvalidPasswordError extends InvalidAuthorizationSpecificationError {
-        public InvalidPasswordError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidPasswordError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40001: serialization_failure. */
     public static class SerializationError extends TransactionRollbackError {
-        public SerializationError(ServerMessage f) {
-            super(f);
-        }
+        public SerializationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40002: transaction_integrity_constraint_violation. */
     public static class TransactionIntegrityConstraintViolationError extends TransactionRollbackError {
-        public TransactionIntegrityConstraintViolationError(ServerMessage f) {
-            super(f);
-        }
+        public TransactionIntegrityConstraintViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40003: statement_completion_unknown. */
     public static class StatementCompletionUnknownError extends TransactionRollbackError {
-        public StatementCompletionUnknownError(ServerMessage f) {
-            super(f);
-        }
+        public StatementCompletionUnknownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40P01: deadlock_detected. */
     public static class DeadlockDetectedError extends TransactionRollbackError {
-        public DeadlockDetectedError(ServerMessage f) {
-            super(f);
-        }
+        public DeadlockDetectedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42501: insufficient_privilege. */
     public static class InsufficientPrivilegeError extends SyntaxOrAccessError {
-        public InsufficientPrivilegeError(ServerMessage f) {
-            super(f);
-        }
+        public InsufficientPrivilegeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42601: syntax_error. */
     public static class PostgresSyntaxError extends SyntaxOrAccessError {
-        public PostgresSyntaxError(ServerMessage f) {
-            super(f);
-        }
+        public PostgresSyntaxError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42622: name_too_long. */
     public static class NameTooLongError extends SyntaxOrAccessError {
-        public NameTooLongError(ServerMessage f) {
-            super(f);
-        }
+        public NameTooLongError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42701: duplicate_column. */
     public static class DuplicateColumnError extends SyntaxOrAccessError {
-        public DuplicateColumnError(ServerMessage f) {
-            super(f);
-        }
+        public DuplicateColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42702: ambiguous_column. */
     public static class AmbiguousColumnError extends SyntaxOrAccessError {
-        public AmbiguousColumnError(ServerMessage f) {
-            super(f);
-        }
+        public AmbiguousColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42703: undefined_column. */
     public static class UndefinedColumnError extends SyntaxOrAccessError {
-        public UndefinedColumnError(ServerMessage f) {
-            super(f);
-        }
+        public UndefinedColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42704: undefined_object. */
     public static class UndefinedObjectError extends SyntaxOrAccessError {
-        public UndefinedObjectError(ServerMessage f) {
-            super(f);
-        }
+        public UndefinedObjectError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42710: duplicate_object. */
     public static class DuplicateObjectError extends SyntaxOrAccessError {
-        public DuplicateObjectError(ServerMessage f) {
-            super(f);
-        }
+        public DuplicateObjectError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42804: datatype_mismatch. */
     public static class DatatypeMismatchError extends SyntaxOrAccessError {
-        public DatatypeMismatchError(ServerMessage f) {
-            super(f);
-        }
+        public DatatypeMismatchError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42830: invalid_foreign_key. */
     public static class InvalidForeignKeyError extends SyntaxOrAccessError {
-        public InvalidForeignKeyError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidForeignKeyError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42846: cannot_coerce. */
     public static class CannotCoerceError extends SyntaxOrAccessError {
-        public CannotCoerceError(ServerMessage f) {
-            super(f);
-        }
+        public CannotCoerceError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42883: undefined_function. */
     public static class UndefinedFunctionError extends SyntaxOrAccessError {
-        public UndefinedFunctionError(ServerMessage f) {
-            super(f);
-        }
+        public UndefinedFunctionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42939: reserved_name. */
     public static class ReservedNameError extends SyntaxOrAccessError {
-        public ReservedNameError(ServerMessage f) {
-            super(f);
-        }
+        public ReservedNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P01: undefined_table. */
     public static class UndefinedTableError extends SyntaxOrAccessError {
-        public UndefinedTableError(ServerMessage f) {
-            super(f);
-        }
+        public UndefinedTableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P02: undefined_parameter. */
     public static class UndefinedParameterError extends SyntaxOrAccessError {
-        public UndefinedParameterError(ServerMessage f) {
-            super(f);
-        }
+        public UndefinedParameterError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P04: duplicate_database. */
     public static class DuplicateDatabaseError extends SyntaxOrAccessError {
-        public DuplicateDatabaseError(ServerMessage f) {
-            super(f);
-        }
+        public DuplicateDatabaseError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P06: duplicate_schema. */
     public static class DuplicateSchemaError extends SyntaxOrAccessError {
-        public DuplicateSchemaError(ServerMessage f) {
-            super(f);
-        }
+        public DuplicateSchemaError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P07: duplicate_table. */
     public static class DuplicateTableError extends SyntaxOrAccessError {
-        public DuplicateTableError(ServerMessage f) {
-            super(f);
-        }
+        public DuplicateTableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P10: invalid_column_reference. */
     public static class InvalidColumnReferenceError extends SyntaxOrAccessError {
-        public InvalidColumnReferenceError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidColumnReferenceError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P18: indeterminate_datatype. */
     public static class IndeterminateDatatypeError extends SyntaxOrAccessError {
-        public IndeterminateDatatypeError(ServerMessage f) {
-            super(f);
-        }
+        public IndeterminateDatatypeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53100: disk_full. */
     public static class DiskFullError extends InsufficientResourcesError {
-        public DiskFullError(ServerMessage f) {
-            super(f);
-        }
+        public DiskFullError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53200: out_of_memory. */
     public static class ServerOutOfMemoryError extends InsufficientResourcesError {
-        public ServerOutOfMemoryError(ServerMessage f) {
-            super(f);
-        }
+        public ServerOutOfMemoryError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53300: too_many_connections. */
     public static class TooManyConnectionsError extends InsufficientResourcesError {
-        public TooManyConnectionsError(ServerMessage f) {
-            super(f);
-        }
+        public TooManyConnectionsError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 54001: statement_too_complex. */
     public static class StatementTooComplexError extends ProgramLimitExceededError {
-        public StatementTooComplexError(ServerMessage f) {
-            super(f);
-        }
+        public StatementTooComplexError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 55006: object_in_use. */
     public static class ObjectInUseError extends ObjectNotInPrerequisiteStateError {
-        public ObjectInUseError(ServerMessage f) {
-            super(f);
-        }
+        public ObjectInUseError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 55P03: lock_not_available. */
     public static class LockNotAvailableError extends ObjectNotInPrerequisiteStateError {
-        public LockNotAvailableError(ServerMessage f) {
-            super(f);
-        }
+        public LockNotAvailableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57014: query_canceled. */
     public static class QueryCanceledError extends OperatorInterventionError {
-        public QueryCanceledError(ServerMessage f) {
-            super(f);
-        }
+        public QueryCanceledError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P01: admin_shutdown. */
     public static class AdminShutdownError extends OperatorInterventionError {
-        public AdminShutdownError(ServerMessage f) {
-            super(f);
-        }
+        public AdminShutdownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P02: crash_shutdown. */
     public static class CrashShutdownError extends OperatorInterventionError {
-        public CrashShutdownError(ServerMessage f) {
-            super(f);
-        }
+        public CrashShutdownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P03: cannot_connect_now. */
     public static class CannotConnectNowError extends OperatorInterventionError {
-        public CannotConnectNowError(ServerMessage f) {
-            super(f);
-        }
+        public CannotConnectNowError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P05: idle_session_timeout. */
     public static class IdleSessionTimeoutError extends OperatorInterventionError {
-        public IdleSessionTimeoutError(ServerMessage f) {
-            super(f);
-        }
+        public IdleSessionTimeoutError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0001: raise_exception. */
     public static class RaiseExceptionError extends PLPGSQLError {
-        public RaiseExceptionError(ServerMessage f) {
-            super(f);
-        }
+        public RaiseExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0002: no_data_found. */
     public static class NoDataFoundError extends PLPGSQLError {
-        public NoDataFoundError(ServerMessage f) {
-            super(f);
-        }
+        public NoDataFoundError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0003: too_many_rows. */
     public static class TooManyRowsError extends PLPGSQLError {
-        public TooManyRowsError(ServerMessage f) {
-            super(f);
-        }
+        public TooManyRowsError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE XX001: data_corrupted. */
     public static class DataCorruptedError extends InternalServerError {
-        public DataCorruptedError(ServerMessage f) {
-            super(f);
-        }
+        public DataCorruptedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE XX002: index_corrupted. */
     public static class IndexCorruptedError extends InternalServerError {
-        public IndexCorruptedError(ServerMessage f) {
-            super(f);
-        }
+        public IndexCorruptedError(ServerMessage f) { super(f); }
     }
 
     /** 0A000 from the plan cache ("cached plan must not change result type"): the statement must be prepared again. */
     public static class InvalidCachedStatementError extends FeatureNotSupportedError {
-        public InvalidCachedStatementError(ServerMessage f) {
-            super(f);
-        }
+        public InvalidCachedStatementError(ServerMessage f) { super(f); }
     }
 
     private static final Map<String, Function<ServerMessage, PostgresError>> BY_CODE = Map.ofEntries(

@@ -51,6 +51,8 @@ final class Session implements PgProtocol.Events {
     private final List<String> closeQueue = new ArrayList<>();
     private final Introspection introspection = new Introspection();
     private int statementSeq;
+    /** Counts {@link #clearStatementCache} calls: a statement prepared before one must not re-enter the cache. */
+    private int cacheGeneration;
     private final Map<String, List<Listener>> listeners = new LinkedHashMap<>();
     private final List<LogEntry> logListeners = new ArrayList<>();
     private final List<Runnable> lostHooks = new ArrayList<>();
@@ -212,31 +214,60 @@ final class Session implements PgProtocol.Events {
     /**
      * The cached statement for {@code sql}, preparing it if needed. The prepare runs as a task of its own, which
      * other tasks wanting the same statement wait for (shielded: one waiter's cancellation stops none of them).
+     *
+     * <p>Other tasks go on preparing while one waits, so the cache may evict {@code sql}'s entry before its waiter
+     * resumes. A prepare that completes after its entry was evicted puts its statement back (the freshest entry;
+     * before, it was used and never closed: one server-side statement leaked per eviction); a waiter whose
+     * statement was evicted after it was prepared takes it back if its Close has not gone out yet, or looks again
+     * (before, it Bound a statement the server no longer had, which aborted a transaction).
      */
     private Statement statement(String sql, Double timeout) {
         if (options.statementCacheSize() == 0) return prepareUncached(sql, timeout);
-        Object e = cache.get(sql);
-        if (e instanceof Statement st) return st;
-        Future<?> p;
-        if (e instanceof Future<?> pending && !(pending.done() && (pending.cancelled() || pending.exception() != null))) {
-            p = pending;
-        } else {
-            Future<Statement> t = loop.createTask(() -> prepareUncached(sql, null), "pg-prepare");
-            t.addDoneCallback(f -> {
-                if (!f.cancelled()) f.exception(); // seen here: every waiter may have gone
-            });
-            cache.put(sql, t);
-            p = t;
+        while (true) {
+            Object e = cache.get(sql);
+            if (e instanceof Statement st) return st;
+            Future<?> p;
+            if (e instanceof Future<?> pending && !(pending.done() && (pending.cancelled() || pending.exception() != null))) {
+                p = pending;
+            } else {
+                p = startPrepare(sql);
+            }
+            int generation = cacheGeneration;
+            Statement st;
+            try {
+                st = (Statement) (p.done() ? p.result() : await(Asyncio.shield(p), timeout));
+            } catch (PostgresError | InterfaceError err) {
+                if (cache.get(sql) == p) cache.remove(sql);
+                throw err;
+            }
+            Object now = cache.get(sql);
+            if (now == p || now == st) {
+                cache.put(sql, st);
+                return st;
+            }
+            if (now == null && generation == cacheGeneration && st.closed() && closeQueue.remove(st.name)) {
+                st.reopen(); // evicted while this waiter was resuming, and still known to the server
+                cache.put(sql, st);
+                return st;
+            }
+            // Another entry for sql (use it), or none and this one is gone: look again.
         }
-        Statement st;
-        try {
-            st = (Statement) (p.done() ? p.result() : await(Asyncio.shield(p), timeout));
-        } catch (PostgresError | InterfaceError err) {
-            if (cache.get(sql) == p) cache.remove(sql);
-            throw err;
-        }
-        if (cache.get(sql) == p) cache.put(sql, st);
-        return st;
+    }
+
+    /** Starts preparing {@code sql} for the cache, as a task of its own, and enters it there. */
+    private Future<Statement> startPrepare(String sql) {
+        Future<Statement> t = loop.createTask(() -> prepareUncached(sql, null), "pg-prepare");
+        int generation = cacheGeneration;
+        t.addDoneCallback(f -> {
+            if (f.cancelled() || f.exception() != null) return; // seen here: every waiter may have gone
+            Statement st = t.result();
+            Object now = cache.get(sql);
+            if (now == t) cache.put(sql, st);
+            else if (now == null && generation == cacheGeneration) cache.put(sql, st); // evicted while preparing
+            else retire(st); // superseded, or the cache was cleared: its codecs may be out of date
+        });
+        cache.put(sql, t);
+        return t;
     }
 
     private String nextName() {
@@ -261,6 +292,7 @@ final class Session implements PgProtocol.Events {
 
     /** Drops every cached statement (after a codec change: formats and codecs were chosen when prepared). */
     void clearStatementCache() {
+        cacheGeneration++;
         for (Object e : cache.values()) retire(e);
         cache.clear();
     }

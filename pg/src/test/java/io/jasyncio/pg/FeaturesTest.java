@@ -184,6 +184,33 @@ class FeaturesTest {
         });
     }
 
+    /**
+     * Statements evicted from the cache while they were still being prepared: every one is closed on the server in
+     * the end (they were leaked before: one per eviction), and queries racing the evictions inside a transaction all
+     * succeed (a waiter that resumed after its statement was evicted and closed used to Bind a statement the server
+     * no longer had, which aborted the transaction).
+     */
+    @Test
+    void evictionsRacingPreparesLeakNothingAndFailNoQuery() {
+        Asyncio.run(() -> {
+            ConnectOptions o = ConnectOptions.parse(pg.dsn()).withStatementCacheSize(1);
+            try (Connection c = Pg.connect(o)) {
+                for (int round = 0; round < 40; round++) {
+                    int r = round;
+                    // Three statements prepared at once on a cache of one: each prepare evicts the one before it.
+                    List<Object> got = c.transaction(() -> Asyncio.await(Asyncio.gather(
+                            () -> c.fetchval("SELECT $1::int + 1", r),
+                            () -> c.fetchval("SELECT $1::int + 2", r),
+                            () -> c.fetchval("SELECT $1::int + 3", r))));
+                    assertEquals(List.of(r + 1, r + 2, r + 3), got);
+                }
+                long prepared = c.fetchval("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE '__jasyncio_%'");
+                assertTrue(prepared <= 2, "statements evicted while preparing are closed, " + prepared + " left on the server");
+            }
+            return null;
+        });
+    }
+
     @Test
     void copyInAndOut() {
         Asyncio.run(() -> {

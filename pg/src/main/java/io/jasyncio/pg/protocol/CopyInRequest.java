@@ -9,12 +9,11 @@ import io.jasyncio.Future;
  *
  * <p>Threading: the connection's loop thread only.
  */
-public final class CopyInRequest extends Request<String> {
+public final class CopyInRequest extends SimpleQuery {
     private final Future<Boolean> started;
-    private String status;
 
     public CopyInRequest(PgProtocol proto) {
-        super(proto);
+        super(proto, null);
         started = proto.loop.createFuture();
     }
 
@@ -25,9 +24,7 @@ public final class CopyInRequest extends Request<String> {
 
     /** Writes the COPY command. */
     public static void query(MessageBuffer out, String sql) {
-        int at = out.begin('Q');
-        out.putCString(sql);
-        out.end(at);
+        SimpleQuery.query(out, sql);
     }
 
     /** Completes with true when the server is in COPY IN mode, false if the command failed (the request says why). */
@@ -57,17 +54,6 @@ public final class CopyInRequest extends Request<String> {
     }
 
     @Override
-    protected void rowDescription(byte[] b, int off, int len) {}
-
-    @Override
-    protected void dataRow(byte[] b, int off, int len) {}
-
-    @Override
-    protected void commandComplete(byte[] b, int off, int len) {
-        status = Bytes.cstring(b, off, off + len);
-    }
-
-    @Override
     protected void ready(char txStatus) {
         if (!started.done()) started.setResult(false);
         super.ready(txStatus);
@@ -77,10 +63,5 @@ public final class CopyInRequest extends Request<String> {
     protected void lost(RuntimeException e) {
         if (!started.done()) started.setException(e);
         super.lost(e);
-    }
-
-    @Override
-    protected String outcome() {
-        return status;
     }
 }

@@ -11,25 +11,15 @@ import java.util.ArrayDeque;
  *
  * <p>Threading: the connection's loop thread only.
  */
-public final class CopyOutRequest extends Request<String> {
+public final class CopyOutRequest extends SimpleQuery {
     static final int HIGH_WATER = 1 << 20;
-    private final String sql;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private long queued;
     private boolean paused;
     private Future<Void> wakeup;
-    private String status;
 
     public CopyOutRequest(PgProtocol proto, String sql) {
-        super(proto);
-        this.sql = sql;
-    }
-
-    @Override
-    protected void encode(MessageBuffer out) {
-        int at = out.begin('Q');
-        out.putCString(sql);
-        out.end(at);
+        super(proto, sql);
     }
 
     @Override
@@ -51,17 +41,6 @@ public final class CopyOutRequest extends Request<String> {
 
     @Override
     protected void copyDone() {}
-
-    @Override
-    protected void rowDescription(byte[] b, int off, int len) {}
-
-    @Override
-    protected void dataRow(byte[] b, int off, int len) {}
-
-    @Override
-    protected void commandComplete(byte[] b, int off, int len) {
-        status = Bytes.cstring(b, off, off + len);
-    }
 
     @Override
     protected void ready(char txStatus) {
@@ -110,10 +89,5 @@ public final class CopyOutRequest extends Request<String> {
             if (proto.lostWith() == null) proto.transport.resumeReading();
         }
         return c;
-    }
-
-    @Override
-    protected String outcome() {
-        return status;
     }
 }

@@ -3,10 +3,11 @@ package io.jasyncio.pg.protocol;
 /**
  * A simple Query ('Q'): one or more SQL commands separated by semicolons, no arguments, text results (dropped).
  * asyncpg's {@code execute(script)}. Completes with the last command's tag ("CREATE TABLE", "INSERT 0 1", ...).
+ * The COPY requests are simple queries too, with the copy's own messages on top.
  *
  * <p>Threading: the connection's loop thread only.
  */
-public final class SimpleQuery extends Request<String> {
+public class SimpleQuery extends Request<String> {
     private final String sql;
     private String status;
 
@@ -17,6 +18,11 @@ public final class SimpleQuery extends Request<String> {
 
     @Override
     protected void encode(MessageBuffer out) {
+        query(out, sql);
+    }
+
+    /** Writes a Query message. */
+    static void query(MessageBuffer out, String sql) {
         int at = out.begin('Q');
         out.putCString(sql);
         out.end(at);
@@ -34,7 +40,7 @@ public final class SimpleQuery extends Request<String> {
     }
 
     @Override
-    protected String outcome() {
+    protected final String outcome() {
         return status;
     }
 }

@@ -49,6 +49,11 @@ public final class Statement {
         closed = true;
     }
 
+    /** Undoes {@link #markClosed} for a statement whose Close was never sent (the cache took it back). */
+    public void reopen() {
+        closed = false;
+    }
+
     /**
      * Re-resolves the codecs after types were learnt from the catalog. Only before the statement is first used: the
      * formats of a Bind must match the codecs its rows are read with.
