@@ -239,6 +239,23 @@ class WebSocketClientTest {
     }
 
     @Test
+    void theClientsHeartbeatDropsAServerThatNeverPongs() {
+        handMade(OK_101 + "\r\n", new byte[0], port -> { // the hand-made server reads and never answers
+            try (ClientSession s = new ClientSession()) {
+                double t0 = Asyncio.getRunningLoop().time();
+                ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().heartbeat(4));
+                WSMessage m = ws.receive();
+                assertEquals(WSMsgType.ERROR, m.type());
+                assertInstanceOf(TimeoutError.class, m.error());
+                assertEquals(6, Asyncio.getRunningLoop().time() - t0, 0.5);
+                assertEquals(1006, ws.closeCode());
+                assertEquals(WSMsgType.CLOSED, ws.receive().type());
+            }
+            return null;
+        });
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOut() {
         WsTesting.serve(new Application(), unused -> {
             Server srv = Streams.startServer((reader, writer) -> {

@@ -449,9 +449,7 @@ class WebSocketConformanceTest {
     }
 
     static byte[] inflate(Inflater i, byte[] z) throws Exception {
-        i.setInput(Arrays.copyOf(z, z.length + 4));
         byte[] tail = {0, 0, (byte) 0xff, (byte) 0xff};
-        System.arraycopy(tail, 0, i.getRemaining() > 0 ? new byte[4] : new byte[4], 0, 0);
         byte[] zz = Arrays.copyOf(z, z.length + 4);
         System.arraycopy(tail, 0, zz, z.length, 4);
         i.setInput(zz);
@@ -519,6 +517,29 @@ class WebSocketConformanceTest {
                 assertEquals("plain", new String(inflate(i, p.read().payload()), UTF_8));
                 d.end();
                 i.end();
+            }
+        });
+    }
+
+    @Test
+    void aSmallerServerWindowIsHonouredByCompressingOnlyWhatFitsInIt() throws Exception {
+        withEcho((port, echo) -> {
+            try (RawPeer p = RawPeer.open(port, "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=9\r\n")) {
+                assertTrue(p.head.contains("server_max_window_bits=9"), p.head);
+                String small = "abcabcabc ".repeat(40); // 400 bytes: fits in the 512-byte window
+                String large = "abcabcabc ".repeat(60); // 600 bytes: would need back-references beyond it
+                for (int i = 0; i < 2; i++) {
+                    p.send(FIN | TEXT, small);
+                    RawPeer.Frame f = p.read();
+                    assertEquals(4, f.rsv(), "compressed");
+                    Inflater fresh = new Inflater(true); // no context kept between messages
+                    assertEquals(small, new String(inflate(fresh, f.payload()), UTF_8));
+                    fresh.end();
+                    p.send(FIN | TEXT, large);
+                    f = p.read();
+                    assertEquals(0, f.rsv(), "sent uncompressed");
+                    assertEquals(large, f.text());
+                }
             }
         });
     }
