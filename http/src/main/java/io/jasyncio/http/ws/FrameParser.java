@@ -209,7 +209,7 @@ final class FrameParser {
     }
 
     private void unmask(byte[] b, int off, int n, int phase) {
-        for (int i = 0; i < n; i++) b[off + i] ^= mask[(phase + i) & 3];
+        Masking.apply(b, off, n, mask, phase);
     }
 
     private void frameEnd() throws WebSocketError {

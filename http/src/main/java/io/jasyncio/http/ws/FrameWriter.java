@@ -38,7 +38,8 @@ final class FrameWriter {
         byte[] k = {(byte) (key >>> 24), (byte) (key >>> 16), (byte) (key >>> 8), (byte) key};
         System.arraycopy(k, 0, out, at, 4);
         at += 4;
-        for (int i = 0; i < len; i++) out[at + i] = (byte) (payload[off + i] ^ k[i & 3]);
+        System.arraycopy(payload, off, out, at, len);
+        Masking.apply(out, at, len, k, 0);
         return out;
     }
 }
