@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # WebSocket echo, messages per second, side by side: jasyncio's web server (bin/jasyncio web-server, its /ws)
-# and aiohttp's WebSocketResponse (bench/http/ws_aiohttp.py, on asyncio), driven by the same load client, the
-# JDK's java.net.http.WebSocket (bench/http/WsLoad.java: CONNS connections, each waiting for the echo of its
-# small text message before sending the next). Each server is pinned to CPU 0, the client to CPU 1.
+# and aiohttp's WebSocketResponse (bench/http/ws_aiohttp.py, on asyncio), driven by the same load client,
+# jasyncio's own (bench/http/WsLoad.java: CONNS connections on CLIENT_LOOPS event loops, each waiting for the
+# echo of its small text message before sending the next). Each server is pinned to CPU 0, the client to CPU 1.
 #
-#   bench/http/ws.sh     (knobs in the environment: ROUNDS=3 DURATION=5 WARMUP=10 CONNS=50 SIZE=16 PORT=18290
+#   bench/http/ws.sh     (knobs in the environment: ROUNDS=3 DURATION=5 WARMUP=10 CONNS=50 SIZE=16 CLIENT_LOOPS=1 PORT=18290
 #                         SERVERS="jasyncio aiohttp")
 #   ROUNDS=1 DURATION=2 WARMUP=2 bench/http/ws.sh      (a smoke run)
 #
@@ -12,7 +12,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-50}; SIZE=${SIZE:-16}
-PORT=${PORT:-18290}; SERVERS=${SERVERS:-"jasyncio aiohttp"}
+PORT=${PORT:-18290}; SERVERS=${SERVERS:-"jasyncio aiohttp"}; CLIENT_LOOPS=${CLIENT_LOOPS:-1}
 say() { echo "[bench/http/ws] $*" >&2; }
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java=$JAVA_HOME/bin/java
@@ -47,7 +47,10 @@ for s in $SERVERS; do # until each answers
     sleep 0.2
   done
 done
-load() ( pin 1 timeout $(($2 + 40)) "$java" "$root/bench/http/WsLoad.java" "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" )
+"$root/bin/jasyncio" --version >/dev/null # builds the client's classes if needed
+cp="$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
+load() ( pin 1 timeout $(($2 + 60)) "$java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" "$root/bench/http/WsLoad.java" \
+  "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" "$CLIENT_LOOPS" 2>/dev/null )
 for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null; done
 for r in $(seq "$ROUNDS"); do
   for s in $SERVERS; do
