@@ -156,6 +156,23 @@ class WebSocketConformanceTest {
         });
     }
 
+    @Test
+    void anUpgradeTheHandlerIgnoresIsAnsweredAsHttpAndTheConnectionGoesOn() {
+        WsTesting.Echo echo = new WsTesting.Echo();
+        echo.app.router().addGet("/plain", r -> io.jasyncio.http.Response.text("plain"));
+        WsTesting.serve(echo.app, port -> {
+            String twice = "GET /plain HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\n"
+                    + "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n";
+            try (RawPeer p = RawPeer.request(port, twice)) {
+                assertTrue(p.head.startsWith("HTTP/1.1 200 "), p.head);
+                assertEquals("plain", new String(p.c.reader().readexactly(5), UTF_8));
+                String second = new String(p.c.reader().readuntil("\r\n\r\n".getBytes(UTF_8)), UTF_8);
+                assertTrue(second.startsWith("HTTP/1.1 200 "), second);
+            }
+            return null;
+        });
+    }
+
     // ---------------------------------------------------------------- framing (Autobahn 1.x, 2.x, 5.x)
 
     @Test
