@@ -525,13 +525,15 @@ public final class Task<T> extends Future<T> {
     }
 
     /**
-     * Whether a class is the library's own (packages io.jasyncio, .internal, .net, .subprocess); code in other
+     * Whether a class is the library's own (packages io.jasyncio, .internal, .internal.io, .transport, .streams, .tls,
+     * .datagram, .subprocess); code in other
      * io.jasyncio packages (the examples, the http module) uses the library like any user's.
      */
     private static boolean isLibraryClass(String className) {
         int dot = className.lastIndexOf('.');
         return switch (dot < 0 ? "" : className.substring(0, dot)) {
-            case "io.jasyncio", "io.jasyncio.internal", "io.jasyncio.net", "io.jasyncio.subprocess" -> true;
+            case "io.jasyncio", "io.jasyncio.internal", "io.jasyncio.internal.io", "io.jasyncio.transport",
+                    "io.jasyncio.streams", "io.jasyncio.tls", "io.jasyncio.datagram", "io.jasyncio.subprocess" -> true;
             default -> false;
         };
     }

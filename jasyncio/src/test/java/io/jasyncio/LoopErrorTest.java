@@ -2,10 +2,10 @@ package io.jasyncio;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.jasyncio.net.BaseTransport;
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Protocol;
-import io.jasyncio.net.Server;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.Server;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.jasyncio.examples;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.TimeoutError;
-import io.jasyncio.net.StreamPair;
-import io.jasyncio.net.Streams;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.Streams;
 
 /**
  * {@link EchoConnector} on jasyncio streams, as seed 002's client does it with {@code asyncio.open_connection}:

@@ -1,10 +1,10 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.IncompleteReadError;
-import io.jasyncio.net.LimitOverrunError;
-import io.jasyncio.net.StreamPair;
-import io.jasyncio.net.Streams;
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.LimitOverrunError;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.Streams;
+import io.jasyncio.tls.TlsOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -142,7 +142,7 @@ public final class ClientSession implements AutoCloseable {
                     throw new IOException(method + " " + url + ": the connection closed in the middle of the response's head", e);
                 } catch (LimitOverrunError | IllegalArgumentException e) {
                     throw new IOException(method + " " + url + ": the response's head is larger than "
-                            + io.jasyncio.net.StreamReader.DEFAULT_LIMIT + " bytes", e);
+                            + io.jasyncio.streams.StreamReader.DEFAULT_LIMIT + " bytes", e);
                 } catch (Exception e) {
                     // A reset before a byte of the answer: as a close, a dropped connection
                     if (e instanceof IOException io && !any && c.reader().bufferedSize() == 0) throw new StaleConnection(io);

@@ -1,8 +1,8 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.ServerOptions;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Server;
+import io.jasyncio.transport.ServerOptions;
 import java.net.InetSocketAddress;
 
 /**

@@ -1,7 +1,7 @@
 package io.jasyncio.files;
 
 import io.jasyncio.CancelledError;
-import io.jasyncio.net.LimitOverrunError;
+import io.jasyncio.streams.LimitOverrunError;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

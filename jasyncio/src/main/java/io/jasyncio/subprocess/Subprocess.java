@@ -4,10 +4,10 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.internal.Sneaky;
-import io.jasyncio.net.BrokenPipeError;
-import io.jasyncio.net.StreamReader;
-import io.jasyncio.net.StreamWriter;
-import io.jasyncio.net.SubprocessTransport;
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.streams.StreamWriter;
+import io.jasyncio.subprocess.SubprocessTransport;
+import io.jasyncio.transport.BrokenPipeError;
 import java.net.SocketException;
 import java.util.List;
 

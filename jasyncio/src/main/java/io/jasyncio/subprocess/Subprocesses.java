@@ -2,10 +2,10 @@ package io.jasyncio.subprocess;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
-import io.jasyncio.net.Processes;
-import io.jasyncio.net.Stdio;
-import io.jasyncio.net.SubprocessConnection;
-import io.jasyncio.net.SubprocessOptions;
+import io.jasyncio.subprocess.Processes;
+import io.jasyncio.subprocess.Stdio;
+import io.jasyncio.subprocess.SubprocessConnection;
+import io.jasyncio.subprocess.SubprocessOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +21,7 @@ import java.util.List;
  * }</pre>
  *
  * <p>How it runs: no thread per process; one virtual thread per open pipe, because the JDK offers no
- * selectable pipes (see {@link io.jasyncio.net.Processes}).
+ * selectable pipes (see {@link io.jasyncio.subprocess.Processes}).
  *
  * <p>Threading: call from a task of the running loop; each function suspends the calling task until the
  * child runs and its streams are ready. A program that cannot be started raises the JDK's

@@ -1,8 +1,8 @@
 package io.jasyncio.subprocess;
 
-import static io.jasyncio.net.SubprocessTesting.b;
-import static io.jasyncio.net.SubprocessTesting.run;
-import static io.jasyncio.net.SubprocessTesting.s;
+import static io.jasyncio.subprocess.SubprocessTesting.b;
+import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.subprocess.SubprocessTesting.s;
 import static io.jasyncio.subprocess.Subprocesses.DEVNULL;
 import static io.jasyncio.subprocess.Subprocesses.PIPE;
 import static org.junit.jupiter.api.Assertions.*;
@@ -12,12 +12,12 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
-import io.jasyncio.net.BaseTransport;
-import io.jasyncio.net.BrokenPipeError;
-import io.jasyncio.net.ProcessLookupError;
-import io.jasyncio.net.ReadTransport;
-import io.jasyncio.net.Signals;
-import io.jasyncio.net.SubprocessOptions;
+import io.jasyncio.subprocess.ProcessLookupError;
+import io.jasyncio.subprocess.Signals;
+import io.jasyncio.subprocess.SubprocessOptions;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.BrokenPipeError;
+import io.jasyncio.transport.ReadTransport;
 import java.io.IOException;
 import java.net.SocketException;
 import java.util.ArrayList;
@@ -454,8 +454,8 @@ class SubprocessTest {
         java.nio.file.Path out = dir.resolve("out.txt");
         java.nio.file.Files.writeString(in, "from a file\n");
         run(() -> {
-            Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(io.jasyncio.net.Stdio.file(in))
-                    .stdout(io.jasyncio.net.Stdio.file(out)), CAT);
+            Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(io.jasyncio.subprocess.Stdio.file(in))
+                    .stdout(io.jasyncio.subprocess.Stdio.file(out)), CAT);
             assertNull(proc.stdin());
             assertNull(proc.stdout());
             assertEquals(0, proc.waitFor());

@@ -1,6 +1,6 @@
 package io.jasyncio.pg;
 
-import io.jasyncio.net.TlsOptions;
+import io.jasyncio.tls.TlsOptions;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;

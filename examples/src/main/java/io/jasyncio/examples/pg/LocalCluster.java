@@ -1,8 +1,8 @@
 package io.jasyncio.examples.pg;
 
-import io.jasyncio.net.SubprocessOptions;
 import io.jasyncio.subprocess.ProcessOutput;
 import io.jasyncio.subprocess.Subprocess;
+import io.jasyncio.subprocess.SubprocessOptions;
 import io.jasyncio.subprocess.Subprocesses;
 import java.io.IOException;
 import java.net.ServerSocket;

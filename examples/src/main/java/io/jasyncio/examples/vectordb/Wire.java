@@ -2,8 +2,8 @@ package io.jasyncio.examples.vectordb;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.TimeoutError;
-import io.jasyncio.net.IncompleteReadError;
-import io.jasyncio.net.StreamReader;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.StreamReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;

@@ -4,7 +4,7 @@ import io.jasyncio.TimeoutError;
 import io.jasyncio.loadtest.metrics.ErrorKind;
 import io.jasyncio.loadtest.scenario.StepFailure;
 import io.jasyncio.loadtest.target.ProtocolViolation;
-import io.jasyncio.net.IncompleteReadError;
+import io.jasyncio.streams.IncompleteReadError;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

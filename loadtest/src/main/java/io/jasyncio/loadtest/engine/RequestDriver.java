@@ -14,10 +14,10 @@ import io.jasyncio.loadtest.target.ProtocolViolation;
 import io.jasyncio.loadtest.target.ResponseReader;
 import io.jasyncio.loadtest.target.ResponseSink;
 import io.jasyncio.loadtest.target.Wire;
-import io.jasyncio.net.BaseTransport;
-import io.jasyncio.net.Net;
-import io.jasyncio.net.Protocol;
-import io.jasyncio.net.Transport;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.Transport;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 

@@ -12,8 +12,8 @@ import io.jasyncio.loadtest.model.LoadModel;
 import io.jasyncio.loadtest.report.RunResult;
 import io.jasyncio.loadtest.report.TextReport;
 import io.jasyncio.loadtest.threshold.Verdict;
-import io.jasyncio.net.Server;
-import io.jasyncio.net.Streams;
+import io.jasyncio.streams.Streams;
+import io.jasyncio.transport.Server;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TargetsAgainstPeersTest {
     /** A server whose connections run {@code serve(reader, writer)}. */
-    private static Server server(BiConsumer<io.jasyncio.net.StreamReader, io.jasyncio.net.StreamWriter> serve) {
+    private static Server server(BiConsumer<io.jasyncio.streams.StreamReader, io.jasyncio.streams.StreamWriter> serve) {
         return Streams.startServer((in, out) -> {
             try {
                 serve.accept(in, out);
@@ -60,7 +60,7 @@ class TargetsAgainstPeersTest {
         return TextReport.render(r, Verdict.of(r, List.of()));
     }
 
-    private static void echoLines(io.jasyncio.net.StreamReader in, io.jasyncio.net.StreamWriter out) {
+    private static void echoLines(io.jasyncio.streams.StreamReader in, io.jasyncio.streams.StreamWriter out) {
         byte[] line;
         while ((line = in.readline()).length > 0) {
             Asyncio.sleep(0.01);

@@ -1,0 +1,12 @@
+package io.jasyncio.datagram;
+
+import io.jasyncio.transport.Net;
+
+/**
+ * What {@link Net#createDatagramEndpoint} returns: asyncio's {@code (transport, protocol)} pair for UDP.
+ *
+ * <p>Threading: immutable; its parts belong to the loop's thread.
+ *
+ * @param <P> the protocol type
+ */
+public record DatagramEndpoint<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {}

@@ -1,0 +1,21 @@
+package io.jasyncio.streams;
+
+/**
+ * asyncio's {@code LimitOverrunError}: looking for a separator went past the reader's limit. The data stays
+ * in the reader; {@link #consumed()} is how many bytes may be discarded to get past the problem.
+ *
+ * <p>Threading: immutable.
+ */
+public class LimitOverrunError extends RuntimeException {
+    private final int consumed;
+
+    public LimitOverrunError(String message, int consumed) {
+        super(message);
+        this.consumed = consumed;
+    }
+
+    /** The number of bytes to consume to skip the over-long data. */
+    public int consumed() {
+        return consumed;
+    }
+}

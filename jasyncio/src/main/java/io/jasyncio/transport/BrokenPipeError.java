@@ -1,0 +1,15 @@
+package io.jasyncio.transport;
+
+import java.io.IOException;
+
+/**
+ * Python's {@code BrokenPipeError}: writing to a pipe whose reading end is closed (for a child's stdin: the
+ * child exited or closed it). The JDK's own error, if any, is the cause.
+ *
+ * <p>Threading: an ordinary exception.
+ */
+public class BrokenPipeError extends IOException {
+    public BrokenPipeError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

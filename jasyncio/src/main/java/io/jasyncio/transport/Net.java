@@ -1,0 +1,669 @@
+package io.jasyncio.transport;
+
+import static io.jasyncio.internal.io.SocketChannels.bindFailed;
+import static io.jasyncio.internal.io.SocketChannels.closeQuietly;
+import static io.jasyncio.internal.io.SocketChannels.family;
+import static io.jasyncio.internal.io.SocketChannels.openBound;
+import static io.jasyncio.internal.io.SocketChannels.setNoDelay;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.datagram.DatagramEndpoint;
+import io.jasyncio.datagram.DatagramProtocol;
+import io.jasyncio.internal.Sneaky;
+import io.jasyncio.internal.io.Addresses;
+import io.jasyncio.internal.io.DatagramSocketTransport;
+import io.jasyncio.internal.io.HappyEyeballs;
+import io.jasyncio.internal.io.PipeReadTransport;
+import io.jasyncio.internal.io.PipeWriteTransport;
+import io.jasyncio.internal.io.SelectorReadPipeTransport;
+import io.jasyncio.internal.io.SelectorTransport;
+import io.jasyncio.internal.io.SelectorWritePipeTransport;
+import io.jasyncio.internal.io.Sendfile;
+import io.jasyncio.internal.io.SocketChannels;
+import io.jasyncio.internal.io.SocketTransport;
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.streams.StreamReaderProtocol;
+import io.jasyncio.tls.Tls;
+import io.jasyncio.tls.TlsOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * asyncio's transport-level networking ({@code loop.create_connection}, {@code create_server},
+ * {@code create_unix_connection}, {@code create_unix_server}, {@code create_datagram_endpoint},
+ * {@code connect_accepted_socket}, {@code sendfile}, {@code connect_read_pipe}, {@code connect_write_pipe}) on the running loop, with non-blocking NIO channels watched by the loop's
+ * selector: no thread per connection.
+ *
+ * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
+ * Failures are the JDK's {@link IOException}s, thrown unchanged (though not declared), with messages naming
+ * the address: {@link ConnectException} (refused), {@link BindException} (address in use),
+ * {@link java.net.UnknownHostException} (unresolvable host). Catch them as {@code Exception}.
+ */
+public final class Net {
+    private Net() {}
+
+    // ---------------------------------------------------------------- clients
+
+    /**
+     * Connects to {@code host:port} (each resolved address in turn, until one accepts) and returns the
+     * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) {
+        return createConnection(protocolFactory, host, port, (Double) null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code happy_eyeballs_delay}: when the host
+     * has several addresses, alternate their families and start the next attempt after {@code happyEyeballsDelay}
+     * seconds (asyncio recommends 0.25) without waiting for the previous one to fail; the first to connect wins.
+     * Null tries the addresses one after another, each until it fails.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay) {
+        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code local_addr}: the socket is bound to
+     * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, InetSocketAddress localAddr) {
+        return createConnection(protocolFactory, host, port, null, localAddr);
+    }
+
+    /**
+     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, local_addr=)}. {@code localAddr}
+     * (null: none) is resolved if it is unresolved; each socket is bound, before it connects, to the first of
+     * its addresses of the same family as the remote address (the wildcard address fits every family). A bind
+     * that fails is a {@link BindException} "error while attempting to bind on address HOST:PORT: ..." (the
+     * next local address of that family is tried first); no local address of the remote's family: a
+     * {@link java.net.SocketException} "no matching local address". With several remote addresses, the errors
+     * are combined as for connecting.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
+        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null, localAddr);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} with asyncio's {@code interleave}:
+     * the resolved addresses are reordered so that {@code interleave - 1} of the first address's family lead and
+     * then the families alternate (RFC 8305's "First Address Family Count"). Null means 1 when a
+     * {@code happyEyeballsDelay} is given and no reordering otherwise; 0 means no reordering.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
+            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
+        List<InetSocketAddress> addrs = Addresses.resolve(host, port);
+        if (interleave == null && happyEyeballsDelay != null) interleave = 1;
+        if (interleave != null && interleave != 0) addrs = HappyEyeballs.interleave(addrs, interleave);
+        List<InetSocketAddress> locals = localAddr == null ? null
+                : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
+                : List.of(localAddr);
+        if (happyEyeballsDelay != null && addrs.size() > 1) {
+            return createConnection(protocolFactory,
+                    HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
+        }
+        List<Throwable> errors = new ArrayList<>();
+        for (InetSocketAddress addr : addrs) {
+            SocketChannel ch = null;
+            try {
+                ch = openBound(addr, locals);
+                Sockets.sockConnect(ch, addr);
+                return createConnection(protocolFactory, ch);
+            } catch (Throwable e) {
+                if (ch != null) closeQuietly(ch);
+                if (!(e instanceof IOException)) throw Sneaky.rethrow(e);
+                errors.add(e);
+            }
+        }
+        throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+    }
+
+    /**
+     * asyncio's {@code loop.getaddrinfo(host, port)}: the addresses {@code host} resolves to (a literal at once, a
+     * name on the default executor, without blocking the loop). An unknown host fails with
+     * {@link java.net.UnknownHostException} naming it.
+     */
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) {
+        return Addresses.resolve(host, port);
+    }
+
+    /**
+     * asyncio's {@code loop.getnameinfo(sockaddr)}: the host name of {@code address} (a reverse lookup on the
+     * default executor; the literal address when there is no name) and its port.
+     */
+    public static Map.Entry<String, Integer> getnameinfo(InetSocketAddress address) {
+        String name = Asyncio.toThread(() -> address.getAddress().getCanonicalHostName());
+        return Map.entry(name, address.getPort());
+    }
+
+    /**
+     * Wraps an already connected channel (asyncio's {@code create_connection(sock=...)}); it is switched to
+     * non-blocking mode and owned by the transport from now on.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (!sock.isConnected()) throw new IllegalArgumentException("the channel is not connected: " + sock);
+        EventLoop loop = Asyncio.getRunningLoop();
+        try {
+            sock.configureBlocking(false);
+            setNoDelay(sock);
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        Future<Void> waiter = loop.createFuture();
+        SocketTransport transport = new SocketTransport(loop, sock, protocol, waiter, null);
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new Connection<>(transport, protocol);
+    }
+
+    /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) {
+        return createConnection(protocolFactory, sock);
+    }
+
+    /** Connects to the Unix domain socket at {@code path}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.configureBlocking(false);
+            Sockets.sockConnect(ch, UnixDomainSocketAddress.of(path));
+            return createConnection(protocolFactory, ch);
+        } catch (Throwable e) {
+            if (ch != null) closeQuietly(ch);
+            throw Sneaky.rethrow(e);
+        }
+    }
+
+    /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) {
+        return createUnixConnection(protocolFactory, Path.of(path));
+    }
+
+    // ---------------------------------------------------------------- servers
+
+    /** {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults. */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+        return createServer(protocolFactory, host, port, ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on {@code host:port}: one socket per address {@code host} resolves to, or one on all interfaces
+     * when {@code host} is null or empty. Port 0 picks a free port (see {@link Server#getSockets()}). Each
+     * accepted connection gets a new protocol from {@code protocolFactory}. The server is serving on return
+     * unless {@code options.startServing()} is false.
+     */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        List<InetSocketAddress> addrs = host == null || host.isEmpty()
+                ? List.of(wildcard(options.family(), port)) : ofFamily(Addresses.resolve(host, port), options.family(), host);
+        List<ServerSocketChannel> socks = new ArrayList<>();
+        try {
+            for (InetSocketAddress addr : addrs) {
+                ServerSocketChannel s = options.family() != null && addr.getAddress().isAnyLocalAddress()
+                        ? ServerSocketChannel.open(options.family()) : ServerSocketChannel.open(family(addr));
+                socks.add(s);
+                s.setOption(StandardSocketOptions.SO_REUSEADDR, options.reuseAddress());
+                if (options.reusePort()) setReusePort(s);
+                try {
+                    s.bind(addr, options.backlog());
+                } catch (IOException e) {
+                    throw bindFailed(addr, e);
+                }
+                s.configureBlocking(false);
+            }
+        } catch (Throwable e) {
+            socks.forEach(SocketChannels::closeQuietly);
+            throw Sneaky.rethrow(e);
+        }
+        return serve(loop, socks, protocolFactory, options);
+    }
+
+    /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Object fileKey = null;
+        try {
+            sock.configureBlocking(false);
+            if (options.cleanupSocket() && sock.getLocalAddress() instanceof UnixDomainSocketAddress u) {
+                fileKey = Files.readAttributes(u.getPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            }
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        Server server = new Server(loop, List.of(sock), protocolFactory, options);
+        if (fileKey != null) server.rememberUnixFile(sock, fileKey);
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0);
+        }
+        return server;
+    }
+
+    private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
+            ServerOptions options) {
+        Server server = new Server(loop, socks, factory, options);
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0); // let the server settle, as asyncio does
+        }
+        return server;
+    }
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) {
+        return createUnixServer(protocolFactory, path, ServerOptions.DEFAULTS);
+    }
+
+    /** {@link #createUnixServer(Supplier, Path)} with a path string. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) {
+        return createUnixServer(protocolFactory, Path.of(path), ServerOptions.DEFAULTS);
+    }
+
+    /**
+     * Listens on the Unix domain socket {@code path}. A stale socket file left there is removed first (any
+     * other file is an error); the file is removed again when the server closes, if it is still the one this
+     * server made (asyncio 3.13's {@code cleanup_socket}).
+     */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        EventLoop loop = Asyncio.getRunningLoop();
+        ServerSocketChannel s = null;
+        Object fileKey;
+        try {
+            removeStaleSocket(path);
+            s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            } catch (BindException e) {
+                BindException b = new BindException("Address '" + path + "' is already in use");
+                b.initCause(e);
+                throw b;
+            }
+            s.configureBlocking(false);
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (Throwable e) {
+            if (s != null) closeQuietly(s);
+            throw Sneaky.rethrow(e);
+        }
+        Server server = new Server(loop, List.of(s), protocolFactory, options);
+        if (fileKey != null && options.cleanupSocket()) server.rememberUnixFile(s, fileKey);
+        if (options.startServing()) {
+            server.startServingNow();
+            Asyncio.sleep(0);
+        }
+        return server;
+    }
+
+    private static void removeStaleSocket(Path path) throws IOException {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (mode instanceof Integer m && (m & 0170000) == 0140000) Files.deleteIfExists(path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing there: the usual case
+        } catch (UnsupportedOperationException e) {
+            // no "unix" attribute view: leave the file for bind to report
+        }
+    }
+
+    // ---------------------------------------------------------------- datagrams
+
+    /**
+     * Creates a UDP endpoint bound to {@code localAddr} (null: an ephemeral port) and, if {@code remoteAddr} is
+     * given, connected to it (then {@code sendto} needs no address and ICMP errors reach
+     * {@code errorReceived}). At least one of them must be given.
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr) {
+        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code reuse_port}
+     * ({@code SO_REUSEPORT}: other sockets of the same user may bind the same address, and the kernel spreads
+     * datagrams among them; {@link UnsupportedOperationException} where the platform has none) and
+     * {@code allow_broadcast} ({@code SO_BROADCAST}: broadcast addresses may be sent to; then
+     * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
+        return createDatagramEndpoint(protocolFactory, null, localAddr, remoteAddr, reusePort, allowBroadcast);
+    }
+
+    /**
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress, boolean, boolean)} with asyncio's
+     * {@code family}: {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6} keeps only that
+     * family's addresses of a host name (an address of another family is an error naming it), and with neither
+     * address makes an unbound socket of that family (asyncio's {@code family=} without addresses); null is
+     * asyncio's {@code AF_UNSPEC}, the family of the addresses given.
+     */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            ProtocolFamily family, SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort,
+            boolean allowBroadcast) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
+            throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
+                    + " (the JDK has no Unix datagram channel)");
+        }
+        if (localAddr == null && remoteAddr == null && family == null) {
+            throw new IllegalArgumentException("unexpected address family: give localAddr, remoteAddr or a family");
+        }
+        EventLoop loop = Asyncio.getRunningLoop();
+        if (family == null && localAddr != null && remoteAddr != null) {
+            family = commonFamily(localAddr, remoteAddr); // asyncio pairs the two by family
+        }
+        SocketAddress local = resolved(localAddr, family);
+        SocketAddress remote = resolved(remoteAddr, family);
+        DatagramChannel ch = null;
+        try {
+            ProtocolFamily fam = family != null ? family : family(local != null ? local : remote);
+            ch = DatagramChannel.open(fam);
+            if (reusePort) setReusePort(ch);
+            if (allowBroadcast) ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+            ch.configureBlocking(false);
+            if (local != null) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+                ch.bind(local);
+            }
+            if (remote != null && !allowBroadcast) ch.connect(remote);
+        } catch (Throwable e) {
+            if (ch != null) closeQuietly(ch);
+            throw Sneaky.rethrow(e);
+        }
+        return datagramEndpoint(loop, protocolFactory, ch, remote);
+    }
+
+    /** Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}). */
+    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
+            DatagramChannel sock) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        SocketAddress remote;
+        try {
+            sock.configureBlocking(false);
+            remote = sock.getRemoteAddress();
+        } catch (IOException e) {
+            throw Sneaky.rethrow(e);
+        }
+        return datagramEndpoint(Asyncio.getRunningLoop(), protocolFactory, sock, remote);
+    }
+
+    private static <P extends DatagramProtocol> DatagramEndpoint<P> datagramEndpoint(EventLoop loop,
+            Supplier<P> protocolFactory, DatagramChannel ch, SocketAddress remote) {
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        Future<Void> waiter = loop.createFuture();
+        DatagramSocketTransport t = new DatagramSocketTransport(loop, ch, protocol, remote, waiter);
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            t.close();
+            throw e;
+        }
+        return new DatagramEndpoint<>(t, protocol);
+    }
+
+    /** The first family, in the order {@code local} resolves, that {@code remote} also resolves to. */
+    private static ProtocolFamily commonFamily(SocketAddress local, SocketAddress remote) {
+        List<ProtocolFamily> remoteFamilies = families(remote);
+        for (ProtocolFamily f : families(local)) {
+            if (remoteFamilies.contains(f)) return f;
+        }
+        throw new IllegalArgumentException("unexpected address family: no matching local and remote address family ("
+                + local + " and " + remote + ")");
+    }
+
+    private static List<ProtocolFamily> families(SocketAddress a) {
+        if (!(a instanceof InetSocketAddress isa) || !isa.isUnresolved()) return List.of(family(a));
+        List<ProtocolFamily> out = new ArrayList<>();
+        for (InetSocketAddress r : Addresses.resolve(isa.getHostString(), isa.getPort())) {
+            if (!out.contains(family(r))) out.add(family(r));
+        }
+        return out;
+    }
+
+    /** {@code a} with its host name resolved: its first address of {@code family} (any family for null). */
+    private static SocketAddress resolved(SocketAddress a, ProtocolFamily family) {
+        if (a instanceof InetSocketAddress isa && isa.isUnresolved()) {
+            List<InetSocketAddress> all = Addresses.resolve(isa.getHostString(), isa.getPort());
+            return ofFamily(all, family, isa.getHostString()).get(0);
+        }
+        if (a != null && family != null && family(a) != family) {
+            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + a
+                    + " is not an " + family + " address");
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- pipes
+
+    /**
+     * asyncio's {@code loop.connect_read_pipe}: reads {@code pipe} (a child's stdout, {@code System.in}, a FIFO
+     * opened as a stream...) into a protocol from {@code protocolFactory}, and returns once its
+     * {@code connectionMade} has run. The JDK's streams block, so one virtual thread reads the pipe while it is
+     * open (see the asyncio.subprocess notes of the mapping); each {@code dataReceived} buffer is a fresh one. At
+     * the end of the pipe: {@code eofReceived()}, then {@code connectionLost(null)}. The transport owns the stream
+     * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
+     */
+    public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
+            java.io.InputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeReadTransport transport = new PipeReadTransport(loop, pipe, protocol, "read-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * asyncio's {@code loop.connect_write_pipe}: a {@link WriteTransport} writing to {@code pipe} (a child's stdin,
+     * {@code System.out}, a FIFO...), with a protocol from {@code protocolFactory}; returns once its
+     * {@code connectionMade} has run. Writes never block: one virtual thread writes the queued bytes while the
+     * pipe is open, with the usual flow control ({@code pauseWriting}/{@code resumeWriting}). {@code close()}
+     * closes the pipe once the queue is written; a write the reader is gone for closes the transport with a
+     * {@link BrokenPipeError}. The transport owns the stream and closes it.
+     */
+    public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
+            java.io.OutputStream pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(pipe, "pipe");
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        PipeWriteTransport transport = new PipeWriteTransport(loop, pipe, protocol, "write-pipe");
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * {@code connect_read_pipe} over the reading end of a {@link java.nio.channels.Pipe}: the loop's selector watches
+     * it, so no thread is involved; otherwise as {@link #connectReadPipe(Supplier, java.io.InputStream)}. The
+     * transport owns the channel and closes it (at the latest when the loop closes).
+     */
+    public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SourceChannel pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        nonBlocking(Objects.requireNonNull(pipe, "pipe"));
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        SelectorReadPipeTransport transport = new SelectorReadPipeTransport(loop, pipe, protocol);
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    /**
+     * {@code connect_write_pipe} over the writing end of a {@link java.nio.channels.Pipe}: writes go out at once as
+     * far as the pipe takes them, the rest when the loop's selector reports room, with no thread; otherwise as
+     * {@link #connectWritePipe(Supplier, java.io.OutputStream)}. The transport owns the channel and closes it (at
+     * the latest when the loop closes).
+     */
+    public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
+            java.nio.channels.Pipe.SinkChannel pipe) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        nonBlocking(Objects.requireNonNull(pipe, "pipe"));
+        EventLoop loop = Asyncio.getRunningLoop();
+        P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        SelectorWritePipeTransport transport = new SelectorWritePipeTransport(loop, pipe, protocol);
+        return connectPipe(loop, transport, protocol, transport::start);
+    }
+
+    private static void nonBlocking(java.nio.channels.SelectableChannel ch) {
+        try {
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot make " + ch + " non-blocking: " + e.getMessage(), e);
+        }
+    }
+
+    /** As asyncio's pipe transports: connectionMade, then the pipe is watched, then the caller wakes up. */
+    private static <T extends BaseTransport, P extends BaseProtocol> PipeConnection<T, P> connectPipe(EventLoop loop,
+            T transport, P protocol, Runnable startWatching) {
+        Future<Void> waiter = loop.createFuture();
+        loop.callSoon(() -> protocol.connectionMade(transport));
+        loop.callSoon(startWatching);
+        loop.callSoon(() -> {
+            if (!waiter.cancelled()) waiter.setResult(null);
+        });
+        try {
+            Asyncio.await(waiter);
+        } catch (Throwable e) {
+            transport.close();
+            throw e;
+        }
+        return new PipeConnection<>(transport, protocol);
+    }
+
+    // ---------------------------------------------------------------- sendfile
+
+    /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file) {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) {
+        return sendfile(transport, file, offset, count, true);
+    }
+
+    /**
+     * asyncio's {@code loop.sendfile}: sends {@code count} bytes of {@code file} (null: up to its end) from
+     * {@code offset} through a stream transport and returns how many were sent. On a TCP or Unix transport
+     * reading is paused, what is buffered is written, then a {@link java.nio.channels.FileChannel} goes from the
+     * file to the socket without copying (see {@link Sockets#sockSendfile}); {@code write} meanwhile throws
+     * {@link IllegalStateException} ("sendfile is in progress"). A TLS transport, or another kind of channel,
+     * uses the fallback: chunks read on the default executor and written through the transport, waiting on its
+     * flow control; with {@code fallback} false that is refused ({@link IllegalStateException} for TLS,
+     * {@link SendfileNotAvailableError} for a channel). Afterwards the transport reads again if it did before.
+     * The file's position is left after the last byte sent, even on failure. A closing transport, or one that is
+     * not a stream (datagrams, pipes): {@link IllegalStateException}. A connection lost meanwhile: a
+     * {@link java.net.SocketException} (or the I/O error that broke it).
+     */
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
+            boolean fallback) {
+        return Sendfile.sendfile(transport, file, offset, count, fallback);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** The address to listen on every interface: of {@code family}, or the JDK's dual-stack one for null. */
+    private static InetSocketAddress wildcard(ProtocolFamily family, int port) {
+        if (family == StandardProtocolFamily.INET) return new InetSocketAddress(Addresses.literal("0.0.0.0"), port);
+        if (family == StandardProtocolFamily.INET6) return new InetSocketAddress(Addresses.literal("::"), port);
+        return new InetSocketAddress(port);
+    }
+
+    /** The addresses of {@code family} (all for null); none is an error naming the host, as getaddrinfo's. */
+    private static List<InetSocketAddress> ofFamily(List<InetSocketAddress> addrs, ProtocolFamily family, String host) {
+        if (family == null) return addrs;
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress a : addrs) {
+            if (family(a) == family) out.add(a);
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + host
+                    + " has no " + family + " address (it resolves to " + addrs + ")");
+        }
+        return out;
+    }
+
+    /** asyncio's {@code _set_reuseport}. */
+    private static void setReusePort(NetworkChannel ch) throws IOException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new UnsupportedOperationException("reuse_port not supported by socket module");
+        }
+        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    }
+
+    // ---------------------------------------------------------------- TLS (implemented in Tls; branch tls)
+
+    /** {@link #createConnection(Supplier, String, int)} over TLS: returns once the handshake is done. See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, host, port, tls);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} over TLS (the delay and the local
+     * address may be null). See {@link Tls}.
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
+            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, host, port, happyEyeballsDelay, localAddr, tls);
+    }
+
+    /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
+            TlsOptions tls) {
+        return Tls.createConnection(protocolFactory, sock, tls);
+    }
+
+    /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            TlsOptions tls) {
+        return Tls.createUnixConnection(protocolFactory, path, tls);
+    }
+
+    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.createUnixServer(protocolFactory, path, options, tls);
+    }
+
+    /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
+            ServerOptions options, TlsOptions tls) {
+        return Tls.createServer(protocolFactory, host, port, options, tls);
+    }
+}

@@ -1,0 +1,12 @@
+package io.jasyncio.transport;
+
+/**
+ * What {@link Net#connectReadPipe} and {@link Net#connectWritePipe} return: asyncio's {@code (transport, protocol)}
+ * pair of a pipe.
+ *
+ * <p>Threading: immutable; its parts belong to the loop's thread.
+ *
+ * @param <T> the transport type: {@link ReadTransport} or {@link WriteTransport}
+ * @param <P> the protocol type
+ */
+public record PipeConnection<T extends BaseTransport, P extends BaseProtocol>(T transport, P protocol) {}

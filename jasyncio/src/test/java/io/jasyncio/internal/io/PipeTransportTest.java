@@ -1,0 +1,554 @@
+package io.jasyncio.internal.io;
+
+import static io.jasyncio.subprocess.SubprocessTesting.awaitLivePipeThreads;
+import static io.jasyncio.subprocess.SubprocessTesting.b;
+import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.subprocess.SubprocessTesting.s;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.Future;
+import io.jasyncio.transport.BrokenPipeError;
+import io.jasyncio.transport.Protocol;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipe transports on their own, over streams the test controls (CPython's UnixReadPipeTransportTests and
+ * UnixWritePipeTransportTests of test_unix_events.py, which mock os.read/os.write; here the stream plays the
+ * pipe).
+ */
+class PipeTransportTest {
+    static final byte[] EOF = new byte[0];
+
+    /** A pipe's reading end fed chunk by chunk by the test; {@link #EOF} ends it; an IOException item fails it. */
+    static final class ChunkInput extends InputStream {
+        final LinkedBlockingQueue<Object> chunks = new LinkedBlockingQueue<>();
+        volatile boolean closed;
+
+        @Override public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override public int read(byte[] buf, int off, int len) throws IOException {
+            Object o;
+            try {
+                o = chunks.take();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            if (o instanceof IOException e) throw e;
+            byte[] c = (byte[]) o;
+            if (c.length == 0) return -1;
+            System.arraycopy(c, 0, buf, off, c.length);
+            return c.length;
+        }
+
+        @Override public void close() {
+            closed = true;
+        }
+    }
+
+    /** A pipe's writing end whose writes wait for {@link #open}, or fail once {@link #fail} is set. */
+    static final class GatedOutput extends OutputStream {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        final CountDownLatch open = new CountDownLatch(1);
+        volatile IOException fail;
+        volatile boolean closed;
+
+        @Override public void write(int b) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override public synchronized void write(byte[] b, int off, int len) throws IOException {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            if (fail != null) throw fail;
+            written.write(b, off, len);
+        }
+
+        @Override public void close() {
+            closed = true;
+        }
+    }
+
+    /** Records what a pipe transport tells its protocol. */
+    static final class Recorder implements Protocol {
+        final List<String> data = new ArrayList<>();
+        final List<String> calls = new ArrayList<>();
+        final Future<Throwable> lost;
+
+        Recorder(EventLoop loop) {
+            lost = loop.createFuture();
+        }
+
+        @Override public void dataReceived(ByteBuffer d) {
+            byte[] a = new byte[d.remaining()];
+            d.get(a);
+            data.add(s(a));
+        }
+
+        @Override public boolean eofReceived() {
+            calls.add("eof");
+            return false;
+        }
+
+        @Override public void connectionLost(Throwable exc) {
+            calls.add("lost");
+            lost.setResult(exc);
+        }
+
+        @Override public void pauseWriting() {
+            calls.add("pause");
+        }
+
+        @Override public void resumeWriting() {
+            calls.add("resume");
+        }
+    }
+
+    /** Every input of the test, given EOF afterwards so that no pipe thread stays blocked in read. */
+    private final List<ChunkInput> inputs = new ArrayList<>();
+
+    ChunkInput input() {
+        ChunkInput in = new ChunkInput();
+        inputs.add(in);
+        return in;
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void releaseInputs() {
+        for (ChunkInput in : inputs) in.chunks.add(EOF);
+    }
+
+    static PipeReadTransport reader(ChunkInput in, Recorder proto) {
+        PipeReadTransport t = new PipeReadTransport(Asyncio.getRunningLoop(), in, proto, "test-read");
+        t.start();
+        return t;
+    }
+
+    static PipeWriteTransport writer(GatedOutput out, Recorder proto) {
+        PipeWriteTransport t = new PipeWriteTransport(Asyncio.getRunningLoop(), out, proto, "test-write");
+        t.start();
+        return t;
+    }
+
+    /** Lets the loop run until {@code done} holds (the pipe thread works in real time). */
+    static void until(java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) Asyncio.sleep(0.001);
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready
+    @Test
+    void readReady() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            in.chunks.add(b("data"));
+            until(() -> !proto.data.isEmpty());
+            assertEquals(List.of("data"), proto.data);
+            assertTrue(tr.isReading());
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_eof
+    @Test
+    void readReadyEof() throws Exception {
+        int threads = awaitLivePipeThreads(0);
+        ChunkInput in = input();
+        run(() -> {
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            in.chunks.add(EOF);
+            assertNull(Asyncio.await(proto.lost));
+            assertTrue(tr.isClosing());
+            assertEquals(List.of("eof", "lost"), proto.calls);
+            return null;
+        });
+        assertEquals(threads, awaitLivePipeThreads(threads));
+        assertTrue(in.closed);
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_error
+    @Test
+    void readReadyError() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            IOException err = new IOException("boom");
+            in.chunks.add(err);
+            assertSame(err, Asyncio.await(proto.lost));
+            assertTrue(tr.isClosing());
+            assertEquals(List.of("lost"), proto.calls);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading
+    @Test
+    void pauseReading() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.pauseReading();
+            assertFalse(tr.isReading());
+            in.chunks.add(b("one"));
+            in.chunks.add(b("two"));
+            Asyncio.sleep(0.05);
+            // a read already under way when the pause came may take "one" (then held back); "two" stays put
+            assertEquals(List.of(), proto.data);
+            assertTrue(in.chunks.size() >= 1, "chunks left in the pipe: " + in.chunks.size());
+            tr.resumeReading();
+            until(() -> proto.data.size() == 2);
+            assertEquals(List.of("one", "two"), proto.data);
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading
+    @Test
+    void resumeReading() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.pauseReading();
+            in.chunks.add(b("data"));
+            tr.resumeReading();
+            assertTrue(tr.isReading());
+            until(() -> !proto.data.isEmpty());
+            assertEquals(List.of("data"), proto.data);
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_close
+    @Test
+    void readClose() throws Exception {
+        int threads = awaitLivePipeThreads(0);
+        ChunkInput in = input();
+        run(() -> {
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.close();
+            assertTrue(tr.isClosing());
+            assertFalse(tr.isReading());
+            assertNull(Asyncio.await(proto.lost));
+            return null;
+        });
+        // the thread is blocked in read: it ends, closing the stream, when that read returns
+        in.chunks.add(b("late"));
+        assertEquals(threads, awaitLivePipeThreads(threads));
+        assertTrue(in.closed);
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_close_already_closing
+    @Test
+    void readCloseAlreadyClosing() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.close();
+            tr.close();
+            Asyncio.await(proto.lost);
+            Asyncio.sleep(0);
+            assertEquals(List.of("lost"), proto.calls);
+            in.chunks.add(EOF);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading_on_closed_pipe
+    @Test
+    void pauseReadingOnClosedPipe() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.close();
+            Asyncio.await(proto.lost);
+            tr.pauseReading(); // does nothing
+            assertFalse(tr.isReading());
+            in.chunks.add(EOF);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading_on_paused_pipe
+    @Test
+    void pauseReadingOnPausedPipe() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.pauseReading();
+            tr.pauseReading(); // the second call does nothing
+            assertFalse(tr.isReading());
+            tr.close();
+            in.chunks.add(EOF);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading_on_closed_pipe
+    @Test
+    void resumeReadingOnClosedPipe() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.close();
+            Asyncio.await(proto.lost);
+            tr.resumeReading(); // does nothing
+            assertFalse(tr.isReading());
+            in.chunks.add(EOF);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading_on_paused_pipe
+    @Test
+    void resumeReadingOnUnpausedPipe() {
+        run(() -> {
+            ChunkInput in = input();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport tr = reader(in, proto);
+            tr.resumeReading(); // not paused: does nothing
+            assertTrue(tr.isReading());
+            tr.close();
+            in.chunks.add(EOF);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_can_write_eof
+    @Test
+    void canWriteEof() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+            assertTrue(tr.canWriteEof());
+            out.open.countDown();
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write
+    @Test
+    void write() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+            out.open.countDown();
+            tr.write(b("data"));
+            until(() -> tr.getWriteBufferSize() == 0);
+            assertEquals("data", out.written.toString());
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_no_data
+    @Test
+    void writeNoData() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+            tr.write(b(""));
+            assertEquals(0, tr.getWriteBufferSize());
+            out.open.countDown();
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_buffer
+    @Test
+    void writeBuffer() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+            tr.write(b("previous"));
+            tr.write(b("data"));
+            // the pipe does not take anything yet: all of it is buffered
+            assertEquals(12, tr.getWriteBufferSize());
+            out.open.countDown();
+            until(() -> tr.getWriteBufferSize() == 0);
+            assertEquals("previousdata", out.written.toString());
+            tr.close();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_err
+    @Test
+    void writeErr() {
+        run(() -> {
+            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> fail("an I/O error is not reported: " + ctx));
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            IOException err = new IOException("Broken pipe");
+            out.fail = err;
+            out.open.countDown();
+            tr.write(b("data"));
+            Throwable lost = Asyncio.await(proto.lost);
+            assertInstanceOf(BrokenPipeError.class, lost);
+            assertSame(err, lost.getCause());
+            assertEquals(0, tr.getWriteBufferSize());
+            assertTrue(tr.isClosing());
+            // later writes are dropped (asyncio counts them and warns after a few)
+            for (int i = 0; i < 6; i++) tr.write(b("data"));
+            assertEquals(0, tr.getWriteBufferSize());
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_close
+    @Test
+    void writeClose() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            out.open.countDown();
+            tr.close();
+            Asyncio.await(proto.lost);
+            tr.write(b("data")); // dropped
+            assertEquals(0, tr.getWriteBufferSize());
+            assertEquals("", out.written.toString());
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_abort
+    @Test
+    void abort() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            tr.write(b("da"));
+            tr.write(b("ta"));
+            tr.abort();
+            assertEquals(0, tr.getWriteBufferSize());
+            assertTrue(tr.isClosing());
+            assertNull(Asyncio.await(proto.lost));
+            out.open.countDown();
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_close
+    @Test
+    void writeCloseTwice() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            out.open.countDown();
+            tr.close();
+            tr.close(); // closing twice must not fail
+            assertNull(Asyncio.await(proto.lost));
+            Asyncio.sleep(0.01);
+            assertEquals(List.of("lost"), proto.calls);
+            return null;
+        });
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof
+    @Test
+    void writeEof() throws Exception {
+        int threads = awaitLivePipeThreads(0);
+        GatedOutput out = new GatedOutput();
+        run(() -> {
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            tr.writeEof();
+            assertTrue(tr.isClosing());
+            assertNull(Asyncio.await(proto.lost));
+            return null;
+        });
+        assertEquals(threads, awaitLivePipeThreads(threads));
+        assertTrue(out.closed);
+    }
+
+    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof_pending
+    @Test
+    void writeEofPending() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            tr.write(b("data"));
+            tr.writeEof();
+            assertTrue(tr.isClosing());
+            Asyncio.sleep(0.01);
+            assertFalse(proto.lost.done()); // the buffered data goes out first
+            out.open.countDown();
+            assertNull(Asyncio.await(proto.lost));
+            assertEquals("data", out.written.toString());
+            assertTrue(out.closed);
+            return null;
+        });
+    }
+
+    @Test
+    void writeFlowControlPausesAboveHighAndResumesAtLow() {
+        run(() -> {
+            GatedOutput out = new GatedOutput();
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeWriteTransport tr = writer(out, proto);
+            tr.setWriteBufferLimits(10, 4);
+            tr.write(b("0123456789"));
+            assertEquals(List.of(), proto.calls); // at the mark, not above
+            tr.write(b("x"));
+            assertEquals(List.of("pause"), proto.calls);
+            out.open.countDown();
+            until(() -> tr.getWriteBufferSize() == 0);
+            assertEquals(List.of("pause", "resume"), proto.calls);
+            tr.close();
+            return null;
+        });
+    }
+
+    @Test
+    void pipeThreadEndsWhenTheLoopClosesUnderIt() throws Exception {
+        int threads = awaitLivePipeThreads(0);
+        ChunkInput in = input();
+        GatedOutput out = new GatedOutput();
+        run(() -> {
+            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            PipeReadTransport r = reader(in, proto);
+            r.pauseReading();
+            writer(out, new Recorder(Asyncio.getRunningLoop()));
+            return null; // neither transport closed: the loop ends with both threads waiting
+        });
+        // the writer waits for work: it sees the loop closed; the reader sees it when its read returns
+        in.chunks.add(b("after the loop"));
+        assertEquals(threads, awaitLivePipeThreads(threads));
+        assertTrue(in.closed);
+        assertTrue(out.closed);
+    }
+}
