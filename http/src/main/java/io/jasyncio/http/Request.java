@@ -132,7 +132,7 @@ public final class Request {
      * (see {@link UpgradedProtocol} for the server's shutdown and the handler's end). Call it once, from the
      * handler's task; an {@link java.io.IOException} if the client has gone.
      */
-    public io.jasyncio.net.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
+    public io.jasyncio.transport.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
         if (connection == null) throw new IllegalStateException("this request is not being answered by a server: " + this);
         return connection.upgrade(this, head, protocol);
     }

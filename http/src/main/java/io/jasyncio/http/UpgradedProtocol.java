@@ -1,7 +1,7 @@
 package io.jasyncio.http;
 
-import io.jasyncio.net.Protocol;
-import io.jasyncio.net.Transport;
+import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.Transport;
 
 /**
  * The protocol a server connection speaks after {@link Request#upgrade} (a WebSocket's): it gets every transport

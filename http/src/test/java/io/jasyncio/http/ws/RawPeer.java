@@ -3,9 +3,9 @@ package io.jasyncio.http.ws;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.jasyncio.net.IncompleteReadError;
-import io.jasyncio.net.StreamPair;
-import io.jasyncio.net.Streams;
+import io.jasyncio.streams.IncompleteReadError;
+import io.jasyncio.streams.StreamPair;
+import io.jasyncio.streams.Streams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;

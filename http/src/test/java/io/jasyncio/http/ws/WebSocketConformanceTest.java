@@ -146,7 +146,7 @@ class WebSocketConformanceTest {
             byte[] f = masked(FIN | TEXT, "early");
             byte[] both = Arrays.copyOf(hs, hs.length + f.length);
             System.arraycopy(f, 0, both, hs.length, f.length);
-            io.jasyncio.net.StreamPair c = io.jasyncio.net.Streams.openConnection("127.0.0.1", port);
+            io.jasyncio.streams.StreamPair c = io.jasyncio.streams.Streams.openConnection("127.0.0.1", port);
             c.writer().write(both);
             c.reader().readuntil("\r\n\r\n".getBytes(UTF_8));
             byte[] h = c.reader().readexactly(2);
