@@ -73,6 +73,7 @@ public final class TourCommand implements Callable<Integer> {
 
         section("Seed 004: the web server (aiohttp-style Application, router, AppRunner, TcpSite)");
         Asyncio.run(() -> io.jasyncio.examples.web.WebApp.demo(System.out, 5, 0.1));
+        Asyncio.run(() -> io.jasyncio.examples.web.WebApp.wsDemo(System.out));
 
         System.out.printf("%nTour finished in %.1f s on the %s engine.%n", (System.nanoTime() - t0) / 1e9,
                 io.jasyncio.EventLoop.defaultEngineName());

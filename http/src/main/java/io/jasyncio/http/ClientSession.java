@@ -178,6 +178,21 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a WebSocket to {@code url} (aiohttp's {@code session.ws_connect}): {@code ws://}, {@code wss://}
+     * (or http/https). See {@link io.jasyncio.http.ws.ClientWebSocketResponse}.
+     */
+    public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url, io.jasyncio.http.ws.WebSocketOptions options)
+            throws IOException {
+        if (closed) throw new IllegalStateException("the session is closed");
+        return io.jasyncio.http.ws.ClientWebSocketResponse.connect(url, options);
+    }
+
+    /** {@link #wsConnect(String, io.jasyncio.http.ws.WebSocketOptions)} with the default options. */
+    public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url) throws IOException {
+        return wsConnect(url, new io.jasyncio.http.ws.WebSocketOptions());
+    }
+
     public TcpConnector connector() {
         return connector;
     }

@@ -80,6 +80,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
     private boolean lost;
+    /** A queued request asks to switch protocols: nothing after it is parsed as HTTP until it is answered. */
+    private boolean upgradePending;
+    /** After a 101 ({@link Request#upgrade}): the protocol the connection speaks now, given every callback. */
+    private UpgradedProtocol upgraded;
 
     // Timeouts: one timer per connection, armed for the earliest deadline, re-armed when it fires early. A request
     // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
@@ -112,6 +116,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     @Override
     public void dataReceived(ByteBuffer data) {
+        if (upgraded != null) {
+            upgraded.dataReceived(data);
+            return;
+        }
         if (refused != null || closing && !receivingBody()) return; // nothing more is read from a connection that is ending
         int n = data.remaining();
         lastActivity = loop.time();
@@ -142,7 +150,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     /** Parses what is buffered into requests, up to {@link #MAX_PIPELINED} waiting; the rest stays raw. */
     private void parseAhead() {
-        if (refused != null || closing) return;
+        if (refused != null || closing || upgradePending) return;
         try {
             Request r;
             while ((queue == null || queue.size() < MAX_PIPELINED) && (r = parser.next()) != null) {
@@ -150,6 +158,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
                 queue.add(r);
                 queuedBytes += r.heldBytes();
                 continueOwed = false; // its body came without the invitation: none is owed any more
+                if (r.asksUpgrade()) { // what follows may be another protocol's bytes (a WebSocket's frames)
+                    upgradePending = true;
+                    break;
+                }
             }
             if (parser.takeContinue()) continueOwed = true;
         } catch (HttpError e) {
@@ -211,6 +223,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      * answered; pauses otherwise (asyncio's pause_writing → pause_reading pattern, and the pipelining bounds).
      */
     private void updateReading() {
+        if (upgraded != null) return; // the new protocol reads as it pleases
         boolean answering = worker != null || !queueEmpty();
         RequestContent body = parser.streamingBody();
         boolean pause = closing && !receivingBody() || refused != null || writingPaused
@@ -293,6 +306,12 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
             }
             if (lost) {
                 closeFile();
+                return null;
+            }
+            upgradePending = false;
+            if (upgraded != null) { // its handler has ended: so does the connection, as the protocol closes it
+                closing = true;
+                upgraded.handlerEnded(transport);
                 return null;
             }
             boolean keepAlive;
@@ -417,6 +436,28 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     /** The runner's automatic compression threshold (-1: off), for {@link StreamResponse#prepare}. */
     int autoCompressMin() {
         return runner.autoCompress();
+    }
+
+    /**
+     * Sends {@code head} (a 101 response) and hands the connection to {@code protocol}: it gets the bytes
+     * received after the request's head, then every callback, and closes the connection once the handler returns.
+     */
+    Transport upgrade(Request r, byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
+        if (r != current || stream != null || upgraded != null) {
+            throw new IllegalStateException("only the request its handler is answering can switch protocols, once: " + r);
+        }
+        if (lost) throw new java.io.IOException("the client of " + r + " has gone");
+        transport.write(ByteBuffer.wrap(head));
+        upgraded = protocol;
+        if (readingPaused) {
+            readingPaused = false;
+            transport.resumeReading();
+        }
+        protocol.connectionMade(transport);
+        ByteBuffer rest = parser.takeRemaining();
+        if (rest.hasRemaining()) protocol.dataReceived(rest);
+        if (writingPaused) protocol.pauseWriting();
+        return transport;
     }
 
     void streamWrite(byte[] data) throws java.io.IOException {
@@ -599,18 +640,24 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     @Override
     public void pauseWriting() {
         writingPaused = true;
+        if (upgraded != null) {
+            upgraded.pauseWriting();
+            return;
+        }
         updateReading(); // no more requests while the answers already made wait for the client
     }
 
     @Override
     public void resumeWriting() {
         writingPaused = false;
+        if (upgraded != null) upgraded.resumeWriting();
         if (drained != null && !drained.done()) drained.setResult(null);
         updateReading();
     }
 
     @Override
     public void connectionLost(Throwable exc) {
+        if (upgraded != null) upgraded.connectionLost(exc);
         lost = true;
         closing = true;
         RequestContent b = parser == null ? null : parser.streamingBody();
@@ -773,6 +820,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     /** Stops taking requests: an idle connection closes now, a busy one after its current response. */
     void shutdown() {
         if (closing) return;
+        if (upgraded != null) { // the handler still runs: the new protocol says goodbye its own way
+            upgraded.serverShutdown();
+            return;
+        }
         closing = true;
         if (worker == null) closeTransport();
     }

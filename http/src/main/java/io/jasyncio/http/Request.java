@@ -263,6 +263,24 @@ public final class Request {
         this.connection = c;
     }
 
+    /**
+     * Switches the connection answering this request to another protocol (what {@code WebSocketResponse}
+     * does): sends {@code head}, a complete {@code 101 Switching Protocols} response, then gives {@code protocol}
+     * the transport ({@code connectionMade}), the bytes that followed this request, and every later callback
+     * (see {@link UpgradedProtocol} for the server's shutdown and the handler's end). Call it once, from the
+     * handler's task; an {@link java.io.IOException} if the client has gone.
+     */
+    public io.jasyncio.transport.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
+        if (connection == null) throw new IllegalStateException("this request is not being answered by a server: " + this);
+        return connection.upgrade(this, head, protocol);
+    }
+
+    /** Whether it asks to switch protocols ({@code Upgrade} with {@code Connection: upgrade}). */
+    boolean asksUpgrade() {
+        return headers.contains("Upgrade") && headers.contains("Connection")
+                && hasToken(String.join(",", headers.getAll("Connection")), "upgrade");
+    }
+
     void setMatchInfo(Map<String, String> info) {
         this.matchInfo = Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }

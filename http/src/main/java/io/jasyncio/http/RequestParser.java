@@ -151,6 +151,13 @@ final class RequestParser {
         return buf.length + (body == null ? 0 : body.length);
     }
 
+    /** Takes the bytes received after the last request (another protocol's, after a switch); empties the parser. */
+    ByteBuffer takeRemaining() {
+        ByteBuffer rest = ByteBuffer.wrap(Arrays.copyOfRange(buf, start, end));
+        start = end = scanned = 0;
+        return rest;
+    }
+
     /**
      * Lets a buffer grown by a large read go once everything in it is parsed, so that an idle connection holds
      * 1 KiB, not the largest read it ever had (up to 256 KiB).

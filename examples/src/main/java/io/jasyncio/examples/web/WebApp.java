@@ -3,12 +3,19 @@ package io.jasyncio.examples.web;
 import io.jasyncio.Asyncio;
 import io.jasyncio.http.AppRunner;
 import io.jasyncio.http.Application;
+import io.jasyncio.http.ClientSession;
 import io.jasyncio.http.Cookie;
 import io.jasyncio.http.HttpError;
 import io.jasyncio.http.HttpRedirect;
+import io.jasyncio.http.Request;
 import io.jasyncio.http.Response;
 import io.jasyncio.http.Web;
 import io.jasyncio.http.TcpSite;
+import io.jasyncio.http.ws.ClientWebSocketResponse;
+import io.jasyncio.http.ws.WSMessage;
+import io.jasyncio.http.ws.WebSocketOptions;
+import io.jasyncio.http.ws.WebSocketResponse;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
  * by the router); {@code GET /me} (reads the cookie back); {@code GET /logout} (deletes it);
  * {@code GET /squares/{n:\d{1,4}}} (a regex variable; the first squares, at most 100, in JSON).
  * {@code POST /count} (counts a streamed upload of any size, in bounded memory); {@code GET /static/...} with a
- * static directory.
+ * static directory; {@code GET /ws}, a WebSocket echo (text and binary messages back, compressed when the client offers it).
  *
  * <p>Threading: {@link #app()} may be built anywhere; {@link #demo} runs in a task on a loop.
  */
@@ -84,11 +91,53 @@ public final class WebApp {
             for (byte[] b; (b = r.content().readAny()).length > 0; ) n += b.length;
             return Response.text("received " + n + " bytes");
         });
+        app.router().addGet("/ws", WebApp::wsEcho);
         return app;
     }
 
     /** What {@code /squares/{n}} answers. */
     public record Squares(int n, List<Integer> squares) {}
+
+    /** A WebSocket echo (aiohttp's {@code WebSocketResponse}): every message back, until the client closes. */
+    static Response wsEcho(Request r) throws IOException {
+        WebSocketResponse ws = new WebSocketResponse().prepare(r);
+        for (WSMessage m : ws) {
+            switch (m.type()) {
+                case TEXT -> ws.sendStr(m.text());
+                case BINARY -> ws.sendBytes(m.bytes());
+                default -> {} // an ERROR: the next receive ends the loop
+            }
+        }
+        return ws.response();
+    }
+
+    /**
+     * Serves the application on a free loopback port and has a short WebSocket exchange with {@code /ws}
+     * ({@code ClientSession.wsConnect}, compression offered): returns the echoes, in order.
+     */
+    public static List<String> wsDemo(PrintStream out) throws IOException {
+        try (AppRunner runner = new AppRunner(app()); ClientSession session = new ClientSession()) {
+            runner.setup();
+            TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
+            site.start();
+            String url = site.name().replace("http://", "ws://") + "/ws";
+            ClientWebSocketResponse ws = session.wsConnect(url, new WebSocketOptions().compress(true));
+            out.println("WebSocket " + url + (ws.compressed() ? ", permessage-deflate agreed" : ""));
+            List<String> echoes = new ArrayList<>();
+            for (String text : List.of("hello", "κόσμε", "ping ".repeat(8).trim())) {
+                ws.sendStr(text);
+                String back = ws.receiveStr();
+                echoes.add(back);
+                out.println("  sent \"" + text + "\" -> echoed \"" + back + "\"");
+            }
+            ws.sendBytes(new byte[] {1, 2, 3});
+            echoes.add(java.util.Arrays.toString(ws.receiveBytes()));
+            out.println("  sent 3 bytes -> echoed " + echoes.getLast());
+            ws.close();
+            out.println("  closed with code " + ws.closeCode());
+            return echoes;
+        }
+    }
 
     private static double seconds(String s) {
         if (s == null) return 0.1;

@@ -1,0 +1,141 @@
+package io.jasyncio.http.ws;
+
+import io.jasyncio.http.Headers;
+import java.util.List;
+
+/**
+ * How a WebSocket behaves, server side ({@link WebSocketResponse}) or client side
+ * ({@code ClientSession.wsConnect}); aiohttp's keyword arguments of {@code WebSocketResponse(...)} and
+ * {@code ws_connect(...)}, with the same defaults where aiohttp has one. Setters return this options object.
+ * Every input has a bound: a message's size ({@link #maxMsgSize}), the time a message may take to arrive once
+ * begun ({@link #messageTimeout}), the time a send may wait for a peer that takes nothing
+ * ({@link #sendTimeout}), the time the close handshake may take ({@link #closeTimeout}).
+ *
+ * <p>Threading: fill it in, then hand it over; the WebSocket copies what it needs when it is made.
+ */
+public final class WebSocketOptions {
+    /** aiohttp's default {@code max_msg_size}: 4 MiB. */
+    public static final int DEFAULT_MAX_MSG_SIZE = 4 * 1024 * 1024;
+
+    List<String> protocols = List.of();
+    double heartbeat;
+    boolean autoPing = true;
+    boolean autoClose = true;
+    int maxMsgSize = DEFAULT_MAX_MSG_SIZE;
+    Boolean compress;
+    double receiveTimeout;
+    double closeTimeout = 10;
+    double sendTimeout = 60;
+    double messageTimeout = 60;
+    int fragmentSize;
+    double handshakeTimeout = 30;
+    Headers headers = new Headers();
+
+    /** Subprotocols this side speaks, preferred first ({@code Sec-WebSocket-Protocol}); none by default. */
+    public WebSocketOptions protocols(String... names) {
+        for (String n : names) {
+            if (n == null || n.isEmpty() || !n.chars().allMatch(c -> c > 32 && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+                throw new IllegalArgumentException("a subprotocol name must be an HTTP token, got \"" + n + "\"");
+            }
+        }
+        protocols = List.of(names);
+        return this;
+    }
+
+    /**
+     * Sends a ping every {@code seconds} without traffic from the peer, and closes the connection (code 1006, an
+     * ERROR message with a {@link io.jasyncio.TimeoutError}) when nothing comes back within half of it; 0 (the
+     * default) sends none.
+     */
+    public WebSocketOptions heartbeat(double seconds) {
+        heartbeat = nonNegative(seconds, "heartbeat");
+        return this;
+    }
+
+    /** Answers pings with pongs itself and delivers neither (default true); false delivers PING and PONG messages. */
+    public WebSocketOptions autoPing(boolean on) {
+        autoPing = on;
+        return this;
+    }
+
+    /** Answers the peer's close frame itself (default true); false leaves it to {@link WebSocket#close}. */
+    public WebSocketOptions autoClose(boolean on) {
+        autoClose = on;
+        return this;
+    }
+
+    /** The largest message received, in bytes, compressed or once inflated (default 4 MiB); larger: close 1009. */
+    public WebSocketOptions maxMsgSize(int bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("maxMsgSize must be > 0 bytes, got " + bytes);
+        maxMsgSize = bytes;
+        return this;
+    }
+
+    /**
+     * Whether to negotiate permessage-deflate (RFC 7692). Default: a server accepts it when offered (aiohttp's
+     * {@code compress=True}), a client does not offer it (aiohttp's {@code compress=0}).
+     */
+    public WebSocketOptions compress(boolean on) {
+        compress = on;
+        return this;
+    }
+
+    /** How long {@link WebSocket#receive()} waits before a {@link io.jasyncio.TimeoutError}; 0 (default): for ever. */
+    public WebSocketOptions receiveTimeout(double seconds) {
+        receiveTimeout = nonNegative(seconds, "receiveTimeout");
+        return this;
+    }
+
+    /** How long close() waits for the peer's close frame before dropping the connection (default 10 s, as aiohttp). */
+    public WebSocketOptions closeTimeout(double seconds) {
+        closeTimeout = positive(seconds, "closeTimeout");
+        return this;
+    }
+
+    /**
+     * How long a send may wait for a peer that takes no byte of what is buffered for it (default 60 s): then the
+     * connection is dropped and the send fails. 0: for ever.
+     */
+    public WebSocketOptions sendTimeout(double seconds) {
+        sendTimeout = nonNegative(seconds, "sendTimeout");
+        return this;
+    }
+
+    /**
+     * How long a message (or control frame) may take to arrive once its first byte has (default 60 s): a peer
+     * that trickles, or stops in the middle of a frame, is closed with 1008 then. 0: for ever.
+     */
+    public WebSocketOptions messageTimeout(double seconds) {
+        messageTimeout = nonNegative(seconds, "messageTimeout");
+        return this;
+    }
+
+    /** Sends messages longer than {@code bytes} as several frames of at most that many bytes; 0 (default): one frame. */
+    public WebSocketOptions fragmentSize(int bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("fragmentSize must be >= 0, got " + bytes);
+        fragmentSize = bytes;
+        return this;
+    }
+
+    /** Client: how long the connection and the opening handshake may take (default 30 s). */
+    public WebSocketOptions handshakeTimeout(double seconds) {
+        handshakeTimeout = positive(seconds, "handshakeTimeout");
+        return this;
+    }
+
+    /** Client: a header to add to the opening handshake (an {@code Origin}, an {@code Authorization}, ...). */
+    public WebSocketOptions header(String name, String value) {
+        headers.add(name, value);
+        return this;
+    }
+
+    private static double nonNegative(double v, String what) {
+        if (!(v >= 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " must be >= 0 seconds, got " + v);
+        return v;
+    }
+
+    private static double positive(double v, String what) {
+        if (!(v > 0) || Double.isInfinite(v)) throw new IllegalArgumentException(what + " must be > 0 seconds, got " + v);
+        return v;
+    }
+}
