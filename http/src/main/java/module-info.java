@@ -7,4 +7,5 @@ module io.jasyncio.http {
     requires transitive io.jasyncio;
 
     exports io.jasyncio.http;
+    exports io.jasyncio.http.ws;
 }
