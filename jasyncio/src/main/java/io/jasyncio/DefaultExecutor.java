@@ -56,15 +56,14 @@ final class DefaultExecutor {
 
         @Override
         public Thread newThread(Runnable r) {
-            Thread t = new Thread(() -> {
-                try {
-                    r.run();
-                } finally {
-                    threads.remove(Thread.currentThread());
-                }
-            }, prefix + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
-            threads.add(t);
+            synchronized (threads) {
+                // Threads that timed out are dropped here, not by themselves as they end: a thread that removed
+                // itself in a finally block was still alive for a moment, and joinAll could return before it ended.
+                threads.removeIf(old -> !old.isAlive());
+                threads.add(t);
+            }
             return t;
         }
 
@@ -74,6 +73,9 @@ final class DefaultExecutor {
                 copy = new ArrayList<>(threads);
             }
             for (Thread t : copy) t.join();
+            synchronized (threads) {
+                threads.removeAll(copy);
+            }
         }
     }
 }

@@ -28,6 +28,7 @@ final class PortableEngine implements Engine {
             try {
                 ScopedValue.where(CURRENT, f).run(body);
             } finally {
+                f.ended = true;
                 f.pass(false);
             }
         });
@@ -53,6 +54,8 @@ final class PortableEngine implements Engine {
         private boolean started;
         /** true: the fiber holds the baton; false: the loop does. Volatile: it orders everything in between. */
         private volatile boolean fiberTurn;
+        /** Set by the fiber's thread as its body ends, before it passes the baton back for the last time. */
+        private boolean ended;
 
         BatonFiber(FiberHost host, Object owner) {
             this.host = host;
@@ -78,6 +81,24 @@ final class PortableEngine implements Engine {
                 pass(true);
             }
             awaitBaton(false);
+            if (ended) joinThread();
+        }
+
+        /**
+         * Waits for the fiber's thread to end, once its body has: the last baton pass comes a moment before the
+         * thread is gone, and a task that is done must leave no thread alive (run() checks nothing is left).
+         */
+        private void joinThread() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
 
         @Override
