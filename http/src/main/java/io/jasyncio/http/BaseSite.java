@@ -1,6 +1,7 @@
 package io.jasyncio.http;
 
 import io.jasyncio.tls.TlsOptions;
+import io.jasyncio.transport.Server;
 import javax.net.ssl.SSLParameters;
 
 /**
@@ -11,22 +12,34 @@ import javax.net.ssl.SSLParameters;
  * <p>Threading: call from a task on the runner's loop.
  */
 public abstract sealed class BaseSite permits TcpSite, UnixSite {
+    /** The listening server, once {@link #start()} made it. */
+    Server server;
+
     BaseSite() {}
 
     /** Binds and starts accepting connections. */
     public abstract void start();
 
-    /** Stops accepting connections (those open are the runner's to close). */
-    public abstract void stop();
-
     /** Where it serves: {@code http://host:port}, {@code https://host:port}, {@code http://unix:/path:}. */
     public abstract String name();
 
-    abstract void pauseAccepting();
+    /** Stops accepting connections (those open are the runner's to close). */
+    public void stop() {
+        if (server != null) server.close();
+    }
 
-    abstract void resumeAccepting();
+    /** At the runner's connection limit: new clients wait in the backlog. */
+    void pauseAccepting() {
+        if (server != null) server.pauseAccepting();
+    }
 
-    abstract void waitClosed();
+    void resumeAccepting() {
+        if (server != null) server.resumeAccepting();
+    }
+
+    void waitClosed() {
+        if (server != null) server.waitClosed();
+    }
 
     /**
      * {@code tls} as a server's, offering ALPN's {@code http/1.1} unless it names protocols already (so that a

@@ -24,7 +24,6 @@ public final class TcpSite extends BaseSite {
     private boolean reusePort;
     /** A shard of a {@link io.jasyncio.transport.ShardedServer} this site serves on, made before the site; else null. */
     private final Server shard;
-    private Server server;
 
     public TcpSite(AppRunner runner, String host, int port) {
         this(runner, host, port, null, null);
@@ -97,28 +96,6 @@ public final class TcpSite extends BaseSite {
         }
         runner.addSite(this);
         server.startServing();
-    }
-
-    /** Stops accepting connections (those open are the runner's to close). */
-    @Override
-    public void stop() {
-        if (server != null) server.close();
-    }
-
-    /** At the runner's connection limit: new clients wait in the backlog. */
-    @Override
-    void pauseAccepting() {
-        if (server != null) server.pauseAccepting();
-    }
-
-    @Override
-    void resumeAccepting() {
-        if (server != null) server.resumeAccepting();
-    }
-
-    @Override
-    void waitClosed() {
-        if (server != null) server.waitClosed();
     }
 
     /** The port bound (the one chosen when 0 was given); -1 before {@link #start()}. */

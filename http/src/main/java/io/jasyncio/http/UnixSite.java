@@ -1,7 +1,6 @@
 package io.jasyncio.http;
 
 import io.jasyncio.transport.Net;
-import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
 import java.nio.file.Path;
 
@@ -17,7 +16,6 @@ public final class UnixSite extends BaseSite {
     private final AppRunner runner;
     private final Path path;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
-    private Server server;
 
     public UnixSite(AppRunner runner, Path path) {
         if (runner == null) throw new NullPointerException("runner");
@@ -47,26 +45,6 @@ public final class UnixSite extends BaseSite {
                 ServerOptions.DEFAULTS.withBacklog(backlog).withStartServing(false));
         runner.addSite(this);
         server.startServing();
-    }
-
-    @Override
-    public void stop() {
-        if (server != null) server.close();
-    }
-
-    @Override
-    void pauseAccepting() {
-        if (server != null) server.pauseAccepting();
-    }
-
-    @Override
-    void resumeAccepting() {
-        if (server != null) server.resumeAccepting();
-    }
-
-    @Override
-    void waitClosed() {
-        if (server != null) server.waitClosed();
     }
 
     /** {@code http://unix:/path:}, as aiohttp names it. */
