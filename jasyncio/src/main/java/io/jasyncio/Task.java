@@ -310,8 +310,8 @@ public final class Task<T> extends Future<T> {
 
     // ---------------------------------------------------------------- the coroutine's side (fiber)
 
-    /** Every task's fiber runs this one object: it finds its task through the engine (see {@link Asyncio#fiberTask()}). */
-    private static final Runnable BODY = () -> Asyncio.fiberTask().body();
+    /** Every task's fiber runs this one object: it finds its task through the engine (see {@link RunningLoop#fiberTask()}). */
+    private static final Runnable BODY = () -> RunningLoop.fiberTask().body();
 
     /**
      * The fiber's body: runs the coroutine and keeps what it returned or threw for {@link #settle()}, which the
