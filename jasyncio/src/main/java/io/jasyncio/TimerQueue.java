@@ -96,7 +96,7 @@ final class TimerQueue {
     }
 
     /** Drops every cancelled handle (marking it unscheduled) and rebuilds the heap from the rest. */
-    private void removeCancelled() {
+    void removeCancelled() {
         int kept = 0;
         for (int i = 0; i < size; i++) {
             TimerHandle h = handles[i];
