@@ -50,10 +50,12 @@ public class EventLoop implements AutoCloseable {
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
     /** Callbacks from other threads, and the loop's sleep they interrupt. */
     private final ThreadsafeInbox threadsafe = new ThreadsafeInbox(io);
-    private final LoopClock clock;
-    private final ExecutorBridge executors = new ExecutorBridge(this::callSoonThreadsafeInternal, threadsafe.pendingWork);
+    /** The real or virtual clock (tests advance a virtual one as if the loop had been busy). */
+    final LoopClock clock;
+    private final ExecutorBridge executors =
+            new ExecutorBridge(this::callSoonThreadsafeInternal, threadsafe.pendingWork);
     /** The watchdog's view of this loop: its progress stamp and stall threshold. */
-    private final LoopProgress progress = new LoopProgress();
+    private final LoopProgress progress = new LoopProgress(LoopWatchdog.DEFAULT_THRESHOLD_NANOS);
     private final UnclosedLoopWarning unclosedWarning;
 
     /** A new loop on the real monotonic clock (asyncio's {@code new_event_loop()}). */
@@ -288,7 +290,9 @@ public class EventLoop implements AutoCloseable {
 
     private void runDebug(Object o) {
         long slowNanos = debugState.run(o);
-        if (slowNanos >= 0 && LoopEvents.recorderUp() && Events.slowStepEnabled()) LoopEvents.slowStep(this, o, slowNanos);
+        if (slowNanos >= 0 && LoopEvents.recorderUp() && Events.slowStepEnabled()) {
+            LoopEvents.slowStep(this, o, slowNanos);
+        }
     }
 
     /** Commits this loop's JFR events made on its own thread (see {@link JfrCommitter}); made on first use. */

@@ -53,7 +53,8 @@ final class LoopDebug {
         Map<Future<?>, Throwable> m = sourceTracebacks;
         if (m == null) {
             synchronized (this) {
-                if ((m = sourceTracebacks) == null) sourceTracebacks = m = Collections.synchronizedMap(new WeakHashMap<>());
+                m = sourceTracebacks;
+                if (m == null) sourceTracebacks = m = Collections.synchronizedMap(new WeakHashMap<>());
             }
         }
         m.put(f, where);

@@ -25,9 +25,13 @@ final class LoopProgress {
     @SuppressWarnings("unused") // through STAMP
     private int stamp;
     /** The stall threshold; 0 turns the watchdog off for the loop. */
-    volatile long thresholdNanos = LoopWatchdog.DEFAULT_THRESHOLD_NANOS;
+    volatile long thresholdNanos;
     /** Whether the loop is registered with the watchdog now. Loop thread. */
     boolean watched;
+
+    LoopProgress(long thresholdNanos) {
+        this.thresholdNanos = thresholdNanos;
+    }
 
     /** Bumped before each callback or task step: the watchdog sees the loop making progress. */
     void stamp() {
