@@ -44,6 +44,7 @@ public final class WriteFlowControl {
         limits = WriteBufferLimits.withDefaults(high, low, defaultHigh);
     }
 
+    /** The current water marks. */
     public WriteBufferLimits limits() {
         return limits;
     }
