@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
 import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -78,7 +79,7 @@ class ClientProxyTest {
     }
 
     /** A proxy: CONNECT tunnels, or one absolute-form request forwarded; credentials checked; request lines recorded. */
-    private Server proxy() {
+    private Server proxy() throws IOException {
         return raw((in, out) -> {
             io.jasyncio.Future<Object> done = Asyncio.getRunningLoop().createFuture();
             proxyConnections.add(done);
@@ -129,7 +130,7 @@ class ClientProxyTest {
     }
 
     /** An https server: answers each request with its request line. */
-    private static Server tlsServer() {
+    private static Server tlsServer() throws IOException {
         return Streams.startServer((in, out) -> {
             try {
                 for (String head; (head = readHead(in)) != null; ) {

@@ -1,5 +1,7 @@
 package io.jasyncio.tls;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -21,7 +23,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
@@ -49,7 +50,7 @@ public final class Tls {
      * {@code tls.serverHostname()}, or {@code host} when that is null.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, TlsOptions tls) {
+            int port, TlsOptions tls) throws IOException {
         return createConnection(protocolFactory, host, port, null, null, tls);
     }
 
@@ -59,7 +60,7 @@ public final class Tls {
      * {@link Net#createConnection(Supplier, String, int, Double, InetSocketAddress)}.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         requireClient(tls);
         String name = tls.serverHostname() != null ? tls.serverHostname() : host;
@@ -75,7 +76,7 @@ public final class Tls {
      * the host name check off.
      */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(path, "path");
         requireClient(tls);
@@ -92,7 +93,7 @@ public final class Tls {
      * the host name check is off.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (!tls.serverSide() && tls.checkHostname() && (tls.serverHostname() == null || tls.serverHostname().isEmpty())) {
             throw new IllegalArgumentException("You must set server_hostname when using ssl without a host: "
@@ -103,13 +104,13 @@ public final class Tls {
 
     /** asyncio's {@code connect_accepted_socket(..., ssl=)}: serves an accepted channel as the TLS server. */
     public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
-            SocketChannel sock, TlsOptions tls) {
+            SocketChannel sock, TlsOptions tls) throws IOException {
         if (!tls.serverSide()) throw new IllegalArgumentException("connectAcceptedSocket needs server TlsOptions");
         return overChannel(protocolFactory, sock, tls);
     }
 
     private static <P extends BaseProtocol> Connection<P> overChannel(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         int port = SslProtocol.portOf(remoteAddress(sock));
         return overConnection(protocolFactory, tls, tls.serverHostname(), port, ssl -> Net.createConnection(ssl, sock));
     }
@@ -119,13 +120,18 @@ public final class Tls {
      * protocol, and returns the application's side once the handshake is done.
      */
     private static <P extends BaseProtocol> Connection<P> overConnection(Supplier<P> protocolFactory, TlsOptions tls,
-            String name, int port, Function<Supplier<SslProtocol>, Connection<SslProtocol>> connect) {
+            String name, int port, PlainConnect connect) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         Future<Void> waiter = loop.createFuture();
         Layer<P> layer = new Layer<>();
-        Connection<SslProtocol> raw = connect.apply(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
+        Connection<SslProtocol> raw = connect.open(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
         awaitHandshake(raw.transport(), waiter);
         return new Connection<>(layer.ssl.appTransport(), layer.app);
+    }
+
+    /** Makes the plain connection under the TLS layer. */
+    private interface PlainConnect {
+        Connection<SslProtocol> open(Supplier<SslProtocol> tlsLayer) throws IOException;
     }
 
     /**
@@ -134,13 +140,13 @@ public final class Tls {
      * handshake fails is closed; the server goes on.
      */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return Net.createServer(serverFactory(protocolFactory, tls), host, port, options);
     }
 
     /** {@link #createServer(Supplier, String, int, ServerOptions, TlsOptions)} on an already bound channel. */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return Net.createServer(serverFactory(protocolFactory, tls), sock, options);
     }
 
@@ -149,7 +155,7 @@ public final class Tls {
      * serving each connection over TLS, as {@link #createServer(Supplier, String, int, ServerOptions, TlsOptions)}.
      */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return Net.createUnixServer(serverFactory(protocolFactory, tls), path, options);
     }
 
@@ -163,17 +169,17 @@ public final class Tls {
     // ---------------------------------------------------------------- streams
 
     /** asyncio's {@code open_connection(host, port, ssl=...)} with the default 64 KiB limit. */
-    public static StreamPair openConnection(String host, int port, TlsOptions tls) {
+    public static StreamPair openConnection(String host, int port, TlsOptions tls) throws IOException {
         return openConnection(host, port, StreamReader.DEFAULT_LIMIT, tls);
     }
 
     /** asyncio's {@code open_connection(host, port, limit=..., ssl=...)}. */
-    public static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) {
+    public static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) throws IOException {
         return openConnection(host, port, limit, null, tls);
     }
 
     /** asyncio's {@code open_connection(host, port, limit=..., local_addr=..., ssl=...)}; {@code localAddr} may be null. */
-    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr, TlsOptions tls) {
+    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr, TlsOptions tls) throws IOException {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = createConnection(() -> protocol, host, port, null, localAddr, tls);
@@ -181,7 +187,7 @@ public final class Tls {
     }
 
     /** asyncio's {@code open_connection(sock=..., ssl=...)}. */
-    public static StreamPair openConnection(SocketChannel sock, int limit, TlsOptions tls) {
+    public static StreamPair openConnection(SocketChannel sock, int limit, TlsOptions tls) throws IOException {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = createConnection(() -> protocol, sock, tls);
@@ -189,7 +195,7 @@ public final class Tls {
     }
 
     /** asyncio's {@code open_unix_connection(path, limit=..., ssl=..., server_hostname=...)}; see {@link #createUnixConnection}. */
-    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) {
+    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) throws IOException {
         StreamReader reader = new StreamReader(limit);
         StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
         Connection<StreamReaderProtocol> c = createUnixConnection(() -> protocol, path, tls);
@@ -198,20 +204,20 @@ public final class Tls {
 
     /** asyncio's {@code start_unix_server(cb, path, ssl=...)}: {@code clientConnected} runs after the handshake. */
     public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), path,
                 options, tls);
     }
 
     /** asyncio's {@code start_server(cb, host, port, ssl=...)}: {@code clientConnected} runs after the handshake. */
     public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         return startServer(clientConnected, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, tls);
     }
 
     /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int, TlsOptions)} with a limit and options. */
     public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
-            int limit, ServerOptions options, TlsOptions tls) {
+            int limit, ServerOptions options, TlsOptions tls) throws IOException {
         return createServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), host, port,
                 options, tls);
     }
@@ -224,7 +230,7 @@ public final class Tls {
      * {@code protocol} must use it from now on (its {@code connectionMade} is not called again). On failure or
      * cancellation the old transport is closed.
      */
-    public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) {
+    public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocol, "protocol");
         if (!(transport instanceof SocketTransport) && !(transport instanceof SslTransport)) {
             throw new IllegalArgumentException("transport " + transport + " is not supported by start_tls()");
@@ -257,7 +263,7 @@ public final class Tls {
      * {@code serverHostname}.
      */
     public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext context, boolean serverSide,
-            String serverHostname) {
+            String serverHostname) throws IOException {
         Objects.requireNonNull(context, "sslcontext is expected to be an SSLContext, got null");
         TlsOptions tls = serverSide ? TlsOptions.server(context) : TlsOptions.client(context).withServerHostname(serverHostname);
         return startTls(transport, protocol, tls);

@@ -11,7 +11,6 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.datagram.DatagramEndpoint;
 import io.jasyncio.datagram.DatagramProtocol;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.io.Addresses;
 import io.jasyncio.internal.io.DatagramSocketTransport;
 import io.jasyncio.internal.io.HappyEyeballs;
@@ -58,9 +57,9 @@ import java.util.function.Supplier;
  * selector: no thread per connection.
  *
  * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
- * Failures are the JDK's {@link IOException}s, thrown unchanged (though not declared), with messages naming
- * the address: {@link ConnectException} (refused), {@link BindException} (address in use),
- * {@link java.net.UnknownHostException} (unresolvable host). Catch them as {@code Exception}.
+ * Failures are the JDK's {@link IOException}s, declared and thrown unchanged, with messages naming the
+ * address: {@link ConnectException} (refused), {@link BindException} (address in use),
+ * {@link java.net.UnknownHostException} (unresolvable host); {@code catch (ConnectException e)} works.
  */
 public final class Net {
     private Net() {}
@@ -71,7 +70,7 @@ public final class Net {
      * Connects to {@code host:port} (each resolved address in turn, until one accepts) and returns the
      * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
      */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) {
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
         return createConnection(protocolFactory, host, port, (Double) null);
     }
 
@@ -82,7 +81,7 @@ public final class Net {
      * Null tries the addresses one after another, each until it fails.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay) {
+            int port, Double happyEyeballsDelay) throws IOException {
         return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
     }
 
@@ -91,7 +90,7 @@ public final class Net {
      * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, InetSocketAddress localAddr) {
+            int port, InetSocketAddress localAddr) throws IOException {
         return createConnection(protocolFactory, host, port, null, localAddr);
     }
 
@@ -105,7 +104,7 @@ public final class Net {
      * are combined as for connecting.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
+            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) throws IOException {
         return createConnection(protocolFactory, host, port, happyEyeballsDelay, null, localAddr);
     }
 
@@ -116,7 +115,7 @@ public final class Net {
      * {@code happyEyeballsDelay} is given and no reordering otherwise; 0 means no reordering.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) {
+            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
@@ -138,11 +137,11 @@ public final class Net {
                 return createConnection(protocolFactory, ch);
             } catch (Throwable e) {
                 if (ch != null) closeQuietly(ch);
-                if (!(e instanceof IOException)) throw Sneaky.rethrow(e);
+                if (!(e instanceof IOException)) throw e;
                 errors.add(e);
             }
         }
-        throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+        throw HappyEyeballs.combined(errors);
     }
 
     /**
@@ -150,7 +149,7 @@ public final class Net {
      * name on the default executor, without blocking the loop). An unknown host fails with
      * {@link java.net.UnknownHostException} naming it.
      */
-    public static List<InetSocketAddress> getaddrinfo(String host, int port) {
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
         return Addresses.resolve(host, port);
     }
 
@@ -167,7 +166,7 @@ public final class Net {
      * Wraps an already connected channel (asyncio's {@code create_connection(sock=...)}); it is switched to
      * non-blocking mode and owned by the transport from now on.
      */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) {
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (!sock.isConnected()) throw new IllegalArgumentException("the channel is not connected: " + sock);
         EventLoop loop = Asyncio.getRunningLoop();
@@ -175,7 +174,7 @@ public final class Net {
             sock.configureBlocking(false);
             setNoDelay(sock);
         } catch (IOException e) {
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         Future<Void> waiter = loop.createFuture();
@@ -190,12 +189,12 @@ public final class Net {
     }
 
     /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
-    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) {
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         return createConnection(protocolFactory, sock);
     }
 
     /** Connects to the Unix domain socket at {@code path}. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) {
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         SocketChannel ch = null;
         try {
@@ -205,19 +204,19 @@ public final class Net {
             return createConnection(protocolFactory, ch);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
     }
 
     /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) {
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) throws IOException {
         return createUnixConnection(protocolFactory, Path.of(path));
     }
 
     // ---------------------------------------------------------------- servers
 
     /** {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults. */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) throws IOException {
         return createServer(protocolFactory, host, port, ServerOptions.DEFAULTS);
     }
 
@@ -228,7 +227,7 @@ public final class Net {
      * unless {@code options.startServing()} is false.
      */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options) {
+            ServerOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null || host.isEmpty()
@@ -250,14 +249,14 @@ public final class Net {
             }
         } catch (Throwable e) {
             socks.forEach(SocketChannels::closeQuietly);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return serve(loop, socks, protocolFactory, options);
     }
 
     /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
-            ServerOptions options) {
+            ServerOptions options) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         Object fileKey = null;
         try {
@@ -266,7 +265,7 @@ public final class Net {
                 fileKey = Files.readAttributes(u.getPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             }
         } catch (IOException e) {
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         Server server = new Server(loop, List.of(sock), protocolFactory, options);
         if (fileKey != null) server.rememberUnixFile(sock, fileKey);
@@ -288,12 +287,12 @@ public final class Net {
     }
 
     /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) {
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) throws IOException {
         return createUnixServer(protocolFactory, path, ServerOptions.DEFAULTS);
     }
 
     /** {@link #createUnixServer(Supplier, Path)} with a path string. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) {
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) throws IOException {
         return createUnixServer(protocolFactory, Path.of(path), ServerOptions.DEFAULTS);
     }
 
@@ -302,7 +301,7 @@ public final class Net {
      * other file is an error); the file is removed again when the server closes, if it is still the one this
      * server made (asyncio 3.13's {@code cleanup_socket}).
      */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) {
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         EventLoop loop = Asyncio.getRunningLoop();
         ServerSocketChannel s = null;
@@ -321,7 +320,7 @@ public final class Net {
             fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (Throwable e) {
             if (s != null) closeQuietly(s);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         Server server = new Server(loop, List.of(s), protocolFactory, options);
         if (fileKey != null && options.cleanupSocket()) server.rememberUnixFile(s, fileKey);
@@ -351,7 +350,7 @@ public final class Net {
      * {@code errorReceived}). At least one of them must be given.
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            SocketAddress localAddr, SocketAddress remoteAddr) {
+            SocketAddress localAddr, SocketAddress remoteAddr) throws IOException {
         return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
     }
 
@@ -363,7 +362,7 @@ public final class Net {
      * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
+            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) throws IOException {
         return createDatagramEndpoint(protocolFactory, null, localAddr, remoteAddr, reusePort, allowBroadcast);
     }
 
@@ -376,7 +375,7 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             ProtocolFamily family, SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort,
-            boolean allowBroadcast) {
+            boolean allowBroadcast) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
             throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
@@ -405,21 +404,21 @@ public final class Net {
             if (remote != null && !allowBroadcast) ch.connect(remote);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return datagramEndpoint(loop, protocolFactory, ch, remote);
     }
 
     /** Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}). */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            DatagramChannel sock) {
+            DatagramChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         SocketAddress remote;
         try {
             sock.configureBlocking(false);
             remote = sock.getRemoteAddress();
         } catch (IOException e) {
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return datagramEndpoint(Asyncio.getRunningLoop(), protocolFactory, sock, remote);
     }
@@ -481,7 +480,7 @@ public final class Net {
      * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
-            java.io.InputStream pipe) {
+            java.io.InputStream pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(pipe, "pipe");
         EventLoop loop = Asyncio.getRunningLoop();
@@ -499,7 +498,7 @@ public final class Net {
      * {@link BrokenPipeError}. The transport owns the stream and closes it.
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
-            java.io.OutputStream pipe) {
+            java.io.OutputStream pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(pipe, "pipe");
         EventLoop loop = Asyncio.getRunningLoop();
@@ -514,7 +513,7 @@ public final class Net {
      * transport owns the channel and closes it (at the latest when the loop closes).
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
-            java.nio.channels.Pipe.SourceChannel pipe) {
+            java.nio.channels.Pipe.SourceChannel pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         nonBlocking(Objects.requireNonNull(pipe, "pipe"));
         EventLoop loop = Asyncio.getRunningLoop();
@@ -530,7 +529,7 @@ public final class Net {
      * the latest when the loop closes).
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
-            java.nio.channels.Pipe.SinkChannel pipe) {
+            java.nio.channels.Pipe.SinkChannel pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         nonBlocking(Objects.requireNonNull(pipe, "pipe"));
         EventLoop loop = Asyncio.getRunningLoop();
@@ -568,12 +567,12 @@ public final class Net {
     // ---------------------------------------------------------------- sendfile
 
     /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
-    public static long sendfile(BaseTransport transport, SeekableByteChannel file) {
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file) throws IOException {
         return sendfile(transport, file, 0, null, true);
     }
 
     /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
-    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) {
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) throws IOException {
         return sendfile(transport, file, offset, count, true);
     }
 
@@ -591,7 +590,7 @@ public final class Net {
      * {@link java.net.SocketException} (or the I/O error that broke it).
      */
     public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
-            boolean fallback) {
+            boolean fallback) throws IOException {
         return Sendfile.sendfile(transport, file, offset, count, fallback);
     }
 
@@ -630,7 +629,7 @@ public final class Net {
 
     /** {@link #createConnection(Supplier, String, int)} over TLS: returns once the handshake is done. See {@link Tls}. */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         return Tls.createConnection(protocolFactory, host, port, tls);
     }
 
@@ -639,31 +638,31 @@ public final class Net {
      * address may be null). See {@link Tls}.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
+            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) throws IOException {
         return Tls.createConnection(protocolFactory, host, port, happyEyeballsDelay, localAddr, tls);
     }
 
     /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         return Tls.createConnection(protocolFactory, sock, tls);
     }
 
     /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
-            TlsOptions tls) {
+            TlsOptions tls) throws IOException {
         return Tls.createUnixConnection(protocolFactory, path, tls);
     }
 
     /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return Tls.createUnixServer(protocolFactory, path, options, tls);
     }
 
     /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options, TlsOptions tls) {
+            ServerOptions options, TlsOptions tls) throws IOException {
         return Tls.createServer(protocolFactory, host, port, options, tls);
     }
 }

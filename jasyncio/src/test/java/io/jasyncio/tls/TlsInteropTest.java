@@ -39,12 +39,12 @@ class TlsInteropTest {
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     /** A line echo server: each connection echoes lines until EOF, then closes (with close_notify). */
-    static Server echoServer() {
+    static Server echoServer() throws IOException {
         return echoServer(Integer.MAX_VALUE);
     }
 
     /** An echo server that closes each connection after {@code maxLines} lines (or EOF). */
-    static Server echoServer(int maxLines) {
+    static Server echoServer(int maxLines) throws IOException {
         return Tls.startServer((reader, writer) -> {
             for (int i = 0; i < maxLines; i++) {
                 byte[] line = reader.readline();

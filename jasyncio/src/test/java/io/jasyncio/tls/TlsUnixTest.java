@@ -1,5 +1,6 @@
 package io.jasyncio.tls;
 
+import java.io.IOException;
 import static io.jasyncio.transport.NetTesting.b;
 import static io.jasyncio.transport.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
@@ -54,7 +55,7 @@ public class TlsUnixTest {
     }
 
     /** CPython's run_test_unix_server(use_ssl=True), on our own TLS Unix server: answers one request and closes. */
-    static Server httpServer(Path path) {
+    static Server httpServer(Path path) throws IOException {
         return Streams.startUnixServer((reader, writer) -> {
             reader.readuntil(b("\r\n\r\n"));
             writer.write(b("HTTP/1.0 200 OK\r\n\r\nTest message"));
