@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import io.jasyncio.transport.ConnectOptions;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Future;
@@ -292,7 +293,7 @@ public final class TcpConnector implements AutoCloseable {
         StreamPair io;
         try {
             io = r.proxy() == null && target.tls()
-                    ? Streams.openConnection(target.host(), target.port(), readLimit, null, tlsFor(target.host()))
+                    ? Streams.openConnection(target.host(), target.port(), readLimit, ConnectOptions.overTls(tlsFor(target.host())))
                     : Streams.openConnection(target.host(), target.port(), readLimit);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;

@@ -94,7 +94,7 @@ public final class TcpSite extends BaseSite {
         } else {
             ServerOptions options = ServerOptions.DEFAULTS.withBacklog(backlog).withReusePort(reusePort).withStartServing(false);
             server = tls == null ? Net.createServer(runner::newConnection, host, port, options)
-                    : Net.createServer(runner::newConnection, host, port, options, tls);
+                    : Net.createServer(runner::newConnection, host, port, options.withTls(tls));
         }
         runner.addSite(this);
         server.startServing();

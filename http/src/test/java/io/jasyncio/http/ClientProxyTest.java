@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import io.jasyncio.transport.ServerOptions;
 import java.io.IOException;
 import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -146,7 +147,7 @@ class ClientProxyTest {
             } finally {
                 out.close();
             }
-        }, "127.0.0.1", 0, TlsOptions.server(serverCtx));
+        }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(TlsOptions.server(serverCtx)));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.datagram.DatagramEndpoint;
+import io.jasyncio.datagram.DatagramOptions;
 import io.jasyncio.datagram.DatagramProtocol;
 import io.jasyncio.internal.io.Addresses;
 import io.jasyncio.internal.io.DatagramSocketTransport;
@@ -25,7 +26,6 @@ import io.jasyncio.internal.io.SocketTransport;
 import io.jasyncio.streams.StreamReader;
 import io.jasyncio.streams.StreamReaderProtocol;
 import io.jasyncio.tls.Tls;
-import io.jasyncio.tls.TlsOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -71,53 +71,35 @@ public final class Net {
      * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
-        return createConnection(protocolFactory, host, port, (Double) null);
+        return createConnection(protocolFactory, host, port, ConnectOptions.DEFAULTS);
     }
 
     /**
-     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code happy_eyeballs_delay}: when the host
-     * has several addresses, alternate their families and start the next attempt after {@code happyEyeballsDelay}
-     * seconds (asyncio recommends 0.25) without waiting for the previous one to fail; the first to connect wins.
-     * Null tries the addresses one after another, each until it fails.
+     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, interleave=, local_addr=, ssl=)}: see
+     * {@link ConnectOptions}. With {@code options.tls()} it returns once the TLS handshake is done (see
+     * {@link Tls}). {@code localAddr} is resolved if it is unresolved; each socket is bound, before it connects,
+     * to the first of its addresses of the same family as the remote address (the wildcard address fits every
+     * family). A bind that fails is a {@link BindException} "error while attempting to bind on address
+     * HOST:PORT: ..." (the next local address of that family is tried first); no local address of the remote's
+     * family: a {@link java.net.SocketException} "no matching local address". With several remote addresses, the
+     * errors are combined into one {@link ConnectException} naming each (one error alone is thrown as itself).
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay) throws IOException {
-        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code local_addr}: the socket is bound to
-     * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, InetSocketAddress localAddr) throws IOException {
-        return createConnection(protocolFactory, host, port, null, localAddr);
-    }
-
-    /**
-     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, local_addr=)}. {@code localAddr}
-     * (null: none) is resolved if it is unresolved; each socket is bound, before it connects, to the first of
-     * its addresses of the same family as the remote address (the wildcard address fits every family). A bind
-     * that fails is a {@link BindException} "error while attempting to bind on address HOST:PORT: ..." (the
-     * next local address of that family is tried first); no local address of the remote's family: a
-     * {@link java.net.SocketException} "no matching local address". With several remote addresses, the errors
-     * are combined as for connecting.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) throws IOException {
-        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null, localAddr);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} with asyncio's {@code interleave}:
-     * the resolved addresses are reordered so that {@code interleave - 1} of the first address's family lead and
-     * then the families alternate (RFC 8305's "First Address Family Count"). Null means 1 when a
-     * {@code happyEyeballsDelay} is given and no reordering otherwise; 0 means no reordering.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) throws IOException {
+            int port, ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), host, port, false,
+                    layer -> plainConnection(layer, host, port, options).transport());
+        }
+        return plainConnection(protocolFactory, host, port, options);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainConnection(Supplier<P> protocolFactory, String host,
+            int port, ConnectOptions options) throws IOException {
+        Double happyEyeballsDelay = options.happyEyeballsDelay();
+        Integer interleave = options.interleave();
+        InetSocketAddress localAddr = options.localAddr();
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
         if (interleave == null && happyEyeballsDelay != null) interleave = 1;
         if (interleave != null && interleave != 0) addrs = HappyEyeballs.interleave(addrs, interleave);
@@ -125,8 +107,7 @@ public final class Net {
                 : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
                 : List.of(localAddr);
         if (happyEyeballsDelay != null && addrs.size() > 1) {
-            return createConnection(protocolFactory,
-                    HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
+            return plainConnection(protocolFactory, HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
         }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
@@ -134,7 +115,7 @@ public final class Net {
             try {
                 ch = openBound(addr, locals);
                 Sockets.sockConnect(ch, addr);
-                return createConnection(protocolFactory, ch);
+                return plainConnection(protocolFactory, ch);
             } catch (Throwable e) {
                 if (ch != null) closeQuietly(ch);
                 if (!(e instanceof IOException)) throw e;
@@ -167,15 +148,29 @@ public final class Net {
      * non-blocking mode and owned by the transport from now on.
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
+        return createConnection(protocolFactory, sock, ConnectOptions.DEFAULTS);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, SocketChannel)} with options: only {@link ConnectOptions#tls()} applies
+     * to a channel already connected (a TLS client: {@code tls.serverHostname()} must be given unless the host
+     * name check is off).
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
+            ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), null, remotePort(sock), false,
+                    layer -> plainConnection(layer, sock).transport());
+        }
+        return plainConnection(protocolFactory, sock);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         if (!sock.isConnected()) throw new IllegalArgumentException("the channel is not connected: " + sock);
         EventLoop loop = Asyncio.getRunningLoop();
-        try {
-            sock.configureBlocking(false);
-            setNoDelay(sock);
-        } catch (IOException e) {
-            throw e;
-        }
+        sock.configureBlocking(false);
+        setNoDelay(sock);
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         Future<Void> waiter = loop.createFuture();
         SocketTransport transport = new SocketTransport(loop, sock, protocol, waiter, null);
@@ -188,29 +183,66 @@ public final class Net {
         return new Connection<>(transport, protocol);
     }
 
+    /** The port of the peer of {@code sock} (a hint for TLS session resumption), 0 if unknown. */
+    private static int remotePort(SocketChannel sock) {
+        try {
+            return sock.getRemoteAddress() instanceof InetSocketAddress isa ? isa.getPort() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
     public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
-        return createConnection(protocolFactory, sock);
+        return plainConnection(protocolFactory, sock);
+    }
+
+    /**
+     * asyncio's {@code connect_accepted_socket(sock, ssl=)}: with {@code options.tls()} (server options) the
+     * channel is served as the TLS server, returning once the handshake is done.
+     */
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
+            SocketChannel sock, ConnectOptions options) throws IOException {
+        if (options.tls() == null) return plainConnection(protocolFactory, sock);
+        return Tls.accepted(protocolFactory, options.tls(), remotePort(sock), layer -> plainConnection(layer, sock).transport());
     }
 
     /** Connects to the Unix domain socket at {@code path}. */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        SocketChannel ch = null;
-        try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.configureBlocking(false);
-            Sockets.sockConnect(ch, UnixDomainSocketAddress.of(path));
-            return createConnection(protocolFactory, ch);
-        } catch (Throwable e) {
-            if (ch != null) closeQuietly(ch);
-            throw e;
-        }
+        return createUnixConnection(protocolFactory, path, ConnectOptions.DEFAULTS);
     }
 
     /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) throws IOException {
         return createUnixConnection(protocolFactory, Path.of(path));
+    }
+
+    /**
+     * asyncio's {@code create_unix_connection(path, ssl=, server_hostname=)}: only {@link ConnectOptions#tls()}
+     * applies; a path names no host, so {@code tls.serverHostname()} must be given (the name to verify, or
+     * {@code ""} with the host name check off).
+     */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            ConnectOptions options) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), null, 0, true, layer -> plainUnixConnection(layer, path).transport());
+        }
+        return plainUnixConnection(protocolFactory, path);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.configureBlocking(false);
+            Sockets.sockConnect(ch, UnixDomainSocketAddress.of(path));
+            return plainConnection(protocolFactory, ch);
+        } catch (Throwable e) {
+            if (ch != null) closeQuietly(ch);
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- servers
@@ -224,11 +256,12 @@ public final class Net {
      * Listens on {@code host:port}: one socket per address {@code host} resolves to, or one on all interfaces
      * when {@code host} is null or empty. Port 0 picks a free port (see {@link Server#getSockets()}). Each
      * accepted connection gets a new protocol from {@code protocolFactory}. The server is serving on return
-     * unless {@code options.startServing()} is false.
+     * unless {@code options.startServing()} is false. With {@code options.tls()}, each connection is served over
+     * TLS (see {@link ServerOptions#withTls}).
      */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
             ServerOptions options) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null || host.isEmpty()
                 ? List.of(wildcard(options.family(), port)) : ofFamily(Addresses.resolve(host, port), options.family(), host);
@@ -257,6 +290,7 @@ public final class Net {
     /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options) throws IOException {
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         Object fileKey = null;
         try {
@@ -274,6 +308,13 @@ public final class Net {
             Asyncio.sleep(0);
         }
         return server;
+    }
+
+    /** {@code protocolFactory}, under the TLS layer when {@code options.tls()} is given. */
+    private static Supplier<? extends BaseProtocol> layered(Supplier<? extends BaseProtocol> protocolFactory,
+            ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        return options.tls() == null ? protocolFactory : Tls.serverLayer(protocolFactory, options.tls());
     }
 
     private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
@@ -302,7 +343,7 @@ public final class Net {
      * server made (asyncio 3.13's {@code cleanup_socket}).
      */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         ServerSocketChannel s = null;
         Object fileKey;
@@ -351,36 +392,20 @@ public final class Net {
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr) throws IOException {
-        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
+        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, DatagramOptions.DEFAULTS);
     }
 
     /**
-     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code reuse_port}
-     * ({@code SO_REUSEPORT}: other sockets of the same user may bind the same address, and the kernel spreads
-     * datagrams among them; {@link UnsupportedOperationException} where the platform has none) and
-     * {@code allow_broadcast} ({@code SO_BROADCAST}: broadcast addresses may be sent to; then
-     * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code family},
+     * {@code reuse_port} and {@code allow_broadcast}: see {@link DatagramOptions}. Either address may be null when
+     * the options name a family.
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) throws IOException {
-        return createDatagramEndpoint(protocolFactory, null, localAddr, remoteAddr, reusePort, allowBroadcast);
-    }
-
-    /**
-     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress, boolean, boolean)} with asyncio's
-     * {@code family}: {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6} keeps only that
-     * family's addresses of a host name (an address of another family is an error naming it), and with neither
-     * address makes an unbound socket of that family (asyncio's {@code family=} without addresses); null is
-     * asyncio's {@code AF_UNSPEC}, the family of the addresses given.
-     */
-    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            ProtocolFamily family, SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort,
-            boolean allowBroadcast) throws IOException {
+            SocketAddress localAddr, SocketAddress remoteAddr, DatagramOptions options) throws IOException {
+        ProtocolFamily family = options.family();
+        boolean reusePort = options.reusePort();
+        boolean allowBroadcast = options.allowBroadcast();
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
-            throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
-                    + " (the JDK has no Unix datagram channel)");
-        }
         if (localAddr == null && remoteAddr == null && family == null) {
             throw new IllegalArgumentException("unexpected address family: give localAddr, remoteAddr or a family");
         }
@@ -623,46 +648,5 @@ public final class Net {
             throw new UnsupportedOperationException("reuse_port not supported by socket module");
         }
         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-    }
-
-    // ---------------------------------------------------------------- TLS (implemented in Tls; branch tls)
-
-    /** {@link #createConnection(Supplier, String, int)} over TLS: returns once the handshake is done. See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            TlsOptions tls) throws IOException {
-        return Tls.createConnection(protocolFactory, host, port, tls);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} over TLS (the delay and the local
-     * address may be null). See {@link Tls}.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) throws IOException {
-        return Tls.createConnection(protocolFactory, host, port, happyEyeballsDelay, localAddr, tls);
-    }
-
-    /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) throws IOException {
-        return Tls.createConnection(protocolFactory, sock, tls);
-    }
-
-    /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
-            TlsOptions tls) throws IOException {
-        return Tls.createUnixConnection(protocolFactory, path, tls);
-    }
-
-    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
-            ServerOptions options, TlsOptions tls) throws IOException {
-        return Tls.createUnixServer(protocolFactory, path, options, tls);
-    }
-
-    /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options, TlsOptions tls) throws IOException {
-        return Tls.createServer(protocolFactory, host, port, options, tls);
     }
 }

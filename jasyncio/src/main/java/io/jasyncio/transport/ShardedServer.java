@@ -115,7 +115,8 @@ public final class ShardedServer implements AutoCloseable {
                 servers[0] = await(group, 0, () -> Net.createServer(f0, host, port, acceptorOptions));
                 for (int i = 1; i < n; i++) {
                     Supplier<? extends BaseProtocol> f = counted(protocolFactories.apply(i), connections, i);
-                    servers[i] = await(group, i, () -> new Server(io.jasyncio.Asyncio.getRunningLoop(), List.of(), f, options));
+                    servers[i] = await(group, i, () -> new Server(io.jasyncio.Asyncio.getRunningLoop(), List.of(),
+                            options.tls() == null ? f : io.jasyncio.tls.Tls.serverLayer(f, options.tls()), options));
                 }
                 await(group, 0, () -> {
                     servers[0].handOffTo(new RoundRobin(group, servers));

@@ -31,7 +31,7 @@ public final class TlsServer implements AutoCloseable {
     private final Server server;
 
     public TlsServer() throws IOException {
-        server = Net.createServer(Answer::new, "127.0.0.1", 0, ServerOptions.DEFAULTS, TlsOptions.server(context()));
+        server = Net.createServer(Answer::new, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(TlsOptions.server(context())));
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.target;
 
+import io.jasyncio.transport.ConnectOptions;
 import java.io.IOException;
 
 import io.jasyncio.tls.TlsOptions;
@@ -56,8 +57,8 @@ public record Connector(boolean insecure, List<InetAddress> sources) {
      */
     public <P extends BaseProtocol> Connection<P> connect(Supplier<P> protocol, boolean tls, String host, int port, int index) throws IOException {
         InetSocketAddress local = sources.isEmpty() ? null : new InetSocketAddress(sources.get(Math.floorMod(index, sources.size())), 0);
-        if (!tls) return Net.createConnection(protocol, host, port, null, local);
-        return Net.createConnection(protocol, host, port, null, local, tlsOptions(host));
+        if (!tls) return Net.createConnection(protocol, host, port, ConnectOptions.DEFAULTS.withLocalAddr(local));
+        return Net.createConnection(protocol, host, port, ConnectOptions.DEFAULTS.withLocalAddr(local).withTls(tlsOptions(host)));
     }
 
     /**
