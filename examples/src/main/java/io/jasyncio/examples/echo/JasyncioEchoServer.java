@@ -119,7 +119,7 @@ public final class JasyncioEchoServer implements EchoServer {
         }
     }
 
-    private Void serve(int port, CompletableFuture<Integer> bound) {
+    private Void serve(int port, CompletableFuture<Integer> bound) throws IOException {
         loop = Asyncio.getRunningLoop();
         stop = loop.createFuture();
         Server server = style == Style.PROTOCOL

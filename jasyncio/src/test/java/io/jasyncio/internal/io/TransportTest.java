@@ -128,7 +128,7 @@ class TransportTest {
     }
 
     /** Reads from the raw peer until {@code n} bytes came (or EOF); returns them. */
-    static byte[] readPeer(SocketChannel peer, int n) {
+    static byte[] readPeer(SocketChannel peer, int n) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         while (out.size() < n) {
             byte[] chunk = Sockets.sockRecv(peer, 65536);
@@ -846,7 +846,11 @@ class TransportTest {
                 assertEquals(List.of("made", "pause"), p.protocol().events);
                 readPeer(p.peer(), 1); // the peer starts draining
                 ServerTest.runUntil(() -> {
-                    Sockets.sockRecv(p.peer(), 1 << 20);
+                    try {
+                        Sockets.sockRecv(p.peer(), 1 << 20);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                     return p.protocol().events.contains("resume");
                 });
                 assertTrue(p.transport().getWriteBufferSize() <= 100);
