@@ -386,7 +386,7 @@ final class Session implements PgProtocol.Events {
     }
 
     /** The most rows one multi-row INSERT carries (fewer when its parameters would pass PostgreSQL's 65,535). */
-    static final int MAX_BATCH_ROWS = 8192;
+    static final int MAX_BATCH_ROWS = 1024;
     /** The most bytes of arguments one multi-row INSERT carries (wide rows make smaller statements). */
     static final int MAX_BATCH_BYTES = 1 << 20;
     /** The statement sizes below the full one: each an eighth of the one above, down to one row. */
