@@ -12,7 +12,7 @@ import java.util.List;
  * every parameter inside that tuple, optionally followed by an {@code ON CONFLICT ... DO NOTHING} clause without
  * parameters; nothing else. Not rewritten (run row by row): {@code RETURNING} (its rows), {@code ON CONFLICT ...
  * DO UPDATE} (a multi-row statement may not update one row twice), a {@code WITH} clause, {@code INSERT ...
- * SELECT}, several VALUES tuples, a trailing semicolon or several statements, and SQL this scanner cannot be sure
+ * SELECT}, several VALUES tuples, several statements (one trailing semicolon is fine), and SQL this scanner cannot be sure
  * of (an unterminated string or comment). The scanner knows PostgreSQL's lexical rules that could hide a
  * {@code $n}, a parenthesis or a keyword: quoted strings ({@code '...'}, {@code E'...'} with backslash escapes),
  * quoted identifiers, dollar quoting, nested block comments and line comments.
@@ -57,6 +57,7 @@ final class InsertRewrite {
     /** The rewrite of {@code sql}, or null if it is not a statement this class may rewrite (see the class comment). */
     static InsertRewrite of(String sql) {
         List<Token> toks = scan(sql);
+        if (toks != null && !toks.isEmpty() && toks.getLast().kind == ';') toks = toks.subList(0, toks.size() - 1); // kept in the tail
         if (toks == null || toks.size() < 6) return null;
         if (!word(sql, toks.get(0), "INSERT") || !word(sql, toks.get(1), "INTO")) return null;
         int values = -1;

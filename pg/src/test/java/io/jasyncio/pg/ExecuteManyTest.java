@@ -53,6 +53,7 @@ class ExecuteManyTest {
             "INSERT INTO t VALUES ($1) ON CONFLICT DO NOTHING",
             "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) WHERE a > 0 DO NOTHING",
             "INSERT INTO t (a) VALUES (DEFAULT, (SELECT max(x) FROM u WHERE y = $1))",
+            "INSERT INTO t VALUES ($1) ; -- the end",
         };
         for (String s : yes) assertNotNull(InsertRewrite.of(s), s);
         String[] no = {
@@ -61,7 +62,8 @@ class ExecuteManyTest {
             "INSERT INTO t VALUES ($1) ON CONFLICT (a) DO UPDATE SET b = excluded.b",
             "INSERT INTO t VALUES ($1) ON CONFLICT DO NOTHING RETURNING *",
             "INSERT INTO t VALUES ($1), ($2)",
-            "INSERT INTO t VALUES ($1);",
+            "INSERT INTO t VALUES ($1); DELETE FROM t",
+            "INSERT INTO t VALUES ($1);;",
             "INSERT INTO t SELECT $1",
             "INSERT INTO t SELECT * FROM (VALUES ($1)) v",
             "WITH x AS (SELECT 1) INSERT INTO t VALUES ($1)",
@@ -77,6 +79,7 @@ class ExecuteManyTest {
         assertEquals(2, r.paramCount);
         assertEquals("INSERT INTO t VALUES ($2, '$1', $1), ($4, '$1', $3), ($6, '$1', $5) ON CONFLICT DO NOTHING", r.sql(3));
         assertEquals("INSERT INTO t VALUES ($1, E'\\'$2'), ($2, E'\\'$2')", InsertRewrite.of("INSERT INTO t VALUES ($1, E'\\'$2')").sql(2));
+        assertEquals("INSERT INTO t VALUES ($1), ($2);", InsertRewrite.of("INSERT INTO t VALUES ($1);").sql(2));
     }
 
     // ------------------------------------------------------------------ against the server
@@ -114,7 +117,7 @@ class ExecuteManyTest {
                 c.execute("CREATE TRIGGER b2_stmt AFTER INSERT ON b2 FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.count_stmt()");
                 for (int n : new int[] {1, 2, 15, 17, full - 1, full, full + 1, 2 * full + 1 + 8 * 3 + 128 * 5}) {
                     c.execute("TRUNCATE b2, stmts");
-                    c.executemany("INSERT INTO b2 VALUES ($1, $2)", rows(0, n));
+                    c.executemany("INSERT INTO b2 VALUES ($1, $2);", rows(0, n)); // a trailing semicolon is rewritten too
                     assertEquals((long) n, (long) c.fetchval("SELECT count(*) FROM b2"), "rows of " + n);
                     assertEquals(n == 0 ? null : (long) n * (n - 1) / 2, (Long) c.fetchval("SELECT sum(id)::int8 FROM b2"));
                     assertEquals(0L, (long) c.fetchval("SELECT count(*) FROM b2 WHERE t <> 'row ' || id"));
