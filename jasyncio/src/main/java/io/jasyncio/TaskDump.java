@@ -2,8 +2,10 @@ package io.jasyncio;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,10 +46,12 @@ public final class TaskDump {
         Collections.reverse(tasks); // allTasks is newest first
         List<List<FrameCallGraphEntry>> stacks = stacks(loop, tasks);
         List<Row> rows = new ArrayList<>(tasks.size());
+        // Tasks parked at the same place share their frames: format each distinct frame once.
+        Map<StackTraceElement, String> formatted = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             Task<?> t = tasks.get(i);
             List<String> frames = new ArrayList<>();
-            for (FrameCallGraphEntry e : stacks.get(i)) frames.add(frame(e.frame()));
+            for (FrameCallGraphEntry e : stacks.get(i)) frames.add(formatted.computeIfAbsent(e.frame(), TaskDump::frame));
             List<Long> by = new ArrayList<>();
             for (Task<?> w : awaitingTasks(t)) by.add(id(w));
             rows.add(new Row(label, id(t), t.getName(), t.inspectionState(), frames, by));
