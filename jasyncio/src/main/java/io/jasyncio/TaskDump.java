@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A snapshot of a loop's pending tasks for tools that look inside a running program ({@code jasyncio ps} and
@@ -114,21 +117,33 @@ public final class TaskDump {
     }
 
     /**
-     * {@link #capture(EventLoop)} from another thread: runs it on the loop and waits up to {@code timeoutMillis}.
+     * {@link #capture(EventLoop)} from another thread: runs it on the loop and waits. Only the loop's getting to it
+     * is bounded by {@code timeoutMillis}: once the capture runs, the loop is not blocked, and the capture (this
+     * class's own code, bounded by the number of tasks) is waited for however long it takes: a cold JVM on a busy
+     * machine may take seconds over 10,000 stacks, and reporting that loop as blocked would be wrong.
      *
      * @throws java.util.concurrent.TimeoutException when the loop does not get to it in time (it is blocked, or
      *         not running: a loop between two {@code runUntilComplete} calls runs nothing)
      */
     public static List<Row> captureFrom(EventLoop loop, long timeoutMillis) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<List<Row>> result = new CompletableFuture<>();
         loop.callSoonThreadsafe(() -> {
+            started.countDown();
             try {
                 result.complete(capture(loop));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
-        return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (!started.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("the loop did not start the capture within " + timeoutMillis + " ms");
+        }
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
     }
 
     /** How many handles and task steps wait in {@code loop}'s ready queue. Loop thread. */

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeoutException;
 public final class InspectAgent {
     private InspectAgent() {}
 
-    /** How long a running loop has to take its snapshot: a loop blocked longer is reported as such. */
+    /**
+     * How long a running loop has to start its snapshot: a loop blocked longer is reported as such. The snapshot
+     * itself, once started, is waited for (seconds for 10,000 tasks in a cold JVM on a busy machine).
+     */
     static final long LOOP_ANSWER_MILLIS = 10_000;
 
     /** The agent's entry point ({@code Agent-Class}); {@code args} is the file to write. */
