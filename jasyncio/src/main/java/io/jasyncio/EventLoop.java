@@ -320,6 +320,8 @@ public class EventLoop implements AutoCloseable {
         } else {
             timeout = -1;
         }
+        // A collected future's report must not wait for the next timer (UnretrievedExceptions.COLLECTED_POLL_NANOS).
+        if (timeout != 0 && virtualNow == null && unretrieved.anyArmed()) timeout = UnretrievedExceptions.pollWithin(timeout);
         poll(timeout);
         drainThreadsafe();
 
