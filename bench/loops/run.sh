@@ -159,7 +159,7 @@ every = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 keys = list(dict.fromkeys((r["server"], r["loops"]) for r in every))
 rounds = len(set(r["round"] for r in every))
 print(f"\nMedian over {rounds} round(s); wrk on its own CPUs where the machine has some left ('apart'), else 'shared'")
-print("| server | loops | CPUs | requests/s | CPU µs/request | loop CPU shares | connections per loop |")
+print("| server | loops | CPUs | requests/s | CPU µs/request | loop CPU shares (last round) | connections per loop (last round) |")
 print("|---|---:|---|---:|---:|---|---|")
 for s, n in keys:
     rows = [r for r in every if r["server"] == s and r["loops"] == n and r["req_per_s"] != "FAIL"]

@@ -258,6 +258,8 @@ public class EventLoop implements AutoCloseable {
         } else {
             timeout = -1;
         }
+        // A collected future's report must not wait for the next timer (UnretrievedExceptions.COLLECTED_POLL_NANOS).
+        if (timeout != 0 && !clock.isVirtual() && unretrieved.anyArmed()) timeout = UnretrievedExceptions.pollWithin(timeout);
         poll(timeout);
         threadsafe.drainTo(ready);
 

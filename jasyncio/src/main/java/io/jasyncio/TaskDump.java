@@ -2,11 +2,16 @@ package io.jasyncio;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A snapshot of a loop's pending tasks for tools that look inside a running program ({@code jasyncio ps} and
@@ -44,10 +49,12 @@ public final class TaskDump {
         Collections.reverse(tasks); // allTasks is newest first
         List<List<FrameCallGraphEntry>> stacks = stacks(loop, tasks);
         List<Row> rows = new ArrayList<>(tasks.size());
+        // Tasks parked at the same place share their frames: format each distinct frame once.
+        Map<StackTraceElement, String> formatted = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             Task<?> t = tasks.get(i);
             List<String> frames = new ArrayList<>();
-            for (FrameCallGraphEntry e : stacks.get(i)) frames.add(frame(e.frame()));
+            for (FrameCallGraphEntry e : stacks.get(i)) frames.add(formatted.computeIfAbsent(e.frame(), TaskDump::frame));
             List<Long> by = new ArrayList<>();
             for (Task<?> w : awaitingTasks(t)) by.add(id(w));
             rows.add(new Row(label, id(t), t.getName(), t.inspectionState(), frames, by));
@@ -110,21 +117,33 @@ public final class TaskDump {
     }
 
     /**
-     * {@link #capture(EventLoop)} from another thread: runs it on the loop and waits up to {@code timeoutMillis}.
+     * {@link #capture(EventLoop)} from another thread: runs it on the loop and waits. Only the loop's getting to it
+     * is bounded by {@code timeoutMillis}: once the capture runs, the loop is not blocked, and the capture (this
+     * class's own code, bounded by the number of tasks) is waited for however long it takes: a cold JVM on a busy
+     * machine may take seconds over 10,000 stacks, and reporting that loop as blocked would be wrong.
      *
      * @throws java.util.concurrent.TimeoutException when the loop does not get to it in time (it is blocked, or
      *         not running: a loop between two {@code runUntilComplete} calls runs nothing)
      */
     public static List<Row> captureFrom(EventLoop loop, long timeoutMillis) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<List<Row>> result = new CompletableFuture<>();
         loop.callSoonThreadsafe(() -> {
+            started.countDown();
             try {
                 result.complete(capture(loop));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
         });
-        return result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (!started.await(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new TimeoutException("the loop did not start the capture within " + timeoutMillis + " ms");
+        }
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : e;
+        }
     }
 
     /** How many handles and task steps wait in {@code loop}'s ready queue. Loop thread. */

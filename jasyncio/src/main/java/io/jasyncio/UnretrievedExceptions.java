@@ -12,7 +12,8 @@ import java.lang.ref.WeakReference;
  * Retrieving the exception ({@code result()}, {@code exception()}, awaiting, gather, cancel) withdraws the
  * report. When the collector finds the future unreachable with its report still armed, it queues the report;
  * the loop takes it from the queue at its next iteration (only while reports are armed: one field test
- * otherwise) and passes it to its exception handler, on its own thread. {@link #reportAll} at close reports
+ * otherwise; an idle loop with reports armed wakes for it within {@link #COLLECTED_POLL_NANOS}) and passes it to
+ * its exception handler, on its own thread. {@link #reportAll} at close reports
  * what is left, reachable or not.
  *
  * <p>Threading: the loop's thread (its futures are confined to it).
@@ -123,6 +124,23 @@ final class UnretrievedExceptions {
     void disarm(Report r) {
         unlink(r);
         r.clear(); // never queued now
+    }
+
+    /**
+     * The longest a real-time loop with armed reports sleeps before it looks for collected futures. The collector
+     * queues a report whenever it finds the future gone, which may be while the loop sleeps on an hour's timer or
+     * on nothing at all; asyncio reports when the future goes, so the wait for the loop to wake must be bounded.
+     * Only a loop about to block pays for it (no handle ready), and only while a report is armed: the hot path,
+     * which never blocks, does not. The price is an idle loop holding a failed future nobody retrieves waking 10
+     * times a second (a select and a poll of the queue, microseconds). A JVM-wide thread blocked on the queue
+     * could wake the loop at once instead, but it would outlive {@code run()} or need a count of armed reports
+     * kept across threads on every failure.
+     */
+    static final long COLLECTED_POLL_NANOS = 100_000_000L;
+
+    /** A loop's select timeout ({@code -1}: none), cut to {@link #COLLECTED_POLL_NANOS}; while reports are armed. */
+    static long pollWithin(long timeoutNanos) {
+        return timeoutNanos < 0 ? COLLECTED_POLL_NANOS : Math.min(timeoutNanos, COLLECTED_POLL_NANOS);
     }
 
     /** Whether any report is armed: the loop polls the queue only then. */

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,6 +80,107 @@ class TaskDumpTest extends LoopTestBase {
         go.set();
         runBriefly();
         runBriefly();
+    }
+
+    /**
+     * A future whose {@code hashCode} waits, once armed, until released: {@link CallGraph} looks an awaiter up in
+     * its map of edges added by hand ({@link CallGraph#futureAddToAwaitedBy}), so a capture that reaches this one
+     * is held there.
+     */
+    static final class HeldFuture extends Future<Object> {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile boolean armed;
+
+        HeldFuture(EventLoop loop) {
+            super(loop);
+        }
+
+        @Override
+        public int hashCode() {
+            if (armed) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return System.identityHashCode(this);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+    }
+
+    @Test
+    void aCaptureThatOutlastsTheTimeoutIsWaitedFor() throws Exception {
+        // The loop starts the capture at once, and the capture takes longer than the timeout, as 10,000 stacks in
+        // a cold JVM on a busy machine did (InspectorTest's flake): that loop is not blocked, and must not be
+        // reported as blocked. Before the fix the whole capture had to fit in the timeout.
+        Event go = new Event();
+        Task<?> t = loop.createTask(() -> waitFor(go), "waiter");
+        HeldFuture held = new HeldFuture(loop);
+        CallGraph.futureAddToAwaitedBy(t, held);
+        long timeoutMillis = 2_000;
+        AtomicReference<Object> got = new AtomicReference<>();
+        Thread asker = new Thread(() -> {
+            try {
+                got.set(TaskDump.captureFrom(loop, timeoutMillis));
+            } catch (Exception e) {
+                got.set(e);
+            }
+            loop.callSoonThreadsafe(go::set);
+        });
+        Thread holder = new Thread(() -> {
+            try {
+                held.entered.await(); // the capture has started, and waits in held.hashCode()
+                Thread.sleep(2 * timeoutMillis); // holds it past the timeout: a wait bounded by it gives up meanwhile
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            held.release.countDown();
+        });
+        held.armed = true;
+        holder.start();
+        asker.start();
+        loop.runUntilComplete(t);
+        asker.join();
+        holder.join();
+        held.armed = false;
+        assertInstanceOf(List.class, got.get(), () -> "the capture was not waited for: " + got.get());
+        @SuppressWarnings("unchecked")
+        List<TaskDump.Row> rows = (List<TaskDump.Row>) got.get();
+        assertTrue(rows.stream().anyMatch(r -> r.name().equals("waiter")), rows.toString());
+    }
+
+    @Test
+    void aLoopThatDoesNotStartTheCaptureIsReportedAsBlocked() {
+        // A callback holds the loop until the asker has given up: decided by events, not by how long anything took.
+        AtomicReference<Object> got = new AtomicReference<>();
+        CountDownLatch answered = new CountDownLatch(1);
+        Thread asker = new Thread(() -> {
+            try {
+                got.set(TaskDump.captureFrom(loop, 50));
+            } catch (Exception e) {
+                got.set(e);
+            }
+            answered.countDown();
+        });
+        Future<Object> done = new Future<>(loop);
+        loop.callSoon(() -> {
+            asker.start();
+            try {
+                answered.await(); // blocks the loop's thread, as a blocking callback would
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            done.setResult(null);
+        });
+        loop.runUntilComplete(done);
+        assertInstanceOf(TimeoutException.class, got.get());
     }
 
     private static TaskDump.Row row(List<TaskDump.Row> rows, String name) {

@@ -6,6 +6,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +107,38 @@ class UnretrievedExceptionTest {
         assertEquals(List.of(true), reportedWhileRunning);
         loop.close();
         assertEquals(1, reports.size(), "reported once: not again at close");
+    }
+
+    // Before the fix the report waited for the loop's next wake-up: an hour here.
+    @Test
+    void anIdleLoopSleepingOnALongTimerReportsACollectedTaskPromptly() throws Exception {
+        RuntimeException e = boom("while idle");
+        CountDownLatch failed = new CountDownLatch(1);
+        Future<Object> idle = new Future<>(loop);
+        Thread runner = new Thread(() -> loop.runUntilComplete(() -> {
+            Task<Object> doomed = Asyncio.createTask(() -> {
+                throw e;
+            }, "doomed-while-idle");
+            doomed.addDoneCallback(f -> failed.countDown()); // a callback retrieves nothing
+            doomed = null; // dropped: from here only the loop's machinery could hold it
+            Asyncio.getRunningLoop().callLater(3600, () -> { }); // the loop sleeps on an hour's timer
+            Asyncio.await(idle);
+            return null;
+        }), "idle-loop");
+        runner.start();
+        failed.await();
+        long deadline = System.nanoTime() + 20_000_000_000L; // GC timing: the one bound this class allows itself
+        while (reported.get() == 0 && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        int whileIdle = reported.get(); // before anything wakes the loop
+        loop.callSoonThreadsafe(() -> idle.setResult(null));
+        runner.join();
+        assertEquals(1, whileIdle, "reported while the loop slept, once the task was collected");
+        assertEquals(1, reports.size());
+        assertSame(e, reports.get(0).exception());
+        assertEquals(List.of(true), reportedWhileRunning);
     }
 
     /** Debug mode, a coroutine with its own repr, the default name: the repr is the task's, created-at included. */

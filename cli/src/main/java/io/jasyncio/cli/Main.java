@@ -24,7 +24,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         OneLineLogging.install();
-        System.exit(execute(args.length > 0 && args[0].equals("loadtest") ? loadTestCommandLine() : commandLine(), args));
+        String first = args.length > 0 ? args[0] : "";
+        System.exit(execute(first.equals("loadtest") ? loadTestCommandLine()
+                : first.equals("ps") || first.equals("pstree") ? psCommandLine() : commandLine(), args));
     }
 
     /**
@@ -42,6 +44,19 @@ public final class Main implements Runnable {
 
     static CommandLine loadTestCommandLine() {
         return handled(new CommandLine(new LoadTestOnly()));
+    }
+
+    /** Only {@code ps} and {@code pstree}, for the same reason: they should answer in well under a second. */
+    @Command(name = "jasyncio", subcommands = {PsCommand.class, PstreeCommand.class})
+    static final class PsOnly implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(new Main()).usage(System.out);
+        }
+    }
+
+    static CommandLine psCommandLine() {
+        return handled(new CommandLine(new PsOnly()));
     }
 
     /**

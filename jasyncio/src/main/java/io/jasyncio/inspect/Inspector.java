@@ -6,17 +6,16 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import io.jasyncio.TaskDump;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Stream;
+import java.util.zip.CRC32;
 
 /**
  * The client side of {@code jasyncio ps/pstree PID}: attaches to another JVM of the same user with the JDK's
@@ -36,10 +35,10 @@ public final class Inspector {
     public static Snapshot snapshot(long pid) throws InspectionException {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("jasyncio-ps");
+            dir = privateDirectory();
             Path jar = dir.resolve("jasyncio-inspect-agent.jar");
-            writeAgentJar(jar);
-            Path out = dir.resolve("tasks.txt");
+            Files.write(jar, AGENT_JAR);
+            Path out = dir.resolve("tasks.bin");
             VirtualMachine vm = attach(pid);
             try {
                 vm.loadAgent(jar.toString(), out.toString());
@@ -50,7 +49,9 @@ public final class Inspector {
             } finally {
                 vm.detach();
             }
-            return parse(Files.readAllLines(out, StandardCharsets.UTF_8));
+            try (InputStream in = Files.newInputStream(out)) {
+                return SnapshotFormat.read(in);
+            }
         } catch (IOException e) {
             throw new InspectionException("inspecting process " + pid + " failed: " + e.getMessage());
         } finally {
@@ -58,14 +59,25 @@ public final class Inspector {
         }
     }
 
-    static Snapshot parse(List<String> lines) {
-        List<TaskDump.Row> rows = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        for (String l : lines) {
-            if (l.startsWith("E\t")) errors.add("loop " + l.substring(2));
-            else if (!l.isEmpty()) rows.add(TaskTables.decode(l));
+    /**
+     * A new directory only this user can enter, under {@code java.io.tmpdir}. Not {@code Files.createTempDirectory}:
+     * its random name comes from a {@code SecureRandom}, whose providers cost a cold JVM ~0.1 s of a {@code ps}
+     * that should take well under a second; a name made of our pid and the clock, created exclusively (it fails if
+     * the name exists, and we try the next), is as private.
+     */
+    private static Path privateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        boolean posix = tmp.getFileSystem().supportedFileAttributeViews().contains("posix");
+        String prefix = "jasyncio-ps-" + ProcessHandle.current().pid() + "-";
+        for (int attempt = 0; ; attempt++) {
+            Path dir = tmp.resolve(prefix + Long.toHexString(System.nanoTime()));
+            try {
+                return posix ? Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------"))) : Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 100) throw e;
+            }
         }
-        return new Snapshot(rows, errors);
     }
 
     private static VirtualMachine attach(long pid) throws InspectionException {
@@ -78,21 +90,50 @@ public final class Inspector {
         }
     }
 
-    private static void writeAgentJar(Path jar) throws IOException {
-        Manifest m = new Manifest();
-        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        m.getMainAttributes().putValue("Agent-Class", InspectAgent.class.getName());
-        try (OutputStream os = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(os, m)) {
-            j.flush();
-        }
+    private static final String MANIFEST_NAME = "META-INF/MANIFEST.MF";
+
+    /**
+     * The agent jar: nothing but a manifest naming {@link InspectAgent}, stored uncompressed. Laid out here (the zip
+     * format's local header, central directory and end record) rather than written with {@code JarOutputStream},
+     * whose deflater, manifest and time-zone classes cost a cold JVM ~0.1 s; the target's JVM reads it with its
+     * own zip reader.
+     */
+    private static final byte[] AGENT_JAR = agentJar(("Manifest-Version: 1.0\r\nAgent-Class: "
+            + InspectAgent.class.getName() + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+
+    static byte[] agentJar(byte[] manifest) {
+        byte[] name = MANIFEST_NAME.getBytes(StandardCharsets.UTF_8);
+        CRC32 crc = new CRC32();
+        crc.update(manifest);
+        int dosDate = (1 << 5) | 1; // 1980-01-01, the zip format's epoch; time 00:00
+        ByteBuffer b = ByteBuffer.allocate(30 + name.length + manifest.length + 46 + name.length + 22)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        // local file header
+        b.putInt(0x04034b50).putShort((short) 10).putShort((short) 0).putShort((short) 0) // version, flags, stored
+                .putShort((short) 0).putShort((short) dosDate).putInt((int) crc.getValue())
+                .putInt(manifest.length).putInt(manifest.length).putShort((short) name.length).putShort((short) 0)
+                .put(name).put(manifest);
+        int centralAt = b.position();
+        // central directory: the one entry
+        b.putInt(0x02014b50).putShort((short) 20).putShort((short) 10).putShort((short) 0).putShort((short) 0)
+                .putShort((short) 0).putShort((short) dosDate).putInt((int) crc.getValue())
+                .putInt(manifest.length).putInt(manifest.length).putShort((short) name.length)
+                .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
+                .putInt(0) // offset of the local header
+                .put(name);
+        int centralSize = b.position() - centralAt;
+        // end of central directory
+        b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) 1).putShort((short) 1)
+                .putInt(centralSize).putInt(centralAt).putShort((short) 0);
+        return b.array();
     }
 
+    /** Deletes what this class put in {@code dir}, then {@code dir}. */
     private static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is harmless; the snapshot was already read or failed
+        for (String f : new String[] {"jasyncio-inspect-agent.jar", "tasks.bin", "tasks.bin.part"}) {
+            dir.resolve(f).toFile().delete();
         }
+        dir.toFile().delete(); // left behind (harmless) only if something else was put in it
     }
 
     /** Inspection failed for a reason the user can act on; the message says which. */

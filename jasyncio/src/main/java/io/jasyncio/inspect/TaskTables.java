@@ -1,9 +1,6 @@
 package io.jasyncio.inspect;
 
 import io.jasyncio.TaskDump.Row;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +12,7 @@ import java.util.Set;
 
 /**
  * The two views of {@code jasyncio ps} and {@code pstree} (Python 3.14's {@code python -m asyncio ps/pstree}),
- * built from {@link Row}s, and the line format rows travel in from the inspected JVM.
+ * built from {@link Row}s.
  *
  * <p>Threading: pure functions; any thread.
  */
@@ -118,34 +115,5 @@ public final class TaskTables {
 
     private static String hex(long id) {
         return "0x" + Long.toHexString(id);
-    }
-
-    // ---------------------------------------------------------------- the line format
-
-    /** A row as one line: tab-separated, URL-encoded fields; lists comma-separated. */
-    static String encode(Row r) {
-        List<String> ids = new ArrayList<>();
-        for (long w : r.awaitedBy()) ids.add(Long.toString(w));
-        return String.join("\t", "T", enc(r.loop()), Long.toString(r.id()), enc(r.name()), enc(r.state()),
-                String.join(",", r.frames().stream().map(TaskTables::enc).toList()), String.join(",", ids));
-    }
-
-    /** The row of a line {@link #encode} made. */
-    static Row decode(String line) {
-        String[] f = line.split("\t", -1);
-        if (f.length != 7 || !f[0].equals("T")) throw new IllegalArgumentException("not a task line: " + line);
-        List<String> frames = new ArrayList<>();
-        if (!f[5].isEmpty()) for (String s : f[5].split(",")) frames.add(dec(s));
-        List<Long> ids = new ArrayList<>();
-        if (!f[6].isEmpty()) for (String s : f[6].split(",")) ids.add(Long.parseLong(s));
-        return new Row(dec(f[1]), Long.parseLong(f[2]), dec(f[3]), dec(f[4]), frames, ids);
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String dec(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 }

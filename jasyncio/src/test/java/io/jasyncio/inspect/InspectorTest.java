@@ -17,31 +17,42 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class InspectorTest {
 
-    /** Starts the fixture with {@code workers} workers, on this test's engine; returns once it printed READY. */
-    private static Process startFixture(int workers) throws Exception {
+    /**
+     * Starts the fixture ({@code args}: workers, and "tree" for its tree form), on this test's engine; returns once
+     * it printed READY. Nothing here waits on a clock: every wait ends on an event (a line, an exit), and the
+     * class's {@code @Timeout} bounds them all, so a starved machine makes the test slower, not red.
+     */
+    private static Process startFixture(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-XX:+EnableDynamicAgentLoading",
                 "-Djdk.trackAllThreads=false", "-cp", System.getProperty("java.class.path")));
         String engine = System.getProperty("jasyncio.engine");
         if (engine != null) cmd.add("-Djasyncio.engine=" + engine);
         cmd.add(PsFixture.class.getName());
-        cmd.add(Integer.toString(workers));
+        cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertEquals("READY", line, "the fixture did not start");
-        return p;
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("READY", out.readLine(), "the fixture did not start");
+            return p;
+        } catch (Throwable e) {
+            p.destroyForcibly();
+            throw e;
+        }
     }
 
     private static void stop(Process p) throws Exception {
-        p.getOutputStream().close();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-        assertEquals(0, p.waitFor(), "the fixture ended badly");
+        p.getOutputStream().close(); // the fixture ends when its input closes
+        try {
+            assertEquals(0, p.waitFor(), "the fixture ended badly");
+        } finally {
+            if (p.isAlive()) p.destroyForcibly(); // interrupted by the class's timeout
+        }
     }
 
     @Test
     void psListsTheTasksOfAnotherJvmWithTheirAwaiters() throws Exception {
-        Process p = startFixture(3);
+        Process p = startFixture("3");
         try {
             Inspector.Snapshot s = Inspector.snapshot(p.pid());
             assertEquals(List.of(), s.loopErrors());
@@ -65,7 +76,7 @@ class InspectorTest {
 
     @Test
     void tenThousandTasksAreListed() throws Exception {
-        Process p = startFixture(10_000);
+        Process p = startFixture("10000");
         try {
             long t0 = System.nanoTime();
             Inspector.Snapshot s = Inspector.snapshot(p.pid());
@@ -74,6 +85,24 @@ class InspectorTest {
             assertEquals(List.of(), s.loopErrors());
             assertEquals(10_000, s.rows().stream().filter(r -> r.name().startsWith("worker-")).count());
             assertTrue(TaskTables.table(s.rows(), List.of()).contains("worker-9999"));
+        } finally {
+            stop(p);
+        }
+    }
+
+    @Test
+    void pstreeDrawsTheTreeOfTaskGroups() throws Exception {
+        Process p = startFixture("300", "tree");
+        try {
+            Inspector.Snapshot s = Inspector.snapshot(p.pid());
+            assertEquals(List.of(), s.loopErrors());
+            assertEquals(300 + PsFixture.TEAMS + 2, s.rows().size(), "main, supervisor, the teams and the workers");
+            TaskDump.Row team = s.rows().stream().filter(r -> r.name().equals("team-7")).findFirst().orElseThrow();
+            TaskDump.Row worker = s.rows().stream().filter(r -> r.name().equals("worker-107")).findFirst().orElseThrow();
+            assertEquals(List.of(team.id()), worker.awaitedBy(), "a worker is awaited by its team's TaskGroup");
+            String tree = TaskTables.tree(s.rows(), s.loopErrors());
+            int at = tree.indexOf("(T) team-7 ");
+            assertTrue(at > tree.indexOf("(T) supervisor ") && tree.indexOf("(T) worker-107 ") > at, tree);
         } finally {
             stop(p);
         }

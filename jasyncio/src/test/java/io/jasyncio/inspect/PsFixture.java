@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The program {@link InspectorTest} inspects from outside: a task "supervisor" in a TaskGroup under "main",
- * gathering {@code args[0]} tasks "worker-i" that wait in {@link #workerWaits}; prints "READY" once they all
- * wait, and ends when its standard input closes.
+ * The program {@link InspectorTest} inspects from outside (and the one to time {@code jasyncio ps} against):
+ * a task "supervisor" in a TaskGroup under "main", gathering {@code args[0]} tasks "worker-i" that wait in
+ * {@link #workerWaits}; with a second argument {@code tree}, the workers hang under a tree of TaskGroups instead
+ * (100 "team-i" tasks, each a TaskGroup of its share of the workers), as a service's tasks do. Prints "READY"
+ * once every task waits, and ends when its standard input closes.
  */
 public final class PsFixture {
     private PsFixture() {}
+
+    static final int TEAMS = 100;
 
     static Object workerWaits(Event stop) {
         stop.await();
@@ -28,8 +32,24 @@ public final class PsFixture {
         return null;
     }
 
+    /** The tree form: TEAMS teams, worker i in team i % TEAMS. */
+    static Object superviseTeams(Event stop, int workers) {
+        return TaskGroup.run(tg -> {
+            for (int t = 0; t < TEAMS; t++) {
+                int team = t;
+                tg.createTask(() -> TaskGroup.run(members -> {
+                    for (int i = team; i < workers; i += TEAMS) members.createTask(() -> workerWaits(stop), "worker-" + i);
+                    return null;
+                }), "team-" + team);
+            }
+            return null;
+        });
+    }
+
     public static void main(String[] args) {
         int workers = Integer.parseInt(args[0]);
+        boolean tree = args.length > 1 && args[1].equals("tree");
+        int tasks = workers + 2 + (tree ? Math.min(TEAMS, workers) : 0);
         Asyncio.run(() -> {
             Event stop = new Event();
             EventLoop loop = Asyncio.getRunningLoop();
@@ -44,9 +64,9 @@ public final class PsFixture {
             stdin.setDaemon(true);
             stdin.start();
             return TaskGroup.run(tg -> {
-                tg.createTask(() -> supervise(stop, workers), "supervisor");
+                tg.createTask(() -> tree ? superviseTeams(stop, workers) : supervise(stop, workers), "supervisor");
                 tg.createTask(() -> {
-                    while (Asyncio.allTasks().size() < workers + 2) Asyncio.sleep(0);
+                    while (Asyncio.allTasks().size() < tasks) Asyncio.sleep(0);
                     System.out.println("READY");
                     System.out.flush();
                     return null;
