@@ -74,22 +74,23 @@ class WebSocketTargetTest {
 
     /**
      * {@code users} users against {@code path} of a fresh server for {@code seconds} (virtual), 0.5 s timeout, at
-     * most 40 iterations each (the virtual clock moves only while the loop waits: a bound on the work).
+     * most {@code iterations} each (the virtual clock moves only while the loop waits: a bound on the work; and
+     * each of its jumps costs a short real wait while the server's sockets are watched).
      */
-    private static RunResult run(String path, int users, double seconds) {
+    private static RunResult run(String path, int users, double seconds, int iterations) {
         return onVirtualClock(() -> {
             try (TestServers.Http http = new TestServers.Http(WebSocketTargetTest::routes)) {
                 String url = path.startsWith("ws") ? path : http.url(path).replace("http://", "ws://");
                 WebSocketTarget t = new WebSocketTarget(url, "ping");
                 return LoadRun.runInLoop(Plan.of(Workload.Scenarios.of(List.of(new WeightedScenario(t, 1)), null)
-                        .withIterationsPerUser(40), LoadModel.Closed.constant(users, seconds)).withTimeout(0.5));
+                        .withIterationsPerUser(iterations), LoadModel.Closed.constant(users, seconds)).withTimeout(0.5));
             }
         });
     }
 
     @Test
     void eachUserConnectsOnceAndEveryMessageIsTimed() {
-        RunResult r = run("/ws", 3, 2);
+        RunResult r = run("/ws", 3, 2, 40);
         assertEquals(0, r.errors(), show(r));
         assertEquals(3, r.step("connect").ok(), "one handshake per user, kept across iterations: " + show(r));
         assertEquals(3 * 40, r.step("message").ok(), show(r));
@@ -99,7 +100,7 @@ class WebSocketTargetTest {
 
     @Test
     void theServersCloseFrameIsCountedAndTheUserReconnects() {
-        RunResult r = run("/refuse", 1, 60);
+        RunResult r = run("/refuse", 1, 60, 40);
         // each message is answered by a close frame: counted with its code, and the next iteration reconnects
         assertEquals(40, r.step("message").failed("ws_close"), show(r));
         assertEquals(40, r.step("connect").ok(), show(r));
@@ -108,20 +109,20 @@ class WebSocketTargetTest {
 
     @Test
     void aServerThatNeverAnswersIsATimeoutAndItsConnectionIsDropped() {
-        RunResult r = run("/silent", 2, 60);
+        RunResult r = run("/silent", 2, 60, 6);
         long timeouts = r.step("message").failed("timeout");
-        assertEquals(2 * 40, timeouts, "every message of 2 users times out: " + show(r));
+        assertEquals(2 * 6, timeouts, "every message of 2 users times out: " + show(r));
         assertEquals(0, r.step("message").ok(), show(r));
         assertTrue(r.step("connect").ok() >= timeouts, "a late answer must not be taken for the next: " + show(r));
     }
 
     @Test
     void aRefusedHandshakeAndNothingListeningAreConnectFailures() {
-        RunResult missing = run("/nothing-here", 1, 60);
-        assertEquals(40, missing.step("connect").failed("http_4xx"), show(missing));
+        RunResult missing = run("/nothing-here", 1, 60, 6);
+        assertEquals(6, missing.step("connect").failed("http_4xx"), show(missing));
         assertEquals(missing.errors(), missing.step("connect").failed("http_4xx"), show(missing));
-        RunResult refused = run("ws://127.0.0.1:" + TestServers.closedPort() + "/ws", 1, 60);
-        assertEquals(40, refused.step("connect").failed("connect_refused"), show(refused));
+        RunResult refused = run("ws://127.0.0.1:" + TestServers.closedPort() + "/ws", 1, 60, 6);
+        assertEquals(6, refused.step("connect").failed("connect_refused"), show(refused));
         assertEquals(refused.errors(), refused.step("connect").failed("connect_refused"), show(refused));
     }
 
