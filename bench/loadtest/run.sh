@@ -19,7 +19,7 @@
 # process is bounded by timeout(1) and stopped at the end; raw rows go to a TSV.
 #
 #   bench/loadtest/run.sh   (knobs: PARTS="g1 g1p g2 g3 g5" ROUNDS=3 PIPELINE=16 DURATION=10s CONNS="50 200"
-#                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust"
+#                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust" (also jasyncio-c2)
 #                            RATES="1000 10000" DURATION_G2=60s WARMUP=5 IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
 #                            INSTALL=1)
 # A quick smoke run: PARTS="g1 g2" ROUNDS=1 DURATION=3s CONNS=50 DURATION_G2=5s bench/loadtest/run.sh
@@ -50,7 +50,7 @@ for g in $GENERATORS; do
       if command -v autocannon >/dev/null; then gens_ok+=" autocannon"
       else say "autocannon is missing (generator left out): npm install -g autocannon@9.0.0 (or INSTALL=1)"; fi ;;
     locust) have_py locust python3-locust "generator locust left out" && gens_ok+=" locust" ;;
-    jasyncio) gens_ok+=" jasyncio" ;;
+    jasyncio|jasyncio-c2) gens_ok+=" $g" ;;
     *) die "unknown generator $g" ;;
   esac
 done
@@ -59,10 +59,14 @@ mkdir -p "$work"
 jdk=$(find_jdk) || die "no JDK 25 found (JAVA_HOME or /usr/lib/jvm)"
 "$root/bin/jasyncio" --version >/dev/null   # builds jasyncio if needed
 # The load tester's JVM started directly (as bin/jasyncio starts it, without the launcher's staleness check), so
-# that /usr/bin/time counts the generator and nothing else; SerialGC as the launcher gives 'loadtest'.
-lt_java=("$jdk/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
-  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m ${JASYNCIO_GEN_OPTS:--XX:+UseSerialGC}
-  -cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.jasyncio.cli.Main loadtest)
+# that /usr/bin/time counts the generator and nothing else; SerialGC and C1 only, as the launcher gives 'loadtest'
+# (JASYNCIO_GEN_OPTS replaces both). Generator 'jasyncio-c2' is the same with C2 as well (the JVM's default
+# tiers: the launcher's choice before C1 only), so that both are measured in one run beside wrk.
+lt_jvm=("$jdk/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED
+  -Djdk.trackAllThreads=false -XX:+UseCompactObjectHeaders -Xms128m)
+lt_main=(-cp "$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")" io.jasyncio.cli.Main loadtest)
+lt_java=("${lt_jvm[@]}" ${JASYNCIO_GEN_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} "${lt_main[@]}")
+lt_java_c2=("${lt_jvm[@]}" -XX:+UseSerialGC "${lt_main[@]}")
 srv_ok=""
 for s in $SERVERS; do
   case $s in
@@ -124,7 +128,8 @@ generate() {
   case $g in
     wrk) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 wrk -t1 -c"$c" -d"$d" --latency ${wrk_pl[@]+"${wrk_pl[@]}"} "$url" ${wrk_pl[@]+-- "$pl"} >"$out" 2>&1 || true
          awk '/requests in/{r=$1} / 99%/{p=$2} END{u=substr(p,length(p)-1); v=p+0; if (u=="us") v/=1000; else if (p ~ /[0-9]s$/) v*=1000; print r, v, "-"}' "$out" ;;
-    jasyncio) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lt_java[@]}" "$url" -c "$c" -d "$d" ${lt_pl[@]+"${lt_pl[@]}"} --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
+    jasyncio|jasyncio-c2) local lj=("${lt_java[@]}"); [ "$g" = jasyncio-c2 ] && lj=("${lt_java_c2[@]}")
+         timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 "${lj[@]}" "$url" -c "$c" -d "$d" ${lt_pl[@]+"${lt_pl[@]}"} --max-busy 100 -q --json "$work/lt.json" >"$out" 2>&1 || true
          # in_run: requests / the process's CPU from the run's start (JVM start-up left out); loop: / the loop thread's CPU
          $PY -c "import json,sys; j=json.load(open(sys.argv[1])); g=j['generator']; print(j['requests'] if j['errors']==0 else 'FAIL', j['steps'][0]['latencyMs']['p99'], 'rpcs_in_run=%.0f,rpcs_loop=%.0f' % (g['requestsPerCpuSecond'] or 0, j['requests'] / g['loopCpuSeconds'] if g['loopCpuSeconds'] else 0))" "$work/lt.json" 2>/dev/null || echo "FAIL - -" ;;
     hey) timeout 300 /usr/bin/time -f '%U %S' -o "$t" taskset -c 1 hey -c "$c" -z "$d" "$url" >"$out" 2>&1 || true
@@ -166,7 +171,7 @@ g1_rounds() { # PART PIPELINE GENERATOR...
 }
 if [[ " $PARTS " == *" g1 "* ]]; then read -r -a g <<<"$GENERATORS"; g1_rounds g1 1 "${g[@]}"; fi
 if [[ " $PARTS " == *" g1p "* ]]; then
-  g=(); for x in $GENERATORS; do [[ $x == wrk || $x == jasyncio ]] && g+=("$x"); done
+  g=(); for x in $GENERATORS; do [[ $x == wrk || $x == jasyncio* ]] && g+=("$x"); done
   g1_rounds g1p "$PIPELINE" "${g[@]}"
 fi
 
@@ -268,12 +273,12 @@ for part in ("g1", "g1p"):
             a, b = med(g, k, "req_per_s"), med(g, k, "rpcs")
             cells.append(f"{a:,.0f} / {b:,.0f}" if a is not None and b is not None else "-")
         print(f"| {k[0]} -c{k[1]} | " + " | ".join(cells) + " |")
-    if "jasyncio" in gens and "wrk" in gens:
-        print("\njasyncio / wrk, median of within-round ratios: req/s and RPCS")
+    for lt in [x for x in gens if x.startswith("jasyncio")] if "wrk" in gens else []:
+        print(f"\n{lt} / wrk, median of within-round ratios: req/s and RPCS")
         for k in keys:
             rr, rc, ri, rl = [], [], [], []
             for rd in sorted(set(r["round"] for r in rows)):
-                j = [r for r in rows if r["round"] == rd and r["generator"] == "jasyncio" and (r["server"], r["conns"]) == k]
+                j = [r for r in rows if r["round"] == rd and r["generator"] == lt and (r["server"], r["conns"]) == k]
                 w = [r for r in rows if r["round"] == rd and r["generator"] == "wrk" and (r["server"], r["conns"]) == k]
                 if j and w:
                     rr.append(float(j[0]["req_per_s"]) / float(w[0]["req_per_s"]))
@@ -285,7 +290,8 @@ for part in ("g1", "g1p"):
             if rr and rc:
                 print(f"  {k[0]} -c{k[1]}: req/s {statistics.median(rr):.2f}x, RPCS {statistics.median(rc):.2f}x whole process, "
                       f"{statistics.median(ri):.2f}x in run (JVM start-up left out), {statistics.median(rl):.2f}x loop thread" if ri and rl else "")
-                verdicts.append((part, k, statistics.median(rc), statistics.median(rr), len(rc)))
+                if lt == "jasyncio":
+                    verdicts.append((part, k, statistics.median(rc), statistics.median(rr), len(rc)))
 # the verdict: RPCS over the whole process (JVM start-up and JIT included, as the goal defines it), median of the
 # within-round ratios to wrk; G1 asks >= 0.8x (stretch 1.0x), pipelined >= 0.7x
 for part, k, rc, rr, n in verdicts:
