@@ -178,6 +178,7 @@ public final class LoadRun {
             timers[0] = loop.callAt((start + (long) (Math.floor(t + 1e-9) + 1) * 1_000_000_000L) / 1e9, tick[0]);
         };
         timers[0] = loop.callAt((start + 1_000_000_000L) / 1e9, tick[0]);
+        if (warmup > 0) metrics.warmupEndsAt(start + (long) (warmup * 1e9));
         TimerHandle warmupEnd = warmup <= 0 ? null : loop.callAt((start + (long) (warmup * 1e9)) / 1e9, () -> {
             countDue(due, metrics, warmup);
             metrics.tick(warmup);   // closes the warm-up's last partial second, then forgets it all
