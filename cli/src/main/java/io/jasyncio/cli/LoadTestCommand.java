@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code loadtest}: the load tester (io.jasyncio.loadtest); with no target, seed 000's demo. */
 @Command(name = "loadtest", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3, exitCodeOnExecutionException = 3,
-        description = {"Load-tests an HTTP/1.1 or TCP target, as wrk/hey do (closed model: -c connections) or wrk2/k6 "
+        description = {"Load-tests an HTTP/1.1, WebSocket or TCP target, as wrk/hey do (closed model: -c connections) or wrk2/k6 "
                 + "do (open model: --rate R, latency from the intended send time), or runs scenarios written as "
                 + "coroutines (--scenario CLASS). Exit code: 0 pass, 1 a threshold failed or every request failed, "
                 + "2 the run is invalid (the generator could not keep up), 3 usage error.",
@@ -23,10 +23,11 @@ import picocli.CommandLine.Parameters;
                 "Examples:  loadtest http://127.0.0.1:8080/ -c 50 -d 30s",
                 "           loadtest http://127.0.0.1:8080/ --rate 2000 -c 100 -d 60s --threshold 'p99<250ms' --html r.html",
                 "           loadtest tcp://127.0.0.1:7000 --frame line --body hello -c 10 -d 5s",
+                "           loadtest ws://127.0.0.1:8080/ws --body hello -c 10 -d 5s",
                 "           loadtest http://127.0.0.1:8080 --scenario io.jasyncio.loadtest.workflow.WorkflowScenario -c 20"},
         subcommands = {LoadTestCommand.Serve.class, LoadTestCommand.Merge.class})
 public final class LoadTestCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "URL", description = "http://host[:port]/path or tcp://host:port; "
+    @Parameters(arity = "0..1", paramLabel = "URL", description = "http://host[:port]/path, ws://host[:port]/path or tcp://host:port; "
             + "with --scenario, the base URL of relative requests.")
     String url;
 
@@ -54,7 +55,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = {"-H", "--header"}, paramLabel = "'K: V'", description = "A request header (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    @Option(names = "--body", paramLabel = "TEXT|@FILE", description = "The request body (HTTP) or payload (TCP).")
+    @Option(names = "--body", paramLabel = "TEXT|@FILE", description = "The request body (HTTP), payload (TCP) or message (WebSocket, default 'hello').")
     String body;
 
     @Option(names = "--pipeline", paramLabel = "N", defaultValue = "1", description = "Requests outstanding per "

@@ -31,7 +31,6 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
         if (!(maxBusy > 0 && maxBusy <= 1)) throw new IllegalArgumentException("the CPU limit is a share above 0 and at most 1");
         java.util.Objects.requireNonNull(connector, "connector");
         if (loops < 1 || loops > MAX_LOOPS) throw new IllegalArgumentException("--loops must be 1 to " + MAX_LOOPS + ", got " + loops);
-        if (loops > 1 && hlog != null) throw new IllegalArgumentException("--hlog with --loops above 1: not yet (one log per loop would be needed)");
         if (!(warmupSeconds >= 0 && warmupSeconds < model.seconds())) {
             throw new IllegalArgumentException("the warm-up must be 0 s or more and shorter than the run (" + model.seconds()
                     + " s), got " + warmupSeconds);

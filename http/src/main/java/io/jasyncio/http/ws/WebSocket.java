@@ -390,6 +390,16 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         return true;
     }
 
+    /**
+     * Drops the connection at once, without the close handshake (the close code becomes 1006): for a side that
+     * gave up on the peer and cannot wait for it (a load generator whose step timed out mid-exchange). Callable
+     * from a callback; nothing if the connection is closed already.
+     */
+    public void abort() {
+        if (closed || lost || transport == null) return;
+        abort(new IOException("the connection was dropped by this side"));
+    }
+
     private void sendClose(int code, byte[] reason) {
         closing = true;
         wakeReceiver();

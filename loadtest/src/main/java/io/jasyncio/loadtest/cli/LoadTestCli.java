@@ -16,6 +16,7 @@ import io.jasyncio.loadtest.target.Connector;
 import io.jasyncio.loadtest.target.HttpTarget;
 import io.jasyncio.loadtest.target.TcpFraming;
 import io.jasyncio.loadtest.target.TcpTarget;
+import io.jasyncio.loadtest.target.WebSocketTarget;
 import io.jasyncio.loadtest.threshold.Threshold;
 import io.jasyncio.loadtest.threshold.Verdict;
 import io.jasyncio.loadtest.workflow.Faults;
@@ -172,7 +173,18 @@ public final class LoadTestCli {
         } else {
             if (o.iterations != null) throw new IllegalArgumentException("--iterations is for scenarios (--scenario)");
             byte[] body = body(o.body);
-            if (o.url.regionMatches(true, 0, "tcp:", 0, 4)) {
+            if (WebSocketTarget.isWebSocket(o.url)) {
+                if (o.method != null || o.frame != null || o.pipeline != 1) {
+                    throw new IllegalArgumentException("-m, --frame and --pipeline are not for WebSocket targets: each user "
+                            + "sends --body as a message and awaits the answer");
+                }
+                if (o.insecure) throw new IllegalArgumentException("--insecure is not yet for wss:// targets (the JDK's TLS checks apply)");
+                if (o.sourceAddresses != null) throw new IllegalArgumentException("--source-addresses is not yet for WebSocket targets");
+                HttpTarget.requestBytes(HttpTarget.Url.parse("http://localhost/"), "GET", o.headers, null); // checks -H
+                String message = body == null ? WebSocketTarget.DEFAULT_MESSAGE : new String(body, StandardCharsets.UTF_8);
+                workload = new Workload.Scenarios(List.of(new WeightedScenario(new WebSocketTarget(o.url, message), 1)), null,
+                        o.headers, Workload.Scenarios.DEFAULT_MAX_BODY, 0);
+            } else if (o.url.regionMatches(true, 0, "tcp:", 0, 4)) {
                 if (o.method != null || !o.headers.isEmpty()) throw new IllegalArgumentException("-m and -H are for HTTP targets");
                 workload = new Workload.Requests(TcpTarget.parse(o.url, o.frame == null ? TcpFraming.LINE : TcpFraming.parse(o.frame),
                         body == null ? new byte[0] : body), o.pipeline);
@@ -210,7 +222,8 @@ public final class LoadTestCli {
 
     /** Whether the target (or the scenarios' base URL) is https; a scenario may still call https URLs of its own. */
     private static boolean usesTls(Options o) {
-        return !o.scenarios.isEmpty() || (o.url != null && o.url.regionMatches(true, 0, "https:", 0, 6));
+        return !o.scenarios.isEmpty() || (o.url != null && (o.url.regionMatches(true, 0, "https:", 0, 6)
+                || o.url.regionMatches(true, 0, "wss:", 0, 4)));
     }
 
     private static double positive(double v, String what) {

@@ -88,7 +88,14 @@ public final class LoadRun {
     /** {@link #runInLoop(Plan)} with the thresholds of {@link #run(Plan, List)}. */
     public static RunResult runInLoop(Plan plan, List<Threshold> thresholds) {
         List<Threshold> aborts = thresholds.stream().filter(Threshold::abortOnFail).toList();
-        return result(plan, List.of(measure(plan, 0, 1, aborts, new Stop())));
+        try (HlogExport hlog = hlog(plan)) {
+            return result(plan, List.of(measure(plan, 0, 1, aborts, new Stop(), hlog)));
+        }
+    }
+
+    /** The plan's histogram log, opened now (null: the plan asks for none); the caller closes it after every loop. */
+    static HlogExport hlog(Plan plan) {
+        return plan.hlog() == null ? null : new HlogExport(plan.hlog(), System.currentTimeMillis());
     }
 
     /**
@@ -136,17 +143,17 @@ public final class LoadRun {
 
     /**
      * Runs loop {@code index} of {@code loops} of {@code plan} on the running loop: its share of the load (the
-     * plan given is already that share; {@code index} numbers its users after the other loops' users).
+     * plan given is already that share; {@code index} numbers its users after the other loops' users); its
+     * interval histograms go to {@code hlog} (null: none), which every loop of the run shares.
      */
-    static Measured measure(Plan plan, int firstUser, int loops, List<Threshold> aborts, Stop stop) {
+    static Measured measure(Plan plan, int firstUser, int loops, List<Threshold> aborts, Stop stop, HlogExport hlog) {
         EventLoop loop = Asyncio.getRunningLoop();
         LoadModel model = plan.model();
         boolean open = model instanceof LoadModel.Open;
         Metrics metrics = new Metrics(open);
         Driver driver = driver(loop, metrics, plan, firstUser);
         long startEpochMillis = System.currentTimeMillis();
-        HlogExport hlog = plan.hlog() == null ? null : new HlogExport(plan.hlog(), startEpochMillis);
-        if (hlog != null) metrics.onInterval(hlog);
+        if (hlog != null) metrics.onInterval(hlog.forLoop(startEpochMillis));
         Progress progress = plan.progress() == null ? null
                 : new Progress(plan.progress(), isTerminal(plan), loops > 1 ? "loop 1 of " + loops + ": " : "");
         if (progress != null) metrics.onInterval(progress);
@@ -171,6 +178,7 @@ public final class LoadRun {
             timers[0] = loop.callAt((start + (long) (Math.floor(t + 1e-9) + 1) * 1_000_000_000L) / 1e9, tick[0]);
         };
         timers[0] = loop.callAt((start + 1_000_000_000L) / 1e9, tick[0]);
+        if (warmup > 0) metrics.warmupEndsAt(start + (long) (warmup * 1e9));
         TimerHandle warmupEnd = warmup <= 0 ? null : loop.callAt((start + (long) (warmup * 1e9)) / 1e9, () -> {
             countDue(due, metrics, warmup);
             metrics.tick(warmup);   // closes the warm-up's last partial second, then forgets it all
@@ -205,7 +213,6 @@ public final class LoadRun {
             if (progress != null) progress.end();
             end = (loop.nanoTime() - start) / 1e9;
             metrics.tick(end);
-            if (hlog != null) hlog.close();
         }
         return new Measured(metrics, monitor.processCpuSeconds(), monitor.loopCpuSeconds(), monitor.maxLoopShare(),
                 monitor.longestSaturatedSeconds(), loop.engineName(), startEpochMillis,

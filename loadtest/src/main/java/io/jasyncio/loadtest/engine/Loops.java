@@ -4,6 +4,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.loadtest.Plan;
 import io.jasyncio.loadtest.model.LoadModel;
 import io.jasyncio.loadtest.model.Stage;
+import io.jasyncio.loadtest.report.HlogExport;
 import io.jasyncio.loadtest.report.RunResult;
 import io.jasyncio.loadtest.threshold.Threshold;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.List;
  * they measured merged into one result (histograms added, so percentiles are those of every request). Loop
  * {@code i} of {@code n} gets {@code c/n} connections (the first {@code c mod n} one more) and {@code 1/n} of the
  * rate and of every stage; its Poisson arrivals are seeded with {@code seed + i}; its users are numbered after
- * the earlier loops'. Only the first loop shows the progress line (it says so). An aborting threshold that
+ * the earlier loops'; every loop writes its interval histograms to the one {@code --hlog}. Only the first loop shows the progress line (it says so). An aborting threshold that
  * fails on one loop's share ends every loop.
  *
  * <p>The loops are threads of this class's own; when the library has a group of loops, this is where it plugs in.
@@ -31,6 +32,7 @@ final class Loops {
         LoadRun.Measured[] measured = new LoadRun.Measured[n];
         Throwable[] failed = new Throwable[n];
         List<Thread> threads = new ArrayList<>();
+        HlogExport hlog = LoadRun.hlog(plan);   // one log for every loop: closed once they are all done
         int firstUser = 0;
         for (int i = 0; i < n; i++) {
             Plan share = share(plan, i, n);
@@ -39,7 +41,7 @@ final class Loops {
             firstUser += PacedDriver.places(share.model());
             threads.add(Thread.ofPlatform().name("loadtest-loop-" + (i + 1)).start(() -> {
                 try {
-                    measured[index] = Asyncio.run(() -> LoadRun.measure(share, first, n, aborts, stop));
+                    measured[index] = Asyncio.run(() -> LoadRun.measure(share, first, n, aborts, stop, hlog));
                 } catch (Throwable t) {
                     failed[index] = t;
                     stop.stop("loop " + (index + 1) + " failed: " + t);
@@ -58,6 +60,7 @@ final class Loops {
                 }
             }
         }
+        if (hlog != null) hlog.close();
         if (interrupted) Thread.currentThread().interrupt();
         for (Throwable t : failed) {
             if (t instanceof RuntimeException r) throw r;

@@ -28,6 +28,10 @@ public final class ErrorKind {
     public static final String HTTP_5XX = "http_5xx";
     /** An answer that is not in the protocol (bad status line, bad framing, over a limit). */
     public static final String MALFORMED = "malformed";
+    /** A WebSocket handshake the server refused or answered wrongly (a 4xx or 5xx refusal counts as {@code http_4xx}/{@code http_5xx}). */
+    public static final String WS_HANDSHAKE = "ws_handshake";
+    /** The server closed the WebSocket (its close code and reason in the message) where an answer was awaited. */
+    public static final String WS_CLOSE = "ws_close";
     /** A scenario's check that failed without naming a kind of its own. */
     public static final String CHECK = "check";
     /** A scenario step threw something the load tester does not know (a bug in the scenario, usually). */

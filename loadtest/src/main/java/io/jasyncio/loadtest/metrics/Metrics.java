@@ -28,6 +28,8 @@ public final class Metrics {
     private Timeline timeline = new Timeline();
     private double origin;   // where the measured part of the run starts (after a warm-up), seconds
     private long measuredFromNanos = Long.MIN_VALUE;
+    private long warmupEndNanos = Long.MAX_VALUE;
+    private long sentAhead;   // sent, intended at or after the warm-up's end, before reset() ran
     private final Map<String, Long> intervalErrors = new LinkedHashMap<>();
     private final List<IntervalListener> intervalListeners = new ArrayList<>();
     private long intended;
@@ -115,6 +117,7 @@ public final class Metrics {
     public void sent(long intendedNanos, long lagNanos) {
         if (++inFlight > maxInFlight) maxInFlight = inFlight;
         if (intendedNanos < measuredFromNanos) return;
+        if (intendedNanos >= warmupEndNanos && measuredFromNanos < warmupEndNanos) sentAhead++;
         sent++;
         intervalSent++;
         if (inFlight > intervalMaxInFlight) intervalMaxInFlight = inFlight;
@@ -167,6 +170,15 @@ public final class Metrics {
     }
 
     /**
+     * Says when the warm-up ends ({@code nanos}, the loop's clock): an arrival intended from then on that is sent
+     * before {@link #reset} runs (the loop took an answer, and sent the next arrival, before the warm-up's timer)
+     * stays counted as sent in the measured time, as its arrival is counted as due there.
+     */
+    public void warmupEndsAt(long nanos) {
+        warmupEndNanos = nanos;
+    }
+
+    /**
      * Forgets everything recorded so far (the end of a warm-up at {@code secondsSinceStart}; call right after a
      * {@link #tick}; {@code fromNanos} is that time on the loop's clock): what follows is measured from there.
      * Requests in flight stay counted as in flight.
@@ -181,9 +193,10 @@ public final class Metrics {
         timeline = new Timeline();
         intervalErrors.clear();
         intended = 0;
-        sent = 0;
+        sent = sentAhead;
         intervalIntended = 0;
-        intervalSent = 0;
+        intervalSent = sentAhead;
+        sentAhead = 0;
         intervalScheduleLagMax = 0;
         maxInFlight = inFlight;
         intervalMaxInFlight = inFlight;

@@ -19,11 +19,18 @@ import org.HdrHistogram.HistogramLogWriter;
  * successes, tagged with the step's name (values in nanoseconds, the max column in milliseconds); the
  * uncorrected view is tagged {@code NAME.uncorrected}; scenarios are tagged {@code scenario.NAME}.
  *
- * <p>Threading: the event loop's thread only (it writes to the file from there: a second's worth is small).
+ * <p>With several loops ({@code --loops N}) every loop writes its own interval histograms to the one log
+ * ({@link #forLoop}), under the same tags, its times shifted to the log's start: a second then has up to N
+ * histograms per tag, and adding a tag's histograms (as {@code loadtest merge} and HdrHistogram's
+ * {@code HistogramLogProcessor} do) gives every loop's samples.
+ *
+ * <p>Threading: any thread; writes are serialized (each loop writes from its own thread, once a second: a
+ * second's worth is small).
  */
 public final class HlogExport implements Metrics.IntervalListener, AutoCloseable {
     private final PrintStream out;
     private final HistogramLogWriter writer;
+    private final long startEpochMillis;
 
     /** Opens {@code path} for a run that started at {@code startEpochMillis}. */
     public HlogExport(Path path, long startEpochMillis) {
@@ -33,6 +40,7 @@ public final class HlogExport implements Metrics.IntervalListener, AutoCloseable
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the histogram log " + path + ": " + e.getMessage(), e);
         }
+        this.startEpochMillis = startEpochMillis;
         writer = new HistogramLogWriter(out);
         writer.outputComment("jasyncio loadtest: latency in nanoseconds, one interval histogram per step and second");
         writer.outputLogFormatVersion();
@@ -42,8 +50,17 @@ public final class HlogExport implements Metrics.IntervalListener, AutoCloseable
         writer.outputLegend();
     }
 
+    /**
+     * What a loop whose run started at {@code loopStartEpochMillis} writes through: its interval times (from its
+     * own start) shifted to this log's start.
+     */
+    public Metrics.IntervalListener forLoop(long loopStartEpochMillis) {
+        double shift = (loopStartEpochMillis - startEpochMillis) / 1e3;
+        return (metrics, start, end) -> interval(metrics, start + shift, end + shift);
+    }
+
     @Override
-    public void interval(Metrics metrics, double startSeconds, double endSeconds) {
+    public synchronized void interval(Metrics metrics, double startSeconds, double endSeconds) {
         for (StepMetrics s : metrics.steps()) {
             write(s.name(), s.intervalLatency(), startSeconds, endSeconds);
             if (metrics.openModel()) write(s.name() + ".uncorrected", s.intervalUncorrected(), startSeconds, endSeconds);
@@ -60,7 +77,7 @@ public final class HlogExport implements Metrics.IntervalListener, AutoCloseable
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         writer.close();
         if (out.checkError()) throw new UncheckedIOException(new IOException("writing the histogram log failed"));
     }

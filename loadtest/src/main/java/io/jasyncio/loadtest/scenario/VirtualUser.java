@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
- * One virtual user, as a {@link Scenario} sees it: its steps, checks, think time, HTTP client and its own state.
+ * One virtual user, as a {@link Scenario} sees it: its steps, checks, think time, HTTP and WebSocket clients and
+ * its own state.
  *
  * <p>Threading: the event loop's thread, in the task running the user's iteration; one iteration at a time.
  */
@@ -29,6 +30,7 @@ public final class VirtualUser implements AutoCloseable {
     private final double defaultTimeout;
     private final SplittableRandom random;
     private final HttpClient http;
+    private final WebSocketClient ws;
     private final Map<String, Object> vars = new HashMap<>();
     private long iteration;
 
@@ -45,6 +47,7 @@ public final class VirtualUser implements AutoCloseable {
         this.defaultTimeout = defaultTimeoutSeconds;
         this.random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (id + 1)));
         this.http = new HttpClient(baseUrl, headers, maxBody, connector, id);
+        this.ws = new WebSocketClient(baseUrl, headers, maxBody, defaultTimeoutSeconds);
     }
 
     /** The user's number, from 0. */
@@ -75,6 +78,11 @@ public final class VirtualUser implements AutoCloseable {
     /** The user's HTTP client. */
     public HttpClient http() {
         return http;
+    }
+
+    /** The user's WebSocket client (its messages are at most the run's body limit). */
+    public WebSocketClient ws() {
+        return ws;
     }
 
     /** {@link #step(String, double, Coroutine)} with the run's default timeout ({@code --timeout}). */
@@ -152,5 +160,6 @@ public final class VirtualUser implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        ws.close();
     }
 }

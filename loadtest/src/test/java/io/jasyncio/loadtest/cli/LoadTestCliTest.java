@@ -159,7 +159,6 @@ class LoadTestCliTest {
                 o -> { o.url = url; o.pipeline = 0; },
                 o -> { o.url = url; o.loops = 0; },
                 o -> { o.url = url; o.connections = 2; o.loops = 3; },
-                o -> { o.url = url; o.loops = 2; o.hlog = Path.of("r.hlog"); },
                 o -> { o.url = url; o.sourceAddresses = "localhost"; },
                 o -> { o.url = url; o.thresholds = List.of("p99<1s;abortOnFial"); },
                 o -> { o.url = url; o.replay = Path.of("r.hlog"); },

@@ -23,13 +23,18 @@ import io.jasyncio.loadtest.scenario.WeightedScenario;
 import io.jasyncio.loadtest.target.HttpTarget;
 import io.jasyncio.loadtest.threshold.Threshold;
 import io.jasyncio.loadtest.threshold.Verdict;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Timeout;
 
 /** {@code --loops N} (the load split over N loops, merged) and thresholds with {@code abortOnFail}. */
@@ -87,6 +92,32 @@ class LoopsAndAbortTest {
             assertEquals(1, r.steps().size(), show(r));
             // 3 + 2 connections, each with one request outstanding: the loops' peaks add up to 5
             assertEquals(5, r.maxInFlight(), show(r));
+        }
+    }
+
+    @Test
+    void twoLoopsWriteEverySampleToTheOneHlog(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("loops.hlog");
+        try (ServerThread s = new ServerThread()) {
+            Plan plan = Plan.of(new Workload.Requests(new HttpTarget(s.url(), "GET", List.of(), null), 1),
+                    LoadModel.Closed.constant(4, 1.5)).withLoops(2).withHlog(log);
+            RunResult r = LoadRun.run(plan);
+            assertEquals(0, r.errors(), show(r));
+            long counted = 0;
+            int intervals = 0;
+            try (HistogramLogReader reader = new HistogramLogReader(log.toFile())) {
+                EncodableHistogram e;
+                while ((e = reader.nextIntervalHistogram()) != null) {
+                    Histogram h = (Histogram) e;
+                    assertEquals("request", h.getTag());
+                    counted += h.getTotalCount();
+                    intervals++;
+                }
+            }
+            // both loops' samples, each once: the log adds up to the run's successes
+            assertEquals(r.ok(), counted, show(r));
+            // each loop closes an interval at 1 s and at the end (1.5 s): two loops, at least two each
+            assertTrue(intervals >= 4, intervals + " interval histograms");
         }
     }
 
