@@ -8,4 +8,5 @@ module io.jasyncio.http {
 
     exports io.jasyncio.http;
     exports io.jasyncio.http.ws;
+    exports io.jasyncio.http.h2;
 }
