@@ -111,12 +111,32 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"), loop, this);
         runner.connectionOpened(this);
         lastActivity = stageStart = loop.time();
+        if (Http2Streams.negotiated(t)) { // TLS chose h2 by ALPN
+            switchToHttp2();
+            return;
+        }
         armTimer();
+    }
+
+    /** From now on the connection speaks HTTP/2 ({@link Http2Streams}): it gets the transport and every callback. */
+    private void switchToHttp2() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        upgraded = Http2Streams.connection(runner, this, transport);
+        upgraded.connectionMade(transport);
     }
 
     @Override
     public void dataReceived(ByteBuffer data) {
         if (upgraded != null) {
+            upgraded.dataReceived(data);
+            return;
+        }
+        if (parser.completed() == 0 && stage == RequestParser.Stage.NONE && parser.pendingBytes() == 0
+                && Http2Streams.startsWithPreface(data)) { // h2c with prior knowledge
+            switchToHttp2();
             upgraded.dataReceived(data);
             return;
         }
@@ -724,7 +744,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      * way its head's deadline or its body's minimum rate. Infinite while the server is answering.
      */
     private double deadline() {
-        if (lost || refused != null) return Double.POSITIVE_INFINITY;
+        if (lost || refused != null || upgraded != null) return Double.POSITIVE_INFINITY;
         if (receivingBody()) {
             // A body streamed to its handler: the client's clock runs, but not while the server holds it up.
             if (readingPaused) return Double.POSITIVE_INFINITY;
