@@ -34,4 +34,48 @@ final class H2Testing {
             });
         }
     }
+
+    /**
+     * An application served on 127.0.0.1 by a real-clock loop on a thread of its own (HTTPS when {@code tls} is
+     * given), for clients outside the loop (the JDK's, nghttp). {@link #close()} cancels the serving task.
+     */
+    static final class Threaded implements AutoCloseable {
+        final int port;
+        private final EventLoop loop;
+        private final io.jasyncio.Task<?> main;
+        private final Thread thread;
+
+        private record Started(int port, EventLoop loop, io.jasyncio.Task<?> main) {}
+
+        Threaded(Application app, io.jasyncio.tls.TlsOptions tls) throws Exception {
+            java.util.concurrent.CompletableFuture<Started> started = new java.util.concurrent.CompletableFuture<>();
+            thread = Thread.ofPlatform().name("h2-test-loop").start(() -> {
+                try {
+                    io.jasyncio.Asyncio.run(() -> {
+                        try (AppRunner runner = new AppRunner(app)) {
+                            runner.setup();
+                            TcpSite site = new TcpSite(runner, "127.0.0.1", 0, tls);
+                            site.start();
+                            EventLoop l = io.jasyncio.Asyncio.getRunningLoop();
+                            started.complete(new Started(site.port(), l, io.jasyncio.Asyncio.currentTask()));
+                            io.jasyncio.Asyncio.await(l.createFuture());
+                        }
+                        return null;
+                    });
+                } catch (Throwable e) {
+                    started.completeExceptionally(e);
+                }
+            });
+            Started s = started.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            port = s.port;
+            loop = s.loop;
+            main = s.main;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            loop.callSoonThreadsafe(() -> main.cancel());
+            thread.join(30_000);
+        }
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class Http2ServerTest {
     static Application app() {
-        Application app = new Application();
+        Application app = new Application(32 << 20);
         app.router().addGet("/hello", r -> Response.text("hello " + r.version() + " " + r.header("host")));
         app.router().addPost("/echo", r -> Response.bytes(r.body(), "application/octet-stream"));
         app.router().addGet("/sleep", r -> {
