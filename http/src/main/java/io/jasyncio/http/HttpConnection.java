@@ -744,7 +744,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      * way its head's deadline or its body's minimum rate. Infinite while the server is answering.
      */
     private double deadline() {
-        if (lost || refused != null || upgraded != null) return Double.POSITIVE_INFINITY;
+        if (lost || refused != null) return Double.POSITIVE_INFINITY;
         if (receivingBody()) {
             // A body streamed to its handler: the client's clock runs, but not while the server holds it up.
             if (readingPaused) return Double.POSITIVE_INFINITY;

@@ -299,6 +299,34 @@ class Http2ServerTest {
         });
     }
 
+    @Test
+    void fileResponsesWholeAndRanged() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("h2-file", ".bin");
+        byte[] content = new byte[300_000];
+        new java.util.Random(9).nextBytes(content);
+        java.nio.file.Files.write(f, content);
+        try {
+            Application app = app();
+            app.router().addGet("/file", r -> new io.jasyncio.http.FileResponse(f));
+            H2Testing.serve(app, (port, runner) -> {
+                try (H2Peer p = H2Peer.open(port)) {
+                    p.sendHeaders(1, H2Peer.get("/file"), true);
+                    H2Peer.Response whole = p.response(1);
+                    assertEquals(200, whole.status());
+                    assertArrayEquals(content, whole.body());
+                    assertEquals("300000", whole.header("content-length"));
+                    p.sendHeaders(3, H2Peer.get("/file", "range", "bytes=100-199"), true);
+                    H2Peer.Response part = p.response(3);
+                    assertEquals(206, part.status());
+                    assertArrayEquals(java.util.Arrays.copyOfRange(content, 100, 200), part.body());
+                }
+                return null;
+            });
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
     static long setting(Frame.Settings s, int id) {
         for (int i = 0; i < s.ids().length; i++) if (s.ids()[i] == id) return s.values()[i];
         return -1;
