@@ -854,6 +854,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      */
     Task<Void> abort() {
         closing = true;
+        if (upgraded instanceof io.jasyncio.http.h2.Http2ServerConnection h2) return h2.abort(); // its streams' handlers
         Task<Void> w = worker;
         if (w != null && !w.done()) w.cancel();
         else w = null;

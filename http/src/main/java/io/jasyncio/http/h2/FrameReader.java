@@ -106,7 +106,9 @@ public final class FrameReader {
                 boolean prio = (flags & Frame.FLAG_PRIORITY) != 0;
                 int[] body = unpad(flags, p, len, prio ? 5 : 0, "HEADERS");
                 if (prio && (int32(body[0]) & 0x7fffffff) == stream) {
-                    throw Http2Exception.stream(stream, ErrorCode.PROTOCOL_ERROR, "stream " + stream + " depends on itself");
+                    // a stream error by §5.3.1, made a connection error (§5.4.1 allows it): the header block it
+                    // carries would go undecoded, and the HPACK tables out of step
+                    throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "stream " + stream + " depends on itself");
                 }
                 int off = body[0] + (prio ? 5 : 0);
                 boolean endHeaders = (flags & Frame.FLAG_END_HEADERS) != 0;

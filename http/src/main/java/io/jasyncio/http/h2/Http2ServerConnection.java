@@ -503,7 +503,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         if (send && !lost && !closing) transport.write(FrameWriter.rstStream(s.id(), code));
         s.abort(new IOException("HTTP/2 stream " + s.id() + " reset with " + code));
         Task<Void> t = s.task;
-        if (t != null && !t.done() && t != Asyncio.currentTask()) t.cancel();
+        if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
     }
 
     private void streamError(Http2Exception e) {
@@ -557,7 +557,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         for (ServerStream s : List.copyOf(streams.values())) {
             s.abort(new EOFException("the HTTP/2 connection is closing"));
             Task<Void> t = s.task;
-            if (t != null && !t.done() && t != Asyncio.currentTask()) t.cancel();
+            if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
         }
         transport.close();
         if (!lost) abortTimer = loop.callLater(options.sendTimeout(), () -> {
@@ -572,6 +572,28 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         goingAway = true;
         transport.write(FrameWriter.goAway(lastStreamId, ErrorCode.NO_ERROR, "server shutting down"));
         maybeFinish();
+    }
+
+    /**
+     * Past the runner's shutdown timeout: cancels every stream's handler and drops the connection. Returns a task
+     * that ends once every handler has (the runner waits for it before its cleanup hooks), or null if none runs.
+     */
+    public Task<Void> abort() {
+        List<Task<Void>> running = new ArrayList<>();
+        for (ServerStream s : streams.values()) {
+            Task<Void> t = s.task;
+            if (t != null && !t.done()) {
+                if (t.cancelling() == 0) t.cancel();
+                running.add(t);
+            }
+        }
+        closing = true;
+        transport.abort();
+        if (running.isEmpty()) return null;
+        return new Task<>(loop, () -> {
+            Asyncio.wait(running);
+            return null;
+        }, "h2-handlers-ending", false);
     }
 
     /** Timeouts, checked a few times per timeout: the preface and header blocks, idleness, stalled request bodies. */
@@ -619,7 +641,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         for (ServerStream s : List.copyOf(streams.values())) {
             s.abort(new EOFException("the client closed the HTTP/2 connection"));
             Task<Void> t = s.task;
-            if (t != null && !t.done()) t.cancel();
+            if (t != null && !t.done() && t.cancelling() == 0) t.cancel();
         }
     }
 

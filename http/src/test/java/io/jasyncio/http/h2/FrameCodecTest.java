@@ -172,8 +172,10 @@ class FrameCodecTest {
         Http2Exception e = refused(FrameWriter.raw(Frame.TYPE_PRIORITY, 0, 3, new byte[] {0, 0, 0, 3, 0}));
         assertEquals(3, e.streamId());
         assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
+        // on HEADERS, a connection error: its header block must not be skipped (HPACK state)
         e = refused(FrameWriter.raw(Frame.TYPE_HEADERS, Frame.FLAG_PRIORITY | Frame.FLAG_END_HEADERS, 5, new byte[] {0, 0, 0, 5, 0}));
-        assertEquals(5, e.streamId());
+        assertTrue(e.isConnectionError());
+        assertEquals(ErrorCode.PROTOCOL_ERROR, e.code());
     }
 
     @Test

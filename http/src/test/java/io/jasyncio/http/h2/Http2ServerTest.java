@@ -283,6 +283,34 @@ class Http2ServerTest {
     }
 
     @Test
+    void pastTheShutdownTimeoutHandlersAreCancelledAndEndBeforeTheCleanupHooks() {
+        Application app = app();
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        app.router().addGet("/forever", r -> {
+            try {
+                Asyncio.sleep(1e6);
+                return Response.text("never");
+            } catch (CancelledError e) {
+                Asyncio.sleep(0.5); // a handler that takes its time to end
+                events.add("handler ended");
+                throw e;
+            }
+        });
+        app.onCleanup(a -> events.add("cleanup hook"));
+        H2Testing.serve(app, r -> r.shutdownTimeout(2), (port, runner) -> {
+            try (H2Peer p = H2Peer.open(port)) {
+                p.sendHeaders(1, H2Peer.get("/forever"), true);
+                p.sendHeaders(3, H2Peer.get("/forever"), true);
+                Asyncio.sleep(0.5);
+                runner.cleanup();
+                assertEquals(List.of("handler ended", "handler ended", "cleanup hook"), events);
+                assertEquals(0, runner.connectionCount());
+            }
+            return null;
+        });
+    }
+
+    @Test
     void anIdleConnectionIsClosedAfterTheKeepAliveTimeout() {
         H2Testing.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
