@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.transport.ConnectOptions;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Future;
@@ -87,7 +88,7 @@ public final class ClientWebSocketResponse extends WebSocket {
         try {
             Asyncio.waitFor((io.jasyncio.Coroutine<Void>) () -> {
                 try {
-                    if (tls) Net.createConnection(() -> ws.wire, h, port, TlsOptions.client());
+                    if (tls) Net.createConnection(() -> ws.wire, h, port, ConnectOptions.overTls(TlsOptions.client()));
                     else Net.createConnection(() -> ws.wire, h, port);
                 } catch (CancelledError e) {
                     throw e;
