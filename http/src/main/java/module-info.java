@@ -1,5 +1,5 @@
 /**
- * jasyncio's aiohttp-style HTTP/1.1 server and client ({@code Application}, {@code Router}, {@code AppRunner},
+ * jasyncio's aiohttp-style HTTP/1.1 and HTTP/2 server and HTTP/1.1 client ({@code Application}, {@code Router}, {@code AppRunner},
  * {@code TcpSite}, {@code ClientSession}). Start at {@link io.jasyncio.http.Web}.
  */
 module io.jasyncio.http {
@@ -8,4 +8,5 @@ module io.jasyncio.http {
 
     exports io.jasyncio.http;
     exports io.jasyncio.http.ws;
+    exports io.jasyncio.http.h2;
 }

@@ -44,14 +44,14 @@ public abstract sealed class BaseSite permits TcpSite, UnixSite {
     }
 
     /**
-     * {@code tls} as a server's, offering ALPN's {@code http/1.1} unless it names protocols already (so that a
-     * client negotiating ALPN gets an answer, and h2 can be offered beside it later).
+     * {@code tls} as a server's, offering ALPN's {@code h2} then {@code http/1.1} unless it names protocols already
+     * (a client negotiating ALPN gets an answer; one choosing h2 is served HTTP/2).
      */
     static TlsOptions serverTls(TlsOptions tls) {
         if (!tls.serverSide()) throw new IllegalArgumentException("an HTTPS site needs server TLS options (TlsOptions.server(context))");
         SSLParameters p = tls.parameters() != null ? tls.parameters() : tls.context().getDefaultSSLParameters();
         if (p.getApplicationProtocols() == null || p.getApplicationProtocols().length == 0) {
-            p.setApplicationProtocols(new String[] {"http/1.1"});
+            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
         }
         return tls.withParameters(p);
     }

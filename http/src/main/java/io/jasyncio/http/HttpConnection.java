@@ -111,12 +111,32 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"), loop, this);
         runner.connectionOpened(this);
         lastActivity = stageStart = loop.time();
+        if (Http2Streams.negotiated(t)) { // TLS chose h2 by ALPN
+            switchToHttp2();
+            return;
+        }
         armTimer();
+    }
+
+    /** From now on the connection speaks HTTP/2 ({@link Http2Streams}): it gets the transport and every callback. */
+    private void switchToHttp2() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        upgraded = Http2Streams.connection(runner, this, transport);
+        upgraded.connectionMade(transport);
     }
 
     @Override
     public void dataReceived(ByteBuffer data) {
         if (upgraded != null) {
+            upgraded.dataReceived(data);
+            return;
+        }
+        if (parser.completed() == 0 && stage == RequestParser.Stage.NONE && parser.pendingBytes() == 0
+                && Http2Streams.startsWithPreface(data)) { // h2c with prior knowledge
+            switchToHttp2();
             upgraded.dataReceived(data);
             return;
         }
@@ -834,6 +854,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      */
     Task<Void> abort() {
         closing = true;
+        if (upgraded instanceof io.jasyncio.http.h2.Http2ServerConnection h2) return h2.abort(); // its streams' handlers
         Task<Void> w = worker;
         if (w != null && !w.done()) w.cancel();
         else w = null;

@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
 /**
  * Serves an {@link AppRunner}'s application on a TCP host and port (aiohttp's {@code web.TCPSite}). Port 0
  * picks a free port: {@link #port()} tells which. With {@link TlsOptions} it serves HTTPS (aiohttp's
- * {@code ssl_context=}) through the library's TLS, offering ALPN {@code http/1.1}; static files are then read and
+ * {@code ssl_context=}) through the library's TLS, offering ALPN {@code h2} (HTTP/2) and {@code http/1.1}; static files are then read and
  * encrypted in chunks instead of being sent zero-copy. With {@link #reusePort(boolean)}, several sites (one per
  * loop of a {@link io.jasyncio.LoopGroup}, or several processes) may serve the same port.
  *

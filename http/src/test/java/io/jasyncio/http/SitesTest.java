@@ -81,15 +81,22 @@ class SitesTest {
     }
 
     @Test
-    void anHttpsSiteOffersHttp11ThroughAlpn() throws Exception {
+    void anHttpsSiteOffersH2ThenHttp11ThroughAlpn() throws Exception {
         try (Served s = https();
+                SSLSocket h2 = (SSLSocket) TestCerts.client().getSocketFactory().createSocket("127.0.0.1", s.port);
                 SSLSocket sock = (SSLSocket) TestCerts.client().getSocketFactory().createSocket("127.0.0.1", s.port)) {
-            SSLParameters p = sock.getSSLParameters();
+            SSLParameters p = h2.getSSLParameters();
             p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            h2.setSSLParameters(p);
+            h2.setSoTimeout(10_000);
+            h2.startHandshake();
+            assertEquals("h2", h2.getApplicationProtocol(), "h2 is offered first (io.jasyncio.http.h2)");
+            p = sock.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"http/1.1"});
             sock.setSSLParameters(p);
             sock.setSoTimeout(10_000);
             sock.startHandshake();
-            assertEquals("http/1.1", sock.getApplicationProtocol(), "h2 is not offered yet; http/1.1 is");
+            assertEquals("http/1.1", sock.getApplicationProtocol(), "a client offering http/1.1 only gets it");
             sock.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String reply = new String(sock.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
             assertTrue(reply.startsWith("HTTP/1.1 200 OK"), reply);

@@ -14,7 +14,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate for localhost and 127.0.0.1, made once per JVM with the JDK's {@code keytool} into a
  * temporary directory (no key is committed), and the server and client contexts that use it.
  */
-final class TestCerts {
+public final class TestCerts {
     private TestCerts() {}
 
     static final char[] PASSWORD = "jasyncio-test".toCharArray();
@@ -40,7 +40,7 @@ final class TestCerts {
         return keyStore = ks;
     }
 
-    static SSLContext server() throws Exception {
+    public static SSLContext server() throws Exception {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keyStore(), PASSWORD);
         SSLContext ctx = SSLContext.getInstance("TLS");
@@ -49,7 +49,7 @@ final class TestCerts {
     }
 
     /** A client context trusting the test certificate only. */
-    static SSLContext client() throws Exception {
+    public static SSLContext client() throws Exception {
         Certificate cert = keyStore().getCertificate("server");
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);

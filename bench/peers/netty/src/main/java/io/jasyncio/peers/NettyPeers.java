@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
  * <pre>
  * java -jar netty-peers.jar echo --port P [--threads N] [--transport epoll|nio]
  * java -jar netty-peers.jar http --port P [--threads N] [--transport epoll|nio] [--reuse-port]
+ * java -jar netty-peers.jar h2 --port P [--threads N] [--transport epoll|nio]     (h2c, prior knowledge)
  * </pre>
  *
  * Each binds 127.0.0.1:P with one event-loop group of N threads (default 1: one thread accepts and serves
@@ -43,8 +44,8 @@ public final class NettyPeers {
     /** What to serve and how. */
     record Options(String server, int port, int threads, String transport, boolean reusePort) {
         static Options parse(String[] args) {
-            if (args.length == 0 || !(args[0].equals("echo") || args[0].equals("http"))) {
-                throw new IllegalArgumentException("the first argument is the server: echo or http");
+            if (args.length == 0 || !(args[0].equals("echo") || args[0].equals("http") || args[0].equals("h2"))) {
+                throw new IllegalArgumentException("the first argument is the server: echo, http or h2");
             }
             int port = -1, threads = 1;
             String transport = "epoll";
@@ -91,11 +92,19 @@ public final class NettyPeers {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("netty-peers: " + e.getMessage());
-            System.err.println("usage: java -jar netty-peers.jar echo|http --port P [--threads N] [--transport epoll|nio] [--reuse-port]");
+            System.err.println("usage: java -jar netty-peers.jar echo|http|h2 --port P [--threads N] [--transport epoll|nio] [--reuse-port]");
             System.exit(2);
             return;
         }
-        ChannelHandler child = options.server().equals("echo") ? EchoHandler.INSTANCE : new ChannelInitializer<SocketChannel>() {
+        ChannelHandler child = options.server().equals("echo") ? EchoHandler.INSTANCE
+                : options.server().equals("h2") ? new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) { // h2c with prior knowledge: frames from the start
+                        ch.pipeline().addLast(io.netty.handler.codec.http2.Http2FrameCodecBuilder.forServer().build(),
+                                H2HelloHandler.INSTANCE);
+                    }
+                }
+                : new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(new HttpServerCodec(), HelloHandler.INSTANCE);

@@ -1,0 +1,238 @@
+package io.jasyncio.http;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.CancelledError;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Task;
+import io.jasyncio.http.h2.FrameWriter;
+import io.jasyncio.http.h2.HeaderField;
+import io.jasyncio.http.h2.Http2Options;
+import io.jasyncio.http.h2.Http2ServerConnection;
+import io.jasyncio.http.h2.ServerStream;
+import io.jasyncio.http.h2.StreamHandler;
+import io.jasyncio.transport.BaseTransport;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * HTTP/2 streams answered by the application's handlers: each stream's request becomes a {@link Request} (its
+ * body streamed through {@link RequestContent}, with the stream's flow control), the handler's {@link Response} its
+ * HEADERS and DATA. The HTTP/2 protocol itself is {@link Http2ServerConnection}'s; this is the mapping, kept here
+ * because requests and responses are this package's.
+ *
+ * <p>{@link StreamResponse} and protocol switches ({@link Request#upgrade}) are HTTP/1.1's only: over HTTP/2 they
+ * fail (the handler's answer is then a 500).
+ *
+ * <p>Threading: the loop's thread, in each stream's task.
+ */
+final class Http2Streams implements StreamHandler {
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te");
+    private static final int FILE_CHUNK = 64 * 1024;
+    private static final String SERVER_ERROR_TEXT = "500 Internal Server Error\n\nServer got itself in trouble";
+
+    private final AppRunner runner;
+    private final HttpConnection connection;
+    private final SocketAddress remote;
+
+    private Http2Streams(AppRunner runner, HttpConnection connection, SocketAddress remote) {
+        this.runner = runner;
+        this.connection = connection;
+        this.remote = remote;
+    }
+
+    /** The HTTP/2 connection that takes over {@code connection}'s transport. */
+    static Http2ServerConnection connection(AppRunner runner, HttpConnection connection, BaseTransport t) {
+        Http2Options o = Http2Options.DEFAULTS;
+        double idle = runner.keepaliveTimeout() > 0 ? runner.keepaliveTimeout() : o.idleTimeout();
+        double send = runner.sendTimeout() > 0 ? runner.sendTimeout() : o.sendTimeout();
+        return new Http2ServerConnection(runner.loop(), o.withTimeouts(idle, send),
+                new Http2Streams(runner, connection, (SocketAddress) t.getExtraInfo("peername")));
+    }
+
+    /** Whether TLS negotiated {@code h2} by ALPN on {@code t}. */
+    static boolean negotiated(BaseTransport t) {
+        return t.getExtraInfo("ssl_object") instanceof javax.net.ssl.SSLEngine e && "h2".equals(e.getApplicationProtocol());
+    }
+
+    /** Whether the first bytes of a cleartext connection are the start of the HTTP/2 preface (prior knowledge). */
+    static boolean startsWithPreface(ByteBuffer data) {
+        if (data.remaining() < 3) return false;
+        int p = data.position();
+        for (int i = 0; i < 3; i++) if (data.get(p + i) != FrameWriter.PREFACE[i]) return false;
+        return true;
+    }
+
+    @Override
+    public void handle(ServerStream s) throws Exception {
+        AccessLog accessLog = runner.accessLog();
+        long started = accessLog == null ? 0 : System.nanoTime();
+        Request r;
+        try {
+            r = request(s);
+        } catch (HttpError e) {
+            send(s, null, e.response());
+            return;
+        }
+        Response resp = dispatch(r);
+        long bytes = send(s, r, resp);
+        if (accessLog != null) accessLog.log(r, resp.status(), bytes, resp.headers(), System.nanoTime() - started);
+    }
+
+    private Request request(ServerStream s) {
+        String method = null, scheme = null, target = null, authority = null;
+        Headers headers = new Headers();
+        StringBuilder cookie = null;
+        int bytes = 0;
+        for (HeaderField f : s.requestHeaders()) {
+            bytes += f.size();
+            switch (f.name()) {
+                case ":method" -> method = f.value();
+                case ":scheme" -> scheme = f.value();
+                case ":path" -> target = f.value();
+                case ":authority" -> authority = f.value();
+                case "cookie" -> { // split into several fields by HTTP/2's compression: one again (RFC 9113 §8.2.3)
+                    if (cookie == null) cookie = new StringBuilder(f.value());
+                    else cookie.append("; ").append(f.value());
+                }
+                default -> {
+                    try {
+                        headers.add(f.name(), f.value());
+                    } catch (IllegalArgumentException e) {
+                        throw new HttpError(400, "an invalid header field: " + f.name());
+                    }
+                }
+            }
+        }
+        if (cookie != null) headers.add("cookie", cookie.toString());
+        if (authority != null && !headers.contains("host")) headers.add("host", authority);
+        if (!target.startsWith("/")) {
+            if (!(target.equals("*") && method.equals("OPTIONS"))) throw new HttpError(400, "the :path must start with /");
+        }
+        if (target.indexOf('#') >= 0) throw new HttpError(400, "a request target must not hold a fragment (#)");
+        int q = target.indexOf('?');
+        String rawPath = q < 0 ? target : target.substring(0, q);
+        String rawQuery = q < 0 ? "" : target.substring(q + 1);
+        String path = UrlCodec.decode(rawPath, false, "path");
+        boolean bodyless = s.requestComplete();
+        Request r = new Request(method, rawPath, path, rawQuery, "HTTP/2", headers, new byte[0], remote, bytes);
+        r.setClientMaxSize(runner.app().clientMaxSize());
+        r.setConnection(connection);
+        if (!bodyless) r.setContent(streamBody(s));
+        return r;
+    }
+
+    /** The stream's body as a {@link RequestContent}: each byte the handler takes opens the window for one more. */
+    private RequestContent streamBody(ServerStream s) {
+        long[] given = {0}; // bytes reported consumed to the stream
+        RequestContent[] holder = new RequestContent[1];
+        RequestContent content = new RequestContent(runner.loop(), new RequestContent.Listener() {
+            @Override
+            public void firstRead(RequestContent reader) {}
+
+            @Override
+            public void consumed(RequestContent reader) {
+                long taken = reader.received() - reader.buffered();
+                if (taken > given[0]) {
+                    s.consumed((int) (taken - given[0]));
+                    given[0] = taken;
+                }
+            }
+        }, false);
+        holder[0] = content;
+        String cl = s.header("content-length");
+        if (cl != null) content.announce(Long.parseLong(cl));
+        s.setBodyListener(new ServerStream.BodyListener() {
+            @Override
+            public void data(byte[] data) {
+                content.feedOwned(data);
+            }
+
+            @Override
+            public void end() {
+                content.feedEof();
+            }
+
+            @Override
+            public void aborted(IOException e) {
+                content.fail(e);
+            }
+        });
+        return content;
+    }
+
+    private Response dispatch(Request r) {
+        try {
+            Response resp = runner.app().chain().handle(r);
+            if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
+            if (resp == StreamResponse.SENT) throw new IllegalStateException("StreamResponse is not served over HTTP/2 yet");
+            if (resp instanceof FileResponse) return resp;
+            return Compression.apply(r, resp, runner.autoCompress());
+        } catch (HttpError e) {
+            return Compression.apply(r, e.response(), runner.autoCompress());
+        } catch (CancelledError e) {
+            Task<?> self = Asyncio.currentTask();
+            if (self == null || self.cancelling() > 0) throw e; // the stream was reset, or the server is going
+            return serverError(r, e);
+        } catch (VirtualMachineError e) {
+            if (!(e instanceof StackOverflowError)) throw e;
+            return serverError(r, e);
+        } catch (Throwable e) {
+            return serverError(r, e);
+        }
+    }
+
+    private Response serverError(Request r, Throwable e) {
+        EventLoop loop = runner.loop();
+        loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e).put("request", r).build());
+        return Response.text(500, SERVER_ERROR_TEXT);
+    }
+
+    /** Sends {@code resp} on {@code s}; returns the body bytes sent. */
+    private long send(ServerStream s, Request r, Response resp) throws IOException {
+        boolean head = r != null && r.method().equals("HEAD");
+        if (resp instanceof FileResponse f && r != null) {
+            FileResponse.Prepared p = f.prepare(r);
+            if (p.answer() != null) return send(s, r, p.answer());
+            try (var ch = p.channel()) {
+                s.sendHeaders(head(p.status(), p.headers(), p.length()), head || p.length() == 0);
+                if (head || p.length() == 0) return 0;
+                long pos = p.offset(), left = p.length();
+                byte[] buf = new byte[(int) Math.min(FILE_CHUNK, left)];
+                while (left > 0) {
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, left));
+                    int n = ch.read(bb, pos);
+                    if (n <= 0) throw new IOException("the file " + f + " ended early");
+                    pos += n;
+                    left -= n;
+                    s.sendData(buf, 0, n, left == 0);
+                }
+                return p.length();
+            }
+        }
+        byte[] body = resp.body();
+        boolean bodyless = HttpStatus.bodyless(resp.status()) || head;
+        s.sendHeaders(head(resp.status(), resp.headers(), bodyless && !head ? -1 : body.length), bodyless || body.length == 0);
+        if (!bodyless && body.length > 0) s.sendData(body, 0, body.length, true);
+        return bodyless ? 0 : body.length;
+    }
+
+    /** The response head as HTTP/2 fields: lower-case names, no connection-specific fields (RFC 9113 §8.2.2). */
+    private static List<HeaderField> head(int status, Headers h, long length) {
+        List<HeaderField> out = new ArrayList<>(h.size() + 3);
+        out.add(new HeaderField(":status", Integer.toString(status)));
+        for (String name : h.names()) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(n) || n.equals("content-length")) continue;
+            for (String v : h.getAll(name)) out.add(new HeaderField(n, v));
+        }
+        if (length >= 0) out.add(new HeaderField("content-length", Long.toString(length)));
+        if (!h.contains("date")) out.add(new HeaderField("date", HttpDate.now()));
+        return out;
+    }
+}

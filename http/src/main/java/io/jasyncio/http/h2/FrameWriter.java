@@ -1,0 +1,76 @@
+package io.jasyncio.http.h2;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Writes HTTP/2 frames (RFC 9113 §4.1, §6) into buffers ready for a transport.
+ *
+ * <p>Threading: stateless; any thread.
+ */
+public final class FrameWriter {
+    private FrameWriter() {}
+
+    /** The 24-byte client connection preface (§3.4). */
+    public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    static ByteBuffer header(int len, int type, int flags, int stream, int extra) {
+        ByteBuffer b = ByteBuffer.allocate(9 + extra);
+        b.put((byte) (len >>> 16)).put((byte) (len >>> 8)).put((byte) len).put((byte) type).put((byte) flags).putInt(stream & 0x7fffffff);
+        return b;
+    }
+
+    public static ByteBuffer data(int stream, byte[] b, int off, int len, boolean endStream) {
+        ByteBuffer f = header(len, Frame.TYPE_DATA, endStream ? Frame.FLAG_END_STREAM : 0, stream, len);
+        return f.put(b, off, len).flip();
+    }
+
+    /** HEADERS then CONTINUATION frames carrying {@code block}, each at most {@code maxFrameSize} bytes. */
+    public static ByteBuffer headers(int stream, byte[] block, boolean endStream, int maxFrameSize) {
+        int frames = Math.max(1, (block.length + maxFrameSize - 1) / maxFrameSize);
+        ByteBuffer out = ByteBuffer.allocate(block.length + 9 * frames);
+        int off = 0;
+        for (int i = 0; i < frames; i++) {
+            int n = Math.min(maxFrameSize, block.length - off);
+            int flags = (i == frames - 1 ? Frame.FLAG_END_HEADERS : 0) | (i == 0 && endStream ? Frame.FLAG_END_STREAM : 0);
+            int type = i == 0 ? Frame.TYPE_HEADERS : Frame.TYPE_CONTINUATION;
+            out.put((byte) (n >>> 16)).put((byte) (n >>> 8)).put((byte) n).put((byte) type).put((byte) flags).putInt(stream);
+            out.put(block, off, n);
+            off += n;
+        }
+        return out.flip();
+    }
+
+    public static ByteBuffer rstStream(int stream, ErrorCode error) {
+        return header(4, Frame.TYPE_RST_STREAM, 0, stream, 4).putInt(error.code).flip();
+    }
+
+    /** SETTINGS with parameter {@code idsAndValues[2i]} set to {@code idsAndValues[2i+1]}. */
+    public static ByteBuffer settings(long... idsAndValues) {
+        int n = idsAndValues.length / 2;
+        ByteBuffer b = header(6 * n, Frame.TYPE_SETTINGS, 0, 0, 6 * n);
+        for (int i = 0; i < n; i++) b.putShort((short) idsAndValues[2 * i]).putInt((int) idsAndValues[2 * i + 1]);
+        return b.flip();
+    }
+
+    public static ByteBuffer settingsAck() {
+        return header(0, Frame.TYPE_SETTINGS, Frame.FLAG_ACK, 0, 0).flip();
+    }
+
+    public static ByteBuffer ping(boolean ack, long data) {
+        return header(8, Frame.TYPE_PING, ack ? Frame.FLAG_ACK : 0, 0, 8).putLong(data).flip();
+    }
+
+    public static ByteBuffer goAway(int lastStream, ErrorCode error, String debug) {
+        byte[] d = debug == null ? new byte[0] : debug.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return header(8 + d.length, Frame.TYPE_GOAWAY, 0, 0, 8 + d.length).putInt(lastStream).putInt(error.code).put(d).flip();
+    }
+
+    public static ByteBuffer windowUpdate(int stream, int increment) {
+        return header(4, Frame.TYPE_WINDOW_UPDATE, 0, stream, 4).putInt(increment).flip();
+    }
+
+    /** Any frame, as given (for tests and hostile peers: no check is made). */
+    public static ByteBuffer raw(int type, int flags, int stream, byte[] payload) {
+        return header(payload.length, type, flags, stream, payload.length).put(payload).flip();
+    }
+}

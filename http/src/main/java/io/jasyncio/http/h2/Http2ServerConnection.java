@@ -1,0 +1,657 @@
+package io.jasyncio.http.h2;
+
+import io.jasyncio.Asyncio;
+import io.jasyncio.EventLoop;
+import io.jasyncio.ExceptionContext;
+import io.jasyncio.Task;
+import io.jasyncio.TimerHandle;
+import io.jasyncio.http.UpgradedProtocol;
+import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server side of one HTTP/2 connection (RFC 9113) as a jasyncio protocol: the client's preface and SETTINGS,
+ * then each request stream answered in a task of its own by a {@link StreamHandler}, concurrently, with flow
+ * control both ways, PING, GOAWAY and RST_STREAM.
+ *
+ * <p>Bounded against a hostile client, per {@link Http2Options}: concurrent streams (a reset stream counts until its
+ * handler has ended), header lists (HPACK-decoded size) and header blocks (compressed bytes and CONTINUATION frames),
+ * request body bytes held (the connection's and each stream's receive window: a client cannot send more than the
+ * handlers have consumed), stream resets (a token bucket: rapid reset, CVE-2023-44487), control frames per second
+ * (SETTINGS, PING, PRIORITY and empty DATA floods), control answers queued while the client does not read, and
+ * time: the preface and a header block must come within the idle timeout, an idle connection is closed after it, a
+ * request body that stops for it fails its reader, a response the client opens no window for (or takes nothing of)
+ * for the send timeout is ended. A client past a bound gets GOAWAY ENHANCE_YOUR_CALM (or the RFC's error) and the
+ * connection is closed.
+ *
+ * <p>Threading: the loop's thread only, as every protocol.
+ */
+public final class Http2ServerConnection implements UpgradedProtocol {
+    private static final int DEFAULT_WINDOW = 65_535;
+    /** Control answers (SETTINGS and PING ACKs) queued while the client reads nothing, before it is a flood. */
+    static final int MAX_QUEUED_ACKS = 1000;
+
+    private final EventLoop loop;
+    private final Http2Options options;
+    private final StreamHandler handler;
+    private Transport transport;
+    private final FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
+    private final HpackDecoder decoder;
+    private final HpackEncoder encoder = new HpackEncoder();
+    private final Map<Integer, ServerStream> streams = new HashMap<>();
+    private int prefaceMatched;
+    private boolean settingsSeen;
+    private int lastStreamId;
+    /** Streams whose handlers have not ended (open, or reset with their handler still running). */
+    private int active;
+    // flow control: ours to send, and the client's to send
+    private long connSendWindow = DEFAULT_WINDOW;
+    private long connRecvWindow;
+    private int connUnacked;
+    private long peerInitialWindow = DEFAULT_WINDOW;
+    private int peerMaxFrameSize = FrameReader.DEFAULT_MAX_FRAME_SIZE;
+    // the header block being received
+    private int blockStream;
+    private boolean blockEndStream;
+    private final ByteArrayOutputStream block = new ByteArrayOutputStream();
+    private int blockFrames;
+    // token buckets
+    private double resetTokens;
+    private double resetStamp;
+    private double controlTokens;
+    private double controlStamp;
+    private int acksWhilePaused;
+    private boolean writingPaused;
+    /** We sent GOAWAY: no new streams; closes once the open ones end. */
+    private boolean goingAway;
+    /** A connection error was sent, or the connection is closing: nothing more is read. */
+    private boolean closing;
+    private boolean lost;
+    private TimerHandle sweeper;
+    private TimerHandle abortTimer;
+    private double lastFrameAt;
+    private double idleSince;
+
+    public Http2ServerConnection(EventLoop loop, Http2Options options, StreamHandler handler) {
+        this.loop = loop;
+        this.options = options;
+        this.handler = handler;
+        this.decoder = new HpackDecoder(4096, options.maxHeaderListSize());
+        this.resetTokens = options.maxResetsBurst();
+        this.controlTokens = options.maxControlFramesPerSecond();
+        this.connRecvWindow = options.connectionWindow();
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    Http2Options options() {
+        return options;
+    }
+
+    boolean lost() {
+        return lost;
+    }
+
+    /** Streams whose handlers have not ended. */
+    public int activeStreams() {
+        return active;
+    }
+
+    /** Bytes held for this connection beyond the handlers' own: unparsed input and unsent output. */
+    public long bufferedBytes() {
+        return reader.buffered() + block.size() + (transport == null ? 0 : transport.getWriteBufferSize());
+    }
+
+    @Override
+    public void connectionMade(BaseTransport t) {
+        transport = (Transport) t;
+        lastFrameAt = idleSince = resetStamp = controlStamp = loop.time();
+        List<Long> s = new ArrayList<>(List.of((long) Frame.Settings.MAX_CONCURRENT_STREAMS, (long) options.maxConcurrentStreams(),
+                (long) Frame.Settings.MAX_HEADER_LIST_SIZE, (long) options.maxHeaderListSize()));
+        if (options.streamWindow() != DEFAULT_WINDOW) {
+            s.add((long) Frame.Settings.INITIAL_WINDOW_SIZE);
+            s.add((long) options.streamWindow());
+        }
+        transport.write(FrameWriter.settings(s.stream().mapToLong(Long::longValue).toArray()));
+        if (options.connectionWindow() > DEFAULT_WINDOW) {
+            transport.write(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
+        }
+        double period = Math.max(0.05, Math.min(options.idleTimeout(), options.sendTimeout()) / 4);
+        sweeper = loop.callLater(period, () -> sweep(period));
+    }
+
+    @Override
+    public void dataReceived(ByteBuffer data) {
+        if (closing || lost) return;
+        lastFrameAt = loop.time();
+        if (prefaceMatched < FrameWriter.PREFACE.length) {
+            while (data.hasRemaining() && prefaceMatched < FrameWriter.PREFACE.length) {
+                if (data.get() != FrameWriter.PREFACE[prefaceMatched++]) {
+                    connectionError(Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the client connection preface was expected (RFC 9113 §3.4)"));
+                    return;
+                }
+            }
+            if (!data.hasRemaining()) return;
+        }
+        reader.feed(data);
+        while (!closing && !lost) {
+            try {
+                Frame f = reader.next();
+                if (f == null) break;
+                onFrame(f);
+            } catch (Http2Exception e) {
+                if (e.isConnectionError()) {
+                    connectionError(e);
+                    return;
+                }
+                streamError(e);
+            }
+        }
+    }
+
+    private void onFrame(Frame f) {
+        if (!settingsSeen) {
+            if (!(f instanceof Frame.Settings s) || s.ack()) {
+                throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "the client's first frame must be SETTINGS (RFC 9113 §3.4), got " + f);
+            }
+            settingsSeen = true;
+        }
+        switch (f) {
+            case Frame.Settings s -> onSettings(s);
+            case Frame.Ping p -> {
+                control("PING");
+                if (!p.ack()) writeAck(FrameWriter.ping(true, p.data()));
+            }
+            case Frame.Headers h -> {
+                if ((h.streamId() & 1) == 0) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on even stream " + h.streamId());
+                blockStream = h.streamId();
+                blockEndStream = h.endStream();
+                block.reset();
+                blockFrames = 1;
+                appendBlock(h.fragment());
+                if (h.endHeaders()) headerBlockDone();
+            }
+            case Frame.Continuation c -> {
+                if (++blockFrames > options.maxContinuationFrames() + 1) {
+                    throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block of more than "
+                            + options.maxContinuationFrames() + " CONTINUATION frames (CONTINUATION flood)");
+                }
+                appendBlock(c.fragment());
+                if (c.endHeaders()) headerBlockDone();
+            }
+            case Frame.Data d -> onData(d);
+            case Frame.WindowUpdate w -> onWindowUpdate(w);
+            case Frame.RstStream r -> onReset(r);
+            case Frame.Priority p -> control("PRIORITY");
+            case Frame.GoAway g -> {
+                goingAway = true; // the client opens no more streams; those open are answered
+                maybeFinish();
+            }
+            case Frame.PushPromise p -> throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "a client sent PUSH_PROMISE");
+        }
+    }
+
+    // ---------------------------------------------------------------- control frames
+
+    private void onSettings(Frame.Settings s) {
+        control("SETTINGS");
+        if (s.ack()) return;
+        for (int i = 0; i < s.ids().length; i++) {
+            long v = s.values()[i];
+            switch (s.ids()[i]) {
+                case Frame.Settings.HEADER_TABLE_SIZE -> encoder.setMaxTableSize((int) Math.min(v, 4096));
+                case Frame.Settings.INITIAL_WINDOW_SIZE -> {
+                    long delta = v - peerInitialWindow;
+                    peerInitialWindow = v;
+                    for (ServerStream st : streams.values()) {
+                        st.sendWindow += delta;
+                        if (st.sendWindow > Integer.MAX_VALUE) {
+                            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE takes stream " + st.id() + "'s window over 2^31-1");
+                        }
+                        if (delta > 0) st.wake();
+                    }
+                }
+                case Frame.Settings.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) v;
+                default -> { } // MAX_CONCURRENT_STREAMS concerns pushes (we make none); the rest are the client's own
+            }
+        }
+        writeAck(FrameWriter.settingsAck());
+    }
+
+    /** A control frame from the client: within the per-second budget, or the connection ends. */
+    private void control(String what) {
+        double now = loop.time();
+        int rate = options.maxControlFramesPerSecond();
+        controlTokens = Math.min(rate, controlTokens + (now - controlStamp) * rate);
+        controlStamp = now;
+        if (--controlTokens < 0) {
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + rate + " control frames a second (" + what + " flood)");
+        }
+    }
+
+    private void writeAck(ByteBuffer ack) {
+        if (writingPaused && ++acksWhilePaused > MAX_QUEUED_ACKS) {
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, MAX_QUEUED_ACKS + " control answers queued while the client reads nothing");
+        }
+        transport.write(ack);
+    }
+
+    private void onWindowUpdate(Frame.WindowUpdate w) {
+        if (w.streamId() == 0) {
+            connSendWindow += w.increment();
+            if (connSendWindow > Integer.MAX_VALUE) throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "the connection's window over 2^31-1");
+            for (ServerStream s : streams.values()) s.wake();
+            return;
+        }
+        ServerStream s = streams.get(w.streamId());
+        if (s == null) {
+            if (w.streamId() > lastStreamId) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "WINDOW_UPDATE on idle stream " + w.streamId());
+            return; // a stream closed meanwhile
+        }
+        s.sendWindow += w.increment();
+        if (s.sendWindow > Integer.MAX_VALUE) throw Http2Exception.stream(s.id(), ErrorCode.FLOW_CONTROL_ERROR, "stream window over 2^31-1");
+        s.wake();
+    }
+
+    private void onReset(Frame.RstStream r) {
+        if (r.streamId() > lastStreamId) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "RST_STREAM on idle stream " + r.streamId());
+        ServerStream s = streams.get(r.streamId());
+        countReset();
+        if (s != null) resetStream(s, r.error(), false);
+    }
+
+    /** One more stream reset (by the client, or by us for its fault): within the bucket, or the connection ends. */
+    private void countReset() {
+        double now = loop.time();
+        resetTokens = Math.min(options.maxResetsBurst(), resetTokens + (now - resetStamp) * options.maxResetsPerSecond());
+        resetStamp = now;
+        if (--resetTokens < 0) {
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "streams reset faster than " + options.maxResetsPerSecond()
+                    + " a second after a burst of " + options.maxResetsBurst() + " (rapid reset)");
+        }
+    }
+
+    // ---------------------------------------------------------------- headers
+
+    private void appendBlock(byte[] fragment) {
+        if (block.size() + fragment.length > options.maxHeaderListSize()) {
+            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block over " + options.maxHeaderListSize() + " bytes");
+        }
+        block.writeBytes(fragment);
+    }
+
+    private void headerBlockDone() {
+        int id = blockStream;
+        List<HeaderField> fields = decoder.decode(block.toByteArray()); // always: the table must stay in step
+        block.reset();
+        blockStream = 0;
+        if (id <= lastStreamId) { // trailers, or a stream that is no more
+            ServerStream s = streams.get(id);
+            if (s == null || s.remoteClosed) throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id);
+            if (!blockEndStream) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
+            for (HeaderField f : fields) {
+                if (f.name().startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a pseudo-header in trailers");
+            }
+            endOfRequest(s, new byte[0]);
+            return;
+        }
+        lastStreamId = id;
+        if (goingAway) {
+            transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
+            return;
+        }
+        long length;
+        try {
+            length = checkRequest(id, fields);
+            if (blockEndStream && length > 0) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "content-length " + length + " without a body");
+        } catch (Http2Exception e) {
+            streamError(e);
+            return;
+        }
+        if (active >= options.maxConcurrentStreams()) {
+            countReset();
+            transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
+            return;
+        }
+        ServerStream s = new ServerStream(this, id, fields, length, peerInitialWindow, options.streamWindow());
+        streams.put(id, s);
+        active++;
+        if (blockEndStream) endOfRequest(s, new byte[0]);
+        Task<Void> t = new Task<>(loop, () -> {
+            handler.handle(s);
+            return null;
+        }, null, true);
+        s.task = t;
+        t.addDoneCallback(f -> handlerEnded(s, t));
+    }
+
+    /** RFC 9113 §8.2-8.3: the request's pseudo-headers and fields; the content-length, or -1. */
+    private static long checkRequest(int id, List<HeaderField> fields) {
+        String method = null, scheme = null, path = null;
+        boolean regular = false;
+        long length = -1;
+        for (HeaderField f : fields) {
+            String n = f.name();
+            if (n.startsWith(":")) {
+                if (regular) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + n + " after a regular field");
+                switch (n) {
+                    case ":method" -> method = once(id, method, f);
+                    case ":scheme" -> scheme = once(id, scheme, f);
+                    case ":path" -> path = once(id, path, f);
+                    case ":authority" -> { }
+                    default -> throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "unknown pseudo-header " + n);
+                }
+                continue;
+            }
+            regular = true;
+            for (int i = 0; i < n.length(); i++) {
+                char c = n.charAt(i);
+                if (c >= 'A' && c <= 'Z' || c <= ' ' || c >= 0x7f || c == ':') {
+                    throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
+                }
+            }
+            String v = f.value();
+            for (int i = 0; i < v.length(); i++) {
+                char c = v.charAt(i);
+                if (c == 0 || c == '\r' || c == '\n') throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "NUL, CR or LF in field " + n);
+            }
+            switch (n) {
+                case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade" ->
+                        throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "connection-specific field " + n + " (RFC 9113 §8.2.2)");
+                case "te" -> {
+                    if (!v.equals("trailers")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "te: " + v);
+                }
+                case "content-length" -> {
+                    long l;
+                    try {
+                        l = Long.parseLong(v);
+                    } catch (NumberFormatException e) {
+                        l = -1;
+                    }
+                    if (l < 0 || length >= 0 && length != l) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "content-length: " + v);
+                    length = l;
+                }
+                default -> { }
+            }
+        }
+        if (method == null || "CONNECT".equals(method)) {
+            throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, method == null ? "no :method" : "CONNECT is not served");
+        }
+        if (scheme == null || path == null || path.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "no :scheme or :path");
+        return length;
+    }
+
+    private static String once(int id, String seen, HeaderField f) {
+        if (seen != null) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + f.name() + " twice");
+        return f.value();
+    }
+
+    // ---------------------------------------------------------------- data
+
+    private void onData(Frame.Data d) {
+        int id = d.streamId();
+        connRecvWindow -= d.flowLength();
+        if (connRecvWindow < 0) throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "DATA beyond the connection's window");
+        ServerStream s = streams.get(id);
+        if (s == null) {
+            if (id > lastStreamId) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "DATA on idle stream " + id);
+            credit(d.flowLength()); // a stream closed or refused meanwhile: its bytes are dropped
+            return;
+        }
+        if (s.remoteClosed) {
+            credit(d.flowLength());
+            if (s.reset) return;
+            throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "DATA after END_STREAM");
+        }
+        s.recvWindow -= d.flowLength();
+        if (s.recvWindow < 0) {
+            credit(d.flowLength());
+            throw Http2Exception.stream(id, ErrorCode.FLOW_CONTROL_ERROR, "DATA beyond the stream's window");
+        }
+        int padding = d.flowLength() - d.data().length;
+        if (padding > 0) consumedBytes(s, padding);
+        if (d.data().length == 0 && !d.endStream()) control("empty DATA");
+        if (s.reset) {
+            consumedBytes(s, d.data().length);
+            return;
+        }
+        s.held += d.data().length;
+        if (d.endStream()) endOfRequest(s, d.data());
+        else if (!s.receive(d.data(), false)) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "more DATA than content-length");
+    }
+
+    private void endOfRequest(ServerStream s, byte[] last) {
+        s.remoteClosed = true;
+        if (!s.receive(last, true)) throw Http2Exception.stream(s.id(), ErrorCode.PROTOCOL_ERROR, "DATA not matching content-length");
+    }
+
+    /** The handler took {@code n} body bytes of {@code s}. */
+    void consumed(ServerStream s, int n) {
+        if (lost || closing) return;
+        s.held -= n;
+        consumedBytes(s, n);
+    }
+
+    private void consumedBytes(ServerStream s, int n) {
+        credit(n);
+        if (s.remoteClosed || s.reset) return;
+        s.unacked += n;
+        if (s.unacked >= options.streamWindow() / 2) {
+            s.recvWindow += s.unacked;
+            transport.write(FrameWriter.windowUpdate(s.id(), s.unacked));
+            s.unacked = 0;
+        }
+    }
+
+    /** {@code n} bytes of the connection's window are free again. */
+    private void credit(int n) {
+        if (n <= 0 || lost || closing) return;
+        connUnacked += n;
+        if (connUnacked >= options.connectionWindow() / 4) {
+            connRecvWindow += connUnacked;
+            transport.write(FrameWriter.windowUpdate(0, connUnacked));
+            connUnacked = 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- sending (from the streams' tasks)
+
+    void writeHeaders(ServerStream s, List<HeaderField> fields, boolean endStream) {
+        transport.write(FrameWriter.headers(s.id(), encoder.encode(fields), endStream, peerMaxFrameSize));
+    }
+
+    /** How much of {@code len} may be sent on {@code s} now. */
+    int sendable(ServerStream s, int len) {
+        if (writingPaused) return 0;
+        return (int) Math.max(0, Math.min(Math.min(len, peerMaxFrameSize), Math.min(s.sendWindow, connSendWindow)));
+    }
+
+    void writeData(ServerStream s, byte[] b, int off, int n, boolean endStream) {
+        s.sendWindow -= n;
+        connSendWindow -= n;
+        transport.write(FrameWriter.data(s.id(), b, off, n, endStream));
+    }
+
+    void localEnded(ServerStream s) {
+        // nothing yet: the stream is done once its handler ends (handlerEnded)
+    }
+
+    /** A send waited out the send timeout: the stream ends, or the whole connection when its window is the cause. */
+    void sendStalled(ServerStream s) {
+        if (writingPaused || connSendWindow <= 0) {
+            goAwayAndClose(ErrorCode.NO_ERROR, "the client took nothing and opened no window for " + options.sendTimeout() + " s");
+        } else {
+            resetStream(s, ErrorCode.CANCEL, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- stream ends
+
+    void resetStream(ServerStream s, ErrorCode code, boolean send) {
+        if (s.reset) return;
+        s.reset = true;
+        if (send && !lost && !closing) transport.write(FrameWriter.rstStream(s.id(), code));
+        s.abort(new IOException("HTTP/2 stream " + s.id() + " reset with " + code));
+        Task<Void> t = s.task;
+        if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
+    }
+
+    private void streamError(Http2Exception e) {
+        ServerStream s = streams.get(e.streamId());
+        if (s != null) resetStream(s, e.code(), true);
+        else if (!lost && !closing) transport.write(FrameWriter.rstStream(e.streamId(), e.code()));
+        countReset();
+    }
+
+    private void handlerEnded(ServerStream s, Task<Void> t) {
+        active--;
+        streams.remove(s.id());
+        if (s.held > 0) credit((int) s.held); // what the handler left unread
+        s.held = 0;
+        if (!t.cancelled() && t.exception() != null && !(t.exception() instanceof IOException)) {
+            loop.callExceptionHandler(ExceptionContext.builder("Unexpected error in an HTTP/2 stream handler").exception(t.exception())
+                    .put("stream", s).put("transport", transport).build());
+        }
+        if (!lost && !closing && !s.reset) {
+            if (!s.localClosed) {
+                s.reset = true;
+                transport.write(FrameWriter.rstStream(s.id(), ErrorCode.INTERNAL_ERROR));
+            } else if (!s.remoteClosed) { // answered without the whole request body: the client may stop (§8.1)
+                s.reset = true;
+                transport.write(FrameWriter.rstStream(s.id(), ErrorCode.NO_ERROR));
+            }
+        }
+        if (streams.isEmpty()) idleSince = loop.time();
+        maybeFinish();
+    }
+
+    private void maybeFinish() {
+        if (goingAway && streams.isEmpty() && !closing && !lost) close();
+    }
+
+    // ---------------------------------------------------------------- connection ends
+
+    private void connectionError(Http2Exception e) {
+        goAwayAndClose(e.code(), e.getMessage());
+    }
+
+    private void goAwayAndClose(ErrorCode code, String debug) {
+        if (closing || lost) return;
+        transport.write(FrameWriter.goAway(lastStreamId, code, debug));
+        close();
+    }
+
+    /** Closes the transport once it has sent what it holds, or after the send timeout; every handler is cancelled. */
+    private void close() {
+        closing = true;
+        for (ServerStream s : List.copyOf(streams.values())) {
+            s.abort(new EOFException("the HTTP/2 connection is closing"));
+            Task<Void> t = s.task;
+            if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
+        }
+        transport.close();
+        if (!lost) abortTimer = loop.callLater(options.sendTimeout(), () -> {
+            if (!lost) transport.abort();
+        });
+    }
+
+    /** Graceful shutdown (the runner's cleanup): GOAWAY, no new streams, the open ones answered, then close. */
+    @Override
+    public void serverShutdown() {
+        if (goingAway || closing || lost) return;
+        goingAway = true;
+        transport.write(FrameWriter.goAway(lastStreamId, ErrorCode.NO_ERROR, "server shutting down"));
+        maybeFinish();
+    }
+
+    /**
+     * Past the runner's shutdown timeout: cancels every stream's handler and drops the connection. Returns a task
+     * that ends once every handler has (the runner waits for it before its cleanup hooks), or null if none runs.
+     */
+    public Task<Void> abort() {
+        List<Task<Void>> running = new ArrayList<>();
+        for (ServerStream s : streams.values()) {
+            Task<Void> t = s.task;
+            if (t != null && !t.done()) {
+                if (t.cancelling() == 0) t.cancel();
+                running.add(t);
+            }
+        }
+        closing = true;
+        transport.abort();
+        if (running.isEmpty()) return null;
+        return new Task<>(loop, () -> {
+            Asyncio.wait(running);
+            return null;
+        }, "h2-handlers-ending", false);
+    }
+
+    /** Timeouts, checked a few times per timeout: the preface and header blocks, idleness, stalled request bodies. */
+    private void sweep(double period) {
+        if (lost) return;
+        double now = loop.time();
+        if (!closing) {
+            if ((prefaceMatched < FrameWriter.PREFACE.length || !settingsSeen || reader.inHeaderBlock() || reader.buffered() > 0)
+                    && now - lastFrameAt >= options.idleTimeout()) {
+                goAwayAndClose(ErrorCode.PROTOCOL_ERROR, "no complete frame for " + options.idleTimeout() + " s");
+            } else if (streams.isEmpty() && now - idleSince >= options.idleTimeout()) {
+                goAwayAndClose(ErrorCode.NO_ERROR, "idle for " + options.idleTimeout() + " s");
+            } else if (now - lastFrameAt >= options.idleTimeout()) {
+                for (ServerStream s : List.copyOf(streams.values())) {
+                    if (!s.remoteClosed && !s.reset) resetStream(s, ErrorCode.CANCEL, true); // its body stopped coming
+                }
+            }
+        }
+        sweeper = loop.callLater(period, () -> sweep(period));
+    }
+
+    @Override
+    public void pauseWriting() {
+        writingPaused = true;
+    }
+
+    @Override
+    public void resumeWriting() {
+        writingPaused = false;
+        acksWhilePaused = 0;
+        for (ServerStream s : streams.values()) s.wake();
+    }
+
+    @Override
+    public boolean eofReceived() {
+        return false;
+    }
+
+    @Override
+    public void connectionLost(Throwable exc) {
+        lost = true;
+        closing = true;
+        if (sweeper != null) sweeper.cancel();
+        if (abortTimer != null) abortTimer.cancel();
+        for (ServerStream s : List.copyOf(streams.values())) {
+            s.abort(new EOFException("the client closed the HTTP/2 connection"));
+            Task<Void> t = s.task;
+            if (t != null && !t.done() && t.cancelling() == 0) t.cancel();
+        }
+    }
+
+    @Override
+    public void handlerEnded(Transport t) {
+        // the HTTP/1.1 connection this one replaced had no handler of its own running
+    }
+
+    @Override
+    public String toString() {
+        return "<Http2ServerConnection streams=" + streams.size() + " last=" + lastStreamId + (goingAway ? " going-away" : "") + ">";
+    }
+}

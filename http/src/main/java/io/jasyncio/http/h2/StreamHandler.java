@@ -1,0 +1,17 @@
+package io.jasyncio.http.h2;
+
+/**
+ * Answers one request stream of an {@link Http2ServerConnection}, in a task of its own (so it may await). The
+ * HTTP module's sites give every stream to the application's handlers; tests and other servers may give their own.
+ *
+ * <p>Threading: called on the connection's loop, in the stream's task. The task is cancelled when the client
+ * resets the stream or the connection ends.
+ */
+@FunctionalInterface
+public interface StreamHandler {
+    /**
+     * Answers {@code stream} (its request head is {@link ServerStream#requestHeaders()}). Returning without
+     * having ended the response resets the stream with INTERNAL_ERROR.
+     */
+    void handle(ServerStream stream) throws Exception;
+}
