@@ -104,7 +104,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_eof_received_waiter
     @Test
     void eofReceivedWaiter() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             RecordingTransport t = connectionMade(p);
@@ -121,7 +121,7 @@ class SslProtoHandshakeTest {
     @Test
     void fatalErrorWithoutException() {
         List<ExceptionContext> messages = new ArrayList<>();
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> messages.add(ctx));
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             p.fatalError(null, "Fatal error on transport");
@@ -134,7 +134,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_connection_lost
     @Test
     void connectionLostWakesTheWaiter() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             connectionMade(p);
@@ -149,7 +149,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_close_during_handshake
     @Test
     void closeDuringHandshakeAbortsThePlainTransport() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             RecordingTransport t = connectionMade(p);
@@ -164,7 +164,7 @@ class SslProtoHandshakeTest {
     @Test
     void closeDuringSslOverSsl() {
         List<ExceptionContext> messages = new ArrayList<>();
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             SslProtocol inner = sslProtocol(null);
             SslProtocol outer = sslProtocol(null, inner);
@@ -180,7 +180,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_get_extra_info_on_closed_connection
     @Test
     void getExtraInfoOnClosedConnection() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             assertNull(p.getExtraInfo("socket"));
@@ -200,7 +200,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_set_new_app_protocol
     @Test
     void setNewAppProtocol() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             Protocol next = new Protocol() {};
             p.appTransport().setProtocol(next);
@@ -213,7 +213,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_data_received_after_closing
     @Test
     void dataReceivedAfterClosing() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(null);
             connectionMade(p);
             p.appTransport().close();
@@ -228,7 +228,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_write_after_closing
     @Test
     void writeAfterClosing() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(null);
             RecordingTransport t = connectionMade(p);
             int before = t.writes.size();
@@ -245,7 +245,7 @@ class SslProtoHandshakeTest {
     // Our own: the handshake timeout aborts the connection at exactly its deadline, with an error naming the peer.
     @Test
     void handshakeTimeoutFiresAtItsDeadline() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> waiter = loop.createFuture();
             SslProtocol p = sslProtocol(waiter);
