@@ -1,6 +1,7 @@
 package io.jasyncio.datagram;
 
 import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -55,11 +56,11 @@ public interface DatagramTransport extends BaseTransport {
     void setWriteBufferLimits(Integer high, Integer low);
 
     /**
-     * The current water marks.
+     * As {@link WriteTransport#getWriteBufferLimits()}.
      *
-     * @return {@code [low, high]}
+     * @return the low- and high-water marks
      */
-    int[] getWriteBufferLimits();
+    WriteBufferLimits getWriteBufferLimits();
 
     /** Closes at once, dropping buffered datagrams. */
     void abort();

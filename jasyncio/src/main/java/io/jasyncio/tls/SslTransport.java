@@ -3,6 +3,7 @@ package io.jasyncio.tls;
 import io.jasyncio.EventLoop;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -43,7 +44,7 @@ public final class SslTransport implements Transport {
      * @return true while paused
      */
     public boolean writingPaused() {
-        return ssl.appWritingPaused;
+        return ssl.appWritingPaused();
     }
 
     @Override
@@ -101,7 +102,7 @@ public final class SslTransport implements Transport {
     }
 
     @Override
-    public int[] getWriteBufferLimits() {
+    public WriteBufferLimits getWriteBufferLimits() {
         return ssl.getWriteBufferLimits();
     }
 

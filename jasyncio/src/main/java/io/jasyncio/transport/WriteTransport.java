@@ -35,11 +35,11 @@ public interface WriteTransport extends BaseTransport {
     }
 
     /**
-     * The current {@code [low, high]} water marks.
+     * The current water marks (asyncio's {@code get_write_buffer_limits()}, which returns {@code (low, high)}).
      *
-     * @return {@code [low, high]}
+     * @return the low- and high-water marks
      */
-    int[] getWriteBufferLimits();
+    WriteBufferLimits getWriteBufferLimits();
 
     /**
      * How many bytes are buffered, waiting to be sent.

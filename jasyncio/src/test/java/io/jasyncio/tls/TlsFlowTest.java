@@ -25,6 +25,7 @@ import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -102,7 +103,7 @@ class TlsFlowTest {
                 }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 SslTransport t = (SslTransport) c.transport();
                 t.setWriteBufferLimits(256 * 1024, 64 * 1024);
-                assertArrayEquals(new int[] {64 * 1024, 256 * 1024}, t.getWriteBufferLimits());
+                assertEquals(new WriteBufferLimits(64 * 1024, 256 * 1024), t.getWriteBufferLimits());
                 ByteBuffer src = ByteBuffer.wrap(data);
                 // write in 64 KiB pieces until the TLS layer holds data back and pauses us
                 while (src.hasRemaining() && pauses.get() == 0) {

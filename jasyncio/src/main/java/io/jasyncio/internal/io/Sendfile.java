@@ -53,7 +53,7 @@ public final class Sendfile {
             checkParams(file, offset, count);
             if (file instanceof FileChannel fc) return transportNative(st, fc, offset, count);
             if (!fallback) throw notAvailable(file);
-            return transportFallback(st, st.protocolPaused, file, offset, count);
+            return transportFallback(st, st.protocolPaused(), file, offset, count);
         }
         if (transport instanceof SslTransport tls) {
             if (!fallback) {

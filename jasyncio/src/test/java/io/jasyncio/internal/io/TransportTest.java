@@ -24,6 +24,7 @@ import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerTest;
 import io.jasyncio.transport.Sockets;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -176,7 +177,7 @@ class TransportTest {
                 writes.add(s(copy));
             }
             public void setWriteBufferLimits(Integer high, Integer low) {}
-            public int[] getWriteBufferLimits() { return new int[2]; }
+            public WriteBufferLimits getWriteBufferLimits() { return new WriteBufferLimits(0, 0); }
             public long getWriteBufferSize() { return 0; }
             public void writeEof() {}
             public boolean canWriteEof() { return false; }
@@ -209,15 +210,15 @@ class TransportTest {
         run(() -> {
             Recorder proto = recorder();
             Fixed512Transport t = new Fixed512Transport(Asyncio.getRunningLoop(), proto);
-            assertFalse(t.protocolPaused);
+            assertFalse(t.protocolPaused());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.setWriteBufferLimits(0, 1));
             assertTrue(e.getMessage().matches("high.*must be >= low.*"), e.getMessage());
             t.setWriteBufferLimits(1024, 128);
-            assertFalse(t.protocolPaused);
-            assertArrayEquals(new int[] {128, 1024}, t.getWriteBufferLimits());
+            assertFalse(t.protocolPaused());
+            assertEquals(new WriteBufferLimits(128, 1024), t.getWriteBufferLimits());
             t.setWriteBufferLimits(256, 128);
-            assertTrue(t.protocolPaused);
-            assertArrayEquals(new int[] {128, 256}, t.getWriteBufferLimits());
+            assertTrue(t.protocolPaused());
+            assertEquals(new WriteBufferLimits(128, 256), t.getWriteBufferLimits());
             assertEquals(List.of("pause"), proto.events);
             t.closeChannel();
             return null;
@@ -229,11 +230,11 @@ class TransportTest {
     void writeBufferLimitDefaults() {
         run(() -> {
             Fixed512Transport t = new Fixed512Transport(Asyncio.getRunningLoop(), recorder());
-            assertArrayEquals(new int[] {16 * 1024, 64 * 1024}, t.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits());
             t.setWriteBufferLimits(null, 1000);
-            assertArrayEquals(new int[] {1000, 4000}, t.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(1000, 4000), t.getWriteBufferLimits());
             t.setWriteBufferLimits(8000, null);
-            assertArrayEquals(new int[] {2000, 8000}, t.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(2000, 8000), t.getWriteBufferLimits());
             t.closeChannel();
             return null;
         });
