@@ -1,6 +1,7 @@
 package io.jasyncio;
 
 import static io.jasyncio.SyncTesting.*;
+import static io.jasyncio.TestLoops.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Shared set-up of the ported asyncio tests: a fresh loop on the virtual clock per test (CPython's
- * {@code new_test_loop}), closed afterwards, and helpers that mirror {@code test_utils}.
+ * {@code new_test_loop}), closed afterwards; its helpers are {@link TestLoops}' for that loop.
  */
 abstract class LoopTestBase {
     EventLoop loop;
@@ -32,17 +32,12 @@ abstract class LoopTestBase {
     }
 
     static void runBriefly(EventLoop loop) {
-        loop.runUntilComplete(() -> null);
+        TestLoops.runBriefly(loop);
     }
 
     /** test_utils.run_until: runs the loop until {@code condition} holds (checking between iterations). */
     static void runUntil(EventLoop loop, java.util.function.BooleanSupplier condition) {
-        while (!condition.getAsBoolean()) {
-            loop.runUntilComplete(() -> {
-                Asyncio.sleep(0.001);
-                return null;
-            });
-        }
+        TestLoops.runUntil(loop, condition);
     }
 
     /** The messages of the contexts handled so far. */

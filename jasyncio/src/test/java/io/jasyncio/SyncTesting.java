@@ -3,8 +3,8 @@ package io.jasyncio;
 import java.util.List;
 
 /**
- * Helpers for the synchronization tests: a virtual-clock runner, and short names for the asyncio
- * functions the CPython tests use (gather, wait_for / timeout).
+ * Helpers for the synchronization tests: short names for the asyncio functions the CPython tests use
+ * (gather, wait_for / timeout); their loops are run by {@link TestLoops}.
  */
 final class SyncTesting {
     private SyncTesting() {}
@@ -21,28 +21,8 @@ final class SyncTesting {
 
     /** Runs a test body in a fresh loop with the virtual clock. */
     static void runTest(Body body) {
-        run(co(body));
+        TestLoops.run(co(body));
     }
-
-    /** Runs {@code main} in a fresh loop with the virtual clock, as IsolatedAsyncioTestCase runs a test. */
-    static <T> T run(Coroutine<T> main) {
-        try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {
-            return r.run(() -> {
-                // A deadlocked test leaves the virtual clock nothing to do but jump here: fail instead of hang.
-                Task<?> self = Asyncio.currentTask();
-                TimerHandle watchdog = Asyncio.getRunningLoop().callLater(DEADLOCK_SECONDS,
-                        () -> self.cancel("test deadlocked: nothing left to run after " + DEADLOCK_SECONDS + "s"));
-                try {
-                    return main.call();
-                } finally {
-                    watchdog.cancel();
-                }
-            });
-        }
-    }
-
-    /** Virtual seconds after which a test is considered deadlocked (no test sleeps this long). */
-    static final double DEADLOCK_SECONDS = 100_000;
 
     /** Lambda form of an {@code async def} returning nothing. */
     interface Body {

@@ -8,5 +8,7 @@ import io.jasyncio.transport.Net;
  * <p>Threading: immutable; its parts belong to the loop's thread.
  *
  * @param <P> the protocol type
+ * @param transport the endpoint's transport
+ * @param protocol the protocol the factory made
  */
 public record DatagramEndpoint<P extends DatagramProtocol>(DatagramTransport transport, P protocol) {}

@@ -23,6 +23,7 @@ public record DatagramOptions(ProtocolFamily family, boolean reusePort, boolean 
     /** asyncio's defaults: the addresses' family, no {@code SO_REUSEPORT}, no broadcast. */
     public static final DatagramOptions DEFAULTS = new DatagramOptions(null, false, false);
 
+    /** Checks the family. */
     public DatagramOptions {
         if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
             throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
@@ -30,17 +31,32 @@ public record DatagramOptions(ProtocolFamily family, boolean reusePort, boolean 
         }
     }
 
-    /** See {@link #family()}. */
+    /**
+     * See {@link #family()}.
+     *
+     * @param family INET, INET6, or null for any
+     * @return a copy with that change
+     */
     public DatagramOptions withFamily(ProtocolFamily family) {
         return new DatagramOptions(family, reusePort, allowBroadcast);
     }
 
-    /** See {@link #reusePort()}. */
+    /**
+     * See {@link #reusePort()}.
+     *
+     * @param on true to set {@code SO_REUSEPORT}
+     * @return a copy with that change
+     */
     public DatagramOptions withReusePort(boolean on) {
         return new DatagramOptions(family, on, allowBroadcast);
     }
 
-    /** See {@link #allowBroadcast()}. */
+    /**
+     * See {@link #allowBroadcast()}.
+     *
+     * @param on true to set {@code SO_BROADCAST}
+     * @return a copy with that change
+     */
     public DatagramOptions withAllowBroadcast(boolean on) {
         return new DatagramOptions(family, reusePort, on);
     }

@@ -45,7 +45,13 @@ public final class AsyncFile implements AutoCloseable {
         this.lineLimit = lineLimit;
     }
 
-    /** Reads up to {@code maxBytes} bytes (at least one unless at the end): an empty array at the end of the file. */
+    /**
+     * Reads up to {@code maxBytes} bytes (at least one unless at the end): an empty array at the end of the file.
+     *
+     * @param maxBytes the most bytes to read, > 0
+     * @return the bytes read
+     * @throws IOException if the read fails or the file is closed
+     */
     public byte[] read(int maxBytes) throws IOException {
         if (maxBytes <= 0) throw new IllegalArgumentException("maxBytes must be > 0, not " + maxBytes);
         if (end > start) return take(Math.min(maxBytes, end - start));
@@ -56,7 +62,12 @@ public final class AsyncFile implements AutoCloseable {
         });
     }
 
-    /** Reads from the current position to the end of the file. Files over 2 GiB cannot be read at once. */
+    /**
+     * Reads from the current position to the end of the file. Files over 2 GiB cannot be read at once.
+     *
+     * @return the bytes from the position to the end
+     * @throws IOException if the read fails or the file is closed
+     */
     public byte[] readAll() throws IOException {
         byte[] ahead = take(end - start);
         byte[] rest = run("readAll", () -> {
@@ -83,6 +94,9 @@ public final class AsyncFile implements AutoCloseable {
      * The next line, decoded with the file's charset, without its "\n" or "\r\n"; null at the end of the file. A
      * last line without a line break is returned as a line. A line longer than the limit given at open (1 MiB by
      * default) throws {@link LimitOverrunError} (asyncio's StreamReader.readline rule), the line left unread.
+     *
+     * @return the line, or null at the end of the file
+     * @throws IOException if the read fails or the file is closed
      */
     public String readLine() throws IOException {
         int scanned = start;
@@ -114,6 +128,8 @@ public final class AsyncFile implements AutoCloseable {
     /**
      * The remaining lines, read as they are iterated ({@code async for line in f}): each step may wait for the
      * file, suspending the task. One pass.
+     *
+     * @return the remaining lines, read one at a time as the iteration goes
      */
     public Iterable<String> lines() {
         return () -> new Iterator<>() {
@@ -143,7 +159,12 @@ public final class AsyncFile implements AutoCloseable {
         };
     }
 
-    /** Writes all of {@code data} at the current position. */
+    /**
+     * Writes all of {@code data} at the current position.
+     *
+     * @param data the bytes
+     * @throws IOException if the write fails or the file is closed
+     */
     public void write(byte[] data) throws IOException {
         dropReadAhead();
         run("write", () -> {
@@ -153,12 +174,22 @@ public final class AsyncFile implements AutoCloseable {
         });
     }
 
-    /** Writes {@code text} encoded with the file's charset. */
+    /**
+     * Writes {@code text} encoded with the file's charset.
+     *
+     * @param text the text
+     * @throws IOException if the write fails or the file is closed
+     */
     public void write(CharSequence text) throws IOException {
         write(text.toString().getBytes(charset));
     }
 
-    /** Moves the position to {@code position} bytes from the start. */
+    /**
+     * Moves the position to {@code position} bytes from the start.
+     *
+     * @param position the new position, >= 0
+     * @throws IOException if the file is closed or the position cannot be set
+     */
     public void seek(long position) throws IOException {
         if (position < 0) throw new IllegalArgumentException("position must be >= 0, not " + position);
         run("seek", () -> channel.position(position));
@@ -166,24 +197,44 @@ public final class AsyncFile implements AutoCloseable {
         eof = false;
     }
 
-    /** The current position: where the next read or write happens. */
+    /**
+     * The current position: where the next read or write happens.
+     *
+     * @return the position in bytes
+     * @throws IOException if the file is closed
+     */
     public long position() throws IOException {
         long read = run("position", channel::position);
         return read - (end - start);
     }
 
-    /** The file's size in bytes. */
+    /**
+     * The file's size in bytes.
+     *
+     * @return the size
+     * @throws IOException if the file is closed or its size cannot be read
+     */
     public long size() throws IOException {
         return run("size", channel::size);
     }
 
-    /** Cuts the file to {@code size} bytes. */
+    /**
+     * Cuts the file to {@code size} bytes.
+     *
+     * @param size the new size, >= 0
+     * @throws IOException if the file is closed or cannot be truncated
+     */
     public void truncate(long size) throws IOException {
         dropReadAhead();
         run("truncate", () -> channel.truncate(size));
     }
 
-    /** Forces what was written to the storage device (fsync; with {@code metaData}, the file's metadata too). */
+    /**
+     * Forces what was written to the storage device (fsync; with {@code metaData}, the file's metadata too).
+     *
+     * @param metaData whether the metadata is forced too
+     * @throws IOException if the file is closed or the device fails
+     */
     public void force(boolean metaData) throws IOException {
         run("force", () -> {
             channel.force(metaData);
@@ -191,12 +242,20 @@ public final class AsyncFile implements AutoCloseable {
         });
     }
 
-    /** Whether the file is open. */
+    /**
+     * Whether the file is open.
+     *
+     * @return true until {@link #close()}
+     */
     public boolean isOpen() {
         return channel.isOpen();
     }
 
-    /** Closes the file: from task code on a worker, elsewhere at once. Idempotent. */
+    /**
+     * Closes the file: from task code on a worker, elsewhere at once. Idempotent.
+     *
+     * @throws IOException if closing fails
+     */
     @Override
     public void close() throws IOException {
         if (!channel.isOpen()) return;

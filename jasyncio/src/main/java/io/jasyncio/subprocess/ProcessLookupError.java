@@ -7,6 +7,11 @@ package io.jasyncio.subprocess;
  * <p>Threading: an ordinary immutable exception.
  */
 public class ProcessLookupError extends IllegalStateException {
+    /**
+     * An error with {@code message}.
+     *
+     * @param message what is gone
+     */
     public ProcessLookupError(String message) {
         super(message);
     }

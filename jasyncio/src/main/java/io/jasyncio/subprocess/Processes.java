@@ -27,13 +27,30 @@ import java.util.function.Supplier;
 public final class Processes {
     private Processes() {}
 
-    /** Runs {@code args} (program and arguments, no shell) with pipes for stdin, stdout and stderr. */
+    /**
+     * Runs {@code args} (program and arguments, no shell) with pipes for stdin, stdout and stderr.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param args the program and its arguments
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<P> protocolFactory,
             List<String> args) throws IOException {
         return subprocessExec(protocolFactory, args, SubprocessOptions.DEFAULTS);
     }
 
-    /** Runs {@code args} (program and arguments, no shell) with {@code options}. */
+    /**
+     * Runs {@code args} (program and arguments, no shell) with {@code options}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param args the program and its arguments
+     * @param options stdio, environment, working directory
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<P> protocolFactory,
             List<String> args, SubprocessOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
@@ -45,13 +62,30 @@ public final class Processes {
         return start(protocolFactory, List.copyOf(args), options);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c}, with pipes for stdin, stdout and stderr. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}, with pipes for stdin, stdout and stderr.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param cmd the shell command
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<P> protocolFactory,
             String cmd) throws IOException {
         return subprocessShell(protocolFactory, cmd, SubprocessOptions.DEFAULTS);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c} and {@code options}. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c} and {@code options}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param cmd the shell command
+     * @param options stdio, environment, working directory
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<P> protocolFactory,
             String cmd, SubprocessOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");

@@ -12,20 +12,35 @@ import java.util.Locale;
 public final class Signals {
     private Signals() {}
 
+    /** SIGHUP: hangup. */
     public static final int SIGHUP = 1;
+    /** SIGINT: interrupt (Ctrl-C). */
     public static final int SIGINT = 2;
+    /** SIGQUIT: quit. */
     public static final int SIGQUIT = 3;
+    /** SIGABRT: abort. */
     public static final int SIGABRT = 6;
+    /** SIGKILL: kill (cannot be caught). */
     public static final int SIGKILL = 9;
+    /** SIGUSR1: user signal 1. */
     public static final int SIGUSR1 = 10;
+    /** SIGSEGV: segmentation fault. */
     public static final int SIGSEGV = 11;
+    /** SIGUSR2: user signal 2. */
     public static final int SIGUSR2 = 12;
+    /** SIGPIPE: broken pipe. */
     public static final int SIGPIPE = 13;
+    /** SIGALRM: alarm clock. */
     public static final int SIGALRM = 14;
+    /** SIGTERM: termination request. */
     public static final int SIGTERM = 15;
+    /** SIGCHLD: child stopped or exited. */
     public static final int SIGCHLD = 17;
+    /** SIGCONT: continue if stopped. */
     public static final int SIGCONT = 18;
+    /** SIGSTOP: stop (cannot be caught). */
     public static final int SIGSTOP = 19;
+    /** SIGTSTP: stop from the terminal (Ctrl-Z). */
     public static final int SIGTSTP = 20;
 
     private static final String[] NAMES = {
@@ -34,7 +49,13 @@ public final class Signals {
         "PROF", "WINCH", "IO", "PWR", "SYS"
     };
 
-    /** The number of signal {@code name} ({@code "TERM"} or {@code "SIGTERM"}, any case). */
+    /**
+     * The number of signal {@code name} ({@code "TERM"} or {@code "SIGTERM"}, any case).
+     *
+     * @param name the name
+     * @return its number
+     * @throws IllegalArgumentException if no signal has that name
+     */
     public static int number(String name) {
         String n = name.toUpperCase(Locale.ROOT);
         if (n.startsWith("SIG")) n = n.substring(3);
@@ -45,7 +66,12 @@ public final class Signals {
                 + " or a signal number");
     }
 
-    /** The name of signal {@code number} without the SIG prefix ({@code "TERM"}), or null if unknown. */
+    /**
+     * The name of signal {@code number} without the SIG prefix ({@code "TERM"}), or null if unknown.
+     *
+     * @param number the number
+     * @return the name, or null
+     */
     public static String name(int number) {
         return number > 0 && number < NAMES.length ? NAMES[number] : null;
     }

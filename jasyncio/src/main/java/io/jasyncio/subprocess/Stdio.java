@@ -35,17 +35,32 @@ public final class Stdio {
         this.redirect = redirect;
     }
 
-    /** The file {@code path}: read for stdin; created or truncated for stdout and stderr. */
+    /**
+     * The file {@code path}: read for stdin; created or truncated for stdout and stderr.
+     *
+     * @param path the file
+     * @return the choice
+     */
     public static Stdio file(Path path) {
         return new Stdio(Kind.FILE, Objects.requireNonNull(path, "path"), null);
     }
 
-    /** For stdout or stderr: appended to the file {@code path}. */
+    /**
+     * For stdout or stderr: appended to the file {@code path}.
+     *
+     * @param path the file
+     * @return the choice
+     */
     public static Stdio append(Path path) {
         return new Stdio(Kind.APPEND, Objects.requireNonNull(path, "path"), null);
     }
 
-    /** Any redirect of {@link ProcessBuilder}. */
+    /**
+     * Any redirect of {@link ProcessBuilder}.
+     *
+     * @param redirect the redirect
+     * @return the choice
+     */
     public static Stdio redirect(Redirect redirect) {
         return new Stdio(Kind.REDIRECT, null, Objects.requireNonNull(redirect, "redirect"));
     }

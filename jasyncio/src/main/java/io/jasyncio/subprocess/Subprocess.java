@@ -37,22 +37,38 @@ public final class Subprocess implements AutoCloseable {
         this.loop = loop;
     }
 
-    /** The child's stdin, or null unless stdin was {@code PIPE}. */
+    /**
+     * The child's stdin, or null unless stdin was {@code PIPE}.
+     *
+     * @return the writer, or null
+     */
     public StreamWriter stdin() {
         return protocol.stdin;
     }
 
-    /** The child's stdout, or null unless stdout was {@code PIPE}. */
+    /**
+     * The child's stdout, or null unless stdout was {@code PIPE}.
+     *
+     * @return the reader, or null
+     */
     public StreamReader stdout() {
         return protocol.stdout;
     }
 
-    /** The child's stderr, or null unless stderr was {@code PIPE}. */
+    /**
+     * The child's stderr, or null unless stderr was {@code PIPE}.
+     *
+     * @return the reader, or null
+     */
     public StreamReader stderr() {
         return protocol.stderr;
     }
 
-    /** The child's process id. */
+    /**
+     * The child's process id.
+     *
+     * @return the pid
+     */
     public long pid() {
         return transport.getPid();
     }
@@ -60,12 +76,18 @@ public final class Subprocess implements AutoCloseable {
     /**
      * The return code, null while the child runs: the exit status, or {@code -N} if it was killed by signal N
      * sent through this object (see {@link SubprocessTransport} for the rule).
+     *
+     * @return the return code, or null
      */
     public Integer returncode() {
         return transport.getReturncode();
     }
 
-    /** The underlying transport (asyncio's {@code _transport}). */
+    /**
+     * The underlying transport (asyncio's {@code _transport}).
+     *
+     * @return the transport
+     */
     public SubprocessTransport transport() {
         return transport;
     }
@@ -73,6 +95,8 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Waits until the child has exited (and, if it had already been seen to exit, returns at once); returns its
      * return code. Python's {@code wait()}.
+     *
+     * @return the return code
      */
     public int waitFor() {
         Integer rc = transport.getReturncode();
@@ -82,12 +106,20 @@ public final class Subprocess implements AutoCloseable {
         return transport.getReturncode();
     }
 
-    /** Sends signal number {@code signal}; see {@link SubprocessTransport#sendSignal(int)}. */
+    /**
+     * Sends signal number {@code signal}; see {@link SubprocessTransport#sendSignal(int)}.
+     *
+     * @param signal the signal number
+     */
     public void sendSignal(int signal) {
         transport.sendSignal(signal);
     }
 
-    /** Sends the signal named {@code name} ({@code "HUP"} or {@code "SIGHUP"}). */
+    /**
+     * Sends the signal named {@code name} ({@code "HUP"} or {@code "SIGHUP"}).
+     *
+     * @param name the signal name
+     */
     public void sendSignal(String name) {
         transport.sendSignal(name);
     }
@@ -102,7 +134,11 @@ public final class Subprocess implements AutoCloseable {
         transport.kill();
     }
 
-    /** {@link #communicate(byte[])} without input: stdin, if a pipe, is just closed. */
+    /**
+     * {@link #communicate(byte[])} without input: stdin, if a pipe, is just closed.
+     *
+     * @return what the child wrote to stdout and stderr (null for a stream that is not a pipe)
+     */
     public ProcessOutput communicate() {
         return communicate(null);
     }
@@ -110,6 +146,9 @@ public final class Subprocess implements AutoCloseable {
     /**
      * Sends {@code input} (may be null) to stdin and closes it, reads stdout and stderr to EOF, all at the same
      * time, then waits for the child to exit. A child that stops reading early (broken pipe) is not an error.
+     *
+     * @param input the bytes for stdin, or null
+     * @return what the child wrote to stdout and stderr (null for a stream that is not a pipe)
      */
     public ProcessOutput communicate(byte[] input) {
         Future<List<Object>> all = Asyncio.gather(

@@ -6,5 +6,7 @@ package io.jasyncio.subprocess;
  * <p>Threading: immutable; its parts belong to the loop's thread.
  *
  * @param <P> the protocol type
+ * @param transport the child's transport
+ * @param protocol the protocol the factory made
  */
 public record SubprocessConnection<P extends SubprocessProtocol>(SubprocessTransport transport, P protocol) {}

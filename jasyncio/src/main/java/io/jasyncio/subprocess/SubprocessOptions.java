@@ -26,6 +26,7 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Map<Str
     public static final SubprocessOptions DEFAULTS = new SubprocessOptions(null, null, null, null, null,
             StreamReader.DEFAULT_LIMIT);
 
+    /** Checks the limit and the stdio choices, and copies the environment. */
     public SubprocessOptions {
         if (limit <= 0) throw new IllegalArgumentException("limit must be > 0, got " + limit);
         if (stdin != null && stdin.isStdout()) throw new IllegalArgumentException("stdin cannot be Stdio.STDOUT");
@@ -33,32 +34,72 @@ public record SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Map<Str
         if (env != null) env = Map.copyOf(env);
     }
 
+    /**
+     * Python's {@code stdin=}.
+     *
+     * @param stdin where stdin comes from, or null for the entry point's default
+     * @return a copy with that change
+     */
     public SubprocessOptions stdin(Stdio stdin) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, limit);
     }
 
+    /**
+     * Python's {@code stdout=}.
+     *
+     * @param stdout where stdout goes, or null for the entry point's default
+     * @return a copy with that change
+     */
     public SubprocessOptions stdout(Stdio stdout) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, limit);
     }
 
+    /**
+     * Python's {@code stderr=}.
+     *
+     * @param stderr where stderr goes (also {@link Stdio#STDOUT}), or null for the entry point's default
+     * @return a copy with that change
+     */
     public SubprocessOptions stderr(Stdio stderr) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, limit);
     }
 
-    /** The child's whole environment (Python's {@code env=}); to add to this process's, copy System.getenv(). */
+    /**
+     * The child's whole environment (Python's {@code env=}); to add to this process's, copy System.getenv().
+     *
+     * @param env the environment
+     * @return a copy with that change
+     */
     public SubprocessOptions env(Map<String, String> env) {
         return new SubprocessOptions(stdin, stdout, stderr, Objects.requireNonNull(env, "env"), cwd, limit);
     }
 
+    /**
+     * Python's {@code cwd=}.
+     *
+     * @param cwd the child's working directory, or null for this process's
+     * @return a copy with that change
+     */
     public SubprocessOptions cwd(Path cwd) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, limit);
     }
 
+    /**
+     * asyncio's {@code limit=}: the buffer limit of the stdout/stderr readers.
+     *
+     * @param limit bytes, > 0
+     * @return a copy with that change
+     */
     public SubprocessOptions limit(int limit) {
         return new SubprocessOptions(stdin, stdout, stderr, env, cwd, limit);
     }
 
-    /** These options with every unset (null) stdio choice replaced by {@code dflt}. */
+    /**
+     * These options with every unset (null) stdio choice replaced by {@code dflt}.
+     *
+     * @param dflt the choice for the unset streams
+     * @return a copy with that change
+     */
     public SubprocessOptions withDefaults(Stdio dflt) {
         return new SubprocessOptions(stdin != null ? stdin : dflt, stdout != null ? stdout : dflt,
                 stderr != null ? stderr : dflt, env, cwd, limit);

@@ -16,12 +16,18 @@ public interface SubprocessProtocol extends BaseProtocol {
     /**
      * The child wrote {@code data} to its stdout ({@code fd} 1) or stderr ({@code fd} 2). The buffer is a fresh
      * one for each call: the protocol may keep it.
+     *
+     * @param fd 1 or 2
+     * @param data the bytes, from the buffer's position to its limit
      */
     default void pipeDataReceived(int fd, ByteBuffer data) {}
 
     /**
      * The pipe {@code fd} (0, 1 or 2) is closed: {@code exc} is null after EOF or a regular close, else the error
      * that broke it (for stdin typically a {@link BrokenPipeError}).
+     *
+     * @param fd 0, 1 or 2
+     * @param exc the error, or null
      */
     default void pipeConnectionLost(int fd, Throwable exc) {}
 

@@ -41,12 +41,27 @@ public final class Subprocesses {
     /** This process's own stream (Python's {@code None}, the default). */
     public static final Stdio INHERIT = Stdio.INHERIT;
 
-    /** Runs {@code program} with {@code args} (no shell), inheriting stdin, stdout and stderr. */
+    /**
+     * Runs {@code program} with {@code args} (no shell), inheriting stdin, stdout and stderr.
+     *
+     * @param program the program
+     * @param args its arguments
+     * @return the running child
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
         return createSubprocessExec(SubprocessOptions.DEFAULTS, program, args);
     }
 
-    /** Runs {@code program} with {@code args} (no shell) and {@code options}. */
+    /**
+     * Runs {@code program} with {@code args} (no shell) and {@code options}.
+     *
+     * @param options stdio, environment, working directory, stream limit
+     * @param program the program
+     * @param args its arguments
+     * @return the running child
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static Subprocess createSubprocessExec(SubprocessOptions options, String program, String... args) throws IOException {
         List<String> command = new ArrayList<>(args.length + 1);
         command.add(program);
@@ -54,7 +69,14 @@ public final class Subprocesses {
         return createSubprocessExec(command, options);
     }
 
-    /** Runs {@code command} (program, then arguments; no shell) with {@code options}. */
+    /**
+     * Runs {@code command} (program, then arguments; no shell) with {@code options}.
+     *
+     * @param command the program, then its arguments
+     * @param options stdio, environment, working directory, stream limit
+     * @return the running child
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         SubprocessOptions o = options.withDefaults(Stdio.INHERIT);
@@ -63,12 +85,25 @@ public final class Subprocesses {
         return new Subprocess(c.transport(), c.protocol(), loop);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c}, inheriting stdin, stdout and stderr. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c}, inheriting stdin, stdout and stderr.
+     *
+     * @param cmd the shell command
+     * @return the running child
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static Subprocess createSubprocessShell(String cmd) throws IOException {
         return createSubprocessShell(cmd, SubprocessOptions.DEFAULTS);
     }
 
-    /** Runs {@code cmd} with {@code /bin/sh -c} and {@code options}. */
+    /**
+     * Runs {@code cmd} with {@code /bin/sh -c} and {@code options}.
+     *
+     * @param cmd the shell command
+     * @param options stdio, environment, working directory, stream limit
+     * @return the running child
+     * @throws IOException if the child cannot be started (no such program, not executable...)
+     */
     public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         SubprocessOptions o = options.withDefaults(Stdio.INHERIT);

@@ -40,6 +40,8 @@ public final class SslTransport implements Transport {
     /**
      * Whether the application's writes are paused: the TLS layer's outgoing buffer is above its high-water mark
      * (the protocol got {@code pauseWriting} and not yet {@code resumeWriting}).
+     *
+     * @return true while paused
      */
     public boolean writingPaused() {
         return ssl.appWritingPaused();
@@ -113,18 +115,29 @@ public final class SslTransport implements Transport {
     /**
      * Limits of the ciphertext received but not yet decrypted (it piles up while reading is paused): over
      * {@code high} the socket is no longer read, under {@code low} it is again. Defaults: 256 KiB and a quarter.
+     *
+     * @param high the high-water mark in bytes, or null for the default
+     * @param low the low-water mark in bytes, or null for a quarter of {@code high}
      */
     public void setReadBufferLimits(Integer high, Integer low) {
         ssl.setReadBufferLimits(high, low);
         ssl.controlSslReading();
     }
 
-    /** The current {@code [low, high]} read water marks. */
+    /**
+     * The current read water marks.
+     *
+     * @return {@code [low, high]}
+     */
     public int[] getReadBufferLimits() {
         return ssl.getReadBufferLimits();
     }
 
-    /** Ciphertext received but not yet decrypted. */
+    /**
+     * Ciphertext received but not yet decrypted.
+     *
+     * @return its size in bytes
+     */
     public int getReadBufferSize() {
         return ssl.getReadBufferSize();
     }
@@ -162,7 +175,11 @@ public final class SslTransport implements Transport {
         ssl.abort(exc);
     }
 
-    /** The loop this transport belongs to. */
+    /**
+     * The loop this transport belongs to.
+     *
+     * @return the loop
+     */
     public EventLoop getLoop() {
         return loop;
     }

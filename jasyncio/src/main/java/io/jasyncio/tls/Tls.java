@@ -138,6 +138,12 @@ public final class Tls {
      * upgrades a plain (or TLS) connection in place and returns the new transport once the handshake is done;
      * {@code protocol} must use it from now on (its {@code connectionMade} is not called again). On failure or
      * cancellation the old transport is closed.
+     *
+     * @param transport a plain socket transport (or a TLS one, for TLS in TLS)
+     * @param protocol the protocol that uses the connection
+     * @param tls the options; their side is this end's
+     * @return the TLS transport {@code protocol} must use from now on
+     * @throws IOException if the handshake fails (then {@code transport} is closed)
      */
     public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocol, "protocol");
@@ -170,6 +176,14 @@ public final class Tls {
      * {@link #startTls(Transport, BaseProtocol, TlsOptions)} with asyncio's arguments: a server side uses
      * {@code TlsOptions.server(context)}, a client {@code TlsOptions.client(context)} checking
      * {@code serverHostname}.
+     *
+     * @param transport a plain socket transport (or a TLS one, for TLS in TLS)
+     * @param protocol the protocol that uses the connection
+     * @param context the JSSE context
+     * @param serverSide whether this end is the TLS server
+     * @param serverHostname clients: the name to verify and send as SNI
+     * @return the TLS transport {@code protocol} must use from now on
+     * @throws IOException if the handshake fails (then {@code transport} is closed)
      */
     public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext context, boolean serverSide,
             String serverHostname) throws IOException {

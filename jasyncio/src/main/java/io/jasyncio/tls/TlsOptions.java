@@ -35,6 +35,7 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
     /** asyncio's {@code constants.SSL_SHUTDOWN_TIMEOUT}: 30 seconds. */
     public static final double DEFAULT_SHUTDOWN_TIMEOUT = 30.0;
 
+    /** Checks the context and the timeouts. */
     public TlsOptions {
         Objects.requireNonNull(context, "context: a TLS connection needs an SSLContext");
         if (!(handshakeTimeout > 0)) {
@@ -45,7 +46,12 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
         }
     }
 
-    /** Client options with {@code context}: host name checked, default timeouts. */
+    /**
+     * Client options with {@code context}: host name checked, default timeouts.
+     *
+     * @param context the JSSE context (its trust managers verify the server)
+     * @return the options
+     */
     public static TlsOptions client(SSLContext context) {
         return new TlsOptions(context, false, null, true, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, null);
     }
@@ -53,6 +59,8 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
     /**
      * Client options with the JVM's default context ({@code SSLContext.getDefault()}: the JDK's trusted
      * certificate authorities), as asyncio's {@code ssl=True}.
+     *
+     * @return the options
      */
     public static TlsOptions client() {
         try {
@@ -62,38 +70,82 @@ public record TlsOptions(SSLContext context, boolean serverSide, String serverHo
         }
     }
 
-    /** Server options with {@code context} (which must hold the server's key and certificate). */
+    /**
+     * Server options with {@code context} (which must hold the server's key and certificate).
+     *
+     * @param context the JSSE context
+     * @return the options
+     */
     public static TlsOptions server(SSLContext context) {
         return new TlsOptions(context, true, null, false, DEFAULT_HANDSHAKE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, null);
     }
 
-    /** The name the client verifies and sends as SNI (instead of the host it connects to). */
+    /**
+     * The name the client verifies and sends as SNI (instead of the host it connects to).
+     *
+     * @param name the name; {@code ""} sends none (with the check off)
+     * @return a copy with that change
+     */
     public TlsOptions withServerHostname(String name) {
         return new TlsOptions(context, serverSide, name, checkHostname, handshakeTimeout, shutdownTimeout, parameters);
     }
 
-    /** Whether a client checks that the server's certificate matches the server's name. */
+    /**
+     * Whether a client checks that the server's certificate matches the server's name.
+     *
+     * @param on true to check
+     * @return a copy with that change
+     */
     public TlsOptions withCheckHostname(boolean on) {
         return new TlsOptions(context, serverSide, serverHostname, on, handshakeTimeout, shutdownTimeout, parameters);
     }
 
+    /**
+     * See {@link #handshakeTimeout()}.
+     *
+     * @param seconds a positive number of seconds
+     * @return a copy with that change
+     */
     public TlsOptions withHandshakeTimeout(double seconds) {
         return new TlsOptions(context, serverSide, serverHostname, checkHostname, seconds, shutdownTimeout, parameters);
     }
 
+    /**
+     * See {@link #handshakeTimeout()}.
+     *
+     * @param timeout a positive duration
+     * @return a copy with that change
+     */
     public TlsOptions withHandshakeTimeout(Duration timeout) {
         return withHandshakeTimeout(timeout.toNanos() / 1e9);
     }
 
+    /**
+     * See {@link #shutdownTimeout()}.
+     *
+     * @param seconds a positive number of seconds
+     * @return a copy with that change
+     */
     public TlsOptions withShutdownTimeout(double seconds) {
         return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, seconds, parameters);
     }
 
+    /**
+     * See {@link #shutdownTimeout()}.
+     *
+     * @param timeout a positive duration
+     * @return a copy with that change
+     */
     public TlsOptions withShutdownTimeout(Duration timeout) {
         return withShutdownTimeout(timeout.toNanos() / 1e9);
     }
 
-    /** {@link SSLParameters} applied to each connection's engine (the host name check is applied on top). */
+    /**
+     * {@link SSLParameters} applied to each connection's engine (the host name check is applied on top).
+     *
+     * @param params the parameters, or null for the context's defaults
+     * @return a copy with that change
+     */
     public TlsOptions withParameters(SSLParameters params) {
         return new TlsOptions(context, serverSide, serverHostname, checkHostname, handshakeTimeout, shutdownTimeout, params);
     }

@@ -8,12 +8,18 @@ package io.jasyncio.transport;
  * callbacks, not tasks: they must not block and cannot {@code Asyncio.await}; start a task for work that waits.
  */
 public interface BaseProtocol {
-    /** Called once, when the connection is ready; {@code transport} is the protocol's transport. */
+    /**
+     * Called once, when the connection is ready; {@code transport} is the protocol's transport.
+     *
+     * @param transport the transport
+     */
     default void connectionMade(BaseTransport transport) {}
 
     /**
      * Called once, when the connection is closed: {@code exc} is null after a regular close or EOF, else the
      * error that broke the connection.
+     *
+     * @param exc the error, or null
      */
     default void connectionLost(Throwable exc) {}
 

@@ -9,16 +9,29 @@ public interface BaseTransport {
     /**
      * Extra information about the connection, or null: {@code "peername"} and {@code "sockname"} (the remote
      * and local {@link java.net.SocketAddress}), {@code "socket"} (the {@link java.nio.channels.Channel}).
+     *
+     * @param name the key
+     * @return the value, or null (or {@code defaultValue}) when missing
      */
     Object getExtraInfo(String name);
 
-    /** {@link #getExtraInfo(String)}, with {@code defaultValue} when the information is missing. */
+    /**
+     * {@link #getExtraInfo(String)}, with {@code defaultValue} when the information is missing.
+     *
+     * @param name the key
+     * @param defaultValue what to return when it is missing
+     * @return the value, or null (or {@code defaultValue}) when missing
+     */
     default Object getExtraInfo(String name, Object defaultValue) {
         Object v = getExtraInfo(name);
         return v != null ? v : defaultValue;
     }
 
-    /** Whether the transport is closing or closed. */
+    /**
+     * Whether the transport is closing or closed.
+     *
+     * @return true once {@code close} or {@code abort} was called or the connection was lost
+     */
     boolean isClosing();
 
     /**
@@ -27,9 +40,17 @@ public interface BaseTransport {
      */
     void close();
 
-    /** Replaces the protocol that receives the callbacks. */
+    /**
+     * Replaces the protocol that receives the callbacks.
+     *
+     * @param protocol the new protocol
+     */
     void setProtocol(BaseProtocol protocol);
 
-    /** The current protocol. */
+    /**
+     * The current protocol.
+     *
+     * @return the protocol
+     */
     BaseProtocol getProtocol();
 }

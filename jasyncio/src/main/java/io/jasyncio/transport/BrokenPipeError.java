@@ -9,6 +9,12 @@ import java.io.IOException;
  * <p>Threading: an ordinary exception.
  */
 public class BrokenPipeError extends IOException {
+    /**
+     * An error naming the pipe.
+     *
+     * @param message what was written to
+     * @param cause the JDK's error, or null
+     */
     public BrokenPipeError(String message, Throwable cause) {
         super(message, cause);
     }

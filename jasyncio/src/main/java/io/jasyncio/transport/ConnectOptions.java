@@ -26,6 +26,7 @@ public record ConnectOptions(Double happyEyeballsDelay, Integer interleave, Inet
     /** asyncio's defaults: one address after another, no local address, no TLS. */
     public static final ConnectOptions DEFAULTS = new ConnectOptions(null, null, null, null);
 
+    /** Checks the delay and the interleave. */
     public ConnectOptions {
         if (happyEyeballsDelay != null && !(happyEyeballsDelay >= 0)) {
             throw new IllegalArgumentException("happy_eyeballs_delay must be >= 0 seconds, got " + happyEyeballsDelay);
@@ -33,27 +34,52 @@ public record ConnectOptions(Double happyEyeballsDelay, Integer interleave, Inet
         if (interleave != null && interleave < 0) throw new IllegalArgumentException("interleave must be >= 0, got " + interleave);
     }
 
-    /** The options with {@code tls} only (asyncio's {@code ssl=}). */
+    /**
+     * The options with {@code tls} only (asyncio's {@code ssl=}).
+     *
+     * @param tls client options (server options for {@code connectAcceptedSocket})
+     * @return the options
+     */
     public static ConnectOptions overTls(TlsOptions tls) {
         return DEFAULTS.withTls(tls);
     }
 
-    /** See {@link #happyEyeballsDelay()}; null turns it off. */
+    /**
+     * See {@link #happyEyeballsDelay()}; null turns it off.
+     *
+     * @param seconds the delay, or null
+     * @return a copy with that change
+     */
     public ConnectOptions withHappyEyeballsDelay(Double seconds) {
         return new ConnectOptions(seconds, interleave, localAddr, tls);
     }
 
-    /** See {@link #interleave()}. */
+    /**
+     * See {@link #interleave()}.
+     *
+     * @param interleave the count, or null
+     * @return a copy with that change
+     */
     public ConnectOptions withInterleave(Integer interleave) {
         return new ConnectOptions(happyEyeballsDelay, interleave, localAddr, tls);
     }
 
-    /** See {@link #localAddr()}. */
+    /**
+     * See {@link #localAddr()}.
+     *
+     * @param localAddr the address, or null
+     * @return a copy with that change
+     */
     public ConnectOptions withLocalAddr(InetSocketAddress localAddr) {
         return new ConnectOptions(happyEyeballsDelay, interleave, localAddr, tls);
     }
 
-    /** See {@link #tls()}; null for a plain connection. */
+    /**
+     * See {@link #tls()}; null for a plain connection.
+     *
+     * @param tls the options, or null
+     * @return a copy with that change
+     */
     public ConnectOptions withTls(TlsOptions tls) {
         return new ConnectOptions(happyEyeballsDelay, interleave, localAddr, tls);
     }

@@ -69,6 +69,14 @@ public final class Net {
     /**
      * Connects to {@code host:port} (each resolved address in turn, until one accepts) and returns the
      * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param host the host name or address literal
+     * @param port the port
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, {@code UnknownHostException}, ...) or
+     *     the TLS handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
         return createConnection(protocolFactory, host, port, ConnectOptions.DEFAULTS);
@@ -83,6 +91,15 @@ public final class Net {
      * HOST:PORT: ..." (the next local address of that family is tried first); no local address of the remote's
      * family: a {@link java.net.SocketException} "no matching local address". With several remote addresses, the
      * errors are combined into one {@link ConnectException} naming each (one error alone is thrown as itself).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param host the host name or address literal
+     * @param port the port
+     * @param options the options
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, {@code UnknownHostException}, ...) or
+     *     the TLS handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
             int port, ConnectOptions options) throws IOException {
@@ -129,6 +146,11 @@ public final class Net {
      * asyncio's {@code loop.getaddrinfo(host, port)}: the addresses {@code host} resolves to (a literal at once, a
      * name on the default executor, without blocking the loop). An unknown host fails with
      * {@link java.net.UnknownHostException} naming it.
+     *
+     * @param host the host name or address literal
+     * @param port the port
+     * @return the addresses, in the resolver's order
+     * @throws IOException if the host is unknown ({@code UnknownHostException} naming it)
      */
     public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
         return Addresses.resolve(host, port);
@@ -137,6 +159,9 @@ public final class Net {
     /**
      * asyncio's {@code loop.getnameinfo(sockaddr)}: the host name of {@code address} (a reverse lookup on the
      * default executor; the literal address when there is no name) and its port.
+     *
+     * @param address the address
+     * @return the host name and the port
      */
     public static Map.Entry<String, Integer> getnameinfo(InetSocketAddress address) {
         String name = Asyncio.toThread(() -> address.getAddress().getCanonicalHostName());
@@ -146,6 +171,13 @@ public final class Net {
     /**
      * Wraps an already connected channel (asyncio's {@code create_connection(sock=...)}); it is switched to
      * non-blocking mode and owned by the transport from now on.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, {@code UnknownHostException}, ...) or
+     *     the TLS handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         return createConnection(protocolFactory, sock, ConnectOptions.DEFAULTS);
@@ -155,6 +187,14 @@ public final class Net {
      * {@link #createConnection(Supplier, SocketChannel)} with options: only {@link ConnectOptions#tls()} applies
      * to a channel already connected (a TLS client: {@code tls.serverHostname()} must be given unless the host
      * name check is off).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @param options the options
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, {@code UnknownHostException}, ...) or
+     *     the TLS handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
             ConnectOptions options) throws IOException {
@@ -192,7 +232,15 @@ public final class Net {
         }
     }
 
-    /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
+    /**
+     * asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the channel cannot be set up or the TLS handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         return plainConnection(protocolFactory, sock);
     }
@@ -200,6 +248,13 @@ public final class Net {
     /**
      * asyncio's {@code connect_accepted_socket(sock, ssl=)}: with {@code options.tls()} (server options) the
      * channel is served as the TLS server, returning once the handshake is done.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @param options the options
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the channel cannot be set up or the TLS handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
             SocketChannel sock, ConnectOptions options) throws IOException {
@@ -207,12 +262,30 @@ public final class Net {
         return Tls.accepted(protocolFactory, options.tls(), remotePort(sock), layer -> plainConnection(layer, sock).transport());
     }
 
-    /** Connects to the Unix domain socket at {@code path}. */
+    /**
+     * Connects to the Unix domain socket at {@code path}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, a missing socket file...) or the TLS
+     *     handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
         return createUnixConnection(protocolFactory, path, ConnectOptions.DEFAULTS);
     }
 
-    /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
+    /**
+     * {@link #createUnixConnection(Supplier, Path)} with a path string.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, a missing socket file...) or the TLS
+     *     handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) throws IOException {
         return createUnixConnection(protocolFactory, Path.of(path));
     }
@@ -221,6 +294,14 @@ public final class Net {
      * asyncio's {@code create_unix_connection(path, ssl=, server_hostname=)}: only {@link ConnectOptions#tls()}
      * applies; a path names no host, so {@code tls.serverHostname()} must be given (the name to verify, or
      * {@code ""} with the host name check off).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @param options the options
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if no connection is made ({@code ConnectException}, a missing socket file...) or the TLS
+     *     handshake fails
      */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
             ConnectOptions options) throws IOException {
@@ -247,7 +328,16 @@ public final class Net {
 
     // ---------------------------------------------------------------- servers
 
-    /** {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults. */
+    /**
+     * {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults.
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param host the host name or address literal
+     * @param port the port
+     * @return the server
+     * @throws IOException if a socket cannot be bound ({@code BindException} naming the address) or the host not
+     *     resolved
+     */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) throws IOException {
         return createServer(protocolFactory, host, port, ServerOptions.DEFAULTS);
     }
@@ -258,6 +348,14 @@ public final class Net {
      * accepted connection gets a new protocol from {@code protocolFactory}. The server is serving on return
      * unless {@code options.startServing()} is false. With {@code options.tls()}, each connection is served over
      * TLS (see {@link ServerOptions#withTls}).
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param host the host name or address literal
+     * @param port the port
+     * @param options the options
+     * @return the server
+     * @throws IOException if a socket cannot be bound ({@code BindException} naming the address) or the host not
+     *     resolved
      */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
             ServerOptions options) throws IOException {
@@ -287,7 +385,16 @@ public final class Net {
         return serve(loop, socks, protocolFactory, options);
     }
 
-    /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
+    /**
+     * Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument).
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @param options the options
+     * @return the server
+     * @throws IOException if a socket cannot be bound ({@code BindException} naming the address) or the host not
+     *     resolved
+     */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
             ServerOptions options) throws IOException {
         protocolFactory = layered(protocolFactory, options);
@@ -327,12 +434,26 @@ public final class Net {
         return server;
     }
 
-    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
+    /**
+     * {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults.
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @return the server
+     * @throws IOException if the socket file cannot be bound ({@code BindException} naming the path)
+     */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) throws IOException {
         return createUnixServer(protocolFactory, path, ServerOptions.DEFAULTS);
     }
 
-    /** {@link #createUnixServer(Supplier, Path)} with a path string. */
+    /**
+     * {@link #createUnixServer(Supplier, Path)} with a path string.
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @return the server
+     * @throws IOException if the socket file cannot be bound ({@code BindException} naming the path)
+     */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) throws IOException {
         return createUnixServer(protocolFactory, Path.of(path), ServerOptions.DEFAULTS);
     }
@@ -341,6 +462,12 @@ public final class Net {
      * Listens on the Unix domain socket {@code path}. A stale socket file left there is removed first (any
      * other file is an error); the file is removed again when the server closes, if it is still the one this
      * server made (asyncio 3.13's {@code cleanup_socket}).
+     *
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param path the socket file
+     * @param options the options
+     * @return the server
+     * @throws IOException if the socket file cannot be bound ({@code BindException} naming the path)
      */
     public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) throws IOException {
         protocolFactory = layered(protocolFactory, options);
@@ -389,6 +516,13 @@ public final class Net {
      * Creates a UDP endpoint bound to {@code localAddr} (null: an ephemeral port) and, if {@code remoteAddr} is
      * given, connected to it (then {@code sendto} needs no address and ICMP errors reach
      * {@code errorReceived}). At least one of them must be given.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param localAddr the local address, or null
+     * @param remoteAddr the remote address, or null
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the socket cannot be opened, bound or connected
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr) throws IOException {
@@ -399,6 +533,14 @@ public final class Net {
      * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code family},
      * {@code reuse_port} and {@code allow_broadcast}: see {@link DatagramOptions}. Either address may be null when
      * the options name a family.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param localAddr the local address, or null
+     * @param remoteAddr the remote address, or null
+     * @param options the options
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the socket cannot be opened, bound or connected
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             SocketAddress localAddr, SocketAddress remoteAddr, DatagramOptions options) throws IOException {
@@ -434,7 +576,15 @@ public final class Net {
         return datagramEndpoint(loop, protocolFactory, ch, remote);
     }
 
-    /** Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}). */
+    /**
+     * Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param sock the channel (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the socket cannot be opened, bound or connected
+     */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
             DatagramChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
@@ -503,6 +653,12 @@ public final class Net {
      * open (see the asyncio.subprocess notes of the mapping); each {@code dataReceived} buffer is a fresh one. At
      * the end of the pipe: {@code eofReceived()}, then {@code connectionLost(null)}. The transport owns the stream
      * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param pipe the pipe (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the pipe cannot be made non-blocking
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
             java.io.InputStream pipe) throws IOException {
@@ -521,6 +677,12 @@ public final class Net {
      * pipe is open, with the usual flow control ({@code pauseWriting}/{@code resumeWriting}). {@code close()}
      * closes the pipe once the queue is written; a write the reader is gone for closes the transport with a
      * {@link BrokenPipeError}. The transport owns the stream and closes it.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param pipe the pipe (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the pipe cannot be made non-blocking
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
             java.io.OutputStream pipe) throws IOException {
@@ -536,6 +698,12 @@ public final class Net {
      * {@code connect_read_pipe} over the reading end of a {@link java.nio.channels.Pipe}: the loop's selector watches
      * it, so no thread is involved; otherwise as {@link #connectReadPipe(Supplier, java.io.InputStream)}. The
      * transport owns the channel and closes it (at the latest when the loop closes).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param pipe the pipe (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the pipe cannot be made non-blocking
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
             java.nio.channels.Pipe.SourceChannel pipe) throws IOException {
@@ -552,6 +720,12 @@ public final class Net {
      * far as the pipe takes them, the rest when the loop's selector reports room, with no thread; otherwise as
      * {@link #connectWritePipe(Supplier, java.io.OutputStream)}. The transport owns the channel and closes it (at
      * the latest when the loop closes).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol (of each connection, for a server)
+     * @param pipe the pipe (owned by the transport from now on)
+     * @return the transport and the protocol, once {@code connectionMade} has run
+     * @throws IOException if the pipe cannot be made non-blocking
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
             java.nio.channels.Pipe.SinkChannel pipe) throws IOException {
@@ -591,12 +765,28 @@ public final class Net {
 
     // ---------------------------------------------------------------- sendfile
 
-    /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
+    /**
+     * Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below.
+     *
+     * @param transport a stream transport
+     * @param file the file, read from {@code offset}
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile ({@code SocketException}) or the file cannot be read
+     */
     public static long sendfile(BaseTransport transport, SeekableByteChannel file) throws IOException {
         return sendfile(transport, file, 0, null, true);
     }
 
-    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    /**
+     * Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below.
+     *
+     * @param transport a stream transport
+     * @param file the file, read from {@code offset}
+     * @param offset where to start in the file
+     * @param count how many bytes, or null for up to the end
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile ({@code SocketException}) or the file cannot be read
+     */
     public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) throws IOException {
         return sendfile(transport, file, offset, count, true);
     }
@@ -613,6 +803,14 @@ public final class Net {
      * The file's position is left after the last byte sent, even on failure. A closing transport, or one that is
      * not a stream (datagrams, pipes): {@link IllegalStateException}. A connection lost meanwhile: a
      * {@link java.net.SocketException} (or the I/O error that broke it).
+     *
+     * @param transport a stream transport
+     * @param file the file, read from {@code offset}
+     * @param offset where to start in the file
+     * @param count how many bytes, or null for up to the end
+     * @param fallback whether the copying fallback may be used
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile ({@code SocketException}) or the file cannot be read
      */
     public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
             boolean fallback) throws IOException {

@@ -8,5 +8,7 @@ package io.jasyncio.transport;
  *
  * @param <T> the transport type: {@link ReadTransport} or {@link WriteTransport}
  * @param <P> the protocol type
+ * @param transport the pipe's transport
+ * @param protocol the protocol the factory made
  */
 public record PipeConnection<T extends BaseTransport, P extends BaseProtocol>(T transport, P protocol) {}

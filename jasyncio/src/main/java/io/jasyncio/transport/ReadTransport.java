@@ -6,7 +6,11 @@ package io.jasyncio.transport;
  * <p>Threading: the event loop's thread only.
  */
 public interface ReadTransport extends BaseTransport {
-    /** Whether the transport is receiving data (not paused, not closing). */
+    /**
+     * Whether the transport is receiving data (not paused, not closing).
+     *
+     * @return true while receiving
+     */
     boolean isReading();
 
     /** Stops calling the protocol's data callbacks until {@link #resumeReading()}; idempotent. */

@@ -8,6 +8,11 @@ package io.jasyncio.transport;
  * <p>Threading: immutable.
  */
 public class SendfileNotAvailableError extends IllegalStateException {
+    /**
+     * An error naming the socket and the file.
+     *
+     * @param message what could not be sent
+     */
     public SendfileNotAvailableError(String message) {
         super(message);
     }

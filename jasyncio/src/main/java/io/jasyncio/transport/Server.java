@@ -106,22 +106,38 @@ public final class Server extends LoopResource implements AutoCloseable {
         }
     }
 
-    /** The loop this server runs on. */
+    /**
+     * The loop this server runs on.
+     *
+     * @return the loop
+     */
     public EventLoop getLoop() {
         return loop;
     }
 
-    /** Whether the server accepts connections. */
+    /**
+     * Whether the server accepts connections.
+     *
+     * @return true while accepting
+     */
     public boolean isServing() {
         return serving;
     }
 
-    /** The listening channels; empty once closed. */
+    /**
+     * The listening channels; empty once closed.
+     *
+     * @return the listening channels
+     */
     public List<ServerSocketChannel> getSockets() {
         return sockets == null ? List.of() : List.copyOf(sockets);
     }
 
-    /** The number of connections this server accepted that are still open. */
+    /**
+     * The number of connections this server accepted that are still open.
+     *
+     * @return the number of open connections
+     */
     public int activeConnections() {
         return clients.size();
     }

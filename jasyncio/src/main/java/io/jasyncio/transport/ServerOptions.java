@@ -19,6 +19,15 @@ import java.nio.file.Path;
  * returns a copy.
  *
  * <p>Threading: immutable, shareable.
+ *
+ * @param backlog the listen backlog
+ * @param reuseAddress {@code SO_REUSEADDR} on the listening sockets
+ * @param reusePort {@code SO_REUSEPORT} on the listening sockets
+ * @param startServing whether the server accepts at once
+ * @param cleanupSocket whether a Unix server removes its socket file when closed
+ * @param keepAlive {@code SO_KEEPALIVE} on every accepted connection
+ * @param family INET or INET6 only, or null for any
+ * @param tls server TLS options, or null for plain connections
  */
 public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing,
         boolean cleanupSocket, boolean keepAlive, ProtocolFamily family, TlsOptions tls) {
@@ -44,6 +53,7 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
         }
     }
 
+    /** Checks the backlog, the family and the side of the TLS options. */
     public ServerOptions {
         if (backlog < 0) throw new IllegalArgumentException("backlog must be >= 0, got " + backlog);
         if (tls != null && !tls.serverSide()) {
@@ -55,37 +65,85 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
         }
     }
 
-    /** The five options of earlier versions; keep-alive off, any family, no TLS. */
+    /**
+     * The five options of earlier versions; keep-alive off, any family, no TLS.
+     *
+     * @param backlog the listen backlog
+     * @param reuseAddress {@code SO_REUSEADDR}
+     * @param reusePort {@code SO_REUSEPORT}
+     * @param startServing whether the server accepts at once
+     * @param cleanupSocket whether a Unix server removes its socket file
+     */
     public ServerOptions(int backlog, boolean reuseAddress, boolean reusePort, boolean startServing, boolean cleanupSocket) {
         this(backlog, reuseAddress, reusePort, startServing, cleanupSocket, false, null, null);
     }
 
+    /**
+     * See {@link #backlog()}.
+     *
+     * @param backlog the listen backlog, >= 0
+     * @return a copy with that change
+     */
     public ServerOptions withBacklog(int backlog) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family, tls);
     }
 
+    /**
+     * See {@link #reuseAddress()}.
+     *
+     * @param on true to set it
+     * @return a copy with that change
+     */
     public ServerOptions withReuseAddress(boolean on) {
         return new ServerOptions(backlog, on, reusePort, startServing, cleanupSocket, keepAlive, family, tls);
     }
 
+    /**
+     * See {@link #reusePort()}.
+     *
+     * @param on true to set it
+     * @return a copy with that change
+     */
     public ServerOptions withReusePort(boolean on) {
         return new ServerOptions(backlog, reuseAddress, on, startServing, cleanupSocket, keepAlive, family, tls);
     }
 
+    /**
+     * See {@link #cleanupSocket()}.
+     *
+     * @param on true to remove the file
+     * @return a copy with that change
+     */
     public ServerOptions withCleanupSocket(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, on, keepAlive, family, tls);
     }
 
+    /**
+     * See {@link #startServing()}.
+     *
+     * @param on true to accept at once
+     * @return a copy with that change
+     */
     public ServerOptions withStartServing(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, on, cleanupSocket, keepAlive, family, tls);
     }
 
-    /** asyncio's {@code keep_alive=}: {@code SO_KEEPALIVE} on every accepted connection. */
+    /**
+     * asyncio's {@code keep_alive=}: {@code SO_KEEPALIVE} on every accepted connection.
+     *
+     * @param on true to set it
+     * @return a copy with that change
+     */
     public ServerOptions withKeepAlive(boolean on) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, on, family, tls);
     }
 
-    /** asyncio's {@code family=}: INET or INET6 only, or null for any. */
+    /**
+     * asyncio's {@code family=}: INET or INET6 only, or null for any.
+     *
+     * @param family the family, or null
+     * @return a copy with that change
+     */
     public ServerOptions withFamily(ProtocolFamily family) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family, tls);
     }
@@ -94,6 +152,9 @@ public record ServerOptions(int backlog, boolean reuseAddress, boolean reusePort
      * asyncio's {@code ssl=} (with {@code ssl_handshake_timeout=}, {@code ssl_shutdown_timeout=}): serve each
      * connection over TLS ({@code TlsOptions.server(context)}); its protocol's {@code connectionMade} runs after
      * the handshake, and a connection whose handshake fails is closed while the server goes on. Null: plain.
+     *
+     * @param tls server options ({@code TlsOptions.server(context)}), or null
+     * @return a copy with that change
      */
     public ServerOptions withTls(TlsOptions tls) {
         return new ServerOptions(backlog, reuseAddress, reusePort, startServing, cleanupSocket, keepAlive, family, tls);

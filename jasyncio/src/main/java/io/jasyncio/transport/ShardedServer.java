@@ -64,7 +64,11 @@ public final class ShardedServer implements AutoCloseable {
         this.connections = connections;
     }
 
-    /** Whether this JDK and system offer {@code SO_REUSEPORT} on TCP listening sockets. */
+    /**
+     * Whether this JDK and system offer {@code SO_REUSEPORT} on TCP listening sockets.
+     *
+     * @return whether the platform has {@code SO_REUSEPORT}
+     */
     public static boolean reusePortSupported() {
         try (ServerSocketChannel probe = ServerSocketChannel.open()) {
             return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
@@ -73,7 +77,17 @@ public final class ShardedServer implements AutoCloseable {
         }
     }
 
-    /** {@link #start(LoopGroup, IntFunction, String, int, ServerOptions, Sharding)}: one factory for every loop (called on each loop's thread, so it must be thread-safe: a constructor reference is), defaults, AUTO. */
+    /**
+     * {@link #start(LoopGroup, IntFunction, String, int, ServerOptions, Sharding)}: one factory for every loop (called on each loop's thread, so it must be thread-safe: a constructor reference is), defaults, AUTO.
+     *
+     * @param group the loops, one shard each
+     * @param protocolFactory makes the protocol of each connection (on its loop)
+     * @param host the host name or address literal, or null for all interfaces
+     * @param port the port (0: a free one)
+     * @return the server, serving unless {@code options.startServing()} is false
+     * @throws IOException if a socket cannot be bound ({@code BindException} naming the address) or the host not
+     *     resolved
+     */
     public static ShardedServer start(LoopGroup group, Supplier<? extends BaseProtocol> protocolFactory, String host, int port) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         return start(group, i -> protocolFactory, host, port, ServerOptions.DEFAULTS, Sharding.AUTO);
@@ -85,6 +99,16 @@ public final class ShardedServer implements AutoCloseable {
      * shard ({@code reusePort} is set for REUSE_PORT); with {@code startServing} false, each shard starts
      * serving when its {@link Server#startServing()} is called on its loop. Blocks until every shard listens;
      * if one cannot, those made are closed and its error is thrown (unchanged).
+     *
+     * @param group the loops, one shard each
+     * @param protocolFactories for loop i, the factory of its connections' protocols
+     * @param host the host name or address literal, or null for all interfaces
+     * @param port the port (0: a free one)
+     * @param options the server options (shared by the shards)
+     * @param sharding how connections are spread
+     * @return the server, serving unless {@code options.startServing()} is false
+     * @throws IOException if a socket cannot be bound ({@code BindException} naming the address) or the host not
+     *     resolved
      */
     public static ShardedServer start(LoopGroup group, IntFunction<? extends Supplier<? extends BaseProtocol>> protocolFactories,
             String host, int port, ServerOptions options, Sharding sharding) throws IOException {
@@ -209,22 +233,39 @@ public final class ShardedServer implements AutoCloseable {
         }
     }
 
-    /** How the connections are spread (AUTO resolved). */
+    /**
+     * How the connections are spread (AUTO resolved).
+     *
+     * @return the way chosen (never AUTO)
+     */
     public Sharding sharding() {
         return sharding;
     }
 
-    /** The port every shard serves. */
+    /**
+     * The port every shard serves.
+     *
+     * @return the port
+     */
     public int port() {
         return port;
     }
 
-    /** Loop {@code i}'s shard; use it on loop {@code i} only (to pause it, or to serve it from a site). */
+    /**
+     * Loop {@code i}'s shard; use it on loop {@code i} only (to pause it, or to serve it from a site).
+     *
+     * @param i the loop index
+     * @return the shard of loop {@code i}
+     */
     public Server server(int i) {
         return servers[i];
     }
 
-    /** How many connections each loop has been given so far, in loop order: how evenly they spread. */
+    /**
+     * How many connections each loop has been given so far, in loop order: how evenly they spread.
+     *
+     * @return per loop, the connections it took
+     */
     public long[] connectionsPerLoop() {
         long[] out = new long[connections.length()];
         for (int i = 0; i < out.length; i++) out[i] = connections.get(i);

@@ -37,15 +37,32 @@ import java.util.Arrays;
 public final class Sockets {
     private Sockets() {}
 
-    /** The result of {@link #sockRecvfrom}: the datagram's bytes and who sent it. */
+    /**
+     * The result of {@link #sockRecvfrom}: the datagram's bytes and who sent it.
+     *
+     * @param data the datagram's bytes
+     * @param address the sender
+     */
     public record Datagram(byte[] data, SocketAddress address) {}
 
-    /** The result of {@link #sockRecvfromInto}: how many bytes were stored, and who sent them. */
+    /**
+     * The result of {@link #sockRecvfromInto}: how many bytes were stored, and who sent them.
+     *
+     * @param nbytes how many bytes were stored
+     * @param address the sender
+     */
     public record Received(int nbytes, SocketAddress address) {}
 
     private static final Object DONE = new Object();
 
-    /** Reads at most {@code n} bytes; an empty array means end of stream ({@code loop.sock_recv}). */
+    /**
+     * Reads at most {@code n} bytes; an empty array means end of stream ({@code loop.sock_recv}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param n the most bytes to read
+     * @return the bytes read; empty at the end of the stream
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static byte[] sockRecv(SocketChannel sock, int n) throws IOException {
         checkNonBlocking(sock);
         if (n < 0) throw new IllegalArgumentException("negative buffer size: " + n);
@@ -61,6 +78,11 @@ public final class Sockets {
     /**
      * Reads into {@code buf} from its position up to its limit and returns how many bytes were read; 0 means
      * end of stream (or a full buffer) ({@code loop.sock_recv_into}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param buf where to store the bytes, from its position to its limit
+     * @return how many bytes were read
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
      */
     public static int sockRecvInto(SocketChannel sock, ByteBuffer buf) throws IOException {
         checkNonBlocking(sock);
@@ -72,12 +94,24 @@ public final class Sockets {
         });
     }
 
-    /** Sends all of {@code data} ({@code loop.sock_sendall}). */
+    /**
+     * Sends all of {@code data} ({@code loop.sock_sendall}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param data the bytes
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static void sockSendall(SocketChannel sock, byte[] data) throws IOException {
         sockSendall(sock, ByteBuffer.wrap(data));
     }
 
-    /** Sends all the remaining bytes of {@code data}, consuming them. */
+    /**
+     * Sends all the remaining bytes of {@code data}, consuming them.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param data the bytes
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static void sockSendall(SocketChannel sock, ByteBuffer data) throws IOException {
         checkNonBlocking(sock);
         perform(sock, false, () -> {
@@ -86,12 +120,28 @@ public final class Sockets {
         });
     }
 
-    /** Sends the whole of {@code file} from offset 0 ({@code loop.sock_sendfile(sock, file)}); see below. */
+    /**
+     * Sends the whole of {@code file} from offset 0 ({@code loop.sock_sendfile(sock, file)}); see below.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param file the file, read from {@code offset}
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile or the file cannot be read
+     */
     public static long sockSendfile(SocketChannel sock, SeekableByteChannel file) throws IOException {
         return sockSendfile(sock, file, 0, null, true);
     }
 
-    /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
+    /**
+     * Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param file the file, read from {@code offset}
+     * @param offset where to start in the file
+     * @param count how many bytes, or null for up to the end
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile or the file cannot be read
+     */
     public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count) throws IOException {
         return sockSendfile(sock, file, offset, count, true);
     }
@@ -105,6 +155,14 @@ public final class Sockets {
      * last byte sent, also when the send fails or is cancelled (then it tells how far it got), and is not
      * touched when nothing was sent. {@code offset} must be at least 0 and {@code count} null or positive
      * ({@link IllegalArgumentException}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param file the file, read from {@code offset}
+     * @param offset where to start in the file
+     * @param count how many bytes, or null for up to the end
+     * @param fallback whether the copying fallback may be used
+     * @return how many bytes were sent
+     * @throws IOException if the connection is lost meanwhile or the file cannot be read
      */
     public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count,
             boolean fallback) throws IOException {
@@ -115,6 +173,10 @@ public final class Sockets {
      * Connects {@code sock} to {@code address} ({@code loop.sock_connect}); an unresolved
      * {@link InetSocketAddress} is resolved first, on the default executor. A failure is a
      * {@link ConnectException} naming the address.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param address the remote address
+     * @throws IOException if the connection fails ({@code ConnectException} naming the address)
      */
     public static void sockConnect(SocketChannel sock, SocketAddress address) throws IOException {
         checkNonBlocking(sock);
@@ -143,6 +205,10 @@ public final class Sockets {
     /**
      * Accepts a connection ({@code loop.sock_accept}) and returns it in non-blocking mode; its address is
      * {@code getRemoteAddress()}.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @return the accepted channel, in non-blocking mode
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
      */
     public static SocketChannel sockAccept(ServerSocketChannel sock) throws IOException {
         checkNonBlocking(sock);
@@ -153,12 +219,28 @@ public final class Sockets {
         });
     }
 
-    /** Sends one datagram to {@code address} and returns the bytes sent ({@code loop.sock_sendto}). */
+    /**
+     * Sends one datagram to {@code address} and returns the bytes sent ({@code loop.sock_sendto}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param data the bytes
+     * @param address the remote address
+     * @return how many bytes were sent
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static int sockSendto(DatagramChannel sock, byte[] data, SocketAddress address) throws IOException {
         return sockSendto(sock, ByteBuffer.wrap(data), address);
     }
 
-    /** Sends the remaining bytes of {@code data} as one datagram to {@code address}; returns the bytes sent. */
+    /**
+     * Sends the remaining bytes of {@code data} as one datagram to {@code address}; returns the bytes sent.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param data the bytes
+     * @param address the remote address
+     * @return how many bytes were sent
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static int sockSendto(DatagramChannel sock, ByteBuffer data, SocketAddress address) throws IOException {
         checkNonBlocking(sock);
         int size = data.remaining();
@@ -168,7 +250,14 @@ public final class Sockets {
         });
     }
 
-    /** Receives one datagram of at most {@code bufsize} bytes ({@code loop.sock_recvfrom}). */
+    /**
+     * Receives one datagram of at most {@code bufsize} bytes ({@code loop.sock_recvfrom}).
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param bufsize the largest datagram to receive
+     * @return the datagram and its sender
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static Datagram sockRecvfrom(DatagramChannel sock, int bufsize) throws IOException {
         checkNonBlocking(sock);
         ByteBuffer buf = ByteBuffer.allocate(bufsize);
@@ -178,7 +267,14 @@ public final class Sockets {
         });
     }
 
-    /** Receives one datagram into {@code buf} ({@code loop.sock_recvfrom_into}); excess bytes are dropped. */
+    /**
+     * Receives one datagram into {@code buf} ({@code loop.sock_recvfrom_into}); excess bytes are dropped.
+     *
+     * @param sock the channel, in non-blocking mode
+     * @param buf where to store the bytes, from its position to its limit
+     * @return how many bytes were stored, and the sender
+     * @throws IOException as the channel reports it (a reset connection: {@code SocketException}, ...)
+     */
     public static Received sockRecvfromInto(DatagramChannel sock, ByteBuffer buf) throws IOException {
         checkNonBlocking(sock);
         int start = buf.position();

@@ -19,27 +19,48 @@ public interface WriteTransport extends BaseTransport {
      * Sets the write buffer limits (asyncio's {@code set_write_buffer_limits(high, low)}). A null {@code high}
      * becomes 64 KiB, or 4 × {@code low} if {@code low} is given; a null {@code low} becomes {@code high / 4}.
      * Requires {@code high >= low >= 0}.
+     *
+     * @param high the high-water mark in bytes, or null
+     * @param low the low-water mark in bytes, or null
      */
     void setWriteBufferLimits(Integer high, Integer low);
 
-    /** {@link #setWriteBufferLimits(Integer, Integer)} with the low-water mark at {@code high / 4}. */
+    /**
+     * {@link #setWriteBufferLimits(Integer, Integer)} with the low-water mark at {@code high / 4}.
+     *
+     * @param high the high-water mark in bytes
+     */
     default void setWriteBufferLimits(int high) {
         setWriteBufferLimits(high, null);
     }
 
-    /** The current water marks (asyncio's {@code get_write_buffer_limits()}, which returns {@code (low, high)}). */
+    /**
+     * The current water marks (asyncio's {@code get_write_buffer_limits()}, which returns {@code (low, high)}).
+     *
+     * @return the low- and high-water marks
+     */
     WriteBufferLimits getWriteBufferLimits();
 
-    /** How many bytes are buffered, waiting to be sent. */
+    /**
+     * How many bytes are buffered, waiting to be sent.
+     *
+     * @return the bytes buffered
+     */
     long getWriteBufferSize();
 
     /**
      * Sends the remaining bytes of {@code data}, consuming them (the buffer's position reaches its limit).
      * Bytes the socket does not take at once are copied, so the caller may reuse the buffer.
+     *
+     * @param data the bytes
      */
     void write(ByteBuffer data);
 
-    /** Sends {@code data}; the array is copied if it cannot be sent at once, so the caller may reuse it. */
+    /**
+     * Sends {@code data}; the array is copied if it cannot be sent at once, so the caller may reuse it.
+     *
+     * @param data the bytes
+     */
     default void write(byte[] data) {
         write(ByteBuffer.wrap(data));
     }
@@ -47,6 +68,8 @@ public interface WriteTransport extends BaseTransport {
     /**
      * Sends the buffers one after the other. The default joins them and calls {@link #write(ByteBuffer)} once;
      * socket transports gather them into one system call instead.
+     *
+     * @param data the buffers, each from its position to its limit
      */
     default void writelines(List<ByteBuffer> data) {
         int n = 0;
@@ -59,7 +82,11 @@ public interface WriteTransport extends BaseTransport {
     /** Closes the sending side once the buffered data is sent (TCP half-close); writing after it fails. */
     void writeEof();
 
-    /** Whether {@link #writeEof()} is supported. */
+    /**
+     * Whether {@link #writeEof()} is supported.
+     *
+     * @return true if {@link #writeEof()} is supported
+     */
     boolean canWriteEof();
 
     /** Closes at once, dropping buffered data; the protocol's {@code connectionLost(null)} is called. */

@@ -1,7 +1,7 @@
 package io.jasyncio.streams;
 
 import static io.jasyncio.transport.NetTesting.b;
-import static io.jasyncio.transport.NetTesting.runVirtual;
+import static io.jasyncio.TestLoops.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -21,7 +21,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_feed_empty_data
     @Test
     void feedEmptyData() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b(""));
             assertArrayEquals(b(""), stream.peekBuffer());
@@ -32,7 +32,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_feed_nonempty_data
     @Test
     void feedNonemptyData() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(DATA);
             assertArrayEquals(DATA, stream.peekBuffer());
@@ -43,7 +43,7 @@ class StreamReaderTest {
     /** What a read returns is the caller's: data fed and read after it never reaches it. */
     @Test
     void readResultsAreNotAliasedByLaterData() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("first"));
             byte[] first = stream.read(100);
@@ -65,7 +65,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_zero
     @Test
     void readZero() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(DATA);
             assertArrayEquals(b(""), stream.read(0));
@@ -77,7 +77,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read
     @Test
     void read() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(() -> stream.read(30));
             Asyncio.getRunningLoop().callSoon(() -> stream.feedData(DATA));
@@ -90,7 +90,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_line_breaks
     @Test
     void readLineBreaks() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("line1"));
             stream.feedData(b("line2"));
@@ -103,7 +103,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_eof
     @Test
     void readEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(() -> stream.read(1024));
             Asyncio.getRunningLoop().callSoon(stream::feedEof);
@@ -116,7 +116,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_until_eof
     @Test
     void readUntilEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(() -> stream.read(-1));
             Asyncio.getRunningLoop().callSoon(() -> {
@@ -133,7 +133,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_exception
     @Test
     void readException() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("line\n"));
             assertArrayEquals(b("li"), stream.read(2));
@@ -146,7 +146,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_invalid_limit
     @Test
     void invalidLimit() {
-        runVirtual(() -> {
+        run(() -> {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> new StreamReader(0)).getMessage().contains("imit"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> new StreamReader(-1)).getMessage().contains("imit"));
             return null;
@@ -156,7 +156,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_read_limit
     @Test
     void readLimit() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(3);
             stream.feedData(b("chunk"));
             assertArrayEquals(b("chunk"), stream.read(5));
@@ -168,7 +168,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline
     @Test
     void readline() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("chunk1 "));
             Task<byte[]> t = Asyncio.createTask(stream::readline);
@@ -186,7 +186,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_limit_with_existing_data
     @Test
     void readlineLimitWithExistingData() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(3);
             stream.feedData(b("li"));
             stream.feedData(b("ne1\nline2\n"));
@@ -206,7 +206,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_at_eof
     @Test
     void atEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             assertFalse(stream.atEof());
             stream.feedData(b("some data\n"));
@@ -224,7 +224,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_limit
     @Test
     void readlineLimit() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader s1 = new StreamReader(7);
             Asyncio.getRunningLoop().callSoon(() -> {
                 s1.feedData(b("chunk1"));
@@ -262,7 +262,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_nolimit_nowait
     @Test
     void readlineNolimitNowait() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(java.util.Arrays.copyOfRange(DATA, 0, 6));
             stream.feedData(java.util.Arrays.copyOfRange(DATA, 6, DATA.length));
@@ -275,7 +275,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_eof
     @Test
     void readlineEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("some data"));
             stream.feedEof();
@@ -287,7 +287,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_empty_eof
     @Test
     void readlineEmptyEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedEof();
             assertArrayEquals(b(""), stream.readline());
@@ -298,7 +298,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_read_byte_count
     @Test
     void readlineReadByteCount() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(DATA);
             stream.readline();
@@ -311,7 +311,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readline_exception
     @Test
     void readlineException() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("line\n"));
             assertArrayEquals(b("line\n"), stream.readline());
@@ -325,7 +325,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_separator
     @Test
     void readuntilSeparator() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             assertTrue(assertThrows(IllegalArgumentException.class, () -> stream.readuntil(b("")))
                     .getMessage().contains("Separator should be"));
@@ -340,7 +340,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_multi_chunks
     @Test
     void readuntilMultiChunks() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("lineAAA"));
             assertArrayEquals(b("lineAAA"), stream.readuntil(b("AAA")));
@@ -358,7 +358,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_multi_chunks_1
     @Test
     void readuntilMultiChunks1() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("QWEaa"));
             stream.feedData(b("XYaa"));
@@ -386,7 +386,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_eof
     @Test
     void readuntilEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             byte[] data = b("some dataAA");
             stream.feedData(data);
@@ -403,7 +403,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_limit_found_sep
     @Test
     void readuntilLimitFoundSep() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(3);
             stream.feedData(b("some dataAA"));
             LimitOverrunError e = assertThrows(LimitOverrunError.class, () -> stream.readuntil(b("AAA")));
@@ -420,7 +420,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_multi_separator
     @Test
     void readuntilMultiSeparator() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("line 1\nline 2\r"));
             assertArrayEquals(b("line 1\n"), stream.readuntil(List.of(b("\r"), b("\n"))));
@@ -436,7 +436,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_multi_separator_limit
     @Test
     void readuntilMultiSeparatorLimit() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(3);
             stream.feedData(b("some dataA"));
             LimitOverrunError e = assertThrows(LimitOverrunError.class,
@@ -450,7 +450,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_multi_separator_negative_offset
     @Test
     void readuntilMultiSeparatorNegativeOffset() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("data"));
             Task<byte[]> t = Asyncio.createTask(() -> stream.readuntil(List.of(b("A"), b("long sep"))));
@@ -465,7 +465,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readuntil_bytearray
     @Test
     void readuntilByteBufferSeparator() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(java.nio.ByteBuffer.wrap(b("some data\r\n")));
             assertArrayEquals(b("some data\r\n"), stream.readuntil(b("\r\n")));
@@ -477,7 +477,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readexactly_zero_or_less
     @Test
     void readexactlyZeroOrLess() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(DATA);
             assertArrayEquals(b(""), stream.readexactly(0));
@@ -492,7 +492,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readexactly
     @Test
     void readexactly() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             int n = 2 * DATA.length;
             Task<byte[]> t = Asyncio.createTask(() -> stream.readexactly(n));
@@ -510,7 +510,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readexactly_limit
     @Test
     void readexactlyLimit() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(3);
             stream.feedData(b("chunk"));
             assertArrayEquals(b("chunk"), stream.readexactly(5));
@@ -522,7 +522,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readexactly_eof
     @Test
     void readexactlyEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             int n = 2 * DATA.length;
             Task<byte[]> t = Asyncio.createTask(() -> stream.readexactly(n));
@@ -542,7 +542,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_readexactly_exception
     @Test
     void readexactlyException() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("line\n"));
             assertArrayEquals(b("li"), stream.readexactly(2));
@@ -555,7 +555,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_exception
     @Test
     void exception() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             assertNull(stream.exception());
             IllegalArgumentException exc = new IllegalArgumentException();
@@ -568,7 +568,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_exception_waiter
     @Test
     void exceptionWaiter() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t1 = Asyncio.createTask(stream::readline);
             Task<Void> t2 = Asyncio.createTask(() -> {
@@ -584,7 +584,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_exception_cancel
     @Test
     void exceptionCancel() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(stream::readline);
             Asyncio.sleep(0);
@@ -602,7 +602,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__
     @Test
     void reprDefault() {
-        runVirtual(() -> {
+        run(() -> {
             assertEquals("<StreamReader>", new StreamReader().toString());
             return null;
         });
@@ -611,7 +611,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__nondefault_limit
     @Test
     void reprNondefaultLimit() {
-        runVirtual(() -> {
+        run(() -> {
             assertEquals("<StreamReader limit=123>", new StreamReader(123).toString());
             return null;
         });
@@ -620,7 +620,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__eof
     @Test
     void reprEof() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedEof();
             assertEquals("<StreamReader eof>", stream.toString());
@@ -631,7 +631,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__data
     @Test
     void reprData() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.feedData(b("data"));
             assertEquals("<StreamReader 4 bytes>", stream.toString());
@@ -642,7 +642,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__exception
     @Test
     void reprException() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.setException(new IllegalStateException());
             assertEquals("<StreamReader exception=java.lang.IllegalStateException>", stream.toString());
@@ -653,7 +653,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__waiter
     @Test
     void reprWaiter() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(() -> stream.read(1));
             Asyncio.sleep(0);
@@ -668,7 +668,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test___repr__transport
     @Test
     void reprTransport() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             stream.setTransport(new ReadTransport() {
                 public boolean isReading() { return true; }
@@ -706,7 +706,7 @@ class StreamReaderTest {
     // ports test_streams.py::StreamTests::test_multiple_drain
     @Test
     void multipleDrain() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReaderProtocol stream = new StreamReaderProtocol(null);
             stream.pauseWriting();
             Asyncio.getRunningLoop().callLater(0.1, stream::resumeWriting);
@@ -728,7 +728,7 @@ class StreamReaderTest {
     // A reader whose buffer grows past twice the limit pauses its transport, and resumes it when drained.
     @Test
     void feedDataPausesAndResumesTransport() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader(4);
             boolean[] reading = {true};
             stream.setTransport(new ReadTransport() {
@@ -754,7 +754,7 @@ class StreamReaderTest {
     // Waiting twice on one reader is refused, as in asyncio.
     @Test
     void secondWaiterIsRefused() {
-        runVirtual(() -> {
+        run(() -> {
             StreamReader stream = new StreamReader();
             Task<byte[]> t = Asyncio.createTask(stream::readline);
             Asyncio.sleep(0);

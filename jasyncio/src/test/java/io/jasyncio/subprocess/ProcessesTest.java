@@ -2,7 +2,7 @@ package io.jasyncio.subprocess;
 
 import java.io.IOException;
 import static io.jasyncio.subprocess.SubprocessTesting.b;
-import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.TestLoops.runReal;
 import static io.jasyncio.subprocess.SubprocessTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,7 +42,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_exec
     @Test
     void subprocessExec() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             RecordingProtocol proto = c.protocol();
             Asyncio.await(proto.connected);
@@ -66,7 +66,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_interactive
     @Test
     void subprocessInteractive() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             RecordingProtocol proto = c.protocol();
             Asyncio.await(proto.connected);
@@ -88,7 +88,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_shell
     @Test
     void subprocessShell() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var c = Processes.subprocessShell(() -> new RecordingProtocol(loop), "echo Python");
             RecordingProtocol proto = c.protocol();
@@ -107,7 +107,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_exitcode
     @Test
     void subprocessExitcode() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var opts = SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL);
             var c = Processes.subprocessShell(() -> new RecordingProtocol(loop), "exit 7", opts);
@@ -121,7 +121,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_close_after_finish
     @Test
     void subprocessCloseAfterFinish() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var opts = SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL);
             var c = Processes.subprocessShell(() -> new RecordingProtocol(loop), "exit 7", opts);
@@ -139,7 +139,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_kill
     @Test
     void subprocessKill() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             Asyncio.await(c.protocol().connected);
             c.transport().kill();
@@ -153,7 +153,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_terminate
     @Test
     void subprocessTerminate() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             Asyncio.await(c.protocol().connected);
             c.transport().terminate();
@@ -167,7 +167,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_send_signal
     @Test
     void subprocessSendSignal() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             Asyncio.await(c.protocol().connected);
             c.transport().sendSignal(Signals.SIGHUP);
@@ -181,7 +181,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_stderr
     @Test
     void subprocessStderr() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO2);
             Asyncio.await(c.protocol().connected);
             ((WriteTransport) c.transport().getPipeTransport(0)).write(b("test"));
@@ -197,7 +197,7 @@ class ProcessesTest {
     // ports test_events.py::SubprocessTestsMixin::test_subprocess_stderr_redirect_to_stdout
     @Test
     void subprocessStderrRedirectToStdout() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var c = Processes.subprocessExec(() -> new RecordingProtocol(loop), ECHO2,
                     SubprocessOptions.DEFAULTS.stderr(Stdio.STDOUT));
@@ -218,7 +218,7 @@ class ProcessesTest {
     // ports test_subprocess.py::SubprocessTransportTests::test_proc_exited
     @Test
     void procExited() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var opts = SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL);
             var c = Processes.subprocessShell(() -> new RecordingProtocol(loop), "exit 6", opts);
@@ -241,7 +241,7 @@ class ProcessesTest {
     // ports test_subprocess.py::SubprocessTransportTests::test_subprocess_repr
     @Test
     void subprocessRepr() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             var opts = SubprocessOptions.DEFAULTS.stdin(Stdio.DEVNULL).stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL);
             var c = Processes.subprocessExec(() -> new RecordingProtocol(loop), BLOCKED, opts);
@@ -259,7 +259,7 @@ class ProcessesTest {
     // ports test_subprocess.py::SubprocessMixin::test_cancel_post_init
     @Test
     void cancelPostInit() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<RecordingProtocol> made = new ArrayList<>();
             Task<?> task = Asyncio.createTask(() -> Processes.subprocessExec(() -> {
@@ -280,7 +280,7 @@ class ProcessesTest {
     // ports test_subprocess.py::SubprocessMixin::test_close_kill_running
     @Test
     void closeKillRunning() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(BLOCKED);
             Process proc = (Process) c.transport().getExtraInfo("subprocess");
             assertNull(c.transport().getReturncode());
@@ -296,7 +296,7 @@ class ProcessesTest {
     // ports test_subprocess.py::SubprocessMixin::test_close_dont_kill_finished
     @Test
     void closeDontKillFinished() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(BLOCKED);
             Process proc = (Process) c.transport().getExtraInfo("subprocess");
             // kill the child behind the transport's back and wait for it (on the portable engine the loop is not
@@ -315,7 +315,7 @@ class ProcessesTest {
     @Test
     void subprocessProtocolEvents() {
         List<Object> events = new ArrayList<>();
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Boolean> exit = loop.createFuture();
             class MyProtocol implements SubprocessProtocol {
@@ -359,7 +359,7 @@ class ProcessesTest {
 
     @Test
     void invalidArgumentsAreRejectedBeforeAnythingStarts() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             assertThrows(IllegalArgumentException.class,
                     () -> Processes.subprocessExec(() -> new RecordingProtocol(loop), List.of()));
@@ -373,7 +373,7 @@ class ProcessesTest {
 
     @Test
     void extraInfoAndPipeTransportKinds() {
-        run(() -> {
+        runReal(() -> {
             var c = exec(ECHO);
             SubprocessTransport t = c.transport();
             assertInstanceOf(Process.class, t.getExtraInfo("subprocess"));

@@ -2,7 +2,7 @@ package io.jasyncio.subprocess;
 
 import static io.jasyncio.subprocess.SubprocessTesting.awaitLivePipeThreads;
 import static io.jasyncio.subprocess.SubprocessTesting.livePipeThreads;
-import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.TestLoops.runReal;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -52,10 +52,10 @@ public class SubprocessResourceTest {
     @Test
     void noThreadOrDescriptorOutlivesTheProcessAndTransport() throws Exception {
         // warm up the JDK's process machinery (its own lazily opened descriptors are not ours)
-        run(() -> Subprocesses.createSubprocessExec(ALL_PIPES, "true").communicate());
+        runReal(() -> Subprocesses.createSubprocessExec(ALL_PIPES, "true").communicate());
         int threads = awaitLivePipeThreads(0);
         long fds = openFds();
-        run(() -> {
+        runReal(() -> {
             for (int i = 0; i < 5; i++) {
                 Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "cat");
                 assertTrue(ChildPipe.available() || livePipeThreads() >= 3, "a thread per JDK pipe stream");
@@ -82,7 +82,7 @@ public class SubprocessResourceTest {
         assertEquals(exported, ChildPipe.available(), "ChildPipe.available() follows the export of sun.nio.ch");
         if (!exported) return;
         int threads = awaitLivePipeThreads(0);
-        run(() -> {
+        runReal(() -> {
             Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "sh", "-c", "cat; echo err >&2");
             SubprocessTransport t = p.transport();
             assertInstanceOf(SelectorWritePipeTransport.class, t.getPipeTransport(0));
@@ -101,7 +101,7 @@ public class SubprocessResourceTest {
     @Test
     void pausedReaderKeepsMemoryBoundedWhileTheChildWrites10MB() {
         long total = 10L * 1024 * 1024;
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             long[] received = {0};
             Future<Void> firstData = loop.createFuture();
@@ -139,7 +139,7 @@ public class SubprocessResourceTest {
     void aStreamNobodyReadsBuffersAtMostTwiceItsLimitPlusOneChunk() {
         int limit = 64 * 1024;
         long total = 10L * 1024 * 1024;
-        run(() -> {
+        runReal(() -> {
             Subprocess p = Subprocesses.createSubprocessExec(SubprocessOptions.DEFAULTS.stdout(Stdio.PIPE).limit(limit),
                     "head", "-c", Long.toString(total), "/dev/zero");
             // nobody reads for a while (real time): the reader pauses its pipe, the child blocks on it
@@ -159,7 +159,7 @@ public class SubprocessResourceTest {
     @Test
     void cancellingATaskKillsAndReapsTheChildOfItsTryWithResources() throws Exception {
         long[] pid = {0};
-        Integer code = run(() -> {
+        Integer code = runReal(() -> {
             Future<Void> started = Asyncio.getRunningLoop().createFuture();
             Subprocess[] holder = new Subprocess[1];
             Task<Integer> task = Asyncio.createTask(() -> {
@@ -181,27 +181,27 @@ public class SubprocessResourceTest {
     }
 
     /**
-     * A child still running when run() ends is ended by the loop's close (issue 13 item 10; this test used to
-     * check that it was left running): SIGTERM, and reaped before run() returns; its pipe threads end with it.
+     * A child still running when runReal() ends is ended by the loop's close (issue 13 item 10; this test used to
+     * check that it was left running): SIGTERM, and reaped before runReal() returns; its pipe threads end with it.
      */
     @Test
     void runEndingEndsARunningChildAndItsPipeThreadsEndWithIt() throws Exception {
         int threads = awaitLivePipeThreads(0);
         Process[] proc = new Process[1];
-        run(() -> {
+        runReal(() -> {
             // the program does not wait for the child
             Subprocess p = Subprocesses.createSubprocessExec(ALL_PIPES, "/bin/sh", "-c", "read x; exit 7");
             proc[0] = (Process) p.transport().getExtraInfo("subprocess");
             return null;
         });
-        assertFalse(proc[0].isAlive(), "ended and reaped before run() returned");
+        assertFalse(proc[0].isAlive(), "ended and reaped before runReal() returned");
         assertEquals(128 + Signals.SIGTERM, proc[0].exitValue(), "by SIGTERM, before its stdin closed");
         assertEquals(threads, awaitLivePipeThreads(threads));
     }
 
     @Test
     void stdinWriteBufferPausesAndResumesTheProtocol() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<String> calls = new java.util.ArrayList<>();
             Future<Void> done = loop.createFuture();
@@ -236,7 +236,7 @@ public class SubprocessResourceTest {
 
     @Test
     void writeAfterCloseIsDroppedAndBadLimitsAreRejected() {
-        run(() -> {
+        runReal(() -> {
             var c = Processes.subprocessExec(() -> new SubprocessProtocol() {}, List.of("cat"));
             WriteTransport stdin = (WriteTransport) c.transport().getPipeTransport(0);
             assertThrows(IllegalArgumentException.class, () -> stdin.setWriteBufferLimits(1, 2));

@@ -1,7 +1,7 @@
 package io.jasyncio.subprocess;
 
 import static io.jasyncio.subprocess.SubprocessTesting.b;
-import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.TestLoops.runReal;
 import static io.jasyncio.subprocess.SubprocessTesting.s;
 import static io.jasyncio.subprocess.Subprocesses.DEVNULL;
 import static io.jasyncio.subprocess.Subprocesses.PIPE;
@@ -51,7 +51,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_stdin_stdout
     @Test
     void stdinStdout() {
-        Object[] r = run(() -> {
+        Object[] r = runReal(() -> {
             Subprocess proc = exec(IN_OUT, CAT);
             proc.stdin().write(b("some data"));
             proc.stdin().drain();
@@ -67,7 +67,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_communicate
     @Test
     void communicate() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(IN_OUT, CAT);
             ProcessOutput out = proc.communicate(b("some data"));
             assertEquals(0, proc.returncode());
@@ -80,7 +80,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_communicate_none_input
     @Test
     void communicateNoneInput() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(IN_OUT, CAT);
             ProcessOutput out = proc.communicate();
             assertEquals(0, proc.returncode());
@@ -92,7 +92,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_shell
     @Test
     void shell() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = Subprocesses.createSubprocessShell("exit 7");
             assertEquals(7, proc.waitFor());
             return null;
@@ -102,7 +102,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_kill
     @Test
     void kill() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = Subprocesses.createSubprocessExec(BLOCKED[0], BLOCKED[1]);
             proc.kill();
             assertEquals(-Signals.SIGKILL, proc.waitFor());
@@ -113,7 +113,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_kill_issue43884
     @Test
     void killIssue43884() {
-        run(() -> {
+        runReal(() -> {
             // the shell runs a child of its own, which keeps stdout open until it ends (at most 1 s later)
             Subprocess proc = Subprocesses.createSubprocessShell("echo started; sleep 1; sleep 1",
                     SubprocessOptions.DEFAULTS.stdout(PIPE));
@@ -127,7 +127,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_terminate
     @Test
     void terminate() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS, BLOCKED);
             proc.terminate();
             assertEquals(-Signals.SIGTERM, proc.waitFor());
@@ -138,7 +138,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_send_signal
     @Test
     void sendSignal() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdout(PIPE),
                     "/bin/sh", "-c", "echo sleeping; exec sleep 3600");
             assertEquals("sleeping\n", s(proc.stdout().readline()));
@@ -151,7 +151,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_stdin_broken_pipe
     @Test
     void stdinBrokenPipe() {
-        run(() -> {
+        runReal(() -> {
             // the child reads one byte and ends, long before stdin is fed
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(PIPE), "head", "-c", "1");
             proc.stdin().write(new byte[PIPE_MAX_SIZE]);
@@ -165,7 +165,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_communicate_ignore_broken_pipe
     @Test
     void communicateIgnoreBrokenPipe() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(PIPE), "true");
             Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> {});
             proc.communicate(new byte[PIPE_MAX_SIZE]); // must not raise
@@ -179,7 +179,7 @@ class SubprocessTest {
     void pauseReading() {
         int limit = 10;
         int size = limit * 2 + 1;
-        run(() -> {
+        runReal(() -> {
             // the child writes, then waits for a line: its stdout stays open until we say so
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(PIPE).stdout(PIPE).limit(limit),
                     "/bin/sh", "-c", "printf %0" + size + "d 0 | tr 0 x; read go");
@@ -200,7 +200,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_stdin_not_inheritable
     @Test
     void stdinNotInheritable() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES, LEN_OF_STDIN);
             ProcessOutput out = proc.communicate(b("abc"));
             assertEquals("3", s(out.stdout()).strip());
@@ -212,7 +212,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_empty_input
     @Test
     void emptyInput() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES, LEN_OF_STDIN);
             ProcessOutput out = proc.communicate(new byte[0]);
             assertEquals("0", s(out.stdout()).strip());
@@ -224,7 +224,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_devnull_input
     @Test
     void devnullInput() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES.stdin(DEVNULL), LEN_OF_STDIN);
             assertNull(proc.stdin());
             ProcessOutput out = proc.communicate();
@@ -237,7 +237,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_devnull_output
     @Test
     void devnullOutput() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES.stdout(DEVNULL), LEN_OF_STDIN);
             ProcessOutput out = proc.communicate(b("abc"));
             assertNull(out.stdout());
@@ -249,7 +249,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_devnull_error
     @Test
     void devnullError() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES.stderr(DEVNULL), LEN_OF_STDIN);
             ProcessOutput out = proc.communicate(b("abc"));
             assertNull(out.stderr());
@@ -261,7 +261,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_devstdin_input
     @Test
     void devstdinInput() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(ALL_PIPES, "/bin/sh", "-c", "wc -c < /dev/stdin | tr -d ' '");
             ProcessOutput out = proc.communicate(b("abc"));
             assertEquals("3", s(out.stdout()).strip());
@@ -273,7 +273,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_cancel_process_wait
     @Test
     void cancelProcessWait() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS, BLOCKED);
             Task<Integer> task = Asyncio.createTask(proc::waitFor);
             Asyncio.getRunningLoop().callSoon(() -> task.cancel());
@@ -290,7 +290,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_cancel_make_subprocess_transport_exec
     @Test
     void cancelMakeSubprocessTransportExec() {
-        run(() -> {
+        runReal(() -> {
             Task<Subprocess> task = Asyncio.createTask(() -> exec(SubprocessOptions.DEFAULTS, BLOCKED));
             Asyncio.getRunningLoop().callSoon(() -> task.cancel());
             assertThrows(CancelledError.class, () -> Asyncio.await(task));
@@ -301,7 +301,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_popen_error
     @Test
     void popenError() {
-        run(() -> {
+        runReal(() -> {
             // the JDK fails to start the program: the error is the JDK's, nothing is left open
             IOException e = assertThrows(IOException.class,
                     () -> exec(SubprocessOptions.DEFAULTS, "/nonexistent/jasyncio-no-such-program"));
@@ -313,7 +313,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_popen_error_with_stdin_pipe
     @Test
     void popenErrorWithStdinPipe() {
-        run(() -> {
+        runReal(() -> {
             assertThrows(IOException.class,
                     () -> exec(SubprocessOptions.DEFAULTS.stdin(PIPE), "/nonexistent/jasyncio-no-such-program"));
             return null;
@@ -323,7 +323,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_read_stdout_after_process_exit
     @Test
     void readStdoutAfterProcessExit() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdout(PIPE),
                     "/bin/sh", "-c", "head -c 262144 /dev/zero; exit 1");
             long total = 0;
@@ -351,7 +351,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_create_subprocess_env_shell
     @Test
     void createSubprocessEnvShell() {
-        run(() -> {
+        runReal(() -> {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("FOO", "bar");
             Subprocess proc = Subprocesses.createSubprocessShell("printf %s \"$FOO\"",
@@ -364,7 +364,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_create_subprocess_env_exec
     @Test
     void createSubprocessEnvExec() {
-        run(() -> {
+        runReal(() -> {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("FOO", "baz");
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.env(env).stdout(PIPE), "printenv", "FOO");
@@ -376,7 +376,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_subprocess_concurrent_wait
     @Test
     void subprocessConcurrentWait() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(IN_OUT, CAT);
             ProcessOutput out = proc.communicate(b("some data"));
             assertEquals("some data", s(out.stdout()));
@@ -392,7 +392,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_subprocess_communicate_stdout
     @Test
     void subprocessCommunicateStdout() {
-        run(() -> {
+        runReal(() -> {
             List<Coroutine<?>> all = new ArrayList<>();
             List<String> outputs = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -408,7 +408,7 @@ class SubprocessTest {
     // ports test_subprocess.py::SubprocessMixin::test_subprocess_send_signal_race
     @Test
     void subprocessSendSignalRace() {
-        run(() -> {
+        runReal(() -> {
             for (int i = 0; i < 10; i++) {
                 Subprocess proc = exec(SubprocessOptions.DEFAULTS, "sleep", "0.1");
                 Asyncio.sleep(0.1);
@@ -426,7 +426,7 @@ class SubprocessTest {
     // ports test_subprocess.py::GenericWatcherTests::test_create_subprocess_with_pidfd
     @Test
     void createSubprocessFromALoopInAnotherThread() {
-        Object[] r = run(() -> Asyncio.toThread(() -> Asyncio.run(() -> {
+        Object[] r = runReal(() -> Asyncio.toThread(() -> Asyncio.run(() -> {
             Subprocess proc = exec(IN_OUT, CAT);
             ProcessOutput out = proc.communicate(b("some data"));
             return new Object[] {proc.returncode(), out.stdout()};
@@ -437,7 +437,7 @@ class SubprocessTest {
 
     @Test
     void stderrIntoStdout() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = Subprocesses.createSubprocessShell("printf out; printf err >&2",
                     SubprocessOptions.DEFAULTS.stdout(PIPE).stderr(Subprocesses.STDOUT));
             assertNull(proc.stderr());
@@ -453,7 +453,7 @@ class SubprocessTest {
         java.nio.file.Path in = dir.resolve("in.txt");
         java.nio.file.Path out = dir.resolve("out.txt");
         java.nio.file.Files.writeString(in, "from a file\n");
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdin(io.jasyncio.subprocess.Stdio.file(in))
                     .stdout(io.jasyncio.subprocess.Stdio.file(out)), CAT);
             assertNull(proc.stdin());
@@ -466,7 +466,7 @@ class SubprocessTest {
 
     @Test
     void sendSignalByName() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS, BLOCKED);
             proc.sendSignal("SIGUSR1");
             assertEquals(-Signals.SIGUSR1, proc.waitFor());
@@ -477,7 +477,7 @@ class SubprocessTest {
 
     @Test
     void signalNotSentByUsKeepsTheJdkCode() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = exec(SubprocessOptions.DEFAULTS.stdout(PIPE),
                     "/bin/sh", "-c", "echo ready; exec sleep 3600");
             proc.stdout().readline();
@@ -490,7 +490,7 @@ class SubprocessTest {
 
     @Test
     void waitForReturnsAtOnceOnceExited() {
-        run(() -> {
+        runReal(() -> {
             Subprocess proc = Subprocesses.createSubprocessShell("exit 3");
             assertEquals(3, proc.waitFor());
             assertEquals(3, proc.waitFor());

@@ -16,14 +16,6 @@ import java.util.Map;
 public final class SubprocessTesting {
     private SubprocessTesting() {}
 
-    /** No subprocess test may take longer than this; a hang fails with a TimeoutError instead. */
-    public static final double RUN_LIMIT_SECONDS = 30.0;
-
-    /** Runs {@code main} on a fresh real-time loop, bounded by {@link #RUN_LIMIT_SECONDS}. */
-    public static <T> T run(Coroutine<T> main) {
-        return Asyncio.run(() -> Asyncio.waitFor(main, RUN_LIMIT_SECONDS));
-    }
-
     public static byte[] b(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
     }

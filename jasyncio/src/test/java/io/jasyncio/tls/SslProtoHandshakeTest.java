@@ -105,7 +105,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_eof_received_waiter
     @Test
     void eofReceivedWaiter() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             RecordingTransport t = connectionMade(p);
@@ -122,7 +122,7 @@ class SslProtoHandshakeTest {
     @Test
     void fatalErrorWithoutException() {
         List<ExceptionContext> messages = new ArrayList<>();
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> messages.add(ctx));
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             p.fatalError(null, "Fatal error on transport");
@@ -135,7 +135,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_connection_lost
     @Test
     void connectionLostWakesTheWaiter() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             connectionMade(p);
@@ -150,7 +150,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_close_during_handshake
     @Test
     void closeDuringHandshakeAbortsThePlainTransport() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             RecordingTransport t = connectionMade(p);
@@ -165,7 +165,7 @@ class SslProtoHandshakeTest {
     @Test
     void closeDuringSslOverSsl() {
         List<ExceptionContext> messages = new ArrayList<>();
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             SslProtocol inner = sslProtocol(null);
             SslProtocol outer = sslProtocol(null, inner);
@@ -181,7 +181,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_get_extra_info_on_closed_connection
     @Test
     void getExtraInfoOnClosedConnection() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             Future<Void> waiter = Asyncio.getRunningLoop().createFuture();
             SslProtocol p = sslProtocol(waiter);
             assertNull(p.getExtraInfo("socket"));
@@ -201,7 +201,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_set_new_app_protocol
     @Test
     void setNewAppProtocol() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             Protocol next = new Protocol() {};
             p.appTransport().setProtocol(next);
@@ -214,7 +214,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_data_received_after_closing
     @Test
     void dataReceivedAfterClosing() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(null);
             connectionMade(p);
             p.appTransport().close();
@@ -229,7 +229,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_write_after_closing
     @Test
     void writeAfterClosing() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             SslProtocol p = sslProtocol(null);
             RecordingTransport t = connectionMade(p);
             int before = t.writes.size();
@@ -246,7 +246,7 @@ class SslProtoHandshakeTest {
     // Our own: the handshake timeout aborts the connection at exactly its deadline, with an error naming the peer.
     @Test
     void handshakeTimeoutFiresAtItsDeadline() {
-        NetTesting.runVirtual(() -> {
+        io.jasyncio.TestLoops.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Future<Void> waiter = loop.createFuture();
             SslProtocol p = sslProtocol(waiter);

@@ -37,13 +37,6 @@ public final class NetTesting {
         return messages;
     }
 
-    /** Runs {@code main} on a loop with a virtual clock (for tests without sockets). */
-    public static <T> T runVirtual(Coroutine<T> main) {
-        try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {
-            return r.run(main);
-        }
-    }
-
     /**
      * Runs {@code coro} in a task and waits at most {@code timeout} seconds for it (a local stand-in for
      * {@code asyncio.wait_for}, which another part of jasyncio provides): on expiry the task is cancelled and

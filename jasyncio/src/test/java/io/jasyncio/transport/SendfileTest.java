@@ -1,5 +1,6 @@
 package io.jasyncio.transport;
 
+import static io.jasyncio.Asyncio.run;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -92,10 +93,6 @@ class SendfileTest {
         @Override public SeekableByteChannel truncate(long size) throws IOException { fc.truncate(size); return this; }
         @Override public boolean isOpen() { return fc.isOpen(); }
         @Override public void close() throws IOException { fc.close(); }
-    }
-
-    static void run(Coroutine<?> c) {
-        Asyncio.run(c);
     }
 
     // ---------------------------------------------------------------- protocols (test_sendfile.py)

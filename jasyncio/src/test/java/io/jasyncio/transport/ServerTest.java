@@ -156,15 +156,6 @@ public class ServerTest {
         }
     }
 
-    /** Waits (yielding to the loop, for at most ~10 s of real time) until {@code cond} holds. */
-    public static void runUntil(java.util.function.BooleanSupplier cond) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not reached in time");
-            Asyncio.sleep(0.001);
-        }
-    }
-
     // ---------------------------------------------------------------- test_server.py
 
     private static void startServer1(boolean unix) throws Exception {
@@ -517,7 +508,7 @@ public class ServerTest {
             Sockets.sockSendall(client, b("xxx"));
             Asyncio.await(proto.connected);
             assertEquals("CONNECTED", proto.state);
-            runUntil(() -> proto.nbytes > 0);
+            io.jasyncio.TestLoops.waitUntil(() -> proto.nbytes > 0);
             assertEquals(3, proto.nbytes);
             assertNotNull(proto.transport.getExtraInfo("sockname"));
             assertEquals("127.0.0.1", ((InetSocketAddress) proto.transport.getExtraInfo("peername")).getAddress().getHostAddress());
@@ -625,7 +616,7 @@ public class ServerTest {
                 Sockets.sockSendall(client, b("xxx"));
                 Asyncio.await(proto.connected);
                 assertEquals("CONNECTED", proto.state);
-                runUntil(() -> proto.nbytes > 0);
+                io.jasyncio.TestLoops.waitUntil(() -> proto.nbytes > 0);
                 assertEquals(3, proto.nbytes);
                 assertNotNull(proto.transport.getExtraInfo("sockname"));
                 proto.transport.close();
@@ -712,9 +703,9 @@ public class ServerTest {
             assertEquals("INITIALIZED", c.protocol().state);
             assertSame(c.transport(), c.protocol().transport);
             c.transport().sendto(b("xxx"));
-            runUntil(() -> s.protocol().nbytes > 0);
+            io.jasyncio.TestLoops.waitUntil(() -> s.protocol().nbytes > 0);
             assertEquals(3, s.protocol().nbytes);
-            runUntil(() -> c.protocol().nbytes > 0);
+            io.jasyncio.TestLoops.waitUntil(() -> c.protocol().nbytes > 0);
             assertEquals(8, c.protocol().nbytes);
             assertNotNull(c.transport().getExtraInfo("sockname"));
             c.transport().close();

@@ -2,7 +2,7 @@ package io.jasyncio.internal.io;
 
 import static io.jasyncio.subprocess.SubprocessTesting.awaitLivePipeThreads;
 import static io.jasyncio.subprocess.SubprocessTesting.b;
-import static io.jasyncio.subprocess.SubprocessTesting.run;
+import static io.jasyncio.TestLoops.runReal;
 import static io.jasyncio.subprocess.SubprocessTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -10,7 +10,10 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.transport.BrokenPipeError;
+import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Protocol;
+import io.jasyncio.transport.ReadTransport;
+import io.jasyncio.transport.WriteTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,11 +26,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pipe transports on their own, over streams the test controls (CPython's UnixReadPipeTransportTests and
- * UnixWritePipeTransportTests of test_unix_events.py, which mock os.read/os.write; here the stream plays the
- * pipe).
+ * The stream pipe transports ({@link PipeReadTransport}, {@link PipeWriteTransport}: a thread each) over streams
+ * the test controls: the {@link PipeTransportContract} (CPython's UnixReadPipeTransportTests and
+ * UnixWritePipeTransportTests of test_unix_events.py, which mock os.read/os.write; here the stream plays the pipe),
+ * plus what is theirs alone (the thread, buffering while the stream does not take anything, flow control).
  */
-class PipeTransportTest {
+class PipeTransportTest extends PipeTransportContract {
     static final byte[] EOF = new byte[0];
 
     /** A pipe's reading end fed chunk by chunk by the test; {@link #EOF} ends it; an IOException item fails it. */
@@ -79,6 +83,15 @@ class PipeTransportTest {
             written.write(b, off, len);
         }
 
+        synchronized int size() {
+            return written.size();
+        }
+
+        /** The first {@code n} bytes written. */
+        synchronized byte[] take(int n) {
+            return java.util.Arrays.copyOf(written.toByteArray(), n);
+        }
+
         @Override public void close() {
             closed = true;
         }
@@ -128,9 +141,53 @@ class PipeTransportTest {
         return in;
     }
 
+    /** Every output of the test, opened afterwards so that no pipe thread stays blocked in write. */
+    private final List<GatedOutput> outputs = new ArrayList<>();
+
     @org.junit.jupiter.api.AfterEach
     void releaseInputs() {
         for (ChunkInput in : inputs) in.chunks.add(EOF);
+        for (GatedOutput out : outputs) out.open.countDown();
+    }
+
+    @Override
+    ReadPipe openRead(PipeTransportContract.Recorder proto) throws Exception {
+        ChunkInput in = input();
+        ReadTransport t = Net.connectReadPipe(() -> proto, in).transport();
+        return new ReadPipe(t, new ReadEnd() {
+            @Override public void feed(byte[] data) {
+                in.chunks.add(data);
+            }
+
+            @Override public void feedEof() {
+                in.chunks.add(EOF);
+            }
+
+            @Override public boolean closedByTransport() {
+                return in.closed;
+            }
+        });
+    }
+
+    @Override
+    WritePipe openWrite(PipeTransportContract.Recorder proto) throws Exception {
+        GatedOutput out = new GatedOutput();
+        outputs.add(out);
+        WriteTransport t = Net.connectWritePipe(() -> proto, out).transport();
+        return new WritePipe(t, new WriteEnd() {
+            @Override public void open() {
+                out.open.countDown();
+            }
+
+            @Override public byte[] read(int n) {
+                PipeTransportContract.until(n + " bytes are written", () -> out.size() >= n);
+                return out.take(n);
+            }
+
+            @Override public boolean closedByTransport() {
+                return out.closed;
+            }
+        });
     }
 
     static PipeReadTransport reader(ChunkInput in, Recorder proto) {
@@ -150,44 +207,10 @@ class PipeTransportTest {
         while (!done.getAsBoolean()) Asyncio.sleep(0.001);
     }
 
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready
-    @Test
-    void readReady() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            in.chunks.add(b("data"));
-            until(() -> !proto.data.isEmpty());
-            assertEquals(List.of("data"), proto.data);
-            assertTrue(tr.isReading());
-            tr.close();
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_eof
-    @Test
-    void readReadyEof() throws Exception {
-        int threads = awaitLivePipeThreads(0);
-        ChunkInput in = input();
-        run(() -> {
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            in.chunks.add(EOF);
-            assertNull(Asyncio.await(proto.lost));
-            assertTrue(tr.isClosing());
-            assertEquals(List.of("eof", "lost"), proto.calls);
-            return null;
-        });
-        assertEquals(threads, awaitLivePipeThreads(threads));
-        assertTrue(in.closed);
-    }
-
     // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_error
     @Test
     void readReadyError() {
-        run(() -> {
+        runReal(() -> {
             ChunkInput in = input();
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
             PipeReadTransport tr = reader(in, proto);
@@ -200,53 +223,12 @@ class PipeTransportTest {
         });
     }
 
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading
-    @Test
-    void pauseReading() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.pauseReading();
-            assertFalse(tr.isReading());
-            in.chunks.add(b("one"));
-            in.chunks.add(b("two"));
-            Asyncio.sleep(0.05);
-            // a read already under way when the pause came may take "one" (then held back); "two" stays put
-            assertEquals(List.of(), proto.data);
-            assertTrue(in.chunks.size() >= 1, "chunks left in the pipe: " + in.chunks.size());
-            tr.resumeReading();
-            until(() -> proto.data.size() == 2);
-            assertEquals(List.of("one", "two"), proto.data);
-            tr.close();
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading
-    @Test
-    void resumeReading() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.pauseReading();
-            in.chunks.add(b("data"));
-            tr.resumeReading();
-            assertTrue(tr.isReading());
-            until(() -> !proto.data.isEmpty());
-            assertEquals(List.of("data"), proto.data);
-            tr.close();
-            return null;
-        });
-    }
-
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_close
     @Test
-    void readClose() throws Exception {
+    void readCloseEndsTheThreadWhenItsReadReturns() throws Exception {
         int threads = awaitLivePipeThreads(0);
         ChunkInput in = input();
-        run(() -> {
+        runReal(() -> {
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
             PipeReadTransport tr = reader(in, proto);
             tr.close();
@@ -261,90 +243,10 @@ class PipeTransportTest {
         assertTrue(in.closed);
     }
 
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_close_already_closing
-    @Test
-    void readCloseAlreadyClosing() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.close();
-            tr.close();
-            Asyncio.await(proto.lost);
-            Asyncio.sleep(0);
-            assertEquals(List.of("lost"), proto.calls);
-            in.chunks.add(EOF);
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading_on_closed_pipe
-    @Test
-    void pauseReadingOnClosedPipe() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.close();
-            Asyncio.await(proto.lost);
-            tr.pauseReading(); // does nothing
-            assertFalse(tr.isReading());
-            in.chunks.add(EOF);
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading_on_paused_pipe
-    @Test
-    void pauseReadingOnPausedPipe() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.pauseReading();
-            tr.pauseReading(); // the second call does nothing
-            assertFalse(tr.isReading());
-            tr.close();
-            in.chunks.add(EOF);
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading_on_closed_pipe
-    @Test
-    void resumeReadingOnClosedPipe() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.close();
-            Asyncio.await(proto.lost);
-            tr.resumeReading(); // does nothing
-            assertFalse(tr.isReading());
-            in.chunks.add(EOF);
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading_on_paused_pipe
-    @Test
-    void resumeReadingOnUnpausedPipe() {
-        run(() -> {
-            ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeReadTransport tr = reader(in, proto);
-            tr.resumeReading(); // not paused: does nothing
-            assertTrue(tr.isReading());
-            tr.close();
-            in.chunks.add(EOF);
-            return null;
-        });
-    }
-
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_can_write_eof
     @Test
     void canWriteEof() {
-        run(() -> {
+        runReal(() -> {
             GatedOutput out = new GatedOutput();
             PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
             assertTrue(tr.canWriteEof());
@@ -354,39 +256,10 @@ class PipeTransportTest {
         });
     }
 
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write
-    @Test
-    void write() {
-        run(() -> {
-            GatedOutput out = new GatedOutput();
-            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
-            out.open.countDown();
-            tr.write(b("data"));
-            until(() -> tr.getWriteBufferSize() == 0);
-            assertEquals("data", out.written.toString());
-            tr.close();
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_no_data
-    @Test
-    void writeNoData() {
-        run(() -> {
-            GatedOutput out = new GatedOutput();
-            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
-            tr.write(b(""));
-            assertEquals(0, tr.getWriteBufferSize());
-            out.open.countDown();
-            tr.close();
-            return null;
-        });
-    }
-
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_buffer
     @Test
     void writeBuffer() {
-        run(() -> {
+        runReal(() -> {
             GatedOutput out = new GatedOutput();
             PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
             tr.write(b("previous"));
@@ -404,7 +277,7 @@ class PipeTransportTest {
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_err
     @Test
     void writeErr() {
-        run(() -> {
+        runReal(() -> {
             Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> fail("an I/O error is not reported: " + ctx));
             GatedOutput out = new GatedOutput();
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
@@ -425,79 +298,10 @@ class PipeTransportTest {
         });
     }
 
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_close
-    @Test
-    void writeClose() {
-        run(() -> {
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeWriteTransport tr = writer(out, proto);
-            out.open.countDown();
-            tr.close();
-            Asyncio.await(proto.lost);
-            tr.write(b("data")); // dropped
-            assertEquals(0, tr.getWriteBufferSize());
-            assertEquals("", out.written.toString());
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_abort
-    @Test
-    void abort() {
-        run(() -> {
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeWriteTransport tr = writer(out, proto);
-            tr.write(b("da"));
-            tr.write(b("ta"));
-            tr.abort();
-            assertEquals(0, tr.getWriteBufferSize());
-            assertTrue(tr.isClosing());
-            assertNull(Asyncio.await(proto.lost));
-            out.open.countDown();
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_close
-    @Test
-    void writeCloseTwice() {
-        run(() -> {
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeWriteTransport tr = writer(out, proto);
-            out.open.countDown();
-            tr.close();
-            tr.close(); // closing twice must not fail
-            assertNull(Asyncio.await(proto.lost));
-            Asyncio.sleep(0.01);
-            assertEquals(List.of("lost"), proto.calls);
-            return null;
-        });
-    }
-
-    // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof
-    @Test
-    void writeEof() throws Exception {
-        int threads = awaitLivePipeThreads(0);
-        GatedOutput out = new GatedOutput();
-        run(() -> {
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
-            PipeWriteTransport tr = writer(out, proto);
-            tr.writeEof();
-            assertTrue(tr.isClosing());
-            assertNull(Asyncio.await(proto.lost));
-            return null;
-        });
-        assertEquals(threads, awaitLivePipeThreads(threads));
-        assertTrue(out.closed);
-    }
-
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof_pending
     @Test
     void writeEofPending() {
-        run(() -> {
+        runReal(() -> {
             GatedOutput out = new GatedOutput();
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
             PipeWriteTransport tr = writer(out, proto);
@@ -516,7 +320,7 @@ class PipeTransportTest {
 
     @Test
     void writeFlowControlPausesAboveHighAndResumesAtLow() {
-        run(() -> {
+        runReal(() -> {
             GatedOutput out = new GatedOutput();
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
             PipeWriteTransport tr = writer(out, proto);
@@ -538,7 +342,7 @@ class PipeTransportTest {
         int threads = awaitLivePipeThreads(0);
         ChunkInput in = input();
         GatedOutput out = new GatedOutput();
-        run(() -> {
+        runReal(() -> {
             Recorder proto = new Recorder(Asyncio.getRunningLoop());
             PipeReadTransport r = reader(in, proto);
             r.pauseReading();

@@ -41,56 +41,14 @@ import org.junit.jupiter.api.Timeout;
  * UnixWritePipeTransportTests of test_unix_events.py. Those patch os.read/os.write and look at the loop's readers
  * and writers; here the kernel pipe plays its part (it holds about 64 KiB, so a bigger write is partial), the
  * test's end of it stays blocking and is read off the loop, and the loop's selector keys stand for
- * {@code loop.readers}/{@code loop.writers}.
+ * {@code loop.readers}/{@code loop.writers}. The {@link PipeTransportContract}'s tests run here too; those this
+ * class overrides add what the selector shows (which channel it watches, the kernel pipe's size).
  */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class SelectorPipeTransportTest {
+class SelectorPipeTransportTest extends PipeTransportContract {
     /** More than a pipe holds: written through a transport, most of it is buffered. */
     static final byte[] BIG = pattern(1 << 20);
     /** How long a test waits for something the loop does in real time before failing. */
     static final long WAIT_NANOS = 5_000_000_000L;
-
-    /** Records what a pipe transport tells its protocol, in order. */
-    static final class Recorder implements Protocol {
-        final List<String> calls = new ArrayList<>();
-        final ByteArrayOutputStream data = new ByteArrayOutputStream();
-        final Future<Throwable> lost = Asyncio.getRunningLoop().createFuture();
-        BaseTransport transport;
-
-        String data() {
-            return s(data.toByteArray());
-        }
-
-        @Override public void connectionMade(BaseTransport t) {
-            transport = t;
-            calls.add("made");
-        }
-
-        @Override public void dataReceived(ByteBuffer d) {
-            if (!calls.getLast().equals("data")) calls.add("data");
-            byte[] a = new byte[d.remaining()];
-            d.get(a);
-            data.writeBytes(a);
-        }
-
-        @Override public boolean eofReceived() {
-            calls.add("eof");
-            return false;
-        }
-
-        @Override public void connectionLost(Throwable exc) {
-            calls.add("lost");
-            lost.setResult(exc);
-        }
-
-        @Override public void pauseWriting() {
-            calls.add("pause");
-        }
-
-        @Override public void resumeWriting() {
-            calls.add("resume");
-        }
-    }
 
     /** Captures the warnings logged on "io.jasyncio.transport" (CPython's test patches asyncio.unix_events.logger). */
     static final class Warnings extends Handler implements AutoCloseable {
@@ -113,12 +71,6 @@ class SelectorPipeTransportTest {
         }
     }
 
-    interface Body {
-        void run() throws Exception;
-    }
-
-    /** What the loop's exception handler received; checked empty after each test unless the test expects a report. */
-    private final List<ExceptionContext> errors = new CopyOnWriteArrayList<>();
     private final List<Pipe> pipes = new ArrayList<>();
 
     @AfterEach
@@ -127,16 +79,6 @@ class SelectorPipeTransportTest {
             p.source().close();
             p.sink().close();
         }
-        assertEquals(List.of(), errors.stream().map(ExceptionContext::message).toList(), "exception handler calls");
-    }
-
-    /** Runs {@code body} on a fresh loop, bounded in time, recording what reaches the exception handler. */
-    void run(Body body) {
-        Asyncio.run(() -> Asyncio.waitFor(() -> {
-            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
-            body.run();
-            return null;
-        }, 20.0));
     }
 
     /** asyncio's {@code _conn_lost}: the loss itself plus the writes dropped since (or while closing). */
@@ -148,6 +90,42 @@ class SelectorPipeTransportTest {
         Pipe p = Pipe.open();
         pipes.add(p);
         return p;
+    }
+
+    @Override
+    ReadPipe openRead(Recorder proto) throws Exception {
+        Pipe p = pipe();
+        return new ReadPipe(reader(p, proto), new ReadEnd() {
+            @Override public void feed(byte[] data) throws IOException {
+                p.sink().write(ByteBuffer.wrap(data));
+            }
+
+            @Override public void feedEof() throws IOException {
+                p.sink().close();
+            }
+
+            @Override public boolean closedByTransport() {
+                return !p.source().isOpen();
+            }
+        });
+    }
+
+    @Override
+    WritePipe openWrite(Recorder proto) throws Exception {
+        Pipe p = pipe();
+        return new WritePipe(writer(p, proto), new WriteEnd() {
+            @Override public void open() {
+                // a kernel pipe takes what fits at once
+            }
+
+            @Override public byte[] read(int n) {
+                return readBlocking(p.source(), n);
+            }
+
+            @Override public boolean closedByTransport() {
+                return !p.sink().isOpen();
+            }
+        });
     }
 
     static SelectorReadPipeTransport reader(Pipe p, Recorder proto) throws IOException {
@@ -173,15 +151,6 @@ class SelectorPipeTransportTest {
     /** Lets the loop go round {@code n} times: enough for a ready channel to be selected and served. */
     static void turns(int n) {
         for (int i = 0; i < n; i++) Asyncio.sleep(0);
-    }
-
-    /** Bounded polling: lets the loop run until {@code done} holds, failing after a few seconds. */
-    static void until(String what, BooleanSupplier done) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
-            Asyncio.sleep(0.001);
-        }
     }
 
     /** Fills an empty pipe through its (not yet connected) writing end; returns how many bytes it took. */
@@ -235,6 +204,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready
     @Test
+    @Override
     void readReady() {
         run(() -> {
             Pipe p = pipe();
@@ -251,6 +221,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_eof
     @Test
+    @Override
     void readReadyEof() {
         run(() -> {
             Pipe p = pipe();
@@ -305,6 +276,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading
     @Test
+    @Override
     void pauseReading() {
         run(() -> {
             Pipe p = pipe();
@@ -326,6 +298,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_resume_reading
     @Test
+    @Override
     void resumeReading() {
         run(() -> {
             Pipe p = pipe();
@@ -346,6 +319,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_close
     @Test
+    @Override
     void readClose() {
         run(() -> {
             Pipe p = pipe();
@@ -364,6 +338,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_close_already_closing
     @Test
+    @Override
     void readCloseAlreadyClosing() {
         run(() -> {
             Pipe p = pipe();
@@ -379,6 +354,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixReadPipeTransportTests::test_pause_reading_on_closed_pipe
     @Test
+    @Override
     void pauseAndResumeReadingOnClosedPipe() {
         run(() -> {
             Pipe p = pipe();
@@ -397,6 +373,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write
     @Test
+    @Override
     void write() {
         run(() -> {
             Pipe p = pipe();
@@ -413,6 +390,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_no_data
     @Test
+    @Override
     void writeNoData() {
         run(() -> {
             Pipe p = pipe();
@@ -559,6 +537,7 @@ class SelectorPipeTransportTest {
     /** With data pending when the reader goes, as asyncio's _read_ready: a BrokenPipeError, then writes dropped. */
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_close
     @Test
+    @Override
     void writeClose() {
         run(() -> {
             Pipe p = pipe();
@@ -614,6 +593,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_abort
     @Test
+    @Override
     void abort() {
         run(() -> {
             Pipe p = pipe();
@@ -650,6 +630,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_close
     @Test
+    @Override
     void writeCloseTwice() {
         run(() -> {
             Pipe p = pipe();
@@ -667,6 +648,7 @@ class SelectorPipeTransportTest {
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof
     @Test
+    @Override
     void writeEof() {
         run(() -> {
             Pipe p = pipe();

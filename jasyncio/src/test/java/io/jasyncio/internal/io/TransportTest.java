@@ -1,5 +1,6 @@
 package io.jasyncio.internal.io;
 
+import static io.jasyncio.Asyncio.run;
 import static io.jasyncio.transport.NetTesting.b;
 import static io.jasyncio.transport.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
@@ -145,10 +146,6 @@ class TransportTest {
         p.peer().setOption(StandardSocketOptions.SO_RCVBUF, 4096);
         ByteBuffer junk = ByteBuffer.allocate(65536);
         while (sock.write(junk.clear()) > 0) { /* until the kernel refuses */ }
-    }
-
-    static void run(io.jasyncio.Coroutine<?> c) {
-        Asyncio.run(c);
     }
 
     // ---------------------------------------------------------------- test_transports.py
@@ -347,7 +344,7 @@ class TransportTest {
                 assertEquals(List.of("made"), p.protocol().events);
                 assertTrue(p.transport().isReading());
                 Sockets.sockSendall(p.peer(), b("hi"));
-                ServerTest.runUntil(() -> p.protocol().data.size() == 2);
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 2);
                 assertEquals("hi", p.protocol().data.toString());
             }
             return null;
@@ -369,7 +366,7 @@ class TransportTest {
                 p.transport().resumeReading();
                 p.transport().resumeReading(); // idempotent
                 assertTrue(p.transport().isReading());
-                ServerTest.runUntil(() -> p.protocol().data.size() == 4);
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 4);
                 p.transport().close();
                 assertFalse(p.transport().isReading());
             }
@@ -395,7 +392,7 @@ class TransportTest {
                 for (int i = 0; i < 20; i++) Asyncio.sleep(0.001);
                 assertEquals(0, p.protocol().data.size());
                 p.transport().resumeReading();
-                ServerTest.runUntil(() -> p.protocol().data.size() == 1);
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 1);
             }
             return null;
         });
@@ -465,7 +462,7 @@ class TransportTest {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.protocol().keepOpenOnEof = true;
                 p.peer().shutdownOutput();
-                ServerTest.runUntil(() -> p.protocol().events.contains("eof"));
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().events.contains("eof"));
                 assertFalse(p.transport().isClosing());
                 // half-closed: we may still write
                 p.transport().write(b("still here"));
@@ -547,7 +544,7 @@ class TransportTest {
                 assertTrue(buffered > 0 && buffered < big.length, "buffered " + buffered);
                 byte[] got = readPeer(p.peer(), big.length);
                 assertEquals(big.length, got.length);
-                ServerTest.runUntil(() -> p.transport().getWriteBufferSize() == 0);
+                io.jasyncio.TestLoops.waitUntil(() -> p.transport().getWriteBufferSize() == 0);
             }
             return null;
         });
@@ -621,7 +618,7 @@ class TransportTest {
                 p.transport().pauseReading(); // see the failure on the write side
                 p.peer().setOption(StandardSocketOptions.SO_LINGER, 0);
                 p.peer().close();
-                ServerTest.runUntil(() -> {
+                io.jasyncio.TestLoops.waitUntil(() -> {
                     if (!p.transport().isClosing()) p.transport().write(new byte[65536]);
                     return p.protocol().lost.done();
                 });
@@ -668,7 +665,7 @@ class TransportTest {
                 assertTrue(e.getMessage().contains("write_eof"));
                 // still reading
                 Sockets.sockSendall(p.peer(), b("ok"));
-                ServerTest.runUntil(() -> p.protocol().data.size() == 2);
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 2);
             }
             return null;
         });
@@ -800,7 +797,7 @@ class TransportTest {
                 return r;
             }, "127.0.0.1", 0);
             SocketChannel c = ServerTest.connect(new InetSocketAddress("127.0.0.1", ServerTest.portOf(server)));
-            ServerTest.runUntil(() -> !protos.isEmpty() && protos.get(0).made.done());
+            io.jasyncio.TestLoops.waitUntil(() -> !protos.isEmpty() && protos.get(0).made.done());
             assertEquals(1, server.activeConnections());
             Recorder r = protos.get(0);
             SocketChannel sock = (SocketChannel) r.transport.getExtraInfo("socket");
@@ -845,7 +842,7 @@ class TransportTest {
                 p.transport().write(new byte[2]);
                 assertEquals(List.of("made", "pause"), p.protocol().events);
                 readPeer(p.peer(), 1); // the peer starts draining
-                ServerTest.runUntil(() -> {
+                io.jasyncio.TestLoops.waitUntil(() -> {
                     try {
                         Sockets.sockRecv(p.peer(), 1 << 20);
                     } catch (IOException e) {
@@ -895,7 +892,7 @@ class TransportTest {
         run(() -> {
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 Sockets.sockSendall(p.peer(), b("0123456789abcdefXYZ")); // more than one buffer
-                ServerTest.runUntil(() -> p.protocol().data.size() == 19);
+                io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 19);
                 assertEquals("0123456789abcdefXYZ", p.protocol().data.toString());
             }
             return null;
@@ -970,11 +967,11 @@ class TransportTest {
                 p.transport().setProtocol(buffered);
                 assertSame(buffered, p.transport().getProtocol());
                 Sockets.sockSendall(p.peer(), b("to buffered"));
-                ServerTest.runUntil(() -> buffered.data.size() == 11);
+                io.jasyncio.TestLoops.waitUntil(() -> buffered.data.size() == 11);
                 Recorder plain = recorder();
                 p.transport().setProtocol(plain);
                 Sockets.sockSendall(p.peer(), b("to plain"));
-                ServerTest.runUntil(() -> plain.data.size() == 8);
+                io.jasyncio.TestLoops.waitUntil(() -> plain.data.size() == 8);
                 assertEquals(0, p.protocol().data.size());
             }
             return null;
@@ -1008,7 +1005,7 @@ class TransportTest {
             SocketAddress bAddr = (SocketAddress) b.transport().getExtraInfo("sockname");
             a.transport().sendto(b("data"), bAddr);
             assertEquals(0, a.transport().getWriteBufferSize());
-            ServerTest.runUntil(() -> b.protocol().received.size() == 1);
+            io.jasyncio.TestLoops.waitUntil(() -> b.protocol().received.size() == 1);
             assertEquals(List.of("data"), b.protocol().received);
             a.transport().close();
             b.transport().close();
@@ -1023,7 +1020,7 @@ class TransportTest {
             DatagramEndpoint<DgramRecorder> a = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             DatagramEndpoint<DgramRecorder> b = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             a.transport().sendto(b(""), (SocketAddress) b.transport().getExtraInfo("sockname"));
-            ServerTest.runUntil(() -> b.protocol().received.size() == 1);
+            io.jasyncio.TestLoops.waitUntil(() -> b.protocol().received.size() == 1);
             assertEquals(List.of(""), b.protocol().received);
             a.transport().close();
             b.transport().close();
@@ -1056,7 +1053,7 @@ class TransportTest {
             }
             DatagramEndpoint<DgramRecorder> a = Net.createDatagramEndpoint(DgramRecorder::new, null,
                     new InetSocketAddress("127.0.0.1", port));
-            ServerTest.runUntil(() -> {
+            io.jasyncio.TestLoops.waitUntil(() -> {
                 a.transport().sendto(b("anyone?"));
                 return !a.protocol().errors.isEmpty();
             });
