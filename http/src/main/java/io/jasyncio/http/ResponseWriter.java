@@ -144,23 +144,32 @@ final class ResponseWriter {
     // ---------------------------------------------------------------- files (FileResponse)
 
     /**
-     * Sends the head, then the file's bytes: through the core's sendfile (zero-copy on a plain socket, chunks
-     * read and encrypted on TLS), a slice at a time, each bounded by the send timeout. False if the client went
-     * away or stopped taking bytes (the connection is aborted then), or if the file shrank while being sent
-     * (the announced length cannot be kept: the connection is aborted, which is how the client learns of it).
+     * Sends the head, then the file's bytes (a {@code multipart/byteranges} body: each part's head, then its
+     * bytes): through the core's sendfile (zero-copy on a plain socket, chunks read and encrypted on TLS), a
+     * slice at a time, each bounded by the send timeout. A small answer is read into one write with its head.
+     * False if the client went away or stopped taking bytes (the connection is aborted then), or if the file
+     * shrank while being sent (the announced length cannot be kept: the connection is aborted, which is how the
+     * client learns of it).
      */
     boolean sendFile(FileResponse.Prepared f, boolean head, String version, boolean keepAlive) {
         try (FileChannel ch = f.channel()) {
             StringBuilder sb = head(f.status(), f.headers(), version, keepAlive);
             sb.insert(sb.length() - 2, "Content-Length: " + f.length() + "\r\n");
             if (!head && f.length() <= SMALL_FILE) {
-                int headLen = sb.length(), n = (int) f.length();
-                byte[] out = ascii(sb, headLen, n);
-                ByteBuffer b = ByteBuffer.wrap(out, headLen, n);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, f.offset() + (b.position() - headLen)) < 0) break; // shrank: caught below
+                int headLen = sb.length();
+                byte[] out = ascii(sb, headLen, (int) f.length());
+                int at = headLen;
+                for (FileResponse.Part p : f.parts()) {
+                    System.arraycopy(p.head(), 0, out, at, p.head().length);
+                    at += p.head().length;
+                    ByteBuffer b = ByteBuffer.wrap(out, at, (int) p.length());
+                    while (b.hasRemaining()) {
+                        if (ch.read(b, p.offset() + (b.position() - at)) < 0) break; // shrank: caught below
+                    }
+                    if (b.hasRemaining()) throw new EOFException("the file " + ch + " shrank while it was read");
+                    at += (int) p.length();
                 }
-                if (b.hasRemaining()) throw new EOFException("the file " + ch + " shrank while it was read");
+                System.arraycopy(f.end(), 0, out, at, f.end().length);
                 transport.write(ByteBuffer.wrap(out));
                 answerBytes += out.length;
                 return true;
@@ -168,7 +177,12 @@ final class ResponseWriter {
             transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
             answerBytes += sb.length();
             if (head) return true;
-            return sendFileBytes(ch, f.offset(), f.length());
+            for (FileResponse.Part p : f.parts()) {
+                if (p.head().length > 0) write(p.head());
+                if (!sendFileBytes(ch, p.offset(), p.length())) return false;
+            }
+            if (f.end().length > 0) write(f.end());
+            return true;
         } catch (TimeoutError e) {
             connection.dropClient(true);
             return false;
@@ -182,6 +196,11 @@ final class ResponseWriter {
             }
             return false;
         }
+    }
+
+    private void write(byte[] b) {
+        transport.write(ByteBuffer.wrap(b));
+        answerBytes += b.length;
     }
 
     /** Sends {@code length} bytes of {@code ch} from {@code offset} through sendfile, a slice at a time. */
