@@ -78,6 +78,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     private boolean fresh = true;
     /** After a 101 ({@link Request#upgrade}): the protocol the connection speaks now, given every callback. */
     private UpgradedProtocol upgraded;
+    /** The client has ended its side (a half-close, or gone): the requests received are answered, then it closes. */
+    private boolean eof;
+    /** Closing after an answer while the client may still send: what arrives is read and dropped for a while. */
+    private LingeringClose lingering;
 
     HttpConnection(AppRunner runner) {
         this.runner = runner;
@@ -107,6 +111,11 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         }
         if (upgraded != null) {
             upgraded.dataReceived(data);
+            return;
+        }
+        if (lingering != null) {
+            lingering.discard(data.remaining());
+            data.position(data.limit());
             return;
         }
         if (refused != null || closing && !receivingBody()) return; // nothing more is read from a connection that is ending
@@ -232,7 +241,8 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      * answered; pauses otherwise (asyncio's pause_writing → pause_reading pattern, and the pipelining bounds).
      */
     private void updateReading() {
-        if (upgraded != null) return; // the new protocol reads as it pleases
+        // the new protocol reads as it pleases; a lingering close reads to the end; after the client's end, no reads
+        if (upgraded != null || lingering != null || eof) return;
         boolean answering = worker != null || !queue.isEmpty();
         RequestContent body = parser.streamingBody();
         boolean pause = closing && !receivingBody() || refused != null || out.paused()
@@ -353,21 +363,39 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
             if (lost) return null;
             if (!keepAlive) {
                 closing = true;
-                out.close();
+                closeAfterAnswer(!bodyDone(r)); // a body not read to its end may still be coming
                 return null;
             }
             parseAhead(); // the next requests may be waiting, unparsed, in the parser's buffer
             updateReading();
             if (queue.continueOwed() && queue.isEmpty()) sendContinue();
+            if (eof && queue.isEmpty() && refused == null) { // the client ended its side: every request is answered
+                closing = true;
+                out.close();
+                return null;
+            }
         }
         if (refused != null && !lost) {
             closing = true;
             out.send(refused.response(), false, "HTTP/1.1", false);
-            out.close();
+            closeAfterAnswer(true); // the rest of what the parser refused may still be coming
         } else if (closing && !lost) {
             out.close(); // shut down while this task waited for a drain: its response is out
         }
         return null;
+    }
+
+    /**
+     * Closes the connection once its last answer is out; lingers first ({@link LingeringClose}) if the client may
+     * still be sending, so that it reads the answer instead of a reset.
+     */
+    private void closeAfterAnswer(boolean clientMaySend) {
+        if (clientMaySend && !eof && !lost && runner.lingeringTime() > 0) {
+            readingPaused = false;
+            lingering = new LingeringClose(transport, out, loop, runner.lingeringTime());
+        } else {
+            out.close();
+        }
     }
 
     /**
@@ -538,11 +566,30 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         updateReading();
     }
 
+    /**
+     * The client has ended its side. A client that shuts its sending side after whole requests (a half-close)
+     * still gets their answers, then the connection closes; so does one that went away, whose answers the kernel
+     * then drops. The transport closes at once, as before, when nothing is owed, when a request is cut half-way,
+     * over TLS (no half-close there), and with {@link AppRunner#handlerCancellation} (the client is taken as gone).
+     */
+    @Override
+    public boolean eofReceived() {
+        if (upgraded != null) return upgraded.eofReceived();
+        eof = true;
+        if (lingering != null) {
+            lingering.finish(); // it has sent everything: close now
+            return true;
+        }
+        boolean answering = worker != null || !queue.isEmpty();
+        return answering && parser.stage() == RequestParser.Stage.NONE && !secure() && !runner.handlerCancellation();
+    }
+
     @Override
     public void connectionLost(Throwable exc) {
         if (upgraded != null) upgraded.connectionLost(exc);
         lost = true;
         closing = true;
+        if (lingering != null) lingering.stop();
         RequestContent b = parser == null ? null : parser.streamingBody();
         if (b != null) b.fail(new EOFException("the client closed the connection in the middle of the request body"));
         if (clock != null) clock.stop();
@@ -551,8 +598,13 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         // The runner counts the connection until its handler has ended too (a done callback: a worker cancelled
         // before it started never runs work()'s finally).
         Task<Void> w = worker;
-        if (w == null) runner.connectionClosed(this);
-        else w.addDoneCallback(f -> runner.connectionClosed(this));
+        if (w == null) {
+            runner.connectionClosed(this);
+            return;
+        }
+        w.addDoneCallback(f -> runner.connectionClosed(this));
+        // aiohttp's handler_cancellation: nobody waits for the answer any more (a WebSocket's protocol tells its handler)
+        if (runner.handlerCancellation() && upgraded == null && !w.done()) w.cancel();
     }
 
     // ---------------------------------------------------------------- for tests
