@@ -40,6 +40,11 @@ import java.nio.ByteBuffer;
  * than {@link RequestContent#HIGH_WATER} bytes of it wait unread, and a handler that answers without reading it to its
  * end has the connection closed after the answer. A {@link FileResponse} goes out through the core's sendfile.
  *
+ * <p>How it ends: after an answer the client may still be sending to (a body left unread, a refused request), it
+ * lingers ({@link LingeringClose}) so that the client reads the answer rather than a reset; a client that ends its
+ * side after whole requests still gets their answers ({@link #eofReceived}); a handler whose client goes away runs
+ * to its end unless the runner's {@code handlerCancellation} is on.
+ *
  * <p>Which protocol a new connection speaks is decided in one place, {@link #protocolOf} (and, for a request
  * asking to switch, {@link #upgradeOf}): HTTP/1.1 unless it says otherwise.
  *
