@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * }
  * // for c in as_completed(tasks): each step returns at once an awaitable of the NEXT result to come
  * for (Coroutine<String> c : Asyncio.asCompleted(tasks).awaitables()) {
- *     String s = Asyncio.await(c);            // returns that result or throws its exception
+ *     String s = RunningLoop.fiberTask("await").awaitFuture(c);            // returns that result or throws its exception
  * }
  * }</pre>
  * {@link #hasNext()} never suspends; {@link #next()} suspends until one more future is done and throws
@@ -46,7 +46,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Futur
     @SuppressWarnings("unchecked")
     AsCompleted(Iterable<? extends Future<? extends T>> aws, Double timeout) {
         if (aws == null) throw new NullPointerException("futures");
-        loop = Asyncio.getEventLoop();
+        loop = RunningLoop.current();
         todo = new LinkedHashSet<>();
         for (Future<? extends T> f : aws) {
             if (f == null) throw new NullPointerException("one of the futures passed to asCompleted() is null");
@@ -146,7 +146,7 @@ public final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Futur
             Future<Void> getter = loop.createFuture();
             getters.add(getter);
             try {
-                Asyncio.await(getter);
+                RunningLoop.fiberTask("await").awaitFuture(getter);
             } catch (Throwable e) {
                 getter.cancel();
                 getters.remove(getter);

@@ -20,17 +20,6 @@ import java.util.concurrent.CompletionStage;
 public final class Asyncio {
     private Asyncio() {}
 
-    /** The loop set with {@link #setEventLoop} for this thread (asyncio's policy-held current loop). */
-    private static final ThreadLocal<EventLoop> CURRENT_LOOP = new ThreadLocal<>();
-
-    /**
-     * The task whose fiber is the calling thread, or null: a few field reads, no thread-local map per task, and
-     * nothing task code can change (see {@link io.jasyncio.internal.Engine#currentOwner()}).
-     */
-    static Task<?> fiberTask() {
-        return io.jasyncio.internal.Engine.currentOwner() instanceof Task<?> t ? t : null;
-    }
-
     // ---------------------------------------------------------------- running
 
     /**
@@ -50,7 +39,7 @@ public final class Asyncio {
     }
 
     private static <T> T run(Coroutine<T> main, Runner.Builder builder) {
-        if (runningLoopOrNull() != null) {
+        if (RunningLoop.getOrNull() != null) {
             throw new IllegalStateException("asyncio.run() cannot be called from a running event loop");
         }
         try (Runner runner = builder.build()) {
@@ -65,7 +54,7 @@ public final class Asyncio {
      * (unchanged, even when checked). Asyncio's {@code await future}; call it from a task's code.
      */
     public static <T> T await(Future<T> future) {
-        return currentFiberTask("await").awaitFuture(future);
+        return RunningLoop.fiberTask("await").awaitFuture(future);
     }
 
     /**
@@ -73,16 +62,7 @@ public final class Asyncio {
      * ...) without blocking the loop; its completion is delivered on the loop's thread.
      */
     public static <T> T await(CompletionStage<T> stage) {
-        Task<?> task = currentFiberTask("await");
-        if (stage instanceof CompletableFuture<T> cf && cf.isDone() && !cf.isCancelled()) {
-            // A cancelled stage goes the long way below, where it becomes a CancelledError as when pending.
-            try {
-                return cf.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw Sneaky.rethrow(Future.unwrapCompletion(e));
-            }
-        }
-        return task.awaitFuture(Future.wrap(stage, task.loop));
+        return Awaitables.awaitStage(stage);
     }
 
     /**
@@ -90,7 +70,7 @@ public final class Asyncio {
      * coroutine's code directly does the same; this form reads like the Python.)
      */
     public static <T> T await(Coroutine<T> coro) {
-        currentFiberTask("await");
+        RunningLoop.fiberTask("await");
         try {
             return coro.call();
         } catch (Exception e) {
@@ -110,7 +90,7 @@ public final class Asyncio {
 
     /** Suspends the calling task for {@code delay} seconds, then returns {@code result}. */
     public static <T> T sleep(double delay, T result) {
-        Task<?> task = currentFiberTask("sleep");
+        Task<?> task = RunningLoop.fiberTask("sleep");
         if (Double.isNaN(delay)) throw new IllegalArgumentException("Invalid delay: NaN (not a number)");
         if (delay <= 0) {
             task.yieldOnce();
@@ -132,7 +112,7 @@ public final class Asyncio {
      * {@code asyncio.to_thread}. Cancelling the waiting task does not interrupt {@code fn}.
      */
     public static <T> T toThread(Callable<T> fn) {
-        Task<?> task = currentFiberTask("toThread");
+        Task<?> task = RunningLoop.fiberTask("toThread");
         Object[] captured = Context.capture(); // fn sees the task's context variables, as asyncio.to_thread
         Callable<T> body = captured == null ? fn : () -> Context.of(captured).call(fn);
         return task.awaitFuture(task.loop.runInExecutor(null, body));
@@ -157,7 +137,7 @@ public final class Asyncio {
 
     /** The task running the calling code, or null ({@code asyncio.current_task()}). */
     public static Task<?> currentTask() {
-        return getRunningLoop().currentTask();
+        return RunningLoop.currentTask();
     }
 
     /** The running loop's tasks that are not done ({@code asyncio.all_tasks()}). */
@@ -430,9 +410,7 @@ public final class Asyncio {
 
     /** The loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()}). */
     public static EventLoop getRunningLoop() {
-        EventLoop l = runningLoopOrNull();
-        if (l == null) throw new IllegalStateException("no running event loop");
-        return l;
+        return RunningLoop.get();
     }
 
     /**
@@ -440,39 +418,16 @@ public final class Asyncio {
      * exists (Python 3.14 behaviour: no loop is created implicitly).
      */
     public static EventLoop getEventLoop() {
-        EventLoop l = runningLoopOrNull();
-        if (l != null) return l;
-        l = CURRENT_LOOP.get();
-        if (l == null) {
-            throw new IllegalStateException("There is no current event loop in thread '"
-                    + Thread.currentThread().getName() + "'.");
-        }
-        return l;
+        return RunningLoop.current();
     }
 
     /** Makes {@code loop} this thread's current loop (null clears it). */
     public static void setEventLoop(EventLoop loop) {
-        if (loop == null) CURRENT_LOOP.remove();
-        else CURRENT_LOOP.set(loop);
+        RunningLoop.setCurrent(loop);
     }
 
     /** A new event loop ({@code asyncio.new_event_loop()}); the caller closes it. */
     public static EventLoop newEventLoop() {
         return new EventLoop();
-    }
-
-    static EventLoop runningLoopOrNull() {
-        Task<?> t = fiberTask();
-        if (t != null) return t.loop.isRunning() ? t.loop : null;
-        return EventLoop.RUNNING.get();
-    }
-
-    static Task<?> currentFiberTask(String what) {
-        Task<?> t = fiberTask();
-        if (t == null) {
-            throw new IllegalStateException(what + "() must be called from a task's code (inside Asyncio.run or "
-                    + "loop.createTask), not from thread '" + Thread.currentThread().getName() + "'");
-        }
-        return t;
     }
 }

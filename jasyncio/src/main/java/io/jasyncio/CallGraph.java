@@ -56,7 +56,7 @@ public final class CallGraph {
      */
     public static FutureCallGraph captureCallGraph(Future<?> future, int depth, Integer limit) {
         if (depth < 1) throw new IllegalArgumentException("depth must be at least 1, got " + depth);
-        EventLoop running = Asyncio.runningLoopOrNull();
+        EventLoop running = RunningLoop.getOrNull();
         if (future == null) {
             if (running == null) {
                 throw new IllegalStateException("captureCallGraph() is called outside of a running event loop and"
@@ -241,6 +241,7 @@ public final class CallGraph {
         return c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")
                 || c.startsWith("io.jasyncio.internal.")
                 || c.equals(Task.class.getName()) || c.equals(Future.class.getName())
-                || (c.equals(Asyncio.class.getName()) && f.getMethodName().startsWith("await"));
+                || (c.equals(Asyncio.class.getName()) && f.getMethodName().startsWith("await"))
+                || (c.equals(Awaitables.class.getName()) && f.getMethodName().equals("awaitStage"));
     }
 }

@@ -148,7 +148,7 @@ public final class Context {
     static Context current() {
         Context c = CURRENT.get();
         if (c == null) {
-            Task<?> t = Asyncio.fiberTask();
+            Task<?> t = RunningLoop.fiberTask();
             c = t != null ? t.context() : new Context(EMPTY);
             CURRENT.set(c);
         }

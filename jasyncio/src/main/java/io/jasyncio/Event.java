@@ -46,7 +46,7 @@ public class Event extends LoopBound {
      */
     public void await() {
         if (value) return;
-        Task<?> task = Asyncio.currentFiberTask("await");
+        Task<?> task = RunningLoop.fiberTask("await");
         loop(); // binds the event to the running loop, or refuses a task of another loop
         waiters.add(task);
         try {

@@ -1,26 +1,17 @@
 package io.jasyncio;
 
 import io.jasyncio.internal.Engine;
-import io.jasyncio.internal.FiberHost;
 import io.jasyncio.internal.LiveLoops;
 import io.jasyncio.jfr.Events;
 import java.lang.System.Logger.Level;
-import java.lang.ref.Cleaner;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * asyncio's event loop ({@code BaseEventLoop} with a selector): a FIFO queue of ready callbacks, a heap of
@@ -35,44 +26,37 @@ import java.util.concurrent.locks.LockSupport;
  */
 public class EventLoop implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.jasyncio");
-    private static final Cleaner CLEANER = Cleaner.create();
     private static final long MAX_SELECT_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(1);
-    private static final int MIN_SCHEDULED_TIMER_HANDLES = 100;
-    private static final long ORIGIN = System.nanoTime();
-
-    /** The loop running on this thread (callbacks run on it); tasks find theirs through {@link Asyncio}. */
-    static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
 
     /** Ready callbacks: Runnables, or Tasks whose step is due (a task is its own queue entry: no allocation). */
     private ArrayDeque<Object> ready = new ArrayDeque<>();
     /** Above this many entries, a ready queue that has drained is replaced: a burst's array is not kept for ever. */
     private static final int READY_KEEP_CAPACITY = 1 << 12;
-    private final TimerQueue scheduled = new TimerQueue();
-    private final ConcurrentLinkedQueue<Runnable> threadsafe = new ConcurrentLinkedQueue<>();
+    final TimerQueue scheduled = new TimerQueue();
     private long timerSequence;
-    private int timerCancelledCount;
-    private volatile boolean sleeping;
     private volatile Thread thread;
     private boolean stopping;
     private volatile boolean closed;
     boolean debug;
-    private double slowCallbackDuration = 0.1;
-    private Task<?> currentTask;
-    private Handle currentHandle;
-    private Task<?> liveHead;
+    /** Debug mode's state: slow callbacks, source tracebacks, implicit awaits. */
+    final LoopDebug debugState = new LoopDebug();
+    /** The tasks not done yet (all_tasks) and the current task. */
+    private final LoopTasks tasks = new LoopTasks();
     private TaskFactory taskFactory;
     private ExceptionHandler exceptionHandler;
-    private Executor defaultExecutor;
-    private boolean executorShutdownCalled;
     /** Reports of exceptions nobody retrieved, made when their futures are collected (or at close). */
     final UnretrievedExceptions unretrieved = new UnretrievedExceptions();
     private Engine engine;
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
-    /** Virtual clock: null for real time; else the current virtual time in nanoseconds. */
-    private final long[] virtualNow;
-    /** Work on other threads that will call back through callSoonThreadsafe (executor jobs, wrapped stages). */
-    private final AtomicInteger pendingThreadsafeWork = new AtomicInteger();
-    private final Cleaner.Cleanable unclosedWarning;
+    /** Callbacks from other threads, and the loop's sleep they interrupt. */
+    private final ThreadsafeInbox threadsafe = new ThreadsafeInbox(io);
+    /** The real or virtual clock (tests advance a virtual one as if the loop had been busy). */
+    final LoopClock clock;
+    private final ExecutorBridge executors =
+            new ExecutorBridge(this::callSoonThreadsafeInternal, threadsafe.pendingWork);
+    /** The watchdog's view of this loop: its progress stamp and stall threshold. */
+    private final LoopProgress progress = new LoopProgress(LoopWatchdog.DEFAULT_THRESHOLD_NANOS);
+    private final UnclosedLoopWarning unclosedWarning;
 
     /** A new loop on the real monotonic clock (asyncio's {@code new_event_loop()}). */
     public EventLoop() {
@@ -80,31 +64,21 @@ public class EventLoop implements AutoCloseable {
     }
 
     private EventLoop(boolean virtualClock) {
-        this.virtualNow = virtualClock ? new long[1] : null;
+        this.clock = new LoopClock(virtualClock);
         this.debug = Boolean.getBoolean("jasyncio.debug");
-        this.watchdogNanos = LoopWatchdog.DEFAULT_THRESHOLD_NANOS;
         this.fuzz = ScheduleFuzz.fromSystemProperty();
         io.fuzz(fuzz);
-        String name = toStringAtCreation();
+        String name = "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">";
         this.name = name;
-        ClosedFlag flag = new ClosedFlag();
-        this.closedFlag = flag;
-        this.unclosedWarning = CLEANER.register(this, () -> {
-            if (!flag.closed) LOG.log(Level.WARNING, "unclosed event loop " + name);
-        });
+        this.unclosedWarning = new UnclosedLoopWarning(this, name);
         LiveLoops.add(this); // for tools that inspect a running program (jasyncio ps)
         LoopEvents.listen(); // JFR events once a recording starts (LoopSample's hook, the probes), once per JVM
     }
 
-    private final ClosedFlag closedFlag;
     /** "&lt;EventLoop@hash&gt;": how the loop is named in logs. */
     private final String name;
     /** The newest of the resources this loop owns and closes if still open at close (see {@link LoopResource}). */
     LoopResource owned;
-
-    private static final class ClosedFlag {
-        volatile boolean closed;
-    }
 
     /**
      * A loop whose clock is virtual: {@link #time()} starts at 0 and, whenever the loop has nothing ready and
@@ -116,10 +90,6 @@ public class EventLoop implements AutoCloseable {
      */
     public static EventLoop withVirtualClock() {
         return new EventLoop(true);
-    }
-
-    private String toStringAtCreation() {
-        return "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">";
     }
 
     // ---------------------------------------------------------------- running and stopping
@@ -213,18 +183,14 @@ public class EventLoop implements AutoCloseable {
         if (closed) return;
         if (debug) LOG.log(Level.DEBUG, "Close " + this);
         closed = true;
-        closedFlag.closed = true;
-        unclosedWarning.clean();
+        unclosedWarning.closed();
         reportLeftovers();
         ready.clear();
         threadsafe.clear();
         scheduled.forEach(h -> h.scheduled = false);
         scheduled.clear();
         if (signalHandlers != null) signalHandlers.removeAll();
-        executorShutdownCalled = true;
-        Executor ex = defaultExecutor;
-        defaultExecutor = null;
-        if (ex instanceof ExecutorService es) es.shutdown();
+        executors.close();
         LoopResource.closeAll(this);
         io.close();
         if (jfrCommitter != null) jfrCommitter.close();
@@ -238,41 +204,23 @@ public class EventLoop implements AutoCloseable {
      */
     public Runnable closeWithLoop(AutoCloseable resource) {
         checkClosed();
-        java.util.Objects.requireNonNull(resource, "resource");
-        LoopResource owned = new LoopResource() {
-            @Override
-            protected String closeAbandoned() {
-                try {
-                    resource.close();
-                } catch (Exception e) {
-                    LOG.log(Level.WARNING, "closing " + resource + " with its event loop failed", e);
-                }
-                return null;
-            }
-        };
-        owned.own(this);
-        return () -> owned.disown(this);
+        return LoopResource.closedWith(this, resource);
     }
 
     /** Reports, deterministically at close, what asyncio reports whenever the garbage collector runs. */
     private void reportLeftovers() {
-        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-            if (!t.done()) {
-                callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!")
-                        .future(t).sourceTraceback(t.sourceTraceback()).build());
-            }
+        for (Task<?> t : tasks.drainPending()) {
+            callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!")
+                    .future(t).sourceTraceback(t.sourceTraceback()).build());
         }
-        liveHead = null;
         unretrieved.reportAll(this);
     }
 
-    private void checkClosed() {
-        if (closed) throw new IllegalStateException("Event loop is closed");
-    }
+    private void checkClosed() { if (closed) throw new IllegalStateException("Event loop is closed"); }
 
     private void checkRunning() {
         if (isRunning()) throw new IllegalStateException("This event loop is already running");
-        if (Asyncio.runningLoopOrNull() != null) {
+        if (RunningLoop.getOrNull() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running");
         }
     }
@@ -281,36 +229,26 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         checkRunning();
         Thread t = Thread.currentThread();
-        if (engine == null) {
-            // The loop-scheduled engine needs a platform thread to carry its virtual threads.
-            engine = t.isVirtual() ? Engine.portable() : Engine.get();
-        } else if (t.isVirtual() && engine != Engine.portable() && liveHead != null) {
-            throw new IllegalStateException("this loop's tasks run on the " + engine.name()
-                    + " engine, which needs a platform thread; it cannot now run on virtual thread " + t);
-        }
+        engine = Engine.forLoopThread(engine, t, tasks.any());
         thread = t;
-        RUNNING.set(this);
-        if (watchdogNanos > 0) {
-            watched = true;
-            LoopWatchdog.watch(this);
-        }
+        threadsafe.loopThread = t;
+        RunningLoop.set(this);
+        LoopWatchdog.sync(this, progress, true);
     }
 
     private void runForeverCleanup() {
-        if (watched) {
-            watched = false;
-            LoopWatchdog.unwatch(this);
-        }
+        LoopWatchdog.sync(this, progress, false);
         stopping = false;
         thread = null;
-        RUNNING.remove();
+        threadsafe.loopThread = null;
+        RunningLoop.set(null);
     }
 
     // ---------------------------------------------------------------- one iteration
 
     private void runOnce() {
         if (unretrieved.anyArmed()) unretrieved.reportCollected(this);
-        purgeCancelledTimers();
+        scheduled.purgeCancelled();
 
         long timeout;
         if (!ready.isEmpty() || stopping || !threadsafe.isEmpty()) {
@@ -321,7 +259,7 @@ public class EventLoop implements AutoCloseable {
             timeout = -1;
         }
         poll(timeout);
-        drainThreadsafe();
+        threadsafe.drainTo(ready);
 
         if (!scheduled.isEmpty()) { // read the clock only when a timer may be due: it costs as much as a callback
             long end = nowNanos();
@@ -336,13 +274,13 @@ public class EventLoop implements AutoCloseable {
         int ntodo = ready.size();
         if (debug) {
             for (int i = 0; i < ntodo; i++) {
-                stampProgress();
+                progress.stamp();
                 runDebug(ready.poll());
             }
         } else {
             for (int i = 0; i < ntodo; i++) {
                 Object o = ready.poll();
-                stampProgress();
+                progress.stamp();
                 if (o instanceof Task<?> t) t.step();
                 else ((Runnable) o).run();
             }
@@ -351,19 +289,9 @@ public class EventLoop implements AutoCloseable {
     }
 
     private void runDebug(Object o) {
-        currentHandle = o instanceof Handle h ? h : null;
-        long t0 = System.nanoTime();
-        try {
-            if (o instanceof Task<?> t) t.step();
-            else ((Runnable) o).run();
-        } finally {
-            currentHandle = null;
-        }
-        long nanos = System.nanoTime() - t0;
-        double dt = nanos / 1e9;
-        if (dt >= slowCallbackDuration) {
-            LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", o, dt));
-            if (LoopEvents.recorderUp() && Events.slowStepEnabled()) LoopEvents.slowStep(this, o, nanos);
+        long slowNanos = debugState.run(o);
+        if (slowNanos >= 0 && LoopEvents.recorderUp() && Events.slowStepEnabled()) {
+            LoopEvents.slowStep(this, o, slowNanos);
         }
     }
 
@@ -378,87 +306,18 @@ public class EventLoop implements AutoCloseable {
     /** A JFR sample of this loop is queued and has not run yet (see {@link LoopSampler}). */
     volatile boolean samplePending;
 
-    private void purgeCancelledTimers() {
-        int n = scheduled.size();
-        if (n > MIN_SCHEDULED_TIMER_HANDLES && timerCancelledCount * 2 > n) {
-            scheduled.removeCancelled();
-            timerCancelledCount = 0;
-        } else {
-            TimerHandle h;
-            while ((h = scheduled.peek()) != null && h.cancelled) {
-                timerCancelledCount--;
-                scheduled.poll();
-                h.scheduled = false;
-            }
-        }
-    }
-
-    private void drainThreadsafe() {
-        Runnable r;
-        while ((r = threadsafe.poll()) != null) ready.add(r);
-    }
-
     /** Waits for I/O or a wake-up for at most {@code timeoutNanos} (0: just look; -1: no limit). */
     private void poll(long timeoutNanos) {
         if (timeoutNanos == 0) {
             if (io.isOpen()) io.poll(0);
-        } else if (virtualNow != null && timeoutNanos > 0) {
-            pollVirtual(timeoutNanos);
+        } else if (clock.isVirtual() && timeoutNanos > 0) {
+            clock.idle(timeoutNanos, io, threadsafe, ready);
         } else {
-            waitReal(timeoutNanos);
+            threadsafe.sleep(timeoutNanos);
         }
     }
 
-    /**
-     * The virtual clock's idle step: with nothing else going on, time jumps straight to the next timer. While
-     * sockets are watched, the loop first waits up to {@link #AUTOJUMP_IDLE_NANOS} of real time for them (as
-     * Trio's MockClock autojump threshold), so that I/O already under way is not overtaken by a jump; while
-     * work on other threads is pending, the clock follows real time.
-     */
-    private void pollVirtual(long timeoutNanos) {
-        boolean ioWatched = io.watchesAny();
-        boolean othersWorking = pendingThreadsafeWork.get() > 0;
-        if (!ioWatched && !othersWorking) {
-            virtualNow[0] += timeoutNanos;
-            if (io.isOpen()) io.poll(0);
-            return;
-        }
-        long budget = othersWorking ? timeoutNanos : Math.min(timeoutNanos, AUTOJUMP_IDLE_NANOS);
-        long t0 = System.nanoTime();
-        waitReal(budget);
-        long elapsed = Math.min(System.nanoTime() - t0, timeoutNanos);
-        boolean somethingHappened = !ready.isEmpty() || !threadsafe.isEmpty();
-        virtualNow[0] += somethingHappened || othersWorking ? elapsed : timeoutNanos;
-    }
-
-    /** How long a virtual-clock loop watching sockets stays idle in real time before time jumps. */
-    private static final long AUTOJUMP_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-    /** Blocks for I/O or a wake-up, at most {@code timeoutNanos} (-1: no limit). */
-    private void waitReal(long timeoutNanos) {
-        sleeping = true;
-        try {
-            if (!threadsafe.isEmpty()) return;
-            if (io.isOpen()) {
-                io.poll(timeoutNanos);
-            } else if (timeoutNanos < 0) {
-                LockSupport.park(this);
-            } else {
-                LockSupport.parkNanos(this, timeoutNanos);
-            }
-        } finally {
-            sleeping = false;
-        }
-    }
-
-    private void wakeup() {
-        if (sleeping) {
-            sleeping = false;
-            Thread t = thread;
-            if (t != null) LockSupport.unpark(t);
-            io.wakeup();
-        }
-    }
+    private void wakeup() { threadsafe.wakeup(); }
 
     // ---------------------------------------------------------------- time and scheduling
 
@@ -472,9 +331,7 @@ public class EventLoop implements AutoCloseable {
         return nowNanos();
     }
 
-    private long nowNanos() {
-        return virtualNow != null ? virtualNow[0] : System.nanoTime() - ORIGIN;
-    }
+    private long nowNanos() { return clock.nanos(); }
 
     /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
     public Handle callSoon(Runnable callback) {
@@ -503,7 +360,7 @@ public class EventLoop implements AutoCloseable {
 
     private Handle enqueue(Handle h) {
         if (debug) checkThread();
-        if (!threadsafe.isEmpty()) drainThreadsafe(); // FIFO with callSoonThreadsafe calls made before
+        if (!threadsafe.isEmpty()) threadsafe.drainTo(ready); // FIFO with callSoonThreadsafe calls made before
         ready.add(h);
         return h;
     }
@@ -518,8 +375,7 @@ public class EventLoop implements AutoCloseable {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
         Handle h = new Handle(this, callback, explicit(context));
-        threadsafe.add(h);
-        wakeup();
+        threadsafe.post(h);
         return h;
     }
 
@@ -535,7 +391,7 @@ public class EventLoop implements AutoCloseable {
 
     private TimerHandle callLaterIn(double delay, Runnable callback, Object context) {
         long now = nowNanos();
-        return callAtNanos(now / 1e9 + delay, now + secondsToNanos(delay, "delay"), callback, context);
+        return callAtNanos(now / 1e9 + delay, now + LoopClock.secondsToNanos(delay, "delay"), callback, context);
     }
 
     /** Schedules {@code callback} after {@code delay}. */
@@ -550,12 +406,12 @@ public class EventLoop implements AutoCloseable {
      * {@link TimerHandle#when()} is exactly {@code when}.
      */
     public TimerHandle callAt(double when, Runnable callback) {
-        return callAtNanos(when, secondsToNanos(when, "when"), callback, Context.capture());
+        return callAtNanos(when, LoopClock.secondsToNanos(when, "when"), callback, Context.capture());
     }
 
     /** {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
     public TimerHandle callAt(double when, Runnable callback, Context context) {
-        return callAtNanos(when, secondsToNanos(when, "when"), callback, explicit(context));
+        return callAtNanos(when, LoopClock.secondsToNanos(when, "when"), callback, explicit(context));
     }
 
     /** {@code when} is what {@link TimerHandle#when()} returns; {@code whenNanos} orders the timer. */
@@ -569,16 +425,7 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    private static long secondsToNanos(double s, String what) {
-        if (Double.isNaN(s)) throw new IllegalArgumentException(what + " must not be NaN");
-        if (s >= 9.2e9) return Long.MAX_VALUE / 2;
-        if (s <= -9.2e9) return Long.MIN_VALUE / 2;
-        return (long) (s * 1e9);
-    }
-
-    void timerHandleCancelled(TimerHandle h) {
-        if (h.scheduled) timerCancelledCount++;
-    }
+    void timerHandleCancelled(TimerHandle h) { scheduled.noteCancelled(h); }
 
     /**
      * Debug mode (asyncio's {@code _check_thread}): a scheduling call from a thread other than the loop's
@@ -592,49 +439,29 @@ public class EventLoop implements AutoCloseable {
     }
 
     /** Schedules a step of {@code task} (its start, a wake-up, or the turn after a yield). */
-    void scheduleStep(Task<?> task) {
-        ready.add(task);
-    }
+    void scheduleStep(Task<?> task) { ready.add(task); }
+
+    /** Runs {@code r} on this iteration's successor, as a ready entry (a blocked fiber's continuation). Loop thread. */
+    void scheduleReady(Runnable r) { ready.add(r); }
 
     /** Takes back a step scheduled by {@link #scheduleStep} that must not run (a rare path: a linear search). */
-    void unscheduleStep(Task<?> task) {
-        ready.removeLastOccurrence(task);
-    }
+    void unscheduleStep(Task<?> task) { ready.removeLastOccurrence(task); }
 
     /** A task created with eager start from inside another task's code, waiting for its first step. */
     Task<?> eagerRequest;
 
     void callSoonThreadsafeInternal(Runnable r) {
-        if (closed) return; // the loop is gone: nobody is left to receive it
-        threadsafe.add(r);
-        wakeup();
+        if (!closed) threadsafe.post(r); // else the loop is gone: nobody is left to receive it
     }
 
     /** Counts work on another thread that will come back through callSoonThreadsafe (virtual clock only). */
-    void expectThreadsafeWakeup() {
-        pendingThreadsafeWork.incrementAndGet();
-    }
-
-    void threadsafeWakeupArrived() {
-        pendingThreadsafeWork.decrementAndGet();
-    }
+    void expectThreadsafeWakeup() { threadsafe.pendingWork.incrementAndGet(); }
+    void threadsafeWakeupArrived() { threadsafe.pendingWork.decrementAndGet(); }
 
     // ---------------------------------------------------------------- futures and tasks
 
-    /** The next task number of this loop's block, and the end of the block (see {@link Task#takeNumberBlock}). */
-    private int taskNumberNext, taskNumberEnd;
-
-    /**
-     * A task number no other task of this JVM has; a loop's numbers increase (consecutive within a block). Called
-     * by the thread making the task: the loop's, or the one that will run it.
-     */
-    int nextTaskNumber() {
-        if (taskNumberNext == taskNumberEnd) {
-            taskNumberNext = Task.takeNumberBlock();
-            taskNumberEnd = taskNumberNext + Task.NUMBER_BLOCK;
-        }
-        return taskNumberNext++;
-    }
+    /** A task number no other task of this JVM has (see {@link LoopTasks#nextNumber}). */
+    int nextTaskNumber() { return tasks.nextNumber(); }
 
     /** A new pending future attached to this loop. */
     public <T> Future<T> createFuture() {
@@ -652,38 +479,14 @@ public class EventLoop implements AutoCloseable {
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (context == null) return createTask(coro, name);
-        Context prev = pendingTaskContext;
-        Coroutine<?> prevCoro = pendingTaskCoro;
-        pendingTaskContext = context;
-        pendingTaskCoro = coro;
-        try {
-            return createTask(coro, name);
-        } finally {
-            pendingTaskContext = prev;
-            pendingTaskCoro = prevCoro;
-        }
+        return tasks.withContext(coro, context, () -> createTask(coro, name));
     }
-
-    /**
-     * The context {@link #createTask(Coroutine, String, Context)} hands to the task of {@link #pendingTaskCoro}
-     * (through a task factory, which may build other tasks first), or null.
-     */
-    private Context pendingTaskContext;
-    private Coroutine<?> pendingTaskCoro;
 
     /** The context createTask was given for a task of {@code coro}, taken once; null if none. */
-    Context takeTaskContext(Coroutine<?> coro) {
-        if (pendingTaskCoro != coro || coro == null) return null;
-        Context c = pendingTaskContext;
-        pendingTaskContext = null;
-        pendingTaskCoro = null;
-        return c;
-    }
+    Context takeTaskContext(Coroutine<?> coro) { return tasks.takeContext(coro); }
 
     /** The context createTask was given for a task of {@code coro}, left for its constructor; null if none. */
-    Context peekTaskContext(Coroutine<?> coro) {
-        return pendingTaskCoro == coro ? pendingTaskContext : null;
-    }
+    Context peekTaskContext(Coroutine<?> coro) { return tasks.peekContext(coro); }
 
     /** Like {@link #createTask(Coroutine)}, with a name. */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
@@ -706,68 +509,28 @@ public class EventLoop implements AutoCloseable {
         return taskFactory;
     }
 
-    void registerTask(Task<?> t) {
-        t.nextLive = liveHead;
-        if (liveHead != null) liveHead.prevLive = t;
-        liveHead = t;
-    }
-
-    void unregisterTask(Task<?> t) {
-        if (t.prevLive == null && liveHead != t) return; // not in the list
-        if (t.prevLive != null) t.prevLive.nextLive = t.nextLive;
-        else liveHead = t.nextLive;
-        if (t.nextLive != null) t.nextLive.prevLive = t.prevLive;
-        t.prevLive = t.nextLive = null;
-    }
+    void registerTask(Task<?> t) { tasks.register(t); }
+    void unregisterTask(Task<?> t) { tasks.unregister(t); }
 
     /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)}). */
     public Set<Task<?>> allTasks() {
-        Set<Task<?>> s = new LinkedHashSet<>();
-        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-            if (!t.done()) s.add(t);
-        }
-        return s;
+        return tasks.alive();
     }
 
     /** How many tasks {@link #allTasks()} would return, counted without building the set. Loop thread. */
-    int countTasksAlive() {
-        int n = 0;
-        for (Task<?> t = liveHead; t != null; t = t.nextLive) if (!t.done()) n++;
-        return n;
-    }
+    int countTasksAlive() { return tasks.countAlive(); }
 
     /** The task whose code is running, or null (asyncio's {@code current_task(loop)}). */
     public Task<?> currentTask() {
-        return currentTask;
+        return tasks.current();
     }
 
-    void enterTask(Task<?> t) {
-        if (currentTask != null) {
-            throw new IllegalStateException("Cannot enter into task " + t + " while another task " + currentTask
-                    + " is being executed.");
-        }
-        currentTask = t;
-    }
-
-    void leaveTask(Task<?> t) {
-        if (currentTask != t) {
-            throw new IllegalStateException("Leaving task " + t + " does not match the current task " + currentTask + ".");
-        }
-        currentTask = null;
-        if (t.done()) unregisterTask(t);
-    }
-
-    Task<?> swapCurrentTask(Task<?> t) {
-        Task<?> prev = currentTask;
-        currentTask = t;
-        return prev;
-    }
+    void enterTask(Task<?> t) { tasks.enter(t); }
+    void leaveTask(Task<?> t) { tasks.leave(t); }
+    Task<?> swapCurrentTask(Task<?> t) { return tasks.swapCurrent(t); }
 
     /** The task whose fiber is the calling thread, or null (from a callback, or another thread). */
-    Task<?> runningFiberTask() {
-        Task<?> t = currentTask;
-        return t != null && t.fiber() != null && t.fiber().thread() == Thread.currentThread() ? t : null;
-    }
+    Task<?> runningFiberTask() { return tasks.runningFiberTask(); }
 
     Engine engine() {
         if (engine == null) engine = Engine.get();
@@ -793,59 +556,19 @@ public class EventLoop implements AutoCloseable {
     }
 
     /** What the engine's fibers need from this loop (kept off the loop's public API). */
-    final FiberHost fiberHost = new FiberHost() {
-        @Override
-        public void resumeBlocked(Object owner, Runnable continuation) {
-            Task<?> task = (Task<?>) owner;
-            Runnable r = () -> task.runBlockedContinuation(continuation);
-            if (Thread.currentThread() == thread || runningFiberTask() != null) {
-                ready.add(r);
-            } else {
-                callSoonThreadsafeInternal(r);
-            }
-        }
-
-        @Override
-        public Thread loopThread() {
-            return thread;
-        }
-
-        @Override
-        public void fiberEscaped(Object owner, Throwable e) {
-            ((Task<?>) owner).fiberEscaped(e);
-        }
-    };
+    final LoopFiberHost fiberHost = new LoopFiberHost(this);
 
     /** How many handles and task steps wait in the ready queue (for the inspection tools). Loop thread. */
-    int readyLength() {
-        return ready.size();
-    }
+    int readyLength() { return ready.size(); }
 
     /** The thread running this loop, or null when it is not running. */
     public Thread loopThread() {
         return thread;
     }
 
-    /** Debug mode's record of the places tasks were switched out inside a JDK call; made on first use. */
-    private ImplicitAwaits implicitAwaits;
-
-    ImplicitAwaits implicitAwaits() {
-        if (implicitAwaits == null) implicitAwaits = new ImplicitAwaits();
-        return implicitAwaits;
-    }
-
-    /** Where futures created in debug mode were created: kept here, weakly, so a future has no field for it. */
-    private java.util.Map<Future<?>, Throwable> sourceTracebacks;
-
-    void recordSourceTraceback(Future<?> f, Throwable where) {
-        if (sourceTracebacks == null) sourceTracebacks = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
-        sourceTracebacks.put(f, where);
-    }
-
-    Throwable sourceTracebackOf(Future<?> f) {
-        java.util.Map<Future<?>, Throwable> m = sourceTracebacks;
-        return m == null ? null : m.get(f);
-    }
+    ImplicitAwaits implicitAwaits() { return debugState.implicitAwaits(); }
+    void recordSourceTraceback(Future<?> f, Throwable where) { debugState.recordSourceTraceback(f, where); }
+    Throwable sourceTracebackOf(Future<?> f) { return debugState.sourceTracebackOf(f); }
 
     // ---------------------------------------------------------------- errors and debug
 
@@ -861,38 +584,12 @@ public class EventLoop implements AutoCloseable {
 
     /** The default handler: logs the message, the exception and the context at ERROR on logger "io.jasyncio". */
     public void defaultExceptionHandler(ExceptionContext context) {
-        StringBuilder sb = new StringBuilder(context.message() == null ? "Unhandled error in event loop" : context.message());
-        if (context.future() != null) sb.append("\n").append(context.task() != null ? "task: " : "future: ").append(context.future());
-        if (context.handle() != null) sb.append("\nhandle: ").append(context.handle());
-        context.extra().forEach((k, v) -> sb.append("\n").append(k).append(": ").append(v));
-        if (context.sourceTraceback() != null) {
-            sb.append("\ncreated at: ").append(Task.firstUserFrame(context.sourceTraceback()));
-        }
-        LOG.log(Level.ERROR, sb.toString(), context.exception());
+        LOG.log(Level.ERROR, context.logMessage(), context.exception());
     }
 
     /** Calls the exception handler (or the default); a failing handler is logged, never propagated. */
     public void callExceptionHandler(ExceptionContext context) {
-        ExceptionHandler h = exceptionHandler;
-        if (h == null) {
-            try {
-                defaultExceptionHandler(context);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "Exception in default exception handler", e);
-            }
-            return;
-        }
-        try {
-            h.handle(this, context);
-        } catch (RuntimeException e) {
-            try {
-                defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
-                        .exception(e).put("context", context).build());
-            } catch (RuntimeException e2) {
-                LOG.log(Level.ERROR, "Exception in default exception handler while handling an unexpected error "
-                        + "in custom exception handler", e2);
-            }
-        }
+        ExceptionHandlers.call(this, exceptionHandler, context);
     }
 
     /** Debug mode: slow-callback warnings, where futures and tasks were created, thread checks. */
@@ -906,11 +603,11 @@ public class EventLoop implements AutoCloseable {
 
     /** In debug mode, a callback or task step taking at least this long (seconds) is logged. Default 0.1. */
     public double getSlowCallbackDuration() {
-        return slowCallbackDuration;
+        return debugState.slowCallbackDuration;
     }
 
     public void setSlowCallbackDuration(double seconds) {
-        this.slowCallbackDuration = seconds;
+        debugState.slowCallbackDuration = seconds;
     }
 
     // ---------------------------------------------------------------- schedule fuzzing
@@ -947,65 +644,26 @@ public class EventLoop implements AutoCloseable {
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
             throw new IllegalArgumentException("the watchdog threshold must be >= 0 seconds (0: off), not " + seconds);
         }
-        watchdogNanos = (long) (seconds * 1e9);
-        if (isRunning() && (watchdogNanos > 0) != watched) {
-            watched = watchdogNanos > 0;
-            if (watched) LoopWatchdog.watch(this);
-            else LoopWatchdog.unwatch(this);
-        }
+        progress.thresholdNanos = (long) (seconds * 1e9);
+        LoopWatchdog.sync(this, progress, isRunning());
     }
 
     /** The watchdog's threshold in seconds; 0 when it is off for this loop. */
     public double getWatchdogThreshold() {
-        return watchdogNanos / 1e9;
+        return progress.thresholdNanos / 1e9;
     }
 
-    /** Read by the watchdog's thread. */
-    private volatile long watchdogNanos;
-    /** Whether this loop is registered with the watchdog now. Loop thread. */
-    private boolean watched;
-    /**
-     * Bumped before each callback or task step: the watchdog sees the loop making progress. Written opaquely
-     * (a plain store on x86: no fence on the hot path) and read by the watchdog's thread the same way.
-     */
-    @SuppressWarnings("unused") // through PROGRESS
-    private int progress;
-    private static final java.lang.invoke.VarHandle PROGRESS;
-
-    static {
-        try {
-            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EventLoop.class, "progress", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private void stampProgress() {
-        PROGRESS.setOpaque(this, (int) PROGRESS.get(this) + 1);
-    }
-
-    int progressStamp() {
-        return (int) PROGRESS.getOpaque(this);
-    }
-
-    long watchdogThresholdNanos() {
-        return watchdogNanos;
-    }
+    int progressStamp() { return progress.read(); }
+    long watchdogThresholdNanos() { return progress.thresholdNanos; }
 
     /** Whether the loop is waiting in its selector (or parked for a timer or a wake-up): not stalled. */
-    boolean isWaitingForEvents() {
-        return sleeping;
-    }
+    boolean isWaitingForEvents() { return threadsafe.isSleeping(); }
 
     /** The handle being run, in debug mode; null otherwise. */
-    Handle currentHandle() {
-        return currentHandle;
-    }
+    Handle currentHandle() { return debugState.currentHandle; }
 
     /** "&lt;EventLoop@hash&gt;": the name in logs. */
-    String describe() {
-        return name;
-    }
+    String describe() { return name; }
 
     // ---------------------------------------------------------------- executors
 
@@ -1016,59 +674,12 @@ public class EventLoop implements AutoCloseable {
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         checkClosed();
-        if (executor == null) {
-            if (executorShutdownCalled) throw new IllegalStateException("Executor shutdown has been called");
-            executor = defaultExecutor();
-        }
-        Future<T> fut = createFuture();
-        expectThreadsafeWakeup();
-        FutureTask<T> job = new FutureTask<>(fn) {
-            @Override
-            protected void done() {
-                callSoonThreadsafeInternal(() -> {
-                    threadsafeWakeupArrived();
-                    if (fut.done()) return;
-                    try {
-                        fut.setResult(get());
-                    } catch (java.util.concurrent.CancellationException e) {
-                        fut.cancel();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        fut.setException(convertCancellation(e.getCause()));
-                    } catch (InterruptedException e) {
-                        fut.setException(e);
-                    }
-                });
-            }
-        };
-        fut.addDoneCallback(f -> {
-            if (f.cancelled()) job.cancel(false);
-        });
-        executor.execute(job);
-        return fut;
-    }
-
-    /**
-     * A job that failed with a plain {@link java.util.concurrent.CancellationException} (for example from
-     * waiting on a cancelled {@code CompletableFuture}) fails the loop's future with a {@link CancelledError},
-     * as asyncio's {@code _convert_future_exc} turns concurrent.futures' CancelledError into its own.
-     */
-    private static Throwable convertCancellation(Throwable t) {
-        if (t instanceof java.util.concurrent.CancellationException && !(t instanceof CancelledError)) {
-            CancelledError c = new CancelledError(t.getMessage());
-            c.initCause(t);
-            return c;
-        }
-        return t;
+        return executors.run(executor, fn, createFuture());
     }
 
     /** Sets the executor {@link #runInExecutor} uses when given null. */
     public void setDefaultExecutor(Executor executor) {
-        this.defaultExecutor = executor;
-    }
-
-    private Executor defaultExecutor() {
-        if (defaultExecutor == null) defaultExecutor = DefaultExecutor.create();
-        return defaultExecutor;
+        executors.setDefault(executor);
     }
 
     /**
@@ -1077,44 +688,7 @@ public class EventLoop implements AutoCloseable {
      * alone. Asyncio's {@code shutdown_default_executor}; {@link Runner} calls it with 300 seconds.
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
-        executorShutdownCalled = true;
-        Future<Void> done = createFuture();
-        Executor ex = defaultExecutor;
-        if (!(ex instanceof ExecutorService es)) {
-            done.setResult(null);
-            return done;
-        }
-        expectThreadsafeWakeup();
-        Thread joiner = new Thread(() -> {
-            boolean finished;
-            try {
-                finished = DefaultExecutor.shutdownAndJoin(es, timeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                finished = false;
-            }
-            boolean ok = finished;
-            callSoonThreadsafeInternal(() -> {
-                threadsafeWakeupArrived();
-                if (!ok) {
-                    LOG.log(Level.WARNING, "The executor did not finish joining its threads within "
-                            + (timeout == null ? "the time allowed" : timeout.toMillis() / 1000.0 + " seconds") + ".");
-                }
-                if (!done.done()) done.setResult(null);
-            });
-        }, "asyncio-executor-shutdown");
-        joiner.setDaemon(true);
-        joiner.start();
-        done.addDoneCallback(f -> joinQuietly(joiner));
-        return done;
-    }
-
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return executors.shutdownDefault(timeout, createFuture());
     }
 
     // ---------------------------------------------------------------- I/O readiness (add_reader & co)
@@ -1205,22 +779,11 @@ public class EventLoop implements AutoCloseable {
      * counts, names or instruments tasks, then calls {@code new Task<>(...)}).
      */
     public static TaskFactory createEagerTaskFactory(TaskConstructor constructor) {
-        java.util.Objects.requireNonNull(constructor, "constructor");
-        return new TaskFactory() {
-            @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
-                return constructor.create(loop, coro, name, true, loop.peekTaskContext(coro));
-            }
-            @Override public String toString() { return "eager_task_factory(" + constructor + ")"; }
-        };
+        return EagerTaskFactory.of(constructor);
     }
 
     /** Asyncio's {@code eager_task_factory}: tasks start running inside {@code createTask}. */
-    public static final TaskFactory EAGER_TASK_FACTORY = new TaskFactory() {
-        @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
-            return new Task<>(loop, coro, name, true);
-        }
-        @Override public String toString() { return "eager_task_factory"; }
-    };
+    public static final TaskFactory EAGER_TASK_FACTORY = EagerTaskFactory.DEFAULT;
 
     @Override
     public String toString() {

@@ -68,6 +68,16 @@ public final class ExceptionContext {
         return asMap().toString();
     }
 
+    /** What the loop's default exception handler logs: the message, then the future or task, handle and extras. */
+    String logMessage() {
+        StringBuilder sb = new StringBuilder(message == null ? "Unhandled error in event loop" : message);
+        if (future != null) sb.append("\n").append(task() != null ? "task: " : "future: ").append(future);
+        if (handle != null) sb.append("\nhandle: ").append(handle);
+        extra.forEach((k, v) -> sb.append("\n").append(k).append(": ").append(v));
+        if (sourceTraceback != null) sb.append("\ncreated at: ").append(Task.firstUserFrame(sourceTraceback));
+        return sb.toString();
+    }
+
     /** Builds an {@link ExceptionContext}. Not thread-safe. */
     public static final class Builder {
         private final String message;

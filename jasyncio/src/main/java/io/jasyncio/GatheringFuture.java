@@ -34,7 +34,7 @@ final class GatheringFuture extends Future<List<Object>> {
     /** asyncio's {@code gather(*aws, return_exceptions=...)}; each element is a {@link Future} or a {@link Coroutine}. */
     static Future<List<Object>> gather(Collection<?> aws, boolean returnExceptions) {
         if (aws.isEmpty()) {
-            Future<List<Object>> outer = Asyncio.getEventLoop().createFuture();
+            Future<List<Object>> outer = RunningLoop.current().createFuture();
             outer.setResult(new ArrayList<>());
             return outer;
         }

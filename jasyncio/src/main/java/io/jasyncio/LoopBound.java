@@ -17,7 +17,7 @@ abstract class LoopBound {
      * another loop (make one primitive per loop).
      */
     final EventLoop loop() {
-        EventLoop running = Asyncio.runningLoopOrNull();
+        EventLoop running = RunningLoop.getOrNull();
         if (running == null) throw new IllegalStateException("no running event loop");
         if (boundLoop == null) {
             synchronized (this) {

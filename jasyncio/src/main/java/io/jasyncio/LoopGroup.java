@@ -135,7 +135,7 @@ public final class LoopGroup implements AutoCloseable {
     /** The index of the group's loop running on the calling thread, or -1. */
     public int currentIndex() {
         Thread t = Thread.currentThread();
-        EventLoop running = Asyncio.runningLoopOrNull();
+        EventLoop running = RunningLoop.getOrNull();
         for (int i = 0; i < loops.length; i++) {
             if (loops[i] == running || threads[i] == t) return i;
         }

@@ -38,6 +38,24 @@ public abstract class LoopResource {
         prevOwned = nextOwned = null;
     }
 
+    /** {@link EventLoop#closeWithLoop}: {@code resource} closed silently at {@code loop}'s close, unless taken back. */
+    static Runnable closedWith(EventLoop loop, AutoCloseable resource) {
+        java.util.Objects.requireNonNull(resource, "resource");
+        LoopResource owned = new LoopResource() {
+            @Override
+            protected String closeAbandoned() {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    LOG.log(Level.WARNING, "closing " + resource + " with its event loop failed", e);
+                }
+                return null;
+            }
+        };
+        owned.own(loop);
+        return () -> owned.disown(loop);
+    }
+
     /**
      * Closes this resource, left open when its loop closed: releases what the operating system holds (sockets,
      * pipes; a child is asked to end) now, without callbacks, since the loop runs nothing any more. Returns

@@ -53,6 +53,15 @@ final class LoopWatchdog {
         return TimeUnit.SECONDS.toNanos(1);
     }
 
+    /** Watches {@code loop} or stops, as its threshold and whether it is running say. Loop thread. */
+    static void sync(EventLoop loop, LoopProgress progress, boolean running) {
+        boolean watch = running && progress.thresholdNanos > 0;
+        if (watch == progress.watched) return;
+        progress.watched = watch;
+        if (watch) watch(loop);
+        else unwatch(loop);
+    }
+
     /** Starts watching {@code loop}, which has just started running on its thread. */
     static void watch(EventLoop loop) {
         synchronized (LOCK) {

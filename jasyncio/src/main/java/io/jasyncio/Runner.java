@@ -84,7 +84,7 @@ public final class Runner implements AutoCloseable {
     /** {@link #run(Coroutine)} with the task running in {@code context} (null: the runner's context). */
     public <T> T run(Coroutine<T> coro, Context context) {
         if (coro == null) throw new NullPointerException("a coroutine was expected, got null");
-        if (Asyncio.runningLoopOrNull() != null) {
+        if (RunningLoop.getOrNull() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
         }
         lazyInit();
@@ -126,7 +126,7 @@ public final class Runner implements AutoCloseable {
             cancelAllTasks(loop);
             loop.runUntilComplete(loop.shutdownDefaultExecutor(THREAD_JOIN_TIMEOUT));
         } finally {
-            if (setEventLoop) Asyncio.setEventLoop(null);
+            if (setEventLoop) RunningLoop.setCurrent(null);
             loop.close();
             loop = null;
             state = State.CLOSED;
@@ -140,7 +140,7 @@ public final class Runner implements AutoCloseable {
         if (loopFactory == null) {
             loop = new EventLoop();
             if (!setEventLoop) {
-                Asyncio.setEventLoop(loop);
+                RunningLoop.setCurrent(loop);
                 setEventLoop = true;
             }
         } else {
@@ -159,7 +159,7 @@ public final class Runner implements AutoCloseable {
         loop.runUntilComplete(() -> {
             for (Task<?> t : toCancel) {
                 try {
-                    Asyncio.await(t);
+                    RunningLoop.fiberTask("await").awaitFuture(t);
                 } catch (Throwable ignored) {
                     // reported below, as asyncio's gather(..., return_exceptions=True) then loop does
                 }

@@ -21,6 +21,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param <T> the result type
  */
 public final class Task<T> extends Future<T> {
+    /*
+     * How a task moves. Two variables: the Future's state (PENDING until settle() finishes or cancels the task, once
+     * its code has ended) and `suspension`, where the task's code is:
+     *
+     *   RUNNING --await f: beginWait------------------> AWAITING --f done: scheduleWakeup, then step()--> RUNNING
+     *   RUNNING --sleep(0): yieldOnce-----------------> AWAITING --the step it scheduled: step()--------> RUNNING
+     *   RUNNING --Event.wait, sleep: parkUntilWoken---> PARKED --wakeParked or cancel()--> AWAITING, then step()
+     *   RUNNING --the coroutine returns or throws (body)-----> ENDED --settle(), on the loop thread--> done
+     *
+     * Who moves each: the task's own code, on its fiber, leaves RUNNING (beginWait, yieldOnce, parkUntilWoken; body()
+     * sets ENDED) and re-enters it when its fiber resumes (endWait, resumeAfterSuspension). The loop's thread runs
+     * step() when the task's turn in the ready queue comes (queued by loop.scheduleStep: at creation, by
+     * scheduleWakeup, yieldOnce, wakeParked and a cancelled park), resumes the fiber, and settles the task once its
+     * code has ENDED. wakeParked (a primitive releasing a waiter) moves PARKED to AWAITING. A fiber parked inside a
+     * blocking JDK call (vthread engine) stays RUNNING; the loop resumes it by runBlockedContinuation, not step().
+     * An eager task's first step runs inside createTask (runEagerFirstStep); created from another task's code, that
+     * task suspends (suspendForLoop), the loop runs the child's first step, then resumes it (serveEagerRequests).
+     *
+     * Cancellation. cancel(msg) counts a request (numCancelsRequested, asyncio's _num_cancels_requested), then
+     * delivers it the first way that applies: (1) awaiting a future: that future is cancelled, and awaitFuture's
+     * f.result() throws its CancelledError when the task resumes; (2) PARKED: committed now (commitParkedCancel:
+     * throwIn is set and a step scheduled); (3) otherwise mustCancel is set (asyncio's _must_cancel), and a task
+     * blocked in a JDK call is interrupted. A pending mustCancel is delivered by the next step (a CancelledError
+     * thrown at the await point, through throwIn), by beginWait (which cancels the future about to be awaited) or
+     * by parkUntilWoken (which commits at once). uncancel() takes one request back; at zero it clears mustCancel,
+     * withdrawing a request not yet delivered; a delivered one (thrown, or committed to a wait) stays. settle():
+     * a CancelledError that ends the coroutine cancels the task; so does a result or an interruption exception
+     * while mustCancel is still set (asyncio: "_must_cancel" at StopIteration); anything else finishes it.
+     */
+
     /**
      * Task numbers handed to the loops in blocks of {@link #NUMBER_BLOCK}: unique in the JVM, increasing within a
      * loop (asyncio's one global counter, but for the order between loops), and one shared write per block instead of per task (with N loops creating tasks on N cores, a
@@ -217,8 +247,10 @@ public final class Task<T> extends Future<T> {
 
     // ---------------------------------------------------------------- stepping (loop thread)
 
-    /** One step: resumes the coroutine until its next await, as asyncio's {@code __step}. */
-    /** Called by the loop when this task's turn in the ready queue comes (see {@link EventLoop#scheduleStep}). */
+    /**
+     * One step, as asyncio's {@code __step}: resumes the coroutine until its next await. Called by the loop when
+     * this task's turn in the ready queue comes (see {@link EventLoop#scheduleStep}).
+     */
     void step() {
         if (done()) {
             // A step of a task finished from outside (Future's setters): asyncio's Handle reports the error.
@@ -310,8 +342,8 @@ public final class Task<T> extends Future<T> {
 
     // ---------------------------------------------------------------- the coroutine's side (fiber)
 
-    /** Every task's fiber runs this one object: it finds its task through the engine (see {@link Asyncio#fiberTask()}). */
-    private static final Runnable BODY = () -> Asyncio.fiberTask().body();
+    /** Every task's fiber runs this one object: it finds its task through the engine (as {@link RunningLoop#fiberTask()}). */
+    private static final Runnable BODY = () -> ((Task<?>) io.jasyncio.internal.Engine.currentOwner()).body();
 
     /**
      * The fiber's body: runs the coroutine and keeps what it returned or threw for {@link #settle()}, which the

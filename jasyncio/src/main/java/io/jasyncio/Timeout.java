@@ -64,7 +64,7 @@ public final class Timeout {
 
     /** asyncio's {@code timeout(delay)}: a timeout {@code delay} seconds from now on the running loop; null never fires. */
     static Timeout after(Double delay) {
-        EventLoop loop = Asyncio.getRunningLoop();
+        EventLoop loop = RunningLoop.get();
         return new Timeout(delay == null ? null : loop.time() + delay);
     }
 
@@ -87,7 +87,7 @@ public final class Timeout {
         if (when == null) {
             timeoutHandler = null;
         } else {
-            EventLoop loop = Asyncio.getRunningLoop();
+            EventLoop loop = RunningLoop.get();
             if (when <= loop.time()) {
                 timeoutHandler = loop.callSoon(this::onTimeout);
             } else {
@@ -121,7 +121,7 @@ public final class Timeout {
 
     private void enter() {
         if (state != State.CREATED) throw new IllegalStateException("Timeout has already been entered");
-        Task<?> current = Asyncio.getRunningLoop().currentTask();
+        Task<?> current = RunningLoop.get().currentTask();
         if (current == null) throw new IllegalStateException("Timeout should be used inside a task");
         state = State.ENTERED;
         task = current;

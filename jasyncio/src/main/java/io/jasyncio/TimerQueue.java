@@ -17,6 +17,10 @@ final class TimerQueue {
     private long[] when = new long[16];
     private TimerHandle[] handles = new TimerHandle[16];
     private int size;
+    /** Below this many handles, cancelled ones are only dropped from the top of the heap. */
+    private static final int MIN_HANDLES_TO_REBUILD = 100;
+    /** Cancelled handles still in the heap. */
+    private int cancelledCount;
 
     int size() {
         return size;
@@ -66,6 +70,29 @@ final class TimerQueue {
     void clear() {
         Arrays.fill(handles, 0, size, null);
         size = 0;
+    }
+
+    /** A handle was cancelled: if it is in the heap, it stays there until {@link #purgeCancelled()}. */
+    void noteCancelled(TimerHandle h) {
+        if (h.scheduled) cancelledCount++;
+    }
+
+    /**
+     * Asyncio's purge at the start of {@code _run_once}: when more than half of many handles are cancelled, the
+     * heap is rebuilt without them; otherwise the cancelled ones at its top are dropped.
+     */
+    void purgeCancelled() {
+        if (size > MIN_HANDLES_TO_REBUILD && cancelledCount * 2 > size) {
+            removeCancelled();
+            cancelledCount = 0;
+        } else {
+            TimerHandle h;
+            while ((h = peek()) != null && h.cancelled) {
+                cancelledCount--;
+                poll();
+                h.scheduled = false;
+            }
+        }
     }
 
     /** Drops every cancelled handle (marking it unscheduled) and rebuilds the heap from the rest. */

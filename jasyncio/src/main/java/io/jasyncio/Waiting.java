@@ -23,7 +23,7 @@ final class Waiting {
             fs.add(f);
         }
         if (fs.isEmpty()) throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
-        EventLoop loop = Asyncio.getRunningLoop();
+        EventLoop loop = RunningLoop.get();
 
         Future<Void> waiter = loop.createFuture();
         TimerHandle timeoutHandle = timeout == null ? null
@@ -40,7 +40,7 @@ final class Waiting {
         };
         for (F f : fs) f.addDoneCallback(onCompletion);
         try {
-            Asyncio.await(waiter);
+            RunningLoop.fiberTask("await").awaitFuture(waiter);
         } finally {
             if (timeoutHandle != null) timeoutHandle.cancel();
             for (F f : fs) f.removeDoneCallback(onCompletion);
@@ -71,7 +71,7 @@ final class Waiting {
         return Timeout.after(timeout).run(() -> {
             if (aw instanceof Future<?> f) {
                 @SuppressWarnings("unchecked")
-                T r = (T) Asyncio.await(f);
+                T r = (T) RunningLoop.fiberTask("await").awaitFuture(f);
                 return r;
             }
             try {

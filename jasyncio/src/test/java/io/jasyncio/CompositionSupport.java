@@ -43,18 +43,13 @@ final class CompositionSupport {
 
     /**
      * Makes the running virtual-clock loop's time jump by {@code seconds}, as if the loop thread had been busy
-     * that long (the tests' {@code time.sleep()} inside a coroutine). Reaches into the loop's clock: a test-only
-     * stand-in for blocking the loop thread, which a virtual clock cannot see.
+     * that long (the tests' {@code time.sleep()} inside a coroutine): a test-only stand-in for blocking the loop
+     * thread, which a virtual clock cannot see.
      */
     static void busyFor(double seconds) {
-        try {
-            java.lang.reflect.Field f = EventLoop.class.getDeclaredField("virtualNow");
-            f.setAccessible(true);
-            long[] now = (long[]) f.get(Asyncio.getRunningLoop());
-            now[0] += (long) (seconds * 1e9);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("the loop's virtual clock cannot be reached", e);
-        }
+        LoopClock clock = Asyncio.getRunningLoop().clock;
+        if (!clock.isVirtual()) throw new AssertionError("busyFor needs a loop with a virtual clock");
+        clock.advance((long) (seconds * 1e9));
     }
 
     /** A coroutine that sleeps {@code delay} seconds, then returns {@code result}. */

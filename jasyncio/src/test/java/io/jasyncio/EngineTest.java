@@ -59,7 +59,7 @@ class EngineTest {
         Asyncio.run(() -> {
             Task<?> me = Asyncio.currentTask();
             CompletableFuture<Boolean> seesNoTask = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> seesNoTask.complete(Asyncio.fiberTask() == null));
+            Thread.ofVirtual().start(() -> seesNoTask.complete(RunningLoop.fiberTask() == null));
             assertTrue(Asyncio.await(seesNoTask), "the child thread must not be mistaken for the task");
             assertSame(me, Asyncio.currentTask());
             return null;

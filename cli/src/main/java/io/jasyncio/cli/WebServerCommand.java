@@ -1,5 +1,6 @@
 package io.jasyncio.cli;
 
+import java.io.IOException;
 import io.jasyncio.examples.web.ServerTls;
 import io.jasyncio.examples.web.WebApp;
 import io.jasyncio.http.AccessLog;
@@ -87,7 +88,7 @@ public final class WebServerCommand implements Callable<Integer> {
     Path unix;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         Check.listenPort(spec, "--port", port);
         Check.loops(spec, loops);
         if (staticDir != null && !Files.isDirectory(staticDir)) {

@@ -1,5 +1,6 @@
 package io.jasyncio.examples;
 
+import java.io.IOException;
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Task;
@@ -151,7 +152,7 @@ public final class EchoClients {
         }
     }
 
-    private Void client(int id, EchoConnector io, EventLoop loop, double t0, Consumer<Event> record) {
+    private Void client(int id, EchoConnector io, EventLoop loop, double t0, Consumer<Event> record) throws IOException {
         record.accept(new Event(now(loop, t0), id, Kind.CONNECTING, null));
         try (EchoConnector.Connection conn = io.connect(host, port)) {
             record.accept(new Event(now(loop, t0), id, Kind.CONNECTED, null));

@@ -11,7 +11,7 @@ package io.jasyncio.examples;
  */
 public interface EchoConnector {
     /** Opens a connection to {@code host:port}. */
-    Connection connect(String host, int port);
+    Connection connect(String host, int port) throws java.io.IOException;
 
     /** One client's connection. */
     interface Connection extends AutoCloseable {

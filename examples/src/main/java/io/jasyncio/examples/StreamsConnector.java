@@ -1,5 +1,6 @@
 package io.jasyncio.examples;
 
+import java.io.IOException;
 import io.jasyncio.Asyncio;
 import io.jasyncio.TimeoutError;
 import io.jasyncio.streams.StreamPair;
@@ -16,7 +17,7 @@ public final class StreamsConnector implements EchoConnector {
     static final double RECEIVE_TIMEOUT_SECONDS = 10;
 
     @Override
-    public Connection connect(String host, int port) {
+    public Connection connect(String host, int port) throws IOException {
         StreamPair streams = Streams.openConnection(host, port);
         return new Connection() {
             @Override

@@ -1,5 +1,7 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
+
 import io.jasyncio.tls.TlsOptions;
 import io.jasyncio.transport.Server;
 import javax.net.ssl.SSLParameters;
@@ -19,7 +21,7 @@ public abstract sealed class BaseSite permits TcpSite, UnixSite, SockSite {
     BaseSite() {}
 
     /** Binds and starts accepting connections. */
-    public abstract void start();
+    public abstract void start() throws IOException;
 
     /** Where it serves: {@code http://host:port}, {@code https://host:port}, {@code http://unix:/path:}. */
     public abstract String name();

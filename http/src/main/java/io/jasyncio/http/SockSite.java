@@ -1,6 +1,5 @@
 package io.jasyncio.http;
 
-import io.jasyncio.tls.Tls;
 import io.jasyncio.tls.TlsOptions;
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.ServerOptions;
@@ -69,12 +68,11 @@ public final class SockSite extends BaseSite {
 
     /** Starts accepting connections on the socket. */
     @Override
-    public void start() {
+    public void start() throws IOException {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing();
         ServerOptions options = ServerOptions.DEFAULTS.withStartServing(false);
-        server = tls == null ? Net.createServer(runner::newConnection, sock, options)
-                : Tls.createServer(runner::newConnection, sock, options, tls);
+        server = Net.createServer(runner::newConnection, sock, tls == null ? options : options.withTls(tls));
         runner.addSite(this);
         server.startServing();
     }

@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import io.jasyncio.transport.ConnectOptions;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Future;
@@ -279,16 +280,29 @@ public final class TcpConnector implements AutoCloseable {
         }
     }
 
+    /**
+     * A failure to connect to {@code what}, named: of the same class for a refused connection or an unknown host
+     * (so {@code catch (ConnectException e)} works around a client call), an {@link IOException} otherwise.
+     */
+    static IOException connectFailed(String what, Exception e) {
+        String message = "cannot connect to " + what + ": " + e.getMessage();
+        IOException out = e instanceof java.net.ConnectException ? new java.net.ConnectException(message)
+                : e instanceof java.net.UnknownHostException ? new java.net.UnknownHostException(message)
+                : new IOException(message);
+        out.initCause(e);
+        return out;
+    }
+
     private ClientConnection open(Route r, Deadlines d) throws IOException {
         ClientUrl target = r.proxy() == null ? r.url() : r.proxy();
         StreamPair io;
         try {
             io = r.proxy() == null && target.tls()
-                    ? Streams.openConnection(target.host(), target.port(), readLimit, null, tlsFor(target.host()))
+                    ? Streams.openConnection(target.host(), target.port(), readLimit, ConnectOptions.overTls(tlsFor(target.host())))
                     : Streams.openConnection(target.host(), target.port(), readLimit);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
-            throw new IOException("cannot connect to " + (r.proxy() == null ? "" : "the proxy ") + target.origin() + ": " + e.getMessage(), e);
+            throw connectFailed((r.proxy() == null ? "" : "the proxy ") + target.origin(), e);
         }
         if (r.proxy() == null || !r.url().tls()) return new ClientConnection(r.key(), io, r.proxy() != null, r.proxyAuth());
         boolean ok = false;

@@ -1,5 +1,7 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
+
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
@@ -80,7 +82,7 @@ public final class TcpSite extends BaseSite {
 
     /** Binds and starts accepting connections; errors (port in use, unknown host) name the address. */
     @Override
-    public void start() {
+    public void start() throws IOException {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing(); // refuses a runner not set up or cleaned up, before binding
         // Serving starts once the runner knows the site: at its connection limit, the site starts paused.
@@ -92,7 +94,7 @@ public final class TcpSite extends BaseSite {
         } else {
             ServerOptions options = ServerOptions.DEFAULTS.withBacklog(backlog).withReusePort(reusePort).withStartServing(false);
             server = tls == null ? Net.createServer(runner::newConnection, host, port, options)
-                    : Net.createServer(runner::newConnection, host, port, options, tls);
+                    : Net.createServer(runner::newConnection, host, port, options.withTls(tls));
         }
         runner.addSite(this);
         server.startServing();

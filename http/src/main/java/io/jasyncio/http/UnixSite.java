@@ -1,5 +1,7 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
+
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.ServerOptions;
 import java.nio.file.Path;
@@ -38,7 +40,7 @@ public final class UnixSite extends BaseSite {
 
     /** Binds the socket file and starts accepting connections; an error names the path. */
     @Override
-    public void start() {
+    public void start() throws IOException {
         if (server != null) throw new IllegalStateException("the site is already started: " + name());
         runner.checkServing();
         server = Net.createUnixServer(runner::newConnection, path,

@@ -1,5 +1,7 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
@@ -101,12 +103,12 @@ public final class Web {
      * {@link ShardedServer}). SIGTERM and Ctrl-C stop every loop gracefully, as in the one-loop form; on the way
      * out, prints how many connections each loop took.
      */
-    public static void runApp(Supplier<Application> apps, String host, int port, int loops) {
+    public static void runApp(Supplier<Application> apps, String host, int port, int loops) throws IOException {
         runApp(apps, host, port, loops, ShardedServer.Sharding.AUTO);
     }
 
     /** {@link #runApp(Supplier, String, int, int)} with the way connections are spread chosen. */
-    public static void runApp(Supplier<Application> apps, String host, int port, int loops, ShardedServer.Sharding sharding) {
+    public static void runApp(Supplier<Application> apps, String host, int port, int loops, ShardedServer.Sharding sharding) throws IOException {
         if (loops < 0) throw new IllegalArgumentException("loops must be >= 1, or 0 for one per core; got " + loops);
         if (loops == 1) {
             runApp(apps.get(), host, port);
@@ -152,7 +154,7 @@ public final class Web {
      * {@code spread} the connections each loop took. Blocks the calling thread.
      */
     static void serveOnLoops(Supplier<Application> apps, String host, int port, int loops, ShardedServer.Sharding sharding,
-            Started started, CompletionStage<Void> stop, Consumer<long[]> spread) {
+            Started started, CompletionStage<Void> stop, Consumer<long[]> spread) throws IOException {
         try (LoopGroup group = LoopGroup.start(loops)) {
             int n = group.size();
             AppRunner[] runners = new AppRunner[n];
@@ -248,13 +250,13 @@ public final class Web {
      * Serves {@code app} from the running task until that task is cancelled, then cleans the runner up. Tells
      * {@code announce} the address once it is listening.
      */
-    public static Void serve(Application app, String host, int port, Consumer<String> announce) {
+    public static Void serve(Application app, String host, int port, Consumer<String> announce) throws IOException {
         return serveUntil(app, runner -> new TcpSite(runner, host, port), announce, Asyncio.getRunningLoop().createFuture(), null);
     }
 
     /** {@link #serve} until {@code stop} is done (returning then) or the task is cancelled. */
     private static Void serveUntil(Application app, java.util.function.Function<AppRunner, BaseSite> makeSite,
-            Consumer<String> announce, Future<?> stop, AccessLog accessLog) {
+            Consumer<String> announce, Future<?> stop, AccessLog accessLog) throws IOException {
         AppRunner runner = new AppRunner(app).accessLog(accessLog);
         runner.setup();
         try {

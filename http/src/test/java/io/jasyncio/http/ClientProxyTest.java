@@ -1,5 +1,7 @@
 package io.jasyncio.http;
 
+import io.jasyncio.transport.ServerOptions;
+import java.io.IOException;
 import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -78,7 +80,7 @@ class ClientProxyTest {
     }
 
     /** A proxy: CONNECT tunnels, or one absolute-form request forwarded; credentials checked; request lines recorded. */
-    private Server proxy() {
+    private Server proxy() throws IOException {
         return raw((in, out) -> {
             io.jasyncio.Future<Object> done = Asyncio.getRunningLoop().createFuture();
             proxyConnections.add(done);
@@ -129,7 +131,7 @@ class ClientProxyTest {
     }
 
     /** An https server: answers each request with its request line. */
-    private static Server tlsServer() {
+    private static Server tlsServer() throws IOException {
         return Streams.startServer((in, out) -> {
             try {
                 for (String head; (head = readHead(in)) != null; ) {
@@ -145,7 +147,7 @@ class ClientProxyTest {
             } finally {
                 out.close();
             }
-        }, "127.0.0.1", 0, TlsOptions.server(serverCtx));
+        }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(TlsOptions.server(serverCtx)));
     }
 
     @Test

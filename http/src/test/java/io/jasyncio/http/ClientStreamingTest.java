@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
 import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClientStreamingTest {
     /** Reads each request (chunked or with a length) after {@code pause} seconds and answers with its size. */
-    private static Server counting(double pause) {
+    private static Server counting(double pause) throws IOException {
         return raw((in, out) -> {
           for (String head; (head = readHead(in)) != null; ) {
             Asyncio.sleep(pause);

@@ -50,7 +50,7 @@ final class ClientTesting {
      * connection is closed when the handler returns; the client going away mid-way (what hostile-server tests
      * provoke) ends the handler quietly.
      */
-    static Server raw(StreamReaderProtocol.ClientConnected handler) {
+    static Server raw(StreamReaderProtocol.ClientConnected handler) throws IOException {
         return Streams.startServer((in, out) -> {
             try {
                 handler.handle(in, out);

@@ -1,5 +1,6 @@
 package io.jasyncio.http;
 
+import java.io.IOException;
 import static io.jasyncio.http.ClientTesting.*;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ClientTimeoutTest {
     /** Reads the request, then never answers. */
-    private static Server silent() {
+    private static Server silent() throws IOException {
         return raw((in, out) -> {
             readHead(in);
             Asyncio.sleep(1e6);
@@ -24,7 +25,7 @@ class ClientTimeoutTest {
     }
 
     /** Answers with a head, then one byte of the body a second. */
-    private static Server tricklingBody() {
+    private static Server tricklingBody() throws IOException {
         return raw((in, out) -> {
             readHead(in);
             out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

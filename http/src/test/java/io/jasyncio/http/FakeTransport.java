@@ -129,8 +129,8 @@ final class FakeTransport implements Transport {
     }
 
     @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {(int) high / 4, (int) high};
+    public io.jasyncio.transport.WriteBufferLimits getWriteBufferLimits() {
+        return new io.jasyncio.transport.WriteBufferLimits((int) high / 4, (int) high);
     }
 
     @Override

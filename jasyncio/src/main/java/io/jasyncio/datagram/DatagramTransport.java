@@ -1,6 +1,7 @@
 package io.jasyncio.datagram;
 
 import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -33,8 +34,8 @@ public interface DatagramTransport extends BaseTransport {
     /** As {@link WriteTransport#setWriteBufferLimits(Integer, Integer)}. */
     void setWriteBufferLimits(Integer high, Integer low);
 
-    /** The current {@code [low, high]} water marks. */
-    int[] getWriteBufferLimits();
+    /** As {@link WriteTransport#getWriteBufferLimits()}. */
+    WriteBufferLimits getWriteBufferLimits();
 
     /** Closes at once, dropping buffered datagrams. */
     void abort();

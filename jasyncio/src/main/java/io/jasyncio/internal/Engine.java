@@ -52,6 +52,21 @@ public interface Engine {
         return Holder.PORTABLE;
     }
 
+    /**
+     * The engine for a loop starting to run on thread {@code t}: the one it has ({@code current}), else this
+     * JVM's; a loop on a virtual thread takes the portable engine, since the loop-scheduled one needs a platform
+     * thread to carry its virtual threads. A loop whose tasks already run on that one cannot move to a virtual
+     * thread: refused.
+     */
+    static Engine forLoopThread(Engine current, Thread t, boolean hasTasks) {
+        if (current == null) return t.isVirtual() ? portable() : get();
+        if (t.isVirtual() && current != portable() && hasTasks) {
+            throw new IllegalStateException("this loop's tasks run on the " + current.name()
+                    + " engine, which needs a platform thread; it cannot now run on virtual thread " + t);
+        }
+        return current;
+    }
+
     final class Holder {
         private Holder() {}
 

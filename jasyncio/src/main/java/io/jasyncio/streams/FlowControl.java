@@ -1,13 +1,8 @@
 package io.jasyncio.streams;
 
-import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.transport.BaseProtocol;
-import io.jasyncio.transport.Connection;
-import java.net.SocketException;
-import java.util.ArrayDeque;
 
 /**
  * asyncio's {@code streams.FlowControlMixin}: the protocol side of {@link StreamWriter#drain()} for protocols
@@ -18,49 +13,31 @@ import java.util.ArrayDeque;
  */
 public abstract class FlowControl implements BaseProtocol {
     protected final EventLoop loop;
-    private boolean paused;
-    private boolean connectionLost;
-    private final ArrayDeque<Future<Void>> drainWaiters = new ArrayDeque<>();
+    private final DrainWaiters drain;
 
     protected FlowControl(EventLoop loop) {
         this.loop = loop;
+        this.drain = new DrainWaiters(loop);
     }
 
     @Override
     public void pauseWriting() {
-        paused = true;
+        drain.pause();
     }
 
     @Override
     public void resumeWriting() {
-        paused = false;
-        for (Future<Void> w : drainWaiters) {
-            if (!w.done()) w.setResult(null);
-        }
+        drain.resume();
     }
 
     @Override
     public void connectionLost(Throwable exc) {
-        connectionLost = true;
-        if (!paused) return;
-        for (Future<Void> w : drainWaiters) {
-            if (w.done()) continue;
-            if (exc == null) w.setResult(null);
-            else w.setException(exc);
-        }
+        drain.connectionLost(exc);
     }
 
     /** Waits while writing is paused; fails once the connection is lost (asyncio's {@code _drain_helper}). */
     protected final void drainHelper() {
-        if (connectionLost) throw Sneaky.rethrow(new SocketException("Connection lost"));
-        if (!paused) return;
-        Future<Void> w = loop.createFuture();
-        drainWaiters.add(w);
-        try {
-            Asyncio.await(w);
-        } finally {
-            drainWaiters.remove(w);
-        }
+        drain.drain();
     }
 
     /** The future {@link StreamWriter#waitClosed()} waits for, for {@code stream}. */

@@ -7,13 +7,10 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.tls.SslTransport;
 import io.jasyncio.transport.BaseTransport;
-import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.ReadTransport;
 import io.jasyncio.transport.Transport;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 
 /**
  * asyncio's {@code StreamReaderProtocol} (with {@code FlowControlMixin}): the protocol that feeds a
@@ -35,10 +32,8 @@ public class StreamReaderProtocol implements Protocol {
     private BaseTransport transport;
     private final Future<Void> closed;
     private Task<Void> task;
-    // flow control (FlowControlMixin)
-    private boolean paused;
-    private final ArrayDeque<Future<Void>> drainWaiters = new ArrayDeque<>();
-    private boolean connectionLost;
+    /** The drain side of flow control (FlowControlMixin). */
+    private final DrainWaiters drain;
 
     /** A protocol feeding {@code reader}, for a client connection. */
     public StreamReaderProtocol(StreamReader reader) {
@@ -51,6 +46,7 @@ public class StreamReaderProtocol implements Protocol {
         this.reader = reader;
         this.clientConnected = clientConnected;
         this.closed = loop.createFuture();
+        this.drain = new DrainWaiters(loop);
     }
 
     @Override
@@ -95,14 +91,7 @@ public class StreamReaderProtocol implements Protocol {
                 closed.exception(); // waitClosed() may never be called: do not report it as unretrieved
             }
         }
-        connectionLost = true;
-        if (paused) {
-            for (Future<Void> w : drainWaiters) {
-                if (w.done()) continue;
-                if (exc == null) w.setResult(null);
-                else w.setException(exc);
-            }
-        }
+        drain.connectionLost(exc);
         reader = null;
         task = null;
         transport = null;
@@ -122,28 +111,17 @@ public class StreamReaderProtocol implements Protocol {
 
     @Override
     public void pauseWriting() {
-        paused = true;
+        drain.pause();
     }
 
     @Override
     public void resumeWriting() {
-        paused = false;
-        for (Future<Void> w : drainWaiters) {
-            if (!w.done()) w.setResult(null);
-        }
+        drain.resume();
     }
 
     /** Waits while writing is paused; fails once the connection is lost (asyncio's {@code _drain_helper}). */
     void drainHelper() {
-        if (connectionLost) throw io.jasyncio.internal.Sneaky.rethrow(new SocketException("Connection lost"));
-        if (!paused) return;
-        Future<Void> w = loop.createFuture();
-        drainWaiters.add(w);
-        try {
-            Asyncio.await(w);
-        } finally {
-            drainWaiters.remove(w);
-        }
+        drain.drain();
     }
 
     Future<Void> closeWaiter() {

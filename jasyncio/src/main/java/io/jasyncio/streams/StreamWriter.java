@@ -1,5 +1,7 @@
 package io.jasyncio.streams;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.internal.Sneaky;
@@ -157,14 +159,14 @@ public class StreamWriter implements AutoCloseable {
      * connection to TLS in place (server side if this writer came from a server). Reads and writes go through
      * TLS from now on. Suspends until the handshake is done; on failure the connection is closed.
      */
-    public void startTls(javax.net.ssl.SSLContext context, String serverHostname) {
+    public void startTls(javax.net.ssl.SSLContext context, String serverHostname) throws IOException {
         if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
         startTls(protocol.isServerSide() ? TlsOptions.server(context)
                 : TlsOptions.client(context).withServerHostname(serverHostname));
     }
 
     /** {@link #startTls(javax.net.ssl.SSLContext, String)} with full options (timeouts, host name check). */
-    public void startTls(TlsOptions tls) {
+    public void startTls(TlsOptions tls) throws IOException {
         if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
         boolean serverSide = protocol.isServerSide();
         drain();

@@ -1,9 +1,10 @@
 package io.jasyncio.subprocess;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.io.PipeTransport;
 import java.util.List;
 import java.util.Objects;
@@ -28,13 +29,13 @@ public final class Processes {
 
     /** Runs {@code args} (program and arguments, no shell) with pipes for stdin, stdout and stderr. */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<P> protocolFactory,
-            List<String> args) {
+            List<String> args) throws IOException {
         return subprocessExec(protocolFactory, args, SubprocessOptions.DEFAULTS);
     }
 
     /** Runs {@code args} (program and arguments, no shell) with {@code options}. */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessExec(Supplier<P> protocolFactory,
-            List<String> args, SubprocessOptions options) {
+            List<String> args, SubprocessOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(args, "args");
         if (args.isEmpty()) throw new IllegalArgumentException("args must name at least the program to run");
@@ -46,38 +47,33 @@ public final class Processes {
 
     /** Runs {@code cmd} with {@code /bin/sh -c}, with pipes for stdin, stdout and stderr. */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<P> protocolFactory,
-            String cmd) {
+            String cmd) throws IOException {
         return subprocessShell(protocolFactory, cmd, SubprocessOptions.DEFAULTS);
     }
 
     /** Runs {@code cmd} with {@code /bin/sh -c} and {@code options}. */
     public static <P extends SubprocessProtocol> SubprocessConnection<P> subprocessShell(Supplier<P> protocolFactory,
-            String cmd, SubprocessOptions options) {
+            String cmd, SubprocessOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (cmd == null || cmd.isEmpty()) throw new IllegalArgumentException("cmd must be a non-empty string");
         return start(protocolFactory, List.of("/bin/sh", "-c", cmd), options);
     }
 
     private static <P extends SubprocessProtocol> SubprocessConnection<P> start(Supplier<P> protocolFactory,
-            List<String> args, SubprocessOptions options) {
+            List<String> args, SubprocessOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         EventLoop loop = Asyncio.getRunningLoop();
         P protocol = protocolFactory.get();
         if (protocol == null) throw new IllegalArgumentException("protocolFactory returned null");
         Future<Void> waiter = loop.createFuture();
-        ProcessTransport transport;
-        try {
-            transport = new ProcessTransport(loop, protocol, args, options.withDefaults(Stdio.PIPE), waiter);
-        } catch (java.io.IOException e) {
-            throw Sneaky.rethrow(e);
-        }
+        ProcessTransport transport = new ProcessTransport(loop, protocol, args, options.withDefaults(Stdio.PIPE), waiter);
         try {
             Asyncio.await(waiter);
         } catch (Throwable e) {
             // as asyncio: kill the child and wait until it is reaped, then let the error (or cancellation) go on
             transport.close();
             Asyncio.await(transport.exitFuture());
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return new SubprocessConnection<>(transport, protocol);
     }

@@ -1,5 +1,7 @@
 package io.jasyncio.subprocess;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.subprocess.Processes;
@@ -40,12 +42,12 @@ public final class Subprocesses {
     public static final Stdio INHERIT = Stdio.INHERIT;
 
     /** Runs {@code program} with {@code args} (no shell), inheriting stdin, stdout and stderr. */
-    public static Subprocess createSubprocessExec(String program, String... args) {
+    public static Subprocess createSubprocessExec(String program, String... args) throws IOException {
         return createSubprocessExec(SubprocessOptions.DEFAULTS, program, args);
     }
 
     /** Runs {@code program} with {@code args} (no shell) and {@code options}. */
-    public static Subprocess createSubprocessExec(SubprocessOptions options, String program, String... args) {
+    public static Subprocess createSubprocessExec(SubprocessOptions options, String program, String... args) throws IOException {
         List<String> command = new ArrayList<>(args.length + 1);
         command.add(program);
         command.addAll(List.of(args));
@@ -53,7 +55,7 @@ public final class Subprocesses {
     }
 
     /** Runs {@code command} (program, then arguments; no shell) with {@code options}. */
-    public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options) {
+    public static Subprocess createSubprocessExec(List<String> command, SubprocessOptions options) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         SubprocessOptions o = options.withDefaults(Stdio.INHERIT);
         SubprocessConnection<SubprocessStreamProtocol> c =
@@ -62,12 +64,12 @@ public final class Subprocesses {
     }
 
     /** Runs {@code cmd} with {@code /bin/sh -c}, inheriting stdin, stdout and stderr. */
-    public static Subprocess createSubprocessShell(String cmd) {
+    public static Subprocess createSubprocessShell(String cmd) throws IOException {
         return createSubprocessShell(cmd, SubprocessOptions.DEFAULTS);
     }
 
     /** Runs {@code cmd} with {@code /bin/sh -c} and {@code options}. */
-    public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) {
+    public static Subprocess createSubprocessShell(String cmd, SubprocessOptions options) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         SubprocessOptions o = options.withDefaults(Stdio.INHERIT);
         SubprocessConnection<SubprocessStreamProtocol> c =

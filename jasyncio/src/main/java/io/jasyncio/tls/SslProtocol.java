@@ -6,14 +6,15 @@ import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.internal.io.Addresses;
-import io.jasyncio.internal.io.OutBuffer;
 import io.jasyncio.internal.io.SelectorTransport;
+import io.jasyncio.internal.io.WriteFlowControl;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.BaseTransport;
 import io.jasyncio.transport.BufferedProtocol;
 import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -28,8 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
-import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -40,10 +39,10 @@ import javax.net.ssl.SSLSession;
  * asyncio's {@code SSLProtocol}: the protocol of a plain transport that runs TLS over it with a JSSE
  * {@link SSLEngine} and shows the application protocol a {@link SslTransport} carrying plaintext.
  *
- * <p>Ciphertext is read straight into {@link #netIn} (this is a {@link BufferedProtocol}); decrypted bytes
- * collect in {@link #appIn} and are lent to the application, as the plain transports lend their read buffer.
- * Encrypted records are written into a scratch buffer shared by the loop's connections ({@link OutBuffer}) and handed
- * to the plain transport at once. The state machine is asyncio's: UNWRAPPED → DO_HANDSHAKE → WRAPPED →
+ * <p>Ciphertext is read straight into the record pump's buffer (this is a {@link BufferedProtocol}; see
+ * {@link SslRecordPump}); decrypted bytes collect there too and are lent to the application, as the plain
+ * transports lend their read buffer.
+ * The state machine is asyncio's: UNWRAPPED → DO_HANDSHAKE → WRAPPED →
  * FLUSHING → SHUTDOWN, back to UNWRAPPED when the plain connection is lost.
  *
  * <p>The engine's delegated tasks (certificate checks, key agreement) run inline on the loop thread, as
@@ -55,7 +54,6 @@ import javax.net.ssl.SSLSession;
  */
 final class SslProtocol implements BufferedProtocol {
     private static final System.Logger LOG = SelectorTransport.LOG;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ} and {@code _WRITE}, in KiB. */
     static final int HIGH_WATER_READ_KIB = 256;
     static final int HIGH_WATER_WRITE_KIB = 512;
@@ -65,8 +63,6 @@ final class SslProtocol implements BufferedProtocol {
     /** Where the application protocol is in INIT → CON_MADE [→ EOF] → CON_LOST. */
     enum AppState { INIT, CON_MADE, EOF, CON_LOST }
 
-    /** What one round of unwrapping application data ended on. */
-    private static final int NEED_BYTES = 0, APP_IN_FULL = 1, CLOSE_NOTIFY = 2;
 
     private final EventLoop loop;
     private final TlsOptions options;
@@ -85,12 +81,8 @@ final class SslProtocol implements BufferedProtocol {
     private TimerHandle shutdownTimeoutHandle;
     private double handshakeStartTime;
 
-    /** Received ciphertext not yet decrypted; write mode between calls (position = end of the bytes). */
-    private ByteBuffer netIn;
-    /** Decrypted bytes not yet given to the application; write mode between calls. */
-    private ByteBuffer appIn;
-    private final int packetSize;
-    private final OutBuffer outBuffer;
+    /** Moves the bytes through the engine: ciphertext in and out, plaintext decrypted. */
+    private final SslRecordPump records;
     private boolean inRead;
 
     // app data write buffering: plaintext the engine has not encrypted yet
@@ -101,12 +93,11 @@ final class SslProtocol implements BufferedProtocol {
     boolean sslWritingPaused;
     boolean appReadingPaused;
     private boolean sslReadingPaused;
-    private int incomingHighWater;
-    private int incomingLowWater;
+    /** When to pause reading from the plain transport: the marks of the ciphertext not yet decrypted. */
+    private WriteBufferLimits incomingLimits;
     private boolean eofReceived;
-    boolean appWritingPaused;
-    private int outgoingHighWater;
-    private int outgoingLowWater;
+    /** The application's write flow control: pauses it at the high-water mark of {@link #writeBacklog}. */
+    private final WriteFlowControl appWriteFlow = WriteFlowControl.forTlsApplication(HIGH_WATER_WRITE_KIB * 1024);
 
     /**
      * @param serverHostname clients: the name to verify and send as SNI, or null/empty for none
@@ -117,7 +108,6 @@ final class SslProtocol implements BufferedProtocol {
     SslProtocol(EventLoop loop, BaseProtocol appProtocol, TlsOptions options, String serverHostname, int port,
             Future<Void> waiter, boolean callConnectionMade) {
         this.loop = loop;
-        this.outBuffer = OutBuffer.of(loop);
         this.options = options;
         this.serverHostname = options.serverSide() || serverHostname == null || serverHostname.isEmpty()
                 ? null : serverHostname;
@@ -129,13 +119,9 @@ final class SslProtocol implements BufferedProtocol {
         this.waiter = waiter;
         setAppProtocol(appProtocol);
         this.appState = callConnectionMade ? AppState.INIT : AppState.CON_MADE;
-        SSLSession session = engine.getSession();
-        this.packetSize = session.getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(2 * packetSize);
-        this.appIn = ByteBuffer.allocate(2 * session.getApplicationBufferSize());
+        this.records = new SslRecordPump(loop, engine, this);
         extra.put("sslcontext", options.context());
         setReadBufferLimits(null, null);
-        setWriteBufferLimits(null, null);
         this.appTransport = new SslTransport(loop, this);
     }
 
@@ -222,12 +208,7 @@ final class SslProtocol implements BufferedProtocol {
 
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
-        if (netIn.remaining() < 1024) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * netIn.capacity(), netIn.position() + packetSize));
-            netIn.flip();
-            netIn = bigger.put(netIn);
-        }
-        return netIn;
+        return records.netInForRead();
     }
 
     @Override
@@ -237,7 +218,7 @@ final class SslProtocol implements BufferedProtocol {
             case WRAPPED -> doRead();
             case FLUSHING -> doFlush();
             case SHUTDOWN -> doShutdown();
-            default -> netIn.clear(); // closed: the bytes are dropped
+            default -> records.netIn.clear(); // closed: the bytes are dropped
         }
     }
 
@@ -333,64 +314,12 @@ final class SslProtocol implements BufferedProtocol {
     private void doHandshake() {
         boolean done;
         try {
-            done = handshakeSteps();
+            done = records.handshakeSteps();
         } catch (SSLException | RuntimeException e) {
             onHandshakeComplete(e);
             return;
         }
         if (done) onHandshakeComplete(null);
-    }
-
-    /** Runs the handshake as far as the received bytes allow; true once it is complete. */
-    private boolean handshakeSteps() throws SSLException {
-        ByteBuffer out = null;
-        try {
-            while (true) {
-                switch (engine.getHandshakeStatus()) {
-                    case NEED_TASK -> runDelegatedTasks();
-                    case NEED_WRAP -> {
-                        if (out == null) out = outBuffer.borrow(packetSize);
-                        wrapControl(out);
-                    }
-                    case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
-                        if (!unwrapHandshake()) return false;
-                    }
-                    default -> {
-                        return true; // FINISHED, NOT_HANDSHAKING
-                    }
-                }
-            }
-        } finally {
-            if (out != null) {
-                flush(out);
-                outBuffer.release(out);
-            }
-        }
-    }
-
-    /** Feeds received bytes to the handshake; false when a whole record has not arrived yet. */
-    private boolean unwrapHandshake() throws SSLException {
-        SSLEngineResult r;
-        netIn.flip();
-        try {
-            r = engine.unwrap(netIn, appIn);
-        } finally {
-            netIn.compact();
-        }
-        return switch (r.getStatus()) {
-            case BUFFER_UNDERFLOW -> false;
-            case BUFFER_OVERFLOW -> {
-                growAppIn();
-                yield true;
-            }
-            case CLOSED -> throw new SSLHandshakeException(peer() + " closed the TLS connection during the handshake");
-            case OK -> true;
-        };
-    }
-
-    private void runDelegatedTasks() {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) task.run();
     }
 
     private void onHandshakeComplete(Throwable handshakeExc) {
@@ -405,7 +334,7 @@ final class SslProtocol implements BufferedProtocol {
             peercert = peerCertificates();
         } catch (Throwable e) {
             if (state != State.UNWRAPPED) setState(State.UNWRAPPED);
-            sendAlert();
+            records.sendAlert();
             Throwable err = describeHandshakeFailure(e);
             fatalError(err, isCertificateError(e) ? "SSL handshake failed on verifying the certificate"
                     : "SSL handshake failed");
@@ -441,20 +370,6 @@ final class SslProtocol implements BufferedProtocol {
             return List.of(engine.getSession().getPeerCertificates());
         } catch (SSLPeerUnverifiedException e) {
             return null; // the peer sent no certificate (a client without client authentication)
-        }
-    }
-
-    /** Sends the alert a failed engine has queued, so the peer learns why (best effort). */
-    private void sendAlert() {
-        if (transport == null || engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) return;
-        ByteBuffer out = outBuffer.borrow(packetSize);
-        try {
-            engine.wrap(EMPTY, out);
-            flush(out);
-        } catch (SSLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> this + ": could not send the TLS alert", e);
-        } finally {
-            outBuffer.release(out);
         }
     }
 
@@ -517,57 +432,11 @@ final class SslProtocol implements BufferedProtocol {
                 doWrite();
                 if (!writeBacklog.isEmpty()) return; // the engine waits for the peer (renegotiation)
             }
-            if (!eofReceived && !closeOutboundAndAwaitPeer()) return;
+            if (!eofReceived && !records.closeOutboundAndAwaitPeer()) return;
             callEofReceived();
             onShutdownComplete(null);
         } catch (SSLException | RuntimeException e) {
             onShutdownComplete(e);
-        }
-    }
-
-    /**
-     * asyncio's {@code sslobj.unwrap()}: sends close_notify, then true once the peer's close_notify has come
-     * (data that arrives before it is dropped), false while it has not.
-     */
-    private boolean closeOutboundAndAwaitPeer() throws SSLException {
-        if (!engine.isOutboundDone()) {
-            engine.closeOutbound();
-            ByteBuffer out = outBuffer.borrow(packetSize);
-            try {
-                while (!engine.isOutboundDone()) {
-                    SSLEngineResult r = engine.wrap(EMPTY, out);
-                    if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) flush(out);
-                    else if (r.bytesProduced() == 0 && r.getStatus() != SSLEngineResult.Status.OK) break;
-                }
-                flush(out);
-            } finally {
-                outBuffer.release(out);
-            }
-        }
-        if (engine.isInboundDone()) return true;
-        netIn.flip();
-        try {
-            while (true) {
-                appIn.clear();
-                SSLEngineResult r = engine.unwrap(netIn, appIn);
-                switch (r.getStatus()) {
-                    case CLOSED:
-                        return true;
-                    case BUFFER_UNDERFLOW:
-                        return false;
-                    case BUFFER_OVERFLOW:
-                        growAppIn();
-                        break;
-                    case OK:
-                        if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) runDelegatedTasks();
-                        if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) return false;
-                        break;
-                }
-                if (engine.isInboundDone()) return true;
-            }
-        } finally {
-            appIn.clear();
-            netIn.compact();
         }
     }
 
@@ -600,13 +469,7 @@ final class SslProtocol implements BufferedProtocol {
         try {
             if (state == State.WRAPPED && writeBacklog.isEmpty() && !sslWritingPaused) {
                 // the common case: encrypt straight from the caller's buffer
-                ByteBuffer out = outBuffer.borrow(packetSize);
-                try {
-                    wrapAppData(data, out);
-                    flush(out);
-                } finally {
-                    outBuffer.release(out);
-                }
+                records.wrapAndSend(data);
             }
             if (data.hasRemaining()) append(data);
             if (state == State.WRAPPED) doWrite();
@@ -664,58 +527,21 @@ final class SslProtocol implements BufferedProtocol {
     private void doWrite() throws SSLException {
         boolean force = state == State.FLUSHING || state == State.SHUTDOWN;
         if (writeBacklog.isEmpty() || (sslWritingPaused && !force) || transport == null) return;
-        ByteBuffer out = outBuffer.borrow(packetSize);
+        ByteBuffer out = records.outBuffer.borrow(records.packetSize);
         try {
             ByteBuffer head;
             while ((head = writeBacklog.peekFirst()) != null && (force || !sslWritingPaused)) {
                 int before = head.remaining();
-                wrapAppData(head, out);
+                records.wrapAppData(head, out);
                 writeBufferSize -= before - head.remaining();
                 if (head.hasRemaining()) break; // the engine waits for the peer (renegotiation)
                 writeBacklog.pollFirst();
-                if (out.position() > out.capacity() / 2) flush(out);
+                if (out.position() > out.capacity() / 2) records.flush(out);
             }
-            flush(out);
+            records.flush(out);
         } finally {
-            outBuffer.release(out);
+            records.outBuffer.release(out);
         }
-    }
-
-    /** Encrypts {@code src} into {@code out}, flushing {@code out} as it fills; stops early only if the engine must read. */
-    private void wrapAppData(ByteBuffer src, ByteBuffer out) throws SSLException {
-        while (src.hasRemaining()) {
-            if (out.remaining() < packetSize) flush(out);
-            SSLEngineResult r = engine.wrap(src, out);
-            switch (r.getStatus()) {
-                case CLOSED -> throw new SSLException("cannot write to " + peer() + ": the TLS session is closed");
-                case BUFFER_OVERFLOW -> {
-                    flush(out);
-                    continue;
-                }
-                default -> { }
-            }
-            HandshakeStatus hs = r.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_TASK) runDelegatedTasks();
-            if (r.bytesConsumed() == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_UNWRAP) return;
-        }
-    }
-
-    /** Wraps one handshake or control message (no application data) into {@code out}. */
-    private void wrapControl(ByteBuffer out) throws SSLException {
-        if (out.remaining() < packetSize) flush(out);
-        SSLEngineResult r = engine.wrap(EMPTY, out);
-        if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            flush(out);
-        } else if (r.getStatus() == SSLEngineResult.Status.CLOSED && r.bytesProduced() == 0) {
-            throw new SSLException("the TLS engine for " + peer() + " closed while it had a message to send");
-        }
-    }
-
-    /** Hands the encrypted bytes in {@code out} to the plain transport (which copies what it cannot send). */
-    private void flush(ByteBuffer out) {
-        out.flip();
-        if (out.hasRemaining() && transport != null) transport.write(out);
-        out.clear();
     }
 
     // ---------------------------------------------------------------- incoming
@@ -747,20 +573,20 @@ final class SslProtocol implements BufferedProtocol {
 
     /** Decrypts and lends the plaintext to {@link Protocol#dataReceived}, a buffer-full at a time. */
     private void readCopied() throws SSLException {
-        int how = NEED_BYTES;
+        int how = SslRecordPump.NEED_BYTES;
         while (state == State.WRAPPED || state == State.FLUSHING) {
-            how = unwrapData();
-            if (appIn.position() > 0) {
-                appIn.flip();
+            how = records.unwrapData();
+            if (records.appIn.position() > 0) {
+                records.appIn.flip();
                 try {
-                    ((Protocol) appProtocol).dataReceived(appIn);
+                    ((Protocol) appProtocol).dataReceived(records.appIn);
                 } finally {
-                    appIn.clear();
+                    records.appIn.clear();
                 }
             }
-            if (how != APP_IN_FULL || appReadingPaused) break;
+            if (how != SslRecordPump.APP_IN_FULL || appReadingPaused) break;
         }
-        if (how == CLOSE_NOTIFY) {
+        if (how == SslRecordPump.CLOSE_NOTIFY) {
             callEofReceived();
             startShutdown();
         }
@@ -772,77 +598,31 @@ final class SslProtocol implements BufferedProtocol {
      */
     private boolean readIntoAppBuffer() throws SSLException {
         BufferedProtocol bp = (BufferedProtocol) appProtocol;
-        ByteBuffer buf = bp.getBuffer(netIn.position() > 0 ? netIn.position() : -1);
+        ByteBuffer buf = bp.getBuffer(records.netIn.position() > 0 ? records.netIn.position() : -1);
         if (buf == null || !buf.hasRemaining()) throw new IllegalStateException("get_buffer() returned an empty buffer");
         int offset = 0;
-        int how = NEED_BYTES;
+        int how = SslRecordPump.NEED_BYTES;
         while (buf.hasRemaining()) {
-            if (appIn.position() == 0) {
-                how = unwrapData();
-                if (appIn.position() == 0) break;
+            if (records.appIn.position() == 0) {
+                how = records.unwrapData();
+                if (records.appIn.position() == 0) break;
             }
-            appIn.flip();
-            int n = Math.min(appIn.remaining(), buf.remaining());
-            buf.put(buf.position(), appIn, appIn.position(), n);
+            records.appIn.flip();
+            int n = Math.min(records.appIn.remaining(), buf.remaining());
+            buf.put(buf.position(), records.appIn, records.appIn.position(), n);
             buf.position(buf.position() + n);
-            appIn.position(appIn.position() + n);
-            appIn.compact();
+            records.appIn.position(records.appIn.position() + n);
+            records.appIn.compact();
             offset += n;
         }
         boolean filled = !buf.hasRemaining();
         if (offset > 0) bp.bufferUpdated(offset);
-        if (how == CLOSE_NOTIFY && appIn.position() == 0) {
+        if (how == SslRecordPump.CLOSE_NOTIFY && records.appIn.position() == 0) {
             callEofReceived();
             startShutdown();
             return false;
         }
         return filled;
-    }
-
-    /** Decrypts the whole records in {@link #netIn} into {@link #appIn}, until it is full or none is left. */
-    private int unwrapData() throws SSLException {
-        netIn.flip();
-        try {
-            while (true) {
-                SSLEngineResult r = engine.unwrap(netIn, appIn);
-                switch (r.getStatus()) {
-                    case CLOSED:
-                        return CLOSE_NOTIFY;
-                    case BUFFER_UNDERFLOW:
-                        return NEED_BYTES;
-                    case BUFFER_OVERFLOW:
-                        if (appIn.position() > 0) return APP_IN_FULL;
-                        growAppIn();
-                        continue;
-                    case OK:
-                        break;
-                }
-                // post-handshake messages (session tickets, key updates, renegotiation) may need answers
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) runDelegatedTasks();
-                if (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) answerHandshake();
-                if (r.bytesConsumed() == 0 && r.bytesProduced() == 0) return NEED_BYTES;
-            }
-        } finally {
-            netIn.compact();
-        }
-    }
-
-    private void answerHandshake() throws SSLException {
-        ByteBuffer out = outBuffer.borrow(packetSize);
-        try {
-            while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) wrapControl(out);
-            if (engine.getHandshakeStatus() == HandshakeStatus.NEED_TASK) runDelegatedTasks();
-            flush(out);
-        } finally {
-            outBuffer.release(out);
-        }
-    }
-
-    private void growAppIn() {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * appIn.capacity(),
-                appIn.position() + engine.getSession().getApplicationBufferSize()));
-        appIn.flip();
-        appIn = bigger.put(appIn);
     }
 
     private void callEofReceived() {
@@ -862,23 +642,12 @@ final class SslProtocol implements BufferedProtocol {
 
     void controlAppWriting() {
         long size = writeBufferSize;
-        if (size >= outgoingHighWater && !appWritingPaused) {
-            appWritingPaused = true;
-            try {
-                appProtocol.pauseWriting();
-            } catch (RuntimeException | Error e) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.pause_writing() failed").exception(e)
-                        .put("transport", appTransport).put("protocol", this).build());
-            }
-        } else if (size <= outgoingLowWater && appWritingPaused) {
-            appWritingPaused = false;
-            try {
-                appProtocol.resumeWriting();
-            } catch (RuntimeException | Error e) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.resume_writing() failed").exception(e)
-                        .put("transport", appTransport).put("protocol", this).build());
-            }
-        }
+        if (appWriteFlow.pauseNow(size)) WriteFlowControl.tell(appProtocol, true, loop, appTransport, this);
+        else if (appWriteFlow.resumeNow(size)) WriteFlowControl.tell(appProtocol, false, loop, appTransport, this);
+    }
+
+    boolean appWritingPaused() {
+        return appWriteFlow.paused();
     }
 
     long getWriteBufferSize() {
@@ -886,13 +655,11 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     void setWriteBufferLimits(Integer high, Integer low) {
-        int[] hl = flowControlDefaults(high, low, HIGH_WATER_WRITE_KIB);
-        outgoingHighWater = hl[0];
-        outgoingLowWater = hl[1];
+        appWriteFlow.setLimits(high, low);
     }
 
-    int[] getWriteBufferLimits() {
-        return new int[] {outgoingLowWater, outgoingHighWater};
+    WriteBufferLimits getWriteBufferLimits() {
+        return appWriteFlow.limits();
     }
 
     void pauseAppReading() {
@@ -915,40 +682,27 @@ final class SslProtocol implements BufferedProtocol {
     void controlSslReading() {
         if (transport == null) return;
         int size = getReadBufferSize();
-        if (size >= incomingHighWater && !sslReadingPaused) {
+        if (size >= incomingLimits.high() && !sslReadingPaused) {
             sslReadingPaused = true;
             transport.pauseReading();
-        } else if (size <= incomingLowWater && sslReadingPaused) {
+        } else if (size <= incomingLimits.low() && sslReadingPaused) {
             sslReadingPaused = false;
             transport.resumeReading();
         }
     }
 
+    /** Asyncio's {@code set_read_buffer_limits}: the defaults and the checks of the write side's limits. */
     void setReadBufferLimits(Integer high, Integer low) {
-        int[] hl = flowControlDefaults(high, low, HIGH_WATER_READ_KIB);
-        incomingHighWater = hl[0];
-        incomingLowWater = hl[1];
+        incomingLimits = WriteBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
     }
 
     int[] getReadBufferLimits() {
-        return new int[] {incomingLowWater, incomingHighWater};
+        return new int[] {incomingLimits.low(), incomingLimits.high()};
     }
 
     /** Received ciphertext not yet decrypted (asyncio: the incoming BIO's pending bytes). */
     int getReadBufferSize() {
-        return netIn.position();
-    }
-
-    /** asyncio's {@code add_flowcontrol_defaults}: {high, low}. */
-    static int[] flowControlDefaults(Integer high, Integer low, int kib) {
-        int hi, lo;
-        if (high == null) hi = low == null ? kib * 1024 : 4 * low;
-        else hi = high;
-        lo = low == null ? hi / 4 : low;
-        if (!(hi >= lo && lo >= 0)) {
-            throw new IllegalArgumentException("high (" + hi + ") must be >= low (" + lo + ") must be >= 0");
-        }
-        return new int[] {hi, lo};
+        return records.netIn.position();
     }
 
     // ---------------------------------------------------------------- errors

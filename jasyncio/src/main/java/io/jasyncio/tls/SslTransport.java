@@ -3,6 +3,7 @@ package io.jasyncio.tls;
 import io.jasyncio.EventLoop;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -41,7 +42,7 @@ public final class SslTransport implements Transport {
      * (the protocol got {@code pauseWriting} and not yet {@code resumeWriting}).
      */
     public boolean writingPaused() {
-        return ssl.appWritingPaused;
+        return ssl.appWritingPaused();
     }
 
     @Override
@@ -99,7 +100,7 @@ public final class SslTransport implements Transport {
     }
 
     @Override
-    public int[] getWriteBufferLimits() {
+    public WriteBufferLimits getWriteBufferLimits() {
         return ssl.getWriteBufferLimits();
     }
 

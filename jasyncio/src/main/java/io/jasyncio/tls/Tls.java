@@ -1,37 +1,29 @@
 package io.jasyncio.tls;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Handle;
 import io.jasyncio.internal.io.SocketTransport;
-import io.jasyncio.streams.StreamPair;
-import io.jasyncio.streams.StreamReader;
-import io.jasyncio.streams.StreamReaderProtocol;
-import io.jasyncio.streams.StreamWriter;
 import io.jasyncio.streams.Streams;
 import io.jasyncio.transport.BaseProtocol;
+import io.jasyncio.transport.ConnectOptions;
 import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Net;
-import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
 import io.jasyncio.transport.Transport;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * TLS connections (asyncio's {@code ssl=} argument of {@code create_connection}, {@code create_server},
- * {@code create_unix_connection}, {@code create_unix_server}, {@code open_connection}, {@code start_server},
- * {@code open_unix_connection}, {@code start_unix_server}, {@code connect_accepted_socket}, and
- * {@code loop.start_tls}),
- * over the plain transports of {@link Net}. {@link Net} and {@link Streams} have overloads taking
- * {@link TlsOptions} that call these.
+ * TLS (asyncio's {@code sslproto}): the layer that {@link Net} and {@link Streams} put under an application's
+ * protocol when their options carry {@link TlsOptions} ({@link ConnectOptions#tls()}, {@link ServerOptions#tls()}),
+ * and asyncio's {@code loop.start_tls} ({@link #startTls}). There is one way into a TLS connection: the options
+ * of {@code Net.createConnection}/{@code createServer}/{@code createUnixConnection}/{@code createUnixServer}/
+ * {@code connectAcceptedSocket} and of the {@link Streams} functions, which all come here.
  *
  * <p>Client calls return once the TLS handshake is done. A failed handshake fails that call (servers: closes
  * that connection only) with an {@link javax.net.ssl.SSLHandshakeException} naming the peer's address (an
@@ -44,176 +36,99 @@ import javax.net.ssl.SSLContext;
 public final class Tls {
     private Tls() {}
 
-    /**
-     * Connects to {@code host:port} and runs the TLS handshake; the server's name to verify is
-     * {@code tls.serverHostname()}, or {@code host} when that is null.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, TlsOptions tls) {
-        return createConnection(protocolFactory, host, port, null, null, tls);
+    /** Makes the plain connection under the TLS layer, with the layer as its protocol; returns its transport. */
+    @FunctionalInterface
+    public interface PlainConnect {
+        /**
+         * Opens the plain connection.
+         *
+         * @param tlsLayer makes the protocol of the plain connection: the TLS layer
+         * @return the plain connection's transport
+         * @throws IOException if the connection cannot be made
+         */
+        Transport open(Supplier<? extends BaseProtocol> tlsLayer) throws IOException;
     }
 
     /**
-     * {@link #createConnection(Supplier, String, int, TlsOptions)} with asyncio's {@code happy_eyeballs_delay}
-     * and {@code local_addr} (either may be null), which apply to the TCP connection as in
-     * {@link Net#createConnection(Supplier, String, int, Double, InetSocketAddress)}.
+     * The TLS client over a plain connection that {@code connect} makes (what {@link Net} does with
+     * {@link ConnectOptions#tls()}): returns the application's side once the handshake is done. The server's
+     * name to verify is {@code tls.serverHostname()}, else {@code host}; a Unix socket (null host) needs
+     * {@code tls.serverHostname()}, as asyncio's "you have to pass server_hostname when using ssl".
+     *
+     * @param <P> the application's protocol type
+     * @param protocolFactory makes the application's protocol
+     * @param tls client options
+     * @param host the host connected to (null: none, a socket path or an already connected channel)
+     * @param port the remote port (a hint for the session cache; 0 if none)
+     * @param unixPath whether the connection goes to a Unix socket path (for the error message)
+     * @param connect makes the plain connection
+     * @return the TLS connection
+     * @throws IOException if connecting or the handshake fails
      */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
+    public static <P extends BaseProtocol> Connection<P> client(Supplier<P> protocolFactory, TlsOptions tls, String host,
+            int port, boolean unixPath, PlainConnect connect) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        requireClient(tls);
-        String name = tls.serverHostname() != null ? tls.serverHostname() : host;
-        checkHostnameGiven(tls, name);
-        return overConnection(protocolFactory, tls, name, port,
-                ssl -> Net.createConnection(ssl, host, port, happyEyeballsDelay, localAddr));
-    }
-
-    /**
-     * asyncio's {@code create_unix_connection(path, ssl=, server_hostname=)}: connects to the Unix domain socket
-     * at {@code path} and runs the TLS handshake. A path names no host, so {@code tls.serverHostname()} must be
-     * given (asyncio's "you have to pass server_hostname when using ssl"): the name to verify, or {@code ""} with
-     * the host name check off.
-     */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
-            TlsOptions tls) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        Objects.requireNonNull(path, "path");
-        requireClient(tls);
-        if (tls.serverHostname() == null) {
+        if (tls.serverSide()) throw new IllegalArgumentException("a TLS client needs TlsOptions.client(...), got server options");
+        if (unixPath && tls.serverHostname() == null) {
             throw new IllegalArgumentException("you have to pass server_hostname when using ssl: a Unix socket path "
                     + "names no host; use TlsOptions.withServerHostname(name), or \"\" with withCheckHostname(false)");
         }
-        checkHostnameGiven(tls, tls.serverHostname());
-        return overConnection(protocolFactory, tls, tls.serverHostname(), 0, ssl -> Net.createUnixConnection(ssl, path));
-    }
-
-    /**
-     * Runs a TLS client over an already connected channel; {@code tls.serverHostname()} must be given unless
-     * the host name check is off.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (!tls.serverSide() && tls.checkHostname() && (tls.serverHostname() == null || tls.serverHostname().isEmpty())) {
+        String name = tls.serverHostname() != null ? tls.serverHostname() : host;
+        if (host == null && !unixPath && tls.checkHostname() && (name == null || name.isEmpty())) {
             throw new IllegalArgumentException("You must set server_hostname when using ssl without a host: "
                     + "TlsOptions.withServerHostname(...)");
         }
-        return overChannel(protocolFactory, sock, tls);
+        checkHostnameGiven(tls, name);
+        return over(protocolFactory, tls, name, port, connect);
     }
 
-    /** asyncio's {@code connect_accepted_socket(..., ssl=)}: serves an accepted channel as the TLS server. */
-    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
-            SocketChannel sock, TlsOptions tls) {
+    /**
+     * The TLS server over one connection accepted elsewhere (asyncio's {@code connect_accepted_socket(ssl=)}, what
+     * {@link Net#connectAcceptedSocket} does with {@link ConnectOptions#tls()}).
+     *
+     * @param <P> the application's protocol type
+     * @param protocolFactory makes the application's protocol
+     * @param tls server options
+     * @param port the remote port (a hint for the session cache; 0 if none)
+     * @param connect makes the plain connection
+     * @return the TLS connection, once the handshake is done
+     * @throws IOException if the handshake fails
+     */
+    public static <P extends BaseProtocol> Connection<P> accepted(Supplier<P> protocolFactory, TlsOptions tls, int port,
+            PlainConnect connect) throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (!tls.serverSide()) throw new IllegalArgumentException("connectAcceptedSocket needs server TlsOptions");
-        return overChannel(protocolFactory, sock, tls);
-    }
-
-    private static <P extends BaseProtocol> Connection<P> overChannel(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
-        int port = SslProtocol.portOf(remoteAddress(sock));
-        return overConnection(protocolFactory, tls, tls.serverHostname(), port, ssl -> Net.createConnection(ssl, sock));
+        return over(protocolFactory, tls, tls.serverHostname(), port, connect);
     }
 
     /**
-     * Makes the plain connection with {@code connect}, its protocol being the TLS layer over the application's
-     * protocol, and returns the application's side once the handshake is done.
+     * The protocol factory of a TLS server (what {@link Net} does with {@link ServerOptions#tls()}): each accepted
+     * connection gets the TLS layer over a new protocol from {@code protocolFactory}, whose {@code connectionMade}
+     * runs after the handshake; a connection whose handshake fails is closed.
+     *
+     * @param protocolFactory makes the application's protocol of each connection
+     * @param tls server options
+     * @return the factory of the TLS layers
      */
-    private static <P extends BaseProtocol> Connection<P> overConnection(Supplier<P> protocolFactory, TlsOptions tls,
-            String name, int port, Function<Supplier<SslProtocol>, Connection<SslProtocol>> connect) {
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> waiter = loop.createFuture();
-        Layer<P> layer = new Layer<>();
-        Connection<SslProtocol> raw = connect.apply(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
-        awaitHandshake(raw.transport(), waiter);
-        return new Connection<>(layer.ssl.appTransport(), layer.app);
-    }
-
-    /**
-     * Listens on {@code host:port} and serves each accepted connection over TLS with a new protocol from
-     * {@code protocolFactory}, whose {@code connectionMade} runs after the handshake. A connection whose
-     * handshake fails is closed; the server goes on.
-     */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options, TlsOptions tls) {
-        return Net.createServer(serverFactory(protocolFactory, tls), host, port, options);
-    }
-
-    /** {@link #createServer(Supplier, String, int, ServerOptions, TlsOptions)} on an already bound channel. */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
-            ServerOptions options, TlsOptions tls) {
-        return Net.createServer(serverFactory(protocolFactory, tls), sock, options);
-    }
-
-    /**
-     * asyncio's {@code create_unix_server(path, ssl=)}: {@link Net#createUnixServer(Supplier, Path, ServerOptions)}
-     * serving each connection over TLS, as {@link #createServer(Supplier, String, int, ServerOptions, TlsOptions)}.
-     */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
-            ServerOptions options, TlsOptions tls) {
-        return Net.createUnixServer(serverFactory(protocolFactory, tls), path, options);
-    }
-
-    private static Supplier<BaseProtocol> serverFactory(Supplier<? extends BaseProtocol> protocolFactory, TlsOptions tls) {
+    public static Supplier<BaseProtocol> serverLayer(Supplier<? extends BaseProtocol> protocolFactory, TlsOptions tls) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (!tls.serverSide()) throw new IllegalArgumentException("a TLS server needs TlsOptions.server(context)");
         EventLoop loop = Asyncio.getRunningLoop();
         return () -> new SslProtocol(loop, protocolFactory.get(), tls, null, 0, null, true);
     }
 
-    // ---------------------------------------------------------------- streams
-
-    /** asyncio's {@code open_connection(host, port, ssl=...)} with the default 64 KiB limit. */
-    public static StreamPair openConnection(String host, int port, TlsOptions tls) {
-        return openConnection(host, port, StreamReader.DEFAULT_LIMIT, tls);
-    }
-
-    /** asyncio's {@code open_connection(host, port, limit=..., ssl=...)}. */
-    public static StreamPair openConnection(String host, int port, int limit, TlsOptions tls) {
-        return openConnection(host, port, limit, null, tls);
-    }
-
-    /** asyncio's {@code open_connection(host, port, limit=..., local_addr=..., ssl=...)}; {@code localAddr} may be null. */
-    public static StreamPair openConnection(String host, int port, int limit, InetSocketAddress localAddr, TlsOptions tls) {
-        StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
-        Connection<StreamReaderProtocol> c = createConnection(() -> protocol, host, port, null, localAddr, tls);
-        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
-    }
-
-    /** asyncio's {@code open_connection(sock=..., ssl=...)}. */
-    public static StreamPair openConnection(SocketChannel sock, int limit, TlsOptions tls) {
-        StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
-        Connection<StreamReaderProtocol> c = createConnection(() -> protocol, sock, tls);
-        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
-    }
-
-    /** asyncio's {@code open_unix_connection(path, limit=..., ssl=..., server_hostname=...)}; see {@link #createUnixConnection}. */
-    public static StreamPair openUnixConnection(Path path, int limit, TlsOptions tls) {
-        StreamReader reader = new StreamReader(limit);
-        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
-        Connection<StreamReaderProtocol> c = createUnixConnection(() -> protocol, path, tls);
-        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader, Asyncio.getRunningLoop()));
-    }
-
-    /** asyncio's {@code start_unix_server(cb, path, ssl=...)}: {@code clientConnected} runs after the handshake. */
-    public static Server startUnixServer(StreamReaderProtocol.ClientConnected clientConnected, Path path, int limit,
-            ServerOptions options, TlsOptions tls) {
-        return createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), path,
-                options, tls);
-    }
-
-    /** asyncio's {@code start_server(cb, host, port, ssl=...)}: {@code clientConnected} runs after the handshake. */
-    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
-            TlsOptions tls) {
-        return startServer(clientConnected, host, port, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, tls);
-    }
-
-    /** {@link #startServer(StreamReaderProtocol.ClientConnected, String, int, TlsOptions)} with a limit and options. */
-    public static Server startServer(StreamReaderProtocol.ClientConnected clientConnected, String host, int port,
-            int limit, ServerOptions options, TlsOptions tls) {
-        return createServer(() -> new StreamReaderProtocol(new StreamReader(limit), clientConnected), host, port,
-                options, tls);
+    /**
+     * Makes the plain connection with {@code connect}, its protocol being the TLS layer over the application's
+     * protocol, and returns the application's side once the handshake is done.
+     */
+    private static <P extends BaseProtocol> Connection<P> over(Supplier<P> protocolFactory, TlsOptions tls,
+            String name, int port, PlainConnect connect) throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        Future<Void> waiter = loop.createFuture();
+        Layer<P> layer = new Layer<>();
+        Transport raw = connect.open(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
+        awaitHandshake(raw, waiter);
+        return new Connection<>(layer.ssl.appTransport(), layer.app);
     }
 
     // ---------------------------------------------------------------- start_tls
@@ -224,7 +139,7 @@ public final class Tls {
      * {@code protocol} must use it from now on (its {@code connectionMade} is not called again). On failure or
      * cancellation the old transport is closed.
      */
-    public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) {
+    public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) throws IOException {
         Objects.requireNonNull(protocol, "protocol");
         if (!(transport instanceof SocketTransport) && !(transport instanceof SslTransport)) {
             throw new IllegalArgumentException("transport " + transport + " is not supported by start_tls()");
@@ -257,7 +172,7 @@ public final class Tls {
      * {@code serverHostname}.
      */
     public static Transport startTls(Transport transport, BaseProtocol protocol, SSLContext context, boolean serverSide,
-            String serverHostname) {
+            String serverHostname) throws IOException {
         Objects.requireNonNull(context, "sslcontext is expected to be an SSLContext, got null");
         TlsOptions tls = serverSide ? TlsOptions.server(context) : TlsOptions.client(context).withServerHostname(serverHostname);
         return startTls(transport, protocol, tls);
@@ -286,22 +201,10 @@ public final class Tls {
         }
     }
 
-    private static void requireClient(TlsOptions tls) {
-        if (tls.serverSide()) throw new IllegalArgumentException("a TLS client needs TlsOptions.client(...), got server options");
-    }
-
     private static void checkHostnameGiven(TlsOptions tls, String name) {
         if (tls.checkHostname() && (name == null || name.isEmpty())) {
             throw new IllegalArgumentException("check_hostname requires server_hostname: give TlsOptions a "
                     + "serverHostname, or turn the check off with withCheckHostname(false)");
-        }
-    }
-
-    private static Object remoteAddress(SocketChannel sock) {
-        try {
-            return sock.getRemoteAddress();
-        } catch (java.io.IOException e) {
-            return null; // only a hint for the session cache
         }
     }
 }

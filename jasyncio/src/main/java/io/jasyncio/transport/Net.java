@@ -10,8 +10,8 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.datagram.DatagramEndpoint;
+import io.jasyncio.datagram.DatagramOptions;
 import io.jasyncio.datagram.DatagramProtocol;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.io.Addresses;
 import io.jasyncio.internal.io.DatagramSocketTransport;
 import io.jasyncio.internal.io.HappyEyeballs;
@@ -26,7 +26,6 @@ import io.jasyncio.internal.io.SocketTransport;
 import io.jasyncio.streams.StreamReader;
 import io.jasyncio.streams.StreamReaderProtocol;
 import io.jasyncio.tls.Tls;
-import io.jasyncio.tls.TlsOptions;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -58,9 +57,9 @@ import java.util.function.Supplier;
  * selector: no thread per connection.
  *
  * <p>Threading: every method suspends the calling task and must be called from a task of the running loop.
- * Failures are the JDK's {@link IOException}s, thrown unchanged (though not declared), with messages naming
- * the address: {@link ConnectException} (refused), {@link BindException} (address in use),
- * {@link java.net.UnknownHostException} (unresolvable host). Catch them as {@code Exception}.
+ * Failures are the JDK's {@link IOException}s, declared and thrown unchanged, with messages naming the
+ * address: {@link ConnectException} (refused), {@link BindException} (address in use),
+ * {@link java.net.UnknownHostException} (unresolvable host); {@code catch (ConnectException e)} works.
  */
 public final class Net {
     private Net() {}
@@ -71,54 +70,36 @@ public final class Net {
      * Connects to {@code host:port} (each resolved address in turn, until one accepts) and returns the
      * transport with the protocol made by {@code protocolFactory}, once its {@code connectionMade} has run.
      */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) {
-        return createConnection(protocolFactory, host, port, (Double) null);
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port) throws IOException {
+        return createConnection(protocolFactory, host, port, ConnectOptions.DEFAULTS);
     }
 
     /**
-     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code happy_eyeballs_delay}: when the host
-     * has several addresses, alternate their families and start the next attempt after {@code happyEyeballsDelay}
-     * seconds (asyncio recommends 0.25) without waiting for the previous one to fail; the first to connect wins.
-     * Null tries the addresses one after another, each until it fails.
+     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, interleave=, local_addr=, ssl=)}: see
+     * {@link ConnectOptions}. With {@code options.tls()} it returns once the TLS handshake is done (see
+     * {@link Tls}). {@code localAddr} is resolved if it is unresolved; each socket is bound, before it connects,
+     * to the first of its addresses of the same family as the remote address (the wildcard address fits every
+     * family). A bind that fails is a {@link BindException} "error while attempting to bind on address
+     * HOST:PORT: ..." (the next local address of that family is tried first); no local address of the remote's
+     * family: a {@link java.net.SocketException} "no matching local address". With several remote addresses, the
+     * errors are combined into one {@link ConnectException} naming each (one error alone is thrown as itself).
      */
     public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay) {
-        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int)} with asyncio's {@code local_addr}: the socket is bound to
-     * {@code localAddr} before it connects. See {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)}.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, InetSocketAddress localAddr) {
-        return createConnection(protocolFactory, host, port, null, localAddr);
-    }
-
-    /**
-     * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, local_addr=)}. {@code localAddr}
-     * (null: none) is resolved if it is unresolved; each socket is bound, before it connects, to the first of
-     * its addresses of the same family as the remote address (the wildcard address fits every family). A bind
-     * that fails is a {@link BindException} "error while attempting to bind on address HOST:PORT: ..." (the
-     * next local address of that family is tried first); no local address of the remote's family: a
-     * {@link java.net.SocketException} "no matching local address". With several remote addresses, the errors
-     * are combined as for connecting.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, InetSocketAddress localAddr) {
-        return createConnection(protocolFactory, host, port, happyEyeballsDelay, null, localAddr);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} with asyncio's {@code interleave}:
-     * the resolved addresses are reordered so that {@code interleave - 1} of the first address's family lead and
-     * then the families alternate (RFC 8305's "First Address Family Count"). Null means 1 when a
-     * {@code happyEyeballsDelay} is given and no reordering otherwise; 0 means no reordering.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host,
-            int port, Double happyEyeballsDelay, Integer interleave, InetSocketAddress localAddr) {
+            int port, ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), host, port, false,
+                    layer -> plainConnection(layer, host, port, options).transport());
+        }
+        return plainConnection(protocolFactory, host, port, options);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainConnection(Supplier<P> protocolFactory, String host,
+            int port, ConnectOptions options) throws IOException {
+        Double happyEyeballsDelay = options.happyEyeballsDelay();
+        Integer interleave = options.interleave();
+        InetSocketAddress localAddr = options.localAddr();
         List<InetSocketAddress> addrs = Addresses.resolve(host, port);
         if (interleave == null && happyEyeballsDelay != null) interleave = 1;
         if (interleave != null && interleave != 0) addrs = HappyEyeballs.interleave(addrs, interleave);
@@ -126,8 +107,7 @@ public final class Net {
                 : localAddr.isUnresolved() ? Addresses.resolve(localAddr.getHostString(), localAddr.getPort())
                 : List.of(localAddr);
         if (happyEyeballsDelay != null && addrs.size() > 1) {
-            return createConnection(protocolFactory,
-                    HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
+            return plainConnection(protocolFactory, HappyEyeballs.connect(addrs, happyEyeballsDelay, locals));
         }
         List<Throwable> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
@@ -135,14 +115,14 @@ public final class Net {
             try {
                 ch = openBound(addr, locals);
                 Sockets.sockConnect(ch, addr);
-                return createConnection(protocolFactory, ch);
+                return plainConnection(protocolFactory, ch);
             } catch (Throwable e) {
                 if (ch != null) closeQuietly(ch);
-                if (!(e instanceof IOException)) throw Sneaky.rethrow(e);
+                if (!(e instanceof IOException)) throw e;
                 errors.add(e);
             }
         }
-        throw Sneaky.rethrow(HappyEyeballs.combined(errors));
+        throw HappyEyeballs.combined(errors);
     }
 
     /**
@@ -150,7 +130,7 @@ public final class Net {
      * name on the default executor, without blocking the loop). An unknown host fails with
      * {@link java.net.UnknownHostException} naming it.
      */
-    public static List<InetSocketAddress> getaddrinfo(String host, int port) {
+    public static List<InetSocketAddress> getaddrinfo(String host, int port) throws IOException {
         return Addresses.resolve(host, port);
     }
 
@@ -167,16 +147,30 @@ public final class Net {
      * Wraps an already connected channel (asyncio's {@code create_connection(sock=...)}); it is switched to
      * non-blocking mode and owned by the transport from now on.
      */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) {
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
+        return createConnection(protocolFactory, sock, ConnectOptions.DEFAULTS);
+    }
+
+    /**
+     * {@link #createConnection(Supplier, SocketChannel)} with options: only {@link ConnectOptions#tls()} applies
+     * to a channel already connected (a TLS client: {@code tls.serverHostname()} must be given unless the host
+     * name check is off).
+     */
+    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
+            ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), null, remotePort(sock), false,
+                    layer -> plainConnection(layer, sock).transport());
+        }
+        return plainConnection(protocolFactory, sock);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainConnection(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
         if (!sock.isConnected()) throw new IllegalArgumentException("the channel is not connected: " + sock);
         EventLoop loop = Asyncio.getRunningLoop();
-        try {
-            sock.configureBlocking(false);
-            setNoDelay(sock);
-        } catch (IOException e) {
-            throw Sneaky.rethrow(e);
-        }
+        sock.configureBlocking(false);
+        setNoDelay(sock);
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
         Future<Void> waiter = loop.createFuture();
         SocketTransport transport = new SocketTransport(loop, sock, protocol, waiter, null);
@@ -189,35 +183,72 @@ public final class Net {
         return new Connection<>(transport, protocol);
     }
 
+    /** The port of the peer of {@code sock} (a hint for TLS session resumption), 0 if unknown. */
+    private static int remotePort(SocketChannel sock) {
+        try {
+            return sock.getRemoteAddress() instanceof InetSocketAddress isa ? isa.getPort() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** asyncio's {@code connect_accepted_socket}: serves a channel accepted elsewhere with a protocol. */
-    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) {
-        return createConnection(protocolFactory, sock);
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory, SocketChannel sock) throws IOException {
+        return plainConnection(protocolFactory, sock);
+    }
+
+    /**
+     * asyncio's {@code connect_accepted_socket(sock, ssl=)}: with {@code options.tls()} (server options) the
+     * channel is served as the TLS server, returning once the handshake is done.
+     */
+    public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
+            SocketChannel sock, ConnectOptions options) throws IOException {
+        if (options.tls() == null) return plainConnection(protocolFactory, sock);
+        return Tls.accepted(protocolFactory, options.tls(), remotePort(sock), layer -> plainConnection(layer, sock).transport());
     }
 
     /** Connects to the Unix domain socket at {@code path}. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) {
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
+        return createUnixConnection(protocolFactory, path, ConnectOptions.DEFAULTS);
+    }
+
+    /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) throws IOException {
+        return createUnixConnection(protocolFactory, Path.of(path));
+    }
+
+    /**
+     * asyncio's {@code create_unix_connection(path, ssl=, server_hostname=)}: only {@link ConnectOptions#tls()}
+     * applies; a path names no host, so {@code tls.serverHostname()} must be given (the name to verify, or
+     * {@code ""} with the host name check off).
+     */
+    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
+            ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        if (options.tls() != null) {
+            return Tls.client(protocolFactory, options.tls(), null, 0, true, layer -> plainUnixConnection(layer, path).transport());
+        }
+        return plainUnixConnection(protocolFactory, path);
+    }
+
+    private static <P extends BaseProtocol> Connection<P> plainUnixConnection(Supplier<P> protocolFactory, Path path) throws IOException {
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.configureBlocking(false);
             Sockets.sockConnect(ch, UnixDomainSocketAddress.of(path));
-            return createConnection(protocolFactory, ch);
+            return plainConnection(protocolFactory, ch);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
-    }
-
-    /** {@link #createUnixConnection(Supplier, Path)} with a path string. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, String path) {
-        return createUnixConnection(protocolFactory, Path.of(path));
     }
 
     // ---------------------------------------------------------------- servers
 
     /** {@link #createServer(Supplier, String, int, ServerOptions)} with asyncio's defaults. */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port) throws IOException {
         return createServer(protocolFactory, host, port, ServerOptions.DEFAULTS);
     }
 
@@ -225,11 +256,12 @@ public final class Net {
      * Listens on {@code host:port}: one socket per address {@code host} resolves to, or one on all interfaces
      * when {@code host} is null or empty. Port 0 picks a free port (see {@link Server#getSockets()}). Each
      * accepted connection gets a new protocol from {@code protocolFactory}. The server is serving on return
-     * unless {@code options.startServing()} is false.
+     * unless {@code options.startServing()} is false. With {@code options.tls()}, each connection is served over
+     * TLS (see {@link ServerOptions#withTls}).
      */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
+            ServerOptions options) throws IOException {
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         List<InetSocketAddress> addrs = host == null || host.isEmpty()
                 ? List.of(wildcard(options.family(), port)) : ofFamily(Addresses.resolve(host, port), options.family(), host);
@@ -250,14 +282,15 @@ public final class Net {
             }
         } catch (Throwable e) {
             socks.forEach(SocketChannels::closeQuietly);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return serve(loop, socks, protocolFactory, options);
     }
 
     /** Serves connections on an already bound {@code ServerSocketChannel} (asyncio's {@code sock=} argument). */
     public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
-            ServerOptions options) {
+            ServerOptions options) throws IOException {
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         Object fileKey = null;
         try {
@@ -266,7 +299,7 @@ public final class Net {
                 fileKey = Files.readAttributes(u.getPath(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             }
         } catch (IOException e) {
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         Server server = new Server(loop, List.of(sock), protocolFactory, options);
         if (fileKey != null) server.rememberUnixFile(sock, fileKey);
@@ -275,6 +308,13 @@ public final class Net {
             Asyncio.sleep(0);
         }
         return server;
+    }
+
+    /** {@code protocolFactory}, under the TLS layer when {@code options.tls()} is given. */
+    private static Supplier<? extends BaseProtocol> layered(Supplier<? extends BaseProtocol> protocolFactory,
+            ServerOptions options) {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        return options.tls() == null ? protocolFactory : Tls.serverLayer(protocolFactory, options.tls());
     }
 
     private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,
@@ -288,12 +328,12 @@ public final class Net {
     }
 
     /** {@link #createUnixServer(Supplier, Path, ServerOptions)} with asyncio's defaults. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) {
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path) throws IOException {
         return createUnixServer(protocolFactory, path, ServerOptions.DEFAULTS);
     }
 
     /** {@link #createUnixServer(Supplier, Path)} with a path string. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) {
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, String path) throws IOException {
         return createUnixServer(protocolFactory, Path.of(path), ServerOptions.DEFAULTS);
     }
 
@@ -302,8 +342,8 @@ public final class Net {
      * other file is an error); the file is removed again when the server closes, if it is still the one this
      * server made (asyncio 3.13's {@code cleanup_socket}).
      */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
+    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options) throws IOException {
+        protocolFactory = layered(protocolFactory, options);
         EventLoop loop = Asyncio.getRunningLoop();
         ServerSocketChannel s = null;
         Object fileKey;
@@ -321,7 +361,7 @@ public final class Net {
             fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (Throwable e) {
             if (s != null) closeQuietly(s);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         Server server = new Server(loop, List.of(s), protocolFactory, options);
         if (fileKey != null && options.cleanupSocket()) server.rememberUnixFile(s, fileKey);
@@ -351,37 +391,21 @@ public final class Net {
      * {@code errorReceived}). At least one of them must be given.
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            SocketAddress localAddr, SocketAddress remoteAddr) {
-        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, false, false);
+            SocketAddress localAddr, SocketAddress remoteAddr) throws IOException {
+        return createDatagramEndpoint(protocolFactory, localAddr, remoteAddr, DatagramOptions.DEFAULTS);
     }
 
     /**
-     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code reuse_port}
-     * ({@code SO_REUSEPORT}: other sockets of the same user may bind the same address, and the kernel spreads
-     * datagrams among them; {@link UnsupportedOperationException} where the platform has none) and
-     * {@code allow_broadcast} ({@code SO_BROADCAST}: broadcast addresses may be sent to; then
-     * {@code remoteAddr} is not connected to, only used as the default address of {@code sendto}).
+     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress)} with asyncio's {@code family},
+     * {@code reuse_port} and {@code allow_broadcast}: see {@link DatagramOptions}. Either address may be null when
+     * the options name a family.
      */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort, boolean allowBroadcast) {
-        return createDatagramEndpoint(protocolFactory, null, localAddr, remoteAddr, reusePort, allowBroadcast);
-    }
-
-    /**
-     * {@link #createDatagramEndpoint(Supplier, SocketAddress, SocketAddress, boolean, boolean)} with asyncio's
-     * {@code family}: {@link StandardProtocolFamily#INET} or {@link StandardProtocolFamily#INET6} keeps only that
-     * family's addresses of a host name (an address of another family is an error naming it), and with neither
-     * address makes an unbound socket of that family (asyncio's {@code family=} without addresses); null is
-     * asyncio's {@code AF_UNSPEC}, the family of the addresses given.
-     */
-    public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            ProtocolFamily family, SocketAddress localAddr, SocketAddress remoteAddr, boolean reusePort,
-            boolean allowBroadcast) {
+            SocketAddress localAddr, SocketAddress remoteAddr, DatagramOptions options) throws IOException {
+        ProtocolFamily family = options.family();
+        boolean reusePort = options.reusePort();
+        boolean allowBroadcast = options.allowBroadcast();
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (family != null && family != StandardProtocolFamily.INET && family != StandardProtocolFamily.INET6) {
-            throw new IllegalArgumentException("family must be INET, INET6 or null for a datagram endpoint, got " + family
-                    + " (the JDK has no Unix datagram channel)");
-        }
         if (localAddr == null && remoteAddr == null && family == null) {
             throw new IllegalArgumentException("unexpected address family: give localAddr, remoteAddr or a family");
         }
@@ -405,21 +429,21 @@ public final class Net {
             if (remote != null && !allowBroadcast) ch.connect(remote);
         } catch (Throwable e) {
             if (ch != null) closeQuietly(ch);
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return datagramEndpoint(loop, protocolFactory, ch, remote);
     }
 
     /** Serves an already bound (and maybe connected) {@code DatagramChannel} (asyncio's {@code sock=}). */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<P> protocolFactory,
-            DatagramChannel sock) {
+            DatagramChannel sock) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         SocketAddress remote;
         try {
             sock.configureBlocking(false);
             remote = sock.getRemoteAddress();
         } catch (IOException e) {
-            throw Sneaky.rethrow(e);
+            throw e;
         }
         return datagramEndpoint(Asyncio.getRunningLoop(), protocolFactory, sock, remote);
     }
@@ -481,7 +505,7 @@ public final class Net {
      * and closes it. For a {@link StreamReader}: {@code connectReadPipe(() -> new StreamReaderProtocol(reader), pipe)}.
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
-            java.io.InputStream pipe) {
+            java.io.InputStream pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(pipe, "pipe");
         EventLoop loop = Asyncio.getRunningLoop();
@@ -499,7 +523,7 @@ public final class Net {
      * {@link BrokenPipeError}. The transport owns the stream and closes it.
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
-            java.io.OutputStream pipe) {
+            java.io.OutputStream pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(pipe, "pipe");
         EventLoop loop = Asyncio.getRunningLoop();
@@ -514,7 +538,7 @@ public final class Net {
      * transport owns the channel and closes it (at the latest when the loop closes).
      */
     public static <P extends Protocol> PipeConnection<ReadTransport, P> connectReadPipe(Supplier<P> protocolFactory,
-            java.nio.channels.Pipe.SourceChannel pipe) {
+            java.nio.channels.Pipe.SourceChannel pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         nonBlocking(Objects.requireNonNull(pipe, "pipe"));
         EventLoop loop = Asyncio.getRunningLoop();
@@ -530,7 +554,7 @@ public final class Net {
      * the latest when the loop closes).
      */
     public static <P extends BaseProtocol> PipeConnection<WriteTransport, P> connectWritePipe(Supplier<P> protocolFactory,
-            java.nio.channels.Pipe.SinkChannel pipe) {
+            java.nio.channels.Pipe.SinkChannel pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         nonBlocking(Objects.requireNonNull(pipe, "pipe"));
         EventLoop loop = Asyncio.getRunningLoop();
@@ -568,12 +592,12 @@ public final class Net {
     // ---------------------------------------------------------------- sendfile
 
     /** Sends the whole of {@code file} through {@code transport} ({@code loop.sendfile(transport, file)}); see below. */
-    public static long sendfile(BaseTransport transport, SeekableByteChannel file) {
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file) throws IOException {
         return sendfile(transport, file, 0, null, true);
     }
 
     /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
-    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) {
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count) throws IOException {
         return sendfile(transport, file, offset, count, true);
     }
 
@@ -591,7 +615,7 @@ public final class Net {
      * {@link java.net.SocketException} (or the I/O error that broke it).
      */
     public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
-            boolean fallback) {
+            boolean fallback) throws IOException {
         return Sendfile.sendfile(transport, file, offset, count, fallback);
     }
 
@@ -624,46 +648,5 @@ public final class Net {
             throw new UnsupportedOperationException("reuse_port not supported by socket module");
         }
         ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
-    }
-
-    // ---------------------------------------------------------------- TLS (implemented in Tls; branch tls)
-
-    /** {@link #createConnection(Supplier, String, int)} over TLS: returns once the handshake is done. See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            TlsOptions tls) {
-        return Tls.createConnection(protocolFactory, host, port, tls);
-    }
-
-    /**
-     * {@link #createConnection(Supplier, String, int, Double, InetSocketAddress)} over TLS (the delay and the local
-     * address may be null). See {@link Tls}.
-     */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, String host, int port,
-            Double happyEyeballsDelay, InetSocketAddress localAddr, TlsOptions tls) {
-        return Tls.createConnection(protocolFactory, host, port, happyEyeballsDelay, localAddr, tls);
-    }
-
-    /** {@link #createConnection(Supplier, SocketChannel)} over TLS. See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createConnection(Supplier<P> protocolFactory, SocketChannel sock,
-            TlsOptions tls) {
-        return Tls.createConnection(protocolFactory, sock, tls);
-    }
-
-    /** {@link #createUnixConnection(Supplier, Path)} over TLS ({@code tls.serverHostname()} is required). See {@link Tls}. */
-    public static <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<P> protocolFactory, Path path,
-            TlsOptions tls) {
-        return Tls.createUnixConnection(protocolFactory, path, tls);
-    }
-
-    /** {@link #createUnixServer(Supplier, Path, ServerOptions)} serving TLS. See {@link Tls}. */
-    public static Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path,
-            ServerOptions options, TlsOptions tls) {
-        return Tls.createUnixServer(protocolFactory, path, options, tls);
-    }
-
-    /** {@link #createServer(Supplier, String, int, ServerOptions)} serving TLS. See {@link Tls}. */
-    public static Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port,
-            ServerOptions options, TlsOptions tls) {
-        return Tls.createServer(protocolFactory, host, port, options, tls);
     }
 }

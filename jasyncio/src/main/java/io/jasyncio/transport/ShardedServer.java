@@ -74,7 +74,7 @@ public final class ShardedServer implements AutoCloseable {
     }
 
     /** {@link #start(LoopGroup, IntFunction, String, int, ServerOptions, Sharding)}: one factory for every loop (called on each loop's thread, so it must be thread-safe: a constructor reference is), defaults, AUTO. */
-    public static ShardedServer start(LoopGroup group, Supplier<? extends BaseProtocol> protocolFactory, String host, int port) {
+    public static ShardedServer start(LoopGroup group, Supplier<? extends BaseProtocol> protocolFactory, String host, int port) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         return start(group, i -> protocolFactory, host, port, ServerOptions.DEFAULTS, Sharding.AUTO);
     }
@@ -87,7 +87,7 @@ public final class ShardedServer implements AutoCloseable {
      * if one cannot, those made are closed and its error is thrown (unchanged).
      */
     public static ShardedServer start(LoopGroup group, IntFunction<? extends Supplier<? extends BaseProtocol>> protocolFactories,
-            String host, int port, ServerOptions options, Sharding sharding) {
+            String host, int port, ServerOptions options, Sharding sharding) throws IOException {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(protocolFactories, "protocolFactories");
         Objects.requireNonNull(options, "options");
@@ -115,7 +115,8 @@ public final class ShardedServer implements AutoCloseable {
                 servers[0] = await(group, 0, () -> Net.createServer(f0, host, port, acceptorOptions));
                 for (int i = 1; i < n; i++) {
                     Supplier<? extends BaseProtocol> f = counted(protocolFactories.apply(i), connections, i);
-                    servers[i] = await(group, i, () -> new Server(io.jasyncio.Asyncio.getRunningLoop(), List.of(), f, options));
+                    servers[i] = await(group, i, () -> new Server(io.jasyncio.Asyncio.getRunningLoop(), List.of(),
+                            options.tls() == null ? f : io.jasyncio.tls.Tls.serverLayer(f, options.tls()), options));
                 }
                 await(group, 0, () -> {
                     servers[0].handOffTo(new RoundRobin(group, servers));
@@ -132,7 +133,7 @@ public final class ShardedServer implements AutoCloseable {
             }
         } catch (Throwable e) {
             closeAll(group, servers);
-            throw Sneaky.rethrow(e);
+            throw Sneaky.rethrow(e); // await's Throwable: the IOException of createServer, or unchecked
         }
         return new ShardedServer(group, servers, mode, portOf(servers[0]), connections);
     }

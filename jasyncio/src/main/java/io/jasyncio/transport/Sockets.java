@@ -6,7 +6,6 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Handle;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.internal.io.Addresses;
 import io.jasyncio.internal.io.Sendfile;
 import io.jasyncio.internal.io.SocketChannels.Attempt;
@@ -47,7 +46,7 @@ public final class Sockets {
     private static final Object DONE = new Object();
 
     /** Reads at most {@code n} bytes; an empty array means end of stream ({@code loop.sock_recv}). */
-    public static byte[] sockRecv(SocketChannel sock, int n) {
+    public static byte[] sockRecv(SocketChannel sock, int n) throws IOException {
         checkNonBlocking(sock);
         if (n < 0) throw new IllegalArgumentException("negative buffer size: " + n);
         if (n == 0) return new byte[0];
@@ -63,7 +62,7 @@ public final class Sockets {
      * Reads into {@code buf} from its position up to its limit and returns how many bytes were read; 0 means
      * end of stream (or a full buffer) ({@code loop.sock_recv_into}).
      */
-    public static int sockRecvInto(SocketChannel sock, ByteBuffer buf) {
+    public static int sockRecvInto(SocketChannel sock, ByteBuffer buf) throws IOException {
         checkNonBlocking(sock);
         if (!buf.hasRemaining()) return 0;
         return perform(sock, true, () -> {
@@ -74,12 +73,12 @@ public final class Sockets {
     }
 
     /** Sends all of {@code data} ({@code loop.sock_sendall}). */
-    public static void sockSendall(SocketChannel sock, byte[] data) {
+    public static void sockSendall(SocketChannel sock, byte[] data) throws IOException {
         sockSendall(sock, ByteBuffer.wrap(data));
     }
 
     /** Sends all the remaining bytes of {@code data}, consuming them. */
-    public static void sockSendall(SocketChannel sock, ByteBuffer data) {
+    public static void sockSendall(SocketChannel sock, ByteBuffer data) throws IOException {
         checkNonBlocking(sock);
         perform(sock, false, () -> {
             sock.write(data);
@@ -88,12 +87,12 @@ public final class Sockets {
     }
 
     /** Sends the whole of {@code file} from offset 0 ({@code loop.sock_sendfile(sock, file)}); see below. */
-    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file) {
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file) throws IOException {
         return sockSendfile(sock, file, 0, null, true);
     }
 
     /** Sends {@code count} bytes (null: up to the end) of {@code file} from {@code offset}; see below. */
-    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count) {
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count) throws IOException {
         return sockSendfile(sock, file, offset, count, true);
     }
 
@@ -108,7 +107,7 @@ public final class Sockets {
      * ({@link IllegalArgumentException}).
      */
     public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count,
-            boolean fallback) {
+            boolean fallback) throws IOException {
         return Sendfile.sockSendfile(sock, file, offset, count, fallback);
     }
 
@@ -117,7 +116,7 @@ public final class Sockets {
      * {@link InetSocketAddress} is resolved first, on the default executor. A failure is a
      * {@link ConnectException} naming the address.
      */
-    public static void sockConnect(SocketChannel sock, SocketAddress address) {
+    public static void sockConnect(SocketChannel sock, SocketAddress address) throws IOException {
         checkNonBlocking(sock);
         SocketAddress target = address;
         if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {
@@ -129,8 +128,8 @@ public final class Sockets {
             if (sock.connect(to)) return;
             perform(sock, false, () -> sock.finishConnect() ? DONE : null);
         } catch (Throwable e) {
-            if (e instanceof IOException io) throw Sneaky.rethrow(connectFailed(to, io));
-            throw Sneaky.rethrow(e);
+            if (e instanceof IOException io) throw connectFailed(to, io);
+            throw e;
         }
     }
 
@@ -145,7 +144,7 @@ public final class Sockets {
      * Accepts a connection ({@code loop.sock_accept}) and returns it in non-blocking mode; its address is
      * {@code getRemoteAddress()}.
      */
-    public static SocketChannel sockAccept(ServerSocketChannel sock) {
+    public static SocketChannel sockAccept(ServerSocketChannel sock) throws IOException {
         checkNonBlocking(sock);
         return perform(sock, true, () -> {
             SocketChannel c = sock.accept();
@@ -155,12 +154,12 @@ public final class Sockets {
     }
 
     /** Sends one datagram to {@code address} and returns the bytes sent ({@code loop.sock_sendto}). */
-    public static int sockSendto(DatagramChannel sock, byte[] data, SocketAddress address) {
+    public static int sockSendto(DatagramChannel sock, byte[] data, SocketAddress address) throws IOException {
         return sockSendto(sock, ByteBuffer.wrap(data), address);
     }
 
     /** Sends the remaining bytes of {@code data} as one datagram to {@code address}; returns the bytes sent. */
-    public static int sockSendto(DatagramChannel sock, ByteBuffer data, SocketAddress address) {
+    public static int sockSendto(DatagramChannel sock, ByteBuffer data, SocketAddress address) throws IOException {
         checkNonBlocking(sock);
         int size = data.remaining();
         return perform(sock, false, () -> {
@@ -170,7 +169,7 @@ public final class Sockets {
     }
 
     /** Receives one datagram of at most {@code bufsize} bytes ({@code loop.sock_recvfrom}). */
-    public static Datagram sockRecvfrom(DatagramChannel sock, int bufsize) {
+    public static Datagram sockRecvfrom(DatagramChannel sock, int bufsize) throws IOException {
         checkNonBlocking(sock);
         ByteBuffer buf = ByteBuffer.allocate(bufsize);
         return perform(sock, true, () -> {
@@ -180,7 +179,7 @@ public final class Sockets {
     }
 
     /** Receives one datagram into {@code buf} ({@code loop.sock_recvfrom_into}); excess bytes are dropped. */
-    public static Received sockRecvfromInto(DatagramChannel sock, ByteBuffer buf) {
+    public static Received sockRecvfromInto(DatagramChannel sock, ByteBuffer buf) throws IOException {
         checkNonBlocking(sock);
         int start = buf.position();
         return perform(sock, true, () -> {

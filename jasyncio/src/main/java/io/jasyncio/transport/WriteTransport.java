@@ -27,8 +27,8 @@ public interface WriteTransport extends BaseTransport {
         setWriteBufferLimits(high, null);
     }
 
-    /** The current {@code [low, high]} water marks. */
-    int[] getWriteBufferLimits();
+    /** The current water marks (asyncio's {@code get_write_buffer_limits()}, which returns {@code (low, high)}). */
+    WriteBufferLimits getWriteBufferLimits();
 
     /** How many bytes are buffered, waiting to be sent. */
     long getWriteBufferSize();

@@ -1,5 +1,6 @@
 package io.jasyncio.subprocess;
 
+import java.io.IOException;
 import static io.jasyncio.subprocess.SubprocessTesting.b;
 import static io.jasyncio.subprocess.SubprocessTesting.run;
 import static io.jasyncio.subprocess.SubprocessTesting.s;
@@ -33,7 +34,7 @@ class ProcessesTest {
     static final List<String> ECHO2 = List.of("/bin/sh", "-c", "x=$(head -c 4); printf 'OUT:%s' \"$x\"; printf 'ERR:%s' \"$x\" >&2");
     static final List<String> BLOCKED = List.of("sleep", "3600");
 
-    static SubprocessConnection<RecordingProtocol> exec(List<String> args) {
+    static SubprocessConnection<RecordingProtocol> exec(List<String> args) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         return Processes.subprocessExec(() -> new RecordingProtocol(loop), args);
     }

@@ -18,6 +18,7 @@ import io.jasyncio.subprocess.ProcessOutput;
 import io.jasyncio.subprocess.Subprocess;
 import io.jasyncio.subprocess.Subprocesses;
 import io.jasyncio.transport.ReadTransport;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -215,7 +216,7 @@ public class SubprocessResourceTest {
                     SubprocessOptions.DEFAULTS.stdout(Stdio.DEVNULL).stderr(Stdio.DEVNULL));
             WriteTransport stdin = (WriteTransport) c.transport().getPipeTransport(0);
             stdin.setWriteBufferLimits(1000, 100);
-            assertArrayEquals(new int[] {100, 1000}, stdin.getWriteBufferLimits());
+            assertEquals(new WriteBufferLimits(100, 1000), stdin.getWriteBufferLimits());
             stdin.write("go\n".getBytes());
             stdin.write(new byte[200_000]);
             // a selectable pipe takes what fits at once and buffers the rest (asyncio); the JDK stream's thread

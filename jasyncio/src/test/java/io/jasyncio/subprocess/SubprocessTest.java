@@ -44,7 +44,7 @@ class SubprocessTest {
     static final SubprocessOptions IN_OUT = SubprocessOptions.DEFAULTS.stdin(PIPE).stdout(PIPE);
     static final SubprocessOptions ALL_PIPES = SubprocessOptions.DEFAULTS.stdin(PIPE).stdout(PIPE).stderr(PIPE);
 
-    static Subprocess exec(SubprocessOptions options, String... command) {
+    static Subprocess exec(SubprocessOptions options, String... command) throws IOException {
         return Subprocesses.createSubprocessExec(List.of(command), options);
     }
 

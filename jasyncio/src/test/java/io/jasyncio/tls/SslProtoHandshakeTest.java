@@ -16,6 +16,7 @@ import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.NetTesting;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -53,7 +54,7 @@ class SslProtoHandshakeTest {
         @Override public void pauseReading() { pauses++; }
         @Override public void resumeReading() { resumes++; }
         @Override public void setWriteBufferLimits(Integer high, Integer low) {}
-        @Override public int[] getWriteBufferLimits() { return new int[] {0, 0}; }
+        @Override public WriteBufferLimits getWriteBufferLimits() { return new WriteBufferLimits(0, 0); }
         @Override public long getWriteBufferSize() { return 0; }
         @Override public void write(ByteBuffer data) {
             byte[] b = new byte[data.remaining()];

@@ -1,5 +1,8 @@
 package io.jasyncio.tls;
 
+import io.jasyncio.transport.Net;
+import io.jasyncio.streams.Streams;
+import io.jasyncio.transport.ConnectOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,7 +67,7 @@ class SslShutdownTest {
                 List<Future<?>> tasks = new ArrayList<>();
                 for (int i = 0; i < totalCnt; i++) {
                     tasks.add(Asyncio.createTask(() -> {
-                        StreamPair rw = Tls.openConnection("127.0.0.1", srv.port(), SslTest.clientTls().withHandshakeTimeout(10));
+                        StreamPair rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(SslTest.clientTls().withHandshakeTimeout(10)));
                         rw.writer().write(aData);
                         assertArrayEquals(b("OK"), rw.reader().readexactly(2));
                         assertEquals(0, rw.reader().read().length, "close_notify reads as EOF");
@@ -93,7 +96,7 @@ class SslShutdownTest {
             assertEquals(CHUNK * SIZE, sock.recvAll(CHUNK * SIZE).length);
         })) {
             SslTest.run(() -> {
-                StreamPair rw = Tls.openConnection("127.0.0.1", srv.port(), SslTest.clientTls());
+                StreamPair rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(SslTest.clientTls()));
                 SslProtocol sslprotocol = ((SslTransport) rw.writer().transport()).sslProtocol();
                 rw.writer().write(b("ping"));
                 assertArrayEquals(b("pong"), rw.reader().readexactly(4));
@@ -132,7 +135,7 @@ class SslShutdownTest {
             }
         })) {
             SslTest.run(() -> {
-                StreamPair rw = Tls.openConnection("127.0.0.1", srv.port(), SslTest.clientTls());
+                StreamPair rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(SslTest.clientTls()));
                 rw.writer().write(b("ping"));
                 assertArrayEquals(b("pong"), rw.reader().readexactly(4));
                 // fill the write backlog behind the layer's back (CPython: _test__append_write_backlog)
@@ -189,7 +192,7 @@ class SslShutdownTest {
                 Future<Void> eof = loop.createFuture();
                 signalEof.set(() -> loop.callSoonThreadsafe(() -> eof.setResult(null)));
                 Future<Void> fut = loop.createFuture();
-                Connection<Protocol> c = Tls.createConnection(() -> new Protocol() {
+                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
                     Transport transport;
 
                     @Override
@@ -215,7 +218,7 @@ class SslShutdownTest {
                         if (exc == null) fut.setResult(null);
                         else fut.setException(exc);
                     }
-                }, "127.0.0.1", srv.port(), SslTest.clientTls());
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 Asyncio.await(eof);
                 c.transport().resumeReading();
                 Asyncio.await(fut);
@@ -265,7 +268,7 @@ class SslShutdownTest {
                     });
                 }
             }
-            Server srv = Tls.createServer(ServerProtocol::new, "127.0.0.1", 0, ServerOptions.DEFAULTS, outerTls);
+            Server srv = Net.createServer(ServerProtocol::new, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(outerTls));
             try {
                 int port = ((InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort();
                 List<ThreadedClient> clients = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.jasyncio.tls;
 
+import io.jasyncio.transport.ConnectOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -185,7 +186,7 @@ class SslTest {
         AtomicInteger cnt = new AtomicInteger();
         SSLContext clientCtx = TlsTesting.insecureClientContext();
         run(() -> {
-            Server srv = Tls.startServer((reader, writer) -> {
+            Server srv = Streams.startServer((reader, writer) -> {
                 assertArrayEquals(aData, reader.readexactly(aData.length));
                 writer.write(b("OK"));
                 assertArrayEquals(bData, reader.readexactly(bData.length));
@@ -193,7 +194,7 @@ class SslTest {
                 writer.drain();
                 writer.close();
                 cnt.incrementAndGet();
-            }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, serverTls().withHandshakeTimeout(10));
+            }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(serverTls().withHandshakeTimeout(10)));
             try {
                 int port = ((InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort();
                 List<ThreadedClient> clients = new ArrayList<>();
@@ -236,9 +237,9 @@ class SslTest {
                         StreamPair rw;
                         if (overSock) {
                             SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", srv.port()));
-                            rw = Tls.openConnection(ch, StreamReader.DEFAULT_LIMIT, clientTls());
+                            rw = Streams.openConnection(ch, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientTls()));
                         } else {
-                            rw = Tls.openConnection("127.0.0.1", srv.port(), clientTls().withHandshakeTimeout(10));
+                            rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientTls().withHandshakeTimeout(10)));
                         }
                         rw.writer().write(aData);
                         assertArrayEquals(b("OK"), rw.reader().readexactly(2));
@@ -275,8 +276,7 @@ class SslTest {
     void createConnectionSslSlowHandshake() throws Exception {
         try (ThreadedServer srv = new ThreadedServer(SslTest::readUntilAborted)) {
             runVirtual(() -> {
-                Exception e = assertThrows(SocketTimeoutException.class, () -> Tls.openConnection("127.0.0.1", srv.port(),
-                        clientTls().withHandshakeTimeout(1.0)));
+                Exception e = assertThrows(SocketTimeoutException.class, () -> Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientTls().withHandshakeTimeout(1.0))));
                 assertTrue(e.getMessage().matches("TLS handshake with 127\\.0\\.0\\.1:\\d+ is taking longer than 1\\.0 "
                         + "seconds: aborting the connection"), e.getMessage());
                 return null;
@@ -298,8 +298,7 @@ class SslTest {
     void startTlsSuiteSlowHandshakeReportsNothing() throws Exception {
         try (ThreadedServer srv = new ThreadedServer(SslTest::readUntilAborted)) {
             List<ExceptionContext> messages = runVirtual(() -> {
-                assertThrows(SocketTimeoutException.class, () -> Tls.openConnection("127.0.0.1", srv.port(),
-                        clientTls().withHandshakeTimeout(1.0)));
+                assertThrows(SocketTimeoutException.class, () -> Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientTls().withHandshakeTimeout(1.0))));
                 return null;
             });
             assertEquals(List.of(), messages);
@@ -318,7 +317,7 @@ class SslTest {
         })) {
             List<ExceptionContext> messages = run(() -> {
                 SSLHandshakeException e = assertThrows(SSLHandshakeException.class,
-                        () -> Tls.openConnection("127.0.0.1", srv.port(), clientOptions.withHandshakeTimeout(10)));
+                        () -> Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientOptions.withHandshakeTimeout(10))));
                 assertTrue(e.getMessage().startsWith("TLS handshake with 127.0.0.1:" + srv.port()
                         + " failed on verifying the certificate"), e.getMessage());
                 assertTrue(e.getMessage().contains(expected), e.getMessage());
@@ -346,10 +345,10 @@ class SslTest {
     void createServerSslVerifyFailed() throws Exception {
         run(() -> {
             MyProto proto = new MyProto();
-            Server server = Tls.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(serverTls()));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
-            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Tls.createConnection(MyProto::new,
-                    "localhost", port, TlsOptions.client(TlsTesting.untrustingClientContext())));
+            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createConnection(MyProto::new,
+                    "localhost", port, ConnectOptions.overTls(TlsOptions.client(TlsTesting.untrustingClientContext()))));
             assertTrue(e.getMessage().contains("failed on verifying the certificate (server hostname 'localhost')"),
                     e.getMessage());
             Asyncio.sleep(0.05);
@@ -364,11 +363,11 @@ class SslTest {
     void createServerSslMatchFailed() throws Exception {
         run(() -> {
             MyProto proto = new MyProto();
-            Server server = Tls.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(serverTls()));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
             // trusted CA, but the certificate is for "localhost", not 127.0.0.1
-            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Tls.createConnection(MyProto::new,
-                    "127.0.0.1", port, TlsOptions.client(TlsTesting.clientContext())));
+            SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createConnection(MyProto::new,
+                    "127.0.0.1", port, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()))));
             assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
             assertTrue(e.getMessage().contains("No subject alternative names matching IP address 127.0.0.1"), e.getMessage());
             Asyncio.sleep(0.05);
@@ -383,10 +382,9 @@ class SslTest {
     void createServerSslVerified() throws Exception {
         run(() -> {
             MyProto proto = new MyProto();
-            Server server = Tls.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(serverTls()));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
-            Connection<MyProto> c = Tls.createConnection(MyProto::new, "127.0.0.1", port,
-                    TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost"));
+            Connection<MyProto> c = Net.createConnection(MyProto::new, "127.0.0.1", port, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost")));
             Asyncio.await(proto.connected);
             Transport client = c.transport();
             assertInstanceOf(SslTransport.class, client);
@@ -412,9 +410,9 @@ class SslTest {
     void createServerSsl() throws Exception {
         run(() -> {
             MyProto proto = new MyProto();
-            Server server = Tls.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createServer(() -> proto, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(serverTls()));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
-            Connection<MyProto> c = Tls.createConnection(MyProto::new, "127.0.0.1", port, clientTls());
+            Connection<MyProto> c = Net.createConnection(MyProto::new, "127.0.0.1", port, ConnectOptions.overTls(clientTls()));
             c.transport().write(b("xxx"));
             Asyncio.await(proto.connected);
             assertEquals("CONNECTED", proto.state);
@@ -443,8 +441,8 @@ class SslTest {
             }
         })) {
             List<ExceptionContext> messages = runVirtual(() -> {
-                assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> Tls.createConnection(() -> new Protocol() {},
-                        "127.0.0.1", srv.port(), clientTls().withHandshakeTimeout(10.0)), 0.5));
+                assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> Net.createConnection(() -> new Protocol() {},
+                        "127.0.0.1", srv.port(), ConnectOptions.overTls(clientTls().withHandshakeTimeout(10.0))), 0.5));
                 return null;
             });
             // cancelling a handshake must not raise an exception or log an error
@@ -466,8 +464,8 @@ class SslTest {
         })) {
             List<ExceptionContext> messages = runVirtual(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
-                assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> Tls.createConnection(() -> new Protocol() {},
-                        "127.0.0.1", srv.port(), clientTls().withHandshakeTimeout(30.0)), 0.5));
+                assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> Net.createConnection(() -> new Protocol() {},
+                        "127.0.0.1", srv.port(), ConnectOptions.overTls(clientTls().withHandshakeTimeout(30.0))), 0.5));
                 // the 30 s handshake timer was cancelled with the connection: the clock never gets there
                 Asyncio.sleep(0);
                 assertTrue(loop.time() < 30.0, "time is " + loop.time());
@@ -487,7 +485,7 @@ class SslTest {
             // break the connection during the handshake
         })) {
             run(() -> {
-                SocketException e = assertThrows(SocketException.class, () -> Tls.createConnection(() -> new Protocol() {
+                SocketException e = assertThrows(SocketException.class, () -> Net.createConnection(() -> new Protocol() {
                     @Override
                     public void connectionMade(BaseTransport t) {
                         made.set(true);
@@ -497,7 +495,7 @@ class SslTest {
                     public void connectionLost(Throwable exc) {
                         lost.set(true);
                     }
-                }, "127.0.0.1", srv.port(), clientTls()));
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(clientTls())));
                 assertTrue(e.getMessage().contains("127.0.0.1:" + srv.port()), e.getMessage());
                 Asyncio.sleep(0.01);
                 return null;
@@ -552,7 +550,7 @@ class SslTest {
                         transport.write(expectedResponse);
                     }
                 };
-                Connection<MyProto> c = Tls.connectAcceptedSocket(() -> proto, conn, serverTls().withHandshakeTimeout(10));
+                Connection<MyProto> c = Net.connectAcceptedSocket(() -> proto, conn, ConnectOptions.overTls(serverTls().withHandshakeTimeout(10)));
                 assertInstanceOf(SslTransport.class, c.transport());
                 Asyncio.await(proto.done);
                 assertEquals("CLOSED", proto.state);
@@ -831,7 +829,7 @@ class SslTest {
             }
         })) {
             run(() -> {
-                StreamPair rw = Tls.openConnection("127.0.0.1", srv.port(), clientTls());
+                StreamPair rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(clientTls()));
                 assertArrayEquals(b("A\n"), rw.reader().readline());
                 rw.writer().write(b("B"));
                 assertThrows(SSLException.class, () -> rw.reader().readline());
@@ -882,11 +880,11 @@ class SslTest {
     void createConnectionSslServerHostnameErrors() throws Exception {
         run(() -> {
             TlsOptions tls = TlsOptions.client(TlsTesting.clientContext());
-            assertThrows(IllegalArgumentException.class, () -> Tls.createConnection(MyProto::new, "", 80, tls));
-            assertThrows(IllegalArgumentException.class, () -> Tls.createConnection(MyProto::new, (String) null, 80, tls));
+            assertThrows(IllegalArgumentException.class, () -> Net.createConnection(MyProto::new, "", 80, ConnectOptions.overTls(tls)));
+            assertThrows(IllegalArgumentException.class, () -> Net.createConnection(MyProto::new, (String) null, 80, ConnectOptions.overTls(tls)));
             try (SocketChannel sock = SocketChannel.open()) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> Tls.createConnection(MyProto::new, sock, tls));
+                        () -> Net.createConnection(MyProto::new, sock, ConnectOptions.overTls(tls)));
                 assertTrue(e.getMessage().contains("server_hostname"), e.getMessage());
             }
             return null;

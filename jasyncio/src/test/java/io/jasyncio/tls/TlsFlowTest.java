@@ -1,5 +1,7 @@
 package io.jasyncio.tls;
 
+import io.jasyncio.transport.Net;
+import io.jasyncio.transport.ConnectOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +25,7 @@ import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.WriteBufferLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -45,22 +48,18 @@ class TlsFlowTest {
     @Test
     void serverHostnameDefaultsToTheHost() {
         List<ExceptionContext> messages = SslTest.run(() -> {
-            Server server = Tls.createServer(() -> new Protocol() {}, "127.0.0.1", 0, ServerOptions.DEFAULTS,
-                    SslTest.serverTls());
+            Server server = Net.createServer(() -> new Protocol() {}, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(SslTest.serverTls()));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
             TlsOptions verified = TlsOptions.client(TlsTesting.clientContext());
             // the default name is the host: "localhost" matches the certificate
-            Connection<Protocol> c1 = Tls.createConnection(() -> new Protocol() {}, "localhost", port, verified);
+            Connection<Protocol> c1 = Net.createConnection(() -> new Protocol() {}, "localhost", port, ConnectOptions.overTls(verified));
             c1.transport().close();
             // an explicit name wins over the host
-            Connection<Protocol> c2 = Tls.createConnection(() -> new Protocol() {}, "127.0.0.1", port,
-                    verified.withServerHostname("localhost"));
+            Connection<Protocol> c2 = Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port, ConnectOptions.overTls(verified.withServerHostname("localhost")));
             c2.transport().close();
-            assertThrows(SSLHandshakeException.class, () -> Tls.createConnection(() -> new Protocol() {}, "localhost", port,
-                    verified.withServerHostname("perl.com")));
+            assertThrows(SSLHandshakeException.class, () -> Net.createConnection(() -> new Protocol() {}, "localhost", port, ConnectOptions.overTls(verified.withServerHostname("perl.com"))));
             // an empty name with the check off: no SNI, no name check
-            Connection<Protocol> c3 = Tls.createConnection(() -> new Protocol() {}, "127.0.0.1", port,
-                    verified.withServerHostname("").withCheckHostname(false));
+            Connection<Protocol> c3 = Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port, ConnectOptions.overTls(verified.withServerHostname("").withCheckHostname(false)));
             c3.transport().close();
             server.close();
             return null;
@@ -86,7 +85,7 @@ class TlsFlowTest {
             SslTest.run(() -> {
                 AtomicInteger pauses = new AtomicInteger(), resumes = new AtomicInteger();
                 Future<Void> lost = Asyncio.getRunningLoop().createFuture();
-                Connection<Protocol> c = Tls.createConnection(() -> new Protocol() {
+                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
                     @Override
                     public void connectionLost(Throwable exc) {
                         lost.setResult(null);
@@ -101,10 +100,10 @@ class TlsFlowTest {
                     public void resumeWriting() {
                         resumes.incrementAndGet();
                     }
-                }, "127.0.0.1", srv.port(), SslTest.clientTls());
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 SslTransport t = (SslTransport) c.transport();
                 t.setWriteBufferLimits(256 * 1024, 64 * 1024);
-                assertArrayEquals(new int[] {64 * 1024, 256 * 1024}, t.getWriteBufferLimits());
+                assertEquals(new WriteBufferLimits(64 * 1024, 256 * 1024), t.getWriteBufferLimits());
                 ByteBuffer src = ByteBuffer.wrap(data);
                 // write in 64 KiB pieces until the TLS layer holds data back and pauses us
                 while (src.hasRemaining() && pauses.get() == 0) {
@@ -139,7 +138,7 @@ class TlsFlowTest {
             SslTest.run(() -> {
                 AtomicInteger received = new AtomicInteger();
                 Future<Void> lost = Asyncio.getRunningLoop().createFuture();
-                Connection<Protocol> c = Tls.createConnection(() -> new Protocol() {
+                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
                     @Override
                     public void connectionLost(Throwable exc) {
                         lost.setResult(null);
@@ -150,7 +149,7 @@ class TlsFlowTest {
                         received.addAndGet(data.remaining());
                         data.position(data.limit());
                     }
-                }, "127.0.0.1", srv.port(), SslTest.clientTls());
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 SslTransport t = (SslTransport) c.transport();
                 t.pauseReading();
                 assertFalse(t.isReading());
@@ -188,7 +187,7 @@ class TlsFlowTest {
                 Future<byte[]> all = loop.createFuture();
                 Future<Void> lost = loop.createFuture();
                 ByteArrayOutputStream acc = new ByteArrayOutputStream();
-                Tls.createConnection(() -> new BufferedProtocol() {
+                Net.createConnection(() -> new BufferedProtocol() {
                     final ByteBuffer buf = ByteBuffer.allocate(1000);
 
                     @Override
@@ -211,7 +210,7 @@ class TlsFlowTest {
                         all.setResult(acc.toByteArray());
                         return false;
                     }
-                }, "127.0.0.1", srv.port(), SslTest.clientTls());
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 assertArrayEquals(data, Asyncio.await(all));
                 Asyncio.await(lost); // close_notify answered, connection closed by the TLS layer
                 return null;
@@ -234,7 +233,7 @@ class TlsFlowTest {
                 EventLoop loop = Asyncio.getRunningLoop();
                 Future<Throwable> lost = loop.createFuture();
                 Future<Void> hi = loop.createFuture();
-                Connection<Protocol> c = Tls.createConnection(() -> new Protocol() {
+                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
                     @Override
                     public void dataReceived(ByteBuffer data) {
                         data.position(data.limit());
@@ -245,7 +244,7 @@ class TlsFlowTest {
                     public void connectionLost(Throwable exc) {
                         lost.setResult(exc);
                     }
-                }, "127.0.0.1", srv.port(), SslTest.clientTls().withShutdownTimeout(0.3));
+                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls().withShutdownTimeout(0.3)));
                 Asyncio.await(hi);
                 c.transport().close();
                 Throwable exc = Asyncio.await(lost);
@@ -262,16 +261,15 @@ class TlsFlowTest {
         // a client that connects and never speaks: the server drops it at the handshake timeout, and serves others
         List<ExceptionContext> messages = SslTest.run(() -> {
             AtomicInteger served = new AtomicInteger();
-            Server server = Tls.startServer((r, w) -> {
+            Server server = Streams.startServer((r, w) -> {
                 served.incrementAndGet();
                 w.write(r.readline());
                 w.close();
-            }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS, SslTest.serverTls().withHandshakeTimeout(2));
+            }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(SslTest.serverTls().withHandshakeTimeout(2)));
             int port = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
             StreamPair silent = Streams.openConnection("127.0.0.1", port);
             assertEquals(0, silent.reader().read().length, "the server closed the silent connection");
-            StreamPair rw = Tls.openConnection("127.0.0.1", port,
-                    TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost"));
+            StreamPair rw = Streams.openConnection("127.0.0.1", port, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost")));
             rw.writer().write(b("x\n"));
             assertArrayEquals(b("x\n"), rw.reader().readline());
             assertEquals(1, served.get());

@@ -1,5 +1,9 @@
 package io.jasyncio.tls;
 
+import io.jasyncio.streams.Streams;
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.ConnectOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,13 +43,13 @@ class TlsInteropTest {
     static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     /** A line echo server: each connection echoes lines until EOF, then closes (with close_notify). */
-    static Server echoServer() {
+    static Server echoServer() throws IOException {
         return echoServer(Integer.MAX_VALUE);
     }
 
     /** An echo server that closes each connection after {@code maxLines} lines (or EOF). */
-    static Server echoServer(int maxLines) {
-        return Tls.startServer((reader, writer) -> {
+    static Server echoServer(int maxLines) throws IOException {
+        return Streams.startServer((reader, writer) -> {
             for (int i = 0; i < maxLines; i++) {
                 byte[] line = reader.readline();
                 if (line.length == 0) break;
@@ -54,7 +58,7 @@ class TlsInteropTest {
             }
             writer.close();
             writer.waitClosed();
-        }, "127.0.0.1", 0, TlsOptions.server(TlsTesting.serverContext()));
+        }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(TlsOptions.server(TlsTesting.serverContext())));
     }
 
     static int portOf(Server s) throws IOException {
@@ -171,8 +175,7 @@ class TlsInteropTest {
             String portLine = out.readLine();
             int port = Integer.parseInt(portLine.trim());
             List<ExceptionContext> messages = SslTest.run(() -> {
-                StreamPair rw = Tls.openConnection("localhost", port,
-                        TlsOptions.client(TlsTesting.clientContext()).withHandshakeTimeout(10));
+                StreamPair rw = Streams.openConnection("localhost", port, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()).withHandshakeTimeout(10)));
                 assertInstanceOf(List.class, rw.writer().getExtraInfo("peercert"));
                 rw.writer().write(b("hello python\n"));
                 assertArrayEquals(b("HELLO PYTHON\n"), rw.reader().readline());
@@ -210,8 +213,8 @@ class TlsInteropTest {
             t.setDaemon(true);
             t.start();
             List<ExceptionContext> messages = SslTest.run(() -> {
-                SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Tls.openConnection("127.0.0.1",
-                        plain.getLocalPort(), SslTest.clientTls()));
+                SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Streams.openConnection("127.0.0.1",
+                        plain.getLocalPort(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(SslTest.clientTls())));
                 assertTrue(e.getMessage().startsWith("TLS handshake with 127.0.0.1:" + plain.getLocalPort() + " failed"),
                         e.getMessage());
                 return null;
@@ -238,8 +241,7 @@ class TlsInteropTest {
             });
             assertTrue(!reply.contains("GET"), reply);
             // the server still serves TLS clients
-            StreamPair rw = Tls.openConnection("127.0.0.1", port,
-                    TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost"));
+            StreamPair rw = Streams.openConnection("127.0.0.1", port, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost")));
             rw.writer().write(b("still here\n"));
             assertArrayEquals(b("still here\n"), rw.reader().readline());
             rw.writer().close();
@@ -261,7 +263,7 @@ class TlsInteropTest {
             for (int i = 0; i < 20; i++) {
                 int n = i;
                 tasks.add(Asyncio.createTask(() -> {
-                    StreamPair rw = Tls.openConnection("127.0.0.1", port, tls);
+                    StreamPair rw = Streams.openConnection("127.0.0.1", port, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(tls));
                     for (int k = 0; k < 20; k++) {
                         byte[] line = b("client " + n + " line " + k + "\n");
                         rw.writer().write(line);

@@ -1,5 +1,8 @@
 package io.jasyncio.tls;
 
+import io.jasyncio.streams.StreamReader;
+import io.jasyncio.transport.ConnectOptions;
+import java.io.IOException;
 import static io.jasyncio.transport.NetTesting.b;
 import static io.jasyncio.transport.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
@@ -54,13 +57,13 @@ public class TlsUnixTest {
     }
 
     /** CPython's run_test_unix_server(use_ssl=True), on our own TLS Unix server: answers one request and closes. */
-    static Server httpServer(Path path) {
+    static Server httpServer(Path path) throws IOException {
         return Streams.startUnixServer((reader, writer) -> {
             reader.readuntil(b("\r\n\r\n"));
             writer.write(b("HTTP/1.0 200 OK\r\n\r\nTest message"));
             writer.close();
             writer.waitClosed();
-        }, path, serverTls());
+        }, path, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(serverTls()));
     }
 
     // ports test_events.py::EventLoopTestsMixin::test_create_ssl_unix_connection
@@ -69,8 +72,7 @@ public class TlsUnixTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Server server = httpServer(path);
-            Connection<ServerTest.MyProto> c = Net.createUnixConnection(() -> new ServerTest.MyProto(loop), path,
-                    insecureClient());
+            Connection<ServerTest.MyProto> c = Net.createUnixConnection(() -> new ServerTest.MyProto(loop), path, ConnectOptions.overTls(insecureClient()));
             assertInstanceOf(SslTransport.class, c.transport());
             assertNotNull(c.transport().getExtraInfo("ssl_object"));
             assertEquals(UnixDomainSocketAddress.of(path), c.transport().getExtraInfo("peername"));
@@ -80,8 +82,7 @@ public class TlsUnixTest {
 
             // with the JVM's default trust store, the test certificate fails verification
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createUnixConnection(
-                    () -> new ServerTest.MyProto(loop), path,
-                    TlsOptions.client(SSLContext.getDefault()).withServerHostname("127.0.0.1")));
+                    () -> new ServerTest.MyProto(loop), path, ConnectOptions.overTls(TlsOptions.client(SSLContext.getDefault()).withServerHostname("127.0.0.1"))));
             assertTrue(e.getMessage().contains("certif"), e.getMessage());
             server.close();
             server.waitClosed();
@@ -95,8 +96,8 @@ public class TlsUnixTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             ServerTest.MyProto proto = new ServerTest.MyProto(loop);
-            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
-            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path, insecureClient());
+            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS.withTls(serverTls()));
+            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path, ConnectOptions.overTls(insecureClient()));
             client.transport().write(b("xxx"));
             Asyncio.await(proto.connected);
             assertEquals("CONNECTED", proto.state);
@@ -123,11 +124,10 @@ public class TlsUnixTest {
             EventLoop loop = Asyncio.getRunningLoop();
             loop.setExceptionHandler((l, ctx) -> errors.add(ctx));
             ServerTest.MyProto proto = new ServerTest.MyProto(loop);
-            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS.withTls(serverTls()));
             // no CA loaded
             SSLHandshakeException e = assertThrows(SSLHandshakeException.class, () -> Net.createUnixConnection(
-                    () -> new ServerTest.MyBaseProto(loop), path,
-                    TlsOptions.client(TlsTesting.untrustingClientContext()).withServerHostname("invalid")));
+                    () -> new ServerTest.MyBaseProto(loop), path, ConnectOptions.overTls(TlsOptions.client(TlsTesting.untrustingClientContext()).withServerHostname("invalid"))));
             assertTrue(e.getMessage().toLowerCase().contains("certif"), e.getMessage());
             assertNull(proto.transport);
             server.close();
@@ -142,10 +142,9 @@ public class TlsUnixTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             ServerTest.MyProto proto = new ServerTest.MyProto(loop);
-            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS, serverTls());
+            Server server = Net.createUnixServer(() -> proto, path, ServerOptions.DEFAULTS.withTls(serverTls()));
             // connection succeeds with the right CA and server name
-            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path,
-                    TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost"));
+            Connection<ServerTest.MyBaseProto> client = Net.createUnixConnection(() -> new ServerTest.MyBaseProto(loop), path, ConnectOptions.overTls(TlsOptions.client(TlsTesting.clientContext()).withServerHostname("localhost")));
             Asyncio.await(proto.connected);
             proto.transport.close();
             client.transport().close();
@@ -164,7 +163,7 @@ public class TlsUnixTest {
         Asyncio.run(() -> {
             Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> messages.add(ctx));
             Server server = httpServer(path);
-            StreamPair p = Streams.openUnixConnection(path, insecureClient());
+            StreamPair p = Streams.openUnixConnection(path, StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(insecureClient()));
             p.writer().write(b("GET / HTTP/1.0\r\n\r\n"));
             assertTrue(s(p.reader().read()).endsWith("\r\n\r\nTest message"));
             p.writer().close();
@@ -181,7 +180,7 @@ public class TlsUnixTest {
     void createUnixConnectionSslNoServerHostname() {
         Asyncio.run(() -> {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Net.createUnixConnection(() -> new Protocol() {}, Path.of("/dev/null"), TlsOptions.client()));
+                    () -> Net.createUnixConnection(() -> new Protocol() {}, Path.of("/dev/null"), ConnectOptions.overTls(TlsOptions.client())));
             assertTrue(e.getMessage().contains("you have to pass server_hostname when using ssl"), e.getMessage());
             return null;
         });
@@ -195,8 +194,8 @@ public class TlsUnixTest {
                 byte[] line = reader.readline();
                 writer.write(line);
                 writer.close();
-            }, path, 1024, ServerOptions.DEFAULTS, serverTls());
-            StreamPair p = Streams.openUnixConnection(path, 1024, insecureClient());
+            }, path, 1024, ServerOptions.DEFAULTS.withTls(serverTls()));
+            StreamPair p = Streams.openUnixConnection(path, 1024, ConnectOptions.overTls(insecureClient()));
             p.writer().write(b("echo me\n"));
             assertEquals("echo me\n", s(p.reader().read()));
             p.writer().close();

@@ -1,5 +1,6 @@
 package io.jasyncio.transport;
 
+import io.jasyncio.datagram.DatagramOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static io.jasyncio.transport.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
@@ -50,7 +51,7 @@ class ConnectOptionsTest {
             int port = unusedPort();
             Asyncio.run(() -> {
                 Connection<ServerTest.MyProto> c = Net.createConnection(() -> new ServerTest.MyProto(Asyncio.getRunningLoop()),
-                        httpd.host(), httpd.port(), new InetSocketAddress(httpd.host(), port));
+                        httpd.host(), httpd.port(), ConnectOptions.DEFAULTS.withLocalAddr(new InetSocketAddress(httpd.host(), port)));
                 InetSocketAddress sockname = (InetSocketAddress) c.protocol().transport.getExtraInfo("sockname");
                 assertEquals(port, sockname.getPort());
                 c.transport().close();
@@ -68,10 +69,9 @@ class ConnectOptionsTest {
             Server server = Streams.startServer((reader, writer) -> {
                 writer.write(reader.readline());
                 writer.close();
-            }, "127.0.0.1", 0, TlsUnixTest.serverTls());
+            }, "127.0.0.1", 0, StreamReader.DEFAULT_LIMIT, ServerOptions.DEFAULTS.withTls(TlsUnixTest.serverTls()));
             int serverPort = ((InetSocketAddress) server.getSockets().get(0).getLocalAddress()).getPort();
-            StreamPair p = Streams.openConnection("127.0.0.1", serverPort, StreamReader.DEFAULT_LIMIT,
-                    new InetSocketAddress("127.0.0.1", port), TlsUnixTest.insecureClient());
+            StreamPair p = Streams.openConnection("127.0.0.1", serverPort, StreamReader.DEFAULT_LIMIT, ConnectOptions.DEFAULTS.withLocalAddr(new InetSocketAddress("127.0.0.1", port)).withTls(TlsUnixTest.insecureClient()));
             assertEquals(port, ((InetSocketAddress) p.writer().getExtraInfo("sockname")).getPort());
             assertNotNull(p.writer().getExtraInfo("ssl_object"));
             p.writer().write(b("over tls\n"));
@@ -90,7 +90,7 @@ class ConnectOptionsTest {
             InetSocketAddress address = new InetSocketAddress(httpd.host(), httpd.port());
             Asyncio.run(() -> {
                 BindException e = assertThrows(BindException.class, () -> Net.createConnection(
-                        () -> new ServerTest.MyProto(Asyncio.getRunningLoop()), httpd.host(), httpd.port(), address));
+                        () -> new ServerTest.MyProto(Asyncio.getRunningLoop()), httpd.host(), httpd.port(), ConnectOptions.DEFAULTS.withLocalAddr(address)));
                 assertTrue(e.getMessage().contains("error while attempting to bind on address " + httpd.host() + ":"
                         + httpd.port()), e.getMessage());
                 assertTrue(e.getMessage().contains("address already in use"), e.getMessage());
@@ -112,8 +112,7 @@ class ConnectOptionsTest {
                 assertEquals(new InetSocketAddress("127.0.0.1", port2), ch.getLocalAddress());
             }
             // nobody listens on port1: the connection fails, not the bind
-            assertThrows(ConnectException.class, () -> Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port1,
-                    new InetSocketAddress("127.0.0.1", port2)));
+            assertThrows(ConnectException.class, () -> Net.createConnection(() -> new Protocol() {}, "127.0.0.1", port1, ConnectOptions.DEFAULTS.withLocalAddr(new InetSocketAddress("127.0.0.1", port2))));
             return null;
         });
     }
@@ -125,7 +124,7 @@ class ConnectOptionsTest {
         int port2 = unusedPort();
         Asyncio.run(() -> {
             SocketException e = assertThrows(SocketException.class, () -> Net.createConnection(() -> new Protocol() {},
-                    "127.0.0.1", port1, new InetSocketAddress("::1", port2)));
+                    "127.0.0.1", port1, ConnectOptions.DEFAULTS.withLocalAddr(new InetSocketAddress("::1", port2))));
             assertTrue(e.getMessage().contains("no matching local address"), e.getMessage());
             return null;
         });
@@ -138,7 +137,7 @@ class ConnectOptionsTest {
             Asyncio.run(() -> {
                 // asyncio's resolver returned no local address; the JDK's fails naming the host instead
                 assertThrows(UnknownHostException.class, () -> Net.createConnection(() -> new Protocol() {},
-                        httpd.host(), httpd.port(), InetSocketAddress.createUnresolved("no-such-host.invalid", 8080)));
+                        httpd.host(), httpd.port(), ConnectOptions.DEFAULTS.withLocalAddr(InetSocketAddress.createUnresolved("no-such-host.invalid", 8080))));
                 return null;
             });
         }
@@ -154,8 +153,7 @@ class ConnectOptionsTest {
                         List.of(new InetSocketAddress(0)))) {
                     assertTrue(((InetSocketAddress) ch.getLocalAddress()).getAddress().isAnyLocalAddress());
                 }
-                StreamPair p = Streams.openConnection(httpd.host(), httpd.port(), StreamReader.DEFAULT_LIMIT,
-                        InetSocketAddress.createUnresolved("127.0.0.1", port));
+                StreamPair p = Streams.openConnection(httpd.host(), httpd.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.DEFAULTS.withLocalAddr(InetSocketAddress.createUnresolved("127.0.0.1", port)));
                 assertEquals(port, ((InetSocketAddress) p.writer().getExtraInfo("sockname")).getPort());
                 p.writer().write(b("GET / HTTP/1.0\r\n\r\n"));
                 assertTrue(s(p.reader().read()).startsWith("HTTP/1.0 200 OK"));
@@ -201,7 +199,7 @@ class ConnectOptionsTest {
 
             ServerTest.MyDatagramProto proto2 = new ServerTest.MyDatagramProto(Asyncio.getRunningLoop());
             DatagramEndpoint<ServerTest.MyDatagramProto> ep2 = Net.createDatagramEndpoint(() -> proto2,
-                    new InetSocketAddress("127.0.0.1", 0), null, true, true);
+                    new InetSocketAddress("127.0.0.1", 0), null, DatagramOptions.DEFAULTS.withReusePort(true).withAllowBroadcast(true));
             DatagramChannel sock2 = (DatagramChannel) ep2.transport().getExtraInfo("socket");
             assertFalse(sock2.getOption(StandardSocketOptions.SO_REUSEADDR));
             assertTrue(sock2.getOption(StandardSocketOptions.SO_REUSEPORT));
@@ -231,7 +229,7 @@ class ConnectOptionsTest {
                     }
                 }
                 Proto proto = new Proto();
-                DatagramEndpoint<Proto> ep = Net.createDatagramEndpoint(() -> proto, null, echo.address(), false, true);
+                DatagramEndpoint<Proto> ep = Net.createDatagramEndpoint(() -> proto, null, echo.address(), DatagramOptions.DEFAULTS.withAllowBroadcast(true));
                 DatagramChannel sock = (DatagramChannel) ep.transport().getExtraInfo("socket");
                 assertFalse(sock.isConnected(), "with allow_broadcast the remote address is not connected to");
                 assertNull(ep.transport().getExtraInfo("peername"));
@@ -280,28 +278,22 @@ class ConnectOptionsTest {
     @Test
     void createDatagramEndpointFamily() {
         Asyncio.run(() -> {
-            DatagramEndpoint<DatagramProtocol> ep = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                    java.net.StandardProtocolFamily.INET6, null, null, false, false);
+            DatagramEndpoint<DatagramProtocol> ep = Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, null, null, DatagramOptions.DEFAULTS.withFamily(java.net.StandardProtocolFamily.INET6));
             DatagramChannel ch = (DatagramChannel) ep.transport().getExtraInfo("socket");
             assertNull(ch.getLocalAddress(), "unbound until it sends");
             ep.transport().close();
 
-            DatagramEndpoint<DatagramProtocol> v4 = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                    java.net.StandardProtocolFamily.INET, InetSocketAddress.createUnresolved("localhost", 0), null,
-                    false, false);
+            DatagramEndpoint<DatagramProtocol> v4 = Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, InetSocketAddress.createUnresolved("localhost", 0), null, DatagramOptions.DEFAULTS.withFamily(java.net.StandardProtocolFamily.INET));
             InetSocketAddress bound = (InetSocketAddress) ((DatagramChannel) v4.transport().getExtraInfo("socket"))
                     .getLocalAddress();
             assertInstanceOf(java.net.Inet4Address.class, bound.getAddress());
             v4.transport().close();
 
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                            java.net.StandardProtocolFamily.INET6, new InetSocketAddress("127.0.0.1", 0), null,
-                            false, false));
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, new InetSocketAddress("127.0.0.1", 0), null, DatagramOptions.DEFAULTS.withFamily(java.net.StandardProtocolFamily.INET6)));
             assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
             assertThrows(IllegalArgumentException.class,
-                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                            java.net.StandardProtocolFamily.UNIX, null, null, false, false));
+                    () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, null, null, DatagramOptions.DEFAULTS.withFamily(java.net.StandardProtocolFamily.UNIX)));
             return null;
         });
     }
@@ -311,10 +303,10 @@ class ConnectOptionsTest {
     void createDatagramEndpointReusePort() {
         Asyncio.run(() -> {
             DatagramEndpoint<DatagramProtocol> a = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                    new InetSocketAddress("127.0.0.1", 0), null, true, false);
+                    new InetSocketAddress("127.0.0.1", 0), null, DatagramOptions.DEFAULTS.withReusePort(true));
             java.net.SocketAddress addr = ((DatagramChannel) a.transport().getExtraInfo("socket")).getLocalAddress();
             DatagramEndpoint<DatagramProtocol> b = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
-                    addr, null, true, false);
+                    addr, null, DatagramOptions.DEFAULTS.withReusePort(true));
             assertEquals(addr, ((DatagramChannel) b.transport().getExtraInfo("socket")).getLocalAddress());
             assertThrows(BindException.class, () -> Net.createDatagramEndpoint(() -> new DatagramProtocol() {}, addr, null));
             a.transport().close();

@@ -69,7 +69,7 @@ class FaultsTest {
         }
     };
 
-    static void assertEchoWorks(int port) {
+    static void assertEchoWorks(int port) throws IOException {
         StreamPair p = Streams.openConnection("127.0.0.1", port);
         p.writer().write(b("ping\n"));
         assertEquals("ping\n", s(p.reader().readline()));

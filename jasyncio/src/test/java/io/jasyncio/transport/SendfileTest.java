@@ -390,14 +390,14 @@ class SendfileTest {
         srv.setOption(StandardSocketOptions.SO_RCVBUF, BUF_SIZE);
         srv.bind(new InetSocketAddress("127.0.0.1", 0));
         Server server = tls
-                ? Tls.createServer(() -> srvProto, srv, ServerOptions.DEFAULTS, TlsOptions.server(TlsTesting.serverContext()))
+                ? Net.createServer(() -> srvProto, srv, ServerOptions.DEFAULTS.withTls(TlsOptions.server(TlsTesting.serverContext())))
                 : Net.createServer(() -> srvProto, srv, ServerOptions.DEFAULTS);
         SocketChannel cliSock = SocketChannel.open();
         cliSock.configureBlocking(false);
         Sockets.sockConnect(cliSock, srv.getLocalAddress());
         MySendfileProto cliProto = new MySendfileProto(loop, 0);
         Connection<MySendfileProto> c = tls
-                ? Tls.createConnection(() -> cliProto, cliSock, TlsTesting.clientNoHostname(TlsTesting.insecureClientContext()))
+                ? Net.createConnection(() -> cliProto, cliSock, ConnectOptions.overTls(TlsTesting.clientNoHostname(TlsTesting.insecureClientContext())))
                 : Net.createConnection(() -> cliProto, cliSock);
         cliSock.setOption(StandardSocketOptions.SO_SNDBUF, BUF_SIZE);
         c.transport().setWriteBufferLimits(BUF_SIZE, null);

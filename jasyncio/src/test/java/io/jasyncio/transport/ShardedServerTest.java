@@ -59,7 +59,7 @@ class ShardedServerTest {
         }
     }
 
-    private static ShardedServer greeters(LoopGroup group, Sharding sharding) {
+    private static ShardedServer greeters(LoopGroup group, Sharding sharding) throws IOException {
         return ShardedServer.start(group, i -> () -> new Greeter(i), "127.0.0.1", 0, ServerOptions.DEFAULTS, sharding);
     }
 

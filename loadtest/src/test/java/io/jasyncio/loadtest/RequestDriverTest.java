@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest;
 
+import java.io.IOException;
 import static io.jasyncio.loadtest.TestServers.onVirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,7 @@ class RequestDriverTest {
     }
 
     /** A server whose handler takes 10 ms (so a virtual clock moves while the loop waits). */
-    private static TestServers.Http tenMillis() {
+    private static TestServers.Http tenMillis() throws IOException {
         return new TestServers.Http(app -> app.router().addGet("/", req -> {
             Asyncio.sleep(0.01);
             return io.jasyncio.http.Response.text("Hello, World!");

@@ -28,7 +28,7 @@ public final class TestServers {
         public final AppRunner runner;
         public final TcpSite site;
 
-        public Http(Consumer<Application> routes) {
+        public Http(Consumer<Application> routes) throws IOException {
             Application app = new Application();
             routes.accept(app);
             runner = new AppRunner(app).shutdownTimeout(0);
@@ -38,7 +38,7 @@ public final class TestServers {
         }
 
         /** "Hello, World!" at {@code /}. */
-        public static Http hello() {
+        public static Http hello() throws IOException {
             return new Http(app -> app.router().addGet("/", req -> Response.text("Hello, World!")));
         }
 

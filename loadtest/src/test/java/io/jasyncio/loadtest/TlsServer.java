@@ -30,8 +30,8 @@ public final class TlsServer implements AutoCloseable {
     private static SSLContext context;
     private final Server server;
 
-    public TlsServer() {
-        server = Net.createServer(Answer::new, "127.0.0.1", 0, ServerOptions.DEFAULTS, TlsOptions.server(context()));
+    public TlsServer() throws IOException {
+        server = Net.createServer(Answer::new, "127.0.0.1", 0, ServerOptions.DEFAULTS.withTls(TlsOptions.server(context())));
     }
 
     public int port() {

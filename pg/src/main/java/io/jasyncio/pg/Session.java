@@ -1,5 +1,7 @@
 package io.jasyncio.pg;
 
+import java.io.IOException;
+
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
@@ -108,7 +110,7 @@ final class Session implements PgProtocol.Events {
         }
     }
 
-    private static Session openOnce(ConnectOptions o, boolean trySsl) {
+    private static Session openOnce(ConnectOptions o, boolean trySsl) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
         PgProtocol p = new PgProtocol(loop, o.maxMessageSize(), o.maxResultSize());
         boolean unix = o.isUnixSocket();

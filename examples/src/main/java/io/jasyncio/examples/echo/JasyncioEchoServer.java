@@ -119,7 +119,7 @@ public final class JasyncioEchoServer implements EchoServer {
         }
     }
 
-    private Void serve(int port, CompletableFuture<Integer> bound) {
+    private Void serve(int port, CompletableFuture<Integer> bound) throws IOException {
         loop = Asyncio.getRunningLoop();
         stop = loop.createFuture();
         Server server = style == Style.PROTOCOL
@@ -171,7 +171,7 @@ public final class JasyncioEchoServer implements EchoServer {
                 writer.write(data);
                 long pending = writer.transport().getWriteBufferSize();
                 notePending(pending);
-                if (pending > writer.transport().getWriteBufferLimits()[1]) heldBack.increment(); // drain() will wait
+                if (pending > writer.transport().getWriteBufferLimits().high()) heldBack.increment(); // drain() will wait
                 writer.drain();
             }
         } catch (Exception e) { // read and drain throw the connection's IOException unchecked

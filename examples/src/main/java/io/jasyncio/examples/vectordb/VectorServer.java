@@ -36,7 +36,7 @@ public final class VectorServer implements AutoCloseable {
     private final Server server;
     private final int port;
 
-    private VectorServer(VectorStore store, int port) {
+    private VectorServer(VectorStore store, int port) throws IOException {
         this.store = VectorClient.connect(store);
         this.server = Streams.startServer(this::serve, "127.0.0.1", port);
         this.port = server.getSockets().get(0).socket().getLocalPort();
@@ -46,7 +46,7 @@ public final class VectorServer implements AutoCloseable {
      * Serves {@code store} on 127.0.0.1:{@code port} (0: a free port; see {@link #port()}). Fails with the
      * JDK's {@link java.net.BindException} if the port is taken.
      */
-    public static VectorServer start(VectorStore store, int port) {
+    public static VectorServer start(VectorStore store, int port) throws IOException {
         return new VectorServer(store, port);
     }
 

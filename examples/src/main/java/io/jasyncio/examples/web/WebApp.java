@@ -157,7 +157,7 @@ public final class WebApp {
      * Serves the application on a free loopback port, sends {@code n} requests to {@code /sleep?s=delay} at
      * once with the JDK's HTTP client, and reports how long they took together (≈ delay, not n × delay).
      */
-    public static Result demo(PrintStream out, int n, double delay) {
+    public static Result demo(PrintStream out, int n, double delay) throws IOException {
         // The runner closes first (resources close in reverse order): the client's close() waits for the requests
         // under way, which only this loop can answer, and a blocking close() may hold the loop (a task cancelled
         // mid-way, e.g. by Ctrl-C, hung there on the portable engine).

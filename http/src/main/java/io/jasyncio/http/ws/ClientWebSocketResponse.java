@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.transport.ConnectOptions;
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.Future;
@@ -96,7 +97,7 @@ public final class ClientWebSocketResponse extends WebSocket {
         try {
             Asyncio.waitFor((io.jasyncio.Coroutine<Void>) () -> {
                 try {
-                    if (tls) Net.createConnection(() -> ws.wire, h, port, tlsOptions);
+                    if (tls) Net.createConnection(() -> ws.wire, h, port, ConnectOptions.overTls(tlsOptions));
                     else Net.createConnection(() -> ws.wire, h, port);
                 } catch (CancelledError e) {
                     throw e;

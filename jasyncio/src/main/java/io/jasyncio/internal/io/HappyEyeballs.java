@@ -5,7 +5,6 @@ import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.ReturnWhen;
 import io.jasyncio.Task;
-import io.jasyncio.internal.Sneaky;
 import io.jasyncio.transport.Net;
 import io.jasyncio.transport.Sockets;
 import java.io.IOException;
@@ -56,7 +55,7 @@ public final class HappyEyeballs {
      * Races connections to {@code addrs}, staggered by {@code delay} seconds, each bound first to one of
      * {@code locals} (null: not bound); returns the winner's channel.
      */
-    public static SocketChannel connect(List<InetSocketAddress> addrs, double delay, List<InetSocketAddress> locals) {
+    public static SocketChannel connect(List<InetSocketAddress> addrs, double delay, List<InetSocketAddress> locals) throws IOException {
         if (addrs.isEmpty()) throw new IllegalArgumentException("no address to connect to");
         EventLoop loop = Asyncio.getRunningLoop();
         Future<SocketChannel> winner = loop.createFuture();
@@ -85,7 +84,7 @@ public final class HappyEyeballs {
             }
         }
         if (winner.done()) return winner.result();
-        throw Sneaky.rethrow(combined(errors));
+        throw combined(errors);
     }
 
     private static Void attempt(InetSocketAddress addr, List<InetSocketAddress> locals, Future<SocketChannel> winner,
@@ -106,11 +105,11 @@ public final class HappyEyeballs {
     }
 
     /** One error as it is; several as asyncio's "Multiple exceptions: ..." with each kept as suppressed. */
-    public static Throwable combined(List<Throwable> errors) {
+    public static IOException combined(List<Throwable> errors) { // every element is an IOException
         if (errors.isEmpty()) return new ConnectException("no connection attempt succeeded");
-        if (errors.size() == 1) return errors.getFirst();
+        if (errors.size() == 1) return (IOException) errors.getFirst();
         String first = errors.getFirst().getMessage();
-        if (errors.stream().allMatch(e -> Objects.equals(e.getMessage(), first))) return errors.getFirst();
+        if (errors.stream().allMatch(e -> Objects.equals(e.getMessage(), first))) return (IOException) errors.getFirst();
         StringBuilder sb = new StringBuilder("Multiple exceptions: ");
         for (int i = 0; i < errors.size(); i++) sb.append(i > 0 ? ", " : "").append(errors.get(i).getMessage());
         ConnectException all = new ConnectException(sb.toString());

@@ -1,9 +1,9 @@
 package io.jasyncio.internal.io;
 
 import io.jasyncio.EventLoop;
-import io.jasyncio.ExceptionContext;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.BrokenPipeError;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,16 +33,14 @@ public final class PipeWriteTransport extends PipeTransport implements WriteTran
     private boolean eofShared;
     /** Loop side: bytes written by the caller and not yet reported written by the thread. */
     private long bufferSize;
-    private int highWater;
-    private int lowWater;
-    private boolean protocolPaused;
+    /** The write buffer's water marks and whether the protocol was told to pause (_FlowControlMixin). */
+    private final WriteFlowControl writeFlow = WriteFlowControl.forTransport(WriteTransport.DEFAULT_HIGH_WATER);
     /** Writes attempted after the pipe was lost (asyncio's {@code _conn_lost}). */
     private int connLost;
 
     public PipeWriteTransport(EventLoop loop, OutputStream out, BaseProtocol protocol, String name) {
         super(loop, out, protocol, name);
         this.out = out;
-        setWriteBufferLimits(null, null);
     }
 
     @Override
@@ -182,40 +180,20 @@ public final class PipeWriteTransport extends PipeTransport implements WriteTran
 
     @Override
     public void setWriteBufferLimits(Integer high, Integer low) {
-        int h = high != null ? high : low == null ? WriteTransport.DEFAULT_HIGH_WATER : 4 * low;
-        int l = low != null ? low : h / 4;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        highWater = h;
-        lowWater = l;
+        writeFlow.setLimits(high, low);
         maybePauseProtocol();
     }
 
     @Override
-    public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
+    public WriteBufferLimits getWriteBufferLimits() {
+        return writeFlow.limits();
     }
 
     private void maybePauseProtocol() {
-        if (bufferSize <= highWater || protocolPaused) return;
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (RuntimeException | Error e) {
-            loop.callExceptionHandler(ExceptionContext.builder("protocol.pause_writing() failed")
-                    .exception(e).put("transport", this).put("protocol", protocol).build());
-        }
+        if (writeFlow.pauseNow(bufferSize)) WriteFlowControl.tell(protocol, true, loop, this, protocol);
     }
 
     private void maybeResumeProtocol() {
-        if (!protocolPaused || bufferSize > lowWater) return;
-        protocolPaused = false;
-        try {
-            protocol.resumeWriting();
-        } catch (RuntimeException | Error e) {
-            loop.callExceptionHandler(ExceptionContext.builder("protocol.resume_writing() failed")
-                    .exception(e).put("transport", this).put("protocol", protocol).build());
-        }
+        if (writeFlow.resumeNow(bufferSize)) WriteFlowControl.tell(protocol, false, loop, this, protocol);
     }
 }

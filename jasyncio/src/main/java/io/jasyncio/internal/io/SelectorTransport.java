@@ -5,6 +5,7 @@ import io.jasyncio.ExceptionContext;
 import io.jasyncio.LoopResource;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.BaseTransport;
+import io.jasyncio.transport.WriteBufferLimits;
 import io.jasyncio.transport.WriteTransport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -42,9 +43,8 @@ public abstract class SelectorTransport extends LoopResource implements BaseTran
     boolean protocolConnected;
     /** Counts the writes attempted after the connection was lost (asyncio's {@code _conn_lost}). */
     int connLost;
-    private int highWater;
-    private int lowWater;
-    public boolean protocolPaused;
+    /** The write buffer's water marks and whether the protocol was told to pause (_FlowControlMixin). */
+    private final WriteFlowControl writeFlow = WriteFlowControl.forTransport(WriteTransport.DEFAULT_HIGH_WATER);
     private boolean lostCalled;
     final Runnable readReady = this::readReady;
     final Runnable writeReady = this::writeReady;
@@ -55,7 +55,6 @@ public abstract class SelectorTransport extends LoopResource implements BaseTran
         this.protocol = protocol;
         this.protocolConnected = true;
         this.server = server;
-        setWriteBufferLimits(null, null);
         if (server != null) server.attach(this);
         own(loop);
     }
@@ -218,45 +217,25 @@ public abstract class SelectorTransport extends LoopResource implements BaseTran
     // ---------------------------------------------------------------- flow control (_FlowControlMixin)
 
     public void setWriteBufferLimits(Integer high, Integer low) {
-        int h, l;
-        if (high == null) h = low == null ? WriteTransport.DEFAULT_HIGH_WATER : 4 * low;
-        else h = high;
-        l = low == null ? h / 4 : low;
-        if (!(h >= l && l >= 0)) {
-            throw new IllegalArgumentException("high (" + h + ") must be >= low (" + l + ") must be >= 0");
-        }
-        highWater = h;
-        lowWater = l;
+        writeFlow.setLimits(high, low);
         maybePauseProtocol();
     }
 
-    public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
+    public WriteBufferLimits getWriteBufferLimits() {
+        return writeFlow.limits();
+    }
+
+    /** Whether the protocol has been told to pause writing (and not yet to resume). */
+    public boolean protocolPaused() {
+        return writeFlow.paused();
     }
 
     void maybePauseProtocol() {
-        if (bufferedSize() <= highWater) return;
-        if (!protocolPaused) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (RuntimeException | Error e) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.pause_writing() failed")
-                        .exception(e).put("transport", this).put("protocol", protocol).build());
-            }
-        }
+        if (writeFlow.pauseNow(bufferedSize())) WriteFlowControl.tell(protocol, true, loop, this, protocol);
     }
 
     void maybeResumeProtocol() {
-        if (protocolPaused && bufferedSize() <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException | Error e) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.resume_writing() failed")
-                        .exception(e).put("transport", this).put("protocol", protocol).build());
-            }
-        }
+        if (writeFlow.resumeNow(bufferedSize())) WriteFlowControl.tell(protocol, false, loop, this, protocol);
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class Sendfile {
     /** The chunk size of {@link #sendfile}'s fallback (asyncio's 16 KiB). */
     static final int TRANSPORT_FALLBACK_CHUNK = 16 * 1024;
 
-    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count, boolean fallback) {
+    public static long sockSendfile(SocketChannel sock, SeekableByteChannel file, long offset, Long count, boolean fallback) throws IOException {
         Objects.requireNonNull(sock, "sock");
         SocketChannels.checkNonBlocking(sock);
         checkParams(file, offset, count);
@@ -46,14 +46,14 @@ public final class Sendfile {
         return sockFallback(sock, file, offset, count);
     }
 
-    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count, boolean fallback) {
+    public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count, boolean fallback) throws IOException {
         Objects.requireNonNull(transport, "transport");
         if (transport.isClosing()) throw new IllegalStateException("Transport is closing");
         if (transport instanceof SocketTransport st) {
             checkParams(file, offset, count);
             if (file instanceof FileChannel fc) return transportNative(st, fc, offset, count);
             if (!fallback) throw notAvailable(file);
-            return transportFallback(st, st.protocolPaused, file, offset, count);
+            return transportFallback(st, st.protocolPaused(), file, offset, count);
         }
         if (transport instanceof SslTransport tls) {
             if (!fallback) {
@@ -124,7 +124,7 @@ public final class Sendfile {
 
     // ---------------------------------------------------------------- fallback
 
-    private static long sockFallback(SocketChannel sock, SeekableByteChannel file, long offset, Long count) {
+    private static long sockFallback(SocketChannel sock, SeekableByteChannel file, long offset, Long count) throws IOException {
         int chunk = count != null ? (int) Math.min(count, SOCK_FALLBACK_CHUNK) : SOCK_FALLBACK_CHUNK;
         ByteBuffer buf = ByteBuffer.allocate(chunk);
         long sent = 0;

@@ -1,5 +1,6 @@
 package io.jasyncio.internal.io;
 
+import io.jasyncio.transport.ConnectOptions;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -60,8 +61,7 @@ class HappyEyeballsTest {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             Asyncio.run(() -> {
                 Connection<ServerTest.MyProto> c = Net.createConnection(
-                        () -> new ServerTest.MyProto(Asyncio.getRunningLoop()), "127.0.0.1", server.getLocalPort(),
-                        null, 2, null);
+                        () -> new ServerTest.MyProto(Asyncio.getRunningLoop()), "127.0.0.1", server.getLocalPort(), ConnectOptions.DEFAULTS.withInterleave(2));
                 assertEquals(server.getLocalPort(),
                         ((InetSocketAddress) c.transport().getExtraInfo("peername")).getPort());
                 c.transport().close();
@@ -112,7 +112,7 @@ class HappyEyeballsTest {
     void createConnectionWithHappyEyeballsConnectsToLocalhost() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.1"))) {
             boolean connected = Asyncio.run(() -> {
-                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {}, "127.0.0.1", server.getLocalPort(), 0.25);
+                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {}, "127.0.0.1", server.getLocalPort(), ConnectOptions.DEFAULTS.withHappyEyeballsDelay(0.25));
                 c.transport().close();
                 return true;
             });

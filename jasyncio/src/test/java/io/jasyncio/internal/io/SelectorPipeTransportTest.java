@@ -150,11 +150,11 @@ class SelectorPipeTransportTest {
         return p;
     }
 
-    static SelectorReadPipeTransport reader(Pipe p, Recorder proto) {
+    static SelectorReadPipeTransport reader(Pipe p, Recorder proto) throws IOException {
         return (SelectorReadPipeTransport) Net.connectReadPipe(() -> proto, p.source()).transport();
     }
 
-    static SelectorWritePipeTransport writer(Pipe p, Recorder proto) {
+    static SelectorWritePipeTransport writer(Pipe p, Recorder proto) throws IOException {
         return (SelectorWritePipeTransport) Net.connectWritePipe(() -> proto, p.sink()).transport();
     }
 

@@ -49,12 +49,12 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** GET {@code url}. */
-    public HttpResponse get(String url) {
+    public HttpResponse get(String url) throws IOException {
         return send("GET", url, List.of(), null);
     }
 
     /** POST {@code body} (UTF-8) to {@code url} with {@code contentType}. */
-    public HttpResponse post(String url, String body, String contentType) {
+    public HttpResponse post(String url, String body, String contentType) throws IOException {
         return send("POST", url, List.of("Content-Type: " + contentType), body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -64,7 +64,7 @@ public final class HttpClient implements AutoCloseable {
      * {@link IOException} (the connection was lost), or a {@link ProtocolViolation} (not HTTP, or a body over the
      * limit).
      */
-    public HttpResponse send(String method, String url, List<String> headers, byte[] body) {
+    public HttpResponse send(String method, String url, List<String> headers, byte[] body) throws IOException {
         if (closed) throw new IllegalStateException("this virtual user's HTTP client is closed");
         HttpTarget.Url u = HttpTarget.Url.parse(resolve(url));
         List<String> h = headers;
@@ -103,7 +103,7 @@ public final class HttpClient implements AutoCloseable {
         return base + (url.startsWith("/") ? url : "/" + url);
     }
 
-    private Conn take(HttpTarget.Url u) {
+    private Conn take(HttpTarget.Url u) throws IOException {
         String origin = u.origin();
         ArrayDeque<Conn> q = idle.get(origin);
         while (q != null && !q.isEmpty()) {

@@ -1,5 +1,8 @@
 package io.jasyncio.loadtest.target;
 
+import io.jasyncio.transport.ConnectOptions;
+import java.io.IOException;
+
 import io.jasyncio.tls.TlsOptions;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.Connection;
@@ -52,10 +55,10 @@ public record Connector(boolean insecure, List<InetAddress> sources) {
      * Opens connection number {@code index} to {@code host:port} (TLS when {@code tls}) with {@code protocol};
      * returns once connected (and the TLS handshake is done).
      */
-    public <P extends BaseProtocol> Connection<P> connect(Supplier<P> protocol, boolean tls, String host, int port, int index) {
+    public <P extends BaseProtocol> Connection<P> connect(Supplier<P> protocol, boolean tls, String host, int port, int index) throws IOException {
         InetSocketAddress local = sources.isEmpty() ? null : new InetSocketAddress(sources.get(Math.floorMod(index, sources.size())), 0);
-        if (!tls) return Net.createConnection(protocol, host, port, null, local);
-        return Net.createConnection(protocol, host, port, null, local, tlsOptions(host));
+        if (!tls) return Net.createConnection(protocol, host, port, ConnectOptions.DEFAULTS.withLocalAddr(local));
+        return Net.createConnection(protocol, host, port, ConnectOptions.DEFAULTS.withLocalAddr(local).withTls(tlsOptions(host)));
     }
 
     /**

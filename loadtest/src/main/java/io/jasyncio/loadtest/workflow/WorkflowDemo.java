@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.workflow;
 
+import java.io.IOException;
 import io.jasyncio.Asyncio;
 import io.jasyncio.loadtest.Plan;
 import io.jasyncio.loadtest.Workload;
@@ -50,7 +51,7 @@ public final class WorkflowDemo {
     }
 
     /** {@link #run} on the running loop. */
-    public static Verdict runInLoop(Options o, PrintStream out) {
+    public static Verdict runInLoop(Options o, PrintStream out) throws IOException {
         if (o.faults().any()) WorkflowService.quietInjectedFaults(Asyncio.getRunningLoop());
         try (WorkflowService service = WorkflowService.start(0, o.workers(), o.inputTimeout(), o.work(), o.faults())) {
             out.println(String.format(Locale.ROOT, "load test: %d users x %s iterations of query -> run_single_task -> "

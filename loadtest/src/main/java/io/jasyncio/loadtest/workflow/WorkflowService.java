@@ -68,7 +68,7 @@ public final class WorkflowService implements AutoCloseable {
         }
     }
 
-    private WorkflowService(int port, int workers, double inputTimeout, double workSeconds, Faults faults) {
+    private WorkflowService(int port, int workers, double inputTimeout, double workSeconds, Faults faults) throws IOException {
         if (workers < 1 || workers > 100_000) throw new IllegalArgumentException("workers must be 1 to 100000, got " + workers);
         if (!(inputTimeout >= 0 && inputTimeout <= 3600)) {
             throw new IllegalArgumentException("the input timeout must be 0 to 3600 s, got " + inputTimeout);
@@ -94,12 +94,12 @@ public final class WorkflowService implements AutoCloseable {
     }
 
     /** Serves on 127.0.0.1:{@code port} (0: any free port) with {@code workers} slots, without faults. */
-    public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds) {
+    public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds) throws IOException {
         return new WorkflowService(port, workers, inputTimeoutSeconds, workSeconds, Faults.NONE);
     }
 
     /** {@link #start(int, int, double, double)} injecting {@code faults}. */
-    public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds, Faults faults) {
+    public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds, Faults faults) throws IOException {
         return new WorkflowService(port, workers, inputTimeoutSeconds, workSeconds, faults);
     }
 

@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.engine;
 
+import java.io.IOException;
 import static io.jasyncio.loadtest.TestServers.onVirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -140,7 +141,7 @@ class LoopsAndAbortTest {
     }
 
     /** A server whose handler takes 10 ms (on a virtual clock: the time moves only while the loop waits). */
-    private static TestServers.Http tenMillis() {
+    private static TestServers.Http tenMillis() throws IOException {
         return new TestServers.Http(app -> app.router().addGet("/", req -> {
             Asyncio.sleep(0.01);
             return io.jasyncio.http.Response.text("Hello, World!");

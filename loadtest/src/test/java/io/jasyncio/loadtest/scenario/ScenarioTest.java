@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.scenario;
 
+import java.io.IOException;
 import static io.jasyncio.loadtest.TestServers.onVirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 /** Scenarios: correlation, checks, think time, a weighted mix, the open model, and what a bad scenario does. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ScenarioTest {
-    private static TestServers.Http shop() {
+    private static TestServers.Http shop() throws IOException {
         return new TestServers.Http(app -> {
             app.router().addPost("/login", r -> Response.json("{\"token\":\"t-" + r.text().length() + "\"}"));
             app.router().addGet("/cart", r -> "Bearer t-2".equals(r.header("Authorization"))

@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.target;
 
+import java.io.IOException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +87,7 @@ class HttpsAndSourcesTest {
     }
 
     /** Remembers the address each connection came from. */
-    private static Server recordingServer(Set<String> peers) {
+    private static Server recordingServer(Set<String> peers) throws IOException {
         return Net.createServer(() -> new Protocol() {
             Transport t;
 

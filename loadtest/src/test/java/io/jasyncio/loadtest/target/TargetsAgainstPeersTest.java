@@ -1,5 +1,6 @@
 package io.jasyncio.loadtest.target;
 
+import java.io.IOException;
 import static io.jasyncio.loadtest.TestServers.onVirtualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TargetsAgainstPeersTest {
     /** A server whose connections run {@code serve(reader, writer)}. */
-    private static Server server(BiConsumer<io.jasyncio.streams.StreamReader, io.jasyncio.streams.StreamWriter> serve) {
+    private static Server server(BiConsumer<io.jasyncio.streams.StreamReader, io.jasyncio.streams.StreamWriter> serve) throws IOException {
         return Streams.startServer((in, out) -> {
             try {
                 serve.accept(in, out);
