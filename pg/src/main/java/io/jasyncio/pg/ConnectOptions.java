@@ -37,11 +37,13 @@ import javax.net.ssl.SSLContext;
  * @param maxMessageSize the longest server message accepted, in bytes; longer is a {@link ProtocolError}
  * @param maxResultSize the most bytes of rows one fetch may collect; more is a {@link ResultTooLargeError}
  * @param serverSettings run-time parameters sent at start-up ({@code application_name}, {@code search_path}, ...)
+ * @param rewriteInserts whether {@link Connection#executemany} sends a plain {@code INSERT ... VALUES (...)} as
+ *     multi-row INSERTs (default true; PgJDBC's {@code reWriteBatchedInserts}); false: one statement per row
  */
 public record ConnectOptions(String host, int port, String user, String password, String database, SslMode sslMode,
         Path sslRootCert, SSLContext sslContext, ChannelBinding channelBinding, double connectTimeout,
         Double commandTimeout, int statementCacheSize, int maxMessageSize, long maxResultSize,
-        Map<String, String> serverSettings) {
+        Map<String, String> serverSettings, boolean rewriteInserts) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
     public static final long DEFAULT_MAX_RESULT_SIZE = 512L * 1024 * 1024;
@@ -212,7 +214,7 @@ public record ConnectOptions(String host, int port, String user, String password
             }
         }
         return new ConnectOptions(host, port, user, password, database, ssl, root == null ? null : Path.of(root), null, cb,
-                connectTimeout, null, 100, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RESULT_SIZE, settings);
+                connectTimeout, null, 100, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RESULT_SIZE, settings, true);
     }
 
     private static final java.util.List<String> KNOWN = java.util.List.of("host", "port", "user", "password", "dbname",
@@ -243,58 +245,64 @@ public record ConnectOptions(String host, int port, String user, String password
 
     public ConnectOptions withHost(String host, int port) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withUser(String user, String password) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withDatabase(String database) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withSsl(SslMode mode, Path rootCert) {
         return new ConnectOptions(host, port, user, password, database, mode, rootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     /** TLS with this context (its trust managers decide what is trusted); {@code mode} must not be DISABLE. */
     public ConnectOptions withSslContext(SslMode mode, SSLContext context) {
         return new ConnectOptions(host, port, user, password, database, mode, sslRootCert, context, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withChannelBinding(ChannelBinding cb) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, cb,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withConnectTimeout(double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                seconds, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                seconds, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withCommandTimeout(Double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, seconds, statementCacheSize, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, seconds, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withStatementCacheSize(int size) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, size, maxMessageSize, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, size, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withMaxMessageSize(int bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, bytes, maxResultSize, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, bytes, maxResultSize, serverSettings, rewriteInserts);
     }
 
     public ConnectOptions withMaxResultSize(long bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, bytes, serverSettings);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, bytes, serverSettings, rewriteInserts);
+    }
+
+    /** Whether executemany may send a plain INSERT as multi-row INSERTs (see {@link Connection#executemany}). */
+    public ConnectOptions withRewriteInserts(boolean rewrite) {
+        return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewrite);
     }
 
     /** Adds a run-time parameter sent at start-up (asyncpg's {@code server_settings}). */
@@ -302,7 +310,7 @@ public record ConnectOptions(String host, int port, String user, String password
         Map<String, String> m = new LinkedHashMap<>(serverSettings);
         m.put(name, value);
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, m);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, m, rewriteInserts);
     }
 
     /** The options without the password, for messages. */

@@ -103,7 +103,21 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Runs {@code sql} once per row of {@code rows} (each a List, an Object[] or a Record) as one batch: the rows
-     * stream to the server as it takes them, with one Sync at the end, so they commit together or not at all.
+     * stream to the server as it takes them, with one Sync at the end, so they commit together or not at all
+     * (asyncpg's semantics). The timeout (or {@code commandTimeout}) covers the whole batch; a timeout or a cancel
+     * midway commits nothing and leaves the connection usable. An error names the failing row (0-based): a value
+     * that cannot be encoded exactly, a server error by the statement that failed.
+     *
+     * <p>A plain {@code INSERT INTO t [(cols)] VALUES (...)} — one VALUES tuple holding every parameter, optionally
+     * {@code ON CONFLICT ... DO NOTHING}, no {@code RETURNING} — is sent as multi-row INSERTs ({@code VALUES (...),
+     * (...), ...}, up to 1,024 rows and PostgreSQL's 65,535 parameters a statement; a few statement sizes, each
+     * prepared once and kept in the statement cache), which the server runs several times faster than one statement
+     * per row (PgJDBC's {@code reWriteBatchedInserts}). The rows, their types and the atomicity are the same; what a
+     * multi-row statement changes is what is per statement: {@code FOR EACH STATEMENT} triggers fire once per
+     * multi-row statement, and a constraint checked at the end of a statement (a foreign key to a row of the same
+     * batch) is checked after each multi-row statement. {@link ConnectOptions#withRewriteInserts} turns it off.
+     * Any other statement (an UPDATE, {@code RETURNING}, {@code ON CONFLICT DO UPDATE}, which may not touch one row
+     * twice in a statement) runs one Bind/Execute per row.
      */
     public void executemany(String sql, Iterable<?> rows) {
         s().executemany(sql, rows, null);

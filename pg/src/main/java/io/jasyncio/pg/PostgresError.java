@@ -15,6 +15,8 @@ package io.jasyncio.pg;
  */
 public class PostgresError extends RuntimeException {
     private final ServerMessage fields;
+    /** Where the driver saw it (e.g. which executemany rows), appended to the message; set before it is thrown. */
+    private String where;
 
     public PostgresError(ServerMessage fields) {
         super(fields.describe());
@@ -24,6 +26,16 @@ public class PostgresError extends RuntimeException {
     /** Makes the most specific subclass for the fields' SQLSTATE. */
     public static PostgresError of(ServerMessage fields) {
         return PostgresErrors.create(fields);
+    }
+
+    void setWhere(String where) {
+        this.where = where;
+    }
+
+    /** The server's message, detail and hint, then where the driver met the error, if it knows (the executemany rows). */
+    @Override
+    public String getMessage() {
+        return where == null ? super.getMessage() : super.getMessage() + "\n" + where;
     }
 
     /** Every field the server sent. */

@@ -363,37 +363,72 @@ final class Session implements PgProtocol.Events {
         }
     }
 
-    /** asyncpg's executemany: one Bind/Execute per row and one Sync, so the batch is one implicit transaction. */
+    /**
+     * asyncpg's executemany: the rows as one stream of Bind/Execute with one Sync, so the batch is one implicit
+     * transaction (all rows or none); a plain INSERT ... VALUES is sent as multi-row INSERTs ({@link InsertRewrite}).
+     * The timeout covers the whole batch, streaming included.
+     */
     void executemany(String sql, Iterable<?> rows, Double timeout) {
-        Statement st = statement(sql, timeout);
-        try {
-            executemany(st, rows, timeout);
-        } finally {
-            if (options.statementCacheSize() == 0) retire(st); // prepared for this batch alone
-        }
+        withTimeout(timeout, () -> {
+            Statement st = statement(sql, null);
+            try {
+                streamBatch(st, rows);
+            } finally {
+                if (options.statementCacheSize() == 0) retire(st); // prepared for this batch alone
+            }
+            return null;
+        });
     }
 
     void executemany(Statement st, Iterable<?> rows, Double timeout) {
+        withTimeout(timeout, () -> {
+            streamBatch(st, rows);
+            return null;
+        });
+    }
+
+    /** The most rows one multi-row INSERT carries (fewer when its parameters would pass PostgreSQL's 65,535). */
+    static final int MAX_BATCH_ROWS = 1024;
+    /** The most bytes of arguments one multi-row INSERT carries (wide rows make smaller statements). */
+    static final int MAX_BATCH_BYTES = 1 << 20;
+    /** The statement sizes below the full one: each an eighth of the one above, down to one row. */
+    private static final int SIZE_STEP = 8;
+
+    private void streamBatch(Statement st, Iterable<?> rows) {
+        InsertRewrite ir = options.rewriteInserts() && st.columns() == null
+                && "on".equals(proto.serverParameter("standard_conforming_strings")) ? InsertRewrite.of(st.sql) : null;
+        int n = st.paramCount();
+        int full = ir == null || ir.paramCount != n ? 1 : Integer.highestOneBit(Math.min(MAX_BATCH_ROWS, 65535 / n));
+        if (full < 2) ir = null;
         BatchRequest r = new BatchRequest(proto);
         proto.beginStream(r);
         boolean ended = false;
+        Batch b = ir == null ? null : new Batch(st, ir, full, r);
+        long row = 0;
         try {
             MessageBuffer out = proto.streamOut();
             Iterator<?> it = rows.iterator();
             while (it.hasNext()) {
-                Object[] args = Rows.toArgs(it.next());
-                int mark = out.size();
-                try {
-                    r.bindExecute(st, args, out);
-                } catch (RuntimeException e) {
-                    out.truncate(mark);
-                    throw e;
+                Object next = it.next();
+                if (b == null) {
+                    int mark = out.size();
+                    try {
+                        r.bindExecute(st, Rows.toArgs(next), out);
+                    } catch (InterfaceError e) {
+                        out.truncate(mark);
+                        throw atRow(e, row);
+                    }
+                } else {
+                    b.add(next, row);
+                    if (b.rows == full || b.values.size() >= MAX_BATCH_BYTES) b.send(out);
                 }
+                row++;
                 if (out.size() >= 64 * 1024) {
                     proto.writeStream();
                     if (r.failed()) break; // the server refused a row: it skips the rest until the Sync anyway
                 }
             }
+            if (b != null && !r.failed()) b.send(out);
             r.finish(out);
             proto.writeStream();
             proto.endStream(r);
@@ -402,7 +437,120 @@ final class Session implements PgProtocol.Events {
             if (!ended) abortStream(r);
         }
         queries++;
-        await(r, timeout);
+        try {
+            Asyncio.await(r);
+        } catch (PostgresError e) {
+            int failed = r.commandsCompleted();
+            e.setWhere(b == null ? "executemany: at row " + failed + " (0-based)" : b.describe(failed));
+            throw e;
+        }
+    }
+
+    private static InterfaceError atRow(InterfaceError e, long row) {
+        String m = "executemany row " + row + " (0-based): " + e.getMessage();
+        return e instanceof DataError ? new DataError(m, e) : new InterfaceError(m, e);
+    }
+
+    /**
+     * The rows of an executemany sent as multi-row INSERTs: their arguments are encoded into {@link #values} as they
+     * come, and sent as one statement of {@code full} rows, or (the last rows, or rows over the byte bound) as
+     * statements of full/8, full/64, ..., 1 rows — a few sizes, each prepared once and kept in the statement cache.
+     */
+    private final class Batch {
+        final Statement one;
+        final InsertRewrite ir;
+        final int full;
+        final BatchRequest r;
+        final MessageBuffer values = new MessageBuffer(64 * 1024);
+        /** Where each encoded row ends in {@link #values}: row i is ends[i]..ends[i + 1]. */
+        final int[] ends;
+        int rows;
+        /** The first row of each statement sent (for naming the failing one), and the row after the last. */
+        long[] firstRows = new long[16];
+        int statements;
+        long nextRow;
+        /** The statements of each size this batch uses. */
+        private final Map<Integer, Statement> sizes = new LinkedHashMap<>();
+        private final int generation = cacheGeneration;
+
+        Batch(Statement one, InsertRewrite ir, int full, BatchRequest r) {
+            this.one = one;
+            this.ir = ir;
+            this.full = full;
+            this.r = r;
+            this.ends = new int[full + 1];
+            sizes.put(1, one);
+            r.onReady(this::settle);
+        }
+
+        void add(Object row, long index) {
+            int mark = values.size();
+            try {
+                one.putArgs(values, Rows.toArgs(row), proto.types);
+            } catch (InterfaceError e) {
+                values.truncate(mark);
+                throw atRow(e, index);
+            }
+            ends[++rows] = values.size();
+        }
+
+        /** Sends the rows encoded so far, as few statements as the sizes allow. */
+        void send(MessageBuffer out) {
+            int at = 0;
+            for (int size = full; at < rows; size = Math.max(1, size / SIZE_STEP)) {
+                while (rows - at >= size) {
+                    Statement m = statementFor(size, out);
+                    r.bindExecute(m, values, ends[at], ends[at + size], out);
+                    if (statements + 1 >= firstRows.length) firstRows = java.util.Arrays.copyOf(firstRows, firstRows.length * 2);
+                    firstRows[statements++] = nextRow;
+                    nextRow += size;
+                    at += size;
+                }
+            }
+            firstRows[statements] = nextRow;
+            rows = 0;
+            values.clear();
+        }
+
+        private Statement statementFor(int size, MessageBuffer out) {
+            Statement m = sizes.get(size);
+            if (m != null) return m;
+            if (cache.get(key(size)) instanceof Statement cached && !cached.closed()) {
+                m = cached;
+            } else {
+                m = one.repeated(nextName(), ir.sql(size), size);
+                r.parse(m, out);
+            }
+            sizes.put(size, m);
+            return m;
+        }
+
+        private String key(int size) {
+            return "\0" + size + "\0" + one.sql;
+        }
+
+        /** At the batch's ReadyForQuery: the statements the server made enter the cache; the others are closed. */
+        void settle() {
+            List<Statement> parsed = r.parsed();
+            for (int i = 0; i < parsed.size(); i++) {
+                Statement m = parsed.get(i);
+                String k = key(m.paramCount() / one.paramCount());
+                boolean made = i < r.parsedOk();
+                if (made && options.statementCacheSize() > 0 && generation == cacheGeneration && !(cache.get(k) instanceof Statement live && !live.closed())) {
+                    cache.put(k, m);
+                } else {
+                    retire(m); // a Close of a statement the server never made is no error
+                }
+            }
+        }
+
+        /** Which rows statement {@code i} (the one that failed) carried. */
+        String describe(int i) {
+            if (i >= statements) return "executemany: after its last row";
+            long from = firstRows[i], to = firstRows[i + 1] - 1;
+            return from == to ? "executemany: at row " + from + " (0-based)"
+                    : "executemany: in rows " + from + ".." + to + " (0-based), sent as one multi-row INSERT";
+        }
     }
 
     /**

@@ -160,8 +160,9 @@ public final class WebApp {
     public static Result demo(PrintStream out, int n, double delay) throws IOException {
         // The runner closes first (resources close in reverse order): the client's close() waits for the requests
         // under way, which only this loop can answer, and a blocking close() may hold the loop (a task cancelled
-        // mid-way, e.g. by Ctrl-C, hung there on the portable engine).
-        try (HttpClient client = HttpClient.newHttpClient(); AppRunner runner = new AppRunner(app())) {
+        // mid-way, e.g. by Ctrl-C, hung there on the portable engine). The client is built on a worker thread: it
+        // loads the JDK's trust store, which blocks for 0.1-1 s and would hold the loop (the watchdog says so).
+        try (HttpClient client = Asyncio.toThread(HttpClient::newHttpClient); AppRunner runner = new AppRunner(app())) {
             runner.setup();
             TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
             site.start();

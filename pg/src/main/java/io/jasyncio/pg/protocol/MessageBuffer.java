@@ -44,6 +44,11 @@ public final class MessageBuffer {
         return ByteBuffer.wrap(buf, 0, pos);
     }
 
+    /** The backing array (its first {@link #size()} bytes are the encoded ones), valid until the next change. */
+    public byte[] array() {
+        return buf;
+    }
+
     public void ensure(int n) {
         if (pos + n > buf.length) grow(n);
     }

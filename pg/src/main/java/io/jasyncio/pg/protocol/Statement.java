@@ -3,6 +3,7 @@ package io.jasyncio.pg.protocol;
 import io.jasyncio.pg.DataError;
 import io.jasyncio.pg.InterfaceError;
 import io.jasyncio.pg.types.Codec;
+import io.jasyncio.pg.types.Codecs;
 import io.jasyncio.pg.types.Oid;
 import io.jasyncio.pg.types.Types;
 
@@ -89,6 +90,21 @@ public final class Statement {
             for (Codec c : paramCodecs) out.putShort(c.binary() ? 1 : 0);
         }
         out.putShort(n);
+        putArgs(out, args, types);
+        out.putBytes(resultFormats);
+        out.end(at);
+    }
+
+    /**
+     * Writes the arguments as a Bind carries them (each a length, -1 for NULL, and its bytes), without the count: a
+     * batch encodes rows ahead and Binds them later ({@link #bindEncoded}).
+     */
+    public void putArgs(MessageBuffer out, Object[] args, Types types) {
+        int n = paramOids.length;
+        if (args.length != n) {
+            throw new InterfaceError("the server expects " + n + " argument" + (n == 1 ? "" : "s")
+                    + " for this query, " + args.length + " were passed");
+        }
         for (int i = 0; i < n; i++) {
             Object v = args[i];
             if (v == null) {
@@ -106,7 +122,61 @@ public final class Statement {
             }
             out.endValue(vat);
         }
+    }
+
+    /**
+     * Writes a Bind of this statement to the unnamed portal whose arguments are bytes {@code from..to} of
+     * {@code values}, as {@link #putArgs} wrote them (for this statement's whole parameter list).
+     */
+    public void bindEncoded(MessageBuffer out, MessageBuffer values, int from, int to) {
+        if (nameC == null) prepareBind();
+        int at = out.begin('B');
+        out.putByte(0);
+        out.putBytes(nameC);
+        int n = paramOids.length;
+        if (paramsBinary) {
+            out.putShort(n == 0 ? 0 : 1);
+            if (n > 0) out.putShort(1);
+        } else {
+            out.putShort(n);
+            for (Codec c : paramCodecs) out.putShort(c.binary() ? 1 : 0);
+        }
+        out.putShort(n);
+        out.putBytes(values.array(), from, to - from);
         out.putBytes(resultFormats);
+        out.end(at);
+    }
+
+    /**
+     * This statement's parameters repeated {@code rows} times, for {@code sql} (its VALUES tuple repeated, see
+     * {@code InsertRewrite}): a statement returning no rows, to be made on the server by {@link #writeParse}.
+     */
+    public Statement repeated(String name, String sql, int rows) {
+        if (columns != null) throw new IllegalStateException("a statement returning rows is not repeated");
+        int n = paramOids.length;
+        if ((long) n * rows > 65535) throw new IllegalArgumentException(n * rows + " parameters: PostgreSQL takes at most 65535");
+        Statement s = new Statement(name, sql);
+        s.paramOids = new int[n * rows];
+        s.paramCodecs = new Codec[n * rows];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(paramOids, 0, s.paramOids, r * n, n);
+            System.arraycopy(paramCodecs, 0, s.paramCodecs, r * n, n);
+        }
+        return s;
+    }
+
+    /** The number of parameters. */
+    public int paramCount() {
+        return paramOids.length;
+    }
+
+    /** Writes a Parse of this statement naming its parameter types (so no Describe is needed before a Bind). */
+    public void writeParse(MessageBuffer out) {
+        int at = out.begin('P');
+        out.putCString(name);
+        out.putCString(sql);
+        out.putShort(paramOids.length);
+        for (int oid : paramOids) out.putInt(oid);
         out.end(at);
     }
 
@@ -121,19 +191,30 @@ public final class Statement {
             m.putShort(0);
         } else {
             boolean allBin = true;
-            for (Codec c : cols.codecs) allBin &= c.binary();
+            for (int i = 0; i < cols.size(); i++) allBin &= resultBinary(cols.codecs[i], cols.typeOids[i]);
             if (allBin) {
                 m.putShort(1);
                 m.putShort(1);
             } else {
                 m.putShort(cols.size());
-                for (Codec c : cols.codecs) m.putShort(c.binary() ? 1 : 0);
+                for (int i = 0; i < cols.size(); i++) m.putShort(resultBinary(cols.codecs[i], cols.typeOids[i]) ? 1 : 0);
             }
         }
         resultFormats = java.util.Arrays.copyOf(m.view().array(), m.size());
         m.clear();
         m.putCString(name);
         nameC = java.util.Arrays.copyOf(m.view().array(), m.size());
+    }
+
+    /**
+     * The format a result column is asked for in: its codec's, except for the text types, whose text form is the
+     * same bytes and cheaper for the server to send (textsend builds a bytea in a 1 KiB buffer for every value;
+     * the server's profile on the 1,000-row benchmark showed that path, pq_begintypsend, as its hottest function).
+     * PgJDBC asks for text columns in text too.
+     */
+    static boolean resultBinary(Codec c, int oid) {
+        if (c == Codecs.TEXT && (oid == Oid.TEXT || oid == Oid.VARCHAR || oid == Oid.BPCHAR || oid == Oid.NAME)) return false;
+        return c.binary();
     }
 
     static String brief(Object v) {
