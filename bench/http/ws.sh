@@ -52,8 +52,24 @@ cp="$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
 load() ( pin 1 timeout $(($2 + 60)) "$java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" "$root/bench/http/WsLoad.java" \
   "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" "$CLIENT_LOOPS" 2>/dev/null )
 for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null; done
+results=$(mktemp) # one line per round and server: round server msg/s
 for r in $(seq "$ROUNDS"); do
   for s in $SERVERS; do
-    printf 'round %d  %-9s %s\n' "$r" "$s" "$(load "$s" "$DURATION")"
+    line=$(load "$s" "$DURATION" || true)
+    printf 'round %d  %-9s %s\n' "$r" "$s" "${line:-FAILED (no output from bench/http/WsLoad.java)}"
+    rate=$(awk '{print $1; exit}' <<<"$line")
+    [[ $rate =~ ^[0-9]+$ ]] && echo "$r $s $rate" >>"$results"
   done
 done
+# jasyncio / aiohttp taken within each round (same minute), then the median over rounds
+awk -v rounds="$ROUNDS" '
+  { v[$1 " " $2] = $3 }
+  END {
+    n = 0
+    for (r = 1; r <= rounds; r++) if ((r " jasyncio") in v && (r " aiohttp") in v && v[r " aiohttp"] > 0) q[++n] = v[r " jasyncio"] / v[r " aiohttp"]
+    if (n == 0) { print "[bench/http/ws] no ratio: both servers must have answered in a round"; exit }
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
+    m = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
+    printf "jasyncio / aiohttp, messages/s: %.2fx (median of %d rounds; min %.2fx, max %.2fx)\n", m, n, q[1], q[n]
+  }' "$results"
+rm -f "$results"

@@ -1,10 +1,11 @@
 """The HTTP benchmark's application on aiohttp, the peer of `bin/jasyncio web-server` in bench/http/run.sh.
 
-    /usr/bin/python3 bench/peers/http/aiohttp_hello.py --port P [--uvloop]
+    /usr/bin/python3 bench/peers/http/aiohttp_hello.py --port P [--uvloop] [--access-log FILE]
 
 Binds 127.0.0.1:P. `GET /` answers 200, text/plain, "Hello, World!"; any other path 404 (aiohttp's own).
 One process, one event loop: asyncio's, or uvloop's with --uvloop. No access log, as no other server of the
-benchmark writes one. Needs Debian's python3-aiohttp (and python3-uvloop for --uvloop), run with
+benchmark writes one, unless --access-log FILE (aiohttp's default format, its logger to that file: what
+bench/http/access-log-smoke.sh compares). Needs Debian's python3-aiohttp (and python3-uvloop for --uvloop), run with
 /usr/bin/python3.
 """
 import argparse
@@ -38,6 +39,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--uvloop", action="store_true", help="run on uvloop's loop")
+    parser.add_argument("--access-log", metavar="FILE", help="write aiohttp's access log (default format) to FILE")
     args = parser.parse_args()
     if args.uvloop:
         try:
@@ -48,7 +50,14 @@ def main():
     app = web.Application()
     app.router.add_get("/", hello)
     app.on_startup.append(describe(args.port))
-    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None)
+    access_log = None
+    if args.access_log:
+        import logging
+        access_log = logging.getLogger("aiohttp.access")
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+        access_log.addHandler(logging.FileHandler(args.access_log))
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=access_log, print=None)
 
 
 if __name__ == "__main__":

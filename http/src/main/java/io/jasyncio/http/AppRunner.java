@@ -25,8 +25,9 @@ import java.util.Set;
  * 256 KiB), and stops reading while more than the transport's high-water mark (64 KiB) of its answers waits for
  * the client; a large body is written 64 KiB at a time. A client that pipelines 1 MiB uploads and never reads
  * costs about 0.6 MiB beyond its current request (it was 17 MiB, with no limit on their number). Time: see
- * {@link #keepaliveTimeout}, {@link #requestHeadTimeout}, {@link #requestBodyTimeout}, {@link #sendTimeout}; their
- * clocks run only while the server waits for the client. Number: {@link #maxConnections}. {@link #stats()} shows
+ * {@link #keepaliveTimeout}, {@link #requestHeadTimeout}, {@link #requestBodyTimeout}, {@link #sendTimeout},
+ * {@link #lingeringTime}; their clocks run only while the server waits for the client. Number:
+ * {@link #maxConnections}. {@link #stats()} shows
  * what is held now.
  *
  * <p>Threading: call every method from a task on the loop that runs the application.
@@ -43,6 +44,8 @@ public final class AppRunner implements AutoCloseable {
     private double requestBodyTimeout = 60.0;
     private double requestBodyMinRate = 1024.0;
     private double sendTimeout = 60.0;
+    private double lingeringTime = 10.0;
+    private boolean handlerCancellation;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private AccessLog accessLog;
     private int autoCompress = -1;
@@ -124,6 +127,34 @@ public final class AppRunner implements AutoCloseable {
      */
     public AppRunner sendTimeout(double seconds) {
         this.sendTimeout = checkSeconds("sendTimeout", seconds);
+        return this;
+    }
+
+    /**
+     * How long a connection closed after an answer while its client may still be sending (a body its handler did
+     * not read, a 413, a request the parser refused) goes on reading and discarding before it closes, in seconds
+     * (aiohttp's {@code lingering_time}, 10 by default; nginx's {@code lingering_close} and {@code lingering_time}).
+     * Closing a socket with unread bytes makes the kernel send a reset, which can reach the client before it has
+     * read the answer: it then sees "connection reset" instead of, say, its 413. The server shuts its sending side
+     * after the answer (a plain TCP connection), reads until the client's end of stream, a pause of 5 seconds
+     * (nginx's {@code lingering_timeout}), this time, or 64 MiB discarded, whichever comes first, then closes. 0:
+     * close at once.
+     */
+    public AppRunner lingeringTime(double seconds) {
+        this.lingeringTime = checkSeconds("lingeringTime", seconds);
+        return this;
+    }
+
+    /**
+     * Whether a handler's task is cancelled when its client goes away (aiohttp's {@code handler_cancellation};
+     * off by default, as there). Off: the handler runs to its end and its answer is dropped, so work it started
+     * (a database write) is not cut half-way. On: the handler gets a {@link io.jasyncio.CancelledError} at its
+     * next await once the connection is lost, or once the client ends its side (an end of stream cannot be told
+     * from a client that went away: Go and aiohttp take it as gone too), so that a long request nobody waits for
+     * stops costing. A handler that switched protocols (a WebSocket's) is not cancelled: the protocol tells it.
+     */
+    public AppRunner handlerCancellation(boolean on) {
+        this.handlerCancellation = on;
         return this;
     }
 
@@ -338,6 +369,14 @@ public final class AppRunner implements AutoCloseable {
 
     double sendTimeout() {
         return sendTimeout;
+    }
+
+    double lingeringTime() {
+        return lingeringTime;
+    }
+
+    boolean handlerCancellation() {
+        return handlerCancellation;
     }
 
     /**

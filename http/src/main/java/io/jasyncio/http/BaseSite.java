@@ -8,12 +8,13 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Where an {@link AppRunner}'s application is served (aiohttp's {@code web.BaseSite}): a TCP host and port
- * ({@link TcpSite}, plain or HTTPS) or a Unix socket ({@link UnixSite}). {@link #start()} binds and serves;
+ * ({@link TcpSite}, plain or HTTPS), a Unix socket ({@link UnixSite}) or a listening socket made elsewhere
+ * ({@link SockSite}). {@link #start()} binds and serves;
  * the runner's {@link AppRunner#cleanup()} stops every site.
  *
  * <p>Threading: call from a task on the runner's loop.
  */
-public abstract sealed class BaseSite permits TcpSite, UnixSite {
+public abstract sealed class BaseSite permits TcpSite, UnixSite, SockSite {
     /** The listening server, once {@link #start()} made it. */
     Server server;
 

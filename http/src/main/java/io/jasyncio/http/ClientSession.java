@@ -180,12 +180,13 @@ public final class ClientSession implements AutoCloseable {
 
     /**
      * Opens a WebSocket to {@code url} (aiohttp's {@code session.ws_connect}): {@code ws://}, {@code wss://}
-     * (or http/https). See {@link io.jasyncio.http.ws.ClientWebSocketResponse}.
+     * (or http/https); {@code wss://} with the options' TLS options, else the connector's
+     * ({@link TcpConnector#tls}). See {@link io.jasyncio.http.ws.ClientWebSocketResponse}.
      */
     public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url, io.jasyncio.http.ws.WebSocketOptions options)
             throws IOException {
         if (closed) throw new IllegalStateException("the session is closed");
-        return io.jasyncio.http.ws.ClientWebSocketResponse.connect(url, options);
+        return io.jasyncio.http.ws.ClientWebSocketResponse.connect(url, options, connector.tlsOptions());
     }
 
     /** {@link #wsConnect(String, io.jasyncio.http.ws.WebSocketOptions)} with the default options. */

@@ -8,6 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,10 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <li>Conditionals in RFC 9110's order: {@code If-Match} / {@code If-Unmodified-Since} failing → 412;
  * {@code If-None-Match} matching (weak comparison) or, without it, {@code If-Modified-Since} not older than the
  * file → 304 for GET and HEAD (412 for other methods).
- * <li>{@code Range} on GET: one range → 206 with {@code Content-Range}; a range starting past the end → 416 with
- * {@code Content-Range: bytes *}{@code /size}; several ranges → the whole file, 200 (allowed by RFC 9110 section
- * 14.2, which lets a server ignore Range; no multipart/byteranges). {@code If-Range} that does not match (strong
- * ETag or exact date) → the whole file. A malformed Range is ignored.
+ * <li>{@code Range} on GET: one range → 206 with {@code Content-Range}; several → 206
+ * {@code multipart/byteranges} (RFC 9110 section 14.6), overlapping ones coalesced; more than
+ * 64 ranges, or ranges asking together for more bytes than the file has (overlaps) → the whole file, 200, as
+ * nginx does; every range starting past the end → 416 with {@code Content-Range: bytes *}{@code /size}.
+ * {@code If-Range} that does not match (strong ETag or exact date) → the whole file. A malformed Range is ignored.
  * <li>HEAD: the same headers, no body. A missing file or a directory → 404; a file the process may not read → 403.
  * </ul>
  *
@@ -66,9 +71,17 @@ public final class FileResponse extends Response {
 
     /**
      * What the server sends: either {@code answer} (a 304, 412 or 416 without the file), or {@code status} and
-     * {@code headers} with {@code length} bytes of {@code channel} from {@code offset}. The caller closes the channel.
+     * {@code headers} with a body of {@code length} bytes: each of {@code parts} (a part's head, then a region of
+     * {@code channel}), then {@code end}. One part with an empty head for the whole file or one range; several for
+     * {@code multipart/byteranges}. The caller closes the channel.
      */
-    record Prepared(Response answer, int status, Headers headers, FileChannel channel, long offset, long length) {}
+    record Prepared(Response answer, int status, Headers headers, FileChannel channel, List<Part> parts, byte[] end,
+            long length) {}
+
+    /** A piece of a file's answer: {@code head} (a multipart part's boundary and headers), then {@code length} bytes from {@code offset}. */
+    record Part(byte[] head, long offset, long length) {}
+
+    private static final byte[] NOTHING = new byte[0];
 
     /** Opens the file and decides the answer to {@code r} (its conditionals and Range). */
     Prepared prepare(Request r) throws IOException {
@@ -96,20 +109,50 @@ public final class FileResponse extends Response {
         if (status == 200) {
             h.set("ETag", etag).set("Last-Modified", lastModified).set("Accept-Ranges", "bytes");
             Response notNow = conditional(r, etag, mtimeSeconds, h);
-            if (notNow != null) return new Prepared(notNow, 0, null, null, 0, 0);
-            long[] range = r.method().equals("GET") && ifRange(r, etag, lastModified) ? ByteRanges.single(r.header("Range"), size) : null;
-            if (range == ByteRanges.UNSATISFIABLE) {
+            if (notNow != null) return new Prepared(notNow, 0, null, null, null, null, 0);
+            long[][] ranges = r.method().equals("GET") && ifRange(r, etag, lastModified) ? ByteRanges.parse(r.header("Range"), size) : null;
+            if (ranges == ByteRanges.UNSATISFIABLE) {
                 Response e = Response.text(416, "416: Range Not Satisfiable: the file has " + size + " bytes");
                 e.headers().set("Content-Range", "bytes */" + size);
-                return new Prepared(e, 0, null, null, 0, 0);
+                return new Prepared(e, 0, null, null, null, null, 0);
             }
-            if (range != null) {
+            if (ranges != null && ranges.length == 1) {
                 status = 206;
-                offset = range[0];
-                length = range[1] - range[0] + 1;
-                h.set("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size);
+                offset = ranges[0][0];
+                length = ranges[0][1] - ranges[0][0] + 1;
+                h.set("Content-Range", "bytes " + ranges[0][0] + "-" + ranges[0][1] + "/" + size);
+            } else if (ranges != null) {
+                return open(206, multipart(h, ranges, size));
             }
         }
+        return open(status, new Prepared(null, status, h, null, List.of(new Part(NOTHING, offset, length)), NOTHING, length));
+    }
+
+    /**
+     * A {@code multipart/byteranges} answer (RFC 9110 section 14.6): each range a part with the file's
+     * {@code Content-Type} and its {@code Content-Range}, between boundaries; the answer's type names the boundary.
+     */
+    private static Prepared multipart(Headers h, long[][] ranges, long size) {
+        String boundary = "jasyncio-" + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE)
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        String type = h.get("Content-Type");
+        List<Part> parts = new ArrayList<>(ranges.length);
+        long length = 0;
+        for (int i = 0; i < ranges.length; i++) {
+            long[] r = ranges[i];
+            String head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: " + type
+                    + "\r\nContent-Range: bytes " + r[0] + "-" + r[1] + "/" + size + "\r\n\r\n";
+            Part p = new Part(head.getBytes(StandardCharsets.ISO_8859_1), r[0], r[1] - r[0] + 1);
+            parts.add(p);
+            length += p.head().length + p.length();
+        }
+        byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        h.set("Content-Type", "multipart/byteranges; boundary=" + boundary);
+        return new Prepared(null, 206, h, null, List.copyOf(parts), end, length + end.length);
+    }
+
+    /** {@code p} with the file opened. */
+    private Prepared open(int status, Prepared p) throws IOException {
         FileChannel ch;
         try {
             ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -118,7 +161,7 @@ public final class FileResponse extends Response {
         } catch (AccessDeniedException e) {
             throw new HttpError(403);
         }
-        return new Prepared(null, status, h, ch, offset, length);
+        return new Prepared(null, status, p.headers(), ch, p.parts(), p.end(), p.length());
     }
 
     /** A 304 or 412 when the request's conditionals say so (RFC 9110 section 13.2.2); else null. */

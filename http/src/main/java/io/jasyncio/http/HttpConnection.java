@@ -4,17 +4,15 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
-import io.jasyncio.Future;
 import io.jasyncio.Task;
-import io.jasyncio.TimeoutError;
-import io.jasyncio.TimerHandle;
 import io.jasyncio.transport.BaseTransport;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 
 /**
  * One client connection of the HTTP server (aiohttp's {@code RequestHandler}): parses what arrives into requests
@@ -22,35 +20,40 @@ import java.util.ArrayDeque;
  * parser refuses is answered with its error status after the requests before it, then the connection closes.
  *
  * <p>What a connection holds is bounded whatever its client does. While a request is being answered, at most
- * {@link #MAX_PIPELINED} requests and {@link #READ_AHEAD} bytes (plus the read that crossed it, up to 256 KiB)
- * are held for the requests after it; reading then pauses until they are answered. Reading also pauses while
- * what was sent and not yet taken by the client is over the transport's high-water mark (its
- * {@code pauseWriting}), and a large body is written in slices of {@link #WRITE_SLICE} bytes, each once the
- * client has taken the one before. So a client that pipelines and never reads costs the request being answered
- * and its response, plus about 0.6 MiB.
+ * {@link PipelinedRequests#MAX_PIPELINED} requests and {@link PipelinedRequests#READ_AHEAD} bytes (plus the read
+ * that crossed it, up to 256 KiB) are held for the requests after it; reading then pauses until they are
+ * answered. Reading also pauses while what was sent and not yet taken by the client is over the transport's
+ * high-water mark (its {@code pauseWriting}), and a large body is written in slices of
+ * {@link ResponseWriter#WRITE_SLICE} bytes, each once the client has taken the one before. So a client that
+ * pipelines and never reads costs the request being answered and its response, plus about 0.6 MiB.
  *
- * <p>So is the time it holds them (the runner's options). Between requests, the keep-alive timeout. A request's
- * head must arrive whole within the head timeout of its first byte; its body must keep an average rate of the
- * minimum body rate after an allowance of the body timeout; a pause of the keep-alive timeout also ends a request
- * half sent. Such a request is answered 408 and the connection closed. An answer the client takes no byte of for
- * the send timeout is dropped with the connection. These clocks run only while the server waits for the client,
- * not while it answers (the handler's time is its own) — but a body streamed to its handler is the client's to
- * send, so its clock runs while it comes in, except while reading is paused because the handler has not taken it.
+ * <p>So is the time it holds them (the runner's options, kept by its {@link ClientClock}). Between requests, the
+ * keep-alive timeout. A request's head must arrive whole within the head timeout of its first byte; its body must
+ * keep an average rate of the minimum body rate after an allowance of the body timeout; a pause of the keep-alive
+ * timeout also ends a request half sent. Such a request is answered 408 and the connection closed. An answer the
+ * client takes no byte of for the send timeout is dropped with the connection. These clocks run only while the
+ * server waits for the client, not while it answers (the handler's time is its own) — but a body streamed to its
+ * handler is the client's to send, so its clock runs while it comes in, except while reading is paused because
+ * the handler has not taken it.
  *
  * <p>A large or chunked request body is streamed to its handler ({@link RequestContent}): reading pauses while more
  * than {@link RequestContent#HIGH_WATER} bytes of it wait unread, and a handler that answers without reading it to its
  * end has the connection closed after the answer. A {@link FileResponse} goes out through the core's sendfile.
  *
+ * <p>How it ends: after an answer the client may still be sending to (a body left unread, a refused request), it
+ * lingers ({@link LingeringClose}) so that the client reads the answer rather than a reset; a client that ends its
+ * side after whole requests still gets their answers ({@link #eofReceived}); a handler whose client goes away runs
+ * to its end unless the runner's {@code handlerCancellation} is on.
+ *
+ * <p>Which protocol a new connection speaks is decided in one place, {@link #protocolOf} (and, for a request
+ * asking to switch, {@link #upgradeOf}): HTTP/1.1 unless it says otherwise.
+ *
+ * <p>Where things are: this class reads and answers (the worker task); {@link PipelinedRequests} holds the requests
+ * parsed ahead; {@link ResponseWriter} writes the answers and closes; {@link ClientClock} times the client.
+ *
  * <p>Threading: the loop's thread only.
  */
 final class HttpConnection implements Protocol, RequestContent.Listener {
-    /** Requests parsed ahead of the one being answered (pipelining depth) before reading pauses. */
-    static final int MAX_PIPELINED = 16;
-    /** Bytes held for the requests after the one being answered (parsed or not) before reading pauses. */
-    static final int READ_AHEAD = 64 * 1024;
-    /** A body larger than this is sent in slices of this size, each once the client has taken the last. */
-    static final int WRITE_SLICE = 64 * 1024;
-    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String SERVER_ERROR_TEXT = "500 Internal Server Error\n\nServer got itself in trouble";
 
     private final AppRunner runner;
@@ -58,46 +61,32 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     private final EventLoop loop;
     private Transport transport;
     private RequestParser parser;
-    private ArrayDeque<Request> queue;
-    /** What the queued requests hold ({@link Request#heldBytes()}). */
-    private long queuedBytes;
+    private ResponseWriter out;
+    private ClientClock clock;
+    private final PipelinedRequests queue = new PipelinedRequests();
     /** A request the parser refused: answered after the queued ones, then the connection closes. */
     private HttpError refused;
-    private boolean continueOwed;
     /** The task answering requests; null while none is waiting. */
     private Task<Void> worker;
     private boolean readingPaused;
-    private boolean writingPaused;
-    private Future<Void> drained;
     /** The request being answered, and the streamed answer it started, if any. */
     private Request current;
     private StreamResponse stream;
     private boolean streamKeepAlive;
-    /** The bytes of the current answer handed to the transport (head, framing and body): the access log's %b. */
-    private long answerBytes;
     /** The file the current request is answered with (a {@link FileResponse}), opened, not yet sent. */
     private FileResponse.Prepared file;
     /** No more requests: the runner is shutting down, or the connection is closing. */
     private boolean closing;
+    /** The client has gone, or was dropped for not taking its answer: nothing more is sent. */
     private boolean lost;
-    /** A queued request asks to switch protocols: nothing after it is parsed as HTTP until it is answered. */
-    private boolean upgradePending;
+    /** Nothing has been received yet: the first bytes decide the protocol ({@link #protocolOf}). */
+    private boolean fresh = true;
     /** After a 101 ({@link Request#upgrade}): the protocol the connection speaks now, given every callback. */
     private UpgradedProtocol upgraded;
-
-    // Timeouts: one timer per connection, armed for the earliest deadline, re-armed when it fires early. A request
-    // costs a clock read and a comparison, not a timer-heap insertion and cancellation.
-    private TimerHandle timer;
-    private double timerWhen;
-    /** While a close waits for the client to take what is still buffered: the send timeout's clock. */
-    private TimerHandle closeTimer;
-    /** When the last byte arrived or the last answer was sent. */
-    private double lastActivity;
-    /** The request being received, as its clock sees it: how far it is, which one, since when, bytes since. */
-    private RequestParser.Stage stage = RequestParser.Stage.NONE;
-    private long stageRequest;
-    private double stageStart;
-    private long stageBytes;
+    /** The client has ended its side (a half-close, or gone): the requests received are answered, then it closes. */
+    private boolean eof;
+    /** Closing after an answer while the client may still send: what arrives is read and dropped for a while. */
+    private LingeringClose lingering;
 
     HttpConnection(AppRunner runner) {
         this.runner = runner;
@@ -109,56 +98,55 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
         parser = new RequestParser(app.clientMaxSize(), (SocketAddress) t.getExtraInfo("peername"), loop, this);
+        out = new ResponseWriter(this, transport, runner);
+        clock = new ClientClock(this, parser, runner);
         runner.connectionOpened(this);
-        lastActivity = stageStart = loop.time();
         if (Http2Streams.negotiated(t)) { // TLS chose h2 by ALPN
-            switchToHttp2();
+            fresh = false;
+            switchTo(http2(), ByteBuffer.allocate(0));
             return;
         }
-        armTimer();
-    }
-
-    /** From now on the connection speaks HTTP/2 ({@link Http2Streams}): it gets the transport and every callback. */
-    private void switchToHttp2() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        upgraded = Http2Streams.connection(runner, this, transport);
-        upgraded.connectionMade(transport);
+        clock.arm();
     }
 
     @Override
     public void dataReceived(ByteBuffer data) {
+        if (fresh) {
+            fresh = false;
+            UpgradedProtocol p = protocolOf(data);
+            if (p != null) {
+                switchTo(p, data);
+                return;
+            }
+        }
         if (upgraded != null) {
             upgraded.dataReceived(data);
             return;
         }
-        if (parser.completed() == 0 && stage == RequestParser.Stage.NONE && parser.pendingBytes() == 0
-                && Http2Streams.startsWithPreface(data)) { // h2c with prior knowledge
-            switchToHttp2();
-            upgraded.dataReceived(data);
+        if (lingering != null) {
+            lingering.discard(data.remaining());
+            data.position(data.limit());
             return;
         }
         if (refused != null || closing && !receivingBody()) return; // nothing more is read from a connection that is ending
         int n = data.remaining();
-        lastActivity = loop.time();
+        clock.activity();
         parser.feed(data);
         if (closing) { // shutting down: only the body a handler is reading still comes in
             pumpBodyOnly();
-            clientClock(n);
+            clock.received(n);
             updateReading();
             return;
         }
         parseAhead();
-        boolean answering = worker != null || !queueEmpty() || refused != null;
+        boolean answering = worker != null || !queue.isEmpty() || refused != null;
         if (!answering || parser.streamingBody() != null) {
             // all of it went to a request still incomplete, or to a body streamed to its handler: the server
             // waits for the client
-            clientClock(n);
+            clock.received(n);
         }
         if (!answering) {
-            if (continueOwed) sendContinue();
+            if (queue.continueOwed()) sendContinue();
         } else if (worker == null) {
             // Started eagerly (asyncio's eager tasks): a handler that answers without waiting answers within
             // this read, as a protocol would, instead of one loop iteration later.
@@ -168,22 +156,54 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         updateReading();
     }
 
-    /** Parses what is buffered into requests, up to {@link #MAX_PIPELINED} waiting; the rest stays raw. */
+    // ---------------------------------------------------------------- which protocol the connection speaks
+
+    /**
+     * Decides the protocol of a new connection, once, on the first bytes it receives, before any of them is
+     * parsed as HTTP/1.1: returns the protocol to hand the connection to, or null to speak HTTP/1.1. HTTP/2 with
+     * prior knowledge is recognised here by its preface ({@code PRI * HTTP/2.0}; its first three bytes must come in
+     * the first read); the protocol ALPN chose on a TLS connection is seen earlier, in {@link #connectionMade}. The protocol gets {@code first} and every callback after
+     * it, as after a 101.
+     */
+    private UpgradedProtocol protocolOf(ByteBuffer first) {
+        return Http2Streams.startsWithPreface(first) ? http2() : null; // h2c with prior knowledge
+    }
+
+    /** HTTP/2 for this connection: its own clock (idle and stall timeouts) replaces HTTP/1.1's. */
+    private UpgradedProtocol http2() {
+        clock.stop();
+        return Http2Streams.connection(runner, this, transport);
+    }
+
+    /**
+     * For a request asking to switch protocols ({@code Upgrade} with {@code Connection: upgrade}): the server's
+     * own answer to it, or null to let the application answer (a WebSocket's handler). This is where an
+     * {@code Upgrade: h2c} request belongs (not yet: every request is the application's today): its handler
+     * would send the 101 and hand the connection over with {@link Request#upgrade}.
+     */
+    private Handler upgradeOf(Request r) {
+        return null;
+    }
+
+    /** Hands the connection, with what it has received so far, to another protocol. */
+    private void switchTo(UpgradedProtocol protocol, ByteBuffer received) {
+        upgraded = protocol;
+        if (readingPaused) {
+            readingPaused = false;
+            transport.resumeReading();
+        }
+        protocol.connectionMade(transport);
+        if (received.hasRemaining()) protocol.dataReceived(received);
+        if (out.paused()) protocol.pauseWriting();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Parses what is buffered into requests, up to the pipelining bounds; the rest stays raw. */
     private void parseAhead() {
-        if (refused != null || closing || upgradePending) return;
+        if (refused != null || closing) return;
         try {
-            Request r;
-            while ((queue == null || queue.size() < MAX_PIPELINED) && (r = parser.next()) != null) {
-                if (queue == null) queue = new ArrayDeque<>(2);
-                queue.add(r);
-                queuedBytes += r.heldBytes();
-                continueOwed = false; // its body came without the invitation: none is owed any more
-                if (r.asksUpgrade()) { // what follows may be another protocol's bytes (a WebSocket's frames)
-                    upgradePending = true;
-                    break;
-                }
-            }
-            if (parser.takeContinue()) continueOwed = true;
+            queue.parseAhead(parser);
         } catch (HttpError e) {
             refuse(e);
         }
@@ -219,13 +239,11 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         }
     }
 
-    // ---------------------------------------------------------------- RequestContent.Listener
-
     @Override
     public void firstRead(RequestContent b) {
         // 100 Continue on the handler's first read: a handler that refuses the body never invites it
         if (b.expectContinue && b.received() == 0 && !b.complete() && !lost && !transport.isClosing()) {
-            transport.write(ByteBuffer.wrap(CONTINUE));
+            out.writeContinue();
         }
     }
 
@@ -234,38 +252,32 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         if (readingPaused && b.buffered() < RequestContent.HIGH_WATER) updateReading();
     }
 
-    private boolean queueEmpty() {
-        return queue == null || queue.isEmpty();
-    }
-
     /**
      * Reads while the client is owed nothing it has not taken and little is held ahead of the request being
      * answered; pauses otherwise (asyncio's pause_writing → pause_reading pattern, and the pipelining bounds).
      */
     private void updateReading() {
-        if (upgraded != null) return; // the new protocol reads as it pleases
-        boolean answering = worker != null || !queueEmpty();
+        // the new protocol reads as it pleases; a lingering close reads to the end; after the client's end, no reads
+        if (upgraded != null || lingering != null || eof) return;
+        boolean answering = worker != null || !queue.isEmpty();
         RequestContent body = parser.streamingBody();
-        boolean pause = closing && !receivingBody() || refused != null || writingPaused
+        boolean pause = closing && !receivingBody() || refused != null || out.paused()
                 || body != null && body.buffered() >= RequestContent.HIGH_WATER
-                || answering && (queue != null && queue.size() >= MAX_PIPELINED
-                        || queuedBytes + parser.pendingBytes() >= READ_AHEAD);
+                || answering && queue.full(parser.pendingBytes());
         if (pause == readingPaused) return;
         readingPaused = pause;
-        if (!pause && stage == RequestParser.Stage.BODY) {
-            // The server held the body up while its handler caught up: the client's clock starts again.
-            stageStart = loop.time();
-            stageBytes = 0;
-            armTimer();
-        }
+        // The server held the body up while its handler caught up: the client's clock starts again.
+        if (!pause) clock.bodyResumed();
         if (pause) transport.pauseReading();
         else transport.resumeReading();
     }
 
     private void sendContinue() {
-        continueOwed = false;
-        transport.write(ByteBuffer.wrap(CONTINUE));
+        queue.continueSent();
+        out.writeContinue();
     }
+
+    // ---------------------------------------------------------------- answering (the worker task)
 
     /** The worker task: answers queued requests until none is left. */
     @SuppressWarnings("unchecked")
@@ -278,46 +290,43 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         } catch (CancelledError e) {
             // abort() (the transport is aborted already), or a handler's stray CancelledError: no answer will come
             closing = true;
-            closeTransport();
+            out.close();
             throw e;
         } catch (VirtualMachineError e) {
             // Fatal (an OutOfMemoryError, ...): the run ends with it, as for any task's; this connection closes first.
             closing = true;
-            closeTransport();
+            out.close();
             throw e;
         } catch (Throwable e) {
             // A failure of this class: the client must not wait forever.
             loop.callExceptionHandler(ExceptionContext.builder("Unexpected error in an HTTP connection").exception(e)
                     .put("transport", transport).build());
             closing = true;
-            closeTransport();
+            out.close();
             return null;
         } finally {
             worker = null;
-            lastActivity = loop.time();
             if (!closing && !lost) {
                 // The server waits for the client again: the clock of the request being received starts now.
-                stage = parser.stage();
-                stageRequest = parser.completed();
-                stageStart = lastActivity;
-                stageBytes = 0;
-                if (stage == RequestParser.Stage.NONE) parser.trim();
+                clock.answered();
+                if (clock.stage() == RequestParser.Stage.NONE) parser.trim();
                 updateReading();
-                armTimer();
+                clock.arm();
+            } else {
+                clock.activity();
             }
         }
     }
 
     private Void answerQueued() {
         Request r;
-        while (!lost && (r = queue == null ? null : queue.poll()) != null) {
-            queuedBytes -= r.heldBytes();
+        while (!lost && (r = queue.poll()) != null) {
             current = r;
             r.setClientMaxSize(app.clientMaxSize());
             r.setConnection(this);
             AccessLog accessLog = runner.accessLog();
             long started = accessLog == null ? 0 : System.nanoTime();
-            answerBytes = 0;
+            out.startAnswer();
             Response resp;
             try {
                 resp = dispatch(r);
@@ -328,7 +337,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
                 closeFile();
                 return null;
             }
-            upgradePending = false;
+            queue.upgradeAnswered();
             if (upgraded != null) { // its handler has ended: so does the connection, as the protocol closes it
                 closing = true;
                 upgraded.handlerEnded(transport);
@@ -339,13 +348,13 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
                 FileResponse.Prepared f = file;
                 file = null;
                 keepAlive = r.keepAlive() && !closing && bodyDone(r);
-                boolean sent = sendFile(f, r.method().equals("HEAD"), r.version(), keepAlive);
-                if (accessLog != null) accessLog.log(r, f.status(), answerBytes, f.headers(), System.nanoTime() - started);
+                boolean sent = out.sendFile(f, r.method().equals("HEAD"), r.version(), keepAlive);
+                if (accessLog != null) accessLog.log(r, f.status(), out.answerBytes(), f.headers(), System.nanoTime() - started);
                 if (!sent) return null;
             } else if (stream != null) { // the handler streamed its answer
                 StreamResponse s = stream;
                 stream = null;
-                if (accessLog != null) accessLog.log(r, s.status(), answerBytes, s.sentHeaders(), System.nanoTime() - started);
+                if (accessLog != null) accessLog.log(r, s.status(), out.answerBytes(), s.sentHeaders(), System.nanoTime() - started);
                 if (resp != StreamResponse.SENT) {
                     if (resp != StreamStatus.FAILED) {
                         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
@@ -362,29 +371,47 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
                 keepAlive = streamKeepAlive && bodyDone(r);
             } else {
                 keepAlive = r.keepAlive() && !closing && bodyDone(r); // a refused request after it is answered below
-                boolean sent = send(resp, r.method().equals("HEAD"), r.version(), keepAlive);
-                if (accessLog != null) accessLog.log(r, resp.status(), answerBytes, resp.headers(), System.nanoTime() - started);
+                boolean sent = out.send(resp, r.method().equals("HEAD"), r.version(), keepAlive);
+                if (accessLog != null) accessLog.log(r, resp.status(), out.answerBytes(), resp.headers(), System.nanoTime() - started);
                 if (!sent) return null;
             }
-            if (writingPaused && !waitDrained()) return null;
+            if (out.paused() && !out.waitDrained()) return null;
             if (lost) return null;
             if (!keepAlive) {
                 closing = true;
-                closeTransport();
+                closeAfterAnswer(!bodyDone(r)); // a body not read to its end may still be coming
                 return null;
             }
             parseAhead(); // the next requests may be waiting, unparsed, in the parser's buffer
             updateReading();
-            if (continueOwed && queue.isEmpty()) sendContinue();
+            if (queue.continueOwed() && queue.isEmpty()) sendContinue();
+            if (eof && queue.isEmpty() && refused == null) { // the client ended its side: every request is answered
+                closing = true;
+                out.close();
+                return null;
+            }
         }
         if (refused != null && !lost) {
             closing = true;
-            send(refused.response(), false, "HTTP/1.1", false);
-            closeTransport();
+            out.send(refused.response(), false, "HTTP/1.1", false);
+            closeAfterAnswer(true); // the rest of what the parser refused may still be coming
         } else if (closing && !lost) {
-            closeTransport(); // shut down while this task waited for a drain: its response is out
+            out.close(); // shut down while this task waited for a drain: its response is out
         }
         return null;
+    }
+
+    /**
+     * Closes the connection once its last answer is out; lingers first ({@link LingeringClose}) if the client may
+     * still be sending, so that it reads the answer instead of a reset.
+     */
+    private void closeAfterAnswer(boolean clientMaySend) {
+        if (clientMaySend && !eof && !lost && runner.lingeringTime() > 0) {
+            readingPaused = false;
+            lingering = new LingeringClose(transport, out, loop, runner.lingeringTime());
+        } else {
+            out.close();
+        }
     }
 
     /**
@@ -399,7 +426,8 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     private Response dispatch(Request r) {
         try {
-            Response resp = app.chain().handle(r);
+            Handler own = r.asksUpgrade() ? upgradeOf(r) : null;
+            Response resp = own != null ? own.handle(r) : app.chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
             if (resp == StreamResponse.SENT) return resp;
             if (resp instanceof FileResponse f && stream == null) {
@@ -425,9 +453,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     private Response serverError(Request r, Throwable e) {
         // A handler failing because its client left (a write's IOException) is no error of the server's.
-        if (lost && (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException)) return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
-        loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
-                .put("request", r).put("transport", transport).build());
+        if (!(lost && (e instanceof IOException || e instanceof UncheckedIOException))) {
+            loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e)
+                    .put("request", r).put("transport", transport).build());
+        }
         return stream != null ? StreamStatus.FAILED : Response.text(500, SERVER_ERROR_TEXT);
     }
 
@@ -436,21 +465,31 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         static final Response FAILED = new Response(500);
     }
 
-    // ---------------------------------------------------------------- streamed answers (StreamResponse)
+    private void closeFile() {
+        if (file == null) return;
+        try {
+            file.channel().close();
+        } catch (IOException e) {
+            // nothing was written through it; a close error of a read-only channel loses nothing
+        }
+        file = null;
+    }
 
-    void startStream(Request r, StreamResponse s) throws java.io.IOException {
+    // ---------------------------------------------------------------- for the request being answered
+
+    void startStream(Request r, StreamResponse s) throws IOException {
         if (r != current || stream != null) {
             throw new IllegalStateException("prepare() takes the request its handler is answering, once: " + r);
         }
-        if (lost) throw new java.io.IOException("the client of " + r + " has gone");
+        if (lost) throw new IOException("the client of " + r + " has gone");
         stream = s;
         // Without a length or chunked coding (an HTTP/1.0 client), the body ends when the connection does.
         streamKeepAlive = r.keepAlive() && !closing && (s.chunked() || s.announcedLength() >= 0);
-        StringBuilder sb = head(s.status(), s.sentHeaders(), r.version(), streamKeepAlive);
-        if (s.chunked()) sb.insert(sb.length() - 2, "Transfer-Encoding: chunked\r\n");
-        else if (s.announcedLength() >= 0) sb.insert(sb.length() - 2, "Content-Length: " + s.announcedLength() + "\r\n");
-        answerBytes += sb.length();
-        transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
+        out.streamHead(s, r.version(), streamKeepAlive);
+    }
+
+    void streamWrite(byte[] data) throws IOException {
+        out.streamWrite(data);
     }
 
     /** The runner's automatic compression threshold (-1: off), for {@link StreamResponse#prepare}. */
@@ -462,204 +501,73 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      * Sends {@code head} (a 101 response) and hands the connection to {@code protocol}: it gets the bytes
      * received after the request's head, then every callback, and closes the connection once the handler returns.
      */
-    Transport upgrade(Request r, byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
+    Transport upgrade(Request r, byte[] head, UpgradedProtocol protocol) throws IOException {
         if (r != current || stream != null || upgraded != null) {
             throw new IllegalStateException("only the request its handler is answering can switch protocols, once: " + r);
         }
-        if (lost) throw new java.io.IOException("the client of " + r + " has gone");
+        if (lost) throw new IOException("the client of " + r + " has gone");
         transport.write(ByteBuffer.wrap(head));
-        upgraded = protocol;
-        if (readingPaused) {
-            readingPaused = false;
-            transport.resumeReading();
-        }
-        protocol.connectionMade(transport);
-        ByteBuffer rest = parser.takeRemaining();
-        if (rest.hasRemaining()) protocol.dataReceived(rest);
-        if (writingPaused) protocol.pauseWriting();
+        switchTo(protocol, parser.takeRemaining());
         return transport;
     }
 
-    void streamWrite(byte[] data) throws java.io.IOException {
-        if (lost) throw new java.io.IOException("the client has gone");
-        answerBytes += data.length;
-        if (!sendBody(data) || writingPaused && !waitDrained()) {
-            throw new java.io.IOException(lost && !closing ? "the client has gone" : "the client has gone or stopped reading");
-        }
+    /** Whether this connection speaks TLS (an HTTPS site). */
+    boolean secure() {
+        return transport.getExtraInfo("sslcontext") != null;
+    }
+
+    // ---------------------------------------------------------------- for the writer and the clock
+
+    boolean lost() {
+        return lost;
+    }
+
+    boolean closing() {
+        return closing;
     }
 
     /**
-     * Sends a response: head and a small body in one write, a larger body in slices. False if the client went
-     * away or stopped taking bytes meanwhile (the connection is then being closed).
+     * The writer gives up on the client: it took no byte for the send timeout ({@code clientGone}: no more
+     * answers), or the answer cannot be completed (a file shrank or failed to read). The connection is aborted.
      */
-    private boolean send(Response resp, boolean head, String version, boolean keepAlive) {
-        byte[] body = resp.body();
-        StringBuilder sb = head(resp.status(), resp.headers(), version, keepAlive);
-        if (!HttpStatus.bodyless(resp.status())) sb.insert(sb.length() - 2, "Content-Length: " + body.length + "\r\n");
-        int headLen = sb.length();
-        boolean withBody = !head && body.length > 0;
-        answerBytes += headLen + (withBody ? body.length : 0);
-        if (withBody && body.length > WRITE_SLICE) {
-            transport.write(ByteBuffer.wrap(ascii(sb, headLen, 0)));
-            return sendBody(body);
+    void dropClient(boolean clientGone) {
+        closing = true;
+        if (clientGone) lost = true; // as far as answers go: connectionLost follows the abort
+        transport.abort();
+    }
+
+    /** Whether the server waits for the client now, so that the client's clock runs. */
+    boolean clientClockRuns() {
+        if (lost || refused != null) return false;
+        // A body streamed to its handler: the client's clock runs, but not while the server holds it up.
+        if (receivingBody()) return !readingPaused;
+        return !closing && worker == null && queue.isEmpty();
+    }
+
+    /** A deadline of the {@link ClientClock} passed at {@code stage} of the request being received. */
+    void clientTimedOut(RequestParser.Stage stage, String reason) {
+        closing = true;
+        if (receivingBody() && (worker != null || !queue.isEmpty())) {
+            // The handler's read throws the 408, which it answers (or not); then the connection closes.
+            parser.streamingBody().fail(new HttpError(408, reason));
+            updateReading();
+            return;
         }
-        byte[] out = ascii(sb, headLen, withBody ? body.length : 0);
-        if (withBody) System.arraycopy(body, 0, out, headLen, body.length);
-        transport.write(ByteBuffer.wrap(out));
-        return true;
-    }
-
-    /**
-     * Writes {@code data} in slices of {@link #WRITE_SLICE}, each once the client has taken enough of what came
-     * before (the transport copies only what the socket does not take at once, so a large body held by the
-     * handler is not copied whole into the write buffer). False if the client went away or stopped taking bytes.
-     */
-    private boolean sendBody(byte[] data) {
-        for (int off = 0; off < data.length; off += WRITE_SLICE) {
-            if (writingPaused && !waitDrained() || lost) return false;
-            transport.write(ByteBuffer.wrap(data, off, Math.min(WRITE_SLICE, data.length - off)));
+        updateReading();
+        if (stage == RequestParser.Stage.NONE) {
+            out.close(); // idle between requests: closed quietly, as aiohttp and nginx do
+            return;
         }
-        return true;
+        // A request cut half way: say why (RFC 9110 section 15.5.9), then close.
+        out.send(new HttpError(408, reason).response(), false, "HTTP/1.1", false);
+        out.close();
     }
 
-    // ---------------------------------------------------------------- files (FileResponse)
-
-    /** A file is sent in slices of this many bytes, each of which the client must take within the send timeout. */
-    static final long FILE_SLICE = 256 * 1024;
-    /**
-     * A file up to this size is read and sent with its head in one write: for a small file, setting up a
-     * sendfile costs more than copying it (measured: a 4 KiB file 5x slower through sendfile than a hello).
-     */
-    static final int SMALL_FILE = 16 * 1024;
-
-    private void closeFile() {
-        if (file == null) return;
-        try {
-            file.channel().close();
-        } catch (java.io.IOException e) {
-            // nothing was written through it; a close error of a read-only channel loses nothing
-        }
-        file = null;
-    }
-
-    /**
-     * Sends the head, then the file's bytes: through the core's sendfile (zero-copy on a plain socket, chunks
-     * read and encrypted on TLS), a slice at a time, each bounded by the send timeout. False if the client went
-     * away or stopped taking bytes (the connection is aborted then), or if the file shrank while being sent
-     * (the announced length cannot be kept: the connection is aborted, which is how the client learns of it).
-     */
-    private boolean sendFile(FileResponse.Prepared f, boolean head, String version, boolean keepAlive) {
-        try (java.nio.channels.FileChannel ch = f.channel()) {
-            StringBuilder sb = head(f.status(), f.headers(), version, keepAlive);
-            sb.insert(sb.length() - 2, "Content-Length: " + f.length() + "\r\n");
-            if (!head && f.length() <= SMALL_FILE) {
-                int headLen = sb.length(), n = (int) f.length();
-                byte[] out = ascii(sb, headLen, n);
-                ByteBuffer b = ByteBuffer.wrap(out, headLen, n);
-                while (b.hasRemaining()) {
-                    if (ch.read(b, f.offset() + (b.position() - headLen)) < 0) break; // shrank: caught below
-                }
-                if (b.hasRemaining()) throw new java.io.EOFException("the file " + ch + " shrank while it was read");
-                transport.write(ByteBuffer.wrap(out));
-                answerBytes += out.length;
-                return true;
-            }
-            transport.write(ByteBuffer.wrap(ascii(sb, sb.length(), 0)));
-            answerBytes += sb.length();
-            if (head) return true;
-            long offset = f.offset(), left = f.length();
-            double timeout = runner.sendTimeout();
-            while (left > 0) {
-                if (writingPaused && !waitDrained() || lost || transport.isClosing()) return false;
-                long n = Math.min(left, FILE_SLICE), from = offset;
-                io.jasyncio.Coroutine<Long> slice = () -> io.jasyncio.transport.Net.sendfile(transport, ch, from, n);
-                long sent = timeout > 0 ? Asyncio.waitFor(slice, timeout) : slice.call();
-                if (sent <= 0) {
-                    loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")
-                            .put("transport", transport).build());
-                    closing = true;
-                    transport.abort();
-                    return false;
-                }
-                offset += sent;
-                left -= sent;
-                answerBytes += sent;
-            }
-            return true;
-        } catch (TimeoutError e) {
-            closing = true;
-            lost = true; // as far as answers go: connectionLost follows the abort
-            transport.abort();
-            return false;
-        } catch (CancelledError e) {
-            throw e;
-        } catch (Exception e) {
-            if (!lost) { // a read error of the file (a client going away is no error of the server's)
-                loop.callExceptionHandler(ExceptionContext.builder("Error sending a file").exception(e)
-                        .put("transport", transport).build());
-                closing = true;
-                transport.abort();
-            }
-            return false;
-        }
-    }
-
-    /** The status line and headers, ending with the empty line; the caller adds the body's framing. */
-    private static StringBuilder head(int status, Headers h, String version, boolean keepAlive) {
-        StringBuilder sb = new StringBuilder(160);
-        sb.append(version).append(' ').append(status).append(' ').append(HttpStatus.reason(status)).append("\r\n");
-        for (java.util.Map.Entry<String, java.util.List<String>> e : h.fields().entrySet()) {
-            String name = e.getKey();
-            // The server frames the body itself: a handler's own framing headers would contradict it.
-            if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")
-                    || name.equalsIgnoreCase("Connection")) continue;
-            for (String v : e.getValue()) sb.append(name).append(": ").append(v).append("\r\n");
-        }
-        if (!h.contains("Date")) sb.append("Date: ").append(HttpDate.now()).append("\r\n");
-        if (!h.contains("Server")) sb.append("Server: jasyncio\r\n");
-        if (!keepAlive) sb.append("Connection: close\r\n");
-        else if (version.equals("HTTP/1.0")) sb.append("Connection: keep-alive\r\n");
-        sb.append("\r\n");
-        return sb;
-    }
-
-    /** The head's characters as bytes (ISO-8859-1), with {@code extra} bytes of room after them. */
-    private static byte[] ascii(StringBuilder sb, int len, int extra) {
-        byte[] out = new byte[len + extra];
-        for (int i = 0; i < len; i++) out[i] = (byte) sb.charAt(i);
-        return out;
-    }
-
-    /**
-     * Waits, in the worker's task, until the client has taken what is buffered down to the low-water mark. False
-     * if the client went away, or took no byte for the runner's send timeout: then the connection is aborted
-     * (nginx's {@code send_timeout}: a client that stops reading must not hold its answer for ever).
-     */
-    private boolean waitDrained() {
-        double timeout = runner.sendTimeout();
-        while (writingPaused && !lost) {
-            if (drained == null || drained.done()) drained = loop.createFuture();
-            if (timeout <= 0) {
-                Asyncio.await(drained);
-                continue;
-            }
-            long before = transport.getWriteBufferSize();
-            try {
-                Asyncio.waitFor(drained, timeout);
-            } catch (TimeoutError e) {
-                if (transport.getWriteBufferSize() < before) continue; // it reads, slowly: wait on
-                closing = true;
-                lost = true; // as far as answers go: connectionLost follows the abort
-                transport.abort();
-                return false;
-            }
-        }
-        return !lost;
-    }
+    // ---------------------------------------------------------------- the transport's callbacks
 
     @Override
     public void pauseWriting() {
-        writingPaused = true;
+        out.setPaused(true);
         if (upgraded != null) {
             upgraded.pauseWriting();
             return;
@@ -669,10 +577,27 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     @Override
     public void resumeWriting() {
-        writingPaused = false;
+        out.setPaused(false);
         if (upgraded != null) upgraded.resumeWriting();
-        if (drained != null && !drained.done()) drained.setResult(null);
         updateReading();
+    }
+
+    /**
+     * The client has ended its side. A client that shuts its sending side after whole requests (a half-close)
+     * still gets their answers, then the connection closes; so does one that went away, whose answers the kernel
+     * then drops. The transport closes at once, as before, when nothing is owed, when a request is cut half-way,
+     * over TLS (no half-close there), and with {@link AppRunner#handlerCancellation} (the client is taken as gone).
+     */
+    @Override
+    public boolean eofReceived() {
+        if (upgraded != null) return upgraded.eofReceived();
+        eof = true;
+        if (lingering != null) {
+            lingering.finish(); // it has sent everything: close now
+            return true;
+        }
+        boolean answering = worker != null || !queue.isEmpty();
+        return answering && parser.stage() == RequestParser.Stage.NONE && !secure() && !runner.handlerCancellation();
     }
 
     @Override
@@ -680,139 +605,22 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         if (upgraded != null) upgraded.connectionLost(exc);
         lost = true;
         closing = true;
+        if (lingering != null) lingering.stop();
         RequestContent b = parser == null ? null : parser.streamingBody();
-        if (b != null) b.fail(new java.io.EOFException("the client closed the connection in the middle of the request body"));
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        if (closeTimer != null) {
-            closeTimer.cancel();
-            closeTimer = null;
-        }
+        if (b != null) b.fail(new EOFException("the client closed the connection in the middle of the request body"));
+        if (clock != null) clock.stop();
         // The worker sees `lost` and ends: a client going away is no error of the server's.
-        if (drained != null && !drained.done()) drained.setResult(null);
+        if (out != null) out.connectionLost();
         // The runner counts the connection until its handler has ended too (a done callback: a worker cancelled
         // before it started never runs work()'s finally).
         Task<Void> w = worker;
-        if (w == null) runner.connectionClosed(this);
-        else w.addDoneCallback(f -> runner.connectionClosed(this));
-    }
-
-    /**
-     * Closes the transport once the client has taken what it holds. A transport's close waits for its buffer to
-     * drain for as long as that takes, so a client that stops reading would keep a closing connection (and its
-     * place under maxConnections) for ever: the send timeout applies here too, and the connection is aborted when
-     * the client takes no byte for that long (nginx's {@code send_timeout} covers the lingering close as well).
-     */
-    private void closeTransport() {
-        transport.close();
-        if (!lost && closeTimer == null) watchClose(transport.getWriteBufferSize());
-    }
-
-    private void watchClose(long before) {
-        double timeout = runner.sendTimeout();
-        if (before == 0 || timeout <= 0) return;
-        closeTimer = loop.callLater(timeout, () -> {
-            closeTimer = null;
-            if (lost) return;
-            long now = transport.getWriteBufferSize();
-            if (now > 0 && now < before) watchClose(now); // it reads, slowly: wait on
-            else if (now > 0) transport.abort();
-        });
-    }
-
-    // ---------------------------------------------------------------- timeouts while waiting for the client
-
-    /** Notes {@code n} bytes received for the request still incomplete, while the server waits for the client. */
-    private void clientClock(int n) {
-        RequestParser.Stage st = parser.stage();
-        long req = parser.completed();
-        if (st != stage || req != stageRequest) { // a new head, or its body begins: a new clock
-            stage = st;
-            stageRequest = req;
-            stageStart = lastActivity;
-            stageBytes = 0;
-        } else {
-            stageBytes += n;
-        }
-        armTimer();
-    }
-
-    /**
-     * When the client must have sent more: the keep-alive timeout after its last byte, and for a request under
-     * way its head's deadline or its body's minimum rate. Infinite while the server is answering.
-     */
-    private double deadline() {
-        if (lost || refused != null) return Double.POSITIVE_INFINITY;
-        if (receivingBody()) {
-            // A body streamed to its handler: the client's clock runs, but not while the server holds it up.
-            if (readingPaused) return Double.POSITIVE_INFINITY;
-        } else if (closing || worker != null || !queueEmpty()) {
-            return Double.POSITIVE_INFINITY;
-        }
-        double keepalive = runner.keepaliveTimeout();
-        double d = keepalive > 0 ? lastActivity + keepalive : Double.POSITIVE_INFINITY;
-        if (stage == RequestParser.Stage.HEAD && runner.requestHeadTimeout() > 0) {
-            d = Math.min(d, stageStart + runner.requestHeadTimeout());
-        } else if (stage == RequestParser.Stage.BODY && runner.requestBodyMinRate() > 0) {
-            d = Math.min(d, stageStart + runner.requestBodyTimeout() + stageBytes / runner.requestBodyMinRate());
-        }
-        return d;
-    }
-
-    /** Makes the timer fire no later than the deadline (it fires early rather than being moved later). */
-    private void armTimer() {
-        double d = deadline();
-        if (d == Double.POSITIVE_INFINITY) return; // armed again when the server waits for the client
-        if (timer != null) {
-            if (timerWhen <= d) return;
-            timer.cancel();
-        }
-        timerWhen = d;
-        timer = loop.callAt(d, this::timerFired);
-    }
-
-    private void timerFired() {
-        timer = null;
-        double d = deadline();
-        if (d == Double.POSITIVE_INFINITY) return;
-        if (loop.time() < d) {
-            armTimer(); // active meanwhile
+        if (w == null) {
+            runner.connectionClosed(this);
             return;
         }
-        closing = true;
-        if (receivingBody() && (worker != null || !queueEmpty())) {
-            // The handler's read throws the 408, which it answers (or not); then the connection closes.
-            parser.streamingBody().fail(new HttpError(408, timeoutReason()));
-            updateReading();
-            return;
-        }
-        updateReading();
-        if (stage == RequestParser.Stage.NONE) {
-            closeTransport(); // idle between requests: closed quietly, as aiohttp and nginx do
-            return;
-        }
-        // A request cut half way: say why (RFC 9110 section 15.5.9), then close.
-        send(new HttpError(408, timeoutReason()).response(), false, "HTTP/1.1", false);
-        closeTransport();
-    }
-
-    private String timeoutReason() {
-        double keepalive = runner.keepaliveTimeout();
-        if (keepalive > 0 && loop.time() >= lastActivity + keepalive) {
-            return "408 Request Timeout: nothing received for " + keepalive + " s in the middle of a request";
-        }
-        if (stage == RequestParser.Stage.HEAD) {
-            return "408 Request Timeout: the request's head did not arrive within " + runner.requestHeadTimeout() + " s";
-        }
-        return "408 Request Timeout: the request's body arrived slower than " + runner.requestBodyMinRate()
-                + " bytes/s (after " + runner.requestBodyTimeout() + " s)";
-    }
-
-    /** Whether this connection speaks TLS (an HTTPS site). */
-    boolean secure() {
-        return transport.getExtraInfo("sslcontext") != null;
+        w.addDoneCallback(f -> runner.connectionClosed(this));
+        // aiohttp's handler_cancellation: nobody waits for the answer any more (a WebSocket's protocol tells its handler)
+        if (runner.handlerCancellation() && upgraded == null && !w.done()) w.cancel();
     }
 
     // ---------------------------------------------------------------- for tests
@@ -823,7 +631,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
      */
     long bufferedBytes() {
         RequestContent b = parser.streamingBody();
-        return parser.heldBytes() + queuedBytes + transport.getWriteBufferSize() + (b == null ? 0 : b.buffered());
+        return parser.heldBytes() + queue.heldBytes() + transport.getWriteBufferSize() + (b == null ? 0 : b.buffered());
     }
 
     boolean readingPaused() {
@@ -832,7 +640,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     /** What the transport holds that the client has not taken. */
     long unsentBytes() {
-        return transport.getWriteBufferSize();
+        return out.unsentBytes();
     }
 
     // ---------------------------------------------------------------- shutdown (AppRunner)
@@ -845,7 +653,7 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
             return;
         }
         closing = true;
-        if (worker == null) closeTransport();
+        if (worker == null) out.close();
     }
 
     /**

@@ -86,6 +86,11 @@ public final class TcpConnector implements AutoCloseable {
         return this;
     }
 
+    /** The TLS options set with {@link #tls(TlsOptions)}, or null. */
+    TlsOptions tlsOptions() {
+        return tls;
+    }
+
     /** The largest response head (and chunk-size line) accepted, in bytes (default 64 KiB). */
     public TcpConnector readLimit(int bytes) {
         if (bytes < 1024) throw new IllegalArgumentException("readLimit must be >= 1024, got " + bytes);

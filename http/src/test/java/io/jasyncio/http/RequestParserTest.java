@@ -3,6 +3,7 @@ package io.jasyncio.http;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -904,5 +905,70 @@ class RequestParserTest {
         assertTrue(parseOne("GET / HTTP/1.0\r\nConnection: Upgrade\r\nConnection: keep-alive\r\n\r\n").keepAlive());
     }
 
-    // ---- misc --------------------------------------------------------------------------------------------
+    // ---- 100 Continue, a bare CR in chunk lines, the trailer count, a declared body's memory ---------------
+
+    @Test
+    void theParserOwesNoContinueForAChunkedBodyThatArrivedWithItsHead() {
+        RequestParser p = new RequestParser(1024, null);
+        p.feed(ByteBuffer.wrap(("POST /up HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2\r\nok\r\n0\r\n\r\n").getBytes(ISO_8859_1)));
+        assertEquals("ok", new String(p.next().body(), ISO_8859_1));
+        assertFalse(p.takeContinue(), "the body is here: nothing to invite");
+    }
+
+    /**
+     * RFC 9112 section 2.2: a recipient MUST treat a bare CR as invalid (or as SP). The head refused one, but the
+     * lines of a chunked body did not: a chunk extension or a trailer field holding a bare CR was accepted, where a
+     * front end taking a bare CR for a line end would end the message somewhere else (request smuggling).
+     */
+    @Test
+    void aBareCrInAChunkLineOrTrailerIs400() {
+        String head = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (String body : List.of("5;e\rx\r\nhello\r\n0\r\n\r\n", "0;e=\"a\rb\"\r\n\r\n",
+                "0\r\nX: a\rb\r\n\r\n", "0\r\nX\r\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n")) {
+            HttpError e = assertThrows(HttpError.class, () -> parseAll(head + body), () -> "accepted: " + body);
+            assertEquals(400, e.status());
+        }
+        assertEquals("hello", new String(parseAll(head + "5;e=x\r\nhello\r\n0\r\nX: a\tb\r\n\r\n").get(0).body(),
+                ISO_8859_1), "extensions and trailers without a bare CR are still fine");
+    }
+
+    /** MAX_FIELDS counted the empty line ending the trailers as a field: 100 trailer fields were refused. */
+    @Test
+    void hundredTrailerFieldsAreAccepted() {
+        String head = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n";
+        assertEquals(1, parseAll(head + "T: v\r\n".repeat(RequestParser.MAX_FIELDS) + "\r\n").size());
+        HttpError e = assertThrows(HttpError.class,
+                () -> parseAll(head + "T: v\r\n".repeat(RequestParser.MAX_FIELDS + 1) + "\r\n"));
+        assertEquals(431, e.status());
+    }
+
+    /**
+     * The parser allocated the whole declared Content-Length when the head arrived: a client sending three header
+     * lines made the server reserve clientMaxSize bytes (1 MiB by default, any int if configured) per connection
+     * before a byte of body came.
+     */
+    @Test
+    void aDeclaredBodyIsNotReservedBeforeItArrives() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        RequestParser p = new RequestParser(512L << 20, null);
+        long before = mx.getCurrentThreadAllocatedBytes();
+        p.feed(ByteBuffer.wrap("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 400000000\r\n\r\n0123".getBytes(ISO_8859_1)));
+        assertNull(p.next());
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(allocated < 8 << 20, "allocated " + allocated + " bytes for a 4-byte start of body");
+
+        // and a body fed in uneven pieces still comes out exact
+        byte[] body = new byte[300_001];
+        for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 7);
+        RequestParser q = new RequestParser(1 << 20, null);
+        q.feed(ByteBuffer.wrap(("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(ISO_8859_1)));
+        List<Request> got = new ArrayList<>();
+        for (int i = 0, n = 1; i < body.length; i += n, n = n * 3 % 9000 + 1) {
+            q.feed(ByteBuffer.wrap(body, i, Math.min(n, body.length - i)));
+            for (Request r; (r = q.next()) != null; ) got.add(r);
+        }
+        assertEquals(1, got.size());
+        assertArrayEquals(body, got.get(0).body());
+    }
 }

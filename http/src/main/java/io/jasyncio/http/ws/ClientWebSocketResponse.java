@@ -50,6 +50,14 @@ public final class ClientWebSocketResponse extends WebSocket {
      * the server refuses or answers wrongly, a {@link TimeoutError} after the handshake timeout.
      */
     public static ClientWebSocketResponse connect(String url, WebSocketOptions options) throws IOException {
+        return connect(url, options, null);
+    }
+
+    /**
+     * {@link #connect(String, WebSocketOptions)}, with {@code defaultTls} for {@code wss://} when the options name
+     * no TLS options of their own (a session's connector's); null for the JDK's trust store.
+     */
+    public static ClientWebSocketResponse connect(String url, WebSocketOptions options, TlsOptions defaultTls) throws IOException {
         URI u;
         try {
             u = new URI(url);
@@ -85,14 +93,15 @@ public final class ClientWebSocketResponse extends WebSocket {
         }
         req.append("\r\n");
         String h = host;
+        TlsOptions tlsOptions = options.tls != null ? options.tls : defaultTls != null ? defaultTls : TlsOptions.client();
         try {
             Asyncio.waitFor((io.jasyncio.Coroutine<Void>) () -> {
                 try {
-                    if (tls) Net.createConnection(() -> ws.wire, h, port, ConnectOptions.overTls(TlsOptions.client()));
+                    if (tls) Net.createConnection(() -> ws.wire, h, port, ConnectOptions.overTls(tlsOptions));
                     else Net.createConnection(() -> ws.wire, h, port);
                 } catch (CancelledError e) {
                     throw e;
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // refused, unreachable, a TLS handshake failing (an IOException): name the URL
                     throw new IOException("cannot connect to " + url + ": " + e.getMessage(), e);
                 }
                 ws.transport.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));

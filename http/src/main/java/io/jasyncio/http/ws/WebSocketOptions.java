@@ -1,6 +1,7 @@
 package io.jasyncio.http.ws;
 
 import io.jasyncio.http.Headers;
+import io.jasyncio.tls.TlsOptions;
 import java.util.List;
 
 /**
@@ -30,6 +31,7 @@ public final class WebSocketOptions {
     int fragmentSize;
     double handshakeTimeout = 30;
     Headers headers = new Headers();
+    TlsOptions tls;
 
     /** Subprotocols this side speaks, preferred first ({@code Sec-WebSocket-Protocol}); none by default. */
     public WebSocketOptions protocols(String... names) {
@@ -120,6 +122,17 @@ public final class WebSocketOptions {
     /** Client: how long the connection and the opening handshake may take (default 30 s). */
     public WebSocketOptions handshakeTimeout(double seconds) {
         handshakeTimeout = positive(seconds, "handshakeTimeout");
+        return this;
+    }
+
+    /**
+     * Client side, for {@code wss://}: the TLS options (a trust store of one's own, client certificates), as
+     * aiohttp's {@code ws_connect(ssl=...)}; the host name to verify is the URL's unless the options name one.
+     * Default: the session's connector's ({@code TcpConnector.tls}), else the JDK's trust store.
+     */
+    public WebSocketOptions tls(TlsOptions options) {
+        if (options != null && options.serverSide()) throw new IllegalArgumentException("a WebSocket client needs client TLS options (TlsOptions.client(...))");
+        this.tls = options;
         return this;
     }
 

@@ -3,7 +3,6 @@ package io.jasyncio.http;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.Task;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,13 +10,16 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Second review: ClientSession's framing and pooling, and the eager start of HttpConnection's worker. */
+/**
+ * When {@link ClientSession} reuses a connection and when not: a response framed wrongly (a body after a HEAD's
+ * head, a length past 2 GiB), a switch of protocols or {@code Connection: close} keeps it out of the pool; a reset
+ * instead of an answer is retried on a new connection for an idempotent request only.
+ */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class HttpReview2Test {
+class ClientConnectionReuseTest {
     private static void hold(BufferedReader in) throws IOException {
         while (in.read() >= 0) {
             // keep the connection open until the client closes it
@@ -121,48 +123,6 @@ class HttpReview2Test {
                 }
                 return null;
             });
-        }
-    }
-
-    @Test
-    void aShutdownStartedDuringTheEagerStartOfAHandlerStillLetsItAnswer() throws Exception {
-        AtomicReference<AppRunner> runner = new AtomicReference<>();
-        Application app = new Application();
-        app.router().addGet("/stop", r -> {
-            // An eager task runs its first step now, inside this handler's eager start: cleanup() shuts the
-            // connections down, and this one is busy answering.
-            new Task<Void>(Asyncio.getRunningLoop(), () -> {
-                runner.get().cleanup();
-                return null;
-            }, null, true);
-            return Response.text("bye");
-        });
-        try (Served s = Served.start(app, runner::set); RawClient c = new RawClient(s.port)) {
-            c.get("/stop");
-            RawClient.Reply r = c.read();
-            assertEquals(200, r.status());
-            assertEquals("bye", r.text());
-            assertEquals("close", r.header("Connection"));
-        }
-    }
-    @Test
-    void aClientLeavingDuringAStreamIsNoServerError() throws Exception {
-        Application app = new Application();
-        app.router().addGet("/forever", r -> {
-            StreamResponse s = new StreamResponse(200);
-            s.prepare(r);
-            while (true) {
-                s.write(new byte[16 * 1024]); // an IOException once the client has gone
-                Asyncio.sleep(0.005);
-            }
-        });
-        try (Served s = Served.start(app)) {
-            try (RawClient c = new RawClient(s.port)) {
-                c.get("/forever");
-                assertEquals(200, c.read(true).status());
-            }
-            Thread.sleep(500);
-            assertEquals(java.util.List.of(), s.errors, "an ordinary disconnect is reported as an error");
         }
     }
 }
