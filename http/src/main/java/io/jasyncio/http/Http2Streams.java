@@ -202,16 +202,25 @@ final class Http2Streams implements StreamHandler {
             try (var ch = p.channel()) {
                 s.sendHeaders(head(p.status(), p.headers(), p.length()), head || p.length() == 0);
                 if (head || p.length() == 0) return 0;
-                long pos = p.offset(), left = p.length();
+                long left = p.length(); // every part's head and bytes, then the closing boundary (multipart/byteranges)
                 byte[] buf = new byte[(int) Math.min(FILE_CHUNK, left)];
-                while (left > 0) {
-                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, left));
-                    int n = ch.read(bb, pos);
-                    if (n <= 0) throw new IOException("the file " + f + " ended early");
-                    pos += n;
-                    left -= n;
-                    s.sendData(buf, 0, n, left == 0);
+                for (FileResponse.Part part : p.parts()) {
+                    if (part.head().length > 0) {
+                        left -= part.head().length;
+                        s.sendData(part.head(), 0, part.head().length, left == 0);
+                    }
+                    long pos = part.offset(), partLeft = part.length();
+                    while (partLeft > 0) {
+                        ByteBuffer bb = ByteBuffer.wrap(buf, 0, (int) Math.min(buf.length, partLeft));
+                        int n = ch.read(bb, pos);
+                        if (n <= 0) throw new IOException("the file " + f + " ended early");
+                        pos += n;
+                        partLeft -= n;
+                        left -= n;
+                        s.sendData(buf, 0, n, left == 0);
+                    }
                 }
+                if (p.end().length > 0) s.sendData(p.end(), 0, p.end().length, true);
                 return p.length();
             }
         }
