@@ -347,6 +347,17 @@ class Http2ServerTest {
                     H2Peer.Response part = p.response(3);
                     assertEquals(206, part.status());
                     assertArrayEquals(java.util.Arrays.copyOfRange(content, 100, 200), part.body());
+                    // several ranges: multipart/byteranges, each part's bytes after its head, the length announced
+                    p.sendHeaders(5, H2Peer.get("/file", "range", "bytes=0-9,200000-200009"), true);
+                    H2Peer.Response parts = p.response(5);
+                    assertEquals(206, parts.status());
+                    assertTrue(parts.header("content-type").startsWith("multipart/byteranges; boundary="), parts.header("content-type"));
+                    assertEquals(String.valueOf(parts.body().length), parts.header("content-length"));
+                    String text = new String(parts.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                    for (int[] r : new int[][] {{0, 10}, {200_000, 200_010}}) {
+                        String slice = new String(java.util.Arrays.copyOfRange(content, r[0], r[1]), java.nio.charset.StandardCharsets.ISO_8859_1);
+                        assertTrue(text.contains("Content-Range: bytes " + r[0] + "-" + (r[1] - 1) + "/300000\r\n\r\n" + slice), "part " + r[0]);
+                    }
                 }
                 return null;
             });
