@@ -1,10 +1,15 @@
 package io.jasyncio.transport;
 
+import static io.jasyncio.internal.io.Addresses.commonFamily;
+import static io.jasyncio.internal.io.Addresses.ofFamily;
+import static io.jasyncio.internal.io.Addresses.resolved;
+import static io.jasyncio.internal.io.Addresses.wildcard;
 import static io.jasyncio.internal.io.SocketChannels.bindFailed;
 import static io.jasyncio.internal.io.SocketChannels.closeQuietly;
 import static io.jasyncio.internal.io.SocketChannels.family;
 import static io.jasyncio.internal.io.SocketChannels.openBound;
 import static io.jasyncio.internal.io.SocketChannels.setNoDelay;
+import static io.jasyncio.internal.io.SocketChannels.setReusePort;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
@@ -36,7 +41,6 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.NetworkChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -612,38 +616,6 @@ public final class Net {
         return new DatagramEndpoint<>(t, protocol);
     }
 
-    /** The first family, in the order {@code local} resolves, that {@code remote} also resolves to. */
-    private static ProtocolFamily commonFamily(SocketAddress local, SocketAddress remote) {
-        List<ProtocolFamily> remoteFamilies = families(remote);
-        for (ProtocolFamily f : families(local)) {
-            if (remoteFamilies.contains(f)) return f;
-        }
-        throw new IllegalArgumentException("unexpected address family: no matching local and remote address family ("
-                + local + " and " + remote + ")");
-    }
-
-    private static List<ProtocolFamily> families(SocketAddress a) {
-        if (!(a instanceof InetSocketAddress isa) || !isa.isUnresolved()) return List.of(family(a));
-        List<ProtocolFamily> out = new ArrayList<>();
-        for (InetSocketAddress r : Addresses.resolve(isa.getHostString(), isa.getPort())) {
-            if (!out.contains(family(r))) out.add(family(r));
-        }
-        return out;
-    }
-
-    /** {@code a} with its host name resolved: its first address of {@code family} (any family for null). */
-    private static SocketAddress resolved(SocketAddress a, ProtocolFamily family) {
-        if (a instanceof InetSocketAddress isa && isa.isUnresolved()) {
-            List<InetSocketAddress> all = Addresses.resolve(isa.getHostString(), isa.getPort());
-            return ofFamily(all, family, isa.getHostString()).get(0);
-        }
-        if (a != null && family != null && family(a) != family) {
-            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + a
-                    + " is not an " + family + " address");
-        }
-        return a;
-    }
-
     // ---------------------------------------------------------------- pipes
 
     /**
@@ -815,36 +787,5 @@ public final class Net {
     public static long sendfile(BaseTransport transport, SeekableByteChannel file, long offset, Long count,
             boolean fallback) throws IOException {
         return Sendfile.sendfile(transport, file, offset, count, fallback);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /** The address to listen on every interface: of {@code family}, or the JDK's dual-stack one for null. */
-    private static InetSocketAddress wildcard(ProtocolFamily family, int port) {
-        if (family == StandardProtocolFamily.INET) return new InetSocketAddress(Addresses.literal("0.0.0.0"), port);
-        if (family == StandardProtocolFamily.INET6) return new InetSocketAddress(Addresses.literal("::"), port);
-        return new InetSocketAddress(port);
-    }
-
-    /** The addresses of {@code family} (all for null); none is an error naming the host, as getaddrinfo's. */
-    private static List<InetSocketAddress> ofFamily(List<InetSocketAddress> addrs, ProtocolFamily family, String host) {
-        if (family == null) return addrs;
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (InetSocketAddress a : addrs) {
-            if (family(a) == family) out.add(a);
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("[Errno -9] Address family for hostname not supported: " + host
-                    + " has no " + family + " address (it resolves to " + addrs + ")");
-        }
-        return out;
-    }
-
-    /** asyncio's {@code _set_reuseport}. */
-    private static void setReusePort(NetworkChannel ch) throws IOException {
-        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-            throw new UnsupportedOperationException("reuse_port not supported by socket module");
-        }
-        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
     }
 }

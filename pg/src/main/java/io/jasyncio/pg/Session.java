@@ -10,6 +10,7 @@ import io.jasyncio.TimeoutError;
 import io.jasyncio.pg.PostgresErrors.InvalidCachedStatementError;
 import io.jasyncio.pg.PostgresErrors.InvalidSqlStatementNameError;
 import io.jasyncio.pg.protocol.BatchRequest;
+import io.jasyncio.pg.protocol.CloseStatements;
 import io.jasyncio.pg.protocol.CopyInRequest;
 import io.jasyncio.pg.protocol.CopyOutRequest;
 import io.jasyncio.pg.protocol.MessageBuffer;
@@ -27,14 +28,12 @@ import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLSession;
 
 /**
  * One server session: the protocol, the prepared-statement cache, listeners and the work every {@link Connection}
@@ -127,7 +126,7 @@ final class Session implements PgProtocol.Events {
                 if (answer == 'S') {
                     t = Tls.startTls(t, p, SslContexts.options(o));
                     p.setTransport(t);
-                    cert = peerCertificate(t);
+                    cert = Startup.peerCertificate(t);
                 } else if (answer == 'N') {
                     if (o.sslMode().compareTo(SslMode.REQUIRE) >= 0) {
                         throw new InterfaceError("the server at " + o.host() + ":" + o.port() + " does not support TLS, "
@@ -149,18 +148,6 @@ final class Session implements PgProtocol.Events {
             t.abort();
             throw e;
         }
-    }
-
-    private static X509Certificate peerCertificate(Transport t) {
-        if (t.getExtraInfo("ssl_session") instanceof SSLSession s) {
-            try {
-                Certificate[] chain = s.getPeerCertificates();
-                if (chain.length > 0 && chain[0] instanceof X509Certificate x) return x;
-            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     // ================================================================ queries
@@ -312,43 +299,6 @@ final class Session implements PgProtocol.Events {
             proto.submit(new CloseStatements(proto, names));
         }
         proto.submit(r);
-    }
-
-    /** Close of several statements, with a Sync of its own (so an error in the next request cannot skip them). */
-    private static final class CloseStatements extends Request<Void> {
-        private final List<String> names;
-
-        CloseStatements(PgProtocol proto, List<String> names) {
-            super(proto);
-            this.names = names;
-        }
-
-        @Override
-        protected void encode(MessageBuffer out) {
-            for (String n : names) {
-                int at = out.begin('C');
-                out.putByte('S');
-                out.putCString(n);
-                out.end(at);
-            }
-            out.putByte('S');
-            out.putInt(4);
-        }
-
-        @Override
-        protected Void outcome() {
-            return null;
-        }
-
-        @Override
-        protected void ready(char txStatus) {
-            if (!done()) setResult(null); // nobody awaits it; an error closing a statement is of no interest
-        }
-
-        @Override
-        protected void lost(RuntimeException e) {
-            if (!done()) setResult(null);
-        }
     }
 
     /** Awaits {@code f}, within {@code timeout} seconds if given (else the connection's commandTimeout). */

@@ -142,4 +142,12 @@ public final class SocketChannels {
     public interface Attempt<T> {
         T tryOnce() throws IOException;
     }
+
+    /** asyncio's {@code _set_reuseport}. */
+    public static void setReusePort(NetworkChannel ch) throws IOException {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+            throw new UnsupportedOperationException("reuse_port not supported by socket module");
+        }
+        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+    }
 }

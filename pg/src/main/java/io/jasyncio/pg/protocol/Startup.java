@@ -5,14 +5,17 @@ import io.jasyncio.pg.ChannelBinding;
 import io.jasyncio.pg.InterfaceError;
 import io.jasyncio.pg.PostgresError;
 import io.jasyncio.pg.ServerMessage;
+import io.jasyncio.transport.Transport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSession;
 
 /**
  * The start of a session: the StartupMessage, authentication (trust; cleartext password; MD5; SCRAM-SHA-256 and
@@ -218,5 +221,18 @@ public final class Startup {
     void lost(RuntimeException e) {
         proto.startup = null;
         if (!done.done()) done.setException(e);
+    }
+
+    /** The server's certificate on a TLS connection (for SCRAM's {@code tls-server-end-point} channel binding), or null. */
+    public static X509Certificate peerCertificate(Transport t) {
+        if (t.getExtraInfo("ssl_session") instanceof SSLSession s) {
+            try {
+                Certificate[] chain = s.getPeerCertificates();
+                if (chain.length > 0 && chain[0] instanceof X509Certificate x) return x;
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return null;
+            }
+        }
+        return null;
     }
 }
