@@ -6,6 +6,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -68,14 +69,10 @@ final class IoWatcher {
     /** Polls for ready channels: {@code timeoutNanos} 0 just looks, a negative one waits without limit. */
     void poll(long timeoutNanos) {
         try {
-            // The selector waits in whole milliseconds. Rounded up, a timer 0.1 ms away fired ~1 ms late (an open-model
-            // load generator's schedule lag p99 was 1.07 ms at any rate); rounded to the nearest, as Netty's NIO loop
-            // does, a wait under half a millisecond only looks (the loop comes back and checks its timers again), so
-            // a timer is late by at most about half a millisecond, at the cost of polling through that half.
-            long ms = timeoutNanos < 0 ? 0 : (timeoutNanos + 500_000) / 1_000_000;
-            if (timeoutNanos == 0 || timeoutNanos > 0 && ms == 0) {
+            if (timeoutNanos == 0) {
                 selector.selectNow(this::dispatch);
             } else {
+                long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
                 selector.select(this::dispatch, ms);
             }
         } catch (IOException e) {
