@@ -69,11 +69,23 @@ class EngineTest {
     @Test
     void blockingSocketCallsInATaskParkOnlyThatTask() throws Exception {
         // With vthread, a blocking JDK call parks the task's virtual thread and the loop serves the others; with
-        // portable it holds the loop, as in Python. Either way it completes.
+        // portable it holds the loop, as in Python. Either way it completes. On vthread the peer answers only once
+        // the ticker has run three times during the read (an event, not a delay: a starved machine cannot make
+        // the read end before the loop had a chance to serve the ticker).
+        boolean vthread = "vthread".equals(io.jasyncio.internal.Engine.get().name());
+        java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger readStart = new java.util.concurrent.atomic.AtomicInteger(-1);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Thread peer = Thread.ofPlatform().start(() -> {
                 try (Socket s = server.accept()) {
-                    Thread.sleep(100);
+                    if (vthread) {
+                        long deadline = System.nanoTime() + 30_000_000_000L;
+                        while ((readStart.get() < 0 || ticks.get() - readStart.get() < 3) && System.nanoTime() < deadline) {
+                            Thread.sleep(1);
+                        }
+                    } else {
+                        Thread.sleep(100);
+                    }
                     s.getOutputStream().write(42);
                 } catch (Exception e) {
                     throw new RuntimeException(e);
@@ -81,28 +93,28 @@ class EngineTest {
             });
             int[] ticksDuringRead = new int[1];
             int got = Asyncio.run(() -> {
-                int[] ticks = {0};
                 Task<Void> ticker = Asyncio.createTask(() -> {
                     while (true) {
-                        ticks[0]++;
+                        ticks.incrementAndGet();
                         Asyncio.sleep(0.005);
                     }
                 });
                 Asyncio.sleep(0);
-                int start = ticks[0];
                 try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
                         new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))) {
                     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
-                    ch.read(b); // blocks ~100 ms
-                    ticksDuringRead[0] = ticks[0] - start;
+                    readStart.set(ticks.get());
+                    ch.read(b); // blocks until the peer writes
+                    ticksDuringRead[0] = ticks.get() - readStart.get();
                     ticker.cancel();
                     return (int) b.get(0);
                 }
             });
-            peer.join(5000);
+            peer.join(35_000);
             assertEquals(42, got);
-            if ("vthread".equals(io.jasyncio.internal.Engine.get().name())) {
-                assertTrue(ticksDuringRead[0] > 0, "the loop kept serving other tasks during the blocking read");
+            if (vthread) {
+                assertTrue(ticksDuringRead[0] >= 3, "the loop kept serving other tasks during the blocking read: "
+                        + ticksDuringRead[0] + " ticks");
             }
         }
     }
