@@ -26,8 +26,9 @@ import java.util.Set;
  * HEADERS and DATA. The HTTP/2 protocol itself is {@link Http2ServerConnection}'s; this is the mapping, kept here
  * because requests and responses are this package's.
  *
- * <p>{@link StreamResponse} and protocol switches ({@link Request#upgrade}) are HTTP/1.1's only: over HTTP/2 they
- * fail (the handler's answer is then a 500).
+ * <p>A {@link StreamResponse} goes out as HEADERS then DATA within the windows ({@link ServerStream#sendData}); a
+ * handler that fails after its {@code prepare} gets the stream reset. Protocol switches ({@link Request#upgrade})
+ * are HTTP/1.1's only: over HTTP/2 they fail (the handler's answer is then a 500).
  *
  * <p>Threading: the loop's thread, in each stream's task.
  */
@@ -79,7 +80,16 @@ final class Http2Streams implements StreamHandler {
             send(s, null, e.response());
             return;
         }
-        Response resp = dispatch(r);
+        Response resp = dispatch(s, r);
+        if (s.responseStarted()) { // a StreamResponse answered; the stream is reset if it did not end (handlerEnded)
+            if (resp != StreamResponse.SENT && resp != STREAM_FAILED) {
+                runner.loop().callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
+                        new IllegalStateException("the handler of " + r + " started a StreamResponse, then answered " + resp
+                                + " instead of returning its writeEof()")).put("request", r).build());
+            }
+            if (accessLog != null) accessLog.log(r, resp.status(), 0, resp.headers(), System.nanoTime() - started);
+            return;
+        }
         long bytes = send(s, r, resp);
         if (accessLog != null) accessLog.log(r, resp.status(), bytes, resp.headers(), System.nanoTime() - started);
     }
@@ -123,6 +133,7 @@ final class Http2Streams implements StreamHandler {
         Request r = new Request(method, rawPath, path, rawQuery, "HTTP/2", headers, new byte[0], remote, bytes);
         r.setClientMaxSize(runner.app().clientMaxSize());
         r.setConnection(connection);
+        r.setH2Stream(s);
         if (!bodyless) r.setContent(streamBody(s));
         return r;
     }
@@ -166,11 +177,14 @@ final class Http2Streams implements StreamHandler {
         return content;
     }
 
-    private Response dispatch(Request r) {
+    private Response dispatch(ServerStream s, Request r) {
         try {
             Response resp = runner.app().chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
-            if (resp == StreamResponse.SENT) throw new IllegalStateException("StreamResponse is not served over HTTP/2 yet");
+            if (resp == StreamResponse.SENT) {
+                if (!s.responseStarted()) throw new IllegalStateException("the handler of " + r + " returned a StreamResponse's writeEof() without prepare()");
+                return resp;
+            }
             if (resp instanceof FileResponse) return resp;
             return Compression.apply(r, resp, runner.autoCompress());
         } catch (HttpError e) {
@@ -178,19 +192,23 @@ final class Http2Streams implements StreamHandler {
         } catch (CancelledError e) {
             Task<?> self = Asyncio.currentTask();
             if (self == null || self.cancelling() > 0) throw e; // the stream was reset, or the server is going
-            return serverError(r, e);
+            return serverError(s, r, e);
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) throw e;
-            return serverError(r, e);
+            return serverError(s, r, e);
         } catch (Throwable e) {
-            return serverError(r, e);
+            if (s.responseEnded() && e instanceof IOException) return STREAM_FAILED; // the client reset the stream, or left
+            return serverError(s, r, e);
         }
     }
 
-    private Response serverError(Request r, Throwable e) {
+    /** What a handler's failure answers when its stream is gone: nothing more is sent. */
+    private static final Response STREAM_FAILED = new Response(500);
+
+    private Response serverError(ServerStream s, Request r, Throwable e) {
         EventLoop loop = runner.loop();
         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e).put("request", r).build());
-        return Response.text(500, SERVER_ERROR_TEXT);
+        return s.responseStarted() ? STREAM_FAILED : Response.text(500, SERVER_ERROR_TEXT);
     }
 
     /** Sends {@code resp} on {@code s}; returns the body bytes sent. */
@@ -232,7 +250,7 @@ final class Http2Streams implements StreamHandler {
     }
 
     /** The response head as HTTP/2 fields: lower-case names, no connection-specific fields (RFC 9113 §8.2.2). */
-    private static List<HeaderField> head(int status, Headers h, long length) {
+    static List<HeaderField> head(int status, Headers h, long length) {
         List<HeaderField> out = new ArrayList<>(h.size() + 3);
         out.add(new HeaderField(":status", Integer.toString(status)));
         for (String name : h.names()) {

@@ -39,6 +39,8 @@ public final class Request {
     private Map<String, String> cookies;
     /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
     private HttpConnection connection;
+    /** The HTTP/2 stream answering this request (its StreamResponse goes there); null over HTTP/1.1. */
+    private io.jasyncio.http.h2.ServerStream h2Stream;
     /** The bytes of its head on the wire: with the body, what it holds while queued behind another request. */
     private final int headBytes;
 
@@ -261,6 +263,15 @@ public final class Request {
 
     void setConnection(HttpConnection c) {
         this.connection = c;
+    }
+
+    /** The HTTP/2 stream answering this request, or null over HTTP/1.1. */
+    io.jasyncio.http.h2.ServerStream h2Stream() {
+        return h2Stream;
+    }
+
+    void setH2Stream(io.jasyncio.http.h2.ServerStream s) {
+        this.h2Stream = s;
     }
 
     /**
