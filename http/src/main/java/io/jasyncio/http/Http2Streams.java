@@ -5,7 +5,10 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Task;
+import io.jasyncio.http.h2.Frame;
+import io.jasyncio.http.h2.FrameReader;
 import io.jasyncio.http.h2.FrameWriter;
+import io.jasyncio.http.h2.Http2Exception;
 import io.jasyncio.http.h2.HeaderField;
 import io.jasyncio.http.h2.Http2Options;
 import io.jasyncio.http.h2.Http2ServerConnection;
@@ -67,6 +70,61 @@ final class Http2Streams implements StreamHandler {
         int p = data.position();
         for (int i = 0; i < 3; i++) if (data.get(p + i) != FrameWriter.PREFACE[i]) return false;
         return true;
+    }
+
+    /** The answer to an {@code Upgrade: h2c} request, before the connection goes on in HTTP/2. */
+    static final byte[] SWITCHING_TO_H2C = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The client's settings if {@code r} is an h2c Upgrade the server takes (RFC 7540 §3.2): HTTP/1.1, {@code Upgrade}
+     * naming {@code h2c}, {@code Connection} naming {@code HTTP2-Settings}, exactly one {@code HTTP2-Settings} field
+     * holding a valid SETTINGS payload in base64url, and no body (a body would have to be read before the switch).
+     * Null otherwise: the request is then answered as HTTP/1.1.
+     */
+    static Frame.Settings h2cSettings(Request r) {
+        Headers h = r.headers();
+        if (!r.version().equals("HTTP/1.1") || !Request.hasToken(String.join(",", h.getAll("Upgrade")), "h2c")
+                || !Request.hasToken(String.join(",", h.getAll("Connection")), "http2-settings")) return null;
+        List<String> values = h.getAll("HTTP2-Settings");
+        if (values.size() != 1 || h.contains("Transfer-Encoding")) return null;
+        String cl = h.get("Content-Length");
+        if (cl != null && !cl.trim().equals("0")) return null;
+        byte[] payload;
+        try {
+            payload = java.util.Base64.getUrlDecoder().decode(values.get(0).trim());
+        } catch (IllegalArgumentException e) {
+            return null; // not base64url
+        }
+        if (payload.length % 6 != 0) return null;
+        ByteBuffer frame = ByteBuffer.allocate(9 + payload.length); // a SETTINGS frame around it, read as any other
+        frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
+                .put((byte) Frame.TYPE_SETTINGS).put((byte) 0).putInt(0).put(payload).flip();
+        FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
+        try {
+            reader.feed(frame);
+            return reader.next() instanceof Frame.Settings s ? s : null;
+        } catch (Http2Exception e) {
+            return null; // a value out of range (RFC 9113 §6.5.2)
+        }
+    }
+
+    /** The fields of stream 1 made of an upgraded HTTP/1.1 request (RFC 7540 §3.2): pseudo-headers, then the rest. */
+    static List<HeaderField> upgradedRequest(Request r) {
+        List<HeaderField> out = new ArrayList<>();
+        String target = r.rawQuery().isEmpty() ? r.rawPath() : r.rawPath() + "?" + r.rawQuery();
+        out.add(new HeaderField(":method", r.method()));
+        out.add(new HeaderField(":scheme", "http"));
+        out.add(new HeaderField(":path", target));
+        String host = r.header("Host");
+        if (host != null) out.add(new HeaderField(":authority", host));
+        Headers h = r.headers();
+        for (String name : h.names()) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(n) || n.equals("host") || n.equals("http2-settings")) continue;
+            for (String v : h.getAll(name)) out.add(new HeaderField(n, v));
+        }
+        return out;
     }
 
     @Override

@@ -75,6 +75,9 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     /** A connection error was sent, or the connection is closing: nothing more is read. */
     private boolean closing;
     private boolean lost;
+    /** h2c by Upgrade: the client's HTTP2-Settings and the request that becomes stream 1, until connectionMade. */
+    private Frame.Settings upgradeSettings;
+    private List<HeaderField> upgradeRequest;
     private TimerHandle sweeper;
     private TimerHandle abortTimer;
     private double lastFrameAt;
@@ -112,6 +115,18 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         return reader.buffered() + block.size() + (transport == null ? 0 : transport.getWriteBufferSize());
     }
 
+    /**
+     * Makes this connection the continuation of an HTTP/1.1 {@code Upgrade: h2c} request (RFC 7540 §3.2), once its
+     * 101 is sent: {@code clientSettings} (its {@code HTTP2-Settings}) apply as the client's first SETTINGS, acknowledged
+     * by the 101 itself, and {@code request} becomes stream 1, half-closed (remote), answered over HTTP/2. The
+     * client's preface and SETTINGS must follow as on any connection. Call before {@link #connectionMade}.
+     */
+    public void upgradedFrom(Frame.Settings clientSettings, List<HeaderField> request) {
+        if (transport != null) throw new IllegalStateException("upgradedFrom after connectionMade");
+        upgradeSettings = clientSettings;
+        upgradeRequest = request;
+    }
+
     @Override
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
@@ -128,6 +143,12 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         }
         double period = Math.max(0.05, Math.min(options.idleTimeout(), options.sendTimeout()) / 4);
         sweeper = loop.callLater(period, () -> sweep(period));
+        if (upgradeRequest != null) {
+            applySettings(upgradeSettings);
+            lastStreamId = 1;
+            openStream(1, upgradeRequest, -1, true);
+            upgradeRequest = null;
+        }
     }
 
     @Override
@@ -206,6 +227,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private void onSettings(Frame.Settings s) {
         control("SETTINGS");
         if (s.ack()) return;
+        applySettings(s);
+        writeAck(FrameWriter.settingsAck());
+    }
+
+    private void applySettings(Frame.Settings s) {
         for (int i = 0; i < s.ids().length; i++) {
             long v = s.values()[i];
             switch (s.ids()[i]) {
@@ -225,7 +251,6 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                 default -> { } // MAX_CONCURRENT_STREAMS concerns pushes (we make none); the rest are the client's own
             }
         }
-        writeAck(FrameWriter.settingsAck());
     }
 
     /** A control frame from the client: within the per-second budget, or the connection ends. */
@@ -323,10 +348,15 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
             return;
         }
+        openStream(id, fields, length, blockEndStream);
+    }
+
+    /** A new request stream, answered by the handler in a task of its own. */
+    private void openStream(int id, List<HeaderField> fields, long length, boolean endStream) {
         ServerStream s = new ServerStream(this, id, fields, length, peerInitialWindow, options.streamWindow());
         streams.put(id, s);
         active++;
-        if (blockEndStream) endOfRequest(s, new byte[0]);
+        if (endStream) endOfRequest(s, new byte[0]);
         Task<Void> t = new Task<>(loop, () -> {
             handler.handle(s);
             return null;
