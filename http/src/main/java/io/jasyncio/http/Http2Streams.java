@@ -30,8 +30,9 @@ import java.util.Set;
  * because requests and responses are this package's.
  *
  * <p>A {@link StreamResponse} goes out as HEADERS then DATA within the windows ({@link ServerStream#sendData}); a
- * handler that fails after its {@code prepare} gets the stream reset. Protocol switches ({@link Request#upgrade})
- * are HTTP/1.1's only: over HTTP/2 they fail (the handler's answer is then a 500).
+ * handler that fails after its {@code prepare} gets the stream reset. An extended CONNECT (RFC 8441) reaches the GET
+ * route of its path and is answered with {@link Request#tunnel}: the stream becomes the transport of its protocol
+ * (a WebSocket), through {@link Http2Tunnel}. {@link Request#upgrade} is HTTP/1.1's only.
  *
  * <p>Threading: the loop's thread, in each stream's task.
  */
@@ -139,6 +140,13 @@ final class Http2Streams implements StreamHandler {
             return;
         }
         Response resp = dispatch(s, r);
+        Http2Tunnel tunnel = r.tunnel();
+        if (tunnel != null) { // a WebSocket: its handler has ended, so does the stream once its protocol closes it
+            tunnel.protocol().handlerEnded(tunnel);
+            Asyncio.await(tunnel.finished());
+            if (accessLog != null) accessLog.log(r, 200, 0, resp.headers(), System.nanoTime() - started);
+            return;
+        }
         if (s.responseStarted()) { // a StreamResponse answered; the stream is reset if it did not end (handlerEnded)
             if (resp != StreamResponse.SENT && resp != STREAM_FAILED) {
                 runner.loop().callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
@@ -153,7 +161,7 @@ final class Http2Streams implements StreamHandler {
     }
 
     private Request request(ServerStream s) {
-        String method = null, scheme = null, target = null, authority = null;
+        String method = null, scheme = null, target = null, authority = null, protocol = null;
         Headers headers = new Headers();
         StringBuilder cookie = null;
         int bytes = 0;
@@ -164,6 +172,7 @@ final class Http2Streams implements StreamHandler {
                 case ":scheme" -> scheme = f.value();
                 case ":path" -> target = f.value();
                 case ":authority" -> authority = f.value();
+                case ":protocol" -> protocol = f.value();
                 case "cookie" -> { // split into several fields by HTTP/2's compression: one again (RFC 9113 §8.2.3)
                     if (cookie == null) cookie = new StringBuilder(f.value());
                     else cookie.append("; ").append(f.value());
@@ -188,11 +197,13 @@ final class Http2Streams implements StreamHandler {
         String rawQuery = q < 0 ? "" : target.substring(q + 1);
         String path = UrlCodec.decode(rawPath, false, "path");
         boolean bodyless = s.requestComplete();
+        if (protocol != null) method = "GET"; // an extended CONNECT (RFC 8441) reaches the GET route of its :path
         Request r = new Request(method, rawPath, path, rawQuery, "HTTP/2", headers, new byte[0], remote, bytes);
+        r.setProtocol(protocol);
         r.setClientMaxSize(runner.app().clientMaxSize());
         r.setConnection(connection);
         r.setH2Stream(s);
-        if (!bodyless) r.setContent(streamBody(s));
+        if (!bodyless && protocol == null) r.setContent(streamBody(s)); // a tunnel's bytes are its protocol's (Request#tunnel)
         return r;
     }
 

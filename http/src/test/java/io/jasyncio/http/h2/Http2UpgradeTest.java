@@ -76,6 +76,26 @@ class Http2UpgradeTest {
     }
 
     @Test
+    void gracefulShutdownOfAnUpgradedConnectionSendsGoAwayAndFinishesStream1() {
+        H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
+            Map.Entry<H2Peer, String> u = H2Peer.upgrade(port, upgrade("GET", "/sleep?s=3", SETTINGS));
+            try (H2Peer p = u.getKey()) {
+                Asyncio.sleep(0.5);
+                var cleanup = Asyncio.createTask(() -> {
+                    runner.cleanup();
+                    return null;
+                });
+                assertEquals("slept 3", p.response(1).text());
+                boolean goAway = p.other.stream().anyMatch(f -> f instanceof Frame.GoAway g && g.error() == ErrorCode.NO_ERROR && g.lastStreamId() == 1);
+                assertTrue(goAway, "frames: " + p.other);
+                p.readToEof();
+                Asyncio.await(cleanup);
+            }
+            return null;
+        });
+    }
+
+    @Test
     void upgradesTheServerDoesNotTakeAreAnsweredAsHttp11() {
         H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
             String[][] cases = {
