@@ -214,4 +214,50 @@ class Http2WebSocketTest {
             return null;
         });
     }
+
+    @Test
+    void aWebSocketClientThatOpensNoWindowStopsTheSenderThenTheStreamIsEnded() {
+        Application app = Http2ServerTest.app();
+        AtomicInteger sent = new AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        app.router().addGet("/flood", r -> {
+            WebSocketResponse ws = new WebSocketResponse().prepare(r);
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    ws.sendBytes(new byte[1024]);
+                    sent.incrementAndGet();
+                }
+            } catch (java.io.IOException | io.jasyncio.CancelledError e) { // the stream was reset: the task is cancelled
+                failures.add(e);
+                throw e;
+            }
+            return ws.response();
+        });
+        H2Testing.serve(app, r -> r.sendTimeout(5), (port, runner) -> {
+            try (H2Peer p = H2Peer.open(port)) {
+                p.autoWindow = false;
+                p.send(FrameWriter.windowUpdate(0, 1 << 24)); // the connection's window open: the stream's is the bound
+                p.sendHeaders(1, connect("/flood"), false);
+                assertEquals("200", field(head(p, 1), ":status"));
+                long data = 0;
+                while (data < 65_535) {
+                    Frame f = p.next();
+                    if (f instanceof Frame.Data d) data += d.data().length;
+                }
+                Asyncio.sleep(1);
+                assertEquals(65_535, data);
+                // the window's worth, plus the tunnel's write buffer (64 KiB high-water mark) and one message
+                assertTrue(sent.get() <= (65_535 + 65_536) / 1028 + 2, "sent " + sent.get() + " messages of 1 KiB");
+                Frame f;
+                do f = p.next(); while (f != null && !(f instanceof Frame.RstStream));
+                assertNotNull(f, "the stream was not reset");
+                Asyncio.sleep(0.5);
+                assertEquals(1, failures.size(), failures.toString());
+                p.sendHeaders(3, H2Peer.get("/hello"), true);
+                p.autoWindow = true;
+                assertEquals(200, p.response(3).status());
+            }
+            return null;
+        });
+    }
 }
