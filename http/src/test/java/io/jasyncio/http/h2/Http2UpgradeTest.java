@@ -157,6 +157,20 @@ class Http2UpgradeTest {
     }
 
     @Test
+    void theJdksHttpClientUpgradesToH2cAndGoesOnOverHttp2() throws Exception {
+        try (H2Testing.Threaded server = new H2Testing.Threaded(Http2ServerTest.app(), null);
+             java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build()) {
+            for (int i = 0; i < 3; i++) { // the first upgrades; the next go over the same HTTP/2 connection
+                java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port + "/hello")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode());
+                assertEquals(java.net.http.HttpClient.Version.HTTP_2, r.version());
+                assertEquals("hello HTTP/2 127.0.0.1:" + server.port, r.body());
+            }
+        }
+    }
+
+    @Test
     void curlHttp2UpgradesAndIsServedOverHttp2() throws Exception {
         assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (apt-get install -y curl): skipped");
         try (H2Testing.Threaded server = new H2Testing.Threaded(Http2ServerTest.app(), null)) {
