@@ -139,11 +139,22 @@ final class Http2Streams implements StreamHandler {
             send(s, null, e.response());
             return;
         }
-        Response resp = dispatch(s, r);
+        Response resp;
+        try {
+            resp = dispatch(s, r);
+        } catch (Throwable e) { // cancelled (the stream reset, the connection going): a tunnel ends with its handler
+            if (r.tunnel() != null) r.tunnel().abort();
+            throw e;
+        }
         Http2Tunnel tunnel = r.tunnel();
         if (tunnel != null) { // a WebSocket: its handler has ended, so does the stream once its protocol closes it
             tunnel.protocol().handlerEnded(tunnel);
-            Asyncio.await(tunnel.finished());
+            try {
+                Asyncio.await(tunnel.finished());
+            } catch (CancelledError e) {
+                tunnel.abort();
+                throw e;
+            }
             if (accessLog != null) accessLog.log(r, 200, 0, resp.headers(), System.nanoTime() - started);
             return;
         }
@@ -329,6 +340,7 @@ final class Http2Streams implements StreamHandler {
         }
         if (length >= 0) out.add(new HeaderField("content-length", Long.toString(length)));
         if (!h.contains("date")) out.add(new HeaderField("date", HttpDate.now()));
+        if (!h.contains("server")) out.add(new HeaderField("server", "jasyncio")); // as over HTTP/1.1
         return out;
     }
 }

@@ -119,7 +119,6 @@ public final class WebSocketResponse extends WebSocket {
         Response r = new Response(200);
         if (proto != null) r.header("Sec-WebSocket-Protocol", proto);
         if (z != null) r.header("Sec-WebSocket-Extensions", z.header());
-        r.header("Server", "jasyncio");
         loop = Asyncio.getRunningLoop();
         response = r;
         start(z == null ? null : new PerMessageDeflate(true, z), proto);

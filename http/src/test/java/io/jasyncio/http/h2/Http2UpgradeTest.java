@@ -166,6 +166,7 @@ class Http2UpgradeTest {
                 assertEquals(200, r.statusCode());
                 assertEquals(java.net.http.HttpClient.Version.HTTP_2, r.version());
                 assertEquals("hello HTTP/2 127.0.0.1:" + server.port, r.body());
+                assertEquals("jasyncio", r.headers().firstValue("server").orElseThrow()); // the same head as over HTTP/1.1
             }
         }
     }

@@ -260,4 +260,22 @@ class Http2WebSocketTest {
             return null;
         });
     }
+
+    @Test
+    void aClientEndingItsSideOfTheStreamEndsTheWebSocketAndTheStream() {
+        AtomicInteger ended = new AtomicInteger();
+        H2Testing.serve(app(ended), (port, runner) -> {
+            try (H2Peer p = H2Peer.open(port)) {
+                p.sendHeaders(1, connect("/ws"), false);
+                assertEquals("200", field(head(p, 1), ":status"));
+                p.send(FrameWriter.data(1, new byte[0], 0, 0, true)); // END_STREAM without a close frame: as a TCP EOF
+                assertNull(serverFrame(p, 1)); // the server ends its side too
+                Asyncio.sleep(0.1);
+                assertEquals(1, ended.get());
+                p.sendHeaders(3, H2Peer.get("/hello"), true);
+                assertEquals(200, p.response(3).status());
+            }
+            return null;
+        });
+    }
 }
