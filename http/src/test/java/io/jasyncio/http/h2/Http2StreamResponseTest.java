@@ -42,6 +42,12 @@ class Http2StreamResponseTest {
             }
             return s.writeEof();
         });
+        app.router().addGet("/gzip", r -> {
+            StreamResponse s = new StreamResponse(200).header("Content-Type", "text/plain").enableCompression();
+            s.prepare(r);
+            for (int i = 0; i < 100; i++) s.write("line " + i + "\n");
+            return s.writeEof();
+        });
         app.router().addGet("/fail", r -> {
             new StreamResponse(200).prepare(r).write("partial");
             throw new IllegalStateException("the handler failed after prepare");
@@ -75,6 +81,22 @@ class Http2StreamResponseTest {
                 assertEquals(200, head.status());
                 assertEquals("6", head.header("content-length"));
                 assertEquals(0, head.body().length);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aCompressedStreamedAnswerIsGzipOverDataFrames() {
+        H2Testing.serve(app(new AtomicLong(), new AtomicReference<>()), (port, runner) -> {
+            try (H2Peer p = H2Peer.open(port)) {
+                p.sendHeaders(1, H2Peer.get("/gzip", "accept-encoding", "gzip"), true);
+                H2Peer.Response r = p.response(1);
+                assertEquals("gzip", r.header("content-encoding"));
+                assertNull(r.header("transfer-encoding"));
+                String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body())).readAllBytes(),
+                        StandardCharsets.UTF_8);
+                assertTrue(text.startsWith("line 0\nline 1\n") && text.endsWith("line 99\n"), text);
             }
             return null;
         });
