@@ -41,7 +41,9 @@ final class SelectAlarm implements Runnable {
     /** The {@link System#nanoTime()} at which to wake the selector, or {@link #NONE}. */
     private volatile long deadline = NONE;
     private volatile boolean closed;
-    /** The last deadline handed to the thread (loop thread only): the same one again needs no unpark. */
+    /** The thread is parked without a deadline (or about to be): an arm must unpark it. */
+    private volatile boolean idle;
+    /** The last deadline the thread was unparked for (loop thread only): the same one again needs no unpark. */
     private long told = NONE;
 
     SelectAlarm(Selector selector, String threadName) {
@@ -53,7 +55,7 @@ final class SelectAlarm implements Runnable {
     /** Wakes the selector at {@code deadlineNanos} ({@link System#nanoTime()}) unless disarmed before. */
     void arm(long deadlineNanos) {
         deadline = deadlineNanos;
-        if (deadlineNanos != told) {
+        if (deadlineNanos != told || idle) { // idle is read after the write above: see run()
             told = deadlineNanos;
             LockSupport.unpark(thread);
         }
@@ -61,7 +63,7 @@ final class SelectAlarm implements Runnable {
 
     /** The select ended: no wake-up is wanted (one already on its way may still come). */
     void disarm() {
-        if ((long) DEADLINE.getAndSet(this, NONE) == NONE) told = NONE; // it fired: the thread parks without limit
+        deadline = NONE;
     }
 
     void close() {
@@ -74,7 +76,11 @@ final class SelectAlarm implements Runnable {
         while (!closed) {
             long at = deadline;
             if (at == NONE) {
-                LockSupport.park(this);
+                // idle is written before deadline is read again, and arm() writes deadline before reading idle:
+                // either this sees the new deadline, or arm() sees idle and unparks
+                idle = true;
+                if (deadline == NONE && !closed) LockSupport.park(this);
+                idle = false;
                 continue;
             }
             long left = at - System.nanoTime();
