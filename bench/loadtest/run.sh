@@ -10,7 +10,8 @@
 #   g2  open-model rate accuracy: --rate in RATES for DURATION_G2 (after a WARMUP-second warm-up, not measured);
 #       achieved vs asked, 1-s windows within 2%, schedule lag p99; a "G2 verdict" line per rate
 #       (rates above 10,000/s: LOOPS_HIGH generator loops, default 1, e.g. LOOPS_HIGH=2 if one loop cannot keep
-#       50,000/s: the run must stay VALID, G8)
+#       50,000/s: the run must stay VALID, G8; the g2 parts' generator runs on CPUs G2_CPUS, default 1: on a 2-core
+#       box, two loops need G2_CPUS=0,1, beside the server)
 #   g2r the ramp: --rate 0 --stages RAMP (default 60s:50000, 0 -> 50,000/s in 60 s, no warm-up); the cumulative
 #       count sent vs the rate's integral (1,500,000), within +-0.5%; a "G2 ramp verdict" line
 #   g2p Poisson arrivals: --rate POISSON_RATE --poisson for DURATION_G2P (default 2000/s for 55 s: 110,000 measured
@@ -38,7 +39,7 @@ work=${WORK:-/tmp/jasyncio-loadtest-bench}
 PARTS=${PARTS:-"g1 g1p g2 g2r g2p g3 g5"}; ROUNDS=${ROUNDS:-3}; PIPELINE=${PIPELINE:-16}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
 SERVERS=${SERVERS:-"jasyncio nginx netty"}; GENERATORS=${GENERATORS:-"wrk jasyncio hey autocannon locust"}
 RATES=${RATES:-"1000 10000 50000"}; LOOPS_HIGH=${LOOPS_HIGH:-1}; RAMP=${RAMP:-60s:50000}; POISSON_RATE=${POISSON_RATE:-2000}
-DURATION_G2P=${DURATION_G2P:-55s}; DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
+DURATION_G2P=${DURATION_G2P:-55s}; G2_CPUS=${G2_CPUS:-1} DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
 tag=bench/loadtest
 . "$root/bench/peers/peers.sh"
 die() { say "$*"; exit 1; }
@@ -189,7 +190,7 @@ if [[ " $PARTS " == *" g2 "* ]]; then
   start_server "$s" "$PORT"
   for rate in $RATES; do
     c=$(( rate / 50 > 50 ? rate / 50 : 50 )); loops=1; (( rate > 10000 )) && loops=$LOOPS_HIGH
-    timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" --loops "$loops" -d "$DURATION_G2" --warmup "${WARMUP}s" -q --json "$work/g2.json" >/dev/null 2>&1 || true
+    timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" --loops "$loops" -d "$DURATION_G2" --warmup "${WARMUP}s" -q --json "$work/g2.json" >/dev/null 2>&1 || true
     line=$($PY - "$work/g2.json" "$rate" <<'PYEOF'
 import json, sys
 j = json.load(open(sys.argv[1])); rate = float(sys.argv[2])
@@ -219,7 +220,7 @@ if [[ " $PARTS " == *" g2r "* ]]; then
   if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
   start_server "$s" "$PORT"
   top=${RAMP##*:}; c=$(( top / 50 > 50 ? top / 50 : 50 )); loops=1; (( top > 10000 )) && loops=$LOOPS_HIGH
-  timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate 0 --stages "$RAMP" -c "$c" --loops "$loops" -q --json "$work/g2r.json" >/dev/null 2>&1 || true
+  timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate 0 --stages "$RAMP" -c "$c" --loops "$loops" -q --json "$work/g2r.json" >/dev/null 2>&1 || true
   line=$($PY - "$work/g2r.json" "$top" <<'PYEOF'
 import json, sys
 j = json.load(open(sys.argv[1])); top = float(sys.argv[2]); secs = j["durationSeconds"]
@@ -242,7 +243,7 @@ if [[ " $PARTS " == *" g2p "* ]]; then
   if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
   start_server "$s" "$PORT"
   c=$(( POISSON_RATE / 50 > 50 ? POISSON_RATE / 50 : 50 ))
-  timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$POISSON_RATE" --poisson -c "$c" -d "$DURATION_G2P" --warmup "${WARMUP}s" -q \
+  timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$POISSON_RATE" --poisson -c "$c" -d "$DURATION_G2P" --warmup "${WARMUP}s" -q \
     --json "$work/g2p.json" --arrival-log "$work/g2p-arrivals.log" >/dev/null 2>&1 || true
   ks=$("${lt_java[@]}" arrivals "$work/g2p-arrivals.log" --rate "$POISSON_RATE" 2>&1 || true)
   n=$(wc -l <"$work/g2p-arrivals.log" 2>/dev/null || echo 0)
