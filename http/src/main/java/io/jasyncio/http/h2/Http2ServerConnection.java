@@ -403,9 +403,9 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         if (lost || closing || peerInitialWindow < body.length || connSendWindow < body.length || body.length > peerMaxFrameSize) return;
         List<HeaderField> head = List.of(new HeaderField(":status", "400"), new HeaderField("content-type", "text/plain; charset=utf-8"),
                 new HeaderField("content-length", Integer.toString(body.length)));
-        transport.write(FrameWriter.headers(id, encoder.encode(head), false, peerMaxFrameSize));
+        out.add(FrameWriter.headers(id, encoder.encode(head), false, peerMaxFrameSize));
         connSendWindow -= body.length;
-        transport.write(FrameWriter.data(id, body, 0, body.length, true));
+        out.add(FrameWriter.data(id, body, 0, body.length, true));
     }
 
     /**
