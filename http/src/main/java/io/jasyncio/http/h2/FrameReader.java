@@ -40,10 +40,7 @@ public final class FrameReader {
         int n = data.remaining();
         if (end + n > buf.length) {
             int held = end - start;
-            if (held + n > buf.length) buf = Arrays.copyOfRange(buf, start, Math.max(buf.length * 2, held + n));
-            else System.arraycopy(buf, start, buf, 0, held);
-            start = 0;
-            end = held;
+            moveToFront(held + n > buf.length ? new byte[Math.max(buf.length * 2, held + n)] : buf);
         }
         data.get(buf, end, n);
         end += n;
@@ -71,11 +68,7 @@ public final class FrameReader {
                 throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "a frame of " + len + " bytes over SETTINGS_MAX_FRAME_SIZE " + maxFrameSize);
             }
             if (end - start < 9 + len) {
-                if (buf.length < 9 + len) { // make room for the whole frame now, once
-                    buf = Arrays.copyOfRange(buf, start, Math.max(buf.length, 9 + len));
-                    end -= start;
-                    start = 0;
-                }
+                if (buf.length < 9 + len) moveToFront(new byte[9 + len]); // make room for the whole frame now, once
                 return compact();
             }
             int p = start + 9;
@@ -87,6 +80,19 @@ public final class FrameReader {
             Frame f = parse(type, flags, stream, p, len);
             if (f != null) return f;
         }
+    }
+
+    /**
+     * Moves the bytes held to the start of {@code to} (a larger array, or {@code buf} itself), which becomes the
+     * buffer. (It was {@code Arrays.copyOfRange(buf, start, size)}, whose third argument is an end index, not a
+     * size: with {@code start > 0} the new buffer came out {@code start} bytes short, and the next feed overran it.)
+     */
+    private void moveToFront(byte[] to) {
+        int held = end - start;
+        System.arraycopy(buf, start, to, 0, held);
+        buf = to;
+        start = 0;
+        end = held;
     }
 
     private Frame compact() {

@@ -85,6 +85,62 @@ class FrameCodecTest {
         }
     }
 
+    /** {@code count} DATA frames on stream 1 of {@code size} bytes each; byte i of frame k is {@code k + i}. */
+    private static byte[] dataFrames(int count, int size) {
+        ByteBuffer wire = ByteBuffer.allocate(count * (9 + size));
+        for (int k = 0; k < count; k++) {
+            byte[] payload = new byte[size];
+            for (int i = 0; i < size; i++) payload[i] = (byte) (k + i);
+            wire.put(FrameWriter.data(1, payload, 0, size, false));
+        }
+        return wire.array();
+    }
+
+    private static void assertDataFrames(List<Frame> frames, int count, int size) {
+        assertEquals(count, frames.size());
+        for (int k = 0; k < count; k++) {
+            byte[] got = ((Frame.Data) frames.get(k)).data();
+            assertEquals(size, got.length, "frame " + k);
+            for (int i = 0; i < size; i++) if (got[i] != (byte) (k + i)) fail("frame " + k + " byte " + i + " corrupted");
+        }
+    }
+
+    @Test
+    void theBufferGrowsForAFeedThatFollowsAPartlyReadOne() {
+        // The reads of Http2InteropTest.jdkClientLargeBodiesBothWays when it failed (TLS records of 16 KiB cut across
+        // 16,393-byte DATA frames): the last feed found a whole frame read at the front of the buffer and a partial
+        // one after it, and grew the buffer by that front's length too little (IndexOutOfBoundsException).
+        byte[] wire = dataFrames(6, 16_384);
+        FrameReader r = new FrameReader(16_384);
+        List<Frame> frames = new ArrayList<>();
+        int off = 0;
+        for (int n : new int[] {16_367, 26, 16_367, 16_393, 32_821}) {
+            frames.addAll(readAll(r, ByteBuffer.wrap(wire, off, n)));
+            off += n;
+        }
+        frames.addAll(readAll(r, ByteBuffer.wrap(wire, off, wire.length - off)));
+        assertDataFrames(frames, 6, 16_384);
+        assertEquals(0, r.buffered());
+    }
+
+    @Test
+    void largeFramesSurviveAnySplit() {
+        // random cuts, so that the buffer grows (and compacts) at every offset of a frame
+        byte[] wire = dataFrames(40, 16_384);
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 50; round++) {
+            FrameReader r = new FrameReader(16_384);
+            List<Frame> frames = new ArrayList<>();
+            for (int off = 0; off < wire.length; ) {
+                int n = Math.min(wire.length - off, 1 + random.nextInt(random.nextBoolean() ? 64 : 40_000));
+                frames.addAll(readAll(r, ByteBuffer.wrap(wire, off, n)));
+                off += n;
+            }
+            assertDataFrames(frames, 40, 16_384);
+            assertEquals(0, r.buffered());
+        }
+    }
+
     @Test
     void paddingIsRemovedAndCountsForFlowControl() {
         byte[] payload = {3, 'a', 'b', 0, 0, 0}; // pad length 3, "ab", 3 bytes of padding
