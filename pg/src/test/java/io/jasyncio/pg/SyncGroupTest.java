@@ -62,6 +62,19 @@ class SyncGroupTest {
                 // now() is the transaction's start: the first query went out alone (the connection was idle), the
                 // fifteen queued behind it in the same turn ran in one transaction.
                 assertEquals(2, starts.size(), "transaction starts: " + starts);
+                // A group has at most 64 queries: 1 + 64 + 35.
+                ts.clear();
+                for (int i = 0; i < 100; i++) {
+                    int k = i;
+                    ts.add(Asyncio.createTask(() -> c.fetchrow("SELECT $1::int, now()", k)));
+                }
+                List<Object> order = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    Record r = Asyncio.await(ts.get(i));
+                    assertEquals(i, r.getInt(0));
+                    if (order.isEmpty() || !order.getLast().equals(r.get(1))) order.add(r.get(1));
+                }
+                assertEquals(3, order.size(), "transaction starts: " + order);
             }
             return null;
         });

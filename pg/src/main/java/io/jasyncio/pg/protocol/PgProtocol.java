@@ -441,6 +441,7 @@ public final class PgProtocol implements BufferedProtocol {
         if (last == null || last.flushed || last.done() || last.outEnd != out.size()) return false;
         SyncGroup g;
         if (last instanceof SyncGroup open) {
+            if (open.members.size() >= SyncGroup.MAX_MEMBERS) return false;
             g = open;
         } else if (last instanceof QueryRequest prev && prev.groupable()) {
             g = new SyncGroup(this);

@@ -17,6 +17,11 @@ import java.util.ArrayList;
  * commit) sends them all again. The caveat of a re-run: a SELECT that calls a function with effects outside the
  * transaction (a sequence's nextval, an advisory lock) runs those twice when another query of its group fails.
  *
+ * <p><b>Latency.</b> The server sends its answers when its output buffer fills or at the Sync, so a group's first
+ * answers wait for its last query: a quick read queued in the same turn as a slow one (and before it) is answered
+ * when the slow one ends, where its own Sync would have answered it at once. At most {@link #MAX_MEMBERS} queries
+ * share a Sync.
+ *
  * <p><b>Cancellation.</b> A member cancelled before the group is written is taken out of the buffer when it is the
  * last member; one already sent runs to its end and its result is dropped (a CancelRequest would stop whichever
  * member the server runs at that moment), unless every member was cancelled: then the group is cancelled as one
@@ -25,6 +30,12 @@ import java.util.ArrayList;
  * <p>Threading: the connection's loop thread only.
  */
 final class SyncGroup extends Request<Void> {
+    /**
+     * The most queries under one Sync: the group's reads hold their locks, and its first answers wait for its last
+     * one, until the group's end.
+     */
+    static final int MAX_MEMBERS = 64;
+
     final ArrayList<QueryRequest> members = new ArrayList<>(4);
     /** The member the server's next message is about: each one ends at its CommandComplete or PortalSuspended. */
     private int current;
