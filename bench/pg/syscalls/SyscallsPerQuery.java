@@ -1,5 +1,6 @@
 import io.jasyncio.Asyncio;
 import io.jasyncio.Task;
+import io.jasyncio.pg.ConnectOptions;
 import io.jasyncio.pg.Connection;
 import io.jasyncio.pg.Pg;
 import java.nio.file.Files;
@@ -10,15 +11,17 @@ import java.util.List;
 /**
  * For bench/pg/syscalls/run.sh: N `SELECT 1` (fetchval) from 32 tasks on one connection, after 200,000 of warm-up.
  * Prints the backend's pid, waits until the file GO exists (the script attaches strace meanwhile), runs the
- * counted queries, prints "done", then waits until GO is gone.
+ * counted queries, prints "done", then waits until GO is gone. A fourth argument "true" turns on
+ * ConnectOptions.withGroupReads (reads of one loop turn share one Sync).
  */
 public class SyscallsPerQuery {
     public static void main(String[] a) {
         String dsn = a[0];
         int n = Integer.parseInt(a[1]);
         Path go = Path.of(a[2]);
+        boolean groupReads = a.length > 3 && Boolean.parseBoolean(a[3]);
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(dsn)) {
+            try (Connection c = Pg.connect(ConnectOptions.parse(dsn).withGroupReads(groupReads))) {
                 run(c, 200_000);
                 System.out.println("pid " + c.getServerPid());
                 System.out.flush();

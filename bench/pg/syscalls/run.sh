@@ -2,7 +2,8 @@
 # What the server does per query: N (100,000) `SELECT 1` from 32 tasks on one pipelined connection
 # (SyscallsPerQuery.java), with `strace -c` on the backend for exactly the counted queries; prints the backend's
 # send/recv syscall counts. Run as root, after bin/jasyncio built the jars; a throwaway cluster, removed at the end.
-#   bench/pg/syscalls/run.sh [N]
+#   bench/pg/syscalls/run.sh [N]                  # a Sync per query (the default)
+#   GROUP_READS=true bench/pg/syscalls/run.sh      # ConnectOptions.withGroupReads: reads of a turn share a Sync
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../../.." && pwd)
 n=${1:-100000}
@@ -24,7 +25,7 @@ port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1
 printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\nfsync = off\njit = off\nautovacuum = off\n" "$port" "$work" >>"$work/data/postgresql.conf"
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/data" -l "$work/log" -w start >/dev/null
 jcp="$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
-"$jdk/bin/java" -cp "$jcp" "$here/SyscallsPerQuery.java" "postgresql://postgres@127.0.0.1:$port/postgres" "$n" "$go" >"$work/out" 2>&1 &
+"$jdk/bin/java" -cp "$jcp" "$here/SyscallsPerQuery.java" "postgresql://postgres@127.0.0.1:$port/postgres" "$n" "$go" "${GROUP_READS:-false}" >"$work/out" 2>&1 &
 jp=$!
 for _ in $(seq 1 600); do grep -q '^pid' "$work/out" && break; sleep 0.2; done
 bpid=$(awk '/^pid/{print $2}' "$work/out")

@@ -35,6 +35,11 @@ class SyncGroupTest {
                 + "'BEGIN INSERT INTO calls VALUES (v); RETURN 100 / v; END'");
     }
 
+    /** Grouping is off unless asked for (ConnectOptions.withGroupReads). */
+    private static ConnectOptions grouping() {
+        return ConnectOptions.parse(pg.dsn()).withGroupReads(true);
+    }
+
     private static final String LOG_CALL = "SELECT pg_temp.log_call($1)";
 
     private static List<Integer> calls(Connection c) {
@@ -44,9 +49,27 @@ class SyncGroupTest {
     }
 
     @Test
-    void readsQueuedInOneTurnShareOneTransaction() {
+    void readsAreNotGroupedUnlessAskedFor() {
         Asyncio.run(() -> {
             try (Connection c = Pg.connect(pg.dsn())) {
+                c.fetchval("SELECT $1::int, now()", 0);
+                List<Task<Record>> ts = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    int k = i;
+                    ts.add(Asyncio.createTask(() -> c.fetchrow("SELECT $1::int, now()", k)));
+                }
+                Set<Object> starts = new HashSet<>();
+                for (int i = 0; i < 16; i++) starts.add(Asyncio.await(ts.get(i)).get(1));
+                assertEquals(16, starts.size(), "one transaction per query by default: " + starts);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void readsQueuedInOneTurnShareOneTransaction() {
+        Asyncio.run(() -> {
+            try (Connection c = Pg.connect(grouping())) {
                 c.fetchval("SELECT $1::int, now()", 0); // prepared: the tasks below only encode and queue
                 List<Task<Record>> ts = new ArrayList<>();
                 for (int i = 0; i < 16; i++) {
@@ -83,7 +106,7 @@ class SyncGroupTest {
     @Test
     void anErrorInOneQueryOfAGroupFailsOnlyItsTask() {
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(pg.dsn())) {
+            try (Connection c = Pg.connect(grouping())) {
                 logCallFunction(c);
                 c.fetchval(LOG_CALL, 100);
                 c.execute("TRUNCATE calls");
@@ -111,7 +134,7 @@ class SyncGroupTest {
     @Test
     void aFailingGroupInsideTheFirstQueryAndTheLast() {
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(pg.dsn())) {
+            try (Connection c = Pg.connect(grouping())) {
                 logCallFunction(c);
                 c.fetchval(LOG_CALL, 100);
                 c.execute("TRUNCATE calls");
@@ -142,7 +165,7 @@ class SyncGroupTest {
     @Test
     void writesAndTransactionsAreNotGrouped() {
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(pg.dsn())) {
+            try (Connection c = Pg.connect(grouping())) {
                 c.execute("CREATE TEMP TABLE w (v int PRIMARY KEY)");
                 c.execute("INSERT INTO w VALUES ($1)", 0);
                 // Each INSERT has its own Sync: the duplicate fails alone, the others commit.
@@ -174,7 +197,7 @@ class SyncGroupTest {
     @Test
     void cancellingOneTaskOfAGroupLeavesTheOthers() {
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(pg.dsn())) {
+            try (Connection c = Pg.connect(grouping())) {
                 logCallFunction(c);
                 c.fetchval(LOG_CALL, 100);
                 c.execute("TRUNCATE calls");
@@ -199,7 +222,7 @@ class SyncGroupTest {
     @Test
     void cancellingEveryTaskOfASentGroupCancelsItOnTheServer() {
         Asyncio.run(() -> {
-            try (Connection c = Pg.connect(pg.dsn())) {
+            try (Connection c = Pg.connect(grouping())) {
                 c.execute("SELECT pg_sleep($1)", 0.0);
                 Task<String> first = Asyncio.createTask(() -> c.execute("SELECT pg_sleep($1)", 0.0));
                 Task<String> a = Asyncio.createTask(() -> c.execute("SELECT pg_sleep($1)", 60.0));

@@ -27,8 +27,9 @@ import java.util.Map;
  * <p><b>Pipelining.</b> A request's messages are encoded when it is submitted; they go out at once when nothing is
  * in flight, else with whatever else is submitted in the same loop turn, in one write (a callback at the end of
  * the turn). So 32 tasks querying one connection put 32 Bind/Execute groups on the wire together, and the
- * server answers them in order. Each request has its own Sync, so one failing does not affect the others — except
- * reads queued in the same turn on an idle connection, which share one Sync ({@link SyncGroup}: one transaction
+ * server answers them in order. Each request has its own Sync, so one failing does not affect the others — except,
+ * when the connection asked for it (ConnectOptions.withGroupReads), reads queued in the same turn on an idle
+ * connection, which share one Sync ({@link SyncGroup}: one transaction
  * and one ReadyForQuery for the server instead of one per query), with the same isolation kept by sending the
  * others again on their own when one of them fails.
  *
@@ -91,6 +92,8 @@ public final class PgProtocol implements BufferedProtocol {
     private final ArrayDeque<Request<?>> inFlight = new ArrayDeque<>();
     /** How many requests in flight are not reads that may be grouped: while any is, nothing is grouped. */
     private int ungroupable;
+    /** Whether reads may share a Sync at all (ConnectOptions.withGroupReads: off by default). */
+    private final boolean groupReads;
     /** The last request whose bytes were handed to the transport. */
     private Request<?> lastFlushed;
     /** A cancelled request whose CancelRequest is due (when it reaches the head) or under way. */
@@ -116,8 +119,9 @@ public final class PgProtocol implements BufferedProtocol {
     private int[] offsets;
     private int offsetsPos;
 
-    public PgProtocol(EventLoop loop, int maxMessageSize, long maxResultSize) {
+    public PgProtocol(EventLoop loop, int maxMessageSize, long maxResultSize, boolean groupReads) {
         this.loop = loop;
+        this.groupReads = groupReads;
         this.maxMessageSize = maxMessageSize;
         this.maxResultSize = maxResultSize;
     }
@@ -436,7 +440,7 @@ public final class PgProtocol implements BufferedProtocol {
      * {@link SyncGroup}. The buffer still ends with one Sync. Returns false when {@code q} is to be sent as usual.
      */
     private boolean joinGroup(QueryRequest q) {
-        if (!q.groupable() || txStatus != 'I' || ungroupable > 0) return false;
+        if (!groupReads || !q.groupable() || txStatus != 'I' || ungroupable > 0) return false;
         Request<?> last = inFlight.peekLast();
         if (last == null || last.flushed || last.done() || last.outEnd != out.size()) return false;
         SyncGroup g;

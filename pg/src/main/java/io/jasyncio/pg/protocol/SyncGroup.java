@@ -6,7 +6,8 @@ import java.util.ArrayList;
 /**
  * Queries of several tasks sent in one loop turn under one Sync: Bind/Execute for each, then a single Sync, so the
  * server ends one implicit transaction and sends (and flushes) one ReadyForQuery for all of them instead of one
- * each. On a busy pipelined connection that is most of the server's work per query for a small statement.
+ * each. On a busy pipelined connection that is most of the server's work per query for a small statement. Only
+ * on a connection made with {@code ConnectOptions.withGroupReads(true)}: off by default (the costs below).
  *
  * <p><b>Isolation.</b> One Sync makes the group one implicit transaction: when a query fails, the server skips the
  * rest of the group and rolls back what the earlier ones did. So only queries that cannot change the transaction
