@@ -162,9 +162,12 @@ public final class Http2ClientConnection {
             slotWaiters.add(w);
             try {
                 Asyncio.await(w);
-            } finally {
+            } catch (Throwable e) {
                 slotWaiters.remove(w);
+                wakeSlot(); // a timeout or a cancellation: the turn passes on
+                throw e;
             }
+            slotWaiters.remove(w);
             if (streams.size() < peerMaxConcurrent && failure == null && acceptsStreams()) break;
         }
         cancelIdleTimer();
@@ -281,7 +284,7 @@ public final class Http2ClientConnection {
             settingsTimer.cancel();
             settingsSeen.setResult(null);
         }
-        for (int i = 0; i < slotWaiters.size(); i++) wakeSlotAll();
+        wakeSlotAll(); // MAX_CONCURRENT_STREAMS may have grown
     }
 
     private void wakeSlotAll() {
