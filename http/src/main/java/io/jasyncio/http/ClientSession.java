@@ -467,7 +467,8 @@ public final class ClientSession implements AutoCloseable {
             if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
             long declared = -1;
             try {
-                if (hs.contains("Content-Length")) declared = Long.parseLong(hs.get("Content-Length").trim());
+                boolean bodyless = method.equals("HEAD") || head.status() == 204 || head.status() == 304;
+                if (hs.contains("Content-Length") && !bodyless) declared = Long.parseLong(hs.get("Content-Length").trim());
             } catch (NumberFormatException e) {
                 throw new IOException(what + ": invalid content-length " + hs.get("Content-Length"));
             }

@@ -194,6 +194,25 @@ class Http2ClientTest {
         }));
     }
 
+    @Test
+    void anIdleConnectionClosesAfterTheKeepAliveTimeoutAndAHeadNeedsNoBodyRoom() throws Exception {
+        ClientTesting.virtual(() -> ClientTesting.withApp(app(), base -> {
+            try (ClientSession s = ClientSession.builder().http2(Http2ClientOptions.PRIOR_KNOWLEDGE).maxBody(10)
+                    .connector(new TcpConnector().keepaliveTimeout(5), true).build()) {
+                try (ClientResponse r = s.head(base + "/big?n=1000")) {
+                    assertEquals("1000", r.header("Content-Length"));
+                    assertEquals(0, r.read().length, "a HEAD's content-length is no body to refuse");
+                }
+                assertEquals(1, s.connector().openConnections());
+                Asyncio.sleep(6);
+                assertEquals(0, s.connector().openConnections(), "closed (GOAWAY) after 5 s with no stream");
+                assertEquals("hello", s.get(base + "/hello").text().substring(0, 5));
+                assertEquals(1, s.connector().openConnections(), "a new one for the next request");
+            }
+            return null;
+        }));
+    }
+
     // ---------------------------------------------------------------- TLS and ALPN
 
     @Test
