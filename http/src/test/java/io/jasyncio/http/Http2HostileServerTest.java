@@ -295,6 +295,34 @@ class Http2HostileServerTest {
     }
 
     @Test
+    void theReceiveWindowIsGivenBackOnlyAsTheBodyIsRead() {
+        double[] updatedAt = {-1};
+        double[] sentAt = {-1};
+        against(H2C.withWindows(65_535, 16_384), base -> {
+            try (ClientResponse r = current.get(base + "/")) {
+                Asyncio.sleep(1); // the server filled the window meanwhile; nothing is read, nothing given back
+                assertEquals(8192, r.content().read(8192).length);
+                assertEquals(16_384, r.read().length, "the other half of the first window and the last 8 KiB");
+            }
+            assertTrue(sentAt[0] >= 0 && updatedAt[0] - sentAt[0] >= 1.0,
+                    "the first WINDOW_UPDATE came when the body was read, not when it arrived: " + sentAt[0] + " " + updatedAt[0]);
+            return null;
+        }, c -> {
+            c.settings();
+            int id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"))), false, 16_384));
+            c.send(FrameWriter.data(id, new byte[16_384], 0, 16_384, false)); // the whole stream window
+            sentAt[0] = Asyncio.getRunningLoop().time();
+            Frame.WindowUpdate w = c.next(Frame.WindowUpdate.class);
+            while (w.streamId() != id) w = c.next(Frame.WindowUpdate.class);
+            updatedAt[0] = Asyncio.getRunningLoop().time();
+            assertEquals(8192, w.increment(), "half the window, once half of it was read");
+            c.send(FrameWriter.data(id, new byte[8192], 0, 8192, true));
+            c.next(Frame.GoAway.class);
+        });
+    }
+
+    @Test
     void theServersConcurrentStreamLimitMakesExtraRequestsWait() {
         against(H2C, base -> {
             List<Task<String>> tasks = new ArrayList<>();
