@@ -57,6 +57,11 @@ public final class ClientBenchCommand implements Callable<Integer> {
         Check.count(spec, "--warmup", warmup, 0, MAX_REQUESTS);
         Check.count(spec, "--concurrency", concurrency, 1, MAX_CONCURRENCY);
         if (h2c && http1) throw Check.fail(spec, "--h2c and --http1 exclude each other");
+        try {
+            ClientSession.builder().baseUrl(url); // refused here, before any work
+        } catch (InvalidUrlError e) {
+            throw Check.fail(spec, "URL: " + e.getMessage());
+        }
         Http2ClientOptions h2 = http1 ? Http2ClientOptions.OFF : h2c ? Http2ClientOptions.PRIOR_KNOWLEDGE : Http2ClientOptions.DEFAULTS;
         try {
             String out = Asyncio.run(() -> {
@@ -73,8 +78,6 @@ public final class ClientBenchCommand implements Callable<Integer> {
             });
             System.out.println(out);
             return 0;
-        } catch (InvalidUrlError e) {
-            throw Check.fail(spec, "URL: " + e.getMessage());
         } catch (RuntimeException e) {
             System.err.println("client-bench: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
