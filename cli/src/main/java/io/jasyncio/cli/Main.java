@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {TourCommand.class, TestCommand.class, InstallCommand.class, ModelsCommand.class,
                 BasicsCommand.class, EchoServerCommand.class, EchoClientsCommand.class, RunDemoCommand.class,
                 VectorDbCommand.class, LoadTestCommand.class, EchoLoadCommand.class, WebServerCommand.class,
-                BenchCommand.class, PgDemoCommand.class, PsCommand.class, PstreeCommand.class, CommandLine.HelpCommand.class},
+                BenchCommand.class, ClientBenchCommand.class, PgDemoCommand.class, PsCommand.class, PstreeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 done, 1 the program failed, 2 bad command-line input, 130 interrupted.",
                 "'bin/jasyncio help COMMAND' or 'bin/jasyncio COMMAND --help' tells more about a command."})
 public final class Main implements Runnable {

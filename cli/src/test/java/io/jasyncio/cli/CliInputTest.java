@@ -70,6 +70,9 @@ class CliInputTest {
                 Arguments.of("echo-load --port 1 --msize 0", "--msize must be from 1 to 16777216, got 0"),
                 Arguments.of("echo-load --port 1 --duration -1", "--duration must be a number of seconds above 0"),
                 Arguments.of("echo-load --port 99999", "--port must be a port from 1 to 65535, got 99999"),
+                Arguments.of("client-bench --concurrency 0 http://127.0.0.1:1/", "--concurrency must be from 1 to 10000, got 0"),
+                Arguments.of("client-bench --h2c --http1 http://127.0.0.1:1/", "--h2c and --http1 exclude each other"),
+                Arguments.of("client-bench ftp://127.0.0.1/", "URL: "),
                 Arguments.of("pg-demo", "Missing required argument (specify one of these): (--dsn=<dsn> | --local)"),
                 Arguments.of("pg-demo --local --accounts 5", "--accounts must be from 10 to 10000000, got 5"),
                 Arguments.of("pg-demo --dsn postgresql://h/db?nope=1", "--dsn: unknown connection parameter \"nope\""),
@@ -97,7 +100,7 @@ class CliInputTest {
         CliTest.Run r = CliTest.run("help");
         assertEquals(0, r.code(), r.err());
         for (String command : new String[] {"tour", "test", "install", "models", "basics", "echo-server", "echo-clients",
-                "run-demo", "vectordb", "loadtest", "echo-load", "web-server", "bench", "pg-demo", "help"}) {
+                "run-demo", "vectordb", "loadtest", "echo-load", "web-server", "bench", "client-bench", "pg-demo", "help"}) {
             assertTrue(r.out().matches("(?s).*\n  " + command + " .*"), command + " is not listed:\n" + r.out());
         }
         assertTrue(r.out().contains("Exit status: 0 done, 1 the program failed, 2 bad command-line input"), r.out());

@@ -1,6 +1,7 @@
 package io.jasyncio.http;
 
 import io.jasyncio.TimerHandle;
+import java.io.IOException;
 import io.jasyncio.streams.StreamPair;
 
 /**
@@ -17,6 +18,8 @@ final class ClientConnection {
     /** The proxy's credentials, sent with each request when {@link #viaProxy}. */
     final BasicAuth proxyAuth;
     TimerHandle idleTimer;
+    /** Set when the connection speaks HTTP/2: its requests are streams of it, and it is never idle-pooled. */
+    io.jasyncio.http.h2.Http2ClientConnection h2;
     /** Requests served, for tests and monitoring. */
     int served;
 
@@ -36,12 +39,20 @@ final class ClientConnection {
     /** Closes it after what was written is sent. */
     void close() {
         cancelIdleTimer();
+        if (h2 != null) {
+            h2.close();
+            return;
+        }
         io.writer().close();
     }
 
     /** Closes it at once, dropping what was not sent: its state is unknown (an error, a cancellation). */
     void abort() {
         cancelIdleTimer();
+        if (h2 != null) {
+            h2.abort(new IOException("the HTTP/2 connection to " + key + " was closed (its connector closed)"));
+            return;
+        }
         if (io.writer().transport() != null) io.writer().transport().abort();
         else io.writer().close();
     }

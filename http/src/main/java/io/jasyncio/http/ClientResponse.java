@@ -121,7 +121,7 @@ public final class ClientResponse implements AutoCloseable {
         return reason;
     }
 
-    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /** The protocol the response came in: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2} (aiohttp's {@code version}). */
     public String version() {
         return version;
     }

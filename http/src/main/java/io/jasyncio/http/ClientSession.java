@@ -1,6 +1,11 @@
 package io.jasyncio.http;
 
 import io.jasyncio.CancelledError;
+import io.jasyncio.http.h2.ClientStream;
+import io.jasyncio.http.h2.HeaderField;
+import io.jasyncio.http.h2.Http2ClientConnection;
+import io.jasyncio.http.h2.Http2ClientOptions;
+import io.jasyncio.http.h2.StreamRefusedError;
 import io.jasyncio.streams.IncompleteReadError;
 import io.jasyncio.streams.LimitOverrunError;
 import java.io.IOException;
@@ -40,6 +45,11 @@ public final class ClientSession implements AutoCloseable {
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
     private static final int PIECE = 64 * 1024;
+    /** Times a request the server did not process (HTTP/2 GOAWAY, REFUSED_STREAM) is sent again. */
+    private static final int MAX_REFUSALS = 3;
+    /** Fields HTTP/2 forbids (RFC 9113 §8.2.2), or that it carries otherwise (Host as :authority). */
+    private static final Set<String> NOT_IN_H2 = Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
+            "upgrade", "content-length", "cookie");
 
     private final String baseUrl;
     private final TcpConnector connector;
@@ -54,6 +64,7 @@ public final class ClientSession implements AutoCloseable {
     private final String proxy;
     private final BasicAuth proxyAuth;
     private final BasicAuth auth;
+    private final Http2ClientOptions http2;
     private boolean closed;
 
     /** A session with aiohttp's defaults. */
@@ -80,6 +91,7 @@ public final class ClientSession implements AutoCloseable {
         proxy = b.proxy;
         proxyAuth = b.proxyAuth;
         auth = b.auth;
+        http2 = b.http2;
     }
 
     public static Builder builder() {
@@ -101,6 +113,7 @@ public final class ClientSession implements AutoCloseable {
         private String proxy;
         private BasicAuth proxyAuth;
         private BasicAuth auth;
+        private Http2ClientOptions http2 = Http2ClientOptions.DEFAULTS;
 
         private Builder() {}
 
@@ -170,6 +183,16 @@ public final class ClientSession implements AutoCloseable {
         /** Basic credentials for every request (not sent to another origin after a redirect). */
         public Builder auth(BasicAuth a) {
             auth = a;
+            return this;
+        }
+
+        /**
+         * How HTTP/2 is spoken: by default h2 is offered by ALPN on https (the server's choice is used) and http://
+         * stays HTTP/1.1; {@link Http2ClientOptions#PRIOR_KNOWLEDGE} speaks h2c to http:// servers known to take
+         * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Never through a proxy.
+         */
+        public Builder http2(Http2ClientOptions options) {
+            http2 = java.util.Objects.requireNonNull(options, "http2 (use Http2ClientOptions.OFF for none)");
             return this;
         }
 
@@ -274,7 +297,7 @@ public final class ClientSession implements AutoCloseable {
         if (proxyTarget != null && proxyTarget.tls()) throw new InvalidUrlError(proxyUrl, "only http:// proxies are supported");
         List<ClientResponse> history = new ArrayList<>();
         while (true) {
-            ClientResponse r = send(method, u, headers, body, d, new TcpConnector.Route(u, proxyTarget, proxyCredentials));
+            ClientResponse r = send(method, u, headers, body, d, new TcpConnector.Route(u, proxyTarget, proxyCredentials, http2));
             String location = r.header("Location");
             int s = r.status();
             if (!follow || location == null || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
@@ -330,6 +353,7 @@ public final class ClientSession implements AutoCloseable {
             TcpConnector.Route route) throws IOException {
         String what = method + " " + u;
         boolean retried = false;
+        int refusals = 0;
         while (true) {
             ClientConnection c;
             try {
@@ -337,6 +361,18 @@ public final class ClientSession implements AutoCloseable {
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
                 throw new IOException(what + ": " + e.getMessage(), e);
+            }
+            if (c.h2 != null) {
+                try {
+                    return exchangeH2(c.h2, method, u, headers, body, d, what);
+                } catch (StreamRefusedError e) {
+                    // not processed by the server (GOAWAY, REFUSED_STREAM): safe to send again, on a new connection
+                    if (++refusals > MAX_REFUSALS || body != null && !body.replayable()) throw new IOException(what + ": " + e.getMessage(), e);
+                    continue;
+                } catch (IOException e) {
+                    if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
+                    throw new IOException(what + ": " + e.getMessage(), e);
+                }
             }
             boolean reused = c.served > 0;
             boolean handedOver = false;
@@ -414,6 +450,92 @@ public final class ClientSession implements AutoCloseable {
             r.content().read(1); // no body: reach its end now, giving the connection back
         }
         return r;
+    }
+
+    /** The request as a stream of HTTP/2 connection {@code h2}; the response, its head read. */
+    private ClientResponse exchangeH2(Http2ClientConnection h2, String method, ClientUrl u, Headers headers, RequestBody body,
+            Deadlines d, String what) throws IOException {
+        List<HeaderField> fields = h2Fields(method, u, headers, body);
+        ClientStream s = d.connect(() -> h2.open(fields, body == null));
+        boolean handedOver = false;
+        try {
+            if (body != null) sendBodyH2(s, body, d);
+            ClientStream.Head head = d.read(s::awaitHead);
+            Headers hs = new Headers();
+            for (HeaderField f : head.fields()) hs.add(f.name(), f.value());
+            ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
+            if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
+            long declared = -1;
+            try {
+                boolean bodyless = method.equals("HEAD") || head.status() == 204 || head.status() == 304;
+                if (hs.contains("Content-Length") && !bodyless) declared = Long.parseLong(hs.get("Content-Length").trim());
+            } catch (NumberFormatException e) {
+                throw new IOException(what + ": invalid content-length " + hs.get("Content-Length"));
+            }
+            long length = declared;
+            ContentDecoder.Source wire = s::read;
+            ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(hs.get("Content-Encoding"), wire, what) : null;
+            ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
+            r.attach(decoder != null ? decoder::next : wire, d, complete -> {
+                if (decoder != null) decoder.close();
+                if (!complete) s.cancel();
+            }, max -> {
+                if (length > max) {
+                    throw new IOException(what + ": the response body is larger than " + max
+                            + " bytes, the most this session reads into memory (give the session a larger maxBody, or read content() as a stream)");
+                }
+            });
+            handedOver = true;
+            if (s.done()) r.content().read(1); // no body: reach its end now
+            return r;
+        } finally {
+            if (!handedOver) s.cancel();
+        }
+    }
+
+    /** The request's header list for HTTP/2: pseudo-headers, then the session's and the request's fields, lower-case. */
+    private List<HeaderField> h2Fields(String method, ClientUrl u, Headers headers, RequestBody body) {
+        List<HeaderField> f = new ArrayList<>();
+        f.add(new HeaderField(":method", method));
+        f.add(new HeaderField(":scheme", u.tls() ? "https" : "http"));
+        f.add(new HeaderField(":authority", headers.contains("Host") ? headers.get("Host") : u.hostHeader()));
+        f.add(new HeaderField(":path", u.target()));
+        if (!headers.contains("User-Agent")) f.add(new HeaderField("user-agent", "jasyncio"));
+        if (!headers.contains("Accept")) f.add(new HeaderField("accept", "*/*"));
+        if (autoDecompress && !headers.contains("Accept-Encoding")) f.add(new HeaderField("accept-encoding", "gzip, deflate"));
+        String cookies = cookieJar.cookieHeader(u.uri());
+        if (cookies != null || headers.contains("Cookie")) {
+            List<String> all = new ArrayList<>(headers.getAll("Cookie"));
+            if (cookies != null) all.add(cookies);
+            f.add(new HeaderField("cookie", String.join("; ", all)));
+        }
+        for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
+            String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (NOT_IN_H2.contains(n)) continue;
+            for (String v : e.getValue()) {
+                if (n.equals("te") && !v.trim().equalsIgnoreCase("trailers")) continue;
+                f.add(new HeaderField(n, v));
+            }
+        }
+        if (body != null && body.contentType() != null && !headers.contains("Content-Type")) f.add(new HeaderField("content-type", body.contentType()));
+        if (body != null && body.length() >= 0) f.add(new HeaderField("content-length", Long.toString(body.length())));
+        else if (body == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) f.add(new HeaderField("content-length", "0"));
+        return f;
+    }
+
+    /** Sends the body as DATA frames, as the server's windows allow; stops early if the server ended the stream. */
+    private static void sendBodyH2(ClientStream s, RequestBody body, Deadlines d) throws IOException {
+        ByteSource src = body.open();
+        long sent = 0;
+        for (byte[] b; (b = src.next()) != null; ) {
+            if (b.length == 0) continue;
+            sent += b.length;
+            if (body.length() >= 0 && sent > body.length()) throw new IllegalStateException("the request body is longer than its declared " + body.length() + " bytes");
+            byte[] piece = b;
+            if (!d.send(() -> s.write(piece, 0, piece.length, false))) return;
+        }
+        if (body.length() >= 0 && sent != body.length()) throw new IllegalStateException("the request body is " + sent + " bytes, not its declared " + body.length());
+        d.send(() -> s.write(new byte[0], 0, 0, true));
     }
 
     /** Sends the body a piece at a time, each piece on its way before the next is asked for. */

@@ -9,6 +9,8 @@ import io.jasyncio.streams.LimitOverrunError;
 import io.jasyncio.streams.StreamPair;
 import io.jasyncio.streams.StreamReader;
 import io.jasyncio.streams.Streams;
+import io.jasyncio.http.h2.Http2ClientConnection;
+import io.jasyncio.http.h2.Http2ClientOptions;
 import io.jasyncio.tls.TlsOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,10 @@ public final class TcpConnector implements AutoCloseable {
     private final Map<String, Integer> acquiredPerKey = new HashMap<>();
     private int acquired;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** The HTTP/2 connection of each key, shared by its requests (counted once against the limits while open). */
+    private final Map<String, ClientConnection> multiplexed = new HashMap<>();
+    /** Keys whose first connection may turn out HTTP/2 and is being made: their requests wait for it. */
+    private final Map<String, Future<Object>> opening = new HashMap<>();
     private boolean closed;
 
     private record Waiter(String key, Future<Object> wake) {}
@@ -135,12 +141,17 @@ public final class TcpConnector implements AutoCloseable {
         return closed;
     }
 
-    /** Where a connection goes and how. */
-    record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth) {
+    /** Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (never through a proxy). */
+    record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
         String key() {
             // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
-            return proxy == null ? url.origin()
+            return proxy == null ? url.origin() + (mayBeH2() ? " h2" : "")
                     : url.origin() + " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode()));
+        }
+
+        /** Whether a connection of this route may speak HTTP/2: TLS offering it by ALPN, or h2c by prior knowledge. */
+        boolean mayBeH2() {
+            return proxy == null && h2 != null && (url.tls() ? h2.alpn() : h2.priorKnowledge());
         }
     }
 
@@ -153,6 +164,13 @@ public final class TcpConnector implements AutoCloseable {
         boolean waited = false;
         while (true) {
             if (closed) throw new IOException("the connector is closed");
+            ClientConnection m = multiplexed.get(key);
+            if (m != null && m.h2.acceptsStreams()) return m; // HTTP/2: one connection per origin, its requests as streams
+            Future<Object> first = opening.get(key);
+            if (first != null) { // its first connection may be HTTP/2: wait to share it rather than open more
+                Asyncio.await(Asyncio.shield(first));
+                continue;
+            }
             ClientConnection c = takeIdle(key);
             if (c != null) {
                 take(key);
@@ -160,12 +178,22 @@ public final class TcpConnector implements AutoCloseable {
             }
             if (mayOpen(key)) {
                 take(key);
+                Future<Object> made = null;
+                if (route.mayBeH2()) {
+                    made = Asyncio.getRunningLoop().createFuture();
+                    opening.put(key, made);
+                }
                 try {
                     makeRoom();
                     c = d.sockConnect(() -> open(route, d));
                 } catch (Throwable e) {
                     give(key);
                     throw e;
+                } finally {
+                    if (made != null) {
+                        opening.remove(key, made);
+                        made.setResult(null);
+                    }
                 }
                 if (closed) {
                     c.abort();
@@ -173,6 +201,7 @@ public final class TcpConnector implements AutoCloseable {
                     throw new IOException("the connector was closed while connecting");
                 }
                 open.add(c);
+                if (c.h2 != null) share(c);
                 return c;
             }
             Waiter w = new Waiter(key, Asyncio.getRunningLoop().createFuture());
@@ -186,6 +215,18 @@ public final class TcpConnector implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Makes HTTP/2 connection {@code c} its key's shared one until it ends (or gets GOAWAY). */
+    private void share(ClientConnection c) {
+        multiplexed.put(c.key, c);
+        c.h2.onClosed(() -> {
+            multiplexed.remove(c.key, c);
+            give(c.key); // it no longer counts: another connection may be opened
+            wakeNext();
+        });
+        // once drained after GOAWAY, or failed, it leaves the open set too
+        c.h2.onEnded(() -> open.remove(c));
     }
 
     /**
@@ -298,11 +339,21 @@ public final class TcpConnector implements AutoCloseable {
         StreamPair io;
         try {
             io = r.proxy() == null && target.tls()
-                    ? Streams.openConnection(target.host(), target.port(), readLimit, ConnectOptions.overTls(tlsFor(target.host())))
+                    ? Streams.openConnection(target.host(), target.port(), readLimit, ConnectOptions.overTls(alpn(tlsFor(target.host()), r)))
                     : Streams.openConnection(target.host(), target.port(), readLimit);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
             throw connectFailed((r.proxy() == null ? "" : "the proxy ") + target.origin(), e);
+        }
+        if (r.mayBeH2() && (!target.tls() || negotiatedH2(io))) {
+            ClientConnection c = new ClientConnection(r.key(), io, false, null);
+            try {
+                c.h2 = Http2ClientConnection.start(io, r.h2(), r.url().origin(), keepaliveTimeout);
+            } catch (Throwable e) {
+                c.abort();
+                throw e;
+            }
+            return c;
         }
         if (r.proxy() == null || !r.url().tls()) return new ClientConnection(r.key(), io, r.proxy() != null, r.proxyAuth());
         boolean ok = false;
@@ -317,6 +368,18 @@ public final class TcpConnector implements AutoCloseable {
             if (!ok) io.writer().transport().abort();
         }
         return new ClientConnection(r.key(), io, false, null);
+    }
+
+    /** {@code tls} offering h2 then http/1.1 by ALPN when the route may speak HTTP/2 (unless it names protocols). */
+    private static TlsOptions alpn(TlsOptions tls, Route r) {
+        if (!r.mayBeH2()) return tls;
+        javax.net.ssl.SSLParameters p = tls.parameters() != null ? tls.parameters() : tls.context().getDefaultSSLParameters();
+        if (p.getApplicationProtocols() == null || p.getApplicationProtocols().length == 0) p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        return tls.withParameters(p);
+    }
+
+    private static boolean negotiatedH2(StreamPair io) {
+        return io.writer().getExtraInfo("ssl_object") instanceof javax.net.ssl.SSLEngine e && "h2".equals(e.getApplicationProtocol());
     }
 
     private TlsOptions tlsFor(String host) {
@@ -348,9 +411,10 @@ public final class TcpConnector implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (ClientConnection c : open) c.abort();
+        for (ClientConnection c : java.util.List.copyOf(open)) c.abort();
         open.clear();
         idle.clear();
+        multiplexed.clear();
         for (Waiter w : waiters) if (!w.wake.done()) w.wake.setResult(null); // they see closed and fail
         waiters.clear();
     }
