@@ -13,6 +13,9 @@
 #     JMH_MODES="off none default". An idle-machine run: ROUNDS=3 JMH_OPTS="-f 2 -wi 3 -i 5 -w 1 -r 1" bench/jfr/run.sh
 #     A smoke run: ROUNDS=1 JMH_OPTS="-f 1 -wi 1 -i 1 -w 1 -r 1" BENCH=JdkSwitchJmh.continuationYield bench/jfr/run.sh
 #
+#   bench/jfr/run.sh perf    where the cost goes: the share of CPU samples in HotSpot's JVMTI virtual-thread
+#                            transition code, with and without a recording (bench/jfr/perf.sh says more)
+#
 #   bench/jfr/run.sh core    'bin/jasyncio bench core' per mode, as below: one round per JVM, too noisy for 5 %
 #                            (the no-recording mode alone moved 1.5x between rounds), kept for the event counts.
 #
@@ -33,8 +36,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
 MODE="${1:-jmh}"
-case $MODE in jmh | core) ;; *) echo "bench/jfr: unknown mode '$MODE' (jmh, core)" >&2; exit 2 ;; esac
+case $MODE in jmh | perf | core) ;; *) echo "bench/jfr: unknown mode '$MODE' (jmh, perf, core)" >&2; exit 2 ;; esac
 if [ "$MODE" = jmh ]; then exec "$root/bench/jfr/jmh.sh"; fi
+if [ "$MODE" = perf ]; then exec "$root/bench/jfr/perf.sh"; fi
 ROUNDS="${ROUNDS:-5}"; SCALE="${SCALE:-1.0}"; BENCH_ROUNDS="${BENCH_ROUNDS:-3}"; MODES="${MODES:-off default tasks}"
 for m in $MODES; do case $m in off | default | tasks) ;; *) echo "bench/jfr: unknown mode $m (off, default, tasks)" >&2; exit 2 ;; esac; done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench/jfr: ROUNDS wants a positive count, got '$ROUNDS'" >&2; exit 2; }

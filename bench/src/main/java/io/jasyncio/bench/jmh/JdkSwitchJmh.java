@@ -30,6 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       park/unpark on that one carrier (an operation is one hand-over: a park and an unpark).
  * </ul>
  * Each forked JVM has one carrier ({@code jdk.virtualThreadScheduler.parallelism=1}), as a jasyncio loop has.
+ * A {@code -jvmArgsAppend} given on JMH's command line replaces this class's: {@code bench/jfr/run.sh} passes
+ * these options itself. With a recording running, {@code vthreadYield} and {@code vthreadPingPong} pay HotSpot's
+ * JVMTI mount/unmount notifications and {@code continuationYield} does not: that contrast is the finding.
  *
  * <p>Threading: each invocation runs on JMH's thread, which starts the virtual threads and joins them.
  */
