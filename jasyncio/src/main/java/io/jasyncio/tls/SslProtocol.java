@@ -14,6 +14,7 @@ import io.jasyncio.transport.BufferedProtocol;
 import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.WriteBufferLimits;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -94,7 +95,7 @@ final class SslProtocol implements BufferedProtocol {
     boolean appReadingPaused;
     private boolean sslReadingPaused;
     /** When to pause reading from the plain transport: the marks of the ciphertext not yet decrypted. */
-    private WriteBufferLimits incomingLimits;
+    private ReadBufferLimits incomingLimits;
     private boolean eofReceived;
     /** The application's write flow control: pauses it at the high-water mark of {@link #writeBacklog}. */
     private final WriteFlowControl appWriteFlow = WriteFlowControl.forTlsApplication(HIGH_WATER_WRITE_KIB * 1024);
@@ -693,11 +694,11 @@ final class SslProtocol implements BufferedProtocol {
 
     /** Asyncio's {@code set_read_buffer_limits}: the defaults and the checks of the write side's limits. */
     void setReadBufferLimits(Integer high, Integer low) {
-        incomingLimits = WriteBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
+        incomingLimits = ReadBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
     }
 
-    int[] getReadBufferLimits() {
-        return new int[] {incomingLimits.low(), incomingLimits.high()};
+    ReadBufferLimits getReadBufferLimits() {
+        return incomingLimits;
     }
 
     /** Received ciphertext not yet decrypted (asyncio: the incoming BIO's pending bytes). */

@@ -3,6 +3,7 @@ package io.jasyncio.tls;
 import io.jasyncio.EventLoop;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.WriteBufferLimits;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -125,11 +126,11 @@ public final class SslTransport implements Transport {
     }
 
     /**
-     * The current read water marks.
+     * The current read water marks (asyncio's {@code get_read_buffer_limits()}).
      *
-     * @return {@code [low, high]}
+     * @return the low and high marks in bytes
      */
-    public int[] getReadBufferLimits() {
+    public ReadBufferLimits getReadBufferLimits() {
         return ssl.getReadBufferLimits();
     }
 
