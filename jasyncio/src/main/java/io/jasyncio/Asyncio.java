@@ -198,20 +198,12 @@ public final class Asyncio {
         return getRunningLoop().createTask(coro, name, context);
     }
 
-    /**
-     * The task running the calling code, or null ({@code asyncio.current_task()}).
-     *
-     * @return the task running the calling code, or null
-     */
+    /** {@return the task running the calling code, or null ({@code asyncio.current_task()})} */
     public static Task<?> currentTask() {
         return RunningLoop.currentTask();
     }
 
-    /**
-     * The running loop's tasks that are not done ({@code asyncio.all_tasks()}).
-     *
-     * @return the tasks not done yet
-     */
+    /** {@return the running loop's tasks that are not done ({@code asyncio.all_tasks()})} */
     public static Set<Task<?>> allTasks() {
         return getRunningLoop().allTasks();
     }
@@ -648,11 +640,7 @@ public final class Asyncio {
 
     // ---------------------------------------------------------------- loops
 
-    /**
-     * The loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()}).
-     *
-     * @return the running loop
-     */
+    /** {@return the loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()})} */
     public static EventLoop getRunningLoop() {
         return RunningLoop.get();
     }

@@ -164,20 +164,12 @@ public class EventLoop implements AutoCloseable {
         if (Thread.currentThread() != thread) wakeup();
     }
 
-    /**
-     * Whether the loop is running.
-     *
-     * @return whether the loop is running
-     */
+    /** {@return whether the loop is running} */
     public boolean isRunning() {
         return thread != null;
     }
 
-    /**
-     * Whether {@link #close()} was called.
-     *
-     * @return whether {@link #close()} was called
-     */
+    /** {@return whether {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }
@@ -346,11 +338,7 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- time and scheduling
 
-    /**
-     * The loop's clock in seconds: monotonic (or virtual), with an arbitrary origin.
-     *
-     * @return the loop time, in seconds
-     */
+    /** {@return the loop's clock in seconds: monotonic (or virtual), with an arbitrary origin} */
     public double time() {
         return nowNanos() / 1e9;
     }
@@ -617,11 +605,7 @@ public class EventLoop implements AutoCloseable {
         this.taskFactory = factory;
     }
 
-    /**
-     * The task factory, or null for the default.
-     *
-     * @return the task factory, or null
-     */
+    /** {@return the task factory, or null for the default} */
     public TaskFactory getTaskFactory() {
         return taskFactory;
     }
@@ -629,11 +613,7 @@ public class EventLoop implements AutoCloseable {
     void registerTask(Task<?> t) { tasks.register(t); }
     void unregisterTask(Task<?> t) { tasks.unregister(t); }
 
-    /**
-     * The tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)}).
-     *
-     * @return the tasks of this loop not done yet
-     */
+    /** {@return the tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)})} */
     public Set<Task<?>> allTasks() {
         return tasks.alive();
     }
@@ -641,11 +621,7 @@ public class EventLoop implements AutoCloseable {
     /** How many tasks {@link #allTasks()} would return, counted without building the set. Loop thread. */
     int countTasksAlive() { return tasks.countAlive(); }
 
-    /**
-     * The task whose code is running, or null (asyncio's {@code current_task(loop)}).
-     *
-     * @return the task whose code is running, or null
-     */
+    /** {@return the task whose code is running, or null (asyncio's {@code current_task(loop)})} */
     public Task<?> currentTask() {
         return tasks.current();
     }
@@ -662,11 +638,7 @@ public class EventLoop implements AutoCloseable {
         return engine;
     }
 
-    /**
-     * The name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}.
-     *
-     * @return {@code "vthread"} or {@code "portable"}
-     */
+    /** {@return the name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}} */
     public String engineName() {
         return engine().name();
     }
@@ -690,11 +662,7 @@ public class EventLoop implements AutoCloseable {
     /** How many handles and task steps wait in the ready queue (for the inspection tools). Loop thread. */
     int readyLength() { return ready.size(); }
 
-    /**
-     * The thread running this loop, or null when it is not running.
-     *
-     * @return the loop's thread, or null
-     */
+    /** {@return the thread running this loop, or null when it is not running} */
     public Thread loopThread() {
         return thread;
     }
@@ -714,11 +682,7 @@ public class EventLoop implements AutoCloseable {
         this.exceptionHandler = handler;
     }
 
-    /**
-     * The exception handler, or null for the default.
-     *
-     * @return the handler, or null
-     */
+    /** {@return the exception handler, or null for the default} */
     public ExceptionHandler getExceptionHandler() {
         return exceptionHandler;
     }
@@ -792,11 +756,7 @@ public class EventLoop implements AutoCloseable {
         io.fuzz(fuzz);
     }
 
-    /**
-     * The schedule fuzzing seed of this loop, or null when it does not fuzz.
-     *
-     * @return the seed, or null
-     */
+    /** {@return the schedule fuzzing seed of this loop, or null when it does not fuzz} */
     public Long getScheduleFuzzSeed() {
         return fuzz == null ? null : fuzz.seed();
     }
@@ -820,11 +780,7 @@ public class EventLoop implements AutoCloseable {
         LoopWatchdog.sync(this, progress, isRunning());
     }
 
-    /**
-     * The watchdog's threshold in seconds; 0 when it is off for this loop.
-     *
-     * @return the threshold in seconds, or 0
-     */
+    /** {@return the watchdog's threshold in seconds; 0 when it is off for this loop} */
     public double getWatchdogThreshold() {
         return progress.thresholdNanos / 1e9;
     }
