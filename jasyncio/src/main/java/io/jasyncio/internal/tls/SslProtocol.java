@@ -1,4 +1,4 @@
-package io.jasyncio.tls;
+package io.jasyncio.internal.tls;
 
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
@@ -13,6 +13,7 @@ import io.jasyncio.transport.BaseTransport;
 import io.jasyncio.transport.BufferedProtocol;
 import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
+import io.jasyncio.tls.TlsOptions;
 import io.jasyncio.transport.Transport;
 import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.WriteBufferLimits;
@@ -38,7 +39,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * asyncio's {@code SSLProtocol}: the protocol of a plain transport that runs TLS over it with a JSSE
- * {@link SSLEngine} and shows the application protocol a {@link SslTransport} carrying plaintext.
+ * {@link SSLEngine} and shows the application protocol a {@link SslAppTransport} carrying plaintext.
  *
  * <p>Ciphertext is read straight into the record pump's buffer (this is a {@link BufferedProtocol}; see
  * {@link SslRecordPump}); decrypted bytes collect there too and are lent to the application, as the plain
@@ -53,7 +54,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Threading: the event loop's thread only.
  */
-final class SslProtocol implements BufferedProtocol {
+public final class SslProtocol implements BufferedProtocol {
     private static final System.Logger LOG = SelectorTransport.LOG;
     /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ} and {@code _WRITE}, in KiB. */
     static final int HIGH_WATER_READ_KIB = 256;
@@ -73,7 +74,7 @@ final class SslProtocol implements BufferedProtocol {
     private Future<Void> waiter;
     private BaseProtocol appProtocol;
     private boolean appIsBuffered;
-    private SslTransport appTransport;
+    private SslAppTransport appTransport;
     Transport transport;
     State state = State.UNWRAPPED;
     AppState appState;
@@ -123,7 +124,7 @@ final class SslProtocol implements BufferedProtocol {
         this.records = new SslRecordPump(loop, engine, this);
         extra.put("sslcontext", options.context());
         setReadBufferLimits(null, null);
-        this.appTransport = new SslTransport(loop, this);
+        this.appTransport = new SslAppTransport(loop, this);
     }
 
     private static SSLEngine createEngine(TlsOptions options, String hostname, int port) {
@@ -149,7 +150,7 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     /** The transport the application sees; null once the connection is lost. */
-    SslTransport appTransport() {
+    SslAppTransport appTransport() {
         return appTransport;
     }
 
@@ -516,7 +517,7 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     /** For tests: puts {@code data} in the write backlog as is (asyncio's {@code _test__append_write_backlog}). */
-    void testAppendWriteBacklog(ByteBuffer data) {
+    public void testAppendWriteBacklog(ByteBuffer data) {
         writeBufferSize += data.remaining();
         writeBacklog.add(data);
     }
@@ -722,7 +723,7 @@ final class SslProtocol implements BufferedProtocol {
     /** Closes a plain (or TLS) transport at once, reporting {@code exc} to its protocol's connectionLost. */
     static void forceCloseTransport(Transport t, Throwable exc) {
         if (t instanceof SelectorTransport st) st.forceClose(exc);
-        else if (t instanceof SslTransport s) s.forceClose(exc);
+        else if (t instanceof SslAppTransport s) s.forceClose(exc);
         else t.abort();
     }
 

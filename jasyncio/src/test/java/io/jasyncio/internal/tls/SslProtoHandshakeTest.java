@@ -1,4 +1,4 @@
-package io.jasyncio.tls;
+package io.jasyncio.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +12,8 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
+import io.jasyncio.tls.TlsOptions;
+import io.jasyncio.tls.TlsTesting;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.NetTesting;
 import io.jasyncio.transport.Protocol;
@@ -233,7 +235,7 @@ class SslProtoHandshakeTest {
             SslProtocol p = sslProtocol(null);
             RecordingTransport t = connectionMade(p);
             int before = t.writes.size();
-            SslTransport tr = p.appTransport();
+            SslAppTransport tr = p.appTransport();
             tr.close();
             ByteBuffer data = ByteBuffer.wrap(new byte[] {'d', 'a', 't', 'a'});
             tr.write(data); // must not throw
