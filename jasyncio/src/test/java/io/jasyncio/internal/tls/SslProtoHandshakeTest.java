@@ -123,9 +123,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_fatal_error_no_name_error
     @Test
     void fatalErrorWithoutException() {
-        List<ExceptionContext> messages = new ArrayList<>();
-        io.jasyncio.TestLoops.run(() -> {
-            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> messages.add(ctx));
+        List<ExceptionContext> messages = io.jasyncio.TestLoops.runCollectingErrors(() -> {
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             p.fatalError(null, "Fatal error on transport");
             return null;
