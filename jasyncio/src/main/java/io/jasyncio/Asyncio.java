@@ -640,16 +640,21 @@ public final class Asyncio {
 
     // ---------------------------------------------------------------- loops
 
-    /** {@return the loop running the calling code; throws if there is none ({@code asyncio.get_running_loop()})} */
+    /**
+     * {@return the loop running the calling code} Asyncio's {@code get_running_loop()}.
+     *
+     * @throws IllegalStateException "no running event loop" if the calling code is not run by a loop
+     */
     public static EventLoop getRunningLoop() {
         return RunningLoop.get();
     }
 
     /**
-     * The running loop, else the loop set for this thread with {@link #setEventLoop}; throws if neither
-     * exists (Python 3.14 behaviour: no loop is created implicitly).
+     * The running loop, else the loop set for this thread with {@link #setEventLoop}; no loop is created
+     * implicitly (Python 3.14 behaviour).
      *
      * @return the running or the thread's loop
+     * @throws IllegalStateException "There is no current event loop in thread ..." if neither exists
      */
     public static EventLoop getEventLoop() {
         return RunningLoop.current();
