@@ -13,20 +13,8 @@ package io.jasyncio.transport;
 public record ReadBufferLimits(int low, int high) {
     /** Refuses marks out of order, with asyncio's message: {@code high (H) must be >= low (L) must be >= 0}. */
     public ReadBufferLimits {
-        new WriteBufferLimits(low, high); // the same check and message
-    }
-
-    /**
-     * Asyncio's defaults for {@code set_read_buffer_limits(high, low)}, the same as the write side's
-     * ({@link WriteBufferLimits#withDefaults}).
-     *
-     * @param high the high-water mark in bytes, or null
-     * @param low the low-water mark in bytes, or null
-     * @param defaultHigh the high-water mark when neither is given
-     * @return the marks
-     */
-    public static ReadBufferLimits withDefaults(Integer high, Integer low, int defaultHigh) {
-        WriteBufferLimits marks = WriteBufferLimits.withDefaults(high, low, defaultHigh);
-        return new ReadBufferLimits(marks.low(), marks.high());
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
     }
 }
