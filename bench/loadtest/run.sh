@@ -9,6 +9,14 @@
 #       the load tester with --pipeline), wrk and the load tester only (the goal: >= 0.7x wrk's RPCS at 16)
 #   g2  open-model rate accuracy: --rate in RATES for DURATION_G2 (after a WARMUP-second warm-up, not measured);
 #       achieved vs asked, 1-s windows within 2%, schedule lag p99; a "G2 verdict" line per rate
+#       (rates above 10,000/s: LOOPS_HIGH generator loops, default 1, e.g. LOOPS_HIGH=2 if one loop cannot keep
+#       50,000/s: the run must stay VALID, G8; the g2 parts' generator runs on CPUs G2_CPUS, default 1: on a 2-core
+#       box, two loops need G2_CPUS=0,1, beside the server)
+#   g2r the ramp: --rate 0 --stages RAMP (default 60s:50000, 0 -> 50,000/s in 60 s, no warm-up); the cumulative
+#       count sent vs the rate's integral (1,500,000), within +-0.5%; a "G2 ramp verdict" line
+#   g2p Poisson arrivals: --rate POISSON_RATE --poisson for DURATION_G2P (default 2000/s for 55 s: 110,000 measured
+#       arrivals) with --arrival-log; 'loadtest arrivals' KS-tests the intended gaps against the exponential
+#       (alpha 0.01) and shows the actual send gaps' KS beside them; a "G2 Poisson verdict" line
 #   g3  the stall test (wrk2's method): --rate 2000 for 30 s, the server SIGSTOPped 1.4 s at 10 s; corrected p99
 #       vs the analytic ~1.10 s above the base latency, and the uncorrected p99; a "G3 verdict" line
 #   g5  memory per idle virtual user: IdleUser scenarios at 1,000 and IDLE_USERS users; RSS delta per user, and
@@ -18,18 +26,20 @@
 # its install line and left out (INSTALL=1 installs it: apt-get, and npm for autocannon). Loopback only; every
 # process is bounded by timeout(1) and stopped at the end; raw rows go to a TSV.
 #
-#   bench/loadtest/run.sh   (knobs: PARTS="g1 g1p g2 g3 g5" ROUNDS=3 PIPELINE=16 DURATION=10s CONNS="50 200"
+#   bench/loadtest/run.sh   (knobs: PARTS="g1 g1p g2 g2r g2p g3 g5" ROUNDS=3 PIPELINE=16 DURATION=10s CONNS="50 200"
 #                            SERVERS="jasyncio nginx netty" GENERATORS="wrk jasyncio hey autocannon locust" (also jasyncio-c2)
-#                            RATES="1000 10000" DURATION_G2=60s WARMUP=5 IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
+#                            RATES="1000 10000 50000" LOOPS_HIGH=1 RAMP=60s:50000 POISSON_RATE=2000 DURATION_G2P=55s
+#                            DURATION_G2=60s WARMUP=5 IDLE_USERS=10000 PORT=18290 WORK=/tmp/...
 #                            INSTALL=1)
 # A quick smoke run: PARTS="g1 g2" ROUNDS=1 DURATION=3s CONNS=50 DURATION_G2=5s bench/loadtest/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=${WORK:-/tmp/jasyncio-loadtest-bench}
-PARTS=${PARTS:-"g1 g1p g2 g3 g5"}; ROUNDS=${ROUNDS:-3}; PIPELINE=${PIPELINE:-16}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
+PARTS=${PARTS:-"g1 g1p g2 g2r g2p g3 g5"}; ROUNDS=${ROUNDS:-3}; PIPELINE=${PIPELINE:-16}; DURATION=${DURATION:-10s}; CONNS=${CONNS:-"50 200"}
 SERVERS=${SERVERS:-"jasyncio nginx netty"}; GENERATORS=${GENERATORS:-"wrk jasyncio hey autocannon locust"}
-RATES=${RATES:-"1000 10000"}; DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
+RATES=${RATES:-"1000 10000 50000"}; LOOPS_HIGH=${LOOPS_HIGH:-1}; RAMP=${RAMP:-60s:50000}; POISSON_RATE=${POISSON_RATE:-2000}
+DURATION_G2P=${DURATION_G2P:-55s}; G2_CPUS=${G2_CPUS:-1} DURATION_G2=${DURATION_G2:-60s}; WARMUP=${WARMUP:-5}; IDLE_USERS=${IDLE_USERS:-10000}; PORT=${PORT:-18290}
 tag=bench/loadtest
 . "$root/bench/peers/peers.sh"
 die() { say "$*"; exit 1; }
@@ -77,7 +87,7 @@ for s in $SERVERS; do
   esac
 done
 SERVERS=$srv_ok
-[[ " $PARTS " == *" g2 "* || " $PARTS " == *" g5 "* ]] && [[ -z ${netty:-} ]] && netty=$(netty_jar "$jdk" "$work/netty-build.log" "the Netty target of g2/g5" || true)
+[[ " $PARTS " == *" g2"* || " $PARTS " == *" g5 "* ]] && [[ -z ${netty:-} ]] && netty=$(netty_jar "$jdk" "$work/netty-build.log" "the Netty target of g2/g5" || true)
 ulimit -n 65536 2>/dev/null || true
 
 declare -A SPORT=() SPID=() SCHILD=(); pids=()
@@ -179,8 +189,8 @@ if [[ " $PARTS " == *" g2 "* ]]; then
   if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
   start_server "$s" "$PORT"
   for rate in $RATES; do
-    c=$(( rate / 50 > 50 ? rate / 50 : 50 ))
-    timeout 600 taskset -c 1 "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" -d "$DURATION_G2" --warmup "${WARMUP}s" -q --json "$work/g2.json" >/dev/null 2>&1 || true
+    c=$(( rate / 50 > 50 ? rate / 50 : 50 )); loops=1; (( rate > 10000 )) && loops=$LOOPS_HIGH
+    timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$rate" -c "$c" --loops "$loops" -d "$DURATION_G2" --warmup "${WARMUP}s" -q --json "$work/g2.json" >/dev/null 2>&1 || true
     line=$($PY - "$work/g2.json" "$rate" <<'PYEOF'
 import json, sys
 j = json.load(open(sys.argv[1])); rate = float(sys.argv[2])
@@ -199,10 +209,49 @@ print(f'{j["requests"]} {j["durationSeconds"]} {sent_rate:.1f} {dev:+.3f}% windo
 PYEOF
 )
     read -r req d sr rest <<<"$line"
-    row g2 1 "$s" jasyncio "$c" "$req" "$d" "$sr" - - - "rate=$rate $rest"
+    row g2 1 "$s" jasyncio "$c" "$req" "$d" "$sr" - - - "rate=$rate loops=$loops $rest"
     echo "[g2] asked $rate/s: sent $sr/s $rest" >&2
     echo "G2 verdict $rate/s: ${rest##*verdict=}" >&2
   done
+  stop_server "$s"
+fi
+
+if [[ " $PARTS " == *" g2r "* ]]; then
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
+  top=${RAMP##*:}; c=$(( top / 50 > 50 ? top / 50 : 50 )); loops=1; (( top > 10000 )) && loops=$LOOPS_HIGH
+  timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate 0 --stages "$RAMP" -c "$c" --loops "$loops" -q --json "$work/g2r.json" >/dev/null 2>&1 || true
+  line=$($PY - "$work/g2r.json" "$top" <<'PYEOF'
+import json, sys
+j = json.load(open(sys.argv[1])); top = float(sys.argv[2]); secs = j["durationSeconds"]
+# the rate's integral over a linear ramp from 0 to top in the run's seconds (the check of k6-docs #1565)
+integral = 0.5 * top * secs
+dev = 100 * (j["sent"] - integral) / integral
+ok = abs(dev) <= 0.5 and j["valid"]
+print(f'{j["requests"]} {secs} sent={j["sent"]} integral={integral:.0f} ({dev:+.3f}%) intended={j["intended"]} '
+      f'schedule_lag_p99={j["scheduleLagMs"]["p99"]}ms valid={j["valid"]} verdict={"PASS" if ok else "NOT_MET"}(count_within_0.5%,valid)')
+PYEOF
+)
+  read -r req d rest <<<"$line"
+  row g2r 1 "$s" jasyncio "$c" "$req" "$d" - - - - "ramp=$RAMP loops=$loops $rest"
+  echo "[g2r] ramp $RAMP: $rest" >&2
+  echo "G2 ramp verdict $RAMP: ${rest##*verdict=}" >&2
+  stop_server "$s"
+fi
+
+if [[ " $PARTS " == *" g2p "* ]]; then
+  if [[ -n ${netty:-} ]]; then s=netty; else s=jasyncio; fi
+  start_server "$s" "$PORT"
+  c=$(( POISSON_RATE / 50 > 50 ? POISSON_RATE / 50 : 50 ))
+  timeout 600 taskset -c "$G2_CPUS" "${lt_java[@]}" "http://127.0.0.1:$PORT/" --rate "$POISSON_RATE" --poisson -c "$c" -d "$DURATION_G2P" --warmup "${WARMUP}s" -q \
+    --json "$work/g2p.json" --arrival-log "$work/g2p-arrivals.log" >/dev/null 2>&1 || true
+  ks=$("${lt_java[@]}" arrivals "$work/g2p-arrivals.log" --rate "$POISSON_RATE" 2>&1 || true)
+  n=$(wc -l <"$work/g2p-arrivals.log" 2>/dev/null || echo 0)
+  verdict=NOT_MET; [[ $ks == *"intended"*"PASS"* && $n -ge 100000 ]] && verdict=PASS
+  rest="arrivals=$n ${ks#arrivals * } verdict=$verdict(KS_p>=0.01_over>=100k_arrivals)"
+  row g2p 1 "$s" jasyncio "$c" "$n" "$DURATION_G2P" - - - - "rate=$POISSON_RATE $rest"
+  echo "[g2p] Poisson $POISSON_RATE/s: $ks" >&2
+  echo "G2 Poisson verdict $POISSON_RATE/s: $verdict (KS p >= 0.01 over >= 100,000 arrivals; $n logged)" >&2
   stop_server "$s"
 fi
 

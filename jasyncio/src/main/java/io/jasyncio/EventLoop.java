@@ -326,11 +326,11 @@ public class EventLoop implements AutoCloseable {
     /** Waits for I/O or a wake-up for at most {@code timeoutNanos} (0: just look; -1: no limit). */
     private void poll(long timeoutNanos) {
         if (timeoutNanos == 0) {
-            if (io.isOpen()) io.poll(0);
+            if (io.isOpen()) io.poll(0, false);
         } else if (clock.isVirtual() && timeoutNanos > 0) {
             clock.idle(timeoutNanos, io, threadsafe, ready);
         } else {
-            threadsafe.sleep(timeoutNanos);
+            threadsafe.sleep(timeoutNanos, true);
         }
     }
 

@@ -23,6 +23,8 @@ final class IoWatcher {
     /** Schedule fuzzing (see {@link ScheduleFuzz}): one select's handles are collected here, then shuffled. */
     private ScheduleFuzz fuzz;
     private java.util.List<Object[]> batch;
+    /** Ends short timed selects at their exact deadline (epoll counts whole ms); started on first use. */
+    private SelectAlarm alarm;
 
     IoWatcher(EventLoop loop, Consumer<Object> readyQueue) {
         this.loop = loop;
@@ -66,14 +68,26 @@ final class IoWatcher {
         return selector;
     }
 
-    /** Polls for ready channels: {@code timeoutNanos} 0 just looks, a negative one waits without limit. */
-    void poll(long timeoutNanos) {
+    /**
+     * Polls for ready channels: {@code timeoutNanos} 0 just looks, a negative one waits without limit. The selector
+     * waits whole milliseconds, rounded up; with {@code exact}, a wait under {@link SelectAlarm#MAX_WAIT_NANOS} also
+     * ends at its exact deadline (a timer's), by the {@link SelectAlarm}.
+     */
+    void poll(long timeoutNanos, boolean exact) {
         try {
             if (timeoutNanos == 0) {
                 selector.selectNow(this::dispatch);
+            } else if (timeoutNanos < 0) {
+                selector.select(this::dispatch, 0);
             } else {
-                long ms = timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
-                selector.select(this::dispatch, ms);
+                long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos + 999_999));
+                SelectAlarm a = exact && timeoutNanos < SelectAlarm.MAX_WAIT_NANOS ? alarm() : null;
+                if (a != null) a.arm(System.nanoTime() + timeoutNanos);
+                try {
+                    selector.select(this::dispatch, ms);
+                } finally {
+                    if (a != null) a.disarm();
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed in " + loop, e);
@@ -85,6 +99,16 @@ final class IoWatcher {
             }
             batch.clear();
         }
+    }
+
+    private SelectAlarm alarm() {
+        if (alarm == null) alarm = new SelectAlarm(selector, threadName(loop));
+        return alarm;
+    }
+
+    /** The name of {@code loop}'s alarm thread (its identity hash: a loop's toString changes as it runs). */
+    static String threadName(EventLoop loop) {
+        return "jasyncio-select-alarm-" + Integer.toHexString(System.identityHashCode(loop));
     }
 
     private void dispatch(SelectionKey key) {
@@ -169,6 +193,10 @@ final class IoWatcher {
         Selector sel = selector;
         if (sel == null) return;
         selector = null;
+        if (alarm != null) {
+            alarm.close();
+            alarm = null;
+        }
         try {
             for (SelectionKey k : sel.keys()) k.cancel();
             sel.close();

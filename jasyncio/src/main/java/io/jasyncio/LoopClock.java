@@ -47,12 +47,12 @@ final class LoopClock {
         boolean othersWorking = inbox.pendingWork.get() > 0;
         if (!ioWatched && !othersWorking) {
             advance(timeoutNanos);
-            if (io.isOpen()) io.poll(0);
+            if (io.isOpen()) io.poll(0, false);
             return;
         }
         long budget = othersWorking ? timeoutNanos : Math.min(timeoutNanos, AUTOJUMP_IDLE_NANOS);
         long t0 = System.nanoTime();
-        inbox.sleep(budget);
+        inbox.sleep(budget, false);
         long elapsed = Math.min(System.nanoTime() - t0, timeoutNanos);
         boolean somethingHappened = !ready.isEmpty() || !inbox.isEmpty();
         advance(somethingHappened || othersWorking ? elapsed : timeoutNanos);

@@ -50,13 +50,16 @@ final class ThreadsafeInbox {
         return sleeping;
     }
 
-    /** Blocks for I/O or a wake-up, at most {@code timeoutNanos} (-1: no limit). */
-    void sleep(long timeoutNanos) {
+    /**
+     * Blocks for I/O or a wake-up, at most {@code timeoutNanos} (-1: no limit); {@code exact}: to the nanosecond
+     * (a timer's deadline, see {@link IoWatcher#poll}), else the selector's whole milliseconds will do.
+     */
+    void sleep(long timeoutNanos, boolean exact) {
         sleeping = true;
         try {
             if (!queue.isEmpty()) return;
             if (io.isOpen()) {
-                io.poll(timeoutNanos);
+                io.poll(timeoutNanos, exact);
             } else if (timeoutNanos < 0) {
                 LockSupport.park(this);
             } else {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
                 "           loadtest tcp://127.0.0.1:7000 --frame line --body hello -c 10 -d 5s",
                 "           loadtest ws://127.0.0.1:8080/ws --body hello -c 10 -d 5s",
                 "           loadtest http://127.0.0.1:8080 --scenario io.jasyncio.loadtest.workflow.WorkflowScenario -c 20"},
-        subcommands = {LoadTestCommand.Serve.class, LoadTestCommand.Merge.class})
+        subcommands = {LoadTestCommand.Serve.class, LoadTestCommand.Merge.class, LoadTestCommand.Arrivals.class})
 public final class LoadTestCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "URL", description = "http://host[:port]/path, ws://host[:port]/path or tcp://host:port; "
             + "with --scenario, the base URL of relative requests.")
@@ -94,6 +94,11 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--hlog", paramLabel = "FILE", description = "Write an HdrHistogram interval log here.")
     Path hlog;
 
+    @Option(names = "--arrival-log", paramLabel = "FILE", description = "Open model, one loop: write each measured "
+            + "arrival's intended and actual send time here (nanoseconds, one 'intended sent' line each), for checks "
+            + "such as 'loadtest arrivals' (a KS test of Poisson gaps).")
+    Path arrivalLog;
+
     @Option(names = "--progress", negatable = true, description = "The live progress line (default: only on a terminal).")
     Boolean progress;
 
@@ -159,6 +164,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         o.json = json;
         o.html = html;
         o.hlog = hlog;
+        o.arrivalLog = arrivalLog;
         o.progress = progress;
         o.seed = seed;
         o.maxBusy = maxBusy;
@@ -192,6 +198,28 @@ public final class LoadTestCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return LoadTestCli.merge(files, json, quiet, System.out, System.err);
+        }
+    }
+
+    /** {@code loadtest arrivals}: the KS test of an --arrival-log's Poisson gaps. */
+    @Command(name = "arrivals", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 3,
+            description = {"Tests the gaps between the arrivals of a --poisson run's --arrival-log against the exponential "
+                    + "distribution of the asked rate (one-sample Kolmogorov-Smirnov): the intended times decide "
+                    + "(exit 0: not rejected at --alpha, 1: rejected, 3: usage), the actual send times are shown "
+                    + "beside them. Constant rates only (a ramp's gaps are not identically distributed)."})
+    static final class Arrivals implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "The arrival log (loadtest --arrival-log).")
+        Path file;
+
+        @Option(names = "--rate", required = true, paramLabel = "R", description = "The asked rate (arrivals per second).")
+        double rate;
+
+        @Option(names = "--alpha", defaultValue = "0.01", description = "The significance level. Default ${DEFAULT-VALUE}.")
+        double alpha;
+
+        @Override
+        public Integer call() {
+            return LoadTestCli.arrivals(file, rate, alpha, System.out, System.err);
         }
     }
 

@@ -5,7 +5,10 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Task;
+import io.jasyncio.http.h2.Frame;
+import io.jasyncio.http.h2.FrameReader;
 import io.jasyncio.http.h2.FrameWriter;
+import io.jasyncio.http.h2.Http2Exception;
 import io.jasyncio.http.h2.HeaderField;
 import io.jasyncio.http.h2.Http2Options;
 import io.jasyncio.http.h2.Http2ServerConnection;
@@ -26,8 +29,10 @@ import java.util.Set;
  * HEADERS and DATA. The HTTP/2 protocol itself is {@link Http2ServerConnection}'s; this is the mapping, kept here
  * because requests and responses are this package's.
  *
- * <p>{@link StreamResponse} and protocol switches ({@link Request#upgrade}) are HTTP/1.1's only: over HTTP/2 they
- * fail (the handler's answer is then a 500).
+ * <p>A {@link StreamResponse} goes out as HEADERS then DATA within the windows ({@link ServerStream#sendData}); a
+ * handler that fails after its {@code prepare} gets the stream reset. An extended CONNECT (RFC 8441) reaches the GET
+ * route of its path and is answered with {@link Request#tunnel}: the stream becomes the transport of its protocol
+ * (a WebSocket), through {@link Http2Tunnel}. {@link Request#upgrade} is HTTP/1.1's only.
  *
  * <p>Threading: the loop's thread, in each stream's task.
  */
@@ -68,6 +73,61 @@ final class Http2Streams implements StreamHandler {
         return true;
     }
 
+    /** The answer to an {@code Upgrade: h2c} request, before the connection goes on in HTTP/2. */
+    static final byte[] SWITCHING_TO_H2C = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The client's settings if {@code r} is an h2c Upgrade the server takes (RFC 7540 §3.2): HTTP/1.1, {@code Upgrade}
+     * naming {@code h2c}, {@code Connection} naming {@code HTTP2-Settings}, exactly one {@code HTTP2-Settings} field
+     * holding a valid SETTINGS payload in base64url, and no body (a body would have to be read before the switch).
+     * Null otherwise: the request is then answered as HTTP/1.1.
+     */
+    static Frame.Settings h2cSettings(Request r) {
+        Headers h = r.headers();
+        if (!r.version().equals("HTTP/1.1") || !Request.hasToken(String.join(",", h.getAll("Upgrade")), "h2c")
+                || !Request.hasToken(String.join(",", h.getAll("Connection")), "http2-settings")) return null;
+        List<String> values = h.getAll("HTTP2-Settings");
+        if (values.size() != 1 || h.contains("Transfer-Encoding")) return null;
+        String cl = h.get("Content-Length");
+        if (cl != null && !cl.trim().equals("0")) return null;
+        byte[] payload;
+        try {
+            payload = java.util.Base64.getUrlDecoder().decode(values.get(0).trim());
+        } catch (IllegalArgumentException e) {
+            return null; // not base64url
+        }
+        if (payload.length % 6 != 0) return null;
+        ByteBuffer frame = ByteBuffer.allocate(9 + payload.length); // a SETTINGS frame around it, read as any other
+        frame.put((byte) (payload.length >>> 16)).put((byte) (payload.length >>> 8)).put((byte) payload.length)
+                .put((byte) Frame.TYPE_SETTINGS).put((byte) 0).putInt(0).put(payload).flip();
+        FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
+        try {
+            reader.feed(frame);
+            return reader.next() instanceof Frame.Settings s ? s : null;
+        } catch (Http2Exception e) {
+            return null; // a value out of range (RFC 9113 §6.5.2)
+        }
+    }
+
+    /** The fields of stream 1 made of an upgraded HTTP/1.1 request (RFC 7540 §3.2): pseudo-headers, then the rest. */
+    static List<HeaderField> upgradedRequest(Request r) {
+        List<HeaderField> out = new ArrayList<>();
+        String target = r.rawQuery().isEmpty() ? r.rawPath() : r.rawPath() + "?" + r.rawQuery();
+        out.add(new HeaderField(":method", r.method()));
+        out.add(new HeaderField(":scheme", "http"));
+        out.add(new HeaderField(":path", target));
+        String host = r.header("Host");
+        if (host != null) out.add(new HeaderField(":authority", host));
+        Headers h = r.headers();
+        for (String name : h.names()) {
+            String n = name.toLowerCase(Locale.ROOT);
+            if (HOP_BY_HOP.contains(n) || n.equals("host") || n.equals("http2-settings")) continue;
+            for (String v : h.getAll(name)) out.add(new HeaderField(n, v));
+        }
+        return out;
+    }
+
     @Override
     public void handle(ServerStream s) throws Exception {
         AccessLog accessLog = runner.accessLog();
@@ -79,13 +139,40 @@ final class Http2Streams implements StreamHandler {
             send(s, null, e.response());
             return;
         }
-        Response resp = dispatch(r);
+        Response resp;
+        try {
+            resp = dispatch(s, r);
+        } catch (Throwable e) { // cancelled (the stream reset, the connection going): a tunnel ends with its handler
+            if (r.tunnel() != null) r.tunnel().abort();
+            throw e;
+        }
+        Http2Tunnel tunnel = r.tunnel();
+        if (tunnel != null) { // a WebSocket: its handler has ended, so does the stream once its protocol closes it
+            tunnel.protocol().handlerEnded(tunnel);
+            try {
+                Asyncio.await(tunnel.finished());
+            } catch (CancelledError e) {
+                tunnel.abort();
+                throw e;
+            }
+            if (accessLog != null) accessLog.log(r, 200, 0, resp.headers(), System.nanoTime() - started);
+            return;
+        }
+        if (s.responseStarted()) { // a StreamResponse answered; the stream is reset if it did not end (handlerEnded)
+            if (resp != StreamResponse.SENT && resp != STREAM_FAILED) {
+                runner.loop().callExceptionHandler(ExceptionContext.builder("Error handling request").exception(
+                        new IllegalStateException("the handler of " + r + " started a StreamResponse, then answered " + resp
+                                + " instead of returning its writeEof()")).put("request", r).build());
+            }
+            if (accessLog != null) accessLog.log(r, resp.status(), 0, resp.headers(), System.nanoTime() - started);
+            return;
+        }
         long bytes = send(s, r, resp);
         if (accessLog != null) accessLog.log(r, resp.status(), bytes, resp.headers(), System.nanoTime() - started);
     }
 
     private Request request(ServerStream s) {
-        String method = null, scheme = null, target = null, authority = null;
+        String method = null, scheme = null, target = null, authority = null, protocol = null;
         Headers headers = new Headers();
         StringBuilder cookie = null;
         int bytes = 0;
@@ -96,6 +183,7 @@ final class Http2Streams implements StreamHandler {
                 case ":scheme" -> scheme = f.value();
                 case ":path" -> target = f.value();
                 case ":authority" -> authority = f.value();
+                case ":protocol" -> protocol = f.value();
                 case "cookie" -> { // split into several fields by HTTP/2's compression: one again (RFC 9113 §8.2.3)
                     if (cookie == null) cookie = new StringBuilder(f.value());
                     else cookie.append("; ").append(f.value());
@@ -120,10 +208,13 @@ final class Http2Streams implements StreamHandler {
         String rawQuery = q < 0 ? "" : target.substring(q + 1);
         String path = UrlCodec.decode(rawPath, false, "path");
         boolean bodyless = s.requestComplete();
+        if (protocol != null) method = "GET"; // an extended CONNECT (RFC 8441) reaches the GET route of its :path
         Request r = new Request(method, rawPath, path, rawQuery, "HTTP/2", headers, new byte[0], remote, bytes);
+        r.setProtocol(protocol);
         r.setClientMaxSize(runner.app().clientMaxSize());
         r.setConnection(connection);
-        if (!bodyless) r.setContent(streamBody(s));
+        r.setH2Stream(s);
+        if (!bodyless && protocol == null) r.setContent(streamBody(s)); // a tunnel's bytes are its protocol's (Request#tunnel)
         return r;
     }
 
@@ -166,11 +257,14 @@ final class Http2Streams implements StreamHandler {
         return content;
     }
 
-    private Response dispatch(Request r) {
+    private Response dispatch(ServerStream s, Request r) {
         try {
             Response resp = runner.app().chain().handle(r);
             if (resp == null) throw new IllegalStateException("the handler of " + r + " returned no Response");
-            if (resp == StreamResponse.SENT) throw new IllegalStateException("StreamResponse is not served over HTTP/2 yet");
+            if (resp == StreamResponse.SENT) {
+                if (!s.responseStarted()) throw new IllegalStateException("the handler of " + r + " returned a StreamResponse's writeEof() without prepare()");
+                return resp;
+            }
             if (resp instanceof FileResponse) return resp;
             return Compression.apply(r, resp, runner.autoCompress());
         } catch (HttpError e) {
@@ -178,19 +272,23 @@ final class Http2Streams implements StreamHandler {
         } catch (CancelledError e) {
             Task<?> self = Asyncio.currentTask();
             if (self == null || self.cancelling() > 0) throw e; // the stream was reset, or the server is going
-            return serverError(r, e);
+            return serverError(s, r, e);
         } catch (VirtualMachineError e) {
             if (!(e instanceof StackOverflowError)) throw e;
-            return serverError(r, e);
+            return serverError(s, r, e);
         } catch (Throwable e) {
-            return serverError(r, e);
+            if (s.responseEnded() && e instanceof IOException) return STREAM_FAILED; // the client reset the stream, or left
+            return serverError(s, r, e);
         }
     }
 
-    private Response serverError(Request r, Throwable e) {
+    /** What a handler's failure answers when its stream is gone: nothing more is sent. */
+    private static final Response STREAM_FAILED = new Response(500);
+
+    private Response serverError(ServerStream s, Request r, Throwable e) {
         EventLoop loop = runner.loop();
         loop.callExceptionHandler(ExceptionContext.builder("Error handling request").exception(e).put("request", r).build());
-        return Response.text(500, SERVER_ERROR_TEXT);
+        return s.responseStarted() ? STREAM_FAILED : Response.text(500, SERVER_ERROR_TEXT);
     }
 
     /** Sends {@code resp} on {@code s}; returns the body bytes sent. */
@@ -232,7 +330,7 @@ final class Http2Streams implements StreamHandler {
     }
 
     /** The response head as HTTP/2 fields: lower-case names, no connection-specific fields (RFC 9113 §8.2.2). */
-    private static List<HeaderField> head(int status, Headers h, long length) {
+    static List<HeaderField> head(int status, Headers h, long length) {
         List<HeaderField> out = new ArrayList<>(h.size() + 3);
         out.add(new HeaderField(":status", Integer.toString(status)));
         for (String name : h.names()) {
@@ -242,6 +340,7 @@ final class Http2Streams implements StreamHandler {
         }
         if (length >= 0) out.add(new HeaderField("content-length", Long.toString(length)));
         if (!h.contains("date")) out.add(new HeaderField("date", HttpDate.now()));
+        if (!h.contains("server")) out.add(new HeaderField("server", "jasyncio")); // as over HTTP/1.1
         return out;
     }
 }

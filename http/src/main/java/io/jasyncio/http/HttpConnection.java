@@ -177,12 +177,20 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     /**
      * For a request asking to switch protocols ({@code Upgrade} with {@code Connection: upgrade}): the server's
-     * own answer to it, or null to let the application answer (a WebSocket's handler). This is where an
-     * {@code Upgrade: h2c} request belongs (not yet: every request is the application's today): its handler
-     * would send the 101 and hand the connection over with {@link Request#upgrade}.
+     * own answer to it, or null to let the application answer (a WebSocket's handler). A valid {@code Upgrade: h2c}
+     * on cleartext (see {@link Http2Streams#h2cSettings}) is answered {@code 101} and the connection goes on in
+     * HTTP/2, the request being its stream 1; any other is the application's, as HTTP/1.1 (RFC 7540 §3.2).
      */
     private Handler upgradeOf(Request r) {
-        return null;
+        if (secure()) return null; // over TLS, ALPN chooses the protocol
+        io.jasyncio.http.h2.Frame.Settings settings = Http2Streams.h2cSettings(r);
+        if (settings == null) return null;
+        return req -> {
+            var h2 = (io.jasyncio.http.h2.Http2ServerConnection) http2();
+            h2.upgradedFrom(settings, Http2Streams.upgradedRequest(req));
+            upgrade(req, Http2Streams.SWITCHING_TO_H2C, h2);
+            return StreamResponse.SENT; // answered on stream 1, by the HTTP/2 connection
+        };
     }
 
     /** Hands the connection, with what it has received so far, to another protocol. */
@@ -647,6 +655,10 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
 
     /** Stops taking requests: an idle connection closes now, a busy one after its current response. */
     void shutdown() {
+        if (upgraded instanceof io.jasyncio.http.h2.Http2ServerConnection h2) { // h2c by Upgrade marks this closing
+            h2.serverShutdown();
+            return;
+        }
         if (closing) return;
         if (upgraded != null) { // the handler still runs: the new protocol says goodbye its own way
             upgraded.serverShutdown();

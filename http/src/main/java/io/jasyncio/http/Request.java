@@ -39,6 +39,12 @@ public final class Request {
     private Map<String, String> cookies;
     /** The connection answering this request (for {@link StreamResponse}); null outside a server. */
     private HttpConnection connection;
+    /** The HTTP/2 stream answering this request (its StreamResponse goes there); null over HTTP/1.1. */
+    private io.jasyncio.http.h2.ServerStream h2Stream;
+    /** The {@code :protocol} of an extended CONNECT (RFC 8441), or null. */
+    private String protocol;
+    /** The stream given to a protocol by {@link #tunnel}, or null. */
+    private Http2Tunnel tunnel;
     /** The bytes of its head on the wire: with the body, what it holds while queued behind another request. */
     private final int headBytes;
 
@@ -263,6 +269,15 @@ public final class Request {
         this.connection = c;
     }
 
+    /** The HTTP/2 stream answering this request, or null over HTTP/1.1. */
+    io.jasyncio.http.h2.ServerStream h2Stream() {
+        return h2Stream;
+    }
+
+    void setH2Stream(io.jasyncio.http.h2.ServerStream s) {
+        this.h2Stream = s;
+    }
+
     /**
      * Switches the connection answering this request to another protocol (what {@code WebSocketResponse}
      * does): sends {@code head}, a complete {@code 101 Switching Protocols} response, then gives {@code protocol}
@@ -273,6 +288,38 @@ public final class Request {
     public io.jasyncio.transport.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
         if (connection == null) throw new IllegalStateException("this request is not being answered by a server: " + this);
         return connection.upgrade(this, head, protocol);
+    }
+
+    /**
+     * The protocol an HTTP/2 extended CONNECT asks for (its {@code :protocol}, RFC 8441: {@code websocket}), or
+     * null. Such a request reaches the handlers as a {@code GET} of its {@code :path}, so that a WebSocket's route
+     * serves it over either HTTP version; it is answered with {@link #tunnel}.
+     */
+    public String protocol() {
+        return protocol;
+    }
+
+    void setProtocol(String p) {
+        this.protocol = p;
+    }
+
+    Http2Tunnel tunnel() {
+        return tunnel;
+    }
+
+    /**
+     * Accepts an HTTP/2 extended CONNECT (see {@link #protocol()}): sends a {@code 200} with {@code headers} and
+     * gives the stream to {@code protocol} as its transport ({@code connectionMade}, then the stream's bytes and
+     * end), as {@link #upgrade} does with an HTTP/1.1 connection after a 101. The stream ends once the protocol
+     * closes that transport, after the handler returns. Call it once, from the handler's task.
+     */
+    public io.jasyncio.transport.Transport tunnel(Headers headers, UpgradedProtocol protocol) throws java.io.IOException {
+        if (h2Stream == null || this.protocol == null) throw new IllegalStateException("not an HTTP/2 extended CONNECT (RFC 8441): " + this);
+        if (tunnel != null || h2Stream.responseStarted()) throw new IllegalStateException("the request was answered already: " + this);
+        h2Stream.sendHeaders(Http2Streams.head(200, headers, -1), false);
+        tunnel = new Http2Tunnel(io.jasyncio.Asyncio.getRunningLoop(), h2Stream, remote);
+        tunnel.start(protocol);
+        return tunnel;
     }
 
     /** Whether it asks to switch protocols ({@code Upgrade} with {@code Connection: upgrade}). */

@@ -22,6 +22,9 @@ public final class StreamResponse {
     private long contentLength = -1;
     private long written;
     private HttpConnection connection;
+    /** Over HTTP/2: the stream the body goes to (connection is then null). */
+    private io.jasyncio.http.h2.ServerStream h2;
+    private boolean prepared;
     private boolean chunked;
     private boolean head;
     private boolean ended;
@@ -42,7 +45,7 @@ public final class StreamResponse {
 
     /** The headers to send; change them before {@link #prepare}. */
     public Headers headers() {
-        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
         return headers;
     }
 
@@ -54,7 +57,7 @@ public final class StreamResponse {
 
     /** Announces the body's exact length (no chunked coding then); before {@link #prepare}. */
     public StreamResponse contentLength(long n) {
-        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
         if (n < 0) throw new IllegalArgumentException("a content length must be >= 0, got " + n);
         contentLength = n;
         return this;
@@ -76,14 +79,14 @@ public final class StreamResponse {
      * body then goes out chunked, an announced content length being dropped. Before {@link #prepare}.
      */
     public StreamResponse enableCompression() {
-        if (connection != null) throw new IllegalStateException("the headers were sent by prepare()");
+        if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
         compression = Compression.Mode.NEGOTIATE;
         return this;
     }
 
     /** Sends the status line and headers as the answer to {@code request}. */
     public StreamResponse prepare(Request request) throws IOException {
-        if (connection != null) throw new IllegalStateException("prepare() was already called");
+        if (prepared) throw new IllegalStateException("prepare() was already called");
         HttpConnection c = request.connection();
         if (c == null) throw new IllegalStateException("this request is not being answered by a server: " + request);
         this.head = request.method().equals("HEAD");
@@ -95,15 +98,24 @@ public final class StreamResponse {
             contentLength = -1; // the announced length was the uncompressed one
             compressor = new Compression.Compressor(coding);
         }
+        io.jasyncio.http.h2.ServerStream stream = request.h2Stream();
+        if (stream != null) {
+            if (stream.responseStarted()) throw new IllegalStateException("prepare() takes the request its handler is answering, once: " + request);
+            prepared = true;
+            this.h2 = stream;
+            stream.sendHeaders(Http2Streams.head(status, headers, contentLength), head);
+            return this;
+        }
         this.chunked = contentLength < 0 && request.version().equals("HTTP/1.1");
         this.connection = c;
         c.startStream(request, this);
+        prepared = true;
         return this;
     }
 
     /** Sends {@code data} (waiting while the client's buffer is full); an {@link IOException} if the client left. */
     public void write(byte[] data) throws IOException {
-        if (connection == null) throw new IllegalStateException("call prepare(request) before write()");
+        if (!prepared) throw new IllegalStateException("call prepare(request) before write()");
         if (ended) throw new IllegalStateException("write() after writeEof()");
         if (data.length == 0) return;
         if (contentLength >= 0 && written + data.length > contentLength) {
@@ -116,7 +128,12 @@ public final class StreamResponse {
             data = compressor.compress(data);
             if (data.length == 0) return;
         }
-        connection.streamWrite(chunked ? chunk(data) : data);
+        send(chunked ? chunk(data) : data);
+    }
+
+    private void send(byte[] data) throws IOException {
+        if (h2 != null) h2.sendData(data, 0, data.length, false);
+        else connection.streamWrite(data);
     }
 
     /** {@link #write(byte[])} of {@code text} in UTF-8. */
@@ -126,7 +143,7 @@ public final class StreamResponse {
 
     /** Ends the body; return what it returns from the handler. */
     public Response writeEof() throws IOException {
-        if (connection == null) throw new IllegalStateException("call prepare(request) before writeEof()");
+        if (!prepared) throw new IllegalStateException("call prepare(request) before writeEof()");
         if (!ended) {
             ended = true;
             if (contentLength >= 0 && written != contentLength && !head) {
@@ -136,15 +153,21 @@ public final class StreamResponse {
                 byte[] rest = compressor.finish();
                 compressor.end();
                 compressor = null;
-                if (rest.length > 0) connection.streamWrite(chunked ? chunk(rest) : rest);
+                if (rest.length > 0 && !(h2 != null && head)) send(chunked ? chunk(rest) : rest);
             }
             if (chunked && !head) connection.streamWrite("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            if (h2 != null && !head) h2.sendData(new byte[0], 0, 0, true);
         }
         return SENT;
     }
 
     boolean ended() {
         return ended;
+    }
+
+    /** Body bytes the handler wrote (before compression). */
+    long written() {
+        return written;
     }
 
     boolean chunked() {

@@ -11,12 +11,14 @@ import java.nio.file.Path;
  * numbers), where to export the HdrHistogram log (null: nowhere), where the live progress line goes (null:
  * nowhere) and how often, the loop-thread CPU share above which the generator counts as saturated, and the
  * warm-up at the start of the model's time whose measurements are dropped, how connections are opened, and on how
- * many event loops (threads) the load is generated.
+ * many event loops (threads) the load is generated, and where the open model's arrival log goes (null: nowhere;
+ * {@link io.jasyncio.loadtest.metrics.ArrivalLog}).
  *
  * <p>Threading: immutable.
  */
 public record Plan(Workload workload, LoadModel model, double timeoutSeconds, long seed, Path hlog,
-        PrintStream progress, double progressHz, double maxBusy, double warmupSeconds, Connector connector, int loops) {
+        PrintStream progress, double progressHz, double maxBusy, double warmupSeconds, Connector connector, int loops,
+        Path arrivalLog) {
     /** The most event loops (threads) one run may use. */
     public static final int MAX_LOOPS = 256;
 
@@ -30,6 +32,9 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
         if (!(progressHz >= 1 && progressHz <= 4)) throw new IllegalArgumentException("progress is 1 to 4 per second, got " + progressHz);
         if (!(maxBusy > 0 && maxBusy <= 1)) throw new IllegalArgumentException("the CPU limit is a share above 0 and at most 1");
         java.util.Objects.requireNonNull(connector, "connector");
+        if (arrivalLog != null && (loops != 1 || !(model instanceof LoadModel.Open))) {
+            throw new IllegalArgumentException("--arrival-log is for the open model (--rate or --stages with --rate) on one loop (--loops 1)");
+        }
         if (loops < 1 || loops > MAX_LOOPS) throw new IllegalArgumentException("--loops must be 1 to " + MAX_LOOPS + ", got " + loops);
         if (!(warmupSeconds >= 0 && warmupSeconds < model.seconds())) {
             throw new IllegalArgumentException("the warm-up must be 0 s or more and shorter than the run (" + model.seconds()
@@ -39,23 +44,23 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
 
     /** A plan with the defaults: 10 s timeout, seed 1, no hlog, no progress, saturated above 90%. */
     public static Plan of(Workload workload, LoadModel model) {
-        return new Plan(workload, model, DEFAULT_TIMEOUT, 1, null, null, 2, DEFAULT_MAX_BUSY, 0, Connector.DEFAULT, 1);
+        return new Plan(workload, model, DEFAULT_TIMEOUT, 1, null, null, 2, DEFAULT_MAX_BUSY, 0, Connector.DEFAULT, 1, null);
     }
 
     public Plan withTimeout(double seconds) {
-        return new Plan(workload, model, seconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
+        return new Plan(workload, model, seconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops, arrivalLog);
     }
 
     public Plan withSeed(long seed) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops, arrivalLog);
     }
 
     public Plan withHlog(Path path) {
-        return new Plan(workload, model, timeoutSeconds, seed, path, progress, progressHz, maxBusy, warmupSeconds, connector, loops);
+        return new Plan(workload, model, timeoutSeconds, seed, path, progress, progressHz, maxBusy, warmupSeconds, connector, loops, arrivalLog);
     }
 
     public Plan withProgress(PrintStream out, double hz) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, out, hz, maxBusy, warmupSeconds, connector, loops);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, out, hz, maxBusy, warmupSeconds, connector, loops, arrivalLog);
     }
 
     /**
@@ -64,20 +69,25 @@ public record Plan(Workload workload, LoadModel model, double timeoutSeconds, lo
      */
     public Plan withWarmup(double seconds) {
         return new Plan(workload, model.warmedUp(seconds), timeoutSeconds, seed, hlog, progress, progressHz, maxBusy,
-                seconds, connector, loops);
+                seconds, connector, loops, arrivalLog);
     }
 
     /** Connections opened by {@code c} (TLS verification, source addresses). */
     public Plan withConnector(Connector c) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, c, loops);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, c, loops, arrivalLog);
     }
 
     /** The load split over {@code n} event loops, each on its own thread with its share of the connections (or users) and rate. */
     public Plan withLoops(int n) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, n);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, n, arrivalLog);
+    }
+
+    /** Each measured arrival's intended and actual send time written to {@code path} (open model, one loop). */
+    public Plan withArrivalLog(Path path) {
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, maxBusy, warmupSeconds, connector, loops, path);
     }
 
     public Plan withMaxBusy(double share) {
-        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, share, warmupSeconds, connector, loops);
+        return new Plan(workload, model, timeoutSeconds, seed, hlog, progress, progressHz, share, warmupSeconds, connector, loops, arrivalLog);
     }
 }

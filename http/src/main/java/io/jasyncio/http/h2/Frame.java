@@ -33,7 +33,8 @@ public sealed interface Frame {
     /** SETTINGS: parameter {@code ids[i]} set to {@code values[i]}, in order; none when {@code ack}. */
     record Settings(boolean ack, int[] ids, long[] values) implements Frame {
         public static final int HEADER_TABLE_SIZE = 0x1, ENABLE_PUSH = 0x2, MAX_CONCURRENT_STREAMS = 0x3,
-                INITIAL_WINDOW_SIZE = 0x4, MAX_FRAME_SIZE = 0x5, MAX_HEADER_LIST_SIZE = 0x6;
+                INITIAL_WINDOW_SIZE = 0x4, MAX_FRAME_SIZE = 0x5, MAX_HEADER_LIST_SIZE = 0x6,
+                ENABLE_CONNECT_PROTOCOL = 0x8; // RFC 8441 §3
 
         @Override
         public int streamId() {

@@ -75,6 +75,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     /** A connection error was sent, or the connection is closing: nothing more is read. */
     private boolean closing;
     private boolean lost;
+    /** h2c by Upgrade: the client's HTTP2-Settings and the request that becomes stream 1, until connectionMade. */
+    private Frame.Settings upgradeSettings;
+    private List<HeaderField> upgradeRequest;
+    /** SETTINGS_ENABLE_CONNECT_PROTOCOL: extended CONNECT (RFC 8441, WebSockets over HTTP/2) is taken. */
+    private boolean connectProtocol = true;
     private TimerHandle sweeper;
     private TimerHandle abortTimer;
     private double lastFrameAt;
@@ -112,12 +117,34 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         return reader.buffered() + block.size() + (transport == null ? 0 : transport.getWriteBufferSize());
     }
 
+    /**
+     * Makes this connection the continuation of an HTTP/1.1 {@code Upgrade: h2c} request (RFC 7540 §3.2), once its
+     * 101 is sent: {@code clientSettings} (its {@code HTTP2-Settings}) apply as the client's first SETTINGS, acknowledged
+     * by the 101 itself, and {@code request} becomes stream 1, half-closed (remote), answered over HTTP/2. The
+     * client's preface and SETTINGS must follow as on any connection. Call before {@link #connectionMade}.
+     */
+    public void upgradedFrom(Frame.Settings clientSettings, List<HeaderField> request) {
+        if (transport != null) throw new IllegalStateException("upgradedFrom after connectionMade");
+        upgradeSettings = clientSettings;
+        upgradeRequest = request;
+    }
+
+    /** Whether to advertise and take extended CONNECT (RFC 8441: WebSockets over HTTP/2); on unless set off before {@link #connectionMade}. */
+    public void setConnectProtocol(boolean enabled) {
+        if (transport != null) throw new IllegalStateException("setConnectProtocol after connectionMade");
+        connectProtocol = enabled;
+    }
+
     @Override
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
         lastFrameAt = idleSince = resetStamp = controlStamp = loop.time();
         List<Long> s = new ArrayList<>(List.of((long) Frame.Settings.MAX_CONCURRENT_STREAMS, (long) options.maxConcurrentStreams(),
                 (long) Frame.Settings.MAX_HEADER_LIST_SIZE, (long) options.maxHeaderListSize()));
+        if (connectProtocol) {
+            s.add((long) Frame.Settings.ENABLE_CONNECT_PROTOCOL);
+            s.add(1L);
+        }
         if (options.streamWindow() != DEFAULT_WINDOW) {
             s.add((long) Frame.Settings.INITIAL_WINDOW_SIZE);
             s.add((long) options.streamWindow());
@@ -128,6 +155,12 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         }
         double period = Math.max(0.05, Math.min(options.idleTimeout(), options.sendTimeout()) / 4);
         sweeper = loop.callLater(period, () -> sweep(period));
+        if (upgradeRequest != null) {
+            applySettings(upgradeSettings);
+            lastStreamId = 1;
+            openStream(1, upgradeRequest, -1, true);
+            upgradeRequest = null;
+        }
     }
 
     @Override
@@ -206,6 +239,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private void onSettings(Frame.Settings s) {
         control("SETTINGS");
         if (s.ack()) return;
+        applySettings(s);
+        writeAck(FrameWriter.settingsAck());
+    }
+
+    private void applySettings(Frame.Settings s) {
         for (int i = 0; i < s.ids().length; i++) {
             long v = s.values()[i];
             switch (s.ids()[i]) {
@@ -225,7 +263,6 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                 default -> { } // MAX_CONCURRENT_STREAMS concerns pushes (we make none); the rest are the client's own
             }
         }
-        writeAck(FrameWriter.settingsAck());
     }
 
     /** A control frame from the client: within the per-second budget, or the connection ends. */
@@ -312,9 +349,10 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         }
         long length;
         try {
-            length = checkRequest(id, fields);
+            length = checkRequest(id, fields, connectProtocol);
             if (blockEndStream && length > 0) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "content-length " + length + " without a body");
         } catch (Http2Exception e) {
+            if (e.getMessage().contains("connection-specific field upgrade")) badRequest(id, e.getMessage());
             streamError(e);
             return;
         }
@@ -323,10 +361,15 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
             return;
         }
+        openStream(id, fields, length, blockEndStream);
+    }
+
+    /** A new request stream, answered by the handler in a task of its own. */
+    private void openStream(int id, List<HeaderField> fields, long length, boolean endStream) {
         ServerStream s = new ServerStream(this, id, fields, length, peerInitialWindow, options.streamWindow());
         streams.put(id, s);
         active++;
-        if (blockEndStream) endOfRequest(s, new byte[0]);
+        if (endStream) endOfRequest(s, new byte[0]);
         Task<Void> t = new Task<>(loop, () -> {
             handler.handle(s);
             return null;
@@ -335,9 +378,29 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         t.addDoneCallback(f -> handlerEnded(s, t));
     }
 
-    /** RFC 9113 §8.2-8.3: the request's pseudo-headers and fields; the content-length, or -1. */
-    private static long checkRequest(int id, List<HeaderField> fields) {
-        String method = null, scheme = null, path = null;
+    /**
+     * A malformed request the client may not see as such (an HTTP/1.1 {@code Upgrade}, a WebSocket opened as over
+     * HTTP/1.1): a 400 saying why goes first, when the windows take it (RFC 9113 §8.1.1 allows it); the stream is
+     * reset after it.
+     */
+    private void badRequest(int id, String why) {
+        byte[] body = ("400 Bad Request: " + why + ". Over HTTP/2 a WebSocket opens with an extended CONNECT (RFC 8441).\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (lost || closing || peerInitialWindow < body.length || connSendWindow < body.length || body.length > peerMaxFrameSize) return;
+        List<HeaderField> head = List.of(new HeaderField(":status", "400"), new HeaderField("content-type", "text/plain; charset=utf-8"),
+                new HeaderField("content-length", Integer.toString(body.length)));
+        transport.write(FrameWriter.headers(id, encoder.encode(head), false, peerMaxFrameSize));
+        connSendWindow -= body.length;
+        transport.write(FrameWriter.data(id, body, 0, body.length, true));
+    }
+
+    /**
+     * RFC 9113 §8.2-8.3: the request's pseudo-headers and fields; the content-length, or -1. With
+     * {@code connectProtocol}, an extended CONNECT (RFC 8441 §4: {@code :protocol}, {@code :scheme}, {@code :path}
+     * and {@code :authority}) is a request; a plain CONNECT is not served.
+     */
+    private static long checkRequest(int id, List<HeaderField> fields, boolean connectProtocol) {
+        String method = null, scheme = null, path = null, protocol = null, authority = null;
         boolean regular = false;
         long length = -1;
         for (HeaderField f : fields) {
@@ -348,7 +411,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                     case ":method" -> method = once(id, method, f);
                     case ":scheme" -> scheme = once(id, scheme, f);
                     case ":path" -> path = once(id, path, f);
-                    case ":authority" -> { }
+                    case ":authority" -> authority = once(id, authority, f);
+                    case ":protocol" -> {
+                        if (!connectProtocol) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, ":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441 §3)");
+                        protocol = once(id, protocol, f);
+                    }
                     default -> throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "unknown pseudo-header " + n);
                 }
                 continue;
@@ -384,8 +451,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                 default -> { }
             }
         }
-        if (method == null || "CONNECT".equals(method)) {
-            throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, method == null ? "no :method" : "CONNECT is not served");
+        if (protocol != null) {
+            if (!"CONNECT".equals(method)) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, ":protocol on a " + method + ", not a CONNECT (RFC 8441 §4)");
+            if (authority == null) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an extended CONNECT without :authority");
+        } else if (method == null || "CONNECT".equals(method)) {
+            throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, method == null ? "no :method" : "CONNECT is not served (only extended CONNECT, RFC 8441)");
         }
         if (scheme == null || path == null || path.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "no :scheme or :path");
         return length;
@@ -608,7 +678,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                 goAwayAndClose(ErrorCode.NO_ERROR, "idle for " + options.idleTimeout() + " s");
             } else if (now - lastFrameAt >= options.idleTimeout()) {
                 for (ServerStream s : List.copyOf(streams.values())) {
-                    if (!s.remoteClosed && !s.reset) resetStream(s, ErrorCode.CANCEL, true); // its body stopped coming
+                    if (!s.remoteClosed && !s.reset && !s.tunnel) resetStream(s, ErrorCode.CANCEL, true); // its body stopped coming
                 }
             }
         }

@@ -53,6 +53,8 @@ public final class ServerStream {
     /** A send waiting for window or for the client to take data. */
     Future<Void> waiter;
     private boolean responseStarted;
+    /** An extended CONNECT (RFC 8441): a tunnel both ways (a WebSocket), whose request body has no deadline. */
+    final boolean tunnel;
     /** Body bytes received and not yet consumed by the handler (given back to the connection window when it ends). */
     long held;
 
@@ -63,6 +65,7 @@ public final class ServerStream {
         this.declaredLength = declaredLength;
         this.sendWindow = sendWindow;
         this.recvWindow = recvWindow;
+        this.tunnel = header(":protocol") != null;
     }
 
     public int id() {

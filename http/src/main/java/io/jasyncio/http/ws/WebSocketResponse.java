@@ -26,7 +26,9 @@ import java.util.List;
  * base64, else 400; {@code Sec-WebSocket-Version} other than 13: 426 with {@code Sec-WebSocket-Version: 13}.
  * It picks the first subprotocol of the client's that the options list, accepts permessage-deflate when offered
  * (unless the options say no), answers 101 and the connection speaks WebSocket from then on. It closes when the
- * handler returns; a server shutting down sends 1001 to its WebSockets and their handlers see CLOSING.
+ * handler returns; a server shutting down sends 1001 to its WebSockets and their handlers see CLOSING. Over HTTP/2
+ * (RFC 8441) an extended CONNECT with {@code :protocol websocket} opens it instead (it reaches the GET route of its
+ * path), answered 200, and the same engine runs over the stream; a GET asking {@code Upgrade} there is a 400.
  *
  * <p>Threading: the handler's task, on the server's loop (see {@link WebSocket}).
  */
@@ -45,6 +47,7 @@ public final class WebSocketResponse extends WebSocket {
     /** Checks the handshake of {@code request}, answers 101 and starts the WebSocket; an {@link HttpError} if refused. */
     public WebSocketResponse prepare(Request request) throws IOException {
         if (response != null) throw new IllegalStateException("prepare() was already called");
+        if (request.version().equals("HTTP/2")) return prepareOverHttp2(request);
         if (!request.method().equals("GET")) {
             throw new HttpError(405, "405: a WebSocket handshake is a GET, not " + request.method()).withHeader("Allow", "GET");
         }
@@ -88,6 +91,38 @@ public final class WebSocketResponse extends WebSocket {
         response = r;
         start(z == null ? null : new PerMessageDeflate(true, z), proto);
         request.upgrade(head.toString().getBytes(StandardCharsets.ISO_8859_1), wire);
+        return this;
+    }
+
+    /**
+     * RFC 8441: a WebSocket over an HTTP/2 stream, opened by an extended CONNECT with {@code :protocol websocket}
+     * (no key, no 101: a 200 accepts it); the same engine then runs over the stream ({@link Request#tunnel}).
+     */
+    private WebSocketResponse prepareOverHttp2(Request request) throws IOException {
+        if (!"websocket".equalsIgnoreCase(request.protocol())) {
+            throw new HttpError(400, "400: over HTTP/2 a WebSocket opens with an extended CONNECT with :protocol websocket"
+                    + " (RFC 8441), not with Upgrade");
+        }
+        String version = request.header("Sec-WebSocket-Version");
+        if (version == null || !version.trim().equals("13")) {
+            throw new HttpError(426, "426: unsupported WebSocket version " + version + ": this server speaks 13")
+                    .withHeader("Sec-WebSocket-Version", "13");
+        }
+        String proto = null;
+        for (String p : Handshake.tokens(request.headers().getAll("Sec-WebSocket-Protocol"))) {
+            if (protocols.contains(p)) {
+                proto = p;
+                break;
+            }
+        }
+        PerMessageDeflate.Params z = compress ? PerMessageDeflate.accept(request.headers().getAll("Sec-WebSocket-Extensions")) : null;
+        Response r = new Response(200);
+        if (proto != null) r.header("Sec-WebSocket-Protocol", proto);
+        if (z != null) r.header("Sec-WebSocket-Extensions", z.header());
+        loop = Asyncio.getRunningLoop();
+        response = r;
+        start(z == null ? null : new PerMessageDeflate(true, z), proto);
+        request.tunnel(r.headers(), wire);
         return this;
     }
 

@@ -57,6 +57,25 @@ final class H2Peer implements AutoCloseable {
         return p;
     }
 
+    /**
+     * h2c by Upgrade: sends {@code request} (an HTTP/1.1 head), reads the server's answer head; on a 101 sends the
+     * preface and {@code settings} and reads the server's SETTINGS as {@link #open} does. Returns the peer and the
+     * answer's head (the peer reads on after it, whatever the status).
+     */
+    static Map.Entry<H2Peer, String> upgrade(int port, String request, long... settings) throws Exception {
+        H2Peer p = new H2Peer(Streams.openConnection("127.0.0.1", port));
+        p.c.writer().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String head = new String(p.c.reader().readuntil("\r\n\r\n".getBytes()), java.nio.charset.StandardCharsets.US_ASCII);
+        if (!head.startsWith("HTTP/1.1 101 ")) return Map.entry(p, head);
+        p.c.writer().write(FrameWriter.PREFACE);
+        p.send(FrameWriter.settings(settings));
+        Frame f = p.next();
+        if (!(f instanceof Frame.Settings s) || s.ack()) throw new AssertionError("SETTINGS expected first after the 101, got " + f);
+        p.serverSettings = s;
+        p.send(FrameWriter.settingsAck());
+        return Map.entry(p, head);
+    }
+
     void send(ByteBuffer frame) {
         byte[] b = new byte[frame.remaining()];
         frame.get(b);

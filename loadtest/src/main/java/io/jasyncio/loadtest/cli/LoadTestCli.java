@@ -3,6 +3,7 @@ package io.jasyncio.loadtest.cli;
 import io.jasyncio.loadtest.Plan;
 import io.jasyncio.loadtest.Workload;
 import io.jasyncio.loadtest.engine.LoadRun;
+import io.jasyncio.loadtest.metrics.ArrivalCheck;
 import io.jasyncio.loadtest.model.Durations;
 import io.jasyncio.loadtest.model.LoadModel;
 import io.jasyncio.loadtest.model.Stage;
@@ -60,6 +61,7 @@ public final class LoadTestCli {
         public Path json;
         public Path html;
         public Path hlog;
+        public Path arrivalLog;
         public List<String> thresholds = new ArrayList<>();
         public List<String> scenarios = new ArrayList<>();
         public Long iterations;
@@ -132,6 +134,44 @@ public final class LoadTestCli {
         }
     }
 
+    /**
+     * {@code loadtest arrivals}: the KS test of an arrival log's gaps against the exponential of {@code rate}
+     * ({@link ArrivalCheck}); prints one line; 0 when the intended gaps pass at {@code alpha}, 1 when not, 3 for
+     * bad input.
+     */
+    public static int arrivals(Path file, double rate, double alpha, PrintStream out, PrintStream err) {
+        if (!(rate > 0)) {
+            err.println("loadtest arrivals: --rate must be above 0, got " + rate);
+            return Verdict.USAGE;
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            err.println("loadtest arrivals: --alpha is above 0 and below 1, got " + alpha);
+            return Verdict.USAGE;
+        }
+        double[][] gaps;
+        try {
+            gaps = ArrivalCheck.gaps(file);
+        } catch (IOException e) {
+            err.println("loadtest arrivals: cannot read " + file + " (" + e.getMessage() + ")");
+            return Verdict.USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("loadtest arrivals: " + e.getMessage());
+            return Verdict.USAGE;
+        }
+        if (gaps[0].length < 2) {
+            err.println("loadtest arrivals: " + file + " has " + (gaps[0].length + 1) + " arrivals; the test needs at least 3");
+            return Verdict.USAGE;
+        }
+        double meanIntended = java.util.Arrays.stream(gaps[0]).average().orElse(0);
+        ArrivalCheck intended = ArrivalCheck.of(gaps[0], rate);
+        ArrivalCheck sent = ArrivalCheck.of(gaps[1], rate);
+        out.printf(java.util.Locale.ROOT, "arrivals %d rate=%.1f/s (asked %.1f/s) KS vs exponential: intended D=%.5f p=%.4f %s;"
+                        + " sent D=%.5f p=%.4f (information)%n",
+                intended.n() + 1, 1 / meanIntended, rate, intended.statistic(), intended.pValue(),
+                intended.passes(alpha) ? "PASS(p>=" + alpha + ")" : "REJECTED(p<" + alpha + ")", sent.statistic(), sent.pValue());
+        return intended.passes(alpha) ? Verdict.PASS : Verdict.FAILED;
+    }
+
     /** A checked plan (or the demo's options) and thresholds. */
     record Prepared(Plan plan, List<Threshold> thresholds, WorkflowDemo.Options demo) {}
 
@@ -139,12 +179,12 @@ public final class LoadTestCli {
     static Prepared prepare(Options o, PrintStream progressOut) { // the progress line goes with the errors, off stdout
         List<Threshold> thresholds = new ArrayList<>();
         for (String t : o.thresholds) thresholds.add(Threshold.parse(t));
-        for (Path p : new Path[] {o.json, o.html, o.hlog}) if (p != null) requireWritable(p);
+        for (Path p : new Path[] {o.json, o.html, o.hlog, o.arrivalLog}) if (p != null) requireWritable(p);
         double seconds = o.duration == null ? (o.stages == null ? 10 : 0) : positive(Durations.parseSeconds(o.duration), "--duration");
         double timeout = o.timeout == null ? Plan.DEFAULT_TIMEOUT : positive(Durations.parseSeconds(o.timeout), "--timeout");
         if (o.maxBusy <= 0 || o.maxBusy > 100) throw new IllegalArgumentException("--max-busy is a percentage above 0 and at most 100, got " + o.maxBusy);
         if (o.url == null && o.scenarios.isEmpty()) {
-            if (o.rate != null || o.stages != null || o.json != null || o.html != null || o.hlog != null || !thresholds.isEmpty()) {
+            if (o.rate != null || o.stages != null || o.json != null || o.html != null || o.hlog != null || o.arrivalLog != null || !thresholds.isEmpty()) {
                 throw new IllegalArgumentException("give a URL (or --scenario) to use --rate, --stages, --json, --html, --hlog "
                         + "or --threshold; without one, loadtest runs seed 000's demo");
             }
@@ -214,7 +254,7 @@ public final class LoadTestCli {
                 o.sourceAddresses == null ? List.of() : Connector.parseSources(o.sourceAddresses));
         if (o.insecure && !usesTls(o)) throw new IllegalArgumentException("--insecure is for https:// targets");
         Plan plan = new Plan(workload, model, timeout, o.seed, o.hlog, showProgress ? progressOut : null, 2, o.maxBusy / 100,
-                0, connector, o.loops);
+                0, connector, o.loops, o.arrivalLog);
         if (o.warmup != null) plan = plan.withWarmup(positive(Durations.parseSeconds(o.warmup), "--warmup"));
         LoadRun.checkLoops(plan);
         return new Prepared(plan, thresholds, null);

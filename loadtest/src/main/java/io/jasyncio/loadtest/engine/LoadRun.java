@@ -6,6 +6,7 @@ import io.jasyncio.Future;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.loadtest.Plan;
 import io.jasyncio.loadtest.Workload;
+import io.jasyncio.loadtest.metrics.ArrivalLog;
 import io.jasyncio.loadtest.metrics.Metrics;
 import io.jasyncio.loadtest.metrics.StepMetrics;
 import io.jasyncio.loadtest.model.ArrivalSchedule;
@@ -151,6 +152,8 @@ public final class LoadRun {
         LoadModel model = plan.model();
         boolean open = model instanceof LoadModel.Open;
         Metrics metrics = new Metrics(open);
+        ArrivalLog arrivals = plan.arrivalLog() == null ? null : ArrivalLog.open(plan.arrivalLog());
+        if (arrivals != null) metrics.logArrivals(arrivals);
         Driver driver = driver(loop, metrics, plan, firstUser);
         long startEpochMillis = System.currentTimeMillis();
         if (hlog != null) metrics.onInterval(hlog.forLoop(startEpochMillis));
@@ -210,6 +213,7 @@ public final class LoadRun {
             if (warmupEnd != null) warmupEnd.cancel();
             for (TimerHandle t : timers) if (t != null) t.cancel();
             monitor.stop();
+            if (arrivals != null) arrivals.close();
             if (progress != null) progress.end();
             end = (loop.nanoTime() - start) / 1e9;
             metrics.tick(end);

@@ -78,7 +78,7 @@ final class Loops {
                     (int) count(o.maxConcurrency(), i, n));
         };
         return new Plan(plan.workload(), share, plan.timeoutSeconds(), plan.seed(), plan.hlog(),
-                i == 0 ? plan.progress() : null, plan.progressHz(), plan.maxBusy(), plan.warmupSeconds(), plan.connector(), 1);
+                i == 0 ? plan.progress() : null, plan.progressHz(), plan.maxBusy(), plan.warmupSeconds(), plan.connector(), 1, null);
     }
 
     private static List<Stage> stages(List<Stage> stages, int i, int n) {

@@ -110,7 +110,7 @@ abstract class PacedDriver<P> implements Driver {
             if (place == null) return; // the arrival waits for a place to free
             schedule.advance();
             // the generator's own lateness: from when the arrival was due and a place was free
-            metrics.sent(intended, now - Math.max(intended, freeSince(place)));
+            metrics.sent(intended, now - Math.max(intended, freeSince(place)), now);
             launch(place, intended, now);
         }
     }

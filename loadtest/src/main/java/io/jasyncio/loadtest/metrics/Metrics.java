@@ -42,6 +42,14 @@ public final class Metrics {
     private int intervalMaxInFlight;
     private double lastTick;
 
+    /** Where each counted arrival's intended and actual send time go (null: nowhere). */
+    private ArrivalLog arrivalLog;
+
+    /** Sends each counted arrival's intended and actual send time (loop clock, ns) to {@code log}. */
+    public void logArrivals(ArrivalLog log) {
+        arrivalLog = log;
+    }
+
     /** Metrics of a run in the open model ({@code openModel}: arrivals have intended times) or the closed one. */
     public Metrics(boolean openModel) {
         this.openModel = openModel;
@@ -115,6 +123,11 @@ public final class Metrics {
      * counted as sent (its arrival was not counted as due either).
      */
     public void sent(long intendedNanos, long lagNanos) {
+        sent(intendedNanos, lagNanos, intendedNanos + Math.max(0, lagNanos));
+    }
+
+    /** {@link #sent(long, long)}, actually sent at {@code sentNanos} (what the arrival log records). */
+    public void sent(long intendedNanos, long lagNanos, long sentNanos) {
         if (++inFlight > maxInFlight) maxInFlight = inFlight;
         if (intendedNanos < measuredFromNanos) return;
         if (intendedNanos >= warmupEndNanos && measuredFromNanos < warmupEndNanos) sentAhead++;
@@ -124,6 +137,9 @@ public final class Metrics {
         if (openModel) {
             long lag = Math.max(0, lagNanos);
             scheduleLag.recordValue(lag);
+            if (arrivalLog != null && (intendedNanos >= warmupEndNanos || warmupEndNanos == Long.MAX_VALUE)) {
+                arrivalLog.add(intendedNanos, sentNanos); // the measured ones: none of the warm-up's
+            }
             if (lag > intervalScheduleLagMax) intervalScheduleLagMax = lag;
         }
     }

@@ -145,6 +145,31 @@ class LoadTestCliTest {
     }
 
     @Test
+    void theArrivalLogHasALineForEachMeasuredArrival(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("arrivals.log");
+        Run r = run(o -> {
+            o.url = url + "/";
+            o.connections = 4;
+            o.rate = 200.0;
+            o.poisson = true;
+            o.duration = "2s";
+            o.warmup = "500ms";
+            o.json = dir.resolve("r.json");
+            o.arrivalLog = log;
+        });
+        assertTrue(r.code() == Verdict.PASS || r.code() == Verdict.INVALID, r.out() + r.err()); // a starved machine may be INVALID
+        String json = Files.readString(dir.resolve("r.json"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sent\":(\\d+)").matcher(json);
+        assertTrue(m.find(), json);
+        List<String> lines = Files.readAllLines(log);
+        assertEquals(Long.parseLong(m.group(1)), lines.size(), "one line per arrival the report counts as sent");
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            assertTrue(Long.parseLong(f[1]) >= Long.parseLong(f[0]), "sent before intended: " + line);
+        }
+    }
+
+    @Test
     void usageErrorsExitThreeBeforeAnyRunWithOneLine() {
         List<Consumer<LoadTestCli.Options>> bad = List.of(
                 o -> { o.url = url; o.thresholds = List.of("p99<<3"); },
@@ -170,7 +195,9 @@ class LoadTestCliTest {
                 o -> { o.url = url; o.json = Path.of("/nonexistent-dir/r.json"); },
                 o -> { o.rate = 10.0; },
                 o -> { o.workers = 0; },
-                o -> { o.url = url; o.workers = 3; });
+                o -> { o.url = url; o.workers = 3; },
+                o -> { o.url = url; o.arrivalLog = Path.of("a.log"); },                              // closed model
+                o -> { o.url = url; o.rate = 10.0; o.connections = 2; o.loops = 2; o.arrivalLog = Path.of("a.log"); });
         for (Consumer<LoadTestCli.Options> b : bad) {
             Run r = run(b);
             assertEquals(Verdict.USAGE, r.code(), r.out() + r.err());
