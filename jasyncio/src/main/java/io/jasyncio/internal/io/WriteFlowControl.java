@@ -26,17 +26,7 @@ public final class WriteFlowControl {
     private WriteFlowControl(int defaultHigh, boolean pauseAtHigh) {
         this.defaultHigh = defaultHigh;
         this.pauseAtHigh = pauseAtHigh;
-        this.limits = withDefaults(null, null, defaultHigh);
-    }
-
-    /**
-     * Asyncio's defaults for {@code set_write_buffer_limits(high, low)} (and TLS's {@code set_read_buffer_limits}):
-     * a null {@code high} becomes {@code defaultHigh}, or 4 × {@code low} if {@code low} is given; a null
-     * {@code low} becomes {@code high / 4}. The record refuses marks out of order.
-     */
-    public static WriteBufferLimits withDefaults(Integer high, Integer low, int defaultHigh) {
-        int h = high != null ? high : low == null ? defaultHigh : 4 * low;
-        return new WriteBufferLimits(low != null ? low : h / 4, h);
+        this.limits = WriteBufferLimits.withDefaults(null, null, defaultHigh);
     }
 
     /** A transport's ({@code _FlowControlMixin}): pauses above the high-water mark, {@code defaultHigh} unless set. */
@@ -49,9 +39,9 @@ public final class WriteFlowControl {
         return new WriteFlowControl(defaultHigh, true);
     }
 
-    /** Asyncio's {@code set_write_buffer_limits(high, low)} with its defaults (see {@link #withDefaults}). */
+    /** Asyncio's {@code set_write_buffer_limits(high, low)} with its defaults (see {@link WriteBufferLimits}). */
     public void setLimits(Integer high, Integer low) {
-        limits = withDefaults(high, low, defaultHigh);
+        limits = WriteBufferLimits.withDefaults(high, low, defaultHigh);
     }
 
     /** The current water marks. */

@@ -695,7 +695,7 @@ public final class SslProtocol implements BufferedProtocol {
 
     /** Asyncio's {@code set_read_buffer_limits}: the defaults and the checks of the write side's limits. */
     void setReadBufferLimits(Integer high, Integer low) {
-        WriteBufferLimits marks = WriteFlowControl.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
+        WriteBufferLimits marks = WriteBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
         incomingLimits = new ReadBufferLimits(marks.low(), marks.high());
     }
 
