@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # PostgreSQL client drivers side by side on MagicStack pgbench's workloads (resized; see peers/workloads.py):
-# jasyncio's driver (io.jasyncio.pg, three ways), asyncpg on uvloop and on asyncio, psycopg 3 async, PgJDBC on
+# jasyncio's driver (io.jasyncio.pg, four ways: pipe1 as it comes, group1 with ConnectOptions.withGroupReads), asyncpg on uvloop and on asyncio, psycopg 3 async, PgJDBC on
 # virtual threads, vertx-pg-client pipelined and pooled — one after the other against one throwaway PostgreSQL 15
 # cluster, the server pinned to CPU 0 and each client to CPU 1, with each side's CPU time counted from /proc.
 #
@@ -22,7 +22,7 @@ PY=/usr/bin/python3
 DURATION=${DURATION:-10}; WARMUP=${WARMUP:-5}; WORKLOADS=${WORKLOADS:-a1,a32,b,c,d}; PIN=${PIN:-1}; ROUNDS=${ROUNDS:-1}
 QUIET_PCT=${QUIET_PCT:-10}; QUIET_MAX=${QUIET_MAX:-60}; OTHER_MAX=${OTHER_MAX:-0.15}; RETRIES=${RETRIES:-2}
 OUT=${OUT:-/tmp/jasyncio-pg-bench}
-CLIENTS=${CLIENTS:-"jasyncio-pipe1 jasyncio-connN jasyncio-jdbc asyncpg-uvloop asyncpg-asyncio psycopg-asyncio jdbc-vt jdbc-vt-rewrite vertx-pipe1 vertx-pipeN vertx-poolN"}
+CLIENTS=${CLIENTS:-"jasyncio-pipe1 jasyncio-group1 jasyncio-connN jasyncio-jdbc asyncpg-uvloop asyncpg-asyncio psycopg-asyncio jdbc-vt jdbc-vt-rewrite vertx-pipe1 vertx-pipeN vertx-poolN"}
 die() { echo "bench/pg: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "run as root (the server runs as the postgres user, via runuser)"
@@ -123,6 +123,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for c in $CLIENTS; do
     case $c in
       jasyncio-pipe1)  run "$c" "$WORKLOADS" "${ours[@]}" --conns pipe ;;
+      jasyncio-group1) run "$c" "$(only a1,a32)" "${ours[@]}" --conns pipe --group-reads true --peer jasyncio-group1 ;;
       jasyncio-connN)  run "$c" "$(only a32,b)" "${ours[@]}" --conns each ;;
       jasyncio-jdbc)   run "$c" "$(only a1,a32,b)" "${ours[@]}" --conns jdbc ;;
       asyncpg-uvloop)  run "$c" "$WORKLOADS" $PY "$here/peers/pgpeer.py" --driver asyncpg --loop uvloop ;;

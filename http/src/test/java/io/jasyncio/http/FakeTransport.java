@@ -26,6 +26,8 @@ final class FakeTransport implements Transport {
     long buffered;
     long high = 64 * 1024;
     boolean paused, closing, aborted, lost, reading = true;
+    /** Calls of {@link #write}: a system call each on a socket. */
+    int writes;
 
     FakeTransport(EventLoop loop) {
         this.loop = loop;
@@ -37,6 +39,7 @@ final class FakeTransport implements Transport {
 
     @Override
     public void write(ByteBuffer data) {
+        writes++;
         byte[] a = new byte[data.remaining()];
         data.get(a);
         if (lost || aborted) return;

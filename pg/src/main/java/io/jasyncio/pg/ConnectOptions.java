@@ -39,11 +39,13 @@ import javax.net.ssl.SSLContext;
  * @param serverSettings run-time parameters sent at start-up ({@code application_name}, {@code search_path}, ...)
  * @param rewriteInserts whether {@link Connection#executemany} sends a plain {@code INSERT ... VALUES (...)} as
  *     multi-row INSERTs (default true; PgJDBC's {@code reWriteBatchedInserts}); false: one statement per row
+ * @param groupReads whether reads that tasks queue in the same loop turn on an idle connection may share one Sync
+ *     (default false; see {@link #withGroupReads})
  */
 public record ConnectOptions(String host, int port, String user, String password, String database, SslMode sslMode,
         Path sslRootCert, SSLContext sslContext, ChannelBinding channelBinding, double connectTimeout,
         Double commandTimeout, int statementCacheSize, int maxMessageSize, long maxResultSize,
-        Map<String, String> serverSettings, boolean rewriteInserts) {
+        Map<String, String> serverSettings, boolean rewriteInserts, boolean groupReads) {
 
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
     public static final long DEFAULT_MAX_RESULT_SIZE = 512L * 1024 * 1024;
@@ -214,7 +216,7 @@ public record ConnectOptions(String host, int port, String user, String password
             }
         }
         return new ConnectOptions(host, port, user, password, database, ssl, root == null ? null : Path.of(root), null, cb,
-                connectTimeout, null, 100, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RESULT_SIZE, settings, true);
+                connectTimeout, null, 100, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_RESULT_SIZE, settings, true, false);
     }
 
     private static final java.util.List<String> KNOWN = java.util.List.of("host", "port", "user", "password", "dbname",
@@ -245,64 +247,79 @@ public record ConnectOptions(String host, int port, String user, String password
 
     public ConnectOptions withHost(String host, int port) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withUser(String user, String password) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withDatabase(String database) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withSsl(SslMode mode, Path rootCert) {
         return new ConnectOptions(host, port, user, password, database, mode, rootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     /** TLS with this context (its trust managers decide what is trusted); {@code mode} must not be DISABLE. */
     public ConnectOptions withSslContext(SslMode mode, SSLContext context) {
         return new ConnectOptions(host, port, user, password, database, mode, sslRootCert, context, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withChannelBinding(ChannelBinding cb) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, cb,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withConnectTimeout(double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                seconds, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                seconds, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withCommandTimeout(Double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, seconds, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, seconds, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withStatementCacheSize(int size) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, size, maxMessageSize, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, size, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withMaxMessageSize(int bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, bytes, maxResultSize, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, bytes, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
     public ConnectOptions withMaxResultSize(long bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, bytes, serverSettings, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, bytes, serverSettings, rewriteInserts, groupReads);
     }
 
     /** Whether executemany may send a plain INSERT as multi-row INSERTs (see {@link Connection#executemany}). */
     public ConnectOptions withRewriteInserts(boolean rewrite) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewrite);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewrite, groupReads);
+    }
+
+    /**
+     * Whether plain reads ({@code SELECT}/{@code VALUES} without {@code INTO} or a locking clause) that tasks queue
+     * in the same loop turn on an idle connection may share one Sync, up to 64 of them: the server then runs them in
+     * one implicit transaction and answers once, about half its work per query at 32 in flight. Off by default,
+     * because it changes two things a program may notice: when one member of a group fails, the others are rolled
+     * back and run again on their own, so a read that calls a function with effects outside the transaction
+     * ({@code nextval}, {@code pg_advisory_lock}, dblink) runs twice; and a quick read grouped before a slow one
+     * gets its answer only when the slow one ends. Turn it on for pipelined, side-effect-free reads.
+     */
+    public ConnectOptions withGroupReads(boolean group) {
+        return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings,
+                rewriteInserts, group);
     }
 
     /** Adds a run-time parameter sent at start-up (asyncpg's {@code server_settings}). */
@@ -310,7 +327,7 @@ public record ConnectOptions(String host, int port, String user, String password
         Map<String, String> m = new LinkedHashMap<>(serverSettings);
         m.put(name, value);
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
-                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, m, rewriteInserts);
+                connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, m, rewriteInserts, groupReads);
     }
 
     /** The options without the password, for messages. */

@@ -111,7 +111,7 @@ final class Session implements PgProtocol.Events {
 
     private static Session openOnce(ConnectOptions o, boolean trySsl) throws IOException {
         EventLoop loop = Asyncio.getRunningLoop();
-        PgProtocol p = new PgProtocol(loop, o.maxMessageSize(), o.maxResultSize());
+        PgProtocol p = new PgProtocol(loop, o.maxMessageSize(), o.maxResultSize(), o.groupReads());
         boolean unix = o.isUnixSocket();
         if (unix && o.sslMode().compareTo(SslMode.REQUIRE) >= 0) {
             throw new InterfaceError("sslmode=" + o.sslMode() + " cannot be met over a Unix socket (" + o.host()

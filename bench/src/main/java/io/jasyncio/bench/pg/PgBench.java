@@ -47,6 +47,8 @@ public final class PgBench {
     private final double duration, warmup;
     private final int postmaster;
     private final boolean pipe;
+    /** ConnectOptions.withGroupReads for the query workloads' connections ({@code --group-reads true}). */
+    private final boolean groupReads;
     private final boolean jdbc;
     private final String peer;
 
@@ -58,6 +60,7 @@ public final class PgBench {
         this.warmup = Double.parseDouble(a.getOrDefault("warmup", "5"));
         this.postmaster = Integer.parseInt(a.getOrDefault("postmaster", "0"));
         this.pipe = a.getOrDefault("conns", "pipe").equals("pipe");
+        this.groupReads = Boolean.parseBoolean(a.getOrDefault("group-reads", "false"));
         this.jdbc = a.getOrDefault("conns", "pipe").equals("jdbc");
         this.peer = a.getOrDefault("peer", pipe ? "jasyncio-pipe1" : jdbc ? "jasyncio-jdbc" : "jasyncio-connN");
     }
@@ -142,7 +145,7 @@ public final class PgBench {
     /** N workers loop one query until the deadline: on one shared connection (pipe) or one each. */
     private Map<String, Object> queries(String name, int n, Op op) throws Exception {
         List<Connection> conns = new ArrayList<>();
-        for (int i = 0; i < (pipe ? 1 : n); i++) conns.add(Pg.connect(dsn));
+        for (int i = 0; i < (pipe ? 1 : n); i++) conns.add(Pg.connect(ConnectOptions.parse(dsn).withGroupReads(groupReads)));
         try {
             phase(conns, n, op, warmup);
             ProcCpu.Snapshot s0 = ProcCpu.snapshot(postmaster);

@@ -14,30 +14,44 @@ public final class FrameWriter {
     public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     static ByteBuffer header(int len, int type, int flags, int stream, int extra) {
-        ByteBuffer b = ByteBuffer.allocate(9 + extra);
-        b.put((byte) (len >>> 16)).put((byte) (len >>> 8)).put((byte) len).put((byte) type).put((byte) flags).putInt(stream & 0x7fffffff);
-        return b;
+        return header(ByteBuffer.allocate(9 + extra), len, type, flags, stream);
+    }
+
+    /** Puts a frame header (§4.1) in {@code out}. */
+    static ByteBuffer header(ByteBuffer out, int len, int type, int flags, int stream) {
+        return out.put((byte) (len >>> 16)).put((byte) (len >>> 8)).put((byte) len).put((byte) type).put((byte) flags).putInt(stream & 0x7fffffff);
     }
 
     public static ByteBuffer data(int stream, byte[] b, int off, int len, boolean endStream) {
-        ByteBuffer f = header(len, Frame.TYPE_DATA, endStream ? Frame.FLAG_END_STREAM : 0, stream, len);
-        return f.put(b, off, len).flip();
+        return data(ByteBuffer.allocate(9 + len), stream, b, off, len, endStream).flip();
+    }
+
+    /** Puts a DATA frame in {@code out}, which has room for {@code 9 + len} bytes. */
+    static ByteBuffer data(ByteBuffer out, int stream, byte[] b, int off, int len, boolean endStream) {
+        return header(out, len, Frame.TYPE_DATA, endStream ? Frame.FLAG_END_STREAM : 0, stream).put(b, off, len);
     }
 
     /** HEADERS then CONTINUATION frames carrying {@code block}, each at most {@code maxFrameSize} bytes. */
     public static ByteBuffer headers(int stream, byte[] block, boolean endStream, int maxFrameSize) {
-        int frames = Math.max(1, (block.length + maxFrameSize - 1) / maxFrameSize);
-        ByteBuffer out = ByteBuffer.allocate(block.length + 9 * frames);
+        return headers(ByteBuffer.allocate(headersSize(block.length, maxFrameSize)), stream, block, block.length, endStream, maxFrameSize).flip();
+    }
+
+    /** The bytes {@link #headers} takes for a block of {@code blockLength} bytes. */
+    static int headersSize(int blockLength, int maxFrameSize) {
+        return blockLength + 9 * Math.max(1, (blockLength + maxFrameSize - 1) / maxFrameSize);
+    }
+
+    /** Puts HEADERS and CONTINUATION frames carrying {@code block[0, blockLength)} in {@code out}, which has room. */
+    static ByteBuffer headers(ByteBuffer out, int stream, byte[] block, int blockLength, boolean endStream, int maxFrameSize) {
+        int frames = Math.max(1, (blockLength + maxFrameSize - 1) / maxFrameSize);
         int off = 0;
         for (int i = 0; i < frames; i++) {
-            int n = Math.min(maxFrameSize, block.length - off);
+            int n = Math.min(maxFrameSize, blockLength - off);
             int flags = (i == frames - 1 ? Frame.FLAG_END_HEADERS : 0) | (i == 0 && endStream ? Frame.FLAG_END_STREAM : 0);
-            int type = i == 0 ? Frame.TYPE_HEADERS : Frame.TYPE_CONTINUATION;
-            out.put((byte) (n >>> 16)).put((byte) (n >>> 8)).put((byte) n).put((byte) type).put((byte) flags).putInt(stream);
-            out.put(block, off, n);
+            header(out, n, i == 0 ? Frame.TYPE_HEADERS : Frame.TYPE_CONTINUATION, flags, stream).put(block, off, n);
             off += n;
         }
-        return out.flip();
+        return out;
     }
 
     public static ByteBuffer rstStream(int stream, ErrorCode error) {

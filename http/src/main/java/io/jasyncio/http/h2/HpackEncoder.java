@@ -12,6 +12,10 @@ import java.util.List;
  * <p>The peer's SETTINGS_HEADER_TABLE_SIZE bounds the table: {@link #setMaxTableSize(int)} changes it, and the next
  * block starts with the size updates the change requires (the smallest size the table went through, then the new one).
  *
+ * <p>A block that left the table as it found it (every field already in it, or never indexed) is kept with its
+ * fields: the same fields, the table unchanged since, make the same bytes, copied without encoding again (a server
+ * answering many requests alike sends the same response head over and over).
+ *
  * <p>Threading: one connection's, on its thread.
  */
 public final class HpackEncoder {
@@ -22,6 +26,10 @@ public final class HpackEncoder {
     /** A size update owed at the start of the next block: the smallest the table went to, and the final size. */
     private int pendingMin = -1;
     private int pendingFinal = -1;
+    /** The last block that changed nothing in the table, the fields it encodes, and the table's version then. */
+    private List<HeaderField> keptFields;
+    private byte[] keptBlock;
+    private long keptVersion = -1;
 
     /** An encoder with a 4096-byte table (the protocol's default), Huffman coding when shorter. */
     public HpackEncoder() {
@@ -54,6 +62,21 @@ public final class HpackEncoder {
     }
 
     public void encode(List<HeaderField> fields, ByteArrayOutputStream out) {
+        long version = table.version();
+        if (version == keptVersion && pendingFinal < 0 && fields.equals(keptFields)) {
+            out.write(keptBlock, 0, keptBlock.length);
+            return;
+        }
+        int start = out.size();
+        encodeFields(fields, out);
+        if (table.version() == version && start == 0) {
+            keptFields = List.copyOf(fields);
+            keptBlock = out.toByteArray();
+            keptVersion = version;
+        }
+    }
+
+    private void encodeFields(List<HeaderField> fields, ByteArrayOutputStream out) {
         if (pendingFinal >= 0) {
             if (pendingMin < pendingFinal) writeInt(out, 0x20, 5, pendingMin);
             writeInt(out, 0x20, 5, pendingFinal);

@@ -49,6 +49,8 @@ final class HpackTable {
     private int count;
     private int size;
     private int maxSize;
+    /** Counts the changes to the dynamic table (adds, evictions, resizes): equal counts, equal tables. */
+    private long version;
 
     HpackTable(int maxSize) {
         this.maxSize = maxSize;
@@ -60,6 +62,10 @@ final class HpackTable {
 
     int maxSize() {
         return maxSize;
+    }
+
+    long version() {
+        return version;
     }
 
     int dynamicCount() {
@@ -79,6 +85,7 @@ final class HpackTable {
 
     /** Adds {@code f} as the newest entry, evicting to make room; a field larger than the table empties it. */
     void add(HeaderField f) {
+        version++;
         int s = f.size();
         while (count > 0 && size + s > maxSize) evictOldest();
         if (s > maxSize) return;
@@ -95,6 +102,7 @@ final class HpackTable {
     }
 
     void setMaxSize(int max) {
+        version++;
         maxSize = max;
         while (count > 0 && size > maxSize) evictOldest();
     }

@@ -43,6 +43,10 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private final Http2Options options;
     private final StreamHandler handler;
     private Transport transport;
+    /** Frames produced, written together once per read and per loop iteration. */
+    private FrameBuffer out;
+    /** The response header block being encoded (reused). */
+    private final BlockBuffer encoded = new BlockBuffer();
     private final FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
     private final HpackDecoder decoder;
     private final HpackEncoder encoder = new HpackEncoder();
@@ -114,7 +118,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
 
     /** Bytes held for this connection beyond the handlers' own: unparsed input and unsent output. */
     public long bufferedBytes() {
-        return reader.buffered() + block.size() + (transport == null ? 0 : transport.getWriteBufferSize());
+        return reader.buffered() + block.size() + (transport == null ? 0 : out.size() + transport.getWriteBufferSize());
     }
 
     /**
@@ -138,6 +142,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     @Override
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
+        out = new FrameBuffer(loop, transport);
         lastFrameAt = idleSince = resetStamp = controlStamp = loop.time();
         List<Long> s = new ArrayList<>(List.of((long) Frame.Settings.MAX_CONCURRENT_STREAMS, (long) options.maxConcurrentStreams(),
                 (long) Frame.Settings.MAX_HEADER_LIST_SIZE, (long) options.maxHeaderListSize()));
@@ -149,9 +154,9 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             s.add((long) Frame.Settings.INITIAL_WINDOW_SIZE);
             s.add((long) options.streamWindow());
         }
-        transport.write(FrameWriter.settings(s.stream().mapToLong(Long::longValue).toArray()));
+        out.add(FrameWriter.settings(s.stream().mapToLong(Long::longValue).toArray()));
         if (options.connectionWindow() > DEFAULT_WINDOW) {
-            transport.write(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
+            out.add(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
         }
         double period = Math.max(0.05, Math.min(options.idleTimeout(), options.sendTimeout()) / 4);
         sweeper = loop.callLater(period, () -> sweep(period));
@@ -166,6 +171,15 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     @Override
     public void dataReceived(ByteBuffer data) {
         if (closing || lost) return;
+        out.beginRead();
+        try {
+            read(data);
+        } finally {
+            out.endRead();
+        }
+    }
+
+    private void read(ByteBuffer data) {
         lastFrameAt = loop.time();
         if (prefaceMatched < FrameWriter.PREFACE.length) {
             while (data.hasRemaining() && prefaceMatched < FrameWriter.PREFACE.length) {
@@ -280,7 +294,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         if (writingPaused && ++acksWhilePaused > MAX_QUEUED_ACKS) {
             throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, MAX_QUEUED_ACKS + " control answers queued while the client reads nothing");
         }
-        transport.write(ack);
+        out.add(ack);
     }
 
     private void onWindowUpdate(Frame.WindowUpdate w) {
@@ -344,7 +358,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         }
         lastStreamId = id;
         if (goingAway) {
-            transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
+            out.add(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
             return;
         }
         long length;
@@ -358,7 +372,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         }
         if (active >= options.maxConcurrentStreams()) {
             countReset();
-            transport.write(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
+            out.add(FrameWriter.rstStream(id, ErrorCode.REFUSED_STREAM));
             return;
         }
         openStream(id, fields, length, blockEndStream);
@@ -389,9 +403,9 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         if (lost || closing || peerInitialWindow < body.length || connSendWindow < body.length || body.length > peerMaxFrameSize) return;
         List<HeaderField> head = List.of(new HeaderField(":status", "400"), new HeaderField("content-type", "text/plain; charset=utf-8"),
                 new HeaderField("content-length", Integer.toString(body.length)));
-        transport.write(FrameWriter.headers(id, encoder.encode(head), false, peerMaxFrameSize));
+        out.add(FrameWriter.headers(id, encoder.encode(head), false, peerMaxFrameSize));
         connSendWindow -= body.length;
-        transport.write(FrameWriter.data(id, body, 0, body.length, true));
+        out.add(FrameWriter.data(id, body, 0, body.length, true));
     }
 
     /**
@@ -518,7 +532,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         s.unacked += n;
         if (s.unacked >= options.streamWindow() / 2) {
             s.recvWindow += s.unacked;
-            transport.write(FrameWriter.windowUpdate(s.id(), s.unacked));
+            out.add(FrameWriter.windowUpdate(s.id(), s.unacked));
             s.unacked = 0;
         }
     }
@@ -529,7 +543,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         connUnacked += n;
         if (connUnacked >= options.connectionWindow() / 4) {
             connRecvWindow += connUnacked;
-            transport.write(FrameWriter.windowUpdate(0, connUnacked));
+            out.add(FrameWriter.windowUpdate(0, connUnacked));
             connUnacked = 0;
         }
     }
@@ -537,7 +551,11 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     // ---------------------------------------------------------------- sending (from the streams' tasks)
 
     void writeHeaders(ServerStream s, List<HeaderField> fields, boolean endStream) {
-        transport.write(FrameWriter.headers(s.id(), encoder.encode(fields), endStream, peerMaxFrameSize));
+        encoded.reset();
+        encoder.encode(fields, encoded);
+        int n = encoded.size();
+        FrameWriter.headers(out.room(FrameWriter.headersSize(n, peerMaxFrameSize)), s.id(), encoded.array(), n, endStream, peerMaxFrameSize);
+        out.added();
     }
 
     /** How much of {@code len} may be sent on {@code s} now. */
@@ -549,7 +567,8 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     void writeData(ServerStream s, byte[] b, int off, int n, boolean endStream) {
         s.sendWindow -= n;
         connSendWindow -= n;
-        transport.write(FrameWriter.data(s.id(), b, off, n, endStream));
+        FrameWriter.data(out.room(9 + n), s.id(), b, off, n, endStream);
+        out.added();
     }
 
     void localEnded(ServerStream s) {
@@ -570,7 +589,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     void resetStream(ServerStream s, ErrorCode code, boolean send) {
         if (s.reset) return;
         s.reset = true;
-        if (send && !lost && !closing) transport.write(FrameWriter.rstStream(s.id(), code));
+        if (send && !lost && !closing) out.add(FrameWriter.rstStream(s.id(), code));
         s.abort(new IOException("HTTP/2 stream " + s.id() + " reset with " + code));
         Task<Void> t = s.task;
         if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
@@ -579,7 +598,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private void streamError(Http2Exception e) {
         ServerStream s = streams.get(e.streamId());
         if (s != null) resetStream(s, e.code(), true);
-        else if (!lost && !closing) transport.write(FrameWriter.rstStream(e.streamId(), e.code()));
+        else if (!lost && !closing) out.add(FrameWriter.rstStream(e.streamId(), e.code()));
         countReset();
     }
 
@@ -595,10 +614,10 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         if (!lost && !closing && !s.reset) {
             if (!s.localClosed) {
                 s.reset = true;
-                transport.write(FrameWriter.rstStream(s.id(), ErrorCode.INTERNAL_ERROR));
+                out.add(FrameWriter.rstStream(s.id(), ErrorCode.INTERNAL_ERROR));
             } else if (!s.remoteClosed) { // answered without the whole request body: the client may stop (§8.1)
                 s.reset = true;
-                transport.write(FrameWriter.rstStream(s.id(), ErrorCode.NO_ERROR));
+                out.add(FrameWriter.rstStream(s.id(), ErrorCode.NO_ERROR));
             }
         }
         if (streams.isEmpty()) idleSince = loop.time();
@@ -617,7 +636,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
 
     private void goAwayAndClose(ErrorCode code, String debug) {
         if (closing || lost) return;
-        transport.write(FrameWriter.goAway(lastStreamId, code, debug));
+        out.add(FrameWriter.goAway(lastStreamId, code, debug));
         close();
     }
 
@@ -629,9 +648,13 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             Task<Void> t = s.task;
             if (t != null && !t.done() && t.cancelling() == 0 && t != Asyncio.currentTask()) t.cancel(); // once: a handler may take its time to end
         }
+        out.flush();
         transport.close();
         if (!lost) abortTimer = loop.callLater(options.sendTimeout(), () -> {
-            if (!lost) transport.abort();
+            if (!lost) {
+                out.discard();
+                transport.abort();
+            }
         });
     }
 
@@ -640,7 +663,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     public void serverShutdown() {
         if (goingAway || closing || lost) return;
         goingAway = true;
-        transport.write(FrameWriter.goAway(lastStreamId, ErrorCode.NO_ERROR, "server shutting down"));
+        out.add(FrameWriter.goAway(lastStreamId, ErrorCode.NO_ERROR, "server shutting down"));
         maybeFinish();
     }
 
@@ -658,6 +681,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             }
         }
         closing = true;
+        out.discard();
         transport.abort();
         if (running.isEmpty()) return null;
         return new Task<>(loop, () -> {
@@ -706,6 +730,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     public void connectionLost(Throwable exc) {
         lost = true;
         closing = true;
+        if (out != null) out.discard();
         if (sweeper != null) sweeper.cancel();
         if (abortTimer != null) abortTimer.cancel();
         for (ServerStream s : List.copyOf(streams.values())) {
@@ -718,6 +743,18 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     @Override
     public void handlerEnded(Transport t) {
         // the HTTP/1.1 connection this one replaced had no handler of its own running
+    }
+
+    /** Transport writes made so far (for tests: frames are written together). */
+    long transportWrites() {
+        return out == null ? 0 : out.writes();
+    }
+
+    /** A reusable header block: the encoder writes into it, the frames are made from its array. */
+    private static final class BlockBuffer extends ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
     }
 
     @Override

@@ -251,6 +251,31 @@ class HpackTest {
         assertEquals(1, d.tableEntries());
     }
 
+    @Test
+    void aRepeatedHeadIsTheSameBlockUntilTheTableChanges() {
+        HpackEncoder e = new HpackEncoder(4096, true);
+        HpackDecoder d = new HpackDecoder(4096, 1 << 16);
+        List<HeaderField> hello = fields(":status", "200", "content-type", "text/plain", "content-length", "13");
+        List<HeaderField> other = fields(":status", "404", "content-type", "text/html", "x-trace", "abc");
+        List<byte[]> blocks = new ArrayList<>();
+        // the first block adds to the table; the second finds every field in it (and is kept); the third is the kept one
+        for (List<HeaderField> l : List.of(hello, hello, new ArrayList<>(hello), other, hello, other, other)) {
+            byte[] b = e.encode(l);
+            blocks.add(b);
+            assertEquals(l, d.decode(b), "the decoder stays in step");
+            assertEquals(e.tableSize(), d.tableSize());
+        }
+        assertArrayEquals(blocks.get(1), blocks.get(2));
+        assertEquals(3, blocks.get(1).length, "three indexed fields");
+        assertFalse(java.util.Arrays.equals(blocks.get(1), blocks.get(4)), "two fields added since: the indexes moved");
+        e.setMaxTableSize(0); // the table empties: the kept block's indexes are no more
+        byte[] afterResize = e.encode(hello);
+        assertEquals(0x20, afterResize[0] & 0xff, "the size update comes first");
+        assertEquals(hello, d.decode(afterResize));
+        assertEquals(hello, d.decode(e.encode(hello)));
+        assertEquals(0, d.tableSize());
+    }
+
     // ---------------------------------------------------------------- bounds against a hostile encoder
 
     @Test

@@ -26,8 +26,12 @@ import java.util.Map;
  *
  * <p><b>Pipelining.</b> A request's messages are encoded when it is submitted; they go out at once when nothing is
  * in flight, else with whatever else is submitted in the same loop turn, in one write (a callback at the end of
- * the turn). So 32 tasks querying one connection put 32 Bind/Execute/Sync groups on the wire together, and the
- * server answers them in order. Each request has its own Sync, so one failing does not affect the others.
+ * the turn). So 32 tasks querying one connection put 32 Bind/Execute groups on the wire together, and the
+ * server answers them in order. Each request has its own Sync, so one failing does not affect the others — except,
+ * when the connection asked for it (ConnectOptions.withGroupReads), reads queued in the same turn on an idle
+ * connection, which share one Sync ({@link SyncGroup}: one transaction
+ * and one ReadyForQuery for the server instead of one per query), with the same isolation kept by sending the
+ * others again on their own when one of them fails.
  *
  * <p><b>Cancellation.</b> A request cancelled before its bytes left is dropped from the buffer if nothing was
  * queued after it. One already on the wire is stopped with a CancelRequest on a side connection — which stops
@@ -86,6 +90,10 @@ public final class PgProtocol implements BufferedProtocol {
 
     // ---- requests
     private final ArrayDeque<Request<?>> inFlight = new ArrayDeque<>();
+    /** How many requests in flight are not reads that may be grouped: while any is, nothing is grouped. */
+    private int ungroupable;
+    /** Whether reads may share a Sync at all (ConnectOptions.withGroupReads: off by default). */
+    private final boolean groupReads;
     /** The last request whose bytes were handed to the transport. */
     private Request<?> lastFlushed;
     /** A cancelled request whose CancelRequest is due (when it reaches the head) or under way. */
@@ -111,8 +119,9 @@ public final class PgProtocol implements BufferedProtocol {
     private int[] offsets;
     private int offsetsPos;
 
-    public PgProtocol(EventLoop loop, int maxMessageSize, long maxResultSize) {
+    public PgProtocol(EventLoop loop, int maxMessageSize, long maxResultSize, boolean groupReads) {
         this.loop = loop;
+        this.groupReads = groupReads;
         this.maxMessageSize = maxMessageSize;
         this.maxResultSize = maxResultSize;
     }
@@ -259,7 +268,7 @@ public final class PgProtocol implements BufferedProtocol {
             case 'Z' -> {
                 if (len != 1) throw new ProtocolViolation("ReadyForQuery of " + len + " bytes");
                 txStatus = (char) b[off];
-                inFlight.pollFirst();
+                dequeue(inFlight.pollFirst());
                 r.ready(txStatus);
                 if (r == cancelTarget) cancelTargetDone();
                 else if (cancelTarget != null && !cancelStarted && inFlight.peekFirst() == cancelTarget) sendCancel();
@@ -327,6 +336,7 @@ public final class PgProtocol implements BufferedProtocol {
         if (startup != null) startup.lost(e);
         Request<?> r;
         while ((r = inFlight.pollFirst()) != null) r.lost(e);
+        ungroupable = 0;
         resumeWriting();
         if (streamQueue != null) for (Future<Void> f : streamQueue) if (!f.done()) f.setException(e);
         streamQueue = null;
@@ -398,6 +408,7 @@ public final class PgProtocol implements BufferedProtocol {
      */
     public void submit(Request<?> r) {
         checkUsable();
+        if (r instanceof QueryRequest q && holds == 0 && joinGroup(q)) return;
         boolean wasIdle = inFlight.isEmpty() && out.size() == 0;
         int start = out.size();
         try {
@@ -408,10 +419,72 @@ public final class PgProtocol implements BufferedProtocol {
         }
         r.outStart = start;
         r.outEnd = out.size();
-        inFlight.addLast(r);
+        enqueue(r);
         if (holds > 0) return;
         if (wasIdle) flush();
         else scheduleFlush();
+    }
+
+    private void enqueue(Request<?> r) {
+        inFlight.addLast(r);
+        if (!(r instanceof SyncGroup) && !(r instanceof QueryRequest q && q.groupable())) ungroupable++;
+    }
+
+    private void dequeue(Request<?> r) {
+        if (r != null && !(r instanceof SyncGroup) && !(r instanceof QueryRequest q && q.groupable())) ungroupable--;
+    }
+
+    /**
+     * Puts {@code q} under the Sync of the query (or group) queued just before it in this loop turn, when both are
+     * reads on an idle connection and nothing else is in flight that could start a transaction: see
+     * {@link SyncGroup}. The buffer still ends with one Sync. Returns false when {@code q} is to be sent as usual.
+     */
+    private boolean joinGroup(QueryRequest q) {
+        if (!groupReads || !q.groupable() || txStatus != 'I' || ungroupable > 0) return false;
+        Request<?> last = inFlight.peekLast();
+        if (last == null || last.flushed || last.done() || last.outEnd != out.size()) return false;
+        SyncGroup g;
+        if (last instanceof SyncGroup open) {
+            if (open.members.size() >= SyncGroup.MAX_MEMBERS) return false;
+            g = open;
+        } else if (last instanceof QueryRequest prev && prev.groupable()) {
+            g = new SyncGroup(this);
+            g.outStart = prev.outStart;
+            g.members.add(prev);
+            prev.group = g;
+            prev.outEnd -= 5; // its Sync becomes the group's
+            inFlight.pollLast();
+            inFlight.addLast(g);
+        } else {
+            return false;
+        }
+        out.truncate(out.size() - 5); // the Sync at the end of the buffer, written again below
+        int start = out.size();
+        try {
+            q.encodeBody(out);
+        } catch (RuntimeException | Error e) {
+            out.truncate(start);
+            Statement.sync(out);
+            throw e;
+        }
+        q.outStart = start;
+        q.outEnd = out.size();
+        q.group = g;
+        g.members.add(q);
+        Statement.sync(out);
+        g.outEnd = out.size();
+        scheduleFlush();
+        return true;
+    }
+
+    /** A member of a failed group, sent again with its own Sync (see {@link SyncGroup}). */
+    void resubmitSolo(QueryRequest m) {
+        m.reset();
+        if (lostWith != null) {
+            m.lost(lostWith);
+            return;
+        }
+        submit(m);
     }
 
     private void checkUsable() {
@@ -474,7 +547,7 @@ public final class PgProtocol implements BufferedProtocol {
             checkUsable();
         }
         flush();
-        inFlight.addLast(r);
+        enqueue(r);
         r.flushed = true;
         lastFlushed = r;
         streamOwner = r;
@@ -551,11 +624,15 @@ public final class PgProtocol implements BufferedProtocol {
 
     /** A request's future was cancelled (its task was): see the class comment. */
     void requestCancelled(Request<?> r) {
+        if (r instanceof QueryRequest q && q.group != null) {
+            memberCancelled(q, q.group);
+            return;
+        }
         if (lostWith != null || r == streamOwner || !inFlight.contains(r)) return; // a stream stops itself
         if (!r.flushed) {
             if (r == inFlight.peekLast() && r.outEnd == out.size()) {
                 out.truncate(r.outStart); // never sent: take it back
-                inFlight.pollLast();
+                dequeue(inFlight.pollLast());
             }
             return;
         }
@@ -566,6 +643,26 @@ public final class PgProtocol implements BufferedProtocol {
         cancelRetryDelay = 0.05;
         holds++;
         if (inFlight.peekFirst() == r) sendCancel();
+    }
+
+    /** A query of a group was cancelled: taken back if it is the last, unsent; the group cancelled if all were. */
+    private void memberCancelled(QueryRequest q, SyncGroup g) {
+        if (lostWith != null || !inFlight.contains(g)) return;
+        if (!g.flushed && g == inFlight.peekLast() && g.outEnd == out.size() && q == g.members.getLast()) {
+            out.truncate(q.outStart);
+            g.members.removeLast();
+            q.group = null;
+            if (g.members.isEmpty()) {
+                out.truncate(g.outStart);
+                dequeue(inFlight.pollLast());
+                return;
+            }
+            Statement.sync(out);
+            g.outEnd = out.size();
+            return;
+        }
+        for (QueryRequest m : g.members) if (!m.done()) return;
+        g.cancel();
     }
 
     private void sendCancel() {

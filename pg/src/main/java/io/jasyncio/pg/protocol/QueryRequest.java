@@ -25,6 +25,10 @@ public final class QueryRequest extends Request<Object> {
     private String status;
     private long bytes;
     private boolean tooLarge;
+    /** The group it was sent in under one Sync, if any ({@link SyncGroup}). */
+    SyncGroup group;
+    /** Sent again on its own after its group failed: never grouped again. */
+    boolean solo;
 
     /**
      * @param closeAfter close the statement on the server after it runs (a statement that is not cached)
@@ -43,10 +47,34 @@ public final class QueryRequest extends Request<Object> {
 
     @Override
     protected void encode(MessageBuffer out) {
-        st.bind(out, "", args, proto.types);
-        Statement.execute(out, "", mode == ROW || mode == VALUE ? 1 : 0);
+        encodeBody(out);
         if (closeAfter) Statement.close(out, 'S', st.name);
         Statement.sync(out);
+    }
+
+    /** Bind and Execute, without the Sync: a {@link SyncGroup} ends several of these with one. */
+    void encodeBody(MessageBuffer out) {
+        st.bind(out, "", args, proto.types);
+        Statement.execute(out, "", mode == ROW || mode == VALUE ? 1 : 0);
+    }
+
+    /** Whether it may share a Sync with other queries: see {@link SyncGroup}. */
+    boolean groupable() {
+        return !closeAfter && !solo && st.groupable;
+    }
+
+    /** Forgets what its group's rolled-back run received, before it is sent again on its own. */
+    void reset() {
+        rows = null;
+        value = null;
+        gotRow = false;
+        status = null;
+        bytes = 0;
+        tooLarge = false;
+        error = null;
+        group = null;
+        solo = true;
+        flushed = false;
     }
 
     @Override

@@ -21,6 +21,12 @@ public final class Statement {
     Codec[] paramCodecs = new Codec[0];
     /** The result's columns, or null if the statement returns no rows. */
     RowDescription columns;
+    /**
+     * Whether its queries may share a Sync with other tasks' ({@link SyncGroup}): it reads and cannot change the
+     * transaction status — a SELECT or VALUES without INTO (which makes a table) or a locking clause (FOR UPDATE,
+     * FOR SHARE, ...: its locks would be held to the end of the group).
+     */
+    final boolean groupable;
     /** Set once the server dropped it (evicted from the cache, closed, or found invalid). */
     boolean closed;
     /** What every Bind of it repeats, encoded once (at its first Bind): its name as a C string, the format codes. */
@@ -31,6 +37,47 @@ public final class Statement {
     Statement(String name, String sql) {
         this.name = name;
         this.sql = sql;
+        this.groupable = groupable(sql);
+    }
+
+    /**
+     * Whether {@code sql} is a read that can share a Sync: its first keyword (after blanks, comments and opening
+     * parentheses) is SELECT or VALUES, and the words INTO and FOR appear nowhere (conservative: a FOR inside a
+     * string or {@code substring(x FOR 2)} also keeps it out, which only costs the grouping).
+     */
+    static boolean groupable(String sql) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(') {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') i++;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) return false;
+                i = end + 2;
+            } else {
+                break;
+            }
+        }
+        int start = i;
+        while (i < n && Character.isLetter(sql.charAt(i))) i++;
+        String first = sql.substring(start, i);
+        if (!first.equalsIgnoreCase("SELECT") && !first.equalsIgnoreCase("VALUES")) return false;
+        while (i < n) {
+            if (!Character.isLetter(sql.charAt(i))) {
+                i++;
+                continue;
+            }
+            int w = i;
+            while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_')) i++;
+            if (w > 0 && (sql.charAt(w - 1) == '_' || Character.isDigit(sql.charAt(w - 1)))) continue; // inside a name
+            String word = sql.substring(w, i);
+            if (word.equalsIgnoreCase("INTO") || word.equalsIgnoreCase("FOR")) return false;
+        }
+        return true;
     }
 
     public int[] paramOids() {
