@@ -40,7 +40,10 @@ public final class FrameReader {
         int n = data.remaining();
         if (end + n > buf.length) {
             int held = end - start;
-            moveToFront(held + n > buf.length ? new byte[Math.max(buf.length * 2, held + n)] : buf);
+            if (held + n > buf.length) buf = moved(Math.max(buf.length * 2, held + n));
+            else System.arraycopy(buf, start, buf, 0, held);
+            start = 0;
+            end = held;
         }
         data.get(buf, end, n);
         end += n;
@@ -68,7 +71,11 @@ public final class FrameReader {
                 throw Http2Exception.connection(ErrorCode.FRAME_SIZE_ERROR, "a frame of " + len + " bytes over SETTINGS_MAX_FRAME_SIZE " + maxFrameSize);
             }
             if (end - start < 9 + len) {
-                if (buf.length < 9 + len) moveToFront(new byte[9 + len]); // make room for the whole frame now, once
+                if (buf.length < 9 + len) { // make room for the whole frame now, once
+                    buf = moved(9 + len);
+                    end -= start;
+                    start = 0;
+                }
                 return compact();
             }
             int p = start + 9;
@@ -83,16 +90,13 @@ public final class FrameReader {
     }
 
     /**
-     * Moves the bytes held to the start of {@code to} (a larger array, or {@code buf} itself), which becomes the
-     * buffer. (It was {@code Arrays.copyOfRange(buf, start, size)}, whose third argument is an end index, not a
-     * size: with {@code start > 0} the new buffer came out {@code start} bytes short, and the next feed overran it.)
+     * A new buffer of {@code size} bytes holding the unread bytes at its start ({@code copyOfRange(buf, start, size)}
+     * would be {@code start} bytes short: it ends at index {@code size} of the old buffer).
      */
-    private void moveToFront(byte[] to) {
-        int held = end - start;
-        System.arraycopy(buf, start, to, 0, held);
-        buf = to;
-        start = 0;
-        end = held;
+    private byte[] moved(int size) {
+        byte[] b = new byte[size];
+        System.arraycopy(buf, start, b, 0, end - start);
+        return b;
     }
 
     private Frame compact() {
