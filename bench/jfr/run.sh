@@ -1,6 +1,25 @@
 #!/usr/bin/env bash
-# JFR's overhead on 'bin/jasyncio bench core' (issue 15: "overhead with recording off ≈ 0 and with the default
-# settings ≤ 5 %"). Three modes, each in its own JVM, in an order rotated from round to round:
+# JFR's overhead (issue 15: "overhead with recording off ≈ 0 and with the default settings ≤ 5 %"). Two modes:
+#
+#   bench/jfr/run.sh [jmh]   (the default) JMH: CoreJmh (jasyncio's switch, spawn, wake, callSoon) and JdkSwitchJmh
+#                            (plain-JDK continuation yield, virtual-thread yield and park/unpark ping-pong: the
+#                            reproducer of docs/BENCHMARKS.md, "JFR overhead"), each forked JVM run in three modes,
+#                            interleaved round by round (the order rotated):
+#       off      no recording
+#       none     -XX:StartFlightRecording:settings=none: the recorder running, no event enabled
+#       default  -XX:StartFlightRecording with the JDK's default settings (jasyncio's LoopSample, LoopBlocked on)
+#     Per benchmark: the mean score of each mode over the rounds with JMH's error (99.9 %), and the ratios none/off
+#     and default/off. Knobs: ROUNDS=2, JMH_OPTS="-f 1 -wi 3 -i 5 -w 1 -r 1", BENCH='CoreJmh|JdkSwitchJmh',
+#     JMH_MODES="off none default". An idle-machine run: ROUNDS=3 JMH_OPTS="-f 2 -wi 3 -i 5 -w 1 -r 1" bench/jfr/run.sh
+#     A smoke run: ROUNDS=1 JMH_OPTS="-f 1 -wi 1 -i 1 -w 1 -r 1" BENCH=JdkSwitchJmh.continuationYield bench/jfr/run.sh
+#
+#   bench/jfr/run.sh perf    where the cost goes: the share of CPU samples in HotSpot's JVMTI virtual-thread
+#                            transition code, with and without a recording (bench/jfr/perf.sh says more)
+#
+#   bench/jfr/run.sh core    'bin/jasyncio bench core' per mode, as below: one round per JVM, too noisy for 5 %
+#                            (the no-recording mode alone moved 1.5x between rounds), kept for the event counts.
+#
+# The core mode: three modes, each in its own JVM, in an order rotated from round to round:
 #   off      no recording (jasyncio's call sites then read one volatile flag each: docs/INTROSPECTION.md)
 #   default  -XX:StartFlightRecording with the JDK's default settings (jasyncio's LoopSample and LoopBlocked on,
 #            its per-task events off, as the JDK's own jdk.VirtualThreadStart is)
@@ -10,12 +29,16 @@
 # default settings. The first round checks with 'jfr summary' that the recordings hold jasyncio's events.
 # parked_task_bytes is left out: JFR allocates while the heap is measured, so it means nothing under a recording.
 #
-#   ROUNDS=5 bench/jfr/run.sh                   (knobs: ROUNDS=5 SCALE=1.0 BENCH_ROUNDS=3 MODES="off default tasks")
-#   ROUNDS=1 SCALE=0.05 BENCH_ROUNDS=1 bench/jfr/run.sh      (a smoke run: it says nothing about overhead)
+#   ROUNDS=5 bench/jfr/run.sh core              (knobs: ROUNDS=5 SCALE=1.0 BENCH_ROUNDS=3 MODES="off default tasks")
+#   ROUNDS=1 SCALE=0.05 BENCH_ROUNDS=1 bench/jfr/run.sh core (a smoke run: it says nothing about overhead)
 #
 # On a busy machine the noise between two runs of the same mode exceeds 5 %: take the figures on an idle one.
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)"
+MODE="${1:-jmh}"
+case $MODE in jmh | perf | core) ;; *) echo "bench/jfr: unknown mode '$MODE' (jmh, perf, core)" >&2; exit 2 ;; esac
+if [ "$MODE" = jmh ]; then exec "$root/bench/jfr/jmh.sh"; fi
+if [ "$MODE" = perf ]; then exec "$root/bench/jfr/perf.sh"; fi
 ROUNDS="${ROUNDS:-5}"; SCALE="${SCALE:-1.0}"; BENCH_ROUNDS="${BENCH_ROUNDS:-3}"; MODES="${MODES:-off default tasks}"
 for m in $MODES; do case $m in off | default | tasks) ;; *) echo "bench/jfr: unknown mode $m (off, default, tasks)" >&2; exit 2 ;; esac; done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "bench/jfr: ROUNDS wants a positive count, got '$ROUNDS'" >&2; exit 2; }

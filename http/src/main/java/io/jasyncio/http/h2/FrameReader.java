@@ -40,7 +40,7 @@ public final class FrameReader {
         int n = data.remaining();
         if (end + n > buf.length) {
             int held = end - start;
-            if (held + n > buf.length) buf = Arrays.copyOfRange(buf, start, Math.max(buf.length * 2, held + n));
+            if (held + n > buf.length) buf = moved(Math.max(buf.length * 2, held + n));
             else System.arraycopy(buf, start, buf, 0, held);
             start = 0;
             end = held;
@@ -72,7 +72,7 @@ public final class FrameReader {
             }
             if (end - start < 9 + len) {
                 if (buf.length < 9 + len) { // make room for the whole frame now, once
-                    buf = Arrays.copyOfRange(buf, start, Math.max(buf.length, 9 + len));
+                    buf = moved(9 + len);
                     end -= start;
                     start = 0;
                 }
@@ -87,6 +87,16 @@ public final class FrameReader {
             Frame f = parse(type, flags, stream, p, len);
             if (f != null) return f;
         }
+    }
+
+    /**
+     * A new buffer of {@code size} bytes holding the unread bytes at its start ({@code copyOfRange(buf, start, size)}
+     * would be {@code start} bytes short: it ends at index {@code size} of the old buffer).
+     */
+    private byte[] moved(int size) {
+        byte[] b = new byte[size];
+        System.arraycopy(buf, start, b, 0, end - start);
+        return b;
     }
 
     private Frame compact() {
