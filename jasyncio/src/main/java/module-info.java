@@ -3,8 +3,8 @@
  * (transports and protocols, streams, TLS, datagrams, subprocesses, files).
  *
  * <p>Start at {@link io.jasyncio.Asyncio} (the {@code asyncio.*} functions) and {@link io.jasyncio.EventLoop}.
- * The packages {@code io.jasyncio.internal} (the coroutine engines) and {@code io.jasyncio.internal.io} (the
- * selector-based transports) are not exported.
+ * The packages {@code io.jasyncio.internal} (the coroutine engines), {@code io.jasyncio.internal.io} (the
+ * selector-based transports) and {@code io.jasyncio.internal.tls} (the TLS layer) are not exported.
  */
 module io.jasyncio {
     // Runner's Ctrl-C handling uses sun.misc.Signal.

@@ -20,16 +20,24 @@ public interface Acquirable {
     /**
      * Suspends the calling task until the primitive is acquired, and returns a {@link Guard} whose
      * {@code close()} releases it. Asyncio's {@code await acquire()}; call it from a task's code.
+     *
+     * @return the guard that releases the primitive
      */
     Guard acquire();
 
     /** Releases the primitive (asyncio's {@code release()}). */
     void release();
 
-    /** Whether {@link #acquire()} would have to wait. */
+    /** {@return whether {@link #acquire()} would have to wait} */
     boolean locked();
 
-    /** Runs {@code body} while holding the primitive and returns its result: {@code async with self: body}. */
+    /**
+     * Runs {@code body} while holding the primitive and returns its result: {@code async with self: body}.
+     *
+     * @param <T> the result type
+     * @param body the code to run while holding the primitive
+     * @return {@code body}'s result
+     */
     default <T> T withLock(Coroutine<T> body) {
         try (Guard held = acquire()) {
             return body.call();

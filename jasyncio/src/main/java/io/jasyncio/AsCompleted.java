@@ -67,6 +67,8 @@ public final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Futur
      * asyncio's plain iteration: each {@code next()} returns at once (without suspending) a coroutine that, when
      * awaited, waits for the next future to finish and returns its result or throws its exception (or
      * {@link TimeoutError}). Shares the count of what is left with this iterator.
+     *
+     * @return the coroutines, one per future
      */
     public Iterable<Coroutine<T>> awaitables() {
         return () -> new Iterator<>() {

@@ -26,6 +26,7 @@ public class Barrier {
     /**
      * A barrier for {@code parties} tasks.
      *
+     * @param parties how many tasks must wait for the barrier to open
      * @throws IllegalArgumentException "parties must be > 0" (asyncio's text) if {@code parties} is less than 1
      */
     public Barrier(int parties) {
@@ -37,6 +38,7 @@ public class Barrier {
      * Suspends the calling task until {@code parties} tasks wait, then returns this task's arrival index,
      * from 0 to {@code parties - 1} (each index exactly once per round).
      *
+     * @return this task's arrival index
      * @throws BrokenBarrierError if the barrier is broken, or is reset or aborted while the task waits
      * @throws CancelledError if the task is cancelled while waiting
      */
@@ -112,17 +114,17 @@ public class Barrier {
         }
     }
 
-    /** How many tasks must wait for the barrier to open. */
+    /** {@return how many tasks must wait for the barrier to open} */
     public int parties() {
         return parties;
     }
 
-    /** How many tasks are waiting in the barrier while it fills (0 while it drains or resets). */
+    /** {@return how many tasks are waiting in the barrier while it fills (0 while it drains or resets)} */
     public int nWaiting() {
         return state == State.FILLING ? count : 0;
     }
 
-    /** Whether the barrier is broken. */
+    /** {@return whether the barrier is broken} */
     public boolean broken() {
         return state == State.BROKEN;
     }

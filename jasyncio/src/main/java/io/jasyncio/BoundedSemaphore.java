@@ -14,7 +14,11 @@ public class BoundedSemaphore extends Semaphore {
         this(1);
     }
 
-    /** A bounded semaphore with {@code value} permits, never more. */
+    /**
+     * A bounded semaphore with {@code value} permits, never more.
+     *
+     * @param value the initial and maximum number of permits
+     */
     public BoundedSemaphore(int value) {
         super(value);
         this.boundValue = value;

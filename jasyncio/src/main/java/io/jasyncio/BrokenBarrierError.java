@@ -7,6 +7,11 @@ package io.jasyncio;
  * <p>Threading: an ordinary exception.
  */
 public class BrokenBarrierError extends IllegalStateException {
+    /**
+     * The error.
+     *
+     * @param message why the barrier is broken
+     */
     public BrokenBarrierError(String message) {
         super(message);
     }

@@ -34,12 +34,19 @@ public final class CallGraph {
     /**
      * asyncio's {@code capture_call_graph()}: the graph of the current task; null when no task is running.
      * Must be called from a task's or callback's code on a running loop.
+     *
+     * @return the current task's graph, or null
      */
     public static FutureCallGraph captureCallGraph() {
         return captureCallGraph(null, 1, null);
     }
 
-    /** asyncio's {@code capture_call_graph(future)}: the graph of {@code future} (null: the current task). */
+    /**
+     * asyncio's {@code capture_call_graph(future)}: the graph of {@code future} (null: the current task).
+     *
+     * @param future the future or task (null: the current task)
+     * @return the graph, or null when {@code future} is null and no task is running
+     */
     public static FutureCallGraph captureCallGraph(Future<?> future) {
         return captureCallGraph(future, 1, null);
     }
@@ -79,17 +86,33 @@ public final class CallGraph {
         return build(future, limit, onPath);
     }
 
-    /** asyncio's {@code format_call_graph()}: {@link #printCallGraph} to a string (no final newline); "" if no task. */
+    /**
+     * asyncio's {@code format_call_graph()}: {@link #printCallGraph} to a string (no final newline); "" if no task.
+     *
+     * @return the current task's graph as text, or ""
+     */
     public static String formatCallGraph() {
         return formatCallGraph(null, 1, null);
     }
 
-    /** asyncio's {@code format_call_graph(future)}. */
+    /**
+     * asyncio's {@code format_call_graph(future)}.
+     *
+     * @param future the future or task (null: the current task)
+     * @return the graph as text (no final newline), or "" when there is no task
+     */
     public static String formatCallGraph(Future<?> future) {
         return formatCallGraph(future, 1, null);
     }
 
-    /** asyncio's {@code format_call_graph(future, depth=, limit=)}; see {@link #captureCallGraph(Future, int, Integer)}. */
+    /**
+     * asyncio's {@code format_call_graph(future, depth=, limit=)}; see {@link #captureCallGraph(Future, int, Integer)}.
+     *
+     * @param future the future or task (null: the current task)
+     * @param depth as in {@link #captureCallGraph(Future, int, Integer)}
+     * @param limit as in {@link #captureCallGraph(Future, int, Integer)}
+     * @return the graph as text (no final newline), or "" when there is no task
+     */
     public static String formatCallGraph(Future<?> future, int depth, Integer limit) {
         FutureCallGraph graph = captureCallGraph(future, depth, limit);
         if (graph == null) return "";
@@ -103,12 +126,24 @@ public final class CallGraph {
         printCallGraph(null, System.out, 1, null);
     }
 
-    /** asyncio's {@code print_call_graph(future, file=)}. */
+    /**
+     * asyncio's {@code print_call_graph(future, file=)}.
+     *
+     * @param future the future or task (null: the current task)
+     * @param out where to print
+     */
     public static void printCallGraph(Future<?> future, PrintStream out) {
         printCallGraph(future, out, 1, null);
     }
 
-    /** asyncio's {@code print_call_graph(future, file=, depth=, limit=)}. */
+    /**
+     * asyncio's {@code print_call_graph(future, file=, depth=, limit=)}.
+     *
+     * @param future the future or task (null: the current task)
+     * @param out where to print
+     * @param depth as in {@link #captureCallGraph(Future, int, Integer)}
+     * @param limit as in {@link #captureCallGraph(Future, int, Integer)}
+     */
     public static void printCallGraph(Future<?> future, PrintStream out, int depth, Integer limit) {
         out.println(formatCallGraph(future, depth, limit));
     }
@@ -117,6 +152,9 @@ public final class CallGraph {
      * asyncio's {@code future_add_to_awaited_by(fut, waiter)}: records that {@code waiter} waits for {@code fut},
      * for code that waits in a way the graph cannot see. Undo it with {@link #futureDiscardFromAwaitedBy}; the
      * record goes away with {@code fut}.
+     *
+     * @param fut the future waited for
+     * @param waiter the future or task that waits
      */
     public static void futureAddToAwaitedBy(Future<?> fut, Future<?> waiter) {
         if (fut == null || waiter == null) throw new NullPointerException(fut == null ? "fut" : "waiter");
@@ -125,7 +163,12 @@ public final class CallGraph {
         }
     }
 
-    /** asyncio's {@code future_discard_from_awaited_by(fut, waiter)}: undoes {@link #futureAddToAwaitedBy}. */
+    /**
+     * asyncio's {@code future_discard_from_awaited_by(fut, waiter)}: undoes {@link #futureAddToAwaitedBy}.
+     *
+     * @param fut the future waited for
+     * @param waiter the future or task that waits
+     */
     public static void futureDiscardFromAwaitedBy(Future<?> fut, Future<?> waiter) {
         if (fut == null || waiter == null) throw new NullPointerException(fut == null ? "fut" : "waiter");
         synchronized (ADDED) {

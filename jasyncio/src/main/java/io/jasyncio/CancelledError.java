@@ -14,15 +14,21 @@ import java.util.concurrent.CancellationException;
  * <p>Threading: an ordinary immutable exception.
  */
 public class CancelledError extends CancellationException {
+    /** A cancellation without a message. */
     public CancelledError() {
         super();
     }
 
+    /**
+     * A cancellation with a message.
+     *
+     * @param message the message given to {@code cancel(msg)}
+     */
     public CancelledError(String message) {
         super(message);
     }
 
-    /** The message given to {@code cancel(msg)}, or null. */
+    /** {@return the message given to {@code cancel(msg)}, or null} */
     public String cancelMessage() {
         return getMessage();
     }

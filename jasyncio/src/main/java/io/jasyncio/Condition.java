@@ -28,7 +28,11 @@ public class Condition extends LoopBound implements Acquirable {
         this(new Lock());
     }
 
-    /** A condition over {@code lock}, which other code may also acquire directly. */
+    /**
+     * A condition over {@code lock}, which other code may also acquire directly.
+     *
+     * @param lock the lock the condition uses
+     */
     public Condition(Lock lock) {
         if (lock == null) throw new NullPointerException("lock (use new Condition() for a fresh lock)");
         this.lock = lock;
@@ -105,6 +109,8 @@ public class Condition extends LoopBound implements Acquirable {
      * Waits (as {@link #await()}) until {@code predicate} is true, and returns true; checks it first, so a
      * predicate already true returns at once without needing the lock.
      *
+     * @param predicate the condition to wait for
+     * @return true
      * @throws IllegalStateException "cannot wait on un-acquired lock" if the predicate is false and the lock is
      *     not held
      */
@@ -127,6 +133,9 @@ public class Condition extends LoopBound implements Acquirable {
      * {@code BigDecimal}), an empty {@link CharSequence}, {@link java.util.Collection}, {@link java.util.Map},
      * array or {@link java.util.Optional} are falsy; every other value is truthy (a NaN too, as in Python).
      *
+     * @param <T> the value type
+     * @param predicate computes the value waited for
+     * @return the first truthy value
      * @throws IllegalStateException "cannot wait on un-acquired lock" if the value is falsy and the lock is not
      *     held
      */
@@ -164,6 +173,7 @@ public class Condition extends LoopBound implements Acquirable {
      * Wakes up to {@code n} waiting tasks (asyncio's {@code notify(n)}). A woken task returns from
      * {@link #await()} only once it gets the lock, which the caller still holds.
      *
+     * @param n the most tasks to wake
      * @throws IllegalStateException "cannot notify on un-acquired lock" (asyncio's text) if the lock is not
      *     held: {@code acquire()} the condition first
      */

@@ -52,12 +52,12 @@ public final class Context {
         this(EMPTY);
     }
 
-    /** A copy of the calling thread's current context ({@code contextvars.copy_context()}). */
+    /** {@return a copy of the calling thread's current context ({@code contextvars.copy_context()})} */
     public static Context copyContext() {
         return new Context(current().pairs);
     }
 
-    /** A copy of this context. */
+    /** {@return a copy of this context} */
     public Context copy() {
         return new Context(pairs);
     }
@@ -66,6 +66,7 @@ public final class Context {
      * Runs {@code fn} with this context as the calling thread's current one, then restores the previous one
      * ({@code Context.run}): what {@code fn} sets stays in this context.
      *
+     * @param fn the code to run
      * @throws IllegalStateException if this context is already being run (here or in another thread)
      */
     public void run(Runnable fn) {
@@ -77,7 +78,14 @@ public final class Context {
         }
     }
 
-    /** {@link #run(Runnable)} for code that returns a value or throws a checked exception. */
+    /**
+     * {@link #run(Runnable)} for code that returns a value or throws a checked exception.
+     *
+     * @param <T> the value type
+     * @param fn the code to run
+     * @return {@code fn}'s value
+     * @throws Exception what {@code fn} throws
+     */
     public <T> T call(Callable<T> fn) throws Exception {
         Context prev = enter();
         try {
@@ -104,29 +112,47 @@ public final class Context {
         enteredBy = null;
     }
 
-    /** The value of {@code var} in this context, or null if it has none ({@code ctx.get(var)}). */
+    /**
+     * The value of {@code var} in this context, or null if it has none ({@code ctx.get(var)}).
+     *
+     * @param <T> the value type
+     * @param var the variable
+     * @return the value, or null
+     */
     public <T> T get(ContextVar<T> var) {
         return get(var, null);
     }
 
-    /** The value of {@code var} in this context, or {@code dflt} if it has none. */
+    /**
+     * The value of {@code var} in this context, or {@code dflt} if it has none.
+     *
+     * @param <T> the value type
+     * @param var the variable
+     * @param dflt what to return if {@code var} has no value here
+     * @return the value, or {@code dflt}
+     */
     @SuppressWarnings("unchecked")
     public <T> T get(ContextVar<T> var, T dflt) {
         int i = indexOf(pairs, var);
         return i < 0 ? dflt : (T) pairs[i + 1];
     }
 
-    /** Whether {@code var} has a value in this context ({@code var in ctx}). */
+    /**
+     * Whether {@code var} has a value in this context ({@code var in ctx}).
+     *
+     * @param var the variable
+     * @return whether {@code var} has a value here
+     */
     public boolean containsKey(ContextVar<?> var) {
         return indexOf(pairs, var) >= 0;
     }
 
-    /** How many variables have a value in this context ({@code len(ctx)}). */
+    /** {@return how many variables have a value in this context ({@code len(ctx)})} */
     public int size() {
         return pairs.length / 2;
     }
 
-    /** The variables and their values, as an unmodifiable snapshot ({@code ctx.items()}). */
+    /** {@return the variables and their values, as an unmodifiable snapshot ({@code ctx.items()})} */
     public Map<ContextVar<?>, Object> toMap() {
         Map<ContextVar<?>, Object> m = new IdentityHashMap<>();
         Object[] p = pairs;

@@ -24,19 +24,28 @@ public final class ContextVar<T> {
     private final String name;
     private final Object dflt;
 
-    /** A variable without a default: {@link #get()} fails until it is set. */
+    /**
+     * A variable without a default: {@link #get()} fails until it is set.
+     *
+     * @param name the variable's name (for messages and {@code toString})
+     */
     public ContextVar(String name) {
         this.name = java.util.Objects.requireNonNull(name, "name");
         this.dflt = NO_DEFAULT;
     }
 
-    /** A variable whose {@link #get()} returns {@code dflt} until it is set. */
+    /**
+     * A variable whose {@link #get()} returns {@code dflt} until it is set.
+     *
+     * @param name the variable's name (for messages and {@code toString})
+     * @param dflt the default value
+     */
     public ContextVar(String name, T dflt) {
         this.name = java.util.Objects.requireNonNull(name, "name");
         this.dflt = dflt;
     }
 
-    /** The variable's name. */
+    /** {@return the variable's name} */
     public String getName() {
         return name;
     }
@@ -44,6 +53,7 @@ public final class ContextVar<T> {
     /**
      * The value in the current context, else the variable's default.
      *
+     * @return the value
      * @throws NoSuchElementException (Python's {@code LookupError}) if it has neither
      */
     @SuppressWarnings("unchecked")
@@ -56,12 +66,22 @@ public final class ContextVar<T> {
         return v;
     }
 
-    /** The value in the current context, else {@code otherwise} (which takes precedence over the default). */
+    /**
+     * The value in the current context, else {@code otherwise} (which takes precedence over the default).
+     *
+     * @param otherwise what to return if the variable has no value in the current context
+     * @return the value, or {@code otherwise}
+     */
     public T get(T otherwise) {
         return Context.current().get(this, otherwise);
     }
 
-    /** Sets the value in the current context; the token undoes it ({@link #reset}). */
+    /**
+     * Sets the value in the current context; the token undoes it ({@link #reset}).
+     *
+     * @param value the new value
+     * @return a token that {@link #reset} takes to restore the previous value
+     */
     public Token<T> set(T value) {
         Context.markUsed();
         Context ctx = Context.current();
@@ -74,6 +94,7 @@ public final class ContextVar<T> {
     /**
      * Restores the value this variable had before the {@link #set} that returned {@code token}.
      *
+     * @param token what the {@link #set} to undo returned
      * @throws IllegalStateException if the token was used already
      * @throws IllegalArgumentException if it comes from another variable or another context
      */
@@ -95,6 +116,8 @@ public final class ContextVar<T> {
      * What {@link ContextVar#set} returns: the variable, its previous value, and the context it was set in.
      *
      * <p>Threading: as its variable's; reset it in the context (and so the thread or task) that set it.
+     *
+     * @param <T> the variable's value type
      */
     public static final class Token<T> {
         /** {@link #getOldValue()} when the variable had no value before ({@code Token.MISSING}). */
@@ -113,12 +136,12 @@ public final class ContextVar<T> {
             this.old = old;
         }
 
-        /** The variable that was set. */
+        /** {@return the variable that was set} */
         public ContextVar<T> getVar() {
             return var;
         }
 
-        /** The value before the set, or {@link #MISSING}. */
+        /** {@return the value before the set, or {@link #MISSING}} */
         public Object getOldValue() {
             return old;
         }

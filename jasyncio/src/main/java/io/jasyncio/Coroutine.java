@@ -14,5 +14,11 @@ package io.jasyncio;
  */
 @FunctionalInterface
 public interface Coroutine<T> {
+    /**
+     * The coroutine's body; run it in a task (or call it from another coroutine, as {@code await}).
+     *
+     * @return the result (null for none)
+     * @throws Exception anything; it becomes the task's exception
+     */
     T call() throws Exception;
 }

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param <F> the type of future passed in
  */
 public record DoneAndPending<F extends Future<?>>(Set<F> done, Set<F> pending) {
+    /** Makes the sets unmodifiable views (they are not copied). */
     public DoneAndPending {
         done = java.util.Collections.unmodifiableSet(done);
         pending = java.util.Collections.unmodifiableSet(pending);

@@ -21,7 +21,7 @@ public class Event extends LoopBound {
     /** An event whose flag is not set. */
     public Event() {}
 
-    /** Whether the flag is set (asyncio's {@code is_set()}). */
+    /** {@return whether the flag is set (asyncio's {@code is_set()})} */
     public boolean isSet() {
         return value;
     }

@@ -87,6 +87,8 @@ public class EventLoop implements AutoCloseable {
      * Kotlin's {@code runTest}). Socket I/O still waits in real time: while sockets are watched, time jumps
      * only after the loop has been idle for 5 ms of real time; while executor jobs or other threads' work are
      * pending, the clock follows real time.
+     *
+     * @return a new loop with a virtual clock, not running
      */
     public static EventLoop withVirtualClock() {
         return new EventLoop(true);
@@ -110,6 +112,10 @@ public class EventLoop implements AutoCloseable {
     /**
      * Runs until {@code future} is done and returns its result (or throws its exception unchanged). A
      * coroutine is wrapped in a task first.
+     *
+     * @param <T> the result type
+     * @param future the future to run until
+     * @return the future's result
      */
     public <T> T runUntilComplete(Future<T> future) {
         checkClosed();
@@ -120,7 +126,13 @@ public class EventLoop implements AutoCloseable {
         return runUntilDone(future, false);
     }
 
-    /** Wraps {@code coro} in a task and runs until it is done; returns its result. */
+    /**
+     * Wraps {@code coro} in a task and runs until it is done; returns its result.
+     *
+     * @param <T> the result type
+     * @param coro the coroutine
+     * @return {@code coro}'s result
+     */
     public <T> T runUntilComplete(Coroutine<T> coro) {
         checkClosed();
         checkRunning();
@@ -152,12 +164,12 @@ public class EventLoop implements AutoCloseable {
         if (Thread.currentThread() != thread) wakeup();
     }
 
-    /** Whether the loop is running. */
+    /** {@return whether the loop is running} */
     public boolean isRunning() {
         return thread != null;
     }
 
-    /** Whether {@link #close()} was called. */
+    /** {@return whether {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }
@@ -201,6 +213,9 @@ public class EventLoop implements AutoCloseable {
      * once the resource is closed otherwise). A jasyncio addition, with no asyncio counterpart, for resources of
      * the program's own; the library's transports, servers and child processes are owned by their loop
      * anyway (and reported if left open: see {@link LoopResource}). Loop thread only.
+     *
+     * @param resource what to close with the loop
+     * @return what unregisters {@code resource} (idempotent)
      */
     public Runnable closeWithLoop(AutoCloseable resource) {
         checkClosed();
@@ -323,26 +338,41 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- time and scheduling
 
-    /** The loop's clock in seconds: monotonic (or virtual), with an arbitrary origin. */
+    /** {@return the loop's clock in seconds: monotonic (or virtual), with an arbitrary origin} */
     public double time() {
         return nowNanos() / 1e9;
     }
 
-    /** {@link #time()} in nanoseconds. */
+    /**
+     * {@link #time()} in nanoseconds.
+     *
+     * @return the loop time, in nanoseconds
+     */
     public long nanoTime() {
         return nowNanos();
     }
 
     private long nowNanos() { return clock.nanos(); }
 
-    /** Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled. */
+    /**
+     * Schedules {@code callback} to run on the next iteration, after the callbacks already scheduled.
+     *
+     * @param callback the callback
+     * @return a handle whose {@code cancel()} unschedules the callback
+     */
     public Handle callSoon(Runnable callback) {
         checkClosed(); // asyncio checks the loop before the callback
         if (callback == null) throw new NullPointerException("callback");
         return enqueue(new Handle(this, callback));
     }
 
-    /** {@link #callSoon(Runnable)} with the callback run in {@code context} ({@code call_soon(..., context=)}). */
+    /**
+     * {@link #callSoon(Runnable)} with the callback run in {@code context} ({@code call_soon(..., context=)}).
+     *
+     * @param callback the callback
+     * @param context the context the callback runs in (null: a copy of the current one)
+     * @return a handle whose {@code cancel()} unschedules the callback
+     */
     public Handle callSoon(Runnable callback, Context context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
@@ -367,12 +397,23 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    /** Like {@link #callSoon}, from any thread: wakes the loop if it is waiting. */
+    /**
+     * Like {@link #callSoon}, from any thread: wakes the loop if it is waiting.
+     *
+     * @param callback the callback
+     * @return a handle whose {@code cancel()} unschedules the callback
+     */
     public Handle callSoonThreadsafe(Runnable callback) {
         return callSoonThreadsafe(callback, null);
     }
 
-    /** {@link #callSoonThreadsafe(Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    /**
+     * {@link #callSoonThreadsafe(Runnable)} with the callback run in {@code context} (null: a copy of the current one).
+     *
+     * @param callback the callback
+     * @param context the context the callback runs in (null: a copy of the current one)
+     * @return a handle whose {@code cancel()} unschedules the callback
+     */
     public Handle callSoonThreadsafe(Runnable callback, Context context) {
         checkClosed();
         if (callback == null) throw new NullPointerException("callback");
@@ -381,12 +422,25 @@ public class EventLoop implements AutoCloseable {
         return h;
     }
 
-    /** Schedules {@code callback} after {@code delay} seconds; its {@link TimerHandle#when()} is {@code time() + delay}. */
+    /**
+     * Schedules {@code callback} after {@code delay} seconds; its {@link TimerHandle#when()} is {@code time() + delay}.
+     *
+     * @param delay seconds from now
+     * @param callback the callback
+     * @return a handle whose {@code cancel()} unschedules the callback; its {@code when()} is the due time
+     */
     public TimerHandle callLater(double delay, Runnable callback) {
         return callLaterIn(delay, callback, Context.capture());
     }
 
-    /** {@link #callLater(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    /**
+     * {@link #callLater(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one).
+     *
+     * @param delay seconds from now
+     * @param callback the callback
+     * @param context the context the callback runs in (null: a copy of the current one)
+     * @return a handle whose {@code cancel()} unschedules the callback; its {@code when()} is the due time
+     */
     public TimerHandle callLater(double delay, Runnable callback, Context context) {
         return callLaterIn(delay, callback, explicit(context));
     }
@@ -396,7 +450,13 @@ public class EventLoop implements AutoCloseable {
         return callAtNanos(now / 1e9 + delay, now + LoopClock.secondsToNanos(delay, "delay"), callback, context);
     }
 
-    /** Schedules {@code callback} after {@code delay}. */
+    /**
+     * Schedules {@code callback} after {@code delay}.
+     *
+     * @param delay time from now
+     * @param callback the callback
+     * @return a handle whose {@code cancel()} unschedules the callback; its {@code when()} is the due time
+     */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         long now = nowNanos();
         long nanos = delay.toNanos();
@@ -406,12 +466,23 @@ public class EventLoop implements AutoCloseable {
     /**
      * Schedules {@code callback} at loop time {@code when} (seconds, as {@link #time()}); the handle's
      * {@link TimerHandle#when()} is exactly {@code when}.
+     *
+     * @param when the loop time, as {@link #time()}
+     * @param callback the callback
+     * @return a handle whose {@code cancel()} unschedules the callback; its {@code when()} is the due time
      */
     public TimerHandle callAt(double when, Runnable callback) {
         return callAtNanos(when, LoopClock.secondsToNanos(when, "when"), callback, Context.capture());
     }
 
-    /** {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one). */
+    /**
+     * {@link #callAt(double, Runnable)} with the callback run in {@code context} (null: a copy of the current one).
+     *
+     * @param when the loop time, as {@link #time()}
+     * @param callback the callback
+     * @param context the context the callback runs in (null: a copy of the current one)
+     * @return a handle whose {@code cancel()} unschedules the callback; its {@code when()} is the due time
+     */
     public TimerHandle callAt(double when, Runnable callback, Context context) {
         return callAtNanos(when, LoopClock.secondsToNanos(when, "when"), callback, explicit(context));
     }
@@ -465,12 +536,23 @@ public class EventLoop implements AutoCloseable {
     /** A task number no other task of this JVM has (see {@link LoopTasks#nextNumber}). */
     int nextTaskNumber() { return tasks.nextNumber(); }
 
-    /** A new pending future attached to this loop. */
+    /**
+     * A new pending future attached to this loop.
+     *
+     * @param <T> the result type
+     * @return a pending future of this loop
+     */
     public <T> Future<T> createFuture() {
         return new Future<>(this);
     }
 
-    /** Wraps {@code coro} in a task scheduled to start on this loop (through the task factory, if set). */
+    /**
+     * Wraps {@code coro} in a task scheduled to start on this loop (through the task factory, if set).
+     *
+     * @param <T> the result type
+     * @param coro the coroutine
+     * @return the task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null);
     }
@@ -478,6 +560,12 @@ public class EventLoop implements AutoCloseable {
     /**
      * Like {@link #createTask(Coroutine, String)}, with the task running in {@code context} (null: a copy of the
      * current one), as {@code create_task(coro, name=, context=)}; a task factory's task gets it too.
+     *
+     * @param <T> the result type
+     * @param coro the coroutine
+     * @param name the task's name (null: {@code Task-N})
+     * @param context the context the callback runs in (null: a copy of the current one)
+     * @return the task, scheduled
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (context == null) return createTask(coro, name);
@@ -490,7 +578,14 @@ public class EventLoop implements AutoCloseable {
     /** The context createTask was given for a task of {@code coro}, left for its constructor; null if none. */
     Context peekTaskContext(Coroutine<?> coro) { return tasks.peekContext(coro); }
 
-    /** Like {@link #createTask(Coroutine)}, with a name. */
+    /**
+     * Like {@link #createTask(Coroutine)}, with a name.
+     *
+     * @param <T> the result type
+     * @param coro the coroutine
+     * @param name the task's name (null: {@code Task-N})
+     * @return the task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         checkClosed();
         TaskFactory f = taskFactory;
@@ -501,12 +596,16 @@ public class EventLoop implements AutoCloseable {
         return t;
     }
 
-    /** Sets the factory {@link #createTask} uses; null restores the default. */
+    /**
+     * Sets the factory {@link #createTask} uses; null restores the default.
+     *
+     * @param factory the factory, or null for the default
+     */
     public void setTaskFactory(TaskFactory factory) {
         this.taskFactory = factory;
     }
 
-    /** The task factory, or null for the default. */
+    /** {@return the task factory, or null for the default} */
     public TaskFactory getTaskFactory() {
         return taskFactory;
     }
@@ -514,7 +613,7 @@ public class EventLoop implements AutoCloseable {
     void registerTask(Task<?> t) { tasks.register(t); }
     void unregisterTask(Task<?> t) { tasks.unregister(t); }
 
-    /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)}). */
+    /** {@return the tasks of this loop that are not done yet (asyncio's {@code all_tasks(loop)})} */
     public Set<Task<?>> allTasks() {
         return tasks.alive();
     }
@@ -522,7 +621,7 @@ public class EventLoop implements AutoCloseable {
     /** How many tasks {@link #allTasks()} would return, counted without building the set. Loop thread. */
     int countTasksAlive() { return tasks.countAlive(); }
 
-    /** The task whose code is running, or null (asyncio's {@code current_task(loop)}). */
+    /** {@return the task whose code is running, or null (asyncio's {@code current_task(loop)})} */
     public Task<?> currentTask() {
         return tasks.current();
     }
@@ -539,7 +638,7 @@ public class EventLoop implements AutoCloseable {
         return engine;
     }
 
-    /** The name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}. */
+    /** {@return the name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}} */
     public String engineName() {
         return engine().name();
     }
@@ -563,7 +662,7 @@ public class EventLoop implements AutoCloseable {
     /** How many handles and task steps wait in the ready queue (for the inspection tools). Loop thread. */
     int readyLength() { return ready.size(); }
 
-    /** The thread running this loop, or null when it is not running. */
+    /** {@return the thread running this loop, or null when it is not running} */
     public Thread loopThread() {
         return thread;
     }
@@ -574,40 +673,67 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- errors and debug
 
-    /** Sets the handler called with unhandled errors; null restores the default (which logs). */
+    /**
+     * Sets the handler called with unhandled errors; null restores the default (which logs).
+     *
+     * @param handler the handler, or null for the default
+     */
     public void setExceptionHandler(ExceptionHandler handler) {
         this.exceptionHandler = handler;
     }
 
-    /** The exception handler, or null for the default. */
+    /** {@return the exception handler, or null for the default} */
     public ExceptionHandler getExceptionHandler() {
         return exceptionHandler;
     }
 
-    /** The default handler: logs the message, the exception and the context at ERROR on logger "io.jasyncio". */
+    /**
+     * The default handler: logs the message, the exception and the context at ERROR on logger "io.jasyncio".
+     *
+     * @param context what happened: a message, maybe an exception, and the objects involved
+     */
     public void defaultExceptionHandler(ExceptionContext context) {
         LOG.log(Level.ERROR, context.logMessage(), context.exception());
     }
 
-    /** Calls the exception handler (or the default); a failing handler is logged, never propagated. */
+    /**
+     * Calls the exception handler (or the default); a failing handler is logged, never propagated.
+     *
+     * @param context what happened: a message, maybe an exception, and the objects involved
+     */
     public void callExceptionHandler(ExceptionContext context) {
         ExceptionHandlers.call(this, exceptionHandler, context);
     }
 
-    /** Debug mode: slow-callback warnings, where futures and tasks were created, thread checks. */
+    /**
+     * Debug mode: slow-callback warnings, where futures and tasks were created, thread checks.
+     *
+     * @param enabled whether debug mode is on
+     */
     public void setDebug(boolean enabled) {
         this.debug = enabled;
     }
 
+    /** {@return whether the loop is in debug mode} See {@link #setDebug(boolean)}. */
     public boolean getDebug() {
         return debug;
     }
 
-    /** In debug mode, a callback or task step taking at least this long (seconds) is logged. Default 0.1. */
+    /**
+     * In debug mode, a callback or task step taking at least this long (seconds) is logged. Default 0.1.
+     *
+     * @return the slow-callback threshold in seconds
+     */
     public double getSlowCallbackDuration() {
         return debugState.slowCallbackDuration;
     }
 
+    /**
+     * Sets the threshold over which debug mode logs a callback or task step as slow (asyncio's
+     * {@code slow_callback_duration}).
+     *
+     * @param seconds the threshold in seconds
+     */
     public void setSlowCallbackDuration(double seconds) {
         debugState.slowCallbackDuration = seconds;
     }
@@ -622,13 +748,15 @@ public class EventLoop implements AutoCloseable {
      * asyncio leaves the order of two handles unspecified (timers due at the same instant, the channels of one
      * select), this loop picks one from the seed. For tests; docs/INTROSPECTION.md, "Schedule fuzzing". Null
      * turns it off. A jasyncio addition. Loop thread, or before the loop runs.
+     *
+     * @param seed the seed, or null to stop fuzzing
      */
     public void setScheduleFuzzSeed(Long seed) {
         fuzz = seed == null ? null : new ScheduleFuzz(seed);
         io.fuzz(fuzz);
     }
 
-    /** The schedule fuzzing seed of this loop, or null when it does not fuzz. */
+    /** {@return the schedule fuzzing seed of this loop, or null when it does not fuzz} */
     public Long getScheduleFuzzSeed() {
         return fuzz == null ? null : fuzz.seed();
     }
@@ -641,6 +769,8 @@ public class EventLoop implements AutoCloseable {
      * loop), one WARNING is logged per stall, naming the task or callback and showing its stack. 0 turns it off
      * for this loop. The default is 1 second, or {@code -Djasyncio.watchdog=SECONDS} ({@code off}: none). A
      * jasyncio addition (docs/ENGINES.md, "The loop watchdog"). Loop thread, or before the loop runs.
+     *
+     * @param seconds the threshold in seconds; 0 turns the watchdog off
      */
     public void setWatchdogThreshold(double seconds) {
         if (!(seconds >= 0) || Double.isInfinite(seconds)) {
@@ -650,7 +780,7 @@ public class EventLoop implements AutoCloseable {
         LoopWatchdog.sync(this, progress, isRunning());
     }
 
-    /** The watchdog's threshold in seconds; 0 when it is off for this loop. */
+    /** {@return the watchdog's threshold in seconds; 0 when it is off for this loop} */
     public double getWatchdogThreshold() {
         return progress.thresholdNanos / 1e9;
     }
@@ -673,13 +803,22 @@ public class EventLoop implements AutoCloseable {
      * Runs {@code fn} on {@code executor} (null: the default executor, a pool of daemon threads named
      * "asyncio-N", at most min(32, cores + 4)) and returns a future of its result. Cancelling the future
      * keeps a job that has not started from running; it does not interrupt one that has.
+     *
+     * @param <T> the result type
+     * @param executor where to run it (null: the default executor)
+     * @param fn the blocking function
+     * @return a future of {@code fn}'s result
      */
     public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
         checkClosed();
         return executors.run(executor, fn, createFuture());
     }
 
-    /** Sets the executor {@link #runInExecutor} uses when given null. */
+    /**
+     * Sets the executor {@link #runInExecutor} uses when given null.
+     *
+     * @param executor the executor
+     */
     public void setDefaultExecutor(Executor executor) {
         executors.setDefault(executor);
     }
@@ -688,6 +827,9 @@ public class EventLoop implements AutoCloseable {
      * Shuts the default executor down and returns a future that is done when its threads have finished, or
      * after {@code timeout} (null: no limit), when a warning is logged and the threads are left to finish
      * alone. Asyncio's {@code shutdown_default_executor}; {@link Runner} calls it with 300 seconds.
+     *
+     * @param timeout how long to wait for the threads (null: no limit)
+     * @return a future done when the executor's threads have finished or the timeout passed
      */
     public Future<Void> shutdownDefaultExecutor(Duration timeout) {
         return executors.shutdownDefault(timeout, createFuture());
@@ -695,30 +837,56 @@ public class EventLoop implements AutoCloseable {
 
     // ---------------------------------------------------------------- I/O readiness (add_reader & co)
 
-    /** The selector of this loop, opened on first use (for transports that manage their own keys). Loop thread only. */
+    /**
+     * The selector of this loop, opened on first use (for transports that manage their own keys). Loop thread only.
+     *
+     * @return the loop's selector
+     */
     public Selector selector() {
         checkClosed();
         return io.selector();
     }
 
-    /** Calls {@code callback} whenever {@code channel} is readable (or acceptable) until removed. */
+    /**
+     * Calls {@code callback} whenever {@code channel} is readable (or acceptable) until removed.
+     *
+     * @param channel the channel, registered with this loop's selector
+     * @param callback the callback
+     * @return the handle that runs {@code callback}
+     */
     public Handle addReader(SelectableChannel channel, Runnable callback) {
         checkClosed();
         return io.add(channel, callback, true);
     }
 
-    /** Calls {@code callback} whenever {@code channel} is writable (or its connect completed) until removed. */
+    /**
+     * Calls {@code callback} whenever {@code channel} is writable (or its connect completed) until removed.
+     *
+     * @param channel the channel, registered with this loop's selector
+     * @param callback the callback
+     * @return the handle that runs {@code callback}
+     */
     public Handle addWriter(SelectableChannel channel, Runnable callback) {
         checkClosed();
         return io.add(channel, callback, false);
     }
 
-    /** Stops watching {@code channel} for reading; true if it was watched. */
+    /**
+     * Stops watching {@code channel} for reading; true if it was watched.
+     *
+     * @param channel the channel, registered with this loop's selector
+     * @return whether it was watched
+     */
     public boolean removeReader(SelectableChannel channel) {
         return io.remove(channel, true);
     }
 
-    /** Stops watching {@code channel} for writing; true if it was watched. */
+    /**
+     * Stops watching {@code channel} for writing; true if it was watched.
+     *
+     * @param channel the channel, registered with this loop's selector
+     * @return whether it was watched
+     */
     public boolean removeWriter(SelectableChannel channel) {
         return io.remove(channel, false);
     }
@@ -730,6 +898,9 @@ public class EventLoop implements AutoCloseable {
      * "SIGHUP", ...; asyncio's {@code add_signal_handler}). Replaces an earlier handler of this loop for the
      * same signal. Throws {@link IllegalArgumentException} for a name the loop cannot handle and
      * {@link IllegalStateException} when the JVM refuses the signal.
+     *
+     * @param sig the signal's name, as {@code "SIGINT"}
+     * @param callback what to run on the loop
      */
     public void addSignalHandler(String sig, Runnable callback) {
         checkClosed();
@@ -737,7 +908,12 @@ public class EventLoop implements AutoCloseable {
         signalHandlers.add(sig, callback);
     }
 
-    /** Removes this loop's handler for {@code sig} and restores the previous one; false if there was none. */
+    /**
+     * Removes this loop's handler for {@code sig} and restores the previous one; false if there was none.
+     *
+     * @param sig the signal's name, as {@code "SIGINT"}
+     * @return whether there was a handler
+     */
     public boolean removeSignalHandler(String sig) {
         SignalHandlers.normalize(sig);
         return signalHandlers != null && signalHandlers.remove(sig);
@@ -748,6 +924,12 @@ public class EventLoop implements AutoCloseable {
     /** Handler of errors the loop cannot pass to anyone (asyncio's exception handler). */
     @FunctionalInterface
     public interface ExceptionHandler {
+        /**
+         * Handles one error.
+         *
+         * @param loop the loop it happened on
+         * @param context what happened: a message, maybe an exception, and the objects involved
+         */
         void handle(EventLoop loop, ExceptionContext context);
     }
 
@@ -760,6 +942,14 @@ public class EventLoop implements AutoCloseable {
      */
     @FunctionalInterface
     public interface TaskFactory {
+        /**
+         * Makes one task.
+         *
+         * @param loop the loop the task runs on
+         * @param coro the task's code
+         * @param name the task's name, or null for the default
+         * @return a task running {@code coro} on {@code loop}
+         */
         Task<?> create(EventLoop loop, Coroutine<?> coro, String name);
     }
 
@@ -772,6 +962,16 @@ public class EventLoop implements AutoCloseable {
      */
     @FunctionalInterface
     public interface TaskConstructor {
+        /**
+         * Makes one task, as the {@link Task} constructor does.
+         *
+         * @param loop the loop the task runs on
+         * @param coro the task's code
+         * @param name the task's name, or null for the default
+         * @param eagerStart whether the task starts running inside the constructor
+         * @param context the context the task runs in, or null for a copy of the current one
+         * @return a task running {@code coro} on {@code loop}
+         */
         Task<?> create(EventLoop loop, Coroutine<?> coro, String name, boolean eagerStart, Context context);
     }
 
@@ -779,6 +979,9 @@ public class EventLoop implements AutoCloseable {
      * Asyncio's {@code create_eager_task_factory(custom_task_constructor)}: a task factory whose tasks start
      * running inside {@code createTask}, made by {@code constructor} with {@code eagerStart} set (a wrapper that
      * counts, names or instruments tasks, then calls {@code new Task<>(...)}).
+     *
+     * @param constructor makes each task
+     * @return the factory
      */
     public static TaskFactory createEagerTaskFactory(TaskConstructor constructor) {
         return EagerTaskFactory.of(constructor);

@@ -27,31 +27,47 @@ public final class ExceptionContext {
         this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(b.extra));
     }
 
+    /**
+     * A builder of a context.
+     *
+     * @param message what happened, for the handler to log
+     * @return the builder
+     */
     public static Builder builder(String message) {
         return new Builder(message);
     }
 
+    /** {@return the message: what happened} */
     public String message() { return message; }
 
-    /** The exception, or null. */
+    /** {@return the exception, or null} */
     public Throwable exception() { return exception; }
 
-    /** The future (or task) concerned, or null. */
+    /** {@return the future (or task) concerned, or null} */
     public Future<?> future() { return future; }
 
-    /** The task concerned, or null when the future is not a task. */
+    /** {@return the task concerned, or null when the future is not a task} */
     public Task<?> task() { return future instanceof Task<?> t ? t : null; }
 
-    /** The handle concerned, or null. */
+    /** {@return the handle concerned, or null} */
     public Handle handle() { return handle; }
 
-    /** In debug mode, a throwable whose stack trace shows where the future, task or handle was created. */
+    /**
+     * {@return in debug mode, a throwable whose stack trace shows where the future, task or handle was created;
+     * else null}
+     */
     public Throwable sourceTraceback() { return sourceTraceback; }
 
-    /** Further entries (for example {@code transport}, {@code protocol}, {@code socket}). */
+    /**
+     * {@return the further entries (for example {@code transport}, {@code protocol}, {@code socket}), an
+     * unmodifiable map}
+     */
     public Map<String, Object> extra() { return extra; }
 
-    /** Python's dict form: keys {@code message}, {@code exception}, {@code future}/{@code task}, {@code handle}, .... */
+    /**
+     * {@return Python's dict form: keys {@code message}, {@code exception}, {@code future}/{@code task},
+     * {@code handle}, ..., then the further entries}
+     */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("message", message);
@@ -91,11 +107,49 @@ public final class ExceptionContext {
             this.message = message;
         }
 
+        /**
+         * Sets the exception.
+         *
+         * @param e the exception, or null
+         * @return this builder
+         */
         public Builder exception(Throwable e) { this.exception = e; return this; }
+
+        /**
+         * Sets the future (or task) concerned.
+         *
+         * @param f the future, or null
+         * @return this builder
+         */
         public Builder future(Future<?> f) { this.future = f; return this; }
+
+        /**
+         * Sets the handle concerned.
+         *
+         * @param h the handle, or null
+         * @return this builder
+         */
         public Builder handle(Handle h) { this.handle = h; return this; }
+
+        /**
+         * Sets where the future, task or handle was created (debug mode).
+         *
+         * @param t a throwable whose stack trace shows it, or null
+         * @return this builder
+         */
         public Builder sourceTraceback(Throwable t) { this.sourceTraceback = t; return this; }
+
+        /**
+         * Adds a further entry ({@code transport}, {@code protocol}, {@code socket}...); a second put of a key
+         * replaces its value.
+         *
+         * @param key the entry's name
+         * @param value its value
+         * @return this builder
+         */
         public Builder put(String key, Object value) { extra.put(key, value); return this; }
+
+        /** {@return the context} */
         public ExceptionContext build() { return new ExceptionContext(this); }
     }
 }

@@ -14,10 +14,17 @@ import java.util.List;
  * <p>Threading: immutable once thrown.
  */
 public class ExceptionGroup extends RuntimeException {
+    /** The message without the count (Python's {@code eg.message}). */
     private final String message;
+    /** The exceptions of the group, in order. */
     private final List<Throwable> exceptions;
 
-    /** A group of {@code exceptions} (at least one) under {@code message}. */
+    /**
+     * A group of {@code exceptions} (at least one) under {@code message}.
+     *
+     * @param message what the exceptions have in common (the full message adds their count)
+     * @param exceptions the exceptions, at least one
+     */
     public ExceptionGroup(String message, List<? extends Throwable> exceptions) {
         super(describe(message, exceptions));
         this.message = message;
@@ -33,12 +40,12 @@ public class ExceptionGroup extends RuntimeException {
         return message + " (" + n + " sub-exception" + (n == 1 ? "" : "s") + ")";
     }
 
-    /** The message without the count (Python's {@code eg.message}). */
+    /** {@return the message without the count (Python's {@code eg.message})} */
     public String message() {
         return message;
     }
 
-    /** The exceptions of the group, in order (Python's {@code eg.exceptions}). */
+    /** {@return the exceptions of the group, in order (Python's {@code eg.exceptions})} */
     public List<Throwable> exceptions() {
         return exceptions;
     }

@@ -34,7 +34,11 @@ public class Future<T> {
     private Object callback0;
     private ArrayList<Object> callbacks;
 
-    /** A pending future of {@code loop}. {@link EventLoop#createFuture()} is the usual way to get one. */
+    /**
+     * A pending future of {@code loop}. {@link EventLoop#createFuture()} is the usual way to get one.
+     *
+     * @param loop the loop the future belongs to
+     */
     public Future(EventLoop loop) {
         if (loop == null) throw new NullPointerException("loop");
         this.loop = loop;
@@ -58,27 +62,36 @@ public class Future<T> {
         if (state == PENDING) outcome = msg;
     }
 
-    /** The loop this future belongs to. */
+    /** {@return the loop this future belongs to} */
     public EventLoop getLoop() {
         return loop;
     }
 
-    /** Whether the future is finished or cancelled. */
+    /** {@return whether the future is finished or cancelled} */
     public boolean done() {
         return state != PENDING;
     }
 
-    /** Whether the future was cancelled. */
+    /** {@return whether the future was cancelled} */
     public boolean cancelled() {
         return state == CANCELLED;
     }
 
-    /** Cancels the future and schedules its callbacks; false if it was already done. */
+    /**
+     * Cancels the future and schedules its callbacks; false if it was already done.
+     *
+     * @return true if the future was cancelled now; false if it was already done
+     */
     public boolean cancel() {
         return cancel(null);
     }
 
-    /** Cancels the future with a message that the {@link CancelledError} will carry. */
+    /**
+     * Cancels the future with a message that the {@link CancelledError} will carry.
+     *
+     * @param msg the cancellation message (null: none)
+     * @return true if the future was cancelled now; false if it was already done
+     */
     public boolean cancel(String msg) {
         return cancelInternal(msg);
     }
@@ -86,6 +99,8 @@ public class Future<T> {
     /**
      * The result. Throws {@link CancelledError} if cancelled, {@link InvalidStateError} if still pending, and
      * the future's exception itself (unchanged, even when checked) if it finished with one.
+     *
+     * @return the result
      */
     @SuppressWarnings("unchecked")
     public T result() {
@@ -96,7 +111,11 @@ public class Future<T> {
         throw io.jasyncio.internal.Sneaky.rethrow(failure());
     }
 
-    /** The exception (null if it finished with a result). Throws as {@link #result()} does if not finished. */
+    /**
+     * The exception (null if it finished with a result). Throws as {@link #result()} does if not finished.
+     *
+     * @return the exception, or null
+     */
     public Throwable exception() {
         if (state == CANCELLED) throw makeCancelledError();
         if (state == PENDING) throw new InvalidStateError("Exception is not set.");
@@ -104,7 +123,11 @@ public class Future<T> {
         return peekException();
     }
 
-    /** Marks the future done with a result and schedules its callbacks. */
+    /**
+     * Marks the future done with a result and schedules its callbacks.
+     *
+     * @param value the result
+     */
     public void setResult(T value) {
         if (state != PENDING) throw new InvalidStateError(stateName() + ": " + this);
         outcome = value;
@@ -117,6 +140,8 @@ public class Future<T> {
      * ({@link #result()}, {@link #exception()}, awaiting the future, gather, ...), the loop reports "Future
      * exception was never retrieved" to its exception handler once the future is garbage collected, or at the
      * latest when the loop closes (see {@link EventLoop#close()}).
+     *
+     * @param exc the exception
      */
     public void setException(Throwable exc) {
         if (exc == null) throw new NullPointerException("exception");
@@ -127,6 +152,8 @@ public class Future<T> {
     /**
      * Adds a callback run (through {@code callSoon}) when the future is done, with the future as argument.
      * If it is already done, the callback is scheduled at once.
+     *
+     * @param fn the callback; it gets this future
      */
     public void addDoneCallback(Consumer<? super Future<T>> fn) {
         if (fn == null) throw new NullPointerException("callback");
@@ -137,6 +164,9 @@ public class Future<T> {
     /**
      * {@link #addDoneCallback(Consumer)} with the callback run in {@code context} (null: a copy of the current
      * one), as {@code add_done_callback(fn, context=)}.
+     *
+     * @param fn the callback; it gets this future
+     * @param context the context it runs in (null: a copy of the current one)
      */
     public void addDoneCallback(Consumer<? super Future<T>> fn, Context context) {
         if (fn == null) throw new NullPointerException("callback");
@@ -147,7 +177,12 @@ public class Future<T> {
     /** A done callback and the context it runs in (a plain callback runs in an empty one). */
     private record InContext(Consumer<?> fn, Object context) {}
 
-    /** Removes every registration of {@code fn}; returns how many were removed. */
+    /**
+     * Removes every registration of {@code fn}; returns how many were removed.
+     *
+     * @param fn the callback
+     * @return how many registrations were removed
+     */
     public int removeDoneCallback(Consumer<? super Future<T>> fn) {
         return removeCallbackEntry(fn);
     }
@@ -155,6 +190,8 @@ public class Future<T> {
     /**
      * A {@link CompletableFuture} that completes when this future does (from the loop's thread). Cancelling
      * it, from any thread, cancels this future on its loop. Safe to call from the loop's thread only.
+     *
+     * @return a {@code CompletableFuture} that follows this future
      */
     public CompletableFuture<T> toCompletableFuture() {
         CompletableFuture<T> cf = new CompletableFuture<>() {
@@ -173,6 +210,11 @@ public class Future<T> {
      * A future of {@code loop} that completes when {@code stage} does (asyncio's {@code wrap_future}, for any
      * {@link CompletionStage}: a JDK {@code HttpClient.sendAsync}, an executor's result, ...). Cancelling the
      * returned future cancels {@code stage} when it is a {@link java.util.concurrent.Future}.
+     *
+     * @param <T> the result type
+     * @param stage the stage to follow
+     * @param loop the loop the returned future belongs to
+     * @return a future of {@code loop} completed as {@code stage} is
      */
     public static <T> Future<T> wrap(CompletionStage<T> stage, EventLoop loop) {
         Future<T> fut = loop.createFuture();
@@ -207,6 +249,11 @@ public class Future<T> {
      * done, the returned future ends with an {@link IllegalStateException} (it would otherwise wait for ever).
      *
      * <p>Threading: call on {@code loop}'s thread (the returned future is that loop's).
+     *
+     * @param <T> the result type
+     * @param source a future or task, of another loop
+     * @param loop the loop the returned future belongs to
+     * @return a future of {@code loop} that follows {@code source}, or {@code source} itself
      */
     public static <T> Future<T> wrap(Future<T> source, EventLoop loop) {
         if (source.loop == loop) return source;

@@ -13,6 +13,7 @@ import java.util.List;
  * @param awaitedBy the graphs of the futures and tasks waiting for {@code future}
  */
 public record FutureCallGraph(Future<?> future, List<FrameCallGraphEntry> callStack, List<FutureCallGraph> awaitedBy) {
+    /** Copies the lists, so the graph stays as it was captured. */
     public FutureCallGraph {
         callStack = List.copyOf(callStack);
         awaitedBy = List.copyOf(awaitedBy);

@@ -41,7 +41,7 @@ public class Handle implements Runnable {
         }
     }
 
-    /** Whether {@link #cancel()} was called. */
+    /** {@return whether {@link #cancel()} was called} */
     public boolean cancelled() {
         return cancelled;
     }
@@ -49,6 +49,8 @@ public class Handle implements Runnable {
     /**
      * The context the callback runs in ({@code get_context()}): the one given, else the handle's own copy of the
      * context current when it was scheduled (made on first use, then kept). Loop thread.
+     *
+     * @return the callback's context
      */
     public Context getContext() {
         return contextObject();
@@ -60,7 +62,7 @@ public class Handle implements Runnable {
         return c;
     }
 
-    /** The loop that runs this handle. */
+    /** {@return the loop that runs this handle} */
     public EventLoop getLoop() {
         return loop;
     }

@@ -7,6 +7,11 @@ package io.jasyncio;
  * <p>Threading: an ordinary immutable exception.
  */
 public class InvalidStateError extends IllegalStateException {
+    /**
+     * The error.
+     *
+     * @param message the operation and the state that refused it
+     */
     public InvalidStateError(String message) {
         super(message);
     }

@@ -7,6 +7,11 @@ package io.jasyncio;
  * <p>Threading: an ordinary immutable exception.
  */
 public class KeyboardInterrupt extends RuntimeException {
+    /**
+     * The interruption of a program by Ctrl-C.
+     *
+     * @param cause the main task's {@link CancelledError}
+     */
     public KeyboardInterrupt(Throwable cause) {
         super("interrupted by SIGINT (Ctrl-C)", cause);
     }

@@ -16,7 +16,11 @@ public class LifoQueue<T> extends Queue<T> {
         this(0);
     }
 
-    /** A LIFO queue holding at most {@code maxsize} items; zero or less means unbounded. */
+    /**
+     * A LIFO queue holding at most {@code maxsize} items; zero or less means unbounded.
+     *
+     * @param maxsize the most items the queue holds; zero or less: unbounded
+     */
     public LifoQueue(int maxsize) {
         super(maxsize, Collections.asLifoQueue(new ArrayDeque<>()));
     }

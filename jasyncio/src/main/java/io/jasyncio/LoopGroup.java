@@ -86,6 +86,9 @@ public final class LoopGroup implements AutoCloseable {
     /**
      * Starts {@code n} loops on {@code n} new threads; {@code n == 0} means one per available processor
      * ({@link #perCore()}). The loops run (idle) on return.
+     *
+     * @param n how many loops (0: one per available processor)
+     * @return the group, its loops running
      */
     public static LoopGroup start(int n) {
         return start(n, "jasyncio-loop");
@@ -95,6 +98,10 @@ public final class LoopGroup implements AutoCloseable {
      * {@link #start(int)} with the loops' threads named {@code threadName + i + "-g" + groupNumber} (default
      * {@code "jasyncio-loop"}); keep {@code threadName} under 14 characters for the index to show in tools that
      * read Linux's 15-character thread names.
+     *
+     * @param n how many loops (0: one per available processor)
+     * @param threadName the threads' name prefix
+     * @return the group, its loops running
      */
     public static LoopGroup start(int n, String threadName) {
         if (n < 0) throw new IllegalArgumentException("the number of loops must be >= 1, or 0 for one per core; got " + n);
@@ -102,37 +109,50 @@ public final class LoopGroup implements AutoCloseable {
         return new LoopGroup(n == 0 ? availableCores() : n, threadName);
     }
 
-    /** {@link #start(int)} with one loop per processor available to the JVM. */
+    /**
+     * {@link #start(int)} with one loop per processor available to the JVM.
+     *
+     * @return the group, its loops running
+     */
     public static LoopGroup perCore() {
         return start(0);
     }
 
-    /** The processors available to the JVM ({@link Runtime#availableProcessors()}: cgroup and affinity aware). */
+    /**
+     * The processors available to the JVM ({@link Runtime#availableProcessors()}: cgroup and affinity aware).
+     *
+     * @return the number of processors available to the JVM
+     */
     public static int availableCores() {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** How many loops the group has. */
+    /** {@return how many loops the group has} */
     public int size() {
         return loops.length;
     }
 
-    /** Loop {@code i}, 0 &le; i &lt; {@link #size()}. */
+    /**
+     * Loop {@code i}, 0 &le; i &lt; {@link #size()}.
+     *
+     * @param i the loop's index, from 0
+     * @return loop {@code i}
+     */
     public EventLoop loop(int i) {
         return loops[i];
     }
 
-    /** The loops, in order. */
+    /** {@return the loops, in order} */
     public List<EventLoop> loops() {
         return List.of(loops);
     }
 
-    /** The loops one after the other, round-robin (for handing out work or accepted connections). */
+    /** {@return the loops one after the other, round-robin (for handing out work or accepted connections)} */
     public EventLoop next() {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
     }
 
-    /** The index of the group's loop running on the calling thread, or -1. */
+    /** {@return the index of the group's loop running on the calling thread, or -1} */
     public int currentIndex() {
         Thread t = Thread.currentThread();
         EventLoop running = RunningLoop.getOrNull();
@@ -145,6 +165,11 @@ public final class LoopGroup implements AutoCloseable {
     /**
      * Runs {@code coro} as a task of loop {@code i} ({@link Asyncio#runCoroutineThreadsafe}): the result, from
      * any thread. Cancelling the returned future cancels the task.
+     *
+     * @param <T> the result type
+     * @param i the loop's index, from 0
+     * @param coro the task's code
+     * @return a future of the task's result
      */
     public <T> CompletableFuture<T> submit(int i, Coroutine<T> coro) {
         // Kept in a set until done: a loop that ends without running it (its queue is dropped at close) fails it
@@ -186,6 +211,10 @@ public final class LoopGroup implements AutoCloseable {
      * loops) and is thrown here, unchanged. When called on the thread named "main", Ctrl-C (SIGINT) cancels
      * every main task and this throws {@link KeyboardInterrupt}, as {@link Runner#run} does. The group is shut
      * down when this returns or throws, unless every main returned normally.
+     *
+     * @param <T> the result type
+     * @param main makes the main coroutine of loop {@code i}
+     * @return the mains' results, in loop order
      */
     public <T> List<T> run(IntFunction<Coroutine<T>> main) {
         if (currentIndex() >= 0) throw new IllegalStateException("LoopGroup.run() cannot be called from one of its own loops");
@@ -251,7 +280,7 @@ public final class LoopGroup implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #shutdown()} was called or the group is shutting down by itself. */
+    /** {@return whether {@link #shutdown()} was called or the group is shutting down by itself} */
     public boolean isShutdown() {
         return shuttingDown;
     }
@@ -259,13 +288,21 @@ public final class LoopGroup implements AutoCloseable {
     /**
      * Waits until every loop has shut down and its thread ended; then throws the failure that ended the group,
      * if it has not been thrown yet (see the class comment).
+     *
+     * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     public void awaitTermination() throws InterruptedException {
         awaitThreads();
         throwFailure();
     }
 
-    /** {@link #awaitTermination()} for at most {@code timeout}; false if the loops have not all ended by then. */
+    /**
+     * {@link #awaitTermination()} for at most {@code timeout}; false if the loops have not all ended by then.
+     *
+     * @param timeout the most time to wait
+     * @return whether every loop had ended in time
+     * @throws InterruptedException if the calling thread is interrupted while waiting
+     */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         if (!terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) return false;
         for (Thread t : threads) t.join();
@@ -273,12 +310,12 @@ public final class LoopGroup implements AutoCloseable {
         return true;
     }
 
-    /** Whether every loop has ended. */
+    /** {@return whether every loop has ended} */
     public boolean isTerminated() {
         return terminated.getCount() == 0;
     }
 
-    /** The failure that ended the group, or null (whether or not it was thrown already). */
+    /** {@return the failure that ended the group, or null (whether or not it was thrown already)} */
     public Throwable failure() {
         return failure.get();
     }

@@ -19,9 +19,14 @@ public abstract class LoopResource {
 
     private LoopResource prevOwned, nextOwned;
 
+    /** For subclasses: a resource not yet on any loop's list ({@link #own} puts it there). */
     protected LoopResource() {}
 
-    /** Joins {@code loop}'s list: the loop closes this resource if it is still open when the loop closes. */
+    /**
+     * Joins {@code loop}'s list: the loop closes this resource if it is still open when the loop closes.
+     *
+     * @param loop the loop that owns this resource
+     */
     protected final void own(EventLoop loop) {
         if (prevOwned != null || loop.owned == this) return;
         nextOwned = loop.owned;
@@ -29,7 +34,11 @@ public abstract class LoopResource {
         loop.owned = this;
     }
 
-    /** Leaves {@code loop}'s list (this resource is closed); idempotent. */
+    /**
+     * Leaves {@code loop}'s list (this resource is closed); idempotent.
+     *
+     * @param loop the loop that owns this resource
+     */
     protected final void disown(EventLoop loop) {
         if (prevOwned == null && loop.owned != this) return; // not in the list
         if (prevOwned != null) prevOwned.nextOwned = nextOwned;
@@ -61,6 +70,8 @@ public abstract class LoopResource {
      * pipes; a child is asked to end) now, without callbacks, since the loop runs nothing any more. Returns
      * the report ("unclosed transport &lt;...&gt;"), or null when there is nothing to report (it was already
      * closing, or its owner reports for it).
+     *
+     * @return the report, or null
      */
     protected abstract String closeAbandoned();
 
@@ -68,12 +79,16 @@ public abstract class LoopResource {
      * Called once every abandoned resource has been closed: waits, at most until {@code deadlineNanos}
      * ({@link System#nanoTime()}), for what {@link #closeAbandoned()} began (a child's exit), then finishes
      * it by force. Does nothing unless overridden.
+     *
+     * @param deadlineNanos when to stop waiting, as {@link System#nanoTime()} counts
      */
     protected void awaitAbandoned(long deadlineNanos) {}
 
     /**
      * Whether this resource is a connection the loop's metrics count as open: a transport over a socket (TLS
      * counted once, by its socket) or a pipe. False unless overridden.
+     *
+     * @return whether the loop's metrics count this resource as an open connection
      */
     protected boolean isConnection() {
         return false;

@@ -17,17 +17,30 @@ public class PriorityQueue<T> extends Queue<T> {
         this(0);
     }
 
-    /** A bounded queue ordered by the items' natural order; zero or less means unbounded. */
+    /**
+     * A bounded queue ordered by the items' natural order; zero or less means unbounded.
+     *
+     * @param maxsize the most items the queue holds; zero or less: unbounded
+     */
     public PriorityQueue(int maxsize) {
         super(maxsize, new java.util.PriorityQueue<>());
     }
 
-    /** An unbounded queue ordered by {@code comparator}. */
+    /**
+     * An unbounded queue ordered by {@code comparator}.
+     *
+     * @param comparator the order of the items, smallest first
+     */
     public PriorityQueue(Comparator<? super T> comparator) {
         this(0, comparator);
     }
 
-    /** A bounded queue ordered by {@code comparator}; zero or less means unbounded. */
+    /**
+     * A bounded queue ordered by {@code comparator}; zero or less means unbounded.
+     *
+     * @param maxsize the most items the queue holds; zero or less: unbounded
+     * @param comparator the order of the items, smallest first
+     */
     public PriorityQueue(int maxsize, Comparator<? super T> comparator) {
         super(maxsize, new java.util.PriorityQueue<>(
                 java.util.Objects.requireNonNull(comparator, "comparator (use PriorityQueue() for natural order)")));

@@ -32,7 +32,11 @@ public class Queue<T> extends LoopBound {
         this(0);
     }
 
-    /** A queue holding at most {@code maxsize} items; zero or less means unbounded. */
+    /**
+     * A queue holding at most {@code maxsize} items; zero or less means unbounded.
+     *
+     * @param maxsize the most items the queue holds; zero or less: unbounded
+     */
     public Queue(int maxsize) {
         this(maxsize, new ArrayDeque<>());
     }
@@ -40,6 +44,9 @@ public class Queue<T> extends LoopBound {
     /**
      * For subclasses: a queue over {@code storage}, whose {@code add}/{@code remove} order is the queue's
      * order. The storage must be empty and used by this queue only.
+     *
+     * @param maxsize the most items the queue holds; zero or less: unbounded
+     * @param storage the empty collection that holds the items, in the queue's order
      */
     protected Queue(int maxsize, java.util.Queue<T> storage) {
         this.maxsize = maxsize;
@@ -47,22 +54,22 @@ public class Queue<T> extends LoopBound {
         finished.set();
     }
 
-    /** Number of items in the queue. */
+    /** {@return the number of items in the queue} */
     public int qsize() {
         return items.size();
     }
 
-    /** Number of items allowed in the queue (zero or less: unbounded). */
+    /** {@return the number of items allowed in the queue (zero or less: unbounded)} */
     public int maxsize() {
         return maxsize;
     }
 
-    /** Whether the queue has no items. */
+    /** {@return whether the queue has no items} */
     public boolean empty() {
         return items.isEmpty();
     }
 
-    /** Whether the queue holds {@code maxsize} items; never true for an unbounded queue. */
+    /** {@return whether the queue holds {@code maxsize} items; never true for an unbounded queue} */
     public boolean full() {
         return maxsize > 0 && qsize() >= maxsize;
     }
@@ -70,6 +77,7 @@ public class Queue<T> extends LoopBound {
     /**
      * Puts {@code item} into the queue, suspending the calling task while the queue is full.
      *
+     * @param item the item
      * @throws QueueShutDown if the queue is shut down (also while waiting for room)
      * @throws CancelledError if the task is cancelled while waiting (the item is then not added)
      */
@@ -97,6 +105,7 @@ public class Queue<T> extends LoopBound {
     /**
      * Puts {@code item} into the queue without waiting.
      *
+     * @param item the item
      * @throws QueueFull if the queue is full
      * @throws QueueShutDown if the queue is shut down
      */
@@ -113,6 +122,7 @@ public class Queue<T> extends LoopBound {
     /**
      * Removes and returns the next item, suspending the calling task while the queue is empty.
      *
+     * @return the next item
      * @throws QueueShutDown if the queue is shut down and empty, or was shut down with {@code immediate}
      * @throws CancelledError if the task is cancelled while waiting (no item is then taken)
      */
@@ -139,6 +149,7 @@ public class Queue<T> extends LoopBound {
     /**
      * Removes and returns the next item without waiting.
      *
+     * @return the next item
      * @throws QueueEmpty if the queue is empty
      * @throws QueueShutDown if the queue is shut down and empty, or was shut down with {@code immediate}
      */
@@ -184,6 +195,8 @@ public class Queue<T> extends LoopBound {
      * Shuts the queue down (3.13): every later put raises {@link QueueShutDown}, and so does every get once the
      * queue is empty. With {@code immediate}, the remaining items are dropped at once (each counted as done
      * for {@link #join()}), so gets fail right away. Tasks waiting in put() or get() wake up and re-check.
+     *
+     * @param immediate whether to drop the remaining items at once
      */
     public void shutdown(boolean immediate) {
         isShutdown = true;

@@ -7,6 +7,7 @@ package io.jasyncio;
  * <p>Threading: an ordinary exception.
  */
 public class QueueShutDown extends RuntimeException {
+    /** The error, without a message (as asyncio's). */
     public QueueShutDown() {
         super();
     }

@@ -38,6 +38,7 @@ public final class Runner implements AutoCloseable {
         this(null, null);
     }
 
+    /** {@return a builder of a runner with asyncio's defaults (no debug override, a new loop)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -49,24 +50,35 @@ public final class Runner implements AutoCloseable {
 
         private Builder() {}
 
-        /** Puts the loop in debug mode (or, with false, out of it). */
+        /**
+         * Puts the loop in debug mode (or, with false, out of it).
+         *
+         * @param debug whether the loop runs in debug mode
+         * @return this builder
+         */
         public Builder debug(boolean debug) {
             this.debug = debug;
             return this;
         }
 
-        /** Where the loop comes from (for example {@link EventLoop#withVirtualClock}); default a new loop. */
+        /**
+         * Where the loop comes from (for example {@link EventLoop#withVirtualClock}); default a new loop.
+         *
+         * @param factory makes the runner's loop, on first use
+         * @return this builder
+         */
         public Builder loopFactory(Supplier<EventLoop> factory) {
             this.loopFactory = factory;
             return this;
         }
 
+        /** {@return the runner; its loop is made on first use} */
         public Runner build() {
             return new Runner(debug, loopFactory);
         }
     }
 
-    /** The runner's loop, created on first use. */
+    /** {@return the runner's loop, created on first use} */
     public EventLoop getLoop() {
         lazyInit();
         return loop;
@@ -76,12 +88,23 @@ public final class Runner implements AutoCloseable {
      * Runs {@code coro} as a task of the runner's loop until it is done; returns its result. Every run's task
      * runs in the runner's context (a copy of the context current when the runner first ran), so what one run
      * sets in a {@link ContextVar} the next run sees, as asyncio's Runner.
+     *
+     * @param <T> the result type
+     * @param coro the task's code
+     * @return {@code coro}'s result
      */
     public <T> T run(Coroutine<T> coro) {
         return run(coro, null);
     }
 
-    /** {@link #run(Coroutine)} with the task running in {@code context} (null: the runner's context). */
+    /**
+     * {@link #run(Coroutine)} with the task running in {@code context} (null: the runner's context).
+     *
+     * @param <T> the result type
+     * @param coro the task's code
+     * @param context the context the task runs in (null: the runner's context)
+     * @return {@code coro}'s result
+     */
     public <T> T run(Coroutine<T> coro, Context context) {
         if (coro == null) throw new NullPointerException("a coroutine was expected, got null");
         if (RunningLoop.getOrNull() != null) {

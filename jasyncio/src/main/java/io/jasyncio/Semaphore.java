@@ -28,6 +28,7 @@ public class Semaphore extends LoopBound implements Acquirable {
     /**
      * A semaphore with {@code value} permits.
      *
+     * @param value the initial number of permits
      * @throws IllegalArgumentException "Semaphore initial value must be >= 0" (asyncio's text) if {@code value}
      *     is negative
      */

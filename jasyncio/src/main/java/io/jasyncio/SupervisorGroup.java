@@ -16,9 +16,20 @@ import java.util.function.Consumer;
  * <p>A group is used once: {@link #run(Body)} creates and enters it. Threading: the calling task's loop only.
  */
 public final class SupervisorGroup {
-    /** The block of {@link #run(Body)}: gets the group, returns the block's value. */
+    /**
+     * The block of {@link #run(Body)}: gets the group, returns the block's value.
+     *
+     * @param <T> the block's value type
+     */
     @FunctionalInterface
     public interface Body<T> {
+        /**
+         * Runs the block.
+         *
+         * @param group the group; create the children with it
+         * @return the block's value
+         * @throws Exception anything; {@link SupervisorGroup#run(Body)} rethrows it
+         */
         T call(SupervisorGroup group) throws Exception;
     }
 
@@ -37,6 +48,10 @@ public final class SupervisorGroup {
     /**
      * Runs {@code body} with a new group in the calling task, waits for every child, and returns the block's
      * value; throws what the block threw, or {@link CancelledError} when the calling task was cancelled.
+     *
+     * @param <T> the result type
+     * @param body the group's block
+     * @return the block's value, once every child has ended
      */
     public static <T> T run(Body<T> body) {
         if (body == null) throw new NullPointerException("body");
@@ -59,17 +74,38 @@ public final class SupervisorGroup {
         return result;
     }
 
-    /** Starts {@code coro} as a child of this group. */
+    /**
+     * Starts {@code coro} as a child of this group.
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null, null);
     }
 
-    /** Starts {@code coro} as a named child of this group. */
+    /**
+     * Starts {@code coro} as a named child of this group.
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @param name the task's name (null: {@code Task-N})
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
     }
 
-    /** Starts {@code coro} as a named child running in {@code context} (null: a copy of the current one). */
+    /**
+     * Starts {@code coro} as a named child running in {@code context} (null: a copy of the current one).
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @param name the task's name (null: {@code Task-N})
+     * @param context the context it runs in (null: a copy of the current one)
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (finished) throw new IllegalStateException("SupervisorGroup " + this + " is finished");
         Task<T> task = loop.createTask(coro, name, context);

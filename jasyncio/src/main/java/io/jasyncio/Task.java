@@ -91,6 +91,11 @@ public final class Task<T> extends Future<T> {
      * A task of {@code loop} running {@code coro}; it starts on the loop's next iteration, or at once when
      * {@code eagerStart} is set and the loop is running (asyncio's eager tasks, 3.12).
      * {@link EventLoop#createTask} is the usual way to get one.
+     *
+     * @param loop the loop the task runs on
+     * @param coro the task's code
+     * @param name the task's name (null: {@code Task-N})
+     * @param eagerStart whether the task starts running at once when the loop is running
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart) {
         this(loop, coro, name, eagerStart, null);
@@ -99,6 +104,12 @@ public final class Task<T> extends Future<T> {
     /**
      * Like {@link #Task(EventLoop, Coroutine, String, boolean)}, running in {@code context}; null means the one
      * {@link EventLoop#createTask(Coroutine, String, Context)} was given, else a copy of the current one.
+     *
+     * @param loop the loop the task runs on
+     * @param coro the task's code
+     * @param name the task's name (null: {@code Task-N})
+     * @param eagerStart whether the task starts running at once when the loop is running
+     * @param context the context the task runs in (null: see above)
      */
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart, Context context) {
         super(loop);
@@ -117,7 +128,7 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    /** The context the task's code runs in ({@code get_context()}). */
+    /** {@return the context the task's code runs in ({@code get_context()})} */
     public Context getContext() {
         return context();
     }
@@ -128,7 +139,7 @@ public final class Task<T> extends Future<T> {
         return c;
     }
 
-    /** The task's name ("Task-N" unless given). */
+    /** {@return the task's name ("Task-N" unless given)} */
     public String getName() {
         return name != null ? name : "Task-" + nameId;
     }
@@ -138,12 +149,16 @@ public final class Task<T> extends Future<T> {
         return nameId;
     }
 
-    /** Renames the task. */
+    /**
+     * Renames the task.
+     *
+     * @param name the new name
+     */
     public void setName(String name) {
         this.name = String.valueOf(name);
     }
 
-    /** The coroutine this task runs. */
+    /** {@return the coroutine this task runs} */
     public Coroutine<T> getCoro() {
         return coro;
     }
@@ -175,12 +190,16 @@ public final class Task<T> extends Future<T> {
         return true;
     }
 
-    /** How many cancellation requests are pending (asyncio's {@code cancelling()}). */
+    /** {@return how many cancellation requests are pending (asyncio's {@code cancelling()})} */
     public int cancelling() {
         return numCancelsRequested;
     }
 
-    /** Withdraws one cancellation request; returns how many remain (asyncio's {@code uncancel()}). */
+    /**
+     * Withdraws one cancellation request; returns how many remain (asyncio's {@code uncancel()}).
+     *
+     * @return the number of cancellation requests still pending
+     */
     public int uncancel() {
         if (numCancelsRequested > 0) {
             numCancelsRequested--;
@@ -204,6 +223,8 @@ public final class Task<T> extends Future<T> {
     /**
      * asyncio's {@code get_stack()}: while the task is pending, the frames of its code (where it is suspended);
      * once it ended with an exception, that exception's frames; otherwise (a result, or cancelled), none.
+     *
+     * @return the frames, innermost first; empty when there are none
      */
     public StackTraceElement[] getStack() {
         if (done()) {
@@ -234,6 +255,8 @@ public final class Task<T> extends Future<T> {
      * asyncio's {@code print_stack(file=)}: prints {@link #getStack()}, most recent call last, under a heading
      * that names the task ("Stack for", "Traceback for" when it failed, "No stack for" when there is none),
      * and the exception a failed task ended with.
+     *
+     * @param out where to print
      */
     public void printStack(java.io.PrintStream out) {
         StackTraceElement[] frames = getStack();

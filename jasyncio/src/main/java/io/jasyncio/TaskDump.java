@@ -36,13 +36,19 @@ public final class TaskDump {
      * @param awaitedBy the ids of the tasks awaiting it
      */
     public record Row(String loop, long id, String name, String state, List<String> frames, List<Long> awaitedBy) {
+        /** Copies the lists, so a row stays as it was captured. */
         public Row {
             frames = List.copyOf(frames);
             awaitedBy = List.copyOf(awaitedBy);
         }
     }
 
-    /** The pending tasks of {@code loop}, oldest first. Loop thread. */
+    /**
+     * The pending tasks of {@code loop}, oldest first. Loop thread.
+     *
+     * @param loop the loop
+     * @return a row per pending task, oldest first
+     */
     public static List<Row> capture(EventLoop loop) {
         String label = label(loop);
         List<Task<?>> tasks = new ArrayList<>(loop.allTasks());
@@ -122,6 +128,9 @@ public final class TaskDump {
      * class's own code, bounded by the number of tasks) is waited for however long it takes: a cold JVM on a busy
      * machine may take seconds over 10,000 stacks, and reporting that loop as blocked would be wrong.
      *
+     * @param loop the loop
+     * @param timeoutMillis how long the loop has to start the capture, in milliseconds
+     * @return a row per pending task, oldest first
      * @throws java.util.concurrent.TimeoutException when the loop does not get to it in time (it is blocked, or
      *         not running: a loop between two {@code runUntilComplete} calls runs nothing)
      */
@@ -146,7 +155,12 @@ public final class TaskDump {
         }
     }
 
-    /** How many handles and task steps wait in {@code loop}'s ready queue. Loop thread. */
+    /**
+     * How many handles and task steps wait in {@code loop}'s ready queue. Loop thread.
+     *
+     * @param loop the loop
+     * @return the number of handles and task steps ready
+     */
     public static int readyLength(EventLoop loop) {
         return loop.readyLength();
     }
@@ -154,12 +168,20 @@ public final class TaskDump {
     /**
      * How many connections {@code loop} has open: its live transports over sockets (TLS counted once) and pipes.
      * Loop thread.
+     *
+     * @param loop the loop
+     * @return the number of live transports
      */
     public static int openConnections(EventLoop loop) {
         return LoopResource.countConnections(loop);
     }
 
-    /** The loop's label: the name of the thread running it, else "idle loop 0x…". */
+    /**
+     * The loop's label: the name of the thread running it, else "idle loop 0x…".
+     *
+     * @param loop the loop
+     * @return the loop's label
+     */
     public static String label(EventLoop loop) {
         Thread t = loop.loopThread();
         return t != null ? t.getName() : "idle loop 0x" + Long.toHexString(System.identityHashCode(loop));

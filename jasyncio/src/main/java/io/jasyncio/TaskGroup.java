@@ -34,9 +34,20 @@ import java.util.function.Consumer;
  * <p>Threading: loop thread only; {@link #run} from a task's code.
  */
 public final class TaskGroup {
-    /** The block of {@link #run(Body)}: gets the group, returns the block's value. */
+    /**
+     * The block of {@link #run(Body)}: gets the group, returns the block's value.
+     *
+     * @param <T> the block's value type
+     */
     @FunctionalInterface
     public interface Body<T> {
+        /**
+         * Runs the block.
+         *
+         * @param tg the group; create the children with it
+         * @return the block's value
+         * @throws Exception anything; it fails the group as a child's failure does
+         */
         T call(TaskGroup tg) throws Exception;
     }
 
@@ -54,7 +65,13 @@ public final class TaskGroup {
     /** A group not entered yet. */
     public TaskGroup() {}
 
-    /** Creates a group and runs {@code body} in it: {@code async with TaskGroup() as tg: ...}. */
+    /**
+     * Creates a group and runs {@code body} in it: {@code async with TaskGroup() as tg: ...}.
+     *
+     * @param <T> the result type
+     * @param body the group's block
+     * @return the block's value, once every child has ended
+     */
     public static <T> T run(Body<T> body) {
         if (body == null) throw new NullPointerException("body");
         TaskGroup tg = new TaskGroup();
@@ -65,6 +82,10 @@ public final class TaskGroup {
      * Runs {@code body} in the calling task as this group's block ({@code async with tg:}), waits for every
      * child, and returns the block's value. Throws the {@link ExceptionGroup} of the failures, the block's
      * {@link CancelledError} when the task was cancelled from outside, or a {@link KeyboardInterrupt}.
+     *
+     * @param <T> the result type
+     * @param body the group's block
+     * @return the block's value, once every child has ended
      */
     public <T> T run(Coroutine<T> body) {
         if (body == null) throw new NullPointerException("body");
@@ -81,17 +102,38 @@ public final class TaskGroup {
         return result;
     }
 
-    /** Starts {@code coro} as a child task of this group ({@code tg.create_task(coro)}). */
+    /**
+     * Starts {@code coro} as a child task of this group ({@code tg.create_task(coro)}).
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null);
     }
 
-    /** Starts {@code coro} as a named child task of this group. */
+    /**
+     * Starts {@code coro} as a named child task of this group.
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @param name the task's name (null: {@code Task-N})
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return createTask(coro, name, null);
     }
 
-    /** Starts {@code coro} as a child task running in {@code context} (null: a copy of the current one). */
+    /**
+     * Starts {@code coro} as a child task running in {@code context} (null: a copy of the current one).
+     *
+     * @param <T> the result type
+     * @param coro the child's code
+     * @param name the task's name (null: {@code Task-N})
+     * @param context the context it runs in (null: a copy of the current one)
+     * @return the child task, scheduled
+     */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
         if (!entered) throw new IllegalStateException("TaskGroup " + this + " has not been entered");
         if (exiting && tasks.isEmpty()) throw new IllegalStateException("TaskGroup " + this + " is finished");

@@ -57,6 +57,8 @@ public final class Timeout {
      * A timeout that fires at loop time {@code when} (seconds, as {@link EventLoop#time()}); null never fires;
      * a time in the past fires on the next loop iteration. {@link Asyncio#timeout} and {@link Asyncio#timeoutAt}
      * are the usual ways to get one.
+     *
+     * @param when the deadline in loop time, as {@link EventLoop#time()} counts (null: none)
      */
     public Timeout(Double when) {
         this.when = when;
@@ -68,7 +70,7 @@ public final class Timeout {
         return new Timeout(delay == null ? null : loop.time() + delay);
     }
 
-    /** The deadline, in loop time; null if there is none. */
+    /** {@return the deadline, in loop time; null if there is none} */
     public Double when() {
         return when;
     }
@@ -76,6 +78,8 @@ public final class Timeout {
     /**
      * Moves the deadline to loop time {@code when} (null: no deadline). Only while the block runs and the
      * timeout has not fired; otherwise throws {@link IllegalStateException}.
+     *
+     * @param when the deadline in loop time, as {@link EventLoop#time()} counts (null: none)
      */
     public void reschedule(Double when) {
         if (state != State.ENTERED) {
@@ -96,7 +100,7 @@ public final class Timeout {
         }
     }
 
-    /** Whether the deadline passed while the block ran (and the task was cancelled for it). */
+    /** {@return whether the deadline passed while the block ran (and the task was cancelled for it)} */
     public boolean expired() {
         return state == State.EXPIRING || state == State.EXPIRED;
     }
@@ -105,6 +109,10 @@ public final class Timeout {
      * Runs {@code body} in the calling task under this timeout ({@code async with cm:}) and returns its value;
      * see the class comment for what is thrown. A timeout is entered once: a second {@code run} throws
      * {@link IllegalStateException}.
+     *
+     * @param <T> the result type
+     * @param body the code to run under the timeout
+     * @return {@code body}'s value
      */
     public <T> T run(Coroutine<T> body) {
         if (body == null) throw new NullPointerException("body");

@@ -27,6 +27,8 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
      * The scheduled time, in the loop's {@link EventLoop#time()} seconds: exactly the double given to
      * {@code callAt} (for {@code callLater}, {@code time() + delay}), as asyncio's {@code when()}. The loop orders
      * timers by that deadline converted to nanoseconds once.
+     *
+     * @return the scheduled loop time, in seconds
      */
     public double when() {
         return when;

@@ -1,5 +1,7 @@
 package io.jasyncio;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -12,10 +14,12 @@ import java.util.function.BooleanSupplier;
  * bounded by {@link #REAL_RUN_LIMIT_SECONDS};</li>
  * <li>{@link #runBriefly} and {@link #runUntil}: a loop the test holds itself (see {@link LoopTestBase}), driven
  * from outside; {@link #waitUntil}: inside a task, yield until a condition holds;</li>
- * <li>{@link #now} and {@link #busyFor}: the running loop's (virtual) time.</li>
+ * <li>{@link #now} and {@link #busyFor}: the running loop's (virtual) time;</li>
+ * <li>{@link #collectErrors}, {@link #runCollectingErrors} and {@link #runRealCollectingErrors}: what reaches the
+ * loop's exception handler, kept for the test's assertions instead of logged.</li>
  * </ul>
  * Threading: {@link #run}, {@link #runReal}, {@link #runBriefly} and {@link #runUntil} from a test's thread (no
- * loop running there); {@link #waitUntil}, {@link #now} and {@link #busyFor} from a task.
+ * loop running there); {@link #waitUntil}, {@link #now}, {@link #busyFor} and {@link #collectErrors} from a task.
  */
 public final class TestLoops {
     private TestLoops() {}
@@ -49,6 +53,40 @@ public final class TestLoops {
     /** Runs {@code main} on a fresh real-time loop, bounded by {@link #REAL_RUN_LIMIT_SECONDS}. */
     public static <T> T runReal(Coroutine<T> main) {
         return Asyncio.run(() -> Asyncio.waitFor(main, REAL_RUN_LIMIT_SECONDS));
+    }
+
+    /** {@link #run} with {@link #collectErrors} from the start; returns what reached the exception handler. */
+    public static List<ExceptionContext> runCollectingErrors(Coroutine<?> main) {
+        List<ExceptionContext> errors = new ArrayList<>();
+        run(() -> {
+            collectInto(errors);
+            return main.call();
+        });
+        return errors;
+    }
+
+    /** {@link #runReal} with {@link #collectErrors} from the start; returns what reached the exception handler. */
+    public static List<ExceptionContext> runRealCollectingErrors(Coroutine<?> main) {
+        List<ExceptionContext> errors = new ArrayList<>();
+        runReal(() -> {
+            collectInto(errors);
+            return main.call();
+        });
+        return errors;
+    }
+
+    /**
+     * Inside a task: from now on what reaches the running loop's exception handler is added to the returned list,
+     * in order, instead of being logged.
+     */
+    public static List<ExceptionContext> collectErrors() {
+        List<ExceptionContext> errors = new ArrayList<>();
+        collectInto(errors);
+        return errors;
+    }
+
+    private static void collectInto(List<ExceptionContext> errors) {
+        Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
     }
 
     /** test_utils.run_briefly: runs {@code loop} for one task step, so that the callbacks scheduled before run. */

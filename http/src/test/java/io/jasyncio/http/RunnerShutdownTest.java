@@ -27,6 +27,25 @@ class RunnerShutdownTest {
 
     private static final String GET = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 
+    /** Sets {@code runner} up, connects a fake client that sends {@code GET /}, and lets the handler start. */
+    private static FakeTransport setUpWithOneGet(AppRunner runner) {
+        runner.setup();
+        FakeTransport t = FakeTransport.connect(runner);
+        t.receive(GET);
+        spin();
+        return t;
+    }
+
+    /** Starts {@code runner.cleanup()} in a task of its own, as a shutdown does, and lets it start. */
+    private static Task<Void> startCleanup(AppRunner runner) {
+        Task<Void> cleanup = Asyncio.getRunningLoop().createTask(() -> {
+            runner.cleanup();
+            return null;
+        });
+        spin();
+        return cleanup;
+    }
+
     // ---------------------------------------------------------------- cleanup
 
     /**
@@ -44,15 +63,8 @@ class RunnerShutdownTest {
                 return Response.text("x".repeat(1000));
             });
             AppRunner runner = new AppRunner(app).shutdownTimeout(10);
-            runner.setup();
-            FakeTransport t = FakeTransport.connect(runner);
-            t.receive(GET);
-            spin();
-            Task<Void> cleanup = Asyncio.getRunningLoop().createTask(() -> {
-                runner.cleanup();
-                return null;
-            });
-            spin();
+            FakeTransport t = setUpWithOneGet(runner);
+            Task<Void> cleanup = startCleanup(runner);
             t.stuck = true; // the response will not fit in the socket at once
             gate.setResult(null);
             spin();
@@ -84,11 +96,7 @@ class RunnerShutdownTest {
             t.receive(GET);
             spin();
             assertTrue(t.paused);
-            Task<Void> cleanup = Asyncio.getRunningLoop().createTask(() -> {
-                runner.cleanup();
-                return null;
-            });
-            spin();
+            Task<Void> cleanup = startCleanup(runner);
             t.drainTo(1000); // below the low-water mark: the worker goes on, 1000 bytes still to send
             spin();
             assertTrue(t.closing, "the connection closes once its response is out");
@@ -121,15 +129,8 @@ class RunnerShutdownTest {
             });
             app.onCleanup(a -> log.add("hook"));
             AppRunner runner = new AppRunner(app).shutdownTimeout(60);
-            runner.setup();
-            FakeTransport t = FakeTransport.connect(runner);
-            t.receive(GET);
-            spin();
-            Task<Void> cleanup = Asyncio.getRunningLoop().createTask(() -> {
-                runner.cleanup();
-                return null;
-            });
-            spin();
+            FakeTransport t = setUpWithOneGet(runner);
+            Task<Void> cleanup = startCleanup(runner);
             cleanup.cancel();
             assertThrows(CancelledError.class, () -> Asyncio.await(cleanup));
             assertTrue(cleanup.cancelled(), "the cancellation goes on");
@@ -152,10 +153,7 @@ class RunnerShutdownTest {
             });
             app.onCleanup(a -> log.add("hook"));
             AppRunner runner = new AppRunner(app).shutdownTimeout(60);
-            runner.setup();
-            FakeTransport t = FakeTransport.connect(runner);
-            t.receive(GET);
-            spin();
+            FakeTransport t = setUpWithOneGet(runner);
             Task<Void> cleanup = Asyncio.getRunningLoop().createTask(() -> {
                 Asyncio.currentTask().cancel(); // delivered at its next await: inside cleanup()
                 runner.cleanup();
@@ -190,10 +188,7 @@ class RunnerShutdownTest {
             });
             app.onCleanup(a -> log.add("hook"));
             AppRunner runner = new AppRunner(app).shutdownTimeout(0.05);
-            runner.setup();
-            FakeTransport t = FakeTransport.connect(runner);
-            t.receive(GET);
-            spin();
+            FakeTransport t = setUpWithOneGet(runner);
             runner.cleanup();
             assertEquals(List.of("handler done", "hook"), log);
             return null;
@@ -216,10 +211,7 @@ class RunnerShutdownTest {
             });
             app.onCleanup(a -> log.add("hook"));
             AppRunner runner = new AppRunner(app).shutdownTimeout(10);
-            runner.setup();
-            FakeTransport t = FakeTransport.connect(runner);
-            t.receive(GET);
-            spin();
+            FakeTransport t = setUpWithOneGet(runner);
             t.lose(new IOException("Connection reset by peer"));
             assertEquals(1, runner.connectionCount(), "its handler still runs");
             runner.cleanup();

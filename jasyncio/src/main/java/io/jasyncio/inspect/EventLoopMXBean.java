@@ -9,18 +9,24 @@ package io.jasyncio.inspect;
  * (a blocked loop reads as -1).
  */
 public interface EventLoopMXBean {
-    /** Pending tasks of the loop. */
+    /** {@return the loop's pending tasks (-1 if the loop did not answer)} */
     int getTasksAlive();
 
-    /** Handles and task steps in the ready queue. */
+    /** {@return how many handles and task steps are in the ready queue (-1 if the loop did not answer)} */
     int getReadyQueueLength();
 
-    /** Live transports of the loop: sockets (a TLS connection counts once) and pipes; servers are not counted. */
+    /**
+     * {@return the loop's live transports (-1 if the loop did not answer)}: sockets (a TLS connection counts once)
+     * and pipes; servers are not counted.
+     */
     int getOpenConnections();
 
-    /** How long a callback scheduled now waits before the loop runs it, in milliseconds (measured on read). */
+    /**
+     * {@return how long a callback scheduled now waits before the loop runs it, in milliseconds (-1 if the loop did
+     * not answer)} Measured on each read.
+     */
     double getLoopLagMillis();
 
-    /** The tasks, as {@code jasyncio ps} prints them (one string per line). */
+    /** {@return the tasks as {@code jasyncio ps} prints them, one string per line} */
     String[] dumpTasks();
 }

@@ -26,7 +26,14 @@ public final class InspectAgent {
      */
     static final long LOOP_ANSWER_MILLIS = 10_000;
 
-    /** The agent's entry point ({@code Agent-Class}); {@code args} is the file to write. */
+    /**
+     * The agent's entry point ({@code Agent-Class}): writes every open loop's tasks to the file {@code args}
+     * (through a {@code .part} file moved into place, so the reader never sees half a snapshot), then registers
+     * the loops' MBeans on a short-lived thread.
+     *
+     * @param args the path of the file to write
+     * @throws IOException if the file cannot be written
+     */
     public static void agentmain(String args) throws IOException {
         if (args == null || args.isEmpty()) throw new IllegalArgumentException("InspectAgent needs the output file");
         Path tmp = Path.of(args + ".part");

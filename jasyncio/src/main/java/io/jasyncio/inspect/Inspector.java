@@ -28,10 +28,21 @@ import java.util.zip.CRC32;
 public final class Inspector {
     private Inspector() {}
 
-    /** A snapshot of another JVM: the tasks of its loops, and a line per loop that could not answer. */
+    /**
+     * A snapshot of another JVM: the tasks of its loops, and a line per loop that could not answer.
+     *
+     * @param rows the tasks of every loop that answered
+     * @param loopErrors one line per loop that could not answer, saying why
+     */
     public record Snapshot(List<TaskDump.Row> rows, List<String> loopErrors) {}
 
-    /** Takes the snapshot of the JVM {@code pid}. */
+    /**
+     * Takes the snapshot of the JVM {@code pid}: attaches, loads the agent and reads what it wrote.
+     *
+     * @param pid the process id of a JVM of the same user with jasyncio on its class path
+     * @return the snapshot
+     * @throws InspectionException if the JVM cannot be attached to or the agent fails; the message says why
+     */
     public static Snapshot snapshot(long pid) throws InspectionException {
         Path dir = null;
         try {
@@ -138,6 +149,11 @@ public final class Inspector {
 
     /** Inspection failed for a reason the user can act on; the message says which. */
     public static final class InspectionException extends Exception {
+        /**
+         * An inspection failure.
+         *
+         * @param message what went wrong and what to do
+         */
         public InspectionException(String message) {
             super(message);
         }

@@ -32,7 +32,10 @@ public final class LoopMetrics implements EventLoopMXBean {
 
     /**
      * Registers an MBean for each open loop not registered yet, named {@code io.jasyncio:type=EventLoop,name=0x…}
-     * (the loop's identity hash). Returns the names of all open loops' beans.
+     * (the loop's identity hash).
+     *
+     * @return the names of all open loops' beans
+     * @throws IllegalStateException if a bean cannot be registered
      */
     public static synchronized List<ObjectName> registerAll() {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -51,7 +54,13 @@ public final class LoopMetrics implements EventLoopMXBean {
         return names;
     }
 
-    /** The bean's name for {@code loop}. */
+    /**
+     * The bean's name for {@code loop}: {@code io.jasyncio:type=EventLoop,name=0x…} (its identity hash).
+     *
+     * @param loop the loop
+     * @return the name
+     * @throws JMException if the name is malformed (it is not, for any loop)
+     */
     public static ObjectName nameOf(EventLoop loop) throws JMException {
         return new ObjectName("io.jasyncio:type=EventLoop,name=0x" + Integer.toHexString(System.identityHashCode(loop)));
     }

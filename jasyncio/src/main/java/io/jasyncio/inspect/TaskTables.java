@@ -25,7 +25,11 @@ public final class TaskTables {
     /**
      * The table: one line per task and awaiting task (a task nobody awaits has one line with the awaiter columns
      * empty), per loop, as Python's {@code ps}: loop, task id, task name, state, coroutine stack, awaiter name,
-     * awaiter id.
+     * awaiter id; then the lines of the loops that could not answer.
+     *
+     * @param rows the tasks
+     * @param loopErrors one line per loop that could not answer
+     * @return the table, a line per row, each ending in a newline
      */
     public static String table(List<Row> rows, List<String> loopErrors) {
         Map<Long, Row> byId = index(rows);
@@ -60,7 +64,12 @@ public final class TaskTables {
 
     /**
      * The tree, per loop, as Python's {@code pstree}: each task not awaited by another is a root; under a task
-     * its frames from the outermost to the innermost, and under the innermost the tasks it awaits.
+     * its frames from the outermost to the innermost, and under the innermost the tasks it awaits; then the
+     * lines of the loops that could not answer.
+     *
+     * @param rows the tasks
+     * @param loopErrors one line per loop that could not answer
+     * @return the tree, a line per node, each ending in a newline
      */
     public static String tree(List<Row> rows, List<String> loopErrors) {
         Map<String, List<Row>> byLoop = new LinkedHashMap<>();

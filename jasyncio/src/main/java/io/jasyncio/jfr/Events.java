@@ -18,26 +18,39 @@ public final class Events {
     private static final SlowStep SLOW = new SlowStep();
     private static final LoopBlocked BLOCKED = new LoopBlocked();
 
+    /** {@return whether a recording has {@link TaskCreated} enabled} */
     public static boolean taskCreatedEnabled() {
         return CREATED.isEnabled();
     }
 
+    /** {@return whether a recording has {@link TaskEnded} enabled} */
     public static boolean taskEndedEnabled() {
         return ENDED.isEnabled();
     }
 
+    /** {@return whether a recording has {@link TaskCancelled} enabled} */
     public static boolean taskCancelledEnabled() {
         return CANCELLED.isEnabled();
     }
 
+    /** {@return whether a recording has {@link SlowStep} enabled} */
     public static boolean slowStepEnabled() {
         return SLOW.isEnabled();
     }
 
+    /** {@return whether a recording has {@link LoopBlocked} enabled} */
     public static boolean loopBlockedEnabled() {
         return BLOCKED.isEnabled();
     }
 
+    /**
+     * A {@link TaskCreated} event, filled; the caller commits it.
+     *
+     * @param taskId the task's id (its identity hash, as {@code jasyncio ps} prints it)
+     * @param name the task's name
+     * @param loop the loop's name
+     * @return the event
+     */
     public static jdk.jfr.Event taskCreated(long taskId, String name, String loop) {
         TaskCreated e = new TaskCreated();
         e.taskId = taskId;
@@ -46,7 +59,16 @@ public final class Events {
         return e;
     }
 
-    /** {@code outcome}: "result", "exception" (then {@code exception} names its class) or "cancelled". */
+    /**
+     * A {@link TaskEnded} event, filled; the caller commits it.
+     *
+     * @param taskId the task's id (its identity hash, as {@code jasyncio ps} prints it)
+     * @param name the task's name
+     * @param outcome "result", "exception" or "cancelled"
+     * @param exception the class name of the task's exception when {@code outcome} is "exception", else null
+     * @param loop the loop's name
+     * @return the event
+     */
     public static jdk.jfr.Event taskEnded(long taskId, String name, String outcome, String exception, String loop) {
         TaskEnded e = new TaskEnded();
         e.taskId = taskId;
@@ -57,6 +79,15 @@ public final class Events {
         return e;
     }
 
+    /**
+     * A {@link TaskCancelled} event (cancel() called on a pending task), filled; the caller commits it.
+     *
+     * @param taskId the task's id (its identity hash, as {@code jasyncio ps} prints it)
+     * @param name the task's name
+     * @param message the cancellation message, or null
+     * @param loop the loop's name
+     * @return the event
+     */
     public static jdk.jfr.Event taskCancelled(long taskId, String name, String message, String loop) {
         TaskCancelled e = new TaskCancelled();
         e.taskId = taskId;
@@ -66,6 +97,15 @@ public final class Events {
         return e;
     }
 
+    /**
+     * A {@link SlowStep} event (a callback or task step held the loop at least the slow-callback duration),
+     * filled; the caller commits it.
+     *
+     * @param heldForNanos how long the step held the loop, in nanoseconds
+     * @param what the task (name and id) or the callback
+     * @param loop the loop's name
+     * @return the event
+     */
     public static jdk.jfr.Event slowStep(long heldForNanos, String what, String loop) {
         SlowStep e = new SlowStep();
         e.heldFor = heldForNanos;
@@ -74,6 +114,17 @@ public final class Events {
         return e;
     }
 
+    /**
+     * A {@link LoopBlocked} event (the watchdog saw the loop held beyond its threshold), filled; the caller
+     * commits it.
+     *
+     * @param heldForNanos how long the loop had been held when the watchdog noticed, in nanoseconds
+     * @param holder the task (name and id) or callback holding the loop
+     * @param taskId the holding task's id (identity hash); 0 for a callback
+     * @param frames where the holder is, innermost frame first
+     * @param loop the loop's name
+     * @return the event
+     */
     public static jdk.jfr.Event loopBlocked(long heldForNanos, String holder, long taskId, String frames, String loop) {
         LoopBlocked e = new LoopBlocked();
         e.heldFor = heldForNanos;
@@ -84,6 +135,16 @@ public final class Events {
         return e;
     }
 
+    /**
+     * A {@link LoopSample} event (one loop's state at a sampling period), filled; the caller commits it.
+     *
+     * @param loop the loop's name
+     * @param readyQueueLength handles and task steps in the ready queue
+     * @param tasksAlive the loop's pending tasks
+     * @param openConnections the loop's live transports
+     * @param lagNanos how long a callback scheduled at the sample waited to run, in nanoseconds
+     * @return the event
+     */
     public static jdk.jfr.Event loopSample(String loop, int readyQueueLength, int tasksAlive, int openConnections, long lagNanos) {
         LoopSample e = new LoopSample();
         e.loop = loop;
@@ -97,6 +158,8 @@ public final class Events {
     /**
      * Has {@code hook} run every period of {@link LoopSample} while a recording has it enabled (JFR's periodic
      * thread runs it). Called once, by the library.
+     *
+     * @param hook what to run each period (on JFR's periodic thread)
      */
     public static void onLoopSamplePeriod(Runnable hook) {
         jdk.jfr.FlightRecorder.addPeriodicEvent(LoopSample.class, hook);

@@ -12,9 +12,15 @@ import io.jasyncio.transport.BaseProtocol;
  * <p>Threading: the loop's thread only.
  */
 public abstract class FlowControl implements BaseProtocol {
+    /** The loop this protocol runs on. */
     protected final EventLoop loop;
     private final DrainWaiters drain;
 
+    /**
+     * A protocol whose writers drain on {@code loop}.
+     *
+     * @param loop the loop the connection runs on
+     */
     protected FlowControl(EventLoop loop) {
         this.loop = loop;
         this.drain = new DrainWaiters(loop);
@@ -40,6 +46,11 @@ public abstract class FlowControl implements BaseProtocol {
         drain.drain();
     }
 
-    /** The future {@link StreamWriter#waitClosed()} waits for, for {@code stream}. */
+    /**
+     * The future {@link StreamWriter#waitClosed()} waits for.
+     *
+     * @param stream the writer that waits
+     * @return a future done when the transport under {@code stream} is closed
+     */
     protected abstract Future<Void> closeWaiter(StreamWriter stream);
 }

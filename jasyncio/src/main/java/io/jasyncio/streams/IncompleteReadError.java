@@ -7,9 +7,17 @@ package io.jasyncio.streams;
  * <p>Threading: immutable.
  */
 public class IncompleteReadError extends RuntimeException {
+    /** The bytes read before the end of the stream. */
     private final byte[] partial;
+    /** The number of bytes asked for, or null for a read until a separator. */
     private final Integer expected;
 
+    /**
+     * The error for a read that ended early.
+     *
+     * @param partial the bytes read before the end of the stream (copied)
+     * @param expected the number of bytes asked for, or null for a read until a separator
+     */
     public IncompleteReadError(byte[] partial, Integer expected) {
         super(partial.length + " bytes read on a total of " + (expected == null ? "undefined" : expected.toString())
                 + " expected bytes");
@@ -17,12 +25,12 @@ public class IncompleteReadError extends RuntimeException {
         this.expected = expected;
     }
 
-    /** The bytes read before the end of the stream. */
+    /** {@return a copy of the bytes read before the end of the stream} */
     public byte[] partial() {
         return partial.clone();
     }
 
-    /** The number of bytes expected, or null if undefined. */
+    /** {@return the number of bytes expected, or null if undefined (a read until a separator)} */
     public Integer expected() {
         return expected;
     }

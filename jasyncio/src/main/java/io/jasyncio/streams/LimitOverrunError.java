@@ -7,14 +7,21 @@ package io.jasyncio.streams;
  * <p>Threading: immutable.
  */
 public class LimitOverrunError extends RuntimeException {
+    /** How many bytes may be discarded to skip the over-long data. */
     private final int consumed;
 
+    /**
+     * The error for a separator search that went past the limit.
+     *
+     * @param message what was looked for and the limit
+     * @param consumed how many bytes may be discarded to skip the over-long data
+     */
     public LimitOverrunError(String message, int consumed) {
         super(message);
         this.consumed = consumed;
     }
 
-    /** The number of bytes to consume to skip the over-long data. */
+    /** {@return the number of bytes to consume to skip the over-long data} */
     public int consumed() {
         return consumed;
     }

@@ -6,6 +6,9 @@ package io.jasyncio.streams;
  * ... }} ties a connection to a block.
  *
  * <p>Threading: immutable; its parts belong to the loop's thread.
+ *
+ * @param reader the connection's reading side
+ * @param writer the connection's writing side
  */
 public record StreamPair(StreamReader reader, StreamWriter writer) implements AutoCloseable {
     /** Closes the connection: {@link StreamWriter#close()} (buffered data is still sent; does not wait). */

@@ -42,19 +42,31 @@ public class StreamReader {
         this(DEFAULT_LIMIT);
     }
 
-    /** A reader of the running loop; {@code limit} bounds lines and separators searched for (and buffering). */
+    /**
+     * A reader of the running loop (call it on the loop's thread).
+     *
+     * @param limit bounds the data before a separator (lines) and, doubled, what is buffered before the
+     *     transport stops reading
+     * @throws IllegalArgumentException if {@code limit <= 0}
+     */
     public StreamReader(int limit) {
         this(limit, Asyncio.getRunningLoop());
     }
 
-    /** A reader of {@code loop}. */
+    /**
+     * A reader of {@code loop}.
+     *
+     * @param limit as in {@link #StreamReader(int)}
+     * @param loop the loop the reads run on
+     * @throws IllegalArgumentException if {@code limit <= 0}
+     */
     public StreamReader(int limit, EventLoop loop) {
         if (limit <= 0) throw new IllegalArgumentException("Limit cannot be <= 0");
         this.limit = limit;
         this.loop = loop;
     }
 
-    /** The limit given at construction. */
+    /** {@return the limit given at construction} */
     public int limit() {
         return limit;
     }
@@ -63,12 +75,16 @@ public class StreamReader {
         return end - start;
     }
 
-    /** The exception set with {@link #setException}, or null. */
+    /** {@return the exception set with {@link #setException}, or null} */
     public Throwable exception() {
         return exception;
     }
 
-    /** Makes every pending and future read fail with {@code exc}. */
+    /**
+     * Makes every pending and future read fail with {@code exc}.
+     *
+     * @param exc the error (a connection's, as its protocol's {@code connectionLost} got it)
+     */
     public void setException(Throwable exc) {
         exception = exc;
         Future<Void> w = waiter;
@@ -86,7 +102,12 @@ public class StreamReader {
         }
     }
 
-    /** Sets the transport to pause and resume; may be called once. */
+    /**
+     * Sets the transport to pause while too much is buffered and to resume later; may be called once.
+     *
+     * @param transport the connection's or pipe's reading side
+     * @throws IllegalStateException if a transport was set already
+     */
     public void setTransport(ReadTransport transport) {
         if (this.transport != null) throw new IllegalStateException("Transport already set");
         this.transport = transport;
@@ -105,17 +126,28 @@ public class StreamReader {
         wakeupWaiter();
     }
 
-    /** Whether the stream has ended and every byte has been read. */
+    /** {@return whether the stream has ended and every byte has been read} */
     public boolean atEof() {
         return eof && size() == 0;
     }
 
-    /** Adds received bytes (a copy of the array). */
+    /**
+     * Adds received bytes (a copy of the array) and wakes the waiting read.
+     *
+     * @param data the bytes received
+     * @throws IllegalStateException after {@link #feedEof()}
+     */
     public void feedData(byte[] data) {
         feedData(ByteBuffer.wrap(data));
     }
 
-    /** Adds the remaining bytes of {@code data}, consuming them. */
+    /**
+     * Adds the remaining bytes of {@code data}, consuming them, and wakes the waiting read; pauses the
+     * transport once more than twice the limit is buffered.
+     *
+     * @param data the bytes received, from its position to its limit
+     * @throws IllegalStateException after {@link #feedEof()}
+     */
     public void feedData(ByteBuffer data) {
         if (eof) throw new IllegalStateException("feed_data after feed_eof");
         int n = data.remaining();
@@ -191,6 +223,8 @@ public class StreamReader {
      * Reads one line, ending with {@code \n} (included). At EOF returns what is left, possibly nothing. A line
      * longer than the limit throws {@link IllegalArgumentException} (asyncio's ValueError) whose cause is the
      * {@link LimitOverrunError}; the over-long data is discarded (up to and including its separator, if seen).
+     *
+     * @return the line with its {@code \n}; at EOF the rest without one, or an empty array
      */
     public byte[] readline() {
         byte[] sep = {'\n'};
@@ -212,12 +246,21 @@ public class StreamReader {
         return true;
     }
 
-    /** {@link #readuntil(List)} with one separator. */
+    /**
+     * {@link #readuntil(List)} with one separator.
+     *
+     * @param separator the bytes to read up to
+     * @return the data up to and including {@code separator}
+     */
     public byte[] readuntil(byte[] separator) {
         return readuntil(List.of(separator));
     }
 
-    /** {@link #readuntil(List)} with {@code \n}. */
+    /**
+     * {@link #readuntil(List)} with {@code \n}.
+     *
+     * @return the data up to and including the {@code \n}
+     */
     public byte[] readuntil() {
         return readuntil(new byte[] {'\n'});
     }
@@ -227,6 +270,10 @@ public class StreamReader {
      * earliest wins. At EOF first throws {@link IncompleteReadError} with the rest of the data (consumed). When
      * the data before a separator would exceed the limit throws {@link LimitOverrunError}, leaving the data in
      * the reader.
+     *
+     * @param separators the separators, each at least one byte
+     * @return the data up to and including the separator found
+     * @throws IllegalArgumentException if {@code separators} is empty or holds an empty separator
      */
     public byte[] readuntil(List<byte[]> separators) {
         List<byte[]> seps = new ArrayList<>(separators);
@@ -288,6 +335,9 @@ public class StreamReader {
     /**
      * Reads up to {@code n} bytes, waiting for at least one unless at EOF (then returns an empty array). With
      * {@code n < 0}, reads until EOF and returns everything.
+     *
+     * @param n the most bytes to return, or a negative number for all until EOF
+     * @return the bytes read; empty at EOF
      */
     public byte[] read(int n) {
         throwIfFailed();
@@ -310,12 +360,22 @@ public class StreamReader {
         return data;
     }
 
-    /** {@link #read(int)} with -1: everything until EOF. */
+    /**
+     * {@link #read(int)} with -1.
+     *
+     * @return everything until EOF
+     */
     public byte[] read() {
         return read(-1);
     }
 
-    /** Reads exactly {@code n} bytes; at EOF first throws {@link IncompleteReadError} with what was read. */
+    /**
+     * Reads exactly {@code n} bytes; at EOF first throws {@link IncompleteReadError} with what was read.
+     *
+     * @param n how many bytes to read
+     * @return {@code n} bytes
+     * @throws IllegalArgumentException if {@code n < 0}
+     */
     public byte[] readexactly(int n) {
         if (n < 0) throw new IllegalArgumentException("readexactly size can not be less than zero");
         throwIfFailed();
@@ -343,12 +403,12 @@ public class StreamReader {
         return waiter;
     }
 
-    /** The size of the internal array (for tests of memory bounds). */
+    /** {@return the size of the internal array, in bytes (for tests of memory bounds)} */
     public int capacity() {
         return buf.length;
     }
 
-    /** How many bytes are buffered (not part of asyncio's API; for monitoring and tests). */
+    /** {@return how many bytes are buffered (not part of asyncio's API; for monitoring and tests)} */
     public int bufferedSize() {
         return size();
     }

@@ -23,6 +23,15 @@ public class StreamReaderProtocol implements Protocol {
     /** The server-side handler of one connection (asyncio's {@code client_connected_cb}); runs as a task. */
     @FunctionalInterface
     public interface ClientConnected {
+        /**
+         * Serves one connection, in its own task; when it returns or throws, the task ends (the connection stays
+         * open until the writer is closed).
+         *
+         * @param reader the connection's reading side
+         * @param writer the connection's writing side
+         * @throws Exception anything; the exception goes to the loop's exception handler and the connection is
+         *     closed (as it is when the task is cancelled)
+         */
         void handle(StreamReader reader, StreamWriter writer) throws Exception;
     }
 
@@ -35,12 +44,23 @@ public class StreamReaderProtocol implements Protocol {
     /** The drain side of flow control (FlowControlMixin). */
     private final DrainWaiters drain;
 
-    /** A protocol feeding {@code reader}, for a client connection. */
+    /**
+     * A protocol feeding {@code reader}, for a client connection; call it on the loop's thread (it takes the
+     * running loop).
+     *
+     * @param reader the reader the received data goes to
+     */
     public StreamReaderProtocol(StreamReader reader) {
         this(reader, null);
     }
 
-    /** A protocol feeding {@code reader} that, once connected, runs {@code clientConnected} as a task. */
+    /**
+     * A protocol feeding {@code reader} that, once connected, runs {@code clientConnected} as a task; call it on
+     * the loop's thread (it takes the running loop).
+     *
+     * @param reader the reader the received data goes to
+     * @param clientConnected the server's handler of the connection, or null for a client
+     */
     public StreamReaderProtocol(StreamReader reader, ClientConnected clientConnected) {
         this.loop = Asyncio.getRunningLoop();
         this.reader = reader;

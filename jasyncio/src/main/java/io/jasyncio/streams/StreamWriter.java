@@ -37,6 +37,15 @@ public class StreamWriter implements AutoCloseable {
     private final StreamReader reader;
     private final EventLoop loop;
 
+    /**
+     * A writer over a connection (asyncio's {@code StreamWriter(transport, protocol, reader, loop)}); the
+     * {@link Streams} functions make it.
+     *
+     * @param transport the connection's transport
+     * @param protocol the connection's protocol, through which {@link #drain()} waits
+     * @param reader the connection's reader (its error fails {@link #drain()}), or null
+     * @param loop the loop the connection runs on
+     */
     public StreamWriter(Transport transport, StreamReaderProtocol protocol, StreamReader reader, EventLoop loop) {
         this.transport = transport;
         this.protocol = protocol;
@@ -47,7 +56,13 @@ public class StreamWriter implements AutoCloseable {
     }
 
     // --- subprocess pipes: a writer over a WriteTransport whose protocol is a FlowControl (no reader)
-    /** A writer over a write-only transport (a child's stdin), drained through {@code protocol}. */
+    /**
+     * A writer over a write-only transport (a child's stdin), drained through {@code protocol}.
+     *
+     * @param transport the pipe's transport
+     * @param protocol the pipe's protocol, through which {@link #drain()} waits
+     * @param loop the loop the pipe runs on
+     */
     public StreamWriter(WriteTransport transport, FlowControl protocol, EventLoop loop) {
         this.transport = transport;
         this.protocol = null;
@@ -58,28 +73,45 @@ public class StreamWriter implements AutoCloseable {
     }
     // ---
 
-    /** The underlying transport of a connection; a writer to a pipe (a child's stdin) has {@link #writeTransport()}. */
+    /**
+     * The underlying transport of a connection; a writer to a pipe (a child's stdin) has {@link #writeTransport()}.
+     *
+     * @return the connection's transport (after {@link #startTls}, the TLS one)
+     * @throws IllegalStateException if this writer writes to a pipe
+     */
     public Transport transport() {
         if (transport instanceof Transport t) return t;
         throw new IllegalStateException("this writer writes to a pipe, not a connection: use writeTransport()");
     }
 
-    /** The underlying transport, whatever it is: a connection, or a pipe (a child's stdin). */
+    /** {@return the underlying transport, whatever it is: a connection, or a pipe (a child's stdin)} */
     public WriteTransport writeTransport() {
         return transport;
     }
 
-    /** Buffers {@code data} for sending (never blocks); follow with {@link #drain()}. */
+    /**
+     * Buffers {@code data} for sending (never blocks); follow with {@link #drain()}.
+     *
+     * @param data the bytes to send
+     */
     public void write(byte[] data) {
         transport.write(data);
     }
 
-    /** Sends the remaining bytes of {@code data}. */
+    /**
+     * Buffers the remaining bytes of {@code data} for sending (never blocks); follow with {@link #drain()}.
+     *
+     * @param data the bytes to send, from its position to its limit
+     */
     public void write(ByteBuffer data) {
         transport.write(data);
     }
 
-    /** Writes each array in turn. */
+    /**
+     * Buffers each array in turn for sending (never blocks); follow with {@link #drain()}.
+     *
+     * @param data the arrays to send
+     */
     public void writelines(List<byte[]> data) {
         List<ByteBuffer> bufs = new ArrayList<>(data.size());
         for (byte[] d : data) bufs.add(ByteBuffer.wrap(d));
@@ -91,6 +123,7 @@ public class StreamWriter implements AutoCloseable {
         transport.writeEof();
     }
 
+    /** {@return whether the transport supports {@link #writeEof()} (a TLS connection does not)} */
     public boolean canWriteEof() {
         return transport.canWriteEof();
     }
@@ -104,6 +137,7 @@ public class StreamWriter implements AutoCloseable {
         transport.close();
     }
 
+    /** {@return whether the transport is closed or closing} */
     public boolean isClosing() {
         return transport.isClosing();
     }
@@ -113,11 +147,24 @@ public class StreamWriter implements AutoCloseable {
         Asyncio.await(closeWaiter.get());
     }
 
-    /** {@link BaseTransport#getExtraInfo(String)}. */
+    /**
+     * Information about the connection, as {@link BaseTransport#getExtraInfo(String)} (asyncio's
+     * {@code get_extra_info}).
+     *
+     * @param name what to return: {@code "peername"}, {@code "sockname"}, {@code "socket"}, the TLS names...
+     * @return the value, or null if the transport has none by that name
+     */
     public Object getExtraInfo(String name) {
         return transport.getExtraInfo(name);
     }
 
+    /**
+     * Information about the connection, or a default.
+     *
+     * @param name what to return, as in {@link #getExtraInfo(String)}
+     * @param defaultValue what to return if the transport has no value by that name
+     * @return the value, or {@code defaultValue}
+     */
     public Object getExtraInfo(String name, Object defaultValue) {
         return transport.getExtraInfo(name, defaultValue);
     }
@@ -142,7 +189,7 @@ public class StreamWriter implements AutoCloseable {
         return protocol;
     }
 
-    /** The loop this writer belongs to. */
+    /** {@return the loop this writer belongs to} */
     public EventLoop getLoop() {
         return loop;
     }
@@ -158,6 +205,12 @@ public class StreamWriter implements AutoCloseable {
      * asyncio's {@code StreamWriter.start_tls(sslcontext, server_hostname=...)}: drains, then upgrades this
      * connection to TLS in place (server side if this writer came from a server). Reads and writes go through
      * TLS from now on. Suspends until the handshake is done; on failure the connection is closed.
+     *
+     * @param context the TLS context
+     * @param serverHostname client side: the name to verify the server's certificate against and send as SNI
+     *     (ignored on a server's side)
+     * @throws IOException if the handshake fails or times out
+     * @throws IllegalStateException if this writer writes to a pipe
      */
     public void startTls(javax.net.ssl.SSLContext context, String serverHostname) throws IOException {
         if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
@@ -165,7 +218,14 @@ public class StreamWriter implements AutoCloseable {
                 : TlsOptions.client(context).withServerHostname(serverHostname));
     }
 
-    /** {@link #startTls(javax.net.ssl.SSLContext, String)} with full options (timeouts, host name check). */
+    /**
+     * {@link #startTls(javax.net.ssl.SSLContext, String)} with full options (timeouts, host name check); the
+     * side (client or server) is this connection's, whatever {@code tls} says.
+     *
+     * @param tls the TLS options
+     * @throws IOException if the handshake fails or times out
+     * @throws IllegalStateException if this writer writes to a pipe
+     */
     public void startTls(TlsOptions tls) throws IOException {
         if (protocol == null) throw new IllegalStateException("startTls needs a network connection, not a pipe: " + this);
         boolean serverSide = protocol.isServerSide();

@@ -1,11 +1,8 @@
 package io.jasyncio.tls;
 
 import io.jasyncio.EventLoop;
-import io.jasyncio.transport.BaseProtocol;
+import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.Transport;
-import io.jasyncio.transport.WriteBufferLimits;
-import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * The transport a TLS connection shows its application protocol (asyncio's {@code _SSLProtocolTransport}): it
@@ -21,96 +18,18 @@ import java.util.List;
  * ({@code "peername"}, {@code "sockname"}, {@code "socket"}).
  *
  * <p>Threading: the event loop's thread only.
+ *
+ * <p>Every transport a TLS connection hands its protocol is one: cast to it for the TLS layer's own flow control
+ * ({@code Connection.transport()}, the {@code connectionMade} argument, {@link Tls#startTls}'s result).
  */
-public final class SslTransport implements Transport {
-    private final EventLoop loop;
-    private final SslProtocol ssl;
-    boolean closed;
-
-    SslTransport(EventLoop loop, SslProtocol ssl) {
-        this.loop = loop;
-        this.ssl = ssl;
-    }
-
-    /** The TLS layer under this transport (for tests in this package). */
-    SslProtocol sslProtocol() {
-        return ssl;
-    }
-
+public interface SslTransport extends Transport {
     /**
      * Whether the application's writes are paused: the TLS layer's outgoing buffer is above its high-water mark
      * (the protocol got {@code pauseWriting} and not yet {@code resumeWriting}).
      *
      * @return true while paused
      */
-    public boolean writingPaused() {
-        return ssl.appWritingPaused();
-    }
-
-    @Override
-    public Object getExtraInfo(String name) {
-        return ssl.getExtraInfo(name);
-    }
-
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        if (protocol == null) throw new NullPointerException("protocol");
-        ssl.setAppProtocol(protocol);
-    }
-
-    @Override
-    public BaseProtocol getProtocol() {
-        return ssl.appProtocol();
-    }
-
-    @Override
-    public boolean isClosing() {
-        return closed;
-    }
-
-    /**
-     * Closes the connection gracefully: buffered data is sent, then close_notify; the protocol's
-     * {@code connectionLost(null)} follows once the peer answers (or the shutdown timeout passes). Idempotent.
-     */
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        ssl.startShutdown();
-    }
-
-    @Override
-    public boolean isReading() {
-        return !ssl.appReadingPaused;
-    }
-
-    @Override
-    public void pauseReading() {
-        ssl.pauseAppReading();
-    }
-
-    @Override
-    public void resumeReading() {
-        ssl.resumeAppReading();
-    }
-
-    /** Write buffer limits; the default high-water mark is 512 KiB (asyncio's for SSL). */
-    @Override
-    public void setWriteBufferLimits(Integer high, Integer low) {
-        ssl.setWriteBufferLimits(high, low);
-        ssl.controlAppWriting();
-    }
-
-    @Override
-    public WriteBufferLimits getWriteBufferLimits() {
-        return ssl.getWriteBufferLimits();
-    }
-
-    /** Plaintext written but not yet encrypted (held while the socket's buffer is full). */
-    @Override
-    public long getWriteBufferSize() {
-        return ssl.getWriteBufferSize();
-    }
+    boolean writingPaused();
 
     /**
      * Limits of the ciphertext received but not yet decrypted (it piles up while reading is paused): over
@@ -118,74 +37,16 @@ public final class SslTransport implements Transport {
      *
      * @param high the high-water mark in bytes, or null for the default
      * @param low the low-water mark in bytes, or null for a quarter of {@code high}
+     * @throws IllegalArgumentException if {@code low > high} or {@code low < 0}
      */
-    public void setReadBufferLimits(Integer high, Integer low) {
-        ssl.setReadBufferLimits(high, low);
-        ssl.controlSslReading();
-    }
+    void setReadBufferLimits(Integer high, Integer low);
 
-    /**
-     * The current read water marks.
-     *
-     * @return {@code [low, high]}
-     */
-    public int[] getReadBufferLimits() {
-        return ssl.getReadBufferLimits();
-    }
+    /** {@return the current read water marks (asyncio's {@code get_read_buffer_limits()})} */
+    ReadBufferLimits getReadBufferLimits();
 
-    /**
-     * Ciphertext received but not yet decrypted.
-     *
-     * @return its size in bytes
-     */
-    public int getReadBufferSize() {
-        return ssl.getReadBufferSize();
-    }
+    /** {@return the size in bytes of the ciphertext received but not yet decrypted} */
+    int getReadBufferSize();
 
-    @Override
-    public void write(ByteBuffer data) {
-        if (!data.hasRemaining()) return;
-        ssl.writeAppdata(data);
-    }
-
-    @Override
-    public void writelines(List<ByteBuffer> data) {
-        ssl.writeAppdata(data);
-    }
-
-    /** Not supported: TLS 1.2 has no half-close, and asyncio offers none over TLS. Use {@link #close()}. */
-    @Override
-    public void writeEof() {
-        throw new UnsupportedOperationException("writeEof() is not supported on a TLS transport; use close()");
-    }
-
-    @Override
-    public boolean canWriteEof() {
-        return false;
-    }
-
-    /** Closes at once, without close_notify; buffered data is dropped; {@code connectionLost(null)} follows. */
-    @Override
-    public void abort() {
-        forceClose(null);
-    }
-
-    void forceClose(Throwable exc) {
-        closed = true;
-        ssl.abort(exc);
-    }
-
-    /**
-     * The loop this transport belongs to.
-     *
-     * @return the loop
-     */
-    public EventLoop getLoop() {
-        return loop;
-    }
-
-    @Override
-    public String toString() {
-        return "<SslTransport " + (closed ? "closed " : "") + ssl.state + " peer=" + getExtraInfo("peername") + ">";
-    }
+    /** {@return the loop this transport belongs to} */
+    EventLoop getLoop();
 }

@@ -2,28 +2,21 @@ package io.jasyncio.tls;
 
 import java.io.IOException;
 
-import io.jasyncio.Asyncio;
-import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
-import io.jasyncio.Handle;
-import io.jasyncio.internal.io.SocketTransport;
+import io.jasyncio.internal.tls.TlsLayer;
 import io.jasyncio.streams.Streams;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.ConnectOptions;
-import io.jasyncio.transport.Connection;
-import io.jasyncio.transport.Net;
 import io.jasyncio.transport.ServerOptions;
 import io.jasyncio.transport.Transport;
 import java.util.Objects;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * TLS (asyncio's {@code sslproto}): the layer that {@link Net} and {@link Streams} put under an application's
- * protocol when their options carry {@link TlsOptions} ({@link ConnectOptions#tls()}, {@link ServerOptions#tls()}),
- * and asyncio's {@code loop.start_tls} ({@link #startTls}). There is one way into a TLS connection: the options
- * of {@code Net.createConnection}/{@code createServer}/{@code createUnixConnection}/{@code createUnixServer}/
- * {@code connectAcceptedSocket} and of the {@link Streams} functions, which all come here.
+ * asyncio's {@code loop.start_tls} ({@link #startTls}): TLS over a connection that is already up. A connection
+ * that is TLS from the start comes from the options of {@code Net.createConnection}/{@code createServer}/
+ * {@code createUnixConnection}/{@code createUnixServer}/{@code connectAcceptedSocket} and of the {@link Streams}
+ * functions ({@link ConnectOptions#tls()}, {@link ServerOptions#tls()}), which put the same TLS layer (asyncio's
+ * {@code sslproto}) under the application's protocol; what follows holds for both.
  *
  * <p>Client calls return once the TLS handshake is done. A failed handshake fails that call (servers: closes
  * that connection only) with an {@link javax.net.ssl.SSLHandshakeException} naming the peer's address (an
@@ -35,103 +28,6 @@ import javax.net.ssl.SSLContext;
  */
 public final class Tls {
     private Tls() {}
-
-    /** Makes the plain connection under the TLS layer, with the layer as its protocol; returns its transport. */
-    @FunctionalInterface
-    public interface PlainConnect {
-        /**
-         * Opens the plain connection.
-         *
-         * @param tlsLayer makes the protocol of the plain connection: the TLS layer
-         * @return the plain connection's transport
-         * @throws IOException if the connection cannot be made
-         */
-        Transport open(Supplier<? extends BaseProtocol> tlsLayer) throws IOException;
-    }
-
-    /**
-     * The TLS client over a plain connection that {@code connect} makes (what {@link Net} does with
-     * {@link ConnectOptions#tls()}): returns the application's side once the handshake is done. The server's
-     * name to verify is {@code tls.serverHostname()}, else {@code host}; a Unix socket (null host) needs
-     * {@code tls.serverHostname()}, as asyncio's "you have to pass server_hostname when using ssl".
-     *
-     * @param <P> the application's protocol type
-     * @param protocolFactory makes the application's protocol
-     * @param tls client options
-     * @param host the host connected to (null: none, a socket path or an already connected channel)
-     * @param port the remote port (a hint for the session cache; 0 if none)
-     * @param unixPath whether the connection goes to a Unix socket path (for the error message)
-     * @param connect makes the plain connection
-     * @return the TLS connection
-     * @throws IOException if connecting or the handshake fails
-     */
-    public static <P extends BaseProtocol> Connection<P> client(Supplier<P> protocolFactory, TlsOptions tls, String host,
-            int port, boolean unixPath, PlainConnect connect) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (tls.serverSide()) throw new IllegalArgumentException("a TLS client needs TlsOptions.client(...), got server options");
-        if (unixPath && tls.serverHostname() == null) {
-            throw new IllegalArgumentException("you have to pass server_hostname when using ssl: a Unix socket path "
-                    + "names no host; use TlsOptions.withServerHostname(name), or \"\" with withCheckHostname(false)");
-        }
-        String name = tls.serverHostname() != null ? tls.serverHostname() : host;
-        if (host == null && !unixPath && tls.checkHostname() && (name == null || name.isEmpty())) {
-            throw new IllegalArgumentException("You must set server_hostname when using ssl without a host: "
-                    + "TlsOptions.withServerHostname(...)");
-        }
-        checkHostnameGiven(tls, name);
-        return over(protocolFactory, tls, name, port, connect);
-    }
-
-    /**
-     * The TLS server over one connection accepted elsewhere (asyncio's {@code connect_accepted_socket(ssl=)}, what
-     * {@link Net#connectAcceptedSocket} does with {@link ConnectOptions#tls()}).
-     *
-     * @param <P> the application's protocol type
-     * @param protocolFactory makes the application's protocol
-     * @param tls server options
-     * @param port the remote port (a hint for the session cache; 0 if none)
-     * @param connect makes the plain connection
-     * @return the TLS connection, once the handshake is done
-     * @throws IOException if the handshake fails
-     */
-    public static <P extends BaseProtocol> Connection<P> accepted(Supplier<P> protocolFactory, TlsOptions tls, int port,
-            PlainConnect connect) throws IOException {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (!tls.serverSide()) throw new IllegalArgumentException("connectAcceptedSocket needs server TlsOptions");
-        return over(protocolFactory, tls, tls.serverHostname(), port, connect);
-    }
-
-    /**
-     * The protocol factory of a TLS server (what {@link Net} does with {@link ServerOptions#tls()}): each accepted
-     * connection gets the TLS layer over a new protocol from {@code protocolFactory}, whose {@code connectionMade}
-     * runs after the handshake; a connection whose handshake fails is closed.
-     *
-     * @param protocolFactory makes the application's protocol of each connection
-     * @param tls server options
-     * @return the factory of the TLS layers
-     */
-    public static Supplier<BaseProtocol> serverLayer(Supplier<? extends BaseProtocol> protocolFactory, TlsOptions tls) {
-        Objects.requireNonNull(protocolFactory, "protocolFactory");
-        if (!tls.serverSide()) throw new IllegalArgumentException("a TLS server needs TlsOptions.server(context)");
-        EventLoop loop = Asyncio.getRunningLoop();
-        return () -> new SslProtocol(loop, protocolFactory.get(), tls, null, 0, null, true);
-    }
-
-    /**
-     * Makes the plain connection with {@code connect}, its protocol being the TLS layer over the application's
-     * protocol, and returns the application's side once the handshake is done.
-     */
-    private static <P extends BaseProtocol> Connection<P> over(Supplier<P> protocolFactory, TlsOptions tls,
-            String name, int port, PlainConnect connect) throws IOException {
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> waiter = loop.createFuture();
-        Layer<P> layer = new Layer<>();
-        Transport raw = connect.open(() -> layer.make(loop, protocolFactory, tls, name, port, waiter));
-        awaitHandshake(raw, waiter);
-        return new Connection<>(layer.ssl.appTransport(), layer.app);
-    }
-
-    // ---------------------------------------------------------------- start_tls
 
     /**
      * asyncio's {@code loop.start_tls(transport, protocol, sslcontext, server_side=, server_hostname=, ...)}:
@@ -146,30 +42,7 @@ public final class Tls {
      * @throws IOException if the handshake fails (then {@code transport} is closed)
      */
     public static Transport startTls(Transport transport, BaseProtocol protocol, TlsOptions tls) throws IOException {
-        Objects.requireNonNull(protocol, "protocol");
-        if (!(transport instanceof SocketTransport) && !(transport instanceof SslTransport)) {
-            throw new IllegalArgumentException("transport " + transport + " is not supported by start_tls()");
-        }
-        String name = tls.serverSide() ? null : tls.serverHostname();
-        if (!tls.serverSide()) checkHostnameGiven(tls, name);
-        EventLoop loop = Asyncio.getRunningLoop();
-        Future<Void> waiter = loop.createFuture();
-        SslProtocol ssl = new SslProtocol(loop, protocol, tls, name, SslProtocol.portOf(transport.getExtraInfo("peername")),
-                waiter, false);
-        // Pause first, so that no data reaches the TLS layer before its connectionMade.
-        transport.pauseReading();
-        transport.setProtocol(ssl);
-        Handle conmade = loop.callSoon(() -> ssl.connectionMade(transport));
-        Handle resume = loop.callSoon(transport::resumeReading);
-        try {
-            Asyncio.await(waiter);
-        } catch (Throwable e) {
-            transport.close();
-            conmade.cancel();
-            resume.cancel();
-            throw e;
-        }
-        return ssl.appTransport();
+        return TlsLayer.startTls(transport, protocol, tls);
     }
 
     /**
@@ -190,35 +63,5 @@ public final class Tls {
         Objects.requireNonNull(context, "sslcontext is expected to be an SSLContext, got null");
         TlsOptions tls = serverSide ? TlsOptions.server(context) : TlsOptions.client(context).withServerHostname(serverHostname);
         return startTls(transport, protocol, tls);
-    }
-
-    // ---------------------------------------------------------------- helpers
-
-    /** Holds what the protocol factory made, once the plain connection is up. */
-    private static final class Layer<P extends BaseProtocol> {
-        P app;
-        SslProtocol ssl;
-
-        SslProtocol make(EventLoop loop, Supplier<P> factory, TlsOptions tls, String name, int port, Future<Void> waiter) {
-            app = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
-            ssl = new SslProtocol(loop, app, tls, name, port, waiter, true);
-            return ssl;
-        }
-    }
-
-    private static void awaitHandshake(Transport raw, Future<Void> waiter) {
-        try {
-            Asyncio.await(waiter);
-        } catch (Throwable e) {
-            raw.close();
-            throw e;
-        }
-    }
-
-    private static void checkHostnameGiven(TlsOptions tls, String name) {
-        if (tls.checkHostname() && (name == null || name.isEmpty())) {
-            throw new IllegalArgumentException("check_hostname requires server_hostname: give TlsOptions a "
-                    + "serverHostname, or turn the check off with withCheckHostname(false)");
-        }
     }
 }

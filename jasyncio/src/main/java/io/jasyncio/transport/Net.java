@@ -30,7 +30,7 @@ import io.jasyncio.internal.io.SocketChannels;
 import io.jasyncio.internal.io.SocketTransport;
 import io.jasyncio.streams.StreamReader;
 import io.jasyncio.streams.StreamReaderProtocol;
-import io.jasyncio.tls.Tls;
+import io.jasyncio.internal.tls.TlsLayer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -89,7 +89,7 @@ public final class Net {
     /**
      * asyncio's {@code create_connection(host, port, happy_eyeballs_delay=, interleave=, local_addr=, ssl=)}: see
      * {@link ConnectOptions}. With {@code options.tls()} it returns once the TLS handshake is done (see
-     * {@link Tls}). {@code localAddr} is resolved if it is unresolved; each socket is bound, before it connects,
+     * {@link io.jasyncio.tls.Tls}). {@code localAddr} is resolved if it is unresolved; each socket is bound, before it connects,
      * to the first of its addresses of the same family as the remote address (the wildcard address fits every
      * family). A bind that fails is a {@link BindException} "error while attempting to bind on address
      * HOST:PORT: ..." (the next local address of that family is tried first); no local address of the remote's
@@ -110,7 +110,7 @@ public final class Net {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (host == null) throw new IllegalArgumentException("host and port was not specified and no sock specified");
         if (options.tls() != null) {
-            return Tls.client(protocolFactory, options.tls(), host, port, false,
+            return TlsLayer.client(protocolFactory, options.tls(), host, port, false,
                     layer -> plainConnection(layer, host, port, options).transport());
         }
         return plainConnection(protocolFactory, host, port, options);
@@ -204,7 +204,7 @@ public final class Net {
             ConnectOptions options) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         if (options.tls() != null) {
-            return Tls.client(protocolFactory, options.tls(), null, remotePort(sock), false,
+            return TlsLayer.client(protocolFactory, options.tls(), null, remotePort(sock), false,
                     layer -> plainConnection(layer, sock).transport());
         }
         return plainConnection(protocolFactory, sock);
@@ -263,7 +263,7 @@ public final class Net {
     public static <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<P> protocolFactory,
             SocketChannel sock, ConnectOptions options) throws IOException {
         if (options.tls() == null) return plainConnection(protocolFactory, sock);
-        return Tls.accepted(protocolFactory, options.tls(), remotePort(sock), layer -> plainConnection(layer, sock).transport());
+        return TlsLayer.accepted(protocolFactory, options.tls(), remotePort(sock), layer -> plainConnection(layer, sock).transport());
     }
 
     /**
@@ -312,7 +312,7 @@ public final class Net {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
         Objects.requireNonNull(path, "path");
         if (options.tls() != null) {
-            return Tls.client(protocolFactory, options.tls(), null, 0, true, layer -> plainUnixConnection(layer, path).transport());
+            return TlsLayer.client(protocolFactory, options.tls(), null, 0, true, layer -> plainUnixConnection(layer, path).transport());
         }
         return plainUnixConnection(protocolFactory, path);
     }
@@ -425,7 +425,7 @@ public final class Net {
     private static Supplier<? extends BaseProtocol> layered(Supplier<? extends BaseProtocol> protocolFactory,
             ServerOptions options) {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        return options.tls() == null ? protocolFactory : Tls.serverLayer(protocolFactory, options.tls());
+        return options.tls() == null ? protocolFactory : TlsLayer.serverLayer(protocolFactory, options.tls());
     }
 
     private static Server serve(EventLoop loop, List<ServerSocketChannel> socks, Supplier<? extends BaseProtocol> factory,

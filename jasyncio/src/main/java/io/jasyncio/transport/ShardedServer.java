@@ -140,7 +140,7 @@ public final class ShardedServer implements AutoCloseable {
                 for (int i = 1; i < n; i++) {
                     Supplier<? extends BaseProtocol> f = counted(protocolFactories.apply(i), connections, i);
                     servers[i] = await(group, i, () -> new Server(io.jasyncio.Asyncio.getRunningLoop(), List.of(),
-                            options.tls() == null ? f : io.jasyncio.tls.Tls.serverLayer(f, options.tls()), options));
+                            options.tls() == null ? f : io.jasyncio.internal.tls.TlsLayer.serverLayer(f, options.tls()), options));
                 }
                 await(group, 0, () -> {
                     servers[0].handOffTo(new RoundRobin(group, servers));

@@ -2,6 +2,8 @@ package io.jasyncio.tls;
 
 import io.jasyncio.transport.Net;
 import io.jasyncio.streams.Streams;
+import io.jasyncio.internal.tls.SslAppTransport;
+import io.jasyncio.internal.tls.SslProtocol;
 import io.jasyncio.transport.ConnectOptions;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -97,7 +99,7 @@ class SslShutdownTest {
         })) {
             SslTest.run(() -> {
                 StreamPair rw = Streams.openConnection("127.0.0.1", srv.port(), StreamReader.DEFAULT_LIMIT, ConnectOptions.overTls(SslTest.clientTls()));
-                SslProtocol sslprotocol = ((SslTransport) rw.writer().transport()).sslProtocol();
+                SslProtocol sslprotocol = ((SslAppTransport) rw.writer().transport()).sslProtocol();
                 rw.writer().write(b("ping"));
                 assertArrayEquals(b("pong"), rw.reader().readexactly(4));
                 sslprotocol.pauseWriting();
@@ -139,7 +141,7 @@ class SslShutdownTest {
                 rw.writer().write(b("ping"));
                 assertArrayEquals(b("pong"), rw.reader().readexactly(4));
                 // fill the write backlog behind the layer's back (CPython: _test__append_write_backlog)
-                SslProtocol ssl = ((SslTransport) rw.writer().transport()).sslProtocol();
+                SslProtocol ssl = ((SslAppTransport) rw.writer().transport()).sslProtocol();
                 for (int i = 0; i < SIZE; i++) ssl.testAppendWriteBacklog(ByteBuffer.wrap(new byte[CHUNK]));
                 backlogFilled.countDown();
                 try {

@@ -15,8 +15,9 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
-import io.jasyncio.Future;
 import io.jasyncio.Runner;
+import io.jasyncio.TestLoops;
+import io.jasyncio.Future;
 import io.jasyncio.TimeoutError;
 import io.jasyncio.streams.StreamPair;
 import io.jasyncio.streams.StreamReader;
@@ -78,7 +79,11 @@ class SslTest {
         return NetTesting.runCollectingErrors(() -> Asyncio.waitFor(main, TIMEOUT));
     }
 
-    /** Runs {@code main} on a virtual-clock loop; returns the exception-handler reports. */
+    /**
+     * Runs {@code main} on a virtual-clock loop; returns the exception-handler reports. Not
+     * {@link TestLoops#runCollectingErrors}: these tests wait for peer threads, and while the loop waits the
+     * virtual clock would jump to that helper's deadlock timer and cancel the test.
+     */
     static List<ExceptionContext> runVirtual(Coroutine<?> main) {
         List<ExceptionContext> messages = new ArrayList<>();
         try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {

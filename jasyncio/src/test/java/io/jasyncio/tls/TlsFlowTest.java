@@ -25,6 +25,7 @@ import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.Server;
 import io.jasyncio.transport.ServerOptions;
+import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.WriteBufferLimits;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -151,14 +152,21 @@ class TlsFlowTest {
                     }
                 }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
                 SslTransport t = (SslTransport) c.transport();
+                // asyncio's defaults (256 KiB, a quarter) and set_read_buffer_limits' defaults and checks
+                assertEquals(new ReadBufferLimits(64 * 1024, 256 * 1024), t.getReadBufferLimits());
+                t.setReadBufferLimits(null, 1000);
+                assertEquals(new ReadBufferLimits(1000, 4000), t.getReadBufferLimits());
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.setReadBufferLimits(1, 2));
+                assertEquals("high (1) must be >= low (2) must be >= 0", e.getMessage());
+                t.setReadBufferLimits(null, null);
                 t.pauseReading();
                 assertFalse(t.isReading());
                 int before = received.get();
                 // wait until the TLS layer has stopped reading the socket: ciphertext piles up to the high-water mark
-                while (t.getReadBufferSize() < t.getReadBufferLimits()[1]) Asyncio.sleep(0.001);
+                while (t.getReadBufferSize() < t.getReadBufferLimits().high()) Asyncio.sleep(0.001);
                 Asyncio.sleep(0.05);
                 assertEquals(before, received.get(), "nothing was delivered while paused");
-                assertTrue(t.getReadBufferSize() < t.getReadBufferLimits()[1] + 2 * ReadBuffer.SIZE,
+                assertTrue(t.getReadBufferSize() < t.getReadBufferLimits().high() + 2 * ReadBuffer.SIZE,
                         "the socket is no longer read: " + t.getReadBufferSize());
                 t.resumeReading();
                 while (received.get() < total) Asyncio.sleep(0.001);

@@ -163,22 +163,16 @@ class EchoLoadTest {
     // The echo protocol over a Unix domain socket.
     @Test
     void unixEchoRoundTrip() {
-        Path path = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                Server srv = Net.createUnixServer(EchoProtocol::new, path);
-                StreamPair p = Streams.openUnixConnection(path);
-                p.writer().write(b("over unix\n"));
-                assertEquals("over unix\n", s(p.reader().readline()));
-                p.writer().close();
-                p.writer().waitClosed();
-                srv.close();
-                srv.waitClosed();
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(path);
-        }
+        NetTesting.runWithSocketPath(path -> {
+            Server srv = Net.createUnixServer(EchoProtocol::new, path);
+            StreamPair p = Streams.openUnixConnection(path);
+            p.writer().write(b("over unix\n"));
+            assertEquals("over unix\n", s(p.reader().readline()));
+            p.writer().close();
+            p.writer().waitClosed();
+            srv.close();
+            srv.waitClosed();
+        });
     }
 
     static String hex(byte[] b) {

@@ -4,12 +4,11 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
-import io.jasyncio.Runner;
+import io.jasyncio.TestLoops;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -25,16 +24,9 @@ public final class NetTesting {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    /** Runs {@code main} on a fresh real-time loop and returns the exception-handler contexts it reported. */
+    /** {@link TestLoops#runRealCollectingErrors}: {@code main} on a fresh real-time loop, bounded in time. */
     public static List<ExceptionContext> runCollectingErrors(Coroutine<?> main) {
-        List<ExceptionContext> messages = new ArrayList<>();
-        try (Runner r = Runner.builder().build()) {
-            r.run(() -> {
-                Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> messages.add(ctx));
-                return main.call();
-            });
-        }
-        return messages;
+        return TestLoops.runRealCollectingErrors(main);
     }
 
     /**
@@ -157,6 +149,28 @@ public final class NetTesting {
             Files.deleteIfExists(p.getParent());
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A test body that gets a fresh Unix socket path. */
+    @FunctionalInterface
+    public interface SocketPathBody {
+        void run(Path path) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on a fresh real-time loop ({@link TestLoops#runReal}) with a fresh Unix socket path
+     * ({@link #tempSocketPath()}), then deletes the path and its directory however the body ends.
+     */
+    public static void runWithSocketPath(SocketPathBody body) {
+        Path path = tempSocketPath();
+        try {
+            TestLoops.runReal(() -> {
+                body.run(path);
+                return null;
+            });
+        } finally {
+            deleteSocketPath(path);
         }
     }
 }

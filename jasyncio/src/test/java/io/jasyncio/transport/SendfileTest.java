@@ -1,6 +1,6 @@
 package io.jasyncio.transport;
 
-import static io.jasyncio.Asyncio.run;
+import static io.jasyncio.TestLoops.runReal;
 import static io.jasyncio.transport.NetTesting.b;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -179,7 +179,7 @@ class SendfileTest {
     // ports test_sendfile.py::SockSendfileMixin::test_sock_sendfile_success
     @Test
     void sockSendfileSuccess() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(true);
             long ret = Sockets.sockSendfile(f.sock(), file);
             assertArrayEquals(DATA, closeAndReceived(f));
@@ -193,7 +193,7 @@ class SendfileTest {
     // ports test_sendfile.py::SockSendfileMixin::test_sock_sendfile_with_offset_and_count
     @Test
     void sockSendfileWithOffsetAndCount() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(true);
             long ret = Sockets.sockSendfile(f.sock(), file, 1000, 2000L);
             assertArrayEquals(Arrays.copyOfRange(DATA, 1000, 3000), closeAndReceived(f));
@@ -207,7 +207,7 @@ class SendfileTest {
     // ports test_sendfile.py::SockSendfileMixin::test_sock_sendfile_zero_size
     @Test
     void sockSendfileZeroSize() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(true);
             Path empty = Files.createFile(dir.resolve("empty"));
             try (FileChannel e = FileChannel.open(empty, StandardOpenOption.READ)) {
@@ -224,7 +224,7 @@ class SendfileTest {
     // ports test_sendfile.py::SockSendfileMixin::test_sock_sendfile_mix_with_regular_send
     @Test
     void sockSendfileMixWithRegularSend() {
-        run(() -> {
+        runReal(() -> {
             byte[] buf = b("mix_regular_send".repeat(4 * 1024)); // 64 KiB
             SockFixture f = prepareSock(true);
             Sockets.sockSendall(f.sock(), buf);
@@ -245,7 +245,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_sock_sendfile_no_fallback
     @Test
     void sockSendfileNoFallback() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(false);
             SendfileNotAvailableError e = assertThrows(SendfileNotAvailableError.class,
                     () -> Sockets.sockSendfile(f.sock(), new PlainChannel(file), 0, null, false));
@@ -260,7 +260,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_sock_sendfile_fallback
     @Test
     void sockSendfileFallback() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(false);
             long ret = Sockets.sockSendfile(f.sock(), new PlainChannel(file));
             assertArrayEquals(DATA, closeAndReceived(f));
@@ -274,7 +274,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_sock_sendfile_fallback_offset_and_count
     @Test
     void sockSendfileFallbackOffsetAndCount() {
-        run(() -> {
+        runReal(() -> {
             SockFixture f = prepareSock(false);
             long ret = Sockets.sockSendfile(f.sock(), new PlainChannel(file), 1000, 2000L);
             assertArrayEquals(Arrays.copyOfRange(DATA, 1000, 3000), closeAndReceived(f));
@@ -288,7 +288,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_blocking_socket
     @Test
     void blockingSocket() {
-        run(() -> {
+        runReal(() -> {
             try (SocketChannel sock = SocketChannel.open()) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> Sockets.sockSendfile(sock, file));
@@ -301,7 +301,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_negative_count
     @Test
     void negativeCount() {
-        run(() -> {
+        runReal(() -> {
             try (SocketChannel sock = SocketChannel.open()) {
                 sock.configureBlocking(false);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -317,7 +317,7 @@ class SendfileTest {
     // ports test_base_events.py::BaseLoopSockSendfileTests::test_negative_offset
     @Test
     void negativeOffset() {
-        run(() -> {
+        runReal(() -> {
             try (SocketChannel sock = SocketChannel.open()) {
                 sock.configureBlocking(false);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -331,7 +331,7 @@ class SendfileTest {
     // ports test_unix_events.py::SelectorEventLoopUnixSockSendfileTests::test_sock_sendfile_cancel2
     @Test
     void sockSendfileCancelledMidway() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             try (ServerSocketChannel listener = ServerSocketChannel.open()) {
                 listener.setOption(StandardSocketOptions.SO_RCVBUF, BUF_SIZE);
@@ -417,7 +417,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_not_supported
     @Test
     void sendfileNotSupported() {
-        run(() -> {
+        runReal(() -> {
             DatagramEndpoint<DatagramProtocol> ep = Net.createDatagramEndpoint(() -> new DatagramProtocol() {},
                     new InetSocketAddress("127.0.0.1", 0), null);
             try {
@@ -435,7 +435,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile
     @Test
     void sendfile() {
-        run(() -> {
+        runReal(() -> {
             sendfileWhole(false, file, file);
             return null;
         });
@@ -444,7 +444,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_force_fallback
     @Test
     void sendfileForceFallback() {
-        run(() -> {
+        runReal(() -> {
             sendfileWhole(false, new PlainChannel(file), file);
             return null;
         });
@@ -453,7 +453,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_force_unsupported_native
     @Test
     void sendfileForceUnsupportedNative() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(false, 0);
             SendfileNotAvailableError e = assertThrows(SendfileNotAvailableError.class,
                     () -> Net.sendfile(f.cli().transport, new PlainChannel(file), 0, null, false));
@@ -470,7 +470,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_ssl
     @Test
     void sendfileSsl() {
-        run(() -> {
+        runReal(() -> {
             sendfileWhole(true, file, file);
             return null;
         });
@@ -479,7 +479,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_for_closing_transp
     @Test
     void sendfileForClosingTransport() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(false, 0);
             f.cli().transport.close();
             IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -513,7 +513,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_pre_and_post_data
     @Test
     void sendfilePreAndPostData() {
-        run(() -> {
+        runReal(() -> {
             preAndPostData(false, b("PREFIX__".repeat(1024)), b("--SUFFIX".repeat(1024)), file);
             return null;
         });
@@ -522,7 +522,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_ssl_pre_and_post_data
     @Test
     void sendfileSslPreAndPostData() {
-        run(() -> {
+        runReal(() -> {
             preAndPostData(true, b("zxcvbnm".repeat(1024)), b("0987654321".repeat(1024)), file);
             return null;
         });
@@ -543,7 +543,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_partial
     @Test
     void sendfilePartial() {
-        run(() -> {
+        runReal(() -> {
             partial(false, file);
             return null;
         });
@@ -552,7 +552,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_ssl_partial
     @Test
     void sendfileSslPartial() {
-        run(() -> {
+        runReal(() -> {
             partial(true, file);
             return null;
         });
@@ -561,7 +561,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_close_peer_after_receiving
     @Test
     void sendfileClosePeerAfterReceiving() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(false, DATA.length);
             long ret = Net.sendfile(f.cli().transport, file);
             f.cli().transport.close();
@@ -578,7 +578,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_ssl_close_peer_after_receiving
     @Test
     void sendfileSslClosePeerAfterReceiving() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(true, DATA.length);
             long ret = Net.sendfile(f.cli().transport, file);
             Asyncio.await(f.srv().done);
@@ -607,7 +607,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_close_peer_in_the_middle_of_receiving
     @Test
     void sendfileClosePeerInTheMiddleOfReceiving() {
-        run(() -> {
+        runReal(() -> {
             closePeerInTheMiddle(file, file);
             return null;
         });
@@ -616,7 +616,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_fallback_close_peer_in_the_middle_of_receiving
     @Test
     void sendfileFallbackClosePeerInTheMiddleOfReceiving() {
-        run(() -> {
+        runReal(() -> {
             closePeerInTheMiddle(new PlainChannel(file), file);
             return null;
         });
@@ -625,7 +625,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_prevents_bare_write
     @Test
     void sendfilePreventsBareWrite() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(false, 0);
             Future<Void> started = Asyncio.getRunningLoop().createFuture();
             Task<Long> t = Asyncio.createTask(() -> {
@@ -644,7 +644,7 @@ class SendfileTest {
     // ports test_sendfile.py::SendfileMixin::test_sendfile_no_fallback_for_fallback_transport
     @Test
     void sendfileNoFallbackForFallbackTransport() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(true, 0);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Net.sendfile(f.cli().transport, file, 0, null, false));
@@ -657,7 +657,7 @@ class SendfileTest {
     /** Cancelling a transport's sendfile gives the transport back as it was: reading resumed, writes accepted. */
     @Test
     void sendfileCancelledRestoresTheTransport() {
-        run(() -> {
+        runReal(() -> {
             Fixture f = prepare(false, 0);
             Transport tr = f.cli().transport;
             f.srv().transport.pauseReading(); // the server stops reading: the file cannot all go out

@@ -8,6 +8,7 @@ import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
 import io.jasyncio.Future;
 import io.jasyncio.Task;
+import io.jasyncio.TestLoops;
 import io.jasyncio.datagram.DatagramEndpoint;
 import io.jasyncio.datagram.DatagramProtocol;
 import io.jasyncio.datagram.DatagramTransport;
@@ -162,7 +163,7 @@ public class ServerTest {
         byte[] hello = b("1".repeat(1024 * 5) + "\n");
         Path path = unix ? NetTesting.tempSocketPath() : null;
         try {
-            Asyncio.run(() -> {
+            TestLoops.runReal(() -> {
                 Task<?>[] mainTask = new Task<?>[1];
                 StreamReaderProtocol.ClientConnected serve = (reader, writer) -> {
                     reader.readline();
@@ -211,7 +212,7 @@ public class ServerTest {
     /** asyncio's keep_alive=: SO_KEEPALIVE on the accepted connections, off by default (our own test). */
     @Test
     void keepAliveSetsSoKeepaliveOnAcceptedConnections() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             for (boolean on : new boolean[] {false, true}) {
                 EventLoop loop = Asyncio.getRunningLoop();
                 MyBaseProto proto = new MyBaseProto(loop);
@@ -231,7 +232,7 @@ public class ServerTest {
     /** asyncio's family=: only that family's addresses; the wildcard of that family without a host (our own test). */
     @Test
     void familyChoosesTheAddresses() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             ServerOptions v4 = ServerOptions.DEFAULTS.withFamily(StandardProtocolFamily.INET);
             try (Server srv = Net.createServer(() -> new MyBaseProto(null), "localhost", 0, v4)) {
                 for (ServerSocketChannel s : srv.getSockets()) {
@@ -278,7 +279,7 @@ public class ServerTest {
     // ports test_server.py::TestServer2::test_wait_closed_basic
     @Test
     void waitClosedBasic() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             Server srv = Streams.startServer(readThenClose(), "127.0.0.1", 0);
             try (srv) {
                 Task<Void> task1 = Asyncio.createTask(() -> { srv.waitClosed(); return null; });
@@ -310,7 +311,7 @@ public class ServerTest {
     // ports test_server.py::TestServer2::test_wait_closed_race
     @Test
     void waitClosedRace() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             Server srv = Streams.startServer(readThenClose(), "127.0.0.1", 0);
             try (srv) {
                 Task<Void> task = Asyncio.createTask(() -> { srv.waitClosed(); return null; });
@@ -330,7 +331,7 @@ public class ServerTest {
     // ports test_server.py::TestServer2::test_close_clients
     @Test
     void closeClients() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             Server srv = Streams.startServer(readThenClose(), "127.0.0.1", 0);
             try (srv) {
                 StreamPair p = Streams.openConnection("127.0.0.1", portOf(srv));
@@ -354,7 +355,7 @@ public class ServerTest {
     // ports test_server.py::TestServer2::test_abort_clients
     @Test
     void abortClients() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             Future<StreamPair> fut = Asyncio.getRunningLoop().createFuture();
             Server srv = Streams.startServer((rd, wr) -> {
                 fut.setResult(new StreamPair(rd, wr));
@@ -401,95 +402,65 @@ public class ServerTest {
     // ports test_server.py::UnixServerCleanupTests::test_unix_server_addr_cleanup
     @Test
     void unixServerAddrCleanup() {
-        Path addr = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                Server srv = Streams.startUnixServer(NOTHING, addr);
-                srv.close();
-                assertFalse(Files.exists(addr));
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(addr);
-        }
+        NetTesting.runWithSocketPath(addr -> {
+            Server srv = Streams.startUnixServer(NOTHING, addr);
+            srv.close();
+            assertFalse(Files.exists(addr));
+        });
     }
 
     // ports test_server.py::UnixServerCleanupTests::test_unix_server_sock_cleanup
     @Test
     void unixServerSockCleanup() {
-        Path addr = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    sock.bind(UnixDomainSocketAddress.of(addr));
-                    Server srv = Net.createServer(() -> new StreamReaderProtocol(new StreamReader(), NOTHING), sock,
-                            ServerOptions.DEFAULTS);
-                    srv.close();
-                    assertFalse(Files.exists(addr));
-                }
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(addr);
-        }
+        NetTesting.runWithSocketPath(addr -> {
+            try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                sock.bind(UnixDomainSocketAddress.of(addr));
+                Server srv = Net.createServer(() -> new StreamReaderProtocol(new StreamReader(), NOTHING), sock,
+                        ServerOptions.DEFAULTS);
+                srv.close();
+                assertFalse(Files.exists(addr));
+            }
+        });
     }
 
     // ports test_server.py::UnixServerCleanupTests::test_unix_server_cleanup_gone
     @Test
     void unixServerCleanupGone() {
-        Path addr = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    sock.bind(UnixDomainSocketAddress.of(addr));
-                    Server srv = Net.createServer(() -> new StreamReaderProtocol(new StreamReader(), NOTHING), sock,
-                            ServerOptions.DEFAULTS);
-                    Files.delete(addr);
-                    srv.close(); // no error
-                    assertFalse(Files.exists(addr));
-                }
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(addr);
-        }
+        NetTesting.runWithSocketPath(addr -> {
+            try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                sock.bind(UnixDomainSocketAddress.of(addr));
+                Server srv = Net.createServer(() -> new StreamReaderProtocol(new StreamReader(), NOTHING), sock,
+                        ServerOptions.DEFAULTS);
+                Files.delete(addr);
+                srv.close(); // no error
+                assertFalse(Files.exists(addr));
+            }
+        });
     }
 
     // ports test_server.py::UnixServerCleanupTests::test_unix_server_cleanup_replaced
     @Test
     void unixServerCleanupReplaced() {
-        Path addr = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                Server srv = Streams.startUnixServer(NOTHING, addr);
-                Files.delete(addr);
-                try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    sock.bind(UnixDomainSocketAddress.of(addr));
-                    srv.close();
-                    assertTrue(Files.exists(addr));
-                }
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(addr);
-        }
+        NetTesting.runWithSocketPath(addr -> {
+            Server srv = Streams.startUnixServer(NOTHING, addr);
+            Files.delete(addr);
+            try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                sock.bind(UnixDomainSocketAddress.of(addr));
+                srv.close();
+                assertTrue(Files.exists(addr));
+            }
+        });
     }
 
     // ports test_server.py::UnixServerCleanupTests::test_unix_server_cleanup_prevented
     @Test
     void unixServerCleanupPrevented() {
-        Path addr = NetTesting.tempSocketPath();
-        try {
-            Asyncio.run(() -> {
-                Server srv = Streams.startUnixServer(NOTHING, addr, StreamReader.DEFAULT_LIMIT,
-                        ServerOptions.DEFAULTS.withCleanupSocket(false));
-                srv.close();
-                assertTrue(Files.exists(addr));
-                return null;
-            });
-        } finally {
-            NetTesting.deleteSocketPath(addr);
-        }
+        NetTesting.runWithSocketPath(addr -> {
+            Server srv = Streams.startUnixServer(NOTHING, addr, StreamReader.DEFAULT_LIMIT,
+                    ServerOptions.DEFAULTS.withCleanupSocket(false));
+            srv.close();
+            assertTrue(Files.exists(addr));
+        });
     }
 
     // ---------------------------------------------------------------- test_events.py (sockets)
@@ -497,7 +468,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_create_server
     @Test
     void createServer() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             MyProto proto = new MyProto(loop);
             Server server = Net.createServer(() -> proto, "0.0.0.0", 0);
@@ -524,7 +495,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_create_server_sock
     @Test
     void createServerSock() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             MyProto proto = new MyProto(loop);
             ServerSocketChannel sockOb = ServerSocketChannel.open();
@@ -540,7 +511,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_create_server_addr_in_use
     @Test
     void createServerAddrInUse() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             ServerSocketChannel sockOb = ServerSocketChannel.open();
             sockOb.bind(new InetSocketAddress("0.0.0.0", 0));
             Server server = Net.createServer(() -> new MyProto(null), sockOb, ServerOptions.DEFAULTS);
@@ -556,7 +527,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_server_close
     @Test
     void serverClose() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             Server server = Net.createServer(() -> new MyProto(null), "0.0.0.0", 0);
             int port = portOf(server);
             SocketChannel client = connect(new InetSocketAddress("127.0.0.1", port));
@@ -575,7 +546,7 @@ public class ServerTest {
     @Test
     void createConnection() throws Exception {
         try (TestHttpServer httpd = TestHttpServer.tcp()) {
-            Asyncio.run(() -> {
+            TestLoops.runReal(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
                 Connection<MyProto> c = Net.createConnection(() -> new MyProto(loop), httpd.host(), httpd.port());
                 assertInstanceOf(Transport.class, c.transport());
@@ -591,7 +562,7 @@ public class ServerTest {
     @Test
     void createUnixConnection() throws Exception {
         try (TestHttpServer httpd = TestHttpServer.unix()) {
-            Asyncio.run(() -> {
+            TestLoops.runReal(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
                 Connection<MyProto> c = Net.createUnixConnection(() -> new MyProto(loop), httpd.path());
                 Asyncio.await(c.protocol().done);
@@ -607,7 +578,7 @@ public class ServerTest {
     void createUnixServer() {
         Path path = NetTesting.tempSocketPath();
         try {
-            Asyncio.run(() -> {
+            TestLoops.runReal(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
                 MyProto proto = new MyProto(loop);
                 Server server = Net.createUnixServer(() -> proto, path);
@@ -637,7 +608,7 @@ public class ServerTest {
         Path path = NetTesting.tempSocketPath();
         Files.writeString(path, "not a socket");
         try {
-            Asyncio.run(() -> {
+            TestLoops.runReal(() -> {
                 assertThrows(Exception.class, () -> Net.createUnixServer(() -> new MyProto(null), path));
                 assertTrue(Files.exists(path)); // a regular file is never removed
                 return null;
@@ -650,7 +621,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_connect_accepted_socket
     @Test
     void connectAcceptedSocket() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             try (ServerSocketChannel lsock = ServerSocketChannel.open()) {
                 lsock.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -678,7 +649,7 @@ public class ServerTest {
     }
 
     private static void createDatagramEndpoint(String host) {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             class TestMyDatagramProto extends MyDatagramProto {
                 TestMyDatagramProto() {
@@ -739,7 +710,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_create_datagram_endpoint_sock
     @Test
     void createDatagramEndpointSock() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             DatagramChannel sock = DatagramChannel.open();
             sock.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -754,7 +725,7 @@ public class ServerTest {
     // ports test_events.py::EventLoopTestsMixin::test_datagram_send_to_non_listening_address
     @Test
     void datagramSendToNonListeningAddress() {
-        Asyncio.run(() -> {
+        TestLoops.runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             class Proto implements DatagramProtocol {
                 Future<byte[]> received;

@@ -1,6 +1,7 @@
 package io.jasyncio.internal.io;
 
-import static io.jasyncio.Asyncio.run;
+import static io.jasyncio.TestLoops.collectErrors;
+import static io.jasyncio.TestLoops.runReal;
 import static io.jasyncio.transport.NetTesting.b;
 import static io.jasyncio.transport.NetTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
@@ -122,12 +123,6 @@ class TransportTest {
         return new Recorder(Asyncio.getRunningLoop());
     }
 
-    static List<ExceptionContext> collectErrors() {
-        List<ExceptionContext> errors = new ArrayList<>();
-        Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> errors.add(ctx));
-        return errors;
-    }
-
     /** Reads from the raw peer until {@code n} bytes came (or EOF); returns them. */
     static byte[] readPeer(SocketChannel peer, int n) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -153,7 +148,7 @@ class TransportTest {
     // ports test_transports.py::TransportTests::test_get_extra_info
     @Test
     void getExtraInfo() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 assertSame(p.transport().getExtraInfo("socket"), p.transport().getExtraInfo("socket", "dflt"));
                 assertEquals(p.peer().getLocalAddress(), p.transport().getExtraInfo("peername"));
@@ -207,7 +202,7 @@ class TransportTest {
     // ports test_transports.py::TransportTests::test_flowcontrol_mixin_set_write_limits
     @Test
     void flowcontrolMixinSetWriteLimits() {
-        run(() -> {
+        runReal(() -> {
             Recorder proto = recorder();
             Fixed512Transport t = new Fixed512Transport(Asyncio.getRunningLoop(), proto);
             assertFalse(t.protocolPaused());
@@ -228,7 +223,7 @@ class TransportTest {
     // The defaults: high 64 KiB and low a quarter of it; a lone low sets high to four times it.
     @Test
     void writeBufferLimitDefaults() {
-        run(() -> {
+        runReal(() -> {
             Fixed512Transport t = new Fixed512Transport(Asyncio.getRunningLoop(), recorder());
             assertEquals(new WriteBufferLimits(16 * 1024, 64 * 1024), t.getWriteBufferLimits());
             t.setWriteBufferLimits(null, 1000);
@@ -294,7 +289,7 @@ class TransportTest {
     @Test
     void bufferedProtoCreateConnection() {
         byte[] noise = b("12345678+".repeat(1024));
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             Server srv = Streams.startServer((reader, writer) -> {
                 writer.write(noise);
@@ -339,7 +334,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_ctor
     @Test
     void ctorCallsConnectionMadeThenReads() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 assertEquals(List.of("made"), p.protocol().events);
                 assertTrue(p.transport().isReading());
@@ -354,7 +349,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_pause_resume_reading
     @Test
     void pauseResumeReading() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 assertTrue(p.transport().isReading());
                 p.transport().pauseReading();
@@ -377,7 +372,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_pause_reading_connection_made
     @Test
     void pauseReadingInConnectionMade() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             class Pauser extends Recorder {
                 Pauser() { super(loop); }
@@ -401,7 +396,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_read_eof_received_error
     @Test
     void readEofReceivedError() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             EventLoop loop = Asyncio.getRunningLoop();
             class Failing extends Recorder {
@@ -421,7 +416,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_data_received_error
     @Test
     void dataReceivedError() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             EventLoop loop = Asyncio.getRunningLoop();
             class Failing extends Recorder {
@@ -443,7 +438,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_read_ready_eof
     @Test
     void readReadyEofCloses() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.peer().shutdownOutput();
                 Asyncio.await(p.protocol().lost);
@@ -458,7 +453,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_read_ready_eof_keep_open
     @Test
     void readReadyEofKeepOpen() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.protocol().keepOpenOnEof = true;
                 p.peer().shutdownOutput();
@@ -477,7 +472,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_read_ready_conn_reset
     @Test
     void readReadyConnReset() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.peer().setOption(StandardSocketOptions.SO_LINGER, 0);
@@ -493,7 +488,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write
     @Test
     void writeGoesStraightToTheSocket() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().write(b("data"));
                 assertEquals(0, p.transport().getWriteBufferSize());
@@ -506,7 +501,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_bytearray
     @Test
     void writeCopiesWhatItBuffers() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 byte[] data = b("abcd");
@@ -522,7 +517,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_no_data
     @Test
     void writeNoData() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().write(b(""));
                 assertEquals(0, p.transport().getWriteBufferSize());
@@ -534,7 +529,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_partial
     @Test
     void writePartialBuffersTheRestAndDrains() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 SocketChannel sock = (SocketChannel) p.transport().getExtraInfo("socket");
                 sock.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
@@ -553,7 +548,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_buffer
     @Test
     void writeAfterBufferedDataKeepsOrder() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 SocketChannel sock = (SocketChannel) p.transport().getExtraInfo("socket");
                 sock.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
@@ -572,7 +567,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_writelines_send_partial
     @Test
     void writelinesPartial() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 p.transport().writelines(List.of(ByteBuffer.wrap(b("ab")), ByteBuffer.wrap(b("cd"))));
@@ -585,7 +580,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_writelines_send_full
     @Test
     void writelinesFull() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().writelines(List.of(ByteBuffer.wrap(b("line1")), ByteBuffer.wrap(b("line2"))));
                 assertEquals(0, p.transport().getWriteBufferSize());
@@ -598,7 +593,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_closing
     @Test
     void writeAfterCloseIsIgnored() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().close();
                 p.transport().write(b("data")); // counted, not raised, as asyncio
@@ -612,7 +607,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_exception
     @Test
     void writeToResetPeerLosesConnection() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().pauseReading(); // see the failure on the write side
@@ -632,7 +627,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_ready_closing
     @Test
     void closeWithBufferedDataFlushesFirst() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 SocketChannel sock = (SocketChannel) p.transport().getExtraInfo("socket");
                 sock.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
@@ -655,7 +650,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_eof
     @Test
     void writeEof() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 assertTrue(p.transport().canWriteEof());
                 p.transport().write(b("bye"));
@@ -674,7 +669,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_eof_buffer
     @Test
     void writeEofWithBufferedData() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 SocketChannel sock = (SocketChannel) p.transport().getExtraInfo("socket");
                 sock.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
@@ -691,7 +686,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_write_eof_after_close
     @Test
     void writeEofAfterClose() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().close();
                 p.transport().writeEof(); // no error
@@ -704,7 +699,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_abort
     @Test
     void abortDropsBufferAndLosesConnection() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 p.transport().write(b("pending"));
@@ -721,7 +716,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_close
     @Test
     void closeIsIdempotent() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 p.transport().close();
                 assertTrue(p.transport().isClosing());
@@ -737,7 +732,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_close_write_buffer
     @Test
     void closeWithBufferKeepsWriting() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 p.transport().write(b("tail"));
@@ -755,7 +750,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_fatal_error
     @Test
     void fatalIoErrorIsNotReported() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 ((SocketTransport) p.transport()).fatalError(new IOException("xxx"), "Fatal error on transport");
@@ -770,7 +765,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_fatal_error_custom_exception
     @Test
     void fatalOtherErrorIsReported() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 IllegalStateException exc = new IllegalStateException("custom");
@@ -788,7 +783,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorTransportTests::test_connection_lost
     @Test
     void connectionLostClosesSocketAndDetachesFromServer() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> protos = new ArrayList<>();
             Server server = Net.createServer(() -> {
@@ -815,7 +810,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportTests::test_transport_close_remove_writer
     @Test
     void abortWithPendingWriteRemovesWriter() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 p.transport().write(b("x"));
@@ -833,7 +828,7 @@ class TransportTest {
     // Crossing the high-water mark pauses the protocol; draining below the low-water mark resumes it.
     @Test
     void flowControlPausesAndResumesProtocol() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 fillKernelBuffers(p);
                 p.transport().setWriteBufferLimits(1000, 100);
@@ -889,7 +884,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_read_ready
     @Test
     void bufferedReadReady() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 Sockets.sockSendall(p.peer(), b("0123456789abcdefXYZ")); // more than one buffer
                 io.jasyncio.TestLoops.waitUntil(() -> p.protocol().data.size() == 19);
@@ -902,7 +897,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_read_ready_eof
     @Test
     void bufferedReadReadyEof() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 p.peer().shutdownOutput();
                 Asyncio.await(p.protocol().lost);
@@ -915,7 +910,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_get_buffer_error
     @Test
     void bufferedGetBufferError() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 p.protocol().getBufferFails = new IllegalStateException("no buffer");
@@ -930,7 +925,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_get_buffer_zerosized
     @Test
     void bufferedGetBufferZerosized() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 p.protocol().buf = ByteBuffer.allocate(0);
@@ -946,7 +941,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_buffer_updated_error
     @Test
     void bufferedBufferUpdatedError() {
-        run(() -> {
+        runReal(() -> {
             List<ExceptionContext> errors = collectErrors();
             try (Pair<BufRecorder> p = pair(TransportTest::bufRecorder)) {
                 p.protocol().updatedFails = new IllegalStateException("bad");
@@ -961,7 +956,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorSocketTransportBufferedProtocolTests::test_proto_type_switch
     @Test
     void protoTypeSwitch() {
-        run(() -> {
+        runReal(() -> {
             try (Pair<Recorder> p = pair(TransportTest::recorder)) {
                 BufRecorder buffered = bufRecorder();
                 p.transport().setProtocol(buffered);
@@ -999,7 +994,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorDatagramTransportTests::test_sendto
     @Test
     void datagramSendto() {
-        run(() -> {
+        runReal(() -> {
             DatagramEndpoint<DgramRecorder> a = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             DatagramEndpoint<DgramRecorder> b = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             SocketAddress bAddr = (SocketAddress) b.transport().getExtraInfo("sockname");
@@ -1016,7 +1011,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorDatagramTransportTests::test_sendto_no_data
     @Test
     void datagramSendtoNoDataSendsEmptyDatagram() {
-        run(() -> {
+        runReal(() -> {
             DatagramEndpoint<DgramRecorder> a = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             DatagramEndpoint<DgramRecorder> b = Net.createDatagramEndpoint(DgramRecorder::new, new InetSocketAddress("127.0.0.1", 0), null);
             a.transport().sendto(b(""), (SocketAddress) b.transport().getExtraInfo("sockname"));
@@ -1031,7 +1026,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorDatagramTransportTests::test_sendto_connected_addr
     @Test
     void datagramSendtoConnectedAddr() {
-        run(() -> {
+        runReal(() -> {
             DatagramEndpoint<DgramRecorder> a = Net.createDatagramEndpoint(DgramRecorder::new, null,
                     new InetSocketAddress("127.0.0.1", 9));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -1045,7 +1040,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorDatagramTransportTests::test_sendto_error_received_connected
     @Test
     void datagramErrorReceivedConnected() {
-        run(() -> {
+        runReal(() -> {
             int port;
             try (DatagramChannel probe = DatagramChannel.open()) {
                 probe.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -1067,7 +1062,7 @@ class TransportTest {
     // ports test_selector_events.py::SelectorDatagramTransportTests::test_fatal_error_connected
     @Test
     void datagramCloseCallsConnectionLostOnce() {
-        run(() -> {
+        runReal(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             ServerTest.MyDatagramProto proto = new ServerTest.MyDatagramProto(loop);
             DatagramEndpoint<ServerTest.MyDatagramProto> a = Net.createDatagramEndpoint(() -> proto,

@@ -1,4 +1,4 @@
-package io.jasyncio.tls;
+package io.jasyncio.internal.tls;
 
 import io.jasyncio.EventLoop;
 import io.jasyncio.internal.io.OutBuffer;

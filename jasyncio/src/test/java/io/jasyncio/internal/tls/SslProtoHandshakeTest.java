@@ -1,4 +1,4 @@
-package io.jasyncio.tls;
+package io.jasyncio.internal.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,6 +12,8 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
+import io.jasyncio.tls.TlsOptions;
+import io.jasyncio.tls.TlsTesting;
 import io.jasyncio.transport.BaseProtocol;
 import io.jasyncio.transport.NetTesting;
 import io.jasyncio.transport.Protocol;
@@ -121,9 +123,7 @@ class SslProtoHandshakeTest {
     // ports test_sslproto.py::SslProtoHandshakeTests::test_fatal_error_no_name_error
     @Test
     void fatalErrorWithoutException() {
-        List<ExceptionContext> messages = new ArrayList<>();
-        io.jasyncio.TestLoops.run(() -> {
-            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> messages.add(ctx));
+        List<ExceptionContext> messages = io.jasyncio.TestLoops.runCollectingErrors(() -> {
             SslProtocol p = sslProtocol(Asyncio.getRunningLoop().createFuture());
             p.fatalError(null, "Fatal error on transport");
             return null;
@@ -233,7 +233,7 @@ class SslProtoHandshakeTest {
             SslProtocol p = sslProtocol(null);
             RecordingTransport t = connectionMade(p);
             int before = t.writes.size();
-            SslTransport tr = p.appTransport();
+            SslAppTransport tr = p.appTransport();
             tr.close();
             ByteBuffer data = ByteBuffer.wrap(new byte[] {'d', 'a', 't', 'a'});
             tr.write(data); // must not throw

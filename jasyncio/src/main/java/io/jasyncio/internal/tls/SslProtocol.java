@@ -1,4 +1,4 @@
-package io.jasyncio.tls;
+package io.jasyncio.internal.tls;
 
 import io.jasyncio.CancelledError;
 import io.jasyncio.EventLoop;
@@ -13,7 +13,9 @@ import io.jasyncio.transport.BaseTransport;
 import io.jasyncio.transport.BufferedProtocol;
 import io.jasyncio.transport.Connection;
 import io.jasyncio.transport.Protocol;
+import io.jasyncio.tls.TlsOptions;
 import io.jasyncio.transport.Transport;
+import io.jasyncio.transport.ReadBufferLimits;
 import io.jasyncio.transport.WriteBufferLimits;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -37,7 +39,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * asyncio's {@code SSLProtocol}: the protocol of a plain transport that runs TLS over it with a JSSE
- * {@link SSLEngine} and shows the application protocol a {@link SslTransport} carrying plaintext.
+ * {@link SSLEngine} and shows the application protocol a {@link SslAppTransport} carrying plaintext.
  *
  * <p>Ciphertext is read straight into the record pump's buffer (this is a {@link BufferedProtocol}; see
  * {@link SslRecordPump}); decrypted bytes collect there too and are lent to the application, as the plain
@@ -52,7 +54,7 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Threading: the event loop's thread only.
  */
-final class SslProtocol implements BufferedProtocol {
+public final class SslProtocol implements BufferedProtocol {
     private static final System.Logger LOG = SelectorTransport.LOG;
     /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ} and {@code _WRITE}, in KiB. */
     static final int HIGH_WATER_READ_KIB = 256;
@@ -72,7 +74,7 @@ final class SslProtocol implements BufferedProtocol {
     private Future<Void> waiter;
     private BaseProtocol appProtocol;
     private boolean appIsBuffered;
-    private SslTransport appTransport;
+    private SslAppTransport appTransport;
     Transport transport;
     State state = State.UNWRAPPED;
     AppState appState;
@@ -94,7 +96,7 @@ final class SslProtocol implements BufferedProtocol {
     boolean appReadingPaused;
     private boolean sslReadingPaused;
     /** When to pause reading from the plain transport: the marks of the ciphertext not yet decrypted. */
-    private WriteBufferLimits incomingLimits;
+    private ReadBufferLimits incomingLimits;
     private boolean eofReceived;
     /** The application's write flow control: pauses it at the high-water mark of {@link #writeBacklog}. */
     private final WriteFlowControl appWriteFlow = WriteFlowControl.forTlsApplication(HIGH_WATER_WRITE_KIB * 1024);
@@ -122,7 +124,7 @@ final class SslProtocol implements BufferedProtocol {
         this.records = new SslRecordPump(loop, engine, this);
         extra.put("sslcontext", options.context());
         setReadBufferLimits(null, null);
-        this.appTransport = new SslTransport(loop, this);
+        this.appTransport = new SslAppTransport(loop, this);
     }
 
     private static SSLEngine createEngine(TlsOptions options, String hostname, int port) {
@@ -148,7 +150,7 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     /** The transport the application sees; null once the connection is lost. */
-    SslTransport appTransport() {
+    SslAppTransport appTransport() {
         return appTransport;
     }
 
@@ -515,7 +517,7 @@ final class SslProtocol implements BufferedProtocol {
     }
 
     /** For tests: puts {@code data} in the write backlog as is (asyncio's {@code _test__append_write_backlog}). */
-    void testAppendWriteBacklog(ByteBuffer data) {
+    public void testAppendWriteBacklog(ByteBuffer data) {
         writeBufferSize += data.remaining();
         writeBacklog.add(data);
     }
@@ -693,11 +695,12 @@ final class SslProtocol implements BufferedProtocol {
 
     /** Asyncio's {@code set_read_buffer_limits}: the defaults and the checks of the write side's limits. */
     void setReadBufferLimits(Integer high, Integer low) {
-        incomingLimits = WriteBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
+        WriteBufferLimits marks = WriteBufferLimits.withDefaults(high, low, HIGH_WATER_READ_KIB * 1024);
+        incomingLimits = new ReadBufferLimits(marks.low(), marks.high());
     }
 
-    int[] getReadBufferLimits() {
-        return new int[] {incomingLimits.low(), incomingLimits.high()};
+    ReadBufferLimits getReadBufferLimits() {
+        return incomingLimits;
     }
 
     /** Received ciphertext not yet decrypted (asyncio: the incoming BIO's pending bytes). */
@@ -721,7 +724,7 @@ final class SslProtocol implements BufferedProtocol {
     /** Closes a plain (or TLS) transport at once, reporting {@code exc} to its protocol's connectionLost. */
     static void forceCloseTransport(Transport t, Throwable exc) {
         if (t instanceof SelectorTransport st) st.forceClose(exc);
-        else if (t instanceof SslTransport s) s.forceClose(exc);
+        else if (t instanceof SslAppTransport s) s.forceClose(exc);
         else t.abort();
     }
 
