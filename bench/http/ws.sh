@@ -1,75 +1,129 @@
 #!/usr/bin/env bash
-# WebSocket echo, messages per second, side by side: jasyncio's web server (bin/jasyncio web-server, its /ws)
-# and aiohttp's WebSocketResponse (bench/http/ws_aiohttp.py, on asyncio), driven by the same load client,
-# jasyncio's own (bench/http/WsLoad.java: CONNS connections on CLIENT_LOOPS event loops, each waiting for the
-# echo of its small text message before sending the next). Each server is pinned to CPU 0, the client to CPU 1.
+# WebSocket echo, messages per second and server CPU per message, side by side: jasyncio's web server
+# (bin/jasyncio web-server, its /ws), Netty's WebSocketServerProtocolHandler on one epoll event-loop thread
+# (bench/peers/netty, its ws mode) and aiohttp's WebSocketResponse (bench/http/ws_aiohttp.py, on asyncio), driven by
+# the same load client, jasyncio's own (bench/http/WsLoad.java: CONNS connections on CLIENT_LOOPS event loops, each
+# waiting for the echo of its small text message before sending the next). Each server is pinned to CPU 0, the
+# client to CPU 1; both JVM servers get G1 (on one CPU the JVM would pick Serial). The server's CPU (user + system
+# ticks of its processes, /proc/PID/stat) is read before and after each measurement.
 #
 #   bench/http/ws.sh     (knobs in the environment: ROUNDS=3 DURATION=5 WARMUP=10 CONNS=50 SIZE=16 CLIENT_LOOPS=1 PORT=18290
-#                         SERVERS="jasyncio aiohttp")
+#                         SERVERS="jasyncio netty aiohttp"; ports PORT, PORT+1 (aiohttp), PORT+2 (netty))
 #   ROUNDS=1 DURATION=2 WARMUP=2 bench/http/ws.sh      (a smoke run)
 #
-# Loopback only; every process is bounded by timeout(1) and stopped at the end.
+# Ratios (jasyncio / netty, jasyncio / aiohttp) are taken within each round, in an order rotated from round to
+# round, and the median over rounds is printed. Loopback only; every process is bounded by timeout(1) and stopped
+# at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+tag=bench/http/ws
+. "$root/bench/peers/peers.sh"
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-50}; SIZE=${SIZE:-16}
-PORT=${PORT:-18290}; SERVERS=${SERVERS:-"jasyncio aiohttp"}; CLIENT_LOOPS=${CLIENT_LOOPS:-1}
-say() { echo "[bench/http/ws] $*" >&2; }
+PORT=${PORT:-18290}; SERVERS=${SERVERS:-"jasyncio netty aiohttp"}; CLIENT_LOOPS=${CLIENT_LOOPS:-1}
+work=${WORK:-/tmp/jasyncio-ws-bench}; mkdir -p "$work"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java=$JAVA_HOME/bin/java
 [[ -x $java ]] && "$java" -version 2>&1 | grep -q 'version "2[5-9]' || { say "needs JDK 25 (JAVA_HOME)"; exit 1; }
+have_python "for the summary" || exit 1
 # exec: the background job is then the process itself, so cleanup() stops it (and timeout(1) its child)
 pin() { if command -v taskset >/dev/null; then exec taskset -c "$@"; else shift; exec "$@"; fi; }
-pids=()
+pids=(); declare -A SPID=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
-port_of() { case $1 in jasyncio) echo "$PORT" ;; aiohttp) echo $((PORT + 1)) ;; esac; }
+trap 'exit 143' TERM
+drop() { SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -vx -- "$1" || true; } | xargs); }
+port_of() { case $1 in jasyncio) echo "$PORT" ;; aiohttp) echo $((PORT + 1)) ;; netty) echo $((PORT + 2)) ;; esac; }
+for s in $SERVERS; do [[ " jasyncio netty aiohttp " == *" $s "* ]] || { say "unknown server $s (known: jasyncio netty aiohttp)"; exit 1; }; done
 if command -v ss >/dev/null; then
   for s in $SERVERS; do
     if ss -ltn "sport = :$(port_of "$s")" | grep -q LISTEN; then say "port $(port_of "$s") is taken (PORT=... moves them)"; exit 1; fi
   done
 fi
+life=$((3 * ROUNDS * (DURATION + 40) + 3 * WARMUP + 180))
 for s in $SERVERS; do
   case $s in
     jasyncio)
       "$root/bin/jasyncio" --version >/dev/null # builds jasyncio if needed
-      pin 0 timeout $((ROUNDS * (DURATION + 40) + WARMUP + 120)) "$root/bin/jasyncio" web-server --port "$(port_of jasyncio)" \
-        >/tmp/jasyncio-ws-bench-jasyncio.log 2>&1 & pids+=($!) ;;
+      pin 0 timeout $life env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC "$root/bin/jasyncio" web-server --port "$(port_of jasyncio)" \
+        >"$work/jasyncio.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
+    netty)
+      jar=$(netty_jar "$JAVA_HOME" "$work/netty-build.log" netty) || { drop netty; continue; }
+      pin 0 timeout $life "$java" -XX:+UseG1GC -jar "$jar" ws --port "$(port_of netty)" --threads 1 \
+        >"$work/netty.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
     aiohttp)
-      /usr/bin/python3 -c 'import aiohttp' 2>/dev/null || { say "aiohttp left out: apt-get install python3-aiohttp"; continue; }
-      pin 0 timeout $((ROUNDS * (DURATION + 40) + WARMUP + 120)) /usr/bin/python3 "$root/bench/http/ws_aiohttp.py" "$(port_of aiohttp)" \
-        >/tmp/jasyncio-ws-bench-aiohttp.log 2>&1 & pids+=($!) ;;
-    *) say "unknown server $s (known: jasyncio aiohttp)"; exit 1 ;;
+      have_py aiohttp python3-aiohttp "aiohttp left out" || { drop aiohttp; continue; }
+      pin 0 timeout $life "$PY" "$root/bench/http/ws_aiohttp.py" "$(port_of aiohttp)" \
+        >"$work/aiohttp.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
   esac
 done
 for s in $SERVERS; do # until each answers
-  for i in $(seq 100); do
+  for i in $(seq 150); do
     (exec 3<>/dev/tcp/127.0.0.1/"$(port_of "$s")") 2>/dev/null && break
     sleep 0.2
   done
 done
+# CPU ticks (user + system) of a process and all its descendants (timeout(1) -> bin/jasyncio -> java)
+descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+cpu_ticks() {
+  local total=0 p
+  for p in $1 $(descendants "$1"); do
+    [[ -r /proc/$p/stat ]] || continue
+    total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
 "$root/bin/jasyncio" --version >/dev/null # builds the client's classes if needed
 cp="$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
 load() ( pin 1 timeout $(($2 + 60)) "$java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" "$root/bench/http/WsLoad.java" \
   "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" "$CLIENT_LOOPS" 2>/dev/null )
-for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null; done
-results=$(mktemp) # one line per round and server: round server msg/s
+# A server whose echo does not come back intact is left out (saying so), not measured.
+for s in $SERVERS; do
+  line=$(load "$s" 1 || true)
+  if ! [[ $line =~ ^[1-9][0-9]*\ msg/s.*\ 0\ errors\)$ ]]; then say "$s left out: its /ws echo failed (${line:-no output}; see $work/$s.log)"; drop "$s"; fi
+done
+[[ -n $SERVERS ]] || { say "no server answered"; exit 1; }
+for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null || true; done
+results=$(mktemp) # one line per round and server: round server msg/s cpu-us-per-message
+read -r -a order <<<"$SERVERS"
 for r in $(seq "$ROUNDS"); do
-  for s in $SERVERS; do
+  n=${#order[@]}; rot=$(( (r - 1) % n )); this=("${order[@]:rot}" "${order[@]:0:rot}")
+  for s in "${this[@]}"; do
+    t0=$(cpu_ticks "${SPID[$s]}")
     line=$(load "$s" "$DURATION" || true)
-    printf 'round %d  %-9s %s\n' "$r" "$s" "${line:-FAILED (no output from bench/http/WsLoad.java)}"
-    rate=$(awk '{print $1; exit}' <<<"$line")
-    [[ $rate =~ ^[0-9]+$ ]] && echo "$r $s $rate" >>"$results"
+    t1=$(cpu_ticks "${SPID[$s]}")
+    rate=$(awk '{print $1; exit}' <<<"$line"); echoed=$(sed -n 's/.*(\([0-9]*\) echoed.*/\1/p' <<<"$line")
+    cpu=-
+    if [[ $rate =~ ^[0-9]+$ && $echoed =~ ^[1-9][0-9]*$ && $line == *" 0 errors)" ]]; then
+      cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$echoed" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
+      echo "$r $s $rate $cpu" >>"$results"
+    fi
+    printf 'round %d  %-9s %s  [%s us server CPU/message]\n' "$r" "$s" "${line:-FAILED (no output from bench/http/WsLoad.java)}" "$cpu"
   done
 done
-# jasyncio / aiohttp taken within each round (same minute), then the median over rounds
-awk -v rounds="$ROUNDS" '
-  { v[$1 " " $2] = $3 }
-  END {
-    n = 0
-    for (r = 1; r <= rounds; r++) if ((r " jasyncio") in v && (r " aiohttp") in v && v[r " aiohttp"] > 0) q[++n] = v[r " jasyncio"] / v[r " aiohttp"]
-    if (n == 0) { print "[bench/http/ws] no ratio: both servers must have answered in a round"; exit }
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t }
-    m = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
-    printf "jasyncio / aiohttp, messages/s: %.2fx (median of %d rounds; min %.2fx, max %.2fx)\n", m, n, q[1], q[n]
-  }' "$results"
+"$PY" - "$results" "$CONNS" "$SIZE" <<'PYEOF'
+import statistics, sys
+rate, cpu = {}, {}
+for line in open(sys.argv[1]):
+    r, s, m, u = line.split()
+    rate[(r, s)] = float(m); cpu[(r, s)] = float(u)
+rounds = sorted({r for r, _ in rate}, key=int); servers = list(dict.fromkeys(s for _, s in rate))
+print(f"\nWebSocket echo, {sys.argv[2]} connections, {sys.argv[3]}-byte text messages; medians over {len(rounds)} round(s);"
+      " server on CPU 0, client on CPU 1")
+print("| server | messages/s | server CPU us/message |\n|---|---:|---:|")
+for s in servers:
+    m = [rate[(r, s)] for r in rounds if (r, s) in rate]; u = [cpu[(r, s)] for r in rounds if (r, s) in cpu]
+    print(f"| {s} | {statistics.median(m):,.0f} | {statistics.median(u):.2f} |")
+if "jasyncio" in servers:
+    print("\njasyncio / peer, median of the within-round ratios [lowest-highest]")
+    print("| peer | messages/s | messages per server CPU-second |\n|---|---:|---:|")
+    for s in servers:
+        if s == "jasyncio": continue
+        both = [r for r in rounds if (r, s) in rate and (r, "jasyncio") in rate]
+        cell = lambda q: f"{statistics.median(q):.2f}x [{min(q):.2f}-{max(q):.2f}]" if q else "-"
+        print(f"| {s} | {cell([rate[(r, 'jasyncio')] / rate[(r, s)] for r in both])} | "
+              f"{cell([cpu[(r, s)] / cpu[(r, 'jasyncio')] for r in both if cpu[(r, 'jasyncio')] > 0])} |")
+else:
+    print("[bench/http/ws] no ratio: jasyncio did not answer")
+PYEOF
 rm -f "$results"

@@ -27,6 +27,8 @@ import java.net.InetSocketAddress;
  * java -jar netty-peers.jar echo --port P [--threads N] [--transport epoll|nio]
  * java -jar netty-peers.jar http --port P [--threads N] [--transport epoll|nio] [--reuse-port]
  * java -jar netty-peers.jar h2 --port P [--threads N] [--transport epoll|nio]     (h2c, prior knowledge)
+ * java -jar netty-peers.jar ws --port P [--threads N] [--transport epoll|nio]     (WebSocket echo at /ws)
+ * java -jar netty-peers.jar http --port P --cert CHAIN.pem --key KEY.pem          (HTTPS, the JDK's SSLEngine)
  * </pre>
  *
  * Each binds 127.0.0.1:P with one event-loop group of N threads (default 1: one thread accepts and serves
@@ -42,13 +44,13 @@ public final class NettyPeers {
     private NettyPeers() {}
 
     /** What to serve and how. */
-    record Options(String server, int port, int threads, String transport, boolean reusePort) {
+    record Options(String server, int port, int threads, String transport, boolean reusePort, String cert, String key) {
         static Options parse(String[] args) {
-            if (args.length == 0 || !(args[0].equals("echo") || args[0].equals("http") || args[0].equals("h2"))) {
-                throw new IllegalArgumentException("the first argument is the server: echo, http or h2");
+            if (args.length == 0 || !java.util.List.of("echo", "http", "h2", "ws").contains(args[0])) {
+                throw new IllegalArgumentException("the first argument is the server: echo, http, h2 or ws");
             }
             int port = -1, threads = 1;
-            String transport = "epoll";
+            String transport = "epoll", cert = null, key = null;
             boolean reusePort = false;
             for (int i = 1; i < args.length; i++) {
                 if (args[i].equals("--reuse-port")) {
@@ -66,13 +68,17 @@ public final class NettyPeers {
                         }
                         transport = value;
                     }
+                    case "--cert" -> cert = value;
+                    case "--key" -> key = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
             }
             if (port < 0) throw new IllegalArgumentException("--port P is needed");
             if (reusePort && !transport.equals("epoll")) throw new IllegalArgumentException("--reuse-port needs --transport epoll");
-            return new Options(args[0], port, threads, transport, reusePort);
+            if ((cert == null) != (key == null)) throw new IllegalArgumentException("--cert and --key go together");
+            if (cert != null && !args[0].equals("http")) throw new IllegalArgumentException("--cert/--key are for the http server only");
+            return new Options(args[0], port, threads, transport, reusePort, cert, key);
         }
 
         private static int number(String option, String value, int min, int max) {
@@ -86,17 +92,31 @@ public final class NettyPeers {
         }
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         Options options;
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("netty-peers: " + e.getMessage());
-            System.err.println("usage: java -jar netty-peers.jar echo|http|h2 --port P [--threads N] [--transport epoll|nio] [--reuse-port]");
+            System.err.println("usage: java -jar netty-peers.jar echo|http|h2|ws --port P [--threads N] [--transport epoll|nio] [--reuse-port]"
+                    + " [--cert CHAIN.pem --key KEY.pem (http: HTTPS)]");
             System.exit(2);
             return;
         }
+        // HTTPS: the JDK's SSLEngine (not OpenSSL), as jasyncio's TLS uses; the key is PEM PKCS#8, unencrypted
+        io.netty.handler.ssl.SslContext tls = options.cert() == null ? null
+                : io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(options.cert()), new java.io.File(options.key()))
+                        .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();
         ChannelHandler child = options.server().equals("echo") ? EchoHandler.INSTANCE
+                : options.server().equals("ws") ? new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) { // the upgrade at /ws, then whole messages echoed
+                        ch.pipeline().addLast(new HttpServerCodec(),
+                                new io.netty.handler.codec.http.HttpObjectAggregator(65536),
+                                new io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler("/ws"),
+                                WsEchoHandler.INSTANCE);
+                    }
+                }
                 : options.server().equals("h2") ? new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) { // h2c with prior knowledge: frames from the start
@@ -107,6 +127,7 @@ public final class NettyPeers {
                 : new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (tls != null) ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                 ch.pipeline().addLast(new HttpServerCodec(), HelloHandler.INSTANCE);
             }
         };
@@ -137,7 +158,8 @@ public final class NettyPeers {
                 if (options.reusePort()) b.option(EpollChannelOption.SO_REUSEPORT, true);
                 servers.add(b.bind(address).sync().channel());
             }
-            System.out.println("netty-" + options.transport() + " " + options.server() + " server on 127.0.0.1:"
+            System.out.println("netty-" + options.transport() + " " + options.server()
+                    + (options.cert() != null ? " (HTTPS, JDK SSLEngine)" : "") + " server on 127.0.0.1:"
                     + options.port() + " (Netty " + nettyVersion() + ", " + options.threads()
                     + " event-loop thread(s)" + (options.reusePort() ? ", one SO_REUSEPORT socket each" : "")
                     + ", JDK " + Runtime.version() + ")");
