@@ -44,13 +44,14 @@ public final class NettyPeers {
     private NettyPeers() {}
 
     /** What to serve and how. */
-    record Options(String server, int port, int threads, String transport, boolean reusePort, String cert, String key) {
+    record Options(String server, int port, int threads, String transport, boolean reusePort, String cert, String key,
+                   String ciphers) {
         static Options parse(String[] args) {
             if (args.length == 0 || !java.util.List.of("echo", "http", "h2", "ws").contains(args[0])) {
                 throw new IllegalArgumentException("the first argument is the server: echo, http, h2 or ws");
             }
             int port = -1, threads = 1;
-            String transport = "epoll", cert = null, key = null;
+            String transport = "epoll", cert = null, key = null, ciphers = "jdk";
             boolean reusePort = false;
             for (int i = 1; i < args.length; i++) {
                 if (args[i].equals("--reuse-port")) {
@@ -70,6 +71,12 @@ public final class NettyPeers {
                     }
                     case "--cert" -> cert = value;
                     case "--key" -> key = value;
+                    case "--ciphers" -> {
+                        if (!value.equals("jdk") && !value.equals("netty")) {
+                            throw new IllegalArgumentException("--ciphers is jdk or netty, not " + value);
+                        }
+                        ciphers = value;
+                    }
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
                 i++;
@@ -78,7 +85,7 @@ public final class NettyPeers {
             if (reusePort && !transport.equals("epoll")) throw new IllegalArgumentException("--reuse-port needs --transport epoll");
             if ((cert == null) != (key == null)) throw new IllegalArgumentException("--cert and --key go together");
             if (cert != null && !args[0].equals("http")) throw new IllegalArgumentException("--cert/--key are for the http server only");
-            return new Options(args[0], port, threads, transport, reusePort, cert, key);
+            return new Options(args[0], port, threads, transport, reusePort, cert, key, ciphers);
         }
 
         private static int number(String option, String value, int min, int max) {
@@ -99,14 +106,11 @@ public final class NettyPeers {
         } catch (IllegalArgumentException e) {
             System.err.println("netty-peers: " + e.getMessage());
             System.err.println("usage: java -jar netty-peers.jar echo|http|h2|ws --port P [--threads N] [--transport epoll|nio] [--reuse-port]"
-                    + " [--cert CHAIN.pem --key KEY.pem (http: HTTPS)]");
+                    + " [--cert CHAIN.pem --key KEY.pem [--ciphers jdk|netty] (http: HTTPS)]");
             System.exit(2);
             return;
         }
-        // HTTPS: the JDK's SSLEngine (not OpenSSL), as jasyncio's TLS uses; the key is PEM PKCS#8, unencrypted
-        io.netty.handler.ssl.SslContext tls = options.cert() == null ? null
-                : io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(options.cert()), new java.io.File(options.key()))
-                        .sslProvider(io.netty.handler.ssl.SslProvider.JDK).build();
+        io.netty.handler.ssl.SslContext tls = options.cert() == null ? null : tls(options);
         ChannelHandler child = options.server().equals("echo") ? EchoHandler.INSTANCE
                 : options.server().equals("ws") ? new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -159,7 +163,7 @@ public final class NettyPeers {
                 servers.add(b.bind(address).sync().channel());
             }
             System.out.println("netty-" + options.transport() + " " + options.server()
-                    + (options.cert() != null ? " (HTTPS, JDK SSLEngine)" : "") + " server on 127.0.0.1:"
+                    + (options.cert() != null ? " (HTTPS, JDK SSLEngine, " + options.ciphers() + " cipher order)" : "") + " server on 127.0.0.1:"
                     + options.port() + " (Netty " + nettyVersion() + ", " + options.threads()
                     + " event-loop thread(s)" + (options.reusePort() ? ", one SO_REUSEPORT socket each" : "")
                     + ", JDK " + Runtime.version() + ")");
@@ -167,6 +171,20 @@ public final class NettyPeers {
         } finally {
             for (EventLoopGroup g : all) g.shutdownGracefully();
         }
+    }
+
+    // HTTPS: the JDK's SSLEngine (not OpenSSL), as jasyncio's TLS uses; the key is PEM PKCS#8, unencrypted.
+    // The server's cipher order picks the suite: Netty's own list puts TLS_AES_128_GCM_SHA256 first, the JDK's
+    // (which jasyncio keeps) TLS_AES_256_GCM_SHA384; --ciphers jdk (the default) serves the JDK's list in the
+    // JDK's order, so that both servers negotiate the same suite with the same client.
+    private static io.netty.handler.ssl.SslContext tls(Options options) throws Exception {
+        var builder = io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(options.cert()), new java.io.File(options.key()))
+                .sslProvider(io.netty.handler.ssl.SslProvider.JDK);
+        if (options.ciphers().equals("jdk")) {
+            builder.ciphers(java.util.List.of(javax.net.ssl.SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites()),
+                    io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE);
+        }
+        return builder.build();
     }
 
     private static String nettyVersion() {
