@@ -7,7 +7,6 @@ import io.jasyncio.Future;
 import io.jasyncio.Task;
 import io.jasyncio.TimerHandle;
 import io.jasyncio.streams.StreamPair;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -55,10 +54,7 @@ public final class Http2ClientConnection {
     private int goAwayLast = -1;
     private IOException failure;
     // the header block being received
-    private int blockStream;
-    private boolean blockEndStream;
-    private final ByteArrayOutputStream block = new ByteArrayOutputStream();
-    private int blockFrames;
+    private final HeaderBlock block;
     private double controlTokens;
     private double controlStamp;
     private Task<Void> readerTask;
@@ -75,6 +71,7 @@ public final class Http2ClientConnection {
         this.origin = origin;
         this.idleTimeout = idleTimeout;
         this.decoder = new HpackDecoder(4096, options.maxHeaderListSize());
+        this.block = new HeaderBlock(options.maxHeaderListSize(), options.maxContinuationFrames());
         this.connRecvWindow = options.connectionWindow();
         this.controlTokens = options.maxControlFramesPerSecond();
         this.controlStamp = loop.time();
@@ -231,21 +228,10 @@ public final class Http2ClientConnection {
                 if (!p.ack()) io.writer().write(FrameWriter.ping(true, p.data()));
             }
             case Frame.Headers h -> {
-                if ((h.streamId() & 1) == 0) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on even stream " + h.streamId());
-                blockStream = h.streamId();
-                blockEndStream = h.endStream();
-                block.reset();
-                blockFrames = 1;
-                appendBlock(h.fragment());
-                if (h.endHeaders()) headerBlockDone();
+                if (block.headers(h)) headerBlockDone();
             }
             case Frame.Continuation c -> {
-                if (++blockFrames > options.maxContinuationFrames() + 1) {
-                    throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block of more than "
-                            + options.maxContinuationFrames() + " CONTINUATION frames (CONTINUATION flood)");
-                }
-                appendBlock(c.fragment());
-                if (c.endHeaders()) headerBlockDone();
+                if (block.continuation(c)) headerBlockDone();
             }
             case Frame.Data d -> onData(d);
             case Frame.WindowUpdate w -> onWindowUpdate(w);
@@ -305,18 +291,10 @@ public final class Http2ClientConnection {
         }
     }
 
-    private void appendBlock(byte[] fragment) {
-        if (block.size() + fragment.length > options.maxHeaderListSize()) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block over " + options.maxHeaderListSize() + " bytes");
-        }
-        block.writeBytes(fragment);
-    }
-
     private void headerBlockDone() {
-        int id = blockStream;
-        List<HeaderField> fields = decoder.decode(block.toByteArray()); // always: the table must stay in step
-        block.reset();
-        blockStream = 0;
+        int id = block.stream();
+        boolean blockEndStream = block.endStream();
+        List<HeaderField> fields = block.decode(decoder); // always: the table must stay in step
         ClientStream s = streams.get(id);
         if (s == null) {
             if (id >= nextStreamId || nextStreamId < 0) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on idle stream " + id);
@@ -324,10 +302,7 @@ public final class Http2ClientConnection {
         }
         if (s.remoteClosed) throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
         if (s.head != null) { // trailers: checked, then ignored
-            if (!blockEndStream) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
-            for (HeaderField f : fields) {
-                if (f.name().startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a pseudo-header in trailers");
-            }
+            HeaderBlock.checkTrailers(id, blockEndStream, fields);
             remoteEnded(s);
             return;
         }

@@ -63,10 +63,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private long peerInitialWindow = DEFAULT_WINDOW;
     private int peerMaxFrameSize = FrameReader.DEFAULT_MAX_FRAME_SIZE;
     // the header block being received
-    private int blockStream;
-    private boolean blockEndStream;
-    private final ByteArrayOutputStream block = new ByteArrayOutputStream();
-    private int blockFrames;
+    private final HeaderBlock block;
     // token buckets
     private double resetTokens;
     private double resetStamp;
@@ -94,6 +91,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         this.options = options;
         this.handler = handler;
         this.decoder = new HpackDecoder(4096, options.maxHeaderListSize());
+        this.block = new HeaderBlock(options.maxHeaderListSize(), options.maxContinuationFrames());
         this.resetTokens = options.maxResetsBurst();
         this.controlTokens = options.maxControlFramesPerSecond();
         this.connRecvWindow = options.connectionWindow();
@@ -220,21 +218,10 @@ public final class Http2ServerConnection implements UpgradedProtocol {
                 if (!p.ack()) writeAck(FrameWriter.ping(true, p.data()));
             }
             case Frame.Headers h -> {
-                if ((h.streamId() & 1) == 0) throw Http2Exception.connection(ErrorCode.PROTOCOL_ERROR, "HEADERS on even stream " + h.streamId());
-                blockStream = h.streamId();
-                blockEndStream = h.endStream();
-                block.reset();
-                blockFrames = 1;
-                appendBlock(h.fragment());
-                if (h.endHeaders()) headerBlockDone();
+                if (block.headers(h)) headerBlockDone();
             }
             case Frame.Continuation c -> {
-                if (++blockFrames > options.maxContinuationFrames() + 1) {
-                    throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block of more than "
-                            + options.maxContinuationFrames() + " CONTINUATION frames (CONTINUATION flood)");
-                }
-                appendBlock(c.fragment());
-                if (c.endHeaders()) headerBlockDone();
+                if (block.continuation(c)) headerBlockDone();
             }
             case Frame.Data d -> onData(d);
             case Frame.WindowUpdate w -> onWindowUpdate(w);
@@ -334,25 +321,14 @@ public final class Http2ServerConnection implements UpgradedProtocol {
 
     // ---------------------------------------------------------------- headers
 
-    private void appendBlock(byte[] fragment) {
-        if (block.size() + fragment.length > options.maxHeaderListSize()) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "a header block over " + options.maxHeaderListSize() + " bytes");
-        }
-        block.writeBytes(fragment);
-    }
-
     private void headerBlockDone() {
-        int id = blockStream;
-        List<HeaderField> fields = decoder.decode(block.toByteArray()); // always: the table must stay in step
-        block.reset();
-        blockStream = 0;
+        int id = block.stream();
+        boolean blockEndStream = block.endStream();
+        List<HeaderField> fields = block.decode(decoder); // always: the table must stay in step
         if (id <= lastStreamId) { // trailers, or a stream that is no more
             ServerStream s = streams.get(id);
             if (s == null || s.remoteClosed) throw Http2Exception.connection(ErrorCode.STREAM_CLOSED, "HEADERS on closed stream " + id);
-            if (!blockEndStream) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "trailers without END_STREAM");
-            for (HeaderField f : fields) {
-                if (f.name().startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a pseudo-header in trailers");
-            }
+            HeaderBlock.checkTrailers(id, blockEndStream, fields);
             endOfRequest(s, new byte[0]);
             return;
         }
