@@ -55,8 +55,7 @@ public final class Http2ClientConnection {
     private IOException failure;
     // the header block being received
     private final HeaderBlock block;
-    private double controlTokens;
-    private double controlStamp;
+    private final ControlFrameBudget controlBudget;
     private Task<Void> readerTask;
     private TimerHandle settingsTimer;
     private TimerHandle idleTimer;
@@ -73,8 +72,7 @@ public final class Http2ClientConnection {
         this.decoder = new HpackDecoder(4096, options.maxHeaderListSize());
         this.block = new HeaderBlock(options.maxHeaderListSize(), options.maxContinuationFrames());
         this.connRecvWindow = options.connectionWindow();
-        this.controlTokens = options.maxControlFramesPerSecond();
-        this.controlStamp = loop.time();
+        this.controlBudget = new ControlFrameBudget(options.maxControlFramesPerSecond(), loop.time());
         this.settingsSeen = loop.createFuture();
     }
 
@@ -282,13 +280,7 @@ public final class Http2ClientConnection {
     }
 
     private void control(String what) {
-        double now = loop.time();
-        int rate = options.maxControlFramesPerSecond();
-        controlTokens = Math.min(rate, controlTokens + (now - controlStamp) * rate);
-        controlStamp = now;
-        if (--controlTokens < 0) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + rate + " control frames a second (" + what + " flood)");
-        }
+        controlBudget.spend(loop.time(), what);
     }
 
     private void headerBlockDone() {

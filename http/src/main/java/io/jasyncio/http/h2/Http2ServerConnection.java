@@ -67,8 +67,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     // token buckets
     private double resetTokens;
     private double resetStamp;
-    private double controlTokens;
-    private double controlStamp;
+    private final ControlFrameBudget controlBudget;
     private int acksWhilePaused;
     private boolean writingPaused;
     /** We sent GOAWAY: no new streams; closes once the open ones end. */
@@ -93,7 +92,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         this.decoder = new HpackDecoder(4096, options.maxHeaderListSize());
         this.block = new HeaderBlock(options.maxHeaderListSize(), options.maxContinuationFrames());
         this.resetTokens = options.maxResetsBurst();
-        this.controlTokens = options.maxControlFramesPerSecond();
+        this.controlBudget = new ControlFrameBudget(options.maxControlFramesPerSecond(), 0);
         this.connRecvWindow = options.connectionWindow();
     }
 
@@ -141,7 +140,8 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     public void connectionMade(BaseTransport t) {
         transport = (Transport) t;
         out = new FrameBuffer(loop, transport);
-        lastFrameAt = idleSince = resetStamp = controlStamp = loop.time();
+        lastFrameAt = idleSince = resetStamp = loop.time();
+        controlBudget.restart(lastFrameAt);
         List<Long> s = new ArrayList<>(List.of((long) Frame.Settings.MAX_CONCURRENT_STREAMS, (long) options.maxConcurrentStreams(),
                 (long) Frame.Settings.MAX_HEADER_LIST_SIZE, (long) options.maxHeaderListSize()));
         if (connectProtocol) {
@@ -268,13 +268,7 @@ public final class Http2ServerConnection implements UpgradedProtocol {
 
     /** A control frame from the client: within the per-second budget, or the connection ends. */
     private void control(String what) {
-        double now = loop.time();
-        int rate = options.maxControlFramesPerSecond();
-        controlTokens = Math.min(rate, controlTokens + (now - controlStamp) * rate);
-        controlStamp = now;
-        if (--controlTokens < 0) {
-            throw Http2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + rate + " control frames a second (" + what + " flood)");
-        }
+        controlBudget.spend(loop.time(), what);
     }
 
     private void writeAck(ByteBuffer ack) {
