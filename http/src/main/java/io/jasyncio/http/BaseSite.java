@@ -20,10 +20,18 @@ public abstract sealed class BaseSite permits TcpSite, UnixSite, SockSite {
 
     BaseSite() {}
 
-    /** Binds and starts accepting connections. */
+    /**
+     * Binds and starts accepting connections.
+     *
+     * @throws IOException if the address cannot be bound
+     */
     public abstract void start() throws IOException;
 
-    /** Where it serves: {@code http://host:port}, {@code https://host:port}, {@code http://unix:/path:}. */
+    /**
+     * Where it serves: {@code http://host:port}, {@code https://host:port}, {@code http://unix:/path:}.
+     *
+     * @return the site's address as a URL-like string
+     */
     public abstract String name();
 
     /** Stops accepting connections (those open are the runner's to close). */

@@ -19,10 +19,20 @@ public class ClientResponseError extends IOException {
         this.headers = headers;
     }
 
+    /**
+     * The response's status code (aiohttp's {@code ClientResponseError.status}).
+     *
+     * @return the status, 400 or more when thrown by {@code raiseForStatus}
+     */
     public int status() {
         return status;
     }
 
+    /**
+     * The response's headers (aiohttp's {@code ClientResponseError.headers}).
+     *
+     * @return the headers
+     */
     public Headers headers() {
         return headers;
     }

@@ -18,6 +18,11 @@ public final class ClientTimeoutError extends TimeoutError {
     }
 
     /** {@code "total"}, {@code "connect"}, {@code "sockConnect"} or {@code "sockRead"}. */
+    /**
+     * Which of {@link ClientTimeout}'s limits ran out.
+     *
+     * @return the limit's name
+     */
     public String which() {
         return which;
     }

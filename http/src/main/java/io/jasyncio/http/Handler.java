@@ -10,5 +10,12 @@ package io.jasyncio.http;
  */
 @FunctionalInterface
 public interface Handler {
+    /**
+     * Answers {@code request}.
+     *
+     * @param request the request, its head parsed and its body not yet read
+     * @return the response to send
+     * @throws Exception an {@link HttpError} to answer with its status; any other exception becomes a 500
+     */
     Response handle(Request request) throws Exception;
 }

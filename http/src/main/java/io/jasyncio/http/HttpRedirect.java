@@ -20,27 +20,66 @@ public final class HttpRedirect extends HttpError {
         withHeader("Location", this.location);
     }
 
+    /**
+     * A 302 Found (aiohttp's {@code HTTPFound}).
+     *
+     * @param location the {@code Location} value: a path or an absolute URL
+     * @return the redirect, to throw or whose {@link #response()} to return
+     * @throws IllegalArgumentException if {@code location} holds CR, LF, NUL or a character outside ISO-8859-1
+     */
     public static HttpRedirect found(String location) {
         return new HttpRedirect(302, location);
     }
 
+    /**
+     * A 301 Moved Permanently (aiohttp's {@code HTTPMovedPermanently}).
+     *
+     * @param location the {@code Location} value: a path or an absolute URL
+     * @return the redirect, to throw or whose {@link #response()} to return
+     * @throws IllegalArgumentException if {@code location} holds CR, LF, NUL or a character outside ISO-8859-1
+     */
     public static HttpRedirect movedPermanently(String location) {
         return new HttpRedirect(301, location);
     }
 
+    /**
+     * A 303 See Other (aiohttp's {@code HTTPSeeOther}): the client follows with a GET.
+     *
+     * @param location the {@code Location} value: a path or an absolute URL
+     * @return the redirect, to throw or whose {@link #response()} to return
+     * @throws IllegalArgumentException if {@code location} holds CR, LF, NUL or a character outside ISO-8859-1
+     */
     public static HttpRedirect seeOther(String location) {
         return new HttpRedirect(303, location);
     }
 
+    /**
+     * A 307 Temporary Redirect (aiohttp's {@code HTTPTemporaryRedirect}): the method and body are kept.
+     *
+     * @param location the {@code Location} value: a path or an absolute URL
+     * @return the redirect, to throw or whose {@link #response()} to return
+     * @throws IllegalArgumentException if {@code location} holds CR, LF, NUL or a character outside ISO-8859-1
+     */
     public static HttpRedirect temporaryRedirect(String location) {
         return new HttpRedirect(307, location);
     }
 
+    /**
+     * A 308 Permanent Redirect (aiohttp's {@code HTTPPermanentRedirect}): the method and body are kept.
+     *
+     * @param location the {@code Location} value: a path or an absolute URL
+     * @return the redirect, to throw or whose {@link #response()} to return
+     * @throws IllegalArgumentException if {@code location} holds CR, LF, NUL or a character outside ISO-8859-1
+     */
     public static HttpRedirect permanentRedirect(String location) {
         return new HttpRedirect(308, location);
     }
 
-    /** Where the client is sent. */
+    /**
+     * Where the client is sent.
+     *
+     * @return the {@code Location} header's value, as given
+     */
     public String location() {
         return location;
     }

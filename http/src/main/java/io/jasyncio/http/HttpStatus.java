@@ -27,7 +27,12 @@ public final class HttpStatus {
 
     private HttpStatus() {}
 
-    /** The reason phrase of {@code status}, or an empty string for a code without a registered one. */
+    /**
+     * The reason phrase of {@code status}, or an empty string for a code without a registered one.
+     *
+     * @param status an HTTP status code
+     * @return the reason phrase, such as {@code "Not Found"} for 404, or {@code ""}
+     */
     public static String reason(int status) {
         return REASONS.getOrDefault(status, "");
     }

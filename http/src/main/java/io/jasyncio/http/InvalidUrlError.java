@@ -14,6 +14,11 @@ public final class InvalidUrlError extends IllegalArgumentException {
         this.url = url;
     }
 
+    /**
+     * The URL refused, as given (aiohttp's {@code InvalidURL.url}).
+     *
+     * @return the URL
+     */
     public String url() {
         return url;
     }

@@ -10,5 +10,13 @@ package io.jasyncio.http;
  */
 @FunctionalInterface
 public interface Middleware {
+    /**
+     * Handles {@code request}, usually by calling {@code next.handle(request)}.
+     *
+     * @param request the request
+     * @param next the rest of the chain: the next middleware, then the route's handler
+     * @return the response to send
+     * @throws Exception an {@link HttpError} to answer with its status; any other exception becomes a 500
+     */
     Response handle(Request request, Handler next) throws Exception;
 }

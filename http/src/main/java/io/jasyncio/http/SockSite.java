@@ -26,12 +26,23 @@ public final class SockSite extends BaseSite {
     private final TlsOptions tls;
     private final String name;
 
-    /** A plain HTTP site on {@code sock}, a bound {@link ServerSocketChannel}. */
+    /**
+     * A plain HTTP site on {@code sock}, a bound {@link ServerSocketChannel}.
+     *
+     * @param runner the runner whose application is served; set up already
+     * @param sock the bound server socket to accept on
+     */
     public SockSite(AppRunner runner, ServerSocketChannel sock) {
         this(runner, sock, null);
     }
 
-    /** An HTTPS site on {@code sock} when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null. */
+    /**
+     * An HTTPS site on {@code sock} when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null.
+     *
+     * @param runner the runner whose application is served; set up already
+     * @param sock the bound server socket to accept on
+     * @param tls the server's TLS options, or null for plain HTTP
+     */
     public SockSite(AppRunner runner, ServerSocketChannel sock, TlsOptions tls) {
         if (runner == null) throw new NullPointerException("runner");
         if (sock == null) throw new NullPointerException("sock");
@@ -61,7 +72,11 @@ public final class SockSite extends BaseSite {
         return scheme + h + ":" + a.getPort();
     }
 
-    /** The socket served. */
+    /**
+     * The socket served.
+     *
+     * @return the server socket given to the constructor
+     */
     public ServerSocketChannel socket() {
         return sock;
     }

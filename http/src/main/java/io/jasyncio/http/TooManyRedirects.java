@@ -17,6 +17,11 @@ public final class TooManyRedirects extends ClientResponseError {
         this.history = List.copyOf(history);
     }
 
+    /**
+     * The redirect responses followed, oldest first.
+     *
+     * @return an unmodifiable list of responses whose bodies were not read
+     */
     public List<ClientResponse> history() {
         return history;
     }

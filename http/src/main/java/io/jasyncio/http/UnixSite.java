@@ -19,6 +19,13 @@ public final class UnixSite extends BaseSite {
     private final Path path;
     private int backlog = ServerOptions.DEFAULT_BACKLOG;
 
+    /**
+     * A site on the Unix domain socket at {@code path}; nothing is bound before {@link #start()}.
+     *
+     * @param runner the runner whose application is served
+     * @param path where the socket file is created
+     * @throws NullPointerException if {@code runner} or {@code path} is null
+     */
     public UnixSite(AppRunner runner, Path path) {
         if (runner == null) throw new NullPointerException("runner");
         if (path == null) throw new NullPointerException("path");
@@ -26,7 +33,14 @@ public final class UnixSite extends BaseSite {
         this.path = path;
     }
 
-    /** The listen backlog (see {@link TcpSite#backlog}); before {@link #start()}. */
+    /**
+     * The listen backlog (see {@link TcpSite#backlog}); before {@link #start()}.
+     *
+     * @param backlog the listen backlog, 1 or more
+     * @return this site
+     * @throws IllegalArgumentException if {@code backlog} is less than 1
+     * @throws IllegalStateException if the site has started
+     */
     public UnixSite backlog(int backlog) {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
         if (server != null) throw new IllegalStateException("set the backlog before start(): " + name());
@@ -34,6 +48,11 @@ public final class UnixSite extends BaseSite {
         return this;
     }
 
+    /**
+     * The socket file's path (aiohttp's {@code UnixSite.path}).
+     *
+     * @return the path given to the constructor
+     */
     public Path path() {
         return path;
     }

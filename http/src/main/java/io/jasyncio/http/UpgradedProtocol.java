@@ -13,7 +13,11 @@ public interface UpgradedProtocol extends Protocol {
     /** The server is shutting down while the handler still runs: say goodbye (a WebSocket's 1001). */
     default void serverShutdown() {}
 
-    /** The handler has returned: end the connection ({@code transport.close()} by default), at once or soon. */
+    /**
+     * The handler has returned: end the connection ({@code transport.close()} by default), at once or soon.
+     *
+     * @param transport the connection's transport
+     */
     default void handlerEnded(Transport transport) {
         transport.close();
     }
