@@ -16,10 +16,20 @@ import java.nio.file.Path;
  */
 @FunctionalInterface
 public interface ByteSource {
-    /** The next piece (not empty), or null at the end. */
+    /**
+     * The next piece (not empty), or null at the end.
+     *
+     * @return the next piece, or null once the source is exhausted
+     * @throws IOException if reading the underlying source fails
+     */
     byte[] next() throws IOException;
 
-    /** The pieces of {@code reader} until its end (aiohttp accepts a {@code StreamReader} as {@code data}). */
+    /**
+     * The pieces of {@code reader} until its end (aiohttp accepts a {@code StreamReader} as {@code data}).
+     *
+     * @param reader the stream to drain
+     * @return a source of its pieces
+     */
     static ByteSource of(StreamReader reader) {
         return () -> {
             byte[] b = reader.read(64 * 1024);
@@ -27,7 +37,12 @@ public interface ByteSource {
         };
     }
 
-    /** One array, once. */
+    /**
+     * One array, once.
+     *
+     * @param data the bytes, sent as they are
+     * @return a source that yields {@code data} once
+     */
     static ByteSource of(byte[] data) {
         boolean[] given = {false};
         return () -> {
@@ -37,7 +52,12 @@ public interface ByteSource {
         };
     }
 
-    /** A file, read in 64 KiB pieces off the loop's thread; the file is closed at its end. */
+    /**
+     * A file, read in 64 KiB pieces off the loop's thread; the file is closed at its end.
+     *
+     * @param file the file to send; opened when the first piece is asked for
+     * @return a source of the file's pieces
+     */
     static ByteSource of(Path file) {
         AsyncFile[] f = {null};
         boolean[] done = {false};

@@ -17,13 +17,29 @@ package io.jasyncio.http;
  * thread (the built-in one is stateless).
  */
 public interface JsonCodec {
-    /** {@code value} as JSON text; an exception when it cannot be represented. */
+    /**
+     * {@code value} as JSON text; an exception when it cannot be represented.
+     *
+     * @param value the value to encode
+     * @return the JSON text
+     * @throws Exception if {@code value} cannot be represented as JSON
+     */
     String encode(Object value) throws Exception;
 
-    /** The value {@code text} holds; an exception when it is not JSON. */
+    /**
+     * The value {@code text} holds; an exception when it is not JSON.
+     *
+     * @param text the JSON text
+     * @return the decoded value
+     * @throws Exception if {@code text} is not JSON
+     */
     Object decode(String text) throws Exception;
 
-    /** The module's own codec: see {@link Json}. */
+    /**
+     * The module's own codec: see {@link Json}.
+     *
+     * @return the built-in codec
+     */
     static JsonCodec builtin() {
         return Json.CODEC;
     }

@@ -57,7 +57,12 @@ public final class MultipartReader {
         return new MultipartReader(request.content(), boundary);
     }
 
-    /** The next part, or null after the last one (the closing boundary). */
+    /**
+     * The next part, or null after the last one (the closing boundary).
+     *
+     * @return the next part, or null when the body's closing boundary was read
+     * @throws IOException if the connection fails; an {@link HttpError} 400 for a malformed body
+     */
     public Part next() throws IOException {
         if (finished) return null;
         if (current != null) {
@@ -199,26 +204,50 @@ public final class MultipartReader {
             this.disposition = d == null ? Map.of() : HeaderParams.parse(d);
         }
 
+        /**
+         * The part's own headers (aiohttp's {@code BodyPartReader.headers}).
+         *
+         * @return the headers
+         */
         public Headers headers() {
             return headers;
         }
 
-        /** The form field's name ({@code Content-Disposition: form-data; name=...}), or null. */
+        /**
+         * The form field's name ({@code Content-Disposition: form-data; name=...}), or null.
+         *
+         * @return the field name, or null
+         */
         public String name() {
             return disposition.get("name");
         }
 
-        /** The uploaded file's name as the client gave it (never a path to trust), or null. */
+        /**
+         * The uploaded file's name as the client gave it (never a path to trust), or null.
+         *
+         * @return the file name, or null
+         */
         public String filename() {
             return disposition.get("filename");
         }
 
-        /** The part's {@code Content-Type}, or null. */
+        /**
+         * The part's {@code Content-Type}, or null.
+         *
+         * @return the content type, or null
+         */
         public String contentType() {
             return headers.get("Content-Type");
         }
 
-        /** Up to {@code n} bytes of the part (at least one, waiting for it), or an empty array at its end. */
+        /**
+         * Up to {@code n} bytes of the part (at least one, waiting for it), or an empty array at its end.
+         *
+         * @param n the most bytes to return, 1 or more
+         * @return the bytes read, empty at the part's end
+         * @throws IOException if the connection fails; an {@link HttpError} 400 if the body ends before its closing boundary
+         * @throws IllegalArgumentException if {@code n} is less than 1
+         */
         public byte[] read(int n) throws IOException {
             if (n <= 0) throw new IllegalArgumentException("n must be > 0, got " + n);
             if (done) return new byte[0];
@@ -246,7 +275,13 @@ public final class MultipartReader {
             }
         }
 
-        /** The whole part; more than {@code limit} bytes is an {@link HttpError} 413. */
+        /**
+         * The whole part; more than {@code limit} bytes is an {@link HttpError} 413.
+         *
+         * @param limit the most bytes accepted
+         * @return the part's bytes
+         * @throws IOException if the connection fails; an {@link HttpError} 413 past {@code limit}, 400 for a malformed body
+         */
         public byte[] readAll(long limit) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             for (byte[] b; (b = read(64 * 1024)).length > 0; ) {

@@ -24,16 +24,27 @@ public final class NamedRoute {
         this.router = router;
     }
 
+    /** {@return the name the route was added under (aiohttp's {@code Resource.name})} */
     public String name() {
         return name;
     }
 
-    /** The route's path as it was added (without a sub-application's prefix). */
+    /**
+     * The route's path as it was added (without a sub-application's prefix).
+     *
+     * @return the path, variables unfilled
+     */
     public String path() {
         return path;
     }
 
-    /** The URL (path) of this route with {@code parts} in its variables (aiohttp's {@code url_for(**parts)}). */
+    /**
+     * The URL (path) of this route with {@code parts} in its variables (aiohttp's {@code url_for(**parts)}).
+     *
+     * @param parts a value for each of the path's variables
+     * @return the path, with the sub-application's prefix, its values percent-encoded
+     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does not match the variable
+     */
     public String urlFor(Map<String, String> parts) {
         return urlFor(parts, Map.of());
     }
@@ -41,6 +52,11 @@ public final class NamedRoute {
     /**
      * {@link #urlFor(Map)} with a query ({@code .with_query(query)}): each value is a string, or a collection of
      * them for a repeated parameter; names and values are percent-encoded.
+     *
+     * @param parts a value for each of the path's variables
+     * @param query the query parameters
+     * @return the path, with the sub-application's prefix, and the query
+     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does not match the variable
      */
     public String urlFor(Map<String, String> parts, Map<String, ?> query) {
         StringBuilder sb = new StringBuilder(router.urlPrefix());

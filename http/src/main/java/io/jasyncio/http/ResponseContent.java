@@ -38,12 +38,23 @@ public final class ResponseContent {
         this.deadlines = deadlines;
     }
 
-    /** Whether the whole body was read. */
+    /**
+     * Whether the whole body was read.
+     *
+     * @return true once the body's end was read and nothing of it is left buffered
+     */
     public boolean atEof() {
         return eof && pendingAt == pending.length;
     }
 
-    /** Up to {@code n} bytes, waiting for at least one; an empty array at the end. */
+    /**
+     * Up to {@code n} bytes, waiting for at least one; an empty array at the end.
+     *
+     * @param n the most bytes to return, 1 or more
+     * @return the bytes read, empty at the end of the body
+     * @throws IOException if the connection fails or a read times out ({@link ClientTimeoutError})
+     * @throws IllegalArgumentException if {@code n} is less than 1
+     */
     public byte[] read(int n) throws IOException {
         if (n <= 0) throw new IllegalArgumentException("read(n) needs n > 0; read everything with ClientResponse.read()");
         if (pendingAt < pending.length) {
@@ -61,12 +72,23 @@ public final class ResponseContent {
         return b;
     }
 
-    /** What is there, up to 64 KiB, waiting for at least a byte (aiohttp's {@code readany}). */
+    /**
+     * What is there, up to 64 KiB, waiting for at least a byte (aiohttp's {@code readany}).
+     *
+     * @return the bytes read, empty at the end of the body
+     * @throws IOException if the connection fails or a read times out ({@link ClientTimeoutError})
+     */
     public byte[] readAny() throws IOException {
         return read(PIECE);
     }
 
-    /** Exactly {@code n} bytes; the body ending first is an {@link IOException}. */
+    /**
+     * Exactly {@code n} bytes; the body ending first is an {@link IOException}.
+     *
+     * @param n how many bytes to read
+     * @return exactly {@code n} bytes
+     * @throws IOException if the body ends first, the connection fails or a read times out
+     */
     public byte[] readExactly(int n) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(n, PIECE));
         while (out.size() < n) {
@@ -80,6 +102,9 @@ public final class ResponseContent {
     /**
      * A line, ending with {@code \n} (kept), or what is left at the end (empty: the end). A line longer than
      * {@link #LINE_LIMIT} is an {@link IOException}.
+     *
+     * @return the line with its {@code \n}, or the rest of the body, empty at its end
+     * @throws IOException if the line is too long, the connection fails or a read times out
      */
     public byte[] readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -100,7 +125,12 @@ public final class ResponseContent {
         }
     }
 
-    /** The body in pieces of at most {@code n} bytes (aiohttp's {@code iter_chunked}); a read error is unchecked. */
+    /**
+     * The body in pieces of at most {@code n} bytes (aiohttp's {@code iter_chunked}); a read error is unchecked.
+     *
+     * @param n the most bytes per piece, 1 or more
+     * @return an iterable over the remaining body, read as it is iterated
+     */
     public Iterable<byte[]> iterChunked(int n) {
         if (n <= 0) throw new IllegalArgumentException("iterChunked(n) needs n > 0");
         return () -> new Iterator<>() {

@@ -27,11 +27,25 @@ public final class TcpSite extends BaseSite {
     /** A shard of a {@link io.jasyncio.transport.ShardedServer} this site serves on, made before the site; else null. */
     private final Server shard;
 
+    /**
+     * A plain HTTP site on {@code host:port} (aiohttp's {@code web.TcpSite}); nothing is bound before {@link #start()}.
+     *
+     * @param runner the runner whose application is served; set up already
+     * @param host the host name or address to bind
+     * @param port the port, 0 for one the system chooses
+     */
     public TcpSite(AppRunner runner, String host, int port) {
         this(runner, host, port, null, null);
     }
 
-    /** An HTTPS site when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null. */
+    /**
+     * An HTTPS site when {@code tls} ({@link TlsOptions#server}) is given; plain HTTP for null.
+     *
+     * @param runner the runner whose application is served; set up already
+     * @param host the host name or address to bind
+     * @param port the port, 0 for one the system chooses
+     * @param tls the server's TLS options, or null for plain HTTP
+     */
     public TcpSite(AppRunner runner, String host, int port, TlsOptions tls) {
         this(runner, host, port, tls, null);
     }
@@ -59,6 +73,10 @@ public final class TcpSite extends BaseSite {
      * aiohttp's {@code reuse_port}: the listening socket gets {@code SO_REUSEPORT}, so that other sockets (of
      * this process or another of the same user) may listen on the same address, the kernel spreading the
      * connections over them. Set before {@link #start()}; refused at start where the system lacks it.
+     *
+     * @param on whether to set {@code SO_REUSEPORT}
+     * @return this site
+     * @throws IllegalStateException if the site has started or serves on a shard
      */
     public TcpSite reusePort(boolean on) {
         if (server != null) throw new IllegalStateException("set reusePort before start(): " + name());
@@ -72,6 +90,11 @@ public final class TcpSite extends BaseSite {
      * {@code backlog}, 128 there). Default {@link ServerOptions#DEFAULT_BACKLOG}: the system's {@code somaxconn}
      * (or 511), so that a burst of clients waits in the queue instead of having its SYNs dropped and retried a
      * second later. Set before {@link #start()}.
+     *
+     * @param backlog the listen backlog, 1 or more
+     * @return this site
+     * @throws IllegalArgumentException if {@code backlog} is less than 1
+     * @throws IllegalStateException if the site has started
      */
     public TcpSite backlog(int backlog) {
         if (backlog < 1) throw new IllegalArgumentException("backlog must be >= 1, got " + backlog);
@@ -100,7 +123,11 @@ public final class TcpSite extends BaseSite {
         server.startServing();
     }
 
-    /** The port bound (the one chosen when 0 was given); -1 before {@link #start()}. */
+    /**
+     * The port bound (the one chosen when 0 was given); -1 before {@link #start()}.
+     *
+     * @return the bound port, or -1
+     */
     public int port() {
         if (shard != null) return port; // (a shard that only takes handed connections has no socket)
         if (server == null || server.getSockets().isEmpty()) return -1;
