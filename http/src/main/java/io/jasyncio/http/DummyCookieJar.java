@@ -10,6 +10,9 @@ import java.util.List;
  * <p>Threading: stateless.
  */
 public final class DummyCookieJar implements AbstractCookieJar {
+    /** A jar that keeps nothing. */
+    public DummyCookieJar() {}
+
     @Override
     public void updateCookies(List<String> setCookie, URI url) {}
 

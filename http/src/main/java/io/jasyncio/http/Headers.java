@@ -20,23 +20,49 @@ import java.util.TreeMap;
 public final class Headers {
     private final TreeMap<String, List<String>> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
-    /** The first value of {@code name}, or null. */
+    /** No fields. */
+    public Headers() {}
+
+    /**
+     * The first value of {@code name}, or null.
+     *
+     * @param name the field's name, in any case
+     * @return the first value, or null
+     */
     public String get(String name) {
         List<String> v = fields.get(name);
         return v == null ? null : v.get(0);
     }
 
-    /** Every value of {@code name}, in order; empty if there is none. */
+    /**
+     * Every value of {@code name}, in order; empty if there is none.
+     *
+     * @param name the field's name, in any case
+     * @return an unmodifiable list of the values
+     */
     public List<String> getAll(String name) {
         List<String> v = fields.get(name);
         return v == null ? List.of() : Collections.unmodifiableList(v);
     }
 
+    /**
+     * Whether a field named {@code name} is present (aiohttp's {@code name in headers}).
+     *
+     * @param name the field's name, in any case
+     * @return true if it has a value
+     */
     public boolean contains(String name) {
         return fields.containsKey(name);
     }
 
-    /** Adds a value, keeping those already there. */
+    /**
+     * Adds a value, keeping those already there.
+     *
+     * @param name the field's name, a token
+     * @param value the value to add
+     * @return these headers
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     */
     public Headers add(String name, String value) {
         check(name, value);
         fields.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
@@ -78,7 +104,14 @@ public final class Headers {
         return fields;
     }
 
-    /** Replaces every value of {@code name} with {@code value}. */
+    /**
+     * Replaces every value of {@code name} with {@code value}.
+     *
+     * @param name the field's name, a token
+     * @param value its only value from now on
+     * @return these headers
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     */
     public Headers set(String name, String value) {
         check(name, value);
         List<String> v = new ArrayList<>(1);
@@ -87,21 +120,36 @@ public final class Headers {
         return this;
     }
 
+    /**
+     * Removes every value of {@code name} (aiohttp's {@code popall}); nothing happens if it is absent.
+     *
+     * @param name the field's name, in any case
+     * @return these headers
+     */
     public Headers remove(String name) {
         fields.remove(name);
         return this;
     }
 
-    /** The names, as first given, in case-insensitive order. */
+    /**
+     * The names, as first given, in case-insensitive order.
+     *
+     * @return an unmodifiable view of the names
+     */
     public Set<String> names() {
         return Collections.unmodifiableSet(fields.keySet());
     }
 
+    /** {@return how many distinct names there are} */
     public int size() {
         return fields.size();
     }
 
-    /** A read-only view: name → values. */
+    /**
+     * A read-only view: name → values.
+     *
+     * @return the unmodifiable view
+     */
     public Map<String, List<String>> asMap() {
         return Collections.unmodifiableMap(fields);
     }

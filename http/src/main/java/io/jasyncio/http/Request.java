@@ -61,36 +61,62 @@ public final class Request {
         this.remote = remote;
     }
 
-    /** The method, as sent: {@code GET}, {@code POST}, ... */
+    /**
+     * The method, as sent: {@code GET}, {@code POST}, ...
+     *
+     * @return the method
+     */
     public String method() {
         return method;
     }
 
-    /** The path with its percent-escapes decoded (UTF-8): what routes are matched against. */
+    /**
+     * The path with its percent-escapes decoded (UTF-8): what routes are matched against.
+     *
+     * @return the decoded path
+     */
     public String path() {
         return path;
     }
 
-    /** The path as sent, escapes and all, without the query. */
+    /**
+     * The path as sent, escapes and all, without the query.
+     *
+     * @return the raw path (aiohttp's {@code raw_path} without its query)
+     */
     public String rawPath() {
         return rawPath;
     }
 
-    /** The query string as sent (after {@code ?}), or an empty string. */
+    /**
+     * The query string as sent (after {@code ?}), or an empty string.
+     *
+     * @return the raw query, without the {@code ?}
+     */
     public String rawQuery() {
         return rawQuery;
     }
 
-    /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+    /**
+     * {@code HTTP/1.1} or {@code HTTP/1.0}.
+     *
+     * @return the version
+     */
     public String version() {
         return version;
     }
 
+    /** {@return the request's header fields (aiohttp's {@code request.headers})} */
     public Headers headers() {
         return headers;
     }
 
-    /** The first value of header {@code name}, or null. */
+    /**
+     * The first value of header {@code name}, or null.
+     *
+     * @param name the header's name, in any case
+     * @return the first value, or null when the header is absent
+     */
     public String header(String name) {
         return headers.get(name);
     }
@@ -100,6 +126,10 @@ public final class Request {
      * if it is streamed. More than {@link #clientMaxSize()} bytes: an {@link HttpError} 413, thrown before the
      * body is read when its announced length is already too large. A client that goes away meanwhile: an
      * {@link java.io.UncheckedIOException}.
+     *
+     * @return the body's bytes
+     * @throws HttpError 413 when the body is larger than {@link #clientMaxSize()}
+     * @throws java.io.UncheckedIOException if the connection fails while the body is read
      */
     public byte[] body() {
         if (content != null) { // streamed: read it now, once
@@ -119,12 +149,22 @@ public final class Request {
         return body;
     }
 
-    /** aiohttp's {@code await request.read()}: {@link #body()}. */
+    /**
+     * aiohttp's {@code await request.read()}: {@link #body()}.
+     *
+     * @return the body's bytes
+     * @throws HttpError 413 when the body is larger than {@link #clientMaxSize()}
+     */
     public byte[] read() {
         return body();
     }
 
-    /** The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given. */
+    /**
+     * The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given.
+     *
+     * @return the body as text (aiohttp's {@code await request.text()})
+     * @throws HttpError 413 when the body is too large, 415 when its charset is unknown
+     */
     public String text() {
         return new String(body(), charset());
     }
@@ -132,6 +172,8 @@ public final class Request {
     /**
      * The body as a stream (aiohttp's {@code request.content}): for a large or chunked body, read as it arrives;
      * for a small one already read, a reader holding it. Read it or {@link #body()}, not both.
+     *
+     * @return the body's stream
      */
     public RequestContent content() {
         if (content != null) return content;
@@ -139,7 +181,11 @@ public final class Request {
         return preloaded;
     }
 
-    /** Whether the body is streamed: it was not all read before the handler ran, and is not read whole yet. */
+    /**
+     * Whether the body is streamed: it was not all read before the handler ran, and is not read whole yet.
+     *
+     * @return true while the body is still to be read from the connection
+     */
     public boolean streamed() {
         return content != null;
     }
@@ -147,6 +193,8 @@ public final class Request {
     /**
      * The most bytes {@link #body()} and the other whole-body forms accept (aiohttp's {@code client_max_size}):
      * the application's, unless changed for this request by {@link #clientMaxSize(long)}.
+     *
+     * @return the limit, in bytes
      */
     public long clientMaxSize() {
         return clientMaxSize;
@@ -155,6 +203,10 @@ public final class Request {
     /**
      * Changes {@link #clientMaxSize()} for this request: a route's own limit, set by its handler (or a middleware)
      * before it reads the body, e.g. {@code r -> upload(r.clientMaxSize(1L << 30))}.
+     *
+     * @param max the limit, in bytes, 0 or more
+     * @return this request
+     * @throws IllegalArgumentException if {@code max} is negative
      */
     public Request clientMaxSize(long max) {
         if (max < 0) throw new IllegalArgumentException("clientMaxSize must be >= 0, got " + max);
@@ -166,6 +218,9 @@ public final class Request {
      * The submitted form (aiohttp's {@code await request.post()}): {@code application/x-www-form-urlencoded} or
      * {@code multipart/form-data} (files held in memory, within {@link #clientMaxSize()}); an empty form for other
      * content types. At most {@link PostData#MAX_FIELDS} fields; more, or a malformed body: 400 or 413.
+     *
+     * @return the form's fields, read once and kept
+     * @throws HttpError 400 for a malformed body, 413 for one too large or with too many fields
      */
     public PostData post() {
         if (form == null) form = PostData.of(this);
@@ -175,6 +230,9 @@ public final class Request {
     /**
      * The body as {@code multipart/*} parts read one after the other as they arrive (aiohttp's
      * {@code await request.multipart()}), for uploads too large to hold.
+     *
+     * @return a reader of the parts
+     * @throws HttpError 400 when the body is not {@code multipart/*} or has no valid boundary
      */
     public MultipartReader multipart() {
         return MultipartReader.of(this);
@@ -213,12 +271,21 @@ public final class Request {
     /**
      * The body as JSON, decoded by the built-in codec (aiohttp's {@code await request.json()}); a body that is
      * not JSON is the client's error: a 400 naming what was wrong.
+     *
+     * @return the decoded value: maps, lists, strings, numbers, booleans or null (see {@link Json})
+     * @throws HttpError 400 when the body is not JSON, 413 when it is too large, 415 when its charset is unknown
      */
     public Object json() {
         return json(JsonCodec.builtin());
     }
 
-    /** The body decoded by {@code codec} (aiohttp's {@code request.json(loads=...)}); not JSON: a 400. */
+    /**
+     * The body decoded by {@code codec} (aiohttp's {@code request.json(loads=...)}); not JSON: a 400.
+     *
+     * @param codec the codec to decode with
+     * @return the decoded value
+     * @throws HttpError 400 when {@code codec} refuses the body, 413 when it is too large
+     */
     public Object json(JsonCodec codec) {
         String t = text();
         try {
@@ -233,30 +300,50 @@ public final class Request {
     /**
      * The cookies the client sent, name → value (aiohttp's {@code request.cookies}), read leniently from its
      * {@code Cookie} fields: see {@link Cookies}.
+     *
+     * @return an unmodifiable map of the cookies
      */
     public Map<String, String> cookies() {
         if (cookies == null) cookies = Cookies.parse(headers.getAll("Cookie"));
         return cookies;
     }
 
-    /** The query's parameters, decoded, each name with its values in order (aiohttp's {@code request.query}). */
+    /**
+     * The query's parameters, decoded, each name with its values in order (aiohttp's {@code request.query}).
+     *
+     * @return an unmodifiable map of every parameter to its values
+     */
     public Map<String, List<String>> queryParams() {
         if (query == null) query = Collections.unmodifiableMap(UrlCodec.parseQuery(rawQuery));
         return query;
     }
 
-    /** The first value of query parameter {@code name}, or null. */
+    /**
+     * The first value of query parameter {@code name}, or null.
+     *
+     * @param name the parameter's name
+     * @return the decoded value, or null when the parameter is absent
+     */
     public String queryParam(String name) {
         List<String> v = queryParams().get(name);
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
-    /** The values the route's {@code {name}} segments matched (aiohttp's {@code request.match_info}). */
+    /**
+     * The values the route's {@code {name}} segments matched (aiohttp's {@code request.match_info}).
+     *
+     * @return an unmodifiable map of each variable to its decoded value
+     */
     public Map<String, String> matchInfo() {
         return matchInfo;
     }
 
-    /** The value of the route's segment {@code {name}}, or null. */
+    /**
+     * The value of the route's segment {@code {name}}, or null.
+     *
+     * @param name the variable's name, without braces
+     * @return the decoded value, or null
+     */
     public String pathParam(String name) {
         return matchInfo.get(name);
     }
@@ -284,6 +371,12 @@ public final class Request {
      * the transport ({@code connectionMade}), the bytes that followed this request, and every later callback
      * (see {@link UpgradedProtocol} for the server's shutdown and the handler's end). Call it once, from the
      * handler's task; an {@link java.io.IOException} if the client has gone.
+     *
+     * @param head the complete {@code 101} response, as bytes
+     * @param protocol the protocol that takes over the connection
+     * @return the connection's transport, now {@code protocol}'s
+     * @throws java.io.IOException if the client has gone
+     * @throws IllegalStateException if the request is not being answered by a server, or is answered already
      */
     public io.jasyncio.transport.Transport upgrade(byte[] head, UpgradedProtocol protocol) throws java.io.IOException {
         if (connection == null) throw new IllegalStateException("this request is not being answered by a server: " + this);
@@ -294,6 +387,8 @@ public final class Request {
      * The protocol an HTTP/2 extended CONNECT asks for (its {@code :protocol}, RFC 8441: {@code websocket}), or
      * null. Such a request reaches the handlers as a {@code GET} of its {@code :path}, so that a WebSocket's route
      * serves it over either HTTP version; it is answered with {@link #tunnel}.
+     *
+     * @return the {@code :protocol} value, or null
      */
     public String protocol() {
         return protocol;
@@ -312,6 +407,12 @@ public final class Request {
      * gives the stream to {@code protocol} as its transport ({@code connectionMade}, then the stream's bytes and
      * end), as {@link #upgrade} does with an HTTP/1.1 connection after a 101. The stream ends once the protocol
      * closes that transport, after the handler returns. Call it once, from the handler's task.
+     *
+     * @param headers the headers of the {@code 200}
+     * @param protocol the protocol that takes over the stream
+     * @return the stream's transport, now {@code protocol}'s
+     * @throws java.io.IOException if the stream cannot be answered (the client has gone)
+     * @throws IllegalStateException if the request is not an extended CONNECT or was answered already
      */
     public io.jasyncio.transport.Transport tunnel(Headers headers, UpgradedProtocol protocol) throws java.io.IOException {
         if (h2Stream == null || this.protocol == null) throw new IllegalStateException("not an HTTP/2 extended CONNECT (RFC 8441): " + this);
@@ -332,22 +433,38 @@ public final class Request {
         this.matchInfo = Collections.unmodifiableMap(new LinkedHashMap<>(info));
     }
 
-    /** {@code https} when the request came over TLS, else {@code http} (aiohttp's {@code request.scheme}). */
+    /**
+     * {@code https} when the request came over TLS, else {@code http} (aiohttp's {@code request.scheme}).
+     *
+     * @return {@code "https"} or {@code "http"}
+     */
     public String scheme() {
         return secure() ? "https" : "http";
     }
 
-    /** Whether the request came over TLS (aiohttp's {@code request.secure}). */
+    /**
+     * Whether the request came over TLS (aiohttp's {@code request.secure}).
+     *
+     * @return true over TLS
+     */
     public boolean secure() {
         return connection != null && connection.secure();
     }
 
-    /** The client's address (aiohttp's {@code request.remote} / peername). */
+    /**
+     * The client's address (aiohttp's {@code request.remote} / peername).
+     *
+     * @return the peer's socket address
+     */
     public SocketAddress remoteAddress() {
         return remote;
     }
 
-    /** Whether the connection stays open after this request, by its version and {@code Connection} header. */
+    /**
+     * Whether the connection stays open after this request, by its version and {@code Connection} header.
+     *
+     * @return true when the connection is kept open
+     */
     public boolean keepAlive() {
         String conn = headers.contains("Connection") ? String.join(",", headers.getAll("Connection")) : null;
         if ("HTTP/1.0".equals(version)) return conn != null && hasToken(conn, "keep-alive");
