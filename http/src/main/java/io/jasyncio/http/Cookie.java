@@ -47,33 +47,59 @@ public final class Cookie {
         this.value = value;
     }
 
-    /** A cookie {@code name=value}, path {@code /}, no other attribute. */
+    /**
+     * A cookie {@code name=value}, path {@code /}, no other attribute.
+     *
+     * @param name the cookie's name, a token
+     * @param value the cookie's value, without controls, spaces, {@code "}, {@code ,}, {@code ;} or {@code \}
+     * @return a new cookie, to refine with the other methods
+     * @throws IllegalArgumentException if the name or value is invalid, or both together exceed {@link #MAX_NAME_AND_VALUE} characters
+     */
     public static Cookie of(String name, String value) {
         return new Cookie(name, value);
     }
 
+    /** {@return the cookie's name} */
     public String name() {
         return name;
     }
 
+    /** {@return the cookie's value} */
     public String value() {
         return value;
     }
 
-    /** {@code Expires}: when the browser drops it. */
+    /**
+     * {@code Expires}: when the browser drops it.
+     *
+     * @param when the expiry time
+     * @return this cookie
+     * @throws NullPointerException if {@code when} is null
+     */
     public Cookie expires(Instant when) {
         if (when == null) throw new NullPointerException("expires of cookie " + name);
         this.expires = when;
         return this;
     }
 
-    /** {@code Max-Age}, in seconds (0 or less: drop it now); browsers prefer it to {@code Expires}. */
+    /**
+     * {@code Max-Age}, in seconds (0 or less: drop it now); browsers prefer it to {@code Expires}.
+     *
+     * @param seconds the lifetime in seconds
+     * @return this cookie
+     */
     public Cookie maxAge(long seconds) {
         this.maxAge = seconds;
         return this;
     }
 
-    /** {@code Domain}: the host and its subdomains (null: this host only). */
+    /**
+     * {@code Domain}: the host and its subdomains (null: this host only).
+     *
+     * @param domain the domain, or null
+     * @return this cookie
+     * @throws IllegalArgumentException if {@code domain} holds a character not allowed in a domain
+     */
     public Cookie domain(String domain) {
         if (domain != null) {
             String d = domain.startsWith(".") ? domain.substring(1) : domain;
@@ -85,7 +111,13 @@ public final class Cookie {
         return this;
     }
 
-    /** {@code Path}: the paths it is sent with (default {@code /}; null: the browser's default). */
+    /**
+     * {@code Path}: the paths it is sent with (default {@code /}; null: the browser's default).
+     *
+     * @param path the path, or null
+     * @return this cookie
+     * @throws IllegalArgumentException if {@code path} holds a {@code ;} or a control character
+     */
     public Cookie path(String path) {
         if (path != null) {
             for (int i = 0; i < path.length(); i++) {
@@ -100,19 +132,33 @@ public final class Cookie {
         return this;
     }
 
-    /** {@code Secure}: sent over HTTPS only. */
+    /**
+     * {@code Secure}: sent over HTTPS only.
+     *
+     * @return this cookie
+     */
     public Cookie secure() {
         this.secure = true;
         return this;
     }
 
-    /** {@code HttpOnly}: not readable by the page's scripts. */
+    /**
+     * {@code HttpOnly}: not readable by the page's scripts.
+     *
+     * @return this cookie
+     */
     public Cookie httpOnly() {
         this.httpOnly = true;
         return this;
     }
 
-    /** {@code SameSite}: {@code Strict}, {@code Lax} or {@code None} (which needs {@link #secure()}). */
+    /**
+     * {@code SameSite}: {@code Strict}, {@code Lax} or {@code None} (which needs {@link #secure()}).
+     *
+     * @param mode {@code Strict}, {@code Lax} or {@code None}, in any case
+     * @return this cookie
+     * @throws IllegalArgumentException for another mode
+     */
     public Cookie sameSite(String mode) {
         String m = switch (mode == null ? "" : mode.toLowerCase(Locale.ROOT)) {
             case "strict" -> "Strict";
@@ -125,7 +171,11 @@ public final class Cookie {
         return this;
     }
 
-    /** The {@code Set-Cookie} field's value. */
+    /**
+     * The {@code Set-Cookie} field's value.
+     *
+     * @return the value, attributes included
+     */
     public String headerValue() {
         if ("None".equals(sameSite) && !secure) {
             throw new IllegalArgumentException("cookie " + name + " has SameSite=None without Secure: browsers refuse it; add secure()");

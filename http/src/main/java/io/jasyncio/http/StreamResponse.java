@@ -31,7 +31,12 @@ public final class StreamResponse {
     private Compression.Mode compression;
     private Compression.Compressor compressor;
 
-    /** A streamed answer with {@code status} (2xx to 5xx). */
+    /**
+     * A streamed answer with {@code status} (2xx to 5xx).
+     *
+     * @param status the status code
+     * @throws IllegalArgumentException if {@code status} is not 200 to 599, or is 204 or 304
+     */
     public StreamResponse(int status) {
         if (status < 200 || status > 599 || HttpStatus.bodyless(status)) {
             throw new IllegalArgumentException("a streamed response needs a status with a body (200-599 but 204 and 304), got " + status);
@@ -39,23 +44,43 @@ public final class StreamResponse {
         this.status = status;
     }
 
+    /** {@return the status code (aiohttp's {@code StreamResponse.status})} */
     public int status() {
         return status;
     }
 
-    /** The headers to send; change them before {@link #prepare}. */
+    /**
+     * The headers to send; change them before {@link #prepare}.
+     *
+     * @return the headers, to change
+     * @throws IllegalStateException after {@link #prepare}
+     */
     public Headers headers() {
         if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
         return headers;
     }
 
-    /** Adds a header; before {@link #prepare}. */
+    /**
+     * Adds a header; before {@link #prepare}.
+     *
+     * @param name the header's name, a token
+     * @param value the header's value
+     * @return this response
+     * @throws IllegalStateException after {@link #prepare}
+     */
     public StreamResponse header(String name, String value) {
         headers().add(name, value);
         return this;
     }
 
-    /** Announces the body's exact length (no chunked coding then); before {@link #prepare}. */
+    /**
+     * Announces the body's exact length (no chunked coding then); before {@link #prepare}.
+     *
+     * @param n the body's length in bytes, 0 or more
+     * @return this response
+     * @throws IllegalArgumentException if {@code n} is negative
+     * @throws IllegalStateException after {@link #prepare}
+     */
     public StreamResponse contentLength(long n) {
         if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
         if (n < 0) throw new IllegalArgumentException("a content length must be >= 0, got " + n);
@@ -63,13 +88,25 @@ public final class StreamResponse {
         return this;
     }
 
-    /** Sets a cookie on the client, replacing one of the same name set before; before {@link #prepare}. */
+    /**
+     * Sets a cookie on the client, replacing one of the same name set before; before {@link #prepare}.
+     *
+     * @param cookie the cookie to set
+     * @return this response
+     * @throws IllegalStateException after {@link #prepare}
+     */
     public StreamResponse setCookie(Cookie cookie) {
         Cookie.set(headers(), cookie);
         return this;
     }
 
-    /** Deletes cookie {@code name} (path {@code /}) on the client; before {@link #prepare}. */
+    /**
+     * Deletes cookie {@code name} (path {@code /}) on the client; before {@link #prepare}.
+     *
+     * @param name the cookie's name
+     * @return this response
+     * @throws IllegalStateException after {@link #prepare}
+     */
     public StreamResponse delCookie(String name) {
         return setCookie(Cookie.deletion(name, null, "/"));
     }
@@ -77,6 +114,9 @@ public final class StreamResponse {
     /**
      * Compresses the body as it is written, with the coding the client prefers (see {@link Compression}); the
      * body then goes out chunked, an announced content length being dropped. Before {@link #prepare}.
+     *
+     * @return this response
+     * @throws IllegalStateException after {@link #prepare}
      */
     public StreamResponse enableCompression() {
         if (prepared) throw new IllegalStateException("the headers were sent by prepare()");
@@ -84,7 +124,14 @@ public final class StreamResponse {
         return this;
     }
 
-    /** Sends the status line and headers as the answer to {@code request}. */
+    /**
+     * Sends the status line and headers as the answer to {@code request}.
+     *
+     * @param request the request its handler is answering
+     * @return this response
+     * @throws IOException if the client has gone
+     * @throws IllegalStateException if called twice, or for a request not being answered by a server
+     */
     public StreamResponse prepare(Request request) throws IOException {
         if (prepared) throw new IllegalStateException("prepare() was already called");
         HttpConnection c = request.connection();
@@ -113,7 +160,13 @@ public final class StreamResponse {
         return this;
     }
 
-    /** Sends {@code data} (waiting while the client's buffer is full); an {@link IOException} if the client left. */
+    /**
+     * Sends {@code data} (waiting while the client's buffer is full); an {@link IOException} if the client left.
+     *
+     * @param data the bytes to send
+     * @throws IOException if the client has gone
+     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content length
+     */
     public void write(byte[] data) throws IOException {
         if (!prepared) throw new IllegalStateException("call prepare(request) before write()");
         if (ended) throw new IllegalStateException("write() after writeEof()");
@@ -136,12 +189,24 @@ public final class StreamResponse {
         else connection.streamWrite(data);
     }
 
-    /** {@link #write(byte[])} of {@code text} in UTF-8. */
+    /**
+     * {@link #write(byte[])} of {@code text} in UTF-8.
+     *
+     * @param text the text to send
+     * @throws IOException if the client has gone
+     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content length
+     */
     public void write(String text) throws IOException {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Ends the body; return what it returns from the handler. */
+    /**
+     * Ends the body; return what it returns from the handler.
+     *
+     * @return a response standing for this one, to return from the handler
+     * @throws IOException if the client has gone
+     * @throws IllegalStateException before {@link #prepare}, or when fewer bytes than the announced length were written
+     */
     public Response writeEof() throws IOException {
         if (!prepared) throw new IllegalStateException("call prepare(request) before writeEof()");
         if (!ended) {
