@@ -60,6 +60,12 @@ public final class AppRunner implements AutoCloseable {
     /** Resolved when the last connection has closed, while {@link #cleanup()} waits for that. */
     private Future<Void> allClosed;
 
+    /**
+     * A runner for {@code app} (aiohttp's {@code web.AppRunner}); call {@link #setup()} before starting a site.
+     *
+     * @param app the application to serve
+     * @throws NullPointerException if {@code app} is null
+     */
     public AppRunner(Application app) {
         if (app == null) throw new NullPointerException("app");
         this.app = app;
@@ -68,6 +74,10 @@ public final class AppRunner implements AutoCloseable {
     /**
      * How long {@link #cleanup()} lets requests under way finish and their responses be sent, in seconds
      * (aiohttp's default: 60).
+     *
+     * @param seconds the grace period, 0 or more
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative
      */
     public AppRunner shutdownTimeout(double seconds) {
         if (seconds < 0) throw new IllegalArgumentException("shutdownTimeout must be >= 0");
@@ -79,6 +89,10 @@ public final class AppRunner implements AutoCloseable {
      * How long a connection may stay without receiving a byte while the server waits for its client, in seconds
      * (aiohttp's {@code keepalive_timeout}, 75 by default; 0: never). Between requests the connection is then
      * closed quietly; in the middle of one, the request is answered 408 first.
+     *
+     * @param seconds the idle limit, 0 for none
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative
      */
     public AppRunner keepaliveTimeout(double seconds) {
         if (seconds < 0) throw new IllegalArgumentException("keepaliveTimeout must be >= 0");
@@ -91,6 +105,10 @@ public final class AppRunner implements AutoCloseable {
      * seconds; past it the request is answered 408 and the connection closed. Default 60 (nginx's
      * {@code client_header_timeout}); 0: no deadline (a pause of the keep-alive timeout still ends it). aiohttp
      * has none: there, a client sending a byte now and then keeps a connection for ever.
+     *
+     * @param seconds the limit, 0 for none
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative, infinite or NaN
      */
     public AppRunner requestHeadTimeout(double seconds) {
         this.requestHeadTimeout = checkSeconds("requestHeadTimeout", seconds);
@@ -104,13 +122,23 @@ public final class AppRunner implements AutoCloseable {
      * sends a byte every few seconds to hold the connection (R-U-Dead-Yet) is cut after about a minute. nginx cuts
      * only a pause of {@code client_body_timeout} (60 s) between two reads, which a byte every 59 s defeats;
      * Apache's mod_reqtimeout and Kestrel use a minimum rate after a grace period, as here.
+     *
+     * @param seconds the base allowance, 0 for none
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative, infinite or NaN
      */
     public AppRunner requestBodyTimeout(double seconds) {
         this.requestBodyTimeout = checkSeconds("requestBodyTimeout", seconds);
         return this;
     }
 
-    /** The minimum average rate of a request body, in bytes per second (see {@link #requestBodyTimeout}); 0: none. */
+    /**
+     * The minimum average rate of a request body, in bytes per second (see {@link #requestBodyTimeout}); 0: none.
+     *
+     * @param bytesPerSecond the minimum rate, 0 for none
+     * @return this runner
+     * @throws IllegalArgumentException if {@code bytesPerSecond} is negative, infinite or NaN
+     */
     public AppRunner requestBodyMinRate(double bytesPerSecond) {
         if (!(bytesPerSecond >= 0) || Double.isInfinite(bytesPerSecond)) {
             throw new IllegalArgumentException("requestBodyMinRate must be a number of bytes per second >= 0, got " + bytesPerSecond);
@@ -124,6 +152,10 @@ public final class AppRunner implements AutoCloseable {
      * dropped (nginx's {@code send_timeout}, 60 by default here too), also when the connection is closing and only
      * its last bytes wait. A client that stops reading otherwise holds its answer, and its connection, for ever.
      * 0: no limit.
+     *
+     * @param seconds the limit, 0 for none
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative, infinite or NaN
      */
     public AppRunner sendTimeout(double seconds) {
         this.sendTimeout = checkSeconds("sendTimeout", seconds);
@@ -139,6 +171,10 @@ public final class AppRunner implements AutoCloseable {
      * after the answer (a plain TCP connection), reads until the client's end of stream, a pause of 5 seconds
      * (nginx's {@code lingering_timeout}), this time, or 64 MiB discarded, whichever comes first, then closes. 0:
      * close at once.
+     *
+     * @param seconds the limit, 0 to close at once
+     * @return this runner
+     * @throws IllegalArgumentException if {@code seconds} is negative, infinite or NaN
      */
     public AppRunner lingeringTime(double seconds) {
         this.lingeringTime = checkSeconds("lingeringTime", seconds);
@@ -152,6 +188,9 @@ public final class AppRunner implements AutoCloseable {
      * next await once the connection is lost, or once the client ends its side (an end of stream cannot be told
      * from a client that went away: Go and aiohttp take it as gone too), so that a long request nobody waits for
      * stops costing. A handler that switched protocols (a WebSocket's) is not cancelled: the protocol tells it.
+     *
+     * @param on whether to cancel the handler of a client that went away
+     * @return this runner
      */
     public AppRunner handlerCancellation(boolean on) {
         this.handlerCancellation = on;
@@ -169,6 +208,10 @@ public final class AppRunner implements AutoCloseable {
      * one loop is known to serve at once (10,000 concurrent connections were served in the outside review; nginx
      * defaults to 512 per worker process and is usually raised), far below the descriptor limit the JVM raises
      * itself to on Linux, so the cap, not EMFILE, is what a flood of connections meets.
+     *
+     * @param n the limit, 1 or more
+     * @return this runner
+     * @throws IllegalArgumentException if {@code n} is less than 1
      */
     public AppRunner maxConnections(int n) {
         if (n < 1) throw new IllegalArgumentException("maxConnections must be >= 1, got " + n);
@@ -179,6 +222,10 @@ public final class AppRunner implements AutoCloseable {
     /**
      * Logs every answered request (aiohttp's {@code AppRunner(access_log=..., access_log_format=...)}); null,
      * the default, logs nothing and costs nothing. Set before {@link #setup()}.
+     *
+     * @param log the access log, or null for none
+     * @return this runner
+     * @throws IllegalStateException after {@link #setup()}
      */
     public AppRunner accessLog(AccessLog log) {
         if (setUp) throw new IllegalStateException("set the access log before setup()");
@@ -190,6 +237,11 @@ public final class AppRunner implements AutoCloseable {
      * Compresses responses of at least {@code minBytes} with a textual content type when the client accepts gzip
      * or deflate (Vert.x's {@code setCompressionSupported}; see {@link Compression}); -1, the default: only the
      * responses whose handler calls {@code enableCompression()}. Set before {@link #setup()}.
+     *
+     * @param minBytes the smallest body compressed, or -1 for off
+     * @return this runner
+     * @throws IllegalArgumentException if {@code minBytes} is less than -1
+     * @throws IllegalStateException after {@link #setup()}
      */
     public AppRunner autoCompress(int minBytes) {
         if (setUp) throw new IllegalStateException("set autoCompress before setup()");
@@ -205,6 +257,7 @@ public final class AppRunner implements AutoCloseable {
         return seconds;
     }
 
+    /** {@return the application served (aiohttp's {@code AppRunner.app})} */
     public Application app() {
         return app;
     }
@@ -227,12 +280,20 @@ public final class AppRunner implements AutoCloseable {
         }
     }
 
-    /** The sites serving the application. */
+    /**
+     * The sites serving the application.
+     *
+     * @return an unmodifiable list of the started sites
+     */
     public List<BaseSite> sites() {
         return List.copyOf(sites);
     }
 
-    /** Connections open now, or lost while their handler still runs. */
+    /**
+     * Connections open now, or lost while their handler still runs.
+     *
+     * @return the number of connections
+     */
     public int connectionCount() {
         return connections.size();
     }
@@ -245,10 +306,19 @@ public final class AppRunner implements AutoCloseable {
      * holding the most.
      *
      * <p>Threading: immutable.
+     *
+     * @param connections the connections open, or lost while their handler still runs
+     * @param readingPaused how many of them have stopped reading their client
+     * @param bufferedBytes the bytes held in all
+     * @param maxBufferedBytes the bytes held by the connection holding the most
      */
     public record Stats(int connections, int readingPaused, long bufferedBytes, long maxBufferedBytes) {}
 
-    /** The {@link Stats} of this moment. */
+    /**
+     * The {@link Stats} of this moment.
+     *
+     * @return a new snapshot
+     */
     public Stats stats() {
         int paused = 0;
         long buffered = 0, max = 0;

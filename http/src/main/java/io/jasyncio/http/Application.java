@@ -34,6 +34,12 @@ public final class Application {
      */
     @FunctionalInterface
     public interface Hook {
+        /**
+         * Runs the hook.
+         *
+         * @param app the application starting or being cleaned up
+         * @throws Exception ends {@link AppRunner#setup()} (or is reported by {@link AppRunner#cleanup()})
+         */
         void run(Application app) throws Exception;
     }
 
@@ -55,6 +61,9 @@ public final class Application {
     private final Map<String, Object> state = new ConcurrentHashMap<>();
     private boolean frozen;
 
+    /**
+     * An application accepting request bodies of up to {@link #DEFAULT_CLIENT_MAX_SIZE} bytes (aiohttp's {@code web.Application()}).
+     */
     public Application() {
         this(DEFAULT_CLIENT_MAX_SIZE);
     }
@@ -68,10 +77,22 @@ public final class Application {
      */
     @FunctionalInterface
     public interface CleanupContext {
+        /**
+         * Opens the resource.
+         *
+         * @param app the application starting
+         * @return what closes the resource at cleanup
+         * @throws Exception ends {@link AppRunner#setup()}, after the contexts already entered are exited
+         */
         AutoCloseable enter(Application app) throws Exception;
     }
 
-    /** An application accepting request bodies of up to {@code clientMaxSize} bytes (larger ones get a 413). */
+    /**
+     * An application accepting request bodies of up to {@code clientMaxSize} bytes (larger ones get a 413).
+     *
+     * @param clientMaxSize the most bytes of a request body, 0 or more
+     * @throws IllegalArgumentException if {@code clientMaxSize} is negative
+     */
     public Application(int clientMaxSize) {
         if (clientMaxSize < 0) throw new IllegalArgumentException("clientMaxSize must be >= 0, got " + clientMaxSize);
         this.clientMaxSize = clientMaxSize;
@@ -80,15 +101,23 @@ public final class Application {
         onCleanup.add(app -> exitContexts());
     }
 
+    /** {@return the application's router (aiohttp's {@code app.router})} */
     public Router router() {
         return router;
     }
 
+    /** {@return the most bytes a request body may have (aiohttp's {@code client_max_size})} */
     public int clientMaxSize() {
         return clientMaxSize;
     }
 
-    /** Adds a hook run, in order, by {@link AppRunner#setup()} (aiohttp's {@code on_startup}). */
+    /**
+     * Adds a hook run, in order, by {@link AppRunner#setup()} (aiohttp's {@code on_startup}).
+     *
+     * @param hook the hook
+     * @return this application
+     * @throws IllegalStateException once the application has started
+     */
     public Application onStartup(Hook hook) {
         checkNotFrozen();
         onStartup.add(hook);
@@ -98,6 +127,10 @@ public final class Application {
     /**
      * Adds a hook run, in order, by {@link AppRunner#cleanup()} once the sites are stopped and before the
      * requests under way are waited for (aiohttp's {@code on_shutdown}).
+     *
+     * @param hook the hook
+     * @return this application
+     * @throws IllegalStateException once the application has started
      */
     public Application onShutdown(Hook hook) {
         checkNotFrozen();
@@ -105,14 +138,26 @@ public final class Application {
         return this;
     }
 
-    /** Adds a hook run, in order, at the end of {@link AppRunner#cleanup()} (aiohttp's {@code on_cleanup}). */
+    /**
+     * Adds a hook run, in order, at the end of {@link AppRunner#cleanup()} (aiohttp's {@code on_cleanup}).
+     *
+     * @param hook the hook
+     * @return this application
+     * @throws IllegalStateException once the application has started
+     */
     public Application onCleanup(Hook hook) {
         checkNotFrozen();
         onCleanup.add(java.util.Objects.requireNonNull(hook, "hook"));
         return this;
     }
 
-    /** Adds a context entered at startup and exited, in reverse, at cleanup (aiohttp's {@code cleanup_ctx}). */
+    /**
+     * Adds a context entered at startup and exited, in reverse, at cleanup (aiohttp's {@code cleanup_ctx}).
+     *
+     * @param ctx the context
+     * @return this application
+     * @throws IllegalStateException once the application has started
+     */
     public Application cleanupCtx(CleanupContext ctx) {
         checkNotFrozen();
         cleanupCtx.add(java.util.Objects.requireNonNull(ctx, "ctx"));
@@ -126,6 +171,12 @@ public final class Application {
      * Its signals run with this application's, at the point it was added. Its named routes build URLs with the
      * prefix. Tried after this application's literal routes, in order with its patterns. The largest request
      * body is the served application's {@code clientMaxSize} (the body is read before routing), as in aiohttp.
+     *
+     * @param prefix a literal path such as {@code /admin}
+     * @param sub the application mounted; neither mounted nor served already
+     * @return this application
+     * @throws IllegalStateException once the application has started
+     * @throws IllegalArgumentException if {@code sub} is this one, already mounted or served, or {@code prefix} is not a literal path
      */
     public Application addSubapp(String prefix, Application sub) {
         checkNotFrozen();
@@ -146,6 +197,11 @@ public final class Application {
 
     /**
      * Adds a middleware (aiohttp's {@code Application(middlewares=[...])}): the first added is the outermost.
+     *
+     * @param m the middleware
+     * @return this application
+     * @throws IllegalStateException once the application has started
+     * @throws NullPointerException if {@code m} is null
      */
     public Application middleware(Middleware m) {
         checkNotFrozen();
@@ -154,7 +210,11 @@ public final class Application {
         return this;
     }
 
-    /** Values the handlers share (aiohttp's {@code app["key"]}). */
+    /**
+     * Values the handlers share (aiohttp's {@code app["key"]}).
+     *
+     * @return the application's state: a map safe for any thread
+     */
     public Map<String, Object> state() {
         return state;
     }

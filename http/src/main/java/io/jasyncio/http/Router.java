@@ -20,6 +20,9 @@ import java.util.Map;
  * loop's thread.
  */
 public final class Router {
+    /** An empty router; an {@link Application} makes its own, {@link Application#router()}. */
+    public Router() {}
+
     private final Map<String, Map<String, Handler>> literal = new HashMap<>();
     /** Routes with variables, and sub-applications, in the order they were added. */
     private final List<Pattern> patterns = new ArrayList<>();
@@ -36,18 +39,46 @@ public final class Router {
     /** The handler found for a request, with the values its pattern captured. */
     record Match(Handler handler, Map<String, String> matchInfo) {}
 
+    /**
+     * A GET route at {@code path}, which answers HEAD too (aiohttp's {@code add_get}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the path is invalid or a GET route is already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addGet(String path, Handler handler) {
         addRoute("GET", path, handler);
         return addRoute("HEAD", path, handler);
     }
 
-    /** {@link #addGet(String, Handler)} with a name for {@link #named(String)} (aiohttp's {@code name=}). */
+    /**
+     * {@link #addGet(String, Handler)} with a name for {@link #named(String)} (aiohttp's {@code name=}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @param name the route's name: a letter or {@code _} followed by letters, digits, {@code _ . : -}
+     * @return this router
+     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addGet(String path, Handler handler, String name) {
         addGet(path, handler);
         return name(name, path);
     }
 
-    /** {@link #addRoute(String, String, Handler)} with a name for {@link #named(String)}. */
+    /**
+     * {@link #addRoute(String, String, Handler)} with a name for {@link #named(String)}.
+     *
+     * @param method the method, or {@code "*"} for any
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @param name the route's name: a letter or {@code _} followed by letters, digits, {@code _ . : -}
+     * @return this router
+     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addRoute(String method, String path, Handler handler, String name) {
         addRoute(method, path, handler);
         return name(name, path);
@@ -56,6 +87,11 @@ public final class Router {
     /**
      * Adds the routes of {@code table} in order (aiohttp's {@code add_routes(routes)} with a
      * {@code RouteTableDef} or a list of {@code web.get(...)}).
+     *
+     * @param table the routes to add
+     * @return this router
+     * @throws IllegalArgumentException if a route is invalid or already there
+     * @throws IllegalStateException once the application has started
      */
     public Router addRoutes(RouteTable table) {
         for (RouteTable.Def d : table.defs()) {
@@ -66,7 +102,13 @@ public final class Router {
         return this;
     }
 
-    /** The route named {@code name}; an {@link IllegalArgumentException} listing the names if there is none. */
+    /**
+     * The route named {@code name}; an {@link IllegalArgumentException} listing the names if there is none.
+     *
+     * @param name the route's name
+     * @return the route
+     * @throws IllegalArgumentException if no route has that name
+     */
     public NamedRoute named(String name) {
         NamedRoute r = names.get(name);
         if (r == null) throw new IllegalArgumentException("no route is named " + name + "; the names are " + names.keySet());
@@ -114,23 +156,68 @@ public final class Router {
         return urlPrefix;
     }
 
+    /**
+     * A POST route at {@code path} (aiohttp's {@code add_post}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the path is invalid or the route is already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addPost(String path, Handler handler) {
         return addRoute("POST", path, handler);
     }
 
+    /**
+     * A PUT route at {@code path} (aiohttp's {@code add_put}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the path is invalid or the route is already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addPut(String path, Handler handler) {
         return addRoute("PUT", path, handler);
     }
 
+    /**
+     * A PATCH route at {@code path} (aiohttp's {@code add_patch}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the path is invalid or the route is already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addPatch(String path, Handler handler) {
         return addRoute("PATCH", path, handler);
     }
 
+    /**
+     * A DELETE route at {@code path} (aiohttp's {@code add_delete}).
+     *
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the path is invalid or the route is already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addDelete(String path, Handler handler) {
         return addRoute("DELETE", path, handler);
     }
 
-    /** A route for {@code method} ({@code "*"}: any method) at {@code path}. */
+    /**
+     * A route for {@code method} ({@code "*"}: any method) at {@code path}.
+     *
+     * @param method the method, in any case, or {@code "*"} for any
+     * @param path the path, literal or with {@code {name}} variables; starts with {@code /}
+     * @param handler the handler
+     * @return this router
+     * @throws IllegalArgumentException if the method is empty, the path invalid, or the route already there
+     * @throws IllegalStateException once the application has started
+     */
     public Router addRoute(String method, String path, Handler handler) {
         if (frozen) throw new IllegalStateException("the router is frozen: add routes before the application starts");
         if (handler == null) throw new NullPointerException("handler");
@@ -155,7 +242,15 @@ public final class Router {
         return this;
     }
 
-    /** {@link #addStatic(String, java.nio.file.Path, StaticOptions)} with the defaults. */
+    /**
+     * {@link #addStatic(String, java.nio.file.Path, StaticOptions)} with the defaults.
+     *
+     * @param prefix the URL prefix, such as {@code /static}
+     * @param directory the directory served
+     * @return this router
+     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is already there, or {@code directory} is not a directory
+     * @throws IllegalStateException once the application has started
+     */
     public Router addStatic(String prefix, java.nio.file.Path directory) {
         return addStatic(prefix, directory, StaticOptions.DEFAULTS);
     }
@@ -166,6 +261,13 @@ public final class Router {
      * {@link FileResponse} (zero-copy, ranges, conditionals). Nothing outside the directory is ever served: see
      * {@link StaticOptions} and the path rules of the static route (encoded {@code ..}, separators, NUL: 404).
      * Routes added with the other methods win over a static prefix.
+     *
+     * @param prefix the URL prefix, such as {@code /static}
+     * @param directory the directory served
+     * @param options whether to list directories and follow symbolic links
+     * @return this router
+     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is already there, or {@code directory} is not a directory
+     * @throws IllegalStateException once the application has started
      */
     public Router addStatic(String prefix, java.nio.file.Path directory, StaticOptions options) {
         if (frozen) throw new IllegalStateException("the router is frozen: add routes before the application starts");

@@ -27,7 +27,13 @@ public final class Web {
 
     private Web() {}
 
-    /** aiohttp's {@code web.json_response(data)}: 200 with {@code data} encoded by the built-in {@link JsonCodec}. */
+    /**
+     * aiohttp's {@code web.json_response(data)}: 200 with {@code data} encoded by the built-in {@link JsonCodec}.
+     *
+     * @param data maps, lists, strings, numbers, booleans or null (see {@link Json})
+     * @return a new response
+     * @throws IllegalArgumentException if {@code data} cannot be encoded
+     */
     public static Response jsonResponse(Object data) {
         return jsonResponse(200, data, JsonCodec.builtin());
     }
@@ -36,6 +42,12 @@ public final class Web {
      * {@code status} with {@code data} encoded by {@code codec} as {@code application/json} (aiohttp's
      * {@code json_response(data, status=, dumps=)}). A value the codec cannot encode is the handler's error: an
      * {@link IllegalArgumentException} (so a 500).
+     *
+     * @param status the status code
+     * @param data the value to encode
+     * @param codec the codec to encode with
+     * @return a new response
+     * @throws IllegalArgumentException if the codec cannot encode {@code data}
      */
     public static Response jsonResponse(int status, Object data, JsonCodec codec) {
         String text;
@@ -61,12 +73,23 @@ public final class Web {
      * when the process inherited SIGINT as ignored (a background job of a non-interactive shell: the JVM cannot
      * catch it then); SIGTERM works in both cases.
      * </ul>
+     *
+     * @param app the application to serve
+     * @param host the host name or address to bind
+     * @param port the port
      */
     public static void runApp(Application app, String host, int port) {
         runApp(app, host, port, null);
     }
 
-    /** {@link #runApp(Application, String, int)} writing {@code accessLog} (null: none; aiohttp's {@code access_log=}). */
+    /**
+     * {@link #runApp(Application, String, int)} writing {@code accessLog} (null: none; aiohttp's {@code access_log=}).
+     *
+     * @param app the application to serve
+     * @param host the host name or address to bind
+     * @param port the port
+     * @param accessLog the access log, or null
+     */
     public static void runApp(Application app, String host, int port, AccessLog accessLog) {
         runApp(app, runner -> new TcpSite(runner, host, port), accessLog);
     }
@@ -75,12 +98,21 @@ public final class Web {
      * {@link #runApp(Application, String, int)} on the site {@code site} makes for the runner: an HTTPS
      * {@link TcpSite} or a {@link UnixSite}, for example (aiohttp's {@code run_app(app, ssl_context=...)},
      * {@code run_app(app, path=...)}).
+     *
+     * @param app the application to serve
+     * @param site makes the site for the runner
      */
     public static void runApp(Application app, java.util.function.Function<AppRunner, BaseSite> site) {
         runApp(app, site, null);
     }
 
-    /** {@link #runApp(Application, java.util.function.Function)} writing {@code accessLog} (null: none). */
+    /**
+     * {@link #runApp(Application, java.util.function.Function)} writing {@code accessLog} (null: none).
+     *
+     * @param app the application to serve
+     * @param site makes the site for the runner
+     * @param accessLog the access log, or null
+     */
     public static void runApp(Application app, java.util.function.Function<AppRunner, BaseSite> site, AccessLog accessLog) {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
@@ -102,12 +134,29 @@ public final class Web {
      * the loops by {@code SO_REUSEPORT} where the system offers it, else handed out by loop 0 (see
      * {@link ShardedServer}). SIGTERM and Ctrl-C stop every loop gracefully, as in the one-loop form; on the way
      * out, prints how many connections each loop took.
+     *
+     * @param apps makes each loop's application, on that loop's thread
+     * @param host the host name or address to bind
+     * @param port the port
+     * @param loops how many loops, 0 for one per available processor
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalArgumentException if {@code loops} is negative
      */
     public static void runApp(Supplier<Application> apps, String host, int port, int loops) throws IOException {
         runApp(apps, host, port, loops, ShardedServer.Sharding.AUTO);
     }
 
-    /** {@link #runApp(Supplier, String, int, int)} with the way connections are spread chosen. */
+    /**
+     * {@link #runApp(Supplier, String, int, int)} with the way connections are spread chosen.
+     *
+     * @param apps makes each loop's application, on that loop's thread
+     * @param host the host name or address to bind
+     * @param port the port
+     * @param loops how many loops, 0 for one per available processor
+     * @param sharding how the connections are spread over the loops
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalArgumentException if {@code loops} is negative
+     */
     public static void runApp(Supplier<Application> apps, String host, int port, int loops, ShardedServer.Sharding sharding) throws IOException {
         if (loops < 0) throw new IllegalArgumentException("loops must be >= 1, or 0 for one per core; got " + loops);
         if (loops == 1) {
@@ -249,6 +298,13 @@ public final class Web {
     /**
      * Serves {@code app} from the running task until that task is cancelled, then cleans the runner up. Tells
      * {@code announce} the address once it is listening.
+     *
+     * @param app the application to serve
+     * @param host the host name or address to bind
+     * @param port the port, 0 for one the system chooses
+     * @param announce told the {@code Running on ...} line once the site listens
+     * @return never returns normally: the task's cancellation ends it (the type lets it be a task's body)
+     * @throws IOException if the address cannot be bound
      */
     public static Void serve(Application app, String host, int port, Consumer<String> announce) throws IOException {
         return serveUntil(app, runner -> new TcpSite(runner, host, port), announce, Asyncio.getRunningLoop().createFuture(), null);
