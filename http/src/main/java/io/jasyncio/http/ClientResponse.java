@@ -107,54 +107,91 @@ public final class ClientResponse implements AutoCloseable {
         if (r != null) r.release(complete);
     }
 
+    /** {@return the status code (aiohttp's {@code ClientResponse.status})} */
     public int status() {
         return status;
     }
 
-    /** Whether the status is below 400 (aiohttp's {@code ok}). */
+    /**
+     * Whether the status is below 400 (aiohttp's {@code ok}).
+     *
+     * @return true below 400
+     */
     public boolean ok() {
         return status < 400;
     }
 
-    /** The reason phrase the server sent. */
+    /**
+     * The reason phrase the server sent.
+     *
+     * @return the reason phrase, possibly empty
+     */
     public String reason() {
         return reason;
     }
 
-    /** The protocol the response came in: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2} (aiohttp's {@code version}). */
+    /**
+     * The protocol the response came in: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2} (aiohttp's {@code version}).
+     *
+     * @return the version
+     */
     public String version() {
         return version;
     }
 
+    /** {@return the request's method (aiohttp's {@code ClientResponse.method})} */
     public String method() {
         return method;
     }
 
-    /** The URL this response came from (after redirects). */
+    /**
+     * The URL this response came from (after redirects).
+     *
+     * @return the final URL
+     */
     public URI url() {
         return url;
     }
 
+    /** {@return the response's header fields (aiohttp's {@code ClientResponse.headers})} */
     public Headers headers() {
         return headers;
     }
 
-    /** The first value of header {@code name}, or null. */
+    /**
+     * The first value of header {@code name}, or null.
+     *
+     * @param name the header's name, in any case
+     * @return the first value, or null
+     */
     public String header(String name) {
         return headers.get(name);
     }
 
-    /** The redirect responses followed to get here, oldest first (their bodies unread). */
+    /**
+     * The redirect responses followed to get here, oldest first (their bodies unread).
+     *
+     * @return an unmodifiable list, empty without redirects
+     */
     public List<ClientResponse> history() {
         return history;
     }
 
-    /** The body as a stream; see {@link ResponseContent}. */
+    /**
+     * The body as a stream; see {@link ResponseContent}.
+     *
+     * @return the body's stream
+     */
     public ResponseContent content() {
         return content;
     }
 
-    /** The whole body (decompressed), read once and kept; over {@code maxBody} bytes it is an {@link IOException}. */
+    /**
+     * The whole body (decompressed), read once and kept; over {@code maxBody} bytes it is an {@link IOException}.
+     *
+     * @return the body's bytes (aiohttp's {@code await resp.read()})
+     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be decoded
+     */
     public byte[] read() throws IOException {
         if (body == null) {
             try {
@@ -168,12 +205,22 @@ public final class ClientResponse implements AutoCloseable {
         return body;
     }
 
-    /** {@link #read()}. */
+    /**
+     * {@link #read()}.
+     *
+     * @return the body's bytes
+     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be decoded
+     */
     public byte[] body() throws IOException {
         return read();
     }
 
-    /** The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given. */
+    /**
+     * The body decoded with the charset of its {@code Content-Type}, UTF-8 when none is given.
+     *
+     * @return the body as text (aiohttp's {@code await resp.text()})
+     * @throws IOException if the body cannot be read, or its charset is unknown
+     */
     public String text() throws IOException {
         Charset cs;
         try {
@@ -184,7 +231,14 @@ public final class ClientResponse implements AutoCloseable {
         return new String(read(), cs);
     }
 
-    /** The body as text, given to {@code decoder} (a JSON library's parse function: the core has no codec). */
+    /**
+     * The body as text, given to {@code decoder} (a JSON library's parse function: the core has no codec).
+     *
+     * @param <T> what the decoder returns
+     * @param decoder parses JSON text
+     * @return what {@code decoder} returns (aiohttp's {@code await resp.json(loads=...)})
+     * @throws IOException if the body cannot be read, or its charset is unknown
+     */
     public <T> T json(Function<String, T> decoder) throws IOException {
         return decoder.apply(text());
     }
@@ -192,6 +246,9 @@ public final class ClientResponse implements AutoCloseable {
     /**
      * Throws a {@link ClientResponseError} with this status when it is 400 or above (aiohttp's
      * {@code raise_for_status}), giving the connection back first.
+     *
+     * @return this response, when its status is below 400
+     * @throws ClientResponseError when the status is 400 or more
      */
     public ClientResponse raiseForStatus() throws ClientResponseError {
         if (status >= 400) {

@@ -28,7 +28,17 @@ public final class FormData {
     private final String boundary = "jasyncio-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
             + Long.toHexString(ThreadLocalRandom.current().nextLong());
 
-    /** A text field. */
+    /** An empty form. */
+    public FormData() {}
+
+    /**
+     * A text field.
+     *
+     * @param name the field's name, not empty
+     * @param value the field's value
+     * @return this form
+     * @throws IllegalArgumentException if {@code name} is null or empty
+     */
     public FormData add(String name, String value) {
         checkName(name);
         byte[] b = value.getBytes(StandardCharsets.UTF_8);
@@ -37,7 +47,16 @@ public final class FormData {
         return this;
     }
 
-    /** A file from disk, streamed; {@code contentType} null means {@code application/octet-stream}. */
+    /**
+     * A file from disk, streamed; {@code contentType} null means {@code application/octet-stream}.
+     *
+     * @param name the field's name, not empty
+     * @param file the file; its name is sent as the part's file name
+     * @param contentType the part's content type, or null
+     * @return this form
+     * @throws IOException if the file's size cannot be read (it does not exist, for example)
+     * @throws IllegalArgumentException if {@code name} is null or empty
+     */
     public FormData addFile(String name, Path file, String contentType) throws IOException {
         checkName(name);
         long size = Files.size(file);
@@ -46,7 +65,16 @@ public final class FormData {
         return this;
     }
 
-    /** A file given as bytes. */
+    /**
+     * A file given as bytes.
+     *
+     * @param name the field's name, not empty
+     * @param filename the file name sent
+     * @param data the file's bytes
+     * @param contentType the part's content type, or null for {@code application/octet-stream}
+     * @return this form
+     * @throws IllegalArgumentException if {@code name} is null or empty
+     */
     public FormData addFile(String name, String filename, byte[] data, String contentType) {
         checkName(name);
         byte[] b = data.clone();
@@ -55,7 +83,16 @@ public final class FormData {
         return this;
     }
 
-    /** A file streamed from {@code source} (the form is then sent chunked, once). */
+    /**
+     * A file streamed from {@code source} (the form is then sent chunked, once).
+     *
+     * @param name the field's name, not empty
+     * @param filename the file name sent
+     * @param source the file's bytes, read once while the form is sent
+     * @param contentType the part's content type, or null for {@code application/octet-stream}
+     * @return this form
+     * @throws IllegalArgumentException if {@code name} is null or empty
+     */
     public FormData addFile(String name, String filename, ByteSource source, String contentType) {
         checkName(name);
         parts.add(new Part(name, filename, contentType, -1, () -> source, false));
@@ -63,7 +100,11 @@ public final class FormData {
         return this;
     }
 
-    /** Sends the form as {@code multipart/form-data} even without files. */
+    /**
+     * Sends the form as {@code multipart/form-data} even without files.
+     *
+     * @return this form
+     */
     public FormData multipart() {
         multipart = true;
         return this;
@@ -73,7 +114,11 @@ public final class FormData {
         if (name == null || name.isEmpty()) throw new IllegalArgumentException("a form field needs a name");
     }
 
-    /** The request body: multipart or URL-encoded, as said in the class comment. */
+    /**
+     * The request body: multipart or URL-encoded, as said in the class comment.
+     *
+     * @return a body to send (aiohttp's {@code FormData()} called)
+     */
     public RequestBody body() {
         if (!multipart) return RequestBody.form(fields);
         List<byte[]> heads = new ArrayList<>();
