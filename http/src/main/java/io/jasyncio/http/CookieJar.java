@@ -25,13 +25,25 @@ import java.util.function.LongSupplier;
  * <p>Threading: the session's loop thread.
  */
 public final class CookieJar implements AbstractCookieJar {
+    /** The most characters a cookie's name and value may have together; a larger cookie is not kept. */
     public static final int MAX_COOKIE_SIZE = 4096;
+    /** The most cookies kept per domain; the oldest goes first. */
     public static final int MAX_PER_DOMAIN = 50;
+    /** The most cookies kept in all; the oldest goes first. */
     public static final int MAX_TOTAL = 3000;
 
     /**
      * A kept cookie. {@code expiresAtMillis} is wall-clock milliseconds, or {@link Long#MAX_VALUE} for a
      * session cookie.
+     *
+     * @param name the cookie's name
+     * @param value the cookie's value
+     * @param domain the domain it is sent to (the request's host when {@code hostOnly})
+     * @param path the path it is sent under
+     * @param hostOnly whether it is sent to {@code domain} only, not to its subdomains (no {@code Domain} attribute was given)
+     * @param secure whether it is sent over HTTPS only
+     * @param httpOnly whether the server marked it {@code HttpOnly}
+     * @param expiresAtMillis when it expires, or {@link Long#MAX_VALUE}
      */
     public record Cookie(String name, String value, String domain, String path, boolean hostOnly, boolean secure,
             boolean httpOnly, long expiresAtMillis) {}
@@ -41,11 +53,16 @@ public final class CookieJar implements AbstractCookieJar {
     /** Key: domain, path, name. Insertion order is age order, for eviction. */
     private final LinkedHashMap<String, Cookie> cookies = new LinkedHashMap<>();
 
+    /** A jar that refuses cookies from hosts given as IP addresses (aiohttp's {@code CookieJar()}). */
     public CookieJar() {
         this(false);
     }
 
-    /** {@code unsafe}: also keep cookies from hosts given as IP addresses. */
+    /**
+     * {@code unsafe}: also keep cookies from hosts given as IP addresses.
+     *
+     * @param unsafe whether to keep cookies from hosts given as IP addresses too (aiohttp's {@code unsafe=True})
+     */
     public CookieJar(boolean unsafe) {
         this(unsafe, System::currentTimeMillis);
     }
@@ -197,7 +214,12 @@ public final class CookieJar implements AbstractCookieJar {
         cookies.clear();
     }
 
-    /** The cookies a request to {@code url} would send, name → value, in the order they would be sent. */
+    /**
+     * The cookies a request to {@code url} would send, name → value, in the order they would be sent.
+     *
+     * @param url the request's URL
+     * @return an ordered map of the cookies' names to their values
+     */
     public Map<String, String> valuesFor(URI url) {
         Map<String, String> m = new LinkedHashMap<>();
         String h = cookieHeader(url);

@@ -30,9 +30,19 @@ public final class PostData {
      * One field: its name and value, or for an uploaded file also its file name and content type.
      *
      * <p>Threading: immutable (the array is the field's own: do not change it).
+     *
+     * @param name the field's name
+     * @param data the value's bytes
+     * @param filename the uploaded file's name as the client gave it, or null for a plain field
+     * @param contentType the part's {@code Content-Type}, or null
      */
     public record Field(String name, byte[] data, String filename, String contentType) {
-        /** The value as text: UTF-8, or the part's charset. */
+        /**
+         * The value as text: UTF-8, or the part's charset.
+         *
+         * @return the value, decoded
+         * @throws HttpError 415 when the part names a charset the JVM does not have
+         */
         public String text() {
             Charset cs = StandardCharsets.UTF_8;
             if (contentType != null) {
@@ -46,6 +56,7 @@ public final class PostData {
             return new String(data, cs);
         }
 
+        /** {@return whether the field is an uploaded file (it has a file name; aiohttp's {@code FileField})} */
         public boolean isFile() {
             return filename != null;
         }
@@ -104,13 +115,23 @@ public final class PostData {
         return new PostData(out);
     }
 
-    /** The first value of {@code name} as text, or null. */
+    /**
+     * The first value of {@code name} as text, or null.
+     *
+     * @param name the field's name
+     * @return the value, or null when there is no such field
+     */
     public String get(String name) {
         List<Field> v = fields.get(name);
         return v == null ? null : v.get(0).text();
     }
 
-    /** Every value of {@code name} as text, in order. */
+    /**
+     * Every value of {@code name} as text, in order.
+     *
+     * @param name the field's name
+     * @return a new list, empty when there is no such field
+     */
     public List<String> getAll(String name) {
         List<Field> v = fields.get(name);
         if (v == null) return List.of();
@@ -119,17 +140,27 @@ public final class PostData {
         return out;
     }
 
-    /** The first field named {@code name} (a file's too), or null. */
+    /**
+     * The first field named {@code name} (a file's too), or null.
+     *
+     * @param name the field's name
+     * @return the field, or null
+     */
     public Field field(String name) {
         List<Field> v = fields.get(name);
         return v == null ? null : v.get(0);
     }
 
-    /** Every field, by name, in the order given. */
+    /**
+     * Every field, by name, in the order given.
+     *
+     * @return an unmodifiable map of names to their fields
+     */
     public Map<String, List<Field>> asMap() {
         return fields;
     }
 
+    /** {@return how many fields there are, counting each value of a repeated name} */
     public int size() {
         int n = 0;
         for (List<Field> v : fields.values()) n += v.size();

@@ -30,7 +30,12 @@ public final class RequestContent {
     /** The longest line {@link #readLine()} returns (asyncio's stream limit). */
     public static final int MAX_LINE = 64 * 1024;
 
-    /** One piece of a body: its bytes and whether an HTTP chunk ends with it (aiohttp's {@code readchunk}). */
+    /**
+     * One piece of a body: its bytes and whether an HTTP chunk ends with it (aiohttp's {@code readchunk}).
+     *
+     * @param data the bytes, empty at the end of the body
+     * @param endOfHttpChunk whether an HTTP chunk of a chunked body ends with them
+     */
     public record Chunk(byte[] data, boolean endOfHttpChunk) {}
 
     /** What the connection learns from the reader: a first read, and room made by consuming. */
@@ -138,7 +143,11 @@ public final class RequestContent {
         return eof;
     }
 
-    /** Bytes received so far. */
+    /**
+     * Bytes received so far.
+     *
+     * @return the body's bytes received from the client, read by the handler or not
+     */
     public long received() {
         return received;
     }
@@ -150,12 +159,23 @@ public final class RequestContent {
 
     // ---------------------------------------------------------------- the handler's side
 
-    /** True once the whole body has been received and read (aiohttp's {@code at_eof()}). */
+    /**
+     * True once the whole body has been received and read (aiohttp's {@code at_eof()}).
+     *
+     * @return true at the end of the body
+     */
     public boolean atEof() {
         return eof && buffered == 0;
     }
 
-    /** Up to {@code n} bytes, waiting for at least one; an empty array at the end of the body. */
+    /**
+     * Up to {@code n} bytes, waiting for at least one; an empty array at the end of the body.
+     *
+     * @param n the most bytes to return, 0 or more
+     * @return the bytes, empty at the end of the body
+     * @throws IOException if the client goes away before the body ends
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public byte[] read(int n) throws IOException {
         if (n < 0) throw new IllegalArgumentException("read(n) takes n >= 0; use readAll() through request.body() for everything");
         if (n == 0) return new byte[0];
@@ -163,13 +183,23 @@ public final class RequestContent {
         return take((int) Math.min(n, buffered));
     }
 
-    /** Whatever has arrived (at least one byte, waiting for it), or an empty array at the end (aiohttp's {@code readany}). */
+    /**
+     * Whatever has arrived (at least one byte, waiting for it), or an empty array at the end (aiohttp's {@code readany}).
+     *
+     * @return the bytes, empty at the end of the body
+     * @throws IOException if the client goes away before the body ends
+     */
     public byte[] readAny() throws IOException {
         if (!awaitData()) return new byte[0];
         return take((int) Math.min(buffered, Integer.MAX_VALUE - 16));
     }
 
-    /** The next piece as it arrived, and whether an HTTP chunk ended with it; an empty piece at the end. */
+    /**
+     * The next piece as it arrived, and whether an HTTP chunk ended with it; an empty piece at the end.
+     *
+     * @return the next chunk, its data empty at the end of the body
+     * @throws IOException if the client goes away before the body ends
+     */
     public Chunk readChunk() throws IOException {
         if (!awaitData()) return new Chunk(new byte[0], false);
         int n = pieces.peekFirst().length - offset;
@@ -177,7 +207,14 @@ public final class RequestContent {
         return new Chunk(take(n), end);
     }
 
-    /** Exactly {@code n} bytes; an {@link EOFException} if the body ends before them. */
+    /**
+     * Exactly {@code n} bytes; an {@link EOFException} if the body ends before them.
+     *
+     * @param n how many bytes, 0 or more
+     * @return exactly {@code n} bytes
+     * @throws IOException an {@link EOFException} if the body ends first, or if the client goes away
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public byte[] readExactly(int n) throws IOException {
         if (n < 0) throw new IllegalArgumentException("n must be >= 0, got " + n);
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(n, HIGH_WATER));
@@ -192,6 +229,9 @@ public final class RequestContent {
     /**
      * The next line, with its {@code \n}; the rest of the body when it has no more newline; empty at the end. A
      * line longer than {@link #MAX_LINE} is an {@link HttpError} 400.
+     *
+     * @return the line with its {@code \n}, or the rest of the body, empty at its end
+     * @throws IOException if the client goes away before the body ends
      */
     public byte[] readLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
