@@ -48,6 +48,12 @@ public final class ClientWebSocketResponse extends WebSocket {
      * Connects to {@code url} ({@code ws://}, {@code wss://}, or {@code http://}/{@code https://}) and runs the
      * opening handshake. An {@link IOException} if the host cannot be reached, a {@link WSServerHandshakeError} if
      * the server refuses or answers wrongly, a {@link TimeoutError} after the handshake timeout.
+     *
+     * @param url the server's URL
+     * @param options how the WebSocket behaves, its handshake headers and TLS options included
+     * @return the open WebSocket (aiohttp's {@code session.ws_connect(url)})
+     * @throws IOException if the host cannot be reached, or a {@link WSServerHandshakeError} if the handshake fails
+     * @throws io.jasyncio.TimeoutError if the handshake timeout passes first
      */
     public static ClientWebSocketResponse connect(String url, WebSocketOptions options) throws IOException {
         return connect(url, options, null);
@@ -56,6 +62,13 @@ public final class ClientWebSocketResponse extends WebSocket {
     /**
      * {@link #connect(String, WebSocketOptions)}, with {@code defaultTls} for {@code wss://} when the options name
      * no TLS options of their own (a session's connector's); null for the JDK's trust store.
+     *
+     * @param url the server's URL
+     * @param options how the WebSocket behaves
+     * @param defaultTls TLS options for {@code wss://} when {@code options} have none, or null
+     * @return the open WebSocket
+     * @throws IOException if the host cannot be reached, or a {@link WSServerHandshakeError} if the handshake fails
+     * @throws io.jasyncio.TimeoutError if the handshake timeout passes first
      */
     public static ClientWebSocketResponse connect(String url, WebSocketOptions options, TlsOptions defaultTls) throws IOException {
         URI u;
@@ -117,12 +130,20 @@ public final class ClientWebSocketResponse extends WebSocket {
         return ws;
     }
 
-    /** The server's status (101). */
+    /**
+     * The server's status (101).
+     *
+     * @return the status
+     */
     public int status() {
         return status;
     }
 
-    /** The headers of the server's answer. */
+    /**
+     * The headers of the server's answer.
+     *
+     * @return the handshake response's headers
+     */
     public Headers responseHeaders() {
         return headers;
     }

@@ -29,10 +29,22 @@ public final class WSMessage {
         this.error = error;
     }
 
+    /**
+     * A TEXT message to send or compare.
+     *
+     * @param text the text
+     * @return a new message
+     */
     public static WSMessage text(String text) {
         return new WSMessage(WSMsgType.TEXT, text, null, 0, null, null);
     }
 
+    /**
+     * A BINARY message to send or compare.
+     *
+     * @param data the bytes; the message keeps the array
+     * @return a new message
+     */
     public static WSMessage binary(byte[] data) {
         return new WSMessage(WSMsgType.BINARY, null, data, 0, null, null);
     }
@@ -49,31 +61,52 @@ public final class WSMessage {
         return new WSMessage(WSMsgType.ERROR, null, null, 0, null, e);
     }
 
+    /** {@return the message's type (aiohttp's {@code msg.type})} */
     public WSMsgType type() {
         return type;
     }
 
-    /** The text of a TEXT message (null for the other types). */
+    /**
+     * The text of a TEXT message (null for the other types).
+     *
+     * @return the text, or null
+     */
     public String text() {
         return text;
     }
 
-    /** The bytes of a BINARY, PING or PONG message; a TEXT message's text in UTF-8; otherwise null. */
+    /**
+     * The bytes of a BINARY, PING or PONG message; a TEXT message's text in UTF-8; otherwise null.
+     *
+     * @return the bytes, or null
+     */
     public byte[] bytes() {
         return bytes != null ? bytes : text != null ? text.getBytes(StandardCharsets.UTF_8) : null;
     }
 
-    /** A CLOSE message's code (1005 when the peer sent none); 0 otherwise. */
+    /**
+     * A CLOSE message's code (1005 when the peer sent none); 0 otherwise.
+     *
+     * @return the close code, or 0
+     */
     public int closeCode() {
         return code;
     }
 
-    /** A CLOSE message's reason (may be empty); null otherwise (aiohttp's {@code msg.extra}). */
+    /**
+     * A CLOSE message's reason (may be empty); null otherwise (aiohttp's {@code msg.extra}).
+     *
+     * @return the reason, or null
+     */
     public String extra() {
         return extra;
     }
 
-    /** An ERROR message's cause ({@link WebSocketError} for a protocol violation); null otherwise. */
+    /**
+     * An ERROR message's cause ({@link WebSocketError} for a protocol violation); null otherwise.
+     *
+     * @return the cause, or null
+     */
     public Throwable error() {
         return error;
     }

@@ -17,7 +17,11 @@ public final class WSServerHandshakeError extends IOException {
         this.status = status;
     }
 
-    /** The status the server answered with (0 if it sent no valid status line). */
+    /**
+     * The status the server answered with (0 if it sent no valid status line).
+     *
+     * @return the status, or 0
+     */
     public int status() {
         return status;
     }

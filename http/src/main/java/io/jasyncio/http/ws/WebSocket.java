@@ -124,17 +124,29 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
 
     // ---------------------------------------------------------------- state
 
-    /** The subprotocol agreed on, or null. */
+    /**
+     * The subprotocol agreed on, or null.
+     *
+     * @return the subprotocol, or null
+     */
     public String protocol() {
         return protocol;
     }
 
-    /** Whether permessage-deflate was agreed on. */
+    /**
+     * Whether permessage-deflate was agreed on.
+     *
+     * @return true if the messages are compressed
+     */
     public boolean compressed() {
         return deflate != null;
     }
 
-    /** Whether the connection is closed (both close frames went, or it failed or was lost). */
+    /**
+     * Whether the connection is closed (both close frames went, or it failed or was lost).
+     *
+     * @return true once closed
+     */
     public boolean closed() {
         return closed || lost;
     }
@@ -143,29 +155,49 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
      * The close code: the peer's when it sent a close frame (1005 if it carried none), this side's while it
      * waits for the peer's, the code of the protocol error that failed it, 1006 if the connection ended without
      * a close handshake; null while open.
+     *
+     * @return the close code, or null while open
      */
     public Integer closeCode() {
         return closeCode;
     }
 
-    /** What failed the connection (a {@link WebSocketError}, a {@link TimeoutError}, an I/O error), or null. */
+    /**
+     * What failed the connection (a {@link WebSocketError}, a {@link TimeoutError}, an I/O error), or null.
+     *
+     * @return the failure, or null
+     */
     public Throwable exception() {
         return exception;
     }
 
-    /** Bytes the transport holds that the peer has not taken yet. */
+    /**
+     * Bytes the transport holds that the peer has not taken yet.
+     *
+     * @return the bytes not yet written to the socket
+     */
     public long unsentBytes() {
         return transport == null ? 0 : transport.getWriteBufferSize();
     }
 
-    /** The heap held for the peer: messages waiting in the inbox, the message being read, bytes unsent. */
+    /**
+     * The heap held for the peer: messages waiting in the inbox, the message being read, bytes unsent.
+     *
+     * @return the bytes held
+     */
     public long heldBytes() {
         return inboxBytes + (parser == null ? 0 : parser.heldBytes()) + unsentBytes();
     }
 
     // ---------------------------------------------------------------- receiving
 
-    /** The next message, waiting for the options' receive timeout (none by default). */
+    /**
+     * The next message, waiting for the options' receive timeout (none by default).
+     *
+     * @return the next message (aiohttp's {@code await ws.receive()})
+     * @throws TimeoutError if the receive timeout passes first
+     * @throws IllegalStateException before the WebSocket is open, or while another task is receiving
+     */
     public WSMessage receive() {
         return receive(receiveTimeout);
     }
@@ -175,6 +207,11 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
      * (the peer broke the protocol, or the heartbeat got no answer), then CLOSING while this side's close
      * waits for the peer's, and CLOSED once the connection is closed. A {@link TimeoutError} after
      * {@code timeout} seconds (0: none).
+     *
+     * @param timeout seconds to wait, 0 for no limit
+     * @return the next message
+     * @throws TimeoutError if {@code timeout} passes first
+     * @throws IllegalStateException before the WebSocket is open, or while another task is receiving
      */
     public WSMessage receive(double timeout) {
         checkStarted();
@@ -204,14 +241,24 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
         }
     }
 
-    /** The next message's text; an {@link IOException} if it is not a TEXT message (aiohttp's TypeError). */
+    /**
+     * The next message's text; an {@link IOException} if it is not a TEXT message (aiohttp's TypeError).
+     *
+     * @return the text (aiohttp's {@code receive_str()})
+     * @throws IOException if the next message is not TEXT
+     */
     public String receiveStr() throws IOException {
         WSMessage m = receive();
         if (m.type() != WSMsgType.TEXT) throw new IOException("received " + m + ", not a TEXT message");
         return m.text();
     }
 
-    /** The next message's bytes; an {@link IOException} if it is not a BINARY message. */
+    /**
+     * The next message's bytes; an {@link IOException} if it is not a BINARY message.
+     *
+     * @return the bytes (aiohttp's {@code receive_bytes()})
+     * @throws IOException if the next message is not BINARY
+     */
     public byte[] receiveBytes() throws IOException {
         WSMessage m = receive();
         if (m.type() != WSMsgType.BINARY) throw new IOException("received " + m + ", not a BINARY message");
@@ -262,22 +309,44 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
 
     // ---------------------------------------------------------------- sending
 
-    /** Sends a text message (waiting while the peer is slow to read); an {@link IOException} once closing. */
+    /**
+     * Sends a text message (waiting while the peer is slow to read); an {@link IOException} once closing.
+     *
+     * @param text the message (aiohttp's {@code send_str})
+     * @throws IOException if the WebSocket is closing or closed, its connection was lost, or the send timeout passed
+     */
     public void sendStr(String text) throws IOException {
         sendMessage(FrameParser.OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends a binary message (waiting while the peer is slow to read); an {@link IOException} once closing. */
+    /**
+     * Sends a binary message (waiting while the peer is slow to read); an {@link IOException} once closing.
+     *
+     * @param data the message (aiohttp's {@code send_bytes})
+     * @throws IOException if the WebSocket is closing or closed, its connection was lost, or the send timeout passed
+     */
     public void sendBytes(byte[] data) throws IOException {
         sendMessage(FrameParser.OP_BINARY, data);
     }
 
-    /** Sends a ping with {@code payload} (at most 125 bytes). */
+    /**
+     * Sends a ping with {@code payload} (at most 125 bytes).
+     *
+     * @param payload the ping's payload
+     * @throws IOException if the WebSocket is closing or closed, or its connection was lost
+     * @throws IllegalArgumentException if {@code payload} is longer than 125 bytes
+     */
     public void ping(byte[] payload) throws IOException {
         sendControl(FrameParser.OP_PING, payload);
     }
 
-    /** Sends a pong with {@code payload} (at most 125 bytes): unsolicited, or answering a PING without auto-ping. */
+    /**
+     * Sends a pong with {@code payload} (at most 125 bytes): unsolicited, or answering a PING without auto-ping.
+     *
+     * @param payload the pong's payload
+     * @throws IOException if the WebSocket is closing or closed, or its connection was lost
+     * @throws IllegalArgumentException if {@code payload} is longer than 125 bytes
+     */
     public void pong(byte[] payload) throws IOException {
         sendControl(FrameParser.OP_PONG, payload);
     }
@@ -351,7 +420,11 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
 
     // ---------------------------------------------------------------- closing
 
-    /** {@link #close(int, String)} with 1000 and no reason. */
+    /**
+     * {@link #close(int, String)} with 1000 and no reason.
+     *
+     * @return true if this call closed it, false if it was closed already
+     */
     public boolean close() {
         return close(WSCloseCode.OK, "");
     }
@@ -360,6 +433,11 @@ public abstract sealed class WebSocket implements Iterable<WSMessage> permits We
      * Sends a close frame with {@code code} and {@code message} (at most 123 bytes in UTF-8), waits for the
      * peer's close frame (at most the close timeout; then the connection is dropped and the code is 1006), and
      * closes the connection. False if it was closed already. Messages that arrive meanwhile are dropped.
+     *
+     * @param code a code {@link WSCloseCode#sendable} accepts
+     * @param message the reason, at most 123 bytes in UTF-8
+     * @return true if this call closed it, false if it was closed already
+     * @throws IllegalArgumentException if {@code code} may not be sent or {@code message} is too long
      */
     public boolean close(int code, String message) {
         checkStarted();

@@ -11,12 +11,22 @@ import java.io.IOException;
 public class WebSocketError extends IOException {
     private final int code;
 
+    /**
+     * A protocol violation to close with {@code code}.
+     *
+     * @param code the close code to send
+     * @param message what was wrong
+     */
     public WebSocketError(int code, String message) {
         super(message);
         this.code = code;
     }
 
-    /** The close code that tells the peer what was wrong. */
+    /**
+     * The close code that tells the peer what was wrong.
+     *
+     * @return the close code
+     */
     public int code() {
         return code;
     }

@@ -40,11 +40,24 @@ public final class WebSocketResponse extends WebSocket {
         this(new WebSocketOptions());
     }
 
+    /**
+     * A server WebSocket with {@code options} (aiohttp's {@code WebSocketResponse(heartbeat=..., ...)}); {@link #prepare} opens it.
+     *
+     * @param options how it behaves
+     */
     public WebSocketResponse(WebSocketOptions options) {
         super(options, false);
     }
 
-    /** Checks the handshake of {@code request}, answers 101 and starts the WebSocket; an {@link HttpError} if refused. */
+    /**
+     * Checks the handshake of {@code request}, answers 101 and starts the WebSocket; an {@link HttpError} if refused.
+     *
+     * @param request the request its handler is answering
+     * @return this WebSocket, open
+     * @throws IOException if the client has gone
+     * @throws HttpError 400, 405 or 426 when the request is not a valid WebSocket handshake
+     * @throws IllegalStateException if called twice
+     */
     public WebSocketResponse prepare(Request request) throws IOException {
         if (response != null) throw new IllegalStateException("prepare() was already called");
         if (request.version().equals("HTTP/2")) return prepareOverHttp2(request);
@@ -126,7 +139,12 @@ public final class WebSocketResponse extends WebSocket {
         return this;
     }
 
-    /** The 101 answer {@link #prepare} sent: what the handler returns once it is done with the WebSocket. */
+    /**
+     * The 101 answer {@link #prepare} sent: what the handler returns once it is done with the WebSocket.
+     *
+     * @return the 101 response
+     * @throws IllegalStateException before {@link #prepare}
+     */
     public Response response() {
         if (response == null) throw new IllegalStateException("call prepare(request) first");
         return response;
