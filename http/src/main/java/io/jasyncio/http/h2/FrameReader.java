@@ -16,6 +16,7 @@ import java.util.Arrays;
 public final class FrameReader {
     /** The protocol's default and minimum SETTINGS_MAX_FRAME_SIZE. */
     public static final int DEFAULT_MAX_FRAME_SIZE = 16_384;
+    /** The protocol's largest SETTINGS_MAX_FRAME_SIZE: 2^24-1. */
     public static final int MAX_MAX_FRAME_SIZE = (1 << 24) - 1;
 
     private byte[] buf = new byte[1024];
@@ -25,17 +26,32 @@ public final class FrameReader {
     /** The stream whose header block awaits CONTINUATION frames, or 0. */
     private int continuing;
 
+    /**
+     * A reader accepting frame payloads of up to {@code maxFrameSize} bytes.
+     *
+     * @param maxFrameSize the largest payload, {@link #DEFAULT_MAX_FRAME_SIZE} to {@link #MAX_MAX_FRAME_SIZE}
+     * @throws IllegalArgumentException if {@code maxFrameSize} is out of range
+     */
     public FrameReader(int maxFrameSize) {
         setMaxFrameSize(maxFrameSize);
     }
 
-    /** The largest frame payload accepted (what we advertised as SETTINGS_MAX_FRAME_SIZE). */
+    /**
+     * The largest frame payload accepted (what we advertised as SETTINGS_MAX_FRAME_SIZE).
+     *
+     * @param size the largest payload, {@link #DEFAULT_MAX_FRAME_SIZE} to {@link #MAX_MAX_FRAME_SIZE}
+     * @throws IllegalArgumentException if {@code size} is out of range
+     */
     public void setMaxFrameSize(int size) {
         if (size < DEFAULT_MAX_FRAME_SIZE || size > MAX_MAX_FRAME_SIZE) throw new IllegalArgumentException("max frame size out of range: " + size);
         maxFrameSize = size;
     }
 
-    /** Adds received bytes (all of {@code data} is taken). */
+    /**
+     * Adds received bytes (all of {@code data} is taken).
+     *
+     * @param data the bytes; its position moves to its limit
+     */
     public void feed(ByteBuffer data) {
         int n = data.remaining();
         if (end + n > buf.length) {
@@ -49,17 +65,30 @@ public final class FrameReader {
         end += n;
     }
 
-    /** Bytes fed and not yet returned as frames. */
+    /**
+     * Bytes fed and not yet returned as frames.
+     *
+     * @return the number of bytes buffered
+     */
     public int buffered() {
         return end - start;
     }
 
-    /** Whether a header block is open (a HEADERS without END_HEADERS, awaiting CONTINUATION). */
+    /**
+     * Whether a header block is open (a HEADERS without END_HEADERS, awaiting CONTINUATION).
+     *
+     * @return true while CONTINUATION frames are expected
+     */
     public boolean inHeaderBlock() {
         return continuing != 0;
     }
 
-    /** The next whole frame, or null until more bytes are fed. */
+    /**
+     * The next whole frame, or null until more bytes are fed.
+     *
+     * @return the frame, or null
+     * @throws Http2Exception when the bytes break the protocol
+     */
     public Frame next() {
         while (true) {
             if (end - start < 9) return compact();

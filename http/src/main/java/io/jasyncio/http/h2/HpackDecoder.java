@@ -22,7 +22,13 @@ public final class HpackDecoder {
     private int maxTableSize;
     private int maxHeaderListSize;
 
-    /** A decoder allowing a dynamic table of {@code maxTableSize} bytes and header lists of {@code maxHeaderListSize}. */
+    /**
+     * A decoder allowing a dynamic table of {@code maxTableSize} bytes and header lists of {@code maxHeaderListSize}.
+     *
+     * @param maxTableSize the largest dynamic table allowed (our SETTINGS_HEADER_TABLE_SIZE)
+     * @param maxHeaderListSize the largest header list accepted (our SETTINGS_MAX_HEADER_LIST_SIZE)
+     * @throws IllegalArgumentException if a size is negative
+     */
     public HpackDecoder(int maxTableSize, int maxHeaderListSize) {
         if (maxTableSize < 0 || maxHeaderListSize < 0) throw new IllegalArgumentException("sizes must be >= 0");
         this.table = new HpackTable(maxTableSize);
@@ -30,26 +36,49 @@ public final class HpackDecoder {
         this.maxHeaderListSize = maxHeaderListSize;
     }
 
+    /** {@return the largest header list accepted, in HPACK bytes} */
     public int maxHeaderListSize() {
         return maxHeaderListSize;
     }
 
-    /** The dynamic table's current size in bytes (RFC 7541 §4.1). */
+    /**
+     * The dynamic table's current size in bytes (RFC 7541 §4.1).
+     *
+     * @return the size
+     */
     public int tableSize() {
         return table.size();
     }
 
-    /** How many entries the dynamic table holds. */
+    /**
+     * How many entries the dynamic table holds.
+     *
+     * @return the number of entries
+     */
     public int tableEntries() {
         return table.dynamicCount();
     }
 
-    /** Decodes a whole header block. */
+    /**
+     * Decodes a whole header block.
+     *
+     * @param block the header block
+     * @return the fields, in order
+     * @throws Http2Exception a COMPRESSION_ERROR connection error when the block is malformed or too large
+     */
     public List<HeaderField> decode(byte[] block) {
         return decode(block, 0, block.length);
     }
 
-    /** Decodes the header block of {@code len} bytes at {@code off}. */
+    /**
+     * Decodes the header block of {@code len} bytes at {@code off}.
+     *
+     * @param b the array holding the block
+     * @param off where the block starts
+     * @param len the block's length
+     * @return the fields, in order
+     * @throws Http2Exception a COMPRESSION_ERROR connection error when the block is malformed or too large
+     */
     public List<HeaderField> decode(byte[] b, int off, int len) {
         List<HeaderField> out = new ArrayList<>();
         int end = off + len;

@@ -36,12 +36,23 @@ public final class HpackEncoder {
         this(4096, true);
     }
 
+    /**
+     * An encoder with a table of {@code maxTableSize} bytes.
+     *
+     * @param maxTableSize the dynamic table's largest size, the peer's SETTINGS_HEADER_TABLE_SIZE
+     * @param huffman whether to Huffman-code strings when that is shorter
+     */
     public HpackEncoder(int maxTableSize, boolean huffman) {
         this.table = new HpackTable(maxTableSize);
         this.huffman = huffman;
     }
 
-    /** The peer changed SETTINGS_HEADER_TABLE_SIZE: the table follows, and the next block says so. */
+    /**
+     * The peer changed SETTINGS_HEADER_TABLE_SIZE: the table follows, and the next block says so.
+     *
+     * @param size the new largest size, 0 or more
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
     public void setMaxTableSize(int size) {
         if (size < 0) throw new IllegalArgumentException("table size must be >= 0: " + size);
         if (size == table.maxSize() && pendingFinal < 0) return;
@@ -50,17 +61,33 @@ public final class HpackEncoder {
         table.setMaxSize(size);
     }
 
-    /** The dynamic table's current size in bytes. */
+    /**
+     * The dynamic table's current size in bytes.
+     *
+     * @return the size
+     */
     public int tableSize() {
         return table.size();
     }
 
+    /**
+     * Encodes a header list as one block, updating the dynamic table.
+     *
+     * @param fields the fields, pseudo-headers first
+     * @return the header block
+     */
     public byte[] encode(List<HeaderField> fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         encode(fields, out);
         return out.toByteArray();
     }
 
+    /**
+     * Encodes a header list as one block into {@code out}, updating the dynamic table.
+     *
+     * @param fields the fields, pseudo-headers first
+     * @param out where the block is written
+     */
     public void encode(List<HeaderField> fields, ByteArrayOutputStream out) {
         long version = table.version();
         if (version == keptVersion && pendingFinal < 0 && fields.equals(keptFields)) {

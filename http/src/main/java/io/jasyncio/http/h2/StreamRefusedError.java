@@ -9,6 +9,11 @@ import java.io.IOException;
  * <p>Threading: immutable.
  */
 public final class StreamRefusedError extends IOException {
+    /**
+     * A refusal, described by {@code message}.
+     *
+     * @param message what was refused and why
+     */
     public StreamRefusedError(String message) {
         super(message);
     }
