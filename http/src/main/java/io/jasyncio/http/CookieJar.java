@@ -36,6 +36,8 @@ public final class CookieJar implements AbstractCookieJar {
      * A kept cookie. {@code expiresAtMillis} is wall-clock milliseconds, or {@link Long#MAX_VALUE} for a
      * session cookie.
      *
+     * <p>Threading: immutable.
+     *
      * @param name the cookie's name
      * @param value the cookie's value
      * @param domain the domain it is sent to (the request's host when {@code hostOnly})

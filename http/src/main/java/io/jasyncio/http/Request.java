@@ -15,7 +15,8 @@ import java.util.Map;
  * {@link #post()}, which refuse a body over {@link #clientMaxSize()} with a 413 (and the connection then closes).
  * A handler that answers without reading all of a streamed body gets its connection closed after the answer.
  *
- * <p>Threading: read it on the loop's thread, in the handler's task; it is not modified after the handler starts.
+ * <p>Threading: the loop's thread only, in the handler's task (and its middlewares'); not thread-safe: reading the
+ * body, {@link #clientMaxSize(long)} and the query, cookies and form parsed on first use change it.
  */
 public final class Request {
     private final String method;

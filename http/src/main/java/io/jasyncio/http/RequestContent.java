@@ -33,6 +33,8 @@ public final class RequestContent {
     /**
      * One piece of a body: its bytes and whether an HTTP chunk ends with it (aiohttp's {@code readchunk}).
      *
+     * <p>Threading: immutable (the array is the chunk's own: do not change it).
+     *
      * @param data the bytes, empty at the end of the body
      * @param endOfHttpChunk whether an HTTP chunk of a chunked body ends with them
      */

@@ -24,6 +24,8 @@ public final class RouteTable {
     /**
      * One route: method, path, handler, and a name or null.
      *
+     * <p>Threading: immutable.
+     *
      * @param method the method, upper case, or {@code "*"}
      * @param path the path
      * @param handler the handler
