@@ -64,7 +64,13 @@ public final class AccessLog {
         this.sink = sink;
     }
 
-    /** Lines in {@code format} to the {@value #LOGGER_NAME} System.Logger at INFO. */
+    /**
+     * Lines in {@code format} to the {@value #LOGGER_NAME} System.Logger at INFO.
+     *
+     * @param format aiohttp's {@code access_log_format} directives ({@code %a %t "%r" %s %b ...})
+     * @return a new access log
+     * @throws IllegalArgumentException if {@code format} has an unknown or malformed directive
+     */
     public static AccessLog toLogger(String format) {
         System.Logger log = System.getLogger(LOGGER_NAME);
         return new AccessLog(format, line -> log.log(System.Logger.Level.INFO, line));
@@ -75,16 +81,30 @@ public final class AccessLog {
      * in one write at its end (or when 64 KiB are waiting), so logging costs no system call per request. If
      * {@code out} fails, the error is reported once to the {@value #LOGGER_NAME} logger and the lines after it
      * are dropped (a full disk must not stop the server).
+     *
+     * @param format aiohttp's {@code access_log_format} directives
+     * @param out where the lines are written, in UTF-8
+     * @return a new access log, to give one runner
+     * @throws IllegalArgumentException if {@code format} has an unknown or malformed directive
      */
     public static AccessLog toStream(String format, java.io.OutputStream out) {
         return new AccessLog(format, new BatchedSink(out));
     }
 
-    /** Lines in {@code format} to {@code sink} (for example {@code System.out::println}). */
+    /**
+     * Lines in {@code format} to {@code sink} (for example {@code System.out::println}).
+     *
+     * @param format aiohttp's {@code access_log_format} directives
+     * @param sink takes each line, on the loop's thread
+     * @return a new access log
+     * @throws IllegalArgumentException if {@code format} has an unknown or malformed directive
+     * @throws NullPointerException if {@code sink} is null
+     */
     public static AccessLog to(String format, Consumer<String> sink) {
         return new AccessLog(format, sink);
     }
 
+    /** {@return the format the lines follow, as given} */
     public String format() {
         return format;
     }

@@ -41,12 +41,22 @@ import java.util.concurrent.TimeUnit;
 public final class FileResponse extends Response {
     private final Path path;
 
-    /** The file at {@code path}, answered 200 (with ranges and conditionals). */
+    /**
+     * The file at {@code path}, answered 200 (with ranges and conditionals).
+     *
+     * @param path the file to send; opened when the response is written
+     */
     public FileResponse(Path path) {
         this(path, 200);
     }
 
-    /** The file at {@code path} with {@code status}; only 200 gets ranges and conditionals. */
+    /**
+     * The file at {@code path} with {@code status}; only 200 gets ranges and conditionals.
+     *
+     * @param path the file to send; opened when the response is written
+     * @param status the status code
+     * @throws IllegalArgumentException if {@code status} cannot have a body (1xx, 204, 304) or is out of range
+     */
     public FileResponse(Path path, int status) {
         super(status);
         if (path == null) throw new NullPointerException("path");
@@ -54,6 +64,7 @@ public final class FileResponse extends Response {
         this.path = path;
     }
 
+    /** {@return the file sent (aiohttp's {@code FileResponse(path)})} */
     public Path path() {
         return path;
     }

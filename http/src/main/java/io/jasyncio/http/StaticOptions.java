@@ -14,10 +14,22 @@ public record StaticOptions(boolean showIndex, boolean followSymlinks) {
     /** No index, symbolic links kept inside the directory. */
     public static final StaticOptions DEFAULTS = new StaticOptions(false, false);
 
+    /**
+     * These options with {@code showIndex} set (aiohttp's {@code show_index}).
+     *
+     * @param on whether to list directories
+     * @return new options
+     */
     public StaticOptions withShowIndex(boolean on) {
         return new StaticOptions(on, followSymlinks);
     }
 
+    /**
+     * These options with {@code followSymlinks} set (aiohttp's {@code follow_symlinks}).
+     *
+     * @param on whether to follow symbolic links leading outside the directory
+     * @return new options
+     */
     public StaticOptions withFollowSymlinks(boolean on) {
         return new StaticOptions(showIndex, on);
     }

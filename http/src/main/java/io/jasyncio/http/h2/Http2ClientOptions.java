@@ -4,6 +4,8 @@ package io.jasyncio.http.h2;
  * How a {@link io.jasyncio.http.ClientSession} speaks HTTP/2, and the bounds of its HTTP/2 connections against a
  * hostile server.
  *
+ * <p>Threading: immutable.
+ *
  * @param alpn offer {@code h2} (then {@code http/1.1}) by ALPN on https connections; the server's choice is used
  * @param priorKnowledge speak HTTP/2 from the first byte on http:// connections (h2c with prior knowledge, RFC 9113
  *     §3.3): for servers known to speak it
@@ -14,8 +16,6 @@ package io.jasyncio.http.h2;
  * @param streamWindow SETTINGS_INITIAL_WINDOW_SIZE: response body bytes held unread for one response
  * @param maxControlFramesPerSecond SETTINGS and PING frames the server may send in one second (as many in a burst)
  * @param settingsTimeout seconds the server has to send its SETTINGS after the connection is made
- *
- * <p>Threading: immutable.
  */
 public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHeaderListSize, int maxContinuationFrames,
                                  int connectionWindow, int streamWindow, int maxControlFramesPerSecond, double settingsTimeout) {
@@ -26,6 +26,11 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
     /** {@link #DEFAULTS} with h2c by prior knowledge on http:// connections. */
     public static final Http2ClientOptions PRIOR_KNOWLEDGE = DEFAULTS.withPriorKnowledge(true);
 
+    /**
+     * Checks the bounds.
+     *
+     * @throws IllegalArgumentException if a bound is out of range (a window below 65535, a header list below 1024, a count below 1, a timeout not above 0)
+     */
     public Http2ClientOptions {
         if (maxHeaderListSize < 1024 || maxContinuationFrames < 1 || connectionWindow < 65_535 || streamWindow < 1
                 || maxControlFramesPerSecond < 1 || !(settingsTimeout > 0)) {
@@ -34,27 +39,57 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
     }
 
 
+    /**
+     * These options with ALPN {@code h2} offered, or not.
+     *
+     * @param on whether to offer {@code h2} over TLS
+     * @return new options
+     */
     public Http2ClientOptions withAlpn(boolean on) {
         return new Http2ClientOptions(on, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
+    /**
+     * These options with h2c by prior knowledge on http:// connections, or not.
+     *
+     * @param on whether to speak HTTP/2 from the first byte over plain TCP
+     * @return new options
+     */
     public Http2ClientOptions withPriorKnowledge(boolean on) {
         return new Http2ClientOptions(alpn, on, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
-    /** The receive windows: of the connection, and of each stream. */
+    /**
+     * The receive windows: of the connection, and of each stream.
+     *
+     * @param connection the connection's receive window, 65535 or more
+     * @param stream each stream's receive window, 1 or more
+     * @return new options
+     */
     public Http2ClientOptions withWindows(int connection, int stream) {
         return new Http2ClientOptions(alpn, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connection, stream,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
+    /**
+     * These options with another {@code maxHeaderListSize}.
+     *
+     * @param n the largest response header list, 1024 or more
+     * @return new options
+     */
     public Http2ClientOptions withMaxHeaderListSize(int n) {
         return new Http2ClientOptions(alpn, priorKnowledge, n, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
+    /**
+     * These options with another {@code settingsTimeout}.
+     *
+     * @param seconds the time the server has to send its SETTINGS, above 0
+     * @return new options
+     */
     public Http2ClientOptions withSettingsTimeout(double seconds) {
         return new Http2ClientOptions(alpn, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, seconds);

@@ -85,6 +85,13 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     private double lastFrameAt;
     private double idleSince;
 
+    /**
+     * A server connection; the transport is given by {@link #connectionMade}.
+     *
+     * @param loop the loop the connection runs on
+     * @param options its bounds and timeouts
+     * @param handler answers each stream, in a task of its own
+     */
     public Http2ServerConnection(EventLoop loop, Http2Options options, StreamHandler handler) {
         this.loop = loop;
         this.options = options;
@@ -108,12 +115,20 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         return lost;
     }
 
-    /** Streams whose handlers have not ended. */
+    /**
+     * Streams whose handlers have not ended.
+     *
+     * @return the number of streams
+     */
     public int activeStreams() {
         return active;
     }
 
-    /** Bytes held for this connection beyond the handlers' own: unparsed input and unsent output. */
+    /**
+     * Bytes held for this connection beyond the handlers' own: unparsed input and unsent output.
+     *
+     * @return the number of bytes
+     */
     public long bufferedBytes() {
         return reader.buffered() + block.size() + (transport == null ? 0 : out.size() + transport.getWriteBufferSize());
     }
@@ -123,6 +138,10 @@ public final class Http2ServerConnection implements UpgradedProtocol {
      * 101 is sent: {@code clientSettings} (its {@code HTTP2-Settings}) apply as the client's first SETTINGS, acknowledged
      * by the 101 itself, and {@code request} becomes stream 1, half-closed (remote), answered over HTTP/2. The
      * client's preface and SETTINGS must follow as on any connection. Call before {@link #connectionMade}.
+     *
+     * @param clientSettings the settings of the request's {@code HTTP2-Settings} header
+     * @param request the upgraded request's header list, pseudo-headers first
+     * @throws IllegalStateException after {@link #connectionMade}
      */
     public void upgradedFrom(Frame.Settings clientSettings, List<HeaderField> request) {
         if (transport != null) throw new IllegalStateException("upgradedFrom after connectionMade");
@@ -130,7 +149,12 @@ public final class Http2ServerConnection implements UpgradedProtocol {
         upgradeRequest = request;
     }
 
-    /** Whether to advertise and take extended CONNECT (RFC 8441: WebSockets over HTTP/2); on unless set off before {@link #connectionMade}. */
+    /**
+     * Whether to advertise and take extended CONNECT (RFC 8441: WebSockets over HTTP/2); on unless set off before {@link #connectionMade}.
+     *
+     * @param enabled whether extended CONNECT is on
+     * @throws IllegalStateException after {@link #connectionMade}
+     */
     public void setConnectProtocol(boolean enabled) {
         if (transport != null) throw new IllegalStateException("setConnectProtocol after connectionMade");
         connectProtocol = enabled;
@@ -640,6 +664,8 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     /**
      * Past the runner's shutdown timeout: cancels every stream's handler and drops the connection. Returns a task
      * that ends once every handler has (the runner waits for it before its cleanup hooks), or null if none runs.
+     *
+     * @return the task waiting for the handlers, or null
      */
     public Task<Void> abort() {
         List<Task<Void>> running = new ArrayList<>();
