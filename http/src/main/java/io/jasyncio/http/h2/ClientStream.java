@@ -15,7 +15,14 @@ import java.util.List;
  * <p>Threading: the loop's thread; one task sends and reads it.
  */
 public final class ClientStream {
-    /** A response's head: its status and header fields (lower-case names, no pseudo-headers). */
+    /**
+     * A response's head: its status and header fields (lower-case names, no pseudo-headers).
+     *
+     * <p>Threading: immutable.
+     *
+     * @param status the response's status code
+     * @param fields the response's header fields
+     */
     public record Head(int status, List<HeaderField> fields) {}
 
     private final Http2ClientConnection conn;
@@ -44,6 +51,7 @@ public final class ClientStream {
         this.recvWindow = recvWindow;
     }
 
+    /** {@return the stream's id} */
     public int id() {
         return id;
     }
@@ -52,6 +60,14 @@ public final class ClientStream {
      * Sends {@code len} bytes of the request body ({@code end}: the last), waiting for the server's windows and
      * for the transport to take them. Returns false when the server answered and ended the stream without wanting
      * the rest (RFC 9113 §8.1): nothing more is sent. A reset or a failed connection is an {@link IOException}.
+     *
+     * @param b the array holding the bytes
+     * @param off where they start
+     * @param len how many
+     * @param end whether these are the body's last bytes
+     * @return true if sent, false if the server no longer wants the body
+     * @throws IOException if the stream was reset or the connection failed
+     * @throws IllegalStateException if the body was ended already
      */
     public boolean write(byte[] b, int off, int len, boolean end) throws IOException {
         if (localClosed) throw new IllegalStateException("stream " + id + "'s request body was already ended");
@@ -77,7 +93,12 @@ public final class ClientStream {
         }
     }
 
-    /** Waits for the response's head (informational responses skipped). */
+    /**
+     * Waits for the response's head (informational responses skipped).
+     *
+     * @return the final response's head
+     * @throws IOException if the stream was reset or the connection failed first
+     */
     public Head awaitHead() throws IOException {
         while (head == null) {
             if (error != null) throw error;
@@ -86,7 +107,13 @@ public final class ClientStream {
         return head;
     }
 
-    /** Up to {@code max} bytes of the response body, waiting for at least one; an empty array at its end. */
+    /**
+     * Up to {@code max} bytes of the response body, waiting for at least one; an empty array at its end.
+     *
+     * @param max the most bytes to return
+     * @return the bytes, empty at the end of the body
+     * @throws IOException if the stream was reset or the connection failed
+     */
     public byte[] read(int max) throws IOException {
         while (true) {
             if (first == null) first = chunks.poll();
@@ -108,7 +135,11 @@ public final class ClientStream {
         }
     }
 
-    /** Whether the whole response was received and read. */
+    /**
+     * Whether the whole response was received and read.
+     *
+     * @return true once the body was read to its end
+     */
     public boolean done() {
         return remoteClosed && first == null && chunks.isEmpty();
     }

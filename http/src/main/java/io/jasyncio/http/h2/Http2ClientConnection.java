@@ -80,6 +80,13 @@ public final class Http2ClientConnection {
      * Starts HTTP/2 on {@code io}: sends the preface and SETTINGS, and waits for the server's SETTINGS (at most the
      * options' settings timeout). {@code origin} names the server in errors; an idle connection (no stream open)
      * is closed after {@code idleTimeout} seconds (0: never).
+     *
+     * @param io the connection's streams (after TLS and ALPN {@code h2}, or plain for h2c)
+     * @param options the connection's bounds
+     * @param origin the server's {@code scheme://host:port}, for messages
+     * @param idleTimeout seconds an idle connection is kept, 0 for ever
+     * @return the connection, its SETTINGS exchanged
+     * @throws IOException if the server breaks the protocol, sends no SETTINGS in time, or the connection fails
      */
     public static Http2ClientConnection start(StreamPair io, Http2ClientOptions options, String origin, double idleTimeout)
             throws IOException {
@@ -112,32 +119,56 @@ public final class Http2ClientConnection {
         }, "h2-client-reader " + origin, false);
     }
 
-    /** Whether a new request may go on this connection (open, no GOAWAY, stream ids left). */
+    /**
+     * Whether a new request may go on this connection (open, no GOAWAY, stream ids left).
+     *
+     * @return true if {@link #open} may be called
+     */
     public boolean acceptsStreams() {
         return failure == null && goAwayLast < 0 && nextStreamId > 0;
     }
 
-    /** Whether the connection has ended (failed, closed, or drained after GOAWAY). */
+    /**
+     * Whether the connection has ended (failed, closed, or drained after GOAWAY).
+     *
+     * @return true once ended
+     */
     public boolean isClosed() {
         return failure != null;
     }
 
-    /** Streams open now. */
+    /**
+     * Streams open now.
+     *
+     * @return the number of open streams
+     */
     public int activeStreams() {
         return streams.size();
     }
 
-    /** Requests waiting for a stream (the server's SETTINGS_MAX_CONCURRENT_STREAMS reached). */
+    /**
+     * Requests waiting for a stream (the server's SETTINGS_MAX_CONCURRENT_STREAMS reached).
+     *
+     * @return the number of waiting requests
+     */
     public int waiting() {
         return slotWaiters.size();
     }
 
-    /** Called once when the connection takes no more streams: GOAWAY came, or it ended (for the pool sharing it). */
+    /**
+     * Called once when the connection takes no more streams: GOAWAY came, or it ended (for the pool sharing it).
+     *
+     * @param r the callback, run on the loop's thread
+     */
     public void onClosed(Runnable r) {
         onClosed = r;
     }
 
-    /** Called once when the connection has ended (failed or closed). */
+    /**
+     * Called once when the connection has ended (failed or closed).
+     *
+     * @param r the callback, run on the loop's thread
+     */
     public void onEnded(Runnable r) {
         onEnded = r;
     }
@@ -147,6 +178,11 @@ public final class Http2ClientConnection {
      * concurrent-stream limit is reached. {@code endStream}: the request has no body. Fails with
      * {@link StreamRefusedError} when the connection takes no new streams (GOAWAY), with an {@link IOException}
      * when it has failed.
+     *
+     * @param fields the request's header list
+     * @param endStream whether the request has no body
+     * @return the new stream
+     * @throws IOException a {@link StreamRefusedError} when the request was not sent, or another if the connection failed
      */
     public ClientStream open(List<HeaderField> fields, boolean endStream) throws IOException {
         while (true) {
@@ -517,7 +553,11 @@ public final class Http2ClientConnection {
         fail(new IOException(origin + ": the HTTP/2 connection was closed"));
     }
 
-    /** Drops the connection at once; streams still open fail with {@code why}. */
+    /**
+     * Drops the connection at once; streams still open fail with {@code why}.
+     *
+     * @param why the error the open streams fail with
+     */
     public void abort(IOException why) {
         fail(why);
         if (io.writer().transport() != null) io.writer().transport().abort();

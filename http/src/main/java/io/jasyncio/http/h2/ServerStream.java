@@ -17,14 +17,28 @@ import java.util.List;
  * <p>Threading: the connection's loop; {@code sendHeaders} and {@code sendData} from the stream's task.
  */
 public final class ServerStream {
-    /** What arrives of the request body, in order; at most the stream's window is held until it is consumed. */
+    /**
+     * What arrives of the request body, in order; at most the stream's window is held until it is consumed.
+     *
+     * <p>Threading: called on the connection's loop thread (by {@link #setBodyListener} for what arrived before); it
+     * must not block.
+     */
     public interface BodyListener {
+        /**
+         * Body bytes that arrived, in order.
+         *
+         * @param data the bytes; the listener keeps the array
+         */
         void data(byte[] data);
 
         /** The body has ended (END_STREAM). */
         void end();
 
-        /** The body will not end: the stream was reset or the connection lost. */
+        /**
+         * The body will not end: the stream was reset or the connection lost.
+         *
+         * @param e why
+         */
         void aborted(IOException e);
     }
 
@@ -68,32 +82,54 @@ public final class ServerStream {
         this.tunnel = header(":protocol") != null;
     }
 
+    /** {@return the stream's id} */
     public int id() {
         return id;
     }
 
-    /** The request's header list: the pseudo-headers ({@code :method}, {@code :path}, ...) first, as received. */
+    /**
+     * The request's header list: the pseudo-headers ({@code :method}, {@code :path}, ...) first, as received.
+     *
+     * @return the header list
+     */
     public List<HeaderField> requestHeaders() {
         return requestHeaders;
     }
 
-    /** The first value of header {@code name} (lower case), or null. */
+    /**
+     * The first value of header {@code name} (lower case), or null.
+     *
+     * @param name the header's name, lower case
+     * @return the first value, or null
+     */
     public String header(String name) {
         for (HeaderField f : requestHeaders) if (f.name().equals(name)) return f.value();
         return null;
     }
 
-    /** Whether the request has no body to come (it ended with its head, or its body has been received). */
+    /**
+     * Whether the request has no body to come (it ended with its head, or its body has been received).
+     *
+     * @return true when no body byte is to come
+     */
     public boolean requestComplete() {
         return remoteClosed && !reset;
     }
 
-    /** Whether the response's head has been sent. */
+    /**
+     * Whether the response's head has been sent.
+     *
+     * @return true once the head is sent
+     */
     public boolean responseStarted() {
         return responseStarted;
     }
 
-    /** Whether the response has ended (END_STREAM sent) or the stream was reset. */
+    /**
+     * Whether the response has ended (END_STREAM sent) or the stream was reset.
+     *
+     * @return true once ended or reset
+     */
     public boolean responseEnded() {
         return localClosed || reset;
     }
@@ -101,6 +137,8 @@ public final class ServerStream {
     /**
      * Where the request body goes from now on: what arrived before is given at once. Consumed bytes must be
      * reported with {@link #consumed(int)}, or the client stops at the stream's window.
+     *
+     * @param l the listener
      */
     public void setBodyListener(BodyListener l) {
         listener = l;
@@ -113,12 +151,23 @@ public final class ServerStream {
         else if (earlyEnd) l.end();
     }
 
-    /** The handler has taken {@code n} body bytes: the client may send as many more. */
+    /**
+     * The handler has taken {@code n} body bytes: the client may send as many more.
+     *
+     * @param n the bytes consumed, 0 or more
+     */
     public void consumed(int n) {
         conn.consumed(this, n);
     }
 
-    /** Sends the response head (or trailers); {@code endStream} when no body follows. */
+    /**
+     * Sends the response head (or trailers); {@code endStream} when no body follows.
+     *
+     * @param fields the response's header list, {@code :status} first (none for trailers)
+     * @param endStream whether the response ends with this head
+     * @throws IOException if the stream was reset or the connection lost
+     * @throws IllegalStateException if the response has ended already
+     */
     public void sendHeaders(List<HeaderField> fields, boolean endStream) throws IOException {
         checkOpen();
         responseStarted = true;
@@ -131,6 +180,13 @@ public final class ServerStream {
      * Sends {@code len} body bytes, in DATA frames within the windows, waiting (in this task) for the client to open
      * them and to take what was written; {@code endStream} ends the response. A client that opens no window or
      * takes nothing for the send timeout gets the stream (or the connection) ended, and this throws.
+     *
+     * @param b the array holding the bytes
+     * @param off where they start
+     * @param len how many
+     * @param endStream whether the response ends with them
+     * @throws IOException if the stream was reset, the connection lost, or the send timeout passed
+     * @throws IllegalStateException before {@link #sendHeaders} or after the response ended
      */
     public void sendData(byte[] b, int off, int len, boolean endStream) throws IOException {
         checkOpen();
@@ -175,7 +231,11 @@ public final class ServerStream {
         if (w != null && !w.done()) w.setResult(null);
     }
 
-    /** Resets the stream (RST_STREAM {@code code}): the client stops sending, the response ends here. */
+    /**
+     * Resets the stream (RST_STREAM {@code code}): the client stops sending, the response ends here.
+     *
+     * @param code the RST_STREAM's error code
+     */
     public void reset(ErrorCode code) {
         conn.resetStream(this, code, true);
     }
