@@ -17,11 +17,10 @@ public final class ClientTimeoutError extends TimeoutError {
         this.which = which;
     }
 
-    /** {@code "total"}, {@code "connect"}, {@code "sockConnect"} or {@code "sockRead"}. */
     /**
      * Which of {@link ClientTimeout}'s limits ran out.
      *
-     * @return the limit's name
+     * @return {@code "total"}, {@code "connect"}, {@code "sockConnect"} or {@code "sockRead"}
      */
     public String which() {
         return which;

@@ -41,6 +41,7 @@ import java.util.Set;
 public final class TcpConnector implements AutoCloseable {
     /** aiohttp's defaults. */
     public static final int DEFAULT_LIMIT = 100;
+    /** aiohttp's default {@code keepalive_timeout}: 15 seconds. */
     public static final double DEFAULT_KEEPALIVE_TIMEOUT = 15.0;
 
     private int limit = DEFAULT_LIMIT;
@@ -65,28 +66,51 @@ public final class TcpConnector implements AutoCloseable {
     /** A pool with aiohttp's defaults: limit 100, no limit per host, 15 s keep-alive. */
     public TcpConnector() {}
 
-    /** Connections in use at once, in all (0: no limit). */
+    /**
+     * Connections in use at once, in all (0: no limit).
+     *
+     * @param n the limit (aiohttp's {@code limit}), 0 for none
+     * @return this connector
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public TcpConnector limit(int n) {
         if (n < 0) throw new IllegalArgumentException("limit must be >= 0, got " + n);
         limit = n;
         return this;
     }
 
-    /** Connections in use at once per scheme, host and port (0: no limit). */
+    /**
+     * Connections in use at once per scheme, host and port (0: no limit).
+     *
+     * @param n the limit (aiohttp's {@code limit_per_host}), 0 for none
+     * @return this connector
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public TcpConnector limitPerHost(int n) {
         if (n < 0) throw new IllegalArgumentException("limitPerHost must be >= 0, got " + n);
         limitPerHost = n;
         return this;
     }
 
-    /** Seconds an idle connection is kept for reuse; 0 closes each connection after its response. */
+    /**
+     * Seconds an idle connection is kept for reuse; 0 closes each connection after its response.
+     *
+     * @param seconds the time kept (aiohttp's {@code keepalive_timeout}), 0 or more
+     * @return this connector
+     * @throws IllegalArgumentException if {@code seconds} is negative or NaN
+     */
     public TcpConnector keepaliveTimeout(double seconds) {
         if (!(seconds >= 0)) throw new IllegalArgumentException("keepaliveTimeout must be >= 0, got " + seconds);
         keepaliveTimeout = seconds;
         return this;
     }
 
-    /** TLS options for https (a custom trust store, for one); the host name is set per connection. */
+    /**
+     * TLS options for https (a custom trust store, for one); the host name is set per connection.
+     *
+     * @param options client TLS options, or null for the JDK's trust store (aiohttp's {@code ssl=})
+     * @return this connector
+     */
     public TcpConnector tls(TlsOptions options) {
         tls = options;
         return this;
@@ -97,21 +121,30 @@ public final class TcpConnector implements AutoCloseable {
         return tls;
     }
 
-    /** The largest response head (and chunk-size line) accepted, in bytes (default 64 KiB). */
+    /**
+     * The largest response head (and chunk-size line) accepted, in bytes (default 64 KiB).
+     *
+     * @param bytes the limit, 1024 or more
+     * @return this connector
+     * @throws IllegalArgumentException if {@code bytes} is less than 1024
+     */
     public TcpConnector readLimit(int bytes) {
         if (bytes < 1024) throw new IllegalArgumentException("readLimit must be >= 1024, got " + bytes);
         readLimit = bytes;
         return this;
     }
 
+    /** {@return the limit on connections in use at once, 0 for none (aiohttp's {@code limit})} */
     public int limit() {
         return limit;
     }
 
+    /** {@return the limit on connections in use at once per host, 0 for none (aiohttp's {@code limit_per_host})} */
     public int limitPerHost() {
         return limitPerHost;
     }
 
+    /** {@return the seconds an idle connection is kept for reuse} */
     public double keepaliveTimeout() {
         return keepaliveTimeout;
     }
@@ -120,23 +153,36 @@ public final class TcpConnector implements AutoCloseable {
         return readLimit;
     }
 
-    /** Open connections, in use or idle. */
+    /**
+     * Open connections, in use or idle.
+     *
+     * @return the number of open connections
+     */
     public int openConnections() {
         return open.size();
     }
 
-    /** Idle connections kept for reuse. */
+    /**
+     * Idle connections kept for reuse.
+     *
+     * @return the number of idle connections
+     */
     public int idleConnections() {
         int n = 0;
         for (ArrayDeque<ClientConnection> q : idle.values()) n += q.size();
         return n;
     }
 
-    /** Requests waiting for a connection. */
+    /**
+     * Requests waiting for a connection.
+     *
+     * @return the number of waiting requests
+     */
     public int waiting() {
         return waiters.size();
     }
 
+    /** {@return whether {@link #close()} was called (aiohttp's {@code closed})} */
     public boolean isClosed() {
         return closed;
     }
