@@ -41,6 +41,7 @@ import java.util.Set;
 public final class ClientSession implements AutoCloseable {
     /** The largest response body read into memory unless told otherwise: 64 MiB. */
     public static final long DEFAULT_MAX_BODY = 64L * 1024 * 1024;
+    /** aiohttp's default {@code max_redirects}: 10. */
     public static final int DEFAULT_MAX_REDIRECTS = 10;
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
@@ -72,7 +73,12 @@ public final class ClientSession implements AutoCloseable {
         this(builder());
     }
 
-    /** A session that reads at most {@code maxBody} bytes of a body into memory. */
+    /**
+     * A session that reads at most {@code maxBody} bytes of a body into memory.
+     *
+     * @param maxBody the most bytes of a body read into memory, 0 or more
+     * @throws IllegalArgumentException if {@code maxBody} is negative
+     */
     public ClientSession(long maxBody) {
         this(builder().maxBody(maxBody));
     }
@@ -94,6 +100,7 @@ public final class ClientSession implements AutoCloseable {
         http2 = b.http2;
     }
 
+    /** {@return a builder of a session's settings, with aiohttp's defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -117,61 +124,122 @@ public final class ClientSession implements AutoCloseable {
 
         private Builder() {}
 
-        /** Relative request URLs are resolved against it ({@code http://host:port/api/}). */
+        /**
+         * Relative request URLs are resolved against it ({@code http://host:port/api/}).
+         *
+         * @param url the base URL
+         * @return this builder
+         */
         public Builder baseUrl(String url) {
             ClientUrl.parse(null, url); // refused now, not at the first request
             baseUrl = url;
             return this;
         }
 
-        /** The pool to use; {@code owner}: close it with the session. */
+        /**
+         * The pool to use; {@code owner}: close it with the session.
+         *
+         * @param c the connector
+         * @param owner whether the session closes it
+         * @return this builder
+         */
         public Builder connector(TcpConnector c, boolean owner) {
             connector = c;
             connectorOwner = owner;
             return this;
         }
 
+        /**
+         * The timeouts of every request, unless a request gives its own (aiohttp's {@code timeout=}).
+         *
+         * @param t the timeouts
+         * @return this builder
+         */
         public Builder timeout(ClientTimeout t) {
             timeout = java.util.Objects.requireNonNull(t, "timeout (use ClientTimeout.NONE for none)");
             return this;
         }
 
-        /** A header sent with every request (a request's own header of the same name replaces it). */
+        /**
+         * A header sent with every request (a request's own header of the same name replaces it).
+         *
+         * @param name the header's name, a token
+         * @param value the header's value
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
         }
 
+        /**
+         * The cookie jar (aiohttp's {@code cookie_jar=}); a {@link CookieJar} by default, {@link DummyCookieJar} for none.
+         *
+         * @param jar the jar
+         * @return this builder
+         */
         public Builder cookieJar(AbstractCookieJar jar) {
             cookieJar = jar;
             return this;
         }
 
-        /** Throw {@link ClientResponseError} for every response of status 400 or more. */
+        /**
+         * Throw {@link ClientResponseError} for every response of status 400 or more.
+         *
+         * @param on whether to throw (aiohttp's {@code raise_for_status=})
+         * @return this builder
+         */
         public Builder raiseForStatus(boolean on) {
             raiseForStatus = on;
             return this;
         }
 
+        /**
+         * Whether a gzip or deflate body is decompressed as it is read (aiohttp's {@code auto_decompress=}; on by default).
+         *
+         * @param on whether to decompress
+         * @return this builder
+         */
         public Builder autoDecompress(boolean on) {
             autoDecompress = on;
             return this;
         }
 
-        /** The most bytes {@link ClientResponse#read()} takes into memory (after decompression). */
+        /**
+         * The most bytes {@link ClientResponse#read()} takes into memory (after decompression).
+         *
+         * @param bytes the limit, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
         public Builder maxBody(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("maxBody must be >= 0, got " + bytes);
             maxBody = Math.min(bytes, MAX_ARRAY); // a byte array holds no more
             return this;
         }
 
+        /**
+         * How many redirects a request follows before a {@link TooManyRedirects} (aiohttp's {@code max_redirects=}).
+         *
+         * @param n the limit, 0 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code n} is negative
+         */
         public Builder maxRedirects(int n) {
             if (n < 0) throw new IllegalArgumentException("maxRedirects must be >= 0, got " + n);
             maxRedirects = n;
             return this;
         }
 
-        /** An {@code http://} proxy for every request, with its credentials (may be null). */
+        /**
+         * An {@code http://} proxy for every request, with its credentials (may be null).
+         *
+         * @param url the proxy's URL, {@code http://} only
+         * @param auth the proxy's credentials, or null
+         * @return this builder
+         * @throws InvalidUrlError if {@code url} is malformed or not {@code http://}
+         */
         public Builder proxy(String url, BasicAuth auth) {
             ClientUrl p = ClientUrl.parse(null, url);
             if (p.tls()) throw new InvalidUrlError(url, "only http:// proxies are supported (https:// targets are tunnelled through them)");
@@ -180,7 +248,12 @@ public final class ClientSession implements AutoCloseable {
             return this;
         }
 
-        /** Basic credentials for every request (not sent to another origin after a redirect). */
+        /**
+         * Basic credentials for every request (not sent to another origin after a redirect).
+         *
+         * @param a the credentials (aiohttp's {@code auth=})
+         * @return this builder
+         */
         public Builder auth(BasicAuth a) {
             auth = a;
             return this;
@@ -190,12 +263,16 @@ public final class ClientSession implements AutoCloseable {
          * How HTTP/2 is spoken: by default h2 is offered by ALPN on https (the server's choice is used) and http://
          * stays HTTP/1.1; {@link Http2ClientOptions#PRIOR_KNOWLEDGE} speaks h2c to http:// servers known to take
          * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Never through a proxy.
+         *
+         * @param options how HTTP/2 is spoken
+         * @return this builder
          */
         public Builder http2(Http2ClientOptions options) {
             http2 = java.util.Objects.requireNonNull(options, "http2 (use Http2ClientOptions.OFF for none)");
             return this;
         }
 
+        /** {@return a new session with these settings} */
         public ClientSession build() {
             return new ClientSession(this);
         }
@@ -205,6 +282,12 @@ public final class ClientSession implements AutoCloseable {
      * Opens a WebSocket to {@code url} (aiohttp's {@code session.ws_connect}): {@code ws://}, {@code wss://}
      * (or http/https); {@code wss://} with the options' TLS options, else the connector's
      * ({@link TcpConnector#tls}). See {@link io.jasyncio.http.ws.ClientWebSocketResponse}.
+     *
+     * @param url the server's URL
+     * @param options how the WebSocket behaves
+     * @return the open WebSocket
+     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the handshake fails
+     * @throws IllegalStateException if the session is closed
      */
     public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url, io.jasyncio.http.ws.WebSocketOptions options)
             throws IOException {
@@ -212,60 +295,178 @@ public final class ClientSession implements AutoCloseable {
         return io.jasyncio.http.ws.ClientWebSocketResponse.connect(url, options, connector.tlsOptions());
     }
 
-    /** {@link #wsConnect(String, io.jasyncio.http.ws.WebSocketOptions)} with the default options. */
+    /**
+     * {@link #wsConnect(String, io.jasyncio.http.ws.WebSocketOptions)} with the default options.
+     *
+     * @param url the server's URL
+     * @return the open WebSocket
+     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the handshake fails
+     * @throws IllegalStateException if the session is closed
+     */
     public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url) throws IOException {
         return wsConnect(url, new io.jasyncio.http.ws.WebSocketOptions());
     }
 
+    /** {@return the connection pool (aiohttp's {@code session.connector})} */
     public TcpConnector connector() {
         return connector;
     }
 
+    /** {@return the cookie jar (aiohttp's {@code session.cookie_jar})} */
     public AbstractCookieJar cookieJar() {
         return cookieJar;
     }
 
+    /** {@return the timeouts of every request (aiohttp's {@code session.timeout})} */
     public ClientTimeout timeout() {
         return timeout;
     }
 
+    /**
+     * A GET (aiohttp's {@code session.get(url)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse get(String url) throws IOException {
         return request("GET", url, RequestOptions.of());
     }
 
+    /**
+     * A GET with options (aiohttp's {@code session.get(url, ...)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @param o what the request adds to the session's settings
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse get(String url, RequestOptions o) throws IOException {
         return request("GET", url, o);
     }
 
+    /**
+     * A POST with options (aiohttp's {@code session.post(url, ...)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @param o what the request adds, its body included
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse post(String url, RequestOptions o) throws IOException {
         return request("POST", url, o);
     }
 
+    /**
+     * A POST of {@code body} (aiohttp's {@code session.post(url, data=...)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @param body the body's bytes
+     * @param contentType the {@code Content-Type}, or null
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse post(String url, byte[] body, String contentType) throws IOException {
         return request("POST", url, RequestOptions.of().data(body, contentType));
     }
 
+    /**
+     * A PUT with options (aiohttp's {@code session.put(url, ...)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @param o what the request adds, its body included
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse put(String url, RequestOptions o) throws IOException {
         return request("PUT", url, o);
     }
 
+    /**
+     * A PATCH with options (aiohttp's {@code session.patch(url, ...)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @param o what the request adds, its body included
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse patch(String url, RequestOptions o) throws IOException {
         return request("PATCH", url, o);
     }
 
+    /**
+     * A DELETE (aiohttp's {@code session.delete(url)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse delete(String url) throws IOException {
         return request("DELETE", url, RequestOptions.of());
     }
 
+    /**
+     * A HEAD (aiohttp's {@code session.head(url)}); unlike aiohttp's, it follows redirects as the session does.
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @return the response, its head read (it has no body)
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse head(String url) throws IOException {
         return request("HEAD", url, RequestOptions.of());
     }
 
+    /**
+     * An OPTIONS (aiohttp's {@code session.options(url)}).
+     *
+     * @param url the URL, absolute or relative to the base URL
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse options(String url) throws IOException {
         return request("OPTIONS", url, RequestOptions.of());
     }
 
-    /** {@code method url} with {@code headers} (may be null) and {@code body} (may be null). */
+    /**
+     * {@code method url} with {@code headers} (may be null) and {@code body} (may be null).
+     *
+     * @param method the method
+     * @param url the URL, absolute or relative to the base URL
+     * @param headers headers added to the session's, or null
+     * @param body the body's bytes, or null
+     * @return the response, its head read and its body not yet
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
+     */
     public ClientResponse request(String method, String url, Headers headers, byte[] body) throws IOException {
         RequestOptions o = RequestOptions.of();
         if (headers != null) o.headers(headers);
@@ -277,6 +478,15 @@ public final class ClientSession implements AutoCloseable {
      * Sends {@code method url} as {@code o} says, following redirects, and returns the response with its head
      * read. An unreachable host, a refused connection or a malformed response is an {@link IOException}
      * naming the URL; a malformed URL or an unsupported scheme, an {@link InvalidUrlError}.
+     *
+     * @param method the method, such as {@code GET}
+     * @param url the URL, absolute or relative to the base URL
+     * @param o what the request adds to the session's settings
+     * @return the response, its head read and its body not yet (aiohttp's {@code session.request(method, url, ...)})
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
+     * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
+     * @throws IllegalStateException if the session is closed
      */
     public ClientResponse request(String method, String url, RequestOptions o) throws IOException {
         if (closed) throw new IllegalStateException("the session is closed");
@@ -614,6 +824,7 @@ public final class ClientSession implements AutoCloseable {
         if (ownsConnector) connector.close();
     }
 
+    /** {@return whether the session is closed (aiohttp's {@code session.closed})} */
     public boolean isClosed() {
         return closed;
     }
