@@ -62,7 +62,8 @@ public final class Application {
     private boolean frozen;
 
     /**
-     * An application accepting request bodies of up to {@link #DEFAULT_CLIENT_MAX_SIZE} bytes (aiohttp's {@code web.Application()}).
+     * An application accepting request bodies of up to {@link #DEFAULT_CLIENT_MAX_SIZE} bytes (aiohttp's
+     * {@code web.Application()}).
      */
     public Application() {
         this(DEFAULT_CLIENT_MAX_SIZE);
@@ -176,7 +177,8 @@ public final class Application {
      * @param sub the application mounted; neither mounted nor served already
      * @return this application
      * @throws IllegalStateException once the application has started
-     * @throws IllegalArgumentException if {@code sub} is this one, already mounted or served, or {@code prefix} is not a literal path
+     * @throws IllegalArgumentException if {@code sub} is this one, already mounted or served, or {@code prefix} is not
+     *     a literal path
      */
     public Application addSubapp(String prefix, Application sub) {
         checkNotFrozen();

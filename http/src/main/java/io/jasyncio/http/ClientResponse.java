@@ -131,7 +131,8 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     /**
-     * The protocol the response came in: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2} (aiohttp's {@code version}).
+     * The protocol the response came in: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2} (aiohttp's
+     * {@code version}).
      *
      * @return the version
      */
@@ -190,7 +191,8 @@ public final class ClientResponse implements AutoCloseable {
      * The whole body (decompressed), read once and kept; over {@code maxBody} bytes it is an {@link IOException}.
      *
      * @return the body's bytes (aiohttp's {@code await resp.read()})
-     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be decoded
+     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be
+     *     decoded
      */
     public byte[] read() throws IOException {
         if (body == null) {
@@ -209,7 +211,8 @@ public final class ClientResponse implements AutoCloseable {
      * {@link #read()}.
      *
      * @return the body's bytes
-     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be decoded
+     * @throws IOException if the body is too large, the connection fails, a read times out or the body cannot be
+     *     decoded
      */
     public byte[] body() throws IOException {
         return read();

@@ -166,7 +166,8 @@ public final class ClientSession implements AutoCloseable {
          * @param name the header's name, a token
          * @param value the header's value
          * @return this builder
-         * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+         * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character
+         *     above U+00FF
          */
         public Builder header(String name, String value) {
             headers.add(name, value);
@@ -174,7 +175,8 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
-         * The cookie jar (aiohttp's {@code cookie_jar=}); a {@link CookieJar} by default, {@link DummyCookieJar} for none.
+         * The cookie jar (aiohttp's {@code cookie_jar=}); a {@link CookieJar} by default, {@link DummyCookieJar} for
+         * none.
          *
          * @param jar the jar
          * @return this builder
@@ -196,7 +198,8 @@ public final class ClientSession implements AutoCloseable {
         }
 
         /**
-         * Whether a gzip or deflate body is decompressed as it is read (aiohttp's {@code auto_decompress=}; on by default).
+         * Whether a gzip or deflate body is decompressed as it is read (aiohttp's {@code auto_decompress=}; on by
+         * default).
          *
          * @param on whether to decompress
          * @return this builder
@@ -286,7 +289,8 @@ public final class ClientSession implements AutoCloseable {
      * @param url the server's URL
      * @param options how the WebSocket behaves
      * @return the open WebSocket
-     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the handshake fails
+     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the
+     *     handshake fails
      * @throws IllegalStateException if the session is closed
      */
     public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url, io.jasyncio.http.ws.WebSocketOptions options)
@@ -300,7 +304,8 @@ public final class ClientSession implements AutoCloseable {
      *
      * @param url the server's URL
      * @return the open WebSocket
-     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the handshake fails
+     * @throws IOException if the host cannot be reached, or a {@link io.jasyncio.http.ws.WSServerHandshakeError} if the
+     *     handshake fails
      * @throws IllegalStateException if the session is closed
      */
     public io.jasyncio.http.ws.ClientWebSocketResponse wsConnect(String url) throws IOException {
@@ -327,7 +332,9 @@ public final class ClientSession implements AutoCloseable {
      *
      * @param url the URL, absolute or relative to the base URL
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -342,7 +349,9 @@ public final class ClientSession implements AutoCloseable {
      * @param url the URL, absolute or relative to the base URL
      * @param o what the request adds to the session's settings
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -357,7 +366,9 @@ public final class ClientSession implements AutoCloseable {
      * @param url the URL, absolute or relative to the base URL
      * @param o what the request adds, its body included
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -373,7 +384,9 @@ public final class ClientSession implements AutoCloseable {
      * @param body the body's bytes
      * @param contentType the {@code Content-Type}, or null
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -388,7 +401,9 @@ public final class ClientSession implements AutoCloseable {
      * @param url the URL, absolute or relative to the base URL
      * @param o what the request adds, its body included
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -403,7 +418,9 @@ public final class ClientSession implements AutoCloseable {
      * @param url the URL, absolute or relative to the base URL
      * @param o what the request adds, its body included
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -417,7 +434,9 @@ public final class ClientSession implements AutoCloseable {
      *
      * @param url the URL, absolute or relative to the base URL
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -431,7 +450,9 @@ public final class ClientSession implements AutoCloseable {
      *
      * @param url the URL, absolute or relative to the base URL
      * @return the response, its head read (it has no body)
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -445,7 +466,9 @@ public final class ClientSession implements AutoCloseable {
      *
      * @param url the URL, absolute or relative to the base URL
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -462,7 +485,9 @@ public final class ClientSession implements AutoCloseable {
      * @param headers headers added to the session's, or null
      * @param body the body's bytes, or null
      * @return the response, its head read and its body not yet
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed
@@ -483,7 +508,9 @@ public final class ClientSession implements AutoCloseable {
      * @param url the URL, absolute or relative to the base URL
      * @param o what the request adds to the session's settings
      * @return the response, its head read and its body not yet (aiohttp's {@code session.request(method, url, ...)})
-     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects} past the redirect limit
+     * @throws IOException if the host cannot be reached, the connection fails or the response is malformed; a
+     *     {@link ClientResponseError} for a status of 400 or more when raising for status, a {@link TooManyRedirects}
+     *     past the redirect limit
      * @throws ClientTimeoutError when a limit of the {@link ClientTimeout} passes
      * @throws InvalidUrlError if the URL is malformed or its scheme is not http or https
      * @throws IllegalStateException if the session is closed

@@ -53,7 +53,8 @@ public final class Cookie {
      * @param name the cookie's name, a token
      * @param value the cookie's value, without controls, spaces, {@code "}, {@code ,}, {@code ;} or {@code \}
      * @return a new cookie, to refine with the other methods
-     * @throws IllegalArgumentException if the name or value is invalid, or both together exceed {@link #MAX_NAME_AND_VALUE} characters
+     * @throws IllegalArgumentException if the name or value is invalid, or both together exceed
+     *     {@link #MAX_NAME_AND_VALUE} characters
      */
     public static Cookie of(String name, String value) {
         return new Cookie(name, value);

@@ -42,7 +42,8 @@ public final class CookieJar implements AbstractCookieJar {
      * @param value the cookie's value
      * @param domain the domain it is sent to (the request's host when {@code hostOnly})
      * @param path the path it is sent under
-     * @param hostOnly whether it is sent to {@code domain} only, not to its subdomains (no {@code Domain} attribute was given)
+     * @param hostOnly whether it is sent to {@code domain} only, not to its subdomains (no {@code Domain} attribute was
+     *     given)
      * @param secure whether it is sent over HTTPS only
      * @param httpOnly whether the server marked it {@code HttpOnly}
      * @param expiresAtMillis when it expires, or {@link Long#MAX_VALUE}

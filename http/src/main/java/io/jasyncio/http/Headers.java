@@ -61,7 +61,8 @@ public final class Headers {
      * @param name the field's name, a token
      * @param value the value to add
      * @return these headers
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above
+     *     U+00FF
      */
     public Headers add(String name, String value) {
         check(name, value);
@@ -110,7 +111,8 @@ public final class Headers {
      * @param name the field's name, a token
      * @param value its only value from now on
      * @return these headers
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above
+     *     U+00FF
      */
     public Headers set(String name, String value) {
         check(name, value);

@@ -153,7 +153,8 @@ public class HttpError extends RuntimeException {
      * @param name the header's name
      * @param value the header's value
      * @return this error
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above
+     *     U+00FF
      */
     public HttpError withHeader(String name, String value) {
         headers.add(name, value);

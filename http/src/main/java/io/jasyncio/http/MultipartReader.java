@@ -245,7 +245,8 @@ public final class MultipartReader {
          *
          * @param n the most bytes to return, 1 or more
          * @return the bytes read, empty at the part's end
-         * @throws IOException if the connection fails; an {@link HttpError} 400 if the body ends before its closing boundary
+         * @throws IOException if the connection fails; an {@link HttpError} 400 if the body ends before its closing
+         *     boundary
          * @throws IllegalArgumentException if {@code n} is less than 1
          */
         public byte[] read(int n) throws IOException {
@@ -280,7 +281,8 @@ public final class MultipartReader {
          *
          * @param limit the most bytes accepted
          * @return the part's bytes
-         * @throws IOException if the connection fails; an {@link HttpError} 413 past {@code limit}, 400 for a malformed body
+         * @throws IOException if the connection fails; an {@link HttpError} 413 past {@code limit}, 400 for a malformed
+         *     body
          */
         public byte[] readAll(long limit) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

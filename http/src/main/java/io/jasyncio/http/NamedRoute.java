@@ -43,7 +43,8 @@ public final class NamedRoute {
      *
      * @param parts a value for each of the path's variables
      * @return the path, with the sub-application's prefix, its values percent-encoded
-     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does not match the variable
+     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does
+     *     not match the variable
      */
     public String urlFor(Map<String, String> parts) {
         return urlFor(parts, Map.of());
@@ -56,7 +57,8 @@ public final class NamedRoute {
      * @param parts a value for each of the path's variables
      * @param query the query parameters
      * @return the path, with the sub-application's prefix, and the query
-     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does not match the variable
+     * @throws IllegalArgumentException if a variable has no value, a name is not a variable, a value is null or does
+     *     not match the variable
      */
     public String urlFor(Map<String, String> parts, Map<String, ?> query) {
         StringBuilder sb = new StringBuilder(router.urlPrefix());

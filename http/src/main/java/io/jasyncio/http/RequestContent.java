@@ -186,7 +186,8 @@ public final class RequestContent {
     }
 
     /**
-     * Whatever has arrived (at least one byte, waiting for it), or an empty array at the end (aiohttp's {@code readany}).
+     * Whatever has arrived (at least one byte, waiting for it), or an empty array at the end (aiohttp's
+     * {@code readany}).
      *
      * @return the bytes, empty at the end of the body
      * @throws IOException if the client goes away before the body ends

@@ -36,7 +36,8 @@ public final class RequestOptions {
      * @param name the header's name, a token
      * @param value the header's value
      * @return these options
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above
+     *     U+00FF
      */
     public RequestOptions header(String name, String value) {
         headers.add(name, value);

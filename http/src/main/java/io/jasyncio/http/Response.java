@@ -35,7 +35,8 @@ public sealed class Response permits FileResponse {
      * @param status the status code, 100 to 999
      * @param body the body; the response keeps the array
      * @param contentType the {@code Content-Type}, or null
-     * @throws IllegalArgumentException if {@code status} is out of range, or cannot have a body (1xx, 204, 304) and {@code body} is not empty
+     * @throws IllegalArgumentException if {@code status} is out of range, or cannot have a body (1xx, 204, 304) and
+     *     {@code body} is not empty
      */
     public Response(int status, byte[] body, String contentType) {
         if (status < 100 || status > 999) throw new IllegalArgumentException("invalid HTTP status " + status);
@@ -111,7 +112,8 @@ public sealed class Response permits FileResponse {
      * @param name the header's name, a token
      * @param value the header's value
      * @return this response
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above U+00FF
+     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a character above
+     *     U+00FF
      */
     public Response header(String name, String value) {
         headers.add(name, value);

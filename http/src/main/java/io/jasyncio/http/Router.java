@@ -60,7 +60,8 @@ public final class Router {
      * @param handler the handler
      * @param name the route's name: a letter or {@code _} followed by letters, digits, {@code _ . : -}
      * @return this router
-     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route already there
+     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route
+     *     already there
      * @throws IllegalStateException once the application has started
      */
     public Router addGet(String path, Handler handler, String name) {
@@ -76,7 +77,8 @@ public final class Router {
      * @param handler the handler
      * @param name the route's name: a letter or {@code _} followed by letters, digits, {@code _ . : -}
      * @return this router
-     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route already there
+     * @throws IllegalArgumentException if the path or name is invalid, the name taken by another path, or the route
+     *     already there
      * @throws IllegalStateException once the application has started
      */
     public Router addRoute(String method, String path, Handler handler, String name) {
@@ -248,7 +250,8 @@ public final class Router {
      * @param prefix the URL prefix, such as {@code /static}
      * @param directory the directory served
      * @return this router
-     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is already there, or {@code directory} is not a directory
+     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is
+     *     already there, or {@code directory} is not a directory
      * @throws IllegalStateException once the application has started
      */
     public Router addStatic(String prefix, java.nio.file.Path directory) {
@@ -266,7 +269,8 @@ public final class Router {
      * @param directory the directory served
      * @param options whether to list directories and follow symbolic links
      * @return this router
-     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is already there, or {@code directory} is not a directory
+     * @throws IllegalArgumentException if the prefix is not a literal path starting with {@code /}, a static route is
+     *     already there, or {@code directory} is not a directory
      * @throws IllegalStateException once the application has started
      */
     public Router addStatic(String prefix, java.nio.file.Path directory, StaticOptions options) {

@@ -165,7 +165,8 @@ public final class StreamResponse {
      *
      * @param data the bytes to send
      * @throws IOException if the client has gone
-     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content length
+     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content
+     *     length
      */
     public void write(byte[] data) throws IOException {
         if (!prepared) throw new IllegalStateException("call prepare(request) before write()");
@@ -194,7 +195,8 @@ public final class StreamResponse {
      *
      * @param text the text to send
      * @throws IOException if the client has gone
-     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content length
+     * @throws IllegalStateException before {@link #prepare}, after {@link #writeEof}, or past the announced content
+     *     length
      */
     public void write(String text) throws IOException {
         write(text.getBytes(StandardCharsets.UTF_8));

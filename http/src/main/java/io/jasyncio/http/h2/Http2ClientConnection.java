@@ -182,7 +182,8 @@ public final class Http2ClientConnection {
      * @param fields the request's header list
      * @param endStream whether the request has no body
      * @return the new stream
-     * @throws IOException a {@link StreamRefusedError} when the request was not sent, or another if the connection failed
+     * @throws IOException a {@link StreamRefusedError} when the request was not sent, or another if the connection
+     *     failed
      */
     public ClientStream open(List<HeaderField> fields, boolean endStream) throws IOException {
         while (true) {

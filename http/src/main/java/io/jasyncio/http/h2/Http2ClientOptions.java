@@ -29,7 +29,8 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
     /**
      * Checks the bounds.
      *
-     * @throws IllegalArgumentException if a bound is out of range (a window below 65535, a header list below 1024, a count below 1, a timeout not above 0)
+     * @throws IllegalArgumentException if a bound is out of range (a window below 65535, a header list below 1024, a
+     *     count below 1, a timeout not above 0)
      */
     public Http2ClientOptions {
         if (maxHeaderListSize < 1024 || maxContinuationFrames < 1 || connectionWindow < 65_535 || streamWindow < 1

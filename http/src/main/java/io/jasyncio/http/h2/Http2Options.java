@@ -29,7 +29,8 @@ public record Http2Options(int maxConcurrentStreams, int maxHeaderListSize, int 
     /**
      * Checks the bounds.
      *
-     * @throws IllegalArgumentException if a bound is out of range (a count below 1, a window below 65535, a header list below 1024, a timeout not above 0)
+     * @throws IllegalArgumentException if a bound is out of range (a count below 1, a window below 65535, a header list
+     *     below 1024, a timeout not above 0)
      */
     public Http2Options {
         if (maxConcurrentStreams < 1 || maxHeaderListSize < 1024 || maxContinuationFrames < 1 || connectionWindow < 65_535

@@ -150,7 +150,8 @@ public final class Http2ServerConnection implements UpgradedProtocol {
     }
 
     /**
-     * Whether to advertise and take extended CONNECT (RFC 8441: WebSockets over HTTP/2); on unless set off before {@link #connectionMade}.
+     * Whether to advertise and take extended CONNECT (RFC 8441: WebSockets over HTTP/2); on unless set off before
+     * {@link #connectionMade}.
      *
      * @param enabled whether extended CONNECT is on
      * @throws IllegalStateException after {@link #connectionMade}

@@ -14,7 +14,8 @@ public interface StreamHandler {
      * having ended the response resets the stream with INTERNAL_ERROR.
      *
      * @param stream the stream, its request head received
-     * @throws Exception resets the stream if the response had not ended; one other than an {@link java.io.IOException} is also reported to the loop's exception handler
+     * @throws Exception resets the stream if the response had not ended; one other than an {@link java.io.IOException}
+     *     is also reported to the loop's exception handler
      */
     void handle(ServerStream stream) throws Exception;
 }

@@ -41,7 +41,8 @@ public final class WebSocketResponse extends WebSocket {
     }
 
     /**
-     * A server WebSocket with {@code options} (aiohttp's {@code WebSocketResponse(heartbeat=..., ...)}); {@link #prepare} opens it.
+     * A server WebSocket with {@code options} (aiohttp's {@code WebSocketResponse(heartbeat=..., ...)});
+     * {@link #prepare} opens it.
      *
      * @param options how it behaves
      */
