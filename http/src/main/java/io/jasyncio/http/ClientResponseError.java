@@ -10,7 +10,9 @@ import java.io.IOException;
  * <p>Threading: immutable once thrown.
  */
 public class ClientResponseError extends IOException {
+    /** The response's status. */
     private final int status;
+    /** The response's headers. */
     private final Headers headers;
 
     ClientResponseError(int status, Headers headers, String message) {

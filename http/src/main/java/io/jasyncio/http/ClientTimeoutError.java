@@ -10,6 +10,7 @@ import io.jasyncio.TimeoutError;
  * <p>Threading: immutable once thrown.
  */
 public final class ClientTimeoutError extends TimeoutError {
+    /** The name of the limit that ran out. */
     private final String which;
 
     ClientTimeoutError(String which, double seconds, String what, Throwable cause) {

@@ -11,7 +11,9 @@ package io.jasyncio.http;
  * <p>Threading: immutable once thrown.
  */
 public class HttpError extends RuntimeException {
+    /** The status answered, 400 to 599 (or a 3xx for an {@link HttpRedirect}). */
     private final int status;
+    /** The headers sent with the error response. */
     private final Headers headers = new Headers();
 
     /**

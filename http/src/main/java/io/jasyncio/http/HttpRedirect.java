@@ -12,6 +12,7 @@ package io.jasyncio.http;
  * <p>Threading: immutable once thrown.
  */
 public final class HttpRedirect extends HttpError {
+    /** The {@code Location} value, checked. */
     private final String location;
 
     private HttpRedirect(int status, String location) {

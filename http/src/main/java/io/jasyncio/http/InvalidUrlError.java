@@ -7,6 +7,7 @@ package io.jasyncio.http;
  * <p>Threading: immutable once thrown.
  */
 public final class InvalidUrlError extends IllegalArgumentException {
+    /** The URL refused, as given. */
     private final String url;
 
     InvalidUrlError(String url, String why) {

@@ -9,6 +9,7 @@ import java.util.List;
  * <p>Threading: immutable once thrown.
  */
 public final class TooManyRedirects extends ClientResponseError {
+    /** The redirect responses followed, oldest first. */
     private final List<ClientResponse> history;
 
     TooManyRedirects(ClientResponse last, List<ClientResponse> history, int max) {

@@ -7,7 +7,9 @@ package io.jasyncio.http.h2;
  * <p>Threading: immutable.
  */
 public final class Http2Exception extends RuntimeException {
+    /** The error code sent to the peer. */
     private final ErrorCode code;
+    /** The stream in error, or 0 for a connection error. */
     private final int streamId;
 
     private Http2Exception(ErrorCode code, int streamId, String message) {

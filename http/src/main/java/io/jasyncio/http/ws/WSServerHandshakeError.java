@@ -10,6 +10,7 @@ import java.io.IOException;
  * <p>Threading: immutable once thrown.
  */
 public final class WSServerHandshakeError extends IOException {
+    /** The status the server answered with, or 0. */
     private final int status;
 
     WSServerHandshakeError(int status, String message) {

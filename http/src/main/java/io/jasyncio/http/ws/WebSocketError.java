@@ -9,6 +9,7 @@ import java.io.IOException;
  * <p>Threading: immutable once thrown.
  */
 public class WebSocketError extends IOException {
+    /** The close code sent to the peer. */
     private final int code;
 
     /**
