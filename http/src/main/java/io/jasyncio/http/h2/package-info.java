@@ -8,5 +8,9 @@
  *
  * <p>Every peer-controlled quantity is bounded (header list and table sizes, concurrent streams, resets, control
  * frames, buffered data), and a peer past a bound gets a connection or stream error, not more memory.
+ *
+ * <p>Threading: a connection and its streams belong to the loop they were made on: call them from that loop's
+ * tasks. The codecs ({@link io.jasyncio.http.h2.FrameReader}, the HPACK encoder and decoder) are one connection's;
+ * {@link io.jasyncio.http.h2.FrameWriter} is stateless, and frames, header fields and options are immutable.
  */
 package io.jasyncio.http.h2;
