@@ -31,7 +31,8 @@ import java.util.Set;
  *       origin.
  *   <li>Cookies are kept in a {@link CookieJar} (RFC 6265); {@link DummyCookieJar} turns them off.
  *   <li>gzip and deflate bodies are decompressed unless {@code autoDecompress(false)}.
- *   <li>http:// requests through a proxy go in absolute form; https:// ones through a CONNECT tunnel.
+ *   <li>http:// requests through a proxy go in absolute form; https:// ones through a CONNECT tunnel, h2 offered
+ *       by ALPN inside it.
  * </ul>
  * {@link #close()} closes every connection of the session's connector (if the session owns it).
  *
@@ -189,7 +190,8 @@ public final class ClientSession implements AutoCloseable {
         /**
          * How HTTP/2 is spoken: by default h2 is offered by ALPN on https (the server's choice is used) and http://
          * stays HTTP/1.1; {@link Http2ClientOptions#PRIOR_KNOWLEDGE} speaks h2c to http:// servers known to take
-         * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Never through a proxy.
+         * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Through a proxy, h2 is offered only inside an https:// CONNECT
+         * tunnel (one HTTP/2 connection per proxy, credentials and origin); http:// goes to the proxy as HTTP/1.1.
          */
         public Builder http2(Http2ClientOptions options) {
             http2 = java.util.Objects.requireNonNull(options, "http2 (use Http2ClientOptions.OFF for none)");

@@ -34,7 +34,8 @@ import java.util.Set;
  *
  * <p>https goes through the library's TLS with {@link #tls(TlsOptions)} (default: the JDK's trust store and
  * host-name checking). Through an HTTP proxy, http:// requests are sent to the proxy in absolute form and
- * https:// ones through a {@code CONNECT} tunnel, TLS running end to end over it.
+ * https:// ones through a {@code CONNECT} tunnel, TLS running end to end over it (h2 offered by ALPN to the origin:
+ * the tunnel then carries one shared HTTP/2 connection per proxy, credentials and origin).
  *
  * <p>Threading: the loop's thread; one connector serves one loop.
  */
@@ -141,17 +142,23 @@ public final class TcpConnector implements AutoCloseable {
         return closed;
     }
 
-    /** Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (never through a proxy). */
+    /**
+     * Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (through a proxy, only inside an https
+     * CONNECT tunnel: a plain proxy takes HTTP/1.1 requests in absolute form).
+     */
     record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
         String key() {
             // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
-            return proxy == null ? url.origin() + (mayBeH2() ? " h2" : "")
-                    : url.origin() + " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode()));
+            return url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode())))
+                    + (mayBeH2() ? " h2" : "");
         }
 
-        /** Whether a connection of this route may speak HTTP/2: TLS offering it by ALPN, or h2c by prior knowledge. */
+        /**
+         * Whether a connection of this route may speak HTTP/2: TLS offering it by ALPN (directly or through a
+         * proxy's tunnel), or h2c by prior knowledge (directly only).
+         */
         boolean mayBeH2() {
-            return proxy == null && h2 != null && (url.tls() ? h2.alpn() : h2.priorKnowledge());
+            return h2 != null && (url.tls() ? h2.alpn() : proxy == null && h2.priorKnowledge());
         }
     }
 
@@ -345,7 +352,22 @@ public final class TcpConnector implements AutoCloseable {
             if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
             throw connectFailed((r.proxy() == null ? "" : "the proxy ") + target.origin(), e);
         }
-        if (r.mayBeH2() && (!target.tls() || negotiatedH2(io))) {
+        if (r.proxy() != null && r.url().tls()) {
+            boolean ok = false;
+            try {
+                tunnel(io, r, d);
+                io.writer().startTls(alpn(tlsFor(r.url().host()), r)); // end to end: h2 offered to the origin, not the proxy
+                ok = true;
+            } catch (RuntimeException e) {
+                if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
+                throw new IOException("TLS through the proxy's tunnel to " + r.url().origin() + " failed: " + e.getMessage(), e);
+            } finally {
+                if (!ok) io.writer().transport().abort();
+            }
+        } else if (r.proxy() != null) {
+            return new ClientConnection(r.key(), io, true, r.proxyAuth());
+        }
+        if (r.mayBeH2() && (!r.url().tls() || negotiatedH2(io))) {
             ClientConnection c = new ClientConnection(r.key(), io, false, null);
             try {
                 c.h2 = Http2ClientConnection.start(io, r.h2(), r.url().origin(), keepaliveTimeout);
@@ -354,18 +376,6 @@ public final class TcpConnector implements AutoCloseable {
                 throw e;
             }
             return c;
-        }
-        if (r.proxy() == null || !r.url().tls()) return new ClientConnection(r.key(), io, r.proxy() != null, r.proxyAuth());
-        boolean ok = false;
-        try {
-            tunnel(io, r, d);
-            io.writer().startTls(tlsFor(r.url().host()));
-            ok = true;
-        } catch (RuntimeException e) {
-            if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
-            throw new IOException("TLS through the proxy's tunnel to " + r.url().origin() + " failed: " + e.getMessage(), e);
-        } finally {
-            if (!ok) io.writer().transport().abort();
         }
         return new ClientConnection(r.key(), io, false, null);
     }
