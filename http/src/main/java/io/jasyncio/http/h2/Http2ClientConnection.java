@@ -169,6 +169,7 @@ public final class Http2ClientConnection {
         int id = nextStreamId;
         nextStreamId += 2; // past 2^31-1 it turns negative: no stream ids left, acceptsStreams() says so
         ClientStream s = new ClientStream(this, id, peerInitialWindow, options.streamWindow());
+        s.headRequest = fields.get(0).value().equals("HEAD");
         streams.put(id, s);
         io.writer().write(FrameWriter.headers(id, encoder.encode(fields), endStream, peerMaxFrameSize));
         if (endStream) s.localClosed = true;
@@ -248,17 +249,8 @@ public final class Http2ClientConnection {
             switch (s.ids()[i]) {
                 case Frame.Settings.HEADER_TABLE_SIZE -> encoder.setMaxTableSize((int) Math.min(v, 4096));
                 case Frame.Settings.MAX_CONCURRENT_STREAMS -> peerMaxConcurrent = v;
-                case Frame.Settings.INITIAL_WINDOW_SIZE -> {
-                    long delta = v - peerInitialWindow;
-                    peerInitialWindow = v;
-                    for (ClientStream st : streams.values()) {
-                        st.sendWindow += delta;
-                        if (st.sendWindow > Integer.MAX_VALUE) {
-                            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE takes stream " + st.id() + "'s window over 2^31-1");
-                        }
-                        if (delta > 0) st.wakeSender();
-                    }
-                }
+                case Frame.Settings.INITIAL_WINDOW_SIZE -> peerInitialWindow = InitialWindowSize.apply(peerInitialWindow, v,
+                        streams.values(), (st, d) -> st.sendWindow += d, ClientStream::id, ClientStream::wakeSender);
                 case Frame.Settings.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) v;
                 default -> { }
             }
@@ -295,6 +287,7 @@ public final class Http2ClientConnection {
         if (s.remoteClosed) throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
         if (s.head != null) { // trailers: checked, then ignored
             HeaderBlock.checkTrailers(id, blockEndStream, fields);
+            checkLengthAtEnd(s);
             remoteEnded(s);
             return;
         }
@@ -303,8 +296,40 @@ public final class Http2ClientConnection {
             if (blockEndStream) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an informational response with END_STREAM");
             return;
         }
+        // a response with no content (to HEAD, 204, 304) may say any content-length (RFC 9113 §8.1.1)
+        if (!s.headRequest && status != 204 && status != 304) s.declaredLength = contentLength(id, fields);
+        if (blockEndStream) checkLengthAtEnd(s);
         s.head(status, fields.subList(1, fields.size()));
         if (blockEndStream) remoteEnded(s);
+    }
+
+    /** The response's content-length (every one the same), or -1 without one; malformed, a stream error. */
+    private static long contentLength(int id, List<HeaderField> fields) {
+        long length = -1;
+        for (int i = 1; i < fields.size(); i++) {
+            if (!fields.get(i).name().equals("content-length")) continue;
+            String v = fields.get(i).value().trim();
+            long n;
+            try {
+                n = v.isEmpty() || v.charAt(0) == '+' ? -1 : Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || length >= 0 && n != length) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response with content-length " + v
+                        + (length >= 0 && n >= 0 ? " after " + length : "") + " (RFC 9113 §8.1.1)");
+            }
+            length = n;
+        }
+        return length;
+    }
+
+    /** RFC 9113 §8.1.1: at the stream's end, the DATA received must add up to the declared content-length. */
+    private static void checkLengthAtEnd(ClientStream s) {
+        if (s.declaredLength >= 0 && s.receivedLength != s.declaredLength) {
+            throw Http2Exception.stream(s.id(), ErrorCode.PROTOCOL_ERROR, "the response ended after " + s.receivedLength
+                    + " body bytes, but its content-length says " + s.declaredLength + " (RFC 9113 §8.1.1)");
+        }
     }
 
     /** RFC 9113 §8.3.2: {@code :status} first and only, valid fields; the status. */
@@ -360,6 +385,15 @@ public final class Http2ClientConnection {
         }
         credit(d.flowLength() - d.data().length); // padding: free at once
         if (d.data().length == 0 && !d.endStream()) control("empty DATA");
+        s.receivedLength += d.data().length;
+        if (s.declaredLength >= 0 && s.receivedLength > s.declaredLength || d.endStream() && s.declaredLength >= 0 && s.receivedLength != s.declaredLength) {
+            credit(d.data().length); // the frame is dropped, its bytes given back
+            if (s.receivedLength > s.declaredLength) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "more response body than its content-length of "
+                        + s.declaredLength + " bytes (RFC 9113 §8.1.1)");
+            }
+            checkLengthAtEnd(s);
+        }
         s.received(d.data());
         if (d.endStream()) remoteEnded(s);
     }
