@@ -190,7 +190,9 @@ public final class ClientSession implements AutoCloseable {
         /**
          * How HTTP/2 is spoken: by default h2 is offered by ALPN on https (the server's choice is used) and http://
          * stays HTTP/1.1; {@link Http2ClientOptions#PRIOR_KNOWLEDGE} speaks h2c to http:// servers known to take
-         * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Through a proxy, h2 is offered only inside an https:// CONNECT
+         * it; {@link Http2ClientOptions#UPGRADE} offers {@code Upgrade: h2c} to http:// servers with a new connection's
+         * first request (a {@code 101} makes it HTTP/2, any other answer keeps the origin HTTP/1.1);
+         * {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Through a proxy, h2 is offered only inside an https:// CONNECT
          * tunnel (one HTTP/2 connection per proxy, credentials and origin); http:// goes to the proxy as HTTP/1.1.
          */
         public Builder http2(Http2ClientOptions options) {
@@ -390,7 +392,7 @@ public final class ClientSession implements AutoCloseable {
                 if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
                 throw new IOException(what + ": " + e, e); // the connection's own errors come without the URL
             } finally {
-                if (!handedOver) connector.release(c, false);
+                if (!handedOver && c.h2 == null) connector.release(c, false); // upgraded to h2c: shared now, its stream reset
             }
         }
     }
@@ -399,7 +401,12 @@ public final class ClientSession implements AutoCloseable {
             Deadlines d, String what) throws IOException {
         var io = c.io;
         boolean chunked = body != null && body.length() < 0;
-        byte[] head = head(method, u, headers, body, c, chunked);
+        // h2c by Upgrade (RFC 7540 §3.2): offered with a new connection's first request when it has no body and
+        // the caller has not set the fields it takes
+        boolean offer = c.upgradeOffer != null && body == null && !headers.contains("Upgrade") && !headers.contains("Connection")
+                && !headers.contains("HTTP2-Settings");
+        if (c.upgradeOffer != null && !offer) connector.settled(c, false);
+        byte[] head = head(method, u, headers, body, c, chunked, offer);
         try {
             io.writer().write(head);
             if (body != null) sendBody(io.writer(), body, chunked, d);
@@ -427,6 +434,14 @@ public final class ClientSession implements AutoCloseable {
             if (io.reader().bufferedSize() == 0 && !(e instanceof ClientResponseError) && e.getMessage() != null
                     && !e.getMessage().startsWith(what)) throw new StaleConnection(e);
             throw e;
+        }
+        if (offer) {
+            if (h.status() == 101 && Request.hasToken(String.join(",", h.headers().getAll("Upgrade")), "h2c")) {
+                Http2ClientConnection h2 = Http2ClientConnection.startUpgraded(io, http2, u.origin(), connector.keepaliveTimeout(), method.equals("HEAD"));
+                connector.upgraded(c, h2);
+                return responseH2(h2.upgradedStream(), method, u, null, d, what);
+            }
+            connector.settled(c, true); // the server stays HTTP/1.1: not offered again
         }
         if (h.headers().contains("Set-Cookie")) cookieJar.updateCookies(h.headers().getAll("Set-Cookie"), u.uri());
         BodyReader framing = BodyReader.of(io.reader(), method, h, what);
@@ -459,6 +474,12 @@ public final class ClientSession implements AutoCloseable {
             Deadlines d, String what) throws IOException {
         List<HeaderField> fields = h2Fields(method, u, headers, body);
         ClientStream s = d.connect(() -> h2.open(fields, body == null));
+        return responseH2(s, method, u, body, d, what);
+    }
+
+    /** Sends {@code body} (may be null) on request stream {@code s}; the response, its head read. */
+    private ClientResponse responseH2(ClientStream s, String method, ClientUrl u, RequestBody body, Deadlines d, String what)
+            throws IOException {
         boolean handedOver = false;
         try {
             if (body != null) sendBodyH2(s, body, d);
@@ -568,7 +589,8 @@ public final class ClientSession implements AutoCloseable {
         });
     }
 
-    private byte[] head(String method, ClientUrl u, Headers headers, RequestBody body, ClientConnection c, boolean chunked) {
+    private byte[] head(String method, ClientUrl u, Headers headers, RequestBody body, ClientConnection c, boolean chunked,
+            boolean offerH2c) {
         String target = c.viaProxy ? absolute(u) : u.target();
         StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         if (!headers.contains("Host")) sb.append("Host: ").append(u.hostHeader()).append("\r\n");
@@ -591,6 +613,10 @@ public final class ClientSession implements AutoCloseable {
         }
         if (body != null && body.contentType() != null && !headers.contains("Content-Type")) {
             sb.append("Content-Type: ").append(body.contentType()).append("\r\n");
+        }
+        if (offerH2c) {
+            sb.append("Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ")
+                    .append(Http2ClientConnection.upgradeSettings(http2)).append("\r\n");
         }
         if (chunked) sb.append("Transfer-Encoding: chunked\r\n");
         else if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {

@@ -59,6 +59,9 @@ public final class TcpConnector implements AutoCloseable {
     private final Map<String, ClientConnection> multiplexed = new HashMap<>();
     /** Keys whose first connection may turn out HTTP/2 and is being made: their requests wait for it. */
     private final Map<String, Future<Object>> opening = new HashMap<>();
+    /** Keys whose server answered an {@code Upgrade: h2c} offer with HTTP/1.1: not offered again (bounded, oldest out). */
+    private final Set<String> h1Only = new LinkedHashSet<>();
+    private static final int MAX_H1_ONLY = 1024;
     private boolean closed;
 
     private record Waiter(String key, Future<Object> wake) {}
@@ -160,6 +163,11 @@ public final class TcpConnector implements AutoCloseable {
         boolean mayBeH2() {
             return h2 != null && (url.tls() ? h2.alpn() : proxy == null && h2.priorKnowledge());
         }
+
+        /** Whether a new connection of this route offers {@code Upgrade: h2c} with its first request (http://, no proxy). */
+        boolean offersUpgrade() {
+            return h2 != null && h2.upgrade() && !h2.priorKnowledge() && proxy == null && !url.tls();
+        }
     }
 
     /**
@@ -186,18 +194,22 @@ public final class TcpConnector implements AutoCloseable {
             if (mayOpen(key)) {
                 take(key);
                 Future<Object> made = null;
-                if (route.mayBeH2()) {
+                // h2c by Upgrade: the others wait until the first request's answer says which protocol it is
+                boolean upgrade = route.offersUpgrade() && !h1Only.contains(key);
+                if (route.mayBeH2() || upgrade) {
                     made = Asyncio.getRunningLoop().createFuture();
                     opening.put(key, made);
                 }
+                boolean connected = false;
                 try {
                     makeRoom();
                     c = d.sockConnect(() -> open(route, d));
+                    connected = true;
                 } catch (Throwable e) {
                     give(key);
                     throw e;
                 } finally {
-                    if (made != null) {
+                    if (made != null && !(upgrade && connected && !closed)) {
                         opening.remove(key, made);
                         made.setResult(null);
                     }
@@ -209,6 +221,7 @@ public final class TcpConnector implements AutoCloseable {
                 }
                 open.add(c);
                 if (c.h2 != null) share(c);
+                if (upgrade) c.upgradeOffer = made; // settled by upgraded() or settled()
                 return c;
             }
             Waiter w = new Waiter(key, Asyncio.getRunningLoop().createFuture());
@@ -222,6 +235,41 @@ public final class TcpConnector implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Connection {@code c}, which offered {@code Upgrade: h2c} with its first request, was answered {@code 101}: it
+     * now speaks HTTP/2 as {@code h2}, shared by its key's requests (it stays counted once, until it ends).
+     */
+    void upgraded(ClientConnection c, Http2ClientConnection h2) {
+        c.h2 = h2;
+        if (closed) {
+            c.abort();
+            return;
+        }
+        share(c);
+        settled(c);
+    }
+
+    /**
+     * The answer to {@code c}'s {@code Upgrade: h2c} offer is in (or the request failed): the requests waiting to see
+     * whether it became HTTP/2 go on. {@code http11}: the server answered in HTTP/1.1, so its key is not offered the
+     * upgrade again.
+     */
+    void settled(ClientConnection c, boolean http11) {
+        if (http11) {
+            if (h1Only.size() >= MAX_H1_ONLY) h1Only.remove(h1Only.iterator().next());
+            h1Only.add(c.key);
+        }
+        settled(c);
+    }
+
+    private void settled(ClientConnection c) {
+        Future<Object> f = c.upgradeOffer;
+        if (f == null) return;
+        c.upgradeOffer = null;
+        opening.remove(c.key, f);
+        f.setResult(null);
     }
 
     /** Makes HTTP/2 connection {@code c} its key's shared one until it ends (or gets GOAWAY). */
@@ -241,6 +289,7 @@ public final class TcpConnector implements AutoCloseable {
      * end, keep-alive agreed), else closed.
      */
     void release(ClientConnection c, boolean reusable) {
+        settled(c);
         give(c.key);
         if (reusable && !closed && keepaliveTimeout > 0 && c.reusable()) {
             c.served++;
@@ -254,6 +303,7 @@ public final class TcpConnector implements AutoCloseable {
 
     /** Takes an in-use connection out of the pool for good (after a 101): no longer counted, closed or reused. */
     void detach(ClientConnection c) {
+        settled(c);
         give(c.key);
         open.remove(c);
         wakeNext();

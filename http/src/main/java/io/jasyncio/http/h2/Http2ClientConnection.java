@@ -62,6 +62,8 @@ public final class Http2ClientConnection {
     private final double idleTimeout;
     private Runnable onClosed;
     private Runnable onEnded;
+    /** Stream 1 when the connection began as an HTTP/1.1 {@code Upgrade: h2c}, else null. */
+    private ClientStream upgraded;
 
     private Http2ClientConnection(StreamPair io, Http2ClientOptions options, String origin, double idleTimeout) {
         this.loop = Asyncio.getRunningLoop();
@@ -85,20 +87,64 @@ public final class Http2ClientConnection {
             throws IOException {
         Http2ClientConnection c = new Http2ClientConnection(io, options, origin, idleTimeout);
         c.begin();
-        try {
-            Asyncio.await(c.settingsSeen);
-        } catch (Throwable e) {
-            c.abort(new IOException(origin + ": HTTP/2 connection setup abandoned"));
-            throw e;
-        }
-        if (c.failure != null) throw c.failure;
+        c.awaitSettings();
         return c;
     }
 
-    private void begin() {
-        ByteBuffer settings = FrameWriter.settings(Frame.Settings.ENABLE_PUSH, 0,
+    /**
+     * Starts HTTP/2 on {@code io} after the server answered {@code 101} to an {@code Upgrade: h2c} request (RFC 7540
+     * §3.2) that carried {@link #upgradeSettings}: that request is stream 1, half-closed on this side, its response to
+     * come as HTTP/2 ({@link #upgradedStream()}); {@code headRequest}: it was a HEAD. Then as {@link #start}.
+     */
+    public static Http2ClientConnection startUpgraded(StreamPair io, Http2ClientOptions options, String origin, double idleTimeout,
+            boolean headRequest) throws IOException {
+        Http2ClientConnection c = new Http2ClientConnection(io, options, origin, idleTimeout);
+        ClientStream s = new ClientStream(c, 1, c.peerInitialWindow, options.streamWindow());
+        s.headRequest = headRequest;
+        s.localClosed = true;
+        c.streams.put(1, s);
+        c.upgraded = s;
+        c.nextStreamId = 3;
+        c.begin();
+        c.awaitSettings();
+        return c;
+    }
+
+    /** Stream 1 of a connection made by {@link #startUpgraded}: the response to the request that asked for it. */
+    public ClientStream upgradedStream() {
+        if (upgraded == null) throw new IllegalStateException("not an upgraded connection: " + this);
+        return upgraded; // held here: it may have ended (and left the open streams) already
+    }
+
+    /**
+     * The {@code HTTP2-Settings} value of an {@code Upgrade: h2c} request (RFC 7540 §3.2.1): the SETTINGS payload
+     * these options send, in base64url without padding.
+     */
+    public static String upgradeSettings(Http2ClientOptions options) {
+        ByteBuffer f = settingsFrame(options);
+        byte[] payload = new byte[f.remaining() - 9]; // past the frame's 9-byte header
+        f.get(f.position() + 9, payload);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+    }
+
+    private static ByteBuffer settingsFrame(Http2ClientOptions options) {
+        return FrameWriter.settings(Frame.Settings.ENABLE_PUSH, 0,
                 Frame.Settings.INITIAL_WINDOW_SIZE, options.streamWindow(),
                 Frame.Settings.MAX_HEADER_LIST_SIZE, options.maxHeaderListSize());
+    }
+
+    private void awaitSettings() throws IOException {
+        try {
+            Asyncio.await(settingsSeen);
+        } catch (Throwable e) {
+            abort(new IOException(origin + ": HTTP/2 connection setup abandoned"));
+            throw e;
+        }
+        if (failure != null) throw failure;
+    }
+
+    private void begin() {
+        ByteBuffer settings = settingsFrame(options);
         io.writer().write(FrameWriter.PREFACE);
         io.writer().write(settings);
         if (options.connectionWindow() > DEFAULT_WINDOW) {
