@@ -67,6 +67,9 @@ public final class ClientSession implements AutoCloseable {
     private final BasicAuth auth;
     private final Http2ClientOptions http2;
     private boolean closed;
+    /** The last URL string parsed, and its parse: a client sending to one URL again and again parses it once. */
+    private String lastUrl;
+    private ClientUrl lastParsed;
 
     /** A session with aiohttp's defaults. */
     public ClientSession() {
@@ -285,7 +288,7 @@ public final class ClientSession implements AutoCloseable {
     public ClientResponse request(String method, String url, RequestOptions o) throws IOException {
         if (closed) throw new IllegalStateException("the session is closed");
         checkMethod(method);
-        ClientUrl u = ClientUrl.parse(baseUrl, url).withParams(o.params);
+        ClientUrl u = parsed(url).withParams(o.params);
         Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, method + " " + u);
         Headers headers = new Headers();
         for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
@@ -330,6 +333,15 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /** {@code url} parsed against the base URL, or the last parse when it is the same string (a ClientUrl is immutable). */
+    private ClientUrl parsed(String url) {
+        if (url != null && url.equals(lastUrl)) return lastParsed;
+        ClientUrl u = ClientUrl.parse(baseUrl, url);
+        lastUrl = url;
+        lastParsed = u;
+        return u;
+    }
+
     /** Reads a little of a redirect's body so its connection can be reused; more, and it is closed. */
     private static void discard(ClientResponse r) throws IOException {
         try {
@@ -361,7 +373,8 @@ public final class ClientSession implements AutoCloseable {
         while (true) {
             ClientConnection c;
             try {
-                c = d.connect(() -> connector.acquire(route, d));
+                c = connector.shared(route); // an HTTP/2 connection taking streams: no wait, no timer to arm
+                if (c == null) c = d.connect(() -> connector.acquire(route, d));
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
                 throw new IOException(what + ": " + e.getMessage(), e);
@@ -473,7 +486,8 @@ public final class ClientSession implements AutoCloseable {
     private ClientResponse exchangeH2(Http2ClientConnection h2, String method, ClientUrl u, Headers headers, RequestBody body,
             Deadlines d, String what) throws IOException {
         List<HeaderField> fields = h2Fields(method, u, headers, body);
-        ClientStream s = d.connect(() -> h2.open(fields, body == null));
+        ClientStream s = h2.tryOpen(fields, body == null); // a stream free now: no wait, no timer to arm
+        if (s == null) s = d.connect(() -> h2.open(fields, body == null));
         return responseH2(s, method, u, body, d, what);
     }
 
@@ -499,7 +513,7 @@ public final class ClientSession implements AutoCloseable {
             ContentDecoder.Source wire = s::read;
             ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(hs.get("Content-Encoding"), wire, what) : null;
             ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
-            r.attach(decoder != null ? decoder::next : wire, d, complete -> {
+            r.attach(decoder != null ? decoder::next : wire, decoder != null ? null : s::readable, d, complete -> {
                 if (decoder != null) decoder.close();
                 if (!complete) s.cancel();
             }, max -> {

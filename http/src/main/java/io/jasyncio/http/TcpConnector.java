@@ -170,6 +170,13 @@ public final class TcpConnector implements AutoCloseable {
         }
     }
 
+    /** The shared HTTP/2 connection of {@code route}'s key when it takes new streams now, else null (then {@link #acquire}). */
+    ClientConnection shared(Route route) {
+        if (closed || multiplexed.isEmpty()) return null;
+        ClientConnection m = multiplexed.get(route.key());
+        return m != null && m.h2.acceptsStreams() ? m : null;
+    }
+
     /**
      * A connection for {@code route}: an idle one, or a new one when the limits allow, else after waiting
      * (under {@code d}'s connect timeout, which the caller applies).

@@ -114,6 +114,11 @@ public final class ClientStream {
         }
     }
 
+    /** Whether {@link #read} would return at once: body bytes are buffered, or the stream has ended or failed. */
+    public boolean readable() {
+        return first != null || !chunks.isEmpty() || remoteClosed || bodyNotWanted || error != null;
+    }
+
     /** Whether the whole response was received and read. */
     public boolean done() {
         return remoteClosed && first == null && chunks.isEmpty();

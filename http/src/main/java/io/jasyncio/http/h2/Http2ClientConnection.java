@@ -211,6 +211,19 @@ public final class Http2ClientConnection {
             slotWaiters.remove(w);
             if (streams.size() < peerMaxConcurrent && failure == null && acceptsStreams()) break;
         }
+        return openNow(fields, endStream);
+    }
+
+    /**
+     * {@link #open} when a stream can be opened at once (the connection takes streams, below the server's limit,
+     * nobody waiting before), else null: the caller then uses {@link #open}, which waits.
+     */
+    public ClientStream tryOpen(List<HeaderField> fields, boolean endStream) {
+        if (failure != null || !acceptsStreams() || streams.size() >= peerMaxConcurrent || !slotWaiters.isEmpty()) return null;
+        return openNow(fields, endStream);
+    }
+
+    private ClientStream openNow(List<HeaderField> fields, boolean endStream) {
         cancelIdleTimer();
         int id = nextStreamId;
         nextStreamId += 2; // past 2^31-1 it turns negative: no stream ids left, acceptsStreams() says so
