@@ -499,7 +499,7 @@ public final class ClientSession implements AutoCloseable {
             if (body != null) sendBodyH2(s, body, d);
             ClientStream.Head head = d.read(s::awaitHead);
             Headers hs = new Headers();
-            for (HeaderField f : head.fields()) hs.add(f.name(), f.value());
+            for (HeaderField f : head.fields()) hs.addChecked(f.name(), f.value()); // checked by the connection (checkResponse)
             ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
             if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
             long declared = -1;

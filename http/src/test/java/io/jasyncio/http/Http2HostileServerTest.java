@@ -388,4 +388,22 @@ class Http2HostileServerTest {
             c.next(Frame.GoAway.class);
         });
     }
+
+    /** A field name outside RFC 9110's token characters is a stream error, not an exception from deep in the client. */
+    @Test
+    void aResponseFieldNameThatIsNoTokenIsAStreamError() {
+        against(H2C, base -> {
+            IOException e = assertThrows(IOException.class, () -> current.get(base + "/"));
+            assertTrue(e.getMessage().contains("an invalid field name: x(y"), e.getMessage());
+            assertEquals("right", current.get(base + "/right").text(), "the connection went on");
+            return null;
+        }, c -> {
+            c.settings();
+            int id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("x(y", "1"))), true, 16_384));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            c.respond(c.next(Frame.Headers.class).streamId(), "right");
+            c.next(Frame.GoAway.class);
+        });
+    }
 }

@@ -391,7 +391,10 @@ public final class Http2ClientConnection {
         }
     }
 
-    /** RFC 9113 §8.3.2: {@code :status} first and only, valid fields; the status. */
+    /**
+     * RFC 9113 §8.3.2: {@code :status} first and only, valid fields (names lower-case tokens; values without NUL, CR,
+     * LF, and Latin-1 as HPACK decodes them): what {@code Headers} would check, so the session adds them unchecked.
+     */
     private static int checkResponse(int id, List<HeaderField> fields) {
         if (fields.isEmpty() || !fields.get(0).name().equals(":status")) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response without :status first");
@@ -406,9 +409,12 @@ public final class Http2ClientConnection {
         for (int i = 1; i < fields.size(); i++) {
             String n = fields.get(i).name();
             if (n.startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + n + " in a response");
-            for (int k = 0; k < n.length(); k++) {
+            if (n.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an empty field name");
+            for (int k = 0; k < n.length(); k++) { // lower-case RFC 9110 token characters (§8.2.1 lets us refuse others)
                 char c = n.charAt(k);
-                if (c >= 'A' && c <= 'Z' || c <= ' ' || c >= 0x7f) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
+                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                    throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
+                }
             }
             String v = fields.get(i).value();
             for (int k = 0; k < v.length(); k++) {
