@@ -39,6 +39,9 @@ class StaticFilesTest {
         Files.createSymbolicLink(root.resolve("out-link"), tmp.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("out-dir"), tmp);
         Files.createSymbolicLink(root.resolve("in-link"), root.resolve("a.txt"));
+        Files.createSymbolicLink(root.resolve("in-dir"), root.resolve("sub"));
+        Files.createSymbolicLink(root.resolve("sub/deep-out"), tmp.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("sub/up-in"), Path.of("../a.txt"));
     }
 
     static Application app(StaticOptions options) {
@@ -167,6 +170,48 @@ class StaticFilesTest {
                 assertEquals(403, c.get("/static/sub/").read().status(), "no index unless asked");
                 assertEquals(403, c.get("/static/").read().status());
             }
+        }
+    }
+
+    /**
+     * A path without links is checked one name at a time (no realpath); one with a link anywhere on it is resolved,
+     * and served only if it stays inside the root, whichever of its names is the link.
+     */
+    @Test
+    void linksAnywhereOnThePathAreResolvedAndKeptInside() throws Exception {
+        try (Served s = Served.start(app(StaticOptions.DEFAULTS)); RawClient c = new RawClient(s.port)) {
+            assertEquals("{\"b\":1}", c.get("/static/sub/b.json").read().text(), "a plain nested path");
+            assertEquals("{\"b\":1}", c.get("/static/in-dir/b.json").read().text(), "a linked directory inside the root");
+            assertEquals("hello, static world\n", c.get("/static/sub/up-in").read().text(), "a relative link that stays inside");
+            assertEquals(403, c.get("/static/in-dir/").read().status(), "a linked directory is still a directory");
+            RawClient.Reply out = c.get("/static/sub/deep-out").read();
+            assertEquals(404, out.status(), "a link out of the root below a subdirectory");
+            assertFalse(out.text().contains(SECRET));
+            assertEquals(404, c.get("/static/in-dir/deep-out").read().status(), "through a linked directory, then out");
+            assertEquals(404, c.get("/static/sub/nope.txt").read().status());
+            assertEquals(404, c.get("/static/a.txt/x").read().status(), "a file is not a directory");
+        }
+    }
+
+    /** Nothing about a file is kept between requests: a replaced file is served with its new bytes and validators. */
+    @Test
+    void aReplacedFileIsServedAfresh() throws Exception {
+        Path f = root.resolve("changing.txt");
+        Files.writeString(f, "first");
+        try (Served s = Served.start(app(StaticOptions.DEFAULTS)); RawClient c = new RawClient(s.port)) {
+            RawClient.Reply one = c.get("/static/changing.txt").read();
+            assertEquals("first", one.text());
+            Path next = root.resolve("changing.txt.new");
+            Files.writeString(next, "second, longer");
+            Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(f).toMillis() + 10_000));
+            Files.move(next, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            RawClient.Reply two = c.get("/static/changing.txt").read();
+            assertEquals("second, longer", two.text());
+            assertFalse(one.header("ETag").equals(two.header("ETag")));
+            assertFalse(one.header("Last-Modified").equals(two.header("Last-Modified")));
+        } finally {
+            Files.deleteIfExists(f);
         }
     }
 
