@@ -249,6 +249,67 @@ class StaticFilesTest {
         }
     }
 
+    /**
+     * A client that reads in bursts, pausing for less than the send timeout, gets the whole file byte for byte
+     * through the one sendfile that sends it (its transfers resume wherever the socket's full buffer stopped the
+     * last), and the connection goes on.
+     */
+    @Test
+    void aClientThatPausesGetsEveryByte() throws Exception {
+        int size = 32 * 1024 * 1024;
+        Path f = sparse("pausing.bin", size);
+        Application app = new Application();
+        app.router().addGet("/f", r -> new FileResponse(f));
+        app.router().addGet("/a", r -> new FileResponse(root.resolve("a.txt")));
+        try (Served s = Served.start(app, r -> r.sendTimeout(2.0)); RawClient c = new RawClient(s.port)) {
+            c.socket.setReceiveBufferSize(16 * 1024);
+            c.get("/f");
+            assertEquals(String.valueOf(size), c.read(true).header("Content-Length"));
+            byte[] chunk = new byte[64 * 1024];
+            long at = 0, zeros = 0;
+            int last = -1;
+            while (at < size) {
+                int n = c.in().read(chunk, 0, (int) Math.min(chunk.length, size - at));
+                assertTrue(n > 0, "the body ended after " + at + " bytes");
+                for (int i = 0; i < n; i++) if (chunk[i] == 0) zeros++;
+                last = chunk[n - 1];
+                at += n;
+                if (at % (4 * 1024 * 1024) < n) Thread.sleep(300); // a pause after every 4 MiB
+            }
+            assertEquals(size - 1, zeros, "every byte but the last is a zero");
+            assertEquals(1, last);
+            assertEquals("hello, static world\n", c.get("/a").read().text(), "the connection goes on");
+            assertEquals(List.of(), s.errors);
+        }
+    }
+
+    /** A client that takes part of a large file and then nothing is dropped a send timeout after it stopped. */
+    @Test
+    void aClientThatStopsHalfWayIsDropped() throws Exception {
+        Path f = sparse("halfway.bin", 256 * 1024 * 1024);
+        Application app = new Application();
+        app.router().addGet("/f", r -> new FileResponse(f));
+        try (Served s = Served.start(app, r -> r.sendTimeout(0.5)); RawClient c = new RawClient(s.port)) {
+            c.socket.setReceiveBufferSize(16 * 1024);
+            c.get("/f");
+            assertEquals(200, c.read(true).status());
+            assertEquals(8 * 1024 * 1024, c.in().readNBytes(8 * 1024 * 1024).length);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (s.stats().connections() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(0, s.stats().connections(), "dropped after the send timeout");
+        }
+    }
+
+    /** A file of {@code size} bytes under the temporary directory: zeros (sparse), then a 1. */
+    private static Path sparse(String name, long size) throws Exception {
+        Path p = tmp.resolve(name);
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}), size - 1);
+        }
+        return p;
+    }
+
     private static RawClient get(RawClient c, String path, String headers) throws Exception {
         return c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n\r\n");
     }
