@@ -9,6 +9,10 @@ package io.jasyncio.http.h2;
  * @param alpn offer {@code h2} (then {@code http/1.1}) by ALPN on https connections; the server's choice is used
  * @param priorKnowledge speak HTTP/2 from the first byte on http:// connections (h2c with prior knowledge, RFC 9113
  *     §3.3): for servers known to speak it
+ * @param upgrade offer {@code Upgrade: h2c} (RFC 7540 §3.2) with the first request (one without a body) on a new
+ *     http:// connection: a {@code 101} makes the connection HTTP/2 and the response arrives as stream 1; any other
+ *     answer keeps it HTTP/1.1, and the origin is remembered as HTTP/1.1 (not offered again). Ignored with
+ *     {@code priorKnowledge}
  * @param maxHeaderListSize SETTINGS_MAX_HEADER_LIST_SIZE: the decoded size of a response's header list, and the bound
  *     on its compressed header block
  * @param maxContinuationFrames CONTINUATION frames one header block may take before it is a flood
@@ -17,14 +21,16 @@ package io.jasyncio.http.h2;
  * @param maxControlFramesPerSecond SETTINGS and PING frames the server may send in one second (as many in a burst)
  * @param settingsTimeout seconds the server has to send its SETTINGS after the connection is made
  */
-public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHeaderListSize, int maxContinuationFrames,
+public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, boolean upgrade, int maxHeaderListSize, int maxContinuationFrames,
                                  int connectionWindow, int streamWindow, int maxControlFramesPerSecond, double settingsTimeout) {
     /** h2 offered by ALPN over TLS; http:// stays HTTP/1.1. */
-    public static final Http2ClientOptions DEFAULTS = new Http2ClientOptions(true, false, 64 * 1024, 32, 4 << 20, 1 << 20, 1000, 10.0);
+    public static final Http2ClientOptions DEFAULTS = new Http2ClientOptions(true, false, false, 64 * 1024, 32, 4 << 20, 1 << 20, 1000, 10.0);
     /** HTTP/1.1 only, as aiohttp. */
     public static final Http2ClientOptions OFF = DEFAULTS.withAlpn(false);
     /** {@link #DEFAULTS} with h2c by prior knowledge on http:// connections. */
     public static final Http2ClientOptions PRIOR_KNOWLEDGE = DEFAULTS.withPriorKnowledge(true);
+    /** {@link #DEFAULTS} with h2c offered by {@code Upgrade: h2c} on http:// connections (as {@code curl --http2}). */
+    public static final Http2ClientOptions UPGRADE = DEFAULTS.withUpgrade(true);
 
     /**
      * Checks the bounds.
@@ -39,7 +45,6 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
         }
     }
 
-
     /**
      * These options with ALPN {@code h2} offered, or not.
      *
@@ -47,7 +52,7 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
      * @return new options
      */
     public Http2ClientOptions withAlpn(boolean on) {
-        return new Http2ClientOptions(on, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
+        return new Http2ClientOptions(on, priorKnowledge, upgrade, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
@@ -58,7 +63,18 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
      * @return new options
      */
     public Http2ClientOptions withPriorKnowledge(boolean on) {
-        return new Http2ClientOptions(alpn, on, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
+        return new Http2ClientOptions(alpn, on, upgrade, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
+                maxControlFramesPerSecond, settingsTimeout);
+    }
+
+    /**
+     * These options with {@code Upgrade: h2c} offered on http:// ({@code on}) or not.
+     *
+     * @param on whether to offer {@code Upgrade: h2c}
+     * @return new options
+     */
+    public Http2ClientOptions withUpgrade(boolean on) {
+        return new Http2ClientOptions(alpn, priorKnowledge, on, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
@@ -70,7 +86,7 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
      * @return new options
      */
     public Http2ClientOptions withWindows(int connection, int stream) {
-        return new Http2ClientOptions(alpn, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connection, stream,
+        return new Http2ClientOptions(alpn, priorKnowledge, upgrade, maxHeaderListSize, maxContinuationFrames, connection, stream,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
@@ -81,7 +97,7 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
      * @return new options
      */
     public Http2ClientOptions withMaxHeaderListSize(int n) {
-        return new Http2ClientOptions(alpn, priorKnowledge, n, maxContinuationFrames, connectionWindow, streamWindow,
+        return new Http2ClientOptions(alpn, priorKnowledge, upgrade, n, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, settingsTimeout);
     }
 
@@ -92,7 +108,7 @@ public record Http2ClientOptions(boolean alpn, boolean priorKnowledge, int maxHe
      * @return new options
      */
     public Http2ClientOptions withSettingsTimeout(double seconds) {
-        return new Http2ClientOptions(alpn, priorKnowledge, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
+        return new Http2ClientOptions(alpn, priorKnowledge, upgrade, maxHeaderListSize, maxContinuationFrames, connectionWindow, streamWindow,
                 maxControlFramesPerSecond, seconds);
     }
 }
