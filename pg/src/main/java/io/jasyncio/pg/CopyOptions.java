@@ -19,12 +19,12 @@ import java.util.Locale;
  * @param escape the CSV escape character
  */
 public record CopyOptions(String format, String delimiter, String nullString, Boolean header, String quote, String escape) {
-    public static final CopyOptions TEXT = new CopyOptions("text", null, null, null, null, null);
     /** COPY's text format, with the server's defaults. */
-    public static final CopyOptions CSV = new CopyOptions("csv", null, null, null, null, null);
+    public static final CopyOptions TEXT = new CopyOptions("text", null, null, null, null, null);
     /** COPY's CSV format, with the server's defaults. */
+    public static final CopyOptions CSV = new CopyOptions("csv", null, null, null, null, null);
+    /** COPY's binary format. */
     public static final CopyOptions BINARY = new CopyOptions("binary", null, null, null, null, null);
-/** COPY's binary format. */
 
     /**
      * Checks the format.
