@@ -385,7 +385,7 @@ public final class Pool implements AutoCloseable {
     /**
      * Open connections (idle and in use, and those being opened).
      *
-     * @return the count (asyncpg's {@code get_size()})
+     * @return the count (asyncpg's {@code get_size()}, which counts only connections already open)
      */
     public int getSize() {
         return size;
