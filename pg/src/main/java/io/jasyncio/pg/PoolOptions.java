@@ -24,7 +24,11 @@ public record PoolOptions(int minSize, int maxSize, long maxQueries, double maxI
         Double acquireTimeout, boolean resetOnRelease, double resetTimeout, Double healthCheckAfter,
         ConnectionCallback init, ConnectionCallback setup) {
 
-    /** Something to do with a connection; may await. */
+    /**
+     * Something to do with a connection; may await.
+     *
+     * <p>Threading: called in the acquiring task, on the pool's loop thread.
+     */
     @FunctionalInterface
     public interface ConnectionCallback {
         /**

@@ -221,7 +221,11 @@ public final class Metrics {
         loopLag.recordValue(Math.max(0, lagNanos));
     }
 
-    /** Told of each closed second, before its histograms are added into the cumulative ones. */
+    /**
+     * Told of each closed second, before its histograms are added into the cumulative ones.
+     *
+     * <p>Threading: called on the loop thread that ticks these metrics.
+     */
     public interface IntervalListener {
         /**
          * The interval from {@code startSeconds} to {@code endSeconds} (after the run's start) is closed.

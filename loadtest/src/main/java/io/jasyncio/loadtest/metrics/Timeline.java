@@ -23,6 +23,8 @@ public final class Timeline {
      * One span of the run: from {@code startSeconds} (after the run's start) for {@code seconds}; latencies in
      * milliseconds (NaN without successes); {@code intended} is -1 in the closed model.
      *
+     * <p>Threading: immutable.
+     *
      * @param startSeconds where the span starts, in seconds after the measured part's start
      * @param seconds how long it lasts (1, or a power of two once merged)
      * @param intended arrivals due in it (open model); -1 in the closed model

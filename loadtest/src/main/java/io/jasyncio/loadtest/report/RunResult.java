@@ -63,6 +63,8 @@ public record RunResult(String target, String form, Model model, String startedA
     /**
      * The load model as run: {@code closed} or {@code open}.
      *
+     * <p>Threading: immutable.
+     *
      * @param type {@code open} or {@code closed}
      * @param users the closed model's most users, or the open model's connections (most at once)
      * @param rate the open model's starting rate, per second; NaN in the closed model
@@ -82,6 +84,8 @@ public record RunResult(String target, String form, Model model, String startedA
     /**
      * Failures of one kind: how many and the first message.
      *
+     * <p>Threading: immutable.
+     *
      * @param count how many
      * @param firstMessage the first one's message
      */
@@ -89,6 +93,8 @@ public record RunResult(String target, String form, Model model, String startedA
 
     /**
      * Percentiles in milliseconds (NaN when nothing was recorded).
+     *
+     * <p>Threading: immutable.
      *
      * @param count how many values were recorded
      * @param min the lowest, in milliseconds
@@ -120,6 +126,8 @@ public record RunResult(String target, String form, Model model, String startedA
      * A step, a scenario or the overall metric: attempts, successes, failures by kind, and the successes'
      * latency from the intended start ({@code latency}, coordinated-omission corrected) and from the send
      * ({@code uncorrected}); {@code histogram} is the corrected one, for percentiles not in the summary.
+     *
+     * <p>Threading: immutable (its histogram is a copy nobody writes to: read it, do not record into it).
      *
      * @param name the step's, scenario's or metric's name
      * @param requests attempts
@@ -177,6 +185,8 @@ public record RunResult(String target, String form, Model model, String startedA
      * The generator's own cost: process CPU seconds, the loop thread's CPU seconds, requests per process
      * CPU-second, the loop thread's highest one-second CPU share and its longest stretch over the limit; with
      * several {@code loops}, the loop threads' CPU seconds added up, and the busiest loop's share and stretch.
+     *
+     * <p>Threading: immutable.
      *
      * @param cpuSeconds the process's CPU seconds (user and system) over the run; NaN if the JVM cannot tell
      * @param loopCpuSeconds the loop threads' CPU seconds, added up
