@@ -29,8 +29,11 @@ final class H2Peer implements AutoCloseable {
     long connWindow = 65_535;
     final Map<Integer, Long> streamCredit = new HashMap<>();
 
-    /** A response as read: status, fields, body, and how the stream ended (null: END_STREAM). */
-    record Response(int status, List<HeaderField> headers, byte[] body, ErrorCode reset) {
+    /**
+     * A response as read: status, fields, body, how the stream ended (null: END_STREAM), and the bytes of its
+     * HEADERS, CONTINUATION and DATA frames as they came (frame headers included).
+     */
+    record Response(int status, List<HeaderField> headers, byte[] body, ErrorCode reset, long wireBytes) {
         String header(String name) {
             for (HeaderField f : headers) if (f.name().equals(name)) return f.value();
             return null;
@@ -162,6 +165,7 @@ final class H2Peer implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         boolean endAfterBlock = false;
+        long wire = 0;
         while (true) {
             Frame f = next();
             if (f == null) throw new AssertionError("EOF before the end of stream " + id + "; other frames: " + other);
@@ -177,6 +181,7 @@ final class H2Peer implements AutoCloseable {
             }
             switch (f) {
                 case Frame.Headers h -> {
+                    wire += 9 + h.fragment().length; // the server sends neither padding nor priority
                     block.writeBytes(h.fragment());
                     endAfterBlock = h.endStream();
                     if (h.endHeaders()) {
@@ -186,10 +191,11 @@ final class H2Peer implements AutoCloseable {
                             status = Integer.parseInt(l.get(0).value());
                             fields.addAll(l);
                         }
-                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null);
+                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
                 case Frame.Continuation k -> {
+                    wire += 9 + k.fragment().length;
                     block.writeBytes(k.fragment());
                     if (k.endHeaders()) {
                         List<HeaderField> l = decoder.decode(block.toByteArray());
@@ -198,15 +204,16 @@ final class H2Peer implements AutoCloseable {
                             status = Integer.parseInt(l.get(0).value());
                             fields.addAll(l);
                         }
-                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null);
+                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
                 case Frame.Data d -> {
+                    wire += 9 + d.flowLength();
                     body.writeBytes(d.data());
-                    if (d.endStream()) return new Response(status, fields, body.toByteArray(), null);
+                    if (d.endStream()) return new Response(status, fields, body.toByteArray(), null, wire);
                 }
                 case Frame.RstStream r -> {
-                    return new Response(status, fields, body.toByteArray(), r.error());
+                    return new Response(status, fields, body.toByteArray(), r.error(), wire);
                 }
                 default -> other.add(f);
             }
