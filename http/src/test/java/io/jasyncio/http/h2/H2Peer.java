@@ -181,16 +181,11 @@ final class H2Peer implements AutoCloseable {
             }
             switch (f) {
                 case Frame.Headers h -> {
+                    endAfterBlock = h.endStream();
                     wire += 9 + h.fragment().length; // the server sends neither padding nor priority
                     block.writeBytes(h.fragment());
-                    endAfterBlock = h.endStream();
                     if (h.endHeaders()) {
-                        List<HeaderField> l = decoder.decode(block.toByteArray());
-                        block.reset();
-                        if (status < 0) {
-                            status = Integer.parseInt(l.get(0).value());
-                            fields.addAll(l);
-                        }
+                        status = headBlockEnded(block, status, fields);
                         if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
@@ -198,12 +193,7 @@ final class H2Peer implements AutoCloseable {
                     wire += 9 + k.fragment().length;
                     block.writeBytes(k.fragment());
                     if (k.endHeaders()) {
-                        List<HeaderField> l = decoder.decode(block.toByteArray());
-                        block.reset();
-                        if (status < 0) {
-                            status = Integer.parseInt(l.get(0).value());
-                            fields.addAll(l);
-                        }
+                        status = headBlockEnded(block, status, fields);
                         if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
@@ -218,6 +208,18 @@ final class H2Peer implements AutoCloseable {
                 default -> other.add(f);
             }
         }
+    }
+
+    /**
+     * Decodes the header block collected in {@code block} (then emptied); the first block of a response is its
+     * head, whose fields go to {@code fields}. Returns the response's status (read from the head).
+     */
+    private int headBlockEnded(ByteArrayOutputStream block, int status, List<HeaderField> fields) {
+        List<HeaderField> l = decoder.decode(block.toByteArray());
+        block.reset();
+        if (status >= 0) return status; // trailers: decoded to keep the decoder in step
+        fields.addAll(l);
+        return Integer.parseInt(l.get(0).value());
     }
 
     /** A HEADERS frame of another stream, decoded (its block in one frame). */

@@ -1,5 +1,6 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -63,7 +64,7 @@ class Http2AccessLogTest {
         app.router().addGet("/small", r -> new FileResponse(dir.resolve("small.bin")));
         app.router().addGet("/file", r -> new FileResponse(dir.resolve("big.bin")));
         List<String> lines = new CopyOnWriteArrayList<>();
-        H2Testing.serve(app, runner -> runner.accessLog(AccessLog.to("%r %s %b", lines::add)), (port, runner) -> {
+        ServerTesting.serve(app, runner -> runner.accessLog(AccessLog.to("%r %s %b", lines::add)), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 String[][] cases = {
                     {"GET", "/text"}, {"HEAD", "/text"}, {"GET", "/stream"}, {"HEAD", "/stream"}, {"GET", "/small"},

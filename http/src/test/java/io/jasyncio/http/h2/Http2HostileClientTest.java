@@ -1,5 +1,7 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.Served;
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -40,7 +42,7 @@ class Http2HostileClientTest {
     @Test
     void rapidResetGetsGoAwayEnhanceYourCalmAndLeavesNoHandlerBehind() {
         // CVE-2023-44487: open a stream and reset it at once, again and again, in one write
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 1000; i++) {
@@ -67,7 +69,7 @@ class Http2HostileClientTest {
     @Test
     void resetsWithinTheRateAreServedForever() {
         // the same pattern, slowly: 50 a second for 20 seconds (virtual), under the 100/s bucket
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 for (int i = 0; i < 1000; i++) {
                     int id = 1 + 2 * i;
@@ -84,7 +86,7 @@ class Http2HostileClientTest {
 
     @Test
     void continuationFloodIsAConnectionErrorInBoundedMemory() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 // a header block that never ends: empty CONTINUATION frames, cheap to send
                 p.send(FrameWriter.raw(Frame.TYPE_HEADERS, 0, 1, p.encoder.encode(H2Peer.get("/hello"))));
@@ -114,7 +116,7 @@ class Http2HostileClientTest {
 
     @Test
     void hpackBombIsACompressionError() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 // one 4 KB field into the table, then 10,000 one-byte references to it: 40 MB once decoded
                 ByteArrayOutputStream block = new ByteArrayOutputStream();
@@ -140,7 +142,7 @@ class Http2HostileClientTest {
         Application app = app();
         byte[] big = new byte[8 << 20];
         app.router().addGet("/huge", r -> Response.bytes(big, "application/octet-stream"));
-        H2Testing.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.autoWindow = false;
                 double t0 = Asyncio.getRunningLoop().time();
@@ -163,7 +165,7 @@ class Http2HostileClientTest {
         Application app = app();
         byte[] big = new byte[64 << 20];
         app.router().addGet("/huge", r -> Response.bytes(big, "application/octet-stream"));
-        H2Testing.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
             H2Peer p = H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
             p.send(FrameWriter.windowUpdate(0, Integer.MAX_VALUE - 65_535));
             p.sendHeaders(1, H2Peer.get("/huge"), true);
@@ -181,7 +183,7 @@ class Http2HostileClientTest {
 
     @Test
     void settingsFloodIsEnhanceYourCalm() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 5000; i++) frames.add(FrameWriter.settings(Frame.Settings.HEADER_TABLE_SIZE, 4096));
@@ -197,7 +199,7 @@ class Http2HostileClientTest {
 
     @Test
     void pingFloodIsEnhanceYourCalm() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 5000; i++) frames.add(FrameWriter.ping(false, i));
@@ -215,7 +217,7 @@ class Http2HostileClientTest {
 
     @Test
     void pingsWithinTheRateAreAnswered() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 for (int round = 0; round < 5; round++) {
                     List<ByteBuffer> frames = new ArrayList<>();
@@ -232,7 +234,7 @@ class Http2HostileClientTest {
 
     @Test
     void aHeaderBlockLeftOpenIsEndedByTheIdleTimeout() {
-        H2Testing.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 double t0 = Asyncio.getRunningLoop().time();
                 p.send(FrameWriter.raw(Frame.TYPE_HEADERS, 0, 1, p.encoder.encode(H2Peer.get("/hello"))));
@@ -250,7 +252,7 @@ class Http2HostileClientTest {
     void aBodyThatStopsComingResetsItsStream() {
         Application app = app();
         app.router().addPost("/read", r -> Response.text("read " + r.body().length));
-        H2Testing.serve(app, r -> r.keepaliveTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/read"), false);
                 p.send(FrameWriter.data(1, new byte[10], 0, 10, false));
@@ -268,7 +270,7 @@ class Http2HostileClientTest {
             Asyncio.sleep(100);
             return Response.text("x");
         });
-        H2Testing.serve(app, (port, runner) -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/never-read"), false);
                 byte[] chunk = new byte[16_384];

@@ -1,5 +1,6 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.Served;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,7 @@ class Http2TlsFairnessTest {
             return s.writeEof();
         });
         TlsOptions tls = TlsOptions.server(WrapCountingTls.counting(TestCerts.server(), wrapped));
-        try (var server = new H2Testing.Threaded(app, tls)) {
+        try (var server = Served.start(app, tls)) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestCerts.client()).build();
             HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + server.port + "/big")).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
