@@ -1,6 +1,5 @@
 package io.jasyncio.http.h2;
 
-import io.jasyncio.http.Served;
 import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -8,6 +7,7 @@ import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.http.Application;
 import io.jasyncio.http.Response;
+import io.jasyncio.http.StreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -179,6 +179,58 @@ class Http2HostileClientTest {
             p.close();
             return null;
         });
+    }
+
+    /** The file descriptors this JVM has open (Linux). */
+    private static long openFds() {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsWith100StreamsOpenHoldsBoundedMemoryAndFds() {
+        // 100 streams (the concurrency limit), windows opened wide, 4 MiB asked on each, and nothing read: the
+        // transport's buffer fills, every handler waits in its write, the send timeout ends them all
+        Application app = app();
+        byte[] chunk = new byte[64 << 10];
+        app.router().addGet("/huge", r -> {
+            started.incrementAndGet();
+            try {
+                StreamResponse s = new StreamResponse(200).prepare(r);
+                for (int i = 0; i < 64; i++) s.write(chunk);
+                return s.writeEof();
+            } finally {
+                ended.incrementAndGet();
+            }
+        });
+        long fdsBefore = openFds();
+        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
+            H2Peer p = H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
+            p.send(FrameWriter.windowUpdate(0, Integer.MAX_VALUE - 65_535));
+            for (int i = 0; i < 100; i++) p.sendHeaders(1 + 2 * i, H2Peer.get("/huge"), true);
+            p.c.writer().transport().pauseReading();
+            double t0 = Asyncio.getRunningLoop().time();
+            long maxFds = 0, maxHeld = 0;
+            while (runner.connectionCount() > 0 && Asyncio.getRunningLoop().time() - t0 < 60) {
+                Asyncio.sleep(1);
+                long held = runner.stats().maxBufferedBytes();
+                assertTrue(held < 8 << 20, "held " + runner.stats());
+                maxHeld = Math.max(maxHeld, held);
+                maxFds = Math.max(maxFds, openFds());
+            }
+            assertTrue(maxHeld > 64 << 10, "the server never held output: the client's not reading was not felt (" + maxHeld + ")");
+            assertEquals(0, runner.connectionCount(), "the connection outlived the send timeout");
+            assertEquals(100, started.get(), "every stream reached its handler");
+            while (ended.get() < 100 && Asyncio.getRunningLoop().time() - t0 < 90) Asyncio.sleep(0.1);
+            assertEquals(100, ended.get(), "a handler outlived its connection");
+            assertTrue(maxFds <= fdsBefore + 8, "fds: " + fdsBefore + " before, " + maxFds + " at most meanwhile");
+            p.close();
+            return null;
+        });
+        assertTrue(openFds() <= fdsBefore + 2, "fds left open: " + fdsBefore + " before, " + openFds() + " after");
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.jasyncio.http.h2;
 
 import io.jasyncio.http.AppRunner;
-import io.jasyncio.http.Served;
 import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
