@@ -49,12 +49,27 @@ public final class ServerTesting {
      * @return what {@code body} returned
      */
     public static <T> T serve(Application app, Consumer<AppRunner> configure, Body<T> body) {
+        return serve(app, configure, null, body);
+    }
+
+    /**
+     * {@link #serve(Application, Consumer, Body)} over HTTPS with {@code tls} (ALPN offering h2 and http/1.1),
+     * or cleartext if null.
+     *
+     * @param app the application served
+     * @param configure sets the runner's options before it is set up
+     * @param tls the server's TLS options, or null
+     * @param body the test's side
+     * @param <T> what {@code body} returns
+     * @return what {@code body} returned
+     */
+    public static <T> T serve(Application app, Consumer<AppRunner> configure, io.jasyncio.tls.TlsOptions tls, Body<T> body) {
         try (Runner r = Runner.builder().loopFactory(EventLoop::withVirtualClock).build()) {
             return r.run(() -> {
                 try (AppRunner runner = new AppRunner(app)) {
                     configure.accept(runner);
                     runner.setup();
-                    TcpSite site = new TcpSite(runner, "127.0.0.1", 0);
+                    TcpSite site = new TcpSite(runner, "127.0.0.1", 0, tls);
                     site.start();
                     return body.run(site.port(), runner);
                 }

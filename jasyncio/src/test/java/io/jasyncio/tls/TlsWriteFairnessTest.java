@@ -66,6 +66,17 @@ class TlsWriteFairnessTest {
         return ticks;
     }
 
+    /** A TLS connection to {@code port} whose protocol completes {@code lost} with connectionLost's argument. */
+    private static Transport connect(int port, Future<Throwable> lost) throws Exception {
+        Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
+            @Override
+            public void connectionLost(Throwable exc) {
+                lost.setResult(exc);
+            }
+        }, "127.0.0.1", port, ConnectOptions.overTls(SslTest.clientTls()));
+        return c.transport();
+    }
+
     @Test
     void aBigStreamWriteLetsTheLoopRunWhileItIsEncrypted() throws Exception {
         byte[] data = data(11);
@@ -112,13 +123,7 @@ class TlsWriteFairnessTest {
             List<ExceptionContext> messages = SslTest.run(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
                 Future<Throwable> lost = loop.createFuture();
-                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
-                    @Override
-                    public void connectionLost(Throwable exc) {
-                        lost.setResult(exc);
-                    }
-                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
-                Transport t = c.transport();
+                Transport t = connect(srv.port(), lost);
                 t.write(ByteBuffer.wrap(data));
                 AtomicInteger n = tickWhilePending(loop, t);
                 t.close();
@@ -150,13 +155,7 @@ class TlsWriteFairnessTest {
             List<ExceptionContext> messages = SslTest.run(() -> {
                 EventLoop loop = Asyncio.getRunningLoop();
                 Future<Throwable> lost = loop.createFuture();
-                Connection<Protocol> c = Net.createConnection(() -> new Protocol() {
-                    @Override
-                    public void connectionLost(Throwable exc) {
-                        lost.setResult(exc);
-                    }
-                }, "127.0.0.1", srv.port(), ConnectOptions.overTls(SslTest.clientTls()));
-                Transport t = c.transport();
+                Transport t = connect(srv.port(), lost);
                 t.write(ByteBuffer.wrap(data));
                 assertTrue(t.getWriteBufferSize() > 0, "most of 16 MiB waits for later iterations");
                 Asyncio.sleep(0); // one iteration: one more slice is encrypted

@@ -50,7 +50,21 @@ final class H2Peer implements AutoCloseable {
 
     /** Connects, sends the preface and {@code settings}, and reads (and acknowledges) the server's SETTINGS. */
     static H2Peer open(int port, long... settings) throws Exception {
-        H2Peer p = new H2Peer(Streams.openConnection("127.0.0.1", port));
+        return start(new H2Peer(Streams.openConnection("127.0.0.1", port)), settings);
+    }
+
+    /** {@link #open} over TLS, offering only h2 by ALPN (the server's certificate is TestCerts'). */
+    static H2Peer openTls(int port, long... settings) throws Exception {
+        javax.net.ssl.SSLContext ctx = io.jasyncio.http.TestCerts.client();
+        javax.net.ssl.SSLParameters params = ctx.getDefaultSSLParameters();
+        params.setApplicationProtocols(new String[] {"h2"});
+        io.jasyncio.tls.TlsOptions tls = io.jasyncio.tls.TlsOptions.client(ctx).withServerHostname("localhost").withParameters(params);
+        StreamPair c = Streams.openConnection("127.0.0.1", port, io.jasyncio.streams.StreamReader.DEFAULT_LIMIT,
+                io.jasyncio.transport.ConnectOptions.overTls(tls));
+        return start(new H2Peer(c), settings);
+    }
+
+    private static H2Peer start(H2Peer p, long... settings) {
         p.c.writer().write(FrameWriter.PREFACE);
         p.send(FrameWriter.settings(settings));
         Frame f = p.next();

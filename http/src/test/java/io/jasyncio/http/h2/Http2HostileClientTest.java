@@ -191,7 +191,17 @@ class Http2HostileClientTest {
     }
 
     @Test
-    void aClientThatNeverReadsWith100StreamsOpenHoldsBoundedMemoryAndFds() {
+    void aClientThatNeverReadsWith100StreamsOpenHoldsBoundedMemoryAndFds() throws Exception {
+        neverReadingClientWith100Streams(false);
+    }
+
+    /** The same over TLS: the TLS layer's backlog counts as held output, and is bounded as well. */
+    @Test
+    void aClientThatNeverReadsWith100StreamsOpenOverTlsHoldsBoundedMemoryAndFds() throws Exception {
+        neverReadingClientWith100Streams(true);
+    }
+
+    private void neverReadingClientWith100Streams(boolean overTls) throws Exception {
         // 100 streams (the concurrency limit), windows opened wide, 4 MiB asked on each, and nothing read: the
         // transport's buffer fills, every handler waits in its write, the send timeout ends them all
         Application app = app();
@@ -207,8 +217,10 @@ class Http2HostileClientTest {
             }
         });
         long fdsBefore = openFds();
-        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
-            H2Peer p = H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
+        io.jasyncio.tls.TlsOptions tls = overTls ? io.jasyncio.tls.TlsOptions.server(io.jasyncio.http.TestCerts.server()) : null;
+        ServerTesting.serve(app, r -> r.sendTimeout(10), tls, (port, runner) -> {
+            H2Peer p = overTls ? H2Peer.openTls(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)
+                    : H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
             p.send(FrameWriter.windowUpdate(0, Integer.MAX_VALUE - 65_535));
             for (int i = 0; i < 100; i++) p.sendHeaders(1 + 2 * i, H2Peer.get("/huge"), true);
             p.c.writer().transport().pauseReading();
