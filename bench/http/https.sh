@@ -26,20 +26,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 tag=bench/http/https
 . "$root/bench/peers/peers.sh"
+. "$root/bench/lib/harness.sh"
 work=${WORK:-/tmp/jasyncio-https-bench}
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5s}; WARMUP=${WARMUP:-20s}; CONNS=${CONNS:-50}
 PORT=${PORT:-18390}; SERVERS=${SERVERS:-"jasyncio netty"}; NETTY_CIPHERS=${NETTY_CIPHERS:-jdk}
-die() { say "$*"; exit 1; }
-for s in $SERVERS; do [[ " jasyncio netty " == *" $s "* ]] || die "unknown server $s (known: jasyncio netty)"; done
+known_servers "jasyncio netty"
 have_cmd wrk wrk "the load generator" || exit 1
-have_cmd taskset util-linux "to pin the server and wrk to their CPUs" || exit 1
+pin_tools wrk || exit 1
 have_cmd curl curl "to check each server's answers before measuring" || exit 1
 have_cmd openssl openssl "to make the servers' certificate" || exit 1
-have_cmd timeout coreutils "to bound every process" || exit 1
-have_cmd ss iproute2 "to check that the ports are free" || exit 1
 have_python "for the summary tables" || exit 1
-wanted() { [[ " $SERVERS " == *" $1 "* ]]; }
-drop() { SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -vx -- "$1" || true; } | xargs); }
 mkdir -p "$work"
 jdk=$(find_jdk) || die "no JDK 25 or newer found (JAVA_HOME or /usr/lib/jvm), for jasyncio and the Netty peer"
 netty_jar=""
@@ -55,22 +51,12 @@ declare -A CMD=(
   [jasyncio]="env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC $root/bin/jasyncio web-server --port @PORT@ --cert $cert --key $key"
   [netty]="$jdk/bin/java -XX:+UseG1GC -jar $netty_jar http --port @PORT@ --threads 1 --cert $cert --key $key --ciphers $NETTY_CIPHERS"
 )
-declare -A SPORT=() SPID=(); pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' TERM
-i=0
-for s in $SERVERS; do
-  p=$((PORT + i)); i=$((i + 1)); SPORT[$s]=$p
-  ss -ltnH "sport = :$p" | grep -q . && die "port $p is busy (PORT=... moves them)"
-  timeout 3600 taskset -c 0 ${CMD[$s]//@PORT@/$p} >"$work/$s.log" 2>&1 &
-  pids+=($!); SPID[$s]=$!
-done
+start_servers
 # A server that does not answer as the application says is left out (saying so), not measured.
+hello() { [ "$(curl -sk --http1.1 "$1/" || true)" = "Hello, World!" ]; }
 for s in $SERVERS; do
   url=https://127.0.0.1:${SPORT[$s]}
-  for _ in $(seq 60); do [ "$(curl -sk --http1.1 "$url/" || true)" = "Hello, World!" ] && break; sleep 1; done
-  if [ "$(curl -sk --http1.1 "$url/" || true)" != "Hello, World!" ]; then
+  if ! wait_until 60 1 hello "$url"; then
     say "$s left out: it does not answer Hello, World! on / over HTTPS (see $work/$s.log)"; drop "$s"
   elif [ "$(curl -sk --http1.1 -o /dev/null -w '%{http_code}' "$url/nope" || true)" != 404 ]; then
     say "$s left out: it does not answer 404 for /nope over HTTPS"; drop "$s"
@@ -79,34 +65,19 @@ for s in $SERVERS; do
   fi
 done
 [[ -n $SERVERS ]] || die "no server answered"
-# CPU ticks (user + system) of a process and all its descendants (timeout(1) -> bin/jasyncio -> java)
-descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-cpu_ticks() {
-  local total=0 p
-  for p in $1 $(descendants "$1"); do
-    [[ -r /proc/$p/stat ]] || continue
-    total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
-hz=$(getconf CLK_TCK)
 raw=${RAW:-$work/raw-$(date +%Y%m%d-%H%M%S).tsv}
 printf 'round\tserver\tconns\treq_per_s\tcpu_us_per_req\tlat_p99\n' >"$raw"
 measure() { # server conns duration -> req/s cpu-us-per-request p99, or FAIL - -
   local out t0 t1 n
   t0=$(cpu_ticks "${SPID[$1]}")
-  out=$(timeout 120 taskset -c 1 wrk -t1 -c"$2" -d"$3" --latency "https://127.0.0.1:${SPORT[$1]}/" 2>&1) || { echo "FAIL - -"; return; }
+  out=$(wrk_run "$1" "$2" "$3" "https://127.0.0.1:${SPORT[$1]}/") || { echo "FAIL - -"; return; }
   t1=$(cpu_ticks "${SPID[$1]}")
-  if grep -q 'Non-2xx' <<<"$out"; then say "$1 -c$2:$(grep 'Non-2xx' <<<"$out")"; echo "FAIL - -"; return; fi
-  if grep -q 'Socket errors' <<<"$out"; then say "$1 -c$2:$(grep 'Socket errors' <<<"$out")"; fi
   n=$(awk '/requests in/{print $1; exit}' <<<"$out")
-  if ! [[ ${n:-0} =~ ^[1-9][0-9]*$ ]]; then say "$1 -c$2: no request completed"; echo "FAIL - -"; return; fi
-  echo "$(awk '/Requests\/sec/{print $2}' <<<"$out") $(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}') $(awk '/ 99%/{print $2}' <<<"$out")"
+  echo "$(awk '/Requests\/sec/{print $2}' <<<"$out") $(cpu_us_per $((t1 - t0)) "$n" 2) $(awk '/ 99%/{print $2}' <<<"$out")"
 }
 for s in $SERVERS; do say "warm-up $s ($WARMUP)"; measure "$s" 50 "$WARMUP" >/dev/null; done
-read -r -a order <<<"$SERVERS"
 for r in $(seq 1 "$ROUNDS"); do
-  n=${#order[@]}; rot=$(( (r - 1) % n )); this=("${order[@]:rot}" "${order[@]:0:rot}")
+  round_order "$r"
   for c in $CONNS; do
     for s in "${this[@]}"; do
       read -r rps cpu p99 <<<"$(measure "$s" "$c" "$DURATION")"
@@ -116,35 +87,7 @@ for r in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "raw rows: $raw" >&2
-"$PY" - "$raw" <<'PYEOF'
-import csv, statistics, sys
-every = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-rows = [r for r in every if r["req_per_s"] != "FAIL"]
-servers = list(dict.fromkeys(r["server"] for r in every)); conns = list(dict.fromkeys(r["conns"] for r in every))
-rounds = list(dict.fromkeys(r["round"] for r in every))
-rps = {(r["round"], r["server"], r["conns"]): float(r["req_per_s"]) for r in rows}
-cpu = {(r["round"], r["server"], r["conns"]): float(r["cpu_us_per_req"]) for r in rows}
-print(f"\nHTTPS (TLS: the JDK's SSLEngine), median requests/s (server CPU us/request) over {len(rounds)} round(s);"
-      " wrk -t1 on CPU 1, server on CPU 0, loopback")
-print("| server | " + " | ".join(f"-c{c}" for c in conns) + " |\n|---|" + "---:|" * len(conns))
-for s in servers:
-    cells = []
-    for c in conns:
-        r = [rps[k] for rd in rounds if (k := (rd, s, c)) in rps]; u = [cpu[k] for rd in rounds if (k := (rd, s, c)) in cpu]
-        cells.append(f"{statistics.median(r):,.0f} ({statistics.median(u):.1f})" if r else "FAIL")
-    print(f"| {s} | " + " | ".join(cells) + " |")
-def ratios(what, of):
-    print(f"\njasyncio / peer, {what}: median of the within-round ratios [lowest-highest]")
-    print("| peer | " + " | ".join(f"-c{c}" for c in conns) + " |\n|---|" + "---:|" * len(conns))
-    for s in servers:
-        if s == "jasyncio": continue
-        cells = []
-        for c in conns:
-            q = [of(rd, "jasyncio", c) / of(rd, s, c) for rd in rounds
-                 if (rd, "jasyncio", c) in rps and (rd, s, c) in rps and cpu[(rd, s, c)] > 0 and cpu[(rd, "jasyncio", c)] > 0]
-            cells.append(f"{statistics.median(q):.2f} [{min(q):.2f}-{max(q):.2f}]" if q else "-")
-        print(f"| {s} | " + " | ".join(cells) + " |")
-if "jasyncio" in servers and len(servers) > 1:
-    ratios("requests/s", lambda rd, s, c: rps[(rd, s, c)])
-    ratios("requests per server CPU-second", lambda rd, s, c: 1 / cpu[(rd, s, c)])
-PYEOF
+"$PY" "$root/bench/lib/summary.py" "$raw" --cell 'req_per_s:,.0f' --cell 'cpu_us_per_req:.1f' \
+  --title "HTTPS (TLS: the JDK's SSLEngine), median requests/s (server CPU us/request) over {rounds} round(s); wrk -t1 on CPU 1, server on CPU 0, loopback" \
+  --ratio req_per_s 'jasyncio / peer, requests/s: median of the within-round ratios [lowest-highest]' \
+  --ratio 1/cpu_us_per_req 'jasyncio / peer, requests per server CPU-second: median of the within-round ratios [lowest-highest]'

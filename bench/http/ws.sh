@@ -18,6 +18,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tag=bench/http/ws
 . "$root/bench/peers/peers.sh"
+. "$root/bench/lib/harness.sh"
 ROUNDS=${ROUNDS:-3}; DURATION=${DURATION:-5}; WARMUP=${WARMUP:-10}; CONNS=${CONNS:-50}; SIZE=${SIZE:-16}
 PORT=${PORT:-18290}; SERVERS=${SERVERS:-"jasyncio netty aiohttp"}; CLIENT_LOOPS=${CLIENT_LOOPS:-1}
 work=${WORK:-/tmp/jasyncio-ws-bench}; mkdir -p "$work"
@@ -25,58 +26,30 @@ JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 java=$JAVA_HOME/bin/java
 [[ -x $java ]] && "$java" -version 2>&1 | grep -q 'version "2[5-9]' || { say "needs JDK 25 (JAVA_HOME)"; exit 1; }
 have_python "for the summary" || exit 1
-# exec: the background job is then the process itself, so cleanup() stops it (and timeout(1) its child)
-pin() { if command -v taskset >/dev/null; then exec taskset -c "$@"; else shift; exec "$@"; fi; }
-pids=(); declare -A SPID=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 143' TERM
-drop() { SERVERS=$(tr ' ' '\n' <<<"$SERVERS" | { grep -vx -- "$1" || true; } | xargs); }
 port_of() { case $1 in jasyncio) echo "$PORT" ;; aiohttp) echo $((PORT + 1)) ;; netty) echo $((PORT + 2)) ;; esac; }
-for s in $SERVERS; do [[ " jasyncio netty aiohttp " == *" $s "* ]] || { say "unknown server $s (known: jasyncio netty aiohttp)"; exit 1; }; done
-if command -v ss >/dev/null; then
-  for s in $SERVERS; do
-    if ss -ltn "sport = :$(port_of "$s")" | grep -q LISTEN; then say "port $(port_of "$s") is taken (PORT=... moves them)"; exit 1; fi
-  done
-fi
+known_servers "jasyncio netty aiohttp"
+if command -v ss >/dev/null; then for s in $SERVERS; do port_free "$(port_of "$s")"; done; fi
 life=$((3 * ROUNDS * (DURATION + 40) + 3 * WARMUP + 180))
 for s in $SERVERS; do
   case $s in
     jasyncio)
       "$root/bin/jasyncio" --version >/dev/null # builds jasyncio if needed
-      pin 0 timeout $life env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC "$root/bin/jasyncio" web-server --port "$(port_of jasyncio)" \
-        >"$work/jasyncio.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
+      start_pinned jasyncio 0 $life "$work/jasyncio.log" \
+        env JASYNCIO_JAVA_OPTS=-XX:+UseG1GC "$root/bin/jasyncio" web-server --port "$(port_of jasyncio)" ;;
     netty)
       jar=$(netty_jar "$JAVA_HOME" "$work/netty-build.log" netty) || { drop netty; continue; }
-      pin 0 timeout $life "$java" -XX:+UseG1GC -jar "$jar" ws --port "$(port_of netty)" --threads 1 \
-        >"$work/netty.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
+      start_pinned netty 0 $life "$work/netty.log" "$java" -XX:+UseG1GC -jar "$jar" ws --port "$(port_of netty)" --threads 1 ;;
     aiohttp)
       have_py aiohttp python3-aiohttp "aiohttp left out" || { drop aiohttp; continue; }
-      pin 0 timeout $life "$PY" "$root/bench/http/ws_aiohttp.py" "$(port_of aiohttp)" \
-        >"$work/aiohttp.log" 2>&1 & pids+=($!); SPID[$s]=$! ;;
+      start_pinned aiohttp 0 $life "$work/aiohttp.log" "$PY" "$root/bench/http/ws_aiohttp.py" "$(port_of aiohttp)" ;;
   esac
 done
-for s in $SERVERS; do # until each answers
-  for i in $(seq 150); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$(port_of "$s")") 2>/dev/null && break
-    sleep 0.2
-  done
-done
-# CPU ticks (user + system) of a process and all its descendants (timeout(1) -> bin/jasyncio -> java)
-descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-cpu_ticks() {
-  local total=0 p
-  for p in $1 $(descendants "$1"); do
-    [[ -r /proc/$p/stat ]] || continue
-    total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
-hz=$(getconf CLK_TCK)
+listening() { (exec 3<>/dev/tcp/127.0.0.1/"$(port_of "$1")") 2>/dev/null; }
+for s in $SERVERS; do wait_until 150 0.2 listening "$s" || true; done # the echo check below says which did not
 "$root/bin/jasyncio" --version >/dev/null # builds the client's classes if needed
 cp="$root/cli/target/classes:$(cat "$root/cli/target/classpath.txt")"
-load() ( pin 1 timeout $(($2 + 60)) "$java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" "$root/bench/http/WsLoad.java" \
-  "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" "$CLIENT_LOOPS" 2>/dev/null )
+load() { on_cpu 1 $(($2 + 60)) "$java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" "$root/bench/http/WsLoad.java" \
+  "ws://127.0.0.1:$(port_of "$1")/ws" "$CONNS" "$2" "$SIZE" "$CLIENT_LOOPS" 2>/dev/null; }
 # A server whose echo does not come back intact is left out (saying so), not measured.
 for s in $SERVERS; do
   line=$(load "$s" 1 || true)
@@ -85,9 +58,8 @@ done
 [[ -n $SERVERS ]] || { say "no server answered"; exit 1; }
 for s in $SERVERS; do say "warming $s up for ${WARMUP} s"; load "$s" "$WARMUP" >/dev/null || true; done
 results=$(mktemp) # one line per round and server: round server msg/s cpu-us-per-message
-read -r -a order <<<"$SERVERS"
 for r in $(seq "$ROUNDS"); do
-  n=${#order[@]}; rot=$(( (r - 1) % n )); this=("${order[@]:rot}" "${order[@]:0:rot}")
+  round_order "$r"
   for s in "${this[@]}"; do
     t0=$(cpu_ticks "${SPID[$s]}")
     line=$(load "$s" "$DURATION" || true)
@@ -95,7 +67,7 @@ for r in $(seq "$ROUNDS"); do
     rate=$(awk '{print $1; exit}' <<<"$line"); echoed=$(sed -n 's/.*(\([0-9]*\) echoed.*/\1/p' <<<"$line")
     cpu=-
     if [[ $rate =~ ^[0-9]+$ && $echoed =~ ^[1-9][0-9]*$ && $line == *" 0 errors)" ]]; then
-      cpu=$(awk -v t=$((t1 - t0)) -v hz="$hz" -v n="$echoed" 'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
+      cpu=$(cpu_us_per $((t1 - t0)) "$echoed" 2)
       echo "$r $s $rate $cpu" >>"$results"
     fi
     printf 'round %d  %-9s %s  [%s us server CPU/message]\n' "$r" "$s" "${line:-FAILED (no output from bench/http/WsLoad.java)}" "$cpu"

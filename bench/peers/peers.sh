@@ -1,4 +1,5 @@
-# Sourced by bench/echo/run.sh and bench/http/run.sh: where the peers are, and what they need from the machine.
+# Sourced by the scripts that run peers (bench/echo/run.sh, bench/http/*.sh, bench/http2/run.sh): where the peers
+# are, and what they need from the machine. bench/lib/harness.sh builds on it.
 # Every check that fails prints one line naming the Debian package and the command that installs it; with
 # INSTALL=1 in the environment it installs the package instead (apt-get, as .ci/run does) and checks again.
 # The caller sets $tag (its name in messages) before sourcing.

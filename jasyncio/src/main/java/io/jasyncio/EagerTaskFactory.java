@@ -21,7 +21,7 @@ final class EagerTaskFactory {
         java.util.Objects.requireNonNull(constructor, "constructor");
         return new EventLoop.TaskFactory() {
             @Override public Task<?> create(EventLoop loop, Coroutine<?> coro, String name) {
-                return constructor.create(loop, coro, name, true, loop.peekTaskContext(coro));
+                return constructor.create(loop, coro, name, true, loop.tasks.peekContext(coro));
             }
             @Override public String toString() { return "eager_task_factory(" + constructor + ")"; }
         };

@@ -24,8 +24,7 @@ import java.util.concurrent.TimeUnit;
  * and {@link #isRunning()}/{@link #isClosed()} must be called from that thread (its tasks and callbacks).
  * {@link #callSoonThreadsafe} may be called from any thread and wakes a sleeping loop.
  */
-public class EventLoop implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.jasyncio");
+public class EventLoop extends LoopSettings implements AutoCloseable {
     private static final long MAX_SELECT_TIMEOUT_NANOS = TimeUnit.DAYS.toNanos(1);
 
     /** Ready callbacks: Runnables, or Tasks whose step is due (a task is its own queue entry: no allocation). */
@@ -37,16 +36,10 @@ public class EventLoop implements AutoCloseable {
     private volatile Thread thread;
     private boolean stopping;
     private volatile boolean closed;
-    boolean debug;
-    /** Debug mode's state: slow callbacks, source tracebacks, implicit awaits. */
-    final LoopDebug debugState = new LoopDebug();
     /** The tasks not done yet (all_tasks) and the current task. */
-    private final LoopTasks tasks = new LoopTasks();
-    private TaskFactory taskFactory;
-    private ExceptionHandler exceptionHandler;
+    final LoopTasks tasks = new LoopTasks();
     /** Reports of exceptions nobody retrieved, made when their futures are collected (or at close). */
     final UnretrievedExceptions unretrieved = new UnretrievedExceptions();
-    private Engine engine;
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));
     /** Callbacks from other threads, and the loop's sleep they interrupt. */
     private final ThreadsafeInbox threadsafe = new ThreadsafeInbox(io);
@@ -54,8 +47,6 @@ public class EventLoop implements AutoCloseable {
     final LoopClock clock;
     private final ExecutorBridge executors =
             new ExecutorBridge(this::callSoonThreadsafeInternal, threadsafe.pendingWork);
-    /** The watchdog's view of this loop: its progress stamp and stall threshold. */
-    private final LoopProgress progress = new LoopProgress(LoopWatchdog.DEFAULT_THRESHOLD_NANOS);
     private final UnclosedLoopWarning unclosedWarning;
 
     /** A new loop on the real monotonic clock (asyncio's {@code new_event_loop()}). */
@@ -65,8 +56,6 @@ public class EventLoop implements AutoCloseable {
 
     private EventLoop(boolean virtualClock) {
         this.clock = new LoopClock(virtualClock);
-        this.debug = Boolean.getBoolean("jasyncio.debug");
-        this.fuzz = ScheduleFuzz.fromSystemProperty();
         io.fuzz(fuzz);
         String name = "<EventLoop@" + Integer.toHexString(System.identityHashCode(this)) + ">";
         this.name = name;
@@ -506,7 +495,7 @@ public class EventLoop implements AutoCloseable {
      */
     private void checkThread() {
         Thread t = thread;
-        if (t != null && Thread.currentThread() != t && runningFiberTask() == null) {
+        if (t != null && Thread.currentThread() != t && tasks.runningFiberTask() == null) {
             throw new IllegalStateException("Non-thread-safe operation invoked on an event loop other than the current one");
         }
     }
@@ -532,9 +521,6 @@ public class EventLoop implements AutoCloseable {
     void threadsafeWakeupArrived() { threadsafe.pendingWork.decrementAndGet(); }
 
     // ---------------------------------------------------------------- futures and tasks
-
-    /** A task number no other task of this JVM has (see {@link LoopTasks#nextNumber}). */
-    int nextTaskNumber() { return tasks.nextNumber(); }
 
     /**
      * A new pending future attached to this loop.
@@ -572,12 +558,6 @@ public class EventLoop implements AutoCloseable {
         return tasks.withContext(coro, context, () -> createTask(coro, name));
     }
 
-    /** The context createTask was given for a task of {@code coro}, taken once; null if none. */
-    Context takeTaskContext(Coroutine<?> coro) { return tasks.takeContext(coro); }
-
-    /** The context createTask was given for a task of {@code coro}, left for its constructor; null if none. */
-    Context peekTaskContext(Coroutine<?> coro) { return tasks.peekContext(coro); }
-
     /**
      * Like {@link #createTask(Coroutine)}, with a name.
      *
@@ -596,20 +576,6 @@ public class EventLoop implements AutoCloseable {
         return t;
     }
 
-    /**
-     * Sets the factory {@link #createTask} uses; null restores the default.
-     *
-     * @param factory the factory, or null for the default
-     */
-    public void setTaskFactory(TaskFactory factory) {
-        this.taskFactory = factory;
-    }
-
-    /** {@return the task factory, or null for the default} */
-    public TaskFactory getTaskFactory() {
-        return taskFactory;
-    }
-
     void registerTask(Task<?> t) { tasks.register(t); }
     void unregisterTask(Task<?> t) { tasks.unregister(t); }
 
@@ -617,9 +583,6 @@ public class EventLoop implements AutoCloseable {
     public Set<Task<?>> allTasks() {
         return tasks.alive();
     }
-
-    /** How many tasks {@link #allTasks()} would return, counted without building the set. Loop thread. */
-    int countTasksAlive() { return tasks.countAlive(); }
 
     /** {@return the task whose code is running, or null (asyncio's {@code current_task(loop)})} */
     public Task<?> currentTask() {
@@ -629,32 +592,6 @@ public class EventLoop implements AutoCloseable {
     void enterTask(Task<?> t) { tasks.enter(t); }
     void leaveTask(Task<?> t) { tasks.leave(t); }
     Task<?> swapCurrentTask(Task<?> t) { return tasks.swapCurrent(t); }
-
-    /** The task whose fiber is the calling thread, or null (from a callback, or another thread). */
-    Task<?> runningFiberTask() { return tasks.runningFiberTask(); }
-
-    Engine engine() {
-        if (engine == null) engine = Engine.get();
-        return engine;
-    }
-
-    /** {@return the name of the coroutine engine running this loop's tasks: {@code vthread} or {@code portable}} */
-    public String engineName() {
-        return engine().name();
-    }
-
-    /**
-     * The name of the coroutine engine new loops of this JVM use ({@code vthread} or {@code portable}; see
-     * docs/ENGINES.md): chosen once per JVM from {@code -Djasyncio.engine} and the JVM's flags. A loop started
-     * on a virtual thread runs on {@code portable} whatever this says ({@link #engineName()} tells).
-     *
-     * <p>Threading: any thread.
-     *
-     * @return {@code vthread} or {@code portable}
-     */
-    public static String defaultEngineName() {
-        return Engine.get().name();
-    }
 
     /** What the engine's fibers need from this loop (kept off the loop's public API). */
     final LoopFiberHost fiberHost = new LoopFiberHost(this);
@@ -667,132 +604,11 @@ public class EventLoop implements AutoCloseable {
         return thread;
     }
 
-    ImplicitAwaits implicitAwaits() { return debugState.implicitAwaits(); }
-    void recordSourceTraceback(Future<?> f, Throwable where) { debugState.recordSourceTraceback(f, where); }
-    Throwable sourceTracebackOf(Future<?> f) { return debugState.sourceTracebackOf(f); }
-
-    // ---------------------------------------------------------------- errors and debug
-
-    /**
-     * Sets the handler called with unhandled errors; null restores the default (which logs).
-     *
-     * @param handler the handler, or null for the default
-     */
-    public void setExceptionHandler(ExceptionHandler handler) {
-        this.exceptionHandler = handler;
-    }
-
-    /** {@return the exception handler, or null for the default} */
-    public ExceptionHandler getExceptionHandler() {
-        return exceptionHandler;
-    }
-
-    /**
-     * The default handler: logs the message, the exception and the context at ERROR on logger "io.jasyncio".
-     *
-     * @param context what happened: a message, maybe an exception, and the objects involved
-     */
-    public void defaultExceptionHandler(ExceptionContext context) {
-        LOG.log(Level.ERROR, context.logMessage(), context.exception());
-    }
-
-    /**
-     * Calls the exception handler (or the default); a failing handler is logged, never propagated.
-     *
-     * @param context what happened: a message, maybe an exception, and the objects involved
-     */
-    public void callExceptionHandler(ExceptionContext context) {
-        ExceptionHandlers.call(this, exceptionHandler, context);
-    }
-
-    /**
-     * Debug mode: slow-callback warnings, where futures and tasks were created, thread checks.
-     *
-     * @param enabled whether debug mode is on
-     */
-    public void setDebug(boolean enabled) {
-        this.debug = enabled;
-    }
-
-    /** {@return whether the loop is in debug mode} See {@link #setDebug(boolean)}. */
-    public boolean getDebug() {
-        return debug;
-    }
-
-    /**
-     * In debug mode, a callback or task step taking at least this long (seconds) is logged. Default 0.1.
-     *
-     * @return the slow-callback threshold in seconds
-     */
-    public double getSlowCallbackDuration() {
-        return debugState.slowCallbackDuration;
-    }
-
-    /**
-     * Sets the threshold over which debug mode logs a callback or task step as slow (asyncio's
-     * {@code slow_callback_duration}).
-     *
-     * @param seconds the threshold in seconds
-     */
-    public void setSlowCallbackDuration(double seconds) {
-        debugState.slowCallbackDuration = seconds;
-    }
-
-    // ---------------------------------------------------------------- schedule fuzzing
-
-    /** Seeded schedule fuzzing, or null (see {@link ScheduleFuzz}). */
-    private ScheduleFuzz fuzz;
-
-    /**
-     * Turns seeded schedule fuzzing on for this loop ({@code -Djasyncio.fuzz.seed=N} does it for every loop): where
-     * asyncio leaves the order of two handles unspecified (timers due at the same instant, the channels of one
-     * select), this loop picks one from the seed. For tests; docs/INTROSPECTION.md, "Schedule fuzzing". Null
-     * turns it off. A jasyncio addition. Loop thread, or before the loop runs.
-     *
-     * @param seed the seed, or null to stop fuzzing
-     */
-    public void setScheduleFuzzSeed(Long seed) {
-        fuzz = seed == null ? null : new ScheduleFuzz(seed);
-        io.fuzz(fuzz);
-    }
-
-    /** {@return the schedule fuzzing seed of this loop, or null when it does not fuzz} */
-    public Long getScheduleFuzzSeed() {
-        return fuzz == null ? null : fuzz.seed();
-    }
-
-    // ---------------------------------------------------------------- the watchdog
-
-    /**
-     * Sets the loop watchdog's threshold: when this loop, running, has not come back to its selector or ready queue
-     * for {@code seconds} (one callback or task step holding it: a blocking call that holds the thread, a busy
-     * loop), one WARNING is logged per stall, naming the task or callback and showing its stack. 0 turns it off
-     * for this loop. The default is 1 second, or {@code -Djasyncio.watchdog=SECONDS} ({@code off}: none). A
-     * jasyncio addition (docs/ENGINES.md, "The loop watchdog"). Loop thread, or before the loop runs.
-     *
-     * @param seconds the threshold in seconds; 0 turns the watchdog off
-     */
-    public void setWatchdogThreshold(double seconds) {
-        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
-            throw new IllegalArgumentException("the watchdog threshold must be >= 0 seconds (0: off), not " + seconds);
-        }
-        progress.thresholdNanos = (long) (seconds * 1e9);
-        LoopWatchdog.sync(this, progress, isRunning());
-    }
-
-    /** {@return the watchdog's threshold in seconds; 0 when it is off for this loop} */
-    public double getWatchdogThreshold() {
-        return progress.thresholdNanos / 1e9;
-    }
-
-    int progressStamp() { return progress.read(); }
-    long watchdogThresholdNanos() { return progress.thresholdNanos; }
+    @Override
+    void fuzzChanged() { io.fuzz(fuzz); }
 
     /** Whether the loop is waiting in its selector (or parked for a timer or a wake-up): not stalled. */
     boolean isWaitingForEvents() { return threadsafe.isSleeping(); }
-
-    /** The handle being run, in debug mode; null otherwise. */
-    Handle currentHandle() { return debugState.currentHandle; }
 
     /** "&lt;EventLoop@hash&gt;": the name in logs. */
     String describe() { return name; }
@@ -974,21 +790,6 @@ public class EventLoop implements AutoCloseable {
          */
         Task<?> create(EventLoop loop, Coroutine<?> coro, String name, boolean eagerStart, Context context);
     }
-
-    /**
-     * Asyncio's {@code create_eager_task_factory(custom_task_constructor)}: a task factory whose tasks start
-     * running inside {@code createTask}, made by {@code constructor} with {@code eagerStart} set (a wrapper that
-     * counts, names or instruments tasks, then calls {@code new Task<>(...)}).
-     *
-     * @param constructor makes each task
-     * @return the factory
-     */
-    public static TaskFactory createEagerTaskFactory(TaskConstructor constructor) {
-        return EagerTaskFactory.of(constructor);
-    }
-
-    /** Asyncio's {@code eager_task_factory}: tasks start running inside {@code createTask}. */
-    public static final TaskFactory EAGER_TASK_FACTORY = EagerTaskFactory.DEFAULT;
 
     @Override
     public String toString() {

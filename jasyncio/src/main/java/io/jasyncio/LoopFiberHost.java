@@ -19,7 +19,7 @@ final class LoopFiberHost implements FiberHost {
     public void resumeBlocked(Object owner, Runnable continuation) {
         Task<?> task = (Task<?>) owner;
         Runnable r = () -> task.runBlockedContinuation(continuation);
-        if (Thread.currentThread() == loop.loopThread() || loop.runningFiberTask() != null) {
+        if (Thread.currentThread() == loop.loopThread() || loop.tasks.runningFiberTask() != null) {
             loop.scheduleReady(r);
         } else {
             loop.callSoonThreadsafeInternal(r);

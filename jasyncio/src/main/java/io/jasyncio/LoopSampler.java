@@ -46,7 +46,7 @@ final class LoopSampler {
     private static void sample(EventLoop loop, long asked) {
         loop.samplePending = false;
         long lag = System.nanoTime() - asked;
-        LoopEvents.commit(loop, Events.loopSample(loop.describe(), loop.readyLength(), loop.countTasksAlive(),
+        LoopEvents.commit(loop, Events.loopSample(loop.describe(), loop.readyLength(), loop.tasks.countAlive(),
                 LoopResource.countConnections(loop), lag));
     }
 }

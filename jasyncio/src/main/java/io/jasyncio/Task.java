@@ -114,11 +114,11 @@ public final class Task<T> extends Future<T> {
     public Task(EventLoop loop, Coroutine<T> coro, String name, boolean eagerStart, Context context) {
         super(loop);
         if (coro == null) throw new NullPointerException("coroutine");
-        Context given = loop.takeTaskContext(coro);
+        Context given = loop.tasks.takeContext(coro);
         this.context = context != null ? context : given != null ? given : Context.capture();
         this.coro = coro;
         this.name = name;
-        this.nameId = loop.nextTaskNumber();
+        this.nameId = loop.tasks.nextNumber();
         LoopEvents.taskCreated(this); // before an eager first step, which may end the task
         if (eagerStart && loop.isRunning()) {
             eagerStart();
@@ -298,10 +298,10 @@ public final class Task<T> extends Future<T> {
 
     /** Asyncio's {@code __eager_start}: the first step runs now, inside {@code createTask}. */
     private void eagerStart() {
-        if (loop.runningFiberTask() != null) {
+        if (loop.tasks.runningFiberTask() != null) {
             // Called from inside another task's code: that task pauses, the loop runs our first step, then
             // resumes it (see runFiber). Its code cannot host ours: one stack per task.
-            Task<?> parent = loop.runningFiberTask();
+            Task<?> parent = loop.tasks.runningFiberTask();
             loop.eagerRequest = this;
             parent.suspendForLoop();
         } else {

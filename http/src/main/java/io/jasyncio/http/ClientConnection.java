@@ -20,6 +20,11 @@ final class ClientConnection {
     TimerHandle idleTimer;
     /** Set when the connection speaks HTTP/2: its requests are streams of it, and it is never idle-pooled. */
     io.jasyncio.http.h2.Http2ClientConnection h2;
+    /**
+     * Set while the connection's first request offers {@code Upgrade: h2c}: the other requests to its key wait on
+     * it to learn whether it became HTTP/2 ({@link TcpConnector#settled}).
+     */
+    io.jasyncio.Future<Object> upgradeOffer;
     /** Requests served, for tests and monitoring. */
     int served;
 

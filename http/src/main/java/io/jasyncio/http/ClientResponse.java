@@ -58,6 +58,11 @@ public final class ClientResponse implements AutoCloseable {
      * close; {@code limit} bounds the wire bytes for {@link #read()}.
      */
     void attach(ContentDecoder.Source next, Deadlines deadlines, Release release, Limit limit) {
+        attach(next, null, deadlines, release, limit);
+    }
+
+    /** {@link #attach(ContentDecoder.Source, Deadlines, Release, Limit)}; {@code ready} (may be null): whether {@code next} would not wait. */
+    void attach(ContentDecoder.Source next, java.util.function.BooleanSupplier ready, Deadlines deadlines, Release release, Limit limit) {
         this.release = release;
         this.limit = limit;
         this.content = new ResponseContent(new ResponseContent.Source() {
@@ -77,6 +82,11 @@ public final class ClientResponse implements AutoCloseable {
             @Override
             public void ended() {
                 releaseOnce(true);
+            }
+
+            @Override
+            public boolean ready() {
+                return ready != null && ClientResponse.this.release != null && ready.getAsBoolean();
             }
         }, deadlines);
     }

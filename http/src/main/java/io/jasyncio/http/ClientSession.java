@@ -31,7 +31,8 @@ import java.util.Set;
  *       origin.
  *   <li>Cookies are kept in a {@link CookieJar} (RFC 6265); {@link DummyCookieJar} turns them off.
  *   <li>gzip and deflate bodies are decompressed unless {@code autoDecompress(false)}.
- *   <li>http:// requests through a proxy go in absolute form; https:// ones through a CONNECT tunnel.
+ *   <li>http:// requests through a proxy go in absolute form; https:// ones through a CONNECT tunnel, h2 offered
+ *       by ALPN inside it.
  * </ul>
  * {@link #close()} closes every connection of the session's connector (if the session owns it).
  *
@@ -66,6 +67,9 @@ public final class ClientSession implements AutoCloseable {
     private final BasicAuth auth;
     private final Http2ClientOptions http2;
     private boolean closed;
+    /** The last URL string parsed, and its parse: a client sending to one URL again and again parses it once. */
+    private String lastUrl;
+    private ClientUrl lastParsed;
 
     /** A session with aiohttp's defaults. */
     public ClientSession() {
@@ -189,7 +193,10 @@ public final class ClientSession implements AutoCloseable {
         /**
          * How HTTP/2 is spoken: by default h2 is offered by ALPN on https (the server's choice is used) and http://
          * stays HTTP/1.1; {@link Http2ClientOptions#PRIOR_KNOWLEDGE} speaks h2c to http:// servers known to take
-         * it; {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Never through a proxy.
+         * it; {@link Http2ClientOptions#UPGRADE} offers {@code Upgrade: h2c} to http:// servers with a new connection's
+         * first request (a {@code 101} makes it HTTP/2, any other answer keeps the origin HTTP/1.1);
+         * {@link Http2ClientOptions#OFF}, HTTP/1.1 only. Through a proxy, h2 is offered only inside an https:// CONNECT
+         * tunnel (one HTTP/2 connection per proxy, credentials and origin); http:// goes to the proxy as HTTP/1.1.
          */
         public Builder http2(Http2ClientOptions options) {
             http2 = java.util.Objects.requireNonNull(options, "http2 (use Http2ClientOptions.OFF for none)");
@@ -281,7 +288,7 @@ public final class ClientSession implements AutoCloseable {
     public ClientResponse request(String method, String url, RequestOptions o) throws IOException {
         if (closed) throw new IllegalStateException("the session is closed");
         checkMethod(method);
-        ClientUrl u = ClientUrl.parse(baseUrl, url).withParams(o.params);
+        ClientUrl u = parsed(url).withParams(o.params);
         Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, method + " " + u);
         Headers headers = new Headers();
         for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
@@ -326,6 +333,15 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /** {@code url} parsed against the base URL, or the last parse when it is the same string (a ClientUrl is immutable). */
+    private ClientUrl parsed(String url) {
+        if (url != null && url.equals(lastUrl)) return lastParsed;
+        ClientUrl u = ClientUrl.parse(baseUrl, url);
+        lastUrl = url;
+        lastParsed = u;
+        return u;
+    }
+
     /** Reads a little of a redirect's body so its connection can be reused; more, and it is closed. */
     private static void discard(ClientResponse r) throws IOException {
         try {
@@ -357,7 +373,8 @@ public final class ClientSession implements AutoCloseable {
         while (true) {
             ClientConnection c;
             try {
-                c = d.connect(() -> connector.acquire(route, d));
+                c = connector.shared(route); // an HTTP/2 connection taking streams: no wait, no timer to arm
+                if (c == null) c = d.connect(() -> connector.acquire(route, d));
             } catch (IOException e) {
                 if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
                 throw new IOException(what + ": " + e.getMessage(), e);
@@ -388,7 +405,7 @@ public final class ClientSession implements AutoCloseable {
                 if (e.getMessage() != null && e.getMessage().contains(what) || e instanceof ClientResponseError) throw e;
                 throw new IOException(what + ": " + e, e); // the connection's own errors come without the URL
             } finally {
-                if (!handedOver) connector.release(c, false);
+                if (!handedOver && c.h2 == null) connector.release(c, false); // upgraded to h2c: shared now, its stream reset
             }
         }
     }
@@ -397,7 +414,12 @@ public final class ClientSession implements AutoCloseable {
             Deadlines d, String what) throws IOException {
         var io = c.io;
         boolean chunked = body != null && body.length() < 0;
-        byte[] head = head(method, u, headers, body, c, chunked);
+        // h2c by Upgrade (RFC 7540 §3.2): offered with a new connection's first request when it has no body and
+        // the caller has not set the fields it takes
+        boolean offer = c.upgradeOffer != null && body == null && !headers.contains("Upgrade") && !headers.contains("Connection")
+                && !headers.contains("HTTP2-Settings");
+        if (c.upgradeOffer != null && !offer) connector.settled(c, false);
+        byte[] head = head(method, u, headers, body, c, chunked, offer);
         try {
             io.writer().write(head);
             if (body != null) sendBody(io.writer(), body, chunked, d);
@@ -425,6 +447,14 @@ public final class ClientSession implements AutoCloseable {
             if (io.reader().bufferedSize() == 0 && !(e instanceof ClientResponseError) && e.getMessage() != null
                     && !e.getMessage().startsWith(what)) throw new StaleConnection(e);
             throw e;
+        }
+        if (offer) {
+            if (h.status() == 101 && Request.hasToken(String.join(",", h.headers().getAll("Upgrade")), "h2c")) {
+                Http2ClientConnection h2 = Http2ClientConnection.startUpgraded(io, http2, u.origin(), connector.keepaliveTimeout(), method.equals("HEAD"));
+                connector.upgraded(c, h2);
+                return responseH2(h2.upgradedStream(), method, u, null, d, what);
+            }
+            connector.settled(c, true); // the server stays HTTP/1.1: not offered again
         }
         if (h.headers().contains("Set-Cookie")) cookieJar.updateCookies(h.headers().getAll("Set-Cookie"), u.uri());
         BodyReader framing = BodyReader.of(io.reader(), method, h, what);
@@ -456,13 +486,20 @@ public final class ClientSession implements AutoCloseable {
     private ClientResponse exchangeH2(Http2ClientConnection h2, String method, ClientUrl u, Headers headers, RequestBody body,
             Deadlines d, String what) throws IOException {
         List<HeaderField> fields = h2Fields(method, u, headers, body);
-        ClientStream s = d.connect(() -> h2.open(fields, body == null));
+        ClientStream s = h2.tryOpen(fields, body == null); // a stream free now: no wait, no timer to arm
+        if (s == null) s = d.connect(() -> h2.open(fields, body == null));
+        return responseH2(s, method, u, body, d, what);
+    }
+
+    /** Sends {@code body} (may be null) on request stream {@code s}; the response, its head read. */
+    private ClientResponse responseH2(ClientStream s, String method, ClientUrl u, RequestBody body, Deadlines d, String what)
+            throws IOException {
         boolean handedOver = false;
         try {
             if (body != null) sendBodyH2(s, body, d);
             ClientStream.Head head = d.read(s::awaitHead);
             Headers hs = new Headers();
-            for (HeaderField f : head.fields()) hs.add(f.name(), f.value());
+            for (HeaderField f : head.fields()) hs.addChecked(f.name(), f.value()); // checked by the connection (checkResponse)
             ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
             if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
             long declared = -1;
@@ -476,7 +513,7 @@ public final class ClientSession implements AutoCloseable {
             ContentDecoder.Source wire = s::read;
             ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(hs.get("Content-Encoding"), wire, what) : null;
             ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
-            r.attach(decoder != null ? decoder::next : wire, d, complete -> {
+            r.attach(decoder != null ? decoder::next : wire, decoder != null ? null : s::readable, d, complete -> {
                 if (decoder != null) decoder.close();
                 if (!complete) s.cancel();
             }, max -> {
@@ -566,7 +603,8 @@ public final class ClientSession implements AutoCloseable {
         });
     }
 
-    private byte[] head(String method, ClientUrl u, Headers headers, RequestBody body, ClientConnection c, boolean chunked) {
+    private byte[] head(String method, ClientUrl u, Headers headers, RequestBody body, ClientConnection c, boolean chunked,
+            boolean offerH2c) {
         String target = c.viaProxy ? absolute(u) : u.target();
         StringBuilder sb = new StringBuilder(256).append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         if (!headers.contains("Host")) sb.append("Host: ").append(u.hostHeader()).append("\r\n");
@@ -589,6 +627,10 @@ public final class ClientSession implements AutoCloseable {
         }
         if (body != null && body.contentType() != null && !headers.contains("Content-Type")) {
             sb.append("Content-Type: ").append(body.contentType()).append("\r\n");
+        }
+        if (offerH2c) {
+            sb.append("Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: ")
+                    .append(Http2ClientConnection.upgradeSettings(http2)).append("\r\n");
         }
         if (chunked) sb.append("Transfer-Encoding: chunked\r\n");
         else if (body != null || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {

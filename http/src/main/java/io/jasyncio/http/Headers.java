@@ -66,7 +66,7 @@ public final class Headers {
         return java.nio.charset.StandardCharsets.UTF_8;
     }
 
-    /** Adds a field the request parser has already checked. */
+    /** Adds a field its source has already checked as {@link #add} would (the parsers, an HTTP/2 response's fields). */
     void addChecked(String name, String value) {
         List<String> v = fields.get(name);
         if (v == null) fields.put(name, v = new ArrayList<>(1));

@@ -25,6 +25,11 @@ public final class ResponseContent {
         byte[] next(int max) throws IOException;
 
         void ended();
+
+        /** Whether {@link #next} returns without waiting (then no timeout need be armed); false when unknown. */
+        default boolean ready() {
+            return false;
+        }
     }
 
     private final Source source;
@@ -53,7 +58,7 @@ public final class ResponseContent {
             return out;
         }
         if (eof) return new byte[0];
-        byte[] b = deadlines.read(() -> source.next(n));
+        byte[] b = source.ready() ? source.next(n) : deadlines.read(() -> source.next(n));
         if (b.length == 0) {
             eof = true;
             source.ended();

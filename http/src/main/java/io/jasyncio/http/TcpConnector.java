@@ -34,7 +34,8 @@ import java.util.Set;
  *
  * <p>https goes through the library's TLS with {@link #tls(TlsOptions)} (default: the JDK's trust store and
  * host-name checking). Through an HTTP proxy, http:// requests are sent to the proxy in absolute form and
- * https:// ones through a {@code CONNECT} tunnel, TLS running end to end over it.
+ * https:// ones through a {@code CONNECT} tunnel, TLS running end to end over it (h2 offered by ALPN to the origin:
+ * the tunnel then carries one shared HTTP/2 connection per proxy, credentials and origin).
  *
  * <p>Threading: the loop's thread; one connector serves one loop.
  */
@@ -58,6 +59,9 @@ public final class TcpConnector implements AutoCloseable {
     private final Map<String, ClientConnection> multiplexed = new HashMap<>();
     /** Keys whose first connection may turn out HTTP/2 and is being made: their requests wait for it. */
     private final Map<String, Future<Object>> opening = new HashMap<>();
+    /** Keys whose server answered an {@code Upgrade: h2c} offer with HTTP/1.1: not offered again (bounded, oldest out). */
+    private final Set<String> h1Only = new LinkedHashSet<>();
+    private static final int MAX_H1_ONLY = 1024;
     private boolean closed;
 
     private record Waiter(String key, Future<Object> wake) {}
@@ -141,18 +145,36 @@ public final class TcpConnector implements AutoCloseable {
         return closed;
     }
 
-    /** Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (never through a proxy). */
+    /**
+     * Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (through a proxy, only inside an https
+     * CONNECT tunnel: a plain proxy takes HTTP/1.1 requests in absolute form).
+     */
     record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
         String key() {
             // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
-            return proxy == null ? url.origin() + (mayBeH2() ? " h2" : "")
-                    : url.origin() + " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode()));
+            return url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode())))
+                    + (mayBeH2() ? " h2" : "");
         }
 
-        /** Whether a connection of this route may speak HTTP/2: TLS offering it by ALPN, or h2c by prior knowledge. */
+        /**
+         * Whether a connection of this route may speak HTTP/2: TLS offering it by ALPN (directly or through a
+         * proxy's tunnel), or h2c by prior knowledge (directly only).
+         */
         boolean mayBeH2() {
-            return proxy == null && h2 != null && (url.tls() ? h2.alpn() : h2.priorKnowledge());
+            return h2 != null && (url.tls() ? h2.alpn() : proxy == null && h2.priorKnowledge());
         }
+
+        /** Whether a new connection of this route offers {@code Upgrade: h2c} with its first request (http://, no proxy). */
+        boolean offersUpgrade() {
+            return h2 != null && h2.upgrade() && !h2.priorKnowledge() && proxy == null && !url.tls();
+        }
+    }
+
+    /** The shared HTTP/2 connection of {@code route}'s key when it takes new streams now, else null (then {@link #acquire}). */
+    ClientConnection shared(Route route) {
+        if (closed || multiplexed.isEmpty()) return null;
+        ClientConnection m = multiplexed.get(route.key());
+        return m != null && m.h2.acceptsStreams() ? m : null;
     }
 
     /**
@@ -179,18 +201,22 @@ public final class TcpConnector implements AutoCloseable {
             if (mayOpen(key)) {
                 take(key);
                 Future<Object> made = null;
-                if (route.mayBeH2()) {
+                // h2c by Upgrade: the others wait until the first request's answer says which protocol it is
+                boolean upgrade = route.offersUpgrade() && !h1Only.contains(key);
+                if (route.mayBeH2() || upgrade) {
                     made = Asyncio.getRunningLoop().createFuture();
                     opening.put(key, made);
                 }
+                boolean connected = false;
                 try {
                     makeRoom();
                     c = d.sockConnect(() -> open(route, d));
+                    connected = true;
                 } catch (Throwable e) {
                     give(key);
                     throw e;
                 } finally {
-                    if (made != null) {
+                    if (made != null && !(upgrade && connected && !closed)) {
                         opening.remove(key, made);
                         made.setResult(null);
                     }
@@ -202,6 +228,7 @@ public final class TcpConnector implements AutoCloseable {
                 }
                 open.add(c);
                 if (c.h2 != null) share(c);
+                if (upgrade) c.upgradeOffer = made; // settled by upgraded() or settled()
                 return c;
             }
             Waiter w = new Waiter(key, Asyncio.getRunningLoop().createFuture());
@@ -215,6 +242,41 @@ public final class TcpConnector implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Connection {@code c}, which offered {@code Upgrade: h2c} with its first request, was answered {@code 101}: it
+     * now speaks HTTP/2 as {@code h2}, shared by its key's requests (it stays counted once, until it ends).
+     */
+    void upgraded(ClientConnection c, Http2ClientConnection h2) {
+        c.h2 = h2;
+        if (closed) {
+            c.abort();
+            return;
+        }
+        share(c);
+        settled(c);
+    }
+
+    /**
+     * The answer to {@code c}'s {@code Upgrade: h2c} offer is in (or the request failed): the requests waiting to see
+     * whether it became HTTP/2 go on. {@code http11}: the server answered in HTTP/1.1, so its key is not offered the
+     * upgrade again.
+     */
+    void settled(ClientConnection c, boolean http11) {
+        if (http11) {
+            if (h1Only.size() >= MAX_H1_ONLY) h1Only.remove(h1Only.iterator().next());
+            h1Only.add(c.key);
+        }
+        settled(c);
+    }
+
+    private void settled(ClientConnection c) {
+        Future<Object> f = c.upgradeOffer;
+        if (f == null) return;
+        c.upgradeOffer = null;
+        opening.remove(c.key, f);
+        f.setResult(null);
     }
 
     /** Makes HTTP/2 connection {@code c} its key's shared one until it ends (or gets GOAWAY). */
@@ -234,6 +296,7 @@ public final class TcpConnector implements AutoCloseable {
      * end, keep-alive agreed), else closed.
      */
     void release(ClientConnection c, boolean reusable) {
+        settled(c);
         give(c.key);
         if (reusable && !closed && keepaliveTimeout > 0 && c.reusable()) {
             c.served++;
@@ -247,6 +310,7 @@ public final class TcpConnector implements AutoCloseable {
 
     /** Takes an in-use connection out of the pool for good (after a 101): no longer counted, closed or reused. */
     void detach(ClientConnection c) {
+        settled(c);
         give(c.key);
         open.remove(c);
         wakeNext();
@@ -345,7 +409,22 @@ public final class TcpConnector implements AutoCloseable {
             if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
             throw connectFailed((r.proxy() == null ? "" : "the proxy ") + target.origin(), e);
         }
-        if (r.mayBeH2() && (!target.tls() || negotiatedH2(io))) {
+        if (r.proxy() != null && r.url().tls()) {
+            boolean ok = false;
+            try {
+                tunnel(io, r, d);
+                io.writer().startTls(alpn(tlsFor(r.url().host()), r)); // end to end: h2 offered to the origin, not the proxy
+                ok = true;
+            } catch (RuntimeException e) {
+                if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
+                throw new IOException("TLS through the proxy's tunnel to " + r.url().origin() + " failed: " + e.getMessage(), e);
+            } finally {
+                if (!ok) io.writer().transport().abort();
+            }
+        } else if (r.proxy() != null) {
+            return new ClientConnection(r.key(), io, true, r.proxyAuth());
+        }
+        if (r.mayBeH2() && (!r.url().tls() || negotiatedH2(io))) {
             ClientConnection c = new ClientConnection(r.key(), io, false, null);
             try {
                 c.h2 = Http2ClientConnection.start(io, r.h2(), r.url().origin(), keepaliveTimeout);
@@ -354,18 +433,6 @@ public final class TcpConnector implements AutoCloseable {
                 throw e;
             }
             return c;
-        }
-        if (r.proxy() == null || !r.url().tls()) return new ClientConnection(r.key(), io, r.proxy() != null, r.proxyAuth());
-        boolean ok = false;
-        try {
-            tunnel(io, r, d);
-            io.writer().startTls(tlsFor(r.url().host()));
-            ok = true;
-        } catch (RuntimeException e) {
-            if (e instanceof CancelledError || e instanceof io.jasyncio.TimeoutError) throw e;
-            throw new IOException("TLS through the proxy's tunnel to " + r.url().origin() + " failed: " + e.getMessage(), e);
-        } finally {
-            if (!ok) io.writer().transport().abort();
         }
         return new ClientConnection(r.key(), io, false, null);
     }

@@ -189,6 +189,47 @@ class ClientProxyTest {
     }
 
     @Test
+    void httpsThroughAConnectTunnelSpeaksH2WhenTheOriginChoosesItOneConnectionPerProxyAndOrigin() throws Exception {
+        Application app = new Application();
+        app.router().addGet("/hello", r -> Response.text("hello " + r.version() + " " + r.queryParam("i")));
+        Asyncio.run(() -> {
+            try (AppRunner runner = new AppRunner(app)) {
+                runner.setup();
+                TcpSite site = new TcpSite(runner, "127.0.0.1", 0, TlsOptions.server(TestCerts.server()).withHandshakeTimeout(5));
+                site.start();
+                String url = "https://localhost:" + site.port() + "/hello";
+                try (Server p = proxy();
+                        ClientSession http = ClientSession.builder().connector(new TcpConnector().tls(TlsOptions.client(TestCerts.client())), true)
+                                .proxy("http://127.0.0.1:" + port(p), CREDENTIALS).build()) {
+                    List<io.jasyncio.Task<String>> tasks = new java.util.ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        int n = i;
+                        tasks.add(Asyncio.createTask(() -> {
+                            try (ClientResponse r = http.get(url + "?i=" + n)) {
+                                return r.version() + " " + r.text();
+                            }
+                        }));
+                    }
+                    for (int i = 0; i < 20; i++) assertEquals("HTTP/2 hello HTTP/2 " + i, Asyncio.await(tasks.get(i)));
+                    assertEquals(List.of("CONNECT localhost:" + site.port() + " HTTP/1.1"), seen, "one tunnel, h2 inside it, its 20 streams unseen");
+                    assertEquals(1, http.connector().openConnections(), "the requests shared one HTTP/2 connection through the proxy");
+                    // another proxy identity is another pool key: a tunnel of its own, refused here without credentials
+                    ClientResponseError e = assertThrows(ClientResponseError.class,
+                            () -> http.get(url, RequestOptions.of().proxy("http://127.0.0.1:" + port(p), null)));
+                    assertEquals(407, e.status());
+                    assertTrue(e.getMessage().contains("refused CONNECT localhost:" + site.port()) && e.getMessage().contains("give proxyAuth"), e.getMessage());
+                    try (ClientSession h1 = ClientSession.builder().connector(new TcpConnector().tls(TlsOptions.client(TestCerts.client())), true)
+                            .proxy("http://127.0.0.1:" + port(p), CREDENTIALS).http2(io.jasyncio.http.h2.Http2ClientOptions.OFF).build()) {
+                        assertEquals("hello HTTP/1.1 x", h1.get(url + "?i=x").text(), "HTTP/2 turned off: HTTP/1.1 in the tunnel");
+                    }
+                }
+                proxyFinished();
+            }
+            return null;
+        });
+    }
+
+    @Test
     void httpsDirectlyWithTheConnectorsTrustAndItsHostNameCheck() {
         virtual(() -> {
             try (Server target = tlsServer();

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The HTTP/2 client against nginx (Debian's nginx-light has the http_v2 module) over h2c with prior knowledge:
  * a small answer, 100 concurrent requests on one connection, a 4 MiB static file through 16 KiB windows, and a
- * 2 MiB upload within nginx's windows. Skipped, with a message, when nginx is absent.
+ * 2 MiB upload within nginx's windows; and {@code Upgrade: h2c}, which nginx ignores (the client stays HTTP/1.1). Skipped,
+ * with a message, when nginx is absent.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class Http2ClientInteropTest {
@@ -45,6 +46,10 @@ class Http2ClientInteropTest {
                     location = /hello { default_type text/plain; return 200 "hello from nginx"; }
                     location = /upload { client_body_in_single_buffer on; default_type text/plain; return 200 "took it"; }
                 }
+                server {
+                    listen 127.0.0.1:@PORT11@;
+                    location = /hello { default_type text/plain; return 200 "hello from nginx"; }
+                }
             }
             """;
 
@@ -55,15 +60,19 @@ class Http2ClientInteropTest {
         Files.createDirectories(dir.resolve("www"));
         byte[] file = Http2ClientTest.pattern(4 << 20);
         Files.write(dir.resolve("www/big.bin"), file);
-        int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        int port, port11; // h2c by prior knowledge (nginx 1.22's "listen ... http2" takes nothing else), and HTTP/1.1
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.ServerSocket s11 = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
+            port11 = s11.getLocalPort();
         }
-        Files.writeString(dir.resolve("nginx.conf"), CONF.replace("@DIR@", dir.toString()).replace("@PORT@", Integer.toString(port)));
+        Files.writeString(dir.resolve("nginx.conf"), CONF.replace("@DIR@", dir.toString()).replace("@PORT@", Integer.toString(port))
+                .replace("@PORT11@", Integer.toString(port11)));
         Process nginx = new ProcessBuilder(NGINX, "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.log").toFile()).start();
         try {
             awaitPort(port, nginx, dir);
+            awaitPort(port11, nginx, dir);
             String base = "http://127.0.0.1:" + port;
             Asyncio.run(() -> {
                 try (ClientSession s = ClientSession.builder().maxBody(16 << 20)
@@ -84,6 +93,16 @@ class Http2ClientInteropTest {
                         assertEquals("took it", r.text());
                     }
                     assertEquals(1, s.connector().openConnections(), "every request on one connection");
+                }
+                // nginx ignores Upgrade: h2c (it takes h2c by prior knowledge only): the client stays HTTP/1.1
+                try (ClientSession s = ClientSession.builder().http2(Http2ClientOptions.UPGRADE).build()) {
+                    for (int i = 0; i < 2; i++) {
+                        try (ClientResponse r = s.get("http://127.0.0.1:" + port11 + "/hello")) {
+                            assertEquals("HTTP/1.1", r.version());
+                            assertEquals("hello from nginx", r.text());
+                        }
+                    }
+                    assertEquals(1, s.connector().openConnections(), "the HTTP/1.1 connection kept and reused");
                 }
                 return null;
             });

@@ -213,6 +213,78 @@ class Http2ClientTest {
         }));
     }
 
+    // ---------------------------------------------------------------- h2c by Upgrade
+
+    @Test
+    void upgradeH2cMakesTheFirstConnectionHttp2WithItsFirstResponseAsStream1AndTheOthersWaitToShareIt() throws Exception {
+        ClientTesting.virtual(() -> ClientTesting.withApp(app(), base -> {
+            try (ClientSession s = ClientSession.builder().http2(Http2ClientOptions.UPGRADE).build()) {
+                List<Task<String>> tasks = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    tasks.add(Asyncio.createTask(() -> {
+                        try (ClientResponse r = s.get(base + "/hello")) {
+                            return r.version() + " " + r.text();
+                        }
+                    }));
+                }
+                for (Task<String> t : tasks) assertEquals("HTTP/2 hello HTTP/2", Asyncio.await(t));
+                assertEquals(1, s.connector().openConnections(), "the upgraded connection served all ten");
+                try (ClientResponse r = s.post(base + "/echo", "abcde".getBytes(), "application/octet-stream")) {
+                    assertEquals("HTTP/2", r.version());
+                    assertEquals("abcde", r.text());
+                }
+            }
+            // a HEAD as the upgraded request: its content-length describes no DATA
+            try (ClientSession s = ClientSession.builder().http2(Http2ClientOptions.UPGRADE).build();
+                    ClientResponse r = s.head(base + "/hello")) {
+                assertEquals("HTTP/2", r.version());
+                assertEquals(200, r.status());
+                assertEquals(0, r.read().length);
+            }
+            // a first request with a body is sent as HTTP/1.1, without the offer; the next (bodiless, on a new
+            // connection while the first is busy) still offers it
+            try (ClientSession s = ClientSession.builder().http2(Http2ClientOptions.UPGRADE).build()) {
+                try (ClientResponse r = s.post(base + "/echo", "xyz".getBytes(), "application/octet-stream")) {
+                    assertEquals("HTTP/1.1", r.version());
+                    assertEquals("HTTP/2", s.get(base + "/hello").version());
+                    assertEquals("xyz", r.text());
+                }
+            }
+            return null;
+        }));
+    }
+
+    @Test
+    void upgradeH2cAnsweredInHttp11StaysHttp11AndTheOriginIsNotOfferedItAgain() throws Exception {
+        List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClientTesting.virtual(() -> {
+            try (io.jasyncio.transport.Server srv = ClientTesting.raw((in, out) -> {
+                        for (String head; (head = ClientTesting.readHead(in)) != null; ) {
+                            heads.add(head);
+                            Asyncio.sleep(0.1);
+                            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                        }
+                    });
+                    ClientSession s = ClientSession.builder().http2(Http2ClientOptions.UPGRADE).build()) {
+                String base = "http://127.0.0.1:" + ClientTesting.port(srv);
+                try (ClientResponse r = s.get(base + "/")) {
+                    assertEquals("HTTP/1.1", r.version());
+                    assertEquals("ok", r.text());
+                }
+                List<Task<String>> tasks = new ArrayList<>();
+                for (int i = 0; i < 3; i++) tasks.add(Asyncio.createTask(() -> s.get(base + "/").text()));
+                for (Task<String> t : tasks) assertEquals("ok", Asyncio.await(t));
+                assertEquals(3, s.connector().openConnections(), "HTTP/1.1: a connection each");
+            }
+            return null;
+        });
+        assertEquals(4, heads.size());
+        String first = heads.get(0);
+        assertTrue(first.contains("Connection: Upgrade, HTTP2-Settings\r\n") && first.contains("Upgrade: h2c\r\n")
+                && first.contains("HTTP2-Settings: " + io.jasyncio.http.h2.Http2ClientConnection.upgradeSettings(Http2ClientOptions.UPGRADE) + "\r\n"), first);
+        for (String h : heads.subList(1, 4)) assertFalse(h.contains("h2c"), "remembered as HTTP/1.1, new connections too: " + h);
+    }
+
     // ---------------------------------------------------------------- TLS and ALPN
 
     @Test

@@ -341,4 +341,69 @@ class Http2HostileServerTest {
             c.next(Frame.GoAway.class);
         });
     }
+
+    /** RFC 9113 §8.1.1: DATA that does not add up to the content-length makes the response malformed. */
+    @Test
+    void aBodyNotMatchingItsContentLengthFailsTheResponseAndResetsOnlyItsStream() {
+        against(H2C, base -> {
+            try (ClientResponse r = current.get(base + "/short")) {
+                assertEquals(200, r.status());
+                IOException e = assertThrows(IOException.class, r::read);
+                assertTrue(e.getMessage().contains("ended after 4 body bytes, but its content-length says 10"), e.getMessage());
+            }
+            try (ClientResponse r = current.get(base + "/long")) {
+                IOException e = assertThrows(IOException.class, r::read);
+                assertTrue(e.getMessage().contains("more response body than its content-length of 3 bytes"), e.getMessage());
+            }
+            IOException e = assertThrows(IOException.class, () -> current.get(base + "/none"));
+            assertTrue(e.getMessage().contains("ended after 0 body bytes, but its content-length says 5"), e.getMessage());
+            e = assertThrows(IOException.class, () -> current.get(base + "/bad"));
+            assertTrue(e.getMessage().contains("content-length 12x"), e.getMessage());
+            try (ClientResponse r = current.head(base + "/head")) {
+                assertEquals("5", r.header("Content-Length"), "a HEAD response's content-length describes no DATA");
+                assertEquals(0, r.read().length);
+            }
+            assertEquals("right", current.get(base + "/right").text(), "the connection went on");
+            assertEquals(1, current.connector().openConnections());
+            return null;
+        }, c -> {
+            c.settings();
+            int id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("content-length", "10"))), false, 16_384));
+            c.send(FrameWriter.data(id, "four".getBytes(), 0, 4, true));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("content-length", "3"))), false, 16_384));
+            c.send(FrameWriter.data(id, "five!".getBytes(), 0, 5, false));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("content-length", "5"))), true, 16_384));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("content-length", "12x"))), true, 16_384));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("content-length", "5"))), true, 16_384));
+            c.respond(c.next(Frame.Headers.class).streamId(), "right");
+            c.next(Frame.GoAway.class);
+        });
+    }
+
+    /** A field name outside RFC 9110's token characters is a stream error, not an exception from deep in the client. */
+    @Test
+    void aResponseFieldNameThatIsNoTokenIsAStreamError() {
+        against(H2C, base -> {
+            IOException e = assertThrows(IOException.class, () -> current.get(base + "/"));
+            assertTrue(e.getMessage().contains("an invalid field name: x(y"), e.getMessage());
+            assertEquals("right", current.get(base + "/right").text(), "the connection went on");
+            return null;
+        }, c -> {
+            c.settings();
+            int id = c.next(Frame.Headers.class).streamId();
+            c.send(FrameWriter.headers(id, c.encoder.encode(List.of(new HeaderField(":status", "200"), new HeaderField("x(y", "1"))), true, 16_384));
+            assertEquals(new Frame.RstStream(id, ErrorCode.PROTOCOL_ERROR), c.next(Frame.RstStream.class));
+            c.respond(c.next(Frame.Headers.class).streamId(), "right");
+            c.next(Frame.GoAway.class);
+        });
+    }
 }

@@ -28,6 +28,12 @@ public final class ClientStream {
     boolean remoteClosed;
     boolean reset;
     Head head;
+    /** The request's method was HEAD: a response's content-length describes no content here (RFC 9110 §9.3.2). */
+    boolean headRequest;
+    /** The response's content-length, or -1: DATA must add up to it (RFC 9113 §8.1.1). */
+    long declaredLength = -1;
+    /** Response body bytes received so far. */
+    long receivedLength;
     private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
     private byte[] first;
     private int firstAt;
@@ -106,6 +112,11 @@ public final class ClientStream {
             if (remoteClosed || bodyNotWanted) return new byte[0];
             waitForReader();
         }
+    }
+
+    /** Whether {@link #read} would return at once: body bytes are buffered, or the stream has ended or failed. */
+    public boolean readable() {
+        return first != null || !chunks.isEmpty() || remoteClosed || bodyNotWanted || error != null;
     }
 
     /** Whether the whole response was received and read. */

@@ -62,6 +62,8 @@ public final class Http2ClientConnection {
     private final double idleTimeout;
     private Runnable onClosed;
     private Runnable onEnded;
+    /** Stream 1 when the connection began as an HTTP/1.1 {@code Upgrade: h2c}, else null. */
+    private ClientStream upgraded;
 
     private Http2ClientConnection(StreamPair io, Http2ClientOptions options, String origin, double idleTimeout) {
         this.loop = Asyncio.getRunningLoop();
@@ -85,20 +87,64 @@ public final class Http2ClientConnection {
             throws IOException {
         Http2ClientConnection c = new Http2ClientConnection(io, options, origin, idleTimeout);
         c.begin();
-        try {
-            Asyncio.await(c.settingsSeen);
-        } catch (Throwable e) {
-            c.abort(new IOException(origin + ": HTTP/2 connection setup abandoned"));
-            throw e;
-        }
-        if (c.failure != null) throw c.failure;
+        c.awaitSettings();
         return c;
     }
 
-    private void begin() {
-        ByteBuffer settings = FrameWriter.settings(Frame.Settings.ENABLE_PUSH, 0,
+    /**
+     * Starts HTTP/2 on {@code io} after the server answered {@code 101} to an {@code Upgrade: h2c} request (RFC 7540
+     * §3.2) that carried {@link #upgradeSettings}: that request is stream 1, half-closed on this side, its response to
+     * come as HTTP/2 ({@link #upgradedStream()}); {@code headRequest}: it was a HEAD. Then as {@link #start}.
+     */
+    public static Http2ClientConnection startUpgraded(StreamPair io, Http2ClientOptions options, String origin, double idleTimeout,
+            boolean headRequest) throws IOException {
+        Http2ClientConnection c = new Http2ClientConnection(io, options, origin, idleTimeout);
+        ClientStream s = new ClientStream(c, 1, c.peerInitialWindow, options.streamWindow());
+        s.headRequest = headRequest;
+        s.localClosed = true;
+        c.streams.put(1, s);
+        c.upgraded = s;
+        c.nextStreamId = 3;
+        c.begin();
+        c.awaitSettings();
+        return c;
+    }
+
+    /** Stream 1 of a connection made by {@link #startUpgraded}: the response to the request that asked for it. */
+    public ClientStream upgradedStream() {
+        if (upgraded == null) throw new IllegalStateException("not an upgraded connection: " + this);
+        return upgraded; // held here: it may have ended (and left the open streams) already
+    }
+
+    /**
+     * The {@code HTTP2-Settings} value of an {@code Upgrade: h2c} request (RFC 7540 §3.2.1): the SETTINGS payload
+     * these options send, in base64url without padding.
+     */
+    public static String upgradeSettings(Http2ClientOptions options) {
+        ByteBuffer f = settingsFrame(options);
+        byte[] payload = new byte[f.remaining() - 9]; // past the frame's 9-byte header
+        f.get(f.position() + 9, payload);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(payload);
+    }
+
+    private static ByteBuffer settingsFrame(Http2ClientOptions options) {
+        return FrameWriter.settings(Frame.Settings.ENABLE_PUSH, 0,
                 Frame.Settings.INITIAL_WINDOW_SIZE, options.streamWindow(),
                 Frame.Settings.MAX_HEADER_LIST_SIZE, options.maxHeaderListSize());
+    }
+
+    private void awaitSettings() throws IOException {
+        try {
+            Asyncio.await(settingsSeen);
+        } catch (Throwable e) {
+            abort(new IOException(origin + ": HTTP/2 connection setup abandoned"));
+            throw e;
+        }
+        if (failure != null) throw failure;
+    }
+
+    private void begin() {
+        ByteBuffer settings = settingsFrame(options);
         io.writer().write(FrameWriter.PREFACE);
         io.writer().write(settings);
         if (options.connectionWindow() > DEFAULT_WINDOW) {
@@ -165,10 +211,24 @@ public final class Http2ClientConnection {
             slotWaiters.remove(w);
             if (streams.size() < peerMaxConcurrent && failure == null && acceptsStreams()) break;
         }
+        return openNow(fields, endStream);
+    }
+
+    /**
+     * {@link #open} when a stream can be opened at once (the connection takes streams, below the server's limit,
+     * nobody waiting before), else null: the caller then uses {@link #open}, which waits.
+     */
+    public ClientStream tryOpen(List<HeaderField> fields, boolean endStream) {
+        if (failure != null || !acceptsStreams() || streams.size() >= peerMaxConcurrent || !slotWaiters.isEmpty()) return null;
+        return openNow(fields, endStream);
+    }
+
+    private ClientStream openNow(List<HeaderField> fields, boolean endStream) {
         cancelIdleTimer();
         int id = nextStreamId;
         nextStreamId += 2; // past 2^31-1 it turns negative: no stream ids left, acceptsStreams() says so
         ClientStream s = new ClientStream(this, id, peerInitialWindow, options.streamWindow());
+        s.headRequest = fields.get(0).value().equals("HEAD");
         streams.put(id, s);
         io.writer().write(FrameWriter.headers(id, encoder.encode(fields), endStream, peerMaxFrameSize));
         if (endStream) s.localClosed = true;
@@ -248,17 +308,8 @@ public final class Http2ClientConnection {
             switch (s.ids()[i]) {
                 case Frame.Settings.HEADER_TABLE_SIZE -> encoder.setMaxTableSize((int) Math.min(v, 4096));
                 case Frame.Settings.MAX_CONCURRENT_STREAMS -> peerMaxConcurrent = v;
-                case Frame.Settings.INITIAL_WINDOW_SIZE -> {
-                    long delta = v - peerInitialWindow;
-                    peerInitialWindow = v;
-                    for (ClientStream st : streams.values()) {
-                        st.sendWindow += delta;
-                        if (st.sendWindow > Integer.MAX_VALUE) {
-                            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE takes stream " + st.id() + "'s window over 2^31-1");
-                        }
-                        if (delta > 0) st.wakeSender();
-                    }
-                }
+                case Frame.Settings.INITIAL_WINDOW_SIZE -> peerInitialWindow = InitialWindowSize.apply(peerInitialWindow, v,
+                        streams.values(), (st, d) -> st.sendWindow += d, ClientStream::id, ClientStream::wakeSender);
                 case Frame.Settings.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) v;
                 default -> { }
             }
@@ -295,6 +346,7 @@ public final class Http2ClientConnection {
         if (s.remoteClosed) throw Http2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
         if (s.head != null) { // trailers: checked, then ignored
             HeaderBlock.checkTrailers(id, blockEndStream, fields);
+            checkLengthAtEnd(s);
             remoteEnded(s);
             return;
         }
@@ -303,11 +355,46 @@ public final class Http2ClientConnection {
             if (blockEndStream) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an informational response with END_STREAM");
             return;
         }
+        // a response with no content (to HEAD, 204, 304) may say any content-length (RFC 9113 §8.1.1)
+        if (!s.headRequest && status != 204 && status != 304) s.declaredLength = contentLength(id, fields);
+        if (blockEndStream) checkLengthAtEnd(s);
         s.head(status, fields.subList(1, fields.size()));
         if (blockEndStream) remoteEnded(s);
     }
 
-    /** RFC 9113 §8.3.2: {@code :status} first and only, valid fields; the status. */
+    /** The response's content-length (every one the same), or -1 without one; malformed, a stream error. */
+    private static long contentLength(int id, List<HeaderField> fields) {
+        long length = -1;
+        for (int i = 1; i < fields.size(); i++) {
+            if (!fields.get(i).name().equals("content-length")) continue;
+            String v = fields.get(i).value().trim();
+            long n;
+            try {
+                n = v.isEmpty() || v.charAt(0) == '+' ? -1 : Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || length >= 0 && n != length) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response with content-length " + v
+                        + (length >= 0 && n >= 0 ? " after " + length : "") + " (RFC 9113 §8.1.1)");
+            }
+            length = n;
+        }
+        return length;
+    }
+
+    /** RFC 9113 §8.1.1: at the stream's end, the DATA received must add up to the declared content-length. */
+    private static void checkLengthAtEnd(ClientStream s) {
+        if (s.declaredLength >= 0 && s.receivedLength != s.declaredLength) {
+            throw Http2Exception.stream(s.id(), ErrorCode.PROTOCOL_ERROR, "the response ended after " + s.receivedLength
+                    + " body bytes, but its content-length says " + s.declaredLength + " (RFC 9113 §8.1.1)");
+        }
+    }
+
+    /**
+     * RFC 9113 §8.3.2: {@code :status} first and only, valid fields (names lower-case tokens; values without NUL, CR,
+     * LF, and Latin-1 as HPACK decodes them): what {@code Headers} would check, so the session adds them unchecked.
+     */
     private static int checkResponse(int id, List<HeaderField> fields) {
         if (fields.isEmpty() || !fields.get(0).name().equals(":status")) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response without :status first");
@@ -322,9 +409,12 @@ public final class Http2ClientConnection {
         for (int i = 1; i < fields.size(); i++) {
             String n = fields.get(i).name();
             if (n.startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + n + " in a response");
-            for (int k = 0; k < n.length(); k++) {
+            if (n.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an empty field name");
+            for (int k = 0; k < n.length(); k++) { // lower-case RFC 9110 token characters (§8.2.1 lets us refuse others)
                 char c = n.charAt(k);
-                if (c >= 'A' && c <= 'Z' || c <= ' ' || c >= 0x7f) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
+                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                    throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
+                }
             }
             String v = fields.get(i).value();
             for (int k = 0; k < v.length(); k++) {
@@ -360,6 +450,15 @@ public final class Http2ClientConnection {
         }
         credit(d.flowLength() - d.data().length); // padding: free at once
         if (d.data().length == 0 && !d.endStream()) control("empty DATA");
+        s.receivedLength += d.data().length;
+        if (s.declaredLength >= 0 && s.receivedLength > s.declaredLength || d.endStream() && s.declaredLength >= 0 && s.receivedLength != s.declaredLength) {
+            credit(d.data().length); // the frame is dropped, its bytes given back
+            if (s.receivedLength > s.declaredLength) {
+                throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "more response body than its content-length of "
+                        + s.declaredLength + " bytes (RFC 9113 §8.1.1)");
+            }
+            checkLengthAtEnd(s);
+        }
         s.received(d.data());
         if (d.endStream()) remoteEnded(s);
     }

@@ -249,17 +249,8 @@ public final class Http2ServerConnection implements UpgradedProtocol {
             long v = s.values()[i];
             switch (s.ids()[i]) {
                 case Frame.Settings.HEADER_TABLE_SIZE -> encoder.setMaxTableSize((int) Math.min(v, 4096));
-                case Frame.Settings.INITIAL_WINDOW_SIZE -> {
-                    long delta = v - peerInitialWindow;
-                    peerInitialWindow = v;
-                    for (ServerStream st : streams.values()) {
-                        st.sendWindow += delta;
-                        if (st.sendWindow > Integer.MAX_VALUE) {
-                            throw Http2Exception.connection(ErrorCode.FLOW_CONTROL_ERROR, "SETTINGS_INITIAL_WINDOW_SIZE takes stream " + st.id() + "'s window over 2^31-1");
-                        }
-                        if (delta > 0) st.wake();
-                    }
-                }
+                case Frame.Settings.INITIAL_WINDOW_SIZE -> peerInitialWindow = InitialWindowSize.apply(peerInitialWindow, v,
+                        streams.values(), (st, d) -> st.sendWindow += d, ServerStream::id, ServerStream::wake);
                 case Frame.Settings.MAX_FRAME_SIZE -> peerMaxFrameSize = (int) v;
                 default -> { } // MAX_CONCURRENT_STREAMS concerns pushes (we make none); the rest are the client's own
             }

@@ -195,6 +195,39 @@ class Http2ServerTest {
         });
     }
 
+    /** RFC 9113 §8.1.1: a body short of its content-length at END_STREAM resets the stream; the handler's read fails. */
+    @Test
+    void aBodyShortOfItsContentLengthResetsTheStreamAndFailsTheHandlersRead() {
+        Application app = app();
+        List<String> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.jasyncio.Future<Object>[] reading = new io.jasyncio.Future[1];
+        app.router().addPost("/count", r -> {
+            try {
+                reading[0].setResult(null);
+                byte[] b = r.body();
+                outcomes.add("read " + b.length);
+                return Response.text("read " + b.length);
+            } catch (RuntimeException e) { // the read's failure, or the cancellation the reset brings
+                outcomes.add("failed");
+                throw e;
+            }
+        });
+        H2Testing.serve(app, (port, runner) -> {
+            reading[0] = Asyncio.getRunningLoop().createFuture();
+            try (H2Peer p = H2Peer.open(port)) {
+                p.sendHeaders(1, H2Peer.request("POST", "/count", "content-length", "10"), false);
+                p.sendData(1, "abcd".getBytes(), false);
+                Asyncio.await(reading[0]); // the handler is reading the body
+                p.sendData(1, "ef".getBytes(), true); // 6 bytes in all, 10 announced
+                p.sendHeaders(3, H2Peer.get("/hello"), true);
+                assertEquals(200, p.response(3).status(), "the connection goes on");
+                assertEquals(ErrorCode.PROTOCOL_ERROR, p.resets().get(1), "stream 1 reset: " + p.resets());
+            }
+            return null;
+        });
+        assertEquals(List.of("failed"), outcomes, "the handler never saw a short body as whole");
+    }
+
     @Test
     void stateMachineConnectionErrors() {
         // DATA on an idle stream, HEADERS on an even stream, a frame before SETTINGS, a client's PUSH_PROMISE

@@ -80,7 +80,7 @@ abstract class PipeTransportContract {
         }
 
         @Override public void dataReceived(ByteBuffer d) {
-            if (!calls.getLast().equals("data")) calls.add("data");
+            if (calls.isEmpty() || !calls.getLast().equals("data")) calls.add("data");
             byte[] a = new byte[d.remaining()];
             d.get(a);
             data.writeBytes(a);

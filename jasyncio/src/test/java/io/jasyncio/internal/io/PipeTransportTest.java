@@ -2,27 +2,22 @@ package io.jasyncio.internal.io;
 
 import static io.jasyncio.subprocess.SubprocessTesting.awaitLivePipeThreads;
 import static io.jasyncio.subprocess.SubprocessTesting.b;
-import static io.jasyncio.TestLoops.runReal;
-import static io.jasyncio.subprocess.SubprocessTesting.s;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
-import io.jasyncio.EventLoop;
-import io.jasyncio.Future;
 import io.jasyncio.transport.BrokenPipeError;
 import io.jasyncio.transport.Net;
-import io.jasyncio.transport.Protocol;
 import io.jasyncio.transport.ReadTransport;
 import io.jasyncio.transport.WriteTransport;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,41 +92,6 @@ class PipeTransportTest extends PipeTransportContract {
         }
     }
 
-    /** Records what a pipe transport tells its protocol. */
-    static final class Recorder implements Protocol {
-        final List<String> data = new ArrayList<>();
-        final List<String> calls = new ArrayList<>();
-        final Future<Throwable> lost;
-
-        Recorder(EventLoop loop) {
-            lost = loop.createFuture();
-        }
-
-        @Override public void dataReceived(ByteBuffer d) {
-            byte[] a = new byte[d.remaining()];
-            d.get(a);
-            data.add(s(a));
-        }
-
-        @Override public boolean eofReceived() {
-            calls.add("eof");
-            return false;
-        }
-
-        @Override public void connectionLost(Throwable exc) {
-            calls.add("lost");
-            lost.setResult(exc);
-        }
-
-        @Override public void pauseWriting() {
-            calls.add("pause");
-        }
-
-        @Override public void resumeWriting() {
-            calls.add("resume");
-        }
-    }
-
     /** Every input of the test, given EOF afterwards so that no pipe thread stays blocked in read. */
     private final List<ChunkInput> inputs = new ArrayList<>();
 
@@ -144,14 +104,20 @@ class PipeTransportTest extends PipeTransportContract {
     /** Every output of the test, opened afterwards so that no pipe thread stays blocked in write. */
     private final List<GatedOutput> outputs = new ArrayList<>();
 
-    @org.junit.jupiter.api.AfterEach
+    GatedOutput output() {
+        GatedOutput out = new GatedOutput();
+        outputs.add(out);
+        return out;
+    }
+
+    @AfterEach
     void releaseInputs() {
         for (ChunkInput in : inputs) in.chunks.add(EOF);
         for (GatedOutput out : outputs) out.open.countDown();
     }
 
     @Override
-    ReadPipe openRead(PipeTransportContract.Recorder proto) throws Exception {
+    ReadPipe openRead(Recorder proto) throws Exception {
         ChunkInput in = input();
         ReadTransport t = Net.connectReadPipe(() -> proto, in).transport();
         return new ReadPipe(t, new ReadEnd() {
@@ -170,9 +136,8 @@ class PipeTransportTest extends PipeTransportContract {
     }
 
     @Override
-    WritePipe openWrite(PipeTransportContract.Recorder proto) throws Exception {
-        GatedOutput out = new GatedOutput();
-        outputs.add(out);
+    WritePipe openWrite(Recorder proto) throws Exception {
+        GatedOutput out = output();
         WriteTransport t = Net.connectWritePipe(() -> proto, out).transport();
         return new WritePipe(t, new WriteEnd() {
             @Override public void open() {
@@ -180,7 +145,7 @@ class PipeTransportTest extends PipeTransportContract {
             }
 
             @Override public byte[] read(int n) {
-                PipeTransportContract.until(n + " bytes are written", () -> out.size() >= n);
+                until(n + " bytes are written", () -> out.size() >= n);
                 return out.take(n);
             }
 
@@ -202,24 +167,18 @@ class PipeTransportTest extends PipeTransportContract {
         return t;
     }
 
-    /** Lets the loop run until {@code done} holds (the pipe thread works in real time). */
-    static void until(java.util.function.BooleanSupplier done) {
-        while (!done.getAsBoolean()) Asyncio.sleep(0.001);
-    }
-
     // ports test_unix_events.py::UnixReadPipeTransportTests::test__read_ready_error
     @Test
     void readReadyError() {
-        runReal(() -> {
+        run(() -> {
             ChunkInput in = input();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+            Recorder proto = new Recorder();
             PipeReadTransport tr = reader(in, proto);
             IOException err = new IOException("boom");
             in.chunks.add(err);
             assertSame(err, Asyncio.await(proto.lost));
             assertTrue(tr.isClosing());
             assertEquals(List.of("lost"), proto.calls);
-            return null;
         });
     }
 
@@ -228,14 +187,13 @@ class PipeTransportTest extends PipeTransportContract {
     void readCloseEndsTheThreadWhenItsReadReturns() throws Exception {
         int threads = awaitLivePipeThreads(0);
         ChunkInput in = input();
-        runReal(() -> {
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+        run(() -> {
+            Recorder proto = new Recorder();
             PipeReadTransport tr = reader(in, proto);
             tr.close();
             assertTrue(tr.isClosing());
             assertFalse(tr.isReading());
             assertNull(Asyncio.await(proto.lost));
-            return null;
         });
         // the thread is blocked in read: it ends, closing the stream, when that read returns
         in.chunks.add(b("late"));
@@ -246,41 +204,39 @@ class PipeTransportTest extends PipeTransportContract {
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_can_write_eof
     @Test
     void canWriteEof() {
-        runReal(() -> {
-            GatedOutput out = new GatedOutput();
-            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+        run(() -> {
+            GatedOutput out = output();
+            PipeWriteTransport tr = writer(out, new Recorder());
             assertTrue(tr.canWriteEof());
             out.open.countDown();
             tr.close();
-            return null;
         });
     }
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_buffer
     @Test
     void writeBuffer() {
-        runReal(() -> {
-            GatedOutput out = new GatedOutput();
-            PipeWriteTransport tr = writer(out, new Recorder(Asyncio.getRunningLoop()));
+        run(() -> {
+            GatedOutput out = output();
+            PipeWriteTransport tr = writer(out, new Recorder());
             tr.write(b("previous"));
             tr.write(b("data"));
             // the pipe does not take anything yet: all of it is buffered
             assertEquals(12, tr.getWriteBufferSize());
             out.open.countDown();
-            until(() -> tr.getWriteBufferSize() == 0);
+            until("the buffer is written", () -> tr.getWriteBufferSize() == 0);
             assertEquals("previousdata", out.written.toString());
             tr.close();
-            return null;
         });
     }
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_err
     @Test
     void writeErr() {
-        runReal(() -> {
-            Asyncio.getRunningLoop().setExceptionHandler((loop, ctx) -> fail("an I/O error is not reported: " + ctx));
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+        run(() -> {
+            // an I/O error is not reported to the exception handler: checkErrors finds none
+            GatedOutput out = output();
+            Recorder proto = new Recorder();
             PipeWriteTransport tr = writer(out, proto);
             IOException err = new IOException("Broken pipe");
             out.fail = err;
@@ -294,16 +250,15 @@ class PipeTransportTest extends PipeTransportContract {
             // later writes are dropped (asyncio counts them and warns after a few)
             for (int i = 0; i < 6; i++) tr.write(b("data"));
             assertEquals(0, tr.getWriteBufferSize());
-            return null;
         });
     }
 
     // ports test_unix_events.py::UnixWritePipeTransportTests::test_write_eof_pending
     @Test
     void writeEofPending() {
-        runReal(() -> {
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+        run(() -> {
+            GatedOutput out = output();
+            Recorder proto = new Recorder();
             PipeWriteTransport tr = writer(out, proto);
             tr.write(b("data"));
             tr.writeEof();
@@ -314,15 +269,14 @@ class PipeTransportTest extends PipeTransportContract {
             assertNull(Asyncio.await(proto.lost));
             assertEquals("data", out.written.toString());
             assertTrue(out.closed);
-            return null;
         });
     }
 
     @Test
     void writeFlowControlPausesAboveHighAndResumesAtLow() {
-        runReal(() -> {
-            GatedOutput out = new GatedOutput();
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+        run(() -> {
+            GatedOutput out = output();
+            Recorder proto = new Recorder();
             PipeWriteTransport tr = writer(out, proto);
             tr.setWriteBufferLimits(10, 4);
             tr.write(b("0123456789"));
@@ -330,10 +284,9 @@ class PipeTransportTest extends PipeTransportContract {
             tr.write(b("x"));
             assertEquals(List.of("pause"), proto.calls);
             out.open.countDown();
-            until(() -> tr.getWriteBufferSize() == 0);
+            until("the buffer is written", () -> tr.getWriteBufferSize() == 0);
             assertEquals(List.of("pause", "resume"), proto.calls);
             tr.close();
-            return null;
         });
     }
 
@@ -341,14 +294,13 @@ class PipeTransportTest extends PipeTransportContract {
     void pipeThreadEndsWhenTheLoopClosesUnderIt() throws Exception {
         int threads = awaitLivePipeThreads(0);
         ChunkInput in = input();
-        GatedOutput out = new GatedOutput();
-        runReal(() -> {
-            Recorder proto = new Recorder(Asyncio.getRunningLoop());
+        GatedOutput out = output();
+        run(() -> {
+            Recorder proto = new Recorder();
             PipeReadTransport r = reader(in, proto);
             r.pauseReading();
-            writer(out, new Recorder(Asyncio.getRunningLoop()));
-            return null; // neither transport closed: the loop ends with both threads waiting
-        });
+            writer(out, new Recorder());
+        }); // neither transport closed: the loop ends with both threads waiting
         // the writer waits for work: it sees the loop closed; the reader sees it when its read returns
         in.chunks.add(b("after the loop"));
         assertEquals(threads, awaitLivePipeThreads(threads));
