@@ -212,7 +212,7 @@ class Http2ServerTest {
                 throw e;
             }
         });
-        H2Testing.serve(app, (port, runner) -> {
+        ServerTesting.serve(app, (port, runner) -> {
             reading[0] = Asyncio.getRunningLoop().createFuture();
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/count", "content-length", "10"), false);
