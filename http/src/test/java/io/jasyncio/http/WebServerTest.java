@@ -417,7 +417,10 @@ class WebServerTest {
         for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31);
         Application app = new Application();
         app.router().addGet("/big", r -> Response.bytes(big, "application/octet-stream"));
-        try (Served s = Served.start(app); HttpClient hc = HttpClient.newHttpClient()) {
+        // HTTP/1.1, said so: left to itself the JDK's client offers Upgrade: h2c, and its h2c path sometimes misreads
+        // the frames that follow the 101 when the answer is large (the bytes it got were well framed: a recording
+        // proxy checked them). Large answers over h2c are Http2UpgradeTest's, read by a client of ours.
+        try (Served s = Served.start(app); HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             HttpResponse<byte[]> r = hc.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port + "/big")).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertArrayEquals(big, r.body());
