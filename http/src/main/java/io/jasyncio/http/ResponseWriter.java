@@ -251,7 +251,14 @@ final class ResponseWriter {
         try {
             long left = length;
             while (left > 0) {
-                long sent = Net.sendfile(transport, counted, offset, left);
+                long sent;
+                try {
+                    sent = Net.sendfile(transport, counted, offset, left);
+                } catch (IOException e) {
+                    if (!clientWent(e)) throw e;
+                    connection.dropClient(false); // the client reset or closed: no error of the server's
+                    return false;
+                }
                 if (sent <= 0) {
                     loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")
                             .put("transport", transport).build());
@@ -266,6 +273,16 @@ final class ResponseWriter {
         } finally {
             if (watch != null) watch.stop();
         }
+    }
+
+    /**
+     * Whether a sendfile failed because the client went away: ECONNRESET or EPIPE, errors of a socket that a file
+     * read never gives. The transport learns of it only at its next read, so {@link HttpConnection#lost()} is
+     * still false here.
+     */
+    private static boolean clientWent(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Connection reset by peer") || m.contains("Broken pipe");
     }
 
     /**
