@@ -20,12 +20,21 @@ import java.nio.channels.SocketChannel;
 public final class TcpCork {
     private TcpCork() {}
 
-    /** Whether {@code TCP_CORK} can be set in this JVM (Linux, the descriptor readable, native access on). */
+    /**
+     * Whether {@code TCP_CORK} can be set in this JVM.
+     *
+     * @return true on Linux with the socket's descriptor readable and native access enabled
+     */
     public static boolean available() {
         return NativeTcpCork.available();
     }
 
-    /** Whether {@code sock} can be corked: {@link #available()}, and an open TCP (not Unix) socket. */
+    /**
+     * Whether {@code sock} can be corked.
+     *
+     * @param sock a socket channel
+     * @return true when {@link #available()} and {@code sock} is an open TCP (not Unix) socket
+     */
     public static boolean applies(SocketChannel sock) {
         return NativeTcpCork.applies(sock);
     }
@@ -33,6 +42,8 @@ public final class TcpCork {
     /**
      * Sets ({@code on}) or clears {@code TCP_CORK} on {@code sock}; nothing if {@code sock} is closed.
      *
+     * @param sock a TCP socket channel for which {@link #applies} is true
+     * @param on true to cork, false to uncork (which sends what the kernel held at once)
      * @throws IllegalStateException if {@link #available()} is false
      * @throws IOException if the kernel refuses (a socket that is not TCP)
      */
@@ -43,6 +54,8 @@ public final class TcpCork {
     /**
      * Whether {@code TCP_CORK} is set on {@code sock}.
      *
+     * @param sock a TCP socket channel for which {@link #applies} is true
+     * @return the option's value, read with {@code getsockopt(2)}
      * @throws IllegalStateException if {@link #available()} is false
      * @throws IOException if the kernel refuses (a closed socket, or one that is not TCP)
      */
