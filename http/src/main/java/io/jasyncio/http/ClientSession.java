@@ -70,6 +70,8 @@ public final class ClientSession implements AutoCloseable {
     /** The last URL string parsed, and its parse: a client sending to one URL again and again parses it once. */
     private String lastUrl;
     private ClientUrl lastParsed;
+    /** The last request's route, reused by the next to the same URL. */
+    private TcpConnector.Route lastRoute;
 
     /** A session with aiohttp's defaults. */
     public ClientSession() {
@@ -304,7 +306,7 @@ public final class ClientSession implements AutoCloseable {
         if (proxyTarget != null && proxyTarget.tls()) throw new InvalidUrlError(proxyUrl, "only http:// proxies are supported");
         List<ClientResponse> history = new ArrayList<>();
         while (true) {
-            ClientResponse r = send(method, u, headers, body, d, new TcpConnector.Route(u, proxyTarget, proxyCredentials, http2));
+            ClientResponse r = send(method, u, headers, body, d, route(u, proxyTarget, proxyCredentials));
             String location = r.header("Location");
             int s = r.status();
             if (!follow || location == null || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
@@ -340,6 +342,13 @@ public final class ClientSession implements AutoCloseable {
         lastUrl = url;
         lastParsed = u;
         return u;
+    }
+
+    /** The route of a request to {@code u}: the last one when it is the same (its pool key is built once). */
+    private TcpConnector.Route route(ClientUrl u, ClientUrl proxyTarget, BasicAuth proxyCredentials) {
+        TcpConnector.Route r = lastRoute;
+        if (r != null && r.sameAs(u, proxyTarget, proxyCredentials, http2)) return r;
+        return lastRoute = TcpConnector.Route.of(u, proxyTarget, proxyCredentials, http2);
     }
 
     /** Reads a little of a redirect's body so its connection can be reused; more, and it is closed. */
@@ -499,19 +508,19 @@ public final class ClientSession implements AutoCloseable {
             if (body != null) sendBodyH2(s, body, d);
             ClientStream.Head head = d.read(s::awaitHead);
             Headers hs = new Headers();
-            for (HeaderField f : head.fields()) hs.addChecked(f.name(), f.value()); // checked by the connection (checkResponse)
-            ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
-            if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
-            long declared = -1;
-            try {
-                boolean bodyless = method.equals("HEAD") || head.status() == 204 || head.status() == 304;
-                if (hs.contains("Content-Length") && !bodyless) declared = Long.parseLong(hs.get("Content-Length").trim());
-            } catch (NumberFormatException e) {
-                throw new IOException(what + ": invalid content-length " + hs.get("Content-Length"));
+            boolean setCookie = false;
+            String encoding = null;
+            for (HeaderField f : head.fields()) { // lower-case names, checked by the connection (checkResponse)
+                String n = f.name();
+                hs.addChecked(n, f.value());
+                if (n.equals("set-cookie")) setCookie = true;
+                else if (encoding == null && n.equals("content-encoding")) encoding = f.value();
             }
-            long length = declared;
+            ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
+            if (setCookie) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
+            long length = s.declaredLength(); // parsed and checked by the connection; -1 for HEAD, 204, 304
             ContentDecoder.Source wire = s::read;
-            ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(hs.get("Content-Encoding"), wire, what) : null;
+            ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(encoding, wire, what) : null;
             ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
             r.attach(decoder != null ? decoder::next : wire, decoder != null ? null : s::readable, d, complete -> {
                 if (decoder != null) decoder.close();

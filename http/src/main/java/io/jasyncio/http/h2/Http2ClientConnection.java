@@ -32,6 +32,16 @@ import java.util.Map;
 public final class Http2ClientConnection {
     private static final int DEFAULT_WINDOW = 65_535;
     private static final int READ_PIECE = 64 * 1024;
+    /** The characters a response field name may hold (lower-case RFC 9110 tokens), as bits 0-63 and 64-127. */
+    private static final long NAME_CHARS_LOW = nameChars(0), NAME_CHARS_HIGH = nameChars(64);
+
+    private static long nameChars(int from) {
+        long bits = 0;
+        for (int c = from; c < from + 64; c++) {
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) bits |= 1L << (c - from);
+        }
+        return bits;
+    }
 
     private final EventLoop loop;
     private final StreamPair io;
@@ -412,7 +422,7 @@ public final class Http2ClientConnection {
             if (n.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an empty field name");
             for (int k = 0; k < n.length(); k++) { // lower-case RFC 9110 token characters (§8.2.1 lets us refuse others)
                 char c = n.charAt(k);
-                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                if (c >= 128 || (c < 64 ? NAME_CHARS_LOW >>> c : NAME_CHARS_HIGH >>> (c - 64)) % 2 == 0) {
                     throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
                 }
             }
