@@ -510,7 +510,9 @@ public final class ClientSession implements AutoCloseable {
             Headers hs = new Headers();
             boolean setCookie = false;
             String encoding = null;
-            for (HeaderField f : head.fields()) { // lower-case names, checked by the connection (checkResponse)
+            List<HeaderField> fields = head.fields();
+            for (int i = 0; i < fields.size(); i++) { // lower-case names, checked by the connection (checkResponse)
+                HeaderField f = fields.get(i);
                 String n = f.name();
                 hs.addChecked(n, f.value());
                 if (n.equals("set-cookie")) setCookie = true;

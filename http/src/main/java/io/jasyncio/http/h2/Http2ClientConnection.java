@@ -50,6 +50,13 @@ public final class Http2ClientConnection {
     private final FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
     private final HpackDecoder decoder;
     private final HpackEncoder encoder = new HpackEncoder();
+    /** The request header block being encoded (reused). */
+    private final BlockBuffer encoded = new BlockBuffer();
+    /**
+     * Frames not yet given to the transport: the HEADERS of the requests sent in one loop iteration, and what
+     * answers one read (acks, WINDOW_UPDATEs), go out in one write. Null over a writer without a transport.
+     */
+    private final FrameBuffer out;
     private final Map<Integer, ClientStream> streams = new HashMap<>();
     private final ArrayDeque<Future<Object>> slotWaiters = new ArrayDeque<>();
     private final Future<Object> settingsSeen;
@@ -86,6 +93,7 @@ public final class Http2ClientConnection {
         this.connRecvWindow = options.connectionWindow();
         this.controlBudget = new ControlFrameBudget(options.maxControlFramesPerSecond(), loop.time());
         this.settingsSeen = loop.createFuture();
+        this.out = io.writer().transport() == null ? null : new FrameBuffer(loop, io.writer().transport());
     }
 
     /**
@@ -155,10 +163,10 @@ public final class Http2ClientConnection {
 
     private void begin() {
         ByteBuffer settings = settingsFrame(options);
-        io.writer().write(FrameWriter.PREFACE);
-        io.writer().write(settings);
+        send(ByteBuffer.wrap(FrameWriter.PREFACE));
+        send(settings);
         if (options.connectionWindow() > DEFAULT_WINDOW) {
-            io.writer().write(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
+            send(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
         }
         settingsTimer = loop.callLater(options.settingsTimeout(), () -> connectionError(Http2Exception.connection(
                 ErrorCode.SETTINGS_TIMEOUT, "the server sent no SETTINGS within " + options.settingsTimeout() + " s")));
@@ -240,7 +248,15 @@ public final class Http2ClientConnection {
         ClientStream s = new ClientStream(this, id, peerInitialWindow, options.streamWindow());
         s.headRequest = fields.get(0).value().equals("HEAD");
         streams.put(id, s);
-        io.writer().write(FrameWriter.headers(id, encoder.encode(fields), endStream, peerMaxFrameSize));
+        encoded.reset();
+        encoder.encode(fields, encoded);
+        int n = encoded.size();
+        if (out != null) {
+            FrameWriter.headers(out.room(FrameWriter.headersSize(n, peerMaxFrameSize)), id, encoded.array(), n, endStream, peerMaxFrameSize);
+            out.added();
+        } else {
+            io.writer().write(FrameWriter.headers(id, encoded.toByteArray(), endStream, peerMaxFrameSize));
+        }
         if (endStream) s.localClosed = true;
         wakeSlot(); // another may fit too
         return s;
@@ -262,18 +278,23 @@ public final class Http2ClientConnection {
                     return;
                 }
                 reader.feed(ByteBuffer.wrap(b));
-                while (failure == null) {
-                    try {
-                        Frame f = reader.next();
-                        if (f == null) break;
-                        onFrame(f);
-                    } catch (Http2Exception e) {
-                        if (e.isConnectionError()) {
-                            connectionError(e);
-                            return;
+                if (out != null) out.beginRead(); // what answers this read goes out in one write at its end
+                try {
+                    while (failure == null) {
+                        try {
+                            Frame f = reader.next();
+                            if (f == null) break;
+                            onFrame(f);
+                        } catch (Http2Exception e) {
+                            if (e.isConnectionError()) {
+                                connectionError(e);
+                                return;
+                            }
+                            streamError(e);
                         }
-                        streamError(e);
                     }
+                } finally {
+                    if (out != null) out.endRead();
                 }
             }
         } catch (CancelledError e) {
@@ -293,7 +314,7 @@ public final class Http2ClientConnection {
             case Frame.Settings s -> onSettings(s);
             case Frame.Ping p -> {
                 control("PING");
-                if (!p.ack()) io.writer().write(FrameWriter.ping(true, p.data()));
+                if (!p.ack()) send(FrameWriter.ping(true, p.data()));
             }
             case Frame.Headers h -> {
                 if (block.headers(h)) headerBlockDone();
@@ -324,7 +345,7 @@ public final class Http2ClientConnection {
                 default -> { }
             }
         }
-        io.writer().write(FrameWriter.settingsAck());
+        send(FrameWriter.settingsAck());
         if (!settingsSeen.done()) {
             settingsTimer.cancel();
             settingsSeen.setResult(null);
@@ -368,7 +389,8 @@ public final class Http2ClientConnection {
         // a response with no content (to HEAD, 204, 304) may say any content-length (RFC 9113 §8.1.1)
         if (!s.headRequest && status != 204 && status != 304) s.declaredLength = contentLength(id, fields);
         if (blockEndStream) checkLengthAtEnd(s);
-        s.head(status, fields.subList(1, fields.size()));
+        fields.remove(0); // :status: the decoder's list is this block's own, an ArrayList
+        s.head(status, fields);
         if (blockEndStream) remoteEnded(s);
     }
 
@@ -534,7 +556,12 @@ public final class Http2ClientConnection {
     void writeData(ClientStream s, byte[] b, int off, int n, boolean endStream) {
         s.sendWindow -= n;
         connSendWindow -= n;
-        io.writer().write(FrameWriter.data(s.id(), b, off, n, endStream));
+        if (out != null) {
+            FrameWriter.data(out.room(9 + n), s.id(), b, off, n, endStream);
+            out.added();
+        } else {
+            io.writer().write(FrameWriter.data(s.id(), b, off, n, endStream));
+        }
         if (endStream) {
             s.localClosed = true;
             if (s.remoteClosed) closeStream(s);
@@ -542,6 +569,7 @@ public final class Http2ClientConnection {
     }
 
     void drain() {
+        if (out != null) out.flush(); // the transport's buffer limits see what is held
         io.writer().drain();
     }
 
@@ -553,7 +581,7 @@ public final class Http2ClientConnection {
         s.unacked += n;
         if (s.unacked >= options.streamWindow() / 2) {
             s.recvWindow += s.unacked;
-            io.writer().write(FrameWriter.windowUpdate(s.id(), s.unacked));
+            send(FrameWriter.windowUpdate(s.id(), s.unacked));
             s.unacked = 0;
         }
     }
@@ -563,7 +591,7 @@ public final class Http2ClientConnection {
         connUnacked += n;
         if (connUnacked >= options.connectionWindow() / 4) {
             connRecvWindow += connUnacked;
-            io.writer().write(FrameWriter.windowUpdate(0, connUnacked));
+            send(FrameWriter.windowUpdate(0, connUnacked));
             connUnacked = 0;
         }
     }
@@ -578,7 +606,7 @@ public final class Http2ClientConnection {
     void cancel(ClientStream s) {
         if (streams.get(s.id()) == s && failure == null) {
             s.reset = true;
-            io.writer().write(FrameWriter.rstStream(s.id(), ErrorCode.CANCEL));
+            send(FrameWriter.rstStream(s.id(), ErrorCode.CANCEL));
             closeStream(s);
         }
         if (s.buffered > 0) credit((int) s.buffered);
@@ -596,7 +624,7 @@ public final class Http2ClientConnection {
 
     private void streamError(Http2Exception e) {
         ClientStream s = streams.get(e.streamId());
-        if (failure == null) io.writer().write(FrameWriter.rstStream(e.streamId(), e.code()));
+        if (failure == null) send(FrameWriter.rstStream(e.streamId(), e.code()));
         if (s != null) {
             s.reset = true;
             s.fail(new IOException(origin + ": HTTP/2 stream " + s.id() + ": " + e.getMessage()), false);
@@ -609,11 +637,25 @@ public final class Http2ClientConnection {
         idleTimer = null;
     }
 
+    /** Sends frames after those already sent (held in {@link #out} until the read or the loop iteration ends). */
+    private void send(ByteBuffer frames) {
+        if (out != null) out.add(frames);
+        else io.writer().write(frames);
+    }
+
+    /** A reusable buffer for header blocks, its array readable without a copy. */
+    private static final class BlockBuffer extends java.io.ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
+    }
+
     // ---------------------------------------------------------------- ending
 
     private void connectionError(Http2Exception e) {
         if (failure != null) return;
-        io.writer().write(FrameWriter.goAway(0, e.code(), e.getMessage()));
+        send(FrameWriter.goAway(0, e.code(), e.getMessage()));
+        if (out != null) out.flush();
         io.writer().close(); // after the GOAWAY is sent
         fail(new IOException(origin + ": the server broke HTTP/2 (" + e.getMessage() + "); the connection was closed"));
     }
@@ -621,7 +663,8 @@ public final class Http2ClientConnection {
     /** Ends the connection gracefully: GOAWAY NO_ERROR, then closed; streams still open fail. */
     public void close() {
         if (failure != null) return;
-        io.writer().write(FrameWriter.goAway(0, ErrorCode.NO_ERROR, null));
+        send(FrameWriter.goAway(0, ErrorCode.NO_ERROR, null));
+        if (out != null) out.flush();
         io.writer().close();
         fail(new IOException(origin + ": the HTTP/2 connection was closed"));
     }
@@ -636,6 +679,7 @@ public final class Http2ClientConnection {
     private void fail(IOException e) {
         if (failure != null) return;
         failure = e;
+        if (out != null) out.discard(); // what close() and connectionError() sent is flushed already
         if (settingsTimer != null) settingsTimer.cancel();
         cancelIdleTimer();
         if (!settingsSeen.done()) settingsSeen.setResult(null);
