@@ -52,6 +52,10 @@ public final class ClientSession implements AutoCloseable {
     private static final Set<String> NOT_IN_H2 = Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "upgrade", "content-length", "cookie");
 
+    private static final HeaderField SCHEME_HTTP = new HeaderField(":scheme", "http"), SCHEME_HTTPS = new HeaderField(":scheme", "https"),
+            USER_AGENT = new HeaderField("user-agent", "jasyncio"), ACCEPT = new HeaderField("accept", "*/*"),
+            ACCEPT_ENCODING = new HeaderField("accept-encoding", "gzip, deflate");
+
     private final String baseUrl;
     private final TcpConnector connector;
     private final boolean ownsConnector;
@@ -72,6 +76,9 @@ public final class ClientSession implements AutoCloseable {
     private ClientUrl lastParsed;
     /** The last request's route, reused by the next to the same URL. */
     private TcpConnector.Route lastRoute;
+    /** The last request's name in errors ("GET http://…"), and what it was made of. */
+    private String lastWhat, lastWhatMethod;
+    private ClientUrl lastWhatUrl;
 
     /** A session with aiohttp's defaults. */
     public ClientSession() {
@@ -291,10 +298,12 @@ public final class ClientSession implements AutoCloseable {
         if (closed) throw new IllegalStateException("the session is closed");
         checkMethod(method);
         ClientUrl u = parsed(url).withParams(o.params);
-        Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, method + " " + u);
+        Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, what(method, u));
         Headers headers = new Headers();
-        for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
-        for (String n : o.headers.names()) for (String v : o.headers.getAll(n)) headers.add(n, v);
+        if (defaultHeaders.size() > 0) { // most requests carry neither: no iterators made for nothing
+            for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
+        }
+        if (o.headers.size() > 0) for (String n : o.headers.names()) for (String v : o.headers.getAll(n)) headers.add(n, v);
         BasicAuth credentials = o.auth != null ? o.auth : auth;
         if (credentials != null && !headers.contains("Authorization")) headers.set("Authorization", credentials.encode());
         RequestBody body = o.body;
@@ -304,13 +313,13 @@ public final class ClientSession implements AutoCloseable {
         BasicAuth proxyCredentials = o.proxy != null ? o.proxyAuth : proxyAuth;
         ClientUrl proxyTarget = proxyUrl == null ? null : ClientUrl.parse(null, proxyUrl);
         if (proxyTarget != null && proxyTarget.tls()) throw new InvalidUrlError(proxyUrl, "only http:// proxies are supported");
-        List<ClientResponse> history = new ArrayList<>();
+        List<ClientResponse> history = new ArrayList<>(0);
         while (true) {
             ClientResponse r = send(method, u, headers, body, d, route(u, proxyTarget, proxyCredentials));
-            String location = r.header("Location");
             int s = r.status();
-            if (!follow || location == null || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
-                r.history(history);
+            String location = follow && (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) ? r.header("Location") : null;
+            if (location == null) {
+                if (!history.isEmpty()) r.history(history);
                 if ((o.raiseForStatus != null ? o.raiseForStatus : raiseForStatus)) r.raiseForStatus();
                 return r;
             }
@@ -333,6 +342,14 @@ public final class ClientSession implements AutoCloseable {
             }
             u = next;
         }
+    }
+
+    /** "METHOD url", naming a request in errors: the last one's string again when it is the same request. */
+    private String what(String method, ClientUrl u) {
+        if (u == lastWhatUrl && method.equals(lastWhatMethod)) return lastWhat;
+        lastWhatUrl = u;
+        lastWhatMethod = method;
+        return lastWhat = method + " " + u;
     }
 
     /** {@code url} parsed against the base URL, or the last parse when it is the same string (a ClientUrl is immutable). */
@@ -376,7 +393,7 @@ public final class ClientSession implements AutoCloseable {
 
     private ClientResponse send(String method, ClientUrl u, Headers headers, RequestBody body, Deadlines d,
             TcpConnector.Route route) throws IOException {
-        String what = method + " " + u;
+        String what = what(method, u);
         boolean retried = false;
         int refusals = 0;
         while (true) {
@@ -543,21 +560,22 @@ public final class ClientSession implements AutoCloseable {
 
     /** The request's header list for HTTP/2: pseudo-headers, then the session's and the request's fields, lower-case. */
     private List<HeaderField> h2Fields(String method, ClientUrl u, Headers headers, RequestBody body) {
-        List<HeaderField> f = new ArrayList<>();
+        boolean none = headers.size() == 0; // the common case: no tree lookups
+        List<HeaderField> f = new ArrayList<>(10 + headers.size());
         f.add(new HeaderField(":method", method));
-        f.add(new HeaderField(":scheme", u.tls() ? "https" : "http"));
-        f.add(new HeaderField(":authority", headers.contains("Host") ? headers.get("Host") : u.hostHeader()));
+        f.add(u.tls() ? SCHEME_HTTPS : SCHEME_HTTP);
+        f.add(new HeaderField(":authority", !none && headers.contains("Host") ? headers.get("Host") : u.hostHeader()));
         f.add(new HeaderField(":path", u.target()));
-        if (!headers.contains("User-Agent")) f.add(new HeaderField("user-agent", "jasyncio"));
-        if (!headers.contains("Accept")) f.add(new HeaderField("accept", "*/*"));
-        if (autoDecompress && !headers.contains("Accept-Encoding")) f.add(new HeaderField("accept-encoding", "gzip, deflate"));
+        if (none || !headers.contains("User-Agent")) f.add(USER_AGENT);
+        if (none || !headers.contains("Accept")) f.add(ACCEPT);
+        if (autoDecompress && (none || !headers.contains("Accept-Encoding"))) f.add(ACCEPT_ENCODING);
         String cookies = cookieJar.cookieHeader(u.uri());
-        if (cookies != null || headers.contains("Cookie")) {
+        if (cookies != null || !none && headers.contains("Cookie")) {
             List<String> all = new ArrayList<>(headers.getAll("Cookie"));
             if (cookies != null) all.add(cookies);
             f.add(new HeaderField("cookie", String.join("; ", all)));
         }
-        for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
+        if (!none) for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
             String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
             if (NOT_IN_H2.contains(n)) continue;
             for (String v : e.getValue()) {
@@ -565,7 +583,7 @@ public final class ClientSession implements AutoCloseable {
                 f.add(new HeaderField(n, v));
             }
         }
-        if (body != null && body.contentType() != null && !headers.contains("Content-Type")) f.add(new HeaderField("content-type", body.contentType()));
+        if (body != null && body.contentType() != null && (none || !headers.contains("Content-Type"))) f.add(new HeaderField("content-type", body.contentType()));
         if (body != null && body.length() >= 0) f.add(new HeaderField("content-length", Long.toString(body.length())));
         else if (body == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) f.add(new HeaderField("content-length", "0"));
         return f;

@@ -258,7 +258,7 @@ public final class Http2ClientConnection {
             io.writer().write(FrameWriter.headers(id, encoded.toByteArray(), endStream, peerMaxFrameSize));
         }
         if (endStream) s.localClosed = true;
-        wakeSlot(); // another may fit too
+        if (!slotWaiters.isEmpty()) wakeSlot(); // another may fit too
         return s;
     }
 
