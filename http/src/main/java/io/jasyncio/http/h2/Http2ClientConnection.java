@@ -72,6 +72,11 @@ public final class Http2ClientConnection {
     private IOException failure;
     // the header block being received
     private final HeaderBlock block;
+    /**
+     * The response fields that passed {@link #checkResponse}, by position: a server's responses repeat theirs as the
+     * same HPACK table entries (the same immutable objects), which need no second look.
+     */
+    private final HeaderField[] checked = new HeaderField[16];
     private final ControlFrameBudget controlBudget;
     private Task<Void> readerTask;
     private TimerHandle settingsTimer;
@@ -427,7 +432,7 @@ public final class Http2ClientConnection {
      * RFC 9113 §8.3.2: {@code :status} first and only, valid fields (names lower-case tokens; values without NUL, CR,
      * LF, and Latin-1 as HPACK decodes them): what {@code Headers} would check, so the session adds them unchecked.
      */
-    private static int checkResponse(int id, List<HeaderField> fields) {
+    private int checkResponse(int id, List<HeaderField> fields) {
         if (fields.isEmpty() || !fields.get(0).name().equals(":status")) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response without :status first");
         }
@@ -439,7 +444,10 @@ public final class Http2ClientConnection {
         }
         if (status < 100 || status > 999) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response with :status " + fields.get(0).value());
         for (int i = 1; i < fields.size(); i++) {
-            String n = fields.get(i).name();
+            HeaderField f = fields.get(i);
+            int slot = i - 1;
+            if (slot < checked.length && checked[slot] == f) continue; // this very field (a table entry) passed before
+            String n = f.name();
             if (n.startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + n + " in a response");
             if (n.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an empty field name");
             for (int k = 0; k < n.length(); k++) { // lower-case RFC 9110 token characters (§8.2.1 lets us refuse others)
@@ -453,6 +461,7 @@ public final class Http2ClientConnection {
                 char c = v.charAt(k);
                 if (c == 0 || c == '\r' || c == '\n') throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "NUL, CR or LF in field " + n);
             }
+            if (slot < checked.length) checked[slot] = f;
         }
         return status;
     }
