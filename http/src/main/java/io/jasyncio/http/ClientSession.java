@@ -53,6 +53,10 @@ public final class ClientSession implements AutoCloseable {
     private static final Set<String> NOT_IN_H2 = Set.of("host", "connection", "keep-alive", "proxy-connection", "transfer-encoding",
             "upgrade", "content-length", "cookie");
 
+    private static final HeaderField SCHEME_HTTP = new HeaderField(":scheme", "http"), SCHEME_HTTPS = new HeaderField(":scheme", "https"),
+            USER_AGENT = new HeaderField("user-agent", "jasyncio"), ACCEPT = new HeaderField("accept", "*/*"),
+            ACCEPT_ENCODING = new HeaderField("accept-encoding", "gzip, deflate");
+
     private final String baseUrl;
     private final TcpConnector connector;
     private final boolean ownsConnector;
@@ -71,6 +75,11 @@ public final class ClientSession implements AutoCloseable {
     /** The last URL string parsed, and its parse: a client sending to one URL again and again parses it once. */
     private String lastUrl;
     private ClientUrl lastParsed;
+    /** The last request's route, reused by the next to the same URL. */
+    private TcpConnector.Route lastRoute;
+    /** The last request's name in errors ("GET http://…"), and what it was made of. */
+    private String lastWhat, lastWhatMethod;
+    private ClientUrl lastWhatUrl;
 
     /** A session with aiohttp's defaults. */
     public ClientSession() {
@@ -526,10 +535,12 @@ public final class ClientSession implements AutoCloseable {
         if (closed) throw new IllegalStateException("the session is closed");
         checkMethod(method);
         ClientUrl u = parsed(url).withParams(o.params);
-        Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, method + " " + u);
+        Deadlines d = new Deadlines(o.timeout != null ? o.timeout : timeout, what(method, u));
         Headers headers = new Headers();
-        for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
-        for (String n : o.headers.names()) for (String v : o.headers.getAll(n)) headers.add(n, v);
+        if (defaultHeaders.size() > 0) { // most requests carry neither: no iterators made for nothing
+            for (String n : defaultHeaders.names()) if (!o.headers.contains(n)) for (String v : defaultHeaders.getAll(n)) headers.add(n, v);
+        }
+        if (o.headers.size() > 0) for (String n : o.headers.names()) for (String v : o.headers.getAll(n)) headers.add(n, v);
         BasicAuth credentials = o.auth != null ? o.auth : auth;
         if (credentials != null && !headers.contains("Authorization")) headers.set("Authorization", credentials.encode());
         RequestBody body = o.body;
@@ -539,13 +550,13 @@ public final class ClientSession implements AutoCloseable {
         BasicAuth proxyCredentials = o.proxy != null ? o.proxyAuth : proxyAuth;
         ClientUrl proxyTarget = proxyUrl == null ? null : ClientUrl.parse(null, proxyUrl);
         if (proxyTarget != null && proxyTarget.tls()) throw new InvalidUrlError(proxyUrl, "only http:// proxies are supported");
-        List<ClientResponse> history = new ArrayList<>();
+        List<ClientResponse> history = new ArrayList<>(0);
         while (true) {
-            ClientResponse r = send(method, u, headers, body, d, new TcpConnector.Route(u, proxyTarget, proxyCredentials, http2));
-            String location = r.header("Location");
+            ClientResponse r = send(method, u, headers, body, d, route(u, proxyTarget, proxyCredentials));
             int s = r.status();
-            if (!follow || location == null || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) {
-                r.history(history);
+            String location = follow && (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) ? r.header("Location") : null;
+            if (location == null) {
+                if (!history.isEmpty()) r.history(history);
                 if ((o.raiseForStatus != null ? o.raiseForStatus : raiseForStatus)) r.raiseForStatus();
                 return r;
             }
@@ -570,6 +581,14 @@ public final class ClientSession implements AutoCloseable {
         }
     }
 
+    /** "METHOD url", naming a request in errors: the last one's string again when it is the same request. */
+    private String what(String method, ClientUrl u) {
+        if (u == lastWhatUrl && method.equals(lastWhatMethod)) return lastWhat;
+        lastWhatUrl = u;
+        lastWhatMethod = method;
+        return lastWhat = method + " " + u;
+    }
+
     /** {@code url} parsed against the base URL, or the last parse when it is the same string (a ClientUrl is immutable). */
     private ClientUrl parsed(String url) {
         if (url != null && url.equals(lastUrl)) return lastParsed;
@@ -577,6 +596,13 @@ public final class ClientSession implements AutoCloseable {
         lastUrl = url;
         lastParsed = u;
         return u;
+    }
+
+    /** The route of a request to {@code u}: the last one when it is the same (its pool key is built once). */
+    private TcpConnector.Route route(ClientUrl u, ClientUrl proxyTarget, BasicAuth proxyCredentials) {
+        TcpConnector.Route r = lastRoute;
+        if (r != null && r.sameAs(u, proxyTarget, proxyCredentials, http2)) return r;
+        return lastRoute = TcpConnector.Route.of(u, proxyTarget, proxyCredentials, http2);
     }
 
     /** Reads a little of a redirect's body so its connection can be reused; more, and it is closed. */
@@ -604,7 +630,7 @@ public final class ClientSession implements AutoCloseable {
 
     private ClientResponse send(String method, ClientUrl u, Headers headers, RequestBody body, Deadlines d,
             TcpConnector.Route route) throws IOException {
-        String what = method + " " + u;
+        String what = what(method, u);
         boolean retried = false;
         int refusals = 0;
         while (true) {
@@ -736,19 +762,21 @@ public final class ClientSession implements AutoCloseable {
             if (body != null) sendBodyH2(s, body, d);
             ClientStream.Head head = d.read(s::awaitHead);
             Headers hs = new Headers();
-            for (HeaderField f : head.fields()) hs.addChecked(f.name(), f.value()); // checked by the connection (checkResponse)
-            ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
-            if (hs.contains("Set-Cookie")) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
-            long declared = -1;
-            try {
-                boolean bodyless = method.equals("HEAD") || head.status() == 204 || head.status() == 304;
-                if (hs.contains("Content-Length") && !bodyless) declared = Long.parseLong(hs.get("Content-Length").trim());
-            } catch (NumberFormatException e) {
-                throw new IOException(what + ": invalid content-length " + hs.get("Content-Length"));
+            boolean setCookie = false;
+            String encoding = null;
+            List<HeaderField> fields = head.fields();
+            for (int i = 0; i < fields.size(); i++) { // lower-case names, checked by the connection (checkResponse)
+                HeaderField f = fields.get(i);
+                String n = f.name();
+                hs.addChecked(n, f.value());
+                if (n.equals("set-cookie")) setCookie = true;
+                else if (encoding == null && n.equals("content-encoding")) encoding = f.value();
             }
-            long length = declared;
+            ResponseHead h = new ResponseHead("HTTP/2", head.status(), HttpStatus.reason(head.status()), hs);
+            if (setCookie) cookieJar.updateCookies(hs.getAll("Set-Cookie"), u.uri());
+            long length = s.declaredLength(); // parsed and checked by the connection; -1 for HEAD, 204, 304
             ContentDecoder.Source wire = s::read;
-            ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(hs.get("Content-Encoding"), wire, what) : null;
+            ContentDecoder decoder = autoDecompress && !method.equals("HEAD") ? ContentDecoder.of(encoding, wire, what) : null;
             ClientResponse r = new ClientResponse(method, u.uri(), h, maxBody);
             r.attach(decoder != null ? decoder::next : wire, decoder != null ? null : s::readable, d, complete -> {
                 if (decoder != null) decoder.close();
@@ -769,21 +797,22 @@ public final class ClientSession implements AutoCloseable {
 
     /** The request's header list for HTTP/2: pseudo-headers, then the session's and the request's fields, lower-case. */
     private List<HeaderField> h2Fields(String method, ClientUrl u, Headers headers, RequestBody body) {
-        List<HeaderField> f = new ArrayList<>();
+        boolean none = headers.size() == 0; // the common case: no tree lookups
+        List<HeaderField> f = new ArrayList<>(10 + headers.size());
         f.add(new HeaderField(":method", method));
-        f.add(new HeaderField(":scheme", u.tls() ? "https" : "http"));
-        f.add(new HeaderField(":authority", headers.contains("Host") ? headers.get("Host") : u.hostHeader()));
+        f.add(u.tls() ? SCHEME_HTTPS : SCHEME_HTTP);
+        f.add(new HeaderField(":authority", !none && headers.contains("Host") ? headers.get("Host") : u.hostHeader()));
         f.add(new HeaderField(":path", u.target()));
-        if (!headers.contains("User-Agent")) f.add(new HeaderField("user-agent", "jasyncio"));
-        if (!headers.contains("Accept")) f.add(new HeaderField("accept", "*/*"));
-        if (autoDecompress && !headers.contains("Accept-Encoding")) f.add(new HeaderField("accept-encoding", "gzip, deflate"));
+        if (none || !headers.contains("User-Agent")) f.add(USER_AGENT);
+        if (none || !headers.contains("Accept")) f.add(ACCEPT);
+        if (autoDecompress && (none || !headers.contains("Accept-Encoding"))) f.add(ACCEPT_ENCODING);
         String cookies = cookieJar.cookieHeader(u.uri());
-        if (cookies != null || headers.contains("Cookie")) {
+        if (cookies != null || !none && headers.contains("Cookie")) {
             List<String> all = new ArrayList<>(headers.getAll("Cookie"));
             if (cookies != null) all.add(cookies);
             f.add(new HeaderField("cookie", String.join("; ", all)));
         }
-        for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
+        if (!none) for (Map.Entry<String, List<String>> e : headers.fields().entrySet()) {
             String n = e.getKey().toLowerCase(java.util.Locale.ROOT);
             if (NOT_IN_H2.contains(n)) continue;
             for (String v : e.getValue()) {
@@ -791,7 +820,7 @@ public final class ClientSession implements AutoCloseable {
                 f.add(new HeaderField(n, v));
             }
         }
-        if (body != null && body.contentType() != null && !headers.contains("Content-Type")) f.add(new HeaderField("content-type", body.contentType()));
+        if (body != null && body.contentType() != null && (none || !headers.contains("Content-Type"))) f.add(new HeaderField("content-type", body.contentType()));
         if (body != null && body.length() >= 0) f.add(new HeaderField("content-length", Long.toString(body.length())));
         else if (body == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) f.add(new HeaderField("content-length", "0"));
         return f;

@@ -184,8 +184,9 @@ public final class CookieJar implements AbstractCookieJar {
 
     @Override
     public String cookieHeader(URI url) {
+        if (cookies.isEmpty()) return null; // before host(url): most sessions hold no cookies
         String host = host(url);
-        if (host == null || cookies.isEmpty()) return null;
+        if (host == null) return null;
         removeExpired();
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();

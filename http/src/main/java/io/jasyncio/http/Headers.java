@@ -95,9 +95,7 @@ public final class Headers {
 
     /** Adds a field its source has already checked as {@link #add} would (the parsers, an HTTP/2 response's fields). */
     void addChecked(String name, String value) {
-        List<String> v = fields.get(name);
-        if (v == null) fields.put(name, v = new ArrayList<>(1));
-        v.add(value);
+        fields.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value); // one walk of the tree
     }
 
     /** The fields themselves, for the response writer. */

@@ -519,6 +519,11 @@ final class HttpConnection implements Protocol, RequestContent.Listener {
         return transport;
     }
 
+    /** The client's transport (tests look at its socket). */
+    Transport transport() {
+        return transport;
+    }
+
     /** Whether this connection speaks TLS (an HTTPS site). */
     boolean secure() {
         return transport.getExtraInfo("sslcontext") != null;

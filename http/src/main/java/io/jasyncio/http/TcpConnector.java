@@ -195,11 +195,19 @@ public final class TcpConnector implements AutoCloseable {
      * Where a connection goes and how; {@code h2}: how HTTP/2 may be spoken (through a proxy, only inside an https
      * CONNECT tunnel: a plain proxy takes HTTP/1.1 requests in absolute form).
      */
-    record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
-        String key() {
+    record Route(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2, String key) {
+        /** The route, with its pool key built once (a session sending to one origin again reuses the route). */
+        static Route of(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
             // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
-            return url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode())))
-                    + (mayBeH2() ? " h2" : "");
+            boolean mayBeH2 = h2 != null && (url.tls() ? h2.alpn() : proxy == null && h2.priorKnowledge());
+            String key = url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode())))
+                    + (mayBeH2 ? " h2" : "");
+            return new Route(url, proxy, proxyAuth, h2, key);
+        }
+
+        /** Whether {@link #of} with these would make this route again (the same URL object, proxy and options). */
+        boolean sameAs(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
+            return this.url == url && java.util.Objects.equals(this.proxy, proxy) && this.proxyAuth == proxyAuth && this.h2 == h2;
         }
 
         /**

@@ -100,6 +100,16 @@ public final class ClientStream {
     }
 
     /**
+     * The response's content-length as the connection checked it (every DATA frame is counted against it), or -1:
+     * none was given, or the response has no content (to a HEAD request, a 204 or a 304).
+     *
+     * @return the declared length, or -1
+     */
+    public long declaredLength() {
+        return declaredLength;
+    }
+
+    /**
      * Waits for the response's head (informational responses skipped).
      *
      * @return the final response's head
@@ -176,7 +186,7 @@ public final class ClientStream {
     }
 
     void head(int status, List<HeaderField> fields) {
-        head = new Head(status, List.copyOf(fields));
+        head = new Head(status, java.util.Collections.unmodifiableList(fields)); // a list of this block's own: no copy
         wakeReader();
     }
 

@@ -32,6 +32,16 @@ import java.util.Map;
 public final class Http2ClientConnection {
     private static final int DEFAULT_WINDOW = 65_535;
     private static final int READ_PIECE = 64 * 1024;
+    /** The characters a response field name may hold (lower-case RFC 9110 tokens), as bits 0-63 and 64-127. */
+    private static final long NAME_CHARS_LOW = nameChars(0), NAME_CHARS_HIGH = nameChars(64);
+
+    private static long nameChars(int from) {
+        long bits = 0;
+        for (int c = from; c < from + 64; c++) {
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0) bits |= 1L << (c - from);
+        }
+        return bits;
+    }
 
     private final EventLoop loop;
     private final StreamPair io;
@@ -40,6 +50,13 @@ public final class Http2ClientConnection {
     private final FrameReader reader = new FrameReader(FrameReader.DEFAULT_MAX_FRAME_SIZE);
     private final HpackDecoder decoder;
     private final HpackEncoder encoder = new HpackEncoder();
+    /** The request header block being encoded (reused). */
+    private final BlockBuffer encoded = new BlockBuffer();
+    /**
+     * Frames not yet given to the transport: the HEADERS of the requests sent in one loop iteration, and what
+     * answers one read (acks, WINDOW_UPDATEs), go out in one write. Null over a writer without a transport.
+     */
+    private final FrameBuffer out;
     private final Map<Integer, ClientStream> streams = new HashMap<>();
     private final ArrayDeque<Future<Object>> slotWaiters = new ArrayDeque<>();
     private final Future<Object> settingsSeen;
@@ -55,6 +72,11 @@ public final class Http2ClientConnection {
     private IOException failure;
     // the header block being received
     private final HeaderBlock block;
+    /**
+     * The response fields that passed {@link #checkResponse}, by position: a server's responses repeat theirs as the
+     * same HPACK table entries (the same immutable objects), which need no second look.
+     */
+    private final HeaderField[] checked = new HeaderField[16];
     private final ControlFrameBudget controlBudget;
     private Task<Void> readerTask;
     private TimerHandle settingsTimer;
@@ -76,6 +98,7 @@ public final class Http2ClientConnection {
         this.connRecvWindow = options.connectionWindow();
         this.controlBudget = new ControlFrameBudget(options.maxControlFramesPerSecond(), loop.time());
         this.settingsSeen = loop.createFuture();
+        this.out = io.writer().transport() == null ? null : new FrameBuffer(loop, io.writer().transport());
     }
 
     /**
@@ -168,10 +191,10 @@ public final class Http2ClientConnection {
 
     private void begin() {
         ByteBuffer settings = settingsFrame(options);
-        io.writer().write(FrameWriter.PREFACE);
-        io.writer().write(settings);
+        send(ByteBuffer.wrap(FrameWriter.PREFACE));
+        send(settings);
         if (options.connectionWindow() > DEFAULT_WINDOW) {
-            io.writer().write(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
+            send(FrameWriter.windowUpdate(0, options.connectionWindow() - DEFAULT_WINDOW));
         }
         settingsTimer = loop.callLater(options.settingsTimeout(), () -> connectionError(Http2Exception.connection(
                 ErrorCode.SETTINGS_TIMEOUT, "the server sent no SETTINGS within " + options.settingsTimeout() + " s")));
@@ -287,9 +310,17 @@ public final class Http2ClientConnection {
         ClientStream s = new ClientStream(this, id, peerInitialWindow, options.streamWindow());
         s.headRequest = fields.get(0).value().equals("HEAD");
         streams.put(id, s);
-        io.writer().write(FrameWriter.headers(id, encoder.encode(fields), endStream, peerMaxFrameSize));
+        encoded.reset();
+        encoder.encode(fields, encoded);
+        int n = encoded.size();
+        if (out != null) {
+            FrameWriter.headers(out.room(FrameWriter.headersSize(n, peerMaxFrameSize)), id, encoded.array(), n, endStream, peerMaxFrameSize);
+            out.added();
+        } else {
+            io.writer().write(FrameWriter.headers(id, encoded.toByteArray(), endStream, peerMaxFrameSize));
+        }
         if (endStream) s.localClosed = true;
-        wakeSlot(); // another may fit too
+        if (!slotWaiters.isEmpty()) wakeSlot(); // another may fit too
         return s;
     }
 
@@ -309,18 +340,23 @@ public final class Http2ClientConnection {
                     return;
                 }
                 reader.feed(ByteBuffer.wrap(b));
-                while (failure == null) {
-                    try {
-                        Frame f = reader.next();
-                        if (f == null) break;
-                        onFrame(f);
-                    } catch (Http2Exception e) {
-                        if (e.isConnectionError()) {
-                            connectionError(e);
-                            return;
+                if (out != null) out.beginRead(); // what answers this read goes out in one write at its end
+                try {
+                    while (failure == null) {
+                        try {
+                            Frame f = reader.next();
+                            if (f == null) break;
+                            onFrame(f);
+                        } catch (Http2Exception e) {
+                            if (e.isConnectionError()) {
+                                connectionError(e);
+                                return;
+                            }
+                            streamError(e);
                         }
-                        streamError(e);
                     }
+                } finally {
+                    if (out != null) out.endRead();
                 }
             }
         } catch (CancelledError e) {
@@ -340,7 +376,7 @@ public final class Http2ClientConnection {
             case Frame.Settings s -> onSettings(s);
             case Frame.Ping p -> {
                 control("PING");
-                if (!p.ack()) io.writer().write(FrameWriter.ping(true, p.data()));
+                if (!p.ack()) send(FrameWriter.ping(true, p.data()));
             }
             case Frame.Headers h -> {
                 if (block.headers(h)) headerBlockDone();
@@ -371,7 +407,7 @@ public final class Http2ClientConnection {
                 default -> { }
             }
         }
-        io.writer().write(FrameWriter.settingsAck());
+        send(FrameWriter.settingsAck());
         if (!settingsSeen.done()) {
             settingsTimer.cancel();
             settingsSeen.setResult(null);
@@ -415,7 +451,8 @@ public final class Http2ClientConnection {
         // a response with no content (to HEAD, 204, 304) may say any content-length (RFC 9113 §8.1.1)
         if (!s.headRequest && status != 204 && status != 304) s.declaredLength = contentLength(id, fields);
         if (blockEndStream) checkLengthAtEnd(s);
-        s.head(status, fields.subList(1, fields.size()));
+        fields.remove(0); // :status: the decoder's list is this block's own, an ArrayList
+        s.head(status, fields);
         if (blockEndStream) remoteEnded(s);
     }
 
@@ -452,7 +489,7 @@ public final class Http2ClientConnection {
      * RFC 9113 §8.3.2: {@code :status} first and only, valid fields (names lower-case tokens; values without NUL, CR,
      * LF, and Latin-1 as HPACK decodes them): what {@code Headers} would check, so the session adds them unchecked.
      */
-    private static int checkResponse(int id, List<HeaderField> fields) {
+    private int checkResponse(int id, List<HeaderField> fields) {
         if (fields.isEmpty() || !fields.get(0).name().equals(":status")) {
             throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response without :status first");
         }
@@ -464,12 +501,15 @@ public final class Http2ClientConnection {
         }
         if (status < 100 || status > 999) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "a response with :status " + fields.get(0).value());
         for (int i = 1; i < fields.size(); i++) {
-            String n = fields.get(i).name();
+            HeaderField f = fields.get(i);
+            int slot = i - 1;
+            if (slot < checked.length && checked[slot] == f) continue; // this very field (a table entry) passed before
+            String n = f.name();
             if (n.startsWith(":")) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "pseudo-header " + n + " in a response");
             if (n.isEmpty()) throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an empty field name");
             for (int k = 0; k < n.length(); k++) { // lower-case RFC 9110 token characters (§8.2.1 lets us refuse others)
                 char c = n.charAt(k);
-                if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                if (c >= 128 || (c < 64 ? NAME_CHARS_LOW >>> c : NAME_CHARS_HIGH >>> (c - 64)) % 2 == 0) {
                     throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "an invalid field name: " + n);
                 }
             }
@@ -478,6 +518,7 @@ public final class Http2ClientConnection {
                 char c = v.charAt(k);
                 if (c == 0 || c == '\r' || c == '\n') throw Http2Exception.stream(id, ErrorCode.PROTOCOL_ERROR, "NUL, CR or LF in field " + n);
             }
+            if (slot < checked.length) checked[slot] = f;
         }
         return status;
     }
@@ -581,7 +622,12 @@ public final class Http2ClientConnection {
     void writeData(ClientStream s, byte[] b, int off, int n, boolean endStream) {
         s.sendWindow -= n;
         connSendWindow -= n;
-        io.writer().write(FrameWriter.data(s.id(), b, off, n, endStream));
+        if (out != null) {
+            FrameWriter.data(out.room(9 + n), s.id(), b, off, n, endStream);
+            out.added();
+        } else {
+            io.writer().write(FrameWriter.data(s.id(), b, off, n, endStream));
+        }
         if (endStream) {
             s.localClosed = true;
             if (s.remoteClosed) closeStream(s);
@@ -589,6 +635,7 @@ public final class Http2ClientConnection {
     }
 
     void drain() {
+        if (out != null) out.flush(); // the transport's buffer limits see what is held
         io.writer().drain();
     }
 
@@ -600,7 +647,7 @@ public final class Http2ClientConnection {
         s.unacked += n;
         if (s.unacked >= options.streamWindow() / 2) {
             s.recvWindow += s.unacked;
-            io.writer().write(FrameWriter.windowUpdate(s.id(), s.unacked));
+            send(FrameWriter.windowUpdate(s.id(), s.unacked));
             s.unacked = 0;
         }
     }
@@ -610,7 +657,7 @@ public final class Http2ClientConnection {
         connUnacked += n;
         if (connUnacked >= options.connectionWindow() / 4) {
             connRecvWindow += connUnacked;
-            io.writer().write(FrameWriter.windowUpdate(0, connUnacked));
+            send(FrameWriter.windowUpdate(0, connUnacked));
             connUnacked = 0;
         }
     }
@@ -625,7 +672,7 @@ public final class Http2ClientConnection {
     void cancel(ClientStream s) {
         if (streams.get(s.id()) == s && failure == null) {
             s.reset = true;
-            io.writer().write(FrameWriter.rstStream(s.id(), ErrorCode.CANCEL));
+            send(FrameWriter.rstStream(s.id(), ErrorCode.CANCEL));
             closeStream(s);
         }
         if (s.buffered > 0) credit((int) s.buffered);
@@ -643,7 +690,7 @@ public final class Http2ClientConnection {
 
     private void streamError(Http2Exception e) {
         ClientStream s = streams.get(e.streamId());
-        if (failure == null) io.writer().write(FrameWriter.rstStream(e.streamId(), e.code()));
+        if (failure == null) send(FrameWriter.rstStream(e.streamId(), e.code()));
         if (s != null) {
             s.reset = true;
             s.fail(new IOException(origin + ": HTTP/2 stream " + s.id() + ": " + e.getMessage()), false);
@@ -656,11 +703,25 @@ public final class Http2ClientConnection {
         idleTimer = null;
     }
 
+    /** Sends frames after those already sent (held in {@link #out} until the read or the loop iteration ends). */
+    private void send(ByteBuffer frames) {
+        if (out != null) out.add(frames);
+        else io.writer().write(frames);
+    }
+
+    /** A reusable buffer for header blocks, its array readable without a copy. */
+    private static final class BlockBuffer extends java.io.ByteArrayOutputStream {
+        byte[] array() {
+            return buf;
+        }
+    }
+
     // ---------------------------------------------------------------- ending
 
     private void connectionError(Http2Exception e) {
         if (failure != null) return;
-        io.writer().write(FrameWriter.goAway(0, e.code(), e.getMessage()));
+        send(FrameWriter.goAway(0, e.code(), e.getMessage()));
+        if (out != null) out.flush();
         io.writer().close(); // after the GOAWAY is sent
         fail(new IOException(origin + ": the server broke HTTP/2 (" + e.getMessage() + "); the connection was closed"));
     }
@@ -668,7 +729,8 @@ public final class Http2ClientConnection {
     /** Ends the connection gracefully: GOAWAY NO_ERROR, then closed; streams still open fail. */
     public void close() {
         if (failure != null) return;
-        io.writer().write(FrameWriter.goAway(0, ErrorCode.NO_ERROR, null));
+        send(FrameWriter.goAway(0, ErrorCode.NO_ERROR, null));
+        if (out != null) out.flush();
         io.writer().close();
         fail(new IOException(origin + ": the HTTP/2 connection was closed"));
     }
@@ -687,6 +749,7 @@ public final class Http2ClientConnection {
     private void fail(IOException e) {
         if (failure != null) return;
         failure = e;
+        if (out != null) out.discard(); // what close() and connectionError() sent is flushed already
         if (settingsTimer != null) settingsTimer.cancel();
         cancelIdleTimer();
         if (!settingsSeen.done()) settingsSeen.setResult(null);
