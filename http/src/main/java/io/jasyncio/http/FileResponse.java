@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FileResponse extends Response {
     private final Path path;
+    /** What the static route read of the file just before (saves a stat per request); null: read it in prepare. */
+    private BasicFileAttributes known;
 
     /** The file at {@code path}, answered 200 (with ranges and conditionals). */
     public FileResponse(Path path) {
@@ -52,6 +54,12 @@ public final class FileResponse extends Response {
         if (path == null) throw new NullPointerException("path");
         if (HttpStatus.bodyless(status)) throw new IllegalArgumentException("a " + status + " response cannot have a body");
         this.path = path;
+    }
+
+    /** The file at {@code path}, whose attributes the caller has just read (a static route). */
+    FileResponse(Path path, BasicFileAttributes known) {
+        this(path, 200);
+        this.known = known;
     }
 
     public Path path() {
@@ -85,14 +93,8 @@ public final class FileResponse extends Response {
 
     /** Opens the file and decides the answer to {@code r} (its conditionals and Range). */
     Prepared prepare(Request r) throws IOException {
-        BasicFileAttributes a;
-        try {
-            a = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw new HttpError(404);
-        } catch (AccessDeniedException e) {
-            throw new HttpError(403);
-        }
+        BasicFileAttributes a = known != null ? known : attributes();
+        known = null; // a second answer from the same response reads them afresh
         if (!a.isRegularFile()) throw new HttpError(404);
         long size = a.size();
         long mtimeSeconds = a.lastModifiedTime().to(TimeUnit.SECONDS);
@@ -126,6 +128,16 @@ public final class FileResponse extends Response {
             }
         }
         return open(status, new Prepared(null, status, h, null, List.of(new Part(NOTHING, offset, length)), NOTHING, length));
+    }
+
+    private BasicFileAttributes attributes() throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw new HttpError(404);
+        } catch (AccessDeniedException e) {
+            throw new HttpError(403);
+        }
     }
 
     /**

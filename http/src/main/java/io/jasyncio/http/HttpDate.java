@@ -18,6 +18,8 @@ final class HttpDate {
     private record Stamp(long second, String text) {}
 
     private static volatile Stamp last = new Stamp(-1, "");
+    /** The last {@link #format}ted time: a static file's Last-Modified is the same on every request. */
+    private static volatile Stamp lastFormatted = new Stamp(Long.MIN_VALUE, "");
 
     private HttpDate() {}
 
@@ -30,7 +32,10 @@ final class HttpDate {
 
     /** {@code t}, to the second, as an IMF-fixdate ({@code Last-Modified}). */
     static String format(Instant t) {
-        return FORMAT.format(Instant.ofEpochSecond(t.getEpochSecond()));
+        long s = t.getEpochSecond();
+        Stamp st = lastFormatted;
+        if (st.second != s) lastFormatted = st = new Stamp(s, FORMAT.format(Instant.ofEpochSecond(s)));
+        return st.text;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.jasyncio.http;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
-import io.jasyncio.Coroutine;
 import io.jasyncio.EventLoop;
 import io.jasyncio.ExceptionContext;
 import io.jasyncio.Future;
@@ -33,8 +32,11 @@ import java.util.Map;
 final class ResponseWriter {
     /** A body larger than this is sent in slices of this size, each once the client has taken the last. */
     static final int WRITE_SLICE = 64 * 1024;
-    /** A file is sent in slices of this many bytes, each of which the client must take within the send timeout. */
-    static final long FILE_SLICE = 256 * 1024;
+    /**
+     * While a file is sent, the client's progress is looked at this many times per send timeout: a client that
+     * took no byte of it for that long is dropped within a send timeout and a quarter.
+     */
+    static final int FILE_WATCHES_PER_TIMEOUT = 4;
     /**
      * A file up to this size is read and sent with its head in one write: for a small file, setting up a
      * sendfile costs more than copying it (measured: a 4 KiB file 5x slower through sendfile than a hello).
@@ -145,8 +147,9 @@ final class ResponseWriter {
 
     /**
      * Sends the head, then the file's bytes (a {@code multipart/byteranges} body: each part's head, then its
-     * bytes): through the core's sendfile (zero-copy on a plain socket, chunks read and encrypted on TLS), a
-     * slice at a time, each bounded by the send timeout. A small answer is read into one write with its head.
+     * bytes): through the core's sendfile (zero-copy on a plain socket, chunks read and encrypted on TLS), the
+     * whole of each part in one call, while a {@link ProgressWatch} drops a client that takes nothing for the send
+     * timeout. A small answer is read into one write with its head.
      * False if the client went away or stopped taking bytes (the connection is aborted then), or if the file
      * shrank while being sent (the announced length cannot be kept: the connection is aborted, which is how the
      * client learns of it).
@@ -183,9 +186,6 @@ final class ResponseWriter {
             }
             if (f.end().length > 0) write(f.end());
             return true;
-        } catch (TimeoutError e) {
-            connection.dropClient(true);
-            return false;
         } catch (CancelledError e) {
             throw e;
         } catch (Exception e) {
@@ -203,26 +203,72 @@ final class ResponseWriter {
         answerBytes += b.length;
     }
 
-    /** Sends {@code length} bytes of {@code ch} from {@code offset} through sendfile, a slice at a time. */
+    /**
+     * Sends {@code length} bytes of {@code ch} from {@code offset} through one sendfile (a second only when the
+     * first ends early, which means the file shrank), watched by a {@link ProgressWatch}: the transfer itself pays
+     * nothing for the send timeout, however large the file.
+     */
     private boolean sendFileBytes(FileChannel ch, long offset, long length) throws Exception {
-        long left = length;
-        while (left > 0) {
-            if (paused && !waitDrained() || connection.lost() || transport.isClosing()) return false;
-            long n = Math.min(left, FILE_SLICE), from = offset;
-            Coroutine<Long> slice = () -> Net.sendfile(transport, ch, from, n);
-            double timeout = runner.sendTimeout();
-            long sent = timeout > 0 ? Asyncio.waitFor(slice, timeout) : slice.call();
-            if (sent <= 0) {
-                loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")
-                        .put("transport", transport).build());
-                connection.dropClient(false);
-                return false;
+        if (paused && !waitDrained() || connection.lost() || transport.isClosing()) return false;
+        CountedFileChannel counted = new CountedFileChannel(ch);
+        double timeout = runner.sendTimeout();
+        ProgressWatch watch = timeout > 0 ? new ProgressWatch(counted, timeout / FILE_WATCHES_PER_TIMEOUT) : null;
+        try {
+            long left = length;
+            while (left > 0) {
+                long sent = Net.sendfile(transport, counted, offset, left);
+                if (sent <= 0) {
+                    loop.callExceptionHandler(ExceptionContext.builder("A file shrank while it was being sent")
+                            .put("transport", transport).build());
+                    connection.dropClient(false);
+                    return false;
+                }
+                offset += sent;
+                left -= sent;
+                answerBytes += sent;
             }
-            offset += sent;
-            left -= sent;
-            answerBytes += sent;
+            return true;
+        } finally {
+            if (watch != null) watch.stop();
         }
-        return true;
+    }
+
+    /**
+     * The send timeout over a file being sent (nginx's {@code send_timeout}): every quarter of it, whether the
+     * client took any byte since the last look; after {@link #FILE_WATCHES_PER_TIMEOUT} looks in a row without
+     * progress the client is dropped, which fails the sendfile under way (the connection is lost).
+     */
+    private final class ProgressWatch implements Runnable {
+        private final CountedFileChannel file;
+        private final double every;
+        private long seen;
+        private int still;
+        private TimerHandle timer;
+
+        ProgressWatch(CountedFileChannel file, double every) {
+            this.file = file;
+            this.every = every;
+            this.timer = loop.callLater(every, this);
+        }
+
+        @Override
+        public void run() {
+            timer = null;
+            if (connection.lost()) return;
+            long now = file.taken();
+            still = now == seen ? still + 1 : 0;
+            seen = now;
+            if (still >= FILE_WATCHES_PER_TIMEOUT) {
+                connection.dropClient(true);
+                return;
+            }
+            timer = loop.callLater(every, this);
+        }
+
+        void stop() {
+            if (timer != null) timer.cancel();
+            timer = null;
+        }
     }
 
     // ---------------------------------------------------------------- heads

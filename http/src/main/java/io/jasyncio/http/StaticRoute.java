@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -63,21 +64,49 @@ final class StaticRoute implements Handler {
     public Response handle(Request r) throws IOException {
         List<String> names = fileSegments(r.rawPath());
         if (names == null) throw new HttpError(404);
-        Path file = root;
+        Path file = options.followSymlinks() ? root : realRoot;
         for (String n : names) file = file.resolve(n);
-        Path real;
+        if (!file.normalize().startsWith(options.followSymlinks() ? root : realRoot)) throw new HttpError(404); // cannot happen with the checks above
+        Path found;
+        BasicFileAttributes a;
         try {
-            if (!file.normalize().startsWith(root)) throw new HttpError(404); // cannot happen with the checks above
-            real = file.toRealPath();
+            if (options.followSymlinks()) {
+                found = file;
+                a = Files.readAttributes(file, BasicFileAttributes.class);
+            } else {
+                a = attributesInside(names);
+                found = file;
+                if (a == null) { // a symbolic link on the way: where does it lead?
+                    found = file.toRealPath();
+                    if (!found.startsWith(realRoot)) throw new HttpError(404);
+                    a = Files.readAttributes(found, BasicFileAttributes.class);
+                }
+            }
         } catch (IOException | InvalidPathException e) {
             throw new HttpError(404);
         }
-        if (!options.followSymlinks() && !real.startsWith(realRoot)) throw new HttpError(404);
-        if (Files.isDirectory(real)) {
+        if (a.isDirectory()) {
             if (!options.showIndex()) throw new HttpError(403, "403: Forbidden: directory listing is not allowed");
-            return index(r, real);
+            return index(r, found);
         }
-        return new FileResponse(options.followSymlinks() ? file : real);
+        return new FileResponse(found, a);
+    }
+
+    /**
+     * The attributes of the file the names lead to below {@link #realRoot} when none of them is a symbolic link
+     * (then the file lies inside the directory, which is itself a real path, without resolving anything), or null
+     * when one is. One {@code lstat} per name: far less than {@code realpath(3)}, which reads every component's
+     * link from the file system's root.
+     */
+    private BasicFileAttributes attributesInside(List<String> names) throws IOException {
+        Path p = realRoot;
+        BasicFileAttributes a = null;
+        for (String n : names) {
+            p = p.resolve(n);
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isSymbolicLink()) return null;
+        }
+        return a != null ? a : Files.readAttributes(realRoot, BasicFileAttributes.class);
     }
 
     /**

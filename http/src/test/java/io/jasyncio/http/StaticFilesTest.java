@@ -39,6 +39,9 @@ class StaticFilesTest {
         Files.createSymbolicLink(root.resolve("out-link"), tmp.resolve("secret.txt"));
         Files.createSymbolicLink(root.resolve("out-dir"), tmp);
         Files.createSymbolicLink(root.resolve("in-link"), root.resolve("a.txt"));
+        Files.createSymbolicLink(root.resolve("in-dir"), root.resolve("sub"));
+        Files.createSymbolicLink(root.resolve("sub/deep-out"), tmp.resolve("secret.txt"));
+        Files.createSymbolicLink(root.resolve("sub/up-in"), Path.of("../a.txt"));
     }
 
     static Application app(StaticOptions options) {
@@ -170,6 +173,48 @@ class StaticFilesTest {
         }
     }
 
+    /**
+     * A path without links is checked one name at a time (no realpath); one with a link anywhere on it is resolved,
+     * and served only if it stays inside the root, whichever of its names is the link.
+     */
+    @Test
+    void linksAnywhereOnThePathAreResolvedAndKeptInside() throws Exception {
+        try (Served s = Served.start(app(StaticOptions.DEFAULTS)); RawClient c = new RawClient(s.port)) {
+            assertEquals("{\"b\":1}", c.get("/static/sub/b.json").read().text(), "a plain nested path");
+            assertEquals("{\"b\":1}", c.get("/static/in-dir/b.json").read().text(), "a linked directory inside the root");
+            assertEquals("hello, static world\n", c.get("/static/sub/up-in").read().text(), "a relative link that stays inside");
+            assertEquals(403, c.get("/static/in-dir/").read().status(), "a linked directory is still a directory");
+            RawClient.Reply out = c.get("/static/sub/deep-out").read();
+            assertEquals(404, out.status(), "a link out of the root below a subdirectory");
+            assertFalse(out.text().contains(SECRET));
+            assertEquals(404, c.get("/static/in-dir/deep-out").read().status(), "through a linked directory, then out");
+            assertEquals(404, c.get("/static/sub/nope.txt").read().status());
+            assertEquals(404, c.get("/static/a.txt/x").read().status(), "a file is not a directory");
+        }
+    }
+
+    /** Nothing about a file is kept between requests: a replaced file is served with its new bytes and validators. */
+    @Test
+    void aReplacedFileIsServedAfresh() throws Exception {
+        Path f = root.resolve("changing.txt");
+        Files.writeString(f, "first");
+        try (Served s = Served.start(app(StaticOptions.DEFAULTS)); RawClient c = new RawClient(s.port)) {
+            RawClient.Reply one = c.get("/static/changing.txt").read();
+            assertEquals("first", one.text());
+            Path next = root.resolve("changing.txt.new");
+            Files.writeString(next, "second, longer");
+            Files.setLastModifiedTime(next, java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(f).toMillis() + 10_000));
+            Files.move(next, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            RawClient.Reply two = c.get("/static/changing.txt").read();
+            assertEquals("second, longer", two.text());
+            assertFalse(one.header("ETag").equals(two.header("ETag")));
+            assertFalse(one.header("Last-Modified").equals(two.header("Last-Modified")));
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
     @Test
     void followSymlinksAndShowIndexWhenAsked() throws Exception {
         try (Served s = Served.start(app(StaticOptions.DEFAULTS.withFollowSymlinks(true).withShowIndex(true)));
@@ -202,6 +247,67 @@ class StaticFilesTest {
             while (s.stats().connections() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
             assertEquals(0, s.stats().connections(), "dropped after the send timeout");
         }
+    }
+
+    /**
+     * A client that reads in bursts, pausing for less than the send timeout, gets the whole file byte for byte
+     * through the one sendfile that sends it (its transfers resume wherever the socket's full buffer stopped the
+     * last), and the connection goes on.
+     */
+    @Test
+    void aClientThatPausesGetsEveryByte() throws Exception {
+        int size = 32 * 1024 * 1024;
+        Path f = sparse("pausing.bin", size);
+        Application app = new Application();
+        app.router().addGet("/f", r -> new FileResponse(f));
+        app.router().addGet("/a", r -> new FileResponse(root.resolve("a.txt")));
+        try (Served s = Served.start(app, r -> r.sendTimeout(2.0)); RawClient c = new RawClient(s.port)) {
+            c.socket.setReceiveBufferSize(16 * 1024);
+            c.get("/f");
+            assertEquals(String.valueOf(size), c.read(true).header("Content-Length"));
+            byte[] chunk = new byte[64 * 1024];
+            long at = 0, zeros = 0;
+            int last = -1;
+            while (at < size) {
+                int n = c.in().read(chunk, 0, (int) Math.min(chunk.length, size - at));
+                assertTrue(n > 0, "the body ended after " + at + " bytes");
+                for (int i = 0; i < n; i++) if (chunk[i] == 0) zeros++;
+                last = chunk[n - 1];
+                at += n;
+                if (at % (4 * 1024 * 1024) < n) Thread.sleep(300); // a pause after every 4 MiB
+            }
+            assertEquals(size - 1, zeros, "every byte but the last is a zero");
+            assertEquals(1, last);
+            assertEquals("hello, static world\n", c.get("/a").read().text(), "the connection goes on");
+            assertEquals(List.of(), s.errors);
+        }
+    }
+
+    /** A client that takes part of a large file and then nothing is dropped a send timeout after it stopped. */
+    @Test
+    void aClientThatStopsHalfWayIsDropped() throws Exception {
+        Path f = sparse("halfway.bin", 256 * 1024 * 1024);
+        Application app = new Application();
+        app.router().addGet("/f", r -> new FileResponse(f));
+        try (Served s = Served.start(app, r -> r.sendTimeout(0.5)); RawClient c = new RawClient(s.port)) {
+            c.socket.setReceiveBufferSize(16 * 1024);
+            c.get("/f");
+            assertEquals(200, c.read(true).status());
+            assertEquals(8 * 1024 * 1024, c.in().readNBytes(8 * 1024 * 1024).length);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (s.stats().connections() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(0, s.stats().connections(), "dropped after the send timeout");
+        }
+    }
+
+    /** A file of {@code size} bytes under the temporary directory: zeros (sparse), then a 1. */
+    private static Path sparse(String name, long size) throws Exception {
+        Path p = tmp.resolve(name);
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}), size - 1);
+        }
+        return p;
     }
 
     private static RawClient get(RawClient c, String path, String headers) throws Exception {
