@@ -85,6 +85,17 @@ w(" * <p>Threading: immutable exceptions.")
 w(" */")
 w("public final class PostgresErrors {")
 w("    private PostgresErrors() {}\n")
+
+
+def ctor(name):
+    w("        /**")
+    w("         * The error the server reported in these fields.")
+    w("         *")
+    w("         * @param f the ErrorResponse's fields")
+    w("         */")
+    w(f"        public {name}(ServerMessage f) {{ super(f); }}")
+
+
 class_of = {}
 for cc, title, _ in classes:
     code = cc + "000"
@@ -94,7 +105,7 @@ for cc, title, _ in classes:
     class_of[cc] = name
     w(f"    /** SQLSTATE class {cc}: {title}. */")
     w(f"    public static class {name} extends PostgresError {{")
-    w(f"        public {name}(ServerMessage f) {{ super(f); }}")
+    ctor(name)
     w("    }\n")
 specific = {}
 for code in SPECIFIC:
@@ -104,11 +115,11 @@ for code in SPECIFIC:
     specific[code] = name
     w(f"    /** SQLSTATE {code}: {conds[code]}. */")
     w(f"    public static class {name} extends {parent} {{")
-    w(f"        public {name}(ServerMessage f) {{ super(f); }}")
+    ctor(name)
     w("    }\n")
 w("    /** 0A000 from the plan cache (\"cached plan must not change result type\"): the statement must be prepared again. */")
 w("    public static class InvalidCachedStatementError extends FeatureNotSupportedError {")
-w("        public InvalidCachedStatementError(ServerMessage f) { super(f); }")
+ctor("InvalidCachedStatementError")
 w("    }\n")
 w("    private static final Map<String, Function<ServerMessage, PostgresError>> BY_CODE = Map.ofEntries(")
 entries = [f'            Map.entry("{c}", {n}::new)' for c, n in specific.items()]

@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * <ul>
  * <li>{@code %a} the client's IP address; {@code %t} when the request started, {@code [06/Dec/2026:09:01:29 +0000]};
  * {@code %P} the process id, {@code <1234>}; {@code %r} the request line, {@code GET /path?q HTTP/1.1};
- * {@code %s} the status; {@code %b} the bytes sent, head and framing included;
+ * {@code %s} the status; {@code %b} the bytes of the answer as sent, head and framing included (over HTTP/2 the
+ * stream's HEADERS, CONTINUATION and DATA frames; a WebSocket's: all its stream carried);
  * <li>{@code %T} the time taken in whole seconds, {@code %Tf} in seconds with six decimals, {@code %D} in
  * microseconds (from the handler's start to the answer handed to the socket);
  * <li>{@code %{Name}i} a request header, {@code %{Name}o} a response header ({@code -} when absent);

@@ -155,7 +155,7 @@ final class Http2Streams implements StreamHandler {
                 tunnel.abort();
                 throw e;
             }
-            if (accessLog != null) accessLog.log(r, 200, 0, resp.headers(), System.nanoTime() - started);
+            if (accessLog != null) accessLog.log(r, 200, s.sentBytes(), resp.headers(), System.nanoTime() - started);
             return;
         }
         if (s.responseStarted()) { // a StreamResponse answered; the stream is reset if it did not end (handlerEnded)
@@ -164,11 +164,11 @@ final class Http2Streams implements StreamHandler {
                         new IllegalStateException("the handler of " + r + " started a StreamResponse, then answered " + resp
                                 + " instead of returning its writeEof()")).put("request", r).build());
             }
-            if (accessLog != null) accessLog.log(r, resp.status(), 0, resp.headers(), System.nanoTime() - started);
+            if (accessLog != null) accessLog.log(r, resp.status(), s.sentBytes(), resp.headers(), System.nanoTime() - started);
             return;
         }
-        long bytes = send(s, r, resp);
-        if (accessLog != null) accessLog.log(r, resp.status(), bytes, resp.headers(), System.nanoTime() - started);
+        send(s, r, resp);
+        if (accessLog != null) accessLog.log(r, resp.status(), s.sentBytes(), resp.headers(), System.nanoTime() - started);
     }
 
     private Request request(ServerStream s) {
@@ -291,15 +291,18 @@ final class Http2Streams implements StreamHandler {
         return s.responseStarted() ? STREAM_FAILED : Response.text(500, SERVER_ERROR_TEXT);
     }
 
-    /** Sends {@code resp} on {@code s}; returns the body bytes sent. */
-    private long send(ServerStream s, Request r, Response resp) throws IOException {
+    /** Sends {@code resp} on {@code s} (what it cost, {@link ServerStream#sentBytes()}). */
+    private void send(ServerStream s, Request r, Response resp) throws IOException {
         boolean head = r != null && r.method().equals("HEAD");
         if (resp instanceof FileResponse f && r != null) {
             FileResponse.Prepared p = f.prepare(r);
-            if (p.answer() != null) return send(s, r, p.answer());
+            if (p.answer() != null) {
+                send(s, r, p.answer());
+                return;
+            }
             try (var ch = p.channel()) {
                 s.sendHeaders(head(p.status(), p.headers(), p.length()), head || p.length() == 0);
-                if (head || p.length() == 0) return 0;
+                if (head || p.length() == 0) return;
                 long left = p.length(); // every part's head and bytes, then the closing boundary (multipart/byteranges)
                 byte[] buf = new byte[(int) Math.min(FILE_CHUNK, left)];
                 for (FileResponse.Part part : p.parts()) {
@@ -319,14 +322,13 @@ final class Http2Streams implements StreamHandler {
                     }
                 }
                 if (p.end().length > 0) s.sendData(p.end(), 0, p.end().length, true);
-                return p.length();
+                return;
             }
         }
         byte[] body = resp.body();
         boolean bodyless = HttpStatus.bodyless(resp.status()) || head;
         s.sendHeaders(head(resp.status(), resp.headers(), bodyless && !head ? -1 : body.length), bodyless || body.length == 0);
         if (!bodyless && body.length > 0) s.sendData(body, 0, body.length, true);
-        return bodyless ? 0 : body.length;
     }
 
     /** The response head as HTTP/2 fields: lower-case names, no connection-specific fields (RFC 9113 §8.2.2). */

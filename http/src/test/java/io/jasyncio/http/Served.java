@@ -13,10 +13,14 @@ import java.util.function.Consumer;
 /**
  * An application served on 127.0.0.1 (a free port) by a loop on a thread of its own, for tests that play the
  * client from the test thread. {@link #close()} cancels the serving task (as Ctrl-C does), so the runner's
- * graceful shutdown runs, and waits for the loop's thread to end.
+ * graceful shutdown runs, and waits for the loop's thread to end. For a peer that shares the server's loop (and a
+ * virtual clock) see {@link ServerTesting}.
+ *
+ * <p>Threading: made and closed on the test's thread; {@link #onLoop} runs its argument on the loop's.
  */
-final class Served implements AutoCloseable {
-    final int port;
+public final class Served implements AutoCloseable {
+    /** The server's port on 127.0.0.1 (-1 for a site other than a {@link TcpSite}). */
+    public final int port;
     final EventLoop loop;
     final AppRunner runner;
     /** What reached the loop's exception handler. */
@@ -35,8 +39,27 @@ final class Served implements AutoCloseable {
         this.errors = errors;
     }
 
-    static Served start(Application app) throws Exception {
+    /**
+     * Serves {@code app} over cleartext HTTP with the runner's defaults.
+     *
+     * @param app the application served
+     * @return the server, serving
+     * @throws Exception if it could not start
+     */
+    public static Served start(Application app) throws Exception {
         return start(app, r -> {});
+    }
+
+    /**
+     * Serves {@code app} over HTTPS with {@code tls} (ALPN offering h2 and http/1.1), or cleartext if null.
+     *
+     * @param app the application served
+     * @param tls the server's TLS options, or null
+     * @return the server, serving
+     * @throws Exception if it could not start
+     */
+    public static Served start(Application app, io.jasyncio.tls.TlsOptions tls) throws Exception {
+        return start(app, r -> {}, r -> new TcpSite(r, "127.0.0.1", 0, tls));
     }
 
     /** Serves {@code app}; {@code configure} sets the runner's options before it is set up. */
@@ -72,7 +95,7 @@ final class Served implements AutoCloseable {
                 started.completeExceptionally(e);
             }
         });
-        return new Served(started.get(10, TimeUnit.SECONDS), t, errors);
+        return new Served(started.get(20, TimeUnit.SECONDS), t, errors);
     }
 
     /** Runs {@code what} on the loop's thread and returns its result. */
@@ -98,6 +121,7 @@ final class Served implements AutoCloseable {
         return !thread.isAlive();
     }
 
+    /** Cancels the serving task (a graceful shutdown) and waits for the loop's thread to end. */
     @Override
     public void close() throws InterruptedException {
         if (!loop.isClosed()) {

@@ -14,6 +14,13 @@ public enum ChannelBinding {
     /** Refuse to connect unless the server authenticates with SCRAM-SHA-256-PLUS. */
     REQUIRE;
 
+    /**
+     * Parses libpq's spelling ({@code disable}, {@code prefer}, {@code require}; any case).
+     *
+     * @param s the value
+     * @return the constant
+     * @throws IllegalArgumentException another value
+     */
     public static ChannelBinding parse(String s) {
         return switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "disable" -> DISABLE;

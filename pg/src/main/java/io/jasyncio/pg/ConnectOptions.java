@@ -47,9 +47,17 @@ public record ConnectOptions(String host, int port, String user, String password
         Double commandTimeout, int statementCacheSize, int maxMessageSize, long maxResultSize,
         Map<String, String> serverSettings, boolean rewriteInserts, boolean groupReads) {
 
+    /** The default {@link #maxMessageSize()}: 256 MiB. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
+    /** The default {@link #maxResultSize()}: 512 MiB of rows per fetch. */
     public static final long DEFAULT_MAX_RESULT_SIZE = 512L * 1024 * 1024;
 
+    /**
+     * Checks the values and copies {@code serverSettings}.
+     *
+     * @throws IllegalArgumentException a port outside 1..65535, a timeout that is not positive, a negative cache size,
+     *     a {@code maxMessageSize} under 1024 or a {@code maxResultSize} under 1
+     */
     public ConnectOptions {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, got " + port);
         if (!(connectTimeout > 0)) throw new IllegalArgumentException("connectTimeout must be positive, got " + connectTimeout);
@@ -62,13 +70,24 @@ public record ConnectOptions(String host, int port, String user, String password
         serverSettings = Map.copyOf(serverSettings);
     }
 
-    /** Everything from the environment and the defaults (see the class comment). */
+    /**
+     * Everything from the environment and the defaults (see the class comment).
+     *
+     * @return the options the environment gives, with the defaults for the rest (asyncpg's {@code connect()} without
+     *     arguments)
+     */
     public static ConnectOptions defaults() {
         Map<String, String> env = System.getenv();
         return fromValues(new LinkedHashMap<>(), env);
     }
 
-    /** Parses a URI or key=value DSN; values it does not set come from the environment and the defaults. */
+    /**
+     * Parses a URI or key=value DSN; values it does not set come from the environment and the defaults.
+     *
+     * @param dsn a libpq URI ({@code postgresql://...}) or {@code key=value} string (asyncpg's {@code dsn})
+     * @return the options
+     * @throws IllegalArgumentException the DSN is malformed or names an unknown key or value
+     */
     public static ConnectOptions parse(String dsn) {
         return fromValues(dsnValues(dsn), System.getenv());
     }
@@ -235,73 +254,156 @@ public record ConnectOptions(String host, int port, String user, String password
         return "localhost";
     }
 
-    /** Whether {@link #host()} is a Unix socket directory. */
+    /**
+     * Whether {@link #host()} is a Unix socket directory.
+     *
+     * @return true if the host starts with '/'
+     */
     public boolean isUnixSocket() {
         return host.startsWith("/");
     }
 
-    /** The Unix socket file, for a socket directory host. */
+    /**
+     * The Unix socket file, for a socket directory host.
+     *
+     * @return {@code host/.s.PGSQL.port}
+     */
     public Path socketPath() {
         return Path.of(host, ".s.PGSQL." + port);
     }
 
+    /**
+     * A copy connecting to {@code host:port} (asyncpg's {@code host}, {@code port}).
+     *
+     * @param host a host name or address, or a Unix socket directory
+     * @param port the port
+     * @return the copy
+     */
     public ConnectOptions withHost(String host, int port) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy logging in as {@code user} (asyncpg's {@code user}, {@code password}).
+     *
+     * @param user the role
+     * @param password the password, or null
+     * @return the copy
+     */
     public ConnectOptions withUser(String user, String password) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy connecting to {@code database} (asyncpg's {@code database}).
+     *
+     * @param database the database's name
+     * @return the copy
+     */
     public ConnectOptions withDatabase(String database) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy with this TLS mode (asyncpg's {@code ssl}, libpq's {@code sslmode} and {@code sslrootcert}).
+     *
+     * @param mode whether and how to use TLS
+     * @param rootCert PEM file of the authorities to trust for VERIFY_CA and VERIFY_FULL (null: the JDK's)
+     * @return the copy
+     */
     public ConnectOptions withSsl(SslMode mode, Path rootCert) {
         return new ConnectOptions(host, port, user, password, database, mode, rootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
-    /** TLS with this context (its trust managers decide what is trusted); {@code mode} must not be DISABLE. */
+    /**
+     * TLS with this context (its trust managers decide what is trusted); {@code mode} must not be DISABLE.
+     *
+     * @param mode how to use TLS (not DISABLE)
+     * @param context the context to make connections' engines with
+     * @return the copy
+     */
     public ConnectOptions withSslContext(SslMode mode, SSLContext context) {
         return new ConnectOptions(host, port, user, password, database, mode, sslRootCert, context, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy with this SCRAM channel binding setting (libpq's {@code channel_binding}).
+     *
+     * @param cb whether SCRAM-SHA-256-PLUS is used, allowed or required
+     * @return the copy
+     */
     public ConnectOptions withChannelBinding(ChannelBinding cb) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, cb,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy whose connection set-up (TCP, TLS, authentication) may take {@code seconds} (asyncpg's {@code timeout}).
+     *
+     * @param seconds a positive number of seconds
+     * @return the copy
+     */
     public ConnectOptions withConnectTimeout(double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 seconds, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy whose queries may take {@code seconds} each unless given their own timeout (asyncpg's {@code
+     * command_timeout}).
+     *
+     * @param seconds a positive number of seconds, or null for no limit
+     * @return the copy
+     */
     public ConnectOptions withCommandTimeout(Double seconds) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, seconds, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy keeping {@code size} prepared statements per connection (asyncpg's {@code statement_cache_size}).
+     *
+     * @param size the cache's size (LRU); 0 turns the cache off
+     * @return the copy
+     */
     public ConnectOptions withStatementCacheSize(int size) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, size, maxMessageSize, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy accepting server messages up to {@code bytes} long; a longer one is a {@link ProtocolError}.
+     *
+     * @param bytes the bound, at least 1024
+     * @return the copy
+     */
     public ConnectOptions withMaxMessageSize(int bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, bytes, maxResultSize, serverSettings, rewriteInserts, groupReads);
     }
 
+    /**
+     * A copy letting one fetch collect up to {@code bytes} of rows; more is a {@link ResultTooLargeError}.
+     *
+     * @param bytes the bound, positive
+     * @return the copy
+     */
     public ConnectOptions withMaxResultSize(long bytes) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, bytes, serverSettings, rewriteInserts, groupReads);
     }
 
-    /** Whether executemany may send a plain INSERT as multi-row INSERTs (see {@link Connection#executemany}). */
+    /**
+     * Whether executemany may send a plain INSERT as multi-row INSERTs (see {@link Connection#executemany}).
+     *
+     * @param rewrite true (the default) to rewrite, false for one statement per row
+     * @return the copy
+     */
     public ConnectOptions withRewriteInserts(boolean rewrite) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
                 connectTimeout, commandTimeout, statementCacheSize, maxMessageSize, maxResultSize, serverSettings, rewrite, groupReads);
@@ -315,6 +417,9 @@ public record ConnectOptions(String host, int port, String user, String password
      * back and run again on their own, so a read that calls a function with effects outside the transaction
      * ({@code nextval}, {@code pg_advisory_lock}, dblink) runs twice; and a quick read grouped before a slow one
      * gets its answer only when the slow one ends. Turn it on for pipelined, side-effect-free reads.
+     *
+     * @param group true to group reads, false (the default) for one Sync per query
+     * @return the copy
      */
     public ConnectOptions withGroupReads(boolean group) {
         return new ConnectOptions(host, port, user, password, database, sslMode, sslRootCert, sslContext, channelBinding,
@@ -322,7 +427,13 @@ public record ConnectOptions(String host, int port, String user, String password
                 rewriteInserts, group);
     }
 
-    /** Adds a run-time parameter sent at start-up (asyncpg's {@code server_settings}). */
+    /**
+     * Adds a run-time parameter sent at start-up (asyncpg's {@code server_settings}).
+     *
+     * @param name the parameter's name ({@code application_name}, {@code search_path}, ...)
+     * @param value its value
+     * @return the copy
+     */
     public ConnectOptions withServerSetting(String name, String value) {
         Map<String, String> m = new LinkedHashMap<>(serverSettings);
         m.put(name, value);

@@ -9,10 +9,21 @@ package io.jasyncio.pg;
  * <p>Threading: immutable.
  */
 public class ConnectionDoesNotExistError extends InterfaceError {
+    /**
+     * An error with this message.
+     *
+     * @param message what was lost, and when
+     */
     public ConnectionDoesNotExistError(String message) {
         super(message);
     }
 
+    /**
+     * An error with this message and cause.
+     *
+     * @param message what was lost, and when
+     * @param cause what broke the connection
+     */
     public ConnectionDoesNotExistError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -16,9 +16,20 @@ import java.nio.file.StandardOpenOption;
  */
 @FunctionalInterface
 public interface CopySink {
+    /**
+     * Takes the next chunk; may await (the server waits meanwhile). Throwing aborts the copy.
+     *
+     * @param chunk the chunk's bytes, valid only during the call
+     * @throws Exception anything; the copy fails with it
+     */
     void write(ByteBuffer chunk) throws Exception;
 
-    /** Writes to a stream, each chunk in a worker thread ({@code Asyncio.toThread}): the loop never blocks on it. */
+    /**
+     * Writes to a stream, each chunk in a worker thread ({@code Asyncio.toThread}): the loop never blocks on it.
+     *
+     * @param out the stream; left open
+     * @return the sink
+     */
     static CopySink to(OutputStream out) {
         return chunk -> Asyncio.toThread(() -> {
             out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
@@ -29,6 +40,9 @@ public interface CopySink {
     /**
      * Writes to a new file (replacing one there), each chunk in a worker thread. The file is opened per chunk in
      * append mode, so nothing is left open if the copy fails.
+     *
+     * @param file the file to create or replace
+     * @return the sink
      */
     static CopySink to(Path file) {
         boolean[] first = {true};

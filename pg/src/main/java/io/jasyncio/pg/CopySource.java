@@ -15,16 +15,31 @@ import java.util.Iterator;
  */
 @FunctionalInterface
 public interface CopySource {
-    /** The next chunk, or null when there is no more. */
+    /**
+     * The next chunk, or null when there is no more.
+     *
+     * @return the chunk, or null at the end
+     * @throws java.lang.Exception anything; the COPY is aborted (CopyFail) and nothing is committed
+     */
     byte[] next() throws Exception;
 
-    /** The chunks of an Iterable, in order. */
+    /**
+     * The chunks of an Iterable, in order.
+     *
+     * @param chunks the chunks
+     * @return the source
+     */
     static CopySource of(Iterable<byte[]> chunks) {
         Iterator<byte[]> it = chunks.iterator();
         return () -> it.hasNext() ? it.next() : null;
     }
 
-    /** A stream read in 64 KiB chunks, each in a worker thread ({@code Asyncio.toThread}); closed at its end. */
+    /**
+     * A stream read in 64 KiB chunks, each in a worker thread ({@code Asyncio.toThread}); closed at its end.
+     *
+     * @param in the stream
+     * @return the source
+     */
     static CopySource of(InputStream in) {
         return () -> Asyncio.toThread(() -> {
             byte[] b = in.readNBytes(64 * 1024);
@@ -36,7 +51,12 @@ public interface CopySource {
         });
     }
 
-    /** A file's bytes, read in 64 KiB chunks in a worker thread. */
+    /**
+     * A file's bytes, read in 64 KiB chunks in a worker thread.
+     *
+     * @param file the file
+     * @return the source
+     */
     static CopySource of(Path file) {
         long[] pos = {0};
         return () -> Asyncio.toThread(() -> {

@@ -58,7 +58,12 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
         return rows;
     }
 
-    /** The next {@code n} rows (fewer at the end; none when exhausted). */
+    /**
+     * The next {@code n} rows (fewer at the end; none when exhausted).
+     *
+     * @param n how many rows, at least 1
+     * @return the rows; empty once exhausted
+     */
     public List<Record> fetch(int n) {
         if (n < 1) throw new IllegalArgumentException("n must be at least 1, got " + n);
         if (closed) throw new InterfaceError("the cursor is closed");
@@ -67,13 +72,22 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
         return step(null, n, false);
     }
 
-    /** The next row, or null at the end. */
+    /**
+     * The next row, or null at the end.
+     *
+     * @return the row, or null
+     */
     public Record fetchrow() {
         List<Record> r = fetch(1);
         return r.isEmpty() ? null : r.get(0);
     }
 
-    /** Skips {@code n} rows; returns how many were skipped (MOVE FORWARD). */
+    /**
+     * Skips {@code n} rows; returns how many were skipped (MOVE FORWARD).
+     *
+     * @param n how many rows to skip, at least 1
+     * @return how many were skipped (fewer than {@code n} at the end)
+     */
     public int forward(int n) {
         if (n < 1) throw new IllegalArgumentException("n must be at least 1, got " + n);
         if (closed) throw new InterfaceError("the cursor is closed");

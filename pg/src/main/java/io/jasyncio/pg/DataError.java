@@ -7,10 +7,21 @@ package io.jasyncio.pg;
  * <p>Threading: immutable.
  */
 public class DataError extends InterfaceError {
+    /**
+     * An error with this message.
+     *
+     * @param message which value, which type, and what to do
+     */
     public DataError(String message) {
         super(message);
     }
 
+    /**
+     * An error with this message and cause.
+     *
+     * @param message which value, which type, and what to do
+     * @param cause the codec's failure
+     */
     public DataError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -9,10 +9,21 @@ package io.jasyncio.pg;
  * <p>Threading: immutable.
  */
 public class InterfaceError extends RuntimeException {
+    /**
+     * An error with this message.
+     *
+     * @param message what was wrong, and what to do
+     */
     public InterfaceError(String message) {
         super(message);
     }
 
+    /**
+     * An error with this message and cause.
+     *
+     * @param message what was wrong, and what to do
+     * @param cause the underlying failure
+     */
     public InterfaceError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,5 +8,11 @@ package io.jasyncio.pg;
  */
 @FunctionalInterface
 public interface LogListener {
+    /**
+     * Gets one notice.
+     *
+     * @param connection the connection that received it
+     * @param message the notice's fields
+     */
     void onLog(Connection connection, ServerMessage message);
 }

@@ -11,6 +11,8 @@ package io.jasyncio.pg;
 @FunctionalInterface
 public interface NotificationListener {
     /**
+     * Gets one notification.
+     *
      * @param connection the connection that received it
      * @param pid the server process that sent the NOTIFY
      * @param channel the channel

@@ -102,7 +102,14 @@ public final class Pool implements AutoCloseable {
 
     // ================================================================ acquire / release
 
-    /** A connection (waiting for one within {@code acquireTimeout}); its {@link Connection#close()} releases it. */
+    /**
+     * A connection (waiting for one within {@code acquireTimeout}); its {@link Connection#close()} releases it.
+     *
+     * @return a connection of this pool, for the calling task's use until its {@link Connection#close()} (asyncpg's
+     *     {@code acquire()})
+     * @throws io.jasyncio.TimeoutError none became free within {@code acquireTimeout}
+     * @throws InterfaceError the pool is closing
+     */
     public Connection acquire() {
         Double t = opts.acquireTimeout();
         if (t == null) return acquireNow();
@@ -308,31 +315,65 @@ public final class Pool implements AutoCloseable {
 
     // ================================================================ shortcuts
 
-    /** Acquires, fetches, releases. */
+    /**
+     * Acquires, fetches, releases.
+     *
+     * @param sql the query; {@code $1, $2, ...} for the arguments
+     * @param args the arguments, in order
+     * @return the rows (asyncpg's {@code Pool.fetch()})
+     */
     public List<Record> fetch(String sql, Object... args) {
         try (Connection c = acquire()) {
             return c.fetch(sql, args);
         }
     }
 
+    /**
+     * Acquires, fetches the first row, releases (asyncpg's {@code Pool.fetchrow()}).
+     *
+     * @param sql the query; {@code $1, $2, ...} for the arguments
+     * @param args the arguments, in order
+     * @return the first row, or null
+     */
     public Record fetchrow(String sql, Object... args) {
         try (Connection c = acquire()) {
             return c.fetchrow(sql, args);
         }
     }
 
+    /**
+     * Acquires, fetches one value, releases (asyncpg's {@code Pool.fetchval()}).
+     *
+     * @param <T> the value's Java type
+     * @param sql the query; {@code $1, $2, ...} for the arguments
+     * @param args the arguments, in order
+     * @return the first column of the first row, or null
+     */
     public <T> T fetchval(String sql, Object... args) {
         try (Connection c = acquire()) {
             return c.fetchval(sql, args);
         }
     }
 
+    /**
+     * Acquires, executes, releases (asyncpg's {@code Pool.execute()}).
+     *
+     * @param sql the SQL; {@code $1, $2, ...} for the arguments
+     * @param args the arguments, in order
+     * @return the status (command tag)
+     */
     public String execute(String sql, Object... args) {
         try (Connection c = acquire()) {
             return c.execute(sql, args);
         }
     }
 
+    /**
+     * Acquires, runs a batch, releases (asyncpg's {@code Pool.executemany()}; see {@link Connection#executemany}).
+     *
+     * @param sql one statement with {@code $1, $2, ...} parameters
+     * @param rows the arguments of each run
+     */
     public void executemany(String sql, Iterable<?> rows) {
         try (Connection c = acquire()) {
             c.executemany(sql, rows);
@@ -341,23 +382,47 @@ public final class Pool implements AutoCloseable {
 
     // ================================================================ state and closing
 
-    /** Open connections (idle and in use, and those being opened). */
+    /**
+     * Open connections (idle and in use, and those being opened).
+     *
+     * @return the count (asyncpg's {@code get_size()}, which counts only connections already open)
+     */
     public int getSize() {
         return size;
     }
 
+    /**
+     * Connections open and not in use (asyncpg's {@code get_idle_size()}).
+     *
+     * @return the count
+     */
     public int getIdleSize() {
         return idle.size();
     }
 
+    /**
+     * The {@link PoolOptions#minSize()} it keeps open (asyncpg's {@code get_min_size()}).
+     *
+     * @return the minimum
+     */
     public int getMinSize() {
         return opts.minSize();
     }
 
+    /**
+     * The {@link PoolOptions#maxSize()} it opens at most (asyncpg's {@code get_max_size()}).
+     *
+     * @return the maximum
+     */
     public int getMaxSize() {
         return opts.maxSize();
     }
 
+    /**
+     * Whether {@link #close()} or {@link #terminate()} has begun (asyncpg's {@code is_closing()}).
+     *
+     * @return true once closing
+     */
     public boolean isClosing() {
         return closing;
     }
@@ -368,7 +433,11 @@ public final class Pool implements AutoCloseable {
         close(60);
     }
 
-    /** As {@link #close()}, waiting at most {@code timeout} seconds for connections in use; then terminates them. */
+    /**
+     * As {@link #close()}, waiting at most {@code timeout} seconds for connections in use; then terminates them.
+     *
+     * @param timeout seconds to wait for connections in use to be released
+     */
     public void close(double timeout) {
         if (closing) return;
         closing = true;

@@ -17,541 +17,1081 @@ public final class PostgresErrors {
 
     /** SQLSTATE class 03: SQL Statement Not Yet Complete. */
     public static class SqlStatementNotYetCompleteError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SqlStatementNotYetCompleteError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 08: Connection Exception. */
     public static class PostgresConnectionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public PostgresConnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 09: Triggered Action Exception. */
     public static class TriggeredActionExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TriggeredActionExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0A: Feature Not Supported. */
     public static class FeatureNotSupportedError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public FeatureNotSupportedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0B: Invalid Transaction Initiation. */
     public static class InvalidTransactionInitiationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidTransactionInitiationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0F: Locator Exception. */
     public static class LocatorExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public LocatorExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0L: Invalid Grantor. */
     public static class InvalidGrantorError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidGrantorError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0P: Invalid Role Specification. */
     public static class InvalidRoleSpecificationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidRoleSpecificationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 0Z: Diagnostics Exception. */
     public static class DiagnosticsExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DiagnosticsExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 20: Case Not Found. */
     public static class CaseNotFoundError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CaseNotFoundError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 21: Cardinality Violation. */
     public static class CardinalityViolationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CardinalityViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 22: Data Exception. */
     public static class DataException extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DataException(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 23: Integrity Constraint Violation. */
     public static class IntegrityConstraintViolationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public IntegrityConstraintViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 24: Invalid Cursor State. */
     public static class InvalidCursorStateError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidCursorStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 25: Invalid Transaction State. */
     public static class InvalidTransactionStateError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidTransactionStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 26: Invalid SQL Statement Name. */
     public static class InvalidSqlStatementNameError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidSqlStatementNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 27: Triggered Data Change Violation. */
     public static class TriggeredDataChangeViolationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TriggeredDataChangeViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 28: Invalid Authorization Specification. */
     public static class InvalidAuthorizationSpecificationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidAuthorizationSpecificationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2B: Dependent Privilege Descriptors Still Exist. */
     public static class DependentPrivilegeDescriptorsStillExistError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DependentPrivilegeDescriptorsStillExistError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2D: Invalid Transaction Termination. */
     public static class InvalidTransactionTerminationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidTransactionTerminationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 2F: SQL Routine Exception. */
     public static class SqlRoutineExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SqlRoutineExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 34: Invalid Cursor Name. */
     public static class InvalidCursorNameError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidCursorNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 38: External Routine Exception. */
     public static class ExternalRoutineExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ExternalRoutineExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 39: External Routine Invocation Exception. */
     public static class ExternalRoutineInvocationExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ExternalRoutineInvocationExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3B: Savepoint Exception. */
     public static class SavepointExceptionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SavepointExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3D: Invalid Catalog Name. */
     public static class InvalidCatalogNameError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidCatalogNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 3F: Invalid Schema Name. */
     public static class InvalidSchemaNameError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidSchemaNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 40: Transaction Rollback. */
     public static class TransactionRollbackError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TransactionRollbackError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 42: Syntax Error or Access Rule Violation. */
     public static class SyntaxOrAccessError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SyntaxOrAccessError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 44: WITH CHECK OPTION Violation. */
     public static class WithCheckOptionViolationError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public WithCheckOptionViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 53: Insufficient Resources. */
     public static class InsufficientResourcesError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InsufficientResourcesError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 54: Program Limit Exceeded. */
     public static class ProgramLimitExceededError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ProgramLimitExceededError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 55: Object Not In Prerequisite State. */
     public static class ObjectNotInPrerequisiteStateError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ObjectNotInPrerequisiteStateError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 57: Operator Intervention. */
     public static class OperatorInterventionError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public OperatorInterventionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 58: System Error (errors external to PostgreSQL itself). */
     public static class PostgresSystemError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public PostgresSystemError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class 72: Snapshot Failure. */
     public static class SnapshotTooOldError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SnapshotTooOldError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class F0: Configuration File Error. */
     public static class ConfigFileError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ConfigFileError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class HV: Foreign Data Wrapper Error (SQL/MED). */
     public static class FdwError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public FdwError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class P0: PL/pgSQL Error. */
     public static class PLPGSQLError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public PLPGSQLError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE class XX: Internal Error. */
     public static class InternalServerError extends PostgresError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InternalServerError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08006: connection_failure. */
     public static class ConnectionFailureError extends PostgresConnectionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ConnectionFailureError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08001: sqlclient_unable_to_establish_sqlconnection. */
     public static class SqlclientUnableToEstablishSqlconnectionError extends PostgresConnectionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SqlclientUnableToEstablishSqlconnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08004: sqlserver_rejected_establishment_of_sqlconnection. */
     public static class SqlserverRejectedEstablishmentOfSqlconnectionError extends PostgresConnectionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SqlserverRejectedEstablishmentOfSqlconnectionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 08P01: protocol_violation. */
     public static class ProtocolViolationError extends PostgresConnectionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ProtocolViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22001: string_data_right_truncation. */
     public static class StringDataRightTruncationError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public StringDataRightTruncationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22003: numeric_value_out_of_range. */
     public static class NumericValueOutOfRangeError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NumericValueOutOfRangeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22004: null_value_not_allowed. */
     public static class NullValueNotAllowedError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NullValueNotAllowedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22007: invalid_datetime_format. */
     public static class InvalidDatetimeFormatError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidDatetimeFormatError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22008: datetime_field_overflow. */
     public static class DatetimeFieldOverflowError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DatetimeFieldOverflowError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22012: division_by_zero. */
     public static class DivisionByZeroError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DivisionByZeroError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22021: character_not_in_repertoire. */
     public static class CharacterNotInRepertoireError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CharacterNotInRepertoireError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22023: invalid_parameter_value. */
     public static class InvalidParameterValueError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidParameterValueError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22P02: invalid_text_representation. */
     public static class InvalidTextRepresentationError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidTextRepresentationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22P05: untranslatable_character. */
     public static class UntranslatableCharacterError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UntranslatableCharacterError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 22032: invalid_json_text. */
     public static class InvalidJsonTextError extends DataException {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidJsonTextError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23001: restrict_violation. */
     public static class RestrictViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public RestrictViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23502: not_null_violation. */
     public static class NotNullViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NotNullViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23503: foreign_key_violation. */
     public static class ForeignKeyViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ForeignKeyViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23505: unique_violation. */
     public static class UniqueViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UniqueViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23514: check_violation. */
     public static class CheckViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CheckViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 23P01: exclusion_violation. */
     public static class ExclusionViolationError extends IntegrityConstraintViolationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ExclusionViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25001: active_sql_transaction. */
     public static class ActiveSqlTransactionError extends InvalidTransactionStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ActiveSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25006: read_only_sql_transaction. */
     public static class ReadOnlySqlTransactionError extends InvalidTransactionStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ReadOnlySqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P01: no_active_sql_transaction. */
     public static class NoActiveSqlTransactionError extends InvalidTransactionStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NoActiveSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P02: in_failed_sql_transaction. */
     public static class InFailedSqlTransactionError extends InvalidTransactionStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InFailedSqlTransactionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 25P03: idle_in_transaction_session_timeout. */
     public static class IdleInTransactionSessionTimeoutError extends InvalidTransactionStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public IdleInTransactionSessionTimeoutError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 28P01: invalid_password. */
     public static class InvalidPasswordError extends InvalidAuthorizationSpecificationError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidPasswordError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40001: serialization_failure. */
     public static class SerializationError extends TransactionRollbackError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public SerializationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40002: transaction_integrity_constraint_violation. */
     public static class TransactionIntegrityConstraintViolationError extends TransactionRollbackError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TransactionIntegrityConstraintViolationError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40003: statement_completion_unknown. */
     public static class StatementCompletionUnknownError extends TransactionRollbackError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public StatementCompletionUnknownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 40P01: deadlock_detected. */
     public static class DeadlockDetectedError extends TransactionRollbackError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DeadlockDetectedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42501: insufficient_privilege. */
     public static class InsufficientPrivilegeError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InsufficientPrivilegeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42601: syntax_error. */
     public static class PostgresSyntaxError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public PostgresSyntaxError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42622: name_too_long. */
     public static class NameTooLongError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NameTooLongError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42701: duplicate_column. */
     public static class DuplicateColumnError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DuplicateColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42702: ambiguous_column. */
     public static class AmbiguousColumnError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public AmbiguousColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42703: undefined_column. */
     public static class UndefinedColumnError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UndefinedColumnError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42704: undefined_object. */
     public static class UndefinedObjectError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UndefinedObjectError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42710: duplicate_object. */
     public static class DuplicateObjectError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DuplicateObjectError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42804: datatype_mismatch. */
     public static class DatatypeMismatchError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DatatypeMismatchError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42830: invalid_foreign_key. */
     public static class InvalidForeignKeyError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidForeignKeyError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42846: cannot_coerce. */
     public static class CannotCoerceError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CannotCoerceError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42883: undefined_function. */
     public static class UndefinedFunctionError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UndefinedFunctionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42939: reserved_name. */
     public static class ReservedNameError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ReservedNameError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P01: undefined_table. */
     public static class UndefinedTableError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UndefinedTableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P02: undefined_parameter. */
     public static class UndefinedParameterError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public UndefinedParameterError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P04: duplicate_database. */
     public static class DuplicateDatabaseError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DuplicateDatabaseError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P06: duplicate_schema. */
     public static class DuplicateSchemaError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DuplicateSchemaError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P07: duplicate_table. */
     public static class DuplicateTableError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DuplicateTableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P10: invalid_column_reference. */
     public static class InvalidColumnReferenceError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidColumnReferenceError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 42P18: indeterminate_datatype. */
     public static class IndeterminateDatatypeError extends SyntaxOrAccessError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public IndeterminateDatatypeError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53100: disk_full. */
     public static class DiskFullError extends InsufficientResourcesError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DiskFullError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53200: out_of_memory. */
     public static class ServerOutOfMemoryError extends InsufficientResourcesError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ServerOutOfMemoryError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 53300: too_many_connections. */
     public static class TooManyConnectionsError extends InsufficientResourcesError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TooManyConnectionsError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 54001: statement_too_complex. */
     public static class StatementTooComplexError extends ProgramLimitExceededError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public StatementTooComplexError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 55006: object_in_use. */
     public static class ObjectInUseError extends ObjectNotInPrerequisiteStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public ObjectInUseError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 55P03: lock_not_available. */
     public static class LockNotAvailableError extends ObjectNotInPrerequisiteStateError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public LockNotAvailableError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57014: query_canceled. */
     public static class QueryCanceledError extends OperatorInterventionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public QueryCanceledError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P01: admin_shutdown. */
     public static class AdminShutdownError extends OperatorInterventionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public AdminShutdownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P02: crash_shutdown. */
     public static class CrashShutdownError extends OperatorInterventionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CrashShutdownError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P03: cannot_connect_now. */
     public static class CannotConnectNowError extends OperatorInterventionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public CannotConnectNowError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE 57P05: idle_session_timeout. */
     public static class IdleSessionTimeoutError extends OperatorInterventionError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public IdleSessionTimeoutError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0001: raise_exception. */
     public static class RaiseExceptionError extends PLPGSQLError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public RaiseExceptionError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0002: no_data_found. */
     public static class NoDataFoundError extends PLPGSQLError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public NoDataFoundError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE P0003: too_many_rows. */
     public static class TooManyRowsError extends PLPGSQLError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public TooManyRowsError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE XX001: data_corrupted. */
     public static class DataCorruptedError extends InternalServerError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public DataCorruptedError(ServerMessage f) { super(f); }
     }
 
     /** SQLSTATE XX002: index_corrupted. */
     public static class IndexCorruptedError extends InternalServerError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public IndexCorruptedError(ServerMessage f) { super(f); }
     }
 
     /** 0A000 from the plan cache ("cached plan must not change result type"): the statement must be prepared again. */
     public static class InvalidCachedStatementError extends FeatureNotSupportedError {
+        /**
+         * The error the server reported in these fields.
+         *
+         * @param f the ErrorResponse's fields
+         */
         public InvalidCachedStatementError(ServerMessage f) { super(f); }
     }
 

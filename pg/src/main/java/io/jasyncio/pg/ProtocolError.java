@@ -8,6 +8,11 @@ package io.jasyncio.pg;
  * <p>Threading: immutable.
  */
 public class ProtocolError extends ConnectionDoesNotExistError {
+    /**
+     * An error with this message.
+     *
+     * @param message what the server sent that is wrong
+     */
     public ProtocolError(String message) {
         super(message);
     }

@@ -8,6 +8,11 @@ package io.jasyncio.pg;
  * <p>Threading: immutable.
  */
 public class ResultTooLargeError extends InterfaceError {
+    /**
+     * An error with this message.
+     *
+     * @param message the result's size and the bound
+     */
     public ResultTooLargeError(String message) {
         super(message);
     }

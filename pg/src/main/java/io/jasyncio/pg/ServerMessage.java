@@ -33,7 +33,14 @@ public record ServerMessage(String severity, String severityEn, String sqlstate,
         String schemaName, String tableName, String columnName, String dataTypeName, String constraintName,
         String sourceFile, String sourceLine, String sourceFunction) {
 
-    /** Parses the body of an ErrorResponse or NoticeResponse: (type byte, C string)* then a NUL. */
+    /**
+     * Parses the body of an ErrorResponse or NoticeResponse: (type byte, C string)* then a NUL.
+     *
+     * @param b the buffer
+     * @param off where the body starts
+     * @param len the body's length
+     * @return the fields; those the server did not send are null
+     */
     public static ServerMessage parse(byte[] b, int off, int len) {
         String[] f = new String[128];
         int end = off + len;
@@ -57,7 +64,11 @@ public record ServerMessage(String severity, String severityEn, String sqlstate,
         }
     }
 
-    /** "SEVERITY: message" with the detail and hint on lines of their own, as psql prints it. */
+    /**
+     * "SEVERITY: message" with the detail and hint on lines of their own, as psql prints it.
+     *
+     * @return the text
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         sb.append(severity != null ? severity : "ERROR").append(": ").append(message);

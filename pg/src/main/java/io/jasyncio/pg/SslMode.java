@@ -22,6 +22,14 @@ public enum SslMode {
     /** As VERIFY_CA, and the certificate must name the host connected to. */
     VERIFY_FULL;
 
+    /**
+     * Parses libpq's spelling ({@code disable}, {@code allow}, {@code prefer}, {@code require}, {@code verify-ca},
+     * {@code verify-full}; any case, '_' for '-').
+     *
+     * @param s the value
+     * @return the constant
+     * @throws IllegalArgumentException another value
+     */
     public static SslMode parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "disable" -> DISABLE;
@@ -35,7 +43,11 @@ public enum SslMode {
         };
     }
 
-    /** Whether the certificate is checked. */
+    /**
+     * Whether the certificate is checked.
+     *
+     * @return true for VERIFY_CA and VERIFY_FULL
+     */
     public boolean verifies() {
         return this == VERIFY_CA || this == VERIFY_FULL;
     }

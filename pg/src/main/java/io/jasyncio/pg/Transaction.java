@@ -38,7 +38,12 @@ public final class Transaction implements AutoCloseable {
         this.deferrable = deferrable;
     }
 
-    /** Starts it: BEGIN, or SAVEPOINT inside another transaction of this connection. Returns this. */
+    /**
+     * Starts it: BEGIN, or SAVEPOINT inside another transaction of this connection. Returns this.
+     *
+     * @return this transaction
+     * @throws InterfaceError it was already started, or the connection is in a transaction begun with a plain BEGIN
+     */
     public Transaction start() {
         if (state != State.NEW) throw new InterfaceError("cannot start the transaction: it is already " + describe());
         Session s = conn.s();
@@ -122,7 +127,13 @@ public final class Transaction implements AutoCloseable {
         if (state == State.STARTED && !conn.isClosed()) rollback();
     }
 
-    /** Starts, runs {@code body}, commits; rolls back (and rethrows) if it throws. */
+    /**
+     * Starts, runs {@code body}, commits; rolls back (and rethrows) if it throws.
+     *
+     * @param <T> the body's result type
+     * @param body the work, run in the calling task
+     * @return what {@code body} returned, after the commit
+     */
     public <T> T run(Coroutine<T> body) {
         start();
         T result;

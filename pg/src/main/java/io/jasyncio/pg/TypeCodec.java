@@ -13,7 +13,9 @@ import java.util.function.Function;
  * Arguments of the type go through the encoder, results through the decoder (elements of arrays of the type too,
  * in binary).
  *
- * <p>Threading: immutable; the functions are called on the connection's loop thread and must not block.
+ * <p>Threading: immutable. The encoder is called on the connection's loop thread; the decoder wherever a
+ * {@link Record}'s value is read (records decode when asked, on any thread), so it must be thread-safe when records
+ * are read off the loop. Neither may block.
  *
  * @param <T> the Java type
  */
@@ -24,7 +26,14 @@ public final class TypeCodec<T> {
         this.codec = codec;
     }
 
-    /** The type travels as text: {@code encoder} gives the text form the server parses, {@code decoder} reads it. */
+    /**
+     * The type travels as text: {@code encoder} gives the text form the server parses, {@code decoder} reads it.
+     *
+     * @param <T> the Java type
+     * @param encoder the value's text form
+     * @param decoder the value of a text form
+     * @return the codec
+     */
     public static <T> TypeCodec<T> text(Function<? super T, String> encoder, Function<String, ? extends T> decoder) {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoder, "decoder");
@@ -44,7 +53,14 @@ public final class TypeCodec<T> {
         });
     }
 
-    /** The type travels in the server's binary format (its {@code typsend}/{@code typreceive} form). */
+    /**
+     * The type travels in the server's binary format (its {@code typsend}/{@code typreceive} form).
+     *
+     * @param <T> the Java type
+     * @param encoder the value's binary form
+     * @param decoder the value of a binary form (a copy of the bytes)
+     * @return the codec
+     */
     public static <T> TypeCodec<T> binary(Function<? super T, byte[]> encoder, Function<byte[], ? extends T> decoder) {
         Objects.requireNonNull(encoder, "encoder");
         Objects.requireNonNull(decoder, "decoder");

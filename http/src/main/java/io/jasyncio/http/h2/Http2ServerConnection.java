@@ -511,12 +511,15 @@ public final class Http2ServerConnection implements UpgradedProtocol {
 
     // ---------------------------------------------------------------- sending (from the streams' tasks)
 
-    void writeHeaders(ServerStream s, List<HeaderField> fields, boolean endStream) {
+    /** Writes {@code fields} as HEADERS (and CONTINUATION) frames; returns their size, frame headers included. */
+    int writeHeaders(ServerStream s, List<HeaderField> fields, boolean endStream) {
         encoded.reset();
         encoder.encode(fields, encoded);
         int n = encoded.size();
-        FrameWriter.headers(out.room(FrameWriter.headersSize(n, peerMaxFrameSize)), s.id(), encoded.array(), n, endStream, peerMaxFrameSize);
+        int size = FrameWriter.headersSize(n, peerMaxFrameSize);
+        FrameWriter.headers(out.room(size), s.id(), encoded.array(), n, endStream, peerMaxFrameSize);
         out.added();
+        return size;
     }
 
     /** How much of {@code len} may be sent on {@code s} now. */

@@ -53,6 +53,8 @@ public final class ServerStream {
     /** A send waiting for window or for the client to take data. */
     Future<Void> waiter;
     private boolean responseStarted;
+    /** The response's frames given to the connection: HEADERS, CONTINUATION and DATA, frame headers included. */
+    private long sentBytes;
     /** An extended CONNECT (RFC 8441): a tunnel both ways (a WebSocket), whose request body has no deadline. */
     final boolean tunnel;
     /** Body bytes received and not yet consumed by the handler (given back to the connection window when it ends). */
@@ -118,12 +120,21 @@ public final class ServerStream {
         conn.consumed(this, n);
     }
 
+    /**
+     * {@return the bytes of this stream's response sent so far: its HEADERS, CONTINUATION and DATA frames, the
+     * 9-byte frame headers included (what an access log's {@code %b} reports, as over HTTP/1.1 the head, the chunk
+     * framing and the body)}
+     */
+    public long sentBytes() {
+        return sentBytes;
+    }
+
     /** Sends the response head (or trailers); {@code endStream} when no body follows. */
     public void sendHeaders(List<HeaderField> fields, boolean endStream) throws IOException {
         checkOpen();
         responseStarted = true;
         if (endStream) localClosed = true;
-        conn.writeHeaders(this, fields, endStream);
+        sentBytes += conn.writeHeaders(this, fields, endStream);
         if (endStream) conn.localEnded(this);
     }
 
@@ -142,6 +153,7 @@ public final class ServerStream {
                 boolean last = endStream && n == len;
                 if (last) localClosed = true;
                 conn.writeData(this, b, off, n, last);
+                sentBytes += 9 + n;
                 off += n;
                 len -= n;
                 if (last) {

@@ -29,8 +29,11 @@ final class H2Peer implements AutoCloseable {
     long connWindow = 65_535;
     final Map<Integer, Long> streamCredit = new HashMap<>();
 
-    /** A response as read: status, fields, body, and how the stream ended (null: END_STREAM). */
-    record Response(int status, List<HeaderField> headers, byte[] body, ErrorCode reset) {
+    /**
+     * A response as read: status, fields, body, how the stream ended (null: END_STREAM), and the bytes of its
+     * HEADERS, CONTINUATION and DATA frames as they came (frame headers included).
+     */
+    record Response(int status, List<HeaderField> headers, byte[] body, ErrorCode reset, long wireBytes) {
         String header(String name) {
             for (HeaderField f : headers) if (f.name().equals(name)) return f.value();
             return null;
@@ -47,7 +50,21 @@ final class H2Peer implements AutoCloseable {
 
     /** Connects, sends the preface and {@code settings}, and reads (and acknowledges) the server's SETTINGS. */
     static H2Peer open(int port, long... settings) throws Exception {
-        H2Peer p = new H2Peer(Streams.openConnection("127.0.0.1", port));
+        return start(new H2Peer(Streams.openConnection("127.0.0.1", port)), settings);
+    }
+
+    /** {@link #open} over TLS, offering only h2 by ALPN (the server's certificate is TestCerts'). */
+    static H2Peer openTls(int port, long... settings) throws Exception {
+        javax.net.ssl.SSLContext ctx = io.jasyncio.http.TestCerts.client();
+        javax.net.ssl.SSLParameters params = ctx.getDefaultSSLParameters();
+        params.setApplicationProtocols(new String[] {"h2"});
+        io.jasyncio.tls.TlsOptions tls = io.jasyncio.tls.TlsOptions.client(ctx).withServerHostname("localhost").withParameters(params);
+        StreamPair c = Streams.openConnection("127.0.0.1", port, io.jasyncio.streams.StreamReader.DEFAULT_LIMIT,
+                io.jasyncio.transport.ConnectOptions.overTls(tls));
+        return start(new H2Peer(c), settings);
+    }
+
+    private static H2Peer start(H2Peer p, long... settings) {
         p.c.writer().write(FrameWriter.PREFACE);
         p.send(FrameWriter.settings(settings));
         Frame f = p.next();
@@ -162,6 +179,7 @@ final class H2Peer implements AutoCloseable {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         ByteArrayOutputStream block = new ByteArrayOutputStream();
         boolean endAfterBlock = false;
+        long wire = 0;
         while (true) {
             Frame f = next();
             if (f == null) throw new AssertionError("EOF before the end of stream " + id + "; other frames: " + other);
@@ -177,40 +195,45 @@ final class H2Peer implements AutoCloseable {
             }
             switch (f) {
                 case Frame.Headers h -> {
-                    block.writeBytes(h.fragment());
                     endAfterBlock = h.endStream();
+                    wire += 9 + h.fragment().length; // the server sends neither padding nor priority
+                    block.writeBytes(h.fragment());
                     if (h.endHeaders()) {
-                        List<HeaderField> l = decoder.decode(block.toByteArray());
-                        block.reset();
-                        if (status < 0) {
-                            status = Integer.parseInt(l.get(0).value());
-                            fields.addAll(l);
-                        }
-                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null);
+                        status = headBlockEnded(block, status, fields);
+                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
                 case Frame.Continuation k -> {
+                    wire += 9 + k.fragment().length;
                     block.writeBytes(k.fragment());
                     if (k.endHeaders()) {
-                        List<HeaderField> l = decoder.decode(block.toByteArray());
-                        block.reset();
-                        if (status < 0) {
-                            status = Integer.parseInt(l.get(0).value());
-                            fields.addAll(l);
-                        }
-                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null);
+                        status = headBlockEnded(block, status, fields);
+                        if (endAfterBlock) return new Response(status, fields, body.toByteArray(), null, wire);
                     }
                 }
                 case Frame.Data d -> {
+                    wire += 9 + d.flowLength();
                     body.writeBytes(d.data());
-                    if (d.endStream()) return new Response(status, fields, body.toByteArray(), null);
+                    if (d.endStream()) return new Response(status, fields, body.toByteArray(), null, wire);
                 }
                 case Frame.RstStream r -> {
-                    return new Response(status, fields, body.toByteArray(), r.error());
+                    return new Response(status, fields, body.toByteArray(), r.error(), wire);
                 }
                 default -> other.add(f);
             }
         }
+    }
+
+    /**
+     * Decodes the header block collected in {@code block} (then emptied); the first block of a response is its
+     * head, whose fields go to {@code fields}. Returns the response's status (read from the head).
+     */
+    private int headBlockEnded(ByteArrayOutputStream block, int status, List<HeaderField> fields) {
+        List<HeaderField> l = decoder.decode(block.toByteArray());
+        block.reset();
+        if (status >= 0) return status; // trailers: decoded to keep the decoder in step
+        fields.addAll(l);
+        return Integer.parseInt(l.get(0).value());
     }
 
     /** A HEADERS frame of another stream, decoded (its block in one frame). */

@@ -1,11 +1,13 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
 import io.jasyncio.CancelledError;
 import io.jasyncio.http.Application;
 import io.jasyncio.http.Response;
+import io.jasyncio.http.StreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ class Http2HostileClientTest {
     @Test
     void rapidResetGetsGoAwayEnhanceYourCalmAndLeavesNoHandlerBehind() {
         // CVE-2023-44487: open a stream and reset it at once, again and again, in one write
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 1000; i++) {
@@ -67,7 +69,7 @@ class Http2HostileClientTest {
     @Test
     void resetsWithinTheRateAreServedForever() {
         // the same pattern, slowly: 50 a second for 20 seconds (virtual), under the 100/s bucket
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 for (int i = 0; i < 1000; i++) {
                     int id = 1 + 2 * i;
@@ -84,7 +86,7 @@ class Http2HostileClientTest {
 
     @Test
     void continuationFloodIsAConnectionErrorInBoundedMemory() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 // a header block that never ends: empty CONTINUATION frames, cheap to send
                 p.send(FrameWriter.raw(Frame.TYPE_HEADERS, 0, 1, p.encoder.encode(H2Peer.get("/hello"))));
@@ -114,7 +116,7 @@ class Http2HostileClientTest {
 
     @Test
     void hpackBombIsACompressionError() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 // one 4 KB field into the table, then 10,000 one-byte references to it: 40 MB once decoded
                 ByteArrayOutputStream block = new ByteArrayOutputStream();
@@ -140,7 +142,7 @@ class Http2HostileClientTest {
         Application app = app();
         byte[] big = new byte[8 << 20];
         app.router().addGet("/huge", r -> Response.bytes(big, "application/octet-stream"));
-        H2Testing.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.autoWindow = false;
                 double t0 = Asyncio.getRunningLoop().time();
@@ -163,7 +165,7 @@ class Http2HostileClientTest {
         Application app = app();
         byte[] big = new byte[64 << 20];
         app.router().addGet("/huge", r -> Response.bytes(big, "application/octet-stream"));
-        H2Testing.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.sendTimeout(10), (port, runner) -> {
             H2Peer p = H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
             p.send(FrameWriter.windowUpdate(0, Integer.MAX_VALUE - 65_535));
             p.sendHeaders(1, H2Peer.get("/huge"), true);
@@ -179,9 +181,73 @@ class Http2HostileClientTest {
         });
     }
 
+    /** The file descriptors this JVM has open (Linux). */
+    private static long openFds() {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aClientThatNeverReadsWith100StreamsOpenHoldsBoundedMemoryAndFds() throws Exception {
+        neverReadingClientWith100Streams(false);
+    }
+
+    /** The same over TLS: the TLS layer's backlog counts as held output, and is bounded as well. */
+    @Test
+    void aClientThatNeverReadsWith100StreamsOpenOverTlsHoldsBoundedMemoryAndFds() throws Exception {
+        neverReadingClientWith100Streams(true);
+    }
+
+    private void neverReadingClientWith100Streams(boolean overTls) throws Exception {
+        // 100 streams (the concurrency limit), windows opened wide, 4 MiB asked on each, and nothing read: the
+        // transport's buffer fills, every handler waits in its write, the send timeout ends them all
+        Application app = app();
+        byte[] chunk = new byte[64 << 10];
+        app.router().addGet("/huge", r -> {
+            started.incrementAndGet();
+            try {
+                StreamResponse s = new StreamResponse(200).prepare(r);
+                for (int i = 0; i < 64; i++) s.write(chunk);
+                return s.writeEof();
+            } finally {
+                ended.incrementAndGet();
+            }
+        });
+        long fdsBefore = openFds();
+        io.jasyncio.tls.TlsOptions tls = overTls ? io.jasyncio.tls.TlsOptions.server(io.jasyncio.http.TestCerts.server()) : null;
+        ServerTesting.serve(app, r -> r.sendTimeout(10), tls, (port, runner) -> {
+            H2Peer p = overTls ? H2Peer.openTls(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE)
+                    : H2Peer.open(port, Frame.Settings.INITIAL_WINDOW_SIZE, Integer.MAX_VALUE);
+            p.send(FrameWriter.windowUpdate(0, Integer.MAX_VALUE - 65_535));
+            for (int i = 0; i < 100; i++) p.sendHeaders(1 + 2 * i, H2Peer.get("/huge"), true);
+            p.c.writer().transport().pauseReading();
+            double t0 = Asyncio.getRunningLoop().time();
+            long maxFds = 0, maxHeld = 0;
+            while (runner.connectionCount() > 0 && Asyncio.getRunningLoop().time() - t0 < 60) {
+                Asyncio.sleep(1);
+                long held = runner.stats().maxBufferedBytes();
+                assertTrue(held < 8 << 20, "held " + runner.stats());
+                maxHeld = Math.max(maxHeld, held);
+                maxFds = Math.max(maxFds, openFds());
+            }
+            assertTrue(maxHeld > 64 << 10, "the server never held output: the client's not reading was not felt (" + maxHeld + ")");
+            assertEquals(0, runner.connectionCount(), "the connection outlived the send timeout");
+            assertEquals(100, started.get(), "every stream reached its handler");
+            while (ended.get() < 100 && Asyncio.getRunningLoop().time() - t0 < 90) Asyncio.sleep(0.1);
+            assertEquals(100, ended.get(), "a handler outlived its connection");
+            assertTrue(maxFds <= fdsBefore + 8, "fds: " + fdsBefore + " before, " + maxFds + " at most meanwhile");
+            p.close();
+            return null;
+        });
+        assertTrue(openFds() <= fdsBefore + 2, "fds left open: " + fdsBefore + " before, " + openFds() + " after");
+    }
+
     @Test
     void settingsFloodIsEnhanceYourCalm() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 5000; i++) frames.add(FrameWriter.settings(Frame.Settings.HEADER_TABLE_SIZE, 4096));
@@ -197,7 +263,7 @@ class Http2HostileClientTest {
 
     @Test
     void pingFloodIsEnhanceYourCalm() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<ByteBuffer> frames = new ArrayList<>();
                 for (int i = 0; i < 5000; i++) frames.add(FrameWriter.ping(false, i));
@@ -215,7 +281,7 @@ class Http2HostileClientTest {
 
     @Test
     void pingsWithinTheRateAreAnswered() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 for (int round = 0; round < 5; round++) {
                     List<ByteBuffer> frames = new ArrayList<>();
@@ -232,7 +298,7 @@ class Http2HostileClientTest {
 
     @Test
     void aHeaderBlockLeftOpenIsEndedByTheIdleTimeout() {
-        H2Testing.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 double t0 = Asyncio.getRunningLoop().time();
                 p.send(FrameWriter.raw(Frame.TYPE_HEADERS, 0, 1, p.encoder.encode(H2Peer.get("/hello"))));
@@ -250,7 +316,7 @@ class Http2HostileClientTest {
     void aBodyThatStopsComingResetsItsStream() {
         Application app = app();
         app.router().addPost("/read", r -> Response.text("read " + r.body().length));
-        H2Testing.serve(app, r -> r.keepaliveTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/read"), false);
                 p.send(FrameWriter.data(1, new byte[10], 0, 10, false));
@@ -268,7 +334,7 @@ class Http2HostileClientTest {
             Asyncio.sleep(100);
             return Response.text("x");
         });
-        H2Testing.serve(app, (port, runner) -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/never-read"), false);
                 byte[] chunk = new byte[16_384];

@@ -1,5 +1,6 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.Served;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -40,7 +41,7 @@ class Http2InteropTest {
 
     @Test
     void jdkClientNegotiatesH2ByAlpnAndMultiplexesManyStreams() throws Exception {
-        try (var server = new H2Testing.Threaded(app(), TlsOptions.server(TestCerts.server()))) {
+        try (var server = Served.start(app(), TlsOptions.server(TestCerts.server()))) {
             HttpClient client = jdkClient(HttpClient.Version.HTTP_2);
             String base = "https://localhost:" + server.port;
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/version")).build(), HttpResponse.BodyHandlers.ofString());
@@ -63,7 +64,7 @@ class Http2InteropTest {
 
     @Test
     void jdkClientLargeBodiesBothWays() throws Exception {
-        try (var server = new H2Testing.Threaded(app(), TlsOptions.server(TestCerts.server()))) {
+        try (var server = Served.start(app(), TlsOptions.server(TestCerts.server()))) {
             HttpClient client = jdkClient(HttpClient.Version.HTTP_2);
             String base = "https://localhost:" + server.port;
             HttpResponse<byte[]> down = client.send(HttpRequest.newBuilder(URI.create(base + "/big?n=" + (16 << 20))).build(),
@@ -81,7 +82,7 @@ class Http2InteropTest {
 
     @Test
     void http11ClientsAreStillServedOnTheTlsSite() throws Exception {
-        try (var server = new H2Testing.Threaded(app(), TlsOptions.server(TestCerts.server()))) {
+        try (var server = Served.start(app(), TlsOptions.server(TestCerts.server()))) {
             HttpResponse<String> r = jdkClient(HttpClient.Version.HTTP_1_1).send(
                     HttpRequest.newBuilder(URI.create("https://localhost:" + server.port + "/version")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(HttpClient.Version.HTTP_1_1, r.version());
@@ -106,7 +107,7 @@ class Http2InteropTest {
     @Test
     void nghttpWithPriorKnowledge() throws Exception {
         assumeTrue(has("nghttp"), "nghttp is missing: apt-get install nghttp2-client (.ci/run does)");
-        try (var server = new H2Testing.Threaded(app(), null)) {
+        try (var server = Served.start(app(), null)) {
             String base = "http://127.0.0.1:" + server.port;
             assertEquals("HTTP/2 secure=false", run(null, "nghttp", base + "/version").trim());
             Path data = Files.createTempFile("h2-upload", ".bin");
@@ -130,7 +131,7 @@ class Http2InteropTest {
     @Test
     void h2loadManyStreamsOnFewConnections() throws Exception {
         assumeTrue(has("h2load"), "h2load is missing: apt-get install nghttp2-client (.ci/run does)");
-        try (var server = new H2Testing.Threaded(app(), null)) {
+        try (var server = Served.start(app(), null)) {
             String out = run(null, "h2load", "-n", "2000", "-c", "4", "-m", "20", "http://127.0.0.1:" + server.port + "/hello");
             assertTrue(out.contains("2000 succeeded, 0 failed, 0 errored"), out);
             assertTrue(out.contains("Application protocol: h2c"), out);

@@ -1,5 +1,7 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.AppRunner;
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -28,9 +30,24 @@ class Http2ServerTest {
         return app;
     }
 
+    /** {@link #app()} with {@code /forever}, a handler that never answers and counts its cancellations. */
+    static Application appWithForever(AtomicInteger cancelled) {
+        Application app = app();
+        app.router().addGet("/forever", r -> {
+            try {
+                Asyncio.sleep(1e6);
+            } catch (CancelledError e) {
+                cancelled.incrementAndGet();
+                throw e;
+            }
+            return Response.text("never");
+        });
+        return app;
+    }
+
     @Test
     void getAndPostThroughTheApplicationsHandlers() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 assertEquals(100L, setting(p.serverSettings, Frame.Settings.MAX_CONCURRENT_STREAMS));
                 p.sendHeaders(1, H2Peer.get("/hello"), true);
@@ -56,7 +73,7 @@ class Http2ServerTest {
 
     @Test
     void streamsAreAnsweredConcurrentlyEachInItsOwnTask() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 double t0 = Asyncio.getRunningLoop().time();
                 for (int i = 0; i < 50; i++) p.sendHeaders(1 + 2 * i, H2Peer.get("/sleep?s=" + (50 - i)), true);
@@ -81,7 +98,7 @@ class Http2ServerTest {
 
     @Test
     void largeBodiesBothWaysWithinTheWindows() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 // 4 MiB down: the peer opens the windows as it reads
                 p.sendHeaders(1, H2Peer.get("/big?n=" + (4 << 20)), true);
@@ -113,7 +130,7 @@ class Http2ServerTest {
 
     @Test
     void pingIsAnsweredWithItsData() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.send(FrameWriter.ping(false, 0x1122334455667788L));
                 Frame f;
@@ -126,18 +143,9 @@ class Http2ServerTest {
 
     @Test
     void rstStreamCancelsThatStreamsHandlerOnly() {
-        Application app = app();
         AtomicInteger cancelled = new AtomicInteger();
-        app.router().addGet("/forever", r -> {
-            try {
-                Asyncio.sleep(1e6);
-            } catch (CancelledError e) {
-                cancelled.incrementAndGet();
-                throw e;
-            }
-            return Response.text("never");
-        });
-        H2Testing.serve(app, (port, runner) -> {
+        Application app = appWithForever(cancelled);
+        ServerTesting.serve(app, (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/forever"), true);
                 p.sendHeaders(3, H2Peer.get("/sleep?s=5"), true);
@@ -153,7 +161,7 @@ class Http2ServerTest {
 
     @Test
     void streamsOverMaxConcurrentStreamsAreRefused() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 for (int i = 0; i < 101; i++) p.sendHeaders(1 + 2 * i, H2Peer.get("/sleep?s=10"), true);
                 Frame f;
@@ -167,7 +175,7 @@ class Http2ServerTest {
 
     @Test
     void malformedRequestsAreStreamErrors() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, List.of(new HeaderField(":method", "GET"), new HeaderField(":scheme", "http")), true); // no :path
                 p.sendHeaders(3, H2Peer.get("/hello", "connection", "close"), true);
@@ -204,7 +212,7 @@ class Http2ServerTest {
                 throw e;
             }
         });
-        H2Testing.serve(app, (port, runner) -> {
+        ServerTesting.serve(app, (port, runner) -> {
             reading[0] = Asyncio.getRunningLoop().createFuture();
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.request("POST", "/count", "content-length", "10"), false);
@@ -231,7 +239,7 @@ class Http2ServerTest {
                 p -> p.send(FrameWriter.windowUpdate(11, 5)),
                 p -> p.send(FrameWriter.raw(Frame.TYPE_CONTINUATION, Frame.FLAG_END_HEADERS, 1, new byte[0])));
         for (var breach : breaches) {
-            H2Testing.serve(app(), (port, runner) -> {
+            ServerTesting.serve(app(), (port, runner) -> {
                 try (H2Peer p = H2Peer.open(port)) {
                     breach.accept(p);
                     Frame.GoAway g = p.goAway();
@@ -251,7 +259,7 @@ class Http2ServerTest {
             Asyncio.sleep(10);
             return Response.text("held");
         });
-        H2Testing.serve(app, (port, runner) -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/hold"), true);
                 p.send(FrameWriter.data(1, new byte[3], 0, 3, false));
@@ -264,7 +272,7 @@ class Http2ServerTest {
 
     @Test
     void aPrefaceThatIsNotHttp2sIsRefused() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             var c = io.jasyncio.streams.Streams.openConnection("127.0.0.1", port);
             c.writer().write("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] all = c.reader().read();
@@ -283,7 +291,7 @@ class Http2ServerTest {
 
     @Test
     void http1StillServedOnTheSameSite() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             var c = io.jasyncio.streams.Streams.openConnection("127.0.0.1", port);
             c.writer().write("GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String all = new String(c.reader().read(), StandardCharsets.US_ASCII);
@@ -296,23 +304,31 @@ class Http2ServerTest {
 
     @Test
     void gracefulShutdownSendsGoAwayAndFinishesOpenStreams() {
-        H2Testing.serve(app(), (port, runner) -> {
+        ServerTesting.serve(app(), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/sleep?s=3"), true);
-                Asyncio.sleep(0.5);
-                var cleanup = Asyncio.createTask(() -> {
-                    runner.cleanup();
-                    return null;
-                });
-                H2Peer.Response r = p.response(1);
-                assertEquals("slept 3", r.text());
-                boolean goAway = p.other.stream().anyMatch(f -> f instanceof Frame.GoAway g && g.error() == ErrorCode.NO_ERROR && g.lastStreamId() == 1);
-                assertTrue(goAway, "frames: " + p.other);
-                p.readToEof();
-                Asyncio.await(cleanup);
+                shutDownWhileStream1Sleeps(p, runner);
             }
             return null;
         });
+    }
+
+    /**
+     * Shuts {@code runner} down while stream 1 ({@code /sleep?s=3}) is under way, and checks that its answer
+     * still comes, after a GOAWAY (NO_ERROR, last stream 1), and that the connection then ends.
+     */
+    static void shutDownWhileStream1Sleeps(H2Peer p, AppRunner runner) {
+        Asyncio.sleep(0.5);
+        var cleanup = Asyncio.createTask(() -> {
+            runner.cleanup();
+            return null;
+        });
+        H2Peer.Response r = p.response(1);
+        assertEquals("slept 3", r.text());
+        boolean goAway = p.other.stream().anyMatch(f -> f instanceof Frame.GoAway g && g.error() == ErrorCode.NO_ERROR && g.lastStreamId() == 1);
+        assertTrue(goAway, "frames: " + p.other);
+        p.readToEof();
+        Asyncio.await(cleanup);
     }
 
     @Test
@@ -330,7 +346,7 @@ class Http2ServerTest {
             }
         });
         app.onCleanup(a -> events.add("cleanup hook"));
-        H2Testing.serve(app, r -> r.shutdownTimeout(2), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.shutdownTimeout(2), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/forever"), true);
                 p.sendHeaders(3, H2Peer.get("/forever"), true);
@@ -345,7 +361,7 @@ class Http2ServerTest {
 
     @Test
     void anIdleConnectionIsClosedAfterTheKeepAliveTimeout() {
-        H2Testing.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app(), r -> r.keepaliveTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 double t0 = Asyncio.getRunningLoop().time();
                 p.sendHeaders(1, H2Peer.get("/hello"), true);
@@ -369,7 +385,7 @@ class Http2ServerTest {
         try {
             Application app = app();
             app.router().addGet("/file", r -> new io.jasyncio.http.FileResponse(f));
-            H2Testing.serve(app, (port, runner) -> {
+            ServerTesting.serve(app, (port, runner) -> {
                 try (H2Peer p = H2Peer.open(port)) {
                     p.sendHeaders(1, H2Peer.get("/file"), true);
                     H2Peer.Response whole = p.response(1);

@@ -1,5 +1,6 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -62,7 +63,7 @@ class Http2StreamResponseTest {
     @Test
     void aStreamedAnswerIsHeadersThenDataThenEndStreamNeverChunked() {
         AtomicLong written = new AtomicLong();
-        H2Testing.serve(app(written, new AtomicReference<>()), (port, runner) -> {
+        ServerTesting.serve(app(written, new AtomicReference<>()), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/stream?n=3&size=5"), true);
                 H2Peer.Response r = p.response(1);
@@ -88,7 +89,7 @@ class Http2StreamResponseTest {
 
     @Test
     void aCompressedStreamedAnswerIsGzipOverDataFrames() {
-        H2Testing.serve(app(new AtomicLong(), new AtomicReference<>()), (port, runner) -> {
+        ServerTesting.serve(app(new AtomicLong(), new AtomicReference<>()), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/gzip", "accept-encoding", "gzip"), true);
                 H2Peer.Response r = p.response(1);
@@ -105,7 +106,7 @@ class Http2StreamResponseTest {
     @Test
     void aLargeStreamedBodyGoesOutAsTheClientOpensTheWindows() {
         AtomicLong written = new AtomicLong();
-        H2Testing.serve(app(written, new AtomicReference<>()), (port, runner) -> {
+        ServerTesting.serve(app(written, new AtomicReference<>()), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/stream?n=64&size=16384"), true);
                 H2Peer.Response r = p.response(1);
@@ -120,7 +121,7 @@ class Http2StreamResponseTest {
     void aClientThatOpensNoWindowStopsTheHandlerAtTheStreamsWindowThenTheWriteFails() {
         AtomicLong written = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        H2Testing.serve(app(written, failure), r -> r.sendTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app(written, failure), r -> r.sendTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.autoWindow = false;
                 p.send(FrameWriter.windowUpdate(0, 1 << 20)); // the connection's window is open: the stream's is the bound
@@ -148,7 +149,7 @@ class Http2StreamResponseTest {
     void aClientResetMidStreamCancelsTheHandlerAndItsWritesFail() {
         AtomicLong written = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        H2Testing.serve(app(written, failure), (port, runner) -> {
+        ServerTesting.serve(app(written, failure), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.autoWindow = false;
                 p.sendHeaders(1, H2Peer.get("/stream?n=1000&size=4096"), true);
@@ -169,7 +170,7 @@ class Http2StreamResponseTest {
     @Test
     void aHandlerFailingAfterPrepareGetsItsStreamResetNotASecondAnswer() {
         List<ExceptionContext> errors = new ArrayList<>();
-        H2Testing.serve(app(new AtomicLong(), new AtomicReference<>()), (port, runner) -> {
+        ServerTesting.serve(app(new AtomicLong(), new AtomicReference<>()), (port, runner) -> {
             Asyncio.getRunningLoop().setExceptionHandler((l, ctx) -> errors.add(ctx));
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/fail"), true);

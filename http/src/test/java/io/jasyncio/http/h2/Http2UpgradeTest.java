@@ -1,5 +1,7 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.Served;
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -35,7 +37,7 @@ class Http2UpgradeTest {
 
     @Test
     void anUpgradeIsAnswered101AndTheRequestIsStream1OverHttp2() {
-        H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
+        ServerTesting.serve(Http2ServerTest.app(), (port, runner) -> {
             Map.Entry<H2Peer, String> u = H2Peer.upgrade(port, upgrade("GET", "/hello?x=1", SETTINGS));
             try (H2Peer p = u.getKey()) {
                 assertTrue(u.getValue().startsWith("HTTP/1.1 101 Switching Protocols\r\n"), u.getValue());
@@ -55,7 +57,7 @@ class Http2UpgradeTest {
 
     @Test
     void theClientsHttp2SettingsApplyToStream1() {
-        H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
+        ServerTesting.serve(Http2ServerTest.app(), (port, runner) -> {
             // SETTINGS_INITIAL_WINDOW_SIZE 16: stream 1's answer goes out 16 bytes at a time
             Map.Entry<H2Peer, String> u = H2Peer.upgrade(port, upgrade("GET", "/big?n=100", "AAQAAAAQ"), Frame.Settings.INITIAL_WINDOW_SIZE, 16);
             try (H2Peer p = u.getKey()) {
@@ -77,19 +79,10 @@ class Http2UpgradeTest {
 
     @Test
     void gracefulShutdownOfAnUpgradedConnectionSendsGoAwayAndFinishesStream1() {
-        H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
+        ServerTesting.serve(Http2ServerTest.app(), (port, runner) -> {
             Map.Entry<H2Peer, String> u = H2Peer.upgrade(port, upgrade("GET", "/sleep?s=3", SETTINGS));
             try (H2Peer p = u.getKey()) {
-                Asyncio.sleep(0.5);
-                var cleanup = Asyncio.createTask(() -> {
-                    runner.cleanup();
-                    return null;
-                });
-                assertEquals("slept 3", p.response(1).text());
-                boolean goAway = p.other.stream().anyMatch(f -> f instanceof Frame.GoAway g && g.error() == ErrorCode.NO_ERROR && g.lastStreamId() == 1);
-                assertTrue(goAway, "frames: " + p.other);
-                p.readToEof();
-                Asyncio.await(cleanup);
+                Http2ServerTest.shutDownWhileStream1Sleeps(p, runner); // stream 1: the upgraded request
             }
             return null;
         });
@@ -97,7 +90,7 @@ class Http2UpgradeTest {
 
     @Test
     void upgradesTheServerDoesNotTakeAreAnsweredAsHttp11() {
-        H2Testing.serve(Http2ServerTest.app(), (port, runner) -> {
+        ServerTesting.serve(Http2ServerTest.app(), (port, runner) -> {
             String[][] cases = {
                     {"a body", upgrade("POST", "/echo", SETTINGS, "Content-Length: 3") + "abc", "abc"},
                     {"not base64url", upgrade("GET", "/hello", "AAMA+/=!"), "hello HTTP/1.1 localhost"},
@@ -123,18 +116,9 @@ class Http2UpgradeTest {
 
     @Test
     void garbageInsteadOfThePrefaceAfterThe101EndsTheConnectionAndStream1sHandler() {
-        Application app = Http2ServerTest.app();
         AtomicInteger cancelled = new AtomicInteger();
-        app.router().addGet("/forever", r -> {
-            try {
-                Asyncio.sleep(1e6);
-            } catch (CancelledError e) {
-                cancelled.incrementAndGet();
-                throw e;
-            }
-            return Response.text("never");
-        });
-        H2Testing.serve(app, (port, runner) -> {
+        Application app = Http2ServerTest.appWithForever(cancelled);
+        ServerTesting.serve(app, (port, runner) -> {
             StreamPair s = Streams.openConnection("127.0.0.1", port);
             s.writer().write(upgrade("GET", "/forever", SETTINGS).getBytes(StandardCharsets.US_ASCII));
             String head = new String(s.reader().readuntil("\r\n\r\n".getBytes()), StandardCharsets.US_ASCII);
@@ -158,7 +142,7 @@ class Http2UpgradeTest {
 
     @Test
     void theJdksHttpClientUpgradesToH2cAndGoesOnOverHttp2() throws Exception {
-        try (H2Testing.Threaded server = new H2Testing.Threaded(Http2ServerTest.app(), null);
+        try (Served server = Served.start(Http2ServerTest.app(), null);
              java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build()) {
             for (int i = 0; i < 3; i++) { // the first upgrades; the next go over the same HTTP/2 connection
                 java.net.http.HttpResponse<String> r = client.send(java.net.http.HttpRequest.newBuilder(
@@ -174,7 +158,7 @@ class Http2UpgradeTest {
     @Test
     void curlHttp2UpgradesAndIsServedOverHttp2() throws Exception {
         assumeTrue(new java.io.File("/usr/bin/curl").canExecute(), "curl is not installed (apt-get install -y curl): skipped");
-        try (H2Testing.Threaded server = new H2Testing.Threaded(Http2ServerTest.app(), null)) {
+        try (Served server = Served.start(Http2ServerTest.app(), null)) {
             Process p = new ProcessBuilder("/usr/bin/curl", "-sS", "--http2", "-w", "\n%{http_version}", "-d", "payload",
                     "-H", "Content-Type: application/octet-stream", "http://127.0.0.1:" + server.port + "/echo")
                     .redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package io.jasyncio.http.h2;
 
+import io.jasyncio.http.ServerTesting;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.jasyncio.Asyncio;
@@ -98,7 +99,7 @@ class Http2WebSocketTest {
     @Test
     void anExtendedConnectReachesTheWebSocketHandlerWhichRunsOverTheStream() {
         AtomicInteger ended = new AtomicInteger();
-        H2Testing.serve(app(ended), (port, runner) -> {
+        ServerTesting.serve(app(ended), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 assertEquals(1L, Http2ServerTest.setting(p.serverSettings, Frame.Settings.ENABLE_CONNECT_PROTOCOL));
                 p.sendHeaders(1, connect("/ws", "sec-websocket-extensions", "permessage-deflate"), false);
@@ -132,7 +133,7 @@ class Http2WebSocketTest {
 
     @Test
     void aWebSocketOpenedAsOverHttp11IsA400NeverA500() {
-        H2Testing.serve(app(new AtomicInteger()), (port, runner) -> {
+        ServerTesting.serve(app(new AtomicInteger()), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, H2Peer.get("/ws", "upgrade", "websocket", "sec-websocket-version", "13"), true);
                 H2Peer.Response r = p.response(1);
@@ -151,7 +152,7 @@ class Http2WebSocketTest {
 
     @Test
     void malformedExtendedConnectsAreStreamErrors() {
-        H2Testing.serve(app(new AtomicInteger()), (port, runner) -> {
+        ServerTesting.serve(app(new AtomicInteger()), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 List<HeaderField> plain = new ArrayList<>(connect("/ws"));
                 plain.remove(1); // a CONNECT without :protocol: a plain CONNECT, not served
@@ -198,7 +199,7 @@ class Http2WebSocketTest {
     @Test
     void aResetMidWebSocketEndsItsHandlerAndTheConnectionGoesOn() {
         AtomicInteger ended = new AtomicInteger();
-        H2Testing.serve(app(ended), (port, runner) -> {
+        ServerTesting.serve(app(ended), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, connect("/ws"), false);
                 assertEquals("200", field(head(p, 1), ":status"));
@@ -233,7 +234,7 @@ class Http2WebSocketTest {
             }
             return ws.response();
         });
-        H2Testing.serve(app, r -> r.sendTimeout(5), (port, runner) -> {
+        ServerTesting.serve(app, r -> r.sendTimeout(5), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.autoWindow = false;
                 p.send(FrameWriter.windowUpdate(0, 1 << 24)); // the connection's window open: the stream's is the bound
@@ -264,7 +265,7 @@ class Http2WebSocketTest {
     @Test
     void aClientEndingItsSideOfTheStreamEndsTheWebSocketAndTheStream() {
         AtomicInteger ended = new AtomicInteger();
-        H2Testing.serve(app(ended), (port, runner) -> {
+        ServerTesting.serve(app(ended), (port, runner) -> {
             try (H2Peer p = H2Peer.open(port)) {
                 p.sendHeaders(1, connect("/ws"), false);
                 assertEquals("200", field(head(p, 1), ":status"));

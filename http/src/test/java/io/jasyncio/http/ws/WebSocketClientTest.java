@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.http.ServerTesting;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.*;
@@ -30,7 +31,7 @@ class WebSocketClientTest {
     @Test
     void textBinaryFragmentedAndCompressedMessagesGoBothWays() {
         WsTesting.Echo echo = new WsTesting.Echo(new WebSocketOptions().fragmentSize(1000));
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 for (boolean compress : new boolean[] {false, true}) {
                     ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().compress(compress).fragmentSize(777));
@@ -63,7 +64,7 @@ class WebSocketClientTest {
     @Test
     void pingsAndPongsAreDeliveredWithoutAutoPing() {
         WsTesting.Echo echo = new WsTesting.Echo(new WebSocketOptions().autoPing(false));
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().autoPing(false));
                 ws.ping("are you there".getBytes(UTF_8)); // the echo handler pongs itself
@@ -94,7 +95,7 @@ class WebSocketClientTest {
             }
             return ws.response();
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port));
                 ws.sendStr("close me");
@@ -127,7 +128,7 @@ class WebSocketClientTest {
             ws.close();
             return ws.response();
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port));
                 List<String> got = new ArrayList<>();
@@ -142,7 +143,7 @@ class WebSocketClientTest {
     @Test
     void subprotocolsAreNegotiated() {
         WsTesting.Echo echo = new WsTesting.Echo(new WebSocketOptions().protocols("v2.chat", "v1.chat"));
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().protocols("v1.chat", "v2.chat"));
                 assertEquals("v1.chat", ws.protocol());
@@ -158,7 +159,7 @@ class WebSocketClientTest {
     @Test
     void aRefusedHandshakeNamesTheStatus() {
         WsTesting.Echo echo = new WsTesting.Echo();
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 WSServerHandshakeError e = assertThrows(WSServerHandshakeError.class, () -> s.wsConnect("ws://127.0.0.1:" + port + "/nowhere"));
                 assertEquals(404, e.status());
@@ -170,8 +171,8 @@ class WebSocketClientTest {
     }
 
     /** A server written by hand: answers the handshake with {@code answer} (the accept computed), then sends {@code then}. */
-    private static <T> T handMade(String answer, byte[] then, WsTesting.Body<T> body) {
-        return WsTesting.serve(new Application(), unused -> {
+    private static <T> T handMade(String answer, byte[] then, ServerTesting.Body<T> body) {
+        return ServerTesting.serve(new Application(), (unused, runner) -> {
             Server srv = Streams.startServer((reader, writer) -> {
                 String req = new String(reader.readuntil("\r\n\r\n".getBytes(ISO_8859_1)), ISO_8859_1);
                 String key = req.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]*)\r\n.*", "$1");
@@ -183,7 +184,7 @@ class WebSocketClientTest {
                 writer.close();
             }, "127.0.0.1", 0);
             try {
-                return body.run(((InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort());
+                return body.run(((InetSocketAddress) srv.getSockets().get(0).getLocalAddress()).getPort(), runner);
             } finally {
                 srv.close();
             }
@@ -203,7 +204,7 @@ class WebSocketClientTest {
             "garbage\r\n\r\n",
         };
         for (String answer : bad) {
-            handMade(answer, new byte[0], port -> {
+            handMade(answer, new byte[0], (port, runner) -> {
                 try (ClientSession s = new ClientSession()) {
                     assertThrows(WSServerHandshakeError.class, () -> s.wsConnect(url(port)), answer);
                 }
@@ -214,7 +215,7 @@ class WebSocketClientTest {
 
     @Test
     void aMaskedFrameFromTheServerIs1002() {
-        handMade(OK_101 + "\r\n", RawPeer.frame(0x81, "masked".getBytes(UTF_8), true), port -> {
+        handMade(OK_101 + "\r\n", RawPeer.frame(0x81, "masked".getBytes(UTF_8), true), (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port));
                 WSMessage m = ws.receive();
@@ -229,7 +230,7 @@ class WebSocketClientTest {
 
     @Test
     void framesThatCameWithTheAnswerAreRead() {
-        handMade(OK_101 + "\r\n", RawPeer.frame(0x81, "at once".getBytes(UTF_8), false), port -> {
+        handMade(OK_101 + "\r\n", RawPeer.frame(0x81, "at once".getBytes(UTF_8), false), (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port));
                 assertEquals("at once", ws.receiveStr());
@@ -240,7 +241,7 @@ class WebSocketClientTest {
 
     @Test
     void theClientsHeartbeatDropsAServerThatNeverPongs() {
-        handMade(OK_101 + "\r\n", new byte[0], port -> { // the hand-made server reads and never answers
+        handMade(OK_101 + "\r\n", new byte[0], (port, runner) -> { // the hand-made server reads and never answers
             try (ClientSession s = new ClientSession()) {
                 double t0 = Asyncio.getRunningLoop().time();
                 ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().heartbeat(4));
@@ -257,7 +258,7 @@ class WebSocketClientTest {
 
     @Test
     void aServerThatNeverAnswersTimesOut() {
-        WsTesting.serve(new Application(), unused -> {
+        ServerTesting.serve(new Application(), (unused, runner) -> {
             Server srv = Streams.startServer((reader, writer) -> {
                 while (reader.read().length > 0) {
                     // never answers
@@ -289,7 +290,7 @@ class WebSocketClientTest {
             serverSaw.add(ws.closeCode());
             return ws.response();
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect(url(port), new WebSocketOptions().maxMsgSize(1024));
                 assertThrows(TimeoutError.class, () -> ws.receive(3));

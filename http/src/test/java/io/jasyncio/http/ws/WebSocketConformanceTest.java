@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.http.ServerTesting;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,7 +25,7 @@ class WebSocketConformanceTest {
     /** Runs {@code peer} against an echo server with {@code options}. */
     private static void withEcho(WebSocketOptions options, PeerBody peer) {
         WsTesting.Echo echo = new WsTesting.Echo(options);
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             peer.run(port, echo);
             return null;
         });
@@ -160,7 +161,7 @@ class WebSocketConformanceTest {
     void anUpgradeTheHandlerIgnoresIsAnsweredAsHttpAndTheConnectionGoesOn() {
         WsTesting.Echo echo = new WsTesting.Echo();
         echo.app.router().addGet("/plain", r -> io.jasyncio.http.Response.text("plain"));
-        WsTesting.serve(echo.app, port -> {
+        ServerTesting.serve(echo.app, (port, runner) -> {
             String twice = "GET /plain HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\n"
                     + "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n";
             try (RawPeer p = RawPeer.request(port, twice)) {
@@ -433,7 +434,7 @@ class WebSocketConformanceTest {
             result.add(ws.close()); // closed already
             return ws.response();
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) {
                 assertEquals("hello", p.read().text());
                 RawPeer.Frame f = p.read();

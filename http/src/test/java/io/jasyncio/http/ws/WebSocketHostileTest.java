@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.http.ServerTesting;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -95,7 +96,7 @@ class WebSocketHostileTest {
                 monitor.cancel();
             }
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) { // and never reads: its own buffer fills, then the kernel's
                 double t0 = Asyncio.getRunningLoop().time();
                 waitEnded(seen, 200);
@@ -118,7 +119,7 @@ class WebSocketHostileTest {
             Asyncio.sleep(1000); // a handler that does not receive
             return drain(ws);
         });
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) {
                 byte[] f = RawPeer.frame(FIN | BINARY, new byte[10_000], true);
                 for (int i = 0; i < 2000; i++) {
@@ -139,7 +140,7 @@ class WebSocketHostileTest {
     void aTricklingPeerIsClosedAtTheMessageTimeout() {
         Seen seen = new Seen();
         Application app = app(new WebSocketOptions().messageTimeout(30), seen, WebSocketHostileTest::drain);
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) {
                 byte[] f = RawPeer.frame(FIN | TEXT, "x".repeat(100).getBytes(UTF_8), true);
                 double t0 = Asyncio.getRunningLoop().time();
@@ -162,7 +163,7 @@ class WebSocketHostileTest {
     void aPeerThatStopsMidFrameIsClosedAtTheDefaultMessageTimeout() {
         Seen seen = new Seen();
         Application app = app(new WebSocketOptions(), seen, WebSocketHostileTest::drain);
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) {
                 byte[] f = RawPeer.frame(FIN | BINARY, new byte[1000], true);
                 double t0 = Asyncio.getRunningLoop().time();
@@ -191,7 +192,7 @@ class WebSocketHostileTest {
     void aPeerThatResetsMidFrameEndsTheHandlerWith1006() {
         Seen seen = new Seen();
         Application app = app(new WebSocketOptions(), seen, WebSocketHostileTest::drain);
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             RawPeer p = RawPeer.open(port);
             p.sendRaw(java.util.Arrays.copyOf(RawPeer.frame(FIN | BINARY, new byte[1000], true), 300));
             Asyncio.sleep(0.1);
@@ -207,7 +208,7 @@ class WebSocketHostileTest {
     void aPeerThatNeverPongsIsDroppedByTheHeartbeat() {
         Seen seen = new Seen();
         Application app = app(new WebSocketOptions().heartbeat(10), seen, WebSocketHostileTest::drain);
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (RawPeer p = RawPeer.open(port)) {
                 double t0 = Asyncio.getRunningLoop().time();
                 RawPeer.Frame ping = p.read(); // and never answered
@@ -227,7 +228,7 @@ class WebSocketHostileTest {
     void aPeerThatPongsKeepsTheConnectionThroughManyHeartbeats() {
         Seen seen = new Seen();
         Application app = app(new WebSocketOptions().heartbeat(10), seen, WebSocketHostileTest::drain);
-        WsTesting.serve(app, port -> {
+        ServerTesting.serve(app, (port, runner) -> {
             try (ClientSession s = new ClientSession()) {
                 ClientWebSocketResponse ws = s.wsConnect("ws://127.0.0.1:" + port + "/ws"); // auto-pong
                 assertThrows(TimeoutError.class, () -> ws.receive(300)); // 30 heartbeats

@@ -1,5 +1,6 @@
 package io.jasyncio.http.ws;
 
+import io.jasyncio.http.Served;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -67,7 +68,7 @@ class WebSocketInteropTest {
     void aiohttpsClientAgainstOurServer() throws Exception {
         assumeAiohttp();
         List<Integer> codes = new CopyOnWriteArrayList<>();
-        try (WsTesting.Threaded server = new WsTesting.Threaded(interopApp(codes))) {
+        try (Served server = Served.start(interopApp(codes))) {
             Process p = new ProcessBuilder(PYTHON, script().toString(), "client", "ws://127.0.0.1:" + server.port + "/ws")
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), UTF_8);
@@ -140,7 +141,7 @@ class WebSocketInteropTest {
     @Test
     void theJdksClientAgainstOurServer() throws Exception {
         List<Integer> codes = new CopyOnWriteArrayList<>();
-        try (WsTesting.Threaded server = new WsTesting.Threaded(interopApp(codes));
+        try (Served server = Served.start(interopApp(codes));
                 HttpClient http = HttpClient.newHttpClient()) {
             BlockingQueue<Object> got = new LinkedBlockingQueue<>();
             java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {

@@ -59,6 +59,11 @@ public final class SslProtocol implements BufferedProtocol {
     /** asyncio's {@code FLOW_CONTROL_HIGH_WATER_SSL_READ} and {@code _WRITE}, in KiB. */
     static final int HIGH_WATER_READ_KIB = 256;
     static final int HIGH_WATER_WRITE_KIB = 512;
+    /**
+     * The most plaintext a connection encrypts before it lets the loop run its other callbacks: a big write
+     * (16 MiB from a handler) is encrypted over several loop iterations, not in one that stalls the loop.
+     */
+    static final int WRAP_BUDGET = 256 * 1024;
 
     enum State { UNWRAPPED, DO_HANDSHAKE, WRAPPED, FLUSHING, SHUTDOWN }
 
@@ -90,6 +95,10 @@ public final class SslProtocol implements BufferedProtocol {
     // app data write buffering: plaintext the engine has not encrypted yet
     private final ArrayDeque<ByteBuffer> writeBacklog = new ArrayDeque<>();
     private long writeBufferSize;
+    /** What may still be encrypted before yielding to the loop; {@link #WRAP_BUDGET} again after each yield. */
+    private int wrapCredit = WRAP_BUDGET;
+    /** {@link #writeAfterYield} is scheduled: writes wait in the backlog until it runs, keeping their order. */
+    private boolean writeYielded;
 
     // flow control
     boolean sslWritingPaused;
@@ -249,7 +258,9 @@ public final class SslProtocol implements BufferedProtocol {
             transport.close();
             throw io.jasyncio.internal.Sneaky.rethrow(e);
         }
-        return false;
+        // a backlog still being encrypted (WRAP_BUDGET a turn): the plain transport stays open for it, and
+        // doShutdown closes it once close_notify has followed the backlog
+        return transport != null && !writeBacklog.isEmpty();
     }
 
     /** The plain transport's buffer is over its high-water mark: hold plaintext back. */
@@ -469,9 +480,9 @@ public final class SslProtocol implements BufferedProtocol {
             return;
         }
         try {
-            if (state == State.WRAPPED && writeBacklog.isEmpty() && !sslWritingPaused) {
+            if (state == State.WRAPPED && writeBacklog.isEmpty() && !sslWritingPaused && !writeYielded) {
                 // the common case: encrypt straight from the caller's buffer
-                records.wrapAndSend(data);
+                wrapCredit -= records.wrapAndSend(data, wrapCredit);
             }
             if (data.hasRemaining()) append(data);
             if (state == State.WRAPPED) doWrite();
@@ -528,21 +539,44 @@ public final class SslProtocol implements BufferedProtocol {
      */
     private void doWrite() throws SSLException {
         boolean force = state == State.FLUSHING || state == State.SHUTDOWN;
-        if (writeBacklog.isEmpty() || (sslWritingPaused && !force) || transport == null) return;
+        if (writeBacklog.isEmpty() || (sslWritingPaused && !force) || transport == null || writeYielded) return;
         ByteBuffer out = records.outBuffer.borrow(records.packetSize);
         try {
             ByteBuffer head;
-            while ((head = writeBacklog.peekFirst()) != null && (force || !sslWritingPaused)) {
-                int before = head.remaining();
-                records.wrapAppData(head, out);
-                writeBufferSize -= before - head.remaining();
-                if (head.hasRemaining()) break; // the engine waits for the peer (renegotiation)
+            while (wrapCredit > 0 && (head = writeBacklog.peekFirst()) != null && (force || !sslWritingPaused)) {
+                int n = records.wrapAppData(head, out, wrapCredit);
+                writeBufferSize -= n;
+                wrapCredit -= n;
+                if (head.hasRemaining()) break; // out of credit, or the engine waits for the peer (renegotiation)
                 writeBacklog.pollFirst();
                 if (out.position() > out.capacity() / 2) records.flush(out);
             }
             records.flush(out);
         } finally {
             records.outBuffer.release(out);
+        }
+        if (wrapCredit <= 0 && !writeBacklog.isEmpty()) {
+            writeYielded = true;
+            loop.callSoon(this::writeAfterYield);
+        }
+    }
+
+    /** Goes on with the backlog after the loop ran the other callbacks that were ready (see {@link #WRAP_BUDGET}). */
+    private void writeAfterYield() {
+        writeYielded = false;
+        wrapCredit = WRAP_BUDGET;
+        switch (state) {
+            case WRAPPED, FLUSHING -> {
+                try {
+                    doWrite();
+                } catch (SSLException | RuntimeException e) {
+                    fatalError(e, "Fatal error on SSL protocol");
+                    return;
+                }
+                controlAppWriting();
+            }
+            case SHUTDOWN -> doShutdown(); // the rest of the backlog, then close_notify
+            default -> { } // the connection is gone: its backlog with it
         }
     }
 

@@ -57,12 +57,16 @@ final class SslRecordPump {
         return netIn;
     }
 
-    /** Encrypts what {@code data} holds straight from it, as far as the engine takes it now, and sends it. */
-    void wrapAndSend(ByteBuffer data) throws SSLException {
+    /**
+     * Encrypts at most {@code max} bytes of what {@code data} holds straight from it, as far as the engine takes
+     * them now, and sends them; returns how many it took.
+     */
+    int wrapAndSend(ByteBuffer data, int max) throws SSLException {
         ByteBuffer out = outBuffer.borrow(packetSize);
         try {
-            wrapAppData(data, out);
+            int n = wrapAppData(data, out, max);
             flush(out);
+            return n;
         } finally {
             outBuffer.release(out);
         }
@@ -178,6 +182,18 @@ final class SslRecordPump {
             appIn.clear();
             netIn.compact();
         }
+    }
+
+    /** {@link #wrapAppData(ByteBuffer, ByteBuffer)} on at most {@code max} bytes of {@code src}; returns how many it took. */
+    int wrapAppData(ByteBuffer src, ByteBuffer out, int max) throws SSLException {
+        int start = src.position(), end = src.limit();
+        src.limit(start + Math.min(max, src.remaining()));
+        try {
+            wrapAppData(src, out);
+        } finally {
+            src.limit(end);
+        }
+        return src.position() - start;
     }
 
     /** Encrypts {@code src} into {@code out}, flushing {@code out} as it fills; stops early only if the engine must read. */

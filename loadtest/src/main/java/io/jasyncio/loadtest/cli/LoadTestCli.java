@@ -44,44 +44,132 @@ import java.util.List;
 public final class LoadTestCli {
     private LoadTestCli() {}
 
-    /** The command line's options, as given (null: not given). */
+    /**
+     * The command line's options, as given (null: not given).
+     *
+     * <p>Threading: a plain mutable holder: fill it in on one thread and hand it to {@link LoadTestCli#run}.
+     */
     public static final class Options {
+        /**
+         * The target: {@code http(s)://host[:port]/path}, {@code ws(s)://...} or {@code tcp://host:port}; with
+         * scenarios, the base URL of relative requests (the positional argument).
+         */
         public String url;
+        /**
+         * {@code -c}: connections (closed model: each keeps one request outstanding; open model: the most at once), or
+         * virtual users with scenarios; default 50.
+         */
         public Integer connections;
+        /**
+         * {@code -d}: how long the measured load runs, as {@code 30s}, {@code 2m}, {@code 500ms}; default 10 s (the
+         * demo's: 30 s).
+         */
         public String duration;
+        /**
+         * {@code --rate}: the open model's arrivals (requests or iterations) per second; null runs the closed model.
+         */
         public Double rate;
+        /**
+         * {@code --poisson}: open model arrivals spaced as a Poisson process (exponential gaps, from {@link #seed})
+         * instead of evenly.
+         */
         public boolean poisson;
+        /**
+         * {@code --stages}: ramps instead of {@link #duration}, as {@code T:N,...} (to N users, connections or, with
+         * {@link #rate}, arrivals per second over T).
+         */
         public String stages;
+        /** {@code -m}: the HTTP method; default GET. */
         public String method;
+        /** {@code -H}: request headers, each {@code "Name: value"}. */
         public List<String> headers = new ArrayList<>();
+        /** {@code --body}: the request body (HTTP), payload (TCP) or message (WebSocket), as text or {@code @FILE}. */
         public String body;
+        /** {@code --pipeline}: HTTP requests outstanding per connection (1: no pipelining). */
         public int pipeline = 1;
+        /** {@code --timeout}: how long one request (or scenario step) may take, as a duration; default 10 s. */
         public String timeout;
+        /**
+         * {@code --warmup}: a duration run first at the start rate or users, whose measurements are dropped; null:
+         * none.
+         */
         public String warmup;
+        /** {@code --json}: where the JSON report goes; null: nowhere. */
         public Path json;
+        /** {@code --html}: where the self-contained HTML report goes; null: nowhere. */
         public Path html;
+        /**
+         * {@code --hlog}: where the HdrHistogram interval log goes (one interval a second, per step); null: nowhere.
+         */
         public Path hlog;
+        /**
+         * {@code --arrival-log}: where each measured arrival's intended and actual send time go, in nanoseconds (open
+         * model, one loop); null: nowhere.
+         */
         public Path arrivalLog;
+        /**
+         * {@code --threshold}: pass/fail conditions in {@link io.jasyncio.loadtest.threshold.Threshold#parse}'s
+         * grammar.
+         */
         public List<String> thresholds = new ArrayList<>();
+        /** {@code --scenario}: scenario classes to run, each {@code CLASS[:WEIGHT]}; empty: the one-request form. */
         public List<String> scenarios = new ArrayList<>();
+        /**
+         * {@code --iterations}: with scenarios in the closed model, each user stops after this many iterations; null:
+         * no limit (the demo's: 10).
+         */
         public Long iterations;
+        /**
+         * {@code --frame}: how a TCP target's answers end: {@code line}, {@code length} (4-byte prefix) or {@code echo}
+         * (as many bytes as sent); null: line.
+         */
         public String frame;
+        /** {@code --progress}/{@code --no-progress}: the live progress line; null: only on a terminal. */
         public Boolean progress;
+        /** {@code --seed}: the seed of Poisson arrivals and of the users' random numbers. */
         public long seed = 1;
+        /**
+         * {@code --max-busy}: the loop thread's CPU share, in percent, above which for over 10 s the run is invalid.
+         */
         public double maxBusy = Plan.DEFAULT_MAX_BUSY * 100;
+        /** {@code -q}: no final table on {@code out}. */
         public boolean quiet;
+        /** {@code -k}: https accepts any certificate and host name. */
         public boolean insecure;
+        /**
+         * {@code --source-addresses}: comma-separated local addresses; connection (or user) i binds to address i mod n.
+         */
         public String sourceAddresses;
+        /**
+         * {@code --loops}: event loops (threads) generating the load, each with its share of {@link #connections} and
+         * {@link #rate}.
+         */
         public int loops = 1;
+        /** {@code --replay}: an hlog file to report on instead of running anything. */
         public Path replay;
         // the demo's in-process service
+        /** Demo service: worker slots; null: 10. */
         public Integer workers;
+        /** Demo service: seconds a request waits for a worker slot; null: 1. */
         public Double inputTimeout;
+        /** Demo service: seconds of work per task; null: 0.05. */
         public Double work;
+        /** Demo service: the probability of each fault; null: none. */
         public Double faults;
+
+        /** Options with nothing given: every field at its default. */
+        public Options() {}
     }
 
-    /** Runs the command; returns its exit code. */
+    /**
+     * Runs the command; returns its exit code.
+     *
+     * @param o the options
+     * @param out where the text report goes
+     * @param err where usage errors go (one line each) and the progress line
+     * @return the exit code: {@link Verdict#PASS}, {@link Verdict#FAILED}, {@link Verdict#INVALID} or {@link
+     *     Verdict#USAGE}
+     */
     public static int run(Options o, PrintStream out, PrintStream err) {
         if (o.replay != null) {
             if (o.url != null || !o.scenarios.isEmpty() || o.html != null || o.hlog != null || !o.thresholds.isEmpty()) {
@@ -117,6 +205,13 @@ public final class LoadTestCli {
     /**
      * {@code loadtest merge}: the histogram logs {@code files} added up by tag, shown (unless {@code quiet}) and
      * written as JSON to {@code json} (null: not); 0, or 3 for a file that is missing or not an hlog.
+     *
+     * @param files the logs, each written by {@code --hlog}
+     * @param json where the merged latencies go as JSON, or null
+     * @param quiet true to print nothing on {@code out}
+     * @param out where the table goes
+     * @param err where errors go
+     * @return {@link Verdict#PASS}, or {@link Verdict#USAGE}
      */
     public static int merge(List<Path> files, Path json, boolean quiet, PrintStream out, PrintStream err) {
         try {
@@ -138,6 +233,13 @@ public final class LoadTestCli {
      * {@code loadtest arrivals}: the KS test of an arrival log's gaps against the exponential of {@code rate}
      * ({@link ArrivalCheck}); prints one line; 0 when the intended gaps pass at {@code alpha}, 1 when not, 3 for
      * bad input.
+     *
+     * @param file a log written by {@code --arrival-log}
+     * @param rate the rate that was asked, arrivals per second
+     * @param alpha the test's significance level, between 0 and 1
+     * @param out where the result line goes
+     * @param err where errors go
+     * @return {@link Verdict#PASS}, {@link Verdict#FAILED} or {@link Verdict#USAGE}
      */
     public static int arrivals(Path file, double rate, double alpha, PrintStream out, PrintStream err) {
         if (!(rate > 0)) {

@@ -10,16 +10,28 @@ import io.jasyncio.Future;
  * <p>Threading: the event loop's thread only.
  */
 public interface Driver {
-    /** Starts offering load; {@code startNanos} is the run's origin on the loop's clock. */
+    /**
+     * Starts offering load; {@code startNanos} is the run's origin on the loop's clock.
+     *
+     * @param startNanos the run's origin, on the loop's clock, in nanoseconds
+     */
     void start(long startNanos);
 
     /** Starts nothing new from now on. */
     void stopSending();
 
-    /** Completes when the driver has nothing more to start before the model's time is up (or never). */
+    /**
+     * Completes when the driver has nothing more to start before the model's time is up (or never).
+     *
+     * @return a future of the loop
+     */
     Future<Void> exhausted();
 
-    /** Completes once nothing is in flight after {@link #stopSending}. */
+    /**
+     * Completes once nothing is in flight after {@link #stopSending}.
+     *
+     * @return a future of the loop
+     */
     Future<Void> drained();
 
     /** Ends what is still in flight (counted as timeouts) and closes every connection. */

@@ -16,9 +16,20 @@ import javax.net.ssl.SSLException;
  * a scenario's check means.
  *
  * <p>Threading: immutable.
+ *
+ * @param kind the kind the reports count it under (see {@link io.jasyncio.loadtest.metrics.ErrorKind})
+ * @param message what happened
  */
 public record Failure(String kind, String message) {
-    /** The failure {@code t} is; {@code timeoutSeconds} is named in a timeout's message. */
+    /**
+     * The failure {@code t} is; {@code timeoutSeconds} is named in a timeout's message.
+     *
+     * @param t what was thrown
+     * @param timeoutSeconds the timeout that applied, in seconds
+     * @return the failure: a {@link io.jasyncio.loadtest.scenario.StepFailure}'s own kind; {@code timeout}, {@code
+     *     malformed}, {@code connect_refused}, {@code connect_error}, {@code tls} or {@code reset} by the exception's
+     *     class; else {@code scenario_error}
+     */
     public static Failure of(Throwable t, double timeoutSeconds) {
         if (t instanceof StepFailure f) return new Failure(f.kind(), f.getMessage());
         if (t instanceof TimeoutError) {

@@ -32,7 +32,13 @@ public final class GeneratorMonitor {
     private long expected;
     private TimerHandle lagTimer;
 
-    /** Starts watching; {@code maxBusy} (0–1) is the loop-thread CPU share counted as saturated. */
+    /**
+     * Starts watching; {@code maxBusy} (0–1) is the loop-thread CPU share counted as saturated.
+     *
+     * @param loop the generator's loop (its thread is the one measured)
+     * @param metrics where the loop lag is recorded
+     * @param maxBusy the CPU share, above 0 and at most 1, counted as saturated
+     */
     public GeneratorMonitor(EventLoop loop, Metrics metrics, double maxBusy) {
         this.loop = loop;
         this.metrics = metrics;
@@ -107,7 +113,11 @@ public final class GeneratorMonitor {
         if (t.isThreadCpuTimeSupported()) t.getCurrentThreadCpuTime();
     }
 
-    /** The process's CPU time so far (user and system), or -1 if the JVM cannot tell. */
+    /**
+     * The process's CPU time so far (user and system), or -1 if the JVM cannot tell.
+     *
+     * @return nanoseconds, or -1
+     */
     public static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
@@ -115,24 +125,40 @@ public final class GeneratorMonitor {
         return -1;
     }
 
-    /** The process's CPU seconds since the monitor started (NaN if unknown). */
+    /**
+     * The process's CPU seconds since the monitor started (NaN if unknown).
+     *
+     * @return seconds, or NaN
+     */
     public double processCpuSeconds() {
         long now = processCpuNanos();
         return now < 0 || cpu0 < 0 ? Double.NaN : (now - cpu0) / 1e9;
     }
 
-    /** The loop thread's CPU seconds since the monitor started (NaN if unknown). */
+    /**
+     * The loop thread's CPU seconds since the monitor started (NaN if unknown).
+     *
+     * @return seconds, or NaN
+     */
     public double loopCpuSeconds() {
         long now = loopCpuNanos();
         return now < 0 || loopCpu0 < 0 ? Double.NaN : (now - loopCpu0) / 1e9;
     }
 
-    /** The highest one-second CPU share of the loop thread. */
+    /**
+     * The highest one-second CPU share of the loop thread.
+     *
+     * @return a share, 0 to 1 (about)
+     */
     public double maxLoopShare() {
         return maxShare;
     }
 
-    /** The longest stretch (seconds of real time) the loop thread was above the limit. */
+    /**
+     * The longest stretch (seconds of real time) the loop thread was above the limit.
+     *
+     * @return seconds
+     */
     public double longestSaturatedSeconds() {
         return longestSaturatedNanos / 1e9;
     }

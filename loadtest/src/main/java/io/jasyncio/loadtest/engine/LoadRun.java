@@ -39,13 +39,21 @@ import java.util.Locale;
  * the running loop. Nothing of the run (task, connection, timer) is left when either returns.
  */
 public final class LoadRun {
+    /** The schedule lag's p99, in milliseconds, over which an open-model run is invalid. */
     public static final double MAX_SCHEDULE_LAG_MS = 5;
+    /** The seconds in a row the loop thread may be over the plan's CPU limit before the run is invalid. */
     public static final double MAX_SATURATED_SECONDS = 10;
+    /** The share of the intended arrivals an open-model run must send to be valid. */
     public static final double MIN_SENT_SHARE = 0.99;
 
     private LoadRun() {}
 
-    /** Runs {@code plan} on a new event loop (or, with {@link Plan#loops} above 1, on that many, each on its thread). */
+    /**
+     * Runs {@code plan} on a new event loop (or, with {@link Plan#loops} above 1, on that many, each on its thread).
+     *
+     * @param plan the plan
+     * @return what it measured
+     */
     public static RunResult run(Plan plan) {
         return run(plan, List.of());
     }
@@ -53,6 +61,10 @@ public final class LoadRun {
     /**
      * Runs {@code plan}; those of {@code thresholds} marked {@link Threshold#abortOnFail} are checked once a second
      * (after their {@link Threshold#delayAbortSeconds} of measured load) and end the run as soon as one fails.
+     *
+     * @param plan the plan
+     * @param thresholds the run's thresholds (only those with {@code abortOnFail} matter here)
+     * @return what it measured
      */
     public static RunResult run(Plan plan, List<Threshold> thresholds) {
         List<Threshold> aborts = thresholds.stream().filter(Threshold::abortOnFail).toList();
@@ -69,6 +81,9 @@ public final class LoadRun {
     /**
      * Checks that every loop of {@code plan} gets a share it can run (with stages, each loop needs a user or
      * connection at some point); an IllegalArgumentException says which does not.
+     *
+     * @param plan the plan
+     * @throws IllegalArgumentException a loop's share of the connections, users or rate cannot run
      */
     public static void checkLoops(Plan plan) {
         for (int i = 0; i < plan.loops(); i++) {
@@ -81,12 +96,23 @@ public final class LoadRun {
         }
     }
 
-    /** Runs {@code plan} on the running loop (call from a task). */
+    /**
+     * Runs {@code plan} on the running loop (call from a task).
+     *
+     * @param plan the plan (one loop)
+     * @return what it measured
+     */
     public static RunResult runInLoop(Plan plan) {
         return runInLoop(plan, List.of());
     }
 
-    /** {@link #runInLoop(Plan)} with the thresholds of {@link #run(Plan, List)}. */
+    /**
+     * {@link #runInLoop(Plan)} with the thresholds of {@link #run(Plan, List)}.
+     *
+     * @param plan the plan (one loop)
+     * @param thresholds the run's thresholds (only those with {@code abortOnFail} matter here)
+     * @return what it measured
+     */
     public static RunResult runInLoop(Plan plan, List<Threshold> thresholds) {
         List<Threshold> aborts = thresholds.stream().filter(Threshold::abortOnFail).toList();
         try (HlogExport hlog = hlog(plan)) {

@@ -57,6 +57,19 @@ public final class RequestDriver extends PacedDriver<RequestDriver.Slot> {
     private final ArrayDeque<Slot> room = new ArrayDeque<>();   // open model: one entry per free place
     private TimerHandle sweeper;
 
+    /**
+     * A driver sending {@code wire}'s request under {@code model}.
+     *
+     * @param loop the loop it runs on
+     * @param metrics where it records (its step is {@code request}, also the overall metric)
+     * @param wire the request and how answers are framed
+     * @param model the load model
+     * @param connections the slots (keep-alive connections), at least 1
+     * @param pipeline requests outstanding per connection, 1 to 1024
+     * @param timeoutSeconds how long a request may wait for its answer, in seconds
+     * @param connector opens the connections
+     * @throws IllegalArgumentException a bad pipeline depth or connection count
+     */
     public RequestDriver(EventLoop loop, Metrics metrics, Wire wire, LoadModel model, int connections, int pipeline,
             double timeoutSeconds, Connector connector) {
         if (pipeline < 1 || pipeline > 1024) throw new IllegalArgumentException("pipelining must be 1 to 1024, got " + pipeline);

@@ -42,14 +42,32 @@ public final class ScenarioDriver extends PacedDriver<VirtualUser> {
     private final UserFactory factory;
     private final int firstUser;   // the id of this driver's user 0 (with several loops, the earlier loops' users come first)
 
-    /** Makes user {@code id}. */
+    /**
+     * Makes user {@code id}.
+     *
+     * <p>Threading: called on the driver's loop thread.
+     */
     public interface UserFactory {
+        /**
+         * Makes the user.
+         *
+         * @param id the user's number
+         * @return a new user
+         */
         VirtualUser make(int id);
     }
 
     /**
      * A driver of {@code mix} under {@code model}; in the closed model each user stops after
      * {@code iterationsPerUser} iterations (0: no limit); its users are numbered from {@code firstUser}.
+     *
+     * @param loop the loop it runs on
+     * @param metrics where it records (the overall metric is {@code iteration})
+     * @param mix the scenarios and their weights (not empty)
+     * @param model the load model
+     * @param iterationsPerUser each user's iterations in the closed model; 0: no limit
+     * @param firstUser the number of this driver's first user
+     * @param factory makes the users
      */
     public ScenarioDriver(EventLoop loop, Metrics metrics, List<WeightedScenario> mix, LoadModel model,
             long iterationsPerUser, int firstUser, UserFactory factory) {

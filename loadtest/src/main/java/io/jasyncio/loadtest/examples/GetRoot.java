@@ -10,6 +10,9 @@ import io.jasyncio.loadtest.scenario.VirtualUser;
  * <p>Threading: as {@link Scenario}; stateless.
  */
 public final class GetRoot implements Scenario {
+    /** The scenario; {@code --scenario io.jasyncio.loadtest.examples.GetRoot} makes it this way. */
+    public GetRoot() {}
+
     @Override
     public void run(VirtualUser vu) {
         vu.step("get", () -> vu.expectOk(vu.http().get("/")));

@@ -10,6 +10,9 @@ import io.jasyncio.loadtest.scenario.VirtualUser;
  * <p>Threading: as {@link Scenario}; stateless.
  */
 public final class IdleUser implements Scenario {
+    /** The scenario; {@code --scenario io.jasyncio.loadtest.examples.IdleUser} makes it this way. */
+    public IdleUser() {}
+
     @Override
     public void run(VirtualUser vu) {
         vu.step("connect", () -> vu.expectOk(vu.http().get("/")));

@@ -16,12 +16,21 @@ import java.util.Arrays;
  * For a constant rate only: a ramp's gaps are not identically distributed.
  *
  * <p>Threading: immutable results; the static methods keep no state.
+ *
+ * @param n how many gaps were tested
+ * @param statistic the KS statistic D
+ * @param pValue the probability of a D at least this large if the gaps were exponential
  */
 public record ArrivalCheck(int n, double statistic, double pValue) {
     /** The most arrivals one check reads (8 bytes each in memory). */
     public static final int MAX_ARRIVALS = 50_000_000;
 
-    /** Whether the gaps pass at significance {@code alpha} (the exponential is not rejected). */
+    /**
+     * Whether the gaps pass at significance {@code alpha} (the exponential is not rejected).
+     *
+     * @param alpha the significance level, e.g. 0.01
+     * @return true if {@code pValue >= alpha}
+     */
     public boolean passes(double alpha) {
         return pValue >= alpha;
     }
@@ -29,6 +38,11 @@ public record ArrivalCheck(int n, double statistic, double pValue) {
     /**
      * The KS statistic D = sup |F_n(x) − F(x)| of {@code gaps} (seconds; sorted here, in place) against the
      * exponential distribution with mean 1/{@code rate}.
+     *
+     * @param gaps the gaps, in seconds (sorted in place)
+     * @param rate the asked rate, arrivals per second
+     * @return D, between 0 and 1
+     * @throws IllegalArgumentException no gaps, or a rate that is not above 0
      */
     public static double statistic(double[] gaps, double rate) {
         if (gaps.length == 0) throw new IllegalArgumentException("no gaps to test");
@@ -46,6 +60,10 @@ public record ArrivalCheck(int n, double statistic, double pValue) {
     /**
      * The probability that D is at least {@code d} for {@code n} samples of the distribution tested: Kolmogorov's
      * limiting distribution with Stephens' small-sample correction (Numerical Recipes' {@code probks}).
+     *
+     * @param d the KS statistic
+     * @param n the number of samples
+     * @return the p-value, between 0 and 1
      */
     public static double pValue(double d, int n) {
         double sqrtN = Math.sqrt(n);
@@ -62,7 +80,13 @@ public record ArrivalCheck(int n, double statistic, double pValue) {
         return Math.max(0, Math.min(1, 2 * sum));
     }
 
-    /** The test of the gaps of {@code gaps} (seconds; sorted in place) against the exponential of {@code rate}. */
+    /**
+     * The test of the gaps of {@code gaps} (seconds; sorted in place) against the exponential of {@code rate}.
+     *
+     * @param gaps the gaps, in seconds (sorted in place)
+     * @param rate the asked rate, arrivals per second
+     * @return the test's result
+     */
     public static ArrivalCheck of(double[] gaps, double rate) {
         double d = statistic(gaps, rate);
         return new ArrivalCheck(gaps.length, d, pValue(d, gaps.length));
@@ -71,6 +95,10 @@ public record ArrivalCheck(int n, double statistic, double pValue) {
     /**
      * The gaps (seconds) between consecutive times of each column of an arrival log, each column sorted first:
      * [0] intended, [1] sent. An {@link IllegalArgumentException} names a line that is not two integers.
+     *
+     * @param log a file written by {@link ArrivalLog}
+     * @return the intended gaps and the sent gaps, in seconds
+     * @throws IOException the file cannot be read
      */
     public static double[][] gaps(Path log) throws IOException {
         long[] intended = new long[1024], sent = new long[1024];

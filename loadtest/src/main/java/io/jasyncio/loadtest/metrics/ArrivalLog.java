@@ -26,7 +26,13 @@ public final class ArrivalLog implements AutoCloseable {
         this.out = out;
     }
 
-    /** Creates (or truncates) {@code path}. */
+    /**
+     * Creates (or truncates) {@code path}.
+     *
+     * @param path the file
+     * @return the log
+     * @throws java.io.UncheckedIOException the file cannot be created
+     */
     public static ArrivalLog open(Path path) {
         try {
             return new ArrivalLog(path, Files.newBufferedWriter(path, StandardCharsets.US_ASCII));
@@ -35,7 +41,12 @@ public final class ArrivalLog implements AutoCloseable {
         }
     }
 
-    /** One arrival: intended at {@code intendedNanos}, sent at {@code sentNanos}. */
+    /**
+     * One arrival: intended at {@code intendedNanos}, sent at {@code sentNanos}.
+     *
+     * @param intendedNanos the intended send time, on the loop's clock, in nanoseconds
+     * @param sentNanos the actual send time, on the loop's clock, in nanoseconds
+     */
     public void add(long intendedNanos, long sentNanos) {
         if (failed != null) return;
         try {

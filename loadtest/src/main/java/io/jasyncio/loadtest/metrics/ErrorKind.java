@@ -39,7 +39,13 @@ public final class ErrorKind {
 
     private static final Pattern WORD = Pattern.compile("[a-z0-9_]{1,40}");
 
-    /** {@code kind}, if it is a valid kind name; otherwise an {@link IllegalArgumentException} saying why. */
+    /**
+     * {@code kind}, if it is a valid kind name; otherwise an {@link IllegalArgumentException} saying why.
+     *
+     * @param kind the name to check
+     * @return {@code kind}
+     * @throws IllegalArgumentException it is not 1 to 40 of a-z, 0-9 and _
+     */
     public static String require(String kind) {
         if (kind == null || !WORD.matcher(kind).matches()) {
             throw new IllegalArgumentException("an error kind is 1 to 40 of a-z, 0-9 and _, got '" + kind + "'");
@@ -47,7 +53,12 @@ public final class ErrorKind {
         return kind;
     }
 
-    /** The kind of an HTTP status that is a failure (4xx or 5xx), or null for any other status. */
+    /**
+     * The kind of an HTTP status that is a failure (4xx or 5xx), or null for any other status.
+     *
+     * @param status the HTTP status code
+     * @return {@link #HTTP_5XX}, {@link #HTTP_4XX} or null
+     */
     public static String ofStatus(int status) {
         if (status >= 500) return HTTP_5XX;
         if (status >= 400) return HTTP_4XX;

@@ -28,7 +28,11 @@ public final class StepMetrics {
     private long intervalOk;
     private long intervalFailed;
 
-    /** Failures of one kind: how many, and the first message. */
+    /**
+     * Failures of one kind: how many, and the first message.
+     *
+     * <p>Threading: as its step's: the event loop's thread only.
+     */
     public static final class Errors {
         long count;
         final String firstMessage;
@@ -37,24 +41,49 @@ public final class StepMetrics {
             this.firstMessage = firstMessage;
         }
 
+        /**
+         * How many failures of this kind.
+         *
+         * @return the count
+         */
         public long count() {
             return count;
         }
 
+        /**
+         * The first failure's message (cut at 300 characters).
+         *
+         * @return the message, possibly empty
+         */
         public String firstMessage() {
             return firstMessage;
         }
     }
 
+    /**
+     * Empty metrics for the step {@code name}.
+     *
+     * @param name the step's name
+     */
     public StepMetrics(String name) {
         this.name = name;
     }
 
+    /**
+     * The step's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** A success that took {@code correctedNanos} from its intended start and {@code uncorrectedNanos} from its send. */
+    /**
+     * A success that took {@code correctedNanos} from its intended start and {@code uncorrectedNanos} from its send.
+     *
+     * @param correctedNanos the latency from the intended start, in nanoseconds
+     * @param uncorrectedNanos the latency from the actual send, in nanoseconds
+     */
     public void ok(long correctedNanos, long uncorrectedNanos) {
         ok++;
         intervalOk++;
@@ -62,7 +91,12 @@ public final class StepMetrics {
         intervalUncorrected.recordValue(Math.max(0, uncorrectedNanos));
     }
 
-    /** A failure of {@code kind} (see {@link ErrorKind}); {@code message} is kept if it is the kind's first. */
+    /**
+     * A failure of {@code kind} (see {@link ErrorKind}); {@code message} is kept if it is the kind's first.
+     *
+     * @param kind the failure's kind; past {@value #MAX_KINDS} kinds, counted as {@code other}
+     * @param message what happened
+     */
     public void failed(String kind, String message) {
         failed++;
         intervalFailed++;
@@ -92,6 +126,8 @@ public final class StepMetrics {
      * Adds what {@code other} (the same step, measured on another loop) recorded: its latencies, counts and
      * failures (a kind's first message is this one's if it has the kind, else the other's). Both must be closed
      * (after their last {@link #rollInterval}).
+     *
+     * @param other the same step's metrics from another loop
      */
     public void add(StepMetrics other) {
         latency.add(other.latency);
@@ -121,53 +157,102 @@ public final class StepMetrics {
         intervalFailed = 0;
     }
 
-    /** The successes' latency from the intended start, up to the last {@link #rollInterval}. */
+    /**
+     * The successes' latency from the intended start, up to the last {@link #rollInterval}.
+     *
+     * @return the live histogram, in nanoseconds
+     */
     public Histogram latency() {
         return latency;
     }
 
-    /** The successes' latency from the actual send, up to the last {@link #rollInterval}. */
+    /**
+     * The successes' latency from the actual send, up to the last {@link #rollInterval}.
+     *
+     * @return the live histogram, in nanoseconds
+     */
     public Histogram uncorrected() {
         return uncorrected;
     }
 
-    /** This second's successes' latency from the intended start (until the next {@link #rollInterval}). */
+    /**
+     * This second's successes' latency from the intended start (until the next {@link #rollInterval}).
+     *
+     * @return the live histogram, in nanoseconds
+     */
     public Histogram intervalLatency() {
         return intervalLatency;
     }
 
-    /** This second's successes' latency from the actual send. */
+    /**
+     * This second's successes' latency from the actual send.
+     *
+     * @return the live histogram, in nanoseconds
+     */
     public Histogram intervalUncorrected() {
         return intervalUncorrected;
     }
 
+    /**
+     * Successes so far.
+     *
+     * @return the count
+     */
     public long ok() {
         return ok;
     }
 
+    /**
+     * Failures so far.
+     *
+     * @return the count
+     */
     public long failed() {
         return failed;
     }
 
-    /** Attempts: successes and failures. */
+    /**
+     * Attempts: successes and failures.
+     *
+     * @return the count
+     */
     public long requests() {
         return ok + failed;
     }
 
+    /**
+     * Successes in the current second.
+     *
+     * @return the count
+     */
     public long intervalOk() {
         return intervalOk;
     }
 
+    /**
+     * Failures in the current second.
+     *
+     * @return the count
+     */
     public long intervalFailed() {
         return intervalFailed;
     }
 
-    /** Failures by kind, in the order the kinds first appeared. */
+    /**
+     * Failures by kind, in the order the kinds first appeared.
+     *
+     * @return the live map (kind to failures)
+     */
     public Map<String, Errors> errors() {
         return errors;
     }
 
-    /** Failures of {@code kind}. */
+    /**
+     * Failures of {@code kind}.
+     *
+     * @param kind the kind's name
+     * @return the count (0 if none)
+     */
     public long failed(String kind) {
         Errors e = errors.get(kind);
         return e == null ? 0 : e.count;

@@ -16,15 +16,34 @@ import java.util.Map;
  * <p>Threading: the event loop's thread only.
  */
 public final class Timeline {
+    /** The most points a timeline keeps before it merges neighbours. */
     public static final int MAX_POINTS = 2000;
 
     /**
      * One span of the run: from {@code startSeconds} (after the run's start) for {@code seconds}; latencies in
      * milliseconds (NaN without successes); {@code intended} is -1 in the closed model.
+     *
+     * <p>Threading: immutable.
+     *
+     * @param startSeconds where the span starts, in seconds after the measured part's start
+     * @param seconds how long it lasts (1, or a power of two once merged)
+     * @param intended arrivals due in it (open model); -1 in the closed model
+     * @param sent requests or iterations started in it
+     * @param ok successes that ended in it
+     * @param failed failures that ended in it
+     * @param inFlight the most requests or iterations outstanding at once in it
+     * @param p50 the median latency of its successes, in milliseconds (coordinated-omission corrected)
+     * @param p90 the 90th percentile, in milliseconds
+     * @param p99 the 99th percentile, in milliseconds
+     * @param max the highest latency, in milliseconds
+     * @param scheduleLagMaxMs the latest an arrival was sent after its intended time, in milliseconds (NaN in the
+     *     closed model)
+     * @param errors failures by {@code step:kind}
      */
     public record Point(double startSeconds, double seconds, long intended, long sent, long ok, long failed,
             long inFlight, double p50, double p90, double p99, double max, double scheduleLagMaxMs,
             Map<String, Long> errors) {
+        /** Copies the errors. */
         public Point {
             errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
         }
@@ -59,7 +78,14 @@ public final class Timeline {
 
     private List<Point> points = new ArrayList<>();
 
-    /** Appends the next point, merging neighbours if the timeline is full. */
+    /** An empty timeline. */
+    public Timeline() {}
+
+    /**
+     * Appends the next point, merging neighbours if the timeline is full.
+     *
+     * @param p the point
+     */
     public void add(Point p) {
         points.add(p);
         if (points.size() > MAX_POINTS) {
@@ -74,6 +100,8 @@ public final class Timeline {
      * Adds {@code other}'s points (the same run measured on another loop, which ticked with this one) into these,
      * point by point: counts add up, a percentile is the larger of the two (an upper bound). The points are
      * matched by their index; the longer timeline's extra points are kept.
+     *
+     * @param other the other loop's timeline
      */
     public void add(Timeline other) {
         List<Point> merged = new ArrayList<>(Math.max(points.size(), other.points.size()));
@@ -86,6 +114,11 @@ public final class Timeline {
         points = merged;
     }
 
+    /**
+     * The points, oldest first.
+     *
+     * @return a read-only view
+     */
     public List<Point> points() {
         return Collections.unmodifiableList(points);
     }

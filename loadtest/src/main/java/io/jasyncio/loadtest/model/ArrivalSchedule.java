@@ -29,7 +29,11 @@ public final class ArrivalSchedule {
         return -Math.log(1 - random.nextDouble());
     }
 
-    /** The next arrival's intended time in seconds from the start, or +∞ when the schedule has ended. */
+    /**
+     * The next arrival's intended time in seconds from the start, or +∞ when the schedule has ended.
+     *
+     * @return the time in seconds, or {@code Double.POSITIVE_INFINITY}
+     */
     public double peek() {
         double t = curve.timeOf(position);
         return t < curve.end() ? t : Double.POSITIVE_INFINITY;
@@ -41,7 +45,11 @@ public final class ArrivalSchedule {
         position += poisson ? gap() : 1;
     }
 
-    /** How many arrivals were taken. */
+    /**
+     * How many arrivals were taken.
+     *
+     * @return the count
+     */
     public long taken() {
         return index;
     }

@@ -11,7 +11,13 @@ import java.util.Locale;
 public final class Durations {
     private Durations() {}
 
-    /** {@code text} in seconds; an {@link IllegalArgumentException} naming the problem if it is not a duration. */
+    /**
+     * {@code text} in seconds; an {@link IllegalArgumentException} naming the problem if it is not a duration.
+     *
+     * @param text the duration, e.g. {@code 30s}
+     * @return the seconds
+     * @throws IllegalArgumentException it is not a duration
+     */
     public static double parseSeconds(String text) {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (s.isEmpty()) throw new IllegalArgumentException("a duration is missing (e.g. 30s, 250ms, 2m)");
@@ -52,7 +58,12 @@ public final class Durations {
                 + "250ms, 2m, 1h, 1m30s");
     }
 
-    /** Seconds as the shortest of these forms: {@code 250ms}, {@code 30s}, {@code 2.5s}. */
+    /**
+     * Seconds as the shortest of these forms: {@code 250ms}, {@code 30s}, {@code 2.5s}.
+     *
+     * @param seconds a duration in seconds
+     * @return the short form
+     */
     public static String format(double seconds) {
         if (seconds < 1) return String.format(Locale.ROOT, "%.0fms", seconds * 1e3);
         if (seconds == Math.rint(seconds)) return String.format(Locale.ROOT, "%.0fs", seconds);

@@ -19,14 +19,35 @@ public sealed interface LoadModel {
     /** The highest arrival rate, per second. */
     double MAX_RATE = 10_000_000;
 
-    /** How long the model offers load, in seconds. */
+    /**
+     * How long the model offers load, in seconds.
+     *
+     * @return the sum of the stages' durations
+     */
     double seconds();
 
-    /** This model after a first stage of {@code seconds} at its start value (users or rate): a warm-up. */
+    /**
+     * This model after a first stage of {@code seconds} at its start value (users or rate): a warm-up.
+     *
+     * @param seconds the warm-up's length, in seconds
+     * @return the model with the warm-up stage first
+     */
     LoadModel warmedUp(double seconds);
 
-    /** {@code users} virtual users (the start value of the ramp); with stages, the count follows them. */
+    /**
+     * {@code users} virtual users (the start value of the ramp); with stages, the count follows them.
+     *
+     * <p>Threading: immutable.
+     *
+     * @param users the users at the start (0 when the stages ramp up from none)
+     * @param stages the ramp (one stage for a constant load)
+     */
     record Closed(int users, List<Stage> stages) implements LoadModel {
+        /**
+         * Checks the values and copies the stages.
+         *
+         * @throws IllegalArgumentException users outside 0 to {@value LoadModel#MAX_USERS}, no stage, or no user ever
+         */
         public Closed {
             if (users < 0 || users > MAX_USERS) {
                 throw new IllegalArgumentException("virtual users must be 0 to " + MAX_USERS + ", got " + users);
@@ -38,12 +59,22 @@ public sealed interface LoadModel {
             }
         }
 
-        /** {@code users} users for {@code seconds}. */
+        /**
+         * {@code users} users for {@code seconds}.
+         *
+         * @param users the users, 1 to {@value LoadModel#MAX_USERS}
+         * @param seconds how long, in seconds
+         * @return the model
+         */
         public static Closed constant(int users, double seconds) {
             return new Closed(users, List.of(new Stage(seconds, users)));
         }
 
-        /** The most users the stages ever ask for. */
+        /**
+         * The most users the stages ever ask for.
+         *
+         * @return the most users
+         */
         public int maxUsers() {
             double m = users;
             for (Stage s : stages) m = Math.max(m, s.target());
@@ -63,7 +94,12 @@ public sealed interface LoadModel {
             return new Closed(users, all);
         }
 
-        /** The users wanted {@code t} seconds after the start (rounded to the nearest whole user). */
+        /**
+         * The users wanted {@code t} seconds after the start (rounded to the nearest whole user).
+         *
+         * @param t seconds after the start
+         * @return the users wanted then
+         */
         public int usersAt(double t) {
             return (int) Math.round(RateCurve.of(users, stages).valueAt(t));
         }
@@ -74,8 +110,22 @@ public sealed interface LoadModel {
      * as a Poisson process (exponential gaps, from {@code seed}) instead of evenly. At most
      * {@code maxConcurrency} requests or iterations run at once: an arrival that finds none free waits, and
      * its wait counts in its latency.
+     *
+     * <p>Threading: immutable.
+     *
+     * @param rate arrivals per second at the start
+     * @param stages the ramp of the rate (one stage for a constant rate)
+     * @param poisson true for Poisson arrivals, false for evenly spaced ones
+     * @param seed the seed of the Poisson gaps
+     * @param maxConcurrency the most requests or iterations at once (the connections, or the users)
      */
     record Open(double rate, List<Stage> stages, boolean poisson, long seed, int maxConcurrency) implements LoadModel {
+        /**
+         * Checks the values and copies the stages.
+         *
+         * @throws IllegalArgumentException a rate outside 0 to {@value LoadModel#MAX_RATE}, no stage, a stage's rate
+         *     over it, a {@code maxConcurrency} outside 1 to {@value LoadModel#MAX_USERS}, or no arrival ever
+         */
         public Open {
             if (!(rate >= 0) || rate > MAX_RATE) {
                 throw new IllegalArgumentException("the rate must be 0 to " + (long) MAX_RATE + " per second, got " + rate);
@@ -96,7 +146,14 @@ public sealed interface LoadModel {
             }
         }
 
-        /** {@code rate} per second for {@code seconds}, evenly spaced. */
+        /**
+         * {@code rate} per second for {@code seconds}, evenly spaced.
+         *
+         * @param rate arrivals per second
+         * @param seconds how long, in seconds
+         * @param maxConcurrency the most requests or iterations at once
+         * @return the model
+         */
         public static Open constant(double rate, double seconds, int maxConcurrency) {
             return new Open(rate, List.of(new Stage(seconds, rate)), false, 0, maxConcurrency);
         }
@@ -114,12 +171,20 @@ public sealed interface LoadModel {
             return new Open(rate, all, poisson, seed, maxConcurrency);
         }
 
-        /** The intended times of the arrivals. */
+        /**
+         * The intended times of the arrivals.
+         *
+         * @return a new schedule, from the start
+         */
         public ArrivalSchedule schedule() {
             return new ArrivalSchedule(RateCurve.of(rate, stages), poisson, seed);
         }
 
-        /** How many arrivals the schedule intends in all (its integral; the expected count when Poisson). */
+        /**
+         * How many arrivals the schedule intends in all (its integral; the expected count when Poisson).
+         *
+         * @return the expected number of arrivals
+         */
         public double expectedArrivals() {
             return RateCurve.of(rate, stages).cumulative(seconds());
         }

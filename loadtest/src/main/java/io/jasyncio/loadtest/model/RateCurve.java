@@ -36,18 +36,33 @@ public final class RateCurve {
         }
     }
 
-    /** The curve starting at {@code start} and following {@code stages}. */
+    /**
+     * The curve starting at {@code start} and following {@code stages}.
+     *
+     * @param start the value at time 0
+     * @param stages the segments, each reaching its target at its end
+     * @return the curve
+     */
     public static RateCurve of(double start, List<Stage> stages) {
         return new RateCurve(start, stages);
     }
 
-    /** The curve's end, in seconds. */
+    /**
+     * The curve's end, in seconds.
+     *
+     * @return the sum of the stages' durations
+     */
     public double end() {
         int n = starts.length;
         return n == 0 ? 0 : starts[n - 1] + lengths[n - 1];
     }
 
-    /** The value at {@code t} seconds (the last target after the end). */
+    /**
+     * The value at {@code t} seconds (the last target after the end).
+     *
+     * @param t seconds after the start
+     * @return the value
+     */
     public double valueAt(double t) {
         for (int i = 0; i < starts.length; i++) {
             if (t < starts[i] + lengths[i]) {
@@ -58,7 +73,12 @@ public final class RateCurve {
         return to.length == 0 ? 0 : to[to.length - 1];
     }
 
-    /** The integral from 0 to {@code t} (arrivals due by {@code t}), up to the end. */
+    /**
+     * The integral from 0 to {@code t} (arrivals due by {@code t}), up to the end.
+     *
+     * @param t seconds after the start
+     * @return the integral (e.g. arrivals due by then)
+     */
     public double cumulative(double t) {
         for (int i = 0; i < starts.length; i++) {
             double tau = t - starts[i];
@@ -70,7 +90,12 @@ public final class RateCurve {
         return cumulativeAtStart[starts.length];
     }
 
-    /** The time (seconds) at which the integral reaches {@code n}, or +∞ if it never does before the end. */
+    /**
+     * The time (seconds) at which the integral reaches {@code n}, or +∞ if it never does before the end.
+     *
+     * @param n the integral's value (e.g. an arrival's number)
+     * @return the time in seconds, or {@code Double.POSITIVE_INFINITY}
+     */
     public double timeOf(double n) {
         if (n < 0) return 0;
         for (int i = 0; i < starts.length; i++) {

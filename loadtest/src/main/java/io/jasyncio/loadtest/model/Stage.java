@@ -6,8 +6,16 @@ package io.jasyncio.loadtest.model;
  * second in the open one.
  *
  * <p>Threading: immutable.
+ *
+ * @param seconds how long the stage lasts, in seconds (above 0, at most a day)
+ * @param target users (closed model) or arrivals per second (open model) at the stage's end
  */
 public record Stage(double seconds, double target) {
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException a duration not above 0 or over a day, or a negative or infinite target
+     */
     public Stage {
         if (!(seconds > 0) || seconds > LoadModel.MAX_SECONDS) {
             throw new IllegalArgumentException("a stage lasts more than 0 s and at most " + (long) LoadModel.MAX_SECONDS
@@ -21,6 +29,10 @@ public record Stage(double seconds, double target) {
     /**
      * Parses {@code DURATION:TARGET[,DURATION:TARGET...]}, e.g. {@code 10s:100,30s:100,10s:0} (durations as
      * {@link Durations#parseSeconds}).
+     *
+     * @param text the stages, comma-separated
+     * @return the stages, in order
+     * @throws IllegalArgumentException a part is not {@code DURATION:TARGET}, or a value is out of range
      */
     public static java.util.List<Stage> parseList(String text) {
         java.util.List<Stage> stages = new java.util.ArrayList<>();

@@ -32,7 +32,13 @@ public final class HlogExport implements Metrics.IntervalListener, AutoCloseable
     private final HistogramLogWriter writer;
     private final long startEpochMillis;
 
-    /** Opens {@code path} for a run that started at {@code startEpochMillis}. */
+    /**
+     * Opens {@code path} for a run that started at {@code startEpochMillis}.
+     *
+     * @param path the file, created or replaced
+     * @param startEpochMillis the run's start, in milliseconds since the epoch (the log's base time)
+     * @throws java.io.UncheckedIOException the file cannot be written
+     */
     public HlogExport(Path path, long startEpochMillis) {
         try {
             OutputStream os = new BufferedOutputStream(Files.newOutputStream(path));
@@ -53,6 +59,9 @@ public final class HlogExport implements Metrics.IntervalListener, AutoCloseable
     /**
      * What a loop whose run started at {@code loopStartEpochMillis} writes through: its interval times (from its
      * own start) shifted to this log's start.
+     *
+     * @param loopStartEpochMillis the loop's run's start, in milliseconds since the epoch
+     * @return the listener to give that loop's metrics
      */
     public Metrics.IntervalListener forLoop(long loopStartEpochMillis) {
         double shift = (loopStartEpochMillis - startEpochMillis) / 1e3;

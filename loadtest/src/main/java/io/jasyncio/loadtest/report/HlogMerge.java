@@ -38,7 +38,13 @@ public final class HlogMerge {
         this.files = List.copyOf(files);
     }
 
-    /** Reads and adds up {@code files}; an IllegalArgumentException names a file that is missing or not an hlog. */
+    /**
+     * Reads and adds up {@code files}; an IllegalArgumentException names a file that is missing or not an hlog.
+     *
+     * @param files the logs, each written by {@code --hlog}
+     * @return the merge
+     * @throws IllegalArgumentException a file is missing, is not an hlog, or has more than {@value #MAX_TAGS} tags
+     */
     public static HlogMerge of(List<Path> files) {
         if (files.isEmpty()) throw new IllegalArgumentException("give one or more .hlog files (written by --hlog)");
         HlogMerge m = new HlogMerge(files);
@@ -74,12 +80,20 @@ public final class HlogMerge {
         if (intervals == before) throw new IllegalArgumentException(f + " holds no interval histogram (is it an --hlog file?)");
     }
 
-    /** The merged histogram of each tag, in the order the tags first appeared. */
+    /**
+     * The merged histogram of each tag, in the order the tags first appeared.
+     *
+     * @return tag to histogram (nanoseconds)
+     */
     public Map<String, Histogram> histograms() {
         return byTag;
     }
 
-    /** The text report: the files, then a row per tag. */
+    /**
+     * The text report: the files, then a row per tag.
+     *
+     * @return the text
+     */
     public String text() {
         StringBuilder sb = new StringBuilder();
         sb.append(files.size() == 1 ? "replay of " : "merge of ").append(files.size()).append(files.size() == 1 ? " log: " : " logs: ");
@@ -100,7 +114,12 @@ public final class HlogMerge {
         return sb.toString();
     }
 
-    /** The JSON report: {@code schemaVersion}, {@code files}, {@code intervals}, and per tag {@code ok} and {@code latencyMs}. */
+    /**
+     * The JSON report: {@code schemaVersion}, {@code files}, {@code intervals}, and per tag {@code ok} and {@code
+     * latencyMs}.
+     *
+     * @return the JSON text
+     */
     public String json() {
         Json j = new Json();
         j.beginObject().field("schemaVersion", 1).field("tool", "jasyncio-loadtest-merge");
@@ -121,7 +140,12 @@ public final class HlogMerge {
         return j.toString();
     }
 
-    /** Writes {@link #json} to {@code path}. */
+    /**
+     * Writes {@link #json} to {@code path}.
+     *
+     * @param path the file, created or replaced
+     * @throws java.io.IOException it cannot be written
+     */
     public void writeJson(Path path) throws java.io.IOException {
         Files.writeString(path, json() + "\n", StandardCharsets.UTF_8);
     }

@@ -23,6 +23,13 @@ import org.HdrHistogram.Histogram;
 public final class HtmlReport {
     private HtmlReport() {}
 
+    /**
+     * The report of a run.
+     *
+     * @param r the run's result
+     * @param v its verdict
+     * @return the HTML document
+     */
     public static String render(RunResult r, Verdict v) {
         StringBuilder sb = new StringBuilder(64 * 1024);
         sb.append("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>loadtest: ").append(Svg.esc(r.target()))

@@ -20,10 +20,18 @@ import java.util.Map;
  * <p>Threading: stateless.
  */
 public final class JsonReport {
+    /** The version of the JSON's layout; it changes when a field changes meaning or goes away. */
     public static final int SCHEMA_VERSION = 1;
 
     private JsonReport() {}
 
+    /**
+     * The report of a run.
+     *
+     * @param r the run's result
+     * @param v its verdict
+     * @return the JSON text (one object)
+     */
     public static String render(RunResult r, Verdict v) {
         Json j = new Json().beginObject();
         j.field("schemaVersion", SCHEMA_VERSION).field("tool", "jasyncio-loadtest").field("target", r.target())

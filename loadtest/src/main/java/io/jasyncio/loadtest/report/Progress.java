@@ -23,7 +23,13 @@ public final class Progress implements Metrics.IntervalListener {
     private boolean printed;
     private final String label;
 
-    /** A progress line to {@code out}, each line starting with {@code label} (with several loops: which one it shows). */
+    /**
+     * A progress line to {@code out}, each line starting with {@code label} (with several loops: which one it shows).
+     *
+     * @param out where the line goes
+     * @param terminal true to rewrite one line in place, false to print a line each time
+     * @param label the start of each line
+     */
     public Progress(PrintStream out, boolean terminal, String label) {
         this.out = out;
         this.label = label;
@@ -40,7 +46,13 @@ public final class Progress implements Metrics.IntervalListener {
         lastRate = dt > 0 ? (o.intervalOk() + o.intervalFailed()) / dt : 0;
     }
 
-    /** Prints the line for {@code elapsed} of {@code total} seconds. */
+    /**
+     * Prints the line for {@code elapsed} of {@code total} seconds.
+     *
+     * @param metrics the run's metrics
+     * @param elapsed seconds since the start
+     * @param total the run's length, in seconds
+     */
     public void show(Metrics metrics, double elapsed, double total) {
         StringBuilder sb = new StringBuilder(label);
         long errors = 0;

@@ -16,6 +16,13 @@ import java.util.Map;
 public final class TextReport {
     private TextReport() {}
 
+    /**
+     * The report of a run.
+     *
+     * @param r the run's result
+     * @param v its verdict
+     * @return the text, lines ending in a newline
+     */
     public static String render(RunResult r, Verdict v) {
         StringBuilder sb = new StringBuilder();
         RunResult.Model m = r.model();

@@ -48,12 +48,26 @@ public final class HttpClient implements AutoCloseable {
         this.maxBody = maxBody;
     }
 
-    /** GET {@code url}. */
+    /**
+     * GET {@code url}.
+     *
+     * @param url an absolute URL, or a path resolved against the run's base URL
+     * @return the answer, whatever its status
+     * @throws IOException the connection failed or was lost
+     */
     public HttpResponse get(String url) throws IOException {
         return send("GET", url, List.of(), null);
     }
 
-    /** POST {@code body} (UTF-8) to {@code url} with {@code contentType}. */
+    /**
+     * POST {@code body} (UTF-8) to {@code url} with {@code contentType}.
+     *
+     * @param url an absolute URL, or a path resolved against the run's base URL
+     * @param body the body, sent as UTF-8
+     * @param contentType the Content-Type header's value
+     * @return the answer, whatever its status
+     * @throws IOException the connection failed or was lost
+     */
     public HttpResponse post(String url, String body, String contentType) throws IOException {
         return send("POST", url, List.of("Content-Type: " + contentType), body.getBytes(StandardCharsets.UTF_8));
     }
@@ -63,6 +77,13 @@ public final class HttpClient implements AutoCloseable {
      * answer, whatever its status. Fails with the JDK's {@link java.net.ConnectException} (refused), an
      * {@link IOException} (the connection was lost), or a {@link ProtocolViolation} (not HTTP, or a body over the
      * limit).
+     *
+     * @param method the HTTP method
+     * @param url an absolute URL, or a path resolved against the run's base URL
+     * @param headers header fields, each "Name: value", after the run's own
+     * @param body the body, or null
+     * @return the answer
+     * @throws IOException the connection failed or was lost
      */
     public HttpResponse send(String method, String url, List<String> headers, byte[] body) throws IOException {
         if (closed) throw new IllegalStateException("this virtual user's HTTP client is closed");

@@ -7,7 +7,9 @@ package io.jasyncio.loadtest.scenario;
  * <p>Threading: immutable.
  */
 public final class IterationFailed extends RuntimeException {
+    /** The failed step's name. */
     private final String step;
+    /** The failure's kind. */
     private final String kind;
 
     IterationFailed(String step, String kind, String message) {
@@ -16,10 +18,20 @@ public final class IterationFailed extends RuntimeException {
         this.kind = kind;
     }
 
+    /**
+     * The failed step's name.
+     *
+     * @return the name
+     */
     public String step() {
         return step;
     }
 
+    /**
+     * The failure's kind, as the reports count it.
+     *
+     * @return the kind
+     */
     public String kind() {
         return kind;
     }

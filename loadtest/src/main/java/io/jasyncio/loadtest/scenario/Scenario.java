@@ -25,10 +25,20 @@ package io.jasyncio.loadtest.scenario;
  */
 @FunctionalInterface
 public interface Scenario {
-    /** One iteration of {@code vu}. */
+    /**
+     * One iteration of {@code vu}.
+     *
+     * @param vu the user running it
+     * @throws Exception anything: the iteration fails; thrown outside any step, it is counted under the step "(outside
+     *     steps)" with the kind {@link io.jasyncio.loadtest.engine.Failure#of} gives it
+     */
     void run(VirtualUser vu) throws Exception;
 
-    /** What the reports call the scenario: the class's simple name unless overridden. */
+    /**
+     * What the reports call the scenario: the class's simple name unless overridden.
+     *
+     * @return the name
+     */
     default String name() {
         String n = getClass().getSimpleName();
         return n.isEmpty() || n.contains("$$Lambda") || n.contains("/") ? "scenario" : n;

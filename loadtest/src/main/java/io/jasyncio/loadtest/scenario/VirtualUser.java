@@ -38,6 +38,16 @@ public final class VirtualUser implements AutoCloseable {
      * User {@code id} recording into {@code metrics}; steps without a timeout of their own get
      * {@code defaultTimeoutSeconds}; relative URLs resolve against {@code baseUrl} (null: none); connections are
      * opened by {@code connector}.
+     *
+     * @param id the user's number, from 0
+     * @param metrics where its steps are recorded
+     * @param loop the loop it runs on
+     * @param defaultTimeoutSeconds a step's timeout unless it gives its own, in seconds
+     * @param seed the run's seed (with {@code id}, seeds {@link #random()})
+     * @param baseUrl what relative URLs resolve against, or null
+     * @param headers header fields ("Name: value") sent with every HTTP request and WebSocket handshake
+     * @param maxBody the largest answer body (HTTP) or message (WebSocket) accepted, in bytes
+     * @param connector opens its HTTP connections (TLS settings, source address)
      */
     public VirtualUser(int id, Metrics metrics, EventLoop loop, double defaultTimeoutSeconds, long seed, String baseUrl,
             List<String> headers, int maxBody, Connector connector) {
@@ -50,12 +60,20 @@ public final class VirtualUser implements AutoCloseable {
         this.ws = new WebSocketClient(baseUrl, headers, maxBody, defaultTimeoutSeconds);
     }
 
-    /** The user's number, from 0. */
+    /**
+     * The user's number, from 0.
+     *
+     * @return the id
+     */
     public int id() {
         return id;
     }
 
-    /** The user's iterations so far, this one included (from 1). */
+    /**
+     * The user's iterations so far, this one included (from 1).
+     *
+     * @return the iteration's number
+     */
     public long iteration() {
         return iteration;
     }
@@ -65,27 +83,51 @@ public final class VirtualUser implements AutoCloseable {
         iteration++;
     }
 
-    /** The user's own random numbers (seeded from the run's seed and the user's id: a run can be repeated). */
+    /**
+     * The user's own random numbers (seeded from the run's seed and the user's id: a run can be repeated).
+     *
+     * @return the generator, for the user's iterations' use only
+     */
     public SplittableRandom random() {
         return random;
     }
 
-    /** The user's state across iterations (a session token, say). */
+    /**
+     * The user's state across iterations (a session token, say).
+     *
+     * @return the user's mutable map
+     */
     public Map<String, Object> vars() {
         return vars;
     }
 
-    /** The user's HTTP client. */
+    /**
+     * The user's HTTP client.
+     *
+     * @return the client
+     */
     public HttpClient http() {
         return http;
     }
 
-    /** The user's WebSocket client (its messages are at most the run's body limit). */
+    /**
+     * The user's WebSocket client (its messages are at most the run's body limit).
+     *
+     * @return the client
+     */
     public WebSocketClient ws() {
         return ws;
     }
 
-    /** {@link #step(String, double, Coroutine)} with the run's default timeout ({@code --timeout}). */
+    /**
+     * {@link #step(String, double, Coroutine)} with the run's default timeout ({@code --timeout}).
+     *
+     * @param <T> what the body returns
+     * @param name the step's name: 1 to 60 of A-Z a-z 0-9 _ . -
+     * @param body the step's work
+     * @return what {@code body} returned
+     * @throws IterationFailed the step failed (counted)
+     */
     public <T> T step(String name, Coroutine<T> body) {
         return step(name, defaultTimeout, body);
     }
@@ -95,6 +137,14 @@ public final class VirtualUser implements AutoCloseable {
      * (from its start) goes to the step's histogram when it succeeds. When it fails — it threw, failed a check,
      * or ran out of time — the failure is counted under its kind (see {@link Failure#of}) and
      * {@link IterationFailed} ends the iteration.
+     *
+     * @param <T> what the body returns
+     * @param name the step's name: 1 to 60 of A-Z a-z 0-9 _ . -
+     * @param timeoutSeconds the most it may take, in seconds (above 0)
+     * @param body the step's work
+     * @return what {@code body} returned
+     * @throws IterationFailed the step failed (counted)
+     * @throws IllegalArgumentException a bad name or timeout
      */
     public <T> T step(String name, double timeoutSeconds, Coroutine<T> body) {
         if (!STEP_NAME.matcher(name).matches()) {
@@ -121,17 +171,37 @@ public final class VirtualUser implements AutoCloseable {
         return value;
     }
 
-    /** Fails the step with {@code kind} ({@link ErrorKind#CHECK}) unless {@code ok}. */
+    /**
+     * Fails the step with {@code kind} ({@link ErrorKind#CHECK}) unless {@code ok}.
+     *
+     * @param ok the condition
+     * @param message what was expected, for the report
+     * @throws StepFailure {@code ok} is false
+     */
     public void check(boolean ok, String message) {
         check(ok, ErrorKind.CHECK, message);
     }
 
-    /** Fails the step with {@code kind} unless {@code ok}. */
+    /**
+     * Fails the step with {@code kind} unless {@code ok}.
+     *
+     * @param ok the condition
+     * @param kind the failure's kind (see {@link ErrorKind#require})
+     * @param message what was expected, for the report
+     * @throws StepFailure {@code ok} is false
+     */
     public void check(boolean ok, String kind, String message) {
         if (!ok) throw new StepFailure(kind, message);
     }
 
-    /** Fails the step with {@code kind}; never returns (written {@code throw vu.fail(...)} where Java needs it). */
+    /**
+     * Fails the step with {@code kind}; never returns (written {@code throw vu.fail(...)} where Java needs it).
+     *
+     * @param kind the failure's kind (see {@link ErrorKind#require})
+     * @param message what went wrong, for the report
+     * @return never
+     * @throws StepFailure always
+     */
     public StepFailure fail(String kind, String message) {
         throw new StepFailure(kind, message);
     }
@@ -139,6 +209,10 @@ public final class VirtualUser implements AutoCloseable {
     /**
      * {@code r}, if its status is 2xx or 3xx; otherwise the step fails with {@code http_4xx} or {@code http_5xx},
      * naming the status and the start of the body.
+     *
+     * @param r the answer
+     * @return {@code r}
+     * @throws StepFailure the status is 4xx or 5xx
      */
     public HttpResponse expectOk(HttpResponse r) {
         String kind = ErrorKind.ofStatus(r.status());
@@ -146,12 +220,21 @@ public final class VirtualUser implements AutoCloseable {
         return r;
     }
 
-    /** Waits {@code seconds} (think time: between steps, not in any step's latency). */
+    /**
+     * Waits {@code seconds} (think time: between steps, not in any step's latency).
+     *
+     * @param seconds how long; nothing when not above 0
+     */
     public void think(double seconds) {
         if (seconds > 0) Asyncio.sleep(seconds);
     }
 
-    /** Waits a uniformly random time between {@code min} and {@code max} seconds. */
+    /**
+     * Waits a uniformly random time between {@code min} and {@code max} seconds.
+     *
+     * @param min the shortest, in seconds
+     * @param max the longest, in seconds
+     */
     public void think(double min, double max) {
         think(min + (max - min) * random.nextDouble());
     }

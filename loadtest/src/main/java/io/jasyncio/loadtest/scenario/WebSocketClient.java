@@ -57,24 +57,45 @@ public final class WebSocketClient implements AutoCloseable {
         this.handshakeTimeout = handshakeTimeout;
     }
 
-    /** Sends {@code text} on {@code url}'s WebSocket and returns the answer's text (a BINARY answer as UTF-8). */
+    /**
+     * Sends {@code text} on {@code url}'s WebSocket and returns the answer's text (a BINARY answer as UTF-8).
+     *
+     * @param url a {@code ws(s)://} URL, or one resolved against the run's base URL
+     * @param text the message
+     * @return the next message the server sends, as text
+     */
     public String ask(String url, String text) {
         WSMessage m = exchange(url, text.getBytes(StandardCharsets.UTF_8), true);
         return m.type() == io.jasyncio.http.ws.WSMsgType.TEXT ? m.text() : new String(m.bytes(), StandardCharsets.UTF_8);
     }
 
-    /** Sends {@code data} as a BINARY message on {@code url}'s WebSocket and returns the answer's bytes. */
+    /**
+     * Sends {@code data} as a BINARY message on {@code url}'s WebSocket and returns the answer's bytes.
+     *
+     * @param url a {@code ws(s)://} URL, or one resolved against the run's base URL
+     * @param data the message
+     * @return the next message the server sends, as bytes
+     */
     public byte[] ask(String url, byte[] data) {
         WSMessage m = exchange(url, data, false);
         return m.type() == io.jasyncio.http.ws.WSMsgType.TEXT ? m.text().getBytes(StandardCharsets.UTF_8) : m.bytes();
     }
 
-    /** Opens {@code url}'s WebSocket now (a step of its own, when its handshake is to be timed apart); nothing if open. */
+    /**
+     * Opens {@code url}'s WebSocket now (a step of its own, when its handshake is to be timed apart); nothing if open.
+     *
+     * @param url a {@code ws(s)://} URL, or one resolved against the run's base URL
+     */
     public void connect(String url) {
         socket(resolve(url));
     }
 
-    /** Whether this user has an open WebSocket to {@code url}. */
+    /**
+     * Whether this user has an open WebSocket to {@code url}.
+     *
+     * @param url a {@code ws(s)://} URL, or one resolved against the run's base URL
+     * @return true if one is open
+     */
     public boolean isOpen(String url) {
         ClientWebSocketResponse ws = open.get(resolve(url));
         return ws != null && !ws.closed();

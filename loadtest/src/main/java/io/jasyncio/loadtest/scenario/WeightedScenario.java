@@ -7,13 +7,27 @@ import java.util.SplittableRandom;
  * A scenario and its weight in a mix: each iteration picks a scenario with probability weight / total.
  *
  * <p>Threading: immutable.
+ *
+ * @param scenario the scenario
+ * @param weight its share of the iterations, 1 to 1,000,000
  */
 public record WeightedScenario(Scenario scenario, int weight) {
+    /**
+     * Checks the weight.
+     *
+     * @throws IllegalArgumentException a weight outside 1 to 1,000,000
+     */
     public WeightedScenario {
         if (weight < 1 || weight > 1_000_000) throw new IllegalArgumentException("a scenario's weight must be 1 to 1000000, got " + weight);
     }
 
-    /** The scenario of {@code mix} that {@code random} picks. */
+    /**
+     * The scenario of {@code mix} that {@code random} picks.
+     *
+     * @param mix the scenarios and their weights (not empty)
+     * @param random the user's random numbers
+     * @return the scenario to run next
+     */
     public static Scenario pick(List<WeightedScenario> mix, SplittableRandom random) {
         if (mix.size() == 1) return mix.get(0).scenario();
         long total = 0;
@@ -28,6 +42,12 @@ public record WeightedScenario(Scenario scenario, int weight) {
 
     /**
      * Loads {@code CLASS[:WEIGHT]}: a class implementing {@link Scenario} with a public no-argument constructor.
+     *
+     * @param spec {@code CLASS} or {@code CLASS:WEIGHT} (weight 1 when absent)
+     * @param loader where the class is looked up
+     * @return the scenario, made with its no-argument constructor, and its weight
+     * @throws IllegalArgumentException the class is missing, is not a Scenario, or cannot be made; or the weight is not
+     *     a number
      */
     public static WeightedScenario load(String spec, ClassLoader loader) {
         String name = spec;

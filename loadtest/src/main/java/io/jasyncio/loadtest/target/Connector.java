@@ -26,16 +26,27 @@ import javax.net.ssl.X509TrustManager;
  * ports); several (127.0.0.1, 127.0.0.2, ... on loopback) give that many each.
  *
  * <p>Threading: immutable; {@link #connect} is a coroutine on the caller's loop.
+ *
+ * @param insecure whether https accepts any certificate and host name ({@code --insecure})
+ * @param sources local addresses to bind connections to, in turn (empty: the system's choice)
  */
 public record Connector(boolean insecure, List<InetAddress> sources) {
     /** Plain connections, verified TLS, no source address. */
     public static final Connector DEFAULT = new Connector(false, List.of());
 
+    /** Copies the sources. */
     public Connector {
         sources = List.copyOf(sources);
     }
 
-    /** Source addresses from "A,B,..." (IP literals only: nothing is looked up); a bad one is an IllegalArgumentException. */
+    /**
+     * Source addresses from "A,B,..." (IP literals only: nothing is looked up); a bad one is an
+     * IllegalArgumentException.
+     *
+     * @param text comma-separated IP literals (IPv6 in brackets or not)
+     * @return the addresses, at most 256
+     * @throws IllegalArgumentException an entry is not an IP literal, or there are more than 256
+     */
     public static List<InetAddress> parseSources(String text) {
         List<InetAddress> out = new ArrayList<>();
         for (String s : text.split(",", -1)) {
@@ -54,6 +65,15 @@ public record Connector(boolean insecure, List<InetAddress> sources) {
     /**
      * Opens connection number {@code index} to {@code host:port} (TLS when {@code tls}) with {@code protocol};
      * returns once connected (and the TLS handshake is done).
+     *
+     * @param <P> the protocol's type
+     * @param protocol makes the connection's protocol
+     * @param tls whether to speak TLS
+     * @param host the host to connect to
+     * @param port the port
+     * @param index the connection's number (which source address it binds to)
+     * @return the connection
+     * @throws IOException connecting failed (refused, unreachable, the TLS handshake)
      */
     public <P extends BaseProtocol> Connection<P> connect(Supplier<P> protocol, boolean tls, String host, int port, int index) throws IOException {
         InetSocketAddress local = sources.isEmpty() ? null : new InetSocketAddress(sources.get(Math.floorMod(index, sources.size())), 0);

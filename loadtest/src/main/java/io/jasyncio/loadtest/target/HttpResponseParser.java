@@ -20,7 +20,9 @@ import java.util.List;
  * <p>Threading: the event loop's thread only (one per connection).
  */
 public final class HttpResponseParser implements ResponseReader {
+    /** The most bytes of a status line and headers (or a chunked body's trailers). */
     public static final int MAX_HEAD = 64 * 1024;
+    /** The longest chunk-size line, in bytes. */
     public static final int MAX_CHUNK_LINE = 1024;
 
     private enum State { STATUS, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE }
@@ -48,14 +50,32 @@ public final class HttpResponseParser implements ResponseReader {
     /** The last answer, when capturing. */
     private Response last;
 
-    /** A captured answer: status, header fields (names in lower case, in order) and body. */
+    /**
+     * A captured answer: status, header fields (names in lower case, in order) and body.
+     *
+     * <p>Threading: immutable once complete (the body array is not copied: do not change it).
+     *
+     * @param status the status code
+     * @param headers the header fields as {name, value} pairs, names in lower case, in order
+     * @param body the body (empty if none)
+     */
     public record Response(int status, List<String[]> headers, byte[] body) {
-        /** The first value of header {@code name} (any case), or null. */
+        /**
+         * The first value of header {@code name} (any case), or null.
+         *
+         * @param name the header's name
+         * @return its first value, or null
+         */
         public String header(String name) {
             for (String[] h : headers) if (h[0].equalsIgnoreCase(name)) return h[1];
             return null;
         }
 
+        /**
+         * The body as UTF-8 text.
+         *
+         * @return the text
+         */
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -64,6 +84,10 @@ public final class HttpResponseParser implements ResponseReader {
     /**
      * A parser; {@code capture} keeps headers and body (up to {@code maxBody} bytes); {@code headRequest}: every
      * answer is to a HEAD request, so none has a body.
+     *
+     * @param capture whether to keep headers and body
+     * @param maxBody the largest body kept, in bytes (over it: a ProtocolViolation)
+     * @param headRequest whether every answer is to a HEAD request
      */
     public HttpResponseParser(boolean capture, int maxBody, boolean headRequest) {
         this.capture = capture;
@@ -71,12 +95,20 @@ public final class HttpResponseParser implements ResponseReader {
         this.headRequest = headRequest;
     }
 
-    /** Whether the next answer is to a HEAD request (a scenario's client sets this before each request). */
+    /**
+     * Whether the next answer is to a HEAD request (a scenario's client sets this before each request).
+     *
+     * @param head true if the next request is a HEAD
+     */
     public void headRequest(boolean head) {
         this.headRequest = head;
     }
 
-    /** The last complete answer, when capturing. */
+    /**
+     * The last complete answer, when capturing.
+     *
+     * @return the answer, or null before the first or without capture
+     */
     public Response last() {
         return last;
     }

@@ -25,9 +25,24 @@ public final class HttpTarget implements Wire {
     private final boolean head;
     private final ByteBuffer request;
 
-    /** A URL split into what a request needs. */
+    /**
+     * A URL split into what a request needs.
+     *
+     * <p>Threading: immutable.
+     *
+     * @param scheme {@code http} or {@code https}, lower case
+     * @param host the host name or address (an IPv6 address without brackets)
+     * @param port the port (80 or 443 when the URL gives none)
+     * @param pathAndQuery the raw path and query, {@code /} at least
+     */
     public record Url(String scheme, String host, int port, String pathAndQuery) {
-        /** {@code http[s]://host[:port][/path][?query]} (no fragment, no user info). */
+        /**
+         * {@code http[s]://host[:port][/path][?query]} (no fragment, no user info).
+         *
+         * @param text the URL
+         * @return its parts
+         * @throws IllegalArgumentException not an http(s) URL, no host, or user info
+         */
         public static Url parse(String text) {
             URI u;
             try {
@@ -53,18 +68,30 @@ public final class HttpTarget implements Wire {
             return scheme.equals("https") ? 443 : 80;
         }
 
-        /** Whether the URL is https: the connection is TLS. */
+        /**
+         * Whether the URL is https: the connection is TLS.
+         *
+         * @return true for https
+         */
         public boolean tls() {
             return scheme.equals("https");
         }
 
-        /** The Host header's value. */
+        /**
+         * The Host header's value.
+         *
+         * @return the host, bracketed if IPv6, with the port unless it is the scheme's default
+         */
         public String hostHeader() {
             String h = host.contains(":") ? "[" + host + "]" : host;
             return port == defaultPort(scheme) ? h : h + ":" + port;
         }
 
-        /** The origin: scheme, host and port. */
+        /**
+         * The origin: scheme, host and port.
+         *
+         * @return {@code scheme://host[:port]}
+         */
         public String origin() {
             return scheme + "://" + hostHeader();
         }
@@ -79,11 +106,27 @@ public final class HttpTarget implements Wire {
      * The request {@code method} of {@code url} with {@code headers} ("Name: value" lines) and {@code body}
      * (null: none); Host, Content-Length (when there is a body or the method usually has one) and a User-Agent
      * are added unless given.
+     *
+     * @param url an {@code http(s)://} URL
+     * @param method the method (null: GET)
+     * @param headers header lines, each "Name: value"
+     * @param body the body, or null
+     * @throws IllegalArgumentException a bad URL, method or header, a Content-Length or Transfer-Encoding header, or a
+     *     body over {@value #MAX_BODY} bytes
      */
     public HttpTarget(String url, String method, List<String> headers, byte[] body) {
         this(Url.parse(url), method, headers, body);
     }
 
+    /**
+     * {@link #HttpTarget(String, String, List, byte[])} with the URL parsed already.
+     *
+     * @param url the URL
+     * @param method the method (null: GET)
+     * @param headers header lines, each "Name: value"
+     * @param body the body, or null
+     * @throws IllegalArgumentException a bad method or header, or a body over {@value #MAX_BODY} bytes
+     */
     public HttpTarget(Url url, String method, List<String> headers, byte[] body) {
         this.url = url;
         this.method = requireToken(method == null ? "GET" : method.toUpperCase(Locale.ROOT));
@@ -94,7 +137,16 @@ public final class HttpTarget implements Wire {
         this.request = Wire.direct(requestBytes(url, this.method, headers, body));
     }
 
-    /** The bytes of one request ({@code method} in upper case), checked as the constructor checks them. */
+    /**
+     * The bytes of one request ({@code method} in upper case), checked as the constructor checks them.
+     *
+     * @param url the URL
+     * @param method the method, in upper case
+     * @param headers header lines, each "Name: value"
+     * @param body the body, or null
+     * @return the request's bytes, head and body
+     * @throws IllegalArgumentException a bad method or header, or a Content-Length or Transfer-Encoding header
+     */
     public static byte[] requestBytes(Url url, String method, List<String> headers, byte[] body) {
         requireToken(method);
         StringBuilder sb = new StringBuilder(128);
@@ -146,10 +198,20 @@ public final class HttpTarget implements Wire {
         return s;
     }
 
+    /**
+     * The request's URL.
+     *
+     * @return the URL
+     */
     public Url url() {
         return url;
     }
 
+    /**
+     * The request's method, in upper case.
+     *
+     * @return the method
+     */
     public String method() {
         return method;
     }

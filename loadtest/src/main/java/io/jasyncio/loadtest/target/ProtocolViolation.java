@@ -7,6 +7,11 @@ package io.jasyncio.loadtest.target;
  * <p>Threading: immutable.
  */
 public final class ProtocolViolation extends RuntimeException {
+    /**
+     * A violation described by {@code message}.
+     *
+     * @param message what was wrong with the answer
+     */
     public ProtocolViolation(String message) {
         super(message, null, false, false);
     }

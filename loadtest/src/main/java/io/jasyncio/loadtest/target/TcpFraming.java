@@ -10,9 +10,20 @@ import java.util.Locale;
  * <p>Threading: constants.
  */
 public enum TcpFraming {
-    LINE, LENGTH, ECHO;
+    /** An answer ends at a newline; the request is one line. */
+    LINE,
+    /** An answer is a 4-byte big-endian length and that many bytes; the request is framed the same way. */
+    LENGTH,
+    /** An answer is as many bytes as the request (an echo server). */
+    ECHO;
 
-    /** {@code line}, {@code length} or {@code echo}. */
+    /**
+     * {@code line}, {@code length} or {@code echo}.
+     *
+     * @param s the name, any case
+     * @return the framing
+     * @throws IllegalArgumentException another name
+     */
     public static TcpFraming parse(String s) {
         try {
             return valueOf(s.strip().toUpperCase(Locale.ROOT));

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
  * <p>Threading: immutable.
  */
 public final class TcpTarget implements Wire {
+    /** The largest answer, in bytes (and the largest payload). */
     public static final int MAX_ANSWER = 16 * 1024 * 1024;
 
     private final String host;
@@ -22,6 +23,16 @@ public final class TcpTarget implements Wire {
     private final TcpFraming framing;
     private final ByteBuffer request;
 
+    /**
+     * A target sending {@code payload} to {@code host:port}, its answers framed by {@code framing}.
+     *
+     * @param host the host name or address
+     * @param port the port, 1 to 65535
+     * @param framing how answers end (and how the payload is framed)
+     * @param payload the request's bytes (with LINE, without a newline but perhaps a last one)
+     * @throws IllegalArgumentException a bad port, an empty or oversized payload, or a LINE payload with a newline
+     *     inside
+     */
     public TcpTarget(String host, int port, TcpFraming framing, byte[] payload) {
         if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1 to 65535, got " + port);
         if (payload.length == 0) throw new IllegalArgumentException("a TCP request needs a payload (--body)");
@@ -49,7 +60,15 @@ public final class TcpTarget implements Wire {
         this.request = Wire.direct(bytes);
     }
 
-    /** {@code tcp://host:port}. */
+    /**
+     * {@code tcp://host:port}.
+     *
+     * @param url {@code tcp://host:port}
+     * @param framing how answers end
+     * @param payload the request's bytes
+     * @return the target
+     * @throws IllegalArgumentException not such a URL, or a bad payload
+     */
     public static TcpTarget parse(String url, TcpFraming framing, byte[] payload) {
         URI u;
         try {
@@ -65,6 +84,11 @@ public final class TcpTarget implements Wire {
         return new TcpTarget(h, u.getPort(), framing, payload);
     }
 
+    /**
+     * How its answers end.
+     *
+     * @return the framing
+     */
     public TcpFraming framing() {
         return framing;
     }

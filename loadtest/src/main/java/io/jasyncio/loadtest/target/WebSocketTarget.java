@@ -25,13 +25,24 @@ public final class WebSocketTarget implements Scenario {
     private final String url;
     private final String message;
 
-    /** {@code url} (ws:// or wss://), checked; {@code message} (text) sent each iteration. */
+    /**
+     * {@code url} (ws:// or wss://), checked; {@code message} (text) sent each iteration.
+     *
+     * @param url a {@code ws://} or {@code wss://} URL
+     * @param message the text message
+     * @throws IllegalArgumentException not a WebSocket URL
+     */
     public WebSocketTarget(String url, String message) {
         this.url = check(url);
         this.message = message;
     }
 
-    /** Whether {@code url} is a WebSocket URL (ws:// or wss://, any case). */
+    /**
+     * Whether {@code url} is a WebSocket URL (ws:// or wss://, any case).
+     *
+     * @param url the URL
+     * @return true for ws:// and wss://
+     */
     public static boolean isWebSocket(String url) {
         return url.regionMatches(true, 0, "ws://", 0, 5) || url.regionMatches(true, 0, "wss://", 0, 6);
     }

@@ -67,6 +67,10 @@ public final class Threshold {
      * the expression, k6's options may follow, each after a {@code ;}: {@code abortOnFail} (the run ends as soon
      * as the threshold fails, checked once a second) and {@code delayAbortEval=TIME} (not checked before TIME of
      * measured load), e.g. {@code p99<250ms;abortOnFail;delayAbortEval=10s}.
+     *
+     * @param text the threshold, as on the command line
+     * @return the threshold
+     * @throws IllegalArgumentException the text does not follow the grammar
      */
     public static Threshold parse(String text) {
         String all = text == null ? "" : text.strip();
@@ -158,22 +162,39 @@ public final class Threshold {
                 + "max{step=query}<2s, errors{step=start_task,kind=timeout}.rate<0.001, errors.rate<1%, requests.rate>=900");
     }
 
-    /** The threshold as written. */
+    /**
+     * The threshold as written.
+     *
+     * @return the text
+     */
     public String text() {
         return text;
     }
 
-    /** Whether a failure of this threshold ends the run at once (k6's {@code abortOnFail}). */
+    /**
+     * Whether a failure of this threshold ends the run at once (k6's {@code abortOnFail}).
+     *
+     * @return true with {@code abortOnFail}
+     */
     public boolean abortOnFail() {
         return abortOnFail;
     }
 
-    /** Seconds of measured load before an aborting threshold is first checked (k6's {@code delayAbortEval}). */
+    /**
+     * Seconds of measured load before an aborting threshold is first checked (k6's {@code delayAbortEval}).
+     *
+     * @return seconds (0: from the start)
+     */
     public double delayAbortSeconds() {
         return delayAbortSeconds;
     }
 
-    /** The result of checking the threshold on {@code r}. */
+    /**
+     * The result of checking the threshold on {@code r}.
+     *
+     * @param r the run's result
+     * @return the result: passed, the value seen and how it is shown
+     */
     public ThresholdResult check(RunResult r) {
         String step = tags.get("step");
         String scenario = tags.get("scenario");

@@ -13,19 +13,34 @@ import java.util.Locale;
  * {@value #USAGE} the command line or plan was wrong (decided before any run).
  *
  * <p>Threading: immutable.
+ *
+ * @param exitCode the exit code: {@link #PASS}, {@link #FAILED}, {@link #INVALID} or {@link #USAGE}
+ * @param thresholds each threshold's result, in the order given
+ * @param reasons why it did not pass, one sentence each (empty when it passed)
  */
 public record Verdict(int exitCode, List<ThresholdResult> thresholds, List<String> reasons) {
+    /** Exit code: every threshold passed, and the run is valid. */
     public static final int PASS = 0;
+    /** Exit code: a threshold failed, the run was aborted, or every request failed. */
     public static final int FAILED = 1;
+    /** Exit code: the run is invalid (its figures are the generator's). */
     public static final int INVALID = 2;
+    /** Exit code: the command line or plan was wrong; nothing ran. */
     public static final int USAGE = 3;
 
+    /** Copies the lists. */
     public Verdict {
         thresholds = List.copyOf(thresholds);
         reasons = List.copyOf(reasons);
     }
 
-    /** Checks {@code thresholds} on {@code r} and decides. */
+    /**
+     * Checks {@code thresholds} on {@code r} and decides.
+     *
+     * @param r the run's result
+     * @param thresholds the thresholds to check
+     * @return the verdict
+     */
     public static Verdict of(RunResult r, List<Threshold> thresholds) {
         List<ThresholdResult> results = new ArrayList<>();
         for (Threshold t : thresholds) results.add(t.check(r));
@@ -53,12 +68,20 @@ public record Verdict(int exitCode, List<ThresholdResult> thresholds, List<Strin
         return new Verdict(code, results, reasons);
     }
 
-    /** Whether the run passed. */
+    /**
+     * Whether the run passed.
+     *
+     * @return true if the exit code is {@link #PASS}
+     */
     public boolean passed() {
         return exitCode == PASS;
     }
 
-    /** The outcome in one word: PASS, FAILED or INVALID. */
+    /**
+     * The outcome in one word: PASS, FAILED or INVALID.
+     *
+     * @return the word
+     */
     public String word() {
         return switch (exitCode) {
             case PASS -> "PASS";

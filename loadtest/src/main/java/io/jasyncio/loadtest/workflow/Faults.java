@@ -16,11 +16,26 @@ package io.jasyncio.loadtest.workflow;
  * </ul>
  *
  * <p>Threading: immutable.
+ *
+ * @param reset the probability that {@code query} is cut mid-answer
+ * @param serverError the probability that {@code run_single_task} answers 503
+ * @param inputTimeout the probability that {@code run_single_task} answers the seed's error at once
+ * @param deadWorker the probability that {@code run_single_task} hands out a worker where nothing listens
+ * @param slow the probability that {@code start_task} works {@code slowSeconds}
+ * @param slowSeconds how long a slow {@code start_task} works, in seconds
+ * @param seed the seed of the decisions
  */
 public record Faults(double reset, double serverError, double inputTimeout, double deadWorker, double slow,
         double slowSeconds, long seed) {
+    /** No faults. */
     public static final Faults NONE = new Faults(0, 0, 0, 0, 0, 0, 1);
 
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException a probability outside 0 to 1, run_single_task's three adding up to over 1, or a
+     *     negative {@code slowSeconds}
+     */
     public Faults {
         for (double p : new double[] {reset, serverError, inputTimeout, deadWorker, slow}) {
             if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("a fault's probability is 0 to 1, got " + p);
@@ -31,11 +46,24 @@ public record Faults(double reset, double serverError, double inputTimeout, doub
         if (!(slowSeconds >= 0)) throw new IllegalArgumentException("slowSeconds must be 0 or more, got " + slowSeconds);
     }
 
-    /** Every fault with probability {@code p}, slow steps lasting {@code slowSeconds}. */
+    /**
+     * Every fault with probability {@code p}, slow steps lasting {@code slowSeconds}.
+     *
+     * @param p every fault's probability (run_single_task's three must add up to at most 1: {@code p} at most 1/3)
+     * @param slowSeconds how long a slow {@code start_task} works, in seconds
+     * @param seed the seed of the decisions
+     * @return the faults
+     * @throws IllegalArgumentException {@code p} outside 0 to 1/3, or a negative {@code slowSeconds}
+     */
     public static Faults each(double p, double slowSeconds, long seed) {
         return new Faults(p, p, p, p, p, slowSeconds, seed);
     }
 
+    /**
+     * Whether any fault may be injected.
+     *
+     * @return true if a probability is above 0
+     */
     public boolean any() {
         return reset + serverError + inputTimeout + deadWorker + slow > 0;
     }

@@ -42,7 +42,14 @@ public final class WorkflowScenario implements Scenario {
         this(2, 5, 5, 0);
     }
 
-    /** With these timeouts (seconds) and a think time between the steps. */
+    /**
+     * With these timeouts (seconds) and a think time between the steps.
+     *
+     * @param queryTimeout the {@code query} step's timeout, in seconds
+     * @param runTimeout the {@code run_single_task} step's timeout, in seconds
+     * @param startTimeout the {@code start_task} step's timeout, in seconds
+     * @param thinkSeconds the pause between steps, in seconds
+     */
     public WorkflowScenario(double queryTimeout, double runTimeout, double startTimeout, double thinkSeconds) {
         this.queryTimeout = queryTimeout;
         this.runTimeout = runTimeout;

@@ -41,6 +41,7 @@ import java.util.SplittableRandom;
 public final class WorkflowService implements AutoCloseable {
     /** The seed's error, answered when no worker slot frees up within the input timeout. */
     public static final String INPUT_TIMEOUT_ERROR = "Timeout waiting for input for _run_single_task";
+    /** The workflows {@code query} lists, one of which {@code run_single_task} runs. */
     public static final List<String> WORKFLOWS = List.of("summarize", "translate", "classify");
     /** How long a slot stays taken when its task is never started. */
     public static final double LEASE_SECONDS = 10;
@@ -93,12 +94,31 @@ public final class WorkflowService implements AutoCloseable {
         workerSite.start();
     }
 
-    /** Serves on 127.0.0.1:{@code port} (0: any free port) with {@code workers} slots, without faults. */
+    /**
+     * Serves on 127.0.0.1:{@code port} (0: any free port) with {@code workers} slots, without faults.
+     *
+     * @param port the port (0: any free one)
+     * @param workers worker slots, 1 to 100,000
+     * @param inputTimeoutSeconds how long {@code run_single_task} waits for a slot, 0 to 3600 s
+     * @param workSeconds how long {@code start_task} works, 0 to 3600 s
+     * @return the service, serving
+     * @throws IOException the port cannot be bound
+     */
     public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds) throws IOException {
         return new WorkflowService(port, workers, inputTimeoutSeconds, workSeconds, Faults.NONE);
     }
 
-    /** {@link #start(int, int, double, double)} injecting {@code faults}. */
+    /**
+     * {@link #start(int, int, double, double)} injecting {@code faults}.
+     *
+     * @param port the port (0: any free one)
+     * @param workers worker slots, 1 to 100,000
+     * @param inputTimeoutSeconds how long {@code run_single_task} waits for a slot, 0 to 3600 s
+     * @param workSeconds how long {@code start_task} works, 0 to 3600 s
+     * @param faults the faults to inject
+     * @return the service, serving
+     * @throws IOException the port cannot be bound
+     */
     public static WorkflowService start(int port, int workers, double inputTimeoutSeconds, double workSeconds, Faults faults) throws IOException {
         return new WorkflowService(port, workers, inputTimeoutSeconds, workSeconds, faults);
     }
@@ -111,25 +131,47 @@ public final class WorkflowService implements AutoCloseable {
         }
     }
 
-    /** The service's base URL. */
+    /**
+     * The service's base URL.
+     *
+     * @return {@code http://127.0.0.1:PORT}
+     */
     public String url() {
         return "http://127.0.0.1:" + site.port();
     }
 
+    /**
+     * The port of the service's base URL.
+     *
+     * @return the port
+     */
     public int port() {
         return site.port();
     }
 
+    /**
+     * The worker slots.
+     *
+     * @return how many
+     */
     public int workers() {
         return workers;
     }
 
-    /** Tasks that got a slot, were started and finished their work. */
+    /**
+     * Tasks that got a slot, were started and finished their work.
+     *
+     * @return the count
+     */
     public long completedTasks() {
         return completed;
     }
 
-    /** Requests answered with the seed's error because no slot freed up in time (not the injected ones). */
+    /**
+     * Requests answered with the seed's error because no slot freed up in time (not the injected ones).
+     *
+     * @return the count
+     */
     public long inputTimeouts() {
         return inputTimeouts;
     }
@@ -137,12 +179,19 @@ public final class WorkflowService implements AutoCloseable {
     /**
      * How many faults of {@code name} were injected: {@code reset}, {@code serverError}, {@code inputTimeout},
      * {@code deadWorker}, {@code slow}.
+     *
+     * @param name the fault's name
+     * @return the count
      */
     public long injected(String name) {
         return injected.getOrDefault(name, 0L);
     }
 
-    /** Every fault injected, by name. */
+    /**
+     * Every fault injected, by name.
+     *
+     * @return a copy, fault name to count
+     */
     public Map<String, Long> injected() {
         return Map.copyOf(injected);
     }
@@ -222,6 +271,8 @@ public final class WorkflowService implements AutoCloseable {
     /**
      * Makes {@code loop} keep quiet about the handler failures the reset fault causes on purpose (the server
      * reports a handler that fails mid-answer); every other report goes to the handler there was before.
+     *
+     * @param loop the serving loop
      */
     public static void quietInjectedFaults(EventLoop loop) {
         EventLoop.ExceptionHandler previous = loop.getExceptionHandler();
