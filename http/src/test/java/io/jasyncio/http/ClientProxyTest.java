@@ -173,8 +173,6 @@ class ClientProxyTest {
      * {@code hashCode} is the same ("rRcret" and "s3cret" collide: 31*'r'+'R' == 31*'s'+'3').
      */
     @Test
-    @org.junit.jupiter.api.Disabled("defect: TcpConnector.Route.key() names proxy credentials by BasicAuth.hashCode(), so a tunnel made "
-            + "with one password is reused for a request giving another that collides — see review report")
     void aTunnelIsNotReusedForOtherCredentialsWithTheSameHashCode() {
         BasicAuth other = new BasicAuth(CREDENTIALS.login(), "rRcret");
         assertEquals(CREDENTIALS.hashCode(), other.hashCode(), "the test's premise: the two collide");

@@ -28,8 +28,6 @@ class H2cUpgradeOddServersTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("defect: ClientSession.exchange runs Http2ClientConnection.startUpgraded outside the request's "
-            + "Deadlines, so the wait for the server's SETTINGS after a 101 is bounded by settingsTimeout (10 s), not sockRead/total — see review report")
     void a101ThenSilenceIsBoundedByTheRequestsTimeout() {
         ClientTesting.virtual(() -> {
             try (Server srv = answering("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
@@ -46,8 +44,6 @@ class H2cUpgradeOddServersTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("defect: a 101 whose Upgrade is not h2c, to the client's h2c offer, comes back to the caller as a "
-            + "101 response holding the connection (RFC 9110 §15.2.2: the 101 must name the protocol switched to) — see review report")
     void a101WithoutUpgradeH2cIsAnErrorNamingItNotA101Response() {
         ClientTesting.virtual(() -> {
             try (Server srv = answering("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
@@ -89,8 +85,6 @@ class H2cUpgradeOddServersTest {
      * turns the origin's connection HTTP/2; the one that turned HTTP/2 off must still speak HTTP/1.1 to it.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("defect: TcpConnector.Route.key() is the bare origin for an Upgrade route and for an OFF route, so "
-            + "the upgraded HTTP/2 connection is handed to a session built with Http2ClientOptions.OFF — see review report")
     void aSessionWithHttp2OffDoesNotShareAnotherSessionsUpgradedConnection() throws Exception {
         Application app = new Application();
         app.router().addGet("/hello", r -> Response.text("hello " + r.version()));
@@ -115,8 +109,6 @@ class H2cUpgradeOddServersTest {
      * under {@code limitPerHost} must come back, or the next request to the origin waits for a place forever.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("defect: Http2ClientConnection.awaitSettings throws the connection's end even when stream 1's whole "
-            + "answer came before it, and onClosed/onEnded registered after the end never run (TcpConnector.share) — see review report")
     void anUpgradedConnectionThatEndsAtOnceGivesItsPlaceBack() {
         ClientTesting.virtual(() -> {
             try (Server srv = ClientTesting.raw((in, out) -> {

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StaticSymlinkTypeTest {
     @Test
-    @org.junit.jupiter.api.Disabled("defect (older than this session): with followSymlinks StaticRoute answers the link's own path, so "
-            + "the Content-Type comes from the link's name, not the file's as in aiohttp — see review report")
     void aFollowedLinkIsTypedByTheFileItLeadsTo(@TempDir Path root) throws Exception {
         Files.writeString(root.resolve("a.html"), "<p>hi</p>");
         Files.createSymbolicLink(root.resolve("x.txt"), Path.of("a.html"));
