@@ -38,6 +38,36 @@ public class EventLoop extends LoopSettings implements AutoCloseable {
     private volatile boolean closed;
     /** The tasks not done yet (all_tasks) and the current task. */
     final LoopTasks tasks = new LoopTasks();
+
+    // The statics stay here, not in LoopSettings: reflection cannot reach a static member of a package-private class
+
+    /**
+     * Asyncio's {@code create_eager_task_factory(custom_task_constructor)}: a task factory whose tasks start
+     * running inside {@code createTask}, made by {@code constructor} with {@code eagerStart} set (a wrapper that
+     * counts, names or instruments tasks, then calls {@code new Task<>(...)}).
+     *
+     * @param constructor makes each task
+     * @return the factory
+     */
+    public static TaskFactory createEagerTaskFactory(TaskConstructor constructor) {
+        return EagerTaskFactory.of(constructor);
+    }
+
+    /** Asyncio's {@code eager_task_factory}: tasks start running inside {@code createTask}. */
+    public static final TaskFactory EAGER_TASK_FACTORY = EagerTaskFactory.DEFAULT;
+
+    /**
+     * The name of the coroutine engine new loops of this JVM use ({@code vthread} or {@code portable}; see
+     * docs/ENGINES.md): chosen once per JVM from {@code -Djasyncio.engine} and the JVM's flags. A loop started
+     * on a virtual thread runs on {@code portable} whatever this says ({@link #engineName()} tells).
+     *
+     * <p>Threading: any thread.
+     *
+     * @return {@code vthread} or {@code portable}
+     */
+    public static String defaultEngineName() {
+        return Engine.get().name();
+    }
     /** Reports of exceptions nobody retrieved, made when their futures are collected (or at close). */
     final UnretrievedExceptions unretrieved = new UnretrievedExceptions();
     private final IoWatcher io = new IoWatcher(this, entry -> ready.add(entry));

@@ -712,8 +712,17 @@ public final class ClientSession implements AutoCloseable {
             throw e;
         }
         if (offer) {
-            if (h.status() == 101 && Request.hasToken(String.join(",", h.headers().getAll("Upgrade")), "h2c")) {
-                Http2ClientConnection h2 = Http2ClientConnection.startUpgraded(io, http2, u.origin(), connector.keepaliveTimeout(), method.equals("HEAD"));
+            String upgrade = String.join(",", h.headers().getAll("Upgrade"));
+            if (h.status() == 101 && !Request.hasToken(upgrade, "h2c")) {
+                connector.settled(c, true);
+                throw new IOException(what + ": the server answered the Upgrade: h2c offer with 101 to "
+                        + (upgrade.isEmpty() ? "no protocol named (no Upgrade field)" : "'" + upgrade + "'")
+                        + "; RFC 9110 §15.2.2 wants the protocol switched to named: use Http2ClientOptions.DEFAULTS for this server");
+            }
+            if (h.status() == 101) {
+                // the server's SETTINGS are awaited under the request's read timeout, as any other answer is
+                Http2ClientConnection h2 = d.read(() -> Http2ClientConnection.startUpgraded(io, http2, u.origin(),
+                        connector.keepaliveTimeout(), method.equals("HEAD")));
                 connector.upgraded(c, h2);
                 return responseH2(h2.upgradedStream(), method, u, null, d, what);
             }

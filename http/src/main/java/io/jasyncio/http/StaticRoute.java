@@ -71,8 +71,9 @@ final class StaticRoute implements Handler {
         BasicFileAttributes a;
         try {
             if (options.followSymlinks()) {
-                found = file;
-                a = Files.readAttributes(file, BasicFileAttributes.class);
+                // a link's target names the file, so its type (aiohttp answers the resolved path too)
+                found = Files.isSymbolicLink(file) ? file.toRealPath() : file;
+                a = Files.readAttributes(found, BasicFileAttributes.class);
             } else {
                 a = attributesInside(names);
                 found = file;

@@ -200,8 +200,9 @@ public final class TcpConnector implements AutoCloseable {
         static Route of(ClientUrl url, ClientUrl proxy, BasicAuth proxyAuth, Http2ClientOptions h2) {
             // Credentials are part of the key: a connection (a tunnel) made with them serves no request without
             boolean mayBeH2 = h2 != null && (url.tls() ? h2.alpn() : proxy == null && h2.priorKnowledge());
-            String key = url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + Integer.toHexString(proxyAuth.hashCode())))
-                    + (mayBeH2 ? " h2" : "");
+            boolean offersUpgrade = h2 != null && h2.upgrade() && !h2.priorKnowledge() && proxy == null && !url.tls();
+            String key = url.origin() + (proxy == null ? "" : " via " + proxy.origin() + (proxyAuth == null ? "" : " as " + proxyAuth.encode()))
+                    + (mayBeH2 ? " h2" : offersUpgrade ? " h2c?" : ""); // an Upgrade connection may become HTTP/2
             return new Route(url, proxy, proxyAuth, h2, key);
         }
 

@@ -168,6 +168,30 @@ class ClientProxyTest {
         }));
     }
 
+    /**
+     * A tunnel the proxy opened for one set of credentials serves no request that gives others, even others whose
+     * {@code hashCode} is the same ("rRcret" and "s3cret" collide: 31*'r'+'R' == 31*'s'+'3').
+     */
+    @Test
+    void aTunnelIsNotReusedForOtherCredentialsWithTheSameHashCode() {
+        BasicAuth other = new BasicAuth(CREDENTIALS.login(), "rRcret");
+        assertEquals(CREDENTIALS.hashCode(), other.hashCode(), "the test's premise: the two collide");
+        virtual(() -> {
+            try (Server p = proxy(); Server target = tlsServer();
+                    ClientSession http = ClientSession.builder().connector(new TcpConnector().tls(TlsOptions.client(clientCtx)), true)
+                            .proxy("http://127.0.0.1:" + port(p), CREDENTIALS).build()) {
+                String url = "https://localhost:" + port(target) + "/secret";
+                assertEquals("secure GET /secret HTTP/1.1", http.get(url).text());
+                ClientResponseError e = assertThrows(ClientResponseError.class,
+                        () -> http.get(url, RequestOptions.of().proxy("http://127.0.0.1:" + port(p), other)).text(),
+                        "the proxy never accepted these credentials: the idle tunnel made with the right ones must not serve them");
+                assertEquals(407, e.status());
+            }
+            proxyFinished();
+            return null;
+        });
+    }
+
     @Test
     void httpsThroughAConnectTunnel() {
         virtual(() -> {

@@ -186,7 +186,8 @@ public final class Http2ClientConnection {
             abort(new IOException(origin + ": HTTP/2 connection setup abandoned"));
             throw e;
         }
-        if (failure != null) throw failure;
+        // an upgraded connection may have ended already with stream 1's whole answer in: that answer stands
+        if (failure != null && !(upgraded != null && upgraded.remoteClosed && upgraded.head != null)) throw failure;
     }
 
     private void begin() {
@@ -246,7 +247,8 @@ public final class Http2ClientConnection {
      * @param r the callback, run on the loop's thread
      */
     public void onClosed(Runnable r) {
-        onClosed = r;
+        if (failure != null || goAwayLast >= 0) r.run(); // it took its last stream before anyone asked
+        else onClosed = r;
     }
 
     /**
@@ -255,7 +257,8 @@ public final class Http2ClientConnection {
      * @param r the callback, run on the loop's thread
      */
     public void onEnded(Runnable r) {
-        onEnded = r;
+        if (failure != null) r.run(); // ended before anyone asked
+        else onEnded = r;
     }
 
     /**
